@@ -1,0 +1,226 @@
+/**
+ * Every setting of Hotline, parsed once from the environment (and an optional
+ * `.env` file) by one zod schema. A wrong or missing value stops start-up with
+ * a single line that names the variable and says what is wrong.
+ *
+ * The table of settings lives in ARCHITECTURE.md §7 and `.env.example`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import util from 'node:util';
+import { z } from 'zod';
+
+/** Thrown when a setting is missing or malformed; `message` is the one line to print. */
+export class ConfigError extends Error {
+  constructor(
+    /** The environment variable at fault. */
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`Setting ${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const chatIdList = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+  .refine((ids) => ids.every((id) => /^-100\d{5,}$/.test(id)), {
+    message: 'must be one or more supergroup ids like -1001234567890, separated by commas',
+  })
+  .transform((ids) => ids.map(Number));
+
+const schema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    PORT: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be a number' })
+        .int('must be a whole number')
+        .min(0, 'must be between 0 and 65535')
+        .max(65535, 'must be between 0 and 65535')
+        .default(3000),
+    ),
+    HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    PUBLIC_URL: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    DATABASE_URL: z.preprocess(emptyToUndefined, url(['postgres:', 'postgresql:']).optional()),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    TELEGRAM_BOT_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456789:AA… (the token @BotFather gave you)')
+        .optional(),
+    ),
+    TELEGRAM_API_ROOT: z.preprocess(
+      emptyToUndefined,
+      url(['http:', 'https:'])
+        .refine((v) => !v.endsWith('/'), { message: 'must not end with a slash' })
+        .optional(),
+    ),
+    TELEGRAM_MANAGERS_CHAT_ID: z.preprocess(emptyToUndefined, chatIdList.optional()),
+    TELEGRAM_MODE: z.preprocess(
+      emptyToUndefined,
+      z.enum(['polling', 'webhook'], { message: 'must be "polling" or "webhook"' }).default('polling'),
+    ),
+    TELEGRAM_WEBHOOK_SECRET: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters of A–Z, a–z, 0–9, _ and -')
+        .optional(),
+    ),
+    APP_SECRET: z.preprocess(emptyToUndefined, z.string().min(32, 'must be at least 32 characters').optional()),
+    ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email('must be an e-mail address').optional()),
+    ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
+    ONEC_MODE: z.preprocess(
+      emptyToUndefined,
+      z.enum(['off', 'link', 'http'], { message: 'must be "off", "link" or "http"' }).default('off'),
+    ),
+    ONEC_URL: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
+    ONEC_USER: optionalString,
+    ONEC_PASSWORD: optionalString,
+    ONEC_LINK_TEMPLATE: optionalString,
+    STORAGE_URL: z.preprocess(emptyToUndefined, url(['file:', 's3:']).optional()),
+    GREETING: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    const need = (variable: string, reason: string) => ctx.addIssue({ code: 'custom', path: [variable], message: reason });
+    if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_MANAGERS_CHAT_ID) {
+      need('TELEGRAM_MANAGERS_CHAT_ID', 'is required when TELEGRAM_BOT_TOKEN is set (the managers\' forum supergroup id)');
+    }
+    if (env.TELEGRAM_MODE === 'webhook') {
+      if (!env.TELEGRAM_WEBHOOK_SECRET) need('TELEGRAM_WEBHOOK_SECRET', 'is required when TELEGRAM_MODE=webhook');
+      if (!env.PUBLIC_URL) need('PUBLIC_URL', 'is required when TELEGRAM_MODE=webhook (Telegram must reach it)');
+    }
+    if (env.ONEC_MODE === 'http' && !env.ONEC_URL) need('ONEC_URL', 'is required when ONEC_MODE=http');
+    if (env.ONEC_MODE === 'link' && !env.ONEC_LINK_TEMPLATE) {
+      need('ONEC_LINK_TEMPLATE', 'is required when ONEC_MODE=link');
+    }
+    if (env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) need('ADMIN_PASSWORD', 'is required when ADMIN_EMAIL is set');
+  });
+
+/** The parsed, typed settings. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Base of links sent to Telegram, without a trailing slash. */
+  publicUrl: string;
+  dataDir: string;
+  /** PostgreSQL URL, or undefined for the embedded PGlite in `dataDir/pg`. */
+  databaseUrl: string | undefined;
+  logLevel: string;
+  telegram: {
+    /** Undefined means sandbox mode: the built-in emulator plays Telegram. */
+    token: string | undefined;
+    /** Bot API base URL; undefined means "Telegram's" (or the emulator in sandbox mode). */
+    apiRoot: string | undefined;
+    managersChatIds: number[];
+    mode: 'polling' | 'webhook';
+    webhookSecret: string | undefined;
+  };
+  sandbox: boolean;
+  appSecret: string;
+  admin: { email: string; password: string } | undefined;
+  onec: {
+    mode: 'off' | 'link' | 'http';
+    url: string | undefined;
+    user: string | undefined;
+    password: string | undefined;
+    linkTemplate: string | undefined;
+  };
+  storageUrl: string;
+  greeting: string | undefined;
+}
+
+/** Reads a `.env` file if there is one; values in the real environment win. */
+export function readDotEnv(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  return util.parseEnv(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/**
+ * Parses the settings.
+ * @example const config = loadConfig(process.env) // throws ConfigError on a bad value
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: { dotEnvFile?: string | false } = {},
+): Config {
+  const fromFile = options.dotEnvFile === false ? {} : readDotEnv(options.dotEnvFile ?? '.env');
+  const parsed = schema.safeParse({ ...fromFile, ...env });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const sandbox = !e.TELEGRAM_BOT_TOKEN;
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: e.TELEGRAM_API_ROOT,
+      managersChatIds: e.TELEGRAM_MANAGERS_CHAT_ID ?? [],
+      mode: e.TELEGRAM_MODE,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+    },
+    sandbox,
+    appSecret: e.APP_SECRET ?? '',
+    admin: e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined,
+    onec: {
+      mode: e.ONEC_MODE,
+      url: e.ONEC_URL,
+      user: e.ONEC_USER,
+      password: e.ONEC_PASSWORD,
+      linkTemplate: e.ONEC_LINK_TEMPLATE,
+    },
+    storageUrl: e.STORAGE_URL ?? `file://${path.join(dataDir, 'files')}`,
+    greeting: e.GREETING,
+  };
+}
+
+/**
+ * Returns APP_SECRET, or the secret generated once into `DATA_DIR/app-secret`
+ * so links and sessions stay valid across restarts.
+ */
+export function ensureAppSecret(config: Config): string {
+  if (config.appSecret) return config.appSecret;
+  const file = path.join(config.dataDir, 'app-secret');
+  if (fs.existsSync(file)) {
+    const secret = fs.readFileSync(file, 'utf8').trim();
+    if (secret.length >= 32) return secret;
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,146 @@
+/**
+ * The database handle the rest of the app uses: a `pg` pool, Drizzle over it,
+ * migrations, and `transaction()` — the one way a command writes.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import type { Logger } from 'pino';
+import * as schema from './schema.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded.js';
+
+// numeric → string (decimal.js in code), bigint → number (ids stay below 2^53), timestamps as Date.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export type Db = NodePgDatabase<typeof schema>;
+
+/** What a command gets inside its transaction. */
+export interface Tx {
+  /** Drizzle bound to the transaction's own connection. */
+  db: NodePgDatabase<typeof schema>;
+  /** The raw client of the transaction: for SQL Drizzle does not express, and for the job queue. */
+  client: pg.PoolClient;
+  /** Runs `fn` after COMMIT (never after a rollback): notifications to live pages and workers. */
+  afterCommit(fn: () => void): void;
+}
+
+export interface Database {
+  pool: pg.Pool;
+  db: Db;
+  /** Connection string (the embedded server's when DATABASE_URL is unset). */
+  url: string;
+  embedded: boolean;
+  /** Runs `fn` in one transaction; retries it on serialization failures and deadlocks. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** True once the database answers and migrations are applied. */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+export interface OpenOptions {
+  /** PostgreSQL URL; unset → embedded PGlite in `dataDir/pg`. */
+  url: string | undefined;
+  dataDir: string;
+  log: Logger;
+  /** Pool size; the embedded server serializes queries anyway. */
+  max?: number;
+  /** Give up waiting for the server after this long (default: wait forever). */
+  connectTimeoutMs?: number;
+}
+
+/** Waits until the server accepts a connection, logging one line per failed attempt. */
+async function waitForServer(pool: pg.Pool, log: Logger, timeoutMs: number | undefined): Promise<void> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const client = await pool.connect();
+      client.release();
+      return;
+    } catch (error) {
+      const elapsed = Date.now() - started;
+      if (timeoutMs !== undefined && elapsed >= timeoutMs) throw error;
+      const delay = Math.min(5000, 250 * 2 ** Math.min(attempt, 5));
+      log.warn(
+        `Database is not reachable (${(error as Error).message}); retrying in ${Math.round(delay / 1000)} s`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/**
+ * Opens the database (starting the embedded one if needed), waits until it
+ * answers, and applies the migrations.
+ */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  const url = options.url ?? (embedded = await startEmbeddedDatabase(options.dataDir)).url;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? (embedded ? 4 : 20),
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+  });
+  // A dropped idle connection (server restart) must not crash the process.
+  pool.on('error', (error) => options.log.warn(`Database connection lost: ${error.message}`));
+  const db = drizzle(pool, { schema });
+  let migrated = false;
+
+  const database: Database = {
+    pool,
+    db,
+    url,
+    embedded: Boolean(embedded),
+    async transaction(fn) {
+      for (let attempt = 1; ; attempt++) {
+        const client = await pool.connect();
+        const callbacks: Array<() => void> = [];
+        try {
+          await client.query('BEGIN');
+          const result = await fn({ db: drizzle(client, { schema }), client, afterCommit: (cb) => callbacks.push(cb) });
+          await client.query('COMMIT');
+          client.release();
+          for (const cb of callbacks) cb();
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          client.release();
+          const code = (error as { code?: string }).code;
+          if (code && RETRYABLE.has(code) && attempt < 5) continue;
+          throw error;
+        }
+      }
+    },
+    async ready() {
+      if (!migrated) return false;
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await pool.end();
+      await embedded?.stop();
+    },
+  };
+
+  try {
+    await waitForServer(pool, options.log, options.connectTimeoutMs);
+    await migrate(db, { migrationsFolder, migrationsSchema: 'drizzle', migrationsTable: 'migrations' });
+    migrated = true;
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+  return database;
+}
+
+export { schema };

@@ -1,0 +1,362 @@
+/**
+ * The database schema: one table per word of ARCHITECTURE.md §2.
+ * Money columns are `numeric` and travel as strings (decimal.js in code).
+ * Every timestamp is `timestamptz` (stored in UTC).
+ * After changing this file run `npm run db:generate` and commit the migration.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const id = () => bigserial('id', { mode: 'number' }).primaryKey();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+/** Telegram ids exceed 2^31 (chats are -100…); JS numbers hold them exactly up to 2^53. */
+const tgId = (name: string) => bigint(name, { mode: 'number' });
+const money = (name: string) => numeric(name, { precision: 20, scale: 2 });
+
+export const organizationKind = pgEnum('organization_kind', ['customer', 'agent', 'both']);
+export const userRole = pgEnum('user_role', ['admin', 'manager', 'agent', 'customer']);
+export const messageDirection = pgEnum('message_direction', ['in', 'out', 'note', 'system']);
+export const requestStatus = pgEnum('request_status', ['collecting_offers', 'accepted', 'completed', 'cancelled']);
+export const requestOrigin = pgEnum('request_origin', ['web', 'telegram']);
+export const offerStatus = pgEnum('offer_status', ['active', 'accepted', 'declined', 'withdrawn']);
+export const documentSource = pgEnum('document_source', ['chat', 'onec', 'generated', 'upload']);
+export const documentState = pgEnum('document_state', ['pending', 'stored', 'too_large', 'failed']);
+export const outboxState = pgEnum('outbox_state', ['pending', 'sent', 'failed']);
+
+/** A customer or an agent company; our own organization is both. */
+export const organizations = pgTable('organizations', {
+  id: id(),
+  name: text('name').notNull(),
+  kind: organizationKind('kind').notNull(),
+  /** True for the one organization that runs this Hotline. */
+  isOurs: boolean('is_ours').notNull().default(false),
+  requisites: jsonb('requisites').$type<Record<string, string>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    organizationId: bigint('organization_id', { mode: 'number' })
+      .notNull()
+      .references(() => organizations.id),
+    role: userRole('role').notNull(),
+    email: text('email'),
+    passwordHash: text('password_hash'),
+    telegramUserId: tgId('telegram_user_id'),
+    name: text('name').notNull(),
+    locale: text('locale').notNull().default('ru'),
+    timeZone: text('time_zone').notNull().default('Europe/Moscow'),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    uniqueIndex('users_telegram_user_id_key').on(t.telegramUserId),
+  ],
+);
+
+/** A Telegram user who writes to the hotline. */
+export const clients = pgTable('clients', {
+  id: id(),
+  telegramUserId: tgId('telegram_user_id').notNull().unique(),
+  firstName: text('first_name').notNull().default(''),
+  lastName: text('last_name'),
+  username: text('username'),
+  language: text('language'),
+  blockedAt: timestamp('blocked_at', { withTimezone: true }),
+  greetedAt: timestamp('greeted_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** One client's conversation: one forum topic in a managers' supergroup. */
+export const dialogs = pgTable(
+  'dialogs',
+  {
+    id: id(),
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    managersChatId: tgId('managers_chat_id').notNull(),
+    /** Null until the topic is created (or after it was deleted and before it is recreated). */
+    topicId: integer('topic_id'),
+    /** The client card: the first message of the topic. */
+    clientCardMessageId: integer('client_card_message_id'),
+    status: text('status').notNull().default('open'),
+    /** The newest request linked to this dialog; its chat receives new messages. */
+    activeRequestId: bigint('active_request_id', { mode: 'number' }),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('dialogs_topic_key').on(t.managersChatId, t.topicId),
+    uniqueIndex('dialogs_client_key').on(t.clientId),
+  ],
+);
+
+/** Media of a stored message: what Telegram told us about the file. */
+export interface MessageMedia {
+  kind: 'photo' | 'document' | 'video' | 'voice' | 'audio' | 'video_note' | 'sticker' | 'animation' | 'location' | 'contact';
+  fileId?: string;
+  fileUniqueId?: string;
+  fileName?: string;
+  mimeType?: string;
+  fileSize?: number;
+  width?: number;
+  height?: number;
+  duration?: number;
+  /** Location, contact and other non-file payloads. */
+  extra?: Record<string, unknown>;
+}
+
+/** A dialog message, either direction. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: id(),
+    dialogId: bigint('dialog_id', { mode: 'number' })
+      .notNull()
+      .references(() => dialogs.id),
+    /** Position in the dialog, 1, 2, 3…: the order of the conversation. */
+    seq: integer('seq').notNull(),
+    direction: messageDirection('direction').notNull(),
+    authorUserId: bigint('author_user_id', { mode: 'number' }).references(() => users.id),
+    /** Telegram user id of a manager who wrote it in the topic. */
+    authorTelegramId: tgId('author_telegram_id'),
+    authorName: text('author_name'),
+    clientChatMessageId: integer('client_chat_message_id'),
+    topicMessageId: integer('topic_message_id'),
+    /** Telegram's media_group_id when the message is part of an album. */
+    mediaGroupId: text('media_group_id'),
+    text: text('text'),
+    entities: jsonb('entities').$type<unknown[]>(),
+    media: jsonb('media').$type<MessageMedia>(),
+    skip: boolean('skip').notNull().default(false),
+    replyToMessageId: bigint('reply_to_message_id', { mode: 'number' }),
+    /** Delivery problem (client blocked the bot, …), null when fine. */
+    deliveryError: text('delivery_error'),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    /** When it was written in Telegram. */
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_dialog_seq_key').on(t.dialogId, t.seq),
+    uniqueIndex('messages_client_chat_key').on(t.dialogId, t.clientChatMessageId),
+    uniqueIndex('messages_topic_key').on(t.dialogId, t.topicMessageId),
+  ],
+);
+
+/** Ids issued in order, per year: request numbers like 2026-000123. */
+export const requestNumbers = pgTable('request_numbers', {
+  year: integer('year').primaryKey(),
+  last: integer('last').notNull(),
+});
+
+/** A payment request (заявка). */
+export const requests = pgTable(
+  'requests',
+  {
+    id: id(),
+    number: text('number').notNull().unique(),
+    customerOrganizationId: bigint('customer_organization_id', { mode: 'number' })
+      .notNull()
+      .references(() => organizations.id),
+    dialogId: bigint('dialog_id', { mode: 'number' }).references(() => dialogs.id),
+    origin: requestOrigin('origin').notNull(),
+    status: requestStatus('status').notNull().default('collecting_offers'),
+    /** Hidden from the agents' general list (requests created from Telegram). */
+    hidden: boolean('hidden').notNull().default(false),
+    amount: money('amount').notNull(),
+    currency: text('currency').notNull(),
+    fundingCurrency: text('funding_currency').notNull().default('RUB'),
+    beneficiary: jsonb('beneficiary').$type<Record<string, string>>().notNull(),
+    beneficiaryCountry: text('beneficiary_country'),
+    purpose: text('purpose').notNull(),
+    documents: jsonb('documents').$type<Record<string, string>>().notNull().default({}),
+    payer: jsonb('payer').$type<Record<string, string>>().notNull().default({}),
+    deadline: timestamp('deadline', { withTimezone: true }),
+    comment: text('comment'),
+    acceptedOfferId: bigint('accepted_offer_id', { mode: 'number' }),
+    /** The final terms once accepted: rate, fees and the computed amounts. */
+    terms: jsonb('terms').$type<Record<string, string>>(),
+    onecRef: text('onec_ref'),
+    createdBy: bigint('created_by', { mode: 'number' }).references(() => users.id),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('requests_list_idx').on(t.status, t.hidden, t.createdAt),
+    index('requests_customer_idx').on(t.customerOrganizationId, t.createdAt),
+    index('requests_dialog_idx').on(t.dialogId),
+    check('requests_amount_positive', sql`${t.amount} > 0`),
+  ],
+);
+
+/** An agent's offer (предложение) for a request. */
+export const offers = pgTable(
+  'offers',
+  {
+    id: id(),
+    requestId: bigint('request_id', { mode: 'number' })
+      .notNull()
+      .references(() => requests.id),
+    agentOrganizationId: bigint('agent_organization_id', { mode: 'number' })
+      .notNull()
+      .references(() => organizations.id),
+    rate: numeric('rate', { precision: 20, scale: 6 }).notNull(),
+    feePercent: numeric('fee_percent', { precision: 9, scale: 4 }).notNull(),
+    fixedFee: money('fixed_fee').notNull(),
+    total: money('total').notNull(),
+    days: integer('days').notNull(),
+    validUntil: timestamp('valid_until', { withTimezone: true }),
+    status: offerStatus('status').notNull().default('active'),
+    createdBy: bigint('created_by', { mode: 'number' }).references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('offers_request_idx').on(t.requestId), index('offers_agent_idx').on(t.agentOrganizationId)],
+);
+
+/** The request's chat: dialog messages copied into it, in dialog order, once each. */
+export const requestMessages = pgTable(
+  'request_messages',
+  {
+    requestId: bigint('request_id', { mode: 'number' })
+      .notNull()
+      .references(() => requests.id),
+    messageId: bigint('message_id', { mode: 'number' })
+      .notNull()
+      .references(() => messages.id),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.messageId] })],
+);
+
+/** The pinned bot message in a topic that shows a request's terms and buttons. */
+export const actionCards = pgTable('action_cards', {
+  requestId: bigint('request_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => requests.id),
+  managersChatId: tgId('managers_chat_id').notNull(),
+  topicId: integer('topic_id').notNull(),
+  messageId: integer('message_id'),
+  renderedHash: text('rendered_hash'),
+  pinned: boolean('pinned').notNull().default(false),
+  updatedAt: updatedAt(),
+});
+
+/** A file attached to a dialog or a request. */
+export const documents = pgTable(
+  'documents',
+  {
+    id: id(),
+    requestId: bigint('request_id', { mode: 'number' }).references(() => requests.id),
+    dialogId: bigint('dialog_id', { mode: 'number' }).references(() => dialogs.id),
+    messageId: bigint('message_id', { mode: 'number' }).references(() => messages.id),
+    source: documentSource('source').notNull(),
+    state: documentState('state').notNull().default('pending'),
+    storageKey: text('storage_key'),
+    name: text('name').notNull(),
+    mime: text('mime'),
+    size: bigint('size', { mode: 'number' }),
+    sha256: text('sha256'),
+    telegramFileId: text('telegram_file_id'),
+    error: text('error'),
+    uploadedBy: bigint('uploaded_by', { mode: 'number' }).references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('documents_request_idx').on(t.requestId), index('documents_dialog_idx').on(t.dialogId)],
+);
+
+/** One row of the audit log: who changed what, when, from what to what. */
+export const events = pgTable(
+  'events',
+  {
+    id: id(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: bigint('actor_user_id', { mode: 'number' }).references(() => users.id),
+    /** A Telegram user acting without a platform account (a client, a manager in the topic). */
+    actorTelegramId: tgId('actor_telegram_id'),
+    subjectType: text('subject_type').notNull(),
+    subjectId: bigint('subject_id', { mode: 'number' }).notNull(),
+    name: text('name').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+  },
+  (t) => [index('events_subject_idx').on(t.subjectType, t.subjectId, t.at)],
+);
+
+/** Exactly-once intake: an update id is stored in the transaction that applied it. */
+export const telegramUpdates = pgTable('telegram_updates', {
+  updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
+  processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The durable outbox of Bot API calls; one chat's rows are sent in `id` order. */
+export const telegramOutbox = pgTable(
+  'telegram_outbox',
+  {
+    id: id(),
+    chatId: tgId('chat_id').notNull(),
+    method: text('method').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    /** What to update with the result: e.g. { messageId: 12, side: 'client' }. */
+    link: jsonb('link').$type<Record<string, unknown>>(),
+    state: outboxState('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    result: jsonb('result'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('telegram_outbox_pending_idx').on(t.chatId, t.id).where(sql`${t.state} = 'pending'`)],
+);
+
+/** Platform sessions (cookie holds the raw token; only its hash is stored). */
+export const sessions = pgTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: bigint('user_id', { mode: 'number' })
+    .notNull()
+    .references(() => users.id),
+  csrfToken: text('csrf_token').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
+
+/** Signed single-use sign-in links (the `/new` link of the bot). */
+export const signInLinks = pgTable('sign_in_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: bigint('user_id', { mode: 'number' }).references(() => users.id),
+  telegramUserId: tgId('telegram_user_id'),
+  dialogId: bigint('dialog_id', { mode: 'number' }).references(() => dialogs.id),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+/** Small key → value settings editable at run time (our organization, greeting, …). */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: updatedAt(),
+});
+

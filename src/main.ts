@@ -1,0 +1,128 @@
+/**
+ * Composition root: config → database → queue → http → bot → workers.
+ *
+ * `startHotline()` builds the whole app in-process (tests use it); running this
+ * file starts it with the environment's settings and stops it cleanly on
+ * SIGINT/SIGTERM.
+ */
+import { pathToFileURL } from 'node:url';
+import { pino, type Logger } from 'pino';
+import { ConfigError, ensureAppSecret, loadConfig, type Config } from './config.js';
+import { DataDirLockedError } from './db/embedded.js';
+import { openDatabase, type Database } from './db/index.js';
+import { Jobs } from './db/jobs.js';
+import { createHttpServer } from './platform/server.js';
+
+export interface Hotline {
+  config: Config;
+  /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:41234. */
+  url: string;
+  /** Resolves once the database is open and migrated. */
+  started: Promise<void>;
+  database(): Database;
+  jobs(): Jobs;
+  /** Graceful stop: stop taking work, finish or hand back jobs, close pools. */
+  stop(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel' | 'env'>): Logger {
+  return pino({ level: config.logLevel, base: undefined });
+}
+
+export async function startHotline(config: Config, log: Logger = createLogger(config)): Promise<Hotline> {
+  config.appSecret = ensureAppSecret(config);
+  let database: Database | undefined;
+  let jobs: Jobs | undefined;
+  let stopping = false;
+
+  const http = await createHttpServer({
+    log,
+    sandbox: config.sandbox,
+    ready: async () => Boolean(database && !stopping && (await database.ready())),
+  });
+  await http.listen({ port: config.port, host: config.host });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://127.0.0.1:${port}`;
+
+  const started = (async () => {
+    database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
+    jobs = new Jobs(database, log);
+    await jobs.start();
+    log.info(
+      `Hotline is ready on ${config.publicUrl} (database: ${database.embedded ? `embedded, ${config.dataDir}/pg` : 'PostgreSQL'})`,
+    );
+  })();
+
+  const hotline: Hotline = {
+    config,
+    url,
+    started,
+    database: () => {
+      if (!database) throw new Error('The database is not open yet');
+      return database;
+    },
+    jobs: () => {
+      if (!jobs) throw new Error('The job queue is not started yet');
+      return jobs;
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await started.catch(() => undefined);
+      await http.close();
+      await jobs?.stop();
+      await database?.close();
+    },
+  };
+  // A failed start (locked data dir, …) must still release the port.
+  started.catch(() => http.close().catch(() => undefined));
+  return hotline;
+}
+
+/** Prints one line for errors a person can fix, and exits with 1. */
+function fail(error: unknown, log?: Logger): never {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    process.stderr.write(`hotline: ${error.message}\n`);
+  } else if (log) {
+    log.fatal({ err: error }, `Hotline could not start: ${(error as Error).message}`);
+  } else {
+    process.stderr.write(`hotline: ${(error as Error).stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    fail(error);
+  }
+  const log = createLogger(config);
+  let hotline: Hotline;
+  try {
+    hotline = await startHotline(config, log);
+    await hotline.started;
+  } catch (error) {
+    fail(error, log);
+  }
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    if (++signals > 1) {
+      log.warn(`${signal} again: exiting at once`);
+      process.exit(1);
+    }
+    log.info(`${signal} received: stopping`);
+    hotline.stop().then(
+      () => process.exit(0),
+      (error: unknown) => fail(error, log),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main();
+}

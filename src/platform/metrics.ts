@@ -1,0 +1,32 @@
+/** Prometheus metrics served at `/metrics`. One registry for the whole process. */
+import client from 'prom-client';
+
+const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+
+export const metrics = {
+  registry,
+  httpDuration: new client.Histogram({
+    name: 'hotline_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  }),
+  updatesProcessed: new client.Counter({
+    name: 'hotline_telegram_updates_total',
+    help: 'Telegram updates applied (duplicates excluded)',
+    registers: [registry],
+  }),
+  outboxSent: new client.Counter({
+    name: 'hotline_telegram_outbox_sent_total',
+    help: 'Bot API calls sent from the outbox',
+    labelNames: ['method'] as const,
+    registers: [registry],
+  }),
+  outboxBacklog: new client.Gauge({
+    name: 'hotline_telegram_outbox_backlog',
+    help: 'Bot API calls waiting in the outbox',
+    registers: [registry],
+  }),
+};
