@@ -1,0 +1,76 @@
+/**
+ * What every command needs: the database (for its one transaction), the job
+ * queue (side effects leave as jobs written in that transaction) and the
+ * settings. Adapters build one context at start-up and pass it to commands.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Database, Tx } from '../db/index.js';
+import type { Jobs } from '../db/jobs.js';
+import { events } from '../db/schema.js';
+import type { LiveBus } from './live.js';
+
+export interface CommandContext {
+  database: Database;
+  jobs: Jobs;
+  config: Config;
+  live: LiveBus;
+  log: Logger;
+}
+
+/** A mistake in what a person asked for; `message` is a sentence they can read. */
+export class ValidationError extends Error {
+  constructor(
+    message: string,
+    /** The form field at fault, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+/** The thing asked for does not exist, or the actor may not see it (never tell which). */
+export class NotFoundError extends Error {
+  constructor(message = 'Not found') {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** The actor may see the thing but not do this to it. */
+export class ForbiddenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** Who acts: a platform user, or a Telegram user without an account yet. */
+export interface Actor {
+  userId?: number;
+  telegramUserId?: number;
+}
+
+/** Writes one audit-log row inside the command's transaction. */
+export async function recordEvent(
+  tx: Tx,
+  event: {
+    actor?: Actor;
+    subjectType: 'request' | 'offer' | 'dialog' | 'message' | 'client' | 'user' | 'organization' | 'document';
+    subjectId: number;
+    name: string;
+    before?: unknown;
+    after?: unknown;
+  },
+): Promise<void> {
+  await tx.db.insert(events).values({
+    actorUserId: event.actor?.userId ?? null,
+    actorTelegramId: event.actor?.telegramUserId ?? null,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    name: event.name,
+    before: event.before ?? null,
+    after: event.after ?? null,
+  });
+}
