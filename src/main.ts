@@ -12,6 +12,9 @@ import { DataDirLockedError } from './db/embedded.js';
 import { openDatabase, type Database } from './db/index.js';
 import { Jobs } from './db/jobs.js';
 import { createHttpServer } from './platform/server.js';
+import { apiPlugin } from './platform/api.js';
+import { LiveBus } from './commands/live.js';
+import type { CommandContext } from './commands/context.js';
 
 export interface Hotline {
   config: Config;
@@ -33,12 +36,19 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
   config.appSecret = ensureAppSecret(config);
   let database: Database | undefined;
   let jobs: Jobs | undefined;
+  let context: CommandContext | undefined;
   let stopping = false;
+  const live = new LiveBus();
+  const getContext = () => {
+    if (!context) throw new Error('Hotline is starting');
+    return context;
+  };
 
   const http = await createHttpServer({
     log,
     sandbox: config.sandbox,
-    ready: async () => Boolean(database && !stopping && (await database.ready())),
+    ready: async () => Boolean(context && !stopping && (await context.database.ready())),
+    plugins: [{ plugin: apiPlugin({ getContext }), prefix: '/api' }],
   });
   await http.listen({ port: config.port, host: config.host });
   const address = http.server.address();
@@ -49,6 +59,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
     database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
     jobs = new Jobs(database, log);
     await jobs.start();
+    context = { database, jobs, config, live, log };
     log.info(
       `Hotline is ready on ${config.publicUrl} (database: ${database.embedded ? `embedded, ${config.dataDir}/pg` : 'PostgreSQL'})`,
     );
