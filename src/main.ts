@@ -32,7 +32,14 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'env'>): Logger {
   return pino({ level: config.logLevel, base: undefined });
 }
 
-export async function startHotline(config: Config, log: Logger = createLogger(config)): Promise<Hotline> {
+export interface StartOptions {
+  log?: Logger;
+  /** How long a graceful stop waits for running jobs before handing them back. */
+  shutdownGraceMs?: number;
+}
+
+export async function startHotline(config: Config, options: StartOptions = {}): Promise<Hotline> {
+  const log = options.log ?? createLogger(config);
   config.appSecret = ensureAppSecret(config);
   let database: Database | undefined;
   let jobs: Jobs | undefined;
@@ -82,7 +89,7 @@ export async function startHotline(config: Config, log: Logger = createLogger(co
       stopping = true;
       await started.catch(() => undefined);
       await http.close();
-      await jobs?.stop();
+      await jobs?.stop(options.shutdownGraceMs);
       await database?.close();
     },
   };
@@ -113,7 +120,7 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   let hotline: Hotline;
   try {
-    hotline = await startHotline(config, log);
+    hotline = await startHotline(config, { log });
     await hotline.started;
   } catch (error) {
     fail(error, log);

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, {
+  LogController,
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
@@ -60,7 +61,8 @@ const ALWAYS_OPEN = /^\/(healthz|readyz|metrics|docs|tg)(\/|$|\?)/;
 export async function createHttpServer(options: ServerOptions): Promise<HttpServer> {
   const app = Fastify({
     loggerInstance: options.log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Request lines would drown the relay's own logs; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 60 * 1024 * 1024,
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();

@@ -1,0 +1,36 @@
+// `npm start`: build what is missing or stale, then run the product in this process's place.
+import { spawnSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+
+/** Newest modification time under `dir` (files matching `filter`). */
+function newest(dir, filter = () => true) {
+  let latest = 0;
+  if (!fs.existsSync(dir)) return latest;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(full, filter));
+    else if (filter(full)) latest = Math.max(latest, fs.statSync(full).mtimeMs);
+  }
+  return latest;
+}
+
+const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
+
+function run(script) {
+  const result = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+const serverOut = path.join(root, 'dist/main.js');
+if (mtime(serverOut) < newest(path.join(root, 'src'))) run('build:server');
+const webOut = path.join(root, 'dist/web/index.html');
+if (fs.existsSync(path.join(root, 'web/vite.config.ts')) && mtime(webOut) < newest(path.join(root, 'web'), (f) => !f.includes('node_modules'))) {
+  run('build:web');
+}
+
+const child = spawn(process.execPath, [serverOut], { cwd: root, stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
