@@ -1,0 +1,169 @@
+/**
+ * The shell: providers, the header with navigation and the language switch,
+ * the sandbox banner, and the routes — each page its own lazy chunk, so the
+ * request form ships only what it needs.
+ */
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, SegmentedControl, Text, Title } from '@mantine/core';
+import { I18nProvider, useI18n, type Locale } from './i18n.js';
+import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
+import { api, ApiError, type Session } from './api.js';
+import { NotFound, PageLoader } from './components/common.js';
+
+const HomePage = lazy(() => import('./pages/HomePage.js'));
+const SignInPage = lazy(() => import('./pages/SignInPage.js'));
+const SignInLinkPage = lazy(() => import('./pages/SignInLinkPage.js'));
+const NewRequestPage = lazy(() => import('./pages/NewRequestPage.js'));
+const MyRequestsPage = lazy(() => import('./pages/MyRequestsPage.js'));
+const AgentRequestsPage = lazy(() => import('./pages/AgentRequestsPage.js'));
+const OfferFormPage = lazy(() => import('./pages/OfferFormPage.js'));
+const RequestPage = lazy(() => import('./pages/RequestPage.js'));
+const DialogsPage = lazy(() => import('./pages/DialogsPage.js'));
+const AdminPage = lazy(() => import('./pages/AdminPage.js'));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+export function App() {
+  return (
+    <MantineProvider>
+      <QueryClientProvider client={queryClient}>
+        <I18nProvider>
+          <BrowserRouter>
+            <Shell />
+          </BrowserRouter>
+        </I18nProvider>
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}
+
+function SandboxBanner() {
+  const meta = useMeta();
+  const { t } = useI18n();
+  if (!meta.data?.sandbox) return null;
+  return (
+    <Alert color="yellow" radius={0} py={6} data-testid="sandbox-banner">
+      <Group gap="xs">
+        <Text size="sm">{t('sandbox.banner')}</Text>
+        {/* A full page load: /sandbox is its own app section, not one of our routes. */}
+        <Anchor href="/sandbox" size="sm">
+          {t('sandbox.open')}
+        </Anchor>
+      </Group>
+    </Alert>
+  );
+}
+
+function LanguageSwitch() {
+  const { locale, setLocale, t } = useI18n();
+  return (
+    <SegmentedControl
+      size="xs"
+      aria-label={t('lang.label')}
+      value={locale}
+      onChange={(value) => setLocale(value as Locale)}
+      data={[
+        { value: 'ru', label: 'RU' },
+        { value: 'en', label: 'EN' },
+      ]}
+    />
+  );
+}
+
+function Navigation() {
+  const me = useMe();
+  const { t } = useI18n();
+  const changed = useSessionChanged();
+  const navigate = useNavigate();
+  const link = (to: string, label: string) => (
+    <Anchor component={NavLink} to={to} size="sm">
+      {label}
+    </Anchor>
+  );
+  if (!me) return link('/sign-in', t('nav.signIn'));
+  return (
+    <Group gap="md">
+      {me.canRequest && link('/new', t('nav.newRequest'))}
+      {me.canRequest && link('/requests', t('nav.myRequests'))}
+      {me.canOffer && link('/agent/requests', t('nav.agentRequests'))}
+      {(me.role === 'manager' || me.role === 'admin') && link('/dialogs', t('nav.dialogs'))}
+      {me.role === 'admin' && link('/admin', t('nav.admin'))}
+      <Text size="sm" c="dimmed" data-testid="current-user">
+        {me.name}
+      </Text>
+      <Button
+        size="compact-sm"
+        variant="subtle"
+        onClick={async () => {
+          await api('/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+          changed({ user: null } satisfies Session);
+          void navigate('/sign-in');
+        }}
+      >
+        {t('nav.signOut')}
+      </Button>
+    </Group>
+  );
+}
+
+function Shell() {
+  const { t } = useI18n();
+  useSession();
+  return (
+    <AppShell header={{ height: 56 }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Title order={3}>
+            <Anchor component={Link} to="/" underline="never" c="inherit">
+              {t('app.name')}
+            </Anchor>
+          </Title>
+          <Group gap="md" wrap="nowrap">
+            <Navigation />
+            <LanguageSwitch />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        <SandboxBanner />
+        <Container size="xl" pt="md">
+          <Suspense fallback={<PageLoader />}>
+            <Routes>
+              <Route path="/" element={<HomePage />} />
+              <Route path="/sign-in" element={<SignInPage />} />
+              <Route path="/auth/link" element={<SignInLinkPage />} />
+              <Route path="/new" element={<RequireUser><NewRequestPage /></RequireUser>} />
+              <Route path="/requests" element={<RequireUser><MyRequestsPage /></RequireUser>} />
+              <Route path="/requests/:id" element={<RequireUser><RequestPage /></RequireUser>} />
+              <Route path="/agent/requests" element={<RequireUser><AgentRequestsPage /></RequireUser>} />
+              <Route path="/agent/requests/:id/offers/new" element={<RequireUser><OfferFormPage /></RequireUser>} />
+              <Route path="/dialogs" element={<RequireUser><DialogsPage /></RequireUser>} />
+              <Route path="/admin" element={<RequireUser><AdminPage /></RequireUser>} />
+              <Route path="*" element={<NotFound />} />
+            </Routes>
+          </Suspense>
+        </Container>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
+
+/** Pages behind sign-in: unknown users go to the sign-in form and come back. */
+function RequireUser({ children }: { children: ReactNode }) {
+  const session = useSession();
+  if (session.isPending) return <PageLoader />;
+  if (!session.data?.user) {
+    const back = encodeURIComponent(window.location.pathname + window.location.search);
+    return <Navigate to={`/sign-in?next=${back}`} replace />;
+  }
+  return <>{children}</>;
+}

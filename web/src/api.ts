@@ -1,0 +1,193 @@
+/**
+ * The web app's only way to the server: JSON over `/api`, the session cookie,
+ * and the CSRF token (sent as `x-csrf-token` on every state-changing call).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** Messages for form fields: `{ 'beneficiary.swift': 'Неверный BIC' }`. */
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let csrfToken: string | undefined;
+
+/** Called with the token from `/api/auth/me` and sign-in answers. */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+export async function api<T>(path: string, options: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(`/api${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    if ((error as Error).name === 'AbortError') throw error;
+    throw new ApiError(0, 'network');
+  }
+  const text = await response.text();
+  const data = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const body = (data ?? {}) as { error?: string; fields?: Record<string, string> };
+    throw new ApiError(response.status, body.error ?? response.statusText, body.fields ?? {});
+  }
+  return data as T;
+}
+
+/** Builds `?a=1&b=2` from the defined, non-empty values. */
+export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '' || value === false) continue;
+    search.set(key, String(value));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+// Shapes the API answers with (see /docs for the full schema).
+
+export type Role = 'admin' | 'manager' | 'agent' | 'customer';
+export type OrganizationKind = 'customer' | 'agent' | 'both';
+export type RequestStatus = 'collecting_offers' | 'accepted' | 'completed' | 'cancelled';
+
+export interface Me {
+  id: number;
+  email: string | null;
+  name: string;
+  role: Role;
+  organizationId: number;
+  organizationName: string;
+  organizationKind: OrganizationKind;
+  timeZone: string;
+  /** The organization may place requests / make offers. */
+  canRequest: boolean;
+  canOffer: boolean;
+}
+
+export interface Session {
+  user: Me | null;
+  csrfToken?: string;
+}
+
+export interface Meta {
+  product: string;
+  sandbox: boolean;
+}
+
+export interface Beneficiary {
+  name: string;
+  country: string;
+  address?: string;
+  bankName?: string;
+  swift?: string;
+  account?: string;
+  cnaps?: string;
+}
+
+export interface Payer {
+  name: string;
+  inn: string;
+  kpp?: string;
+}
+
+export interface RequestSummary {
+  id: number;
+  number: string;
+  status: RequestStatus;
+  origin: 'web' | 'telegram';
+  hidden: boolean;
+  amount: string;
+  currency: string;
+  fundingCurrency: string;
+  beneficiaryName: string;
+  beneficiaryCountry: string | null;
+  customerName: string;
+  deadline: string | null;
+  createdAt: string;
+  offerCount: number;
+}
+
+export interface Offer {
+  id: number;
+  requestId: number;
+  agentOrganizationId: number;
+  agentName: string;
+  rate: string;
+  feePercent: string;
+  fixedFee: string;
+  base: string;
+  fee: string;
+  total: string;
+  days: number;
+  validUntil: string | null;
+  status: 'active' | 'accepted' | 'declined' | 'withdrawn';
+  createdAt: string;
+}
+
+export interface TimelineEvent {
+  id: number;
+  at: string;
+  actorName: string | null;
+  name: string;
+  subjectType: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+export interface DocumentRow {
+  id: number;
+  name: string;
+  mime: string | null;
+  size: number | null;
+  source: string;
+  state: string;
+  createdAt: string;
+}
+
+export interface ChatMessage {
+  id: string;
+  authorName: string;
+  direction: 'in' | 'out' | 'note' | 'system' | 'platform';
+  text: string | null;
+  media: { kind: string; fileName?: string } | null;
+  at: string;
+}
+
+export interface RequestPage {
+  request: RequestSummary & {
+    beneficiary: Beneficiary;
+    purpose: string;
+    documents: Record<string, string>;
+    payer: Payer;
+    comment: string | null;
+    terms: Record<string, string> | null;
+    acceptedOfferId: number | null;
+    customerOrganizationId: number;
+  };
+  /** What the viewer may do here. */
+  viewer: { isCustomer: boolean; canOffer: boolean; canAccept: boolean; canChangeStatus: boolean; canChat: boolean };
+  offers: Offer[];
+  timeline: TimelineEvent[];
+  documents: DocumentRow[];
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass as `cursor` to get the next page; null on the last page. */
+  nextCursor: string | null;
+}

@@ -1,0 +1,52 @@
+import type { ReactNode } from 'react';
+import { Alert, Badge, Center, Loader } from '@mantine/core';
+import { ApiError, type RequestStatus } from '../api.js';
+import { useI18n } from '../i18n.js';
+
+export function PageLoader() {
+  return (
+    <Center py="xl">
+      <Loader />
+    </Center>
+  );
+}
+
+export function NotFound() {
+  const { t } = useI18n();
+  return (
+    <Alert color="gray" title={t('common.notFound')} data-testid="not-found">
+      {t('common.notFoundText')}
+    </Alert>
+  );
+}
+
+/** Loading, not-found and error states of a query in one place. */
+export function QueryState({ query, children }: { query: { isPending: boolean; error: unknown }; children: () => ReactNode }) {
+  const { t } = useI18n();
+  if (query.isPending) return <PageLoader />;
+  if (query.error) {
+    if (query.error instanceof ApiError && query.error.status === 404) return <NotFound />;
+    return (
+      <Alert color="red" title={t('common.error')}>
+        {query.error instanceof ApiError && query.error.status === 0 ? t('error.network') : String((query.error as Error).message)}
+      </Alert>
+    );
+  }
+  return <>{children()}</>;
+}
+
+const statusColor: Record<RequestStatus, string> = {
+  collecting_offers: 'blue',
+  accepted: 'teal',
+  completed: 'green',
+  cancelled: 'gray',
+};
+
+export function StatusBadge({ status }: { status: RequestStatus }) {
+  const { t } = useI18n();
+  return (
+    <Badge color={statusColor[status]} data-testid="request-status">
+      {t(`status.${status}`)}
+    </Badge>
+  );
+}

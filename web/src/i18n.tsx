@@ -1,0 +1,100 @@
+/**
+ * Russian by default, English switchable. Plain typed dictionaries: the
+ * Russian one defines the keys, the English one must have every key.
+ * The choice is remembered in localStorage.
+ */
+import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { ru, en, type Messages } from './messages.js';
+
+export type Locale = 'ru' | 'en';
+export type MessageKey = keyof Messages;
+
+const dictionaries: Record<Locale, Messages> = { ru, en };
+const STORAGE_KEY = 'hotline.locale';
+
+function initialLocale(): Locale {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved === 'ru' || saved === 'en') return saved;
+  } catch {
+    /* storage may be unavailable (private mode): fall back to Russian */
+  }
+  return 'ru';
+}
+
+interface I18n {
+  locale: Locale;
+  setLocale(locale: Locale): void;
+  /** Translates a key; `{name}` placeholders are filled from `vars`. */
+  t(key: MessageKey, vars?: Record<string, string | number>): string;
+  /** 1 225 000,00 ₽ in Russian, ₽1,225,000.00 in English. */
+  money(value: string | number, currency?: string): string;
+  number(value: string | number, fractionDigits?: { min?: number; max?: number }): string;
+  /** Date and time in the user's time zone. */
+  dateTime(value: string | Date): string;
+  date(value: string | Date): string;
+}
+
+const I18nContext = createContext<I18n | null>(null);
+
+const intlLocale = (locale: Locale) => (locale === 'ru' ? 'ru-RU' : 'en-GB');
+
+/** Intl needs a number; money arrives as a decimal string, exact to 2 places, well within a double's precision. */
+const toNumber = (value: string | number) => (typeof value === 'number' ? value : Number(value));
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [locale, setLocaleState] = useState<Locale>(initialLocale);
+  const setLocale = useCallback((next: Locale) => {
+    setLocaleState(next);
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      /* ignore */
+    }
+    document.documentElement.lang = next;
+  }, []);
+
+  const value = useMemo<I18n>(() => {
+    const dict = dictionaries[locale];
+    const tag = intlLocale(locale);
+    const dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
+    const dateFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium' });
+    return {
+      locale,
+      setLocale,
+      t(key, vars) {
+        let text: string = dict[key] ?? ru[key] ?? key;
+        if (vars) for (const [name, v] of Object.entries(vars)) text = text.replaceAll(`{${name}}`, String(v));
+        return text;
+      },
+      money(value, currency) {
+        const n = toNumber(value);
+        if (!Number.isFinite(n)) return String(value);
+        if (!currency) return new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+        try {
+          return new Intl.NumberFormat(tag, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+        } catch {
+          return `${new Intl.NumberFormat(tag, { minimumFractionDigits: 2 }).format(n)} ${currency}`;
+        }
+      },
+      number(value, digits = {}) {
+        const n = toNumber(value);
+        if (!Number.isFinite(n)) return String(value);
+        return new Intl.NumberFormat(tag, {
+          minimumFractionDigits: digits.min ?? 0,
+          maximumFractionDigits: digits.max ?? 6,
+        }).format(n);
+      },
+      dateTime: (value) => dateTimeFormat.format(new Date(value)),
+      date: (value) => dateFormat.format(new Date(value)),
+    };
+  }, [locale, setLocale]);
+
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const value = useContext(I18nContext);
+  if (!value) throw new Error('useI18n() outside <I18nProvider>');
+  return value;
+}
