@@ -206,6 +206,8 @@ export const requests = pgTable(
   },
   (t) => [
     index('requests_list_idx').on(t.status, t.hidden, t.createdAt),
+    /** The agents' list sorted by amount (keyset on amount, id). */
+    index('requests_list_amount_idx').on(t.status, t.hidden, t.amount, t.id),
     index('requests_customer_idx').on(t.customerOrganizationId, t.createdAt),
     index('requests_dialog_idx').on(t.dialogId),
     check('requests_amount_positive', sql`${t.amount} > 0`),
@@ -248,6 +250,23 @@ export const requestMessages = pgTable(
       .references(() => messages.id),
   },
   (t) => [primaryKey({ columns: [t.requestId, t.messageId] })],
+);
+
+/** A message written on the platform into a request's chat (requests without a dialog have only these). */
+export const requestPosts = pgTable(
+  'request_posts',
+  {
+    id: id(),
+    requestId: bigint('request_id', { mode: 'number' })
+      .notNull()
+      .references(() => requests.id),
+    authorUserId: bigint('author_user_id', { mode: 'number' })
+      .notNull()
+      .references(() => users.id),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('request_posts_request_idx').on(t.requestId, t.createdAt)],
 );
 
 /** The pinned bot message in a topic that shows a request's terms and buttons. */
