@@ -100,6 +100,7 @@ export const dialogs = pgTable(
     topicId: integer('topic_id'),
     /** The client card: the first message of the topic. */
     clientCardMessageId: integer('client_card_message_id'),
+    /** `open`, or `closed` when a manager closed the topic (reopened on the next message). */
     status: text('status').notNull().default('open'),
     /** The newest request linked to this dialog; its chat receives new messages. */
     activeRequestId: bigint('active_request_id', { mode: 'number' }),
@@ -161,7 +162,8 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_dialog_seq_key').on(t.dialogId, t.seq),
     uniqueIndex('messages_client_chat_key').on(t.dialogId, t.clientChatMessageId),
-    uniqueIndex('messages_topic_key').on(t.dialogId, t.topicMessageId),
+    // Not unique: when a group's backlog grows, consecutive client texts are mirrored as one topic message.
+    index('messages_topic_idx').on(t.dialogId, t.topicMessageId),
   ],
 );
 
@@ -329,6 +331,32 @@ export const telegramUpdates = pgTable('telegram_updates', {
   processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * Where an outbox call goes and what to fill in at send time. Ids of messages
+ * that are themselves still in the outbox are unknown when a command writes
+ * the row, so rows name dialog messages and the sender resolves them.
+ */
+export interface OutboxTarget {
+  /** Send into this dialog's topic (its thread id is resolved, the topic created or recreated if needed). */
+  topicOfDialog?: number;
+  /** Reply to this dialog message, on the side the call goes to. */
+  replyToMessage?: number;
+  /** Edit or pin this dialog message (its Telegram id on `side`). */
+  message?: number;
+  /** Copy this dialog message from the other side. */
+  copyOf?: number[];
+  side?: 'client' | 'topic';
+}
+
+/** What to record once Telegram answers: e.g. the Telegram ids of the mirrored messages. */
+export interface OutboxLink {
+  /** Dialog messages whose Telegram id on `side` is the result's message_id (or ids, in order). */
+  messages?: number[];
+  side?: 'client' | 'topic';
+  /** The action card of this request. */
+  cardOfRequest?: number;
+}
+
 /** The durable outbox of Bot API calls; one chat's rows are sent in `id` order. */
 export const telegramOutbox = pgTable(
   'telegram_outbox',
@@ -337,11 +365,15 @@ export const telegramOutbox = pgTable(
     chatId: tgId('chat_id').notNull(),
     method: text('method').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
-    /** What to update with the result: e.g. { messageId: 12, side: 'client' }. */
-    link: jsonb('link').$type<Record<string, unknown>>(),
+    target: jsonb('target').$type<OutboxTarget>(),
+    link: jsonb('link').$type<OutboxLink>(),
+    /** Consecutive texts of one sender may be sent as one message when the chat is backlogged. */
+    coalesceKey: text('coalesce_key'),
     state: outboxState('state').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),
+    /** A sender holds the row until then; another instance takes it over after a crash. */
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
     lastError: text('last_error'),
     result: jsonb('result'),
     createdAt: createdAt(),
