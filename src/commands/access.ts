@@ -1,0 +1,100 @@
+/**
+ * Who may see and do what, per row. Every platform read and command goes
+ * through these checks; a row the viewer may not see is "not found" (never
+ * "forbidden"), so ids cannot be probed.
+ *
+ * - A request's customer organization sees it all: offers, chat, documents.
+ * - An agent organization sees requests collecting offers that are not hidden,
+ *   and every request it offered on; of the offers only its own; the chat and
+ *   documents only once its offer is accepted.
+ * - Customers never see the general list.
+ */
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { offers, organizations, requests, users } from '../db/schema.js';
+import { NotFoundError } from './context.js';
+
+export type Role = 'admin' | 'manager' | 'agent' | 'customer';
+export type OrganizationKind = 'customer' | 'agent' | 'both';
+
+/** The signed-in user as access rules see them. */
+export interface Viewer {
+  userId: number;
+  organizationId: number;
+  role: Role;
+  organizationKind: OrganizationKind;
+}
+
+/** The viewer's organization may place requests. */
+export const canRequest = (viewer: Viewer) => viewer.organizationKind !== 'agent' && viewer.role !== 'agent';
+/** The viewer's organization may make offers. */
+export const canOffer = (viewer: Viewer) => viewer.organizationKind !== 'customer' && viewer.role !== 'customer';
+
+/** Loads an enabled user as a viewer; null when there is none. */
+export async function loadViewer(db: Db, userId: number): Promise<(Viewer & { name: string; email: string | null; organizationName: string; timeZone: string }) | null> {
+  const [row] = await db
+    .select({
+      userId: users.id,
+      organizationId: users.organizationId,
+      role: users.role,
+      name: users.name,
+      email: users.email,
+      timeZone: users.timeZone,
+      disabledAt: users.disabledAt,
+      organizationKind: organizations.kind,
+      organizationName: organizations.name,
+    })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.organizationId))
+    .where(eq(users.id, userId));
+  if (!row || row.disabledAt) return null;
+  const { disabledAt: _disabled, ...viewer } = row;
+  return viewer;
+}
+
+/** The SQL condition "the viewer's organization has an offer on this request". */
+export function offeredBy(organizationId: number): SQL {
+  return sql`exists (select 1 from ${offers} where ${offers.requestId} = ${requests.id} and ${offers.agentOrganizationId} = ${organizationId})`;
+}
+
+/** The SQL condition "this request is in the agents' general list". */
+export const inGeneralList: SQL = sql`(${requests.status} = 'collecting_offers' and ${requests.hidden} = false)`;
+
+export type RequestRow = typeof requests.$inferSelect;
+
+/** How the viewer relates to a request they may see. */
+export interface RequestAccess {
+  request: RequestRow;
+  isCustomer: boolean;
+  /** The viewer's organization offered on it. */
+  hasOffered: boolean;
+  /** The viewer's organization's offer was accepted: it works on the request with the customer. */
+  isAcceptedAgent: boolean;
+}
+
+/**
+ * Loads a request the viewer may see, or throws NotFoundError.
+ * Pass `forUpdate` inside a transaction that changes the request.
+ */
+export async function requestAccess(db: Db, viewer: Viewer, requestId: number, options: { forUpdate?: boolean } = {}): Promise<RequestAccess> {
+  const query = db.select().from(requests).where(eq(requests.id, requestId));
+  const [request] = options.forUpdate ? await query.for('update') : await query;
+  if (!request) throw new NotFoundError('Заявка не найдена');
+  const isCustomer = request.customerOrganizationId === viewer.organizationId;
+  let hasOffered = false;
+  let isAcceptedAgent = false;
+  if (canOffer(viewer)) {
+    const own = await db
+      .select({ id: offers.id, status: offers.status })
+      .from(offers)
+      .where(and(eq(offers.requestId, requestId), eq(offers.agentOrganizationId, viewer.organizationId)));
+    hasOffered = own.length > 0;
+    isAcceptedAgent = own.some((offer) => offer.id === request.acceptedOfferId);
+  }
+  const inList = request.status === 'collecting_offers' && !request.hidden && canOffer(viewer);
+  if (!isCustomer && !hasOffered && !inList) throw new NotFoundError('Заявка не найдена');
+  return { request, isCustomer, hasOffered, isAcceptedAgent };
+}
+
+/** Chat and documents: the customer, and the agent whose offer was accepted. */
+export const canSeeDealRoom = (access: RequestAccess) => access.isCustomer || access.isAcceptedAgent;

@@ -1,0 +1,75 @@
+/**
+ * An admin adds a user to an organization with a role and a password.
+ * The role must fit the organization: agents work for agent organizations,
+ * customers for customer ones, managers for ours.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { organizations, users } from '../db/schema.js';
+import type { Role, Viewer } from './access.js';
+import { recordEvent, type CommandContext } from './context.js';
+import { requireAdmin } from './createOrganization.js';
+import { hashPassword } from './password.js';
+import { FieldErrorCollector } from './validation.js';
+
+export interface CreateUserProps {
+  /** The admin; omitted only by bootstrap. */
+  actor?: Viewer;
+  organizationId: number;
+  role: Role;
+  email: string;
+  name: string;
+  password: string;
+  telegramUserId?: number | null;
+}
+
+export type UserRow = typeof users.$inferSelect;
+
+export const MIN_PASSWORD = 10;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export async function createUser(ctx: CommandContext, props: CreateUserProps): Promise<UserRow> {
+  if (props.actor) requireAdmin(props.actor);
+  const passwordHash = props.password && props.password.length >= MIN_PASSWORD ? await hashPassword(props.password) : '';
+  return ctx.database.transaction((tx) => createUserInTx(tx, props, passwordHash));
+}
+
+export async function createUserInTx(tx: Tx, props: CreateUserProps, passwordHash: string): Promise<UserRow> {
+  const errors = new FieldErrorCollector();
+  const email = (props.email ?? '').trim().toLowerCase();
+  const name = (props.name ?? '').trim();
+  if (!email) errors.add('email', 'Укажите e-mail');
+  else if (!EMAIL.test(email)) errors.add('email', 'Это не похоже на e-mail');
+  if (!name) errors.add('name', 'Укажите имя');
+  if (!props.password || props.password.length < MIN_PASSWORD) errors.add('password', `Пароль: не короче ${MIN_PASSWORD} символов`);
+  const [organization] = await tx.db.select().from(organizations).where(eq(organizations.id, props.organizationId));
+  if (!organization) errors.add('organizationId', 'Выберите организацию');
+  else {
+    const fits =
+      props.role === 'admin' || props.role === 'manager'
+        ? organization.isOurs
+        : props.role === 'agent'
+          ? organization.kind !== 'customer'
+          : props.role === 'customer'
+            ? organization.kind !== 'agent'
+            : false;
+    if (!fits) errors.add('role', 'Роль не подходит организации: менеджеры и администраторы — наши, агенты — у агентов, клиенты — у заказчиков');
+  }
+  if (email && !errors.fields.email) {
+    const [taken] = await tx.db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`);
+    if (taken) errors.add('email', 'Пользователь с таким e-mail уже есть');
+  }
+  errors.throwIfAny();
+  const [user] = await tx.db
+    .insert(users)
+    .values({ organizationId: props.organizationId, role: props.role, email, name, passwordHash, telegramUserId: props.telegramUserId ?? null })
+    .returning();
+  await recordEvent(tx, {
+    actor: props.actor ? { userId: props.actor.userId } : undefined,
+    subjectType: 'user',
+    subjectId: user!.id,
+    name: 'user.created',
+    after: { email, name, role: props.role, organizationId: props.organizationId },
+  });
+  return user!;
+}

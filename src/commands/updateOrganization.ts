@@ -1,0 +1,39 @@
+/** An admin renames an organization or changes its kind (our own stays «both»). */
+import { eq } from 'drizzle-orm';
+import { organizations } from '../db/schema.js';
+import type { Viewer } from './access.js';
+import { NotFoundError, recordEvent, type CommandContext } from './context.js';
+import { requireAdmin, validateOrganizationName, type OrganizationRow } from './createOrganization.js';
+import { FieldErrors } from './validation.js';
+
+export interface UpdateOrganizationProps {
+  actor: Viewer;
+  organizationId: number;
+  name?: string;
+  kind?: 'customer' | 'agent' | 'both';
+}
+
+export async function updateOrganization(ctx: CommandContext, props: UpdateOrganizationProps): Promise<OrganizationRow> {
+  requireAdmin(props.actor);
+  return ctx.database.transaction(async (tx) => {
+    const [before] = await tx.db.select().from(organizations).where(eq(organizations.id, props.organizationId)).for('update');
+    if (!before) throw new NotFoundError('Организация не найдена');
+    const changes: Partial<OrganizationRow> = {};
+    if (props.name !== undefined) changes.name = validateOrganizationName(props.name);
+    if (props.kind !== undefined && props.kind !== before.kind) {
+      if (before.isOurs) throw new FieldErrors({ kind: 'Наша организация всегда и заказчик, и агент' });
+      changes.kind = props.kind;
+    }
+    if (Object.keys(changes).length === 0) return before;
+    const [after] = await tx.db.update(organizations).set(changes).where(eq(organizations.id, before.id)).returning();
+    await recordEvent(tx, {
+      actor: { userId: props.actor.userId },
+      subjectType: 'organization',
+      subjectId: before.id,
+      name: 'organization.updated',
+      before: Object.fromEntries(Object.keys(changes).map((key) => [key, before[key as keyof OrganizationRow]])),
+      after: changes,
+    });
+    return after!;
+  });
+}
