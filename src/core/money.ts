@@ -1,0 +1,182 @@
+/**
+ * Money is decimal, never a float (ARCHITECTURE.md §2). This module is the
+ * one place that turns what a person typed into a `Decimal` and a `Decimal`
+ * back into text for a person.
+ *
+ * @example
+ * const rate = parseDecimal('12,25', { field: 'Курс', maxDecimals: 6 });
+ * if (!rate.ok) reply(rate.error); // «Курс должен быть числом, например 12.25»
+ * formatMoney('1225000', 'RUB', 'ru'); // '1 225 000,00 ₽'
+ */
+import decimalModule from 'decimal.js';
+import type { Decimal as DecimalInstance } from 'decimal.js';
+
+// decimal.js ships ESM with only a default export, while its typings look like
+// CommonJS to TypeScript under NodeNext; take the class from whichever shape
+// the runtime hands us.
+const DecimalJs = ((decimalModule as unknown as { default?: typeof DecimalInstance }).default ??
+  decimalModule) as unknown as typeof DecimalInstance;
+
+/**
+ * decimal.js configured for money: 40 significant digits (amount × rate ×
+ * fee% never comes near them, so every intermediate result is exact) and
+ * half-up rounding. A clone, so the library's global default stays untouched
+ * for whoever else imports decimal.js.
+ */
+export const Decimal = DecimalJs.clone({ precision: 40, rounding: DecimalJs.ROUND_HALF_UP });
+export type Decimal = DecimalInstance;
+
+export type Locale = 'ru' | 'en';
+
+/** Grammatical gender of the Russian field name, so the sentence agrees: «Курс должен», «Сумма должна». */
+export type FieldGender = 'm' | 'f' | 'n' | 'pl';
+
+export interface ParseDecimalOptions {
+  /** Most digits allowed after the decimal separator; 0 means a whole number. */
+  maxDecimals: number;
+  /** Smallest allowed value, inclusive (a decimal string). */
+  min?: string;
+  /** Largest allowed value, inclusive (a decimal string). */
+  max?: string;
+  /** Whether 0 is allowed; negative numbers never are. Default false. */
+  allowZero?: boolean;
+  /** Russian field name as it starts a sentence: «Курс», «Сумма». */
+  field: string;
+  /** Gender of `field`, default masculine. */
+  gender?: FieldGender;
+  /** A valid value to show in the message; default fits `maxDecimals`. */
+  example?: string;
+}
+
+export type ParseDecimalResult = { ok: true; value: Decimal } | { ok: false; error: string };
+
+const MUST: Record<FieldGender, string> = { m: 'должен', f: 'должна', n: 'должно', pl: 'должны' };
+const CAN: Record<FieldGender, string> = { m: 'может', f: 'может', n: 'может', pl: 'могут' };
+const GIVEN: Record<FieldGender, string> = { m: 'не указан', f: 'не указана', n: 'не указано', pl: 'не указаны' };
+
+/** Spaces people and Intl put between digit groups: space, NBSP, narrow NBSP, thin space. */
+const GROUP_SPACE = '[ \\u00A0\\u202F\\u2009]';
+/** Either plain digits or groups of three split by single spaces: «1225000», «1 225 000». */
+const INTEGER_PART = `(?:\\d+|\\d{1,3}(?:${GROUP_SPACE}\\d{3})+)`;
+const DECIMAL_SHAPE = new RegExp(`^${INTEGER_PART}(?:[.,](\\d+))?$`);
+/** Longer input is not a number anyone meant to type; this also bounds the work. */
+const MAX_INPUT_LENGTH = 64;
+
+/**
+ * Reads a non-negative decimal typed by a person: comma or dot as the decimal
+ * separator, spaces (also NBSP) between groups of thousands. Everything else
+ * — letters, exponents, signs, several separators — is refused with a Russian
+ * sentence that names the field and shows a valid example.
+ *
+ * Without options (the legacy one-argument form) it returns the `Decimal` or
+ * `null`, accepting any non-negative decimal of that shape.
+ */
+export function parseDecimal(input: string, opts: ParseDecimalOptions): ParseDecimalResult;
+export function parseDecimal(input: string): Decimal | null;
+export function parseDecimal(input: string, opts?: ParseDecimalOptions): ParseDecimalResult | Decimal | null {
+  if (!opts) {
+    const value = readDecimal(input);
+    return value === 'empty' || value === 'negative' || value === 'invalid' ? null : value;
+  }
+  const g = opts.gender ?? 'm';
+  const field = opts.field;
+  const example = opts.example ?? defaultExample(opts.maxDecimals);
+  const fail = (error: string): ParseDecimalResult => ({ ok: false, error });
+
+  const value = readDecimal(input);
+  if (value === 'empty') return fail(`${field} ${GIVEN[g]} — введите число, например ${example}`);
+  if (value === 'negative') {
+    return opts.allowZero
+      ? fail(`${field} не ${CAN[g]} быть отрицательным, например ${example}`)
+      : fail(`${field} ${MUST[g]} быть положительным числом, например ${example}`);
+  }
+  if (value === 'invalid') {
+    const kind = opts.maxDecimals === 0 ? 'целым числом' : opts.allowZero ? 'числом' : 'положительным числом';
+    return fail(`${field} ${MUST[g]} быть ${kind}, например ${example}`);
+  }
+  if (value.isZero() && !opts.allowZero) return fail(`${field} ${MUST[g]} быть больше нуля, например ${example}`);
+  if (value.decimalPlaces() > opts.maxDecimals) {
+    return opts.maxDecimals === 0
+      ? fail(`${field} ${MUST[g]} быть целым числом, например ${example}`)
+      : fail(`${field}: не больше ${opts.maxDecimals} ${plural(opts.maxDecimals, 'знака', 'знаков', 'знаков')} после запятой, например ${example}`);
+  }
+  if (opts.min !== undefined && value.lt(opts.min)) {
+    return fail(`${field} ${MUST[g]} быть не меньше ${formatDecimal(opts.min, 'ru', 20)}`);
+  }
+  if (opts.max !== undefined && value.gt(opts.max)) {
+    return fail(`${field} ${MUST[g]} быть не больше ${formatDecimal(opts.max, 'ru', 20)}`);
+  }
+  return { ok: true, value };
+}
+
+function readDecimal(input: unknown): Decimal | 'empty' | 'negative' | 'invalid' {
+  if (typeof input !== 'string') return typeof input === 'number' && Number.isFinite(input) ? readDecimal(String(input)) : 'invalid';
+  const text = input.trim();
+  if (text === '') return 'empty';
+  if (text.length > MAX_INPUT_LENGTH) return 'invalid';
+  if (/^[-−–]/.test(text) && DECIMAL_SHAPE.test(text.slice(1).trim())) return 'negative';
+  const match = DECIMAL_SHAPE.exec(text);
+  if (!match) return 'invalid';
+  const normalized = text.replace(new RegExp(GROUP_SPACE, 'g'), '').replace(',', '.');
+  return new Decimal(normalized);
+}
+
+function defaultExample(maxDecimals: number): string {
+  if (maxDecimals <= 0) return '3';
+  if (maxDecimals === 1) return '12.5';
+  return '12.25';
+}
+
+/** Russian plural form: 1 знак, 2 знака, 5 знаков. */
+export function plural(n: number, one: string, few: string, many: string): string {
+  const abs = Math.abs(n) % 100;
+  const last = abs % 10;
+  if (abs > 10 && abs < 20) return many;
+  if (last === 1) return one;
+  if (last >= 2 && last <= 4) return few;
+  return many;
+}
+
+/** Rounds half-up (away from zero on a tie) to 2 decimal places. */
+export function round2(d: Decimal): Decimal {
+  return new Decimal(d).toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+}
+
+/** A value as a plain decimal string, never in exponent notation. */
+export function toPlainString(value: string | Decimal): string {
+  return new Decimal(value).toFixed();
+}
+
+const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', en: 'en-US' };
+
+/**
+ * Money for people, as Intl writes it: `formatMoney('1225000', 'RUB', 'ru')` →
+ * `1 225 000,00 ₽` (narrow no-break spaces), `formatMoney('1225000', 'USD',
+ * 'en')` → `$1,225,000.00`. The exact decimal string goes to Intl, so no
+ * float ever touches the amount. An unknown currency falls back to the code
+ * after the number.
+ */
+export function formatMoney(value: string | Decimal, currency: string, locale: Locale): string {
+  const plain = toPlainString(value);
+  const code = currency.trim().toUpperCase();
+  try {
+    return new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: code }).format(plain as Intl.StringNumericLiteral);
+  } catch {
+    return `${formatDecimal(plain, locale, 2, 2)} ${code}`.trim();
+  }
+}
+
+/**
+ * A decimal for people with digit grouping: `formatDecimal('12.250000', 'ru', 6)`
+ * → `12,25`. Rounds half-up beyond `maxDecimals`; `minDecimals` pads zeros.
+ */
+export function formatDecimal(value: string | Decimal, locale: Locale, maxDecimals: number, minDecimals = 0): string {
+  const plain = toPlainString(value);
+  const max = Math.max(0, Math.min(100, Math.trunc(maxDecimals)));
+  const min = Math.max(0, Math.min(max, Math.trunc(minDecimals)));
+  return new Intl.NumberFormat(INTL_LOCALE[locale], {
+    minimumFractionDigits: min,
+    maximumFractionDigits: max,
+    roundingMode: 'halfExpand',
+  }).format(plain as Intl.StringNumericLiteral);
+}
