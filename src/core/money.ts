@@ -52,6 +52,7 @@ export type ParseDecimalResult = { ok: true; value: Decimal } | { ok: false; err
 
 const MUST: Record<FieldGender, string> = { m: 'должен', f: 'должна', n: 'должно', pl: 'должны' };
 const CAN: Record<FieldGender, string> = { m: 'может', f: 'может', n: 'может', pl: 'могут' };
+const NEGATIVE: Record<FieldGender, string> = { m: 'отрицательным', f: 'отрицательной', n: 'отрицательным', pl: 'отрицательными' };
 const GIVEN: Record<FieldGender, string> = { m: 'не указан', f: 'не указана', n: 'не указано', pl: 'не указаны' };
 
 /** Spaces people and Intl put between digit groups: space, NBSP, narrow NBSP, thin space. */
@@ -87,7 +88,7 @@ export function parseDecimal(input: string, opts?: ParseDecimalOptions): ParseDe
   if (value === 'empty') return fail(`${field} ${GIVEN[g]} — введите число, например ${example}`);
   if (value === 'negative') {
     return opts.allowZero
-      ? fail(`${field} не ${CAN[g]} быть отрицательным, например ${example}`)
+      ? fail(`${field} не ${CAN[g]} быть ${NEGATIVE[g]}, например ${example}`)
       : fail(`${field} ${MUST[g]} быть положительным числом, например ${example}`);
   }
   if (value === 'invalid') {
