@@ -254,6 +254,49 @@ export const requestMessages = pgTable(
   (t) => [primaryKey({ columns: [t.requestId, t.messageId] })],
 );
 
+/**
+ * Beneficiaries an organization (and a Telegram client) paid before: the
+ * request form's autocomplete. Upserted by createRequest; `key` is the name and
+ * account, normalized, so one beneficiary is one row however often it is used.
+ */
+export const beneficiaries = pgTable(
+  'beneficiaries',
+  {
+    id: id(),
+    organizationId: bigint('organization_id', { mode: 'number' })
+      .notNull()
+      .references(() => organizations.id),
+    /** The Telegram client whose request used it, when there was one. */
+    clientId: bigint('client_id', { mode: 'number' }).references(() => clients.id),
+    key: text('key').notNull(),
+    name: text('name').notNull(),
+    details: jsonb('details').$type<Record<string, string>>().notNull(),
+    usedCount: integer('used_count').notNull().default(1),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('beneficiaries_key').on(t.organizationId, t.key),
+    index('beneficiaries_recent_idx').on(t.organizationId, t.lastUsedAt),
+  ],
+);
+
+/** Payers (legal entities with INN/KPP) an organization used before: autocomplete of the request form. */
+export const payers = pgTable(
+  'payers',
+  {
+    id: id(),
+    organizationId: bigint('organization_id', { mode: 'number' })
+      .notNull()
+      .references(() => organizations.id),
+    inn: text('inn').notNull(),
+    kpp: text('kpp').notNull().default(''),
+    name: text('name').notNull(),
+    usedCount: integer('used_count').notNull().default(1),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('payers_key').on(t.organizationId, t.inn, t.kpp), index('payers_recent_idx').on(t.organizationId, t.lastUsedAt)],
+);
+
 /** A message written on the platform into a request's chat (requests without a dialog have only these). */
 export const requestPosts = pgTable(
   'request_posts',
