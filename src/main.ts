@@ -15,6 +15,12 @@ import { createHttpServer } from './platform/server.js';
 import { apiPlugin } from './platform/api.js';
 import { LiveBus } from './commands/live.js';
 import type { CommandContext } from './commands/context.js';
+import { createBot, startTelegram, type Telegram } from './telegram/index.js';
+import { webhookPlugin } from './telegram/webhook.js';
+import type { HotlineContext } from './telegram/context.js';
+import { TelegramOutbox } from './jobs/telegramOutbox.js';
+import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
+import type { Bot } from 'grammy';
 
 export interface Hotline {
   config: Config;
@@ -36,6 +42,10 @@ export interface StartOptions {
   log?: Logger;
   /** How long a graceful stop waits for running jobs before handing them back. */
   shutdownGraceMs?: number;
+  /** Telegram's sending limits (default: the real ones); false sends as fast as the API answers. */
+  telegramLimits?: Limits | false;
+  /** Long-poll timeout in seconds (tests use short ones). */
+  pollTimeoutSeconds?: number;
 }
 
 export async function startHotline(config: Config, options: StartOptions = {}): Promise<Hotline> {
@@ -44,6 +54,8 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   let database: Database | undefined;
   let jobs: Jobs | undefined;
   let context: CommandContext | undefined;
+  let telegram: Telegram | undefined;
+  let outbox: TelegramOutbox | undefined;
   let stopping = false;
   const live = new LiveBus();
   const getContext = () => {
@@ -55,7 +67,12 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     log,
     sandbox: config.sandbox,
     ready: async () => Boolean(context && !stopping && (await context.database.ready())),
-    plugins: [{ plugin: apiPlugin({ getContext }), prefix: '/api' }],
+    plugins: [
+      { plugin: apiPlugin({ getContext }), prefix: '/api' },
+      ...(config.telegram.mode === 'webhook' && config.telegram.webhookSecret
+        ? [{ plugin: webhookPlugin(() => (telegram ? (update) => telegram!.bot.handleUpdate(update) : undefined), config.telegram.webhookSecret) }]
+        : []),
+    ],
   });
   await http.listen({ port: config.port, host: config.host });
   const address = http.server.address();
@@ -67,6 +84,20 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     jobs = new Jobs(database, log);
     await jobs.start();
     context = { database, jobs, config, live, log };
+    const token = config.telegram.token;
+    if (token) {
+      const bot = createBot(context, { token, apiRoot: config.telegram.apiRoot });
+      outbox = new TelegramOutbox(context, bot.api, { limits: options.telegramLimits ?? TELEGRAM_LIMITS });
+      outbox.start();
+      telegram = await connectTelegram(context, bot, () => stopping, {
+        token,
+        apiRoot: config.telegram.apiRoot,
+        mode: config.telegram.mode,
+        webhookSecret: config.telegram.webhookSecret,
+        publicUrl: config.publicUrl,
+        pollTimeoutSeconds: options.pollTimeoutSeconds,
+      });
+    }
     log.info(
       `Hotline is ready on ${config.publicUrl} (database: ${database.embedded ? `embedded, ${config.dataDir}/pg` : 'PostgreSQL'})`,
     );
@@ -88,7 +119,9 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       if (stopping) return;
       stopping = true;
       await started.catch(() => undefined);
+      await telegram?.stop();
       await http.close();
+      await outbox?.stop();
       await jobs?.stop(options.shutdownGraceMs);
       await database?.close();
     },
@@ -96,6 +129,27 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   // A failed start (locked data dir, …) must still release the port.
   started.catch(() => http.close().catch(() => undefined));
   return hotline;
+}
+
+/** Starts the bot, retrying while Telegram cannot be reached (a wrong token stops start-up). */
+async function connectTelegram(
+  context: CommandContext,
+  bot: Bot<HotlineContext>,
+  stopping: () => boolean,
+  options: Parameters<typeof startTelegram>[2],
+): Promise<Telegram | undefined> {
+  for (let attempt = 1; !stopping(); attempt++) {
+    try {
+      return await startTelegram(context, bot, options);
+    } catch (error) {
+      const status = (error as { error_code?: number }).error_code;
+      if (status === 401 || status === 404) throw new Error('Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token');
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      context.log.warn(`Telegram is not reachable (${(error as Error).message}); retrying in ${Math.round(delay / 1000)} s`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return undefined;
 }
 
 /** Prints one line for errors a person can fix, and exits with 1. */

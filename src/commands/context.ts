@@ -74,3 +74,11 @@ export async function recordEvent(
     after: event.after ?? null,
   });
 }
+
+/**
+ * Runs `fn` in `tx` when given (the caller's transaction — e.g. the one that
+ * records a Telegram update as processed), else in a transaction of its own.
+ */
+export function inTransaction<T>(ctx: Pick<CommandContext, 'database'>, tx: Tx | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return tx ? fn(tx) : ctx.database.transaction(fn);
+}

@@ -1,0 +1,127 @@
+/**
+ * Dialog bookkeeping shared by the relay commands: opening a client's dialog
+ * in the least loaded managers' group, numbering its messages, and copying
+ * new messages into the request chat of a linked request.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { clients, dialogs, messages, requestMessages } from '../db/schema.js';
+import type { CommandContext } from './context.js';
+import type { TelegramPerson } from './relayTypes.js';
+
+export type Dialog = typeof dialogs.$inferSelect;
+export type Client = typeof clients.$inferSelect;
+export type StoredMessage = typeof messages.$inferSelect;
+
+/** Creates or updates the client; tells whether what the client card shows has changed. */
+export async function upsertClient(tx: Tx, person: TelegramPerson): Promise<{ client: Client; created: boolean; changed: boolean }> {
+  const [existing] = await tx.db.select().from(clients).where(eq(clients.telegramUserId, person.id)).for('update');
+  const values = {
+    firstName: person.first_name,
+    lastName: person.last_name ?? null,
+    username: person.username ?? null,
+    language: person.language_code ?? null,
+  };
+  if (!existing) {
+    const [inserted] = await tx.db
+      .insert(clients)
+      .values({ telegramUserId: person.id, ...values })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted) return { client: inserted, created: true, changed: false };
+    // Another transaction created it a moment ago.
+    const [other] = await tx.db.select().from(clients).where(eq(clients.telegramUserId, person.id)).for('update');
+    return { client: other!, created: false, changed: false };
+  }
+  const changed =
+    existing.firstName !== values.firstName ||
+    existing.lastName !== values.lastName ||
+    existing.username !== values.username ||
+    existing.language !== values.language;
+  if (!changed) return { client: existing, created: false, changed };
+  const [updated] = await tx.db
+    .update(clients)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(clients.id, existing.id))
+    .returning();
+  return { client: updated!, created: false, changed };
+}
+
+/** The managers' group with the fewest dialogs; a dialog never moves once opened. */
+async function leastLoadedGroup(tx: Tx, groups: number[]): Promise<number> {
+  if (groups.length === 0) throw new Error('No managers\' group is configured (TELEGRAM_MANAGERS_CHAT_ID)');
+  if (groups.length === 1) return groups[0]!;
+  const counts = await tx.db
+    .select({ chatId: dialogs.managersChatId, n: sql<number>`count(*)::int` })
+    .from(dialogs)
+    .groupBy(dialogs.managersChatId);
+  const load = new Map(counts.map((row) => [row.chatId, row.n]));
+  return groups.reduce((best, id) => ((load.get(id) ?? 0) < (load.get(best) ?? 0) ? id : best));
+}
+
+/**
+ * The client's dialog, locked for this transaction (so messages get their
+ * numbers in order), opened if it does not exist yet. Two first messages at
+ * once still open one dialog: the unique client_id decides.
+ */
+export async function openDialog(ctx: Pick<CommandContext, 'config'>, tx: Tx, client: Client): Promise<{ dialog: Dialog; opened: boolean }> {
+  const [existing] = await tx.db.select().from(dialogs).where(eq(dialogs.clientId, client.id)).for('update');
+  if (existing) return { dialog: existing, opened: false };
+  const managersChatId = await leastLoadedGroup(tx, ctx.config.telegram.managersChatIds);
+  const [created] = await tx.db.insert(dialogs).values({ clientId: client.id, managersChatId }).onConflictDoNothing().returning();
+  if (created) return { dialog: created, opened: true };
+  const [other] = await tx.db.select().from(dialogs).where(eq(dialogs.clientId, client.id)).for('update');
+  return { dialog: other!, opened: false };
+}
+
+/** The dialog of a managers' topic, locked for this transaction; undefined for topics Hotline did not open. */
+export async function dialogOfTopic(tx: Tx, managersChatId: number, topicId: number): Promise<Dialog | undefined> {
+  const [dialog] = await tx.db
+    .select()
+    .from(dialogs)
+    .where(and(eq(dialogs.managersChatId, managersChatId), eq(dialogs.topicId, topicId)))
+    .for('update');
+  return dialog;
+}
+
+/** The next position in the dialog; call with the dialog locked. */
+export async function nextSeq(tx: Tx, dialogId: number): Promise<number> {
+  const [row] = await tx.db
+    .select({ last: sql<number | null>`max(${messages.seq})` })
+    .from(messages)
+    .where(eq(messages.dialogId, dialogId));
+  return (row?.last ?? 0) + 1;
+}
+
+/** The stored message with this Telegram id on one side of the dialog. */
+export async function messageByTelegramId(
+  tx: Tx,
+  dialogId: number,
+  side: 'client' | 'topic',
+  telegramMessageId: number,
+): Promise<StoredMessage | undefined> {
+  const column = side === 'client' ? messages.clientChatMessageId : messages.topicMessageId;
+  const [message] = await tx.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.dialogId, dialogId), eq(column, telegramMessageId)))
+    .orderBy(sql`${messages.seq} desc`)
+    .limit(1);
+  return message;
+}
+
+/**
+ * A dialog linked to an accepted request keeps feeding the request's chat:
+ * new messages (not skipped) are added to it as they are stored.
+ */
+export async function feedRequestChat(
+  ctx: Pick<CommandContext, 'live'>,
+  tx: Tx,
+  dialog: Dialog,
+  message: StoredMessage,
+): Promise<void> {
+  if (!dialog.activeRequestId || message.skip) return;
+  await tx.db.insert(requestMessages).values({ requestId: dialog.activeRequestId, messageId: message.id }).onConflictDoNothing();
+  const requestId = dialog.activeRequestId;
+  tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'message', data: { messageId: message.id } }));
+}

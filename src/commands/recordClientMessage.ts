@@ -1,0 +1,82 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { clients, dialogs, messages } from '../db/schema.js';
+import { inTransaction, type CommandContext } from './context.js';
+import { feedRequestChat, messageByTelegramId, nextSeq, openDialog, upsertClient, type StoredMessage } from './dialogs.js';
+import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
+import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
+
+export const DEFAULT_GREETING =
+  'Здравствуйте! Мы получили ваше сообщение — менеджер ответит здесь, в этом чате.';
+
+/** How long the first part of an album waits for the others before it is mirrored. */
+export const ALBUM_WINDOW_MS = 800;
+
+export interface Props {
+  /** The client who wrote to the bot privately. */
+  from: TelegramPerson;
+  /** What they wrote. */
+  message: IncomingMessage;
+}
+
+/**
+ * Stores a client's message and mirrors it into the client's topic (opening
+ * the dialog — and, through the outbox, the topic with its client card — on
+ * first contact). The client gets the greeting once.
+ */
+export async function recordClientMessage(ctx: CommandContext, props: Props, tx?: Tx): Promise<StoredMessage> {
+  return inTransaction(ctx, tx, async (tx) => {
+    const { client, changed } = await upsertClient(tx, props.from);
+    const { dialog } = await openDialog(ctx, tx, client);
+    const incoming = props.message;
+    const replyTo = incoming.replyToTelegramMessageId
+      ? await messageByTelegramId(tx, dialog.id, 'client', incoming.replyToTelegramMessageId)
+      : undefined;
+    const [message] = await tx.db
+      .insert(messages)
+      .values({
+        dialogId: dialog.id,
+        seq: await nextSeq(tx, dialog.id),
+        direction: 'in',
+        authorName: [client.firstName, client.lastName].filter(Boolean).join(' '),
+        clientChatMessageId: incoming.telegramMessageId,
+        mediaGroupId: incoming.mediaGroupId ?? null,
+        text: incoming.text ?? null,
+        entities: incoming.entities ?? null,
+        media: incoming.media ?? null,
+        replyToMessageId: replyTo?.id ?? null,
+        sentAt: incoming.date,
+      })
+      .returning();
+
+    const calls: TelegramCall[] = [];
+    if (dialog.status === 'closed') {
+      calls.push({ chatId: dialog.managersChatId, method: 'reopenForumTopic', target: { topicOfDialog: dialog.id } });
+    }
+    if (changed) {
+      calls.push({ chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
+    }
+    calls.push({
+      chatId: dialog.managersChatId,
+      method: 'copyMessage',
+      payload: { from_chat_id: client.telegramUserId, message_id: incoming.telegramMessageId },
+      target: { topicOfDialog: dialog.id, replyToMessage: replyTo?.id, side: 'topic' },
+      link: { messages: [message!.id], side: 'topic' },
+      ...(incoming.mediaGroupId
+        ? { coalesceKey: `album:${incoming.mediaGroupId}`, notBefore: new Date(Date.now() + ALBUM_WINDOW_MS) }
+        : {}),
+    });
+    if (!client.greetedAt) {
+      calls.push({ chatId: client.telegramUserId, method: 'sendMessage', payload: { text: ctx.config.greeting ?? DEFAULT_GREETING } });
+      await tx.db.update(clients).set({ greetedAt: new Date() }).where(eq(clients.id, client.id));
+    }
+    await enqueueTelegram(ctx, tx, ...calls);
+    await tx.db
+      .update(dialogs)
+      .set({ lastMessageAt: incoming.date, ...(dialog.status === 'closed' ? { status: 'open' } : {}) })
+      .where(eq(dialogs.id, dialog.id));
+    await feedRequestChat(ctx, tx, dialog, message!);
+    tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
+    return message!;
+  });
+}

@@ -1,0 +1,69 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { clients, dialogs, messages } from '../db/schema.js';
+import { inTransaction, type CommandContext } from './context.js';
+import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
+import { ALBUM_WINDOW_MS } from './recordClientMessage.js';
+import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
+import { enqueueTelegram } from './telegramOutbox.js';
+
+/** A manager's message that starts with this is an internal note: stored, never sent to the client. */
+export const NOTE_PREFIX = '!';
+
+export interface Props {
+  /** The dialog whose topic the manager wrote in. */
+  dialog: Dialog;
+  /** The manager. */
+  from: TelegramPerson;
+  message: IncomingMessage;
+}
+
+/**
+ * Stores what a manager wrote in a client's topic and sends it to the client
+ * as the bot (a copy, not a forward). Internal notes (`!…`) stay in the topic
+ * and are skipped by default.
+ */
+export async function recordManagerMessage(ctx: CommandContext, props: Props, tx?: Tx): Promise<StoredMessage> {
+  return inTransaction(ctx, tx, async (tx) => {
+    const { dialog, from, message: incoming } = props;
+    const isNote = (incoming.text ?? '').trimStart().startsWith(NOTE_PREFIX);
+    const replyTo = incoming.replyToTelegramMessageId
+      ? await messageByTelegramId(tx, dialog.id, 'topic', incoming.replyToTelegramMessageId)
+      : undefined;
+    const [message] = await tx.db
+      .insert(messages)
+      .values({
+        dialogId: dialog.id,
+        seq: await nextSeq(tx, dialog.id),
+        direction: isNote ? 'note' : 'out',
+        authorTelegramId: from.id,
+        authorName: [from.first_name, from.last_name].filter(Boolean).join(' '),
+        topicMessageId: incoming.telegramMessageId,
+        mediaGroupId: incoming.mediaGroupId ?? null,
+        text: incoming.text ?? null,
+        entities: incoming.entities ?? null,
+        media: incoming.media ?? null,
+        skip: isNote,
+        replyToMessageId: replyTo?.id ?? null,
+        sentAt: incoming.date,
+      })
+      .returning();
+    if (!isNote) {
+      const [client] = await tx.db.select().from(clients).where(eq(clients.id, dialog.clientId));
+      await enqueueTelegram(ctx, tx, {
+        chatId: client!.telegramUserId,
+        method: 'copyMessage',
+        payload: { from_chat_id: dialog.managersChatId, message_id: incoming.telegramMessageId },
+        target: { replyToMessage: replyTo?.id, side: 'client' },
+        link: { messages: [message!.id], side: 'client' },
+        ...(incoming.mediaGroupId
+          ? { coalesceKey: `album:${incoming.mediaGroupId}`, notBefore: new Date(Date.now() + ALBUM_WINDOW_MS) }
+          : {}),
+      });
+    }
+    await tx.db.update(dialogs).set({ lastMessageAt: incoming.date }).where(eq(dialogs.id, dialog.id));
+    await feedRequestChat(ctx, tx, dialog, message!);
+    tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
+    return message!;
+  });
+}

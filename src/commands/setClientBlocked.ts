@@ -1,0 +1,47 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { clients, dialogs } from '../db/schema.js';
+import { inTransaction, recordEvent, type CommandContext } from './context.js';
+import { enqueueTelegram } from './telegramOutbox.js';
+
+export interface Props {
+  /** The client's Telegram user id. */
+  telegramUserId: number;
+  blocked: boolean;
+}
+
+export const BLOCKED_NOTICE = '⛔️ Клиент заблокировал бота: сообщения ему не доставляются.';
+export const UNBLOCKED_NOTICE = '✅ Клиент разблокировал бота: сообщения снова доставляются.';
+
+/**
+ * Records that the client blocked (or unblocked) the bot, and tells the
+ * managers in the client's topic. Repeated news changes nothing.
+ */
+export async function setClientBlocked(ctx: CommandContext, props: Props, tx?: Tx): Promise<boolean> {
+  return inTransaction(ctx, tx, async (tx) => {
+    const [client] = await tx.db.select().from(clients).where(eq(clients.telegramUserId, props.telegramUserId)).for('update');
+    if (!client || Boolean(client.blockedAt) === props.blocked) return false;
+    await tx.db
+      .update(clients)
+      .set({ blockedAt: props.blocked ? new Date() : null, updatedAt: new Date() })
+      .where(eq(clients.id, client.id));
+    await recordEvent(tx, {
+      actor: { telegramUserId: props.telegramUserId },
+      subjectType: 'client',
+      subjectId: client.id,
+      name: props.blocked ? 'client.blocked_bot' : 'client.unblocked_bot',
+      before: { blocked: !props.blocked },
+      after: { blocked: props.blocked },
+    });
+    const [dialog] = await tx.db.select().from(dialogs).where(eq(dialogs.clientId, client.id));
+    if (dialog) {
+      await enqueueTelegram(ctx, tx, {
+        chatId: dialog.managersChatId,
+        method: 'sendMessage',
+        payload: { text: props.blocked ? BLOCKED_NOTICE : UNBLOCKED_NOTICE },
+        target: { topicOfDialog: dialog.id },
+      });
+    }
+    return true;
+  });
+}

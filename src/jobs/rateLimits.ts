@@ -1,0 +1,76 @@
+/**
+ * Telegram's sending limits, respected up front so that 429s are rare:
+ * about 30 messages per second per bot, 1 per second per private chat and
+ * 20 per minute per group. A 429 that still comes pauses the chat for
+ * `retry_after`.
+ */
+
+export interface Limits {
+  perBotPerSecond: number;
+  perPrivateChatPerSecond: number;
+  perGroupPerMinute: number;
+  /** Multiplies every window: 1 is Telegram's real time; tests use less to run in seconds. */
+  timeScale: number;
+}
+
+export const TELEGRAM_LIMITS: Limits = { perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 20, timeScale: 1 };
+
+/** Send times within one window, oldest first. */
+class Window {
+  private readonly times: number[] = [];
+  constructor(
+    private readonly size: number,
+    private readonly ms: number,
+  ) {}
+
+  /** Milliseconds until one more send fits (0 = now). */
+  wait(now: number): number {
+    while (this.times.length && this.times[0]! <= now - this.ms) this.times.shift();
+    return this.times.length < this.size ? 0 : this.times[0]! + this.ms - now;
+  }
+
+  record(now: number): void {
+    this.times.push(now);
+  }
+}
+
+export class RateLimiter {
+  private readonly bot: Window | undefined;
+  private readonly chats = new Map<number, Window>();
+  private readonly pausedUntil = new Map<number, number>();
+
+  /** `false` turns the limits off (benchmarks of raw throughput). */
+  constructor(private readonly limits: Limits | false) {
+    this.bot = limits ? new Window(limits.perBotPerSecond, 1000 * limits.timeScale) : undefined;
+  }
+
+  private window(chatId: number): Window | undefined {
+    if (!this.limits) return undefined;
+    let window = this.chats.get(chatId);
+    if (!window) {
+      window =
+        chatId > 0
+          ? new Window(this.limits.perPrivateChatPerSecond, 1000 * this.limits.timeScale)
+          : new Window(this.limits.perGroupPerMinute, 60_000 * this.limits.timeScale);
+      this.chats.set(chatId, window);
+    }
+    return window;
+  }
+
+  /** Milliseconds until a message to `chatId` may be sent. */
+  wait(chatId: number, now = Date.now()): number {
+    const paused = Math.max(0, (this.pausedUntil.get(chatId) ?? 0) - now);
+    return Math.max(paused, this.bot?.wait(now) ?? 0, this.window(chatId)?.wait(now) ?? 0);
+  }
+
+  /** Counts one sent message. */
+  record(chatId: number, now = Date.now()): void {
+    this.bot?.record(now);
+    this.window(chatId)?.record(now);
+  }
+
+  /** Telegram said 429: nothing more to this chat for `ms`. */
+  pause(chatId: number, ms: number, now = Date.now()): void {
+    this.pausedUntil.set(chatId, now + ms);
+  }
+}

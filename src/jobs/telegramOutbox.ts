@@ -1,0 +1,382 @@
+/**
+ * The outbox worker: sends the Bot API calls that commands wrote into
+ * `telegram_outbox`, in `id` order per chat, within Telegram's limits.
+ *
+ * - One call per chat is in flight at a time; chats are served in parallel.
+ * - A row is leased before it is sent, so several instances never send it
+ *   twice while both are alive; a crashed instance's lease runs out and another
+ *   instance takes the row over.
+ * - 429 pauses the chat for `retry_after`; 5xx, timeouts and network errors
+ *   are retried with backoff, forever — nothing is dropped but calls Telegram
+ *   refuses for good (and those are logged and marked failed).
+ * - Ids the command could not know (the topic, the mirror of a replied-to or
+ *   edited message) are resolved just before sending.
+ */
+import { GrammyError, HttpError, type Api } from 'grammy';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { CommandContext } from '../commands/context.js';
+import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
+import { clients, dialogs, messages, telegramOutbox } from '../db/schema.js';
+import { metrics } from '../metrics.js';
+import { RateLimiter, type Limits } from './rateLimits.js';
+import { Topics } from './topics.js';
+
+type Row = typeof telegramOutbox.$inferSelect;
+
+export interface OutboxOptions {
+  /** Telegram's limits, or false to send as fast as the API answers. */
+  limits: Limits | false;
+  /** Chats served at once. */
+  concurrency?: number;
+  /** How long a claimed row stays ours; after a crash, another instance waits this long. */
+  leaseMs?: number;
+  /** Give up waiting for one Bot API call after this long (then retry it). */
+  callTimeoutMs?: number;
+  /** Look for work at least this often even without a wake-up (rows written by other instances). */
+  pollMs?: number;
+}
+
+/** Telegram's answers that mean "this will never succeed", by description. */
+const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
+const TOPIC_CLOSED = /TOPIC_CLOSED/i;
+const NOT_MODIFIED = /message is not modified/i;
+const CANT_EDIT = /message to edit not found|message can't be edited|MESSAGE_ID_INVALID|there is no (text|caption) in the message to edit/i;
+const CLIENT_UNREACHABLE = /bot was blocked by the user|user is deactivated|bot can't initiate conversation/i;
+
+export const UNDELIVERED_NOTICE = '⚠️ Не доставлено клиенту: клиент заблокировал бота.';
+export const EDITED_NOTE = '✏️ Сообщение изменено:';
+
+function backoffMs(attempts: number): number {
+  return Math.min(30_000, 500 * 2 ** Math.max(0, attempts - 1));
+}
+
+export class TelegramOutbox {
+  private readonly limiter: RateLimiter;
+  readonly topics: Topics;
+  private readonly busy = new Set<number>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+  private unsubscribe: (() => void) | undefined;
+  private readonly concurrency: number;
+  private readonly leaseMs: number;
+  private readonly callTimeoutMs: number;
+  private readonly pollMs: number;
+
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly api: Api,
+    options: OutboxOptions,
+  ) {
+    this.limiter = new RateLimiter(options.limits);
+    this.topics = new Topics(ctx, api, this.limiter);
+    this.concurrency = options.concurrency ?? 32;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
+    this.pollMs = options.pollMs ?? 500;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.ctx.live.subscribe(OUTBOX_CHANNEL, () => this.wake());
+    this.loop = this.run();
+  }
+
+  /** Stops taking rows; calls in flight finish (or their lease runs out). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake();
+    await this.loop;
+    const deadline = Date.now() + this.callTimeoutMs;
+    while (this.busy.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      let nextMs = this.pollMs;
+      try {
+        nextMs = Math.min(nextMs, await this.dispatch());
+      } catch (error) {
+        this.ctx.log.warn(`Telegram outbox: ${(error as Error).message}; retrying`);
+        nextMs = 1000;
+      }
+      await this.sleep(Math.max(0, nextMs));
+    }
+  }
+
+  /** Starts a drain for every chat whose head row is due; returns ms until the next one is. */
+  private async dispatch(): Promise<number> {
+    const heads = await this.ctx.database.pool.query<{ chat_id: string; not_before: Date; lease_until: Date | null }>(
+      `SELECT DISTINCT ON (chat_id) chat_id, not_before, lease_until
+         FROM telegram_outbox WHERE state = 'pending' ORDER BY chat_id, id`,
+    );
+    metrics.outboxBacklog.set(heads.rowCount ?? 0);
+    const now = Date.now();
+    let nextMs = this.pollMs;
+    for (const head of heads.rows) {
+      const chatId = Number(head.chat_id);
+      if (this.busy.has(chatId)) continue;
+      const due = Math.max(
+        head.not_before.getTime() - now,
+        head.lease_until ? head.lease_until.getTime() - now : 0,
+        this.limiter.wait(chatId, now),
+      );
+      if (due > 0) {
+        nextMs = Math.min(nextMs, due);
+        continue;
+      }
+      if (this.busy.size >= this.concurrency) break;
+      this.busy.add(chatId);
+      void this.drain(chatId)
+        .catch((error: unknown) => this.ctx.log.warn(`Telegram outbox, chat ${chatId}: ${(error as Error).message}`))
+        .finally(() => {
+          this.busy.delete(chatId);
+          this.wake();
+        });
+    }
+    return nextMs;
+  }
+
+  /** Sends the chat's due rows one after another until none is due or a limit says wait. */
+  private async drain(chatId: number): Promise<void> {
+    while (this.running) {
+      if (this.limiter.wait(chatId) > 0) return;
+      const rows = await this.claim(chatId);
+      if (rows.length === 0) return;
+      await this.send(rows);
+    }
+  }
+
+  /** Leases the chat's head row (and the rows that go out with it in one call). */
+  private async claim(chatId: number): Promise<Row[]> {
+    const leased = await this.ctx.database.pool.query<{ id: string }>(
+      `UPDATE telegram_outbox o SET lease_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
+         FROM (SELECT id FROM telegram_outbox WHERE chat_id = $1 AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE) head
+        WHERE o.id = head.id AND o.not_before <= now() AND (o.lease_until IS NULL OR o.lease_until < now())
+        RETURNING o.id`,
+      [chatId, this.leaseMs / 1000],
+    );
+    if (!leased.rows[0]) return [];
+    const headId = Number(leased.rows[0].id);
+    const [head] = await this.ctx.database.db.select().from(telegramOutbox).where(eq(telegramOutbox.id, headId));
+    if (!head?.coalesceKey) return head ? [head] : [];
+    // An album: the rows right behind the head with the same key go out in the same call.
+    const next = await this.ctx.database.db
+      .select()
+      .from(telegramOutbox)
+      .where(and(eq(telegramOutbox.chatId, chatId), eq(telegramOutbox.state, 'pending'), sql`${telegramOutbox.id} > ${headId}`))
+      .orderBy(telegramOutbox.id)
+      .limit(9);
+    const group = [head];
+    for (const row of next) {
+      if (row.coalesceKey !== head.coalesceKey) break;
+      group.push(row);
+    }
+    if (group.length > 1) {
+      await this.ctx.database.db
+        .update(telegramOutbox)
+        .set({ leaseUntil: sql`now() + make_interval(secs => ${this.leaseMs / 1000})` })
+        .where(inArray(telegramOutbox.id, group.slice(1).map((r) => r.id)));
+    }
+    return group;
+  }
+
+  /** The Telegram id of a stored dialog message on one side (undefined if it never got there). */
+  private async telegramIdOf(messageId: number, side: 'client' | 'topic'): Promise<number | undefined> {
+    const [row] = await this.ctx.database.db
+      .select({ client: messages.clientChatMessageId, topic: messages.topicMessageId })
+      .from(messages)
+      .where(eq(messages.id, messageId));
+    return (side === 'client' ? row?.client : row?.topic) ?? undefined;
+  }
+
+  /** The Bot API call for `rows`, with every id resolved. Undefined: nothing to send (the target never arrived). */
+  private async prepare(rows: Row[]): Promise<{ method: string; params: Record<string, unknown> } | undefined> {
+    const head = rows[0]!;
+    const target = head.target ?? {};
+    const params: Record<string, unknown> = { ...head.payload, chat_id: head.chatId };
+    if (target.topicOfDialog !== undefined) params.message_thread_id = await this.topics.ensure(target.topicOfDialog);
+    if (target.replyToMessage !== undefined && target.side) {
+      const replyTo = await this.telegramIdOf(target.replyToMessage, target.side);
+      if (replyTo) params.reply_parameters = { message_id: replyTo, allow_sending_without_reply: true };
+    }
+    if (target.message !== undefined && target.side) {
+      const id = await this.telegramIdOf(target.message, target.side);
+      if (!id) return undefined;
+      params.message_id = id;
+    }
+    if (rows.length > 1 && head.method === 'copyMessage') {
+      const { message_id: _first, ...rest } = params;
+      return { method: 'copyMessages', params: { ...rest, message_ids: rows.map((r) => r.payload.message_id) } };
+    }
+    return { method: head.method, params };
+  }
+
+  private async call(method: string, params: Record<string, unknown>): Promise<unknown> {
+    const raw = this.api.raw as unknown as Record<string, (p: unknown, signal?: AbortSignal) => Promise<unknown>>;
+    const fn = raw[method];
+    if (!fn) throw new Error(`Unknown Bot API method ${method}`);
+    return fn(params, AbortSignal.timeout(this.callTimeoutMs));
+  }
+
+  private async send(rows: Row[]): Promise<void> {
+    const head = rows[0]!;
+    try {
+      if (head.method === 'hotline.refreshClientCard') {
+        await this.topics.refreshCard(head.target!.topicOfDialog!);
+        await this.done(rows, null);
+        return;
+      }
+      const call = await this.prepare(rows);
+      if (!call) {
+        await this.fail(rows, 'the message it refers to was never delivered');
+        return;
+      }
+      this.limiter.record(head.chatId);
+      const result = await this.call(call.method, call.params);
+      metrics.outboxSent.inc({ method: call.method });
+      await this.done(rows, result);
+    } catch (error) {
+      await this.handleError(rows, error);
+    }
+  }
+
+  /** Marks the rows sent and records what Telegram answered (the mirrors' message ids). */
+  private async done(rows: Row[], result: unknown): Promise<void> {
+    const ids = Array.isArray(result)
+      ? (result as Array<{ message_id: number }>).map((r) => r.message_id)
+      : result && typeof result === 'object' && 'message_id' in result
+        ? rows.map(() => (result as { message_id: number }).message_id)
+        : [];
+    await this.ctx.database.transaction(async (tx) => {
+      for (const [i, row] of rows.entries()) {
+        const link = row.link;
+        const telegramId = ids[i];
+        if (link?.messages && link.side && telegramId !== undefined) {
+          const column = link.side === 'client' ? { clientChatMessageId: telegramId } : { topicMessageId: telegramId };
+          await tx.db.update(messages).set(column).where(inArray(messages.id, link.messages));
+        }
+      }
+      await tx.db
+        .update(telegramOutbox)
+        .set({ state: 'sent', sentAt: new Date(), leaseUntil: null, lastError: null, result: ids.length ? { message_ids: ids } : null })
+        .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
+    });
+  }
+
+  private async fail(rows: Row[], reason: string): Promise<void> {
+    this.ctx.log.warn(`Telegram outbox: ${rows[0]!.method} to ${rows[0]!.chatId} failed for good: ${reason}`);
+    await this.ctx.database.db
+      .update(telegramOutbox)
+      .set({ state: 'failed', leaseUntil: null, lastError: reason })
+      .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
+  }
+
+  /** Puts the rows back for another try after `ms`. */
+  private async retryLater(rows: Row[], ms: number, reason: string, countAttempt = true): Promise<void> {
+    await this.ctx.database.db
+      .update(telegramOutbox)
+      .set({
+        notBefore: new Date(Date.now() + ms),
+        leaseUntil: null,
+        lastError: reason,
+        ...(countAttempt ? {} : { attempts: sql`${telegramOutbox.attempts} - 1` }),
+      })
+      .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
+  }
+
+  private async handleError(rows: Row[], error: unknown): Promise<void> {
+    const head = rows[0]!;
+    const target = head.target ?? {};
+    if (error instanceof GrammyError) {
+      const description = error.description;
+      if (error.error_code === 429) {
+        const ms = (error.parameters.retry_after ?? 1) * 1000;
+        this.limiter.pause(head.chatId, ms);
+        this.ctx.log.debug(`Telegram asked to wait ${ms} ms before the next message to ${head.chatId}`);
+        return this.retryLater(rows, ms, description, false);
+      }
+      if (error.error_code >= 500) return this.retryLater(rows, backoffMs(head.attempts), description);
+      if (NOT_MODIFIED.test(description)) return this.done(rows, null);
+      if (target.topicOfDialog !== undefined && TOPIC_GONE.test(description)) {
+        await this.topics.forget(target.topicOfDialog);
+        return this.retryLater(rows, 0, description, false);
+      }
+      if (target.topicOfDialog !== undefined && TOPIC_CLOSED.test(description)) {
+        const [dialog] = await this.ctx.database.db.select().from(dialogs).where(eq(dialogs.id, target.topicOfDialog));
+        if (dialog?.topicId) await this.api.reopenForumTopic(dialog.managersChatId, dialog.topicId).catch(() => undefined);
+        return this.retryLater(rows, 0, description, false);
+      }
+      if (CLIENT_UNREACHABLE.test(description) && head.chatId > 0) return this.clientUnreachable(rows, description);
+      if (CANT_EDIT.test(description) && /^editMessage(Text|Caption)$/.test(head.method)) return this.postEditedNote(rows);
+      return this.fail(rows, `${error.error_code} ${description}`);
+    }
+    // Network error, timeout, or a database hiccup while resolving ids: try again later.
+    const reason = error instanceof HttpError ? error.message : (error as Error).message;
+    this.ctx.log.debug(`Telegram outbox: ${head.method} to ${head.chatId}: ${reason}; will retry`);
+    return this.retryLater(rows, backoffMs(head.attempts), reason);
+  }
+
+  /** The client blocked the bot: mark the messages undelivered and tell the managers in the topic. */
+  private async clientUnreachable(rows: Row[], description: string): Promise<void> {
+    await this.ctx.database.transaction(async (tx) => {
+      await tx.db
+        .update(telegramOutbox)
+        .set({ state: 'failed', leaseUntil: null, lastError: description })
+        .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
+      const messageIds = rows.flatMap((r) => r.link?.messages ?? []);
+      if (messageIds.length === 0) return;
+      await tx.db.update(messages).set({ deliveryError: 'blocked' }).where(inArray(messages.id, messageIds));
+      const [client] = await tx.db.select().from(clients).where(eq(clients.telegramUserId, rows[0]!.chatId));
+      if (!client) return;
+      if (!client.blockedAt) await tx.db.update(clients).set({ blockedAt: new Date() }).where(eq(clients.id, client.id));
+      const [dialog] = await tx.db.select().from(dialogs).where(eq(dialogs.clientId, client.id));
+      if (!dialog) return;
+      await enqueueTelegram(this.ctx, tx, {
+        chatId: dialog.managersChatId,
+        method: 'sendMessage',
+        payload: { text: UNDELIVERED_NOTICE },
+        target: { topicOfDialog: dialog.id, replyToMessage: messageIds[0], side: 'topic' },
+      });
+    });
+  }
+
+  /** The mirror cannot be edited: post the new text as a note replying to it. */
+  private async postEditedNote(rows: Row[]): Promise<void> {
+    const head = rows[0]!;
+    const text = String(head.payload.text ?? head.payload.caption ?? '');
+    await this.ctx.database.transaction(async (tx) => {
+      await tx.db
+        .update(telegramOutbox)
+        .set({ state: 'failed', leaseUntil: null, lastError: 'could not edit; posted a note instead' })
+        .where(eq(telegramOutbox.id, head.id));
+      await enqueueTelegram(this.ctx, tx, {
+        chatId: head.chatId,
+        method: 'sendMessage',
+        payload: { text: `${EDITED_NOTE}\n${text}` },
+        target: { ...head.target, replyToMessage: head.target?.message, message: undefined },
+      });
+    });
+  }
+}

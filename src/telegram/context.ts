@@ -1,0 +1,9 @@
+import type { Context } from 'grammy';
+import type { Tx } from '../db/index.js';
+
+/**
+ * grammY's context plus the transaction the update is applied in: handlers
+ * pass `ctx.tx` to commands, so the update's effects and its "processed" mark
+ * commit together (ARCHITECTURE.md §5, exactly-once intake).
+ */
+export type HotlineContext = Context & { tx: Tx };

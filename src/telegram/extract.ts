@@ -1,0 +1,84 @@
+/**
+ * Turns a Telegram message into what Hotline stores: text or caption with its
+ * entities, and the media (the largest photo size, a document's name…).
+ */
+import type { Message } from '@grammyjs/types';
+import type { IncomingMessage } from '../commands/relayTypes.js';
+import type { MessageMedia } from '../db/schema.js';
+
+function mediaOf(message: Message): MessageMedia | undefined {
+  if (message.photo?.length) {
+    const largest = message.photo.reduce((a, b) => ((b.width * b.height > a.width * a.height) ? b : a));
+    return {
+      kind: 'photo',
+      fileId: largest.file_id,
+      fileUniqueId: largest.file_unique_id,
+      fileSize: largest.file_size,
+      width: largest.width,
+      height: largest.height,
+      mimeType: 'image/jpeg',
+    };
+  }
+  const file =
+    (message.document && { kind: 'document' as const, f: message.document }) ||
+    (message.video && { kind: 'video' as const, f: message.video }) ||
+    (message.voice && { kind: 'voice' as const, f: message.voice }) ||
+    (message.audio && { kind: 'audio' as const, f: message.audio }) ||
+    (message.video_note && { kind: 'video_note' as const, f: message.video_note }) ||
+    (message.animation && { kind: 'animation' as const, f: message.animation }) ||
+    (message.sticker && { kind: 'sticker' as const, f: message.sticker });
+  if (file) {
+    const f = file.f as {
+      file_id: string;
+      file_unique_id: string;
+      file_size?: number;
+      file_name?: string;
+      mime_type?: string;
+      width?: number;
+      height?: number;
+      duration?: number;
+      length?: number;
+    };
+    return {
+      kind: file.kind,
+      fileId: f.file_id,
+      fileUniqueId: f.file_unique_id,
+      fileSize: f.file_size,
+      fileName: f.file_name,
+      mimeType: f.mime_type ?? (file.kind === 'sticker' ? 'image/webp' : undefined),
+      width: f.width ?? f.length,
+      height: f.height ?? f.length,
+      duration: f.duration,
+    };
+  }
+  if (message.location) return { kind: 'location', extra: { ...message.location } };
+  if (message.contact) return { kind: 'contact', extra: { ...message.contact } };
+  return undefined;
+}
+
+/** Whether Telegram's "reply" is only the topic's implicit link to its creation message. */
+function isTopicRootReply(message: Message): boolean {
+  const reply = message.reply_to_message;
+  return Boolean(reply && message.is_topic_message && reply.message_id === message.message_thread_id);
+}
+
+export function extractMessage(message: Message): IncomingMessage {
+  const text = message.text ?? message.caption;
+  const entities = message.entities ?? message.caption_entities;
+  const reply = message.reply_to_message && !isTopicRootReply(message) ? message.reply_to_message.message_id : undefined;
+  return {
+    telegramMessageId: message.message_id,
+    date: new Date(message.date * 1000),
+    text: text ?? undefined,
+    entities: entities?.length ? entities : undefined,
+    media: mediaOf(message),
+    mediaGroupId: message.media_group_id,
+    replyToTelegramMessageId: reply,
+    isCaption: message.caption !== undefined || (message.text === undefined && mediaOf(message) !== undefined),
+  };
+}
+
+/** A person's display name as Telegram users see it. */
+export function displayName(user: { first_name: string; last_name?: string }): string {
+  return [user.first_name, user.last_name].filter(Boolean).join(' ');
+}

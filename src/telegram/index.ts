@@ -1,0 +1,62 @@
+/**
+ * The Telegram adapter in one place: the grammY bot with its composers
+ * (exactly-once intake → manager commands → relay), and how updates arrive
+ * (long polling or webhook).
+ */
+import { Bot } from 'grammy';
+import type { CommandContext } from '../commands/context.js';
+import type { HotlineContext } from './context.js';
+import { exactlyOnce } from './intake.js';
+import { MANAGER_COMMANDS, managerCommands } from './managerCommands.js';
+import { ALLOWED_UPDATES, Poller } from './poller.js';
+import { relay } from './relay.js';
+import { WEBHOOK_PATH } from './webhook.js';
+
+export interface TelegramOptions {
+  token: string;
+  /** Bot API base URL; undefined = Telegram's. */
+  apiRoot: string | undefined;
+  mode: 'polling' | 'webhook';
+  webhookSecret?: string;
+  publicUrl: string;
+  /** Long-poll timeout; tests use short ones so that stop() is quick. */
+  pollTimeoutSeconds?: number;
+}
+
+export interface Telegram {
+  bot: Bot<HotlineContext>;
+  stop(): Promise<void>;
+}
+
+export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 'token' | 'apiRoot'>): Bot<HotlineContext> {
+  const bot = new Bot<HotlineContext>(options.token, {
+    client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), timeoutSeconds: 60 },
+  });
+  bot.use(exactlyOnce(ctx));
+  bot.use(managerCommands(ctx));
+  bot.use(relay(ctx));
+  return bot;
+}
+
+/** Connects the bot (getMe), registers the commands, and starts receiving updates. */
+export async function startTelegram(ctx: CommandContext, bot: Bot<HotlineContext>, options: TelegramOptions): Promise<Telegram> {
+  await bot.init();
+  for (const chatId of ctx.config.telegram.managersChatIds) {
+    await bot.api
+      .setMyCommands(MANAGER_COMMANDS, { scope: { type: 'chat', chat_id: chatId } })
+      .catch((error: Error) => ctx.log.warn(`Could not register commands in ${chatId}: ${error.message}`));
+  }
+  if (options.mode === 'webhook') {
+    await bot.api.setWebhook(`${options.publicUrl}${WEBHOOK_PATH}`, {
+      secret_token: options.webhookSecret,
+      allowed_updates: [...ALLOWED_UPDATES],
+    });
+    ctx.log.info(`Telegram: webhook set to ${options.publicUrl}${WEBHOOK_PATH} as @${bot.botInfo.username}`);
+    return { bot, stop: async () => {} };
+  }
+  await bot.api.deleteWebhook();
+  const poller = new Poller(bot, ctx.log, { timeoutSeconds: options.pollTimeoutSeconds });
+  poller.start();
+  ctx.log.info(`Telegram: long polling as @${bot.botInfo.username}`);
+  return { bot, stop: () => poller.stop() };
+}

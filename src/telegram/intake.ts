@@ -1,0 +1,49 @@
+/**
+ * Exactly-once intake: each update is applied in one transaction that also
+ * records its `update_id`. A redelivered update finds its id and changes
+ * nothing; an update whose transaction failed is not recorded, so Telegram
+ * delivers it again (the poller does not confirm it, the webhook answers 5xx).
+ */
+import type { MiddlewareFn } from 'grammy';
+import type { CommandContext } from '../commands/context.js';
+import { metrics } from '../metrics.js';
+import type { HotlineContext } from './context.js';
+
+/** Errors that mean "the database is away", worth a redelivery; anything else is a bug in handling this update. */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message ?? '';
+  return (
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P03' ||
+    code === '40001' ||
+    code === '40P01' ||
+    /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)
+  );
+}
+
+async function markProcessed(ctx: CommandContext, updateId: number): Promise<void> {
+  await ctx.database.pool.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING', [updateId]);
+}
+
+export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
+  return async (c, next) => {
+    const updateId = c.update.update_id;
+    try {
+      await ctx.database.transaction(async (tx) => {
+        const inserted = await tx.client.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING', [updateId]);
+        if (inserted.rowCount === 0) return;
+        c.tx = tx;
+        await next();
+        metrics.updatesProcessed.inc();
+      });
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      // A bug or an input we cannot handle: log it and move on, rather than
+      // have Telegram redeliver the same poison update forever.
+      ctx.log.error({ err: error, update: c.update }, `Update ${updateId} could not be applied: ${(error as Error).message}`);
+      await markProcessed(ctx, updateId);
+    }
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Commands managers type in a client's topic. A message that starts with `/`
+ * is a command and is never relayed to the client; an unknown one gets a
+ * reply that points to /help.
+ */
+import { Composer } from 'grammy';
+import type { CommandContext } from '../commands/context.js';
+import { ValidationError } from '../commands/context.js';
+import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
+import { markSkip } from '../commands/markSkip.js';
+import { enqueueTelegram } from '../commands/telegramOutbox.js';
+import type { HotlineContext } from './context.js';
+
+export const MANAGER_COMMANDS = [
+  { command: 'skip', description: 'ответом на сообщение: не переносить его в заявку' },
+  { command: 'unskip', description: 'ответом на сообщение: снова переносить его в заявку' },
+  { command: 'help', description: 'список команд' },
+];
+
+export const HELP_TEXT = [
+  '<b>Команды менеджера</b> (пишите их в теме клиента):',
+  '/skip — ответом на сообщение: не переносить его в заявку на платформе',
+  '/unskip — ответом на сообщение: снова переносить его в заявку',
+  '/help — этот список',
+  '',
+  'Сообщение, начинающееся с <code>!</code>, — внутренняя заметка: клиент её не увидит.',
+  'Всё остальное, что вы пишете в теме, бот отправит клиенту от своего имени.',
+].join('\n');
+
+/** `/skip@HotlineBot arg` → `skip`. */
+export function commandName(text: string): string | undefined {
+  const match = /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s|$)/.exec(text);
+  return match?.[1]?.toLowerCase();
+}
+
+export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
+  const composer = new Composer<HotlineContext>();
+  const commands = composer
+    .filter((c) => c.chat !== undefined && ctx.config.telegram.managersChatIds.includes(c.chat.id))
+    .on('message:text')
+    .filter((c) => c.message.text.startsWith('/'));
+
+  commands.use(async (c) => {
+    const message = c.message;
+    const threadId = message.is_topic_message ? message.message_thread_id : undefined;
+    const dialog = threadId === undefined ? undefined : await dialogOfTopic(c.tx, c.chat.id, threadId);
+    const answer = (text: string) =>
+      enqueueTelegram(ctx, c.tx, {
+        chatId: c.chat.id,
+        method: 'sendMessage',
+        payload: {
+          text,
+          parse_mode: 'HTML',
+          ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
+          reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
+        },
+      });
+    const name = commandName(message.text);
+
+    if (name === 'help' || name === 'start') return answer(HELP_TEXT);
+    if (name === 'skip' || name === 'unskip') {
+      if (!dialog) return answer('Эта команда работает в теме клиента.');
+      return skip(ctx, c, dialog, name === 'skip', answer);
+    }
+    return answer(`Неизвестная команда ${name ? `/${name}` : ''}. Список команд: /help`);
+  });
+  return composer;
+}
+
+async function skip(
+  ctx: CommandContext,
+  c: HotlineContext,
+  dialog: Dialog,
+  value: boolean,
+  answer: (text: string) => Promise<void>,
+): Promise<void> {
+  const message = c.message!;
+  const replied = message.reply_to_message;
+  const isRealReply = replied && replied.message_id !== message.message_thread_id;
+  if (!isRealReply) {
+    return answer(`Ответьте командой /${value ? 'skip' : 'unskip'} на сообщение, которое ${value ? 'не нужно' : 'нужно снова'} переносить в заявку.`);
+  }
+  try {
+    await markSkip(ctx, { dialog, topicMessageId: replied.message_id, skip: value, managerTelegramId: message.from!.id }, c.tx);
+  } catch (error) {
+    if (error instanceof ValidationError) return answer(error.message);
+    throw error;
+  }
+  await enqueueTelegram(ctx, c.tx, {
+    chatId: c.chat!.id,
+    method: 'setMessageReaction',
+    payload: { message_id: message.message_id, reaction: [{ type: 'emoji', emoji: '👌' }] },
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * Long polling that confirms an update only after it is applied: the next
+ * `getUpdates` offset moves past a batch only when every update in it has
+ * committed. Updates of one chat are applied in order; chats in parallel.
+ * (grammY's runner confirms on receipt, which would lose what a crash
+ * interrupts — ARCHITECTURE.md §5 asks for acknowledge-after-commit.)
+ */
+import type { Bot } from 'grammy';
+import type { Update } from '@grammyjs/types';
+import type { Logger } from 'pino';
+import type { HotlineContext } from './context.js';
+
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'message_reaction'] as const;
+
+/** The chat an update belongs to, for ordering. */
+function chatOf(update: Update): number {
+  const u = update as Update & Record<string, { chat?: { id: number }; message?: { chat: { id: number } }; from?: { id: number } }>;
+  for (const key of Object.keys(update)) {
+    if (key === 'update_id') continue;
+    const body = u[key];
+    return body?.chat?.id ?? body?.message?.chat.id ?? body?.from?.id ?? 0;
+  }
+  return 0;
+}
+
+export class Poller {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private abort = new AbortController();
+
+  constructor(
+    private readonly bot: Bot<HotlineContext>,
+    private readonly log: Logger,
+    private readonly options: { timeoutSeconds?: number; limit?: number } = {},
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    await this.loop;
+  }
+
+  /** Applies a batch; returns the offset to confirm (the first update that failed, or past the last). */
+  private async apply(updates: Update[]): Promise<number> {
+    const byChat = new Map<number, Update[]>();
+    for (const update of updates) {
+      const chat = chatOf(update);
+      byChat.set(chat, [...(byChat.get(chat) ?? []), update]);
+    }
+    let firstFailed = Infinity;
+    await Promise.all(
+      [...byChat.values()].map(async (chatUpdates) => {
+        for (const update of chatUpdates) {
+          try {
+            await this.bot.handleUpdate(update);
+          } catch (error) {
+            this.log.warn(`Update ${update.update_id} will be fetched again: ${(error as Error).message}`);
+            firstFailed = Math.min(firstFailed, update.update_id);
+            return;
+          }
+        }
+      }),
+    );
+    return Number.isFinite(firstFailed) ? firstFailed : updates[updates.length - 1]!.update_id + 1;
+  }
+
+  private async run(): Promise<void> {
+    let offset: number | undefined;
+    let failures = 0;
+    while (this.running) {
+      try {
+        const updates = await this.bot.api.getUpdates(
+          { offset, timeout: this.options.timeoutSeconds ?? 25, limit: this.options.limit ?? 100, allowed_updates: [...ALLOWED_UPDATES] },
+          this.abort.signal as Parameters<typeof this.bot.api.getUpdates>[1],
+        );
+        if (updates.length === 0) continue;
+        const next = await this.apply(updates);
+        const progressed = next > updates[0]!.update_id;
+        offset = next;
+        failures = progressed ? 0 : failures + 1;
+        if (!progressed) await new Promise((r) => setTimeout(r, Math.min(10_000, 250 * 2 ** failures)));
+      } catch (error) {
+        if (!this.running) return;
+        failures++;
+        const delay = Math.min(10_000, 250 * 2 ** Math.min(failures, 6));
+        this.log.warn(`getUpdates failed (${(error as Error).message}); retrying in ${delay} ms`);
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The relay: the client's private chat ↔ the client's topic in a managers'
+ * group. Thin: every handler turns the update into a command call.
+ */
+import { Composer } from 'grammy';
+import type { Message } from '@grammyjs/types';
+import type { CommandContext } from '../commands/context.js';
+import { dialogOfTopic } from '../commands/dialogs.js';
+import { recordClientMessage } from '../commands/recordClientMessage.js';
+import { recordEdit } from '../commands/recordEdit.js';
+import { recordManagerMessage } from '../commands/recordManagerMessage.js';
+import { setClientBlocked } from '../commands/setClientBlocked.js';
+import { setTopicStatus } from '../commands/setTopicStatus.js';
+import { eq } from 'drizzle-orm';
+import { clients, dialogs } from '../db/schema.js';
+import type { HotlineContext } from './context.js';
+import { extractMessage } from './extract.js';
+
+/** Service messages that are not dialog content. */
+function isService(message: Message): boolean {
+  return Boolean(
+    message.forum_topic_created ||
+      message.forum_topic_edited ||
+      message.forum_topic_closed ||
+      message.forum_topic_reopened ||
+      message.pinned_message ||
+      message.new_chat_members ||
+      message.left_chat_member ||
+      message.new_chat_title ||
+      message.general_forum_topic_hidden ||
+      message.general_forum_topic_unhidden,
+  );
+}
+
+export function relay(ctx: CommandContext): Composer<HotlineContext> {
+  const composer = new Composer<HotlineContext>();
+  const isManagersChat = (chatId: number | undefined) => chatId !== undefined && ctx.config.telegram.managersChatIds.includes(chatId);
+
+  const privateChat = composer.chatType('private');
+  privateChat.on('message', async (c) => {
+    if (c.from.is_bot) return;
+    await recordClientMessage(ctx, { from: c.from, message: extractMessage(c.message) }, c.tx);
+  });
+  privateChat.on('edited_message', async (c) => {
+    const [row] = await c.tx.db
+      .select({ dialog: dialogs })
+      .from(dialogs)
+      .innerJoin(clients, eq(clients.id, dialogs.clientId))
+      .where(eq(clients.telegramUserId, c.from.id));
+    if (!row) return;
+    await recordEdit(ctx, { dialog: row.dialog, side: 'client', editorTelegramId: c.from.id, message: extractMessage(c.editedMessage) }, c.tx);
+  });
+  privateChat.on('my_chat_member', async (c) => {
+    const status = c.myChatMember.new_chat_member.status;
+    await setClientBlocked(ctx, { telegramUserId: c.from.id, blocked: status === 'kicked' }, c.tx);
+  });
+
+  const managers = composer.filter((c) => isManagersChat(c.chat?.id));
+  managers.on('message', async (c) => {
+    const message = c.message;
+    const threadId = message.is_topic_message ? message.message_thread_id : undefined;
+    if (threadId === undefined || message.from.is_bot) return;
+    const dialog = await dialogOfTopic(c.tx, c.chat.id, threadId);
+    if (!dialog) return;
+    if (message.forum_topic_closed) return setTopicStatus(ctx, { dialog, status: 'closed', managerTelegramId: message.from.id }, c.tx);
+    if (message.forum_topic_reopened) return setTopicStatus(ctx, { dialog, status: 'open', managerTelegramId: message.from.id }, c.tx);
+    if (isService(message)) return;
+    await recordManagerMessage(ctx, { dialog, from: message.from, message: extractMessage(message) }, c.tx);
+  });
+  managers.on('edited_message', async (c) => {
+    const message = c.editedMessage;
+    if (!message.is_topic_message || message.message_thread_id === undefined) return;
+    const dialog = await dialogOfTopic(c.tx, c.chat.id, message.message_thread_id);
+    if (!dialog) return;
+    await recordEdit(ctx, { dialog, side: 'topic', editorTelegramId: message.from?.id ?? 0, message: extractMessage(message) }, c.tx);
+  });
+  return composer;
+}
