@@ -1,16 +1,75 @@
 /**
  * The platform's REST API under `/api`: one plugin per resource in
  * `routes/`, registered here. Routes are thin: they validate with zod and
- * call commands.
+ * call commands. Errors of commands become answers here, in one place:
+ * a mistake in a form → 400 `{ error, fields: { field: message } }`,
+ * not visible → 404, not allowed → 403, not signed in → 401.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
 import type { CommandContext } from '../commands/context.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
+import { FieldErrors } from '../commands/validation.js';
+import { authHook, UnauthorizedError } from './auth/guard.js';
+import { LoginLimiter } from './auth/loginLimiter.js';
+import { authRoutes } from './routes/auth.js';
+import { adminRoutes } from './routes/admin.js';
+import { referenceRoutes } from './routes/reference.js';
+import { requestRoutes } from './routes/requests.js';
+import { agentRoutes } from './routes/agent.js';
+import { offerRoutes } from './routes/offers.js';
+import { chatRoutes } from './routes/chat.js';
+import { dialogRoutes } from './routes/dialogs.js';
 
 export interface ApiOptions {
   /** The command context; available once the database is open (earlier calls get 503). */
   getContext: () => CommandContext;
+  /** Failed sign-ins allowed per e-mail and IP within the window (tests lower the window). */
+  loginLimiter?: LoginLimiter;
 }
 
-export function apiPlugin(_options: ApiOptions): FastifyPluginAsync {
-  return async () => {};
+/** What each route plugin gets. */
+export interface RouteOptions {
+  getContext: () => CommandContext;
+  loginLimiter: LoginLimiter;
+}
+
+/** Zod's issues as `{ 'beneficiary.swift': message }`. */
+function zodFields(error: FastifyError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.validation ?? []) {
+    const params = issue.params as { issue?: { path?: PropertyKey[] } } | undefined;
+    const path = params?.issue?.path?.map(String).join('.') || issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'body';
+    fields[path] ??= 'Неверное значение';
+  }
+  return fields;
+}
+
+export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
+  return async (app) => {
+    await app.register(fastifyCookie);
+    app.decorateRequest('viewer', null);
+    app.decorateRequest('session', null);
+    app.addHook('onRequest', authHook(options.getContext));
+
+    app.setErrorHandler((raw: FastifyError, request, reply) => {
+      const error: unknown = raw;
+      if (error instanceof FieldErrors) return reply.code(400).send({ error: error.message, fields: error.fields });
+      if (error instanceof ValidationError) {
+        return reply.code(400).send({ error: error.message, fields: error.field ? { [error.field]: error.message } : {} });
+      }
+      if (error instanceof NotFoundError) return reply.code(404).send({ error: error.message });
+      if (error instanceof ForbiddenError) return reply.code(403).send({ error: error.message });
+      if (error instanceof UnauthorizedError) return reply.code(401).send({ error: error.message });
+      if (raw.validation) return reply.code(400).send({ error: 'Проверьте поля формы', fields: zodFields(raw) });
+      if (raw.statusCode && raw.statusCode < 500) return reply.code(raw.statusCode).send({ error: raw.message });
+      request.log.error({ err: raw }, `API ${request.method} ${request.url} failed`);
+      return reply.code(500).send({ error: 'Внутренняя ошибка сервера' });
+    });
+
+    const routeOptions: RouteOptions = { getContext: options.getContext, loginLimiter: options.loginLimiter ?? new LoginLimiter() };
+    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes]) {
+      await app.register(plugin, routeOptions);
+    }
+  };
 }

@@ -1,0 +1,122 @@
+/**
+ * An agent's offer (предложение) for a request: rate, commission, fixed fee,
+ * execution days and validity. The total in the funding currency is computed
+ * by `computeTerms`, never typed. A new offer of the same organization
+ * replaces its active one (the old one is withdrawn).
+ *
+ * `createOfferInTx` runs inside a caller's transaction, so the deal flow can
+ * create an offer on a Telegram request and accept it at once.
+ */
+import { and, eq } from 'drizzle-orm';
+import { computeTerms, parseTermsDays, parseTermsDecimal } from '../core/terms.js';
+import type { Tx } from '../db/index.js';
+import { offers } from '../db/schema.js';
+import { canOffer, requestAccess, type Viewer } from './access.js';
+import { ForbiddenError, recordEvent, ValidationError, type CommandContext } from './context.js';
+import { FieldErrorCollector } from './validation.js';
+
+export interface CreateOfferProps {
+  /** The agent's user. */
+  actor: Viewer;
+  requestId: number;
+  /** Funding currency per unit of the payment currency, up to 6 decimals. */
+  rate: string;
+  /** Commission in percent of the amount at the rate, up to 4 decimals. */
+  feePercent: string;
+  /** Fixed fee in the funding currency. */
+  fixedFee: string;
+  /** Execution time in days. */
+  days: number | string;
+  /** The offer expires after this moment (ISO date or date-time); none = until the request closes. */
+  validUntil?: string | null;
+}
+
+export type OfferRow = typeof offers.$inferSelect;
+
+export interface ValidOfferFields {
+  rate: string;
+  feePercent: string;
+  fixedFee: string;
+  days: number;
+  validUntil: Date | null;
+}
+
+/** Checks the offer form; throws FieldErrors with every mistake beside its field. */
+export function validateOfferFields(input: Omit<CreateOfferProps, 'actor' | 'requestId'>, now = new Date()): ValidOfferFields {
+  const errors = new FieldErrorCollector();
+  const values: Partial<Record<'rate' | 'feePercent' | 'fixedFee', string>> = {};
+  for (const field of ['rate', 'feePercent', 'fixedFee'] as const) {
+    const result = parseTermsDecimal(field, String(input[field] ?? ''));
+    if (result.ok) values[field] = result.value;
+    else errors.add(field, result.error);
+  }
+  const days = parseTermsDays(input.days ?? '');
+  if (!days.ok) errors.add('days', days.error);
+  let validUntil: Date | null = null;
+  const validText = (input.validUntil ?? '').trim();
+  if (validText) {
+    const date = /^\d{4}-\d{2}-\d{2}$/.test(validText) ? new Date(`${validText}T23:59:59Z`) : new Date(validText);
+    if (Number.isNaN(date.getTime())) errors.add('validUntil', 'Дата в формате ГГГГ-ММ-ДД');
+    else if (date.getTime() <= now.getTime()) errors.add('validUntil', 'Срок действия должен быть в будущем');
+    else validUntil = date;
+  }
+  errors.throwIfAny();
+  return { rate: values.rate!, feePercent: values.feePercent!, fixedFee: values.fixedFee!, days: days.ok ? days.value : 0, validUntil };
+}
+
+export async function createOffer(ctx: CommandContext, props: CreateOfferProps): Promise<OfferRow> {
+  return ctx.database.transaction(async (tx) => {
+    const offer = await createOfferInTx(tx, props);
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'offer', data: { offerId: offer.id } }));
+    return offer;
+  });
+}
+
+export async function createOfferInTx(tx: Tx, props: CreateOfferProps, now = new Date()): Promise<OfferRow> {
+  if (!canOffer(props.actor)) throw new ForbiddenError('Ваша организация не может делать предложения');
+  const { request } = await requestAccess(tx.db, props.actor, props.requestId, { forUpdate: true });
+  const fields = validateOfferFields(props, now);
+  if (request.status !== 'collecting_offers') throw new ValidationError('Заявка уже не собирает предложения', 'request');
+  const terms = computeTerms({ amount: request.amount, rate: fields.rate, feePercent: fields.feePercent, fixedFee: fields.fixedFee, days: fields.days });
+
+  const replaced = await tx.db
+    .update(offers)
+    .set({ status: 'withdrawn' })
+    .where(and(eq(offers.requestId, request.id), eq(offers.agentOrganizationId, props.actor.organizationId), eq(offers.status, 'active')))
+    .returning({ id: offers.id });
+  for (const old of replaced) {
+    await recordEvent(tx, {
+      actor: { userId: props.actor.userId },
+      subjectType: 'offer',
+      subjectId: old.id,
+      name: 'offer.withdrawn',
+      before: { status: 'active' },
+      after: { status: 'withdrawn' },
+    });
+  }
+
+  const [offer] = await tx.db
+    .insert(offers)
+    .values({
+      requestId: request.id,
+      agentOrganizationId: props.actor.organizationId,
+      rate: fields.rate,
+      feePercent: fields.feePercent,
+      fixedFee: fields.fixedFee,
+      total: terms.total,
+      days: fields.days,
+      validUntil: fields.validUntil,
+      status: 'active',
+      createdBy: props.actor.userId,
+      createdAt: now,
+    })
+    .returning();
+  await recordEvent(tx, {
+    actor: { userId: props.actor.userId },
+    subjectType: 'offer',
+    subjectId: offer!.id,
+    name: 'offer.created',
+    after: { requestId: request.id, rate: fields.rate, feePercent: fields.feePercent, fixedFee: fields.fixedFee, total: terms.total, days: fields.days },
+  });
+  return offer!;
+}

@@ -1,0 +1,140 @@
+/** The admin page's API: users and organizations. Admins only; others get 403. */
+import { asc, eq } from 'drizzle-orm';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ForbiddenError } from '../../commands/context.js';
+import { createOrganization } from '../../commands/createOrganization.js';
+import { createUser } from '../../commands/createUser.js';
+import { updateOrganization } from '../../commands/updateOrganization.js';
+import { updateUser } from '../../commands/updateUser.js';
+import { organizations, users } from '../../db/schema.js';
+import type { RouteOptions } from '../api.js';
+import { requireViewer } from '../auth/guard.js';
+
+const role = z.enum(['admin', 'manager', 'agent', 'customer']);
+const kind = z.enum(['customer', 'agent', 'both']);
+const organization = z.object({ id: z.number(), name: z.string(), kind, isOurs: z.boolean(), createdAt: z.string() });
+const user = z.object({
+  id: z.number(),
+  email: z.string().nullable(),
+  name: z.string(),
+  role,
+  organizationId: z.number(),
+  organizationName: z.string(),
+  telegramUserId: z.number().nullable(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+const idParam = z.object({ id: z.coerce.number().int().positive() });
+
+function requireAdmin(request: FastifyRequest) {
+  const viewer = requireViewer(request);
+  if (viewer.role !== 'admin') throw new ForbiddenError('Это может только администратор');
+  return viewer;
+}
+
+const pickOrganization = (row: typeof organizations.$inferSelect) => ({
+  id: row.id,
+  name: row.name,
+  kind: row.kind,
+  isOurs: row.isOurs,
+  createdAt: row.createdAt.toISOString(),
+});
+
+export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  const tags = ['admin'];
+
+  app.get('/admin/organizations', { schema: { tags, summary: 'All organizations', response: { 200: z.array(organization) } } }, async (request) => {
+    requireAdmin(request);
+    const rows = await getContext().database.db.select().from(organizations).orderBy(asc(organizations.id));
+    return rows.map(pickOrganization);
+  });
+
+  app.post(
+    '/admin/organizations',
+    { schema: { tags, summary: 'Adds an organization', body: z.object({ name: z.string(), kind }), response: { 200: organization } } },
+    async (request) => pickOrganization(await createOrganization(getContext(), { actor: requireAdmin(request), ...request.body })),
+  );
+
+  app.patch(
+    '/admin/organizations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Renames an organization or changes its kind',
+        params: idParam,
+        body: z.object({ name: z.string().optional(), kind: kind.optional() }),
+        response: { 200: organization },
+      },
+    },
+    async (request) =>
+      pickOrganization(await updateOrganization(getContext(), { actor: requireAdmin(request), organizationId: request.params.id, ...request.body })),
+  );
+
+  const listUsers = async (id?: number) => {
+    const rows = await getContext()
+      .database.db.select({
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        organizationId: users.organizationId,
+        organizationName: organizations.name,
+        telegramUserId: users.telegramUserId,
+        disabledAt: users.disabledAt,
+        createdAt: users.createdAt,
+      })
+      .from(users)
+      .innerJoin(organizations, eq(organizations.id, users.organizationId))
+      .where(id === undefined ? undefined : eq(users.id, id))
+      .orderBy(asc(users.id));
+    return rows.map(({ disabledAt, createdAt, ...row }) => ({ ...row, disabled: Boolean(disabledAt), createdAt: createdAt.toISOString() }));
+  };
+
+  app.get('/admin/users', { schema: { tags, summary: 'All users', response: { 200: z.array(user) } } }, async (request) => {
+    requireAdmin(request);
+    return listUsers();
+  });
+
+  app.post(
+    '/admin/users',
+    {
+      schema: {
+        tags,
+        summary: 'Adds a user with a password',
+        body: z.object({
+          organizationId: z.coerce.number().int(),
+          role,
+          email: z.string(),
+          name: z.string(),
+          password: z.string(),
+          telegramUserId: z.coerce.number().int().nullable().optional(),
+        }),
+        response: { 200: user },
+      },
+    },
+    async (request) => {
+      const created = await createUser(getContext(), { actor: requireAdmin(request), ...request.body });
+      return (await listUsers(created.id))[0]!;
+    },
+  );
+
+  app.patch(
+    '/admin/users/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Disables or enables a user, renames, or sets a new password',
+        params: idParam,
+        body: z.object({ disabled: z.boolean().optional(), password: z.string().optional(), name: z.string().optional() }),
+        response: { 200: user },
+      },
+    },
+    async (request) => {
+      await updateUser(getContext(), { actor: requireAdmin(request), userId: request.params.id, ...request.body });
+      return (await listUsers(request.params.id))[0]!;
+    },
+  );
+};

@@ -1,0 +1,76 @@
+/** `/dialogs`: our managers' list of Telegram dialogs — client, last message, open requests. */
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ForbiddenError } from '../../commands/context.js';
+import { organizations } from '../../db/schema.js';
+import type { RouteOptions } from '../api.js';
+import { requireViewer } from '../auth/guard.js';
+
+const dialog = z.object({
+  id: z.number(),
+  clientName: z.string(),
+  clientUsername: z.string().nullable(),
+  status: z.string(),
+  lastMessageText: z.string().nullable(),
+  lastMessageAt: z.string().nullable(),
+  openRequests: z.array(z.object({ id: z.number(), number: z.string(), status: z.string() })),
+});
+
+export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/dialogs',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: 'Dialogs with clients, most recent first (our managers and admins only)',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), before: z.string().max(40).optional() }),
+        response: { 200: z.object({ items: z.array(dialog) }) },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const { db } = getContext().database;
+      const [organization] = await db.select({ isOurs: organizations.isOurs }).from(organizations).where(eq(organizations.id, viewer.organizationId));
+      if (!organization?.isOurs || (viewer.role !== 'manager' && viewer.role !== 'admin')) {
+        throw new ForbiddenError('Диалоги видят только менеджеры');
+      }
+      const limit = request.query.limit ?? 50;
+      const before = request.query.before && !Number.isNaN(new Date(request.query.before).getTime()) ? new Date(request.query.before) : null;
+      const result = await db.execute<{
+        id: number;
+        client_name: string;
+        username: string | null;
+        status: string;
+        last_text: string | null;
+        last_at: Date | null;
+        open_requests: Array<{ id: number; number: string; status: string }> | null;
+      }>(sql`
+        select d.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
+               last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
+               (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
+                  from requests r where r.dialog_id = d.id and r.status in ('collecting_offers', 'accepted')) as open_requests
+        from dialogs d
+        join clients c on c.id = d.client_id
+        left join lateral (
+          select m.text, m.sent_at from messages m where m.dialog_id = d.id order by m.seq desc limit 1
+        ) last on true
+        where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
+        order by coalesce(d.last_message_at, d.created_at) desc, d.id desc
+        limit ${limit}`);
+      return {
+        items: result.rows.map((row) => ({
+          id: Number(row.id),
+          clientName: row.client_name || '—',
+          clientUsername: row.username,
+          status: row.status,
+          lastMessageText: row.last_text,
+          lastMessageAt: row.last_at ? new Date(row.last_at).toISOString() : null,
+          openRequests: row.open_requests ?? [],
+        })),
+      };
+    },
+  );
+};

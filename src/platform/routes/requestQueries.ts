@@ -1,0 +1,272 @@
+/**
+ * Reads behind the request pages: lists (keyset pagination, fast at
+ * 100,000 requests), and one request with what its viewer may see.
+ * Every read takes the viewer and applies the access rules of
+ * `commands/access.ts`.
+ */
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { computeTerms } from '../../core/terms.js';
+import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccess, type Viewer } from '../../commands/access.js';
+import type { Db } from '../../db/index.js';
+import { documents, events, offers, organizations, requests, users } from '../../db/schema.js';
+
+export type RequestSort = 'newest' | 'oldest' | 'amountDesc' | 'amountAsc';
+
+export interface ListFilters {
+  currency?: string;
+  country?: string;
+  amountMin?: string;
+  amountMax?: string;
+  /** ISO date-time, inclusive. */
+  from?: string;
+  /** ISO date-time, exclusive. */
+  to?: string;
+  sort?: RequestSort;
+  cursor?: string;
+  limit?: number;
+}
+
+const summaryColumns = {
+  id: requests.id,
+  number: requests.number,
+  status: requests.status,
+  origin: requests.origin,
+  hidden: requests.hidden,
+  amount: requests.amount,
+  currency: requests.currency,
+  fundingCurrency: requests.fundingCurrency,
+  beneficiaryName: sql<string>`${requests.beneficiary}->>'name'`,
+  beneficiaryCountry: requests.beneficiaryCountry,
+  customerName: organizations.name,
+  deadline: requests.deadline,
+  createdAt: requests.createdAt,
+};
+
+type SummaryRow = { [K in keyof typeof summaryColumns]: unknown } & {
+  id: number;
+  amount: string;
+  createdAt: Date;
+  deadline: Date | null;
+};
+
+/** Cursor = the sort key and id of the last row, opaque to clients. */
+function encodeCursor(key: string, id: number): string {
+  return Buffer.from(JSON.stringify([key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): [string, number] | null {
+  if (!cursor) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
+    if (Array.isArray(value) && typeof value[0] === 'string' && Number.isInteger(value[1])) return [value[0], value[1] as number];
+  } catch {
+    /* a broken cursor is the first page */
+  }
+  return null;
+}
+
+const isDecimal = (value: string | undefined): value is string => Boolean(value && /^\d{1,13}(\.\d{1,2})?$/.test(value));
+const isDate = (value: string | undefined): value is string => Boolean(value && !Number.isNaN(new Date(value).getTime()));
+
+/** The WHERE and ORDER BY of a keyset page over `requests`. */
+function page(conditions: Array<SQL | undefined>, filters: ListFilters) {
+  const sort = filters.sort ?? 'newest';
+  const byAmount = sort === 'amountDesc' || sort === 'amountAsc';
+  const descending = sort === 'newest' || sort === 'amountDesc';
+  const key = byAmount ? requests.amount : requests.createdAt;
+  const cursor = decodeCursor(filters.cursor);
+  if (cursor) {
+    const [value, id] = cursor;
+    const keyValue = byAmount ? sql`${value}::numeric` : sql`${value}::timestamptz`;
+    conditions.push(descending ? sql`(${key}, ${requests.id}) < (${keyValue}, ${id})` : sql`(${key}, ${requests.id}) > (${keyValue}, ${id})`);
+  }
+  if (filters.currency) conditions.push(eq(requests.currency, filters.currency.toUpperCase()));
+  if (filters.country) conditions.push(eq(requests.beneficiaryCountry, filters.country.toUpperCase()));
+  if (isDecimal(filters.amountMin)) conditions.push(gte(requests.amount, filters.amountMin));
+  if (isDecimal(filters.amountMax)) conditions.push(lte(requests.amount, filters.amountMax));
+  if (isDate(filters.from)) conditions.push(gte(requests.createdAt, new Date(filters.from)));
+  if (isDate(filters.to)) conditions.push(lt(requests.createdAt, new Date(filters.to)));
+  const order = descending ? [desc(key), desc(requests.id)] : [asc(key), asc(requests.id)];
+  const cursorOf = (row: SummaryRow) => encodeCursor(byAmount ? row.amount : row.createdAt.toISOString(), row.id);
+  return { where: and(...conditions), order, cursorOf };
+}
+
+async function listPage(db: Db, conditions: Array<SQL | undefined>, filters: ListFilters, offerCountFor?: number) {
+  const limit = Math.min(Math.max(filters.limit ?? 20, 1), 100);
+  const { where, order, cursorOf } = page(conditions, filters);
+  // Agents see how many offers their own organization made; customers see all offers.
+  const offerCount =
+    offerCountFor === undefined
+      ? sql<number>`(select count(*)::int from ${offers} where ${offers.requestId} = ${requests.id})`
+      : sql<number>`(select count(*)::int from ${offers} where ${offers.requestId} = ${requests.id} and ${offers.agentOrganizationId} = ${offerCountFor})`;
+  const rows = (await db
+    .select({ ...summaryColumns, offerCount })
+    .from(requests)
+    .innerJoin(organizations, eq(organizations.id, requests.customerOrganizationId))
+    .where(where)
+    .orderBy(...order)
+    .limit(limit + 1)) as Array<SummaryRow & { offerCount: number }>;
+  const more = rows.length > limit;
+  const items = rows.slice(0, limit);
+  return {
+    items: items.map(describeSummary),
+    nextCursor: more ? cursorOf(items[items.length - 1]!) : null,
+  };
+}
+
+function describeSummary(row: SummaryRow & { offerCount: number }) {
+  return {
+    id: row.id,
+    number: row.number as string,
+    status: row.status as 'collecting_offers' | 'accepted' | 'completed' | 'cancelled',
+    origin: row.origin as 'web' | 'telegram',
+    hidden: row.hidden as boolean,
+    amount: row.amount,
+    currency: row.currency as string,
+    fundingCurrency: row.fundingCurrency as string,
+    beneficiaryName: (row.beneficiaryName as string | null) ?? '',
+    beneficiaryCountry: row.beneficiaryCountry as string | null,
+    customerName: row.customerName as string,
+    deadline: row.deadline ? row.deadline.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+    offerCount: row.offerCount,
+  };
+}
+
+/** The agents' general list (or, with `mine`, the requests the viewer's organization offered on). */
+export function listAgentRequests(db: Db, viewer: Viewer, filters: ListFilters & { mine?: boolean }) {
+  if (!canOffer(viewer)) return Promise.resolve({ items: [], nextCursor: null });
+  return listPage(db, [filters.mine ? offeredBy(viewer.organizationId) : inGeneralList], filters, viewer.organizationId);
+}
+
+/** The viewer's organization's own requests. */
+export function listCustomerRequests(db: Db, viewer: Viewer, filters: ListFilters & { status?: string }) {
+  const conditions: Array<SQL | undefined> = [eq(requests.customerOrganizationId, viewer.organizationId)];
+  if (filters.status) conditions.push(sql`${requests.status}::text = ${filters.status}`);
+  return listPage(db, conditions, filters);
+}
+
+const TIMELINE_EVENTS = ['request.created', 'request.status', 'request.terms'];
+
+/** One request with its offers, timeline and documents, as far as the viewer may see them. */
+export async function loadRequestPage(db: Db, viewer: Viewer, requestId: number) {
+  const access = await requestAccess(db, viewer, requestId);
+  const { request, isCustomer } = access;
+  const [customer] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, request.customerOrganizationId));
+
+  const offerRows = await db
+    .select({ offer: offers, agentName: organizations.name })
+    .from(offers)
+    .innerJoin(organizations, eq(organizations.id, offers.agentOrganizationId))
+    .where(and(eq(offers.requestId, request.id), isCustomer ? undefined : eq(offers.agentOrganizationId, viewer.organizationId)))
+    .orderBy(asc(offers.createdAt), asc(offers.id));
+  const visibleOffers = offerRows.map(({ offer, agentName }) => {
+    const terms = computeTerms({ amount: request.amount, rate: offer.rate, feePercent: offer.feePercent, fixedFee: offer.fixedFee, days: offer.days });
+    return {
+      id: offer.id,
+      requestId: offer.requestId,
+      agentOrganizationId: offer.agentOrganizationId,
+      agentName,
+      rate: offer.rate,
+      feePercent: offer.feePercent,
+      fixedFee: offer.fixedFee,
+      base: terms.base,
+      fee: terms.fee,
+      total: offer.total,
+      days: offer.days,
+      validUntil: offer.validUntil ? offer.validUntil.toISOString() : null,
+      status: offer.status,
+      createdAt: offer.createdAt.toISOString(),
+    };
+  });
+
+  const offerIds = visibleOffers.map((offer) => offer.id);
+  const eventRows = await db
+    .select({
+      id: events.id,
+      at: events.at,
+      name: events.name,
+      subjectType: events.subjectType,
+      before: events.before,
+      after: events.after,
+      actorName: users.name,
+      actorOrganization: organizations.name,
+    })
+    .from(events)
+    .leftJoin(users, eq(users.id, events.actorUserId))
+    .leftJoin(organizations, eq(organizations.id, users.organizationId))
+    .where(
+      or(
+        and(eq(events.subjectType, 'request'), eq(events.subjectId, request.id), inArray(events.name, TIMELINE_EVENTS)),
+        offerIds.length ? and(eq(events.subjectType, 'offer'), inArray(events.subjectId, offerIds)) : undefined,
+      ),
+    )
+    .orderBy(asc(events.at), asc(events.id))
+    .limit(500);
+
+  const dealRoom = canSeeDealRoom(access);
+  const documentRows = dealRoom
+    ? await db
+        .select({ id: documents.id, name: documents.name, mime: documents.mime, size: documents.size, source: documents.source, state: documents.state, createdAt: documents.createdAt })
+        .from(documents)
+        .where(eq(documents.requestId, request.id))
+        .orderBy(asc(documents.createdAt))
+        .limit(500)
+    : [];
+
+  const collecting = request.status === 'collecting_offers';
+  return {
+    request: {
+      id: request.id,
+      number: request.number,
+      status: request.status,
+      origin: request.origin,
+      hidden: request.hidden,
+      amount: request.amount,
+      currency: request.currency,
+      fundingCurrency: request.fundingCurrency,
+      beneficiaryName: request.beneficiary.name ?? '',
+      beneficiaryCountry: request.beneficiaryCountry,
+      customerName: customer?.name ?? '',
+      customerOrganizationId: request.customerOrganizationId,
+      deadline: request.deadline ? request.deadline.toISOString() : null,
+      createdAt: request.createdAt.toISOString(),
+      offerCount: visibleOffers.length,
+      beneficiary: request.beneficiary,
+      purpose: request.purpose,
+      documents: request.documents,
+      payer: request.payer,
+      comment: request.comment,
+      // The terms name the chosen agent and its price: only for those in the deal.
+      terms: dealRoom ? request.terms : null,
+      acceptedOfferId: dealRoom ? request.acceptedOfferId : null,
+    },
+    viewer: {
+      isCustomer,
+      canOffer: collecting && canOffer(viewer),
+      canAccept: collecting && isCustomer,
+      canChangeStatus: isCustomer && (collecting || request.status === 'accepted'),
+      canChat: dealRoom,
+    },
+    offers: visibleOffers,
+    timeline: eventRows.map((row) => ({
+      id: row.id,
+      at: row.at.toISOString(),
+      actorName: row.actorName ? `${row.actorName}${row.actorOrganization ? ` (${row.actorOrganization})` : ''}` : null,
+      name: row.name,
+      subjectType: row.subjectType,
+      before: dealRoom ? asRecord(row.before) : onlyStatus(row.before),
+      after: dealRoom ? asRecord(row.after) : onlyStatus(row.after),
+    })),
+    documents: documentRows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
+  };
+}
+
+const asRecord = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : null);
+
+/** Outside the deal, a status change shows the status only, not which offer won at what price. */
+function onlyStatus(value: unknown): Record<string, unknown> | null {
+  const record = asRecord(value);
+  if (!record) return null;
+  return 'status' in record ? { status: record.status } : record;
+}

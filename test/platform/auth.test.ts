@@ -1,0 +1,113 @@
+/** Sign-in, sessions, CSRF and the login rate limit. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
+import { issueSignInLink } from '../../src/commands/issueSignInLink.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('sign-in', () => {
+  it('the first admin signs in with ADMIN_EMAIL/ADMIN_PASSWORD and gets an http-only SameSite=Lax cookie', async () => {
+    const client = app.client();
+    const response = await client.post('/api/auth/sign-in', { email: ADMIN_EMAIL.toUpperCase(), password: ADMIN_PASSWORD });
+    expect(response.status).toBe(200);
+    expect(response.body.user).toMatchObject({ email: ADMIN_EMAIL, role: 'admin' });
+    expect(response.body.csrfToken).toEqual(expect.any(String));
+    const cookie = response.headers.getSetCookie().join('\n');
+    expect(cookie).toMatch(/hotline_session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).not.toMatch(/Secure/i);
+    const me = await client.get('/api/auth/me');
+    expect(me.body.user.email).toBe(ADMIN_EMAIL);
+  });
+
+  it('a wrong password answers 401 with a readable message', async () => {
+    const response = await app.client().post('/api/auth/sign-in', { email: ADMIN_EMAIL, password: 'wrong-password' });
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('Неверный e-mail или пароль');
+  });
+
+  it('signed out, /me says so and API calls answer 401', async () => {
+    const client = app.client();
+    expect((await client.get('/api/auth/me')).body).toEqual({ user: null });
+    expect((await client.get('/api/requests')).status).toBe(401);
+    expect((await client.post('/api/requests', {})).status).toBe(401);
+  });
+
+  it('sign-out ends the session', async () => {
+    const client = await app.signIn(app.admin);
+    expect((await client.post('/api/auth/sign-out')).status).toBe(200);
+    const cookieAfter = client.cookie;
+    expect(cookieAfter).toBe('');
+    expect((await client.get('/api/auth/me')).body.user).toBeNull();
+  });
+
+  it('a disabled user cannot sign in and loses open sessions', async () => {
+    const user = await app.addUser({ role: 'agent', organization: 'Disabled Agent Ltd' });
+    const userClient = await app.signIn(user);
+    const admin = await app.signIn(app.admin);
+    expect((await admin.patch(`/api/admin/users/${user.userId}`, { disabled: true })).status).toBe(200);
+    expect((await userClient.get('/api/auth/me')).body.user).toBeNull();
+    expect((await app.client().post('/api/auth/sign-in', { email: user.email, password: user.password })).status).toBe(401);
+  });
+});
+
+describe('CSRF', () => {
+  it('a state-changing call with the session cookie but without x-csrf-token answers 403', async () => {
+    const client = await app.signIn(app.admin);
+    const response = await client.post('/api/admin/organizations', { name: 'Agent X', kind: 'agent' }, { csrf: false });
+    expect(response.status).toBe(403);
+    expect(response.body.error).toMatch(/CSRF/);
+  });
+
+  it('a wrong token answers 403 too; the right one passes', async () => {
+    const client = await app.signIn(app.admin);
+    const right = client.csrfToken;
+    client.csrfToken = 'x'.repeat(right.length);
+    expect((await client.post('/api/admin/organizations', { name: 'Agent Y', kind: 'agent' })).status).toBe(403);
+    client.csrfToken = right;
+    expect((await client.post('/api/admin/organizations', { name: 'Agent Y', kind: 'agent' })).status).toBe(200);
+  });
+});
+
+describe('login rate limit', () => {
+  it('after 5 failures for one e-mail from one IP the 6th attempt answers 429 — even with the right password', async () => {
+    const user = await app.addUser({ role: 'customer', organization: 'Rate Limited LLC' });
+    const client = app.client();
+    for (let i = 0; i < 5; i++) {
+      expect((await client.post('/api/auth/sign-in', { email: user.email, password: `wrong-${i}` })).status).toBe(401);
+    }
+    const blocked = await client.post('/api/auth/sign-in', { email: user.email, password: user.password });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toMatch(/Слишком много неудачных попыток входа. Попробуйте снова через \d+ мин/);
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another e-mail from the same IP is not affected.
+    expect((await client.post('/api/auth/sign-in', { email: app.admin.email, password: app.admin.password })).status).toBe(200);
+  });
+});
+
+describe('sign-in links', () => {
+  it('a link from the bot signs the manager in once; the second use and an unknown token answer 404', async () => {
+    const manager = await app.addUser({ role: 'manager', telegramUserId: 555001 });
+    const link = await issueSignInLink(app.ctx, { telegramUserId: 555001 });
+    const client = app.client();
+    const first = await client.post('/api/auth/link', { token: link.token });
+    expect(first.status).toBe(200);
+    expect(first.body.user.id).toBe(manager.userId);
+    expect((await client.get('/api/auth/me')).body.user.id).toBe(manager.userId);
+    expect((await app.client().post('/api/auth/link', { token: link.token })).status).toBe(404);
+    expect((await app.client().post('/api/auth/link', { token: 'forged' })).status).toBe(404);
+  });
+
+  it('an expired link answers 404', async () => {
+    const manager = await app.addUser({ role: 'manager' });
+    const link = await issueSignInLink(app.ctx, { userId: manager.userId, ttlSeconds: -1 });
+    expect((await app.client().post('/api/auth/link', { token: link.token })).status).toBe(404);
+  });
+});
