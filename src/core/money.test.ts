@@ -1,0 +1,139 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Decimal, formatDecimal, formatMoney, parseDecimal, plural, round2 } from './money.js';
+
+/** Intl puts (narrow) no-break spaces between groups; compare with plain spaces. */
+const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
+
+const rate = { field: 'Курс', maxDecimals: 6, max: '1000000' } as const;
+
+describe('parseDecimal: what a manager types', () => {
+  it.each([
+    ['12.25', '12.25'],
+    ['12,25', '12.25'],
+    ['  12,25  ', '12.25'],
+    ['1 225 000,50', '1225000.5'],
+    ['1\u00A0225\u00A0000.50', '1225000.5'],
+    ['1\u202F225', '1225'],
+    ['0,000001', '0.000001'],
+    ['007', '7'],
+    ['1000000', '1000000'],
+  ])('accepts %j as %s', (input, expected) => {
+    const result = parseDecimal(input, { field: 'Сумма', gender: 'f', maxDecimals: 6 });
+    expect(result).toEqual({ ok: true, value: expect.anything() });
+    if (result.ok) expect(result.value.toFixed()).toBe(expected);
+  });
+
+  it.each([
+    ['', 'Курс не указан — введите число, например 12.25'],
+    ['   ', 'Курс не указан — введите число, например 12.25'],
+    ['12,3x', 'Курс должен быть положительным числом, например 12.25'],
+    ['1e5', 'Курс должен быть положительным числом, например 12.25'],
+    ['NaN', 'Курс должен быть положительным числом, например 12.25'],
+    ['Infinity', 'Курс должен быть положительным числом, например 12.25'],
+    ['1,225,000.50', 'Курс должен быть положительным числом, например 12.25'],
+    ['1.2.3', 'Курс должен быть положительным числом, например 12.25'],
+    ['12 5', 'Курс должен быть положительным числом, например 12.25'],
+    ['+5', 'Курс должен быть положительным числом, например 12.25'],
+    ['.5', 'Курс должен быть положительным числом, например 12.25'],
+    ['5.', 'Курс должен быть положительным числом, например 12.25'],
+    ['0x10', 'Курс должен быть положительным числом, например 12.25'],
+    ['-1', 'Курс должен быть положительным числом, например 12.25'],
+    ['−1', 'Курс должен быть положительным числом, например 12.25'],
+    ['0', 'Курс должен быть больше нуля, например 12.25'],
+    ['0,00', 'Курс должен быть больше нуля, например 12.25'],
+    ['1.1234567', 'Курс: не больше 6 знаков после запятой, например 12.25'],
+    ['1000000.01', 'Курс должен быть не больше 1 000 000'],
+    ['1'.repeat(100), 'Курс должен быть положительным числом, например 12.25'],
+  ])('refuses %j: «%s»', (input, message) => {
+    const result = parseDecimal(input, rate);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(plain(result.error)).toBe(message);
+  });
+
+  it('agrees with the gender of the field and allows zero when asked', () => {
+    const fee = { field: 'Комиссия', gender: 'f', maxDecimals: 4, allowZero: true, example: '1.5' } as const;
+    expect(parseDecimal('0', fee)).toMatchObject({ ok: true });
+    expect(parseDecimal('-1', fee)).toEqual({ ok: false, error: 'Комиссия не может быть отрицательной, например 1.5' });
+    expect(parseDecimal('', fee)).toEqual({ ok: false, error: 'Комиссия не указана — введите число, например 1.5' });
+    expect(parseDecimal('abc', fee)).toEqual({ ok: false, error: 'Комиссия должна быть числом, например 1.5' });
+  });
+
+  it('says «целым числом» when no decimals are allowed, and checks min', () => {
+    const count = { field: 'Количество', maxDecimals: 0, min: '2' } as const;
+    expect(parseDecimal('2,5', count)).toEqual({ ok: false, error: 'Количество должен быть целым числом, например 3' });
+    expect(parseDecimal('x', count)).toEqual({ ok: false, error: 'Количество должен быть целым числом, например 3' });
+    expect(parseDecimal('1', count)).toEqual({ ok: false, error: 'Количество должен быть не меньше 2' });
+  });
+
+  it('uses the right plural of «знак»', () => {
+    expect(plural(1, 'знак', 'знака', 'знаков')).toBe('знак');
+    expect(plural(2, 'знак', 'знака', 'знаков')).toBe('знака');
+    expect(plural(6, 'знак', 'знака', 'знаков')).toBe('знаков');
+    expect(plural(11, 'знак', 'знака', 'знаков')).toBe('знаков');
+    expect(plural(21, 'знак', 'знака', 'знаков')).toBe('знак');
+  });
+
+  it('in the one-argument form returns a Decimal or null', () => {
+    expect(parseDecimal('12,5')?.toFixed()).toBe('12.5');
+    expect(parseDecimal('abc')).toBeNull();
+    expect(parseDecimal('-1')).toBeNull();
+    expect(parseDecimal('')).toBeNull();
+  });
+
+  it('never throws and never accepts what is not digits with one separator', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (input) => {
+        const result = parseDecimal(input, rate);
+        if (result.ok) expect(input.trim()).toMatch(/^[\d \u00A0\u202F\u2009]+([.,]\d+)?$/);
+      }),
+    );
+  });
+});
+
+describe('round2 and the configured Decimal', () => {
+  it.each([
+    ['2.345', '2.35'],
+    ['2.344999', '2.34'],
+    ['2.005', '2.01'],
+    ['1.115', '1.12'],
+    ['-2.345', '-2.35'],
+    ['0.004', '0'],
+  ])('round2(%s) = %s (half-up)', (input, expected) => {
+    expect(round2(new Decimal(input)).toFixed()).toBe(expected);
+  });
+
+  it('keeps 40 significant digits and rounds half-up', () => {
+    expect(Decimal.precision).toBe(40);
+    expect(Decimal.rounding).toBe(Decimal.ROUND_HALF_UP);
+    expect(new Decimal(2).div(3).toFixed()).toBe('0.6666666666666666666666666666666666666667');
+  });
+});
+
+describe('formatMoney and formatDecimal', () => {
+  it.each([
+    ['1225000', 'RUB', 'ru', '1 225 000,00 ₽'],
+    ['1225000.5', 'USD', 'en', '$1,225,000.50'],
+    ['1243875.005', 'RUB', 'ru', '1 243 875,01 ₽'],
+    ['99999999999999.99', 'RUB', 'ru', '99 999 999 999 999,99 ₽'],
+    ['100', 'CNY', 'en', 'CN¥100.00'],
+    ['100', 'cny', 'ru', '100,00 CN¥'],
+    ['100', 'JPY', 'en', '¥100'],
+  ] as const)('formatMoney(%s, %s, %s) = %s', (value, currency, locale, expected) => {
+    expect(plain(formatMoney(value, currency, locale))).toBe(expected);
+  });
+
+  it('takes a Decimal and falls back to the code for a malformed currency', () => {
+    expect(plain(formatMoney(new Decimal('1500.5'), 'EUR', 'ru'))).toBe('1 500,50 €');
+    expect(plain(formatMoney('1500.5', 'RUBLES', 'ru'))).toBe('1 500,50 RUBLES');
+  });
+
+  it.each([
+    ['12.250000', 'ru', 6, '12,25'],
+    ['12.2500005', 'ru', 6, '12,250001'],
+    ['1225000', 'en', 2, '1,225,000'],
+    ['1225000.123', 'ru', 2, '1 225 000,12'],
+  ] as const)('formatDecimal(%s, %s, %d) = %s', (value, locale, max, expected) => {
+    expect(plain(formatDecimal(value, locale, max))).toBe(expected);
+  });
+});
