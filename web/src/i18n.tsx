@@ -39,8 +39,12 @@ const I18nContext = createContext<I18n | null>(null);
 
 const intlLocale = (locale: Locale) => (locale === 'ru' ? 'ru-RU' : 'en-GB');
 
-/** Intl needs a number; money arrives as a decimal string, exact to 2 places, well within a double's precision. */
-const toNumber = (value: string | number) => (typeof value === 'number' ? value : Number(value));
+/** Intl formats decimal strings exactly (no float in between); anything else is shown as is. */
+const toNumeric = (value: string | number): Intl.StringNumericLiteral | number | null => {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  const text = value.trim();
+  return /^-?\d+(\.\d+)?$/.test(text) ? (text as Intl.StringNumericLiteral) : null;
+};
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
@@ -68,8 +72,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         return text;
       },
       money(value, currency) {
-        const n = toNumber(value);
-        if (!Number.isFinite(n)) return String(value);
+        const n = toNumeric(value);
+        if (n === null) return String(value);
         if (!currency) return new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
         try {
           return new Intl.NumberFormat(tag, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
@@ -78,8 +82,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         }
       },
       number(value, digits = {}) {
-        const n = toNumber(value);
-        if (!Number.isFinite(n)) return String(value);
+        const n = toNumeric(value);
+        if (n === null) return String(value);
         return new Intl.NumberFormat(tag, {
           minimumFractionDigits: digits.min ?? 0,
           maximumFractionDigits: digits.max ?? 6,

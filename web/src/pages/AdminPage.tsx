@@ -1,3 +1,211 @@
+/** `/admin`: users and organizations (admins only). */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Badge, Button, Grid, Group, Paper, PasswordInput, Select, Stack, Table, Tabs, TextInput, Title } from '@mantine/core';
+import { api, type OrganizationKind, type Role } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { QueryState } from '../components/common.js';
+import { useFormState, useSubmit } from '../components/forms.js';
+import { useMe } from '../session.js';
+
+interface OrganizationRow {
+  id: number;
+  name: string;
+  kind: OrganizationKind;
+  isOurs: boolean;
+}
+interface UserRow {
+  id: number;
+  email: string | null;
+  name: string;
+  role: Role;
+  organizationId: number;
+  organizationName: string;
+  disabled: boolean;
+}
+
 export default function AdminPage() {
-  return null;
+  const { t } = useI18n();
+  const me = useMe();
+  if (me?.role !== 'admin') return <Alert color="gray">{t('common.notFoundText')}</Alert>;
+  return (
+    <Stack>
+      <Title order={2}>{t('nav.admin')}</Title>
+      <Tabs defaultValue="users">
+        <Tabs.List>
+          <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>
+          <Tabs.Tab value="organizations">{t('admin.organizations')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="users" pt="md">
+          <Users />
+        </Tabs.Panel>
+        <Tabs.Panel value="organizations" pt="md">
+          <Organizations />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
+
+function useOrganizations() {
+  return useQuery({ queryKey: ['admin', 'organizations'], queryFn: () => api<OrganizationRow[]>('/admin/organizations') });
+}
+
+function Users() {
+  const { t } = useI18n();
+  const client = useQueryClient();
+  const users = useQuery({ queryKey: ['admin', 'users'], queryFn: () => api<UserRow[]>('/admin/users') });
+  const organizations = useOrganizations();
+  const { values, set, setValues } = useFormState({ name: '', email: '', password: '', role: 'agent' as Role, organizationId: '' });
+  const refresh = () => client.invalidateQueries({ queryKey: ['admin', 'users'] });
+  const { submit, fieldErrors, error, busy } = useSubmit(
+    () => api('/admin/users', { method: 'POST', body: { ...values, organizationId: Number(values.organizationId) } }),
+    () => {
+      setValues((v) => ({ ...v, name: '', email: '', password: '' }));
+      void refresh();
+    },
+  );
+  const toggle = async (user: UserRow) => {
+    await api(`/admin/users/${user.id}`, { method: 'PATCH', body: { disabled: !user.disabled } });
+    void refresh();
+  };
+  const roles: Role[] = ['admin', 'manager', 'agent', 'customer'];
+  return (
+    <Stack>
+      <QueryState query={users}>
+        {() => (
+          <Table striped data-testid="users">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('admin.user.name')}</Table.Th>
+                <Table.Th>{t('admin.user.email')}</Table.Th>
+                <Table.Th>{t('admin.user.role')}</Table.Th>
+                <Table.Th>{t('admin.user.organization')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {users.data!.map((user) => (
+                <Table.Tr key={user.id}>
+                  <Table.Td>
+                    {user.name} {user.disabled && <Badge color="gray">{t('admin.user.disabled')}</Badge>}
+                  </Table.Td>
+                  <Table.Td>{user.email}</Table.Td>
+                  <Table.Td>{t(`role.${user.role}`)}</Table.Td>
+                  <Table.Td>{user.organizationName}</Table.Td>
+                  <Table.Td>
+                    <Button size="compact-sm" variant="subtle" onClick={() => void toggle(user)}>
+                      {user.disabled ? t('admin.user.enable') : t('admin.user.disable')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </QueryState>
+      <Paper withBorder p="md">
+        <form onSubmit={submit} noValidate>
+          <Title order={4} mb="sm">
+            {t('admin.user.add')}
+          </Title>
+          {error && <Alert color="red" mb="sm">{error}</Alert>}
+          <Grid>
+            <Grid.Col span={{ base: 12, sm: 4 }}>
+              <TextInput label={t('admin.user.name')} value={values.name} onChange={(e) => set('name', e.currentTarget.value)} error={fieldErrors.name} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 4 }}>
+              <TextInput label={t('admin.user.email')} value={values.email} onChange={(e) => set('email', e.currentTarget.value)} error={fieldErrors.email} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 4 }}>
+              <PasswordInput label={t('admin.user.password')} value={values.password} onChange={(e) => set('password', e.currentTarget.value)} error={fieldErrors.password} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 4 }}>
+              <Select label={t('admin.user.role')} data={roles.map((role) => ({ value: role, label: t(`role.${role}`) }))} value={values.role} onChange={(v) => set('role', (v ?? 'agent') as Role)} error={fieldErrors.role} />
+            </Grid.Col>
+            <Grid.Col span={{ base: 12, sm: 4 }}>
+              <Select
+                label={t('admin.user.organization')}
+                data={(organizations.data ?? []).map((o) => ({ value: String(o.id), label: o.name }))}
+                value={values.organizationId || null}
+                onChange={(v) => set('organizationId', v ?? '')}
+                error={fieldErrors.organizationId}
+              />
+            </Grid.Col>
+          </Grid>
+          <Button type="submit" mt="md" loading={busy}>
+            {t('common.create')}
+          </Button>
+        </form>
+      </Paper>
+    </Stack>
+  );
+}
+
+function Organizations() {
+  const { t } = useI18n();
+  const client = useQueryClient();
+  const organizations = useOrganizations();
+  const { values, set } = useFormState({ name: '', kind: 'agent' as OrganizationKind });
+  const refresh = () => client.invalidateQueries({ queryKey: ['admin', 'organizations'] });
+  const { submit, fieldErrors, error, busy } = useSubmit(
+    () => api('/admin/organizations', { method: 'POST', body: values }),
+    () => {
+      set('name', '');
+      void refresh();
+    },
+  );
+  const rename = async (organization: OrganizationRow) => {
+    const name = window.prompt(t('admin.org.rename'), organization.name);
+    if (!name || name === organization.name) return;
+    await api(`/admin/organizations/${organization.id}`, { method: 'PATCH', body: { name } });
+    void refresh();
+  };
+  const kinds: OrganizationKind[] = ['customer', 'agent', 'both'];
+  return (
+    <Stack>
+      <QueryState query={organizations}>
+        {() => (
+          <Table striped data-testid="organizations">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('admin.org.name')}</Table.Th>
+                <Table.Th>{t('admin.org.kind')}</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {organizations.data!.map((organization) => (
+                <Table.Tr key={organization.id}>
+                  <Table.Td>
+                    {organization.name} {organization.isOurs && <Badge>{t('admin.org.ours')}</Badge>}
+                  </Table.Td>
+                  <Table.Td>{t(`orgKind.${organization.kind}`)}</Table.Td>
+                  <Table.Td>
+                    <Button size="compact-sm" variant="subtle" onClick={() => void rename(organization)}>
+                      {t('admin.org.rename')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </QueryState>
+      <Paper withBorder p="md">
+        <form onSubmit={submit} noValidate>
+          <Title order={4} mb="sm">
+            {t('admin.org.add')}
+          </Title>
+          {error && <Alert color="red" mb="sm">{error}</Alert>}
+          <Group align="flex-start">
+            <TextInput label={t('admin.org.name')} value={values.name} onChange={(e) => set('name', e.currentTarget.value)} error={fieldErrors.name} />
+            <Select label={t('admin.org.kind')} data={kinds.map((kind) => ({ value: kind, label: t(`orgKind.${kind}`) }))} value={values.kind} onChange={(v) => set('kind', (v ?? 'agent') as OrganizationKind)} error={fieldErrors.kind} />
+          </Group>
+          <Button type="submit" mt="md" loading={busy}>
+            {t('common.create')}
+          </Button>
+        </form>
+      </Paper>
+    </Stack>
+  );
 }

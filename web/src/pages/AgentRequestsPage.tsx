@@ -1,3 +1,116 @@
+/**
+ * `/agent/requests`: requests collecting offers. Filters and sort live in the
+ * URL (shareable, survive reload); pages load by cursor ("show more").
+ */
+import { useMemo } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Button, Checkbox, Grid, Select, Stack, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { api, query, type Page, type RequestSummary } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { QueryState } from '../components/common.js';
+import { MoreButton, RequestTable } from '../components/RequestTable.js';
+
+const FILTERS = ['currency', 'country', 'amountMin', 'amountMax', 'from', 'to', 'sort', 'mine'] as const;
+
+/** A local date (YYYY-MM-DD) as the UTC instant its day starts in the viewer's time zone. */
+function dayStart(day: string, plusDays = 0): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + plusDays).toISOString();
+}
+
 export default function AgentRequestsPage() {
-  return null;
+  const { t, locale } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const filters = Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? ''])) as Record<(typeof FILTERS)[number], string>;
+  const [debounced] = useDebouncedValue(filters, 300);
+  const setFilter = (key: (typeof FILTERS)[number], value: string) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+
+  const currencies = useQuery({ queryKey: ['currencies', locale], queryFn: () => api<Array<{ code: string; name: string }>>(`/reference/currencies${query({ locale })}`), staleTime: Infinity });
+  const countries = useQuery({ queryKey: ['countries', locale], queryFn: () => api<Array<{ code: string; name: string }>>(`/reference/countries${query({ locale })}`), staleTime: Infinity });
+  const currencyOptions = useMemo(() => (currencies.data ?? []).map((c) => ({ value: c.code, label: c.code })), [currencies.data]);
+  const countryOptions = useMemo(() => (countries.data ?? []).map((c) => ({ value: c.code, label: c.name })), [countries.data]);
+
+  const apiFilters = {
+    currency: debounced.currency,
+    country: debounced.country,
+    amountMin: debounced.amountMin.replace(',', '.').replace(/\s/g, ''),
+    amountMax: debounced.amountMax.replace(',', '.').replace(/\s/g, ''),
+    from: dayStart(debounced.from),
+    to: dayStart(debounced.to, 1),
+    sort: debounced.sort || 'newest',
+    mine: debounced.mine === '1',
+  };
+  const list = useInfiniteQuery({
+    queryKey: ['agent-requests', apiFilters],
+    queryFn: ({ pageParam }) => api<Page<RequestSummary>>(`/agent/requests${query({ ...apiFilters, mine: apiFilters.mine ? 1 : undefined, cursor: pageParam })}`),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+
+  return (
+    <Stack>
+      <Title order={2}>{t('agent.title')}</Title>
+      <Grid align="flex-end">
+        <Grid.Col span={{ base: 6, sm: 2 }}>
+          <Select label={t('agent.filter.currency')} searchable clearable data={currencyOptions} value={filters.currency || null} onChange={(v) => setFilter('currency', v ?? '')} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, sm: 3 }}>
+          <Select label={t('agent.filter.country')} searchable clearable data={countryOptions} value={filters.country || null} onChange={(v) => setFilter('country', v ?? '')} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, sm: 2 }}>
+          <TextInput label={t('agent.filter.amountMin')} inputMode="decimal" value={filters.amountMin} onChange={(e) => setFilter('amountMin', e.currentTarget.value)} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, sm: 2 }}>
+          <TextInput label={t('agent.filter.amountMax')} inputMode="decimal" value={filters.amountMax} onChange={(e) => setFilter('amountMax', e.currentTarget.value)} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 3 }}>
+          <Select
+            label={t('agent.sort')}
+            data={[
+              { value: 'newest', label: t('agent.sort.newest') },
+              { value: 'oldest', label: t('agent.sort.oldest') },
+              { value: 'amountDesc', label: t('agent.sort.amountDesc') },
+              { value: 'amountAsc', label: t('agent.sort.amountAsc') },
+            ]}
+            value={filters.sort || 'newest'}
+            onChange={(v) => setFilter('sort', v === 'newest' ? '' : (v ?? ''))}
+          />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, sm: 2 }}>
+          <TextInput type="date" label={t('agent.filter.from')} value={filters.from} onChange={(e) => setFilter('from', e.currentTarget.value)} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 6, sm: 2 }}>
+          <TextInput type="date" label={t('agent.filter.to')} value={filters.to} onChange={(e) => setFilter('to', e.currentTarget.value)} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, sm: 4 }}>
+          <Checkbox label={t('agent.filter.mine')} checked={filters.mine === '1'} onChange={(e) => setFilter('mine', e.currentTarget.checked ? '1' : '')} />
+        </Grid.Col>
+      </Grid>
+      <QueryState query={list}>
+        {() => (
+          <>
+            <RequestTable
+              items={list.data!.pages.flatMap((p) => p.items)}
+              action={(request) =>
+                request.status === 'collecting_offers' ? (
+                  <Button component={Link} to={`/agent/requests/${request.id}/offers/new`} size="compact-sm" variant="light" data-testid={`offer-${request.number}`}>
+                    {t('request.makeOffer')}
+                  </Button>
+                ) : null
+              }
+            />
+            <MoreButton hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} />
+          </>
+        )}
+      </QueryState>
+    </Stack>
+  );
 }

@@ -1,3 +1,254 @@
+/**
+ * `/new`: the request form. Prepared lists (currencies most used first,
+ * countries by name, purpose templates) and autocomplete of the
+ * organization's known beneficiaries and payers; choosing one fills the
+ * details. The server checks every field and its messages appear beside them.
+ */
+import { useMemo } from 'react';
+import { useNavigate } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Autocomplete, Button, Divider, Grid, Group, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { api, query } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { useFormState, useSubmit } from '../components/forms.js';
+
+interface Option {
+  code: string;
+  name: string;
+}
+interface KnownBeneficiary {
+  id: number;
+  name: string;
+  details: Record<string, string>;
+}
+interface KnownPayer {
+  id: number;
+  name: string;
+  inn: string;
+  kpp: string;
+}
+
+const empty = {
+  amount: '',
+  currency: 'CNY',
+  fundingCurrency: 'RUB',
+  beneficiaryName: '',
+  country: '',
+  address: '',
+  bankName: '',
+  swift: '',
+  account: '',
+  cnaps: '',
+  purpose: '',
+  contractNumber: '',
+  contractDate: '',
+  invoiceNumber: '',
+  invoiceDate: '',
+  payerName: '',
+  inn: '',
+  kpp: '',
+  deadline: '',
+  comment: '',
+};
+
 export default function NewRequestPage() {
-  return null;
+  const { t, locale } = useI18n();
+  const navigate = useNavigate();
+  const { values, set, setValues } = useFormState(empty);
+  const currencies = useQuery({ queryKey: ['currencies', locale], queryFn: () => api<Option[]>(`/reference/currencies${query({ locale })}`), staleTime: Infinity });
+  const countries = useQuery({ queryKey: ['countries', locale], queryFn: () => api<Option[]>(`/reference/countries${query({ locale })}`), staleTime: Infinity });
+  const purposes = useQuery({ queryKey: ['purposes', locale], queryFn: () => api<string[]>(`/reference/purposes${query({ locale })}`), staleTime: Infinity });
+  const [beneficiaryQuery] = useDebouncedValue(values.beneficiaryName, 150);
+  const [payerQuery] = useDebouncedValue(values.payerName, 150);
+  const knownBeneficiaries = useQuery({
+    queryKey: ['beneficiaries', beneficiaryQuery],
+    queryFn: () => api<KnownBeneficiary[]>(`/reference/beneficiaries${query({ q: beneficiaryQuery })}`),
+  });
+  const knownPayers = useQuery({ queryKey: ['payers', payerQuery], queryFn: () => api<KnownPayer[]>(`/reference/payers${query({ q: payerQuery })}`) });
+
+  const currencyOptions = useMemo(() => (currencies.data ?? []).map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` })), [currencies.data]);
+  const countryOptions = useMemo(() => (countries.data ?? []).map((c) => ({ value: c.code, label: c.name })), [countries.data]);
+
+  const { submit, fieldErrors, error, busy } = useSubmit(
+    () =>
+      api<{ id: number; number: string }>('/requests', {
+        method: 'POST',
+        body: {
+          amount: values.amount,
+          currency: values.currency ?? '',
+          fundingCurrency: values.fundingCurrency ?? 'RUB',
+          beneficiary: {
+            name: values.beneficiaryName,
+            country: values.country ?? '',
+            address: values.address,
+            bankName: values.bankName,
+            swift: values.swift,
+            account: values.account,
+            cnaps: values.cnaps,
+          },
+          purpose: values.purpose,
+          documents: { contractNumber: values.contractNumber, contractDate: values.contractDate, invoiceNumber: values.invoiceNumber, invoiceDate: values.invoiceDate },
+          payer: { name: values.payerName, inn: values.inn, kpp: values.kpp },
+          deadline: values.deadline || null,
+          comment: values.comment || null,
+        },
+      }),
+    (created) => void navigate(`/requests/${created.id}`),
+  );
+  const e = (field: string) => fieldErrors[field];
+
+  const chooseBeneficiary = (name: string) => {
+    const known = knownBeneficiaries.data?.find((b) => b.name === name);
+    if (!known) return;
+    const d = known.details;
+    setValues((v) => ({
+      ...v,
+      beneficiaryName: known.name,
+      country: d.country ?? v.country,
+      address: d.address ?? '',
+      bankName: d.bankName ?? '',
+      swift: d.swift ?? '',
+      account: d.account ?? '',
+      cnaps: d.cnaps ?? '',
+    }));
+  };
+  // Autocomplete reports a chosen option through onChange with its label: «name · INN» fills the payer.
+  const isKnownPayer = (label: string) => Boolean(knownPayers.data?.some((p) => payerLabel(p) === label));
+  const choosePayer = (label: string) => {
+    const known = knownPayers.data?.find((p) => payerLabel(p) === label);
+    if (known) setValues((v) => ({ ...v, payerName: known.name, inn: known.inn, kpp: known.kpp }));
+  };
+  const fillPurpose = (template: string) =>
+    template
+      .replace('{contract}', values.contractNumber || '…')
+      .replace('{date}', values.contractDate || '…')
+      .replace('{invoice}', values.invoiceNumber || '…');
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack maw={900}>
+        <Title order={2}>{t('request.newTitle')}</Title>
+        {error && (
+          <Alert color="red" data-testid="form-error">
+            {error}
+          </Alert>
+        )}
+        <Grid>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <TextInput label={t('request.amount')} name="amount" inputMode="decimal" required value={values.amount} onChange={(ev) => set('amount', ev.currentTarget.value)} error={e('amount')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <Select label={t('request.currency')} name="currency" searchable data={currencyOptions} value={values.currency} onChange={(v) => set('currency', v ?? '')} error={e('currency')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <Select label={t('request.fundingCurrency')} name="fundingCurrency" searchable data={currencyOptions} value={values.fundingCurrency} onChange={(v) => set('fundingCurrency', v ?? 'RUB')} error={e('fundingCurrency')} />
+          </Grid.Col>
+        </Grid>
+
+        <Divider label={t('request.beneficiary')} labelPosition="left" />
+        <Grid>
+          <Grid.Col span={{ base: 12, sm: 8 }}>
+            <Autocomplete
+              label={t('request.beneficiary.name')}
+              description={t('request.beneficiary.knownHint')}
+              name="beneficiaryName"
+              required
+              data={(knownBeneficiaries.data ?? []).map((b) => b.name)}
+              value={values.beneficiaryName}
+              onChange={(v) => set('beneficiaryName', v)}
+              onOptionSubmit={chooseBeneficiary}
+              error={e('beneficiary.name')}
+            />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <Select label={t('request.beneficiary.country')} name="country" searchable required data={countryOptions} value={values.country || null} onChange={(v) => set('country', v ?? '')} error={e('beneficiary.country')} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <TextInput label={t('request.beneficiary.address')} name="address" value={values.address} onChange={(ev) => set('address', ev.currentTarget.value)} error={e('beneficiary.address')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6 }}>
+            <TextInput label={t('request.beneficiary.bankName')} name="bankName" value={values.bankName} onChange={(ev) => set('bankName', ev.currentTarget.value)} error={e('beneficiary.bankName')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6 }}>
+            <TextInput label={t('request.beneficiary.swift')} name="swift" required value={values.swift} onChange={(ev) => set('swift', ev.currentTarget.value)} error={e('beneficiary.swift')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6 }}>
+            <TextInput label={t('request.beneficiary.account')} name="account" required value={values.account} onChange={(ev) => set('account', ev.currentTarget.value)} error={e('beneficiary.account')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 6 }}>
+            <TextInput label={t('request.beneficiary.cnaps')} name="cnaps" required={values.currency === 'CNY'} value={values.cnaps} onChange={(ev) => set('cnaps', ev.currentTarget.value)} error={e('beneficiary.cnaps')} />
+          </Grid.Col>
+        </Grid>
+
+        <Divider label={t('request.contract')} labelPosition="left" />
+        <Grid>
+          <Grid.Col span={{ base: 12, sm: 3 }}>
+            <TextInput label={t('request.contractNumber')} name="contractNumber" value={values.contractNumber} onChange={(ev) => set('contractNumber', ev.currentTarget.value)} error={e('documents.contractNumber')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 3 }}>
+            <TextInput type="date" label={t('request.contractDate')} name="contractDate" value={values.contractDate} onChange={(ev) => set('contractDate', ev.currentTarget.value)} error={e('documents.contractDate')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 3 }}>
+            <TextInput label={t('request.invoiceNumber')} name="invoiceNumber" value={values.invoiceNumber} onChange={(ev) => set('invoiceNumber', ev.currentTarget.value)} error={e('documents.invoiceNumber')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 3 }}>
+            <TextInput type="date" label={t('request.invoiceDate')} name="invoiceDate" value={values.invoiceDate} onChange={(ev) => set('invoiceDate', ev.currentTarget.value)} error={e('documents.invoiceDate')} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <Autocomplete
+              label={t('request.purpose')}
+              description={t('request.purposeHint')}
+              name="purpose"
+              required
+              data={purposes.data ?? []}
+              value={values.purpose}
+              onChange={(v) => {
+                if ((purposes.data ?? []).includes(v)) v = fillPurpose(v);
+                set('purpose', v);
+              }}
+              error={e('purpose')}
+            />
+          </Grid.Col>
+        </Grid>
+
+        <Divider label={t('request.payer')} labelPosition="left" />
+        <Grid>
+          <Grid.Col span={{ base: 12, sm: 6 }}>
+            <Autocomplete
+              label={t('request.payer.name')}
+              name="payerName"
+              required
+              data={(knownPayers.data ?? []).map(payerLabel)}
+              value={values.payerName}
+              onChange={(v) => (isKnownPayer(v) ? choosePayer(v) : set('payerName', v))}
+              error={e('payer.name')}
+            />
+          </Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>
+            <TextInput label={t('request.payer.inn')} name="inn" required inputMode="numeric" value={values.inn} onChange={(ev) => set('inn', ev.currentTarget.value)} error={e('payer.inn')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 6, sm: 3 }}>
+            <TextInput label={t('request.payer.kpp')} name="kpp" value={values.kpp} onChange={(ev) => set('kpp', ev.currentTarget.value)} error={e('payer.kpp')} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <TextInput type="date" label={t('request.deadline')} name="deadline" value={values.deadline} onChange={(ev) => set('deadline', ev.currentTarget.value)} error={e('deadline')} />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <Textarea label={t('request.comment')} name="comment" autosize minRows={2} value={values.comment} onChange={(ev) => set('comment', ev.currentTarget.value)} error={e('comment')} />
+          </Grid.Col>
+        </Grid>
+        <Group>
+          <Button type="submit" loading={busy}>
+            {t('request.submit')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** Payers are told apart by INN: «ООО Ромашка · 7707083893». */
+function payerLabel(p: KnownPayer): string {
+  return `${p.name} · ${p.inn}`;
 }

@@ -1,3 +1,108 @@
+/**
+ * `/agent/requests/:id/offers/new`: the agent's offer. The total in the
+ * funding currency is computed live with the same `computeTerms` the server
+ * uses, so what the agent sees before saving is what gets stored.
+ */
+import { useMemo } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Grid, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { computeTerms, normalizeTerms } from '../../../src/core/terms.js';
+import { api, type RequestPage } from '../api.js';
+import { useI18n } from '../i18n.js';
+import { QueryState, StatusBadge } from '../components/common.js';
+import { useFormState, useSubmit } from '../components/forms.js';
+
 export default function OfferFormPage() {
-  return null;
+  const { id } = useParams();
+  const page = useQuery({ queryKey: ['request', id], queryFn: () => api<RequestPage>(`/requests/${id}`) });
+  return <QueryState query={page}>{() => <OfferForm page={page.data!} />}</QueryState>;
+}
+
+function OfferForm({ page }: { page: RequestPage }) {
+  const { t, money, number } = useI18n();
+  const navigate = useNavigate();
+  const client = useQueryClient();
+  const { request } = page;
+  const { values, set } = useFormState({ rate: '', feePercent: '0', fixedFee: '0', days: '1', validUntil: '' });
+
+  const preview = useMemo(() => {
+    const normalized = normalizeTerms({ amount: request.amount, rate: values.rate, feePercent: values.feePercent, fixedFee: values.fixedFee, days: values.days });
+    return normalized.ok ? computeTerms(normalized.input) : null;
+  }, [request.amount, values]);
+
+  const { submit, fieldErrors, error, busy } = useSubmit(
+    () => api<{ id: number; total: string }>(`/requests/${request.id}/offers`, { method: 'POST', body: { ...values, validUntil: values.validUntil || null } }),
+    () => {
+      void client.invalidateQueries({ queryKey: ['request', String(request.id)] });
+      void navigate(`/requests/${request.id}`);
+    },
+  );
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack maw={720}>
+        <Title order={2}>{t('offer.title', { number: request.number })}</Title>
+        <Text>
+          {t('request.amount')}: <b>{money(request.amount, request.currency)}</b> · {t('request.fundingCurrency')}: {request.fundingCurrency} · {request.beneficiaryName}
+        </Text>
+        {!page.viewer.canOffer && <StatusBadge status={request.status} />}
+        {error && (
+          <Alert color="red" data-testid="form-error">
+            {error}
+          </Alert>
+        )}
+        <Grid>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <TextInput label={`${t('offer.rate')}, ${request.fundingCurrency}/${request.currency}`} name="rate" inputMode="decimal" required value={values.rate} onChange={(e) => set('rate', e.currentTarget.value)} error={fieldErrors.rate} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <TextInput label={t('offer.feePercent')} name="feePercent" inputMode="decimal" value={values.feePercent} onChange={(e) => set('feePercent', e.currentTarget.value)} error={fieldErrors.feePercent} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <TextInput label={`${t('offer.fixedFee')}, ${request.fundingCurrency}`} name="fixedFee" inputMode="decimal" value={values.fixedFee} onChange={(e) => set('fixedFee', e.currentTarget.value)} error={fieldErrors.fixedFee} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <TextInput label={t('offer.days')} name="days" inputMode="numeric" value={values.days} onChange={(e) => set('days', e.currentTarget.value)} error={fieldErrors.days} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, sm: 4 }}>
+            <TextInput type="date" label={t('offer.validUntil')} name="validUntil" value={values.validUntil} onChange={(e) => set('validUntil', e.currentTarget.value)} error={fieldErrors.validUntil} />
+          </Grid.Col>
+        </Grid>
+        <Paper withBorder p="md">
+          <Table>
+            <Table.Tbody>
+              <Table.Tr>
+                <Table.Td>{t('offer.base')}</Table.Td>
+                <Table.Td ta="right">{preview ? money(preview.base, request.fundingCurrency) : '—'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Td>
+                  {t('offer.fee')} {preview ? `(${number(preview.feePercent, { max: 4 })} %)` : ''}
+                </Table.Td>
+                <Table.Td ta="right">{preview ? money(preview.fee, request.fundingCurrency) : '—'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Td>{t('offer.fixedFee')}</Table.Td>
+                <Table.Td ta="right">{preview ? money(preview.fixedFee, request.fundingCurrency) : '—'}</Table.Td>
+              </Table.Tr>
+              <Table.Tr>
+                <Table.Td>
+                  <b>{t('offer.total')}</b>
+                </Table.Td>
+                <Table.Td ta="right" data-testid="offer-total">
+                  <b>{preview ? money(preview.total, request.fundingCurrency) : '—'}</b>
+                </Table.Td>
+              </Table.Tr>
+            </Table.Tbody>
+          </Table>
+        </Paper>
+        <Group>
+          <Button type="submit" loading={busy} disabled={!page.viewer.canOffer}>
+            {t('offer.submit')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
 }
