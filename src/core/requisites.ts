@@ -118,9 +118,28 @@ export function validateRuAccount(value: string, bic?: string): string | null {
   if (!/^\d{20}$/.test(account)) return `Расчётный счёт — 20 цифр, а введено ${account.length} символов`;
   const bank = normalizeRequisite(bic);
   if (!/^\d{9}$/.test(bank)) return null;
-  const d = digitsOf(bank.slice(-3) + account);
+  return accountKeyValid(bank.slice(-3), account) ? null : 'Расчётный счёт не сходится с БИК банка — проверьте счёт и БИК';
+}
+
+/**
+ * Correspondent account (корр. счёт) of a Russian bank: 20 digits starting
+ * with 30101; with the BIC also the control key («0» and BIC digits 5–6 go in front).
+ */
+export function validateCorrAccount(value: string, bic?: string): string | null {
+  const account = normalizeRequisite(value);
+  if (!account) return 'Укажите корреспондентский счёт';
+  if (!/^\d{20}$/.test(account)) return `Корреспондентский счёт — 20 цифр, а введено ${account.length} символов`;
+  if (!account.startsWith('30101')) return 'Корреспондентский счёт начинается с 30101';
+  const bank = normalizeRequisite(bic);
+  if (!/^\d{9}$/.test(bank)) return null;
+  return accountKeyValid(`0${bank.slice(4, 6)}`, account) ? null : 'Корреспондентский счёт не сходится с БИК банка — проверьте счёт и БИК';
+}
+
+/** The Bank of Russia control key: weights 7, 1, 3 over the 3-digit prefix and the account. */
+function accountKeyValid(prefix: string, account: string): boolean {
+  const d = digitsOf(prefix + account);
   const sum = d.reduce((total, digit, i) => total + ((digit * ACCOUNT_WEIGHTS[i % 3]!) % 10), 0);
-  return sum % 10 === 0 ? null : 'Расчётный счёт не сходится с БИК банка — проверьте счёт и БИК';
+  return sum % 10 === 0;
 }
 
 /** Errors by field name (`name`, `swift`…); empty means fine. */
