@@ -67,7 +67,9 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   fs.mkdirSync(dir, { recursive: true });
   const unlock = lock(dataDir);
   try {
-    const db = await PGlite.create(dir);
+    // PostgreSQL's default 128 MB of shared buffers is sized for a server; the
+    // embedded database is small and lives inside our process's memory.
+    const db = await PGlite.create(dir, { postgresqlconf: ['shared_buffers=16MB'] });
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 200 });
     await server.start();
     return {
