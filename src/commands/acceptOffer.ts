@@ -41,13 +41,13 @@ export async function acceptOfferInTx(tx: Tx, props: AcceptOfferProps, now = new
   if (!found) throw new NotFoundError('Предложение не найдено');
   const access = await requestAccess(tx.db, props.actor, found.requestId, { forUpdate: true });
   // Agents see their own offers, but only the customer may accept: to anyone else the offer "does not exist".
+  const [offer] = await tx.db.select().from(offers).where(eq(offers.id, props.offerId)).for('update');
+  if (!offer) throw new NotFoundError('Предложение не найдено');
   if (!access.isCustomer) {
-    if (access.hasOffered) throw new ForbiddenError('Принять предложение может только заказчик заявки');
+    if (offer.agentOrganizationId === props.actor.organizationId) throw new ForbiddenError('Принять предложение может только заказчик заявки');
     throw new NotFoundError('Предложение не найдено');
   }
   const { request } = access;
-  const [offer] = await tx.db.select().from(offers).where(eq(offers.id, props.offerId)).for('update');
-  if (!offer) throw new NotFoundError('Предложение не найдено');
   if (offer.status !== 'active') throw new ValidationError('Это предложение уже не активно', 'offer');
   if (offer.validUntil && offer.validUntil.getTime() < now.getTime()) {
     throw new ValidationError('Срок действия предложения истёк', 'offer');
@@ -67,10 +67,10 @@ export async function acceptOfferInTx(tx: Tx, props: AcceptOfferProps, now = new
     amount: request.amount,
     currency: request.currency,
     fundingCurrency: request.fundingCurrency,
-    rate: offer.rate,
-    feePercent: offer.feePercent,
-    fixedFee: offer.fixedFee,
-    days: String(offer.days),
+    rate: computed.rate,
+    feePercent: computed.feePercent,
+    fixedFee: computed.fixedFee,
+    days: String(computed.days),
     base: computed.base,
     fee: computed.fee,
     total: computed.total,

@@ -2,8 +2,7 @@
  * The request form's fields and their checks: every mistake is reported
  * beside its field (`beneficiary.swift`, `payer.inn`…), all at once.
  */
-import currencyCodes from 'currency-codes';
-import countries from 'i18n-iso-countries';
+import { isCountryCode, isCurrencyCode } from '../core/reference.js';
 import { parseTermsDecimal } from '../core/terms.js';
 import { normalizeRequisite, validateBeneficiary, validatePayer } from '../core/requisites.js';
 import { FieldErrorCollector } from './validation.js';
@@ -51,7 +50,7 @@ export interface ValidRequestFields {
 const trim = (value: string | null | undefined) => (value ?? '').trim();
 
 export function isCurrency(code: string): boolean {
-  return /^[A-Z]{3}$/.test(code) && Boolean(currencyCodes.code(code));
+  return /^[A-Z]{3}$/.test(code) && isCurrencyCode(code);
 }
 
 function parseDate(value: string): Date | null {
@@ -80,7 +79,7 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
   const b = input.beneficiary ?? ({} as RequestFields['beneficiary']);
   for (const [field, message] of Object.entries(validateBeneficiary(b, { currency, prefix: 'beneficiary.' }))) errors.add(field, message);
   const beneficiary: Record<string, string> & { name: string; country: string } = { name: trim(b.name), country: trim(b.country).toUpperCase() };
-  if (beneficiary.country && !errors.fields['beneficiary.country'] && !countries.isValid(beneficiary.country)) {
+  if (beneficiary.country && !errors.fields['beneficiary.country'] && !isCountryCode(beneficiary.country)) {
     errors.add('beneficiary.country', 'Нет такой страны: выберите из списка');
   }
   for (const key of ['address', 'bankName'] as const) if (trim(b[key])) beneficiary[key] = trim(b[key]);

@@ -123,7 +123,8 @@ export default function NewRequestPage() {
     template
       .replace('{contract}', values.contractNumber || '…')
       .replace('{date}', values.contractDate || '…')
-      .replace('{invoice}', values.invoiceNumber || '…');
+      .replace('{invoice}', values.invoiceNumber || '…')
+      .replace('{invoiceDate}', values.invoiceDate || '…');
 
   return (
     <form onSubmit={submit} noValidate>
