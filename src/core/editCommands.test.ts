@@ -14,6 +14,14 @@ import {
 const now = new Date('2026-11-25T20:00:00Z');
 const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
 
+/**
+ * Arbitrary text: whole code points (fast-check's 'binary' never yields a
+ * lone surrogate) mixed with raw UTF-16 code units, which do.
+ */
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
+const anyText = (maxLength: number) => fc.oneof(fc.string({ unit: 'binary', maxLength }), fc.string({ unit: codeUnit, maxLength }));
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 describe('manager types an edit command in the topic', () => {
   it.each([
     ['/rate 12.25', { field: 'rate', value: '12.25' }],
@@ -96,19 +104,20 @@ describe('manager types an edit command in the topic', () => {
   it('never throws, whatever the text (lone surrogates included)', () => {
     const prefixes = fc.constantFrom('', '/', ...EDIT_COMMANDS.map((c) => `/${c.command} `), '/rate@Bot ', '/deadline 01.');
     fc.assert(
-      fc.property(prefixes, fc.string({ unit: 'binary', maxLength: 80 }), (prefix, rest) => {
+      fc.property(prefixes, anyText(80), (prefix, rest) => {
         const result = parseEditCommand(prefix + rest, now);
         if (result !== null) expect(typeof result.ok).toBe('boolean');
         if (result && !result.ok) expect(result.error.length).toBeGreaterThan(0);
         if (result?.ok && 'value' in result.edit && typeof result.edit.value === 'string') {
           // What we keep is well-formed text: no lone surrogates reach the database.
-          expect(result.edit.value).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+          expect(result.edit.value).not.toMatch(LONE_SURROGATE);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
+    expect(fc.sample(anyText(40), 500).some((text) => LONE_SURROGATE.test(text))).toBe(true);
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), fc.date({ noInvalidDate: false }), (text, date) => {
+      fc.property(anyText(200), fc.date({ noInvalidDate: false }), (text, date) => {
         parseEditCommand(text, date);
       }),
     );

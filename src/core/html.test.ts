@@ -14,7 +14,7 @@ describe('escapeHtml: a client named «<b>Иван</b> & Co» stays text', () =>
   it('leaves no markup characters and decodes back to the original', () => {
     const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
     fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (text) => {
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) }), (text) => {
         const escaped = escapeHtml(text);
         expect(escaped).not.toMatch(/[<>"']/);
         expect(escaped).not.toMatch(/&(?!amp;|lt;|gt;|quot;|#39;)/);

@@ -5,6 +5,9 @@ import { Decimal, formatDecimal, formatMoney, parseDecimal, plural, round2 } fro
 /** Intl puts (narrow) no-break spaces between groups; compare with plain spaces. */
 const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
 
+/** Raw UTF-16 code units, lone surrogates included. */
+const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
+
 const rate = { field: 'Курс', maxDecimals: 6, max: '1000000' } as const;
 
 describe('parseDecimal: what a manager types', () => {
@@ -83,7 +86,7 @@ describe('parseDecimal: what a manager types', () => {
 
   it('never throws and never accepts what is not digits with one separator', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (input) => {
+      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: codeUnit, maxLength: 40 })), (input) => {
         const result = parseDecimal(input, rate);
         if (result.ok) expect(input.trim()).toMatch(/^[\d \u00A0\u202F\u2009]+([.,]\d+)?$/);
       }),
