@@ -154,8 +154,8 @@ const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', en: 'en-US' };
  * Money for people, as Intl writes it: `formatMoney('1225000', 'RUB', 'ru')` →
  * `1 225 000,00 ₽` (narrow no-break spaces), `formatMoney('1225000', 'USD',
  * 'en')` → `$1,225,000.00`. The exact decimal string goes to Intl, so no
- * float ever touches the amount. An unknown currency falls back to the code
- * after the number.
+ * float ever touches the amount. A malformed currency code falls back to the
+ * code after the number. `value` must be a decimal (decimal.js throws otherwise).
  */
 export function formatMoney(value: string | Decimal, currency: string, locale: Locale): string {
   const plain = toPlainString(value);
