@@ -29,9 +29,9 @@ beforeAll(async () => {
   agentB = await app.addUser({ role: 'agent', organization: 'Агент Б' });
   agentC = await app.addUser({ role: 'agent', organization: 'Агент В' });
   manager = await app.addUser({ role: 'manager' });
-  [asCustomer, asOtherCustomer, asAgentA, asAgentB, asAgentC, asManager] = await Promise.all(
+  [asCustomer, asOtherCustomer, asAgentA, asAgentB, asAgentC, asManager] = (await Promise.all(
     [customer, otherCustomer, agentA, agentB, agentC, manager].map((user) => app.signIn(user)),
-  );
+  )) as [ApiClient, ApiClient, ApiClient, ApiClient, ApiClient, ApiClient];
 });
 afterAll(async () => {
   await app?.stop();
