@@ -320,10 +320,13 @@ export const actionCards = pgTable('action_cards', {
     .primaryKey()
     .references(() => requests.id),
   managersChatId: tgId('managers_chat_id').notNull(),
-  topicId: integer('topic_id').notNull(),
+  /** The topic the card was posted in; a recreated topic gets a new card. */
+  topicId: integer('topic_id'),
   messageId: integer('message_id'),
   renderedHash: text('rendered_hash'),
   pinned: boolean('pinned').notNull().default(false),
+  /** «Завершить» or «Отменить» pressed once: the card asks for the confirming press. */
+  confirming: text('confirming'),
   updatedAt: updatedAt(),
 });
 

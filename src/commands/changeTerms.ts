@@ -1,0 +1,172 @@
+/**
+ * Changes one term of an accepted request — `/rate 12.25` in the topic or the
+ * same edit on the request page — and recomputes the derived amounts with the
+ * formula of ARCHITECTURE.md §2. Writes an event (who, old → new), refreshes
+ * the action card and the platform page. `undo` reverts the latest change not
+ * yet reverted, so repeated undos step back through the history.
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import type { Edit } from '../core/editCommands.js';
+import { canEditTerms, requestStatusLabel } from '../core/requestStatus.js';
+import { computeTerms } from '../core/terms.js';
+import type { Tx } from '../db/index.js';
+import { events, requests } from '../db/schema.js';
+import { requestAccess, type Viewer } from './access.js';
+import { scheduleActionCard } from './actionCards.js';
+import { ForbiddenError, inTransaction, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
+
+export type TermsEdit = Exclude<Edit, { field: 'undo' }>;
+type Field = TermsEdit['field'];
+
+export interface Props {
+  requestId: number;
+  edit: Edit;
+  /** A platform user of the customer organization, or a manager acting from the topic. */
+  actor: { viewer: Viewer } | { telegramUserId: number; userId?: number };
+}
+
+export interface TermsChange {
+  field: Field;
+  before: string;
+  after: string;
+  totalBefore: string | null;
+  totalAfter: string | null;
+  undone: boolean;
+}
+
+type RequestRow = typeof requests.$inferSelect;
+
+/** The current value of a field, as a string for events and confirmations. */
+function valueOf(request: RequestRow, field: Field): string {
+  const terms = request.terms ?? {};
+  switch (field) {
+    case 'amount':
+      return request.amount;
+    case 'rate':
+    case 'feePercent':
+    case 'fixedFee':
+    case 'days':
+      return String(terms[field] ?? '');
+    case 'purpose':
+      return request.purpose;
+    case 'beneficiaryName':
+      return request.beneficiary.name ?? '';
+    case 'deadline':
+      return request.deadline ? request.deadline.toISOString().slice(0, 10) : '';
+  }
+}
+
+/** The request's columns after setting `field` to `value` (terms recomputed). */
+function apply(request: RequestRow, field: Field, value: string): Partial<RequestRow> {
+  switch (field) {
+    case 'purpose':
+      return { purpose: value };
+    case 'beneficiaryName':
+      return { beneficiary: { ...request.beneficiary, name: value } };
+    case 'deadline':
+      return { deadline: value ? new Date(`${value}T00:00:00Z`) : null };
+    default: {
+      const terms = request.terms ?? {};
+      const input = {
+        amount: field === 'amount' ? value : request.amount,
+        rate: field === 'rate' ? value : String(terms.rate),
+        feePercent: field === 'feePercent' ? value : String(terms.feePercent),
+        fixedFee: field === 'fixedFee' ? value : String(terms.fixedFee),
+        days: Number(field === 'days' ? value : terms.days),
+      };
+      const computed = computeTerms(input);
+      const next = {
+        ...terms,
+        amount: computed.amount,
+        rate: computed.rate,
+        feePercent: computed.feePercent,
+        fixedFee: computed.fixedFee,
+        days: String(computed.days),
+        base: computed.base,
+        fee: computed.fee,
+        total: computed.total,
+      };
+      return { terms: next, ...(field === 'amount' ? { amount: computed.amount } : {}) };
+    }
+  }
+}
+
+/** The latest change that has not been undone yet. */
+async function lastUndoable(tx: Tx, requestId: number) {
+  const history = await tx.db
+    .select()
+    .from(events)
+    .where(and(eq(events.subjectType, 'request'), eq(events.subjectId, requestId), eq(events.name, 'request.terms_changed')))
+    .orderBy(desc(events.id))
+    .limit(200);
+  const undone = new Set<number>();
+  for (const event of history) {
+    const after = event.after as { undoOf?: number } | null;
+    if (after?.undoOf) {
+      undone.add(after.undoOf);
+      continue;
+    }
+    if (!undone.has(event.id)) return event;
+  }
+  return undefined;
+}
+
+export async function changeTerms(ctx: CommandContext, props: Props, tx?: Tx): Promise<TermsChange> {
+  return inTransaction(ctx, tx, async (tx) => {
+    let request: RequestRow | undefined;
+    if ('viewer' in props.actor) {
+      const access = await requestAccess(tx.db, props.actor.viewer, props.requestId, { forUpdate: true });
+      if (!access.isCustomer) throw new ForbiddenError('Изменить условия может только заказчик заявки');
+      request = access.request;
+    } else {
+      [request] = await tx.db.select().from(requests).where(eq(requests.id, props.requestId)).for('update');
+      if (!request) throw new NotFoundError('Заявка не найдена');
+    }
+    if (!canEditTerms(request.status) || !request.terms) {
+      throw new ValidationError(
+        `Условия можно менять только у принятой заявки, а эта — «${requestStatusLabel(request.status, 'ru')}».`,
+      );
+    }
+
+    let field: Field;
+    let value: string;
+    let undoOf: number | undefined;
+    if (props.edit.field === 'undo') {
+      const last = await lastUndoable(tx, request.id);
+      if (!last) throw new ValidationError('Отменять нечего: условия ещё не менялись.');
+      const before = last.before as { field: Field; value: string };
+      field = before.field;
+      value = before.value;
+      undoOf = last.id;
+    } else {
+      field = props.edit.field;
+      value = String(props.edit.value);
+    }
+
+    const before = valueOf(request, field);
+    const changes = apply(request, field, value);
+    const updated = { ...request, ...changes };
+    const after = valueOf(updated, field);
+    if (before === after) throw new ValidationError('Это значение уже установлено — ничего не изменилось.');
+    const totalBefore = request.terms.total ?? null;
+    const totalAfter = updated.terms?.total ?? null;
+
+    await tx.db
+      .update(requests)
+      .set({ ...changes, version: request.version + 1, updatedAt: new Date() })
+      .where(eq(requests.id, request.id));
+    const actor = 'viewer' in props.actor ? { userId: props.actor.viewer.userId } : props.actor;
+    await recordEvent(tx, {
+      actor,
+      subjectType: 'request',
+      subjectId: request.id,
+      name: 'request.terms_changed',
+      before: { field, value: before, total: totalBefore },
+      after: { field, value: after, total: totalAfter, ...(undoOf ? { undoOf } : {}) },
+    });
+    await scheduleActionCard(ctx, tx, updated);
+    const requestId = request.id;
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'terms', data: { field, before, after } }));
+    return { field, before, after, totalBefore, totalAfter, undone: undoOf !== undefined };
+  });
+}
