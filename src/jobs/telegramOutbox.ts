@@ -20,6 +20,8 @@ import { clients, dialogs, messages, telegramOutbox } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
 import { Topics } from './topics.js';
+import { ActionCards } from './actionCards.js';
+import { REFRESH_ACTION_CARD } from '../commands/actionCards.js';
 
 type Row = typeof telegramOutbox.$inferSelect;
 
@@ -53,6 +55,7 @@ function backoffMs(attempts: number): number {
 export class TelegramOutbox {
   private readonly limiter: RateLimiter;
   readonly topics: Topics;
+  private readonly cards: ActionCards;
   private readonly busy = new Set<number>();
   private running = false;
   private loop: Promise<void> | undefined;
@@ -71,6 +74,7 @@ export class TelegramOutbox {
   ) {
     this.limiter = new RateLimiter(options.limits);
     this.topics = new Topics(ctx, api, this.limiter);
+    this.cards = new ActionCards(ctx, api, this.limiter);
     this.concurrency = options.concurrency ?? 32;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
@@ -245,6 +249,12 @@ export class TelegramOutbox {
     try {
       if (head.method === 'hotline.refreshClientCard') {
         await this.topics.refreshCard(head.target!.topicOfDialog!);
+        await this.done(rows, null);
+        return;
+      }
+      if (head.method === REFRESH_ACTION_CARD) {
+        const threadId = await this.topics.ensure(head.target!.topicOfDialog!);
+        await this.cards.refresh(Number(head.payload.requestId), head.chatId, threadId);
         await this.done(rows, null);
         return;
       }
