@@ -1,0 +1,168 @@
+/**
+ * One chat as the emulator keeps it: a private chat between a user and a bot,
+ * or a (forum) supergroup. Message ids are per chat and increase; a forum
+ * topic's id is the id of its `forum_topic_created` service message.
+ */
+import type { Chat, ChatAdministratorRights, Message, ReactionType } from '@grammyjs/types';
+
+export type MemberStatus = 'creator' | 'administrator' | 'member' | 'left' | 'kicked';
+export type AdminRight = keyof ChatAdministratorRights & `can_${string}`;
+
+export interface MemberState {
+  status: MemberStatus;
+  /** Only for administrators; the creator can do everything. */
+  rights?: Partial<Record<AdminRight, boolean>>;
+}
+
+export interface TopicState {
+  id: number;
+  name: string;
+  icon_color: number;
+  icon_custom_emoji_id?: string;
+  closed: boolean;
+  deleted: boolean;
+  /** Messages up to this id were read on the sandbox page. */
+  readUpTo: number;
+}
+
+export interface StoredMessage {
+  /** The current version, exactly as bots receive it; replaced, never mutated, on edit. */
+  message: Message;
+  threadId?: number;
+  deleted: boolean;
+  /** Earlier versions of the text or caption, oldest first. */
+  edits: Array<{ date: number; text?: string; caption?: string }>;
+  /** The service message kind (`forum_topic_created`, `pinned_message`…), if any. */
+  service?: string;
+  /** Reactions by user id. */
+  reactions: Record<string, ReactionType[]>;
+}
+
+export interface ChatSnapshot {
+  key: string;
+  chat: Chat;
+  botId?: number;
+  userId?: number;
+  members: Array<[number, MemberState]>;
+  messages: StoredMessage[];
+  topics: TopicState[];
+  pinned: number[];
+  nextMessageId: number;
+  readUpTo: number;
+  started: boolean;
+  blocked: boolean;
+}
+
+export class ChatState {
+  readonly members = new Map<number, MemberState>();
+  readonly messages = new Map<number, StoredMessage>();
+  readonly topics = new Map<number, TopicState>();
+  /** Pinned message ids, oldest pin first; per-topic pins are the ones whose message is in that topic. */
+  pinned: number[] = [];
+  nextMessageId = 1;
+  readUpTo = 0;
+  /** Private chats: the user pressed Start (sent anything) and did not block the bot. */
+  started = false;
+  blocked = false;
+
+  constructor(
+    readonly key: string,
+    /** Shared by every message of the chat, so building a message copies nothing. */
+    readonly chat: Chat,
+    readonly botId?: number,
+    readonly userId?: number,
+  ) {}
+
+  get id(): number {
+    return this.chat.id;
+  }
+
+  get isGroup(): boolean {
+    return this.chat.type !== 'private';
+  }
+
+  get isForum(): boolean {
+    return this.chat.type === 'supergroup' && this.chat.is_forum === true;
+  }
+
+  static privateKey(botId: number, userId: number): string {
+    return `p:${botId}:${userId}`;
+  }
+
+  static groupKey(chatId: number): string {
+    return `g:${chatId}`;
+  }
+
+  /** A message that exists and was not deleted. */
+  message(id: number | undefined): StoredMessage | undefined {
+    if (id === undefined) return undefined;
+    const stored = this.messages.get(id);
+    return stored && !stored.deleted ? stored : undefined;
+  }
+
+  /** A topic that exists and was not deleted. */
+  topic(id: number | undefined): TopicState | undefined {
+    if (id === undefined) return undefined;
+    const topic = this.topics.get(id);
+    return topic && !topic.deleted ? topic : undefined;
+  }
+
+  isMember(userId: number): boolean {
+    const status = this.members.get(userId)?.status;
+    return status !== undefined && status !== 'left' && status !== 'kicked';
+  }
+
+  isAdmin(userId: number): boolean {
+    const status = this.members.get(userId)?.status;
+    return status === 'creator' || status === 'administrator';
+  }
+
+  can(userId: number, right: AdminRight): boolean {
+    if (!this.isGroup) return true;
+    const member = this.members.get(userId);
+    return member?.status === 'creator' || (member?.status === 'administrator' && member.rights?.[right] === true);
+  }
+
+  /** The latest pin of the chat, or of one topic. */
+  pinnedIn(threadId?: number): StoredMessage | undefined {
+    for (let i = this.pinned.length - 1; i >= 0; i--) {
+      const stored = this.message(this.pinned[i]);
+      if (stored && (threadId === undefined || stored.threadId === threadId)) return stored;
+    }
+    return undefined;
+  }
+
+  toJSON(): ChatSnapshot {
+    return {
+      key: this.key,
+      chat: this.chat,
+      botId: this.botId,
+      userId: this.userId,
+      members: [...this.members],
+      messages: [...this.messages.values()],
+      topics: [...this.topics.values()],
+      pinned: this.pinned,
+      nextMessageId: this.nextMessageId,
+      readUpTo: this.readUpTo,
+      started: this.started,
+      blocked: this.blocked,
+    };
+  }
+
+  static fromJSON(data: ChatSnapshot): ChatState {
+    const chat = new ChatState(data.key, data.chat, data.botId, data.userId);
+    for (const [id, member] of data.members) chat.members.set(id, member);
+    for (const stored of data.messages) {
+      // Restored messages must share the one chat object again.
+      stored.message = { ...stored.message, chat: chat.chat };
+      chat.messages.set(stored.message.message_id, stored);
+    }
+    for (const topic of data.topics) chat.topics.set(topic.id, topic);
+    chat.pinned = data.pinned;
+    chat.nextMessageId = data.nextMessageId;
+    chat.readUpTo = data.readUpTo;
+    chat.started = data.started;
+    chat.blocked = data.blocked;
+    return chat;
+  }
+}

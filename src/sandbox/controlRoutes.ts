@@ -1,0 +1,204 @@
+/**
+ * The control API under `<root>/sandbox`: plain JSON in and out, snake_case
+ * like the Bot API. It plays the people around the bot (users, managers, the
+ * group), shows what they see (transcripts), waits for conditions so tests
+ * never sleep, and switches limits and faults. docs/sandbox.md lists every
+ * endpoint; SandboxControl is its typed client.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { z } from 'zod';
+import { ChatState } from './chat.js';
+import * as schemas from './controlSchemas.js';
+import type { TelegramEmulator } from './emulator.js';
+import { ApiError } from './errors.js';
+import type { MediaKind } from './files.js';
+import { buildTranscript, holds, isConversation, type ChatSummary, type Transcript } from './transcript.js';
+import { ControlError, UserActions, type UserMessageInput } from './userActions.js';
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) {
+    throw new ControlError(400, result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+  }
+  return result.data;
+}
+
+/** A chat as the control API names it: a group id, or a user's id for their private chat with `bot_id`. */
+function chatById(emulator: TelegramEmulator, chatId: number, botId?: number): ChatState {
+  let chat: ChatState | undefined;
+  if (chatId < 0) chat = emulator.group(chatId);
+  else {
+    const bot = emulator.bot(botId);
+    chat = bot && emulator.chats.get(ChatState.privateKey(bot.user.id, chatId));
+  }
+  if (!chat) throw new ControlError(404, `chat ${chatId} does not exist`);
+  return chat;
+}
+
+export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
+  return async (app) => {
+    const users = new UserActions(emulator);
+    const fileUrl = (fileId: string) => `${app.prefix}/files/${encodeURIComponent(fileId)}`;
+    const transcriptOf = (chat: ChatState, threadId?: number): Transcript => buildTranscript(chat, threadId, fileUrl);
+
+    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+      if (error instanceof ControlError) return reply.code(error.status).send({ error: error.message });
+      if (error instanceof ApiError) return reply.code(error.code).send({ error: error.description });
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+      return reply.code(status).send({ error: error.message });
+    });
+
+    // ── people and places ──
+    app.get('/users', async () => [...emulator.users.values()].filter((u) => !u.is_bot));
+    app.post('/users', async (request) => emulator.createUser(parse(schemas.createUserBody, request.body)));
+    app.get('/bots', async () => [...emulator.bots.values()].map((bot) => bot.user));
+    app.post('/bots', async (request) => {
+      const body = parse(schemas.createBotBody, request.body);
+      return emulator.createBot({ token: body.token, username: body.username, firstName: body.first_name });
+    });
+    app.post('/groups', async (request) => {
+      const body = parse(schemas.createGroupBody, request.body);
+      for (const id of [...body.member_ids, ...(body.bot_ids ?? [])]) {
+        if (!emulator.users.has(id)) throw new ControlError(404, `user ${id} does not exist`);
+      }
+      return emulator.createGroup({ title: body.title, memberIds: body.member_ids, botIds: body.bot_ids, isForum: body.is_forum, username: body.username }).chat;
+    });
+    app.post('/groups/:chat_id/members', async (request) => {
+      const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id));
+      const body = parse(schemas.addMemberBody, request.body);
+      if (!emulator.users.has(body.user_id)) throw new ControlError(404, `user ${body.user_id} does not exist`);
+      emulator.setMember(chat, body.user_id, { status: body.status ?? 'member' });
+      return { ok: true };
+    });
+
+    // ── what users do ──
+    app.post('/messages', async (request) => {
+      const body = parse(schemas.sendMessageBody, request.body) as UserMessageInput;
+      return users.send(body);
+    });
+    app.post('/messages/edit', async (request) => users.edit(parse(schemas.editMessageBody, request.body) as Parameters<UserActions['edit']>[0]));
+    app.post('/messages/delete', async (request) => {
+      users.delete(parse(schemas.deleteMessageBody, request.body));
+      return { ok: true };
+    });
+    app.post('/callbacks', async (request) => users.press(parse(schemas.pressButtonBody, request.body)));
+    app.post('/reactions', async (request) => {
+      users.react(parse(schemas.reactBody, request.body));
+      return { ok: true };
+    });
+    app.post('/block', async (request) => {
+      users.setBlocked(parse(schemas.blockBody, request.body));
+      return { ok: true };
+    });
+    app.post('/topics', async (request) => users.createTopic(parse(schemas.createTopicBody, request.body)));
+    app.post('/topics/close', async (request) => {
+      users.closeTopic(parse(schemas.closeTopicBody, request.body));
+      return { ok: true };
+    });
+    app.post('/topics/delete', async (request) => {
+      users.deleteTopic(parse(schemas.deleteTopicBody, request.body));
+      return { ok: true };
+    });
+
+    // ── what they see ──
+    app.get('/chats', async () =>
+      [...emulator.chats.values()].map((chat): ChatSummary => {
+        const transcript = transcriptOf(chat);
+        const last = [...chat.messages.values()].reverse().find(isConversation)?.message;
+        const summary: ChatSummary = {
+          chat: chat.chat,
+          blocked: chat.blocked,
+          message_count: transcript.messages.filter((m) => !m.service && !m.deleted).length,
+          unread_count: transcript.unread_count + transcript.topics.reduce((sum, t) => sum + (t.deleted ? 0 : t.unread_count), 0),
+          topics: transcript.topics,
+        };
+        if (chat.botId !== undefined) summary.bot_id = chat.botId;
+        if (last) summary.last_message = { message_id: last.message_id, date: last.date, text: last.text ?? last.caption };
+        return summary;
+      }),
+    );
+    app.get('/chats/:chat_id', async (request) => {
+      const query = parse(schemas.transcriptQuery, request.query);
+      return transcriptOf(chatById(emulator, Number((request.params as { chat_id: string }).chat_id), query.bot_id), query.thread_id);
+    });
+    app.post('/chats/:chat_id/read', async (request) => {
+      const body = parse(schemas.markReadBody, request.body);
+      const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id), body.bot_id);
+      const last = chat.nextMessageId - 1;
+      if (body.message_thread_id === undefined) chat.readUpTo = last;
+      else {
+        const topic = chat.topics.get(body.message_thread_id);
+        if (!topic) throw new ControlError(404, `topic ${body.message_thread_id} does not exist`);
+        topic.readUpTo = last;
+      }
+      emulator.emitFor(chat, 'chat', undefined, body.message_thread_id);
+      return { ok: true };
+    });
+    app.get('/files/:file_id', async (request, reply) => {
+      const file = emulator.files.get((request.params as { file_id: string }).file_id);
+      if (!file) throw new ControlError(404, 'file not found');
+      const kind: MediaKind = file.kind;
+      const name = file.file_name ?? file.file_path.split('/').pop()!;
+      return reply
+        .type(file.mime_type ?? (kind === 'photo' ? 'image/jpeg' : 'application/octet-stream'))
+        .header('content-disposition', `inline; filename="${encodeURIComponent(name)}"`)
+        .send(emulator.files.bytes(file));
+    });
+
+    /** Long-polls until the chat (or topic) satisfies every condition; 408 with the last transcript otherwise. */
+    app.post('/wait', async (request, reply) => {
+      const body = parse(schemas.waitBody, request.body);
+      const deadline = Date.now() + (body.timeout_ms ?? 10_000);
+      for (;;) {
+        const chat = chatById(emulator, body.chat_id, body.bot_id);
+        const transcript = transcriptOf(chat, body.message_thread_id);
+        if (holds(transcript, body)) return transcript;
+        const left = deadline - Date.now();
+        if (left <= 0) return reply.code(408).send({ error: 'the condition did not hold in time', transcript });
+        await emulator.events.next(left);
+      }
+    });
+
+    app.get('/events', async (request) => {
+      const query = parse(schemas.eventsQuery, request.query);
+      const after = query.after ?? 0;
+      if (after >= emulator.events.lastSeq && query.timeout) await emulator.events.next(query.timeout * 1000);
+      return { events: emulator.events.since(after), last_seq: emulator.events.lastSeq };
+    });
+
+    // ── switches ──
+    app.get('/limits', async () => emulator.limits.settings);
+    app.put('/limits', async (request) => {
+      const body = parse(schemas.limitsBody, request.body);
+      const settings: { enabled?: boolean; timeScale?: number } = {};
+      if (body.enabled !== undefined) settings.enabled = body.enabled;
+      if (body.time_scale !== undefined) settings.timeScale = body.time_scale;
+      return emulator.limits.configure(settings);
+    });
+    app.get('/faults', async () => emulator.faults.settings);
+    app.put('/faults', async (request) => {
+      const body = parse(schemas.faultsBody, request.body);
+      return emulator.faults.configure({
+        errorRate: body.error_rate ?? 0,
+        timeoutRate: body.timeout_rate ?? 0,
+        tooManyRate: body.too_many_rate ?? 0,
+        retryAfter: body.retry_after ?? 1,
+        seed: body.seed,
+        methods: body.methods,
+        holdMs: body.hold_ms ?? 120_000,
+      });
+    });
+    app.delete('/faults', async () => emulator.faults.configure({}));
+    app.get('/stats', async () => emulator.stats.view());
+    app.delete('/stats', async () => {
+      emulator.stats.reset();
+      return { ok: true };
+    });
+    app.post('/reset', async () => {
+      emulator.reset();
+      emulator.limits.configure({ enabled: false, timeScale: 1 });
+      emulator.faults.configure({});
+      return { ok: true };
+    });
+  };
+}

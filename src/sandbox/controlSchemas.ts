@@ -1,0 +1,118 @@
+/**
+ * The control API's request bodies as zod schemas: one definition validates
+ * the HTTP input and types the SandboxControl client.
+ */
+import { z } from 'zod';
+import { MEDIA_KINDS } from './media.js';
+
+const id = z.number().int();
+const entities = z.array(z.record(z.string(), z.unknown())).optional();
+
+export const createUserBody = z.object({
+  first_name: z.string().min(1),
+  last_name: z.string().optional(),
+  username: z.string().optional(),
+  language_code: z.string().optional(),
+});
+
+export const createBotBody = z.object({ token: z.string().min(3), username: z.string().min(1), first_name: z.string().min(1) });
+
+export const createGroupBody = z.object({
+  title: z.string().min(1),
+  /** Users in the group; the first one owns it. */
+  member_ids: z.array(id),
+  /** Bots joining as admins (topics, pins, deletions); default every bot. */
+  bot_ids: z.array(id).optional(),
+  is_forum: z.boolean().optional(),
+  username: z.string().optional(),
+});
+
+export const addMemberBody = z.object({ user_id: id, status: z.enum(['member', 'administrator']).optional() });
+
+/** Who acts and where: `chat_id` of a group, or omitted (or the user's id) for the private chat with `bot_id`. */
+const target = { from: id, chat_id: id.optional(), bot_id: id.optional() };
+
+export const mediaInput = z.object({
+  type: z.enum(MEDIA_KINDS as [string, ...string[]]),
+  base64: z.string().optional(),
+  size: z.number().int().min(1).max(60 * 1024 * 1024).optional(),
+  file_name: z.string().optional(),
+  mime_type: z.string().optional(),
+  caption: z.string().optional(),
+  duration: z.number().int().optional(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  length: z.number().int().optional(),
+  performer: z.string().optional(),
+  title: z.string().optional(),
+  emoji: z.string().optional(),
+});
+
+export const sendMessageBody = z.object({
+  ...target,
+  message_thread_id: id.optional(),
+  reply_to_message_id: id.optional(),
+  text: z.string().optional(),
+  entities,
+  parse_mode: z.string().optional(),
+  caption: z.string().optional(),
+  caption_entities: entities,
+  media: mediaInput.optional(),
+  album: z.array(mediaInput).optional(),
+  location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
+  contact: z.object({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional(), user_id: id.optional() }).optional(),
+});
+
+export const editMessageBody = z.object({ ...target, message_id: id, text: z.string().optional(), entities, caption: z.string().optional() });
+export const deleteMessageBody = z.object({ ...target, message_id: id });
+export const pressButtonBody = z.object({ ...target, message_id: id, callback_data: z.string(), wait_ms: z.number().int().min(0).max(60_000).optional() });
+export const reactBody = z.object({ ...target, message_id: id, emoji: z.array(z.string()) });
+export const blockBody = z.object({ user_id: id, bot_id: id.optional(), blocked: z.boolean() });
+export const createTopicBody = z.object({ ...target, name: z.string(), icon_color: id.optional() });
+export const closeTopicBody = z.object({ ...target, message_thread_id: id, closed: z.boolean().optional() });
+export const deleteTopicBody = z.object({ ...target, message_thread_id: id });
+
+export const transcriptQuery = z.object({ bot_id: z.coerce.number().int().optional(), thread_id: z.coerce.number().int().optional() });
+export const markReadBody = z.object({ bot_id: id.optional(), message_thread_id: id.optional() });
+
+export const waitBody = z.object({
+  chat_id: id,
+  bot_id: id.optional(),
+  message_thread_id: id.optional(),
+  min_count: z.number().int().min(0).optional(),
+  text_includes: z.string().optional(),
+  pinned: z.union([z.boolean(), id]).optional(),
+  timeout_ms: z.number().int().min(0).max(120_000).optional(),
+});
+
+export const limitsBody = z.object({ enabled: z.boolean().optional(), time_scale: z.number().positive().max(100).optional() });
+
+export const faultsBody = z.object({
+  error_rate: z.number().min(0).max(1).optional(),
+  timeout_rate: z.number().min(0).max(1).optional(),
+  too_many_rate: z.number().min(0).max(1).optional(),
+  retry_after: z.number().int().min(1).optional(),
+  seed: z.number().int().optional(),
+  methods: z.array(z.string()).optional(),
+  hold_ms: z.number().int().min(0).optional(),
+});
+
+export const eventsQuery = z.object({ after: z.coerce.number().int().min(0).optional(), timeout: z.coerce.number().min(0).max(60).optional() });
+
+export type CreateUserInput = z.input<typeof createUserBody>;
+export type CreateBotInput = z.input<typeof createBotBody>;
+export type CreateGroupInput = z.input<typeof createGroupBody>;
+export type AddMemberInput = z.input<typeof addMemberBody>;
+export type SendMessageInput = z.input<typeof sendMessageBody>;
+export type EditMessageInput = z.input<typeof editMessageBody>;
+export type DeleteMessageInput = z.input<typeof deleteMessageBody>;
+export type PressButtonInput = z.input<typeof pressButtonBody>;
+export type ReactInput = z.input<typeof reactBody>;
+export type BlockInput = z.input<typeof blockBody>;
+export type CreateTopicInput = z.input<typeof createTopicBody>;
+export type CloseTopicInput = z.input<typeof closeTopicBody>;
+export type DeleteTopicInput = z.input<typeof deleteTopicBody>;
+export type MarkReadInput = z.input<typeof markReadBody>;
+export type WaitInput = z.input<typeof waitBody>;
+export type LimitsInput = z.input<typeof limitsBody>;
+export type FaultsInput = z.input<typeof faultsBody>;

@@ -1,0 +1,505 @@
+/**
+ * The Telegram Bot API emulator's state and the operations both sides share:
+ * bots (called through the Bot API) and sandbox users (driven through the
+ * control API) post, edit, delete and pin messages and manage forum topics
+ * through the same methods, so both see one consistent world. Everything
+ * lives in memory; with `snapshotFile` the state is saved shortly after each
+ * change and loaded on construction, so a sandbox survives a restart.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  BotCommand,
+  Chat,
+  ChatMemberUpdated,
+  InlineKeyboardMarkup,
+  Message,
+  Update,
+  User,
+  UserFromGetMe,
+} from '@grammyjs/types';
+import { ChatState, type ChatSnapshot, type MemberState, type StoredMessage, type TopicState } from './chat.js';
+import { EventLog } from './events.js';
+import { FaultInjector } from './faults.js';
+import { FileStore } from './files.js';
+import { RateLimiter } from './limits.js';
+import { BOT_ADMIN_RIGHTS, memberView } from './members.js';
+import { Stats } from './stats.js';
+import { UpdateQueue, type UpdateKind } from './updates.js';
+import { WebhookDeliverer, type WebhookConfig } from './webhook.js';
+
+export interface EmulatorOptions {
+  /** JSON file (under DATA_DIR) the state is saved to and loaded from. */
+  snapshotFile?: string;
+  /** First pause before a failed webhook delivery is retried; default 1 s. */
+  webhookRetryMs?: number;
+}
+
+export interface BotState {
+  user: UserFromGetMe;
+  token: string;
+  queue: UpdateQueue;
+  webhook: WebhookDeliverer;
+  /** By scope and language: `JSON.stringify([scope, language_code])`. */
+  commands: Map<string, BotCommand[]>;
+  /** setMyDescription and friends, by method. */
+  settings: Map<string, string>;
+}
+
+export interface AnswerRecord {
+  text?: string;
+  show_alert?: boolean;
+  url?: string;
+}
+
+interface PendingCallback {
+  botId: number;
+  answer?: AnswerRecord;
+  resolve?: (answer: AnswerRecord) => void;
+}
+
+export interface PostInput {
+  chat: ChatState;
+  from: User;
+  /** Text, media, caption, service fields… merged into the message. */
+  content: Message | Partial<Message>;
+  threadId?: number;
+  replyTo?: StoredMessage;
+  replyMarkup?: InlineKeyboardMarkup;
+  service?: string;
+}
+
+export const unixNow = (): number => Math.floor(Date.now() / 1000);
+
+/** A message as reply_to_message or pinned_message shows it: without its own reply. */
+export function nested(message: Message): NonNullable<Message['reply_to_message']> {
+  if (!message.reply_to_message) return message as NonNullable<Message['reply_to_message']>;
+  const { reply_to_message: _, ...rest } = message;
+  return rest as NonNullable<Message['reply_to_message']>;
+}
+
+interface Snapshot {
+  version: 1;
+  users: User[];
+  bots: Array<{
+    user: UserFromGetMe;
+    token: string;
+    queue: ReturnType<UpdateQueue['toJSON']>;
+    webhook?: WebhookConfig;
+    commands: Array<[string, BotCommand[]]>;
+    settings: Array<[string, string]>;
+  }>;
+  chats: ChatSnapshot[];
+  files: ReturnType<FileStore['toJSON']>;
+  nextUserId: number;
+  nextGroupSeq: number;
+  nextCallbackId: number;
+  eventSeq: number;
+}
+
+const SAVE_DELAY_MS = 500;
+
+export class TelegramEmulator {
+  readonly users = new Map<number, User>();
+  readonly bots = new Map<number, BotState>();
+  readonly chats = new Map<string, ChatState>();
+  readonly files = new FileStore();
+  readonly limits = new RateLimiter();
+  readonly faults = new FaultInjector();
+  readonly events = new EventLog();
+  readonly stats = new Stats();
+  /** Set by the HTTP plugin: runs a method call a webhook answered with. */
+  dispatch: ((bot: BotState, call: Record<string, unknown>) => Promise<void>) | undefined;
+  private readonly byToken = new Map<string, BotState>();
+  private readonly callbacks = new Map<string, PendingCallback>();
+  private nextUserId = 1_100_000_001;
+  private nextGroupSeq = 1;
+  private nextCallbackId = 1;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly options: EmulatorOptions = {}) {
+    if (options.snapshotFile && fs.existsSync(options.snapshotFile)) {
+      this.load(JSON.parse(fs.readFileSync(options.snapshotFile, 'utf8')) as Snapshot);
+    }
+  }
+
+  // ── accounts ────────────────────────────────────────────────────────────
+
+  /** Registers a bot; the id is the token's numeric prefix, as in Telegram. Idempotent per token. */
+  createBot(input: { token: string; username: string; firstName: string }): User {
+    const existing = this.byToken.get(input.token);
+    if (existing) return existing.user;
+    const prefix = Number(input.token.split(':')[0]);
+    const id = Number.isSafeInteger(prefix) && prefix > 0 ? prefix : 7_000_000_000 + this.nextUserId++;
+    const user: UserFromGetMe = {
+      id,
+      is_bot: true,
+      first_name: input.firstName,
+      username: input.username,
+      can_join_groups: true,
+      can_read_all_group_messages: false,
+      supports_inline_queries: false,
+      can_connect_to_business: false,
+      has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
+    };
+    this.addBot(user, input.token);
+    this.users.set(id, user);
+    this.changed();
+    return user;
+  }
+
+  createUser(input: { first_name: string; last_name?: string; username?: string; language_code?: string }): User {
+    const user: User = { id: this.nextUserId++, is_bot: false, ...input };
+    this.users.set(user.id, user);
+    this.events.emit({ type: 'user', data: { user_id: user.id } });
+    this.changed();
+    return user;
+  }
+
+  botByToken(token: string): BotState | undefined {
+    return this.byToken.get(token);
+  }
+
+  /** A bot by id, or the first one registered (the sandbox usually has one). */
+  bot(id?: number): BotState | undefined {
+    if (id !== undefined) return this.bots.get(id);
+    return this.bots.values().next().value;
+  }
+
+  // ── chats ───────────────────────────────────────────────────────────────
+
+  /** The private chat of `user` with `bot`; made on first use (the user opening the bot). */
+  privateChat(bot: BotState, user: User): ChatState {
+    const key = ChatState.privateKey(bot.user.id, user.id);
+    let chat = this.chats.get(key);
+    if (!chat) {
+      const view: Chat.PrivateChat = { id: user.id, type: 'private', first_name: user.first_name };
+      if (user.last_name) view.last_name = user.last_name;
+      if (user.username) view.username = user.username;
+      chat = new ChatState(key, view, bot.user.id, user.id);
+      chat.members.set(user.id, { status: 'member' });
+      chat.members.set(bot.user.id, { status: 'member' });
+      this.chats.set(key, chat);
+    }
+    return chat;
+  }
+
+  group(id: number): ChatState | undefined {
+    return this.chats.get(ChatState.groupKey(id));
+  }
+
+  /**
+   * A supergroup (a forum by default) whose first member owns it; bots join as
+   * administrators who may manage topics, pin and delete, and get the
+   * my_chat_member update Telegram sends when a bot is promoted.
+   */
+  createGroup(input: { title: string; memberIds: number[]; botIds?: number[]; isForum?: boolean; username?: string }): ChatState {
+    const id = -(1_002_000_000_000 + this.nextGroupSeq++);
+    const view: Chat.SupergroupChat = { id, type: 'supergroup', title: input.title };
+    if (input.isForum ?? true) view.is_forum = true;
+    if (input.username) view.username = input.username;
+    const chat = new ChatState(ChatState.groupKey(id), view);
+    this.chats.set(chat.key, chat);
+    const owner = input.memberIds.map((m) => this.users.get(m)).find((u) => u && !u.is_bot);
+    input.memberIds.forEach((userId) => {
+      if (!this.users.has(userId)) throw new Error(`user ${userId} does not exist`);
+      chat.members.set(userId, { status: userId === owner?.id ? 'creator' : 'member' });
+    });
+    for (const botId of input.botIds ?? [...this.bots.keys()]) {
+      this.setMember(chat, botId, { status: 'administrator', rights: { ...BOT_ADMIN_RIGHTS } }, owner);
+    }
+    this.events.emit({ type: 'chat', chat_id: id });
+    this.changed();
+    return chat;
+  }
+
+  /** Changes a membership; a bot whose membership changes gets my_chat_member, as in Telegram. */
+  setMember(chat: ChatState, userId: number, state: MemberState, by?: User): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`user ${userId} does not exist`);
+    const before = chat.members.get(userId);
+    chat.members.set(userId, state);
+    const bot = this.bots.get(userId);
+    if (bot) {
+      const update: ChatMemberUpdated = {
+        chat: chat.chat,
+        from: by ?? user,
+        date: unixNow(),
+        old_chat_member: memberView(user, before),
+        new_chat_member: memberView(user, state),
+      };
+      this.queue(bot, 'my_chat_member', update);
+    }
+    this.changed();
+  }
+
+  // ── messages ────────────────────────────────────────────────────────────
+
+  /** Adds a message to a chat and hands it to every bot that should see it. */
+  post(input: PostInput): StoredMessage {
+    const { chat, threadId } = input;
+    const id = chat.nextMessageId++;
+    const message: Message = { message_id: id, from: input.from, chat: chat.chat, date: unixNow() };
+    if (threadId !== undefined) {
+      message.message_thread_id = threadId;
+      message.is_topic_message = true;
+    }
+    // In a topic, a message that replies to nothing replies to the topic's creation message, as in Telegram.
+    const replyTo = input.replyTo ?? (threadId !== undefined && threadId !== id ? chat.messages.get(threadId) : undefined);
+    if (replyTo) message.reply_to_message = nested(replyTo.message);
+    Object.assign(message, input.content);
+    if (input.replyMarkup) message.reply_markup = input.replyMarkup;
+    const stored: StoredMessage = { message, deleted: false, edits: [], reactions: {} };
+    if (threadId !== undefined) stored.threadId = threadId;
+    if (input.service) stored.service = input.service;
+    chat.messages.set(id, stored);
+    this.stats.message(chat.id);
+    this.emitFor(chat, 'message', id, threadId);
+    this.deliver(chat, 'message', message, input.from);
+    this.changed();
+    return stored;
+  }
+
+  /** Replaces a message with an edited version; bots other than the editor get edited_message. */
+  edit(chat: ChatState, stored: StoredMessage, changes: Partial<Message>, editor: User): Message {
+    const before = stored.message;
+    const contentChanged = 'text' in changes || 'caption' in changes;
+    if (contentChanged) {
+      const version: StoredMessage['edits'][number] = { date: before.edit_date ?? before.date };
+      if (before.text !== undefined) version.text = before.text;
+      if (before.caption !== undefined) version.caption = before.caption;
+      stored.edits.push(version);
+    }
+    const after: Message = { ...before, ...changes };
+    if (contentChanged) after.edit_date = unixNow();
+    for (const key of Object.keys(changes) as Array<keyof Message>) if (changes[key] === undefined) delete after[key];
+    stored.message = after;
+    this.emitFor(chat, 'edit', before.message_id, stored.threadId);
+    this.deliver(chat, 'edited_message', after, editor);
+    this.changed();
+    return after;
+  }
+
+  /** Deletes a message; bots are not told, as in Telegram. */
+  remove(chat: ChatState, stored: StoredMessage): void {
+    stored.deleted = true;
+    chat.pinned = chat.pinned.filter((id) => id !== stored.message.message_id);
+    this.emitFor(chat, 'delete', stored.message.message_id, stored.threadId);
+    this.changed();
+  }
+
+  /** Pins a message and posts the `pinned_message` service message next to it. */
+  pin(chat: ChatState, stored: StoredMessage, by: User): void {
+    const id = stored.message.message_id;
+    chat.pinned = [...chat.pinned.filter((p) => p !== id), id];
+    this.post({ chat, from: by, threadId: stored.threadId, content: { pinned_message: nested(stored.message) }, service: 'pinned_message' });
+    this.emitFor(chat, 'pin', id, stored.threadId);
+  }
+
+  unpin(chat: ChatState, ids: number[]): void {
+    if (!ids.length) return;
+    const drop = new Set(ids);
+    chat.pinned = chat.pinned.filter((id) => !drop.has(id));
+    for (const id of ids) this.emitFor(chat, 'unpin', id, chat.messages.get(id)?.threadId);
+    this.changed();
+  }
+
+  // ── forum topics ────────────────────────────────────────────────────────
+
+  createTopic(chat: ChatState, by: User, input: { name: string; icon_color: number; icon_custom_emoji_id?: string }): TopicState {
+    const id = chat.nextMessageId;
+    const topic: TopicState = { id, name: input.name, icon_color: input.icon_color, closed: false, deleted: false, readUpTo: id };
+    if (input.icon_custom_emoji_id) topic.icon_custom_emoji_id = input.icon_custom_emoji_id;
+    chat.topics.set(id, topic);
+    this.post({ chat, from: by, threadId: id, content: { forum_topic_created: { ...input } }, service: 'forum_topic_created' });
+    this.emitFor(chat, 'topic', undefined, id);
+    return topic;
+  }
+
+  /** Posts the service message of a topic change (edited, closed, reopened). */
+  topicChanged(chat: ChatState, topic: TopicState, by: User, content: Partial<Message>, service: string): void {
+    this.post({ chat, from: by, threadId: topic.id, content, service });
+    this.emitFor(chat, 'topic', undefined, topic.id);
+  }
+
+  deleteTopic(chat: ChatState, topic: TopicState): void {
+    topic.deleted = true;
+    for (const stored of chat.messages.values()) if (stored.threadId === topic.id) stored.deleted = true;
+    chat.pinned = chat.pinned.filter((id) => chat.messages.get(id)?.threadId !== topic.id);
+    this.emitFor(chat, 'topic', undefined, topic.id);
+    this.changed();
+  }
+
+  // ── callback queries ────────────────────────────────────────────────────
+
+  /** Queues a callback_query and resolves with the bot's answer, or undefined after `waitMs`. */
+  async pressButton(bot: BotState, from: User, stored: StoredMessage, data: string, waitMs: number): Promise<{ id: string; answer?: AnswerRecord }> {
+    const id = String(4_200_000_000_000_000 + this.nextCallbackId++);
+    const pending: PendingCallback = { botId: bot.user.id };
+    this.callbacks.set(id, pending);
+    const answered = new Promise<AnswerRecord>((resolve) => (pending.resolve = resolve));
+    this.queue(bot, 'callback_query', {
+      id,
+      from,
+      message: stored.message,
+      chat_instance: String(Math.abs(stored.message.chat.id)),
+      data,
+    });
+    this.emitFor(this.chatOf(stored.message, bot), 'callback_query', stored.message.message_id, stored.threadId, { id, data });
+    let timer: NodeJS.Timeout | undefined;
+    const answer = await Promise.race([answered, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)))]);
+    clearTimeout(timer);
+    return answer ? { id, answer } : { id };
+  }
+
+  /** Records answerCallbackQuery; false when the id is unknown or already answered. */
+  answerCallback(bot: BotState, id: string, answer: AnswerRecord): boolean {
+    const pending = this.callbacks.get(id);
+    if (!pending || pending.botId !== bot.user.id || pending.answer) return false;
+    pending.answer = answer;
+    pending.resolve?.(answer);
+    this.events.emit({ type: 'callback_answer', bot_id: bot.user.id, data: { callback_query_id: id, ...answer } });
+    return true;
+  }
+
+  // ── updates ─────────────────────────────────────────────────────────────
+
+  queue<K extends UpdateKind>(bot: BotState, kind: K, payload: NonNullable<Update[K]>): void {
+    this.stats.update();
+    bot.queue.push(kind, payload);
+    this.changed();
+  }
+
+  /** Hands a user's message (or edit) to the bots of the chat; bots never see other bots' messages. */
+  private deliver(chat: ChatState, kind: 'message' | 'edited_message', message: Message, actor: User): void {
+    if (actor.is_bot) return;
+    if (!chat.isGroup) {
+      const bot = this.bots.get(chat.botId!);
+      if (bot && !chat.blocked) this.queue(bot, kind, message as NonNullable<Update['message']>);
+      return;
+    }
+    for (const [id, bot] of this.bots) if (chat.isMember(id)) this.queue(bot, kind, message as NonNullable<Update['message']>);
+  }
+
+  /** The ChatState a message of `bot`'s view belongs to. */
+  chatOf(message: Message, bot: BotState): ChatState {
+    const key = message.chat.type === 'private' ? ChatState.privateKey(bot.user.id, message.chat.id) : ChatState.groupKey(message.chat.id);
+    return this.chats.get(key)!;
+  }
+
+  emitFor(chat: ChatState, type: Parameters<EventLog['emit']>[0]['type'], messageId?: number, threadId?: number, data?: Record<string, unknown>): void {
+    const event: Parameters<EventLog['emit']>[0] = { type, chat_id: chat.id };
+    if (chat.botId !== undefined) event.bot_id = chat.botId;
+    if (threadId !== undefined) event.message_thread_id = threadId;
+    if (messageId !== undefined) event.message_id = messageId;
+    if (data) event.data = data;
+    this.events.emit(event);
+  }
+
+  // ── lifecycle ───────────────────────────────────────────────────────────
+
+  /** Forgets users, chats, files and pending updates; bots and their webhooks stay. */
+  reset(): void {
+    for (const [id, user] of this.users) if (!this.bots.has(id)) this.users.delete(user.id);
+    this.chats.clear();
+    this.files.clear();
+    this.callbacks.clear();
+    this.stats.reset();
+    for (const bot of this.bots.values()) bot.queue.dropAll();
+    this.events.emit({ type: 'reset' });
+    this.changed();
+  }
+
+  /** Writes the snapshot now (also done automatically shortly after changes). */
+  async save(): Promise<void> {
+    const file = this.options.snapshotFile;
+    if (!file) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    const temporary = `${file}.tmp`;
+    await fs.promises.writeFile(temporary, JSON.stringify(this.snapshot()));
+    await fs.promises.rename(temporary, file);
+  }
+
+  /** Stops webhooks, long polls and timers; saves a pending snapshot. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const bot of this.bots.values()) {
+      bot.webhook.stop();
+      bot.queue.interrupt();
+    }
+    this.events.wakeAll();
+    if (this.saveTimer) await this.save();
+  }
+
+  /** Coalesces saves: a burst of calls writes one snapshot, off the hot path. */
+  private changed(): void {
+    if (!this.options.snapshotFile || this.saveTimer || this.closed) return;
+    this.saveTimer = setTimeout(() => void this.save().catch(() => undefined), SAVE_DELAY_MS);
+    this.saveTimer.unref();
+  }
+
+  private addBot(user: UserFromGetMe, token: string): BotState {
+    const queue = new UpdateQueue();
+    const bot: BotState = {
+      user,
+      token,
+      queue,
+      commands: new Map(),
+      settings: new Map(),
+      webhook: new WebhookDeliverer(queue, {
+        retryBaseMs: this.options.webhookRetryMs ?? 1000,
+        timeoutMs: 60_000,
+        onReply: async (call) => this.dispatch?.(bot, call),
+      }),
+    };
+    this.bots.set(user.id, bot);
+    this.byToken.set(token, bot);
+    return bot;
+  }
+
+  private snapshot(): Snapshot {
+    return {
+      version: 1,
+      users: [...this.users.values()].filter((u) => !this.bots.has(u.id)),
+      bots: [...this.bots.values()].map((bot) => ({
+        user: bot.user,
+        token: bot.token,
+        queue: bot.queue.toJSON(),
+        webhook: bot.webhook.config,
+        commands: [...bot.commands],
+        settings: [...bot.settings],
+      })),
+      chats: [...this.chats.values()].map((chat) => chat.toJSON()),
+      files: this.files.toJSON(),
+      nextUserId: this.nextUserId,
+      nextGroupSeq: this.nextGroupSeq,
+      nextCallbackId: this.nextCallbackId,
+      eventSeq: this.events.lastSeq,
+    };
+  }
+
+  private load(data: Snapshot): void {
+    for (const user of data.users) this.users.set(user.id, user);
+    for (const saved of data.bots) {
+      const bot = this.addBot(saved.user, saved.token);
+      this.users.set(saved.user.id, saved.user);
+      bot.queue.load(saved.queue);
+      for (const [key, commands] of saved.commands) bot.commands.set(key, commands);
+      for (const [key, value] of saved.settings) bot.settings.set(key, value);
+      if (saved.webhook) bot.webhook.set(saved.webhook);
+    }
+    for (const chat of data.chats) this.chats.set(chat.key, ChatState.fromJSON(chat));
+    this.files.load(data.files);
+    this.nextUserId = data.nextUserId;
+    this.nextGroupSeq = data.nextGroupSeq;
+    this.nextCallbackId = data.nextCallbackId;
+    this.events.restore(data.eventSeq);
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Fault injection for Bot API calls: a share of calls answers 500, a share is
+ * held and never applied (the client times out, as on a broken network), a
+ * share answers 429. With a seed the sequence of faults is reproducible.
+ */
+export interface FaultSettings {
+  /** Share of calls answering 500 "Internal Server Error", 0…1. */
+  errorRate: number;
+  /** Share of calls held without an answer until the client gives up, 0…1. */
+  timeoutRate: number;
+  /** Share of calls answering 429 with `retryAfter`, 0…1. */
+  tooManyRate: number;
+  /** Seconds in the injected 429s. */
+  retryAfter: number;
+  /** Makes the faults deterministic. */
+  seed?: number;
+  /** Methods affected (case-insensitive); default all but getUpdates. */
+  methods?: string[];
+  /** How long a held call waits for the client to give up before the socket is dropped. */
+  holdMs: number;
+}
+
+export type Fault = 'error' | 'timeout' | 'too_many';
+
+export const NO_FAULTS: FaultSettings = { errorRate: 0, timeoutRate: 0, tooManyRate: 0, retryAfter: 1, holdMs: 120_000 };
+
+/** mulberry32: tiny, fast, good enough to spread faults. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class FaultInjector {
+  settings: FaultSettings = NO_FAULTS;
+  private random: () => number = Math.random;
+  private methods: Set<string> | undefined;
+  private active = false;
+
+  configure(settings: Partial<FaultSettings>): FaultSettings {
+    this.settings = { ...NO_FAULTS, ...settings };
+    this.random = settings.seed === undefined ? Math.random : seeded(settings.seed);
+    this.methods = settings.methods && new Set(settings.methods.map((m) => m.toLowerCase()));
+    this.active = this.settings.errorRate + this.settings.timeoutRate + this.settings.tooManyRate > 0;
+    return this.settings;
+  }
+
+  /** `method` is lower-case. */
+  pick(method: string): Fault | undefined {
+    if (!this.active) return undefined;
+    if (this.methods ? !this.methods.has(method) : method === 'getupdates') return undefined;
+    const roll = this.random();
+    const { errorRate, timeoutRate, tooManyRate } = this.settings;
+    if (roll < errorRate) return 'error';
+    if (roll < errorRate + timeoutRate) return 'timeout';
+    if (roll < errorRate + timeoutRate + tooManyRate) return 'too_many';
+    return undefined;
+  }
+}

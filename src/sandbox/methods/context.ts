@@ -1,0 +1,120 @@
+/**
+ * What every Bot API method handler gets, and the small helpers they share:
+ * resolving `chat_id` for the calling bot, the flood limits, reply targets,
+ * topics and inline keyboards.
+ */
+import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters } from '@grammyjs/types';
+import type { ChatState, StoredMessage } from '../chat.js';
+import { type BotState, type TelegramEmulator } from '../emulator.js';
+import { badRequest, forbidden, reasons } from '../errors.js';
+import type { Params } from '../params.js';
+
+export interface MethodContext {
+  emulator: TelegramEmulator;
+  bot: BotState;
+  params: Params;
+  /** Aborts when the client goes away (long polls stop waiting). */
+  signal: AbortSignal | undefined;
+  /** Optional `description` next to the result (setWebhook's "Webhook was set"). */
+  description?: string;
+}
+
+export type Method = (ctx: MethodContext) => unknown;
+
+/**
+ * The chat `chat_id` names, as the bot sees it. Sending is refused in chats the
+ * bot can't write to: a user who never started it or blocked it.
+ */
+export function resolveChat(ctx: MethodContext, purpose: 'send' | 'read' = 'send', name = 'chat_id'): ChatState {
+  const { emulator, bot } = ctx;
+  const raw = ctx.params.requireStr(name, `${name} is empty`);
+  let chat: ChatState | undefined;
+  if (raw.startsWith('@')) {
+    const username = raw.slice(1).toLowerCase();
+    chat = [...emulator.chats.values()].find((c) => c.isGroup && c.chat.type !== 'private' && 'username' in c.chat && c.chat.username?.toLowerCase() === username);
+  } else {
+    const id = Number(raw);
+    if (!Number.isSafeInteger(id)) throw badRequest(reasons.chatNotFound);
+    if (id > 0) {
+      const user = emulator.users.get(id);
+      if (user?.is_bot) throw forbidden("bot can't send messages to bots");
+      chat = user && emulator.chats.get(`p:${bot.user.id}:${id}`);
+      if (user && purpose === 'send' && !chat?.started) throw forbidden(reasons.cantInitiate);
+      if (chat && purpose === 'send' && chat.blocked) throw forbidden(reasons.blocked);
+    } else chat = emulator.group(id);
+  }
+  if (!chat) throw badRequest(reasons.chatNotFound);
+  if (chat.isGroup && !chat.isMember(bot.user.id)) {
+    if (chat.members.get(bot.user.id)?.status === 'kicked') throw forbidden('bot was kicked from the supergroup chat');
+    throw badRequest(reasons.chatNotFound);
+  }
+  return chat;
+}
+
+/** Applies the flood limits when they are on; `cost` is the number of messages sent. */
+export function takeLimit(ctx: MethodContext, chat: ChatState, cost = 1): void {
+  const refusal = ctx.emulator.limits.take(ctx.bot.user.id, chat.key, chat.isGroup, cost);
+  if (refusal) throw refusal;
+}
+
+/**
+ * The topic a send goes to: `message_thread_id`, or the topic of the message
+ * it replies to. A deleted or unknown topic is "message thread not found"; a
+ * closed one takes only admins who may manage topics.
+ */
+export function resolveThread(ctx: MethodContext, chat: ChatState, replyTo: StoredMessage | undefined): number | undefined {
+  const requested = ctx.params.int('message_thread_id');
+  if (!chat.isForum) return undefined;
+  const threadId = requested ?? replyTo?.threadId;
+  if (threadId === undefined) return undefined;
+  const topic = chat.topic(threadId);
+  if (!topic) throw badRequest(reasons.threadNotFound);
+  if (topic.closed && !chat.can(ctx.bot.user.id, 'can_manage_topics')) throw badRequest(reasons.topicClosed);
+  return threadId;
+}
+
+/** reply_parameters or the legacy reply_to_message_id; a missing target is an error unless allowed. */
+export function resolveReply(ctx: MethodContext, chat: ChatState): StoredMessage | undefined {
+  const parameters = ctx.params.json<ReplyParameters>('reply_parameters');
+  const id = parameters?.message_id ?? ctx.params.int('reply_to_message_id');
+  if (id === undefined) return undefined;
+  const stored = chat.message(Number(id));
+  const allowMissing = parameters?.allow_sending_without_reply ?? ctx.params.bool('allow_sending_without_reply');
+  if (!stored && !allowMissing) throw badRequest(reasons.replyNotFound);
+  return stored;
+}
+
+const CALLBACK_DATA_LIMIT = 64;
+
+/** Validates reply_markup like Telegram; only inline keyboards are kept on the message. */
+export function resolveMarkup(ctx: MethodContext): InlineKeyboardMarkup | undefined {
+  const markup = ctx.params.json<Record<string, unknown>>('reply_markup', "can't parse reply keyboard markup JSON object");
+  if (!markup || !('inline_keyboard' in markup)) return undefined;
+  const rows = markup.inline_keyboard;
+  if (!Array.isArray(rows) || rows.some((row) => !Array.isArray(row))) {
+    throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
+  }
+  for (const row of rows as unknown[][]) {
+    for (const button of row as Array<Partial<InlineKeyboardButton> & Record<string, unknown>>) {
+      if (typeof button !== 'object' || button === null) throw badRequest("can't parse inline keyboard button: InlineKeyboardButton must be an Object");
+      if (typeof button.text !== 'string') throw badRequest("can't parse inline keyboard button: Text must be a String");
+      const actions = Object.keys(button).filter((key) => key !== 'text' && key !== 'style' && key !== 'icon_custom_emoji_id');
+      if (!actions.length) throw badRequest('text buttons are unallowed in the inline keyboard');
+      if ('callback_data' in button) {
+        const data = String(button.callback_data);
+        if (!data || Buffer.byteLength(data) > CALLBACK_DATA_LIMIT) throw badRequest('BUTTON_DATA_INVALID');
+      }
+      if ('url' in button && !/^(https?|tg):\/\/\S+$/.test(String(button.url))) {
+        throw badRequest(`inline keyboard button URL '${String(button.url)}' is invalid: Wrong HTTP URL`);
+      }
+    }
+  }
+  return markup as unknown as InlineKeyboardMarkup;
+}
+
+/** A message of the chat the bot may act on; `reason` names the Telegram error when missing. */
+export function requireMessage(chat: ChatState, id: number | undefined, reason: string): StoredMessage {
+  const stored = chat.message(id);
+  if (!stored || stored.service === 'forum_topic_created') throw badRequest(reason);
+  return stored;
+}

@@ -1,0 +1,105 @@
+/**
+ * Forum topics. A topic's message_thread_id is the id of its
+ * `forum_topic_created` service message; changes post service messages into
+ * the topic; a closed topic takes messages only from admins who may manage
+ * topics; a deleted topic is gone with its messages.
+ */
+import type { ForumTopic } from '@grammyjs/types';
+import type { ChatState, TopicState } from '../chat.js';
+import { badRequest, reasons } from '../errors.js';
+import { resolveChat, type Method, type MethodContext } from './context.js';
+
+/** The colours Telegram allows for topic icons; the first is its default. */
+export const TOPIC_COLORS = [7322096, 16766590, 13338331, 9367192, 16749490, 16478047];
+
+function forum(ctx: MethodContext, right: 'can_manage_topics' | 'can_delete_messages' | 'can_pin_messages' = 'can_manage_topics'): ChatState {
+  const chat = resolveChat(ctx);
+  if (!chat.isForum) throw badRequest('the chat is not a forum');
+  if (!chat.can(ctx.bot.user.id, right)) throw badRequest('not enough rights to manage topics');
+  return chat;
+}
+
+function topicOf(ctx: MethodContext, chat: ChatState): TopicState {
+  const topic = chat.topic(ctx.params.requireInt('message_thread_id'));
+  if (!topic) throw badRequest(reasons.threadNotFound);
+  return topic;
+}
+
+export function topicName(name: string | undefined): string {
+  const trimmed = name?.trim() ?? '';
+  if (!trimmed) throw badRequest('TOPIC_TITLE_EMPTY');
+  if (trimmed.length > 128) throw badRequest('TOPIC_TITLE_TOO_LONG');
+  return trimmed;
+}
+
+export function topicColor(color: number | undefined): number {
+  if (color === undefined) return TOPIC_COLORS[0]!;
+  if (!TOPIC_COLORS.includes(color)) throw badRequest('TOPIC_ICON_COLOR_INVALID');
+  return color;
+}
+
+const createForumTopic: Method = (ctx): ForumTopic => {
+  const chat = resolveChat(ctx);
+  if (!chat.isForum) throw badRequest('the chat is not a forum');
+  if (!chat.can(ctx.bot.user.id, 'can_manage_topics')) throw badRequest('not enough rights to create a topic');
+  const input: { name: string; icon_color: number; icon_custom_emoji_id?: string } = {
+    name: topicName(ctx.params.str('name')),
+    icon_color: topicColor(ctx.params.int('icon_color')),
+  };
+  const emoji = ctx.params.str('icon_custom_emoji_id');
+  if (emoji) input.icon_custom_emoji_id = emoji;
+  const topic = ctx.emulator.createTopic(chat, ctx.bot.user, input);
+  const result: ForumTopic = { message_thread_id: topic.id, name: topic.name, icon_color: topic.icon_color };
+  if (topic.icon_custom_emoji_id) result.icon_custom_emoji_id = topic.icon_custom_emoji_id;
+  return result;
+};
+
+const editForumTopic: Method = (ctx) => {
+  const chat = forum(ctx);
+  const topic = topicOf(ctx, chat);
+  const name = ctx.params.has('name') ? topicName(ctx.params.str('name')) : undefined;
+  const emoji = ctx.params.str('icon_custom_emoji_id');
+  if ((name === undefined || name === topic.name) && (emoji === undefined || emoji === topic.icon_custom_emoji_id)) {
+    throw badRequest(reasons.topicNotModified);
+  }
+  const edited: { name?: string; icon_custom_emoji_id?: string } = {};
+  if (name !== undefined) edited.name = topic.name = name;
+  if (emoji !== undefined) edited.icon_custom_emoji_id = topic.icon_custom_emoji_id = emoji;
+  ctx.emulator.topicChanged(chat, topic, ctx.bot.user, { forum_topic_edited: edited }, 'forum_topic_edited');
+  return true;
+};
+
+function setClosed(closed: boolean): Method {
+  return (ctx) => {
+    const chat = forum(ctx);
+    const topic = topicOf(ctx, chat);
+    if (topic.closed === closed) throw badRequest(reasons.topicNotModified);
+    topic.closed = closed;
+    const service = closed ? 'forum_topic_closed' : 'forum_topic_reopened';
+    ctx.emulator.topicChanged(chat, topic, ctx.bot.user, { [service]: {} }, service);
+    return true;
+  };
+}
+
+const deleteForumTopic: Method = (ctx) => {
+  const chat = forum(ctx, 'can_delete_messages');
+  ctx.emulator.deleteTopic(chat, topicOf(ctx, chat));
+  return true;
+};
+
+const unpinAllForumTopicMessages: Method = (ctx) => {
+  const chat = forum(ctx, 'can_pin_messages');
+  const topic = topicOf(ctx, chat);
+  ctx.emulator.unpin(chat, chat.pinned.filter((id) => chat.messages.get(id)?.threadId === topic.id));
+  return true;
+};
+
+export const forumMethods: Record<string, Method> = {
+  createForumTopic,
+  editForumTopic,
+  closeForumTopic: setClosed(true),
+  reopenForumTopic: setClosed(false),
+  deleteForumTopic,
+  unpinAllForumTopicMessages,
+  getForumTopicIconStickers: () => [],
+};

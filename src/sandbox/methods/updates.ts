@@ -1,0 +1,63 @@
+/**
+ * getMe and getting updates: getUpdates long polling, webhooks.
+ */
+import type { Update, UserFromGetMe, WebhookInfo } from '@grammyjs/types';
+import { ApiError, badRequest, reasons } from '../errors.js';
+import type { Method } from './context.js';
+
+const getMe: Method = (ctx): UserFromGetMe => ctx.bot.user;
+
+const getUpdates: Method = async (ctx): Promise<Update[]> => {
+  const { queue, webhook } = ctx.bot;
+  if (webhook.config) throw new ApiError(409, `Conflict: ${reasons.webhookActive}`);
+  queue.confirm(ctx.params.int('offset'));
+  queue.setAllowed(ctx.params.json<string[]>('allowed_updates'));
+  const limit = Math.min(Math.max(ctx.params.int('limit') ?? 100, 1), 100);
+  const timeout = Math.max(ctx.params.int('timeout') ?? 0, 0);
+  if (!queue.size && timeout > 0) await queue.wait(timeout * 1000, ctx.signal);
+  return queue.peek(limit);
+};
+
+const setWebhook: Method = (ctx) => {
+  const url = ctx.params.str('url') ?? '';
+  const { queue, webhook } = ctx.bot;
+  if (!url) {
+    webhook.set(undefined);
+    ctx.description = 'Webhook was deleted';
+    return true;
+  }
+  if (!/^https?:\/\/[^\s/]+/i.test(url)) throw badRequest('bad webhook: Failed to resolve host: Name or service not known');
+  const secretToken = ctx.params.str('secret_token');
+  if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) throw badRequest('secret token contains unallowed characters');
+  if (ctx.params.bool('drop_pending_updates')) queue.dropAll();
+  queue.setAllowed(ctx.params.json<string[]>('allowed_updates'));
+  // A long poll running now ends the way Telegram ends it.
+  queue.interrupt(new ApiError(409, `Conflict: ${reasons.webhookActive}`));
+  const config = { url, maxConnections: ctx.params.int('max_connections') ?? 40 };
+  webhook.set(secretToken ? { ...config, secretToken } : config);
+  ctx.description = 'Webhook was set';
+  return true;
+};
+
+const deleteWebhook: Method = (ctx) => {
+  const { queue, webhook } = ctx.bot;
+  ctx.description = webhook.config ? 'Webhook was deleted' : 'Webhook is already deleted';
+  webhook.set(undefined);
+  if (ctx.params.bool('drop_pending_updates')) queue.dropAll();
+  return true;
+};
+
+const getWebhookInfo: Method = (ctx): WebhookInfo => {
+  const { queue, webhook } = ctx.bot;
+  const info: WebhookInfo = { url: webhook.config?.url ?? '', has_custom_certificate: false, pending_update_count: queue.size };
+  if (webhook.config) info.max_connections = webhook.config.maxConnections;
+  if (webhook.lastError) {
+    info.last_error_date = webhook.lastError.date;
+    info.last_error_message = webhook.lastError.message;
+  }
+  const allowed = queue.allowedUpdates;
+  if (allowed) info.allowed_updates = allowed as WebhookInfo['allowed_updates'];
+  return info;
+};
+
+export const updateMethods: Record<string, Method> = { getMe, getUpdates, setWebhook, deleteWebhook, getWebhookInfo };

@@ -1,0 +1,128 @@
+/**
+ * The emulator over HTTP, as a Fastify plugin mounted under a prefix (`/tg`
+ * in the app): `/bot<token>/<method>` answers Bot API calls (GET or POST;
+ * JSON, form or multipart), `/file/bot<token>/<file_path>` serves files, and
+ * `/sandbox/...` is the control API. Body parsers are registered inside this
+ * plugin's scope, so the host app keeps its own.
+ */
+import multipart from '@fastify/multipart';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { controlRoutes } from './controlRoutes.js';
+import type { TelegramEmulator } from './emulator.js';
+import { ApiError, internalError, notFound, tooManyRequests, unauthorized } from './errors.js';
+import { UPLOAD_LIMIT } from './files.js';
+import { methods, type MethodContext } from './methods/index.js';
+import { Params, type UploadedFile } from './params.js';
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
+}
+
+async function readParams(request: FastifyRequest): Promise<Params> {
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  if (request.isMultipart()) {
+    const raw: Record<string, unknown> = { ...query };
+    const files = new Map<string, UploadedFile>();
+    for await (const part of request.parts()) {
+      if (part.type === 'file') files.set(part.fieldname, { bytes: await part.toBuffer(), filename: part.filename, mimetype: part.mimetype });
+      else raw[part.fieldname] = part.value;
+    }
+    return new Params(raw, files);
+  }
+  const body = request.body;
+  if (body && typeof body === 'object') return new Params(hasKeys(query) ? { ...query, ...body } : (body as Record<string, unknown>));
+  return new Params(query);
+}
+
+/** Aborts when the client goes away before the answer, so a long poll stops waiting. */
+function closeSignal(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
+  return async (app) => {
+    if (!app.hasRequestDecorator('isMultipart')) {
+      await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 20, fieldSize: 16 * 1024 * 1024 } });
+    }
+    if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) {
+      app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+        done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      });
+    }
+
+    /** Calls held by the "timeout" fault; dropped when the server closes. */
+    const held = new Set<FastifyReply>();
+    app.addHook('preClose', async () => {
+      for (const reply of held) reply.raw.destroy();
+      await emulator.close();
+    });
+
+    // A broken body (bad JSON, an upload over 50 MB) still gets a Bot API shaped answer.
+    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+      const code = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+      const description = code === 413 ? 'Request Entity Too Large' : code === 500 ? 'Internal Server Error' : `Bad Request: ${error.message}`;
+      void reply.code(code).send(new ApiError(code, description).toBody());
+    });
+
+    emulator.dispatch = async (bot, call) => {
+      const method = methods.get(String(call.method).toLowerCase());
+      await method?.({ emulator, bot, params: new Params(call), signal: undefined });
+    };
+
+    const hold = (reply: FastifyReply): void => {
+      reply.hijack();
+      held.add(reply);
+      const timer = setTimeout(() => reply.raw.destroy(), emulator.faults.settings.holdMs);
+      reply.raw.once('close', () => {
+        clearTimeout(timer);
+        held.delete(reply);
+      });
+    };
+
+    app.route({
+      method: ['GET', 'POST'],
+      url: '/bot:token/:method',
+      bodyLimit: UPLOAD_LIMIT + 1024 * 1024,
+      handler: async (request, reply) => {
+        const { token, method: name } = request.params as { token: string; method: string };
+        const bot = emulator.botByToken(token);
+        if (!bot) return reply.code(401).send(unauthorized().toBody());
+        const key = name.toLowerCase();
+        const method = methods.get(key);
+        if (!method) return reply.code(404).send(notFound().toBody());
+        emulator.stats.call(name);
+        const fault = emulator.faults.pick(key);
+        if (fault) {
+          emulator.stats.fault(fault);
+          if (fault === 'timeout') return hold(reply);
+          const error = fault === 'error' ? internalError() : tooManyRequests(emulator.faults.settings.retryAfter);
+          return reply.code(error.code).send(error.toBody());
+        }
+        const ctx: MethodContext = { emulator, bot, params: await readParams(request), signal: key === 'getupdates' ? closeSignal(reply) : undefined };
+        try {
+          const result = await method(ctx);
+          return reply.send(ctx.description ? { ok: true, result, description: ctx.description } : { ok: true, result });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          emulator.stats.error(error.code);
+          return reply.code(error.code).send(error.toBody());
+        }
+      },
+    });
+
+    app.get('/file/bot:token/*', async (request, reply) => {
+      const { token, '*': filePath } = request.params as { token: string; '*': string };
+      if (!emulator.botByToken(token)) return reply.code(401).send(unauthorized().toBody());
+      const file = emulator.files.getByPath(filePath);
+      if (!file) return reply.code(404).send(notFound().toBody());
+      return reply.type(file.mime_type ?? 'application/octet-stream').send(emulator.files.bytes(file));
+    });
+
+    await app.register(controlRoutes(emulator), { prefix: '/sandbox' });
+  };
+}
