@@ -8,6 +8,7 @@ import type { CommandContext } from '../commands/context.js';
 import type { HotlineContext } from './context.js';
 import { exactlyOnce } from './intake.js';
 import { MANAGER_COMMANDS, managerCommands } from './managerCommands.js';
+import { actionCardButtons } from './deal.js';
 import { ALLOWED_UPDATES, Poller } from './poller.js';
 import { relay } from './relay.js';
 import { WEBHOOK_PATH } from './webhook.js';
@@ -34,6 +35,7 @@ export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 't
   });
   bot.use(exactlyOnce(ctx));
   bot.use(managerCommands(ctx));
+  bot.use(actionCardButtons(ctx));
   bot.use(relay(ctx));
   return bot;
 }

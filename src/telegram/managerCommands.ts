@@ -10,8 +10,16 @@ import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import type { HotlineContext } from './context.js';
+import { editTerms, newRequestLink } from './deal.js';
 
 export const MANAGER_COMMANDS = [
+  { command: 'new', description: 'ссылка на форму новой заявки для клиента' },
+  { command: 'rate', description: 'изменить курс: /rate 12.25' },
+  { command: 'amount', description: 'изменить сумму: /amount 100000' },
+  { command: 'fee', description: 'изменить комиссию, %: /fee 1.5' },
+  { command: 'fixed', description: 'изменить фиксированную комиссию: /fixed 500' },
+  { command: 'days', description: 'изменить срок исполнения: /days 3' },
+  { command: 'undo', description: 'отменить последнее изменение условий' },
   { command: 'skip', description: 'ответом на сообщение: не переносить его в заявку' },
   { command: 'unskip', description: 'ответом на сообщение: снова переносить его в заявку' },
   { command: 'help', description: 'список команд' },
@@ -19,6 +27,8 @@ export const MANAGER_COMMANDS = [
 
 export const HELP_TEXT = [
   '<b>Команды менеджера</b> (пишите их в теме клиента):',
+  '/new — ссылка на форму заявки для этого клиента',
+  '/rate 12.25, /amount 100000, /fee 1.5, /fixed 500, /days 3, /purpose …, /deadline 01.12.2026, /beneficiary …, /undo — изменить условия принятой заявки',
   '/skip — ответом на сообщение: не переносить его в заявку на платформе',
   '/unskip — ответом на сообщение: снова переносить его в заявку',
   '/help — этот список',
@@ -58,6 +68,11 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
     const name = commandName(message.text);
 
     if (name === 'help' || name === 'start') return answer(HELP_TEXT);
+    if (name === 'new') {
+      if (!dialog) return answer('Команда /new работает в теме клиента: откройте тему и напишите /new там.');
+      return newRequestLink(ctx, c, dialog, answer);
+    }
+    if (dialog && (await editTerms(ctx, c, dialog, answer))) return;
     if (name === 'skip' || name === 'unskip') {
       if (!dialog) return answer('Эта команда работает в теме клиента.');
       return skip(ctx, c, dialog, name === 'skip', answer);

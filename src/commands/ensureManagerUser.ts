@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { organizations, users } from '../db/schema.js';
+import { recordEvent } from './context.js';
+import type { TelegramPerson } from './relayTypes.js';
+
+/**
+ * The platform user of a manager who acts from the managers' group, created
+ * on first use in our organization with the role `manager`.
+ */
+export async function ensureManagerUser(tx: Tx, person: TelegramPerson): Promise<{ id: number; organizationId: number; created: boolean }> {
+  const [existing] = await tx.db
+    .select({ id: users.id, organizationId: users.organizationId })
+    .from(users)
+    .where(eq(users.telegramUserId, person.id));
+  if (existing) return { ...existing, created: false };
+  const [ours] = await tx.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.isOurs, true));
+  if (!ours) throw new Error('Our organization does not exist yet (bootstrap did not run)');
+  const [user] = await tx.db
+    .insert(users)
+    .values({
+      organizationId: ours.id,
+      role: 'manager',
+      telegramUserId: person.id,
+      name: [person.first_name, person.last_name].filter(Boolean).join(' ') || `Менеджер ${person.id}`,
+      locale: person.language_code === 'en' ? 'en' : 'ru',
+    })
+    .onConflictDoNothing()
+    .returning({ id: users.id, organizationId: users.organizationId });
+  if (!user) return ensureManagerUser(tx, person);
+  await recordEvent(tx, {
+    actor: { telegramUserId: person.id },
+    subjectType: 'user',
+    subjectId: user.id,
+    name: 'user.created_from_telegram',
+    after: { role: 'manager', telegramUserId: person.id },
+  });
+  return { ...user, created: true };
+}

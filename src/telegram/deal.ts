@@ -1,0 +1,189 @@
+/**
+ * The deal from the topic: `/new` (the signed link to the request form), the
+ * edit commands (`/rate 12.25`, …, `/undo`) and the action card's buttons.
+ * Thin: parsing and answers here, the work in commands.
+ */
+import { Composer } from 'grammy';
+import { and, desc, eq } from 'drizzle-orm';
+import type { Message } from '@grammyjs/types';
+import type { CommandContext } from '../commands/context.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
+import { changeTerms, type TermsChange } from '../commands/changeTerms.js';
+import { changeRequestStatusInTx } from '../commands/changeRequestStatus.js';
+import { scheduleActionCard, setCardConfirming } from '../commands/actionCards.js';
+import { ensureManagerUser } from '../commands/ensureManagerUser.js';
+import { issueRequestLink, REQUEST_LINK_TTL_SECONDS } from '../commands/issueRequestLink.js';
+import { enqueueTelegram } from '../commands/telegramOutbox.js';
+import type { Dialog } from '../commands/dialogs.js';
+import { parseCardCallback } from '../core/actionCard.js';
+import { EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
+import { escapeHtml } from '../core/html.js';
+import { formatDecimal, formatMoney } from '../core/money.js';
+import { transition } from '../core/requestStatus.js';
+import { termsFieldLabel } from '../core/terms.js';
+import { actionCards, dialogs, requests } from '../db/schema.js';
+import type { HotlineContext } from './context.js';
+
+type Answer = (text: string) => Promise<void>;
+
+/** `/new` in a client's topic: the signed link to the request form. */
+export async function newRequestLink(ctx: CommandContext, c: HotlineContext, dialog: Dialog, answer: Answer): Promise<void> {
+  const { url } = await issueRequestLink(ctx, { dialog, manager: c.message!.from! }, c.tx);
+  const hours = REQUEST_LINK_TTL_SECONDS / 3600;
+  await answer(
+    `📝 <a href="${escapeHtml(url)}">Создать заявку для клиента</a>\n` +
+      `Ссылка для вас: она входит на платформу под вашим именем, одноразовая, действует ${hours} ч.\n` +
+      `<code>${escapeHtml(url)}</code>`,
+  );
+}
+
+/** The request an edit command is about: the one whose card is replied to, else the dialog's latest accepted one. */
+async function targetRequest(c: HotlineContext, dialog: Dialog) {
+  const replied = c.message?.reply_to_message;
+  if (replied && replied.message_id !== c.message?.message_thread_id) {
+    const [card] = await c.tx.db
+      .select({ requestId: actionCards.requestId })
+      .from(actionCards)
+      .where(and(eq(actionCards.managersChatId, dialog.managersChatId), eq(actionCards.messageId, replied.message_id)));
+    if (card) return card.requestId;
+  }
+  const [latest] = await c.tx.db
+    .select({ id: requests.id })
+    .from(requests)
+    .where(and(eq(requests.dialogId, dialog.id), eq(requests.status, 'accepted')))
+    .orderBy(desc(requests.createdAt))
+    .limit(1);
+  return latest?.id;
+}
+
+function describeChange(change: TermsChange, currency: { amount: string; funding: string }): string {
+  const show = (value: string) => {
+    if (!value) return '—';
+    if (change.field === 'amount') return formatMoney(value, currency.amount, 'ru');
+    if (change.field === 'fixedFee') return formatMoney(value, currency.funding, 'ru');
+    if (change.field === 'rate') return formatDecimal(value, 'ru', 6);
+    if (change.field === 'feePercent') return `${formatDecimal(value, 'ru', 4)} %`;
+    if (change.field === 'deadline') return value.split('-').reverse().join('.');
+    return value;
+  };
+  const label =
+    change.field === 'purpose'
+      ? 'Назначение'
+      : change.field === 'beneficiaryName'
+        ? 'Получатель'
+        : change.field === 'deadline'
+          ? 'Оплатить до'
+          : termsFieldLabel(change.field, 'ru');
+  const lines = [`${change.undone ? '↩️ Отменено: ' : '✏️ '}${escapeHtml(label)}: ${escapeHtml(show(change.before))} → <b>${escapeHtml(show(change.after))}</b>`];
+  if (change.totalBefore && change.totalAfter && change.totalBefore !== change.totalAfter) {
+    lines.push(`Итого к оплате: ${escapeHtml(formatMoney(change.totalBefore, currency.funding, 'ru'))} → <b>${escapeHtml(formatMoney(change.totalAfter, currency.funding, 'ru'))}</b>`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * An edit command typed in a topic. Returns false when the text is not an
+ * edit command at all (the dispatcher then tries the others).
+ */
+export async function editTerms(ctx: CommandContext, c: HotlineContext, dialog: Dialog, answer: Answer): Promise<boolean> {
+  const parsed = parseEditCommand(c.message!.text!, new Date(), { botUsername: c.me?.username });
+  if (!parsed) return false;
+  if (!parsed.ok) {
+    await answer(escapeHtml(parsed.error));
+    return true;
+  }
+  const requestId = await targetRequest(c, dialog);
+  if (!requestId) {
+    await answer('У клиента нет принятой заявки. Создайте её командой /new — условия можно менять после принятия предложения.');
+    return true;
+  }
+  try {
+    const manager = await ensureManagerUser(c.tx, c.message!.from!);
+    const change = await changeTerms(ctx, { requestId, edit: parsed.edit, actor: { telegramUserId: c.message!.from!.id, userId: manager.id } }, c.tx);
+    const [request] = await c.tx.db.select().from(requests).where(eq(requests.id, requestId));
+    await answer(describeChange(change, { amount: request!.currency, funding: request!.fundingCurrency }));
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof NotFoundError || error instanceof ForbiddenError) {
+      await answer(escapeHtml(error.message));
+      return true;
+    }
+    throw error;
+  }
+  return true;
+}
+
+/** The action card's buttons. Only presses on the current card of a managers' group count. */
+export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext> {
+  const composer = new Composer<HotlineContext>();
+  composer.on('callback_query:data', async (c) => {
+    const parsed = parseCardCallback(c.callbackQuery.data);
+    const message = c.callbackQuery.message as Message | undefined;
+    const reply = (text: string, alert = false) => {
+      c.tx.afterCommit(() => void c.answerCallbackQuery({ text, show_alert: alert }).catch(() => undefined));
+    };
+    if (!parsed || !message) return reply('Эта кнопка больше не работает.');
+    if (!ctx.config.telegram.managersChatIds.includes(message.chat.id)) {
+      return reply('Кнопки карточки доступны только менеджерам в их группе.', true);
+    }
+    const [row] = await c.tx.db
+      .select({ request: requests, card: actionCards, dialog: dialogs })
+      .from(requests)
+      .innerJoin(actionCards, eq(actionCards.requestId, requests.id))
+      .innerJoin(dialogs, eq(dialogs.id, requests.dialogId))
+      .where(eq(requests.id, parsed.requestId))
+      .for('update', { of: requests });
+    if (!row || row.card.messageId !== message.message_id || row.card.managersChatId !== message.chat.id) {
+      return reply('Эта карточка не относится к заявке, на которую указывает кнопка.', true);
+    }
+    const { request, card, dialog } = row;
+    if (parsed.version !== request.version) {
+      await scheduleActionCard(ctx, c.tx, request);
+      return reply('Карточка устарела — она уже обновляется. Нажмите кнопку на обновлённой карточке.', true);
+    }
+    const topicAnswer = (text: string) =>
+      enqueueTelegram(ctx, c.tx, {
+        chatId: dialog.managersChatId,
+        method: 'sendMessage',
+        payload: { text, parse_mode: 'HTML', reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true } },
+        target: { topicOfDialog: dialog.id },
+      });
+
+    switch (parsed.action) {
+      case 'edit':
+        if (card.confirming) await setCardConfirming(ctx, c.tx, request, null);
+        await topicAnswer(escapeHtml(EDIT_COMMANDS_HELP_RU));
+        return reply('Команды изменения — в теме');
+      case 'docs':
+        return reply('Документы 1С пока не подключены: интеграция с 1С ещё не настроена.', true);
+      case 'complete':
+      case 'cancel': {
+        const check = transition(request.status, parsed.action);
+        if (!check.ok) return reply(check.error, true);
+        await setCardConfirming(ctx, c.tx, request, parsed.action);
+        return reply(parsed.action === 'complete' ? 'Нажмите «Завершить — подтвердите», чтобы завершить заявку' : 'Нажмите «Отменить — подтвердите», чтобы отменить заявку');
+      }
+      case 'confirm_complete':
+      case 'confirm_cancel': {
+        const action = parsed.action === 'confirm_complete' ? 'complete' : 'cancel';
+        if (card.confirming !== action) return reply('Сначала нажмите кнопку ещё раз на актуальной карточке.', true);
+        const manager = await ensureManagerUser(c.tx, c.from);
+        try {
+          await changeRequestStatusInTx(c.tx, {
+            actor: { userId: manager.id, organizationId: manager.organizationId, role: 'manager', organizationKind: 'both' },
+            requestId: request.id,
+            action,
+          });
+        } catch (error) {
+          if (error instanceof ValidationError || error instanceof ForbiddenError || error instanceof NotFoundError) return reply(error.message, true);
+          throw error;
+        }
+        await setCardConfirming(ctx, c.tx, request, null);
+        await enqueueTelegram(ctx, c.tx, { chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
+        c.tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'status', data: { status: action === 'complete' ? 'completed' : 'cancelled' } }));
+        return reply(action === 'complete' ? 'Заявка завершена' : 'Заявка отменена');
+      }
+    }
+  });
+  return composer;
+}
+
