@@ -204,3 +204,54 @@ export function validRequest(overrides: Record<string, unknown> = {}) {
 export function validOffer(overrides: Record<string, unknown> = {}) {
   return { rate: '12.25', feePercent: '1.5', fixedFee: '500', days: 3, ...overrides };
 }
+
+/** Just the database and a command context, for command tests (no HTTP, no job workers). */
+export interface CommandTestContext {
+  ctx: CommandContext;
+  ourOrganizationId: number;
+  addUser: TestApp['addUser'];
+  addOrganization: TestApp['addOrganization'];
+  close(): Promise<void>;
+}
+
+export async function openCommandContext(env: Record<string, string> = {}): Promise<CommandTestContext> {
+  const { openDatabase } = await import('../../src/db/index.js');
+  const database: TestDatabase = await testDatabase();
+  const config = loadConfig({ DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...env }, { dotEnvFile: false });
+  const log = pino({ level: 'silent' });
+  const db = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log, max: 2 });
+  const jobs = { send: async () => null } as unknown as CommandContext['jobs'];
+  const ctx: CommandContext = { database: db, jobs, config, live: new LiveBus(), log };
+  const [ours] = await db.db.insert(organizations).values({ name: 'Наша компания', kind: 'both', isOurs: true }).returning({ id: organizations.id });
+  const passwordHash = await hashPassword(PASSWORD);
+  const byName = new Map<string, number>();
+  const addOrganization = async (name: string, kind: 'customer' | 'agent' | 'both') => {
+    const [row] = await db.db.insert(organizations).values({ name, kind }).returning({ id: organizations.id });
+    byName.set(name, row!.id);
+    return row!.id;
+  };
+  return {
+    ctx,
+    ourOrganizationId: ours!.id,
+    addOrganization,
+    async addUser(options) {
+      const organizationId =
+        typeof options.organization === 'number'
+          ? options.organization
+          : options.organization
+            ? (byName.get(options.organization) ?? (await addOrganization(options.organization, options.kind ?? (options.role === 'customer' ? 'customer' : 'agent'))))
+            : ours!.id;
+      const n = ++counter;
+      const email = options.email ?? `${options.role}${n}@test.local`;
+      const user = await db.transaction((tx) =>
+        createUserInTx(tx, { organizationId, role: options.role, email, name: options.name ?? `${options.role} ${n}`, password: PASSWORD, telegramUserId: options.telegramUserId }, passwordHash),
+      );
+      const viewer = await loadViewer(db.db, user.id);
+      return { userId: user.id, organizationId, role: viewer!.role, organizationKind: viewer!.organizationKind, email, password: PASSWORD, name: viewer!.name };
+    },
+    async close() {
+      await db.close();
+      await database.cleanup();
+    },
+  };
+}

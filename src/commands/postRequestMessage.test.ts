@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCommandContext, validOffer, validRequest, type CommandTestContext, type TestUser } from '../../test/helpers/app.js';
+import { acceptOffer } from './acceptOffer.js';
+import { createOffer } from './createOffer.js';
+import { createRequest } from './createRequest.js';
+import { postRequestMessage } from './postRequestMessage.js';
+import { NotFoundError } from './context.js';
+import { FieldErrors } from './validation.js';
+
+let t: CommandTestContext;
+let customer: TestUser;
+let agent: TestUser;
+let otherAgent: TestUser;
+beforeAll(async () => {
+  t = await openCommandContext();
+  customer = await t.addUser({ role: 'customer', organization: 'ООО Заказчик' });
+  agent = await t.addUser({ role: 'agent', organization: 'Агент' });
+  otherAgent = await t.addUser({ role: 'agent', organization: 'Другой агент' });
+});
+afterAll(async () => t?.close());
+
+describe('postRequestMessage', () => {
+  it('the customer and, after acceptance, the chosen agent write into the chat; live pages hear of it after commit', async () => {
+    const request = await createRequest(t.ctx, { actor: customer, ...validRequest() });
+    await expect(postRequestMessage(t.ctx, { actor: agent, requestId: request.id, text: 'рано' })).rejects.toBeInstanceOf(NotFoundError);
+    const offer = await createOffer(t.ctx, { actor: agent, requestId: request.id, ...validOffer() });
+    await acceptOffer(t.ctx, { actor: customer, offerId: offer.id });
+    const heard: unknown[] = [];
+    const off = t.ctx.live.subscribe(`request:${request.id}`, (m) => heard.push(m));
+    const post = await postRequestMessage(t.ctx, { actor: agent, requestId: request.id, text: '  Платёж отправлен  ' });
+    off();
+    expect(post.text).toBe('Платёж отправлен');
+    expect(heard).toEqual([{ channel: `request:${request.id}`, type: 'message', data: { id: `p${post.id}` } }]);
+    await expect(postRequestMessage(t.ctx, { actor: otherAgent, requestId: request.id, text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(postRequestMessage(t.ctx, { actor: customer, requestId: request.id, text: ' ' })).rejects.toBeInstanceOf(FieldErrors);
+  });
+});
