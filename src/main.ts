@@ -15,6 +15,7 @@ import { createHttpServer } from './platform/server.js';
 import { apiPlugin } from './platform/api.js';
 import { LiveBus } from './commands/live.js';
 import type { CommandContext } from './commands/context.js';
+import { bootstrap } from './commands/bootstrap.js';
 import { createBot, startTelegram, type Telegram } from './telegram/index.js';
 import { webhookPlugin } from './telegram/webhook.js';
 import type { HotlineContext } from './telegram/context.js';
@@ -30,6 +31,8 @@ export interface Hotline {
   started: Promise<void>;
   database(): Database;
   jobs(): Jobs;
+  /** The app's own command context (its LiveBus reaches the outbox and live pages). */
+  context(): CommandContext;
   /** Graceful stop: stop taking work, finish or hand back jobs, close pools. */
   stop(): Promise<void>;
 }
@@ -84,6 +87,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     jobs = new Jobs(database, log);
     await jobs.start();
     context = { database, jobs, config, live, log };
+    await bootstrap(context);
     const token = config.telegram.token;
     if (token) {
       const bot = createBot(context, { token, apiRoot: config.telegram.apiRoot });
@@ -111,6 +115,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       if (!database) throw new Error('The database is not open yet');
       return database;
     },
+    context: getContext,
     jobs: () => {
       if (!jobs) throw new Error('The job queue is not started yet');
       return jobs;

@@ -1,0 +1,131 @@
+/**
+ * Hotline against the Telegram emulator, the way production runs against
+ * Telegram: only TELEGRAM_API_ROOT differs. The emulator plays the clients
+ * and the managers through its control API.
+ *
+ * @example
+ * const t = await startTelegramWorld();
+ * const client = await t.newClient('Иван');
+ * await t.control.sendMessage({ from: client.id, text: 'Здравствуйте' });
+ * const topic = await t.waitForTopic(client);
+ */
+import type { User } from '@grammyjs/types';
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { startHotline, type Hotline, type StartOptions } from '../../src/main.js';
+import { startEmulator, type StartedEmulator } from '../../src/sandbox/standalone.js';
+import type { SandboxControl, Transcript } from '../../src/sandbox/control.js';
+import { testDatabase, type TestDatabase } from './database.js';
+
+export const BOT_TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+
+export interface TelegramWorld {
+  emulator: StartedEmulator;
+  control: SandboxControl;
+  hotline: Hotline;
+  bot: User;
+  manager: User;
+  /** The managers' forum supergroups (one unless asked for more). */
+  groups: number[];
+  group: number;
+  database: TestDatabase;
+  newClient(firstName?: string, extra?: Partial<Pick<User, 'last_name' | 'username' | 'language_code'>>): Promise<User>;
+  /** Waits until the client's topic exists and holds at least `minCount` messages (the client card counts). */
+  waitForTopic(client: User, options?: { minCount?: number; textIncludes?: string; group?: number; timeoutMs?: number }): Promise<Transcript & { threadId: number }>;
+  /** Restarts Hotline on the same database (as after a crash or a deploy). */
+  restart(options?: { kill?: boolean }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let clients = 0;
+
+export async function startTelegramWorld(
+  options: { groups?: number; env?: Record<string, string>; start?: StartOptions; database?: TestDatabase } = {},
+): Promise<TelegramWorld> {
+  const emulator = await startEmulator();
+  const control = emulator.control;
+  const bot = await control.createBot({ token: BOT_TOKEN, username: 'hotline_test_bot', first_name: 'Hotline' });
+  const manager = await control.createUser({ first_name: 'Мария', last_name: 'Менеджер', username: 'maria_manager' });
+  const groups: number[] = [];
+  for (let i = 0; i < (options.groups ?? 1); i++) {
+    const chat = await control.createGroup({ title: `Менеджеры ${i + 1}`, member_ids: [manager.id], bot_ids: [bot.id], is_forum: true });
+    groups.push(chat.id);
+  }
+  const database = options.database ?? (await testDatabase());
+  const config = () =>
+    loadConfig(
+      {
+        DATA_DIR: database.dataDir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+        DATABASE_URL: database.url,
+        TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+        TELEGRAM_API_ROOT: emulator.apiRoot,
+        TELEGRAM_MANAGERS_CHAT_ID: groups.join(','),
+        ADMIN_EMAIL: 'admin@test.local',
+        ADMIN_PASSWORD: 'admin-password-123',
+        ...options.env,
+      },
+      { dotEnvFile: false },
+    );
+  const start = async () => {
+    const hotline = await startHotline(config(), {
+      log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+      telegramLimits: false,
+      pollTimeoutSeconds: 1,
+      ...options.start,
+    });
+    await hotline.started;
+    return hotline;
+  };
+
+  const world: TelegramWorld = {
+    emulator,
+    control,
+    hotline: await start(),
+    bot,
+    manager,
+    groups,
+    group: groups[0]!,
+    database,
+    newClient: (firstName = `Клиент ${++clients}`, extra = {}) =>
+      control.createUser({ first_name: firstName, language_code: 'ru', ...extra }),
+    async waitForTopic(client, opts = {}) {
+      const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+      const groupIds = opts.group ? [opts.group] : groups;
+      while (Date.now() < deadline) {
+        for (const groupId of groupIds) {
+          const chat = await control.transcript(groupId);
+          const topic = chat.topics.find((t) => !t.deleted && t.name.startsWith([client.first_name, client.last_name].filter(Boolean).join(' ')));
+          if (!topic) continue;
+          const transcript = await control.waitFor({
+            chat_id: groupId,
+            message_thread_id: topic.message_thread_id,
+            min_count: opts.minCount ?? 1,
+            ...(opts.textIncludes ? { text_includes: opts.textIncludes } : {}),
+            timeout_ms: Math.max(1, deadline - Date.now()),
+          });
+          return { ...transcript, threadId: topic.message_thread_id };
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`No topic for ${client.first_name} appeared`);
+    },
+    async restart() {
+      await world.hotline.stop();
+      world.hotline = await start();
+    },
+    async stop() {
+      await world.hotline.stop();
+      await emulator.close();
+      if (!options.database) await database.cleanup();
+    },
+  };
+  return world;
+}
+
+/** The messages of a topic a person reads (no service messages). */
+export function visible(transcript: Transcript) {
+  return transcript.messages.filter((m) => !m.service && !m.deleted);
+}
