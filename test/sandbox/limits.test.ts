@@ -1,0 +1,90 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { GrammyError } from 'grammy';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSandbox, TOKEN, type Sandbox } from './helpers.js';
+
+let sandbox: Sandbox;
+let managerId: number;
+
+beforeEach(async () => {
+  sandbox = await startSandbox();
+  managerId = (await sandbox.control.createUser({ first_name: 'Maria' })).id;
+});
+afterEach(() => sandbox.close());
+
+const newGroup = async () => (await sandbox.control.createGroup({ title: 'Managers', member_ids: [managerId] })).id;
+
+describe('flood limits', () => {
+  it('a burst into one group gets 429 with retry_after once 20 went through', async () => {
+    // 1/60: "20 a minute" becomes "20 a second".
+    await sandbox.control.setLimits({ enabled: true, time_scale: 1 / 60 });
+    const groupId = await newGroup();
+    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => sandbox.bot.api.sendMessage(groupId, `burst ${i}`)));
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as GrammyError);
+    expect(results.length - refused.length).toBe(20);
+    expect(refused[0]!.error_code).toBe(429);
+    expect(refused[0]!.description).toBe('Too Many Requests: retry after 1');
+    expect(refused[0]!.parameters.retry_after).toBe(1);
+    expect((await sandbox.control.stats()).too_many_requests).toBe(20);
+  });
+
+  it('auto-retry delivers a burst of 100 into one group, all of them, in order', async () => {
+    await sandbox.control.setLimits({ enabled: true, time_scale: 1 / 60 });
+    const groupId = await newGroup();
+    sandbox.bot.api.config.use(autoRetry());
+    for (let i = 0; i < 100; i++) await sandbox.bot.api.sendMessage(groupId, `message ${i}`);
+
+    const transcript = await sandbox.control.transcript(groupId);
+    expect(transcript.messages.map((m) => m.text)).toEqual(Array.from({ length: 100 }, (_, i) => `message ${i}`));
+    expect((await sandbox.control.stats()).too_many_requests).toBeGreaterThan(0);
+  }, 20_000);
+
+  it('private chats allow a short burst, then one message a second', async () => {
+    await sandbox.control.setLimits({ enabled: true, time_scale: 1 });
+    const clientId = (await sandbox.control.createUser({ first_name: 'Ivan' })).id;
+    await sandbox.control.sendMessage({ from: clientId, text: '/start' });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => sandbox.bot.api.sendMessage(clientId, 'hi')));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  });
+
+  it('limits are off by default', async () => {
+    const groupId = await newGroup();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => sandbox.bot.api.sendMessage(groupId, `m${i}`)));
+    expect((await sandbox.control.stats()).messages_per_chat[groupId]).toBe(50);
+  });
+});
+
+describe('fault injection', () => {
+  const outcomes = async (groupId: number) => {
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => sandbox.bot.api.sendMessage(groupId, `m${i}`)));
+    return results.map((r) => (r.status === 'fulfilled' ? 200 : (r.reason as GrammyError).error_code));
+  };
+
+  it('a seed makes the faults reproducible', async () => {
+    const groupId = await newGroup();
+    await sandbox.control.setFaults({ error_rate: 0.2, too_many_rate: 0.2, retry_after: 3, seed: 7 });
+    const first = await outcomes(groupId);
+    await sandbox.control.setFaults({ error_rate: 0.2, too_many_rate: 0.2, retry_after: 3, seed: 7 });
+    const second = await outcomes(groupId);
+    expect(second).toEqual(first);
+    expect(first).toContain(500);
+    expect(first).toContain(429);
+    expect(first).toContain(200);
+    const stats = await sandbox.control.stats();
+    expect(stats.faults.error + stats.faults.too_many).toBe(first.filter((s) => s !== 200).length * 2);
+  });
+
+  it('a timed-out call is held, never applied, and the client gives up', async () => {
+    const groupId = await newGroup();
+    await sandbox.control.setFaults({ timeout_rate: 1, methods: ['sendMessage'], hold_ms: 5_000 });
+    const call = fetch(`${sandbox.apiRoot}/bot${TOKEN}/sendMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ chat_id: groupId, text: 'lost in transit' }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(call).rejects.toThrow();
+    await sandbox.control.clearFaults();
+    expect((await sandbox.control.transcript(groupId)).messages).toEqual([]);
+  });
+});
