@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TelegramEmulator } from '../../src/sandbox/emulator.js';
+import { startEmulator } from '../../src/sandbox/standalone.js';
+import { startSandbox, TOKEN, type Sandbox } from './helpers.js';
+
+let sandbox: Sandbox;
+beforeEach(async () => {
+  sandbox = await startSandbox();
+});
+afterEach(() => sandbox.close());
+
+describe('control API', () => {
+  it('the event feed long-polls for changes', async () => {
+    const { control } = sandbox;
+    const client = await control.createUser({ first_name: 'Ivan' });
+    const { last_seq } = await control.events();
+    const next = control.events(last_seq, 10);
+    await control.sendMessage({ from: client.id, text: 'hello' });
+    const { events } = await next;
+    expect(events[0]).toMatchObject({ type: 'message', chat_id: client.id, bot_id: sandbox.botId, message_id: 1 });
+  });
+
+  it('waitFor answers 408 with the last transcript when the condition does not hold', async () => {
+    const client = await sandbox.control.createUser({ first_name: 'Ivan' });
+    await sandbox.control.sendMessage({ from: client.id, text: 'hello' });
+    await expect(sandbox.control.waitFor({ chat_id: client.id, min_count: 2, timeout_ms: 100 })).rejects.toMatchObject({
+      status: 408,
+      body: { transcript: { messages: [expect.objectContaining({ text: 'hello' })] } },
+    });
+  });
+
+  it('users edit, delete and reply; the transcript shows it all', async () => {
+    const { control, bot } = sandbox;
+    const client = await control.createUser({ first_name: 'Ivan', last_name: 'Petrov' });
+    const [first] = await control.sendMessage({ from: client.id, text: 'amount 1000' });
+    await control.editMessage({ from: client.id, message_id: first!.message_id, text: 'amount 2000' });
+    const [reply] = await control.sendMessage({ from: client.id, text: 'see above', reply_to_message_id: first!.message_id });
+    const [gone] = await control.sendMessage({ from: client.id, location: { latitude: 55.75, longitude: 37.62 } });
+    await control.deleteMessage({ from: client.id, message_id: gone!.message_id });
+
+    const transcript = await control.transcript(client.id);
+    expect(transcript.messages.map((m) => [m.text, m.deleted])).toEqual([
+      ['amount 2000', false],
+      ['see above', false],
+      [undefined, true],
+    ]);
+    expect(transcript.messages[0]).toMatchObject({ edits: [{ text: 'amount 1000' }], from: { name: 'Ivan Petrov' } });
+    expect(transcript.messages[1]!.reply_to_message_id).toBe(first!.message_id);
+    expect(reply!.reply_to_message?.text).toBe('amount 2000');
+
+    const kinds = (await bot.api.getUpdates()).map((u) => (u.edited_message ? 'edited_message' : 'message'));
+    expect(kinds).toEqual(['message', 'edited_message', 'message', 'message']);
+  });
+
+  it('lists chats with topics and unread counts; marking read clears them', async () => {
+    const { control, bot } = sandbox;
+    const manager = await control.createUser({ first_name: 'Maria' });
+    const group = await control.createGroup({ title: 'Managers', member_ids: [manager.id] });
+    const topic = await bot.api.createForumTopic(group.id, 'Ivan');
+    await bot.api.sendMessage(group.id, 'new client', { message_thread_id: topic.message_thread_id });
+
+    let [summary] = (await control.listChats()).filter((c) => c.chat.id === group.id);
+    expect(summary).toMatchObject({ unread_count: 1, topics: [{ name: 'Ivan', unread_count: 1 }] });
+    await control.markRead(group.id, { message_thread_id: topic.message_thread_id });
+    [summary] = (await control.listChats()).filter((c) => c.chat.id === group.id);
+    expect(summary!.unread_count).toBe(0);
+  });
+
+  it('transcript media carry a download URL', async () => {
+    const { control } = sandbox;
+    const client = await control.createUser({ first_name: 'Ivan' });
+    const bytes = Buffer.from('contract text');
+    await control.sendMessage({ from: client.id, media: { type: 'document', base64: bytes.toString('base64'), file_name: 'contract.txt' } });
+    const [message] = (await control.transcript(client.id)).messages;
+    expect(message!.media).toMatchObject({ type: 'document', file_name: 'contract.txt', mime_type: 'text/plain', url: expect.stringMatching(/^\/tg\/sandbox\/files\//) });
+    expect(await control.download(message!.media!.file_id)).toEqual(bytes);
+  });
+
+  it('reset forgets people and chats but keeps the bot', async () => {
+    const { control, bot } = sandbox;
+    const client = await control.createUser({ first_name: 'Ivan' });
+    await control.sendMessage({ from: client.id, text: 'hi' });
+    await control.reset();
+    expect(await control.listUsers()).toEqual([]);
+    expect(await control.listChats()).toEqual([]);
+    expect(await bot.api.getUpdates()).toEqual([]);
+    expect((await bot.api.getMe()).username).toBe('hotline_test_bot');
+  });
+});
+
+describe('snapshot', () => {
+  it('the sandbox survives a restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-sandbox-'));
+    const snapshotFile = path.join(dir, 'sandbox.json');
+    const first = await startEmulator({ snapshotFile });
+    first.emulator.createBot({ token: TOKEN, username: 'hotline_test_bot', firstName: 'Hotline' });
+    const client = await first.control.createUser({ first_name: 'Ivan' });
+    await first.control.sendMessage({ from: client.id, media: { type: 'photo', size: 500 }, caption: 'kept' });
+    await first.close();
+
+    const restored = new TelegramEmulator({ snapshotFile });
+    const again = await startEmulator({ snapshotFile });
+    try {
+      const transcript = await again.control.transcript(client.id);
+      expect(transcript.messages[0]).toMatchObject({ caption: 'kept', media: { type: 'photo' } });
+      expect((await again.control.download(transcript.messages[0]!.media!.file_id)).length).toBe(500);
+      expect(restored.bot()?.queue.size).toBe(1);
+      const next = await again.control.createUser({ first_name: 'Olga' });
+      expect(next.id).toBe(client.id + 1);
+    } finally {
+      await again.close();
+      await restored.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
