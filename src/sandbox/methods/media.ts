@@ -63,6 +63,11 @@ const sendMediaGroup: Method = (ctx): Message[] => {
   const chat = resolveChat(ctx);
   const media = ctx.params.json<Array<InputMedia<string>>>('media');
   if (!Array.isArray(media) || media.length < 2 || media.length > 10) throw badRequest('media group must include 2-10 items');
+  const kinds = new Set(media.map((item) => item.type));
+  if ((kinds.has('document') || kinds.has('audio')) && kinds.size > 1) {
+    // The Bot API documents this rule; the wording of Telegram's refusal is ours.
+    throw badRequest('documents and audio files can be only grouped in an album with messages of the same type');
+  }
   const contents = media.map((item) => {
     if (!ALBUM_KINDS.has(item.type)) throw badRequest(`unsupported media type "${item.type}" in a media group`);
     const kind = item.type as MediaKind;
