@@ -172,10 +172,10 @@ export function parseHtml(input: string): FormattedText {
         throw parseError(`Unmatched end tag at byte offset ${byteOffset(input, tagStart)}, expected "</${open.name}>", found "</${name}>"`);
       }
       const parent = stack[stack.length - 1];
-      const language = open.attributes.class?.match(/^language-(.+)$/)?.[1];
-      if (open.name === 'code' && parent?.name === 'pre' && language) {
-        // <pre><code class="language-x"> is one pre entity with a language, as in Telegram.
-        parent.language = language;
+      if (open.name === 'code' && parent?.name === 'pre') {
+        // <pre><code class="language-x"> is one pre entity (with a language), as in Telegram.
+        const language = open.attributes.class?.match(/^language-(.+)$/)?.[1];
+        if (language) parent.language = language;
       } else {
         const entity = entityFor(open, text.length - open.offset);
         if (entity && entity.length > 0) entities.push(entity);

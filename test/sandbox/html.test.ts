@@ -47,6 +47,7 @@ describe('HTML parse mode', () => {
       ],
     });
     expect(parseHtml('<pre><code class="language-ts">let x</code></pre>').entities).toEqual([{ type: 'pre', offset: 0, length: 5, language: 'ts' }]);
+    expect(parseHtml('<pre><code>let x</code></pre>').entities).toEqual([{ type: 'pre', offset: 0, length: 5 }]);
   });
 
   it('refuses what Telegram refuses, with its wording', () => {

@@ -1,3 +1,4 @@
+import { run } from '@grammyjs/runner';
 import { GrammyError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPolling, startSandbox, type Sandbox } from './helpers.js';
@@ -27,6 +28,19 @@ describe('grammY long polling against the emulator', () => {
     expect(transcript.messages.map((m) => m.text)).toEqual(['/start', 'Hello, Ivan!', 'hello', 'echo: hello']);
     expect(transcript.messages[0]!.entities).toEqual([{ type: 'bot_command', offset: 0, length: 6 }]);
     expect(transcript.messages[1]!.from).toMatchObject({ is_bot: true, username: 'hotline_test_bot' });
+  });
+
+  it('works the same under @grammyjs/runner', async () => {
+    const { bot, control } = sandbox;
+    bot.on('message:text', (ctx) => ctx.reply(`runner: ${ctx.message.text}`));
+    const runner = run(bot);
+    try {
+      const client = await control.createUser({ first_name: 'Ivan' });
+      await control.sendMessage({ from: client.id, text: 'ping' });
+      await control.waitFor({ chat_id: client.id, text_includes: 'runner: ping' });
+    } finally {
+      await runner.stop();
+    }
   });
 
   it('the bot cannot write first to a user who never started it', async () => {
