@@ -149,13 +149,15 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     app.post('/wait', async (request, reply) => {
       const body = parse(schemas.waitBody, request.body);
       const deadline = Date.now() + (body.timeout_ms ?? 10_000);
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
       for (;;) {
         const chat = chatById(emulator, body.chat_id, body.bot_id);
         const transcript = transcriptOf(chat, body.message_thread_id);
         if (holds(transcript, body)) return transcript;
         const left = deadline - Date.now();
-        if (left <= 0) return reply.code(408).send({ error: 'the condition did not hold in time', transcript });
-        await emulator.events.next(left);
+        if (left <= 0 || gone.signal.aborted) return reply.code(408).send({ error: 'the condition did not hold in time', transcript });
+        await emulator.events.next(left, gone.signal);
       }
     });
 
