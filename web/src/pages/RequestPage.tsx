@@ -266,7 +266,10 @@ function Chat({ requestId }: { requestId: number }) {
     },
     onError: (e) => setError(e instanceof ApiError ? (e.fields.text ?? e.message) : String(e)),
   });
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'nearest' }), [chat.data]);
+  // Braces matter: newer browsers return a Promise from scrollIntoView, and an effect may only return a cleanup.
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: 'nearest' });
+  }, [chat.data]);
 
   return (
     <Paper withBorder p="md">

@@ -1,0 +1,182 @@
+/**
+ * The platform in a real browser: sign in; a customer creates a request with
+ * autocomplete; an agent of another organization sees it in the list and
+ * offers (the total is computed live); the customer accepts; the request page
+ * shows the timeline; a hidden Telegram request is absent from another
+ * agent's list and its page is "not found" for that agent.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { startTestApp, validRequest, type TestApp, type TestUser } from '../helpers/app.js';
+import { createRequest } from '../../src/commands/createRequest.js';
+
+const available = browserAvailable();
+
+describe.skipIf(!available)('platform in the browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let customer: TestUser;
+  let agent: TestUser;
+  let manager: TestUser;
+  let requestPath = '';
+  let requestNumber = '';
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    app = await startTestApp();
+    browser = await launchBrowser();
+    customer = await app.addUser({ role: 'customer', organization: 'ООО Покупатель', name: 'Ирина' });
+    agent = await app.addUser({ role: 'agent', organization: 'Агент Север', name: 'Пётр' });
+    manager = await app.addUser({ role: 'manager', name: 'Мария' });
+    // A beneficiary and payer the customer used before: the form's autocomplete offers them.
+    const asCustomer = await app.signIn(customer);
+    await asCustomer.post('/api/requests', validRequest());
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  async function signedInPage(user: TestUser): Promise<Page> {
+    const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    // A script error in the page fails loudly in the test output instead of as a mysterious timeout.
+    page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Пароль').fill(user.password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByTestId('current-user').getByText(user.name).waitFor();
+    return page;
+  }
+
+  it('the first page shows the product, the language switch and the sandbox banner', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(app.url);
+    await page.getByRole('heading', { name: 'Hotline', level: 1 }).waitFor();
+    await page.getByText('Песочница: Telegram эмулируется').waitFor();
+    expect(await page.getByRole('link', { name: 'Открыть песочницу' }).getAttribute('href')).toBe('/sandbox');
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByText('Sandbox: Telegram is emulated').waitFor();
+    await page.reload();
+    await page.getByText('Sandbox: Telegram is emulated').waitFor();
+    await page.context().close();
+  });
+
+  it('a wrong password shows a message on the sign-in form', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByLabel('E-mail').fill(customer.email);
+    await page.getByLabel('Пароль').fill('wrong-password');
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByTestId('sign-in-error').getByText('Неверный e-mail или пароль').waitFor();
+    await page.context().close();
+  });
+
+  it('the customer signs in and creates a request, choosing the beneficiary and payer from autocomplete', async () => {
+    const page = await signedInPage(customer);
+    await page.getByRole('link', { name: 'Новая заявка' }).click();
+    await page.getByLabel('Сумма к оплате').fill('100000');
+    await page.getByRole('combobox', { name: 'Наименование получателя' }).fill('Shenz');
+    await page.getByRole('option', { name: 'Shenzhen Trading Co., Ltd' }).click();
+    // Choosing the known beneficiary filled the bank details.
+    expect(await page.getByRole('textbox', { name: 'SWIFT/BIC' }).inputValue()).toBe('BKCHCNBJ');
+    expect(await page.getByRole('textbox', { name: 'CNAPS' }).inputValue()).toBe('104584000003');
+    await page.getByLabel('Номер договора').fill('SZ-2026/15');
+    await page.getByRole('combobox', { name: 'Назначение платежа' }).fill('Оплата по контракту');
+    await page.getByRole('option', { name: /Оплата по контракту № \{contract\} от \{date\} за товары$/ }).click();
+    expect(await page.getByRole('combobox', { name: 'Назначение платежа' }).inputValue()).toContain('SZ-2026/15');
+    await page.getByRole('combobox', { name: 'Плательщик (юрлицо)' }).fill('7707');
+    await page.getByRole('option', { name: /7707083893/ }).click();
+    expect(await page.getByRole('textbox', { name: 'КПП' }).inputValue()).toBe('773601001');
+    await page.getByRole('button', { name: 'Создать заявку' }).click();
+    await page.waitForURL(/\/requests\/\d+$/);
+    requestPath = new URL(page.url()).pathname;
+    await page.getByTestId('request-status').getByText('Сбор предложений').waitFor();
+    const heading = await page.getByRole('heading', { level: 2 }).first().textContent();
+    requestNumber = /№ (\S+)/.exec(heading ?? '')![1]!;
+    expect(await page.getByTestId('request-amount').textContent()).toMatch(/100\s000,00\s¥|100\s000,00\sCN¥/);
+    await page.context().close();
+  });
+
+  it('a mistake in the form shows its message beside the field', async () => {
+    const page = await signedInPage(customer);
+    await page.goto(`${app.url}/new`);
+    await page.getByLabel('Сумма к оплате').fill('-5');
+    await page.getByRole('button', { name: 'Создать заявку' }).click();
+    const fieldError = (text: string | RegExp) => page.locator('.mantine-InputWrapper-error').filter({ hasText: text });
+    await fieldError('Укажите получателя').waitFor();
+    await fieldError(/Сумма должна быть положительным числом/).waitFor();
+    await page.context().close();
+  });
+
+  it('an agent of another organization sees it in the list and offers; the total is computed live', async () => {
+    const page = await signedInPage(agent);
+    await page.getByRole('link', { name: 'Заявки агентам' }).click();
+    await page.getByTestId(`request-row-${requestNumber}`).waitFor();
+    await page.getByTestId(`offer-${requestNumber}`).click();
+    await page.waitForURL(/\/agent\/requests\/\d+\/offers\/new$/);
+    await page.getByLabel(/^Курс/).fill('12,25');
+    await page.getByLabel('Комиссия, %').fill('1.5');
+    await page.getByLabel(/^Фиксированная комиссия/).fill('500');
+    await page.getByLabel('Срок исполнения, дней').fill('3');
+    await expectText(page, 'offer-total', /1\s243\s875,00\s₽/);
+    await page.getByRole('button', { name: 'Отправить предложение' }).click();
+    await page.waitForURL(new RegExp(`${requestPath}$`));
+    await page.getByTestId('offer-card-Агент Север').waitFor();
+    await page.context().close();
+  });
+
+  it('the customer accepts the offer; the page shows the terms and the timeline old → new', async () => {
+    const page = await signedInPage(customer);
+    await page.goto(app.url + requestPath);
+    const card = page.getByTestId('offer-card-Агент Север');
+    await card.getByRole('button', { name: 'Принять' }).click();
+    await page.getByTestId('request-status').getByText('Принята').waitFor();
+    await expectText(page, 'terms-total', /1\s243\s875,00\s₽/);
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByText('создал(а) заявку').waitFor();
+    await timeline.getByText('сделал(а) предложение', { exact: false }).waitFor();
+    await timeline.getByText('изменил(а) статус: Сбор предложений → Принята').waitFor();
+    await timeline.getByText(/Ирина \(ООО Покупатель\)/).first().waitFor();
+    // The chat is open to both sides now; a message appears on the other side without reload.
+    const agentPage = await signedInPage(agent);
+    await agentPage.goto(app.url + requestPath);
+    await agentPage.getByText('Чат заявки').waitFor();
+    await page.getByPlaceholder('Сообщение…').fill('Отправьте, пожалуйста, SWIFT-подтверждение');
+    await page.getByRole('button', { name: 'Отправить' }).click();
+    await agentPage.getByTestId('chat').getByText('Отправьте, пожалуйста, SWIFT-подтверждение').waitFor();
+    await agentPage.context().close();
+    await page.context().close();
+  });
+
+  it('a hidden (Telegram) request is absent from another agent\'s list and its page is not found for that agent', async () => {
+    const hidden = await createRequest(app.ctx, { actor: manager, origin: 'telegram', ...validRequest({ amount: '777' }) });
+    const page = await signedInPage(agent);
+    await page.goto(`${app.url}/agent/requests`);
+    await page.getByTestId('request-table').waitFor();
+    expect(await page.getByTestId(`request-row-${hidden.number}`).count()).toBe(0);
+    const api = await page.request.get(`${app.url}/api/requests/${hidden.id}`);
+    expect(api.status()).toBe(404);
+    await page.goto(`${app.url}/requests/${hidden.id}`);
+    await page.getByTestId('not-found').waitFor();
+    await page.context().close();
+    // Our manager (the customer of that request) sees it.
+    const managerPage = await signedInPage(manager);
+    await managerPage.goto(`${app.url}/requests/${hidden.id}`);
+    await managerPage.getByTestId('request-status').waitFor();
+    await managerPage.getByText('Из Telegram').waitFor();
+    await managerPage.context().close();
+  });
+});
+
+async function expectText(page: Page, testId: string, pattern: RegExp) {
+  await page.waitForFunction(
+    ([id, source]) => new RegExp(source!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
+    [testId, pattern.source] as const,
+    { timeout: 10_000 },
+  );
+}
