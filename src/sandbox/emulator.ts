@@ -6,56 +6,24 @@
  * lives in memory; with `snapshotFile` the state is saved shortly after each
  * change and loaded on construction, so a sandbox survives a restart.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type {
-  BotCommand,
-  Chat,
-  ChatMemberUpdated,
-  InlineKeyboardMarkup,
-  Message,
-  Update,
-  User,
-  UserFromGetMe,
-} from '@grammyjs/types';
-import { ChatState, type ChatSnapshot, type MemberState, type StoredMessage, type TopicState } from './chat.js';
+import type { Chat, ChatMemberUpdated, InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from '@grammyjs/types';
+import { botUser, newBotState, type BotState } from './bot.js';
+import { CallbackQueries, type AnswerRecord } from './callbacks.js';
+import { ChatState, type MemberState, type StoredMessage, type TopicState } from './chat.js';
 import { EventLog } from './events.js';
 import { FaultInjector } from './faults.js';
 import { FileStore } from './files.js';
 import { RateLimiter } from './limits.js';
 import { BOT_ADMIN_RIGHTS, memberView } from './members.js';
+import { readSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
 import { Stats } from './stats.js';
-import { UpdateQueue, type UpdateKind } from './updates.js';
-import { WebhookDeliverer, type WebhookConfig } from './webhook.js';
+import type { UpdateKind } from './updates.js';
 
 export interface EmulatorOptions {
   /** JSON file (under DATA_DIR) the state is saved to and loaded from. */
   snapshotFile?: string;
   /** First pause before a failed webhook delivery is retried; default 1 s. */
   webhookRetryMs?: number;
-}
-
-export interface BotState {
-  user: UserFromGetMe;
-  token: string;
-  queue: UpdateQueue;
-  webhook: WebhookDeliverer;
-  /** By scope and language: `JSON.stringify([scope, language_code])`. */
-  commands: Map<string, BotCommand[]>;
-  /** setMyDescription and friends, by method. */
-  settings: Map<string, string>;
-}
-
-export interface AnswerRecord {
-  text?: string;
-  show_alert?: boolean;
-  url?: string;
-}
-
-interface PendingCallback {
-  botId: number;
-  answer?: AnswerRecord;
-  resolve?: (answer: AnswerRecord) => void;
 }
 
 export interface PostInput {
@@ -78,25 +46,6 @@ export function nested(message: Message): NonNullable<Message['reply_to_message'
   return rest as NonNullable<Message['reply_to_message']>;
 }
 
-interface Snapshot {
-  version: 1;
-  users: User[];
-  bots: Array<{
-    user: UserFromGetMe;
-    token: string;
-    queue: ReturnType<UpdateQueue['toJSON']>;
-    webhook?: WebhookConfig;
-    commands: Array<[string, BotCommand[]]>;
-    settings: Array<[string, string]>;
-  }>;
-  chats: ChatSnapshot[];
-  files: ReturnType<FileStore['toJSON']>;
-  nextUserId: number;
-  nextGroupSeq: number;
-  nextCallbackId: number;
-  eventSeq: number;
-}
-
 const SAVE_DELAY_MS = 500;
 
 export class TelegramEmulator {
@@ -111,17 +60,15 @@ export class TelegramEmulator {
   /** Set by the HTTP plugin: runs a method call a webhook answered with. */
   dispatch: ((bot: BotState, call: Record<string, unknown>) => Promise<void>) | undefined;
   private readonly byToken = new Map<string, BotState>();
-  private readonly callbacks = new Map<string, PendingCallback>();
+  private readonly callbacks = new CallbackQueries();
   private nextUserId = 1_100_000_001;
   private nextGroupSeq = 1;
-  private nextCallbackId = 1;
   private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: EmulatorOptions = {}) {
-    if (options.snapshotFile && fs.existsSync(options.snapshotFile)) {
-      this.load(JSON.parse(fs.readFileSync(options.snapshotFile, 'utf8')) as Snapshot);
-    }
+    const saved = options.snapshotFile ? readSnapshot(options.snapshotFile) : undefined;
+    if (saved) this.load(saved);
   }
 
   // ── accounts ────────────────────────────────────────────────────────────
@@ -132,21 +79,7 @@ export class TelegramEmulator {
     if (existing) return existing.user;
     const prefix = Number(input.token.split(':')[0]);
     const id = Number.isSafeInteger(prefix) && prefix > 0 ? prefix : 7_000_000_000 + this.nextUserId++;
-    const user: UserFromGetMe = {
-      id,
-      is_bot: true,
-      first_name: input.firstName,
-      username: input.username,
-      can_join_groups: true,
-      can_read_all_group_messages: false,
-      supports_inline_queries: false,
-      can_connect_to_business: false,
-      has_main_web_app: false,
-      has_topics_enabled: false,
-      allows_users_to_create_topics: false,
-      can_manage_bots: false,
-      supports_join_request_queries: false,
-    };
+    const user = botUser(id, input.username, input.firstName);
     this.addBot(user, input.token);
     this.users.set(id, user);
     this.changed();
@@ -337,32 +270,22 @@ export class TelegramEmulator {
 
   // ── callback queries ────────────────────────────────────────────────────
 
-  /** Queues a callback_query and resolves with the bot's answer, or undefined after `waitMs`. */
+  /** Queues a callback_query and resolves with the bot's answer, or without one after `waitMs`. */
   async pressButton(bot: BotState, from: User, stored: StoredMessage, data: string, waitMs: number): Promise<{ id: string; answer?: AnswerRecord }> {
-    const id = String(4_200_000_000_000_000 + this.nextCallbackId++);
-    const pending: PendingCallback = { botId: bot.user.id };
-    this.callbacks.set(id, pending);
-    const answered = new Promise<AnswerRecord>((resolve) => (pending.resolve = resolve));
-    this.queue(bot, 'callback_query', {
-      id,
-      from,
-      message: stored.message,
-      chat_instance: String(Math.abs(stored.message.chat.id)),
-      data,
-    });
-    this.emitFor(this.chatOf(stored.message, bot), 'callback_query', stored.message.message_id, stored.threadId, { id, data });
+    const query = this.callbacks.open(bot.user.id);
+    const { message } = stored;
+    this.queue(bot, 'callback_query', { id: query.id, from, message, chat_instance: String(Math.abs(message.chat.id)), data });
+    this.emitFor(this.chatOf(message, bot), 'callback_query', message.message_id, stored.threadId, { id: query.id, data });
     let timer: NodeJS.Timeout | undefined;
-    const answer = await Promise.race([answered, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)))]);
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)));
+    const answer = await Promise.race([query.answer, timeout]);
     clearTimeout(timer);
-    return answer ? { id, answer } : { id };
+    return answer ? { id: query.id, answer } : { id: query.id };
   }
 
   /** Records answerCallbackQuery; false when the id is unknown or already answered. */
   answerCallback(bot: BotState, id: string, answer: AnswerRecord): boolean {
-    const pending = this.callbacks.get(id);
-    if (!pending || pending.botId !== bot.user.id || pending.answer) return false;
-    pending.answer = answer;
-    pending.resolve?.(answer);
+    if (!this.callbacks.answer(bot.user.id, id, answer)) return false;
     this.events.emit({ type: 'callback_answer', bot_id: bot.user.id, data: { callback_query_id: id, ...answer } });
     return true;
   }
@@ -421,10 +344,7 @@ export class TelegramEmulator {
     if (!file) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    const temporary = `${file}.tmp`;
-    await fs.promises.writeFile(temporary, JSON.stringify(this.snapshot()));
-    await fs.promises.rename(temporary, file);
+    await writeSnapshot(file, this.snapshot());
   }
 
   /** Stops webhooks, long polls and timers; saves a pending snapshot. */
@@ -446,19 +366,11 @@ export class TelegramEmulator {
   }
 
   private addBot(user: UserFromGetMe, token: string): BotState {
-    const queue = new UpdateQueue();
-    const bot: BotState = {
-      user,
-      token,
-      queue,
-      commands: new Map(),
-      settings: new Map(),
-      webhook: new WebhookDeliverer(queue, {
-        retryBaseMs: this.options.webhookRetryMs ?? 1000,
-        timeoutMs: 60_000,
-        onReply: async (call) => this.dispatch?.(bot, call),
-      }),
-    };
+    const bot = newBotState(user, token, {
+      retryBaseMs: this.options.webhookRetryMs ?? 1000,
+      timeoutMs: 60_000,
+      onReply: async (call) => this.dispatch?.(bot, call),
+    });
     this.bots.set(user.id, bot);
     this.byToken.set(token, bot);
     return bot;
@@ -480,7 +392,7 @@ export class TelegramEmulator {
       files: this.files.toJSON(),
       nextUserId: this.nextUserId,
       nextGroupSeq: this.nextGroupSeq,
-      nextCallbackId: this.nextCallbackId,
+      nextCallbackId: this.callbacks.nextId,
       eventSeq: this.events.lastSeq,
     };
   }
@@ -499,7 +411,7 @@ export class TelegramEmulator {
     this.files.load(data.files);
     this.nextUserId = data.nextUserId;
     this.nextGroupSeq = data.nextGroupSeq;
-    this.nextCallbackId = data.nextCallbackId;
+    this.callbacks.nextId = data.nextCallbackId;
     this.events.restore(data.eventSeq);
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { Contact, Location, Message, MessageEntity, ReactionType, User } from '@grammyjs/types';
 import type { ChatState, StoredMessage } from './chat.js';
-import { unixNow, type AnswerRecord, type TelegramEmulator } from './emulator.js';
+import type { AnswerRecord } from './callbacks.js';
+import { unixNow, type TelegramEmulator } from './emulator.js';
 import { ApiError, reasons } from './errors.js';
 import type { MediaKind } from './files.js';
 import { mediaContent, newMediaGroupId, storeUpload, type MediaDetails } from './media.js';

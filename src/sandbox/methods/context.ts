@@ -5,7 +5,8 @@
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters } from '@grammyjs/types';
 import type { ChatState, StoredMessage } from '../chat.js';
-import { type BotState, type TelegramEmulator } from '../emulator.js';
+import type { BotState } from '../bot.js';
+import type { TelegramEmulator } from '../emulator.js';
 import { badRequest, forbidden, reasons } from '../errors.js';
 import type { Params } from '../params.js';
 
