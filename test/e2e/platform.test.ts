@@ -174,9 +174,5 @@ describe.skipIf(!available)('platform in the browser', () => {
 });
 
 async function expectText(page: Page, testId: string, pattern: RegExp) {
-  await page.waitForFunction(
-    ([id, source]) => new RegExp(source!).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''),
-    [testId, pattern.source] as const,
-    { timeout: 10_000 },
-  );
+  await expect.poll(async () => (await page.getByTestId(testId).textContent()) ?? '', { timeout: 10_000 }).toMatch(pattern);
 }
