@@ -293,8 +293,8 @@ export class TelegramEmulator {
   // ── updates ─────────────────────────────────────────────────────────────
 
   queue<K extends UpdateKind>(bot: BotState, kind: K, payload: NonNullable<Update[K]>): void {
+    if (!bot.queue.push(kind, payload)) return;
     this.stats.update();
-    bot.queue.push(kind, payload);
     this.changed();
   }
 

@@ -43,11 +43,13 @@ export class UpdateQueue {
     return this.allowed ? this.allowed.has(kind) : !OPT_IN.has(kind);
   }
 
-  push<K extends UpdateKind>(kind: K, payload: NonNullable<Update[K]>): void {
-    if (!this.wants(kind)) return;
+  /** Queues an update unless allowed_updates filters it out; says which. */
+  push<K extends UpdateKind>(kind: K, payload: NonNullable<Update[K]>): boolean {
+    if (!this.wants(kind)) return false;
     this.pending.push({ update_id: this.nextId++, [kind]: payload } as Update);
     this.poll?.wake();
     this.onPush?.();
+    return true;
   }
 
   /** getUpdates' offset: drops ids below a positive offset; a negative one keeps the last -offset updates. */

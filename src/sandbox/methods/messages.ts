@@ -19,6 +19,7 @@ export function send(ctx: MethodContext, chat: ChatState, content: Partial<Messa
   const replyMarkup = resolveMarkup(ctx);
   takeLimit(ctx, chat, cost);
   if (mediaGroupId) content.media_group_id = mediaGroupId;
+  if (ctx.params.bool('protect_content')) content.has_protected_content = true;
   return ctx.emulator.post({ chat, from: ctx.bot.user, content, threadId, replyTo, replyMarkup }).message;
 }
 
