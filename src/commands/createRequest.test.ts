@@ -76,3 +76,11 @@ describe('createRequest', () => {
     expect(rows[0]!.usedCount).toBe(2);
   });
 });
+
+describe('createRequest from a dialog', () => {
+  it("only our staff may tie a request to a dialog; to anyone else the dialog does not exist", async () => {
+    const [client] = await t.ctx.database.db.insert(clients).values({ telegramUserId: 42424242 }).returning();
+    const [dialog] = await t.ctx.database.db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1009, topicId: 9 }).returning();
+    await expect(createRequest(t.ctx, { actor: customer, dialogId: dialog!.id, ...validRequest() })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

@@ -30,6 +30,8 @@ export const requestBody = z.object({
   payer: z.object({ name: z.string(), inn: text, kpp: optionalText }),
   deadline: z.string().nullable().optional(),
   comment: z.string().nullable().optional(),
+  /** The client's dialog when a manager fills the form from the bot's link (our staff only). */
+  dialogId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const offerBody = z.object({

@@ -5,7 +5,7 @@
  * details. The server checks every field and its messages appear beside them.
  */
 import { useMemo } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Autocomplete, Button, Divider, Grid, Group, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -55,6 +55,9 @@ const empty = {
 export default function NewRequestPage() {
   const { t, locale } = useI18n();
   const navigate = useNavigate();
+  // From the bot's link: the request belongs to that dialog, and the manager goes on to the offer.
+  const [params] = useSearchParams();
+  const dialogId = Number(params.get('dialog')) || undefined;
   const { values, set, setValues } = useFormState(empty);
   const currencies = useQuery({ queryKey: ['currencies', locale], queryFn: () => api<Option[]>(`/reference/currencies${query({ locale })}`), staleTime: Infinity });
   const countries = useQuery({ queryKey: ['countries', locale], queryFn: () => api<Option[]>(`/reference/countries${query({ locale })}`), staleTime: Infinity });
@@ -62,8 +65,8 @@ export default function NewRequestPage() {
   const [beneficiaryQuery] = useDebouncedValue(values.beneficiaryName, 150);
   const [payerQuery] = useDebouncedValue(values.payerName, 150);
   const knownBeneficiaries = useQuery({
-    queryKey: ['beneficiaries', beneficiaryQuery],
-    queryFn: () => api<KnownBeneficiary[]>(`/reference/beneficiaries${query({ q: beneficiaryQuery })}`),
+    queryKey: ['beneficiaries', beneficiaryQuery, dialogId],
+    queryFn: () => api<KnownBeneficiary[]>(`/reference/beneficiaries${query({ q: beneficiaryQuery, dialogId })}`),
   });
   const knownPayers = useQuery({ queryKey: ['payers', payerQuery], queryFn: () => api<KnownPayer[]>(`/reference/payers${query({ q: payerQuery })}`) });
 
@@ -92,9 +95,10 @@ export default function NewRequestPage() {
           payer: { name: values.payerName, inn: values.inn, kpp: values.kpp },
           deadline: values.deadline || null,
           comment: values.comment || null,
+          dialogId,
         },
       }),
-    (created) => void navigate(`/requests/${created.id}`),
+    (created) => void navigate(dialogId ? `/agent/requests/${created.id}/offers/new` : `/requests/${created.id}`),
   );
   const e = (field: string) => fieldErrors[field];
 
