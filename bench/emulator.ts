@@ -5,7 +5,8 @@
  * a core of the 2-core machine. The clients use node:http with a keep-alive
  * agent: Node 20's fetch costs more CPU per call than the emulator itself
  * (measured here: ~900 calls/s with fetch against ~9,500 with node:http), so
- * it would measure the load generator, not the emulator.
+ * it would measure the load generator, not the emulator. BENCH_CLIENT=fetch
+ * measures with fetch anyway.
  *
  * `npx tsx bench/emulator.ts` prints the result as JSON on stdout;
  * `run()` returns it as docs/PERFORMANCE.md figures.
@@ -34,6 +35,7 @@ interface Run {
 
 export interface EmulatorBenchmark {
   name: 'emulator.sendMessage';
+  client: 'node:http' | 'fetch';
   concurrency: number;
   seconds_per_run: number;
   runs: Run[];
@@ -59,8 +61,15 @@ async function serve(): Promise<void> {
   process.stdin.on('end', () => void started.close().then(() => process.exit(0)));
 }
 
+const USE_FETCH = process.env.BENCH_CLIENT === 'fetch';
+
 /** One keep-alive POST; resolves with the status once the body is read. */
-function post(agent: http.Agent, url: URL, body: string): Promise<number> {
+async function post(agent: http.Agent, url: URL, body: string): Promise<number> {
+  if (USE_FETCH) {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await response.arrayBuffer();
+    return response.status;
+  }
   return new Promise((resolve, reject) => {
     const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
       response.resume();
@@ -106,6 +115,7 @@ export async function benchmark(): Promise<EmulatorBenchmark> {
     const middle = runs.find((r) => r.calls_per_second === median(runs.map((x) => x.calls_per_second)))!;
     return {
       name: 'emulator.sendMessage',
+      client: USE_FETCH ? 'fetch' : 'node:http',
       concurrency: CONCURRENCY,
       seconds_per_run: SECONDS,
       runs,
