@@ -69,6 +69,9 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
       void reply.code(code).send(new ApiError(code, description).toBody());
     });
 
+    // Any other path under the prefix answers like Telegram's server does.
+    app.setNotFoundHandler((_request, reply) => void reply.code(404).send(notFound().toBody()));
+
     emulator.dispatch = async (bot, call) => {
       const method = methods.get(String(call.method).toLowerCase());
       await method?.({ emulator, bot, params: new Params(call), signal: undefined });

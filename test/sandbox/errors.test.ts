@@ -33,6 +33,11 @@ describe('errors answer exactly as Telegram does', () => {
     expect(await answer(raw.sendTelepathy!({}))).toEqual([404, 'Not Found']);
   });
 
+  it('an unknown path under the root is 404 Not Found too', async () => {
+    const response = await fetch(`${sandbox.apiRoot}/nothing/here`);
+    expect([response.status, await response.json()]).toEqual([404, { ok: false, error_code: 404, description: 'Not Found' }]);
+  });
+
   it('an unknown chat', async () => {
     expect(await answer(sandbox.bot.api.sendMessage(-1009999999999, 'hi'))).toEqual([400, 'Bad Request: chat not found']);
   });
