@@ -48,7 +48,7 @@ export interface OpenOptions {
   url: string | undefined;
   dataDir: string;
   log: Logger;
-  /** Pool size; the embedded server serializes queries anyway. */
+  /** Pool size for PostgreSQL; the embedded database always gets one connection. */
   max?: number;
   /** Give up waiting for the server after this long (default: wait forever). */
   connectTimeoutMs?: number;
@@ -83,7 +83,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const url = options.url ?? (embedded = await startEmbeddedDatabase(options.dataDir)).url;
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? (embedded ? 4 : 20),
+    // The embedded server runs one PostgreSQL session for all its sockets, and
+    // interleaves their extended-protocol messages (a Parse from one socket
+    // can replace another's unnamed statement): one connection keeps it sound.
+    max: embedded ? 1 : (options.max ?? 20),
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
   });

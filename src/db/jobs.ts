@@ -33,8 +33,8 @@ export class Jobs {
     private readonly log: Logger,
   ) {
     this.boss = new PgBoss({
-      connectionString: database.url,
-      max: database.embedded ? 2 : 4,
+      // The app's own pool: one set of connections (one for the embedded database).
+      db: { executeSql: (text: string, values: unknown[]) => database.pool.query(text, values) },
       // Keep the queue's own bookkeeping light: maintenance once a minute.
       maintenanceIntervalSeconds: 60,
       monitorStateIntervalSeconds: 60,

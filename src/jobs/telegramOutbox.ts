@@ -343,7 +343,8 @@ export class TelegramOutbox {
       return this.fail(rows, `${error.error_code} ${description}`);
     }
     // Network error, timeout, or a database hiccup while resolving ids: try again later.
-    const reason = error instanceof HttpError ? error.message : (error as Error).message;
+    const cause = (error as { cause?: Error }).cause;
+    const reason = error instanceof HttpError ? error.message : cause?.message ? `${cause.message} (${(error as Error).message.split('\n')[0]})` : (error as Error).message;
     this.ctx.log.debug(`Telegram outbox: ${head.method} to ${head.chatId}: ${reason}; will retry`);
     return this.retryLater(rows, backoffMs(head.attempts), reason);
   }
