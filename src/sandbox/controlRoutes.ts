@@ -73,8 +73,7 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
 
     // ── what users do ──
     app.post('/messages', async (request) => {
-      const body = parse(schemas.sendMessageBody, request.body) as UserMessageInput;
-      return users.send(body);
+      return users.send(parse(schemas.sendMessageBody, request.body) as UserMessageInput);
     });
     app.post('/messages/edit', async (request) => users.edit(parse(schemas.editMessageBody, request.body) as Parameters<UserActions['edit']>[0]));
     app.post('/messages/delete', async (request) => {

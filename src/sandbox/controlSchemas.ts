@@ -33,7 +33,7 @@ export const addMemberBody = z.object({ user_id: id, status: z.enum(['member', '
 const target = { from: id, chat_id: id.optional(), bot_id: id.optional() };
 
 export const mediaInput = z.object({
-  type: z.enum(MEDIA_KINDS as [string, ...string[]]),
+  type: z.enum(MEDIA_KINDS),
   base64: z.string().optional(),
   size: z.number().int().min(1).max(60 * 1024 * 1024).optional(),
   file_name: z.string().optional(),

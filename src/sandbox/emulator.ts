@@ -10,7 +10,7 @@ import type { Chat, ChatMemberUpdated, InlineKeyboardMarkup, Message, Update, Us
 import { botUser, newBotState, type BotState } from './bot.js';
 import { CallbackQueries, type AnswerRecord } from './callbacks.js';
 import { ChatState, type MemberState, type StoredMessage, type TopicState } from './chat.js';
-import { EventLog } from './events.js';
+import { EventLog, type SandboxEvent, type SandboxEventType } from './events.js';
 import { FaultInjector } from './faults.js';
 import { FileStore } from './files.js';
 import { RateLimiter } from './limits.js';
@@ -315,8 +315,9 @@ export class TelegramEmulator {
     return this.chats.get(key)!;
   }
 
-  emitFor(chat: ChatState, type: Parameters<EventLog['emit']>[0]['type'], messageId?: number, threadId?: number, data?: Record<string, unknown>): void {
-    const event: Parameters<EventLog['emit']>[0] = { type, chat_id: chat.id };
+  /** Records a change in `chat` on the event feed. */
+  emitFor(chat: ChatState, type: SandboxEventType, messageId?: number, threadId?: number, data?: Record<string, unknown>): void {
+    const event: Omit<SandboxEvent, 'seq' | 'at'> = { type, chat_id: chat.id };
     if (chat.botId !== undefined) event.bot_id = chat.botId;
     if (threadId !== undefined) event.message_thread_id = threadId;
     if (messageId !== undefined) event.message_id = messageId;

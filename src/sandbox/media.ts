@@ -6,7 +6,7 @@
 import type { Message, PhotoSize } from '@grammyjs/types';
 import { imageSize, type FileStore, type MediaKind, type StoredFile } from './files.js';
 
-export const MEDIA_KINDS: readonly MediaKind[] = ['photo', 'document', 'video', 'voice', 'audio', 'video_note', 'sticker', 'animation'];
+export const MEDIA_KINDS = ['photo', 'document', 'video', 'voice', 'audio', 'video_note', 'sticker', 'animation'] as const satisfies readonly MediaKind[];
 
 /** Details a sender may give alongside the bytes. */
 export interface MediaDetails {
