@@ -3,8 +3,8 @@
  * bots (called through the Bot API) and sandbox users (driven through the
  * control API) post, edit, delete and pin messages and manage forum topics
  * through the same methods, so both see one consistent world. Everything
- * lives in memory; with `snapshotFile` the state is saved shortly after each
- * change and loaded on construction, so a sandbox survives a restart.
+ * lives in memory; with `snapshotFile` the state is saved a second after
+ * changes and loaded on construction, so a sandbox survives a restart.
  */
 import type { Chat, ChatMemberUpdated, InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from '@grammyjs/types';
 import { botUser, newBotState, type BotState } from './bot.js';
@@ -15,7 +15,7 @@ import { FaultInjector } from './faults.js';
 import { FileStore } from './files.js';
 import { RateLimiter } from './limits.js';
 import { BOT_ADMIN_RIGHTS, memberView } from './members.js';
-import { readSnapshot, writeSnapshot, type Snapshot } from './snapshot.js';
+import { readSnapshot, SnapshotWriter, type Snapshot } from './snapshot.js';
 import { Stats } from './stats.js';
 import type { UpdateKind } from './updates.js';
 
@@ -46,7 +46,8 @@ export function nested(message: Message): NonNullable<Message['reply_to_message'
   return rest as NonNullable<Message['reply_to_message']>;
 }
 
-const SAVE_DELAY_MS = 500;
+/** A burst of changes makes one save; a crash loses at most this much. */
+const SAVE_DELAY_MS = 1000;
 
 export class TelegramEmulator {
   readonly users = new Map<number, User>();
@@ -63,12 +64,15 @@ export class TelegramEmulator {
   private readonly callbacks = new CallbackQueries();
   private nextUserId = 1_100_000_001;
   private nextGroupSeq = 1;
+  private readonly writer: SnapshotWriter | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(private readonly options: EmulatorOptions = {}) {
-    const saved = options.snapshotFile ? readSnapshot(options.snapshotFile) : undefined;
-    if (saved) this.load(saved);
+    if (!options.snapshotFile) return;
+    this.writer = new SnapshotWriter(options.snapshotFile);
+    const saved = readSnapshot(options.snapshotFile);
+    if (saved) this.load(saved.snapshot, saved.readBlob);
   }
 
   // ── accounts ────────────────────────────────────────────────────────────
@@ -341,14 +345,13 @@ export class TelegramEmulator {
 
   /** Writes the snapshot now (also done automatically shortly after changes). */
   async save(): Promise<void> {
-    const file = this.options.snapshotFile;
-    if (!file) return;
+    if (!this.writer) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    await writeSnapshot(file, this.snapshot());
+    await this.writer.write(this.snapshot(), this.files.blobEntries);
   }
 
-  /** Stops webhooks, long polls and timers; saves a pending snapshot. */
+  /** Stops webhooks, long polls and timers; writes the snapshot a last time. */
   async close(): Promise<void> {
     this.closed = true;
     for (const bot of this.bots.values()) {
@@ -356,12 +359,12 @@ export class TelegramEmulator {
       bot.queue.interrupt();
     }
     this.events.wakeAll();
-    if (this.saveTimer) await this.save();
+    await this.save();
   }
 
   /** Coalesces saves: a burst of calls writes one snapshot, off the hot path. */
   private changed(): void {
-    if (!this.options.snapshotFile || this.saveTimer || this.closed) return;
+    if (!this.writer || this.saveTimer || this.closed) return;
     this.saveTimer = setTimeout(() => void this.save().catch(() => undefined), SAVE_DELAY_MS);
     this.saveTimer.unref();
   }
@@ -398,7 +401,7 @@ export class TelegramEmulator {
     };
   }
 
-  private load(data: Snapshot): void {
+  private load(data: Snapshot, readBlob: (key: string) => Buffer | undefined): void {
     for (const user of data.users) this.users.set(user.id, user);
     for (const saved of data.bots) {
       const bot = this.addBot(saved.user, saved.token);
@@ -409,7 +412,7 @@ export class TelegramEmulator {
       if (saved.webhook) bot.webhook.set(saved.webhook);
     }
     for (const chat of data.chats) this.chats.set(chat.key, ChatState.fromJSON(chat));
-    this.files.load(data.files);
+    this.files.load(data.files, readBlob);
     this.nextUserId = data.nextUserId;
     this.nextGroupSeq = data.nextGroupSeq;
     this.callbacks.nextId = data.nextCallbackId;

@@ -168,17 +168,22 @@ export class FileStore {
     this.sets.clear();
   }
 
-  toJSON(): { seq: number; files: StoredFile[]; blobs: Record<string, string> } {
-    const blobs: Record<string, string> = {};
-    for (const [key, bytes] of this.blobs) blobs[key] = bytes.toString('base64');
-    return { seq: this.seq, files: [...this.files.values()], blobs };
+  /** Every blob by key; the snapshot writes each to its own file once. */
+  get blobEntries(): ReadonlyMap<string, Buffer> {
+    return this.blobs;
   }
 
-  load(data: ReturnType<FileStore['toJSON']>): void {
+  toJSON(): { seq: number; files: StoredFile[] } {
+    return { seq: this.seq, files: [...this.files.values()] };
+  }
+
+  load(data: ReturnType<FileStore['toJSON']>, readBlob: (key: string) => Buffer | undefined): void {
     this.clear();
     this.seq = data.seq;
-    for (const [key, base64] of Object.entries(data.blobs)) this.blobs.set(key, Buffer.from(base64, 'base64'));
-    for (const file of data.files) this.index(file);
+    for (const file of data.files) {
+      if (!this.blobs.has(file.blob)) this.blobs.set(file.blob, readBlob(file.blob) ?? Buffer.alloc(0));
+      this.index(file);
+    }
   }
 
   private index(file: StoredFile): void {

@@ -100,6 +100,7 @@ describe('snapshot', () => {
     const client = await first.control.createUser({ first_name: 'Ivan' });
     await first.control.sendMessage({ from: client.id, media: { type: 'photo', size: 500 }, caption: 'kept' });
     await first.close();
+    expect(fs.readdirSync(`${snapshotFile}.files`)).toHaveLength(1);
 
     const restored = new TelegramEmulator({ snapshotFile });
     const again = await startEmulator({ snapshotFile });
