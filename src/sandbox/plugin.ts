@@ -104,6 +104,7 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
           emulator.stats.fault(fault);
           if (fault === 'timeout') return hold(reply);
           const error = fault === 'error' ? internalError() : tooManyRequests(emulator.faults.settings.retryAfter);
+          emulator.stats.error(error.code);
           return reply.code(error.code).send(error.toBody());
         }
         const ctx: MethodContext = { emulator, bot, params: await readParams(request), signal: key === 'getupdates' ? closeSignal(reply) : undefined };

@@ -5,6 +5,7 @@
  */
 export interface StatsView {
   calls: Record<string, number>;
+  /** Every 429 answered: flood limits and injected ones. */
   too_many_requests: number;
   faults: { error: number; timeout: number; too_many: number };
   errors: Record<string, number>;
