@@ -19,7 +19,7 @@ import { bootstrap } from './commands/bootstrap.js';
 import { createBot, startTelegram, type Telegram } from './telegram/index.js';
 import { webhookPlugin } from './telegram/webhook.js';
 import type { HotlineContext } from './telegram/context.js';
-import { TelegramOutbox } from './jobs/telegramOutbox.js';
+import { TelegramOutbox, type OutboxOptions } from './jobs/telegramOutbox.js';
 import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
 import type { Bot } from 'grammy';
 
@@ -49,6 +49,8 @@ export interface StartOptions {
   telegramLimits?: Limits | false;
   /** Long-poll timeout in seconds (tests use short ones). */
   pollTimeoutSeconds?: number;
+  /** Outbox tuning (tests use short call timeouts). */
+  outbox?: Omit<OutboxOptions, 'limits'>;
 }
 
 export async function startHotline(config: Config, options: StartOptions = {}): Promise<Hotline> {
@@ -91,7 +93,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     const token = config.telegram.token;
     if (token) {
       const bot = createBot(context, { token, apiRoot: config.telegram.apiRoot });
-      outbox = new TelegramOutbox(context, bot.api, { limits: options.telegramLimits ?? TELEGRAM_LIMITS });
+      outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? TELEGRAM_LIMITS });
       outbox.start();
       telegram = await connectTelegram(context, bot, () => stopping, {
         token,

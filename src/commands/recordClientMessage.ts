@@ -56,15 +56,23 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
     if (changed) {
       calls.push({ chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
     }
+    // A plain text may be merged with the client's next texts if the group is backlogged.
+    const mergeable = incoming.text !== undefined && !incoming.media && !incoming.mediaGroupId && !replyTo;
     calls.push({
       chatId: dialog.managersChatId,
       method: 'copyMessage',
-      payload: { from_chat_id: client.telegramUserId, message_id: incoming.telegramMessageId },
+      payload: {
+        from_chat_id: client.telegramUserId,
+        message_id: incoming.telegramMessageId,
+        ...(mergeable ? { merge: { text: incoming.text, entities: incoming.entities } } : {}),
+      },
       target: { topicOfDialog: dialog.id, replyToMessage: replyTo?.id, side: 'topic' },
       link: { messages: [message!.id], side: 'topic' },
       ...(incoming.mediaGroupId
         ? { coalesceKey: `album:${incoming.mediaGroupId}`, notBefore: new Date(Date.now() + ALBUM_WINDOW_MS) }
-        : {}),
+        : mergeable
+          ? { coalesceKey: `text:${dialog.id}` }
+          : {}),
     });
     if (!client.greetedAt) {
       calls.push({ chatId: client.telegramUserId, method: 'sendMessage', payload: { text: ctx.config.greeting ?? DEFAULT_GREETING } });

@@ -1,10 +1,13 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clients, messages } from '../db/schema.js';
 import { inTransaction, recordEvent, type CommandContext } from './context.js';
 import { messageByTelegramId, type Dialog } from './dialogs.js';
 import type { IncomingMessage } from './relayTypes.js';
 import { enqueueTelegram } from './telegramOutbox.js';
+
+/** The note posted when a mirror cannot be edited in place. */
+export const EDITED_NOTE = '✏️ Сообщение изменено:';
 
 export interface Props {
   dialog: Dialog;
@@ -45,6 +48,22 @@ export async function recordEdit(ctx: CommandContext, props: Props, tx?: Tx): Pr
     const otherSide = side === 'client' ? 'topic' : 'client';
     const [client] = await tx.db.select().from(clients).where(eq(clients.id, dialog.clientId));
     const chatId = otherSide === 'topic' ? dialog.managersChatId : client!.telegramUserId;
+    const target = { message: stored.id, side: otherSide, ...(otherSide === 'topic' ? { topicOfDialog: dialog.id } : {}) } as const;
+    const mirror = otherSide === 'topic' ? stored.topicMessageId : stored.clientChatMessageId;
+    const sharedMirror =
+      mirror !== null &&
+      otherSide === 'topic' &&
+      (await tx.db.select({ id: messages.id }).from(messages).where(and(eq(messages.dialogId, dialog.id), eq(messages.topicMessageId, mirror)))).length > 1;
+    if (sharedMirror) {
+      // Merged with other texts into one topic message: editing it would erase them.
+      await enqueueTelegram(ctx, tx, {
+        chatId,
+        method: 'sendMessage',
+        payload: { text: `${EDITED_NOTE}\n${text ?? ''}` },
+        target: { topicOfDialog: dialog.id, replyToMessage: stored.id, side: 'topic' },
+      });
+      return true;
+    }
     const payload = edited.isCaption
       ? { caption: text ?? '', caption_entities: edited.entities ?? [] }
       : { text: text ?? '', entities: edited.entities ?? [] };
@@ -52,7 +71,7 @@ export async function recordEdit(ctx: CommandContext, props: Props, tx?: Tx): Pr
       chatId,
       method: edited.isCaption ? 'editMessageCaption' : 'editMessageText',
       payload,
-      target: { message: stored.id, side: otherSide, ...(otherSide === 'topic' ? { topicOfDialog: dialog.id } : {}) },
+      target,
     });
     return true;
   });

@@ -28,6 +28,7 @@ export async function enqueueTelegram(ctx: Pick<CommandContext, 'live'>, tx: Tx,
   await tx.db.insert(telegramOutbox).values(
     calls.map((call) => ({
       chatId: call.chatId,
+      queue: call.target?.topicOfDialog !== undefined ? `dialog:${call.target.topicOfDialog}` : `chat:${call.chatId}`,
       method: call.method,
       payload: call.payload ?? {},
       target: call.target ?? null,

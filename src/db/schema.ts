@@ -409,11 +409,21 @@ export const telegramOutbox = pgTable(
   {
     id: id(),
     chatId: tgId('chat_id').notNull(),
+    /**
+     * The unit of ordering: `dialog:<id>` for a dialog's topic, `chat:<id>`
+     * otherwise. Rows of one queue are sent in `id` order, one at a time;
+     * queues of one chat share that chat's Telegram limits.
+     */
+    queue: text('queue').notNull(),
     method: text('method').notNull(),
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     target: jsonb('target').$type<OutboxTarget>(),
     link: jsonb('link').$type<OutboxLink>(),
-    /** Consecutive texts of one sender may be sent as one message when the chat is backlogged. */
+    /**
+     * Rows with the same key that wait next to each other may go out in one
+     * call: an album (`album:<id>`), or a client's texts while the group is
+     * backlogged (`text:<dialog>`).
+     */
     coalesceKey: text('coalesce_key'),
     state: outboxState('state').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
@@ -425,7 +435,7 @@ export const telegramOutbox = pgTable(
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [index('telegram_outbox_pending_idx').on(t.chatId, t.id).where(sql`${t.state} = 'pending'`)],
+  (t) => [index('telegram_outbox_pending_idx').on(t.queue, t.id).where(sql`${t.state} = 'pending'`)],
 );
 
 /** Platform sessions (cookie holds the raw token; only its hash is stored). */

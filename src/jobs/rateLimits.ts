@@ -32,6 +32,11 @@ class Window {
   record(now: number): void {
     this.times.push(now);
   }
+
+  /** Gives back the latest send (it did not happen after all). */
+  undo(): void {
+    this.times.pop();
+  }
 }
 
 export class RateLimiter {
@@ -67,6 +72,22 @@ export class RateLimiter {
   record(chatId: number, now = Date.now()): void {
     this.bot?.record(now);
     this.window(chatId)?.record(now);
+  }
+
+  /**
+   * Takes one send from the budget if it allows one now. Check and take in
+   * one step, so the many queues of one group never overdraw its budget.
+   */
+  tryTake(chatId: number, now = Date.now()): boolean {
+    if (this.wait(chatId, now) > 0) return false;
+    this.record(chatId, now);
+    return true;
+  }
+
+  /** Returns a send taken by tryTake() that was not made. */
+  giveBack(chatId: number): void {
+    this.bot?.undo();
+    this.window(chatId)?.undo();
   }
 
   /** Telegram said 429: nothing more to this chat for `ms`. */

@@ -16,6 +16,7 @@ import { GrammyError, HttpError, type Api } from 'grammy';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
+import { EDITED_NOTE } from '../commands/recordEdit.js';
 import { clients, dialogs, messages, telegramOutbox } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
@@ -46,7 +47,32 @@ const CANT_EDIT = /message to edit not found|message can't be edited|MESSAGE_ID_
 const CLIENT_UNREACHABLE = /bot was blocked by the user|user is deactivated|bot can't initiate conversation/i;
 
 export const UNDELIVERED_NOTICE = '⚠️ Не доставлено клиенту: клиент заблокировал бота.';
-export const EDITED_NOTE = '✏️ Сообщение изменено:';
+
+/** The most rows one call carries (an album holds at most 10). */
+const MAX_MERGED = 20;
+const MERGE_SEPARATOR = '\n';
+
+interface MergeText {
+  text: string;
+  entities?: Array<{ offset: number; length: number } & Record<string, unknown>>;
+}
+
+function mergeText(row: Row): MergeText | undefined {
+  return row.payload.merge as MergeText | undefined;
+}
+
+/** Several texts as one message: joined by line breaks, entities shifted (offsets are UTF-16, like JS strings). */
+export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['entities'] } {
+  let text = '';
+  const entities: NonNullable<MergeText['entities']> = [];
+  for (const row of rows) {
+    const part = mergeText(row) ?? { text: '' };
+    if (text) text += MERGE_SEPARATOR;
+    for (const entity of part.entities ?? []) entities.push({ ...entity, offset: entity.offset + text.length });
+    text += part.text;
+  }
+  return { text, entities };
+}
 
 function backoffMs(attempts: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, attempts - 1));
@@ -56,7 +82,8 @@ export class TelegramOutbox {
   private readonly limiter: RateLimiter;
   readonly topics: Topics;
   private readonly cards: ActionCards;
-  private readonly busy = new Set<number>();
+  /** Queues being drained by this process. */
+  private readonly busy = new Set<string>();
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -129,18 +156,18 @@ export class TelegramOutbox {
     }
   }
 
-  /** Starts a drain for every chat whose head row is due; returns ms until the next one is. */
+  /** Starts a drain for every queue whose head row is due; returns ms until the next one is. */
   private async dispatch(): Promise<number> {
-    const heads = await this.ctx.database.pool.query<{ chat_id: string; not_before: Date; lease_until: Date | null }>(
-      `SELECT DISTINCT ON (chat_id) chat_id, not_before, lease_until
-         FROM telegram_outbox WHERE state = 'pending' ORDER BY chat_id, id`,
+    const heads = await this.ctx.database.pool.query<{ queue: string; chat_id: string; not_before: Date; lease_until: Date | null }>(
+      `SELECT DISTINCT ON (queue) queue, chat_id, not_before, lease_until
+         FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id`,
     );
     metrics.outboxBacklog.set(heads.rowCount ?? 0);
     const now = Date.now();
     let nextMs = this.pollMs;
     for (const head of heads.rows) {
       const chatId = Number(head.chat_id);
-      if (this.busy.has(chatId)) continue;
+      if (this.busy.has(head.queue)) continue;
       const due = Math.max(
         head.not_before.getTime() - now,
         head.lease_until ? head.lease_until.getTime() - now : 0,
@@ -151,50 +178,60 @@ export class TelegramOutbox {
         continue;
       }
       if (this.busy.size >= this.concurrency) break;
-      this.busy.add(chatId);
-      void this.drain(chatId)
-        .catch((error: unknown) => this.ctx.log.warn(`Telegram outbox, chat ${chatId}: ${(error as Error).message}`))
+      const queue = head.queue;
+      this.busy.add(queue);
+      void this.drain(queue, chatId)
+        .catch((error: unknown) => this.ctx.log.warn(`Telegram outbox, ${queue}: ${(error as Error).message}`))
         .finally(() => {
-          this.busy.delete(chatId);
+          this.busy.delete(queue);
           this.wake();
         });
     }
     return nextMs;
   }
 
-  /** Sends the chat's due rows one after another until none is due or a limit says wait. */
-  private async drain(chatId: number): Promise<void> {
+  /** Sends the queue's due rows one after another until none is due or the chat's budget says wait. */
+  private async drain(queue: string, chatId: number): Promise<void> {
     while (this.running) {
-      if (this.limiter.wait(chatId) > 0) return;
-      const rows = await this.claim(chatId);
-      if (rows.length === 0) return;
+      if (!this.limiter.tryTake(chatId)) return;
+      const rows = await this.claim(queue);
+      if (rows.length === 0) {
+        this.limiter.giveBack(chatId);
+        return;
+      }
       await this.send(rows);
     }
   }
 
-  /** Leases the chat's head row (and the rows that go out with it in one call). */
-  private async claim(chatId: number): Promise<Row[]> {
+  /** Leases the queue's head row, and the rows that go out with it in one call. */
+  private async claim(queue: string): Promise<Row[]> {
     const leased = await this.ctx.database.pool.query<{ id: string }>(
       `UPDATE telegram_outbox o SET lease_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
-         FROM (SELECT id FROM telegram_outbox WHERE chat_id = $1 AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE) head
+         FROM (SELECT id FROM telegram_outbox WHERE queue = $1 AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE) head
         WHERE o.id = head.id AND o.not_before <= now() AND (o.lease_until IS NULL OR o.lease_until < now())
         RETURNING o.id`,
-      [chatId, this.leaseMs / 1000],
+      [queue, this.leaseMs / 1000],
     );
     if (!leased.rows[0]) return [];
     const headId = Number(leased.rows[0].id);
     const [head] = await this.ctx.database.db.select().from(telegramOutbox).where(eq(telegramOutbox.id, headId));
     if (!head?.coalesceKey) return head ? [head] : [];
-    // An album: the rows right behind the head with the same key go out in the same call.
     const next = await this.ctx.database.db
       .select()
       .from(telegramOutbox)
-      .where(and(eq(telegramOutbox.chatId, chatId), eq(telegramOutbox.state, 'pending'), sql`${telegramOutbox.id} > ${headId}`))
+      .where(and(eq(telegramOutbox.queue, queue), eq(telegramOutbox.state, 'pending'), sql`${telegramOutbox.id} > ${headId}`))
       .orderBy(telegramOutbox.id)
-      .limit(9);
+      .limit(MAX_MERGED - 1);
     const group = [head];
+    let length = mergeText(head)?.text.length ?? 0;
     for (const row of next) {
-      if (row.coalesceKey !== head.coalesceKey) break;
+      if (row.coalesceKey !== head.coalesceKey || (row.leaseUntil && row.leaseUntil.getTime() > Date.now())) break;
+      if (head.coalesceKey.startsWith('album:') && group.length >= 10) break;
+      const text = mergeText(row);
+      if (text) {
+        length += MERGE_SEPARATOR.length + text.text.length;
+        if (length > 4096) break;
+      }
       group.push(row);
     }
     if (group.length > 1) {
@@ -219,7 +256,8 @@ export class TelegramOutbox {
   private async prepare(rows: Row[]): Promise<{ method: string; params: Record<string, unknown> } | undefined> {
     const head = rows[0]!;
     const target = head.target ?? {};
-    const params: Record<string, unknown> = { ...head.payload, chat_id: head.chatId };
+    const { merge: _merge, ...payload } = head.payload;
+    const params: Record<string, unknown> = { ...payload, chat_id: head.chatId };
     if (target.topicOfDialog !== undefined) params.message_thread_id = await this.topics.ensure(target.topicOfDialog);
     if (target.replyToMessage !== undefined && target.side) {
       const replyTo = await this.telegramIdOf(target.replyToMessage, target.side);
@@ -229,6 +267,10 @@ export class TelegramOutbox {
       const id = await this.telegramIdOf(target.message, target.side);
       if (!id) return undefined;
       params.message_id = id;
+    }
+    if (rows.length > 1 && head.coalesceKey?.startsWith('text:')) {
+      const { from_chat_id: _from, message_id: _id, ...rest } = params;
+      return { method: 'sendMessage', params: { ...rest, ...mergeTexts(rows) } };
     }
     if (rows.length > 1 && head.method === 'copyMessage') {
       const { message_id: _first, ...rest } = params;
@@ -263,7 +305,8 @@ export class TelegramOutbox {
         await this.fail(rows, 'the message it refers to was never delivered');
         return;
       }
-      this.limiter.record(head.chatId);
+      // An album is several messages for Telegram's limits (the first was taken by drain()).
+      if (call.method === 'copyMessages') for (let i = 1; i < rows.length; i++) this.limiter.record(head.chatId);
       const result = await this.call(call.method, call.params);
       metrics.outboxSent.inc({ method: call.method });
       await this.done(rows, result);

@@ -61,9 +61,11 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
         payload: {
           text,
           parse_mode: 'HTML',
-          ...(threadId !== undefined ? { message_thread_id: threadId } : {}),
+          // In a client's topic the answer queues behind what the topic is still waiting for.
+          ...(threadId !== undefined && !dialog ? { message_thread_id: threadId } : {}),
           reply_parameters: { message_id: message.message_id, allow_sending_without_reply: true },
         },
+        ...(dialog ? { target: { topicOfDialog: dialog.id } } : {}),
       });
     const name = commandName(message.text);
 
