@@ -10,7 +10,7 @@ import type { AnswerRecord } from './callbacks.js';
 import { unixNow, type TelegramEmulator } from './emulator.js';
 import { ApiError, reasons } from './errors.js';
 import type { MediaKind } from './files.js';
-import { mediaContent, newMediaGroupId, storeUpload, type MediaDetails } from './media.js';
+import { mediaContent, mediaOf, newMediaGroupId, storeUpload, type MediaDetails } from './media.js';
 import { memberView } from './members.js';
 import { topicColor, topicName } from './methods/forum.js';
 import { formatText } from './text.js';
@@ -125,9 +125,12 @@ export class UserActions {
   edit(input: ChatTarget & { message_id: number; text?: string; entities?: MessageEntity[]; caption?: string }): Message {
     const { user, chat } = this.chat(input);
     const stored = this.own(chat, user, input.message_id);
-    const changes = input.caption !== undefined ? this.caption(input.caption) : this.text(input.text, input.entities);
-    if (input.caption !== undefined && !changes.caption) Object.assign(changes, { caption: undefined, caption_entities: undefined });
-    if (input.caption === undefined && !changes.entities) changes.entities = undefined;
+    const hasMedia = mediaOf(stored.message) !== undefined;
+    if (hasMedia !== (input.caption !== undefined)) throw new ControlError(400, 'edit a text message with `text`, a media message with `caption`');
+    // Undefined fields are removed by the edit: an edit without entities drops the old ones.
+    const changes: Partial<Message> = hasMedia
+      ? { caption: undefined, caption_entities: undefined, ...this.caption(input.caption) }
+      : { entities: undefined, ...this.text(input.text, input.entities) };
     return this.emulator.edit(chat, stored, changes, user);
   }
 

@@ -55,6 +55,17 @@ describe('control API', () => {
     expect(kinds).toEqual(['message', 'edited_message', 'message', 'message']);
   });
 
+  it('a caption edit replaces the caption and its entities', async () => {
+    const { control } = sandbox;
+    const client = await control.createUser({ first_name: 'Ivan' });
+    const [photo] = await control.sendMessage({ from: client.id, media: { type: 'photo' }, caption: 'see #invoice' });
+    expect(photo!.caption_entities).toEqual([{ type: 'hashtag', offset: 4, length: 8 }]);
+    const edited = await control.editMessage({ from: client.id, message_id: photo!.message_id, caption: 'paid' });
+    expect(edited.caption).toBe('paid');
+    expect(edited.caption_entities).toBeUndefined();
+    await expect(control.editMessage({ from: client.id, message_id: photo!.message_id, text: 'text?' })).rejects.toMatchObject({ status: 400 });
+  });
+
   it('lists chats with topics and unread counts; marking read clears them', async () => {
     const { control, bot } = sandbox;
     const manager = await control.createUser({ first_name: 'Maria' });
