@@ -107,6 +107,15 @@ describe('getUpdates', () => {
     expect(updates[0]!.message_reaction).toMatchObject({ message_id: message!.message_id, new_reaction: [{ type: 'emoji', emoji: '🔥' }], old_reaction: [{ type: 'emoji', emoji: '👍' }] });
   });
 
+  it('a second long poll ends the first with 409, as when two instances poll', async () => {
+    const first = sandbox.bot.api.getUpdates({ timeout: 20 }).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const second = sandbox.bot.api.getUpdates({ timeout: 1 });
+    const error = (await first) as GrammyError;
+    expect([error.error_code, error.description]).toEqual([409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running']);
+    expect(await second).toEqual([]);
+  });
+
   it('answers 409 while a webhook is set', async () => {
     await sandbox.bot.api.setWebhook('http://127.0.0.1:9/hook');
     const error = (await sandbox.bot.api.getUpdates().catch((e: unknown) => e)) as GrammyError;
