@@ -4,7 +4,7 @@
  * web app must echo in `x-csrf-token` on every state-changing call.
  */
 import crypto from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '../../db/index.js';
 import { sessions } from '../../db/schema.js';
 import { hashToken } from '../../commands/issueSignInLink.js';
@@ -26,16 +26,6 @@ export async function createSession(db: Db, userId: number, now = new Date()): P
   // Housekeeping on sign-in rather than in a job: expired rows are few and cheap to drop.
   await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, now)));
   return { token, csrfToken, expiresAt };
-}
-
-export async function findSession(db: Db, token: string | undefined, now = new Date()): Promise<SessionRow | null> {
-  if (!token || token.length > 100) return null;
-  const tokenHash = hashToken(token);
-  const [row] = await db
-    .select({ userId: sessions.userId, csrfToken: sessions.csrfToken, tokenHash: sessions.tokenHash })
-    .from(sessions)
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)));
-  return row ?? null;
 }
 
 export async function deleteSession(db: Db, tokenHash: string): Promise<void> {

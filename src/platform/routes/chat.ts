@@ -65,12 +65,20 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
 
   app.get(
     '/requests/:id/messages',
-    { schema: { tags, summary: "The request's chat (customer and accepted agent only)", params: idParam, response: { 200: z.array(chatMessage), 404: errorBody } } },
+    {
+      schema: {
+        tags,
+        summary: "The newest `limit` messages of the request's chat, oldest first (customer and accepted agent only)",
+        params: idParam,
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(2000).optional() }),
+        response: { 200: z.array(chatMessage), 404: errorBody },
+      },
+    },
     async (request) => {
       const { db } = getContext().database;
       const access = await requestAccess(db, requireViewer(request), request.params.id);
       if (!canSeeDealRoom(access)) throw new NotFoundError('Заявка не найдена');
-      return loadChat(db, request.params.id);
+      return loadChat(db, request.params.id, request.query.limit ?? 200);
     },
   );
 

@@ -152,14 +152,25 @@ const TIMELINE_EVENTS = ['request.created', 'request.status', 'request.terms'];
 export async function loadRequestPage(db: Db, viewer: Viewer, requestId: number) {
   const access = await requestAccess(db, viewer, requestId);
   const { request, isCustomer } = access;
-  const [customer] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, request.customerOrganizationId));
+  const dealRoom = canSeeDealRoom(access);
+  const customerQuery = db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, request.customerOrganizationId));
+  const documentsQuery = dealRoom
+    ? db
+        .select({ id: documents.id, name: documents.name, mime: documents.mime, size: documents.size, source: documents.source, state: documents.state, createdAt: documents.createdAt })
+        .from(documents)
+        .where(eq(documents.requestId, request.id))
+        .orderBy(asc(documents.createdAt))
+        .limit(500)
+    : Promise.resolve([]);
 
-  const offerRows = await db
+  const offerQuery = db
     .select({ offer: offers, agentName: organizations.name })
     .from(offers)
     .innerJoin(organizations, eq(organizations.id, offers.agentOrganizationId))
     .where(and(eq(offers.requestId, request.id), isCustomer ? undefined : eq(offers.agentOrganizationId, viewer.organizationId)))
     .orderBy(asc(offers.createdAt), asc(offers.id));
+  // Independent reads go out together; the pool runs them on separate connections.
+  const [[customer], offerRows, documentRows] = await Promise.all([customerQuery, offerQuery, documentsQuery]);
   const visibleOffers = offerRows.map(({ offer, agentName }) => {
     const terms = computeTerms({ amount: request.amount, rate: offer.rate, feePercent: offer.feePercent, fixedFee: offer.fixedFee, days: offer.days });
     return {
@@ -203,16 +214,6 @@ export async function loadRequestPage(db: Db, viewer: Viewer, requestId: number)
     )
     .orderBy(asc(events.at), asc(events.id))
     .limit(500);
-
-  const dealRoom = canSeeDealRoom(access);
-  const documentRows = dealRoom
-    ? await db
-        .select({ id: documents.id, name: documents.name, mime: documents.mime, size: documents.size, source: documents.source, state: documents.state, createdAt: documents.createdAt })
-        .from(documents)
-        .where(eq(documents.requestId, request.id))
-        .orderBy(asc(documents.createdAt))
-        .limit(500)
-    : [];
 
   const collecting = request.status === 'collecting_offers';
   return {

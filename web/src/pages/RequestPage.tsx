@@ -253,7 +253,13 @@ function RequestTimeline({ events }: { events: TimelineEvent[] }) {
 function Chat({ requestId }: { requestId: number }) {
   const { t, dateTime } = useI18n();
   const client = useQueryClient();
-  const chat = useQuery({ queryKey: ['chat', String(requestId)], queryFn: () => api<ChatMessage[]>(`/requests/${requestId}/messages`) });
+  // The newest messages first; «show more» reaches further back.
+  const [limit, setLimit] = useState(200);
+  const chat = useQuery({
+    queryKey: ['chat', String(requestId), limit],
+    queryFn: () => api<ChatMessage[]>(`/requests/${requestId}/messages?limit=${limit}`),
+    placeholderData: (previous) => previous,
+  });
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
@@ -267,9 +273,10 @@ function Chat({ requestId }: { requestId: number }) {
     onError: (e) => setError(e instanceof ApiError ? (e.fields.text ?? e.message) : String(e)),
   });
   // Braces matter: newer browsers return a Promise from scrollIntoView, and an effect may only return a cleanup.
+  const newest = chat.data?.[chat.data.length - 1]?.id;
   useEffect(() => {
     bottom.current?.scrollIntoView({ block: 'nearest' });
-  }, [chat.data]);
+  }, [newest]);
 
   return (
     <Paper withBorder p="md">
@@ -278,6 +285,11 @@ function Chat({ requestId }: { requestId: number }) {
       </Title>
       <ScrollArea h={360} type="auto">
         <Stack gap="xs" data-testid="chat">
+          {(chat.data?.length ?? 0) >= limit && (
+            <Button variant="subtle" size="compact-sm" onClick={() => setLimit((n) => n + 200)}>
+              {t('common.more')}
+            </Button>
+          )}
           {(chat.data ?? []).map((message) => (
             <div key={message.id} data-testid="chat-message">
               <Text size="xs" c="dimmed">
