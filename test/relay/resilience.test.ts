@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { clients, dialogs, messages } from '../../src/db/schema.js';
+import { BLOCKED_NOTICE, UNBLOCKED_NOTICE } from '../../src/commands/setClientBlocked.js';
+import { UNDELIVERED_NOTICE } from '../../src/jobs/telegramOutbox.js';
+import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+
+let t: TelegramWorld;
+beforeAll(async () => {
+  t = await startTelegramWorld({ groups: 2 });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+async function dialogOf(telegramUserId: number) {
+  const [row] = await t.hotline
+    .database()
+    .db.select({ dialog: dialogs })
+    .from(dialogs)
+    .innerJoin(clients, eq(clients.id, dialogs.clientId))
+    .where(eq(clients.telegramUserId, telegramUserId));
+  return row!.dialog;
+}
+
+describe('the client blocks the bot', () => {
+  it('the topic is told, the manager\'s message is marked undelivered, and unblocking is noticed too', async () => {
+    const client = await t.newClient('Блок');
+    await t.control.sendMessage({ from: client.id, text: 'привет' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'привет' });
+    const group = (await dialogOf(client.id)).managersChatId;
+
+    await t.control.setBlocked({ user_id: client.id, blocked: true });
+    await t.control.waitFor({ chat_id: group, message_thread_id: topic.threadId, text_includes: BLOCKED_NOTICE });
+
+    await t.control.sendMessage({ from: t.manager.id, chat_id: group, message_thread_id: topic.threadId, text: 'Вы тут?' });
+    await t.control.waitFor({ chat_id: group, message_thread_id: topic.threadId, text_includes: UNDELIVERED_NOTICE });
+    const [stored] = await t.hotline.database().db.select().from(messages).where(eq(messages.text, 'Вы тут?'));
+    expect(stored!.deliveryError).toBe('blocked');
+    const privateChat = await t.control.transcript(client.id);
+    expect(privateChat.messages.some((m) => m.text === 'Вы тут?')).toBe(false);
+
+    await t.control.setBlocked({ user_id: client.id, blocked: false });
+    await t.control.waitFor({ chat_id: group, message_thread_id: topic.threadId, text_includes: UNBLOCKED_NOTICE });
+  });
+});
+
+describe('a manager deletes or closes the topic', () => {
+  it('a deleted topic is recreated on the next message, with the client card, and the dialog keeps its history', async () => {
+    const client = await t.newClient('Удалённая');
+    await t.control.sendMessage({ from: client.id, text: 'первое' });
+    const first = await t.waitForTopic(client, { textIncludes: 'первое' });
+    const dialog = await dialogOf(client.id);
+    await t.control.deleteTopic({ from: t.manager.id, chat_id: dialog.managersChatId, message_thread_id: first.threadId });
+
+    await t.control.sendMessage({ from: client.id, text: 'второе' });
+    await expect
+      .poll(async () => (await dialogOf(client.id)).topicId, { timeout: 15_000 })
+      .toSatisfy((id) => id !== null && id !== first.threadId);
+    const recreated = (await dialogOf(client.id)).topicId!;
+    const topic = await t.control.waitFor({ chat_id: dialog.managersChatId, message_thread_id: recreated, text_includes: 'второе' });
+    const shown = visible(topic);
+    expect(shown[0]!.text).toContain('Удалённая');
+    expect(shown[0]!.text).toContain(`Telegram ID: ${client.id}`);
+    expect(shown.map((m) => m.text)).toContain('второе');
+    const history = await t.hotline.database().db.select().from(messages).where(eq(messages.dialogId, dialog.id));
+    expect(history.map((m) => m.text)).toEqual(['первое', 'второе']);
+  });
+
+  it('a closed topic is reopened by the client\'s next message', async () => {
+    const client = await t.newClient('Закрытая');
+    await t.control.sendMessage({ from: client.id, text: 'до закрытия' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'до закрытия' });
+    const dialog = await dialogOf(client.id);
+    await t.control.closeTopic({ from: t.manager.id, chat_id: dialog.managersChatId, message_thread_id: topic.threadId, closed: true });
+    await expect.poll(async () => (await dialogOf(client.id)).status, { timeout: 10_000 }).toBe('closed');
+
+    await t.control.sendMessage({ from: client.id, text: 'после закрытия' });
+    await t.control.waitFor({ chat_id: dialog.managersChatId, message_thread_id: topic.threadId, text_includes: 'после закрытия' });
+    const chat = await t.control.transcript(dialog.managersChatId);
+    expect(chat.topics.find((x) => x.message_thread_id === topic.threadId)?.closed).toBe(false);
+  });
+});
+
+describe('opening dialogs', () => {
+  it('several first messages at once from a new client open one topic, with every message in it', async () => {
+    const client = await t.newClient('Одновременно');
+    await Promise.all(['раз', 'два', 'три', 'четыре', 'пять'].map((text) => t.control.sendMessage({ from: client.id, text })));
+    const topic = await t.waitForTopic(client, { minCount: 1 });
+    await expect
+      .poll(async () => visible(await t.control.transcript(topic.chat.id, { thread_id: topic.threadId })).map((m) => m.text).join('\n'), { timeout: 10_000 })
+      .toMatch(/раз[\s\S]*два[\s\S]*три[\s\S]*четыре[\s\S]*пять/);
+    const chats = await Promise.all(t.groups.map((g) => t.control.transcript(g)));
+    const named = chats.flatMap((c) => c.topics).filter((x) => x.name.startsWith('Одновременно') && !x.deleted);
+    expect(named).toHaveLength(1);
+  });
+
+  it('new dialogs go to the least loaded managers\' group and stay there', async () => {
+    const counts = async () => {
+      const rows = await t.hotline.database().db.select({ chat: dialogs.managersChatId }).from(dialogs);
+      return t.groups.map((g) => rows.filter((r) => r.chat === g).length);
+    };
+    for (let i = 0; i < 4; i++) {
+      const client = await t.newClient(`Балансировка ${i}`);
+      await t.control.sendMessage({ from: client.id, text: 'добрый день' });
+      await t.waitForTopic(client, { textIncludes: 'добрый день' });
+    }
+    const [a, b] = await counts();
+    expect(Math.abs(a! - b!)).toBeLessThanOrEqual(1);
+    const someone = await t.newClient('Постоянный');
+    await t.control.sendMessage({ from: someone.id, text: 'один' });
+    await t.waitForTopic(someone, { textIncludes: 'один' });
+    const group = (await dialogOf(someone.id)).managersChatId;
+    for (let i = 0; i < 3; i++) {
+      const other = await t.newClient(`Другой ${i}`);
+      await t.control.sendMessage({ from: other.id, text: 'x' });
+      await t.waitForTopic(other, { textIncludes: 'x' });
+    }
+    await t.control.sendMessage({ from: someone.id, text: 'два' });
+    await t.waitForTopic(someone, { textIncludes: 'два', group });
+    expect((await dialogOf(someone.id)).managersChatId).toBe(group);
+  });
+});
