@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { messages, telegramUpdates } from '../../src/db/schema.js';
+import { freePort } from '../helpers/process.js';
+import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+
+const SECRET = 'webhook-secret_123';
+let t: TelegramWorld;
+let port: number;
+
+beforeAll(async () => {
+  port = await freePort();
+  t = await startTelegramWorld({
+    env: { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+const webhook = () => `http://127.0.0.1:${port}/telegram/webhook`;
+
+function forgedUpdate(updateId: number, from: { id: number; first_name: string }, text: string, messageId: number) {
+  return {
+    update_id: updateId,
+    message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: { id: from.id, type: 'private', first_name: from.first_name }, from: { ...from, is_bot: false }, text },
+  };
+}
+
+describe('webhook mode', () => {
+  it('relays through the webhook Telegram calls, with the secret header', async () => {
+    const client = await t.newClient('Вебхук');
+    await t.control.sendMessage({ from: client.id, text: 'через вебхук' });
+    await t.waitForTopic(client, { textIncludes: 'через вебхук' });
+  });
+
+  it('a call without the secret, or with a wrong one, gets 401 and stores nothing', async () => {
+    const db = t.hotline.database().db;
+    const before = await db.select({ n: sql<number>`count(*)::int` }).from(telegramUpdates);
+    const update = forgedUpdate(900_000_001, { id: 555_000_001, first_name: 'Злоумышленник' }, 'подделка', 1);
+    for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }]) {
+      const response = await fetch(webhook(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
+      expect(response.status).toBe(401);
+    }
+    const after = await db.select({ n: sql<number>`count(*)::int` }).from(telegramUpdates);
+    expect(after[0]!.n).toBe(before[0]!.n);
+    expect(await db.select().from(messages).where(eq(messages.text, 'подделка'))).toHaveLength(0);
+  });
+
+  it('an update delivered again is applied once', async () => {
+    const client = await t.newClient('Повтор');
+    const [sent] = await t.control.sendMessage({ from: client.id, text: 'дважды' });
+    await t.waitForTopic(client, { textIncludes: 'дважды' });
+    const db = t.hotline.database().db;
+    const [last] = await db.select({ id: sql<number>`max(${telegramUpdates.updateId})::bigint` }).from(telegramUpdates);
+    // Telegram redelivers an update whose answer it did not see: the same update_id again.
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(webhook(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+        body: JSON.stringify({ update_id: Number(last!.id), message: sent }),
+      });
+      expect(response.status).toBe(200);
+    }
+    await t.control.sendMessage({ from: client.id, text: 'после повтора' });
+    const after = await t.waitForTopic(client, { textIncludes: 'после повтора' });
+    const texts = visible(after).flatMap((m) => (m.text ?? '').split('\n'));
+    expect(texts.filter((x) => x === 'дважды')).toHaveLength(1);
+    expect(await db.select().from(messages).where(eq(messages.text, 'дважды'))).toHaveLength(1);
+  });
+});
