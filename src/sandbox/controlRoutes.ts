@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
 import { ChatState } from './chat.js';
+import { closeSignal } from './closeSignal.js';
 import * as schemas from './controlSchemas.js';
 import type { TelegramEmulator } from './emulator.js';
 import { ApiError } from './errors.js';
@@ -148,22 +149,21 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     app.post('/wait', async (request, reply) => {
       const body = parse(schemas.waitBody, request.body);
       const deadline = Date.now() + (body.timeout_ms ?? 10_000);
-      const gone = new AbortController();
-      reply.raw.once('close', () => gone.abort());
+      const gone = closeSignal(reply);
       for (;;) {
         const chat = chatById(emulator, body.chat_id, body.bot_id);
         const transcript = transcriptOf(chat, body.message_thread_id);
         if (holds(transcript, body)) return transcript;
         const left = deadline - Date.now();
-        if (left <= 0 || gone.signal.aborted) return reply.code(408).send({ error: 'the condition did not hold in time', transcript });
-        await emulator.events.next(left, gone.signal);
+        if (left <= 0 || gone.aborted) return reply.code(408).send({ error: 'the condition did not hold in time', transcript });
+        await emulator.events.next(left, gone);
       }
     });
 
-    app.get('/events', async (request) => {
+    app.get('/events', async (request, reply) => {
       const query = parse(schemas.eventsQuery, request.query);
       const after = query.after ?? 0;
-      if (after >= emulator.events.lastSeq && query.timeout) await emulator.events.next(query.timeout * 1000);
+      if (after >= emulator.events.lastSeq && query.timeout) await emulator.events.next(query.timeout * 1000, closeSignal(reply));
       return { events: emulator.events.since(after), last_seq: emulator.events.lastSeq };
     });
 

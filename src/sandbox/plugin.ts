@@ -7,6 +7,7 @@
  */
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { closeSignal } from './closeSignal.js';
 import { controlRoutes } from './controlRoutes.js';
 import type { TelegramEmulator } from './emulator.js';
 import { ApiError, internalError, notFound, tooManyRequests, unauthorized } from './errors.js';
@@ -33,15 +34,6 @@ async function readParams(request: FastifyRequest): Promise<Params> {
   const body = request.body;
   if (body && typeof body === 'object') return new Params(hasKeys(query) ? { ...query, ...body } : (body as Record<string, unknown>));
   return new Params(query);
-}
-
-/** Aborts when the client goes away before the answer, so a long poll stops waiting. */
-function closeSignal(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }
 
 export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
