@@ -111,3 +111,14 @@ describe('sign-in links', () => {
     expect((await app.client().post('/api/auth/link', { token: link.token })).status).toBe(404);
   });
 });
+
+describe('OpenAPI', () => {
+  it('/docs/json documents the platform API', async () => {
+    const response = await fetch(`${app.url}/docs/json`);
+    expect(response.status).toBe(200);
+    const doc = (await response.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/sign-in', '/api/requests', '/api/requests/{id}', '/api/agent/requests', '/api/requests/{id}/offers', '/api/offers/{id}/accept', '/api/requests/{id}/live', '/api/dialogs']),
+    );
+  });
+});

@@ -3,7 +3,7 @@
  * the sandbox banner, and the routes — each page its own lazy chunk, so the
  * request form ships only what it needs.
  */
-import { lazy, Suspense, type ReactNode } from 'react';
+import { Component, lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, SegmentedControl, Text, Title } from '@mantine/core';
@@ -36,14 +36,39 @@ export function App() {
   return (
     <MantineProvider>
       <QueryClientProvider client={queryClient}>
-        <I18nProvider>
+        <UserI18n>
           <BrowserRouter>
-            <Shell />
+            <ErrorBoundary>
+              <Shell />
+            </ErrorBoundary>
           </BrowserRouter>
-        </I18nProvider>
+        </UserI18n>
       </QueryClientProvider>
     </MantineProvider>
   );
+}
+
+/** Dates in the signed-in user's time zone. */
+function UserI18n({ children }: { children: ReactNode }) {
+  const session = useSession();
+  return <I18nProvider timeZone={session.data?.user?.timeZone}>{children}</I18nProvider>;
+}
+
+/** A render error shows a message and a way back instead of a blank page. */
+class ErrorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  override state = { error: null as Error | null };
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+  override render() {
+    if (!this.state.error) return this.props.children;
+    return (
+      <Alert color="red" m="md" title="Hotline">
+        {this.state.error.message}{' '}
+        <Anchor href="/">↩</Anchor>
+      </Alert>
+    );
+  }
 }
 
 function SandboxBanner() {

@@ -46,7 +46,8 @@ const toNumeric = (value: string | number): Intl.StringNumericLiteral | number |
   return /^-?\d+(\.\d+)?$/.test(text) ? (text as Intl.StringNumericLiteral) : null;
 };
 
-export function I18nProvider({ children }: { children: ReactNode }) {
+/** `timeZone`: the signed-in user's (IANA name); dates are shown in it. Unset: the browser's. */
+export function I18nProvider({ children, timeZone }: { children: ReactNode; timeZone?: string }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);
   const setLocale = useCallback((next: Locale) => {
     setLocaleState(next);
@@ -61,8 +62,10 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   const value = useMemo<I18n>(() => {
     const dict = dictionaries[locale];
     const tag = intlLocale(locale);
-    const dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });
-    const dateFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium' });
+    const zone = validTimeZone(timeZone);
+    const dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
+    // Calendar dates (contract date, deadline) are days, not instants: shown as stored, in UTC.
+    const dateFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
     return {
       locale,
       setLocale,
@@ -92,9 +95,19 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       dateTime: (value) => dateTimeFormat.format(new Date(value)),
       date: (value) => dateFormat.format(new Date(value)),
     };
-  }, [locale, setLocale]);
+  }, [locale, setLocale, timeZone]);
 
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+function validTimeZone(zone: string | undefined): string | undefined {
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
 }
 
 export function useI18n(): I18n {
