@@ -128,7 +128,7 @@ function RequestView({ page }: { page: RequestPageData }) {
           <Title order={3} mb="sm">
             {t('request.timeline')}
           </Title>
-          <RequestTimeline events={page.timeline} />
+          <RequestTimeline events={page.timeline} fundingCurrency={request.fundingCurrency} />
           {viewer.canChat && (
             <>
               <Title order={3} mt="lg" mb="sm">
@@ -219,7 +219,7 @@ function OfferCard({ offer, fundingCurrency, canAccept, onAccepted }: { offer: O
   );
 }
 
-function RequestTimeline({ events }: { events: TimelineEvent[] }) {
+function RequestTimeline({ events, fundingCurrency }: { events: TimelineEvent[]; fundingCurrency: string }) {
   const { t, dateTime, money } = useI18n();
   const statusLabel = (value: unknown) => (typeof value === 'string' ? t(`status.${value as RequestStatus}`) : '');
   const describe = (event: TimelineEvent): string => {
@@ -229,7 +229,7 @@ function RequestTimeline({ events }: { events: TimelineEvent[] }) {
       case 'request.status':
         return `${t('timeline.request.status')}: ${statusLabel(event.before?.status)} → ${statusLabel(event.after?.status)}`;
       case 'offer.created':
-        return `${t('timeline.offer.created')}${event.after?.total ? `: ${money(String(event.after.total))}` : ''}`;
+        return `${t('timeline.offer.created')}${event.after?.total ? `: ${money(String(event.after.total), fundingCurrency)}` : ''}`;
       default: {
         const key = `timeline.${event.name}` as MessageKey;
         const text = t(key);
