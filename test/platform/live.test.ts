@@ -62,3 +62,18 @@ describe('live updates', () => {
     expect((await app.client().get(`/api/requests/${body.id}/live`)).status).toBe(401);
   });
 });
+
+describe('stopping with open pages', () => {
+  it('a graceful stop ends open live streams instead of waiting for them', async () => {
+    const own = await startTestApp();
+    const customer = await own.addUser({ role: 'customer', organization: 'ООО Стоп' });
+    const asCustomer = await own.signIn(customer);
+    const { body } = await asCustomer.post('/api/requests', validRequest());
+    const stream = await listen(own, asCustomer.cookie, `/api/requests/${body.id}/live`);
+    expect(stream.response.status).toBe(200);
+    const started = Date.now();
+    await own.stop();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    stream.close();
+  });
+});

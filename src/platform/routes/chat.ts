@@ -62,6 +62,11 @@ export async function loadChat(db: Db, requestId: number, limit = 500): Promise<
 export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const tags = ['chat'];
+  // Open streams never go idle: a graceful stop must end them, or closing the server would wait for every open page.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
 
   app.get(
     '/requests/:id/messages',
@@ -122,7 +127,13 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
       const close = () => {
         clearInterval(heartbeat);
         unsubscribe();
+        streams.delete(end);
       };
+      const end = () => {
+        close();
+        raw.end();
+      };
+      streams.add(end);
       request.raw.on('close', close);
       raw.on('error', close);
     },
