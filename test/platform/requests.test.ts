@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, validOffer, validRequest, type ApiClient, type TestApp, type TestUser } from '../helpers/app.js';
 import { createRequest } from '../../src/commands/createRequest.js';
+import { eq } from 'drizzle-orm';
+import { clients, dialogs, messages, requestMessages } from '../../src/db/schema.js';
 
 let app: TestApp;
 let customer: TestUser;
@@ -360,6 +362,35 @@ describe('reference lists and autocomplete', () => {
 });
 
 describe('dialogs and admin pages', () => {
+  it("a manager sees each dialog with its client, last message and open requests", async () => {
+    const { db } = app.ctx.database;
+    const [client] = await db.insert(clients).values({ telegramUserId: 900100, firstName: 'Ли', lastName: 'Вэй', username: 'liwei' }).returning();
+    const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 77, lastMessageAt: new Date() }).returning();
+    await db.insert(messages).values([
+      { dialogId: dialog!.id, seq: 1, direction: 'in', text: 'Здравствуйте', sentAt: new Date(Date.now() - 1000) },
+      { dialogId: dialog!.id, seq: 2, direction: 'in', text: 'Нужно оплатить инвойс', sentAt: new Date() },
+    ]);
+    const request = await createRequest(app.ctx, { actor: manager, dialogId: dialog!.id, ...validRequest() } as never);
+    const response = await asManager.get('/api/dialogs');
+    expect(response.body.items[0]).toMatchObject({
+      id: dialog!.id,
+      clientName: 'Ли Вэй',
+      clientUsername: 'liwei',
+      lastMessageText: 'Нужно оплатить инвойс',
+      openRequests: [{ id: request.id, number: request.number, status: 'collecting_offers' }],
+    });
+    // The deal flow copies dialog messages into the request's chat; they merge with platform posts in time order.
+    const copied = await db.select({ id: messages.id }).from(messages).where(eq(messages.dialogId, dialog!.id));
+    await db.insert(requestMessages).values(copied.map((m) => ({ requestId: request.id, messageId: m.id })));
+    await asManager.post(`/api/requests/${request.id}/messages`, { text: 'Принято' });
+    const chat = await asManager.get(`/api/requests/${request.id}/messages`);
+    expect(chat.body.map((m: { authorName: string; direction: string; text: string }) => [m.authorName, m.direction, m.text])).toEqual([
+      ['Ли Вэй', 'in', 'Здравствуйте'],
+      ['Ли Вэй', 'in', 'Нужно оплатить инвойс'],
+      [manager.name, 'platform', 'Принято'],
+    ]);
+  });
+
   it('dialogs are for our managers; agents and customers get 403', async () => {
     expect((await asManager.get('/api/dialogs')).status).toBe(200);
     expect((await asAgentA.get('/api/dialogs')).status).toBe(403);
