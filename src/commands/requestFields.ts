@@ -82,7 +82,11 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
   if (beneficiary.country && !errors.fields['beneficiary.country'] && !isCountryCode(beneficiary.country)) {
     errors.add('beneficiary.country', 'Нет такой страны: выберите из списка');
   }
-  for (const key of ['address', 'bankName'] as const) if (trim(b[key])) beneficiary[key] = trim(b[key]);
+  for (const key of ['address', 'bankName'] as const) {
+    const value = trim(b[key]);
+    if (value.length > 300) errors.add(`beneficiary.${key}`, 'Не длиннее 300 символов');
+    if (value) beneficiary[key] = value;
+  }
   for (const key of ['swift', 'account', 'cnaps'] as const) if (normalizeRequisite(b[key])) beneficiary[key] = normalizeRequisite(b[key]);
 
   const purpose = trim(input.purpose);
@@ -107,6 +111,7 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
   const p = input.payer ?? ({} as RequestFields['payer']);
   for (const [field, message] of Object.entries(validatePayer(p, { prefix: 'payer.' }))) errors.add(field, message);
   const payer: Record<string, string> = { name: trim(p.name), inn: normalizeRequisite(p.inn) };
+  if (payer.name!.length > 300) errors.add('payer.name', 'Наименование плательщика: не длиннее 300 символов');
   if (normalizeRequisite(p.kpp)) payer.kpp = normalizeRequisite(p.kpp);
 
   let deadline: Date | null = null;

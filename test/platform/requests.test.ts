@@ -88,6 +88,8 @@ describe('request form validation', () => {
     ['deadline', { deadline: 'завтра' }, /ГГГГ-ММ-ДД/],
     ['documents.contractDate', { documents: { contractDate: '2999-01-01' } }, /в будущем/],
     ['purpose', { purpose: 'x'.repeat(501) }, /500/],
+    ['beneficiary.address', { beneficiary: { ...validRequest().beneficiary, address: 'x'.repeat(301) } }, /300/],
+    ['payer.name', { payer: { name: 'x'.repeat(301), inn: '7707083893', kpp: '773601001' } }, /300/],
   ])('%s: %j → a message beside the field', async (field, overrides, message) => {
     const response = await asCustomer.post('/api/requests', validRequest(overrides));
     expect(response.status).toBe(400);
