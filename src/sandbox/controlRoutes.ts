@@ -13,7 +13,7 @@ import * as schemas from './controlSchemas.js';
 import type { TelegramEmulator } from './emulator.js';
 import { ApiError } from './errors.js';
 import type { MediaKind } from './files.js';
-import { buildTranscript, holds, isConversation, type ChatSummary, type Transcript } from './transcript.js';
+import { buildTranscript, holds, summarize, type Transcript } from './transcript.js';
 import { ControlError, UserActions, type UserMessageInput } from './userActions.js';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -101,22 +101,7 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     });
 
     // ── what they see ──
-    app.get('/chats', async () =>
-      [...emulator.chats.values()].map((chat): ChatSummary => {
-        const transcript = transcriptOf(chat);
-        const last = [...chat.messages.values()].reverse().find(isConversation)?.message;
-        const summary: ChatSummary = {
-          chat: chat.chat,
-          blocked: chat.blocked,
-          message_count: transcript.messages.filter((m) => !m.service && !m.deleted).length,
-          unread_count: transcript.unread_count + transcript.topics.reduce((sum, t) => sum + (t.deleted ? 0 : t.unread_count), 0),
-          topics: transcript.topics,
-        };
-        if (chat.botId !== undefined) summary.bot_id = chat.botId;
-        if (last) summary.last_message = { message_id: last.message_id, date: last.date, text: last.text ?? last.caption };
-        return summary;
-      }),
-    );
+    app.get('/chats', async () => [...emulator.chats.values()].map(summarize));
     app.get('/chats/:chat_id', async (request) => {
       const query = parse(schemas.transcriptQuery, request.query);
       return transcriptOf(chatById(emulator, Number((request.params as { chat_id: string }).chat_id), query.bot_id), query.thread_id);
@@ -152,10 +137,11 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       const gone = closeSignal(reply);
       for (;;) {
         const chat = chatById(emulator, body.chat_id, body.bot_id);
-        const transcript = transcriptOf(chat, body.message_thread_id);
-        if (holds(transcript, body)) return transcript;
+        if (holds(chat, body.message_thread_id, body)) return transcriptOf(chat, body.message_thread_id);
         const left = deadline - Date.now();
-        if (left <= 0 || gone.aborted) return reply.code(408).send({ error: 'the condition did not hold in time', transcript });
+        if (left <= 0 || gone.aborted) {
+          return reply.code(408).send({ error: 'the condition did not hold in time', transcript: transcriptOf(chat, body.message_thread_id) });
+        }
         await emulator.events.next(left, gone);
       }
     });

@@ -132,24 +132,33 @@ function messageView(chat: ChatState, stored: StoredMessage, fileUrl: (fileId: s
   return view;
 }
 
-export function buildTranscript(chat: ChatState, threadId: number | undefined, fileUrl: (fileId: string) => string): Transcript {
-  const messages: TranscriptMessage[] = [];
-  const counts = new Map<number, { total: number; unread: number }>();
-  let unread = 0;
+interface Count {
+  total: number;
+  unread: number;
+}
+
+/** Conversation messages and unread ones, outside topics and per topic. */
+function countConversation(chat: ChatState): { general: Count; topics: Map<number, Count> } {
+  const general: Count = { total: 0, unread: 0 };
+  const topics = new Map<number, Count>();
   for (const stored of chat.messages.values()) {
-    if (threadId === undefined || stored.threadId === threadId) messages.push(messageView(chat, stored, fileUrl));
     if (!isConversation(stored)) continue;
     const id = stored.message.message_id;
     if (stored.threadId === undefined) {
-      if (id > chat.readUpTo) unread++;
+      general.total++;
+      if (id > chat.readUpTo) general.unread++;
       continue;
     }
-    const count = counts.get(stored.threadId) ?? { total: 0, unread: 0 };
+    let count = topics.get(stored.threadId);
+    if (!count) topics.set(stored.threadId, (count = { total: 0, unread: 0 }));
     count.total++;
     if (id > (chat.topics.get(stored.threadId)?.readUpTo ?? 0)) count.unread++;
-    counts.set(stored.threadId, count);
   }
-  const topics = [...chat.topics.values()].map((topic): TranscriptTopic => {
+  return { general, topics };
+}
+
+function topicViews(chat: ChatState, counts: Map<number, Count>): TranscriptTopic[] {
+  return [...chat.topics.values()].map((topic) => {
     const view: TranscriptTopic = {
       message_thread_id: topic.id,
       name: topic.name,
@@ -163,12 +172,39 @@ export function buildTranscript(chat: ChatState, threadId: number | undefined, f
     if (pinned) view.pinned_message_id = pinned.message.message_id;
     return view;
   });
-  const transcript: Transcript = { chat: chat.chat, messages, topics, unread_count: threadId === undefined ? unread : (counts.get(threadId)?.unread ?? 0) };
+}
+
+export function buildTranscript(chat: ChatState, threadId: number | undefined, fileUrl: (fileId: string) => string): Transcript {
+  const messages: TranscriptMessage[] = [];
+  for (const stored of chat.messages.values()) {
+    if (threadId === undefined || stored.threadId === threadId) messages.push(messageView(chat, stored, fileUrl));
+  }
+  const counts = countConversation(chat);
+  const unread = threadId === undefined ? counts.general.unread : (counts.topics.get(threadId)?.unread ?? 0);
+  const transcript: Transcript = { chat: chat.chat, messages, topics: topicViews(chat, counts.topics), unread_count: unread };
   if (chat.botId !== undefined) transcript.bot_id = chat.botId;
   if (threadId !== undefined) transcript.message_thread_id = threadId;
   const pinned = chat.pinnedIn(threadId);
   if (pinned) transcript.pinned_message_id = pinned.message.message_id;
   return transcript;
+}
+
+/** A chat list row, counted without building message views. */
+export function summarize(chat: ChatState): ChatSummary {
+  const counts = countConversation(chat);
+  const topics = topicViews(chat, counts.topics);
+  let messageCount = counts.general.total;
+  let unread = counts.general.unread;
+  for (const topic of topics) {
+    if (topic.deleted) continue;
+    messageCount += topic.message_count;
+    unread += topic.unread_count;
+  }
+  const summary: ChatSummary = { chat: chat.chat, blocked: chat.blocked, message_count: messageCount, unread_count: unread, topics };
+  if (chat.botId !== undefined) summary.bot_id = chat.botId;
+  const last = [...chat.messages.values()].reverse().find(isConversation)?.message;
+  if (last) summary.last_message = { message_id: last.message_id, date: last.date, text: last.text ?? last.caption };
+  return summary;
 }
 
 /** What `waitFor` can wait for; every given condition must hold. */
@@ -181,12 +217,22 @@ export interface WaitCondition {
   pinned?: boolean | number;
 }
 
-export function holds(transcript: Transcript, condition: WaitCondition): boolean {
-  const conversation = transcript.messages.filter((m) => !m.service && !m.deleted);
-  if (condition.min_count !== undefined && conversation.length < condition.min_count) return false;
-  if (condition.text_includes !== undefined && !conversation.some((m) => (m.text ?? m.caption ?? '').includes(condition.text_includes!))) return false;
-  if (condition.pinned === true && transcript.pinned_message_id === undefined) return false;
-  if (condition.pinned === false && transcript.pinned_message_id !== undefined) return false;
-  if (typeof condition.pinned === 'number' && transcript.pinned_message_id !== condition.pinned) return false;
-  return true;
+/**
+ * Checks a condition on the chat itself, without building a transcript: a
+ * waiter re-checks on every event, and a burst of messages must stay cheap.
+ */
+export function holds(chat: ChatState, threadId: number | undefined, condition: WaitCondition): boolean {
+  const pinned = chat.pinnedIn(threadId)?.message.message_id;
+  if (condition.pinned === true && pinned === undefined) return false;
+  if (condition.pinned === false && pinned !== undefined) return false;
+  if (typeof condition.pinned === 'number' && pinned !== condition.pinned) return false;
+  if (condition.min_count === undefined && condition.text_includes === undefined) return true;
+  let count = 0;
+  let found = condition.text_includes === undefined;
+  for (const stored of chat.messages.values()) {
+    if (!isConversation(stored) || (threadId !== undefined && stored.threadId !== threadId)) continue;
+    count++;
+    if (!found) found = (stored.message.text ?? stored.message.caption ?? '').includes(condition.text_includes!);
+  }
+  return found && (condition.min_count === undefined || count >= condition.min_count);
 }
