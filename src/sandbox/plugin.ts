@@ -15,11 +15,13 @@ import { UPLOAD_LIMIT } from './files.js';
 import { methods, type MethodContext } from './methods/index.js';
 import { Params, type UploadedFile } from './params.js';
 
+/** Lets the common JSON call skip copying its body when there is no query string. */
 function hasKeys(object: object): boolean {
   for (const _ in object) return true;
   return false;
 }
 
+/** The call's parameters from wherever Telegram accepts them: query string, JSON, form or multipart parts. */
 async function readParams(request: FastifyRequest): Promise<Params> {
   const query = (request.query ?? {}) as Record<string, unknown>;
   if (request.isMultipart()) {
