@@ -9,6 +9,8 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: '../dist/web',
+    // bench/platform.ts reads it to measure what each page ships.
+    manifest: true,
     emptyOutDir: true,
     chunkSizeWarningLimit: 900,
   },

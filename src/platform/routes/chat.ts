@@ -29,9 +29,10 @@ type ChatMessage = z.infer<typeof chatMessage>;
 
 /** The newest `limit` messages of a request's chat, oldest first. */
 export async function loadChat(db: Db, requestId: number, limit = 500): Promise<ChatMessage[]> {
+  // Each side takes its newest `limit` rows through its own index; only then are they merged.
   const result = await db.execute<{ id: string; direction: ChatMessage['direction']; author_name: string | null; text: string | null; media: ChatMessage['media']; at: Date | string }>(sql`
     select * from (
-      select 'm' || m.id as id, m.direction::text as direction,
+      (select 'm' || m.id as id, m.direction::text as direction,
              case when m.direction = 'in' then nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), '')
                   else coalesce(u.name, m.author_name) end as author_name,
              m.text, m.media, m.sent_at as at
@@ -41,11 +42,15 @@ export async function loadChat(db: Db, requestId: number, limit = 500): Promise<
       join clients c on c.id = d.client_id
       left join users u on u.id = m.author_user_id
       where rm.request_id = ${requestId} and m.skip = false
+      order by m.sent_at desc, m.id desc
+      limit ${limit})
       union all
-      select 'p' || p.id, 'platform', u.name, p.text, null, p.created_at
+      (select 'p' || p.id, 'platform', u.name, p.text, null, p.created_at
       from request_posts p
       join users u on u.id = p.author_user_id
       where p.request_id = ${requestId}
+      order by p.created_at desc, p.id desc
+      limit ${limit})
     ) chat
     order by at desc, id desc
     limit ${limit}`);

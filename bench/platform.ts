@@ -1,0 +1,188 @@
+/**
+ * The platform under load (issue 5's figures): 100,000 requests and one
+ * request holding 1,000 chat messages, on PostgreSQL; 50 concurrent
+ * keep-alive connections per endpoint; the built app runs in its own process
+ * so it and the load generator each get a core. Also the JavaScript the
+ * request form ships (gzip), read from the web build's manifest.
+ *
+ * `npx tsx bench/platform.ts` prints the figures; `run()` returns them.
+ * BENCH_SECONDS (default 5) and BENCH_CONCURRENCY (default 50) tune it.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { freePort, freshPostgres, quantile, root, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const ADMIN = { email: 'bench-admin@hotline.local', password: 'bench-admin-password' };
+const PASSWORD = 'bench-password-123';
+
+/** A tiny JSON client with the session cookie and CSRF token. */
+class Client {
+  cookie = '';
+  csrf = '';
+  constructor(private readonly base: string) {}
+
+  async call<T>(method: string, url: string, body?: unknown): Promise<T> {
+    const response = await fetch(this.base + url, {
+      method,
+      headers: { 'content-type': 'application/json', cookie: this.cookie, 'x-csrf-token': this.csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('hotline_session='));
+    if (cookie) this.cookie = cookie.split(';')[0]!;
+    const data = (await response.json()) as T & { csrfToken?: string };
+    if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${JSON.stringify(data)}`);
+    if (data.csrfToken) this.csrf = data.csrfToken;
+    return data;
+  }
+
+  signIn(email: string, password: string) {
+    return this.call('POST', '/api/auth/sign-in', { email, password });
+  }
+}
+
+const request = {
+  amount: '100000',
+  currency: 'CNY',
+  beneficiary: { name: 'Shenzhen Trading Co., Ltd', country: 'CN', swift: 'BKCHCNBJ', account: '6222021234567890', cnaps: '104584000003' },
+  purpose: 'Оплата по контракту за товары',
+  payer: { name: 'ООО «Ромашка»', inn: '7707083893', kpp: '773601001' },
+};
+
+/** GETs `url` from `CONCURRENCY` keep-alive connections for `SECONDS`; latencies in ms. */
+async function load(base: string, url: string, cookie: string): Promise<{ p50: number; p99: number; rps: number; errors: number }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const target = new URL(base + url);
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = Date.now() + SECONDS * 1000;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const started = performance.now();
+      const req = http.get({ host: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers: { cookie } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode !== 200) errors++;
+          latencies.push(performance.now() - started);
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+    });
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() < deadline) await one();
+    }),
+  );
+  agent.destroy();
+  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / SECONDS, errors };
+}
+
+/** gzip bytes of the JavaScript a first visit to /new loads: the entry and the form's chunk with their static imports. */
+export function requestFormJsGzip(): number | null {
+  const manifestFile = path.join(root, 'dist/web/.vite/manifest.json');
+  if (!fs.existsSync(manifestFile)) return null;
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, { file: string; imports?: string[] }>;
+  const seen = new Set<string>();
+  const walk = (key: string) => {
+    if (seen.has(key) || !manifest[key]) return;
+    seen.add(key);
+    for (const child of manifest[key]!.imports ?? []) walk(child);
+  };
+  walk('index.html');
+  const form = Object.keys(manifest).find((key) => key.endsWith('pages/NewRequestPage.tsx'));
+  if (form) walk(form);
+  let bytes = 0;
+  for (const key of seen) bytes += zlib.gzipSync(fs.readFileSync(path.join(root, 'dist/web', manifest[key]!.file))).length;
+  return bytes;
+}
+
+export async function run(): Promise<Figure[]> {
+  const database = await freshPostgres();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawnBuilt({ PORT: String(port), DATA_DIR: tempDir(), DATABASE_URL: database.url, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
+  const figures: Figure[] = [];
+  try {
+    await waitFor(`${base}/readyz`);
+    const admin = new Client(base);
+    // /readyz may answer before the first admin exists (bootstrap runs right after the database opens).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.signIn(ADMIN.email, ADMIN.password);
+        break;
+      } catch (error) {
+        // Few, slow retries: five failures would trip the login rate limit.
+        if (attempt >= 3) throw error;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    const customerOrg = await admin.call<{ id: number }>('POST', '/api/admin/organizations', { name: 'Bench Customer', kind: 'customer' });
+    const agentOrg = await admin.call<{ id: number }>('POST', '/api/admin/organizations', { name: 'Bench Agent', kind: 'agent' });
+    const customerUser = await admin.call<{ id: number }>('POST', '/api/admin/users', { organizationId: customerOrg.id, role: 'customer', email: 'c@bench.local', name: 'Customer', password: PASSWORD });
+    await admin.call('POST', '/api/admin/users', { organizationId: agentOrg.id, role: 'agent', email: 'a@bench.local', name: 'Agent', password: PASSWORD });
+    const customer = new Client(base);
+    await customer.signIn('c@bench.local', PASSWORD);
+    const agent = new Client(base);
+    await agent.signIn('a@bench.local', PASSWORD);
+    const { id: requestId } = await customer.call<{ id: number }>('POST', '/api/requests', request);
+    const offer = await agent.call<{ id: number }>('POST', `/api/requests/${requestId}/offers`, { rate: '12.25', feePercent: '1.5', fixedFee: '500', days: 3 });
+    await customer.call('POST', `/api/offers/${offer.id}/accept`, {});
+
+    const db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+    await db.query(
+      `insert into requests (number, customer_organization_id, origin, status, hidden, amount, currency, funding_currency, beneficiary, beneficiary_country, purpose, payer, created_at, updated_at)
+       select 'B-' || g, $1, case when g % 10 = 0 then 'telegram'::request_origin else 'web'::request_origin end,
+              case when g % 3 = 0 then 'accepted'::request_status else 'collecting_offers'::request_status end, g % 10 = 0,
+              (1000 + g % 50000)::numeric, (array['CNY','USD','EUR','AED'])[1 + g % 4], 'RUB',
+              jsonb_build_object('name', 'Beneficiary ' || g, 'country', 'CN'), (array['CN','AE','TR','IN'])[1 + g % 4], 'Payment', '{}'::jsonb,
+              now() - (g || ' minutes')::interval, now()
+       from generate_series(1, 99999) g`,
+      [customerOrg.id],
+    );
+    await db.query(`insert into request_posts (request_id, author_user_id, text) select $1, $2, 'Сообщение ' || g from generate_series(1, 1000) g`, [requestId, customerUser.id]);
+    await db.query(`insert into beneficiaries (organization_id, key, name, details) select $1, 'k' || g, 'Supplier ' || g, '{}'::jsonb from generate_series(1, 2000) g`, [customerOrg.id]);
+    await db.query('analyze');
+    await db.end();
+
+    const cases: Array<{ what: string; url: string; client: Client; target: number }> = [
+      { what: "agents' list page, newest first", url: '/api/agent/requests', client: agent, target: 50 },
+      { what: "agents' list page, currency filter, amount sort", url: '/api/agent/requests?currency=USD&sort=amountDesc', client: agent, target: 50 },
+      { what: 'request page (terms, offers, timeline)', url: `/api/requests/${requestId}`, client: customer, target: 50 },
+      { what: "request's chat, newest 200 of 1,000 messages", url: `/api/requests/${requestId}/messages`, client: customer, target: 50 },
+      { what: 'autocomplete of known beneficiaries', url: '/api/reference/beneficiaries?q=supp', client: customer, target: 20 },
+    ];
+    for (const c of cases) {
+      await load(base, c.url, c.client.cookie); // warm-up run, not counted
+      const result = await load(base, c.url, c.client.cookie);
+      figures.push({
+        area: 'Platform API',
+        what: `${c.what}: p99 at ${CONCURRENCY} connections, 100,000 requests (${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(1)} ms${result.errors ? `, ${result.errors} errors` : ''})`,
+        value: `${result.p99.toFixed(1)} ms`,
+        target: `≤ ${c.target} ms`,
+        ok: result.p99 <= c.target && result.errors === 0,
+      });
+    }
+  } finally {
+    await stop(child);
+    await database.drop();
+  }
+  const js = requestFormJsGzip();
+  if (js !== null) {
+    figures.push({ area: 'Web', what: 'JavaScript shipped to the request form (gzip, first visit to /new)', value: `${(js / 1024).toFixed(1)} KB`, target: '≤ 250 KB', ok: js <= 250 * 1024 });
+  }
+  return figures;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const figure of await run()) console.log(`${figure.what}: ${figure.value}${figure.target ? ` (target ${figure.target})` : ''}`);
+}
