@@ -65,6 +65,8 @@ export type RequestRow = typeof requests.$inferSelect;
 /** How the viewer relates to a request they may see. */
 export interface RequestAccess {
   request: RequestRow;
+  /** The customer organization's name (read in the same query). */
+  customerName: string;
   isCustomer: boolean;
   /** The viewer's organization offered on it. */
   hasOffered: boolean;
@@ -77,9 +79,14 @@ export interface RequestAccess {
  * Pass `forUpdate` inside a transaction that changes the request.
  */
 export async function requestAccess(db: Db, viewer: Viewer, requestId: number, options: { forUpdate?: boolean } = {}): Promise<RequestAccess> {
-  const query = db.select().from(requests).where(eq(requests.id, requestId));
-  const [request] = options.forUpdate ? await query.for('update') : await query;
-  if (!request) throw new NotFoundError('Заявка не найдена');
+  const query = db
+    .select({ request: requests, customerName: organizations.name })
+    .from(requests)
+    .innerJoin(organizations, eq(organizations.id, requests.customerOrganizationId))
+    .where(eq(requests.id, requestId));
+  const [row] = options.forUpdate ? await query.for('update', { of: requests }) : await query;
+  if (!row) throw new NotFoundError('Заявка не найдена');
+  const { request, customerName } = row;
   const isCustomer = request.customerOrganizationId === viewer.organizationId;
   let hasOffered = false;
   let isAcceptedAgent = false;
@@ -93,7 +100,7 @@ export async function requestAccess(db: Db, viewer: Viewer, requestId: number, o
   }
   const inList = request.status === 'collecting_offers' && !request.hidden && canOffer(viewer);
   if (!isCustomer && !hasOffered && !inList) throw new NotFoundError('Заявка не найдена');
-  return { request, isCustomer, hasOffered, isAcceptedAgent };
+  return { request, customerName, isCustomer, hasOffered, isAcceptedAgent };
 }
 
 /** Chat and documents: the customer, and the agent whose offer was accepted. */

@@ -153,7 +153,6 @@ export async function loadRequestPage(db: Db, viewer: Viewer, requestId: number)
   const access = await requestAccess(db, viewer, requestId);
   const { request, isCustomer } = access;
   const dealRoom = canSeeDealRoom(access);
-  const customerQuery = db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, request.customerOrganizationId));
   const documentsQuery = dealRoom
     ? db
         .select({ id: documents.id, name: documents.name, mime: documents.mime, size: documents.size, source: documents.source, state: documents.state, createdAt: documents.createdAt })
@@ -169,8 +168,34 @@ export async function loadRequestPage(db: Db, viewer: Viewer, requestId: number)
     .innerJoin(organizations, eq(organizations.id, offers.agentOrganizationId))
     .where(and(eq(offers.requestId, request.id), isCustomer ? undefined : eq(offers.agentOrganizationId, viewer.organizationId)))
     .orderBy(asc(offers.createdAt), asc(offers.id));
+  // Offer events are those of the offers this viewer sees: the same condition as a subquery, so all reads go out together.
+  const visibleOfferIds = sql`(select ${offers.id} from ${offers} where ${offers.requestId} = ${request.id}${
+    isCustomer ? sql`` : sql` and ${offers.agentOrganizationId} = ${viewer.organizationId}`
+  })`;
+  const eventsQuery = db
+    .select({
+      id: events.id,
+      at: events.at,
+      name: events.name,
+      subjectType: events.subjectType,
+      before: events.before,
+      after: events.after,
+      actorName: users.name,
+      actorOrganization: organizations.name,
+    })
+    .from(events)
+    .leftJoin(users, eq(users.id, events.actorUserId))
+    .leftJoin(organizations, eq(organizations.id, users.organizationId))
+    .where(
+      or(
+        and(eq(events.subjectType, 'request'), eq(events.subjectId, request.id), inArray(events.name, TIMELINE_EVENTS)),
+        and(eq(events.subjectType, 'offer'), sql`${events.subjectId} in ${visibleOfferIds}`),
+      ),
+    )
+    .orderBy(asc(events.at), asc(events.id))
+    .limit(500);
   // Independent reads go out together; the pool runs them on separate connections.
-  const [[customer], offerRows, documentRows] = await Promise.all([customerQuery, offerQuery, documentsQuery]);
+  const [offerRows, documentRows, eventRows] = await Promise.all([offerQuery, documentsQuery, eventsQuery]);
   const visibleOffers = offerRows.map(({ offer, agentName }) => {
     const terms = computeTerms({ amount: request.amount, rate: offer.rate, feePercent: offer.feePercent, fixedFee: offer.fixedFee, days: offer.days });
     return {
@@ -191,30 +216,6 @@ export async function loadRequestPage(db: Db, viewer: Viewer, requestId: number)
     };
   });
 
-  const offerIds = visibleOffers.map((offer) => offer.id);
-  const eventRows = await db
-    .select({
-      id: events.id,
-      at: events.at,
-      name: events.name,
-      subjectType: events.subjectType,
-      before: events.before,
-      after: events.after,
-      actorName: users.name,
-      actorOrganization: organizations.name,
-    })
-    .from(events)
-    .leftJoin(users, eq(users.id, events.actorUserId))
-    .leftJoin(organizations, eq(organizations.id, users.organizationId))
-    .where(
-      or(
-        and(eq(events.subjectType, 'request'), eq(events.subjectId, request.id), inArray(events.name, TIMELINE_EVENTS)),
-        offerIds.length ? and(eq(events.subjectType, 'offer'), inArray(events.subjectId, offerIds)) : undefined,
-      ),
-    )
-    .orderBy(asc(events.at), asc(events.id))
-    .limit(500);
-
   const collecting = request.status === 'collecting_offers';
   return {
     request: {
@@ -228,7 +229,7 @@ export async function loadRequestPage(db: Db, viewer: Viewer, requestId: number)
       fundingCurrency: request.fundingCurrency,
       beneficiaryName: request.beneficiary.name ?? '',
       beneficiaryCountry: request.beneficiaryCountry,
-      customerName: customer?.name ?? '',
+      customerName: access.customerName,
       customerOrganizationId: request.customerOrganizationId,
       deadline: request.deadline ? request.deadline.toISOString() : null,
       createdAt: request.createdAt.toISOString(),
