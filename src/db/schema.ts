@@ -425,6 +425,11 @@ export const telegramOutbox = pgTable(
      * backlogged (`text:<dialog>`).
      */
     coalesceKey: text('coalesce_key'),
+    /**
+     * The head row of the call this row was merged into. Fixed at the first
+     * try, so a retry sends exactly the same message again.
+     */
+    batchHead: bigint('batch_head', { mode: 'number' }),
     state: outboxState('state').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),

@@ -103,8 +103,9 @@ export class TelegramOutbox {
     this.topics = new Topics(ctx, api, this.limiter);
     this.cards = new ActionCards(ctx, api, this.limiter);
     this.concurrency = options.concurrency ?? 32;
-    this.leaseMs = options.leaseMs ?? 30_000;
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
+    // Long enough for one call, short so that a crashed instance's row is taken over soon.
+    this.leaseMs = options.leaseMs ?? this.callTimeoutMs + 5_000;
     this.pollMs = options.pollMs ?? 500;
   }
 
@@ -216,6 +217,16 @@ export class TelegramOutbox {
     const headId = Number(leased.rows[0].id);
     const [head] = await this.ctx.database.db.select().from(telegramOutbox).where(eq(telegramOutbox.id, headId));
     if (!head?.coalesceKey) return head ? [head] : [];
+    if (head.batchHead === headId) {
+      // Tried before: the same rows again, so a repeat is the same message.
+      const batch = await this.ctx.database.db
+        .select()
+        .from(telegramOutbox)
+        .where(and(eq(telegramOutbox.batchHead, headId), eq(telegramOutbox.state, 'pending')))
+        .orderBy(telegramOutbox.id);
+      await this.lease(batch.slice(1));
+      return batch;
+    }
     const next = await this.ctx.database.db
       .select()
       .from(telegramOutbox)
@@ -237,10 +248,19 @@ export class TelegramOutbox {
     if (group.length > 1) {
       await this.ctx.database.db
         .update(telegramOutbox)
-        .set({ leaseUntil: sql`now() + make_interval(secs => ${this.leaseMs / 1000})` })
-        .where(inArray(telegramOutbox.id, group.slice(1).map((r) => r.id)));
+        .set({ batchHead: headId })
+        .where(inArray(telegramOutbox.id, group.map((r) => r.id)));
+      await this.lease(group.slice(1));
     }
     return group;
+  }
+
+  private async lease(rows: Row[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.ctx.database.db
+      .update(telegramOutbox)
+      .set({ leaseUntil: sql`now() + make_interval(secs => ${this.leaseMs / 1000})` })
+      .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
   }
 
   /** The Telegram id of a stored dialog message on one side (undefined if it never got there). */

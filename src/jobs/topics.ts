@@ -57,22 +57,29 @@ export class Topics {
   /** The dialog's topic id, creating the topic (and its client card) if there is none. */
   async ensure(dialogId: number): Promise<number> {
     const { dialog, client } = await this.load(dialogId);
-    if (dialog.topicId !== null) return dialog.topicId;
     const chatId = dialog.managersChatId;
-    this.limiter.record(chatId);
-    const topic = await this.api.createForumTopic(chatId, topicName(client));
-    this.limiter.record(chatId);
-    const card = await this.api.sendMessage(chatId, await this.cardHtml(dialogId), {
-      message_thread_id: topic.message_thread_id,
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-    });
-    await this.ctx.database.db
-      .update(dialogs)
-      .set({ topicId: topic.message_thread_id, clientCardMessageId: card.message_id, status: 'open' })
-      .where(eq(dialogs.id, dialogId));
-    this.ctx.log.info(`Opened topic ${topic.message_thread_id} in ${chatId} for dialog ${dialogId}`);
-    return topic.message_thread_id;
+    let topicId = dialog.topicId;
+    if (topicId === null) {
+      this.limiter.record(chatId);
+      const topic = await this.api.createForumTopic(chatId, topicName(client));
+      topicId = topic.message_thread_id;
+      // Saved before the card is sent: a failed card must not cost a second topic.
+      await this.ctx.database.db
+        .update(dialogs)
+        .set({ topicId, clientCardMessageId: null, status: 'open' })
+        .where(eq(dialogs.id, dialogId));
+      this.ctx.log.info(`Opened topic ${topicId} in ${chatId} for dialog ${dialogId}`);
+    }
+    if (dialog.topicId === null || dialog.clientCardMessageId === null) {
+      this.limiter.record(chatId);
+      const card = await this.api.sendMessage(chatId, await this.cardHtml(dialogId), {
+        message_thread_id: topicId,
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+      });
+      await this.ctx.database.db.update(dialogs).set({ clientCardMessageId: card.message_id }).where(eq(dialogs.id, dialogId));
+    }
+    return topicId;
   }
 
   /** The topic is gone (a manager deleted it): the next call to ensure() creates a new one. */
