@@ -15,13 +15,15 @@ import { createHttpServer } from './platform/server.js';
 import { apiPlugin } from './platform/api.js';
 import { LiveBus } from './commands/live.js';
 import type { CommandContext } from './commands/context.js';
-import { bootstrap } from './commands/bootstrap.js';
+import { bootstrap, SANDBOX_ADMIN_EMAIL } from './commands/bootstrap.js';
 import { createBot, startTelegram, type Telegram } from './telegram/index.js';
 import { webhookPlugin } from './telegram/webhook.js';
 import type { HotlineContext } from './telegram/context.js';
 import { TelegramOutbox, type OutboxOptions } from './jobs/telegramOutbox.js';
 import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
 import type { Bot } from 'grammy';
+import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
+import { emulatorPlugin } from './sandbox/plugin.js';
 
 export interface Hotline {
   config: Config;
@@ -68,12 +70,14 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     return context;
   };
 
+  const sandbox: SandboxWorld | undefined = config.sandbox ? openSandbox(config.dataDir) : undefined;
   const http = await createHttpServer({
     log,
     sandbox: config.sandbox,
     ready: async () => Boolean(context && !stopping && (await context.database.ready())),
     plugins: [
       { plugin: apiPlugin({ getContext }), prefix: '/api' },
+      ...(sandbox ? [{ plugin: emulatorPlugin(sandbox.emulator), prefix: SANDBOX_API_PREFIX }] : []),
       ...(config.telegram.mode === 'webhook' && config.telegram.webhookSecret
         ? [{ plugin: webhookPlugin(() => (telegram ? (update) => telegram!.bot.handleUpdate(update) : undefined), config.telegram.webhookSecret) }]
         : []),
@@ -90,14 +94,16 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     await jobs.start();
     context = { database, jobs, config, live, log };
     await bootstrap(context);
-    const token = config.telegram.token;
+    if (sandbox) config.telegram.managersChatIds = [sandbox.managersChatId];
+    const token = config.telegram.token ?? sandbox?.token;
+    const apiRoot = sandbox ? `${url}${SANDBOX_API_PREFIX}` : config.telegram.apiRoot;
     if (token) {
-      const bot = createBot(context, { token, apiRoot: config.telegram.apiRoot });
+      const bot = createBot(context, { token, apiRoot });
       outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? TELEGRAM_LIMITS });
       outbox.start();
       telegram = await connectTelegram(context, bot, () => stopping, {
         token,
-        apiRoot: config.telegram.apiRoot,
+        apiRoot,
         mode: config.telegram.mode,
         webhookSecret: config.telegram.webhookSecret,
         publicUrl: config.publicUrl,
@@ -107,6 +113,12 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     log.info(
       `Hotline is ready on ${config.publicUrl} (database: ${database.embedded ? `embedded, ${config.dataDir}/pg` : 'PostgreSQL'})`,
     );
+    if (sandbox) {
+      log.info(
+        `Sandbox mode (no TELEGRAM_BOT_TOKEN): open ${config.publicUrl}/sandbox to play the clients and the managers; ` +
+          `sign in to the platform as ${config.admin?.email ?? SANDBOX_ADMIN_EMAIL}${config.admin ? '' : ' (the password is printed above on first start)'}`,
+      );
+    }
   })();
 
   const hotline: Hotline = {
@@ -131,6 +143,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       await outbox?.stop();
       await jobs?.stop(options.shutdownGraceMs);
       await database?.close();
+      await sandbox?.emulator.close();
     },
   };
   // A failed start (locked data dir, …) must still release the port.

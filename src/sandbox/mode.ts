@@ -1,0 +1,40 @@
+/**
+ * Sandbox mode: no TELEGRAM_BOT_TOKEN, so Hotline plays Telegram itself. The
+ * emulator is served by the app under `/tg`, and the production bot code runs
+ * against it — only the API root differs. First start seeds a forum
+ * supergroup «Менеджеры» with the bot as admin, one manager and two sample
+ * clients; the emulator's snapshot in DATA_DIR keeps them across restarts.
+ */
+import path from 'node:path';
+import type { Chat } from '@grammyjs/types';
+import { TelegramEmulator } from './emulator.js';
+
+/** The bot's token in sandbox mode (never a real one). */
+export const SANDBOX_BOT_TOKEN = '7000000001:SANDBOXsandboxSANDBOXsandbox000';
+export const SANDBOX_API_PREFIX = '/tg';
+
+export interface SandboxWorld {
+  emulator: TelegramEmulator;
+  token: string;
+  managersChatId: number;
+  managerId: number;
+  clientIds: number[];
+}
+
+/** Opens the emulator on `dataDir/sandbox.json` and makes sure the cast exists. */
+export function openSandbox(dataDir: string): SandboxWorld {
+  const emulator = new TelegramEmulator({ snapshotFile: path.join(dataDir, 'sandbox.json') });
+  const bot = emulator.createBot({ token: SANDBOX_BOT_TOKEN, username: 'hotline_sandbox_bot', firstName: 'Hotline' });
+  const users = [...emulator.users.values()].filter((u) => !u.is_bot);
+  const manager = users.find((u) => u.username === 'manager') ?? emulator.createUser({ first_name: 'Мария', last_name: 'Менеджер', username: 'manager', language_code: 'ru' });
+  let clients = users.filter((u) => u.id !== manager.id);
+  if (clients.length === 0) {
+    clients = [
+      emulator.createUser({ first_name: 'Иван', last_name: 'Петров', username: 'ivan_petrov', language_code: 'ru' }),
+      emulator.createUser({ first_name: 'Li', last_name: 'Wei', username: 'li_wei_trade', language_code: 'en' }),
+    ];
+  }
+  const groups = [...emulator.chats.values()].map((c) => c.chat).filter((c): c is Chat.SupergroupChat => c.type === 'supergroup');
+  const group = groups.find((c) => c.title === 'Менеджеры') ?? emulator.createGroup({ title: 'Менеджеры', memberIds: [manager.id], botIds: [bot.id] }).chat;
+  return { emulator, token: SANDBOX_BOT_TOKEN, managersChatId: group.id, managerId: manager.id, clientIds: clients.map((c) => c.id) };
+}
