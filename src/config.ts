@@ -84,6 +84,10 @@ const schema = z
       emptyToUndefined,
       z.enum(['polling', 'webhook'], { message: 'must be "polling" or "webhook"' }).default('polling'),
     ),
+    TELEGRAM_RATE_LIMITS: z.preprocess(
+      emptyToUndefined,
+      z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
+    ),
     TELEGRAM_WEBHOOK_SECRET: z.preprocess(
       emptyToUndefined,
       z
@@ -140,6 +144,8 @@ export interface Config {
     managersChatIds: number[];
     mode: 'polling' | 'webhook';
     webhookSecret: string | undefined;
+    /** Respect Telegram's sending limits up front (off only for benchmarks against the emulator). */
+    rateLimits: boolean;
   };
   sandbox: boolean;
   appSecret: string;
@@ -192,6 +198,7 @@ export function loadConfig(
       managersChatIds: e.TELEGRAM_MANAGERS_CHAT_ID ?? [],
       mode: e.TELEGRAM_MODE,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      rateLimits: e.TELEGRAM_RATE_LIMITS === 'on',
     },
     sandbox,
     appSecret: e.APP_SECRET ?? '',
