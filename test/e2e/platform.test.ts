@@ -10,6 +10,8 @@ import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
 import { startTestApp, validRequest, type TestApp, type TestUser } from '../helpers/app.js';
 import { createRequest } from '../../src/commands/createRequest.js';
+import { issueRequestLink } from '../../src/commands/issueRequestLink.js';
+import { clients, dialogs } from '../../src/db/schema.js';
 
 const available = browserAvailable();
 
@@ -150,6 +152,35 @@ describe.skipIf(!available)('platform in the browser', () => {
     await page.getByRole('button', { name: 'Отправить' }).click();
     await agentPage.getByTestId('chat').getByText('Отправьте, пожалуйста, SWIFT-подтверждение').waitFor();
     await agentPage.context().close();
+    await page.context().close();
+  });
+
+  it("the bot's /new link signs the manager in and the form leads on to the offer for that dialog's request", async () => {
+    const { db } = app.ctx.database;
+    const [client] = await db.insert(clients).values({ telegramUserId: 1293672691, firstName: 'Ли' }).returning();
+    const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 11 }).returning();
+    const { url } = await issueRequestLink(app.ctx, { dialog: dialog!, manager: { id: 990001, first_name: 'Алина' } });
+    const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+    const link = new URL(url);
+    await page.goto(app.url + link.pathname + link.search);
+    await page.waitForURL(new RegExp(`/new\\?dialog=${dialog!.id}$`));
+    await page.getByTestId('current-user').getByText('Алина').waitFor();
+    await page.getByLabel('Сумма к оплате').fill('5000');
+    await page.getByRole('textbox', { name: 'SWIFT/BIC' }).fill('BKCHCNBJ');
+    await page.getByRole('combobox', { name: 'Наименование получателя' }).fill('Dialog Supplier Ltd');
+    await page.getByRole('textbox', { name: 'Счёт или IBAN' }).fill('6222021234567890');
+    await page.getByRole('textbox', { name: 'CNAPS' }).fill('104584000003');
+    await page.getByRole('combobox', { name: 'Страна получателя' }).fill('Китай');
+    await page.getByRole('option', { name: /^Китай/ }).first().click();
+    await page.getByRole('combobox', { name: 'Назначение платежа' }).fill('Оплата за товары');
+    await page.getByRole('combobox', { name: 'Плательщик (юрлицо)' }).fill('ООО Ромашка');
+    await page.getByRole('textbox', { name: 'ИНН' }).fill('7707083893');
+    await page.getByRole('textbox', { name: 'КПП' }).fill('773601001');
+    await page.getByRole('button', { name: 'Создать заявку' }).click();
+    await page.waitForURL(/\/agent\/requests\/\d+\/offers\/new$/);
+    await page.getByRole('button', { name: 'Отправить предложение' }).waitFor();
     await page.context().close();
   });
 

@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
 import { issueSignInLink } from '../../src/commands/issueSignInLink.js';
+import { issueRequestLink } from '../../src/commands/issueRequestLink.js';
+import { clients, dialogs } from '../../src/db/schema.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -109,6 +111,28 @@ describe('sign-in links', () => {
     const manager = await app.addUser({ role: 'manager' });
     const link = await issueSignInLink(app.ctx, { userId: manager.userId, ttlSeconds: -1 });
     expect((await app.client().post('/api/auth/link', { token: link.token })).status).toBe(404);
+  });
+});
+
+describe("the bot's /new link", () => {
+  it('opens the platform signed in as the manager and leads to the request form for that dialog; a tampered link is refused without spending it', async () => {
+    const { db } = app.ctx.database;
+    const [client] = await db.insert(clients).values({ telegramUserId: 1293672691, firstName: 'Ли' }).returning();
+    const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 5 }).returning();
+    const { url } = await issueRequestLink(app.ctx, { dialog: dialog!, manager: { id: 880001, first_name: 'Мария' } });
+    const link = new URL(url);
+    expect(link.pathname).toBe('/new');
+    const query = Object.fromEntries(link.searchParams.entries());
+
+    const tampered = await app.client().post('/api/auth/link', { token: query.token, query: { ...query, dialog: '999' } });
+    expect(tampered.status).toBe(404);
+
+    const client1 = app.client();
+    const opened = await client1.post('/api/auth/link', { token: query.token, query });
+    expect(opened.status).toBe(200);
+    expect(opened.body.next).toBe(`/new?dialog=${dialog!.id}`);
+    expect(opened.body.user).toMatchObject({ role: 'manager', canRequest: true, canOffer: true });
+    expect((await app.client().post('/api/auth/link', { token: query.token, query })).status).toBe(404);
   });
 });
 

@@ -4,7 +4,7 @@
  * request form ships only what it needs.
  */
 import { Component, lazy, Suspense, type ReactNode } from 'react';
-import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useNavigate } from 'react-router';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useNavigate, useSearchParams } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, SegmentedControl, Text, Title } from '@mantine/core';
 import { I18nProvider, useI18n, type Locale } from './i18n.js';
@@ -166,7 +166,7 @@ function Shell() {
               <Route path="/" element={<HomePage />} />
               <Route path="/sign-in" element={<SignInPage />} />
               <Route path="/auth/link" element={<SignInLinkPage />} />
-              <Route path="/new" element={<RequireUser><NewRequestPage /></RequireUser>} />
+              <Route path="/new" element={<NewRequestRoute />} />
               <Route path="/requests" element={<RequireUser><MyRequestsPage /></RequireUser>} />
               <Route path="/requests/:id" element={<RequireUser><RequestPage /></RequireUser>} />
               <Route path="/agent/requests" element={<RequireUser><AgentRequestsPage /></RequireUser>} />
@@ -179,6 +179,17 @@ function Shell() {
         </Container>
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** `/new`: the request form; opened from the bot's link (with `token`) it first signs the manager in. */
+function NewRequestRoute() {
+  const [params] = useSearchParams();
+  if (params.has('token')) return <SignInLinkPage />;
+  return (
+    <RequireUser>
+      <NewRequestPage />
+    </RequireUser>
   );
 }
 

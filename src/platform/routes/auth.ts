@@ -7,6 +7,7 @@ import { canOffer, canRequest, loadViewer } from '../../commands/access.js';
 import { NotFoundError } from '../../commands/context.js';
 import { verifyPassword } from '../../commands/password.js';
 import { redeemSignInLink } from '../../commands/redeemSignInLink.js';
+import { verifySignedQuery } from '../../core/signedLink.js';
 import { users } from '../../db/schema.js';
 import type { RouteOptions } from '../api.js';
 import type { SignedInUser } from '../auth/guard.js';
@@ -109,13 +110,21 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
     {
       schema: {
         tags: ['auth'],
-        summary: 'Sign in by a single-use link token from the bot',
-        body: z.object({ token: z.string().max(200) }),
+        summary: "Sign in by a single-use link token from the bot; `query` is the whole signed query of the bot's /new link, checked first",
+        body: z.object({ token: z.string().max(200), query: z.record(z.string(), z.string().max(500)).optional() }),
         response: { 200: session, 404: error },
       },
     },
     async (request, reply) => {
       const ctx = getContext();
+      const { query } = request.body;
+      // The bot's /new link is signed as a whole: a changed client, dialog or token breaks it before the token is spent.
+      if (query) {
+        const verified = verifySignedQuery(query, ctx.config.appSecret);
+        if (!verified.ok || verified.payload.token !== request.body.token) {
+          return reply.code(404).send({ error: 'Ссылка недействительна или уже использована' });
+        }
+      }
       const redeemed = await redeemSignInLink(ctx, { token: request.body.token }).catch((e: unknown) => {
         if (e instanceof NotFoundError) return null;
         throw e;

@@ -1,4 +1,9 @@
-/** `/auth/link?token=…&next=…`: redeems a single-use sign-in link from the bot. */
+/**
+ * Redeems a single-use sign-in link from the bot: `/auth/link?token=…`, or the
+ * bot's signed `/new?tg_id=…&dialog=…&token=…&exp=…&sig=…` (the whole query
+ * goes to the server, which checks the signature before spending the token).
+ * Then on to the request form for the link's dialog.
+ */
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { Alert } from '@mantine/core';
@@ -19,7 +24,8 @@ export default function SignInLinkPage() {
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    api<Session & { next?: string }>('/auth/link', { method: 'POST', body: { token: params.get('token') ?? '' } }).then(
+    const signed = params.has('sig') ? Object.fromEntries(params.entries()) : undefined;
+    api<Session & { next?: string }>('/auth/link', { method: 'POST', body: { token: params.get('token') ?? '', query: signed } }).then(
       (session) => {
         changed(session);
         void navigate(safeNext(session.next ?? params.get('next')), { replace: true });
