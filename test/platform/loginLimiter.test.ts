@@ -19,3 +19,12 @@ describe('login limiter', () => {
     expect(limiter.retryAfter('a@b.c', 'ip', 2)).toBe(0);
   });
 });
+
+describe('login limiter across addresses', () => {
+  it('one e-mail guessed from many IPs is stopped after 20 failures in the window', () => {
+    const limiter = new LoginLimiter();
+    for (let i = 0; i < 20; i++) limiter.fail('victim@example.com', `10.0.0.${i}`, 1000 + i);
+    expect(limiter.retryAfter('victim@example.com', '10.9.9.9', 2000)).toBeGreaterThan(0);
+    expect(limiter.retryAfter('someone@example.com', '10.9.9.9', 2000)).toBe(0);
+  });
+});
