@@ -35,7 +35,11 @@ export async function updateUser(ctx: CommandContext, props: UpdateUserProps): P
       changes.name = name;
     }
     const [after] = await tx.db.update(users).set(changes).where(eq(users.id, before.id)).returning();
-    if (props.disabled || passwordHash) await tx.db.delete(sessions).where(eq(sessions.userId, before.id));
+    if (props.disabled || passwordHash) {
+      await tx.db.delete(sessions).where(eq(sessions.userId, before.id));
+      // Platform instances keep recent sessions in memory for a few seconds: tell them these are gone.
+      tx.afterCommit(() => ctx.live.publish({ channel: 'sessions', type: 'ended', data: { userId: before.id } }));
+    }
     await recordEvent(tx, {
       actor: { userId: props.actor.userId },
       subjectType: 'user',

@@ -10,7 +10,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { CommandContext } from '../commands/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
 import { FieldErrors } from '../commands/validation.js';
-import { authHook, UnauthorizedError } from './auth/guard.js';
+import { authHook, SessionCache, UnauthorizedError } from './auth/guard.js';
 import { LoginLimiter } from './auth/loginLimiter.js';
 import { authRoutes } from './routes/auth.js';
 import { adminRoutes } from './routes/admin.js';
@@ -32,6 +32,8 @@ export interface ApiOptions {
 export interface RouteOptions {
   getContext: () => CommandContext;
   loginLimiter: LoginLimiter;
+  /** Sign-out evicts its session here. */
+  sessionCache: SessionCache;
 }
 
 /** Zod's issues as `{ 'beneficiary.swift': message }`. */
@@ -50,7 +52,8 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
     await app.register(fastifyCookie);
     app.decorateRequest('viewer', null);
     app.decorateRequest('session', null);
-    app.addHook('onRequest', authHook(options.getContext));
+    const sessionCache = new SessionCache();
+    app.addHook('onRequest', authHook(options.getContext, sessionCache));
 
     app.setErrorHandler((raw: FastifyError, request, reply) => {
       const error: unknown = raw;
@@ -67,7 +70,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       return reply.code(500).send({ error: 'Внутренняя ошибка сервера' });
     });
 
-    const routeOptions: RouteOptions = { getContext: options.getContext, loginLimiter: options.loginLimiter ?? new LoginLimiter() };
+    const routeOptions: RouteOptions = { getContext: options.getContext, loginLimiter: options.loginLimiter ?? new LoginLimiter(), sessionCache };
     for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes]) {
       await app.register(plugin, routeOptions);
     }

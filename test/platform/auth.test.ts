@@ -42,9 +42,13 @@ describe('sign-in', () => {
     expect((await client.post('/api/requests', {})).status).toBe(401);
   });
 
-  it('sign-out ends the session', async () => {
+  it('sign-out ends the session — the old cookie is worthless at once', async () => {
     const client = await app.signIn(app.admin);
+    const stolen = app.client();
+    stolen.cookie = client.cookie;
+    expect((await stolen.get('/api/auth/me')).body.user).not.toBeNull();
     expect((await client.post('/api/auth/sign-out')).status).toBe(200);
+    expect((await stolen.get('/api/auth/me')).body.user).toBeNull();
     const cookieAfter = client.cookie;
     expect(cookieAfter).toBe('');
     expect((await client.get('/api/auth/me')).body.user).toBeNull();

@@ -24,12 +24,62 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Calls that start a session cannot carry its CSRF token yet (JSON-only bodies keep cross-site forms out). */
 const NO_SESSION_NEEDED = /^\/api\/auth\/(sign-in|link)(\?|$)/;
 
-export function authHook(getContext: () => CommandContext) {
+/** Signed-in lookups kept a few seconds: every API call needs one. */
+export const SESSION_CACHE_MS = 5_000;
+type SignedIn = { session: SessionRow; viewer: SignedInUser };
+
+/**
+ * Remembers recent session lookups by token hash for a few seconds. Signing
+ * out evicts at once; so does a command that ends a user's sessions
+ * (it publishes `sessions` on the LiveBus), so a disabled user is out at once
+ * on this instance. Other changes (an organization renamed) show within
+ * `SESSION_CACHE_MS`.
+ */
+export class SessionCache {
+  private readonly entries = new Map<string, { value: SignedIn | null; until: number }>();
+  private subscribed = false;
+
+  get(tokenHash: string, now = Date.now()): SignedIn | null | undefined {
+    const entry = this.entries.get(tokenHash);
+    if (!entry) return undefined;
+    if (entry.until <= now) {
+      this.entries.delete(tokenHash);
+      return undefined;
+    }
+    return entry.value;
+  }
+
+  set(tokenHash: string, value: SignedIn | null, now = Date.now()): void {
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(tokenHash, { value, until: now + SESSION_CACHE_MS });
+  }
+
+  evict(tokenHash: string): void {
+    this.entries.delete(tokenHash);
+  }
+
+  evictUser(userId: number): void {
+    for (const [key, entry] of this.entries) if (entry.value?.session.userId === userId) this.entries.delete(key);
+  }
+
+  /** Listens for "this user's sessions ended" once the command context exists. */
+  listen(ctx: CommandContext): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    ctx.live.subscribe('sessions', (message) => {
+      const userId = (message.data as { userId?: number } | undefined)?.userId;
+      if (typeof userId === 'number') this.evictUser(userId);
+    });
+  }
+}
+
+export function authHook(getContext: () => CommandContext, cache: SessionCache) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     request.viewer = null;
     request.session = null;
-    const { database } = getContext();
-    const found = await findSignedIn(database.pool, request.cookies[SESSION_COOKIE]);
+    const ctx = getContext();
+    cache.listen(ctx);
+    const found = await findSignedIn(ctx.database.pool, request.cookies[SESSION_COOKIE], cache);
     if (found) {
       request.viewer = found.viewer;
       request.session = found.session;
@@ -46,9 +96,11 @@ export function authHook(getContext: () => CommandContext) {
  * The session and its user in one round trip, as a named prepared statement:
  * this runs on every API call, so it skips the query builder.
  */
-async function findSignedIn(pool: pg.Pool, token: string | undefined): Promise<{ session: SessionRow; viewer: SignedInUser } | null> {
+async function findSignedIn(pool: pg.Pool, token: string | undefined, cache: SessionCache): Promise<SignedIn | null> {
   if (!token || token.length > 100) return null;
   const tokenHash = hashToken(token);
+  const cached = cache.get(tokenHash);
+  if (cached) return cached;
   const result = await pool.query<{
     user_id: number;
     csrf_token: string;
@@ -69,8 +121,9 @@ async function findSignedIn(pool: pg.Pool, token: string | undefined): Promise<{
     values: [tokenHash],
   });
   const row = result.rows[0];
+  // Unknown tokens are not cached: a session created a moment later must work at once.
   if (!row) return null;
-  return {
+  const found: SignedIn = {
     session: { userId: Number(row.user_id), csrfToken: row.csrf_token, tokenHash },
     viewer: {
       userId: Number(row.user_id),
@@ -83,6 +136,8 @@ async function findSignedIn(pool: pg.Pool, token: string | undefined): Promise<{
       organizationName: row.organization_name,
     },
   };
+  cache.set(tokenHash, found);
+  return found;
 }
 
 /** The signed-in viewer, or a 401 answer. */

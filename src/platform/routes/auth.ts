@@ -46,7 +46,7 @@ export function describeUser(viewer: SignedInUser): z.infer<typeof me> {
 /** A scrypt run against a fixed hash, so unknown e-mails take as long as wrong passwords. */
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext, loginLimiter }) => {
+export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext, loginLimiter, sessionCache }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   const startSession = async (reply: FastifyReply, userId: number) => {
@@ -100,7 +100,10 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
         return reply.code(401).send({ error: 'Неверный e-mail или пароль' });
       }
       loginLimiter.succeed(email, request.ip);
-      if (request.session) await deleteSession(database.db, request.session.tokenHash);
+      if (request.session) {
+        await deleteSession(database.db, request.session.tokenHash);
+        sessionCache.evict(request.session.tokenHash);
+      }
       return startSession(reply, user.id);
     },
   );
@@ -130,7 +133,10 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
         throw e;
       });
       if (!redeemed) return reply.code(404).send({ error: 'Ссылка недействительна или уже использована' });
-      if (request.session) await deleteSession(ctx.database.db, request.session.tokenHash);
+      if (request.session) {
+        await deleteSession(ctx.database.db, request.session.tokenHash);
+        sessionCache.evict(request.session.tokenHash);
+      }
       const result = await startSession(reply, redeemed.userId);
       return { ...result, ...(redeemed.dialogId ? { next: `/new?dialog=${redeemed.dialogId}` } : {}) };
     },
@@ -140,7 +146,10 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
     '/auth/sign-out',
     { schema: { tags: ['auth'], summary: 'Ends the session', response: { 200: z.object({ ok: z.literal(true) }) } } },
     async (request, reply) => {
-      if (request.session) await deleteSession(getContext().database.db, request.session.tokenHash);
+      if (request.session) {
+        await deleteSession(getContext().database.db, request.session.tokenHash);
+        sessionCache.evict(request.session.tokenHash);
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return { ok: true as const };
     },
