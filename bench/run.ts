@@ -10,6 +10,9 @@ import { machine, root, type Figure } from './lib.js';
 
 const benchmarks: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = {
   startup: () => import('./startup.js'),
+  emulator: () => import('./emulator.js'),
+  relay: () => import('./relay.js'),
+  platform: () => import('./platform.js'),
 };
 
 function table(figures: Figure[]): string {

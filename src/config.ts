@@ -88,6 +88,10 @@ const schema = z
       emptyToUndefined,
       z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
     ),
+    TELEGRAM_LIMITS_TIME_SCALE: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ message: 'must be a number' }).positive('must be above 0').max(1, 'must be at most 1').default(1),
+    ),
     TELEGRAM_WEBHOOK_SECRET: z.preprocess(
       emptyToUndefined,
       z
@@ -146,6 +150,8 @@ export interface Config {
     webhookSecret: string | undefined;
     /** Respect Telegram's sending limits up front (off only for benchmarks against the emulator). */
     rateLimits: boolean;
+    /** Shrinks the limit windows (1 = Telegram's); below 1 only against the emulator's scaled limits. */
+    limitsTimeScale: number;
   };
   sandbox: boolean;
   appSecret: string;
@@ -199,6 +205,7 @@ export function loadConfig(
       mode: e.TELEGRAM_MODE,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
       rateLimits: e.TELEGRAM_RATE_LIMITS === 'on',
+      limitsTimeScale: e.TELEGRAM_LIMITS_TIME_SCALE,
     },
     sandbox,
     appSecret: e.APP_SECRET ?? '',

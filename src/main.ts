@@ -99,7 +99,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     const apiRoot = sandbox ? `${url}${SANDBOX_API_PREFIX}` : config.telegram.apiRoot;
     if (token) {
       const bot = createBot(context, { token, apiRoot });
-      outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? (config.telegram.rateLimits ? TELEGRAM_LIMITS : false) });
+      outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? (config.telegram.rateLimits ? { ...TELEGRAM_LIMITS, timeScale: config.telegram.limitsTimeScale } : false) });
       outbox.start();
       telegram = await connectTelegram(context, bot, () => stopping, {
         token,

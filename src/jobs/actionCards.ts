@@ -68,7 +68,7 @@ export class ActionCards {
     if (existing) {
       if (card.card?.renderedHash === card.hash && card.card.pinned === !card.final) return;
       try {
-        this.limiter.record(chatId);
+        await this.limiter.take(chatId);
         await this.api.editMessageText(chatId, existing, card.html, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
@@ -97,7 +97,7 @@ export class ActionCards {
     hash: string,
     final: boolean,
   ): Promise<void> {
-    this.limiter.record(chatId);
+    await this.limiter.take(chatId);
     const message = await this.api.sendMessage(chatId, html, {
       message_thread_id: threadId,
       parse_mode: 'HTML',
@@ -116,7 +116,7 @@ export class ActionCards {
 
   private async setPinned(requestId: number, chatId: number, messageId: number, pin: boolean, pinned: boolean): Promise<void> {
     if (pin === pinned) return;
-    this.limiter.record(chatId);
+    await this.limiter.take(chatId);
     try {
       if (pin) await this.api.pinChatMessage(chatId, messageId, { disable_notification: true });
       else await this.api.unpinChatMessage(chatId, messageId);

@@ -84,6 +84,15 @@ export class RateLimiter {
     return true;
   }
 
+  /** Waits until the budget allows one more send to `chatId`, and takes it. */
+  async take(chatId: number): Promise<void> {
+    for (;;) {
+      const wait = this.wait(chatId);
+      if (wait <= 0) return this.record(chatId);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
   /** Returns a send taken by tryTake() that was not made. */
   giveBack(chatId: number): void {
     this.bot?.undo();

@@ -60,7 +60,7 @@ export class Topics {
     const chatId = dialog.managersChatId;
     let topicId = dialog.topicId;
     if (topicId === null) {
-      this.limiter.record(chatId);
+      await this.limiter.take(chatId);
       const topic = await this.api.createForumTopic(chatId, topicName(client));
       topicId = topic.message_thread_id;
       // Saved before the card is sent: a failed card must not cost a second topic.
@@ -71,7 +71,7 @@ export class Topics {
       this.ctx.log.info(`Opened topic ${topicId} in ${chatId} for dialog ${dialogId}`);
     }
     if (dialog.topicId === null || dialog.clientCardMessageId === null) {
-      this.limiter.record(chatId);
+      await this.limiter.take(chatId);
       const card = await this.api.sendMessage(chatId, await this.cardHtml(dialogId), {
         message_thread_id: topicId,
         parse_mode: 'HTML',
@@ -96,7 +96,7 @@ export class Topics {
     const chatId = dialog.managersChatId;
     if (dialog.clientCardMessageId) {
       try {
-        this.limiter.record(chatId);
+        await this.limiter.take(chatId);
         await this.api.editMessageText(chatId, dialog.clientCardMessageId, html, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
@@ -107,7 +107,7 @@ export class Topics {
         if (!(error instanceof GrammyError && /message to edit not found/.test(error.description))) throw error;
       }
     }
-    this.limiter.record(chatId);
+    await this.limiter.take(chatId);
     const card = await this.api.sendMessage(chatId, html, {
       message_thread_id: threadId,
       parse_mode: 'HTML',
