@@ -22,6 +22,7 @@ const OfferFormPage = lazy(() => import('./pages/OfferFormPage.js'));
 const RequestPage = lazy(() => import('./pages/RequestPage.js'));
 const DialogsPage = lazy(() => import('./pages/DialogsPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
+const SandboxPage = lazy(() => import('./sandbox/SandboxPage.js'));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -173,6 +174,7 @@ function Shell() {
               <Route path="/agent/requests/:id/offers/new" element={<RequireUser><OfferFormPage /></RequireUser>} />
               <Route path="/dialogs" element={<RequireUser><DialogsPage /></RequireUser>} />
               <Route path="/admin" element={<RequireUser><AdminPage /></RequireUser>} />
+              <Route path="/sandbox" element={<SandboxPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>
