@@ -158,7 +158,7 @@ export async function run(): Promise<Figure[]> {
       { what: "agents' list page, newest first", url: '/api/agent/requests', client: agent, target: 50 },
       { what: "agents' list page, currency filter, amount sort", url: '/api/agent/requests?currency=USD&sort=amountDesc', client: agent, target: 50 },
       { what: 'request page (terms, offers, timeline)', url: `/api/requests/${requestId}`, client: customer, target: 50 },
-      { what: "request's chat, newest 200 of 1,000 messages", url: `/api/requests/${requestId}/messages`, client: customer, target: 50 },
+      { what: "request's chat, newest 100 of 1,000 messages", url: `/api/requests/${requestId}/messages`, client: customer, target: 50 },
       { what: 'autocomplete of known beneficiaries', url: '/api/reference/beneficiaries?q=supp', client: customer, target: 20 },
     ];
     for (const c of cases) {

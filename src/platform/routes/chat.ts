@@ -78,7 +78,7 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
     {
       schema: {
         tags,
-        summary: "The newest `limit` messages of the request's chat, oldest first (customer and accepted agent only)",
+        summary: "The newest `limit` (default 100) messages of the request's chat, oldest first (customer and accepted agent only)",
         params: idParam,
         querystring: z.object({ limit: z.coerce.number().int().min(1).max(2000).optional() }),
         response: { 200: z.array(chatMessage), 404: errorBody },
@@ -88,7 +88,7 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
       const { db } = getContext().database;
       const access = await requestAccess(db, requireViewer(request), request.params.id);
       if (!canSeeDealRoom(access)) throw new NotFoundError('Заявка не найдена');
-      return loadChat(db, request.params.id, request.query.limit ?? 200);
+      return loadChat(db, request.params.id, request.query.limit ?? 100);
     },
   );
 

@@ -81,7 +81,7 @@ export const requestRoutes: FastifyPluginAsync<RouteOptions> = async (instance, 
         response: { 200: pageOfRequest, 404: errorBody },
       },
     },
-    async (request) => loadRequestPage(getContext().database.db, requireViewer(request), request.params.id),
+    async (request) => loadRequestPage(getContext().database, requireViewer(request), request.params.id),
   );
 
   app.post(

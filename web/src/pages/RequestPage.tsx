@@ -254,7 +254,7 @@ function Chat({ requestId }: { requestId: number }) {
   const { t, dateTime } = useI18n();
   const client = useQueryClient();
   // The newest messages first; «show more» reaches further back.
-  const [limit, setLimit] = useState(200);
+  const [limit, setLimit] = useState(100);
   const chat = useQuery({
     queryKey: ['chat', String(requestId), limit],
     queryFn: () => api<ChatMessage[]>(`/requests/${requestId}/messages?limit=${limit}`),
@@ -286,7 +286,7 @@ function Chat({ requestId }: { requestId: number }) {
       <ScrollArea h={360} type="auto">
         <Stack gap="xs" data-testid="chat">
           {(chat.data?.length ?? 0) >= limit && (
-            <Button variant="subtle" size="compact-sm" onClick={() => setLimit((n) => n + 200)}>
+            <Button variant="subtle" size="compact-sm" onClick={() => setLimit((n) => n + 100)}>
               {t('common.more')}
             </Button>
           )}
