@@ -5,14 +5,13 @@
  * Live events carry ids only — the page refetches through the API, so the
  * access rules apply to what it reads.
  */
-import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canSeeDealRoom, requestAccess } from '../../commands/access.js';
 import { NotFoundError } from '../../commands/context.js';
 import { postRequestMessage } from '../../commands/postRequestMessage.js';
-import type { Db } from '../../db/index.js';
+import type pg from 'pg';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { errorBody, idParam } from './schemas.js';
@@ -27,40 +26,49 @@ const chatMessage = z.object({
 });
 type ChatMessage = z.infer<typeof chatMessage>;
 
-/** The newest `limit` messages of a request's chat, oldest first. */
-export async function loadChat(db: Db, requestId: number, limit = 500): Promise<ChatMessage[]> {
-  // Each side takes its newest `limit` rows through its own index; only then are they merged.
-  const result = await db.execute<{ id: string; direction: ChatMessage['direction']; author_name: string | null; text: string | null; media: ChatMessage['media']; at: Date | string }>(sql`
-    select * from (
-      (select 'm' || m.id as id, m.direction::text as direction,
-             case when m.direction = 'in' then nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), '')
-                  else coalesce(u.name, m.author_name) end as author_name,
-             m.text, m.media, m.sent_at as at
-      from request_messages rm
-      join messages m on m.id = rm.message_id
-      join dialogs d on d.id = m.dialog_id
-      join clients c on c.id = d.client_id
-      left join users u on u.id = m.author_user_id
-      where rm.request_id = ${requestId} and m.skip = false
-      order by m.sent_at desc, m.id desc
-      limit ${limit})
-      union all
-      (select 'p' || p.id, 'platform', u.name, p.text, null, p.created_at
-      from request_posts p
-      join users u on u.id = p.author_user_id
-      where p.request_id = ${requestId}
-      order by p.created_at desc, p.id desc
-      limit ${limit})
-    ) chat
-    order by at desc, id desc
-    limit ${limit}`);
+/**
+ * The newest `limit` messages of a request's chat, oldest first. Each side
+ * takes its newest rows through its own index; only then are they merged.
+ * A named prepared statement: the chat is read on every live update.
+ */
+const CHAT_SQL = `
+  select * from (
+    (select 'm' || m.id as id, m.direction::text as direction,
+            case when m.direction = 'in' then nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), '')
+                 else coalesce(u.name, m.author_name) end as author_name,
+            m.text, m.media, m.sent_at as at
+     from request_messages rm
+     join messages m on m.id = rm.message_id
+     join dialogs d on d.id = m.dialog_id
+     join clients c on c.id = d.client_id
+     left join users u on u.id = m.author_user_id
+     where rm.request_id = $1 and m.skip = false
+     order by m.sent_at desc, m.id desc
+     limit $2)
+    union all
+    (select 'p' || p.id, 'platform', u.name, p.text, null, p.created_at
+     from request_posts p
+     join users u on u.id = p.author_user_id
+     where p.request_id = $1
+     order by p.created_at desc, p.id desc
+     limit $2)
+  ) chat
+  order by at desc, id desc
+  limit $2`;
+
+export async function loadChat(pool: pg.Pool, requestId: number, limit = 100): Promise<ChatMessage[]> {
+  const result = await pool.query<{ id: string; direction: ChatMessage['direction']; author_name: string | null; text: string | null; media: ChatMessage['media']; at: Date }>({
+    name: 'hotline_request_chat',
+    text: CHAT_SQL,
+    values: [requestId, limit],
+  });
   return result.rows.reverse().map((row) => ({
     id: row.id,
     direction: row.direction,
     authorName: row.author_name ?? (row.direction === 'in' ? 'Клиент' : 'Hotline'),
     text: row.text,
     media: row.media ?? null,
-    at: new Date(row.at).toISOString(),
+    at: row.at.toISOString(),
   }));
 }
 
@@ -85,10 +93,10 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
       },
     },
     async (request) => {
-      const { db } = getContext().database;
+      const { db, pool } = getContext().database;
       const access = await requestAccess(db, requireViewer(request), request.params.id);
       if (!canSeeDealRoom(access)) throw new NotFoundError('Заявка не найдена');
-      return loadChat(db, request.params.id, request.query.limit ?? 100);
+      return loadChat(pool, request.params.id, request.query.limit ?? 100);
     },
   );
 
