@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ChatMessage } from './api.js';
+import { AttachIcon, CloseIcon, SendIcon } from './icons.js';
 import { preview } from './MessageList.js';
 import type { Translate } from './strings.js';
 
@@ -65,7 +66,7 @@ export function Composer({ t, replyTo, editing, onCancel, onSend, onEdit, disabl
               onCancel();
             }}
           >
-            ✕
+            <CloseIcon />
           </button>
         </div>
       )}
@@ -73,9 +74,9 @@ export function Composer({ t, replyTo, editing, onCancel, onSend, onEdit, disabl
         <div className="sbx-files">
           {files.map((file, i) => (
             <span key={`${file.name}-${i}`} className="sbx-chip">
-              📎 {file.name}
+              {file.name}
               <button type="button" className="sbx-icon" aria-label={t('cancel')} onClick={() => setFiles(files.filter((_, j) => j !== i))}>
-                ✕
+                <CloseIcon />
               </button>
             </span>
           ))}
@@ -83,7 +84,7 @@ export function Composer({ t, replyTo, editing, onCancel, onSend, onEdit, disabl
       )}
       <div className="sbx-compose-row">
         <button type="button" className="sbx-icon sbx-attach" aria-label={t('attach')} title={t('attach')} disabled={disabled || !!editing} onClick={() => picker.current?.click()}>
-          📎
+          <AttachIcon />
         </button>
         <input
           ref={picker}
@@ -115,7 +116,7 @@ export function Composer({ t, replyTo, editing, onCancel, onSend, onEdit, disabl
           }}
         />
         <button type="button" className="sbx-send" aria-label={t('send')} title={t('send')} disabled={disabled || busy} onClick={() => void submit()}>
-          ➤
+          <SendIcon />
         </button>
       </div>
     </div>

@@ -9,6 +9,7 @@ import { useQuery } from '@tanstack/react-query';
 import { control, type Button, type ChatMessage, type ChatSummary, type SandboxUser } from './api.js';
 import { Avatar, fullName } from './ClientPane.js';
 import { Composer } from './Composer.js';
+import { PinIcon } from './icons.js';
 import { isTyping, keys, type TypingState } from './live.js';
 import { MessageList, preview, scrollToMessage } from './MessageList.js';
 import { sendAs } from './send.js';
@@ -110,7 +111,7 @@ function TopicChat({ groupId, threadId, title, manager, typing, t, locale, notif
       </header>
       {pinned && (
         <button type="button" className="sbx-pinned" data-testid="pinned-bar" onClick={() => scrollToMessage(scroller.current, pinned.message_id)}>
-          <span className="sbx-pinned-label">📌 {t('pinned')}</span>
+          <span className="sbx-pinned-label"><PinIcon /> {t('pinned')}</span>
           <span className="sbx-pinned-text">{preview(pinned, t)}</span>
         </button>
       )}

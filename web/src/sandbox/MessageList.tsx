@@ -7,6 +7,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import type { Button, ChatMessage, MediaView } from './api.js';
 import { FormattedText } from './entities.js';
+import { FileIcon, PencilIcon } from './icons.js';
 import type { Translate } from './strings.js';
 
 export interface MessageListProps {
@@ -77,7 +78,9 @@ function Media({ media }: { media: MediaView }) {
     default:
       return (
         <a className="sbx-doc" href={media.url} download={media.file_name ?? true} onClick={stop}>
-          <span className="sbx-doc-icon">📄</span>
+          <span className="sbx-doc-icon">
+            <FileIcon />
+          </span>
           <span>
             <span className="sbx-doc-name">{media.file_name ?? media.file_id}</span>
             <span className="sbx-doc-size">{formatSize(media.file_size)}</span>
@@ -189,7 +192,7 @@ export function MessageList(props: MessageListProps) {
                       props.onEdit(withText);
                     }}
                   >
-                    ✎
+                    <PencilIcon />
                   </button>
                 )}
                 <span>{time(first.date, locale)}</span>

@@ -1,0 +1,118 @@
+/**
+ * Sandbox mode in a real browser, from an empty DATA_DIR and no settings, the
+ * way the README starts the product: a client writes to the bot on /sandbox,
+ * the manager answers in the new topic, marks a message /skip, types /new and
+ * follows the bot's link to the platform in a new tab.
+ *
+ * Screenshots of every step go to test-artifacts/sandbox/; with
+ * UPDATE_DOCS_SCREENSHOTS=1 the walkthrough's pictures in docs/img/ are
+ * refreshed from the same run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { freePort, root, spawnHotline, type HotlineProcess } from '../helpers/process.js';
+import { makePng, SandboxPage } from '../helpers/sandboxPage.js';
+
+const available = browserAvailable();
+const artifacts = path.join(root, 'test-artifacts/sandbox');
+const docsImages = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? path.join(root, 'docs/img') : undefined;
+
+describe.skipIf(!available)('sandbox page in the browser', () => {
+  let hotline: HotlineProcess;
+  let browser: Browser;
+  let sandbox: SandboxPage;
+  let dataDir = '';
+  let publicUrl = '';
+
+  const shot = async (name: string, docsName?: string) => {
+    await sandbox.screenshot(path.join(artifacts, `${name}.png`));
+    if (docsImages && docsName) await sandbox.screenshot(path.join(docsImages, `${docsName}.png`));
+  };
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    fs.rmSync(artifacts, { recursive: true, force: true });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-sandbox-e2e-'));
+    const port = await freePort();
+    publicUrl = `http://127.0.0.1:${port}`;
+    hotline = await spawnHotline({ DATA_DIR: dataDir, PORT: String(port), PUBLIC_URL: publicUrl });
+    await hotline.waitForOutput(/Sandbox mode/, 60_000);
+    browser = await launchBrowser();
+    sandbox = await SandboxPage.open(browser, publicUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (hotline && hotline.child.exitCode === null) {
+      hotline.child.kill('SIGTERM');
+      await hotline.exited;
+    }
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('opens with the seeded clients on the left and the managers\' forum on the right', async () => {
+    await sandbox.clientPane.getByText('Иван Петров').first().waitFor();
+    await sandbox.clientPane.getByText('Li Wei').first().waitFor();
+    await sandbox.managerPane.getByText('Менеджеры').first().waitFor();
+    // The manager plays the forum, not a client.
+    expect(await sandbox.clientPane.getByText('Мария Менеджер').count()).toBe(0);
+    await shot('01-opened');
+  });
+
+  it('a client writes «Здравствуйте» and sends a photo', async () => {
+    await sandbox.selectClient('Иван Петров');
+    await sandbox.clientSend('Здравствуйте');
+    await sandbox.clientAttach([{ name: 'invoice.png', mimeType: 'image/png', buffer: makePng(320, 200) }]);
+    await sandbox.clientPane.locator('img.sbx-photo').first().waitFor();
+    // The bot greets the client in the private chat.
+    await sandbox.clientMessage('менеджер ответит').waitFor();
+    await shot('02-client-wrote', 'sandbox-client');
+  });
+
+  it('the new topic appears live; the manager sees the client card and both messages', async () => {
+    const topic = sandbox.managerPane.getByTestId('topic-item').filter({ hasText: 'Иван Петров' });
+    await topic.waitFor();
+    await expect.poll(() => sandbox.topicUnread('Иван Петров')).toBeGreaterThan(0);
+    await sandbox.openTopic('Иван Петров');
+    await sandbox.topicMessage('Telegram ID').waitFor();
+    await sandbox.topicMessage('Здравствуйте').waitFor();
+    await sandbox.managerPane.locator('img.sbx-photo').first().waitFor();
+    // Opening the topic reads it.
+    await expect.poll(() => sandbox.topicUnread('Иван Петров')).toBe(0);
+    await shot('03-topic-opened', 'sandbox-topic');
+  });
+
+  it('the manager answers «Добрый день!» and the client sees it', async () => {
+    await sandbox.managerSend('Добрый день!');
+    await sandbox.clientMessage('Добрый день!').waitFor();
+    await shot('04-manager-answered');
+  });
+
+  it('a reply /skip to the client\'s message is acknowledged with 👌', async () => {
+    await sandbox.managerSend('/skip', { replyTo: 'Здравствуйте' });
+    const skip = sandbox.topicMessage('/skip');
+    await skip.getByTestId('reactions').getByText('👌').waitFor();
+    // The reply quotes the client's message.
+    expect(await skip.locator('.sbx-quote').innerText()).toContain('Здравствуйте');
+    await shot('05-skip');
+  });
+
+  it('/new gets the bot\'s signed link; it opens the platform\'s /new in a new tab', async () => {
+    await sandbox.managerSend('/new');
+    const link = sandbox.managerPane.getByRole('link', { name: 'Создать заявку для клиента' }).last();
+    await link.waitFor();
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await link.getAttribute('href')).toMatch(new RegExp(`^${publicUrl}/new\\?`));
+    await shot('06-new-link', 'sandbox-new-link');
+    const tab = await sandbox.followTopicLink('Создать заявку для клиента');
+    expect(tab.url().startsWith(`${publicUrl}/new`)).toBe(true);
+    await tab.locator('#root').waitFor();
+    await tab.getByText('Hotline').first().waitFor();
+    await tab.screenshot({ path: path.join(artifacts, '07-platform-tab.png') });
+    await tab.close();
+  });
+});
