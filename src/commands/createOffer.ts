@@ -4,13 +4,15 @@
  * by `computeTerms`, never typed. A new offer of the same organization
  * replaces its active one (the old one is withdrawn).
  *
- * `createOfferInTx` runs inside a caller's transaction, so the deal flow can
- * create an offer on a Telegram request and accept it at once.
+ * On a request created from a Telegram dialog the offer is accepted in the
+ * same transaction and the dialog's messages join the request's chat.
  */
 import { and, eq } from 'drizzle-orm';
 import { computeTerms, parseTermsDays, parseTermsDecimal } from '../core/terms.js';
 import type { Tx } from '../db/index.js';
-import { offers } from '../db/schema.js';
+import { offers, requests } from '../db/schema.js';
+import { acceptOfferInTx } from './acceptOffer.js';
+import { linkRequestToDialog } from './linkRequestToDialog.js';
 import { canOffer, requestAccess, type Viewer } from './access.js';
 import { ForbiddenError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { FieldErrorCollector } from './validation.js';
@@ -64,12 +66,30 @@ export function validateOfferFields(input: Omit<CreateOfferProps, 'actor' | 'req
   return { rate: values.rate!, feePercent: values.feePercent!, fixedFee: values.fixedFee!, days: days.ok ? days.value : 0, validUntil };
 }
 
-export async function createOffer(ctx: CommandContext, props: CreateOfferProps): Promise<OfferRow> {
+export async function createOffer(ctx: CommandContext, props: CreateOfferProps): Promise<OfferRow & { autoAccepted?: boolean }> {
   return ctx.database.transaction(async (tx) => {
+    const [request] = await tx.db.select().from(requests).where(eq(requests.id, props.requestId)).for('update');
+    // A request from a Telegram dialog: saving the offer accepts it at once (ARCHITECTURE.md §1, step 5).
+    if (request?.dialogId && request.origin === 'telegram') {
+      const repeated = await repeatedSave(tx, request, props);
+      if (repeated) return { ...repeated, autoAccepted: true };
+      const offer = await createOfferInTx(tx, props);
+      await acceptOfferInTx(tx, { actor: props.actor, offerId: offer.id });
+      await linkRequestToDialog(ctx, tx, request, { userId: props.actor.userId });
+      tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: 'accepted' } }));
+      return { ...offer, status: 'accepted' as const, autoAccepted: true };
+    }
     const offer = await createOfferInTx(tx, props);
     tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'offer', data: { offerId: offer.id } }));
     return offer;
   });
+}
+
+/** The same save again (a double click, a retried request): the offer it already accepted. */
+async function repeatedSave(tx: Tx, request: typeof requests.$inferSelect, props: CreateOfferProps): Promise<OfferRow | undefined> {
+  if (request.status !== 'accepted' || !request.acceptedOfferId) return undefined;
+  const [accepted] = await tx.db.select().from(offers).where(eq(offers.id, request.acceptedOfferId));
+  return accepted && accepted.agentOrganizationId === props.actor.organizationId ? accepted : undefined;
 }
 
 export async function createOfferInTx(tx: Tx, props: CreateOfferProps, now = new Date()): Promise<OfferRow> {

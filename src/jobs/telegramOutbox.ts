@@ -48,6 +48,8 @@ const CLIENT_UNREACHABLE = /bot was blocked by the user|user is deactivated|bot 
 
 export const UNDELIVERED_NOTICE = '⚠️ Не доставлено клиенту: клиент заблокировал бота.';
 
+/** A client's texts are merged only while the chat has at least this many calls waiting (a minute of a group's limit). */
+const MERGE_BACKLOG = 20;
 /** The most rows one call carries (an album holds at most 10). */
 const MAX_MERGED = 20;
 const MERGE_SEPARATOR = '\n';
@@ -217,6 +219,7 @@ export class TelegramOutbox {
     const headId = Number(leased.rows[0].id);
     const [head] = await this.ctx.database.db.select().from(telegramOutbox).where(eq(telegramOutbox.id, headId));
     if (!head?.coalesceKey) return head ? [head] : [];
+    if (head.coalesceKey.startsWith('text:') && head.batchHead !== headId && !(await this.backlogged(head.chatId))) return [head];
     if (head.batchHead === headId) {
       // Tried before: the same rows again, so a repeat is the same message.
       const batch = await this.ctx.database.db
@@ -253,6 +256,15 @@ export class TelegramOutbox {
       await this.lease(group.slice(1));
     }
     return group;
+  }
+
+  /** More waits for the chat than a minute of Telegram's group limit: time to merge texts. */
+  private async backlogged(chatId: number): Promise<boolean> {
+    const { rows } = await this.ctx.database.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM telegram_outbox WHERE chat_id = $1 AND state = 'pending' LIMIT $2) backlog`,
+      [chatId, MERGE_BACKLOG],
+    );
+    return (rows[0]?.n ?? 0) >= MERGE_BACKLOG;
   }
 
   private async lease(rows: Row[]): Promise<void> {

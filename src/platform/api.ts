@@ -20,6 +20,7 @@ import { agentRoutes } from './routes/agent.js';
 import { offerRoutes } from './routes/offers.js';
 import { chatRoutes } from './routes/chat.js';
 import { dialogRoutes } from './routes/dialogs.js';
+import { termsRoutes } from './routes/terms.js';
 
 export interface ApiOptions {
   /** The command context; available once the database is open (earlier calls get 503). */
@@ -71,7 +72,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
     });
 
     const routeOptions: RouteOptions = { getContext: options.getContext, loginLimiter: options.loginLimiter ?? new LoginLimiter(), sessionCache };
-    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes]) {
+    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes]) {
       await app.register(plugin, routeOptions);
     }
   };

@@ -5,8 +5,24 @@ import { z } from 'zod';
 import { acceptOffer } from '../../commands/acceptOffer.js';
 import { createOffer } from '../../commands/createOffer.js';
 import type { RouteOptions } from '../api.js';
+import type { CommandContext } from '../../commands/context.js';
+import { dialogs, requests } from '../../db/schema.js';
+import { eq } from 'drizzle-orm';
 import { requireViewer } from '../auth/guard.js';
 import { errorBody, idParam, offerBody } from './schemas.js';
+
+/** `https://t.me/c/<chat>/<topic>`: Telegram's link to a topic of a private supergroup. */
+async function topicUrl(ctx: CommandContext, requestId: number): Promise<string | null> {
+  const [row] = await ctx.database.db
+    .select({ chat: dialogs.managersChatId, topic: dialogs.topicId })
+    .from(requests)
+    .innerJoin(dialogs, eq(dialogs.id, requests.dialogId))
+    .where(eq(requests.id, requestId));
+  if (!row?.topic) return null;
+  // In sandbox mode the "Telegram" is the sandbox page.
+  if (ctx.config.sandbox) return `${ctx.config.publicUrl}/sandbox?chat=${row.chat}&topic=${row.topic}`;
+  return `https://t.me/c/${String(row.chat).replace(/^-100/, '')}/${row.topic}`;
+}
 
 export const offerRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
@@ -20,12 +36,29 @@ export const offerRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
         summary: "Makes (or replaces) the viewer's organization's offer; the total is computed on the server",
         params: idParam,
         body: offerBody,
-        response: { 200: z.object({ id: z.number(), total: z.string() }), 400: errorBody, 404: errorBody },
+        response: {
+          200: z.object({
+            id: z.number(),
+            total: z.string(),
+            /** A request from a Telegram dialog: the offer was accepted at once. */
+            autoAccepted: z.boolean(),
+            /** Where the manager goes back to: the client's topic in Telegram. */
+            telegramTopicUrl: z.string().nullable(),
+          }),
+          400: errorBody,
+          404: errorBody,
+        },
       },
     },
     async (request) => {
-      const created = await createOffer(getContext(), { actor: requireViewer(request), requestId: request.params.id, ...request.body });
-      return { id: created.id, total: created.total };
+      const ctx = getContext();
+      const created = await createOffer(ctx, { actor: requireViewer(request), requestId: request.params.id, ...request.body });
+      return {
+        id: created.id,
+        total: created.total,
+        autoAccepted: Boolean(created.autoAccepted),
+        telegramTopicUrl: created.autoAccepted ? await topicUrl(ctx, request.params.id) : null,
+      };
     },
   );
 

@@ -1,0 +1,199 @@
+/**
+ * The heart of the product, the way a manager works: a client writes, the
+ * manager answers and skips one message, types /new, opens the link (signed
+ * in), saves the request and the offer — which accepts it at once — and then
+ * runs the deal from the topic: the pinned card, /rate, «Завершить».
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '@grammyjs/types';
+import { and, eq } from 'drizzle-orm';
+import { events, requests } from '../../src/db/schema.js';
+import type { TranscriptMessage } from '../../src/sandbox/control.js';
+import { ApiClient, validOffer, validRequest } from '../helpers/app.js';
+import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+
+let t: TelegramWorld;
+beforeAll(async () => {
+  t = await startTelegramWorld();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+interface Deal {
+  client: User;
+  threadId: number;
+  requestId: number;
+  manager: ApiClient;
+}
+
+/** Text with no-break spaces (Russian digit groups) as plain ones. */
+const plain = (text: string | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
+
+const say = (threadId: number, text: string, extra: { reply_to_message_id?: number } = {}) =>
+  t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: threadId, text, ...extra });
+
+/** The /new link the bot posted in the topic. */
+async function newLink(threadId: number): Promise<URL> {
+  const [command] = await say(threadId, '/new');
+  const topic = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, text_includes: 'Создать заявку для клиента' });
+  const reply = topic.messages.find((m) => m.reply_to_message_id === command!.message_id && m.text?.includes('Создать заявку'))!;
+  const link = reply.entities?.find((e) => e.type === 'text_link') as { url: string } | undefined;
+  return new URL(link!.url);
+}
+
+async function signInByLink(url: URL): Promise<{ status: number; client: ApiClient }> {
+  const client = new ApiClient(t.hotline.url);
+  const query = Object.fromEntries(url.searchParams);
+  const response = await client.post('/api/auth/link', { token: query.token, query });
+  if (response.status === 200) client.csrfToken = response.body.csrfToken;
+  return { status: response.status, client };
+}
+
+async function card(threadId: number): Promise<TranscriptMessage> {
+  const topic = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, pinned: true, text_includes: 'Заявка №' });
+  return topic.messages.find((m) => m.message_id === topic.pinned_message_id)!;
+}
+
+async function startDeal(name: string): Promise<Deal> {
+  const client = await t.newClient(name);
+  await t.control.sendMessage({ from: client.id, text: 'Нужно оплатить инвойс поставщику в Китай' });
+  await t.control.sendMessage({ from: client.id, text: 'Это личное, в заявку не надо' });
+  const topic = await t.waitForTopic(client, { textIncludes: 'в заявку не надо' });
+  const personal = visible(topic).find((m) => m.text === 'Это личное, в заявку не надо')!;
+  await say(topic.threadId, 'Добрый день! Какая сумма?');
+  await t.control.sendMessage({ from: client.id, text: '100 000 юаней' });
+  await t.waitForTopic(client, { textIncludes: '100 000 юаней' });
+  await say(topic.threadId, '/skip', { reply_to_message_id: personal.message_id });
+  await say(topic.threadId, '! внутренняя заметка');
+
+  const url = await newLink(topic.threadId);
+  expect(url.pathname).toBe('/new');
+  expect(url.searchParams.get('tg_id')).toBe(String(client.id));
+  const { status, client: manager } = await signInByLink(url);
+  expect(status).toBe(200);
+  const dialogId = Number(url.searchParams.get('dialog'));
+  const created = await manager.post('/api/requests', validRequest({ dialogId }));
+  expect(created.status).toBe(200);
+  const offer = await manager.post(`/api/requests/${created.body.id}/offers`, validOffer());
+  expect(offer.status).toBe(200);
+  expect(offer.body.autoAccepted).toBe(true);
+  expect(offer.body.telegramTopicUrl).toMatch(/^https:\/\/t\.me\/c\/\d+\/\d+$/);
+  return { client, threadId: topic.threadId, requestId: created.body.id, manager };
+}
+
+describe('from the topic to a deal', () => {
+  it('/new → signed link → request and offer → accepted, chat holds exactly the non-skipped messages, card pinned', async () => {
+    const deal = await startDeal('Сделка');
+    const request = await deal.manager.get(`/api/requests/${deal.requestId}`);
+    expect(request.body.status ?? request.body.request?.status).toBe('accepted');
+
+    const chat = await deal.manager.get(`/api/requests/${deal.requestId}/messages`);
+    expect(chat.status).toBe(200);
+    expect(chat.body.map((m: { text: string }) => m.text)).toEqual([
+      'Нужно оплатить инвойс поставщику в Китай',
+      'Добрый день! Какая сумма?',
+      '100 000 юаней',
+    ]);
+
+    const pinned = await card(deal.threadId);
+    expect(pinned.text).toContain('Принята');
+    expect(plain(pinned.text)).toContain('Итого к оплате: 1 243 875,00 ₽');
+    expect(pinned.buttons?.flat().map((b) => b.text)).toEqual(['✏️ Изменить', '📄 Документы 1С', '✅ Завершить', '❌ Отменить']);
+
+    // Later messages keep flowing into the request's chat.
+    await t.control.sendMessage({ from: deal.client.id, text: 'Когда будет оплата?' });
+    await expect
+      .poll(async () => (await deal.manager.get(`/api/requests/${deal.requestId}/messages`)).body.map((m: { text: string }) => m.text).at(-1), { timeout: 10_000 })
+      .toBe('Когда будет оплата?');
+
+    // Saving the same offer again changes nothing (the chat is not copied twice).
+    const again = await deal.manager.post(`/api/requests/${deal.requestId}/offers`, validOffer());
+    expect(again.body.autoAccepted).toBe(true);
+    const after = await deal.manager.get(`/api/requests/${deal.requestId}/messages`);
+    expect(after.body).toHaveLength(4);
+  });
+
+  it('/rate changes the total on the card and on the platform; a bad value changes nothing and explains the right form', async () => {
+    const deal = await startDeal('Курс');
+    await card(deal.threadId);
+    await say(deal.threadId, '/rate 12,3x');
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: 'Пример: /rate 12.25' });
+    const unchanged = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
+    expect(unchanged[0]!.terms!.rate).toBe('12.25');
+
+    await say(deal.threadId, '/rate 12.30');
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: 'Курс: 12,25 → ' });
+    await expect.poll(async () => plain((await card(deal.threadId)).text), { timeout: 10_000 }).toContain('Итого к оплате: 1 248 950,00 ₽');
+    const [changed] = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
+    expect(changed!.terms!.total).toBe('1248950.00');
+
+    // The same edit from the request page uses the same command.
+    const viaPage = await deal.manager.post(`/api/requests/${deal.requestId}/terms`, { command: 'fee', value: '2' });
+    expect(viaPage.status).toBe(200);
+    expect(viaPage.body.totalAfter).toBe('1255100.00');
+    await expect.poll(async () => plain((await card(deal.threadId)).text), { timeout: 10_000 }).toContain('Итого к оплате: 1 255 100,00 ₽');
+    const bad = await deal.manager.post(`/api/requests/${deal.requestId}/terms`, { command: 'fee', value: '-1' });
+    expect(bad.status).toBe(400);
+
+    await say(deal.threadId, '/undo');
+    await expect.poll(async () => plain((await card(deal.threadId)).text), { timeout: 10_000 }).toContain('Итого к оплате: 1 248 950,00 ₽');
+  });
+
+  it('concurrent /rate commands leave a consistent total and two events', async () => {
+    const deal = await startDeal('Гонка');
+    await card(deal.threadId);
+    await Promise.all([say(deal.threadId, '/rate 13'), say(deal.threadId, '/fee 2')]);
+    const db = t.hotline.database().db;
+    await expect
+      .poll(async () => (await db.select().from(events).where(and(eq(events.subjectId, deal.requestId), eq(events.name, 'request.terms_changed')))).length, { timeout: 10_000 })
+      .toBe(2);
+    const [request] = await db.select().from(requests).where(eq(requests.id, deal.requestId));
+    // 100 000 × 13 = 1 300 000; 2 % = 26 000; + 500
+    expect(request!.terms!.total).toBe('1326500.00');
+  });
+
+  it('«Завершить» asks for a second press, then completes the request and unpins the final card', async () => {
+    const deal = await startDeal('Финал');
+    let current = await card(deal.threadId);
+    const press = (text: string) => {
+      const button = current.buttons!.flat().find((b) => b.text.includes(text))!;
+      return t.control.pressButton({ from: t.manager.id, chat_id: t.group, message_id: current.message_id, callback_data: button.callback_data! });
+    };
+    const first = await press('Завершить');
+    expect(first.answer?.text).toContain('подтвердите');
+    await expect.poll(async () => (current = await card(deal.threadId)).buttons!.flat().map((b) => b.text).join(), { timeout: 10_000 }).toContain('Завершить — подтвердите');
+    const second = await press('Завершить — подтвердите');
+    expect(second.answer?.text).toBe('Заявка завершена');
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, pinned: false, timeout_ms: 10_000 });
+    const topic = await t.control.transcript(t.group, { thread_id: deal.threadId });
+    const final = topic.messages.find((m) => m.message_id === current.message_id)!;
+    expect(final.text).toContain('Завершена');
+    expect(final.buttons ?? []).toHaveLength(0);
+    const [request] = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
+    expect(request!.status).toBe('completed');
+
+  });
+});
+
+describe('links that must not work', () => {
+  it('forged, altered, expired-looking and reused links are refused and create nothing', async () => {
+    const client = await t.newClient('Ссылки');
+    await t.control.sendMessage({ from: client.id, text: 'привет' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'привет' });
+    const url = await newLink(topic.threadId);
+
+    const altered = new URL(url);
+    altered.searchParams.set('tg_id', '42');
+    expect((await signInByLink(altered)).status).toBe(404);
+    const forged = new URL(url);
+    forged.searchParams.set('sig', 'A'.repeat(43));
+    expect((await signInByLink(forged)).status).toBe(404);
+    const expired = new URL(url);
+    expired.searchParams.set('exp', '1000000000');
+    expect((await signInByLink(expired)).status).toBe(404);
+
+    expect((await signInByLink(url)).status).toBe(200);
+    expect((await signInByLink(url)).status).toBe(404);
+  });
+});
