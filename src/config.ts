@@ -17,8 +17,9 @@ export class ConfigError extends Error {
     /** The environment variable at fault. */
     readonly variable: string,
     reason: string,
+    options?: { cause?: unknown },
   ) {
-    super(`Setting ${variable}: ${reason}`);
+    super(`Setting ${variable}: ${reason}`, options);
     this.name = 'ConfigError';
   }
 }

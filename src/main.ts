@@ -163,7 +163,9 @@ async function connectTelegram(
       return await startTelegram(context, bot, options);
     } catch (error) {
       const status = (error as { error_code?: number }).error_code;
-      if (status === 401 || status === 404) throw new Error('Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): check the token');
+      if (status === 401 || status === 404) {
+        throw new ConfigError('TELEGRAM_BOT_TOKEN', 'Telegram rejected it (401 Unauthorized): check the token with @BotFather', { cause: error });
+      }
       const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
       context.log.warn(`Telegram is not reachable (${(error as Error).message}); retrying in ${Math.round(delay / 1000)} s`);
       await new Promise((resolve) => setTimeout(resolve, delay));

@@ -38,7 +38,7 @@ describe('webhook mode', () => {
     const db = t.hotline.database().db;
     const before = await db.select({ n: sql<number>`count(*)::int` }).from(telegramUpdates);
     const update = forgedUpdate(900_000_001, { id: 555_000_001, first_name: 'Злоумышленник' }, 'подделка', 1);
-    for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }]) {
+    for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }] as Array<Record<string, string>>) {
       const response = await fetch(webhook(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
       expect(response.status).toBe(401);
     }
