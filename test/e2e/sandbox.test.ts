@@ -111,8 +111,49 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     const tab = await sandbox.followTopicLink('Создать заявку для клиента');
     expect(tab.url().startsWith(`${publicUrl}/new`)).toBe(true);
     await tab.locator('#root').waitFor();
-    await tab.getByText('Hotline').first().waitFor();
+    // The link signed the manager in.
+    await tab.getByTestId('current-user').getByText('Мария Менеджер').waitFor();
     await tab.screenshot({ path: path.join(artifacts, '07-platform-tab.png') });
     await tab.close();
+  });
+
+  it('a client added on the page writes, edits a message, sends an album and blocks the bot', async () => {
+    const page = sandbox.page;
+    await sandbox.clientPane.getByRole('button', { name: /Добавить клиента/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Имя и фамилия').fill('Ольга Смирнова');
+    await dialog.getByLabel('Имя пользователя').fill('olga_s');
+    await dialog.getByRole('button', { name: 'Создать' }).click();
+    await page.getByTestId('client-chat').getByText('Вы пишете как Ольга Смирнова').waitFor();
+
+    await sandbox.clientSend('Нужно оплатить инвойс');
+    await sandbox.clientMessage('Нужно оплатить инвойс').hover();
+    await sandbox.clientMessage('Нужно оплатить инвойс').getByRole('button', { name: 'Изменить' }).click();
+    const box = page.getByTestId('client-composer').getByRole('textbox');
+    await box.fill('Нужно оплатить два инвойса');
+    await box.press('Enter');
+    const edited = sandbox.clientMessage('Нужно оплатить два инвойса');
+    await edited.getByText('изменено').waitFor();
+
+    await sandbox.clientAttach(
+      [
+        { name: 'a.png', mimeType: 'image/png', buffer: makePng(200, 150) },
+        { name: 'b.png', mimeType: 'image/png', buffer: makePng(150, 200) },
+      ],
+      'Два счёта',
+    );
+    await sandbox.clientPane.locator('.sbx-album img').nth(1).waitFor();
+
+    // The manager's topic for her shows the edit and the album.
+    await sandbox.openTopic('Ольга Смирнова');
+    await sandbox.topicMessage('Нужно оплатить два инвойса').waitFor();
+    await sandbox.managerPane.locator('.sbx-album img').nth(1).waitFor();
+    await shot('08-album-and-edit', 'sandbox-album-edit');
+
+    await page.getByRole('button', { name: 'Заблокировать бота' }).click();
+    await page.getByRole('button', { name: 'Разблокировать бота' }).waitFor();
+    await sandbox.clientPane.getByText('Вы заблокировали бота').first().waitFor();
+    await page.getByRole('button', { name: 'Разблокировать бота' }).click();
+    await page.getByRole('button', { name: 'Заблокировать бота' }).waitFor();
   });
 });

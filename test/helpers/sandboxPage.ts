@@ -76,10 +76,7 @@ export class SandboxPage {
     if (caption) await composer.getByRole('textbox').fill(caption);
     const before = await this.clientPane.getByTestId('message').count();
     await composer.getByRole('button', { name: 'Отправить' }).click();
-    await this.page.waitForFunction(
-      ([n]) => document.querySelectorAll('[data-testid="client-pane"] [data-testid="message"]').length > n!,
-      [before],
-    );
+    await this.clientPane.getByTestId('message').nth(before).waitFor();
   }
 
   /** Clicks the topic whose name contains `name` (waiting for it to appear live). */
@@ -109,8 +106,8 @@ export class SandboxPage {
     const toasts = this.page.getByTestId('toast');
     const before = await toasts.count();
     await this.managerPane.getByRole('button', { name: text, exact: true }).last().click();
-    await this.page.waitForFunction(([n]) => document.querySelectorAll('[data-testid="toast"]').length > n!, [before]);
-    return toasts.last().innerText();
+    await toasts.nth(before).waitFor();
+    return toasts.nth(before).innerText();
   }
 
   /** Clicks a link in the open topic and resolves with the new tab it opens. */
@@ -133,7 +130,8 @@ export class SandboxPage {
     const box = this.page.getByTestId(composerTestId).getByRole('textbox');
     await box.fill(text);
     await box.press('Enter');
-    await this.page.waitForFunction((id) => (document.querySelector(`[data-testid="${id}"] textarea`) as HTMLTextAreaElement | null)?.value === '', composerTestId);
+    // The box empties once the emulator took the message.
+    await this.page.waitForFunction(`document.querySelector('[data-testid="${composerTestId}"] textarea')?.value === ''`);
   }
 }
 

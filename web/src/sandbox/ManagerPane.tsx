@@ -51,7 +51,7 @@ export function ManagerPane({ group, manager, typing, t, locale, notify }: Props
             </span>
             <span className="sbx-list-text">
               <span className="sbx-list-title">{topic.name}</span>
-              <span className="sbx-list-sub">{topic.closed ? t('closed') : `${topic.message_count}`}</span>
+              <span className="sbx-list-sub">{topic.closed ? t('closed') : t('messageCount', { n: topic.message_count })}</span>
             </span>
             {topic.unread_count > 0 && topic.message_thread_id !== threadId && <span className="sbx-badge">{topic.unread_count}</span>}
           </button>

@@ -46,6 +46,7 @@ const ru = {
   asClient: 'Вы пишете как {name}',
   noManagersGroup: 'Группа «Менеджеры» не найдена',
   closed: 'закрыта',
+  messageCount: 'сообщений: {n}',
   members: 'форум',
 } as const;
 
@@ -92,6 +93,7 @@ const en: Record<SandboxStringKey, string> = {
   asClient: 'You write as {name}',
   noManagersGroup: 'The «Менеджеры» group is missing',
   closed: 'closed',
+  messageCount: '{n} messages',
   members: 'forum',
 };
 
