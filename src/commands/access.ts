@@ -10,6 +10,7 @@
  * - Customers never see the general list.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type pg from 'pg';
 import type { Db } from '../db/index.js';
 import { offers, organizations, requests, users } from '../db/schema.js';
 import { NotFoundError } from './context.js';
@@ -87,20 +88,50 @@ export async function requestAccess(db: Db, viewer: Viewer, requestId: number, o
   const [row] = options.forUpdate ? await query.for('update', { of: requests }) : await query;
   if (!row) throw new NotFoundError('Заявка не найдена');
   const { request, customerName } = row;
+  const ownOfferIds = canOffer(viewer)
+    ? (
+        await db
+          .select({ id: offers.id })
+          .from(offers)
+          .where(and(eq(offers.requestId, requestId), eq(offers.agentOrganizationId, viewer.organizationId)))
+      ).map((offer) => offer.id)
+    : [];
+  return decide(viewer, request, customerName, ownOfferIds);
+}
+
+/** The rule itself, given the request and the viewer's organization's offers on it. */
+function decide(viewer: Viewer, request: RequestRow, customerName: string, ownOfferIds: number[]): RequestAccess {
   const isCustomer = request.customerOrganizationId === viewer.organizationId;
-  let hasOffered = false;
-  let isAcceptedAgent = false;
-  if (canOffer(viewer)) {
-    const own = await db
-      .select({ id: offers.id, status: offers.status })
-      .from(offers)
-      .where(and(eq(offers.requestId, requestId), eq(offers.agentOrganizationId, viewer.organizationId)));
-    hasOffered = own.length > 0;
-    isAcceptedAgent = own.some((offer) => offer.id === request.acceptedOfferId);
-  }
+  const hasOffered = ownOfferIds.length > 0;
+  const isAcceptedAgent = request.acceptedOfferId !== null && ownOfferIds.includes(request.acceptedOfferId);
   const inList = request.status === 'collecting_offers' && !request.hidden && canOffer(viewer);
   if (!isCustomer && !hasOffered && !inList) throw new NotFoundError('Заявка не найдена');
   return { request, customerName, isCustomer, hasOffered, isAcceptedAgent };
+}
+
+const snakeToCamel = (key: string) => key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * `requestAccess` for pages that only read: the request, its customer's name
+ * and the viewer's offers in one round trip, as a named prepared statement
+ * (the request page and its chat are read on every live update).
+ */
+export async function requestAccessForRead(pool: Pick<pg.Pool, 'query'>, viewer: Viewer, requestId: number): Promise<RequestAccess> {
+  const result = await pool.query<Record<string, unknown>>({
+    name: 'hotline_request_access',
+    text: `select r.*, o.name as customer_name__,
+                  array(select f.id from offers f where f.request_id = r.id and f.agent_organization_id = $2) as own_offer_ids__
+           from requests r
+           join organizations o on o.id = r.customer_organization_id
+           where r.id = $1`,
+    values: [requestId, viewer.organizationId],
+  });
+  const row = result.rows[0];
+  if (!row) throw new NotFoundError('Заявка не найдена');
+  const { customer_name__: customerName, own_offer_ids__: ownOfferIds, ...columns } = row;
+  const request = Object.fromEntries(Object.entries(columns).map(([key, value]) => [snakeToCamel(key), value])) as RequestRow;
+  const offerIds = canOffer(viewer) ? (ownOfferIds as Array<string | number>).map(Number) : [];
+  return decide(viewer, request, customerName as string, offerIds);
 }
 
 /** Chat and documents: the customer, and the agent whose offer was accepted. */

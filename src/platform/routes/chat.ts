@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canSeeDealRoom, requestAccess } from '../../commands/access.js';
+import { canSeeDealRoom, requestAccessForRead } from '../../commands/access.js';
 import { NotFoundError } from '../../commands/context.js';
 import { postRequestMessage } from '../../commands/postRequestMessage.js';
 import type pg from 'pg';
@@ -93,8 +93,8 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
       },
     },
     async (request) => {
-      const { db, pool } = getContext().database;
-      const access = await requestAccess(db, requireViewer(request), request.params.id);
+      const { pool } = getContext().database;
+      const access = await requestAccessForRead(pool, requireViewer(request), request.params.id);
       if (!canSeeDealRoom(access)) throw new NotFoundError('Заявка не найдена');
       return loadChat(pool, request.params.id, request.query.limit ?? 100);
     },
@@ -122,7 +122,7 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
     { schema: { tags, summary: 'Server-Sent Events: `message`, `offer`, `status`… for this request (ids only)', params: idParam } },
     async (request, reply) => {
       const ctx = getContext();
-      await requestAccess(ctx.database.db, requireViewer(request), request.params.id);
+      await requestAccessForRead(ctx.database.pool, requireViewer(request), request.params.id);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {

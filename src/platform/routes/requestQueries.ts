@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { computeTerms } from '../../core/terms.js';
-import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccess, type Viewer } from '../../commands/access.js';
+import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccessForRead, type Viewer } from '../../commands/access.js';
 import type { Database, Db } from '../../db/index.js';
 import { offers, organizations, requests } from '../../db/schema.js';
 
@@ -209,9 +209,8 @@ interface EventRow {
 }
 
 /** One request with its offers, timeline and documents, as far as the viewer may see them. */
-export async function loadRequestPage(database: Pick<Database, 'db' | 'pool'>, viewer: Viewer, requestId: number) {
-  const { db } = database;
-  const access = await requestAccess(db, viewer, requestId);
+export async function loadRequestPage(database: Pick<Database, 'pool'>, viewer: Viewer, requestId: number) {
+  const access = await requestAccessForRead(database.pool, viewer, requestId);
   const { request, isCustomer } = access;
   const dealRoom = canSeeDealRoom(access);
   // The page's three reads are fixed SQL run as named prepared statements: this page is hot, and
