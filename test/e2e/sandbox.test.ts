@@ -2,7 +2,10 @@
  * Sandbox mode in a real browser, from an empty DATA_DIR and no settings, the
  * way the README starts the product: a client writes to the bot on /sandbox,
  * the manager answers in the new topic, marks a message /skip, types /new and
- * follows the bot's link to the platform in a new tab.
+ * follows the bot's link to the platform in a new tab (signed in); a new
+ * client sends an album, edits a message and blocks the bot; once the request
+ * and its offer are saved, the pinned action card is driven from the topic:
+ * «Изменить», /rate 12.30 (new total on the card), «Завершить» twice.
  *
  * Screenshots of every step go to test-artifacts/sandbox/; with
  * UPDATE_DOCS_SCREENSHOTS=1 the walkthrough's pictures in docs/img/ are
@@ -12,12 +15,31 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
 import { freePort, root, spawnHotline, type HotlineProcess } from '../helpers/process.js';
 import { makePng, SandboxPage } from '../helpers/sandboxPage.js';
 
 const available = browserAvailable();
+
+/** A request as the platform's form would save it (amounts as decimal strings). */
+const sampleRequest = {
+  amount: '100000',
+  currency: 'CNY',
+  fundingCurrency: 'RUB',
+  beneficiary: {
+    name: 'Shenzhen Trading Co., Ltd',
+    country: 'CN',
+    address: 'Shenzhen, Futian District',
+    bankName: 'Bank of China',
+    swift: 'BKCHCNBJ',
+    account: '6222021234567890',
+    cnaps: '104584000003',
+  },
+  purpose: 'Оплата по контракту за товары',
+  documents: { contractNumber: 'C-1', contractDate: '2026-01-10', invoiceNumber: 'INV-7', invoiceDate: '2026-02-01' },
+  payer: { name: 'ООО «Ромашка»', inn: '7707083893', kpp: '773601001' },
+};
 const artifacts = path.join(root, 'test-artifacts/sandbox');
 const docsImages = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? path.join(root, 'docs/img') : undefined;
 
@@ -27,6 +49,8 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
   let sandbox: SandboxPage;
   let dataDir = '';
   let publicUrl = '';
+  let linkUrl = '';
+  let platformTab: Page | undefined;
 
   const shot = async (name: string, docsName?: string) => {
     await sandbox.screenshot(path.join(artifacts, `${name}.png`));
@@ -114,7 +138,8 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     // The link signed the manager in.
     await tab.getByTestId('current-user').getByText('Мария Менеджер').waitFor();
     await tab.screenshot({ path: path.join(artifacts, '07-platform-tab.png') });
-    await tab.close();
+    linkUrl = tab.url();
+    platformTab = tab;
   });
 
   it('a client added on the page writes, edits a message, sends an album and blocks the bot', async () => {
@@ -146,8 +171,10 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
 
     // The manager's topic for her shows the edit and the album.
     await sandbox.openTopic('Ольга Смирнова');
-    await sandbox.topicMessage('Нужно оплатить два инвойса').waitFor();
-    await sandbox.managerPane.locator('.sbx-album img').nth(1).waitFor();
+    await sandbox.topicMessage('Telegram ID').waitFor({ timeout: 30_000 });
+    // The group's 20 messages a minute pace the bot: allow for a queue.
+    await sandbox.topicMessage('Нужно оплатить два инвойса').waitFor({ timeout: 30_000 });
+    await sandbox.managerPane.locator('.sbx-album img').nth(1).waitFor({ timeout: 30_000 });
     await shot('08-album-and-edit', 'sandbox-album-edit');
 
     await page.getByRole('button', { name: 'Заблокировать бота' }).click();
@@ -155,5 +182,43 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     await sandbox.clientPane.getByText('Вы заблокировали бота').first().waitFor();
     await page.getByRole('button', { name: 'Разблокировать бота' }).click();
     await page.getByRole('button', { name: 'Заблокировать бота' }).waitFor();
+  });
+
+  it('once the request and its offer are saved, the action card is pinned; «Изменить», /rate 12.30 and «Завершить» twice work from the topic', async () => {
+    // The form itself is the platform's (its own test); here the signed-in tab saves the same request through the API.
+    const tab = platformTab!;
+    const dialogId = Number(new URL(linkUrl).searchParams.get('dialog'));
+    const me = (await (await tab.request.get(`${publicUrl}/api/auth/me`)).json()) as { csrfToken: string };
+    const headers = { 'x-csrf-token': me.csrfToken };
+    const created = await tab.request.post(`${publicUrl}/api/requests`, { headers, data: { ...sampleRequest, dialogId } });
+    expect(created.status(), await created.text()).toBe(200);
+    const { id } = (await created.json()) as { id: number };
+    const offer = await tab.request.post(`${publicUrl}/api/requests/${id}/offers`, { headers, data: { rate: '12.25', feePercent: '1.5', fixedFee: '500', days: 3 } });
+    expect(offer.status(), await offer.text()).toBe(200);
+    await tab.close();
+    await sandbox.selectClient('Иван Петров');
+    await sandbox.openTopic('Иван Петров');
+
+    // 100 000 CNY × 12.25 = 1 225 000; + 1.5 % (18 375) + 500 = 1 243 875,00 ₽.
+    await sandbox.pinnedBar.getByText(/Заявка №/).waitFor({ timeout: 30_000 });
+    const card = sandbox.topicMessage('Открыть на платформе');
+    await card.getByText('Итого к оплате').waitFor();
+    await card.getByText(/1\s243\s875,00/).waitFor();
+    await sandbox.pinnedBar.click();
+    await shot('09-action-card', 'sandbox-action-card');
+
+    expect(await sandbox.pressButton(/Изменить/)).toContain('Команды изменения');
+    await sandbox.managerSend('/rate 12.30');
+    // 1 230 000 + 18 450 + 500 = 1 248 950,00 ₽, on the card edited in place.
+    await card.getByText(/1\s248\s950,00/).waitFor({ timeout: 60_000 });
+    await shot('10-rate-changed');
+
+    expect(await sandbox.pressButton(/^✅ Завершить$/)).toContain('подтвердите');
+    // The bot keeps Telegram's 20 messages a minute per group, so after this burst the card's edits queue for a while.
+    await sandbox.managerPane.getByRole('button', { name: /Завершить — подтвердите/ }).waitFor({ timeout: 60_000 });
+    expect(await sandbox.pressButton(/Завершить — подтвердите/)).toContain('Заявка завершена');
+    await card.getByText(/Завершена/).first().waitFor({ timeout: 60_000 });
+    await sandbox.pinnedBar.waitFor({ state: 'detached', timeout: 60_000 });
+    await shot('11-completed');
   });
 });

@@ -102,12 +102,17 @@ export class SandboxPage {
   }
 
   /** Presses an inline button in the open topic; resolves with the toast the bot's answer shows. */
-  async pressButton(text: string): Promise<string> {
+  async pressButton(name: string | RegExp): Promise<string> {
     const toasts = this.page.getByTestId('toast');
     const before = await toasts.count();
-    await this.managerPane.getByRole('button', { name: text, exact: true }).last().click();
+    await this.managerPane.locator('.sbx-buttons').getByRole('button', { name }).last().click();
     await toasts.nth(before).waitFor();
     return toasts.nth(before).innerText();
+  }
+
+  /** The pinned message bar of the open topic. */
+  get pinnedBar(): Locator {
+    return this.managerPane.getByTestId('pinned-bar');
   }
 
   /** Clicks a link in the open topic and resolves with the new tab it opens. */
