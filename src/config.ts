@@ -62,6 +62,13 @@ const schema = z
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
     PUBLIC_URL: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    TRUST_PROXY: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .optional()
+        .transform((v) => (v === undefined || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
+    ),
     DATABASE_URL: z.preprocess(emptyToUndefined, url(['postgres:', 'postgresql:']).optional()),
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
@@ -135,6 +142,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** Whether X-Forwarded-For is trusted (the client IP the login limit counts). */
+  trustProxy: boolean | number | string;
   /** Base of links sent to Telegram, without a trailing slash. */
   publicUrl: string;
   dataDir: string;
@@ -195,6 +204,7 @@ export function loadConfig(
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    trustProxy: e.TRUST_PROXY,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir,
     databaseUrl: e.DATABASE_URL,

@@ -74,6 +74,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   const http = await createHttpServer({
     log,
     sandbox: config.sandbox,
+    trustProxy: config.trustProxy,
     ready: async () => Boolean(context && !stopping && (await context.database.ready())),
     plugins: [
       { plugin: apiPlugin({ getContext }), prefix: '/api' },
@@ -92,8 +93,10 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
     jobs = new Jobs(database, log);
     await jobs.start();
-    context = { database, jobs, config, live, log };
-    await bootstrap(context);
+    const ready: CommandContext = { database, jobs, config, live, log };
+    // Our organization and the first admin exist before /readyz says 200.
+    await bootstrap(ready);
+    context = ready;
     if (sandbox) config.telegram.managersChatIds = [sandbox.managersChatId];
     const token = config.telegram.token ?? sandbox?.token;
     const apiRoot = sandbox ? `${url}${SANDBOX_API_PREFIX}` : config.telegram.apiRoot;

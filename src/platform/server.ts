@@ -51,6 +51,8 @@ export interface ServerOptions {
   sandbox: boolean;
   /** Plugins to register (API routes, the emulator, the webhook…), each with its prefix. */
   plugins?: Array<{ plugin: FastifyPluginAsync; prefix?: string }>;
+  /** Trust X-Forwarded-* headers (behind a reverse proxy): true, a hop count, or addresses. */
+  trustProxy?: boolean | number | string;
   /** Built web app; default `dist/web`. */
   webDir?: string;
 }
@@ -64,7 +66,8 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     // Request lines would drown the relay's own logs; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 60 * 1024 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For is believed only when an operator says a proxy sets it (TRUST_PROXY).
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
