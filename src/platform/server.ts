@@ -67,7 +67,7 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 60 * 1024 * 1024,
     // X-Forwarded-For is believed only when an operator says a proxy sets it (TRUST_PROXY).
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: (options.trustProxy ?? false) as boolean, // Fastify takes a number or addresses too; its overloads want one type
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
