@@ -4,7 +4,7 @@
  * inline buttons and service lines. Clicking a bubble replies to it; a pencil
  * on one's own bubble edits it.
  */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 import type { Button, ChatMessage, MediaView } from './api.js';
 import { FormattedText } from './entities.js';
 import { FileIcon, PencilIcon } from './icons.js';
@@ -112,11 +112,21 @@ export function MessageList(props: MessageListProps) {
   const bottom = useRef<HTMLDivElement>(null);
   const visible = messages.filter((m) => !m.deleted);
   const byId = new Map(visible.map((m) => [m.message_id, m]));
-  const lastId = visible[visible.length - 1]?.message_id;
 
+  // Follow new messages while the reader is at the bottom; someone who scrolled up to read stays put.
+  const following = useRef(true);
   useEffect(() => {
-    bottom.current?.scrollIntoView({ block: 'end' });
-  }, [lastId]);
+    const scroller = bottom.current?.closest<HTMLElement>('.sbx-scroll');
+    if (!scroller) return;
+    const onScroll = () => {
+      following.current = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+    };
+    scroller.addEventListener('scroll', onScroll, { passive: true });
+    return () => scroller.removeEventListener('scroll', onScroll);
+  }, [visible.length > 0]);
+  useLayoutEffect(() => {
+    if (following.current) bottom.current?.scrollIntoView({ block: 'end' });
+  });
 
   if (visible.length === 0) return <div className="sbx-empty">{props.emptyText}</div>;
 
