@@ -151,6 +151,12 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     await dialog.getByRole('button', { name: 'Создать' }).click();
     await page.getByTestId('client-chat').getByText('Вы пишете как Ольга Смирнова').waitFor();
 
+    // What people type is text, never markup.
+    const markup = '<b>не жирный</b> & <img src=x onerror="window.__pwned=1">';
+    await sandbox.clientSend(markup);
+    expect(await sandbox.clientMessage('не жирный').locator('.sbx-text').innerText()).toBe(markup);
+    expect(await sandbox.clientMessage('не жирный').locator('b, img').count()).toBe(0);
+
     await sandbox.clientSend('Нужно оплатить инвойс');
     await sandbox.clientMessage('Нужно оплатить инвойс').hover();
     await sandbox.clientMessage('Нужно оплатить инвойс').getByRole('button', { name: 'Изменить' }).click();
@@ -204,6 +210,9 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     const card = sandbox.topicMessage('Открыть на платформе');
     await card.getByText('Итого к оплате').waitFor();
     await card.getByText(/1\s243\s875,00/).waitFor();
+    // Entities are elements, placed by UTF-16 offsets (the card starts with an emoji, a surrogate pair).
+    expect(await card.locator('strong').first().innerText()).toMatch(/^Заявка № \d{4}-\d+$/);
+    expect(await card.getByRole('link', { name: 'Открыть на платформе' }).getAttribute('target')).toBe('_blank');
     await sandbox.pinnedBar.click();
     await shot('09-action-card', 'sandbox-action-card');
 
