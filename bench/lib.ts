@@ -59,7 +59,9 @@ export async function freshPostgres(serverUrl = process.env.BENCH_DATABASE_URL ?
 
 /** Starts the built app (`dist/main.js`) as `npm start` would, minus the build check. */
 export function spawnBuilt(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(root, 'dist/main.js')], {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/main.js')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -76,7 +76,7 @@ function send(w: World, client: number, text: string): void {
 }
 
 /** Sends `count` texts from all clients as fast as possible; returns updates per second until all are mirrored. */
-async function throughput(database: 'postgres' | 'pglite'): Promise<{ perSecond: number; peakRss: number }> {
+export async function throughput(database: 'postgres' | 'pglite'): Promise<{ perSecond: number; peakRss: number }> {
   const w = await world({ database });
   // Warm-up: open every client's topic first, so the burst measures the steady relay.
   let warm = 0;

@@ -94,7 +94,7 @@ const schema = z
     ),
     TELEGRAM_RATE_LIMITS: z.preprocess(
       emptyToUndefined,
-      z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).default('on'),
+      z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).optional(),
     ),
     TELEGRAM_LIMITS_TIME_SCALE: z.preprocess(
       emptyToUndefined,
@@ -158,7 +158,7 @@ export interface Config {
     managersChatIds: number[];
     mode: 'polling' | 'webhook';
     webhookSecret: string | undefined;
-    /** Respect Telegram's sending limits up front (off only for benchmarks against the emulator). */
+    /** Respect Telegram's sending limits up front (default: on, off in sandbox mode). */
     rateLimits: boolean;
     /** Shrinks the limit windows (1 = Telegram's); below 1 only against the emulator's scaled limits. */
     limitsTimeScale: number;
@@ -215,7 +215,8 @@ export function loadConfig(
       managersChatIds: e.TELEGRAM_MANAGERS_CHAT_ID ?? [],
       mode: e.TELEGRAM_MODE,
       webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
-      rateLimits: e.TELEGRAM_RATE_LIMITS === 'on',
+      // Off by default in sandbox mode: the emulator is Telegram there, and nobody should wait for its limits.
+      rateLimits: e.TELEGRAM_RATE_LIMITS ? e.TELEGRAM_RATE_LIMITS === 'on' : !sandbox,
       limitsTimeScale: e.TELEGRAM_LIMITS_TIME_SCALE,
     },
     sandbox,

@@ -20,6 +20,7 @@ import { createBot, startTelegram, type Telegram } from './telegram/index.js';
 import { webhookPlugin } from './telegram/webhook.js';
 import type { HotlineContext } from './telegram/context.js';
 import { TelegramOutbox, type OutboxOptions } from './jobs/telegramOutbox.js';
+import { startDocumentWorkers } from './jobs/media.js';
 import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
 import type { Bot } from 'grammy';
 import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
@@ -102,8 +103,9 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     const apiRoot = sandbox ? `${url}${SANDBOX_API_PREFIX}` : config.telegram.apiRoot;
     if (token) {
       const bot = createBot(context, { token, apiRoot });
-      outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? (config.telegram.rateLimits ? { ...TELEGRAM_LIMITS, timeScale: config.telegram.limitsTimeScale } : false) });
+      outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? telegramLimits(config) });
       outbox.start();
+      await startDocumentWorkers(context, bot.api);
       telegram = await connectTelegram(context, bot, () => stopping, {
         token,
         apiRoot,
@@ -152,6 +154,11 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   // A failed start (locked data dir, …) must still release the port.
   started.catch(() => http.close().catch(() => undefined));
   return hotline;
+}
+
+/** Telegram's limits as the settings ask (TELEGRAM_RATE_LIMITS, TELEGRAM_LIMITS_TIME_SCALE). */
+function telegramLimits(config: Config): Limits | false {
+  return config.telegram.rateLimits ? { ...TELEGRAM_LIMITS, timeScale: config.telegram.limitsTimeScale } : false;
 }
 
 /** Starts the bot, retrying while Telegram cannot be reached (a wrong token stops start-up). */

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clients, dialogs, messages } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
+import { recordMessageDocument } from './recordMessageDocument.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, openDialog, upsertClient, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
 import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
@@ -36,7 +37,7 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       .insert(messages)
       .values({
         dialogId: dialog.id,
-        seq: await nextSeq(tx, dialog.id),
+        seq: nextSeq(dialog.id),
         direction: 'in',
         authorName: [client.firstName, client.lastName].filter(Boolean).join(' '),
         clientChatMessageId: incoming.telegramMessageId,
@@ -84,6 +85,7 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       .set({ lastMessageAt: incoming.date, ...(dialog.status === 'closed' ? { status: 'open' } : {}) })
       .where(eq(dialogs.id, dialog.id));
     await feedRequestChat(ctx, tx, dialog, message!);
+    await recordMessageDocument(ctx, tx, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
     return message!;
   });

@@ -4,6 +4,7 @@ import { clients, dialogs, messages } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
 import { ALBUM_WINDOW_MS } from './recordClientMessage.js';
+import { recordMessageDocument } from './recordMessageDocument.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
 import { enqueueTelegram } from './telegramOutbox.js';
 
@@ -34,7 +35,7 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
       .insert(messages)
       .values({
         dialogId: dialog.id,
-        seq: await nextSeq(tx, dialog.id),
+        seq: nextSeq(dialog.id),
         direction: isNote ? 'note' : 'out',
         authorTelegramId: from.id,
         authorName: [from.first_name, from.last_name].filter(Boolean).join(' '),
@@ -63,6 +64,7 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
     }
     await tx.db.update(dialogs).set({ lastMessageAt: incoming.date }).where(eq(dialogs.id, dialog.id));
     await feedRequestChat(ctx, tx, dialog, message!);
+    await recordMessageDocument(ctx, tx, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
     return message!;
   });

@@ -43,6 +43,14 @@ export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
+/** Drizzle over one pooled connection, made once per connection (building it costs as much as a query). */
+const drizzleByClient = new WeakMap<pg.PoolClient, Db>();
+function drizzleFor(client: pg.PoolClient): Db {
+  let db = drizzleByClient.get(client);
+  if (!db) drizzleByClient.set(client, (db = drizzle(client, { schema })));
+  return db;
+}
+
 export interface OpenOptions {
   /** PostgreSQL URL; unset → embedded PGlite in `dataDir/pg`. */
   url: string | undefined;
@@ -106,7 +114,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         const callbacks: Array<() => void> = [];
         try {
           await client.query('BEGIN');
-          const result = await fn({ db: drizzle(client, { schema }), client, afterCommit: (cb) => callbacks.push(cb) });
+          const result = await fn({ db: drizzleFor(client), client, afterCommit: (cb) => callbacks.push(cb) });
           await client.query('COMMIT');
           client.release();
           for (const cb of callbacks) cb();

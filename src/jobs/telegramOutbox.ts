@@ -208,17 +208,19 @@ export class TelegramOutbox {
 
   /** Leases the queue's head row, and the rows that go out with it in one call. */
   private async claim(queue: string): Promise<Row[]> {
-    const leased = await this.ctx.database.pool.query<{ id: string }>(
-      `UPDATE telegram_outbox o SET lease_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
-         FROM (SELECT id FROM telegram_outbox WHERE queue = $1 AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE) head
-        WHERE o.id = head.id AND o.not_before <= now() AND (o.lease_until IS NULL OR o.lease_until < now())
-        RETURNING o.id`,
-      [queue, this.leaseMs / 1000],
-    );
-    if (!leased.rows[0]) return [];
-    const headId = Number(leased.rows[0].id);
-    const [head] = await this.ctx.database.db.select().from(telegramOutbox).where(eq(telegramOutbox.id, headId));
-    if (!head?.coalesceKey) return head ? [head] : [];
+    const [head] = await this.ctx.database.db
+      .update(telegramOutbox)
+      .set({ leaseUntil: sql`now() + make_interval(secs => ${this.leaseMs / 1000})`, attempts: sql`${telegramOutbox.attempts} + 1` })
+      .where(
+        sql`${telegramOutbox.id} = (SELECT id FROM telegram_outbox WHERE queue = ${queue} AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE)
+          AND ${telegramOutbox.notBefore} <= now() AND (${telegramOutbox.leaseUntil} IS NULL OR ${telegramOutbox.leaseUntil} < now())`,
+      )
+      .returning();
+    if (!head) return [];
+    const headId = head.id;
+    if (!head.coalesceKey) return [head];
+    // A row tried before on its own goes out on its own again (a repeat must be the same message).
+    if (head.attempts > 1 && head.batchHead !== headId) return [head];
     if (head.coalesceKey.startsWith('text:') && head.batchHead !== headId && !(await this.backlogged(head.chatId))) return [head];
     if (head.batchHead === headId) {
       // Tried before: the same rows again, so a repeat is the same message.
@@ -356,20 +358,28 @@ export class TelegramOutbox {
       : result && typeof result === 'object' && 'message_id' in result
         ? rows.map(() => (result as { message_id: number }).message_id)
         : [];
-    await this.ctx.database.transaction(async (tx) => {
-      for (const [i, row] of rows.entries()) {
-        const link = row.link;
-        const telegramId = ids[i];
-        if (link?.messages && link.side && telegramId !== undefined) {
-          const column = link.side === 'client' ? { clientChatMessageId: telegramId } : { topicMessageId: telegramId };
-          await tx.db.update(messages).set(column).where(inArray(messages.id, link.messages));
-        }
-      }
-      await tx.db
-        .update(telegramOutbox)
-        .set({ state: 'sent', sentAt: new Date(), leaseUntil: null, lastError: null, result: ids.length ? { message_ids: ids } : null })
-        .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
-    });
+    // One statement (atomic without BEGIN/COMMIT): the mirrors' ids and the rows marked sent.
+    const links = rows.flatMap((row, i) =>
+      row.link?.messages && row.link.side && ids[i] !== undefined
+        ? row.link.messages.map((messageId) => ({ messageId, side: row.link!.side!, telegramId: ids[i]! }))
+        : [],
+    );
+    await this.ctx.database.pool.query(
+      `WITH linked AS (
+         UPDATE messages m SET
+           topic_message_id = CASE WHEN l.side = 'topic' THEN l.telegram_id ELSE m.topic_message_id END,
+           client_chat_message_id = CASE WHEN l.side = 'client' THEN l.telegram_id ELSE m.client_chat_message_id END
+         FROM jsonb_to_recordset($1::jsonb) AS l(message_id bigint, side text, telegram_id int)
+         WHERE m.id = l.message_id
+         RETURNING m.id)
+       UPDATE telegram_outbox SET state = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, result = $2::jsonb
+        WHERE id = ANY($3::bigint[])`,
+      [
+        JSON.stringify(links.map((l) => ({ message_id: l.messageId, side: l.side, telegram_id: l.telegramId }))),
+        ids.length ? JSON.stringify({ message_ids: ids }) : null,
+        rows.map((r) => r.id),
+      ],
+    );
   }
 
   private async fail(rows: Row[], reason: string): Promise<void> {

@@ -54,8 +54,17 @@ export class Topics {
     });
   }
 
+  /**
+   * Topics known to exist with their card, by dialog: the common case costs no
+   * query. A stale entry (another instance recreated the topic) shows up as
+   * "message thread not found" and is forgotten.
+   */
+  private readonly known = new Map<number, number>();
+
   /** The dialog's topic id, creating the topic (and its client card) if there is none. */
   async ensure(dialogId: number): Promise<number> {
+    const cached = this.known.get(dialogId);
+    if (cached !== undefined) return cached;
     const { dialog, client } = await this.load(dialogId);
     const chatId = dialog.managersChatId;
     let topicId = dialog.topicId;
@@ -79,11 +88,14 @@ export class Topics {
       });
       await this.ctx.database.db.update(dialogs).set({ clientCardMessageId: card.message_id }).where(eq(dialogs.id, dialogId));
     }
+    if (this.known.size > 10_000) this.known.clear();
+    this.known.set(dialogId, topicId);
     return topicId;
   }
 
   /** The topic is gone (a manager deleted it): the next call to ensure() creates a new one. */
   async forget(dialogId: number): Promise<void> {
+    this.known.delete(dialogId);
     this.ctx.log.warn(`The topic of dialog ${dialogId} was deleted; it will be recreated with the client card`);
     await this.ctx.database.db.update(dialogs).set({ topicId: null, clientCardMessageId: null }).where(eq(dialogs.id, dialogId));
   }
