@@ -21,6 +21,7 @@ import { offerRoutes } from './routes/offers.js';
 import { chatRoutes } from './routes/chat.js';
 import { dialogRoutes } from './routes/dialogs.js';
 import { termsRoutes } from './routes/terms.js';
+import { documentRoutes } from './routes/documents.js';
 
 export interface ApiOptions {
   /** The command context; available once the database is open (earlier calls get 503). */
@@ -72,7 +73,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
     });
 
     const routeOptions: RouteOptions = { getContext: options.getContext, loginLimiter: options.loginLimiter ?? new LoginLimiter(), sessionCache };
-    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes]) {
+    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes]) {
       await app.register(plugin, routeOptions);
     }
   };

@@ -1,0 +1,81 @@
+/**
+ * Document workers. `media.download` fetches a dialog file through getFile
+ * and `/file/bot<token>/<path>` straight into storage (streamed, hashed on the
+ * way), sniffs its type from the bytes and marks the document stored. Files
+ * Telegram will not hand to bots (over 20 MB) end as `too_large` at once;
+ * other failures throw, and pg-boss retries them with backoff.
+ */
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { eq } from 'drizzle-orm';
+import { fileTypeFromBuffer } from 'file-type';
+import { GrammyError, type Api } from 'grammy';
+import type { CommandContext } from '../commands/context.js';
+import {
+  MEDIA_DOWNLOAD_QUEUE,
+  TELEGRAM_DOWNLOAD_LIMIT,
+  TOO_LARGE_ERROR,
+  type DocumentJob,
+} from '../commands/recordMessageDocument.js';
+import { documents } from '../db/schema.js';
+import { openStorage, type Storage } from '../documents/storage.js';
+
+/** The MIME type the bytes say, or a neutral one when they say nothing known. */
+export async function sniffMime(head: Buffer): Promise<string> {
+  return (await fileTypeFromBuffer(head))?.mime ?? 'application/octet-stream';
+}
+
+export class MediaIntake {
+  private readonly storage: Storage;
+
+  constructor(
+    private readonly ctx: CommandContext,
+    private readonly api: Api,
+    storage?: Storage,
+  ) {
+    this.storage = storage ?? openStorage(ctx.config.storageUrl);
+  }
+
+  async download({ documentId }: DocumentJob): Promise<void> {
+    const db = this.ctx.database.db;
+    const [document] = await db.select().from(documents).where(eq(documents.id, documentId));
+    if (!document || document.state !== 'pending' || !document.telegramFileId) return;
+    const markTooLarge = () => db.update(documents).set({ state: 'too_large', error: TOO_LARGE_ERROR }).where(eq(documents.id, documentId));
+    let filePath: string | undefined;
+    try {
+      filePath = (await this.api.getFile(document.telegramFileId)).file_path;
+    } catch (error) {
+      if (error instanceof GrammyError && /file is too big/i.test(error.description)) return void (await markTooLarge());
+      throw error;
+    }
+    if (!filePath) throw new Error(`getFile gave no file_path for document ${documentId}`);
+    const apiRoot = this.api.options?.apiRoot ?? 'https://api.telegram.org';
+    const response = await fetch(`${apiRoot}/file/bot${this.api.token}/${filePath}`);
+    if (!response.ok || !response.body) throw new Error(`Downloading document ${documentId}: HTTP ${response.status}`);
+    const stored = await this.storage.put(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), {
+      maxBytes: TELEGRAM_DOWNLOAD_LIMIT,
+    });
+    await db
+      .update(documents)
+      .set({ state: 'stored', storageKey: stored.key, size: stored.size, sha256: stored.sha256, mime: await sniffMime(stored.head), error: null })
+      .where(eq(documents.id, documentId));
+    const requestIds = await this.requestsOf(documentId);
+    for (const requestId of requestIds) this.ctx.live.publish({ channel: `request:${requestId}`, type: 'document', data: { documentId } });
+  }
+
+  private async requestsOf(documentId: number): Promise<number[]> {
+    const result = await this.ctx.database.pool.query<{ request_id: number }>(
+      `select coalesce(d.request_id, rm.request_id) as request_id from documents d
+         left join request_messages rm on rm.message_id = d.message_id where d.id = $1`,
+      [documentId],
+    );
+    return result.rows.map((r) => Number(r.request_id)).filter((id) => id > 0);
+  }
+}
+
+/** Defines the document queues and starts their workers (called once at start-up). */
+export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promise<void> {
+  const intake = new MediaIntake(ctx, api);
+  await ctx.jobs.define({ name: MEDIA_DOWNLOAD_QUEUE, retryLimit: 8, retryDelay: 5 });
+  await ctx.jobs.work<DocumentJob>(MEDIA_DOWNLOAD_QUEUE, (data) => intake.download(data), { concurrency: 2 });
+}
