@@ -2,8 +2,13 @@
  * `/agent/requests/:id/offers/new`: the agent's offer. The total in the
  * funding currency is computed live with the same `computeTerms` the server
  * uses, so what the agent sees before saving is what gets stored.
+ *
+ * On a request from a Telegram dialog saving accepts the offer at once; the
+ * form then gives way to «Готово — вернитесь в Telegram». Saving again (a
+ * retry, or back to the form later) is safe: the server answers with the
+ * offer it already accepted.
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Grid, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
@@ -12,6 +17,15 @@ import { api, type RequestPage } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 import { useFormState, useSubmit } from '../components/forms.js';
+import { DealDone } from '../components/deal/DealDone.js';
+import { useMe } from '../session.js';
+
+interface SavedOffer {
+  id: number;
+  total: string;
+  autoAccepted: boolean;
+  telegramTopicUrl: string | null;
+}
 
 export default function OfferFormPage() {
   const { id } = useParams();
@@ -24,7 +38,16 @@ function OfferForm({ page }: { page: RequestPage }) {
   const navigate = useNavigate();
   const client = useQueryClient();
   const { request } = page;
-  const { values, set } = useFormState({ rate: '', feePercent: '0', fixedFee: '0', days: '1', validUntil: '' });
+  const me = useMe();
+  // Back on the form of a Telegram request our offer already settled: the same offer, savable again.
+  const ownAccepted =
+    request.origin === 'telegram' ? page.offers.find((o) => o.id === request.acceptedOfferId && o.agentOrganizationId === me?.organizationId) : undefined;
+  const { values, set } = useFormState(
+    ownAccepted
+      ? { rate: ownAccepted.rate, feePercent: ownAccepted.feePercent, fixedFee: ownAccepted.fixedFee, days: String(ownAccepted.days), validUntil: ownAccepted.validUntil?.slice(0, 10) ?? '' }
+      : { rate: '', feePercent: '0', fixedFee: '0', days: '1', validUntil: '' },
+  );
+  const [done, setDone] = useState<SavedOffer | null>(null);
 
   const preview = useMemo(() => {
     const normalized = normalizeTerms({ amount: request.amount, rate: values.rate, feePercent: values.feePercent, fixedFee: values.fixedFee, days: values.days });
@@ -32,12 +55,15 @@ function OfferForm({ page }: { page: RequestPage }) {
   }, [request.amount, values]);
 
   const { submit, fieldErrors, error, busy } = useSubmit(
-    () => api<{ id: number; total: string }>(`/requests/${request.id}/offers`, { method: 'POST', body: { ...values, validUntil: values.validUntil || null } }),
-    () => {
+    () => api<SavedOffer>(`/requests/${request.id}/offers`, { method: 'POST', body: { ...values, validUntil: values.validUntil || null } }),
+    (saved) => {
       void client.invalidateQueries({ queryKey: ['request', String(request.id)] });
-      void navigate(`/requests/${request.id}`);
+      if (saved.autoAccepted) setDone(saved);
+      else void navigate(`/requests/${request.id}`);
     },
   );
+
+  if (done) return <DealDone requestId={request.id} total={done.total} fundingCurrency={request.fundingCurrency} telegramTopicUrl={done.telegramTopicUrl} />;
 
   return (
     <form onSubmit={submit} noValidate>
@@ -47,6 +73,7 @@ function OfferForm({ page }: { page: RequestPage }) {
           {t('request.amount')}: <b>{money(request.amount, request.currency)}</b> · {t('request.fundingCurrency')}: {request.fundingCurrency} · {request.beneficiaryName}
         </Text>
         {!page.viewer.canOffer && <StatusBadge status={request.status} />}
+        {ownAccepted && <Alert color="teal">{t('deal.alreadyAccepted')}</Alert>}
         {error && (
           <Alert color="red" data-testid="form-error">
             {error}
@@ -98,7 +125,7 @@ function OfferForm({ page }: { page: RequestPage }) {
           </Table>
         </Paper>
         <Group>
-          <Button type="submit" loading={busy} disabled={!page.viewer.canOffer}>
+          <Button type="submit" loading={busy} disabled={!page.viewer.canOffer && !ownAccepted}>
             {t('offer.submit')}
           </Button>
         </Group>

@@ -11,6 +11,8 @@ import { Alert, Badge, Button, Card, Grid, Group, Paper, ScrollArea, SimpleGrid,
 import { api, ApiError, type ChatMessage, type Offer, type RequestPage as RequestPageData, type RequestStatus, type TimelineEvent } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
+import { TermsEditor } from '../components/deal/TermsEditor.js';
+import { termsChangeOfEvent, useTermsChangeText } from '../components/deal/termsChange.js';
 
 export default function RequestPage() {
   const { id } = useParams();
@@ -109,6 +111,11 @@ function RequestView({ page }: { page: RequestPageData }) {
             </Title>
             {request.terms ? <Terms terms={request.terms} /> : <Text c="dimmed">{t('request.noTerms')}</Text>}
           </Paper>
+          {viewer.isCustomer && request.status === 'accepted' && request.terms && (
+            <Stack mt="md">
+              <TermsEditor request={request} />
+            </Stack>
+          )}
         </Grid.Col>
       </Grid>
 
@@ -128,7 +135,7 @@ function RequestView({ page }: { page: RequestPageData }) {
           <Title order={3} mb="sm">
             {t('request.timeline')}
           </Title>
-          <RequestTimeline events={page.timeline} fundingCurrency={request.fundingCurrency} />
+          <RequestTimeline events={page.timeline} currency={request.currency} fundingCurrency={request.fundingCurrency} />
           {viewer.canChat && (
             <>
               <Title order={3} mt="lg" mb="sm">
@@ -219,8 +226,9 @@ function OfferCard({ offer, fundingCurrency, canAccept, onAccepted }: { offer: O
   );
 }
 
-function RequestTimeline({ events, fundingCurrency }: { events: TimelineEvent[]; fundingCurrency: string }) {
+function RequestTimeline({ events, currency, fundingCurrency }: { events: TimelineEvent[]; currency: string; fundingCurrency: string }) {
   const { t, dateTime, money } = useI18n();
+  const termsChangeText = useTermsChangeText(currency, fundingCurrency);
   const statusLabel = (value: unknown) => (typeof value === 'string' ? t(`status.${value as RequestStatus}`) : '');
   const describe = (event: TimelineEvent): string => {
     switch (event.name) {
@@ -230,6 +238,10 @@ function RequestTimeline({ events, fundingCurrency }: { events: TimelineEvent[];
         return `${t('timeline.request.status')}: ${statusLabel(event.before?.status)} → ${statusLabel(event.after?.status)}`;
       case 'offer.created':
         return `${t('timeline.offer.created')}${event.after?.total ? `: ${money(String(event.after.total), fundingCurrency)}` : ''}`;
+      case 'request.terms_changed': {
+        const change = termsChangeOfEvent(event.before, event.after);
+        return change ? termsChangeText(change) : t('timeline.request.terms_changed');
+      }
       default: {
         const key = `timeline.${event.name}` as MessageKey;
         const text = t(key);
