@@ -116,6 +116,15 @@ describe.skipIf(!available)('the deal in the browser', () => {
     expect(await page.getByTestId('deal-open-topic').getAttribute('target')).toBe('_blank');
     await shot('done');
 
+    // Back on the offer form and saving again (a retry): the same accepted offer, nothing breaks.
+    await page.goBack();
+    await page.goForward();
+    await page.getByText('Предложение уже принято').waitFor();
+    expect(await page.getByLabel(/^Курс/).inputValue()).toBe('12.25');
+    await page.getByRole('button', { name: 'Отправить предложение' }).click();
+    await page.getByRole('heading', { name: 'Готово — вернитесь в Telegram' }).waitFor();
+    await expectText('deal-total', /1 243 875,00 ₽/);
+
     // The card is in the topic and pinned.
     const card = await pinnedCard(threadId);
     expect(plain(card.text)).toContain('Итого к оплате: 1 243 875,00 ₽');
@@ -142,6 +151,15 @@ describe.skipIf(!available)('the deal in the browser', () => {
     await expectText('terms-total', /1 248 950,00 ₽/);
     expect(await editor.getByLabel('Курс').inputValue()).toBe('12.3');
     await shot('rate-changed-live');
+
+    // The same edit from the page, then «Отменить последнее изменение».
+    await editor.getByLabel('Комиссия, %').fill('2');
+    await editor.getByTestId('terms-apply-fee').click();
+    await expectText('terms-total', /1 255 100,00 ₽/);
+    await expectText('terms-saved', /Комиссия, %: 1,5 % → 2 % \(итого 1 248 950,00 ₽ → 1 255 100,00 ₽\)/);
+    await editor.getByRole('button', { name: 'Отменить последнее изменение' }).click();
+    await expectText('terms-total', /1 248 950,00 ₽/);
+    expect(await editor.getByLabel('Комиссия, %').inputValue()).toBe('1.5');
 
     // «Завершить» twice in the topic: the page shows the request completed.
     let current = await pinnedCard(threadId);
