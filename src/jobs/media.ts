@@ -4,12 +4,16 @@
  * way), sniffs its type from the bytes and marks the document stored. Files
  * Telegram will not hand to bots (over 20 MB) end as `too_large` at once;
  * other failures throw, and pg-boss retries them with backoff.
+ *
+ * `documents.send` posts a stored document (an upload, a 1C or generated
+ * one) into its dialog's topic, uploading the bytes once, and — when asked —
+ * to the client by the file_id Telegram gave back, through the outbox.
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { eq } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
-import { GrammyError, type Api } from 'grammy';
+import { GrammyError, InputFile, type Api } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import {
   MEDIA_DOWNLOAD_QUEUE,
@@ -17,7 +21,9 @@ import {
   TOO_LARGE_ERROR,
   type DocumentJob,
 } from '../commands/recordMessageDocument.js';
-import { documents } from '../db/schema.js';
+import { DOCUMENT_SEND_QUEUE, type SendDocumentJob } from '../commands/attachRequestDocument.js';
+import { enqueueTelegram } from '../commands/telegramOutbox.js';
+import { clients, dialogs, documents } from '../db/schema.js';
 import { openStorage, type Storage } from '../documents/storage.js';
 
 /** The MIME type the bytes say, or a neutral one when they say nothing known. */
@@ -63,6 +69,34 @@ export class MediaIntake {
     for (const requestId of requestIds) this.ctx.live.publish({ channel: `request:${requestId}`, type: 'document', data: { documentId } });
   }
 
+  async send({ documentId, sendToClient }: SendDocumentJob): Promise<void> {
+    const db = this.ctx.database.db;
+    const [row] = await db
+      .select({ document: documents, dialog: dialogs, client: clients })
+      .from(documents)
+      .innerJoin(dialogs, eq(dialogs.id, documents.dialogId))
+      .innerJoin(clients, eq(clients.id, dialogs.clientId))
+      .where(eq(documents.id, documentId));
+    if (!row?.document.storageKey || row.document.state !== 'stored') return;
+    const { document, dialog, client } = row;
+    let fileId = document.telegramFileId;
+    if (!fileId) {
+      if (!dialog.topicId) throw new Error(`Dialog ${dialog.id} has no topic yet; document ${documentId} waits for it`);
+      const bytes = await this.storage.get(document.storageKey!);
+      const sent = await this.api.sendDocument(dialog.managersChatId, new InputFile(bytes, document.name), {
+        message_thread_id: dialog.topicId,
+        caption: document.source === 'upload' ? '📎 Файл с платформы' : undefined,
+      });
+      fileId = sent.document?.file_id ?? null;
+      await db.update(documents).set({ telegramFileId: fileId }).where(eq(documents.id, documentId));
+    }
+    if (sendToClient && fileId) {
+      await this.ctx.database.transaction((tx) =>
+        enqueueTelegram(this.ctx, tx, { chatId: client.telegramUserId, method: 'sendDocument', payload: { document: fileId } }),
+      );
+    }
+  }
+
   private async requestsOf(documentId: number): Promise<number[]> {
     const result = await this.ctx.database.pool.query<{ request_id: number }>(
       `select coalesce(d.request_id, rm.request_id) as request_id from documents d
@@ -77,5 +111,7 @@ export class MediaIntake {
 export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promise<void> {
   const intake = new MediaIntake(ctx, api);
   await ctx.jobs.define({ name: MEDIA_DOWNLOAD_QUEUE, retryLimit: 8, retryDelay: 5 });
+  await ctx.jobs.define({ name: DOCUMENT_SEND_QUEUE, retryLimit: 8, retryDelay: 5 });
   await ctx.jobs.work<DocumentJob>(MEDIA_DOWNLOAD_QUEUE, (data) => intake.download(data), { concurrency: 2 });
+  await ctx.jobs.work<SendDocumentJob>(DOCUMENT_SEND_QUEUE, (data) => intake.send(data));
 }

@@ -1,13 +1,17 @@
 /**
  * A request's documents: the list (files of its chat, uploads, 1C and
  * generated ones) and downloads, both for the deal room only (the customer
- * and the accepted agent); anyone else gets 404, as for the chat.
+ * and the accepted agent); anyone else gets 404, as for the chat. Uploads
+ * stream into storage as they arrive, then the command checks what they are.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import fastifyMultipart from '@fastify/multipart';
+import { attachRequestDocument, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
+import { ValidationError } from '../../commands/context.js';
 import { contentDisposition, documentForDownload, listRequestDocuments } from '../../commands/requestDocuments.js';
-import { openStorage } from '../../documents/storage.js';
+import { FileTooLargeError, openStorage, type StoredFile } from '../../documents/storage.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { errorBody, idParam } from './schemas.js';
@@ -31,6 +35,57 @@ const INLINE = /^(image\/(png|jpeg|gif|webp)|audio\/|video\/|application\/pdf$)/
 export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const tags = ['documents'];
+  // The part's own limit sits above ours so that storage, not a silent truncation, refuses the oversized file.
+  await instance.register(fastifyMultipart, { limits: { fileSize: UPLOAD_LIMIT + 1024 * 1024, files: 1, fields: 4 } });
+
+  app.post(
+    '/requests/:id/documents',
+    {
+      schema: {
+        tags,
+        summary: 'Uploads a document to the request (multipart: `file`, optional `sendToClient=true` before it); sent into the topic when the request has a dialog',
+        params: idParam,
+        response: { 200: z.object({ id: z.number(), name: z.string(), mime: z.string().nullable(), size: z.number().nullable() }), 400: errorBody, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const ctx = getContext();
+      const viewer = requireViewer(request);
+      const storage = openStorage(ctx.config.storageUrl);
+      let sendToClient = false;
+      let upload: { fileName: string; claimedMime: string; stored: StoredFile } | undefined;
+      if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          if (part.fieldname === 'sendToClient') sendToClient = part.value === 'true' || part.value === '1' || part.value === 'on';
+          continue;
+        }
+        if (part.fieldname !== 'file' || upload) {
+          part.file.resume();
+          continue;
+        }
+        try {
+          upload = { fileName: part.filename, claimedMime: part.mimetype, stored: await storage.put(part.file, { maxBytes: UPLOAD_LIMIT }) };
+        } catch (error) {
+          if (error instanceof FileTooLargeError) {
+            // Answer at once and drop the connection rather than read the rest of an oversized body.
+            reply.header('connection', 'close');
+            request.raw.resume();
+            throw new ValidationError(`Файл больше ${UPLOAD_LIMIT / 1024 / 1024} МБ`, 'file');
+          }
+          throw error;
+        }
+      }
+      if (!upload) throw new ValidationError('Выберите файл', 'file');
+      try {
+        const document = await attachRequestDocument(ctx, { actor: viewer, requestId: request.params.id, sendToClient, ...upload });
+        return { id: document.id, name: document.name, mime: document.mime, size: document.size };
+      } catch (error) {
+        if (!upload.stored.existed) await storage.delete(upload.stored.key);
+        throw error;
+      }
+    },
+  );
 
   app.get(
     '/requests/:id/documents',
