@@ -150,6 +150,7 @@ describe.skipIf(!available)('the deal in the browser', () => {
     await say(threadId, '/rate 12.30');
     await expectText('terms-total', /1 248 950,00 ₽/);
     expect(await editor.getByLabel('Курс').inputValue()).toBe('12.3');
+    await page.getByTestId('timeline').getByText('Курс: 12,25 → 12,3 (итого 1 243 875,00 ₽ → 1 248 950,00 ₽)').waitFor();
     await shot('rate-changed-live');
 
     // The same edit from the page, then «Отменить последнее изменение».

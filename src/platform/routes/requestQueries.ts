@@ -146,7 +146,7 @@ export function listCustomerRequests(db: Db, viewer: Viewer, filters: ListFilter
   return listPage(db, conditions, filters);
 }
 
-const TIMELINE_EVENTS = ['request.created', 'request.status', 'request.terms'];
+const TIMELINE_EVENTS = ['request.created', 'request.status', 'request.terms_changed'];
 
 /** $2: the viewer's agent organization, or null for the customer (who sees every offer). */
 const OFFERS_SQL = `
