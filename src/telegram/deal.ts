@@ -14,6 +14,7 @@ import { scheduleActionCard, setCardConfirming } from '../commands/actionCards.j
 import { ensureManagerUser } from '../commands/ensureManagerUser.js';
 import { issueRequestLink, REQUEST_LINK_TTL_SECONDS } from '../commands/issueRequestLink.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
+import { requestOneCDocuments } from '../commands/requestOneCDocuments.js';
 import type { Dialog } from '../commands/dialogs.js';
 import { parseCardCallback } from '../core/actionCard.js';
 import { EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
@@ -153,8 +154,10 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
         if (card.confirming) await setCardConfirming(ctx, c.tx, request, null);
         await topicAnswer(escapeHtml(EDIT_COMMANDS_HELP_RU));
         return reply('Команды изменения — в теме');
-      case 'docs':
-        return reply('Документы 1С пока не подключены: интеграция с 1С ещё не настроена.', true);
+      case 'docs': {
+        const result = await requestOneCDocuments(ctx, c.tx, { request, dialog, cardMessageId: message.message_id, actor: { telegramUserId: c.callbackQuery.from.id } });
+        return reply(result.answer, result.alert);
+      }
       case 'complete':
       case 'cancel': {
         const check = transition(request.status, parsed.action);

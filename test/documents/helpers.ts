@@ -47,3 +47,26 @@ export async function outsider(t: TelegramWorld): Promise<ApiClient> {
   if (response.status !== 200) throw new Error(`outsider sign-in failed: ${response.status}`);
   return client;
 }
+
+/** The pinned action card of a topic. */
+export async function actionCard(t: TelegramWorld, threadId: number) {
+  const topic = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, pinned: true, text_includes: 'Заявка №' });
+  return topic.messages.find((m) => m.message_id === topic.pinned_message_id)!;
+}
+
+/** Presses the card's button whose text includes `text`; returns the callback answer. */
+export async function pressCardButton(t: TelegramWorld, threadId: number, text: string) {
+  const card = await actionCard(t, threadId);
+  const button = card.buttons!.flat().find((b) => b.text.includes(text))!;
+  return t.control.pressButton({ from: t.manager.id, chat_id: t.group, message_id: card.message_id, callback_data: button.callback_data! });
+}
+
+/** A client writes, the topic opens, the manager accepts a deal: what the 1C tests start from. */
+export async function dealInTopic(t: TelegramWorld, name: string) {
+  const client = await t.newClient(name);
+  await t.control.sendMessage({ from: client.id, text: 'Нужны документы' });
+  const topic = await t.waitForTopic(client, { minCount: 2 });
+  const deal = await acceptDeal(t, topic.threadId);
+  await actionCard(t, topic.threadId);
+  return { ...deal, threadId: topic.threadId, client };
+}
