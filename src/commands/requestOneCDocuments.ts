@@ -4,8 +4,8 @@
  *   document in 1C (`ONEC_LINK_TEMPLATE`);
  * - `http`: a `onec.documents` job asks the 1C HTTP service for the documents
  *   (docs/1c-http-contract.md) and sends them into the topic;
- * - `off`: the same job generates them in Hotline (not available yet: the
- *   manager is told so).
+ * - `off` (or `link` without a template): the same job generates them in
+ *   Hotline as PDF (src/integrations/onec/generated.ts).
  * Returns the short answer for the button press.
  */
 import type { Tx } from '../db/index.js';
@@ -46,12 +46,9 @@ export async function requestOneCDocuments(ctx: CommandContext, tx: Tx, props: O
     });
     return { answer: 'Ссылка на 1С — в теме' };
   }
-  if (mode === 'http') {
-    await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id, cardMessageId: props.cardMessageId } satisfies OneCDocumentsJob, {
-      singletonKey: `onec:${request.id}`,
-    });
-    await recordEvent(tx, { actor: props.actor, subjectType: 'request', subjectId: request.id, name: 'request.onecDocumentsRequested' });
-    return { answer: 'Запросил документы в 1С — пришлю их в тему' };
-  }
-  return { answer: 'Формирование документов без 1С ещё не подключено: задайте ONEC_MODE=link или http.', alert: true };
+  await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id, cardMessageId: props.cardMessageId } satisfies OneCDocumentsJob, {
+    singletonKey: `onec:${request.id}`,
+  });
+  await recordEvent(tx, { actor: props.actor, subjectType: 'request', subjectId: request.id, name: 'request.documentsRequested', after: { mode } });
+  return { answer: mode === 'http' ? 'Запросил документы в 1С — пришлю их в тему' : 'Формирую поручение агенту и счёт — пришлю их в тему' };
 }

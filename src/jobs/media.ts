@@ -27,6 +27,7 @@ import { clients, dialogs, documents } from '../db/schema.js';
 import { openStorage, type Storage } from '../documents/storage.js';
 import { ONEC_DOCUMENTS_QUEUE, type OneCDocumentsJob } from '../commands/requestOneCDocuments.js';
 import { OneCHttp } from '../integrations/onec/http.js';
+import { generateDealDocuments } from '../integrations/onec/generated.js';
 
 /** The MIME type the bytes say, or a neutral one when they say nothing known. */
 export async function sniffMime(head: Buffer): Promise<string> {
@@ -116,9 +117,10 @@ export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promi
   await ctx.jobs.define({ name: DOCUMENT_SEND_QUEUE, retryLimit: 8, retryDelay: 5 });
   await ctx.jobs.work<DocumentJob>(MEDIA_DOWNLOAD_QUEUE, (data) => intake.download(data), { concurrency: 2 });
   await ctx.jobs.work<SendDocumentJob>(DOCUMENT_SEND_QUEUE, (data) => intake.send(data));
-  if (ctx.config.onec.mode === 'http') {
-    const onec = new OneCHttp(ctx, openStorage(ctx.config.storageUrl));
-    await ctx.jobs.define({ name: ONEC_DOCUMENTS_QUEUE, retryLimit: 10, retryDelay: 2, expireInSeconds: 120 });
-    await ctx.jobs.work<OneCDocumentsJob>(ONEC_DOCUMENTS_QUEUE, (data, job) => onec.run(data, job.id));
-  }
+  const storage = openStorage(ctx.config.storageUrl);
+  const onec = new OneCHttp(ctx, storage);
+  await ctx.jobs.define({ name: ONEC_DOCUMENTS_QUEUE, retryLimit: 10, retryDelay: 2, expireInSeconds: 120 });
+  await ctx.jobs.work<OneCDocumentsJob>(ONEC_DOCUMENTS_QUEUE, (data, job) =>
+    ctx.config.onec.mode === 'http' ? onec.run(data, job.id) : generateDealDocuments(ctx, storage, data),
+  );
 }

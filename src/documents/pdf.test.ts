@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { PDFParse } from 'pdf-parse';
+import { agentOrderPdf, invoicePdf, type DealDocumentData } from './pdf.js';
+
+const data: DealDocumentData = {
+  number: 'H-000042',
+  date: new Date('2026-11-25T10:00:00Z'),
+  amount: '100000.00',
+  currency: 'CNY',
+  fundingCurrency: 'RUB',
+  purpose: 'Оплата по контракту № 7 за оборудование',
+  beneficiary: { name: 'Shenzhen Trading Co', country: 'CN', bankName: 'Bank of China', swift: 'BKCHCNBJ', account: '123456789' },
+  payer: { name: 'ООО «Ромашка»', inn: '7707083893', kpp: '773601001' },
+  contract: { contractNumber: '7', contractDate: '01.10.2026' },
+  terms: { rate: '12.250000', feePercent: '1.0000', fixedFee: '500.00', base: '1225000.00', fee: '12250.00', total: '1237750.00', days: '2' },
+  agent: { name: 'ООО «Платёжный агент»', requisites: { inn: '7728168971', kpp: '772801001', bank: 'АО «Банк»', bic: '044525225' } },
+};
+
+const text = async (pdf: Buffer) => (await new PDFParse({ data: new Uint8Array(pdf) }).getText()).text.replace(/[\u00a0\u202f]/g, ' ');
+
+describe('generated PDFs', () => {
+  it('the order to the agent names both sides and carries the amounts', async () => {
+    const pdf = await agentOrderPdf(data);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const content = await text(pdf);
+    expect(content).toContain('Поручение агенту № H-000042 от 25.11.2026');
+    expect(content).toContain('ООО «Ромашка»');
+    expect(content).toContain('ООО «Платёжный агент»');
+    expect(content).toContain('Shenzhen Trading Co');
+    expect(content).toContain('100 000,00 CN¥');
+    expect(content).toContain('1 237 750,00 ₽');
+  });
+
+  it('the invoice bills the total', async () => {
+    const content = await text(await invoicePdf(data));
+    expect(content).toContain('Счёт на оплату № H-000042');
+    expect(content).toContain('12 250,00 ₽');
+    expect(content).toContain('1 237 750,00 ₽');
+    expect(content).toContain('7728168971');
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * ONEC_MODE=off (the default): «Документы 1С» → Hotline generates the order to
+ * the agent and the invoice itself; both reach the topic and the platform and
+ * read back with the request's amounts and names.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PDFParse } from 'pdf-parse';
+import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+import { actionCard, dealInTopic, pressCardButton } from './helpers.js';
+
+let t: TelegramWorld;
+beforeAll(async () => {
+  t = await startTelegramWorld();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('documents without 1C', () => {
+  it('two generated PDFs in the topic and on the platform, with the total and the payer', async () => {
+    const deal = await dealInTopic(t, 'Без 1С');
+    const answer = await pressCardButton(t, deal.threadId, 'Документы 1С');
+    expect(answer.answer?.text).toContain('Формирую');
+    await expect
+      .poll(async () => visible(await t.control.transcript(t.group)).filter((m) => m.message_thread_id === deal.threadId && m.media?.type === 'document').length, { timeout: 20_000 })
+      .toBe(2);
+    const listed = (await deal.manager.get(`/api/requests/${deal.requestId}/documents`)).body as Array<{ id: number; name: string; source: string }>;
+    expect(listed.map((d) => [d.source, d.name.replace(/ \S+\.pdf$/, '')])).toEqual([
+      ['generated', 'Поручение агенту'],
+      ['generated', 'Счёт на оплату'],
+    ]);
+    const request = (await deal.manager.get(`/api/requests/${deal.requestId}`)).body;
+    const r = request.request ?? request;
+    const invoice = await fetch(`${t.hotline.url}/api/documents/${listed[1]!.id}/download`, { headers: { cookie: deal.manager.cookie } });
+    const content = (await new PDFParse({ data: new Uint8Array(await invoice.arrayBuffer()) }).getText()).text.replace(/[\u00a0\u202f]/g, ' ');
+    expect(content).toContain(`Счёт на оплату № ${r.number}`);
+    expect(content).toContain(r.payer.name);
+    const total = new Intl.NumberFormat('ru-RU', { minimumFractionDigits: 2 }).format(r.terms.total).replace(/[\u00a0\u202f]/g, ' ');
+    expect(content).toContain(total);
+    await expect.poll(async () => (await actionCard(t, deal.threadId)).text, { timeout: 10_000 }).toContain('сформированы (2)');
+  });
+});
