@@ -115,7 +115,7 @@ export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promi
   const intake = new MediaIntake(ctx, api);
   await ctx.jobs.define({ name: MEDIA_DOWNLOAD_QUEUE, retryLimit: 8, retryDelay: 5 });
   await ctx.jobs.define({ name: DOCUMENT_SEND_QUEUE, retryLimit: 8, retryDelay: 5 });
-  await ctx.jobs.work<DocumentJob>(MEDIA_DOWNLOAD_QUEUE, (data) => intake.download(data), { concurrency: 2 });
+  await ctx.jobs.work<DocumentJob>(MEDIA_DOWNLOAD_QUEUE, (data) => intake.download(data), { concurrency: 4 });
   await ctx.jobs.work<SendDocumentJob>(DOCUMENT_SEND_QUEUE, (data) => intake.send(data));
   const storage = openStorage(ctx.config.storageUrl);
   const onec = new OneCHttp(ctx, storage);
