@@ -13,6 +13,7 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 import { TermsEditor } from '../components/deal/TermsEditor.js';
 import { termsChangeOfEvent, useTermsChangeText } from '../components/deal/termsChange.js';
+import { RequestDocuments } from '../components/documents/RequestDocuments.js';
 
 export default function RequestPage() {
   const { id } = useParams();
@@ -137,22 +138,9 @@ function RequestView({ page }: { page: RequestPageData }) {
           </Title>
           <RequestTimeline events={page.timeline} currency={request.currency} fundingCurrency={request.fundingCurrency} />
           {viewer.canChat && (
-            <>
-              <Title order={3} mt="lg" mb="sm">
-                {t('request.documents')}
-              </Title>
-              {page.documents.length === 0 ? (
-                <Text c="dimmed">{t('common.empty')}</Text>
-              ) : (
-                <Stack gap={4} data-testid="documents">
-                  {page.documents.map((doc) => (
-                    <Text key={doc.id} size="sm">
-                      {doc.name} <Text span c="dimmed">· {doc.source} · {dateTime(doc.createdAt)}</Text>
-                    </Text>
-                  ))}
-                </Stack>
-              )}
-            </>
+            <div style={{ marginTop: 'var(--mantine-spacing-lg)' }}>
+              <RequestDocuments requestId={request.id} />
+            </div>
           )}
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>{viewer.canChat && <Chat requestId={request.id} />}</Grid.Col>
