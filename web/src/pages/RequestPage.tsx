@@ -14,6 +14,7 @@ import { QueryState, StatusBadge } from '../components/common.js';
 import { TermsEditor } from '../components/deal/TermsEditor.js';
 import { termsChangeOfEvent, useTermsChangeText } from '../components/deal/termsChange.js';
 import { RequestDocuments } from '../components/documents/RequestDocuments.js';
+import { ChatFile } from '../components/documents/ChatFile.js';
 
 export default function RequestPage() {
   const { id } = useParams();
@@ -298,10 +299,16 @@ function Chat({ requestId }: { requestId: number }) {
               {/* React escapes text: what users typed is never HTML here. */}
               {message.text && <Text style={{ whiteSpace: 'pre-wrap' }}>{message.text}</Text>}
               {message.media && (
-                <Badge variant="light" size="sm">
-                  {message.media.kind}
-                  {message.media.fileName ? `: ${message.media.fileName}` : ''}
-                </Badge>
+                <ChatFile
+                  requestId={requestId}
+                  chatMessageId={message.id}
+                  fallback={
+                    <Badge variant="light" size="sm">
+                      {message.media.kind}
+                      {message.media.fileName ? `: ${message.media.fileName}` : ''}
+                    </Badge>
+                  }
+                />
               )}
             </div>
           ))}
