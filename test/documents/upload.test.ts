@@ -4,6 +4,7 @@
  * and sent into the topic — and to the client when ticked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import type { ApiClient } from '../helpers/app.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 import { acceptDeal, PDF, PNG } from './helpers.js';
@@ -63,5 +64,16 @@ describe('upload on the platform', () => {
   it('a name with directories is stored as its last part', async () => {
     const result = await upload('../../etc/passwd.png', PNG, 'image/png');
     expect(result).toMatchObject({ status: 200, body: { name: 'passwd.png' } });
+  });
+
+  it('an image gets a server-made thumbnail, 320 px wide', async () => {
+    const png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#3366aa' } }).png().toBuffer();
+    const result = await upload('scan.png', png, 'image/png');
+    expect(result.status).toBe(200);
+    const response = await fetch(`${t.hotline.url}/api/documents/${result.body.id}/thumbnail`, { headers: { cookie: deal.manager.cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/webp');
+    const meta = await sharp(Buffer.from(await response.arrayBuffer())).metadata();
+    expect([meta.width, meta.height]).toEqual([320, 213]);
   });
 });

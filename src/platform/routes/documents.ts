@@ -8,6 +8,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import fastifyMultipart from '@fastify/multipart';
+import sharp from 'sharp';
 import { attachRequestDocument, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
 import { ValidationError } from '../../commands/context.js';
 import { contentDisposition, documentForDownload, listRequestDocuments } from '../../commands/requestDocuments.js';
@@ -28,6 +29,10 @@ const requestDocument = z.object({
   authorName: z.string().nullable(),
   at: z.string(),
 });
+
+/** Images a thumbnail is made of. */
+const THUMBNAIL_FROM = /^image\/(png|jpeg|gif|webp)$/;
+export const THUMBNAIL_WIDTH = 320;
 
 /** Types a browser may show in place; everything else is always a download. */
 const INLINE = /^(image\/(png|jpeg|gif|webp)|audio\/|video\/|application\/pdf$)/;
@@ -98,6 +103,31 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
       },
     },
     async (request) => listRequestDocuments(getContext().database.pool, requireViewer(request), request.params.id),
+  );
+
+  app.get(
+    '/documents/:id/thumbnail',
+    {
+      schema: {
+        tags,
+        summary: `A preview of an image document, at most ${THUMBNAIL_WIDTH} px wide (WebP), made as it streams from storage`,
+        params: idParam,
+      },
+    },
+    async (request, reply) => {
+      const ctx = getContext();
+      const document = await documentForDownload(ctx.database.pool, requireViewer(request), request.params.id);
+      if (!THUMBNAIL_FROM.test(document.mime)) throw new ValidationError('У этого файла нет превью');
+      const source = await openStorage(ctx.config.storageUrl).get(document.storageKey);
+      const resize = sharp({ failOn: 'error', limitInputPixels: 50_000_000 }).rotate().resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true }).webp({ quality: 75 });
+      let thumbnail: Buffer;
+      try {
+        thumbnail = await source.pipe(resize).toBuffer();
+      } catch {
+        throw new ValidationError('Изображение не читается — превью не сделать');
+      }
+      return reply.header('content-type', 'image/webp').header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(thumbnail);
+    },
   );
 
   app.get(

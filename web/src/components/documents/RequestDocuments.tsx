@@ -55,14 +55,14 @@ export function fileSize(bytes: number | null): string {
 
 export const downloadUrl = (id: number, inline = false) => `/api/documents/${id}/download${inline ? '?inline=1' : ''}`;
 
-/** A stored file shown the way its type allows: a preview, a player, or a link. */
+/** A stored file shown the way its type allows: a thumbnail (made on the server), a player, or nothing. */
 export function DocumentPreview({ document }: { document: RequestDocument }) {
   const mime = document.mime ?? '';
   if (document.state !== 'stored') return null;
   if (/^image\/(png|jpeg|gif|webp)$/.test(mime)) {
     return (
       <Anchor href={downloadUrl(document.id, true)} target="_blank" rel="noopener">
-        <Image src={downloadUrl(document.id, true)} alt={document.name} h={120} w="auto" fit="contain" radius="sm" loading="lazy" />
+        <Image src={`/api/documents/${document.id}/thumbnail`} alt={document.name} h={120} w="auto" fit="contain" radius="sm" loading="lazy" />
       </Anchor>
     );
   }
