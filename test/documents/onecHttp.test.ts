@@ -7,14 +7,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OneCDocumentsRequest } from '../../src/integrations/onec/http.js';
+import { OneCHttp, type OneCDocumentsRequest } from '../../src/integrations/onec/http.js';
+import { openStorage } from '../../src/documents/storage.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 import { actionCard, dealInTopic, pressCardButton } from './helpers.js';
 
 const pdf = (title: string) => Buffer.from(`%PDF-1.4\n% ${title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`).toString('base64');
 
 /** What the stub does with the next calls, in order (the last one repeats). */
-let script: Array<'ok' | 'fail500' | 'reject'> = ['ok'];
+let script: Array<'ok' | 'fail500' | 'reject' | 'slow'> = ['ok'];
 const received: Array<{ auth: string | undefined; body: OneCDocumentsRequest }> = [];
 const stub = http.createServer((req, res) => {
   let raw = '';
@@ -24,6 +25,7 @@ const stub = http.createServer((req, res) => {
     received.push({ auth: req.headers.authorization, body });
     const step = script.length > 1 ? script.shift()! : script[0]!;
     res.setHeader('content-type', 'application/json; charset=utf-8');
+    if (step === 'slow') return void setTimeout(() => res.writeHead(200).end('{"documents":[]}'), 1500);
     if (step === 'fail500') return res.writeHead(500).end('{"error":"база заблокирована"}');
     if (step === 'reject') return res.writeHead(422).end(JSON.stringify({ error: `Не заполнен ИНН плательщика в заявке ${body.request.number}` }));
     res.writeHead(200).end(
@@ -83,5 +85,19 @@ describe('1C over HTTP', () => {
     await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: '1С: Не заполнен ИНН плательщика', timeout_ms: 15_000 });
     await new Promise((r) => setTimeout(r, 3000));
     expect(received.length - before).toBe(1);
+  });
+
+  it('1C slower than the timeout → the manager is told once, the call fails so the queue retries it', async () => {
+    script = ['slow'];
+    const deal = await dealInTopic(t, '1С медленно');
+    const ctx = t.hotline.context();
+    const onec = new OneCHttp(ctx, openStorage(ctx.config.storageUrl), 300);
+    await expect(onec.run({ requestId: deal.requestId }, 'slow-job')).rejects.toThrow();
+    await expect(onec.run({ requestId: deal.requestId }, 'slow-job')).rejects.toThrow();
+    const topic = await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: '1С не отвечает, повторю', timeout_ms: 10_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const again = await t.control.transcript(t.group);
+    expect(visible(again).filter((m) => m.message_thread_id === deal.threadId && m.text === '1С не отвечает, повторю')).toHaveLength(1);
+    expect(topic).toBeTruthy();
   });
 });
