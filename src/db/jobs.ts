@@ -27,6 +27,7 @@ export class Jobs {
   private readonly active = new Map<string, { queue: string; id: string }>();
   private readonly queues = new Map<string, QueueDefinition>();
   private stopping = false;
+  private stopped = false;
 
   constructor(
     database: Database,
@@ -34,7 +35,13 @@ export class Jobs {
   ) {
     this.boss = new PgBoss({
       // The app's own pool: one set of connections (one for the embedded database).
-      db: { executeSql: (text: string, values: unknown[]) => database.pool.query(text, values) },
+      db: {
+        // A handler that outlived the grace period may still report to pg-boss
+        // after the pool closed; its job stays active and is retried when it
+        // expires, so that late report is dropped instead of crashing the process.
+        executeSql: (text: string, values: unknown[]) =>
+          this.stopped ? Promise.resolve({ rows: [] }) : database.pool.query(text, values),
+      },
       // Keep the queue's own bookkeeping light: maintenance once a minute.
       maintenanceIntervalSeconds: 60,
       monitorStateIntervalSeconds: 60,
@@ -106,5 +113,6 @@ export class Jobs {
       this.log.warn(`Job ${queue}/${id} was interrupted by shutdown; it will run again after restart`);
     }
     await stopped;
+    this.stopped = true;
   }
 }
