@@ -13,6 +13,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = 
   emulator: () => import('./emulator.js'),
   relay: () => import('./relay.js'),
   platform: () => import('./platform.js'),
+  media: () => import('./media.js'),
 };
 
 function table(figures: Figure[]): string {
