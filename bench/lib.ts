@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
-import pg from 'pg';
+import { createPostgresDatabase } from '../test/helpers/database.js';
 
 export const root = path.resolve(import.meta.dirname, '..');
 
@@ -37,24 +37,9 @@ export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-bench-'));
 }
 
-/** Creates a fresh PostgreSQL database for a benchmark run. */
-export async function freshPostgres(serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') {
-  const name = `hotline_bench_${process.pid}_${Math.random().toString(16).slice(2, 8)}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+/** A fresh PostgreSQL database for a benchmark run (the tests' helper; BENCH_DATABASE_URL names the server). */
+export function freshPostgres(serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') {
+  return createPostgresDatabase(serverUrl);
 }
 
 /** Starts the built app (`dist/main.js`) as `npm start` would, minus the build check. */

@@ -19,27 +19,12 @@ import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
 import { freePort, root, spawnHotline, type HotlineProcess } from '../helpers/process.js';
 import { makePng, SandboxPage } from '../helpers/sandboxPage.js';
+import { validRequest } from '../helpers/app.js';
 
 const available = browserAvailable();
 
 /** A request as the platform's form would save it (amounts as decimal strings). */
-const sampleRequest = {
-  amount: '100000',
-  currency: 'CNY',
-  fundingCurrency: 'RUB',
-  beneficiary: {
-    name: 'Shenzhen Trading Co., Ltd',
-    country: 'CN',
-    address: 'Shenzhen, Futian District',
-    bankName: 'Bank of China',
-    swift: 'BKCHCNBJ',
-    account: '6222021234567890',
-    cnaps: '104584000003',
-  },
-  purpose: 'Оплата по контракту за товары',
-  documents: { contractNumber: 'C-1', contractDate: '2026-01-10', invoiceNumber: 'INV-7', invoiceDate: '2026-02-01' },
-  payer: { name: 'ООО «Ромашка»', inn: '7707083893', kpp: '773601001' },
-};
+const sampleRequest = validRequest();
 const artifacts = path.join(root, 'test-artifacts/sandbox');
 const docsImages = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? path.join(root, 'docs/img') : undefined;
 
