@@ -14,15 +14,24 @@ import { BOT_TOKEN, startTelegramWorld, type TelegramWorld } from '../helpers/te
 /** Telegram's windows shrunk 50×: "20 per minute" per group becomes 20 per 1.2 s. */
 const TIME_SCALE = 0.02;
 
-/** The client's texts as the topic shows them: one entry per topic message (merged mirrors hold several lines). */
+/**
+ * The client's texts as the topics show them: one entry per topic message
+ * (merged mirrors hold several lines). A process killed between Telegram
+ * creating a topic and Hotline recording it leaves an empty topic of the same
+ * name behind (the Bot API cannot list topics to find it again), so every
+ * topic of that name is read, oldest first.
+ */
 async function topicMessages(control: SandboxControl, group: number, client: User): Promise<string[]> {
   const chat = await control.transcript(group);
-  const topic = chat.topics.find((x) => !x.deleted && x.name === client.first_name);
-  if (!topic) return [];
-  const transcript = await control.transcript(group, { thread_id: topic.message_thread_id });
-  return transcript.messages
-    .filter((m) => !m.service && !m.deleted && (m.text ?? '').startsWith(`${client.first_name}:`))
-    .map((m) => m.text!);
+  const topics = chat.topics.filter((x) => !x.deleted && x.name === client.first_name).sort((a, b) => a.message_thread_id - b.message_thread_id);
+  const texts: string[] = [];
+  for (const topic of topics) {
+    const transcript = await control.transcript(group, { thread_id: topic.message_thread_id });
+    texts.push(
+      ...transcript.messages.filter((m) => !m.service && !m.deleted && (m.text ?? '').startsWith(`${client.first_name}:`)).map((m) => m.text!),
+    );
+  }
+  return texts;
 }
 
 /** Topic messages with immediate repeats (the same call sent twice) removed, split into lines. */
