@@ -227,3 +227,78 @@ export function validatePayer(p: PayerRequisites, rules: { prefix?: string } = {
   }
   return errors;
 }
+
+/**
+ * OGRN (ОГРН) of an organization: 13 digits; OGRNIP (ОГРНИП) of a sole
+ * proprietor: 15. The last digit is the remainder of the rest divided by 11
+ * (13 for OGRNIP), taken mod 10.
+ */
+export function validateOgrn(value: string, kind: InnKind = 'any'): string | null {
+  const ogrn = normalizeRequisite(value);
+  if (!ogrn) return kind === 'individual' ? 'Укажите ОГРНИП' : 'Укажите ОГРН';
+  if (!/^\d+$/.test(ogrn)) return 'ОГРН состоит только из цифр';
+  const lengths = kind === 'legal' ? [13] : kind === 'individual' ? [15] : [13, 15];
+  if (!lengths.includes(ogrn.length)) {
+    if (kind === 'legal') return `ОГРН организации — 13 цифр, а введено ${ogrn.length}`;
+    if (kind === 'individual') return `ОГРНИП — 15 цифр, а введено ${ogrn.length}`;
+    return `ОГРН — 13 цифр у организации или 15 у ИП, а введено ${ogrn.length}`;
+  }
+  const divisor = ogrn.length === 13 ? 11 : 13;
+  // The remainder digit by digit: the number does not fit a double exactly.
+  const remainder = digitsOf(ogrn.slice(0, -1)).reduce((r, digit) => (r * 10 + digit) % divisor, 0);
+  return remainder % 10 === Number(ogrn.at(-1)) ? null : 'ОГРН не сходится по контрольной цифре — проверьте цифры';
+}
+
+/**
+ * Our organization's requisites as `organizations.requisites` stores them and
+ * the generated documents (src/documents/pdf.ts) print them.
+ */
+export const ORGANIZATION_REQUISITE_FIELDS = ['fullName', 'inn', 'kpp', 'ogrn', 'address', 'bank', 'bic', 'corrAccount', 'account', 'director'] as const;
+export type OrganizationRequisiteField = (typeof ORGANIZATION_REQUISITE_FIELDS)[number];
+export type OrganizationRequisites = Record<OrganizationRequisiteField, string>;
+
+const TEXT_REQUISITES: Partial<Record<OrganizationRequisiteField, { empty: string; max: number; label: string }>> = {
+  fullName: { empty: 'Укажите полное наименование организации', max: 300, label: 'Полное наименование' },
+  address: { empty: 'Укажите юридический адрес', max: 500, label: 'Юридический адрес' },
+  bank: { empty: 'Укажите название банка', max: 300, label: 'Название банка' },
+  director: { empty: 'Укажите руководителя, который подписывает документы', max: 200, label: 'Руководитель' },
+};
+
+/**
+ * Checks every field of our organization's requisites and gives their stored
+ * form: codes without spaces, texts trimmed with runs of spaces collapsed.
+ * A 10-digit INN (organization) needs a KPP and a 13-digit OGRN; a 12-digit
+ * one (sole proprietor) has no KPP and a 15-digit OGRNIP. The accounts are
+ * checked against the BIC's control key when the BIC itself is right.
+ */
+export function validateOrganizationRequisites(input: Partial<Record<string, string | null | undefined>>): {
+  values: OrganizationRequisites;
+  errors: RequisiteErrors;
+} {
+  const errors: RequisiteErrors = {};
+  const add = (field: OrganizationRequisiteField, message: string | null) => {
+    if (message) errors[field] = message;
+  };
+  const values = {} as OrganizationRequisites;
+  for (const field of ORGANIZATION_REQUISITE_FIELDS) {
+    const given = input[field];
+    const raw = typeof given === 'string' ? given : '';
+    const text = TEXT_REQUISITES[field];
+    if (text) {
+      const value = raw.replace(/\s+/g, ' ').trim();
+      values[field] = value;
+      add(field, !value ? text.empty : value.length > text.max ? `${text.label} — не длиннее ${text.max} символов` : null);
+    } else values[field] = normalizeRequisite(raw);
+  }
+  const { inn, kpp, ogrn, bic, account, corrAccount } = values;
+  add('inn', validateInn(inn));
+  const kind: InnKind = inn.length === 10 && !errors.inn ? 'legal' : inn.length === 12 && !errors.inn ? 'individual' : 'any';
+  if (kind === 'individual') add('kpp', kpp ? 'У ИП нет КПП — оставьте поле пустым' : null);
+  else add('kpp', validateKpp(kpp));
+  add('ogrn', validateOgrn(ogrn, kind));
+  add('bic', validateRuBic(bic));
+  const bankBic = errors.bic ? undefined : bic;
+  add('corrAccount', validateCorrAccount(corrAccount, bankBic));
+  add('account', validateRuAccount(account, bankBic));
+  return { values, errors };
+}

@@ -1,4 +1,4 @@
-/** The admin page's API: users and organizations. Admins only; others get 403. */
+/** The admin page's API: users, organizations and our requisites. Admins only; others get 403. */
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -7,7 +7,9 @@ import { ForbiddenError } from '../../commands/context.js';
 import { createOrganization } from '../../commands/createOrganization.js';
 import { createUser } from '../../commands/createUser.js';
 import { updateOrganization } from '../../commands/updateOrganization.js';
+import { updateOurRequisites } from '../../commands/updateOurRequisites.js';
 import { updateUser } from '../../commands/updateUser.js';
+import { ORGANIZATION_REQUISITE_FIELDS, type OrganizationRequisites } from '../../core/requisites.js';
 import { organizations, users } from '../../db/schema.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
@@ -27,12 +29,30 @@ const user = z.object({
   createdAt: z.string(),
 });
 const idParam = z.object({ id: z.coerce.number().int().positive() });
+const requisiteFields = Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, z.string()])) as Record<keyof OrganizationRequisites, z.ZodString>;
+const requisitesBody = z.object(
+  Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, z.string().max(2000).nullable().optional()])) as Record<
+    keyof OrganizationRequisites,
+    z.ZodOptional<z.ZodNullable<z.ZodString>>
+  >,
+);
+const ourRequisites = z.object({
+  /** Null when no organization is marked as ours. */
+  organization: z.object({ id: z.number(), name: z.string() }).nullable(),
+  requisites: z.object(requisiteFields),
+});
 
 function requireAdmin(request: FastifyRequest) {
   const viewer = requireViewer(request);
   if (viewer.role !== 'admin') throw new ForbiddenError('Это может только администратор');
   return viewer;
 }
+
+/** Our organization's requisites as the form edits them: every field, empty when unset. */
+const pickRequisites = (row: typeof organizations.$inferSelect | undefined) => ({
+  organization: row ? { id: row.id, name: row.name } : null,
+  requisites: Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, row?.requisites[field] ?? ''])) as OrganizationRequisites,
+});
 
 const pickOrganization = (row: typeof organizations.$inferSelect) => ({
   id: row.id,
@@ -71,6 +91,29 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
     },
     async (request) =>
       pickOrganization(await updateOrganization(getContext(), { actor: requireAdmin(request), organizationId: request.params.id, ...request.body })),
+  );
+
+  app.get(
+    '/admin/requisites',
+    { schema: { tags, summary: "Our organization's requisites, printed on the generated documents", response: { 200: ourRequisites } } },
+    async (request) => {
+      requireAdmin(request);
+      const [ours] = await getContext().database.db.select().from(organizations).where(eq(organizations.isOurs, true));
+      return pickRequisites(ours);
+    },
+  );
+
+  app.put(
+    '/admin/requisites',
+    {
+      schema: {
+        tags,
+        summary: "Sets our organization's requisites; every field is checked (INN, KPP, OGRN, BIC and account checksums), one mistake changes nothing",
+        body: requisitesBody,
+        response: { 200: ourRequisites },
+      },
+    },
+    async (request) => pickRequisites(await updateOurRequisites(getContext(), { actor: requireAdmin(request), requisites: request.body })),
   );
 
   const listUsers = async (id?: number) => {
