@@ -7,11 +7,12 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { z } from 'zod';
-import { ChatState } from './chat.js';
+import { ChatState, type MemberState } from './chat.js';
 import { closeSignal } from './closeSignal.js';
 import * as schemas from './controlSchemas.js';
 import type { TelegramEmulator } from './emulator.js';
 import { ApiError } from './errors.js';
+import { BOT_ADMIN_RIGHTS } from './members.js';
 import type { MediaKind } from './files.js';
 import { buildTranscript, holds, summarize, type Transcript } from './transcript.js';
 import { ControlError, UserActions, type UserMessageInput } from './userActions.js';
@@ -68,7 +69,10 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id));
       const body = parse(schemas.addMemberBody, request.body);
       if (!emulator.users.has(body.user_id)) throw new ControlError(404, `user ${body.user_id} does not exist`);
-      emulator.setMember(chat, body.user_id, { status: body.status ?? 'member' });
+      // Promoted (or demoted) members keep exactly the rights named; an administrator without any gets the bot's usual ones.
+      const state: MemberState =
+        body.status === 'administrator' ? { status: 'administrator', rights: body.rights ?? { ...BOT_ADMIN_RIGHTS } } : { status: body.status ?? 'member' };
+      emulator.setMember(chat, body.user_id, state);
       return { ok: true };
     });
 
@@ -170,9 +174,11 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
         timeoutRate: body.timeout_rate ?? 0,
         tooManyRate: body.too_many_rate ?? 0,
         retryAfter: body.retry_after ?? 1,
+        retryAfterMax: body.retry_after_max,
         seed: body.seed,
         methods: body.methods,
         holdMs: body.hold_ms ?? 120_000,
+        unreachable: body.unreachable ?? false,
       });
     });
     app.delete('/faults', async () => emulator.faults.configure({}));

@@ -27,7 +27,31 @@ export const createGroupBody = z.object({
   username: z.string().optional(),
 });
 
-export const addMemberBody = z.object({ user_id: id, status: z.enum(['member', 'administrator']).optional() });
+/** An administrator's rights, as Telegram names them; unnamed ones are false. */
+const adminRights = z
+  .object({
+    can_manage_chat: z.boolean(),
+    can_delete_messages: z.boolean(),
+    can_manage_video_chats: z.boolean(),
+    can_restrict_members: z.boolean(),
+    can_promote_members: z.boolean(),
+    can_change_info: z.boolean(),
+    can_invite_users: z.boolean(),
+    can_post_stories: z.boolean(),
+    can_edit_stories: z.boolean(),
+    can_delete_stories: z.boolean(),
+    can_pin_messages: z.boolean(),
+    can_manage_topics: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export const addMemberBody = z.object({
+  user_id: id,
+  status: z.enum(['member', 'administrator']).optional(),
+  /** With status administrator: the rights (default: what a hotline bot needs — topics, pins, deletions). */
+  rights: adminRights.optional(),
+});
 
 /** Who acts and where: `chat_id` of a group, or omitted (or the user's id) for the private chat with `bot_id`. */
 const target = { from: id, chat_id: id.optional(), bot_id: id.optional() };
@@ -92,9 +116,11 @@ export const faultsBody = z.object({
   timeout_rate: z.number().min(0).max(1).optional(),
   too_many_rate: z.number().min(0).max(1).optional(),
   retry_after: z.number().int().min(1).optional(),
+  retry_after_max: z.number().int().min(1).optional(),
   seed: z.number().int().optional(),
   methods: z.array(z.string()).optional(),
   hold_ms: z.number().int().min(0).optional(),
+  unreachable: z.boolean().optional(),
 });
 
 export const eventsQuery = z.object({ after: z.coerce.number().int().min(0).optional(), timeout: z.coerce.number().min(0).max(60).optional() });

@@ -2,6 +2,8 @@
  * Fault injection for Bot API calls: a share of calls answers 500, a share is
  * held and never applied (the client times out, as on a broken network), a
  * share answers 429. With a seed the sequence of faults is reproducible.
+ * `unreachable` takes the whole Bot API (calls and file downloads, getUpdates
+ * too) off the network: every connection is dropped, open ones included.
  */
 export interface FaultSettings {
   /** Share of calls answering 500 "Internal Server Error", 0…1. */
@@ -12,17 +14,21 @@ export interface FaultSettings {
   tooManyRate: number;
   /** Seconds in the injected 429s. */
   retryAfter: number;
+  /** When set, each injected 429 asks for a random whole number of seconds from `retryAfter` to this. */
+  retryAfterMax?: number;
   /** Makes the faults deterministic. */
   seed?: number;
   /** Methods affected (case-insensitive); default all but getUpdates. */
   methods?: string[];
   /** How long a held call waits for the client to give up before the socket is dropped. */
   holdMs: number;
+  /** The Bot API cannot be reached: connections are dropped without an answer. */
+  unreachable: boolean;
 }
 
-export type Fault = 'error' | 'timeout' | 'too_many';
+export type Fault = 'error' | 'timeout' | 'too_many' | 'unreachable';
 
-export const NO_FAULTS: FaultSettings = { errorRate: 0, timeoutRate: 0, tooManyRate: 0, retryAfter: 1, holdMs: 120_000 };
+export const NO_FAULTS: FaultSettings = { errorRate: 0, timeoutRate: 0, tooManyRate: 0, retryAfter: 1, holdMs: 120_000, unreachable: false };
 
 /** mulberry32: tiny, fast, good enough to spread faults. */
 function seeded(seed: number): () => number {
@@ -41,9 +47,13 @@ export class FaultInjector {
   private random: () => number = Math.random;
   private methods: Set<string> | undefined;
   private active = false;
+  /** Called when the Bot API goes off the network, to drop the connections open at that moment. */
+  onUnreachable: (() => void) | undefined;
 
   configure(settings: Partial<FaultSettings>): FaultSettings {
+    const wasUnreachable = this.settings.unreachable;
     this.settings = { ...NO_FAULTS, ...settings };
+    if (this.settings.unreachable && !wasUnreachable) this.onUnreachable?.();
     this.random = settings.seed === undefined ? Math.random : seeded(settings.seed);
     this.methods = settings.methods && new Set(settings.methods.map((m) => m.toLowerCase()));
     this.active = this.settings.errorRate + this.settings.timeoutRate + this.settings.tooManyRate > 0;
@@ -60,5 +70,12 @@ export class FaultInjector {
     if (roll < errorRate + timeoutRate) return 'timeout';
     if (roll < errorRate + timeoutRate + tooManyRate) return 'too_many';
     return undefined;
+  }
+
+  /** The `retry_after` of an injected 429. */
+  retryAfter(): number {
+    const { retryAfter, retryAfterMax } = this.settings;
+    if (retryAfterMax === undefined || retryAfterMax <= retryAfter) return retryAfter;
+    return retryAfter + Math.floor(this.random() * (retryAfterMax - retryAfter + 1));
   }
 }

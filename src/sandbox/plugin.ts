@@ -74,12 +74,42 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
     const hold = (reply: FastifyReply): void => {
       reply.hijack();
       held.add(reply);
-      const timer = setTimeout(() => reply.raw.destroy(), emulator.faults.settings.holdMs);
+      let dropped = false;
+      const timer = setTimeout(() => {
+        dropped = true;
+        reply.raw.destroy();
+      }, emulator.faults.settings.holdMs);
       reply.raw.once('close', () => {
         clearTimeout(timer);
         held.delete(reply);
+        // The client's own timeout fired first: the fault was the timeout it claims to be.
+        if (!dropped && !emulator.faults.settings.unreachable) emulator.stats.givenUpByClient();
       });
     };
+
+    // "Unreachable": Bot API calls and file downloads get their connection
+    // dropped without an answer, and so do the ones open when it starts
+    // (long polls, held calls). The control API stays up for the test.
+    const open = new Set<FastifyRequest>();
+    const isBotApi = (url: string) => /\/(bot|file\/bot)[^/]*\//.test(url) && !url.includes('/sandbox/');
+    const drop = (request: FastifyRequest) => {
+      emulator.stats.fault('unreachable');
+      request.raw.socket.destroy();
+    };
+    emulator.faults.onUnreachable = () => {
+      for (const request of open) drop(request);
+      open.clear();
+    };
+    app.addHook('onRequest', async (request, reply) => {
+      if (!isBotApi(request.url)) return;
+      if (emulator.faults.settings.unreachable) {
+        drop(request);
+        reply.hijack();
+        return reply;
+      }
+      open.add(request);
+      reply.raw.once('close', () => open.delete(request));
+    });
 
     app.route({
       method: ['GET', 'POST'],
@@ -97,7 +127,7 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
         if (fault) {
           emulator.stats.fault(fault);
           if (fault === 'timeout') return hold(reply);
-          const error = fault === 'error' ? internalError() : tooManyRequests(emulator.faults.settings.retryAfter);
+          const error = fault === 'error' ? internalError() : tooManyRequests(emulator.faults.retryAfter());
           emulator.stats.error(error.code);
           return reply.code(error.code).send(error.toBody());
         }

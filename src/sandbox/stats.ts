@@ -7,7 +7,9 @@ export interface StatsView {
   calls: Record<string, number>;
   /** Every 429 answered: flood limits and injected ones. */
   too_many_requests: number;
-  faults: { error: number; timeout: number; too_many: number };
+  faults: { error: number; timeout: number; too_many: number; unreachable: number };
+  /** Held ("timeout") calls the client gave up on before the emulator dropped them: the client's own timeout fired. */
+  timeouts_given_up: number;
   errors: Record<string, number>;
   messages_per_chat: Record<string, number>;
   updates_queued: number;
@@ -18,7 +20,8 @@ export class Stats {
   private errors = new Map<number, number>();
   private messages = new Map<number, number>();
   private tooMany = 0;
-  private faults = { error: 0, timeout: 0, too_many: 0 };
+  private faults = { error: 0, timeout: 0, too_many: 0, unreachable: 0 };
+  private givenUp = 0;
   private updates = 0;
 
   call(method: string): void {
@@ -34,6 +37,11 @@ export class Stats {
     this.faults[kind]++;
   }
 
+  /** A held call closed by the client before its hold ran out. */
+  givenUpByClient(): void {
+    this.givenUp++;
+  }
+
   message(chatId: number): void {
     this.messages.set(chatId, (this.messages.get(chatId) ?? 0) + 1);
   }
@@ -47,7 +55,8 @@ export class Stats {
     this.errors.clear();
     this.messages.clear();
     this.tooMany = 0;
-    this.faults = { error: 0, timeout: 0, too_many: 0 };
+    this.faults = { error: 0, timeout: 0, too_many: 0, unreachable: 0 };
+    this.givenUp = 0;
     this.updates = 0;
   }
 
@@ -56,6 +65,7 @@ export class Stats {
       calls: Object.fromEntries(this.calls),
       too_many_requests: this.tooMany,
       faults: { ...this.faults },
+      timeouts_given_up: this.givenUp,
       errors: Object.fromEntries(this.errors),
       messages_per_chat: Object.fromEntries(this.messages),
       updates_queued: this.updates,
