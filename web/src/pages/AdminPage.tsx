@@ -1,9 +1,11 @@
-/** `/admin`: users and organizations (admins only). */
+/** `/admin`: users, organizations and our requisites (admins only); `?tab=` keeps the open tab across reloads. */
+import { useSearchParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Grid, Group, Paper, PasswordInput, Select, Stack, Table, Tabs, TextInput, Title } from '@mantine/core';
 import { api, type OrganizationKind, type Role } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState } from '../components/common.js';
+import { OurRequisites } from '../components/OurRequisites.js';
 import { useFormState, useSubmit } from '../components/forms.js';
 import { useMe } from '../session.js';
 
@@ -23,23 +25,31 @@ interface UserRow {
   disabled: boolean;
 }
 
+const TABS = ['users', 'organizations', 'requisites'] as const;
+
 export default function AdminPage() {
   const { t } = useI18n();
   const me = useMe();
+  const [params, setParams] = useSearchParams();
   if (me?.role !== 'admin') return <Alert color="gray">{t('common.notFoundText')}</Alert>;
+  const tab = TABS.find((name) => name === params.get('tab')) ?? 'users';
   return (
     <Stack>
       <Title order={2}>{t('nav.admin')}</Title>
-      <Tabs defaultValue="users">
+      <Tabs value={tab} onChange={(value) => setParams(value && value !== 'users' ? { tab: value } : {}, { replace: true })}>
         <Tabs.List>
           <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>
           <Tabs.Tab value="organizations">{t('admin.organizations')}</Tabs.Tab>
+          <Tabs.Tab value="requisites">{t('admin.requisites')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
           <Users />
         </Tabs.Panel>
         <Tabs.Panel value="organizations" pt="md">
           <Organizations />
+        </Tabs.Panel>
+        <Tabs.Panel value="requisites" pt="md">
+          {tab === 'requisites' && <OurRequisites />}
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -1,0 +1,124 @@
+/**
+ * The admin page in a real browser: the admin fills «Наши реквизиты» with a
+ * wrong BIK, sees the reason beside the field (and nothing is saved), fixes
+ * it, saves, reloads and sees the values as stored. In English the message is
+ * English. Without an organization marked as ours the tab says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { eq } from 'drizzle-orm';
+import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { OUR_REQUISITES, OUR_REQUISITES_STORED } from '../helpers/requisites.js';
+import { organizations } from '../../src/db/schema.js';
+
+const available = browserAvailable();
+
+const LABELS: Record<keyof typeof OUR_REQUISITES, string> = {
+  fullName: 'Полное наименование',
+  inn: 'ИНН',
+  kpp: 'КПП',
+  ogrn: 'ОГРН (ОГРНИП у ИП)',
+  address: 'Юридический адрес',
+  bank: 'Банк',
+  bic: 'БИК',
+  corrAccount: 'Корреспондентский счёт',
+  account: 'Расчётный счёт',
+  director: 'Руководитель (подписывает документы)',
+};
+
+describe.skipIf(!available)('admin page in the browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    app = await startTestApp();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  async function signedInPage(user: TestUser): Promise<Page> {
+    const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByLabel('E-mail').fill(user.email);
+    await page.getByLabel('Пароль').fill(user.password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByTestId('current-user').getByText(user.name).waitFor();
+    return page;
+  }
+
+  const storedRequisites = async () =>
+    (await app.ctx.database.db.select({ requisites: organizations.requisites }).from(organizations).where(eq(organizations.id, app.ourOrganizationId)))[0]!.requisites;
+
+  it('a wrong BIK is shown beside its field and saves nothing; fixed, saved and still there after a reload', async () => {
+    const page = await signedInPage(app.admin);
+    await page.getByRole('link', { name: 'Администрирование' }).click();
+    await page.getByRole('tab', { name: 'Наши реквизиты' }).click();
+    const form = page.getByTestId('our-requisites');
+    await form.getByText('Организация: Наша компания').waitFor();
+
+    for (const [field, label] of Object.entries(LABELS) as Array<[keyof typeof OUR_REQUISITES, string]>) {
+      await form.getByLabel(label, { exact: true }).fill(field === 'bic' ? '4452522' : OUR_REQUISITES[field]);
+    }
+    // Leaving the field is enough to be told.
+    await form.getByLabel('БИК', { exact: true }).blur();
+    const bic = page.getByTestId('requisite-bic');
+    await bic.getByText('БИК — 9 цифр, а введено «4452522»').waitFor();
+    expect(await form.getByLabel('БИК', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    // Only the BIK is wrong: no other field shows a message.
+    expect(await form.locator('[aria-invalid="true"]').count()).toBe(1);
+
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await form.getByText('Проверьте поля, отмеченные красным').waitFor();
+    await bic.getByText('БИК — 9 цифр, а введено «4452522»').waitFor();
+    expect(await storedRequisites()).toEqual({});
+
+    await form.getByLabel('БИК', { exact: true }).fill('044525225');
+    await bic.getByText('БИК — 9 цифр').waitFor({ state: 'detached' });
+    await form.getByRole('button', { name: 'Сохранить' }).click();
+    await form.getByTestId('requisites-saved').getByText('Реквизиты сохранены').waitFor();
+    expect(await storedRequisites()).toEqual(OUR_REQUISITES_STORED);
+
+    await page.reload();
+    const reloaded = page.getByTestId('our-requisites');
+    await reloaded.getByText('Организация: Наша компания').waitFor();
+    for (const [field, label] of Object.entries(LABELS) as Array<[keyof typeof OUR_REQUISITES, string]>) {
+      expect(await reloaded.getByLabel(label, { exact: true }).inputValue(), field).toBe(OUR_REQUISITES_STORED[field]);
+    }
+    await page.context().close();
+  });
+
+  it('in English the labels and the message beside a wrong field are English', async () => {
+    const page = await signedInPage(app.admin);
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('tab', { name: 'Our requisites' }).click();
+    const form = page.getByTestId('our-requisites');
+    await form.getByLabel('BIK (bank code)').fill('123456789');
+    await form.getByLabel('BIK (bank code)').blur();
+    await page.getByTestId('requisite-bic').getByText('Check the BIK: 9 digits starting with 04').waitFor();
+    expect(await storedRequisites()).toEqual(OUR_REQUISITES_STORED);
+    await page.context().close();
+  });
+
+  it('without an organization marked as ours the tab says so instead of a form', async () => {
+    await app.ctx.database.db.update(organizations).set({ isOurs: false }).where(eq(organizations.id, app.ourOrganizationId));
+    try {
+      const page = await signedInPage(app.admin);
+      await page.goto(`${app.url}/admin?tab=requisites`);
+      await page.getByTestId('requisites-no-ours').getByText(/Наша организация не отмечена/).waitFor();
+      expect(await page.getByTestId('our-requisites').count()).toBe(0);
+      await page.context().close();
+    } finally {
+      await app.ctx.database.db.update(organizations).set({ isOurs: true }).where(eq(organizations.id, app.ourOrganizationId));
+    }
+  });
+});
