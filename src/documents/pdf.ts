@@ -4,8 +4,10 @@
  * оплату), as PDF with Cyrillic text (pdfmake's bundled Roboto). A few pages
  * each, so they are built in memory.
  *
- * Our organization's requisites are read from `organizations.requisites`:
- * `inn`, `kpp`, `ogrn`, `address`, `bank`, `bic`, `account`, `corrAccount`.
+ * Our organization's requisites are read from `organizations.requisites`
+ * (the admin page edits them, src/core/requisites.ts lists the keys):
+ * `fullName` (else the organization's name), `inn`, `kpp`, `ogrn`, `address`,
+ * `bank`, `bic`, `account`, `corrAccount`, `director` (by the signature).
  */
 import path from 'node:path';
 import pdfmake from 'pdfmake';
@@ -44,13 +46,20 @@ const rows = (pairs: Array<[string, string]>) => ({
 function agentBlock(data: DealDocumentData): Array<[string, string]> {
   const r = data.agent.requisites;
   return [
-    ['Агент', dash(data.agent.name)],
+    ['Агент', dash(r.fullName || data.agent.name)],
     ['ИНН / КПП', `${dash(r.inn)} / ${dash(r.kpp)}`],
+    ['ОГРН', dash(r.ogrn)],
     ['Адрес', dash(r.address)],
     ['Банк', `${dash(r.bank)}, БИК ${dash(r.bic)}`],
     ['Р/с, к/с', `${dash(r.account)}, ${dash(r.corrAccount)}`],
   ];
 }
+
+/** The agent's signature line: the director's name after it when known. */
+const signature = (label: string, data: DealDocumentData) => {
+  const director = data.agent.requisites.director?.trim();
+  return `${label} ____________________${director ? ` / ${director} /` : ''}`;
+};
 
 /** Поручение агенту: the payer instructs the agent to pay the beneficiary on the accepted terms. */
 export function agentOrderPdf(data: DealDocumentData): Promise<Buffer> {
@@ -84,7 +93,7 @@ export function agentOrderPdf(data: DealDocumentData): Promise<Buffer> {
           ['Итого к оплате', formatMoney(t.total ?? '0', data.fundingCurrency, 'ru')],
           ['Срок исполнения', `${dash(t.days)} раб. дн.`],
         ]),
-        { columns: [{ text: 'Принципал ____________________' }, { text: 'Агент ____________________' }], margin: [0, 30, 0, 0] },
+        { columns: [{ text: 'Принципал ____________________' }, { text: signature('Агент', data) }], margin: [0, 30, 0, 0] },
       ],
     })
     .getBuffer();
@@ -120,7 +129,7 @@ export function invoicePdf(data: DealDocumentData): Promise<Buffer> {
           margin: [0, 4, 0, 12],
         },
         { text: `Назначение платежа: оплата по поручению агенту № ${data.number}. Без НДС.` },
-        { text: 'Руководитель ____________________', margin: [0, 30, 0, 0] },
+        { text: signature('Руководитель', data), margin: [0, 30, 0, 0] },
       ],
     })
     .getBuffer();

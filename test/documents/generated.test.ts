@@ -1,10 +1,13 @@
 /**
  * ONEC_MODE=off (the default): «Документы 1С» → Hotline generates the order to
  * the agent and the invoice itself; both reach the topic and the platform and
- * read back with the request's amounts and names.
+ * read back with the request's amounts and names, and with our requisites as
+ * the admin saved them on the admin page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFParse } from 'pdf-parse';
+import { ApiClient } from '../helpers/app.js';
+import { OUR_REQUISITES, OUR_REQUISITES_STORED } from '../helpers/requisites.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 import { actionCard, dealInTopic, pressCardButton } from './helpers.js';
 
@@ -38,5 +41,37 @@ describe('documents without 1C', () => {
     const total = new Intl.NumberFormat('ru-RU', { minimumFractionDigits: 2 }).format(r.terms.total).replace(/[\u00a0\u202f]/g, ' ');
     expect(content).toContain(total);
     await expect.poll(async () => (await actionCard(t, deal.threadId)).text, { timeout: 10_000 }).toContain('сформированы (2)');
+  });
+
+  it('our requisites saved by the admin through the API are printed on both documents', async () => {
+    const admin = new ApiClient(t.hotline.url);
+    expect((await admin.signIn('admin@test.local', 'admin-password-123')).status).toBe(200);
+    const saved = await admin.request('PUT', '/api/admin/requisites', OUR_REQUISITES);
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+
+    const deal = await dealInTopic(t, 'Реквизиты');
+    await pressCardButton(t, deal.threadId, 'Документы 1С');
+    let listed: Array<{ id: number; name: string }> = [];
+    await expect
+      .poll(async () => {
+        listed = (await deal.manager.get(`/api/requests/${deal.requestId}/documents`)).body;
+        return listed.length;
+      }, { timeout: 20_000 })
+      .toBe(2);
+    const r = OUR_REQUISITES_STORED;
+    for (const document of listed) {
+      const pdf = await fetch(`${t.hotline.url}/api/documents/${document.id}/download`, { headers: { cookie: deal.manager.cookie } });
+      expect(pdf.status).toBe(200);
+      // Long values may wrap inside a table cell: compare with the white space collapsed.
+      const content = (await new PDFParse({ data: new Uint8Array(await pdf.arrayBuffer()) }).getText()).text.replace(/[\s\u00a0\u202f]+/g, ' ');
+      expect(content, document.name).toContain(r.fullName);
+      expect(content, document.name).toContain(`${r.inn} / ${r.kpp}`);
+      expect(content, document.name).toContain(r.ogrn);
+      expect(content, document.name).toContain(r.address);
+      expect(content, document.name).toContain(`${r.bank}, БИК ${r.bic}`);
+      expect(content, document.name).toContain(`${r.account}, ${r.corrAccount}`);
+      expect(content, document.name).toContain(`/ ${r.director} /`);
+      expect(content, document.name).not.toContain('Наша компания');
+    }
   });
 });
