@@ -118,7 +118,26 @@ const schema = z
     ONEC_USER: optionalString,
     ONEC_PASSWORD: optionalString,
     ONEC_LINK_TEMPLATE: optionalString,
-    STORAGE_URL: z.preprocess(emptyToUndefined, url(['file:', 's3:']).optional()),
+    STORAGE_URL: z.preprocess(
+      emptyToUndefined,
+      url(['file:', 's3:'])
+        .refine((v) => !v.startsWith('s3:') || /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|$)/.test(v), {
+          message: 'must be s3://bucket or s3://bucket/prefix with a valid bucket name (3–63 lowercase letters, digits, dots and hyphens)',
+        })
+        .optional(),
+    ),
+    AWS_REGION: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^[a-z0-9-]+$/, 'must be a region name like eu-central-1').default('us-east-1'),
+    ),
+    AWS_ENDPOINT_URL: z.preprocess(
+      emptyToUndefined,
+      url(['http:', 'https:'])
+        .refine((v) => !v.endsWith('/'), { message: 'must not end with a slash' })
+        .optional(),
+    ),
+    AWS_ACCESS_KEY_ID: optionalString,
+    AWS_SECRET_ACCESS_KEY: optionalString,
     GREETING: optionalString,
   })
   .superRefine((env, ctx) => {
@@ -135,6 +154,8 @@ const schema = z
       need('ONEC_LINK_TEMPLATE', 'is required when ONEC_MODE=link');
     }
     if (env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) need('ADMIN_PASSWORD', 'is required when ADMIN_EMAIL is set');
+    if (env.AWS_ACCESS_KEY_ID && !env.AWS_SECRET_ACCESS_KEY) need('AWS_SECRET_ACCESS_KEY', 'is required when AWS_ACCESS_KEY_ID is set');
+    if (env.AWS_SECRET_ACCESS_KEY && !env.AWS_ACCESS_KEY_ID) need('AWS_ACCESS_KEY_ID', 'is required when AWS_SECRET_ACCESS_KEY is set');
   });
 
 /** The parsed, typed settings. */
@@ -174,6 +195,14 @@ export interface Config {
     linkTemplate: string | undefined;
   };
   storageUrl: string;
+  /** For `s3://` storage; without keys the AWS SDK finds credentials itself (instance role, ~/.aws). */
+  s3: {
+    region: string;
+    /** An S3-compatible server (MinIO, …), addressed path-style; undefined means AWS. */
+    endpoint: string | undefined;
+    accessKeyId: string | undefined;
+    secretAccessKey: string | undefined;
+  };
   greeting: string | undefined;
 }
 
@@ -230,6 +259,12 @@ export function loadConfig(
       linkTemplate: e.ONEC_LINK_TEMPLATE,
     },
     storageUrl: e.STORAGE_URL ?? `file://${path.join(dataDir, 'files')}`,
+    s3: {
+      region: e.AWS_REGION,
+      endpoint: e.AWS_ENDPOINT_URL,
+      accessKeyId: e.AWS_ACCESS_KEY_ID,
+      secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+    },
     greeting: e.GREETING,
   };
 }

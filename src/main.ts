@@ -21,10 +21,12 @@ import { webhookPlugin } from './telegram/webhook.js';
 import type { HotlineContext } from './telegram/context.js';
 import { TelegramOutbox, type OutboxOptions } from './jobs/telegramOutbox.js';
 import { startDocumentWorkers } from './jobs/media.js';
+import { openStorage, waitForStorage } from './documents/storage.js';
 import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
 import type { Bot } from 'grammy';
 import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
 import { emulatorPlugin } from './sandbox/plugin.js';
+import { logStartupChecks } from './doctor.js';
 
 export interface Hotline {
   config: Config;
@@ -91,6 +93,8 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   const url = `http://127.0.0.1:${port}`;
 
   const started = (async () => {
+    // A missing bucket or refused credentials stop start-up with one line; an unreachable storage is waited for.
+    await waitForStorage(openStorage(config), log, () => stopping);
     database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
     jobs = new Jobs(database, log);
     await jobs.start();
@@ -124,6 +128,8 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
           `sign in to the platform as ${config.admin?.email ?? SANDBOX_ADMIN_EMAIL}${config.admin ? '' : ' (the password is printed above on first start)'}`,
       );
     }
+    // Production: the `npm run doctor` checks, once connected (and the webhook set); failures are warnings, not a stop.
+    if (config.env === 'production') void logStartupChecks(config, ready.database, log, () => stopping);
   })();
 
   const hotline: Hotline = {

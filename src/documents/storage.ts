@@ -3,18 +3,24 @@
  * memory. A stored file is addressed by the SHA-256 of its bytes, computed
  * while it streams in, so the same file sent twice is kept once.
  *
+ * `STORAGE_URL` picks where: `file:///dir` (a directory, the default under
+ * DATA_DIR) or `s3://bucket[/prefix]` (an S3-compatible store, see s3Storage.ts).
+ *
  * @example
- * const storage = openStorage(config.storageUrl);
+ * const storage = openStorage(config);
  * const stored = await storage.put(response.body);
  * const bytes = await storage.get(stored.key);
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../config.js';
+import { S3Storage, type S3Settings } from './s3Storage.js';
 
 /** How many leading bytes `put` keeps for type sniffing (what file-type needs). */
 export const HEAD_BYTES = 4100;
@@ -38,8 +44,14 @@ export interface PutOptions {
 
 export interface Storage {
   put(body: Readable | AsyncIterable<Uint8Array>, options?: PutOptions): Promise<StoredFile>;
+  /** The stored bytes; `MissingFileError` when nothing is stored under the key. */
   get(key: string): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /**
+   * Whether the storage can be used (checked at start-up): throws `ConfigError`
+   * when a setting is wrong, any other error while it cannot be reached.
+   */
+  check?(): Promise<void>;
 }
 
 /** The stream was longer than the caller allowed. */
@@ -50,11 +62,102 @@ export class FileTooLargeError extends Error {
   }
 }
 
-/** Opens the storage a `STORAGE_URL` names (`file:///dir`; S3 is not implemented yet). */
-export function openStorage(url: string): Storage {
-  const parsed = new URL(url);
+/** Nothing is stored under the key (`code` is ENOENT, as for a missing file on disk). */
+export class MissingFileError extends Error {
+  readonly code = 'ENOENT';
+
+  constructor(readonly key: string, where: string) {
+    super(`No stored file ${key} in ${where}`);
+    this.name = 'MissingFileError';
+  }
+}
+
+/** What `openStorage` needs of the settings (the whole `Config` fits). */
+export interface StorageSettings {
+  /** `file:///dir` or `s3://bucket[/prefix]`. */
+  storageUrl: string;
+  /** S3 uploads wait in `dataDir/tmp` while they are hashed (default: the system's temp directory). */
+  dataDir?: string;
+  /** Region, endpoint and credentials for `s3://` (default: us-east-1 and the AWS SDK's own lookup). */
+  s3?: S3Settings;
+}
+
+const s3Storages = new Map<string, Storage>();
+
+/**
+ * Opens the storage `STORAGE_URL` names. S3 storages are opened once per
+ * settings and shared (one client, one connection pool).
+ */
+export function openStorage(settings: string | StorageSettings): Storage {
+  const { storageUrl, dataDir, s3 } = typeof settings === 'string' ? { storageUrl: settings } : settings;
+  const parsed = new URL(storageUrl);
   if (parsed.protocol === 'file:') return new DiskStorage(fileURLToPath(parsed));
-  throw new Error(`STORAGE_URL: ${parsed.protocol} storage is not supported yet; use file://`);
+  if (parsed.protocol === 's3:') {
+    const id = JSON.stringify([storageUrl, dataDir, s3]);
+    let storage = s3Storages.get(id);
+    if (!storage) {
+      const tmpDir = dataDir ? path.join(dataDir, 'tmp') : path.join(os.tmpdir(), 'hotline-storage');
+      storage = new S3Storage(parsed, s3 ?? { region: 'us-east-1' }, tmpDir);
+      s3Storages.set(id, storage);
+    }
+    return storage;
+  }
+  throw new Error(`STORAGE_URL: ${parsed.protocol} storage is not supported; use file:// or s3://`);
+}
+
+/**
+ * Waits until the storage answers (start-up): a wrong setting throws its
+ * `ConfigError` at once; an unreachable storage is logged and retried, as the
+ * database is.
+ */
+export async function waitForStorage(storage: Storage, log: { warn(message: string): void }, stopping: () => boolean = () => false): Promise<void> {
+  if (!storage.check) return;
+  for (let attempt = 1; !stopping(); attempt++) {
+    try {
+      return await storage.check();
+    } catch (error) {
+      if (error instanceof ConfigError) throw error;
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      log.warn(`File storage is not reachable (${(error as Error).message}); retrying in ${Math.round(delay / 1000)} s`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** The key of the bytes with this SHA-256: `ab/cd/<sha256>`. */
+export function keyOf(sha256: string): string {
+  return `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+}
+
+/** Refuses anything that is not a key `put` gave out (no paths from elsewhere). */
+export function checkKey(key: string): string {
+  if (!/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) throw new Error(`Not a storage key: ${key}`);
+  return key;
+}
+
+/** A stream written whole to a temporary file, measured on the way. */
+export interface Spooled {
+  file: string;
+  size: number;
+  sha256: string;
+  head: Buffer;
+}
+
+/**
+ * Streams `body` into a new file in `dir`, counting, hashing and keeping its
+ * head; a stream over `maxBytes` (or any failure) leaves no file behind.
+ */
+export async function spool(body: Readable | AsyncIterable<Uint8Array>, dir: string, maxBytes?: number): Promise<Spooled> {
+  await fs.mkdir(dir, { recursive: true });
+  const file = path.join(dir, randomUUID());
+  const measure = new Measure(maxBytes);
+  try {
+    await pipeline(body, measure, createWriteStream(file));
+  } catch (error) {
+    await fs.rm(file, { force: true });
+    throw error;
+  }
+  return { file, size: measure.size, sha256: measure.hash.digest('hex'), head: measure.head() };
 }
 
 /** Counts, hashes and keeps the head of whatever streams through it. */
@@ -90,34 +193,28 @@ export class DiskStorage implements Storage {
   constructor(readonly root: string) {}
 
   async put(body: Readable | AsyncIterable<Uint8Array>, options: PutOptions = {}): Promise<StoredFile> {
-    const tmpDir = path.join(this.root, 'tmp');
-    await fs.mkdir(tmpDir, { recursive: true });
-    const tmp = path.join(tmpDir, randomUUID());
-    const measure = new Measure(options.maxBytes);
-    try {
-      await pipeline(body, measure, createWriteStream(tmp));
-    } catch (error) {
-      await fs.rm(tmp, { force: true });
-      throw error;
-    }
-    const sha256 = measure.hash.digest('hex');
-    const key = `${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+    const spooled = await spool(body, path.join(this.root, 'tmp'), options.maxBytes);
+    const key = keyOf(spooled.sha256);
     const target = this.pathOf(key);
     let existed = false;
     try {
       await fs.access(target);
       existed = true;
-      await fs.rm(tmp, { force: true });
+      await fs.rm(spooled.file, { force: true });
     } catch {
       await fs.mkdir(path.dirname(target), { recursive: true });
-      await fs.rename(tmp, target);
+      await fs.rename(spooled.file, target);
     }
-    return { key, size: measure.size, sha256, head: measure.head(), existed };
+    return { key, size: spooled.size, sha256: spooled.sha256, head: spooled.head, existed };
   }
 
   async get(key: string): Promise<Readable> {
     const file = this.pathOf(key);
-    await fs.access(file);
+    try {
+      await fs.access(file);
+    } catch {
+      throw new MissingFileError(key, this.root);
+    }
     return createReadStream(file);
   }
 
@@ -126,7 +223,6 @@ export class DiskStorage implements Storage {
   }
 
   private pathOf(key: string): string {
-    if (!/^[0-9a-f]{2}\/[0-9a-f]{2}\/[0-9a-f]{64}$/.test(key)) throw new Error(`Not a storage key: ${key}`);
-    return path.join(this.root, key);
+    return path.join(this.root, checkKey(key));
   }
 }

@@ -42,7 +42,7 @@ export class MediaIntake {
     private readonly api: Api,
     storage?: Storage,
   ) {
-    this.storage = storage ?? openStorage(ctx.config.storageUrl);
+    this.storage = storage ?? openStorage(ctx.config);
   }
 
   async download({ documentId }: DocumentJob): Promise<void> {
@@ -117,7 +117,7 @@ export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promi
   await ctx.jobs.define({ name: DOCUMENT_SEND_QUEUE, retryLimit: 8, retryDelay: 5 });
   await ctx.jobs.work<DocumentJob>(MEDIA_DOWNLOAD_QUEUE, (data) => intake.download(data), { concurrency: 4 });
   await ctx.jobs.work<SendDocumentJob>(DOCUMENT_SEND_QUEUE, (data) => intake.send(data));
-  const storage = openStorage(ctx.config.storageUrl);
+  const storage = openStorage(ctx.config);
   const onec = new OneCHttp(ctx, storage);
   await ctx.jobs.define({ name: ONEC_DOCUMENTS_QUEUE, retryLimit: 10, retryDelay: 2, expireInSeconds: 120 });
   await ctx.jobs.work<OneCDocumentsJob>(ONEC_DOCUMENTS_QUEUE, (data, job) =>

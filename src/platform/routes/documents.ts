@@ -56,7 +56,7 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
     async (request, reply) => {
       const ctx = getContext();
       const viewer = requireViewer(request);
-      const storage = openStorage(ctx.config.storageUrl);
+      const storage = openStorage(ctx.config);
       let sendToClient = false;
       let upload: { fileName: string; claimedMime: string; stored: StoredFile } | undefined;
       if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
@@ -118,7 +118,7 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
       const ctx = getContext();
       const document = await documentForDownload(ctx.database.pool, requireViewer(request), request.params.id);
       if (!THUMBNAIL_FROM.test(document.mime)) throw new ValidationError('У этого файла нет превью');
-      const source = await openStorage(ctx.config.storageUrl).get(document.storageKey);
+      const source = await openStorage(ctx.config).get(document.storageKey);
       const resize = sharp({ failOn: 'error', limitInputPixels: 50_000_000 }).rotate().resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true }).webp({ quality: 75 });
       let thumbnail: Buffer;
       try {
@@ -143,7 +143,7 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
     async (request, reply) => {
       const ctx = getContext();
       const document = await documentForDownload(ctx.database.pool, requireViewer(request), request.params.id);
-      const stream = await openStorage(ctx.config.storageUrl).get(document.storageKey);
+      const stream = await openStorage(ctx.config).get(document.storageKey);
       const inline = request.query.inline === '1' && INLINE.test(document.mime);
       return reply
         .header('content-type', document.mime)
