@@ -9,11 +9,9 @@
  * OpenAPI document. A route added without a row in TABLE fails this test.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Fastify from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { ApiClient, startTestApp, validOffer, validRequest, type ApiResponse, type TestApp, type TestUser } from '../helpers/app.js';
-import { apiPlugin } from '../../src/platform/api.js';
+import { apiRoutes } from './routes.js';
 import { createSession } from '../../src/platform/auth/sessions.js';
 import { issueSignInLink } from '../../src/commands/issueSignInLink.js';
 import sharp from 'sharp';
@@ -173,27 +171,6 @@ const TABLE: Record<string, Rule[]> = {
   'GET /api/documents/:id/thumbnail': [{ expect: deal(), call: (f) => ({ path: `/api/documents/${f.documentId}/thumbnail` }) }],
 };
 
-/** The routes the API plugin registers, and the paths the running app documents. */
-async function routeList(): Promise<string[]> {
-  const found = new Set<string>();
-  const probe = Fastify({ logger: false });
-  probe.setValidatorCompiler(validatorCompiler);
-  probe.setSerializerCompiler(serializerCompiler);
-  probe.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) if (method !== 'HEAD') found.add(`${method} ${route.url}`);
-  });
-  await probe.register(apiPlugin({ getContext: () => app.hotline.context() }), { prefix: '/api' });
-  await probe.ready();
-  await probe.close();
-
-  const doc = (await (await fetch(`${app.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
-  for (const [path, methods] of Object.entries(doc.paths)) {
-    if (!path.startsWith('/api/')) continue;
-    for (const method of Object.keys(methods)) if (method !== 'head') found.add(`${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`);
-  }
-  return [...found].sort();
-}
-
 async function dialogId(): Promise<number> {
   const { db } = app.ctx.database;
   const client = await db.execute<{ id: number }>(sql`insert into clients (telegram_user_id, first_name) values (${900000 + ++counter}, 'Клиент') returning id`);
@@ -296,7 +273,7 @@ afterAll(async () => {
 
 describe('the IDOR table', () => {
   it('has a row for every API route, and no row for a route that does not exist', async () => {
-    const routes = await routeList();
+    const routes = await apiRoutes(app);
     expect(routes.length).toBeGreaterThan(25);
     expect(routes.filter((route) => !TABLE[route]), 'routes without a row in TABLE').toEqual([]);
     expect(Object.keys(TABLE).filter((route) => !routes.includes(route)), 'rows for routes that do not exist').toEqual([]);
