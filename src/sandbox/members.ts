@@ -23,12 +23,17 @@ export const BOT_ADMIN_RIGHTS: ChatAdministratorRights = {
   can_send_welcome_messages: false,
 };
 
+const NO_ADMIN_RIGHTS: ChatAdministratorRights = Object.fromEntries(
+  Object.keys(BOT_ADMIN_RIGHTS).map((right) => [right, false]),
+) as unknown as ChatAdministratorRights;
+
 export function memberView(user: User, state: MemberState | undefined): ChatMember {
   switch (state?.status) {
     case 'creator':
       return { status: 'creator', user, is_anonymous: false };
     case 'administrator':
-      return { ...BOT_ADMIN_RIGHTS, ...state.rights, status: 'administrator', user, can_be_edited: false };
+      // Rights not granted are false, as Telegram shows them (and as ChatState.can() enforces them).
+      return { ...NO_ADMIN_RIGHTS, ...state.rights, status: 'administrator', user, can_be_edited: false };
     case 'member':
       return { status: 'member', user };
     case 'kicked':
