@@ -26,6 +26,7 @@ import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
 import type { Bot } from 'grammy';
 import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
 import { emulatorPlugin } from './sandbox/plugin.js';
+import { logStartupChecks } from './doctor.js';
 
 export interface Hotline {
   config: Config;
@@ -127,6 +128,8 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
           `sign in to the platform as ${config.admin?.email ?? SANDBOX_ADMIN_EMAIL}${config.admin ? '' : ' (the password is printed above on first start)'}`,
       );
     }
+    // Production: the `npm run doctor` checks, once connected (and the webhook set); failures are warnings, not a stop.
+    if (config.env === 'production') void logStartupChecks(config, ready.database, log, () => stopping);
   })();
 
   const hotline: Hotline = {
