@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import type { Message } from '@grammyjs/types';
 import { createPostgresDatabase } from '../test/helpers/database.js';
+import type { TelegramEmulator } from '../src/sandbox/emulator.js';
+import type { SandboxEvent } from '../src/sandbox/events.js';
 
 export const root = path.resolve(import.meta.dirname, '..');
 
@@ -77,6 +80,30 @@ export async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise((r) => child.on('exit', r));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** Waits until `check` is true, every `everyMs`; throws naming `what` after `timeoutMs`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000, everyMs = 5): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** Calls `listener` on every change the emulator (in this process) records, right after it is recorded. */
+export function onEmulatorEvent(emulator: TelegramEmulator, listener: (event: SandboxEvent) => void): void {
+  const log = emulator.events;
+  const emit = log.emit.bind(log);
+  log.emit = (event) => {
+    emit(event);
+    listener(event as SandboxEvent);
+  };
+}
+
+/** A group's message as the emulator holds it now. */
+export function groupMessage(emulator: TelegramEmulator, chatId: number, messageId: number): Message | undefined {
+  return (emulator.group(chatId)?.messages.get(messageId) as { message?: Message } | undefined)?.message;
 }
 
 /** One row of docs/PERFORMANCE.md. */
