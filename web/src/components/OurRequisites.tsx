@@ -122,7 +122,8 @@ function RequisitesForm({ answer }: { answer: OurRequisitesAnswer }) {
             {t('admin.requisites.saved')}
           </Alert>
         )}
-        <Button type="submit" mt="md" loading={busy}>
+        {/* Pressing the button must not take the focus first: the blur would show a message above it, move it down and lose the click. */}
+        <Button type="submit" mt="md" loading={busy} onMouseDown={(e) => e.preventDefault()}>
           {t('common.save')}
         </Button>
       </form>
