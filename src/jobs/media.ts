@@ -34,6 +34,9 @@ export async function sniffMime(head: Buffer): Promise<string> {
   return (await fileTypeFromBuffer(head))?.mime ?? 'application/octet-stream';
 }
 
+/** The start of a pending document's `error` when storage refused its bytes; the intake job tries again. */
+export const STORE_FAILED_ERROR = 'Не удалось сохранить файл, попробуем ещё раз';
+
 export class MediaIntake {
   private readonly storage: Storage;
 
@@ -61,9 +64,17 @@ export class MediaIntake {
     const apiRoot = this.api.options?.apiRoot ?? 'https://api.telegram.org';
     const response = await fetch(`${apiRoot}/file/bot${this.api.token}/${filePath}`);
     if (!response.ok || !response.body) throw new Error(`Downloading document ${documentId}: HTTP ${response.status}`);
-    const stored = await this.storage.put(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), {
-      maxBytes: TELEGRAM_DOWNLOAD_LIMIT,
-    });
+    let stored: Awaited<ReturnType<Storage['put']>>;
+    try {
+      stored = await this.storage.put(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), {
+        maxBytes: TELEGRAM_DOWNLOAD_LIMIT,
+      });
+    } catch (error) {
+      // Storage refused (disk full, bucket down): say so on the document, which stays pending; the queue tries again.
+      const reason = `${STORE_FAILED_ERROR}: ${(error as Error).message}`;
+      await db.update(documents).set({ error: reason }).where(eq(documents.id, documentId));
+      throw error;
+    }
     await db
       .update(documents)
       .set({ state: 'stored', storageKey: stored.key, size: stored.size, sha256: stored.sha256, mime: await sniffMime(stored.head), error: null })

@@ -1,0 +1,55 @@
+/**
+ * A small HTTP proxy between the emulator's webhook delivery and Hotline:
+ * each update goes to the next backend in turn (round-robin), and the answers
+ * are counted by backend and status, so a test can see the webhook answer 5xx
+ * and updates spread over several instances.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface WebhookProxy {
+  url: string;
+  /** Answers by backend index and HTTP status ("502" when the backend could not be reached). */
+  answers: Array<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+export async function startWebhookProxy(backends: string[]): Promise<WebhookProxy> {
+  const answers = backends.map(() => ({}) as Record<string, number>);
+  let next = 0;
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const index = next++ % backends.length;
+      const headers: Record<string, string> = {};
+      for (const name of ['content-type', 'x-telegram-bot-api-secret-token']) {
+        const value = request.headers[name];
+        if (typeof value === 'string') headers[name] = value;
+      }
+      const count = (status: number) => (answers[index]![status] = (answers[index]![status] ?? 0) + 1);
+      fetch(`${backends[index]}${request.url}`, { method: request.method, headers, body: Buffer.concat(chunks), signal: AbortSignal.timeout(60_000) })
+        .then(async (answer) => {
+          const body = Buffer.from(await answer.arrayBuffer());
+          count(answer.status);
+          response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
+          response.end(body);
+        })
+        .catch(() => {
+          count(502);
+          response.writeHead(502).end();
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    answers,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

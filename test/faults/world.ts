@@ -1,0 +1,339 @@
+/**
+ * The fault scenarios' common ground: the Telegram emulator with a bot, a
+ * manager and the managers' forum; Hotline as a child process (the way it
+ * runs in production, so it can be killed); and a conversation — clients
+ * writing, the manager answering each message as it shows in the topic — with
+ * the counts of what arrived where.
+ */
+import type { User } from '@grammyjs/types';
+import { ChatState } from '../../src/sandbox/chat.js';
+import type { TelegramEmulator } from '../../src/sandbox/emulator.js';
+import { startEmulator, type StartedEmulator } from '../../src/sandbox/standalone.js';
+import type { SandboxControl } from '../../src/sandbox/control.js';
+import type { TestDatabase } from '../helpers/database.js';
+import { spawnHotline, waitForStatus, type HotlineProcess } from '../helpers/process.js';
+import { BOT_TOKEN } from '../helpers/telegram.js';
+import { recordResult, type Tally } from './report.js';
+
+/** Telegram's flood windows shrunk 20×: "20 a minute" per group becomes 20 per 3 s. */
+export const TIME_SCALE = 0.05;
+export const CLIENTS = 50;
+export const MESSAGES = 40;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A reproducible sequence for "random" kill points. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FaultWorld {
+  started: StartedEmulator;
+  emulator: TelegramEmulator;
+  control: SandboxControl;
+  bot: User;
+  manager: User;
+  group: number;
+  clients: User[];
+  close(): Promise<void>;
+}
+
+export async function startWorld(options: { clients?: number; webhookRetryMs?: number } = {}): Promise<FaultWorld> {
+  const started = await startEmulator({ webhookRetryMs: options.webhookRetryMs });
+  const control = started.control;
+  const bot = await control.createBot({ token: BOT_TOKEN, username: 'hotline_test_bot', first_name: 'Hotline' });
+  const manager = await control.createUser({ first_name: 'Мария' });
+  const group = await control.createGroup({ title: 'Менеджеры', member_ids: [manager.id], bot_ids: [bot.id] });
+  await control.setLimits({ enabled: true, time_scale: TIME_SCALE });
+  const clients: User[] = [];
+  for (let c = 0; c < (options.clients ?? CLIENTS); c++) clients.push(await control.createUser({ first_name: `F${String(c).padStart(2, '0')}` }));
+  return { started, emulator: started.emulator, control, bot, manager, group: group.id, clients, close: () => started.close() };
+}
+
+/** Hotline's environment against this world: real limits (scaled), PostgreSQL, polling unless `extra` says otherwise. */
+export function appEnv(world: FaultWorld, database: TestDatabase, extra: Record<string, string> = {}): Record<string, string> {
+  if (!database.url) throw new Error('The fault scenarios run on PostgreSQL only (TEST_DATABASE_URL)');
+  return {
+    DATA_DIR: database.dataDir,
+    DATABASE_URL: database.url,
+    TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+    TELEGRAM_API_ROOT: world.started.apiRoot,
+    TELEGRAM_MANAGERS_CHAT_ID: String(world.group),
+    TELEGRAM_RATE_LIMITS: 'on',
+    TELEGRAM_LIMITS_TIME_SCALE: String(TIME_SCALE),
+    ADMIN_EMAIL: 'admin@test.local',
+    ADMIN_PASSWORD: 'admin-password-123',
+    APP_SECRET: 'faults-app-secret-0123456789abcdef0123456789',
+    LOG_LEVEL: 'warn',
+    ...extra,
+  };
+}
+
+/** Starts Hotline as a process and waits until it is ready. */
+export async function startApp(env: Record<string, string>, timeoutMs = 90_000): Promise<HotlineProcess> {
+  const app = await spawnHotline(env);
+  try {
+    await waitForStatus(`${app.url}/readyz`, 200, timeoutMs);
+  } catch (error) {
+    app.child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${app.output().slice(-4000)}`, { cause: error });
+  }
+  return app;
+}
+
+export async function kill(app: HotlineProcess | undefined): Promise<void> {
+  if (!app || app.child.exitCode !== null || app.child.signalCode !== null) return;
+  app.child.kill('SIGKILL');
+  await app.exited;
+}
+
+/** SIGTERM, as a deploy does; SIGKILL if it does not exit within 30 s. */
+export async function stopApp(app: HotlineProcess | undefined): Promise<void> {
+  if (!app || app.child.exitCode !== null || app.child.signalCode !== null) return;
+  app.child.kill('SIGTERM');
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), 30_000);
+  await app.exited;
+  clearTimeout(timer);
+}
+
+const CLIENT_LINE = /^F\d+: \d+$/;
+const ANSWER = 'Ответ ';
+
+/** Counts `observed` (whole messages, in arrival order) against `expected` (lines, in sending order). */
+export function tally(expected: string[], observed: string[], belongs: (line: string) => boolean, tolerateRepeats: boolean): Tally {
+  let repeatedAfterKill = 0;
+  const kept: string[] = [];
+  for (const message of observed) {
+    if (tolerateRepeats && kept[kept.length - 1] === message) repeatedAfterKill++;
+    else kept.push(message);
+  }
+  const lines = kept.flatMap((m) => m.split('\n'));
+  const index = new Map(expected.map((text, i) => [text, i]));
+  const seen = new Map<string, number>();
+  let unexpected = 0;
+  let outOfOrder = 0;
+  let last = -1;
+  for (const line of lines) {
+    const at = index.get(line);
+    if (at === undefined || !belongs(line)) {
+      unexpected++;
+      continue;
+    }
+    const count = (seen.get(line) ?? 0) + 1;
+    seen.set(line, count);
+    if (count > 1) continue;
+    if (at < last) outOfOrder++;
+    last = Math.max(last, at);
+  }
+  const duplicated = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
+  return { sent: expected.length, delivered: seen.size, duplicated, repeatedAfterKill, outOfOrder, lost: expected.length - seen.size, unexpected };
+}
+
+export function addTallies(tallies: Tally[]): Tally {
+  const sum: Tally = { sent: 0, delivered: 0, duplicated: 0, repeatedAfterKill: 0, outOfOrder: 0, lost: 0, unexpected: 0 };
+  for (const t of tallies) for (const key of Object.keys(sum) as Array<keyof Tally>) sum[key] += t[key];
+  return sum;
+}
+
+interface Seen {
+  /** The bot's messages in this client's topics, oldest first (merged mirrors hold several lines). */
+  topic: string[];
+  /** The thread each of this client's lines showed in, by line. */
+  threadOf: Map<string, number>;
+  /** The bot's answers in this client's private chat, oldest first. */
+  chat: string[];
+}
+
+/**
+ * Clients write `F07: 0`, `F07: 1`… one after another, `paceMs` apart; the
+ * manager watches the topics and answers each new client line once, in the
+ * topic it showed in, with `Ответ F07: 0`. What arrived is read from the
+ * emulator's state (what Telegram's users would see).
+ */
+export class Conversation {
+  readonly sent = new Map<number, string[]>();
+  readonly answers = new Map<number, string[]>();
+  private managerLoop: Promise<void> | undefined;
+  private managing = false;
+  private sending: Promise<void> | undefined;
+  sendingDone = false;
+
+  constructor(
+    private readonly world: FaultWorld,
+    private readonly options: { messages?: number; paceMs?: number } = {},
+  ) {
+    for (const client of world.clients) {
+      this.sent.set(client.id, []);
+      this.answers.set(client.id, []);
+    }
+  }
+
+  /** Starts the clients and the manager; resolves at once. */
+  start(): void {
+    this.sending = this.sendAll().finally(() => (this.sendingDone = true));
+    this.managing = true;
+    this.managerLoop = this.manage();
+  }
+
+  async stop(): Promise<void> {
+    this.managing = false;
+    await this.sending?.catch(() => undefined);
+    await this.managerLoop;
+  }
+
+  /** Resolves when every client has sent all its messages (the emulator took them). */
+  async allSent(): Promise<void> {
+    await this.sending;
+  }
+
+  private async sendAll(): Promise<void> {
+    const { messages = MESSAGES, paceMs = 1000 } = this.options;
+    await Promise.all(
+      this.world.clients.map(async (client, c) => {
+        // Clients start a little apart, as people do.
+        await sleep((c * paceMs) / this.world.clients.length);
+        for (let i = 0; i < messages; i++) {
+          const text = `${client.first_name}: ${i}`;
+          this.sent.get(client.id)!.push(text);
+          await this.world.control.sendMessage({ from: client.id, text });
+          await sleep(paceMs);
+        }
+      }),
+    );
+  }
+
+  private async manage(): Promise<void> {
+    while (this.managing) {
+      const seen = this.read();
+      await Promise.all(
+        this.world.clients.map(async (client) => {
+          const answered = this.answers.get(client.id)!;
+          const done = new Set(answered.map((a) => a.slice(ANSWER.length)));
+          const view = seen.get(client.id)!;
+          for (const line of view.topic.flatMap((m) => m.split('\n'))) {
+            if (done.has(line) || !line.startsWith(`${client.first_name}: `)) continue;
+            done.add(line);
+            const text = `${ANSWER}${line}`;
+            answered.push(text);
+            await this.world.control.sendMessage({ from: this.world.manager.id, chat_id: this.world.group, message_thread_id: view.threadOf.get(line)!, text });
+          }
+        }),
+      );
+      await sleep(300);
+    }
+  }
+
+  /** What each client's topics and private chat show now. */
+  read(): Map<number, Seen> {
+    const { emulator, group, clients, bot } = this.world;
+    const byName = new Map(clients.map((c) => [c.first_name, c.id]));
+    const seen = new Map<number, Seen>(clients.map((c) => [c.id, { topic: [], threadOf: new Map(), chat: [] }]));
+    const chat = emulator.group(group)!;
+    for (const stored of chat.messages.values()) {
+      const { message } = stored;
+      if (stored.deleted || stored.service || stored.threadId === undefined || !message.from?.is_bot) continue;
+      const text = message.text ?? '';
+      if (!text.split('\n').every((line) => CLIENT_LINE.test(line))) continue;
+      const owner = byName.get(chat.topics.get(stored.threadId)?.name ?? '');
+      // A mirror in a topic of no client: counted against the client whose line it is (as unexpected there).
+      const target = seen.get(owner ?? byName.get(text.split(':')[0]!) ?? -1);
+      if (!target) continue;
+      target.topic.push(text);
+      for (const line of text.split('\n')) if (!target.threadOf.has(line)) target.threadOf.set(line, stored.threadId);
+    }
+    for (const client of clients) {
+      const privateChat = emulator.chats.get(ChatState.privateKey(bot.id, client.id));
+      if (!privateChat) continue;
+      for (const stored of privateChat.messages.values()) {
+        if (stored.deleted || !stored.message.from?.is_bot) continue;
+        const text = stored.message.text ?? '';
+        if (text.startsWith(ANSWER)) seen.get(client.id)!.chat.push(text);
+      }
+    }
+    return seen;
+  }
+
+  /** Every client line is in its topic, every one answered, every answer in the client's chat. */
+  complete(): boolean {
+    if (!this.sendingDone) return false;
+    const seen = this.read();
+    return this.world.clients.every((client) => {
+      const view = seen.get(client.id)!;
+      const lines = new Set(view.topic.flatMap((m) => m.split('\n')));
+      const answers = new Set(view.chat);
+      return this.sent.get(client.id)!.every((text) => lines.has(text) && answers.has(`${ANSWER}${text}`));
+    });
+  }
+
+  /** Waits until complete(); returns when that was (ms since epoch), or null at the deadline. */
+  async waitUntilComplete(timeoutMs: number): Promise<number | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.complete()) return Date.now();
+      await sleep(250);
+    }
+    return null;
+  }
+
+  /** The counts in both directions; `tolerateRepeats` only where the process was killed. */
+  tallies(tolerateRepeats: boolean): { toTopic: Tally; toClient: Tally; perClient: Array<{ name: string; toTopic: Tally; toClient: Tally }> } {
+    const seen = this.read();
+    const perClient = this.world.clients.map((client) => {
+      const view = seen.get(client.id)!;
+      const own = (prefix: string) => (line: string) => line.startsWith(`${prefix}${client.first_name}: `);
+      return {
+        name: client.first_name,
+        toTopic: tally(this.sent.get(client.id)!, view.topic, own(''), tolerateRepeats),
+        toClient: tally(this.answers.get(client.id)!, view.chat, own(ANSWER), tolerateRepeats),
+      };
+    });
+    return {
+      toTopic: addTallies(perClient.map((p) => p.toTopic)),
+      toClient: addTallies(perClient.map((p) => p.toClient)),
+      perClient,
+    };
+  }
+}
+
+/**
+ * Records the scenario's figures (before asserting, so a failure is reported
+ * too) and asserts the targets: nothing lost, duplicated, out of order or in
+ * the wrong chat; with `kills`, at most one repeat per queue per kill.
+ */
+export function settle(
+  file: string,
+  meta: { order: number; title: string; setup: string; notes?: string[] },
+  conversation: Conversation,
+  times: { faultEndedAt: number; completedAt: number | null },
+  kills = 0,
+): { passed: boolean; problems: string[] } {
+  const { toTopic, toClient, perClient } = conversation.tallies(kills > 0);
+  const problems: string[] = [];
+  for (const p of perClient) {
+    for (const [direction, t] of [['client → topic', p.toTopic], ['manager → client', p.toClient]] as const) {
+      if (t.lost || t.duplicated || t.outOfOrder || t.unexpected || t.repeatedAfterKill > kills) {
+        problems.push(`${p.name} ${direction}: ${JSON.stringify(t)}`);
+      }
+    }
+  }
+  const passed = problems.length === 0 && times.completedAt !== null;
+  const drainSeconds = times.completedAt === null ? null : Math.max(0, (times.completedAt - times.faultEndedAt) / 1000);
+  recordResult(file, {
+    ...meta,
+    notes: meta.notes ?? [],
+    rows: [
+      { direction: 'client → topic', tally: toTopic },
+      { direction: 'manager → client', tally: toClient },
+    ],
+    drainSeconds,
+    passed,
+  });
+  return { passed, problems };
+}
