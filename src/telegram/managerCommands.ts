@@ -43,8 +43,26 @@ export function commandName(text: string): string | undefined {
   return match?.[1]?.toLowerCase();
 }
 
+/** The answer to a command typed in a group that is not a managers' group. */
+export const NOT_MANAGERS_GROUP = 'Команды Hotline работают только в группе менеджеров.';
+
 export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
+  // Someone outside the managers' group (the bot was added to another group) is told so; nothing else happens.
+  composer
+    .filter((c) => (c.chat?.type === 'group' || c.chat?.type === 'supergroup') && !ctx.config.telegram.managersChatIds.includes(c.chat.id))
+    .on('message:text')
+    .filter((c) => {
+      const mention = /^\/[A-Za-z0-9_]+(?:@(\w+))?(?:\s|$)/.exec(c.message.text);
+      return Boolean(mention) && (!mention![1] || mention![1].toLowerCase() === c.me.username.toLowerCase());
+    })
+    .use((c) =>
+      enqueueTelegram(ctx, c.tx, {
+        chatId: c.chat.id,
+        method: 'sendMessage',
+        payload: { text: NOT_MANAGERS_GROUP, reply_parameters: { message_id: c.message.message_id, allow_sending_without_reply: true } },
+      }),
+    );
   const commands = composer
     .filter((c) => c.chat !== undefined && ctx.config.telegram.managersChatIds.includes(c.chat.id))
     .on('message:text')
