@@ -91,7 +91,7 @@ async function upload(client: ApiClient, requestId: number, name: string, type: 
 }
 
 /** An accepted request with offers, a chat and documents; returns its id and the customer's session. */
-async function seed(base: string): Promise<{ requestId: number; customer: ApiClient }> {
+export async function seed(base: string): Promise<{ requestId: number; customer: ApiClient }> {
   const admin = await signedIn(base, ADMIN.email, ADMIN.password);
   const customerOrg = await ok(admin.post('/api/admin/organizations', { name: 'ООО «Покупатель»', kind: 'customer' }), 'customer organization');
   await ok(admin.post('/api/admin/users', { organizationId: customerOrg.id, role: 'customer', email: 'c@bench.local', name: 'Покупатель', password: PASSWORD }), 'customer');

@@ -52,7 +52,8 @@ export function spawnBuilt(env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/main.js')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_APP_LOGS=1 shows the app's log lines (LOG_LEVEL warn) among the benchmark's output.
+    stdio: ['ignore', process.env.BENCH_APP_LOGS ? 'inherit' : 'ignore', 'inherit'],
   });
 }
 
@@ -73,6 +74,22 @@ export function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** CPU seconds (user + system) a process has used so far (Linux; 100 clock ticks a second). */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The whole machine's CPU time so far, busy and total, in seconds of one core (Linux /proc/stat). */
+export function machineCpu(): { busy: number; total: number } {
+  const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  const values = ticks.map(Number);
+  const total = values.reduce((a, b) => a + b, 0);
+  const idle = values[3]! + (values[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
 }
 
 export async function stop(child: ChildProcess): Promise<void> {
