@@ -19,7 +19,14 @@ const NewRequestPage = lazy(() => import('./pages/NewRequestPage.js'));
 const MyRequestsPage = lazy(() => import('./pages/MyRequestsPage.js'));
 const AgentRequestsPage = lazy(() => import('./pages/AgentRequestsPage.js'));
 const OfferFormPage = lazy(() => import('./pages/OfferFormPage.js'));
-const RequestPage = lazy(() => import('./pages/RequestPage.js'));
+type RequestPageModule = typeof import('./pages/RequestPage.js');
+let requestPageModule: RequestPageModule | undefined;
+const loadRequestPage = () => import('./pages/RequestPage.js').then((module) => (requestPageModule = module));
+// lazy() takes any thenable: once the module is loaded (a cold visit starts loading it at once, below), it renders
+// without suspending — a suspended route shows its fallback and React then holds the page back for 300 ms.
+const RequestPage = lazy(() =>
+  requestPageModule ? ({ then: (resolve: (module: RequestPageModule) => void) => resolve(requestPageModule!) } as Promise<RequestPageModule>) : loadRequestPage(),
+);
 const DialogsPage = lazy(() => import('./pages/DialogsPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
 const SandboxPage = lazy(() => import('./sandbox/SandboxPage.js'));
@@ -32,6 +39,19 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+/**
+ * A request page opened cold would wait for the session, then for the page's
+ * code, then for the request, one after another; start the code and the
+ * request now, beside the session (bench/lcp.ts: the largest paint waits on
+ * all three). Without a session the request answers 401 and is fetched again
+ * after sign-in.
+ */
+const opened = /^\/requests\/(\d+)\/?$/.exec(window.location.pathname);
+if (opened) {
+  void loadRequestPage();
+  void queryClient.prefetchQuery({ queryKey: ['request', opened[1]], queryFn: () => api(`/requests/${opened[1]}`) });
+}
 
 export function App() {
   return (
