@@ -4,11 +4,13 @@
  * three shapes, and agrees with an independent reading of the value.
  */
 import fc from 'fast-check';
-import DecimalLib from 'decimal.js';
+import decimalModule from 'decimal.js';
+import type { Decimal as DecimalInstance } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { BENEFICIARY_NAME_MAX_LENGTH, EDIT_COMMANDS, parseEditCommand, PURPOSE_MAX_LENGTH } from './editCommands.js';
 
-const Lib = (DecimalLib as unknown as { default?: typeof DecimalLib }).default ?? DecimalLib;
+// The same default-export dance as money.ts, for our own clone.
+const Lib = ((decimalModule as unknown as { default?: typeof DecimalInstance }).default ?? decimalModule) as unknown as typeof DecimalInstance;
 const D = Lib.clone({ precision: 80 });
 
 const now = new Date('2026-11-25T12:00:00Z');

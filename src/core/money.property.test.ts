@@ -8,13 +8,15 @@
  * and the parsing of what people type never throws.
  */
 import fc from 'fast-check';
-import DecimalLib from 'decimal.js';
+import decimalModule from 'decimal.js';
+import type { Decimal as DecimalInstance } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { computeTerms, normalizeTerms, parseTermsDecimal } from './terms.js';
 import { formatDecimal, parseDecimal } from './money.js';
 
 // Our own Decimal, independent of the one money.ts configures: plenty of digits, half-up.
-const Lib = (DecimalLib as unknown as { default?: typeof DecimalLib }).default ?? DecimalLib;
+// The same default-export dance as money.ts, for our own clone.
+const Lib = ((decimalModule as unknown as { default?: typeof DecimalInstance }).default ?? decimalModule) as unknown as typeof DecimalInstance;
 const D = Lib.clone({ precision: 80, rounding: Lib.ROUND_HALF_UP });
 
 /** A non-negative integer of scaled units (cents, millionths…) as a decimal string with `places` decimals. */

@@ -54,7 +54,7 @@ describe.skipIf(!available)('XSS payloads render inert', () => {
     // Give any handler a moment to fire (image errors and loads are asynchronous).
     await page.waitForTimeout(500);
     expect(dialogs).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator(INJECTED).count()).toBe(0);
     expect(await page.locator('script:not([src])').count()).toBe(0);
   }
@@ -143,7 +143,7 @@ describe.skipIf(!available)('XSS payloads render inert', () => {
       await page.waitForTimeout(300);
     }
     expect(dialogs).toEqual([]);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await sandbox.close();
   });
 });

@@ -65,7 +65,7 @@ describe('the longest messages and broken text', () => {
       { type: 'text_link', offset: 14, length: 6, url: 'https://example.com/?a=<b>&b="x"' },
       { type: 'code', offset: 4000, length: 96 },
     ];
-    await t.control.sendMessage({ from: client.id, text, entities });
+    await t.control.sendMessage({ from: client.id, text, entities: entities as unknown as Array<Record<string, unknown>> });
     const topic = await t.waitForTopic(client, { minCount: 2, textIncludes: 'ссылка' });
     const relayed = visible(topic).find((m) => m.text?.startsWith(head.slice(0, 10)));
     expect(relayed?.text).toBe(text);
