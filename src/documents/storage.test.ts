@@ -42,3 +42,22 @@ describe('disk storage', () => {
     await expect(storage.get('../../etc/passwd')).rejects.toThrow('Not a storage key');
   });
 });
+
+describe('leftovers of a crashed upload', () => {
+  it('the first upload of a process clears spooled files older than an hour and keeps fresh ones', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hotline-storage-left-'));
+    try {
+      await fs.mkdir(path.join(dir, 'tmp'));
+      const old = path.join(dir, 'tmp', 'crashed-upload');
+      const fresh = path.join(dir, 'tmp', 'upload-in-progress');
+      await fs.writeFile(old, 'half a file');
+      await fs.writeFile(fresh, 'another instance is writing this');
+      const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+      await fs.utimes(old, twoHoursAgo, twoHoursAgo);
+      await openStorage(pathToFileURL(dir).href).put(Readable.from([Buffer.from('new file')]));
+      expect(await fs.readdir(path.join(dir, 'tmp'))).toEqual(['upload-in-progress']);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+});

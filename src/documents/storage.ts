@@ -149,6 +149,10 @@ export interface Spooled {
  */
 export async function spool(body: Readable | AsyncIterable<Uint8Array>, dir: string, maxBytes?: number): Promise<Spooled> {
   await fs.mkdir(dir, { recursive: true });
+  if (!swept.has(dir)) {
+    swept.add(dir);
+    await sweepLeftovers(dir);
+  }
   const file = path.join(dir, randomUUID());
   const measure = new Measure(maxBytes);
   try {
@@ -158,6 +162,22 @@ export async function spool(body: Readable | AsyncIterable<Uint8Array>, dir: str
     throw error;
   }
   return { file, size: measure.size, sha256: measure.hash.digest('hex'), head: measure.head() };
+}
+
+/** Spool directories already cleared of an earlier process's leftovers. */
+const swept = new Set<string>();
+
+/** A spooled file this old belongs to a process that died mid-upload. */
+export const LEFTOVER_AGE_MS = 60 * 60 * 1000;
+
+/** Deletes spooled files a crashed process left behind (older than `LEFTOVER_AGE_MS`). */
+async function sweepLeftovers(dir: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await fs.readdir(dir).catch(() => [])) {
+    const file = path.join(dir, name);
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (stat?.isFile() && now - stat.mtimeMs > LEFTOVER_AGE_MS) await fs.rm(file, { force: true }).catch(() => undefined);
+  }
 }
 
 /** Counts, hashes and keeps the head of whatever streams through it. */
