@@ -83,6 +83,20 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds used so far by the processes whose command line contains `text` (e.g. the PostgreSQL backends of one database). */
+export function cpuSecondsOf(text: string): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(text)) used.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return used;
+}
+
 /** The whole machine's CPU time so far, busy and total, in seconds of one core (Linux /proc/stat). */
 export function machineCpu(): { busy: number; total: number } {
   const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);

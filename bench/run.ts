@@ -90,11 +90,10 @@ async function main(): Promise<void> {
   const fresh = new Map<string, Row[]>();
   for (const name of names) {
     console.log(`== ${name}`);
-    // The machine may be shared: the load when a benchmark starts goes beside its rows.
-    const load = os.loadavg()[0]!.toFixed(1);
+    // When it started, and the machine's load then (it may be shared), go beside its rows.
+    const date = `${now()}, load ${os.loadavg()[0]!.toFixed(1)}`;
     const results = await (await benchmarks[name]!()).run();
     for (const f of results) console.log(`${f.what}: ${f.value}${f.target ? ` (target ${f.target})` : ''}`);
-    const date = `${now()}, load ${load}`;
     fresh.set(name, results.map((f) => rowOf(f, name, date)));
   }
   // Registry order; rows of benchmarks no longer registered stay at the end.

@@ -21,7 +21,7 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Message, Update } from '@grammyjs/types';
 import { startEmulator } from '../src/sandbox/standalone.js';
-import { cpuSeconds, freePort, freshPostgres, groupMessage, machineCpu, median, onEmulatorEvent, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuSeconds, cpuSecondsOf, freePort, freshPostgres, groupMessage, machineCpu, median, onEmulatorEvent, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const SECRET = 'bench-webhook-secret';
@@ -115,8 +115,8 @@ interface Burst {
   perSecond: number;
   /** Deliveries an instance refused during the burst (status → count), retried until taken. */
   retried: Map<number, number>;
-  /** Shares of one core over the burst: each instance, this process (emulator, delivery, clients), the whole machine. */
-  cpu: { apps: number[]; bench: number; machine: number };
+  /** Shares of one core over the burst: each instance, our database's PostgreSQL backends, this process (emulator, delivery, clients), the whole machine. */
+  cpu: { apps: number[]; postgres: number; bench: number; machine: number };
 }
 
 /** Inbound updates per second with `instances` app processes, until all `TOTAL` texts are mirrored. */
@@ -175,6 +175,8 @@ export async function throughput(instances: number): Promise<Burst> {
     while (warm < clients.length) await new Promise((r) => setTimeout(r, 20));
     delivery.retried.clear();
     const appCpu = apps.map((app) => cpuSeconds(app.pid!));
+    const databaseName = new URL(database.url).pathname.slice(1);
+    const postgresCpu = cpuSecondsOf(databaseName);
     const benchCpu = process.cpuUsage();
     const machine = machineCpu();
     const begun = performance.now();
@@ -186,12 +188,15 @@ export async function throughput(instances: number): Promise<Burst> {
     }
     const seconds = (performance.now() - begun) / 1000;
     const benchUsed = process.cpuUsage(benchCpu);
+    let postgres = 0;
+    for (const [pid, used] of cpuSecondsOf(databaseName)) postgres += used - (postgresCpu.get(pid) ?? 0);
     const machineNow = machineCpu();
     return {
       perSecond: TOTAL / seconds,
       retried: delivery.retried,
       cpu: {
         apps: apps.map((app, i) => (cpuSeconds(app.pid!) - appCpu[i]!) / seconds),
+        postgres: postgres / seconds,
         bench: (benchUsed.user + benchUsed.system) / 1e6 / seconds,
         machine: (machineNow.busy - machine.busy) / seconds,
       },
@@ -219,8 +224,10 @@ export async function run(): Promise<Figure[]> {
   for (const burst of two) for (const [status, n] of burst.retried) retried.set(status, (retried.get(status) ?? 0) + n);
   const refused = [...retried].map(([status, n]) => `${status === 0 ? 'no answer' : status}: ${n}`).join(', ');
   const cores = os.cpus().length;
-  const share = (burst: Burst) =>
-    `app ${burst.cpu.apps.map((c) => c.toFixed(2)).join(' + ')}, emulator and load ${burst.cpu.bench.toFixed(2)}, whole machine ${burst.cpu.machine.toFixed(2)} of ${cores}`;
+  const share = ({ cpu }: Burst) => {
+    const other = cpu.machine - cpu.apps.reduce((a, b) => a + b, 0) - cpu.postgres - cpu.bench;
+    return `app ${cpu.apps.map((c) => c.toFixed(2)).join(' + ')}, PostgreSQL ${cpu.postgres.toFixed(2)}, emulator and load ${cpu.bench.toFixed(2)}, other work on the machine ${Math.max(0, other).toFixed(2)} — ${cpu.machine.toFixed(2)} of ${cores} busy`;
+  };
   return [
     {
       area: 'Scale-out',
