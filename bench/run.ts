@@ -76,6 +76,45 @@ export function parseRows(markdown: string): Row[] {
   return rows;
 }
 
+/** What one run measured: each benchmark's figures with when it started (and the load then). */
+export interface RunResults {
+  /** The names given on the command line (none = all). */
+  wanted: string[];
+  measured: Map<string, { figures: Figure[]; date: string }>;
+  machine: string;
+  date: string;
+}
+
+/**
+ * docs/PERFORMANCE.md after a run: the rows of the benchmarks that ran are
+ * replaced, every other row of `existing` stays with its own date.
+ */
+export function performanceMarkdown(existing: string | undefined, run: RunResults, notes: string | undefined): string {
+  const kept = existing ? parseRows(existing).filter((r) => !run.measured.has(r.benchmark)) : [];
+  const fresh = (name: string) => {
+    const result = run.measured.get(name);
+    return result?.figures.map((f) => rowOf(f, name, result.date));
+  };
+  // Registry order; rows of benchmarks no longer registered stay at the end.
+  const rows = [...Object.keys(benchmarks).flatMap((name) => fresh(name) ?? kept.filter((r) => r.benchmark === name)), ...kept.filter((r) => !benchmarks[r.benchmark])];
+  const intro = [
+    '# Performance',
+    '',
+    'Written by `npm run bench` (bench/run.ts); do not edit the figures by hand.',
+    'A partial run (`npm run bench -- lcp`) replaces only its own rows; the last column says which benchmark measured a row and when.',
+    '',
+    `- Machine: ${run.machine}`,
+    `- Date: ${run.date}`,
+    `- Command: \`npm run bench${run.wanted.length ? ` -- ${run.wanted.join(' ')}` : ''}\``,
+    '',
+    table(rows),
+    '',
+  ];
+  return [...intro, ...(notes === undefined ? [] : ['', notes])].join('\n');
+}
+
+const now = () => `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const names = wanted.length ? wanted : Object.keys(benchmarks);
@@ -84,39 +123,19 @@ async function main(): Promise<void> {
     console.log('Building first (npm run build)…');
     execSync('npm run build', { cwd: root, stdio: 'inherit' });
   }
-  const file = path.join(root, 'docs/PERFORMANCE.md');
-  const kept = fs.existsSync(file) ? parseRows(fs.readFileSync(file, 'utf8')).filter((r) => !names.includes(r.benchmark)) : [];
-  const now = () => `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const fresh = new Map<string, Row[]>();
+  const measured: RunResults['measured'] = new Map();
   for (const name of names) {
     console.log(`== ${name}`);
     // When it started, and the machine's load then (it may be shared), go beside its rows.
     const date = `${now()}, load ${os.loadavg()[0]!.toFixed(1)}`;
-    const results = await (await benchmarks[name]!()).run();
-    for (const f of results) console.log(`${f.what}: ${f.value}${f.target ? ` (target ${f.target})` : ''}`);
-    fresh.set(name, results.map((f) => rowOf(f, name, date)));
+    const figures = await (await benchmarks[name]!()).run();
+    for (const f of figures) console.log(`${f.what}: ${f.value}${f.target ? ` (target ${f.target})` : ''}`);
+    measured.set(name, { figures, date });
   }
-  // Registry order; rows of benchmarks no longer registered stay at the end.
-  const rows = [
-    ...Object.keys(benchmarks).flatMap((name) => fresh.get(name) ?? kept.filter((r) => r.benchmark === name)),
-    ...kept.filter((r) => !benchmarks[r.benchmark]),
-  ];
-  const intro = [
-    '# Performance',
-    '',
-    'Written by `npm run bench` (bench/run.ts); do not edit the figures by hand.',
-    'A partial run (`npm run bench -- lcp`) replaces only its own rows; the last column says which benchmark measured a row and when.',
-    '',
-    `- Machine: ${machine()}`,
-    `- Date: ${now()}`,
-    `- Command: \`npm run bench${wanted.length ? ` -- ${wanted.join(' ')}` : ''}\``,
-    '',
-    table(rows),
-    '',
-  ];
+  const file = path.join(root, 'docs/PERFORMANCE.md');
   const notesFile = path.join(root, 'docs/performance-notes.md');
-  const notes = fs.existsSync(notesFile) ? ['', fs.readFileSync(notesFile, 'utf8')] : [];
-  fs.writeFileSync(file, [...intro, ...notes].join('\n'));
+  const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined);
+  fs.writeFileSync(file, performanceMarkdown(read(file), { wanted, measured, machine: machine(), date: now() }, read(notesFile)));
   console.log(`Wrote ${path.relative(root, file)}`);
   process.exit(0);
 }
