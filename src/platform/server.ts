@@ -124,12 +124,24 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
 
   const webDir = options.webDir ?? webDistDir;
   if (fs.existsSync(path.join(webDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: webDir,
+      wildcard: false,
+      index: ['index.html'],
+      // The build writes .br and .gz beside each text asset (web/compress.ts).
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders(reply, filePath) {
+        // Vite names assets by their content: a changed file has a new name.
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+        else reply.header('cache-control', 'no-cache');
+      },
+    });
     // Client-side routing: any unknown GET outside the API opens the app.
     app.setNotFoundHandler((request, reply) => {
       const url = request.url;
       if (request.method === 'GET' && !/^\/(api|tg|docs|metrics)(\/|$)/.test(url) && !path.extname(url.split('?')[0]!)) {
-        return reply.type('text/html').sendFile('index.html');
+        return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
       }
       return reply.code(404).send({ error: 'Not found' });
     });

@@ -1,0 +1,67 @@
+/**
+ * The web app's files as a browser gets them: compressed when the browser
+ * accepts it (the same bytes once decoded), hashed assets cached for good,
+ * the page itself revalidated so a new release is picked up at once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import http from 'node:http';
+import { ensureWebBuilt } from '../helpers/browser.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+let app: TestApp;
+let script = '';
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  app = await startTestApp();
+  const index = fs.readFileSync(path.join(root, 'dist/web/index.html'), 'utf8');
+  script = /src="(\/assets\/[^"]+\.js)"/.exec(index)![1]!;
+});
+afterAll(() => app?.stop());
+
+/** A raw GET (fetch would decode the body itself). */
+function get(url: string, acceptEncoding?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${app.url}${url}`, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+describe('the web app’s files', () => {
+  it('a browser accepting brotli or gzip gets the script compressed, and it decodes to the built file', async () => {
+    const built = fs.readFileSync(path.join(root, 'dist/web', script));
+    const br = await get(script, 'gzip, deflate, br');
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.body.length).toBeLessThan(built.length / 2);
+    expect(zlib.brotliDecompressSync(br.body).equals(built)).toBe(true);
+
+    const gz = await get(script, 'gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.body).equals(built)).toBe(true);
+
+    const plain = await get(script);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.equals(built)).toBe(true);
+  });
+
+  it('hashed assets are cached for a year; the page and its client-side routes are revalidated', async () => {
+    expect((await get(script, 'br')).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    for (const page of ['/', '/requests/1', '/sandbox']) {
+      const response = await get(page, 'br');
+      expect(response.status).toBe(200);
+      expect(String(response.headers['content-type'])).toMatch(/text\/html/);
+      expect(response.headers['cache-control']).toBe('no-cache');
+    }
+  });
+});
