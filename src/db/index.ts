@@ -111,17 +111,28 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
+        // A checked-out client has no pool listener: a connection the server
+        // drops between two queries (a restart) would otherwise be an
+        // unhandled 'error' and take the process down. The next query fails
+        // instead, the transaction throws, and the broken client is discarded.
+        let lost: Error | undefined;
+        const onError = (error: Error) => (lost = error);
+        client.on('error', onError);
+        const release = () => {
+          client.off('error', onError);
+          client.release(lost);
+        };
         const callbacks: Array<() => void> = [];
         try {
           await client.query('BEGIN');
           const result = await fn({ db: drizzleFor(client), client, afterCommit: (cb) => callbacks.push(cb) });
           await client.query('COMMIT');
-          client.release();
+          release();
           for (const cb of callbacks) cb();
           return result;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => undefined);
-          client.release();
+          release();
           const code = (error as { code?: string }).code;
           if (code && RETRYABLE.has(code) && attempt < 5) continue;
           throw error;
