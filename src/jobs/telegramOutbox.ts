@@ -12,7 +12,7 @@
  * - Ids the command could not know (the topic, the mirror of a replied-to or
  *   edited message) are resolved just before sending.
  */
-import { GrammyError, HttpError, type Api } from 'grammy';
+import { Api, GrammyError, HttpError } from 'grammy';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
@@ -45,6 +45,12 @@ const TOPIC_CLOSED = /TOPIC_CLOSED/i;
 const NOT_MODIFIED = /message is not modified/i;
 const CANT_EDIT = /message to edit not found|message can't be edited|MESSAGE_ID_INVALID|there is no (text|caption) in the message to edit/i;
 const CLIENT_UNREACHABLE = /bot was blocked by the user|user is deactivated|bot can't initiate conversation/i;
+
+/** Calls one queue sends before it gives its slot back (see drain()). */
+const SENDS_PER_TURN = 8;
+
+/** How grammY's HttpError (network failure, timeout) starts its message, which retryLater() keeps in last_error. */
+const NETWORK_ERROR_PREFIX = 'Network request for ';
 
 export const UNDELIVERED_NOTICE = '⚠️ Не доставлено клиенту: клиент заблокировал бота.';
 
@@ -95,6 +101,8 @@ export class TelegramOutbox {
   private readonly leaseMs: number;
   private readonly callTimeoutMs: number;
   private readonly pollMs: number;
+  /** A Bot API call failed on the network (Telegram unreachable or too slow) since the last success. */
+  private unreachable = false;
 
   constructor(
     private readonly ctx: CommandContext,
@@ -102,10 +110,15 @@ export class TelegramOutbox {
     options: OutboxOptions,
   ) {
     this.limiter = new RateLimiter(options.limits);
-    this.topics = new Topics(ctx, api, this.limiter);
-    this.cards = new ActionCards(ctx, api, this.limiter);
     this.concurrency = options.concurrency ?? 32;
     this.callTimeoutMs = options.callTimeoutMs ?? 15_000;
+    // Topics and action cards call the Bot API inside a leased row too: the
+    // same timeout as the outbox's own calls (not grammY's 60 s), or a held
+    // call would outlive the lease and another instance could take the row
+    // over — and create the topic again — while this one still waits.
+    const timed = new Api(api.token, { ...api.options, timeoutSeconds: Math.ceil(this.callTimeoutMs / 1000) });
+    this.topics = new Topics(ctx, timed, this.limiter);
+    this.cards = new ActionCards(ctx, timed, this.limiter);
     // Long enough for one call, short so that a crashed instance's row is taken over soon.
     this.leaseMs = options.leaseMs ?? this.callTimeoutMs + 5_000;
     this.pollMs = options.pollMs ?? 500;
@@ -161,11 +174,15 @@ export class TelegramOutbox {
 
   /** Starts a drain for every queue whose head row is due; returns ms until the next one is. */
   private async dispatch(): Promise<number> {
-    const heads = await this.ctx.database.pool.query<{ queue: string; chat_id: string; not_before: Date; lease_until: Date | null }>(
-      `SELECT DISTINCT ON (queue) queue, chat_id, not_before, lease_until
+    const heads = await this.ctx.database.pool.query<{ id: number; queue: string; chat_id: string; not_before: Date; lease_until: Date | null }>(
+      `SELECT DISTINCT ON (queue) id, queue, chat_id, not_before, lease_until
          FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id`,
     );
     metrics.outboxBacklog.set(heads.rowCount ?? 0);
+    // The queue waiting longest goes first: in name order, more busy queues
+    // than `concurrency` would keep the ones sorting last (the managers'
+    // topics, after the clients' chats) waiting until the others ran dry.
+    heads.rows.sort((a, b) => a.id - b.id);
     const now = Date.now();
     let nextMs = this.pollMs;
     for (const head of heads.rows) {
@@ -193,9 +210,13 @@ export class TelegramOutbox {
     return nextMs;
   }
 
-  /** Sends the queue's due rows one after another until none is due or the chat's budget says wait. */
+  /**
+   * Sends the queue's due rows one after another until none is due, the
+   * chat's budget says wait, or it had its turn (then the slot goes back, and
+   * the queue waiting longest gets it — it may be this one again).
+   */
   private async drain(queue: string, chatId: number): Promise<void> {
-    while (this.running) {
+    for (let sent = 0; this.running && sent < SENDS_PER_TURN; sent++) {
       if (!this.limiter.tryTake(chatId)) return;
       const rows = await this.claim(queue);
       if (rows.length === 0) {
@@ -346,6 +367,7 @@ export class TelegramOutbox {
       const result = await this.call(call.method, call.params);
       metrics.outboxSent.inc({ method: call.method });
       await this.done(rows, result);
+      if (this.unreachable) await this.reachableAgain();
     } catch (error) {
       await this.handleError(rows, error);
     }
@@ -430,10 +452,28 @@ export class TelegramOutbox {
       return this.fail(rows, `${error.error_code} ${description}`);
     }
     // Network error, timeout, or a database hiccup while resolving ids: try again later.
+    if (error instanceof HttpError) this.unreachable = true;
     const cause = (error as { cause?: Error }).cause;
     const reason = error instanceof HttpError ? error.message : cause?.message ? `${cause.message} (${(error as Error).message.split('\n')[0]})` : (error as Error).message;
     this.ctx.log.debug(`Telegram outbox: ${head.method} to ${head.chatId}: ${reason}; will retry`);
     return this.retryLater(rows, backoffMs(head.attempts), reason);
+  }
+
+  /**
+   * A call went through after network failures: Telegram is reachable again.
+   * Rows that were backing off because of the network (their backoff grew
+   * with every failed try while Telegram was away, up to 30 s) are due now,
+   * and their next failure backs off from the start, so the backlog drains
+   * as soon as the network is back instead of a backoff later.
+   */
+  private async reachableAgain(): Promise<void> {
+    this.unreachable = false;
+    const released = await this.ctx.database.pool.query(
+      `UPDATE telegram_outbox SET not_before = now(), attempts = LEAST(attempts, 1)
+        WHERE state = 'pending' AND not_before > now() AND last_error LIKE $1`,
+      [`${NETWORK_ERROR_PREFIX}%`],
+    );
+    if (released.rowCount) this.wake();
   }
 
   /** The client blocked the bot: mark the messages undelivered and tell the managers in the topic. */
