@@ -77,6 +77,7 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
       let dropped = false;
       const timer = setTimeout(() => {
         dropped = true;
+        emulator.stats.droppedByEmulator();
         reply.raw.destroy();
       }, emulator.faults.settings.holdMs);
       reply.raw.once('close', () => {

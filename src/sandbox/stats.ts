@@ -10,6 +10,8 @@ export interface StatsView {
   faults: { error: number; timeout: number; too_many: number; unreachable: number };
   /** Held ("timeout") calls the client gave up on before the emulator dropped them: the client's own timeout fired. */
   timeouts_given_up: number;
+  /** Held calls the emulator dropped when `hold_ms` ran out (the client waited longer than that). */
+  timeouts_dropped: number;
   errors: Record<string, number>;
   messages_per_chat: Record<string, number>;
   updates_queued: number;
@@ -22,6 +24,7 @@ export class Stats {
   private tooMany = 0;
   private faults = { error: 0, timeout: 0, too_many: 0, unreachable: 0 };
   private givenUp = 0;
+  private dropped = 0;
   private updates = 0;
 
   call(method: string): void {
@@ -42,6 +45,11 @@ export class Stats {
     this.givenUp++;
   }
 
+  /** A held call dropped by the emulator when its hold ran out. */
+  droppedByEmulator(): void {
+    this.dropped++;
+  }
+
   message(chatId: number): void {
     this.messages.set(chatId, (this.messages.get(chatId) ?? 0) + 1);
   }
@@ -57,6 +65,7 @@ export class Stats {
     this.tooMany = 0;
     this.faults = { error: 0, timeout: 0, too_many: 0, unreachable: 0 };
     this.givenUp = 0;
+    this.dropped = 0;
     this.updates = 0;
   }
 
@@ -66,6 +75,7 @@ export class Stats {
       too_many_requests: this.tooMany,
       faults: { ...this.faults },
       timeouts_given_up: this.givenUp,
+      timeouts_dropped: this.dropped,
       errors: Object.fromEntries(this.errors),
       messages_per_chat: Object.fromEntries(this.messages),
       updates_queued: this.updates,

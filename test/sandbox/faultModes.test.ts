@@ -68,6 +68,7 @@ describe('a held call', () => {
     const stats = await sandbox.control.stats();
     expect(stats.faults.timeout).toBe(2);
     expect(stats.timeouts_given_up).toBe(1);
+    expect(stats.timeouts_dropped).toBe(1);
     expect((await sandbox.control.transcript(groupId)).messages).toEqual([]);
   });
 });
