@@ -6,6 +6,7 @@
  * the counts of what arrived where.
  */
 import type { User } from '@grammyjs/types';
+import pg from 'pg';
 import { ChatState } from '../../src/sandbox/chat.js';
 import type { TelegramEmulator } from '../../src/sandbox/emulator.js';
 import { startEmulator, type StartedEmulator } from '../../src/sandbox/standalone.js';
@@ -336,4 +337,53 @@ export function settle(
     passed,
   });
   return { passed, problems };
+}
+
+/**
+ * FAULTS_TRACE=1 prints, every 5 s, how far the conversation got and what
+ * the outbox holds — for finding where a slow drain spends its time.
+ */
+export function traceProgress(conversation: Conversation, databaseUrl: string | undefined): () => void {
+  if (!process.env.FAULTS_TRACE || !databaseUrl) return () => undefined;
+  const began = Date.now();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  pool.on('error', () => undefined);
+  const timer = setInterval(() => {
+    const seen = conversation.read();
+    let mirrored = 0;
+    let answered = 0;
+    for (const view of seen.values()) {
+      mirrored += view.topic.flatMap((m) => m.split('\n')).length;
+      answered += view.chat.length;
+    }
+    const asked = [...conversation.answers.values()].reduce((n, a) => n + a.length, 0);
+    pool
+      .query<{ kind: string; pending: number; stalled: number; leased: number; waiting: number }>(
+        `SELECT split_part(queue, ':', 1) AS kind, count(*)::int AS pending,
+                count(*) FILTER (WHERE lease_until > now())::int AS leased,
+                count(*) FILTER (WHERE not_before > now())::int AS waiting,
+                count(*) FILTER (WHERE id IN (SELECT DISTINCT ON (queue) id FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id)
+                                   AND not_before < now() - interval '5 seconds' AND (lease_until IS NULL OR lease_until < now()))::int AS stalled
+           FROM telegram_outbox WHERE state = 'pending' GROUP BY 1`,
+      )
+      .then(
+        ({ rows }) => rows.map((r) => `${r.kind}: ${r.pending} pending, ${r.leased} leased, ${r.waiting} backing off, ${r.stalled} heads due >5 s`).join('; '),
+        (error: Error) => error.message,
+      )
+      .then((outbox) =>
+        process.stdout.write(`[${((Date.now() - began) / 1000).toFixed(0)} s] mirrored ${mirrored}, answered ${asked}, answers delivered ${answered}; ${outbox}\n`),
+      );
+  }, 5000);
+  return () => {
+    clearInterval(timer);
+    void pool.end();
+  };
+}
+
+/** The process is still running: a crash is a failure of its own, shown with the end of its output. */
+export function expectAlive(app: HotlineProcess | undefined): void {
+  if (!app) throw new Error('The app was never started');
+  if (app.child.exitCode !== null || app.child.signalCode !== null) {
+    throw new Error(`Hotline exited (${app.child.exitCode ?? app.child.signalCode}) during the scenario:\n${app.output().slice(-4000)}`);
+  }
 }
