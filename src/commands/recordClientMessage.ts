@@ -58,7 +58,8 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       calls.push({ chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
     }
     // A plain text may be merged with the client's next texts if the group is backlogged.
-    const mergeable = incoming.text !== undefined && !incoming.media && !incoming.mediaGroupId && !replyTo;
+    const repliedToUnknown = incoming.replyToTelegramMessageId !== undefined && !replyTo;
+    const mergeable = incoming.text !== undefined && !incoming.media && !incoming.mediaGroupId && !replyTo && !repliedToUnknown;
     calls.push({
       chatId: dialog.managersChatId,
       method: 'copyMessage',
@@ -67,7 +68,12 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
         message_id: incoming.telegramMessageId,
         ...(mergeable ? { merge: { text: incoming.text, entities: incoming.entities } } : {}),
       },
-      target: { topicOfDialog: dialog.id, replyToMessage: replyTo?.id, side: 'topic' },
+      target: {
+        topicOfDialog: dialog.id,
+        replyToMessage: replyTo?.id,
+        side: 'topic',
+        ...(repliedToUnknown ? { replyToTelegram: { dialogId: dialog.id, side: 'client', telegramMessageId: incoming.replyToTelegramMessageId! } } : {}),
+      },
       link: { messages: [message!.id], side: 'topic' },
       ...(incoming.mediaGroupId
         ? { coalesceKey: `album:${incoming.mediaGroupId}`, notBefore: new Date(Date.now() + ALBUM_WINDOW_MS) }

@@ -55,7 +55,13 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
         chatId: client!.telegramUserId,
         method: 'copyMessage',
         payload: { from_chat_id: dialog.managersChatId, message_id: incoming.telegramMessageId },
-        target: { replyToMessage: replyTo?.id, side: 'client' },
+        target: {
+          replyToMessage: replyTo?.id,
+          side: 'client',
+          ...(incoming.replyToTelegramMessageId !== undefined && !replyTo
+            ? { replyToTelegram: { dialogId: dialog.id, side: 'topic', telegramMessageId: incoming.replyToTelegramMessageId } }
+            : {}),
+        },
         link: { messages: [message!.id], side: 'client' },
         ...(incoming.mediaGroupId
           ? { coalesceKey: `album:${incoming.mediaGroupId}`, notBefore: new Date(Date.now() + ALBUM_WINDOW_MS) }

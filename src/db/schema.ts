@@ -387,6 +387,12 @@ export interface OutboxTarget {
   topicOfDialog?: number;
   /** Reply to this dialog message, on the side the call goes to. */
   replyToMessage?: number;
+  /**
+   * The author replied to a message the dialog did not know by that Telegram
+   * id yet (its mirror was still on its way): found again just before sending.
+   * `side` is where `telegramMessageId` lives.
+   */
+  replyToTelegram?: { dialogId: number; side: 'client' | 'topic'; telegramMessageId: number };
   /** Edit or pin this dialog message (its Telegram id on `side`). */
   message?: number;
   /** Copy this dialog message from the other side. */

@@ -13,11 +13,11 @@
  *   edited message) are resolved just before sending.
  */
 import { Api, GrammyError, HttpError } from 'grammy';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { EDITED_NOTE } from '../commands/recordEdit.js';
-import { clients, dialogs, messages, telegramOutbox } from '../db/schema.js';
+import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
 import { Topics } from './topics.js';
@@ -53,6 +53,17 @@ const SENDS_PER_TURN = 8;
 const NETWORK_ERROR_PREFIX = 'Network request for ';
 
 export const UNDELIVERED_NOTICE = '⚠️ Не доставлено клиенту: клиент заблокировал бота.';
+
+/** How long a reply waits for the id of the message it answers while that message's call is still out. */
+const REPLY_TARGET_WAIT_MS = 30_000;
+const REPLY_TARGET_RETRY_MS = 200;
+
+/** The replied-to message is being delivered right now: send the reply once its id is known. */
+class WaitForReplyTarget extends Error {
+  constructor() {
+    super('waiting for the id of the message it replies to (its delivery is still unanswered)');
+  }
+}
 
 /** A client's texts are merged only while the chat has at least this many calls waiting (a minute of a group's limit). */
 const MERGE_BACKLOG = 20;
@@ -307,6 +318,46 @@ export class TelegramOutbox {
     return (side === 'client' ? row?.client : row?.topic) ?? undefined;
   }
 
+  /**
+   * The dialog message a reply points at when intake could not tell (the
+   * replied-to mirror was still being sent): looked up by its Telegram id now,
+   * and recorded on the reply for the platform's chat.
+   */
+  private async repliedTo(head: Row, ref: NonNullable<OutboxTarget['replyToTelegram']>): Promise<number | undefined> {
+    const column = ref.side === 'client' ? messages.clientChatMessageId : messages.topicMessageId;
+    const [found] = await this.ctx.database.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.dialogId, ref.dialogId), eq(column, ref.telegramMessageId)))
+      .limit(1);
+    if (!found && (await this.mirrorInFlight(head, ref))) throw new WaitForReplyTarget();
+    const reply = head.link?.messages?.[0];
+    if (found && reply !== undefined) {
+      await this.ctx.database.db
+        .update(messages)
+        .set({ replyToMessageId: found.id })
+        .where(and(eq(messages.id, reply), isNull(messages.replyToMessageId)));
+    }
+    return found?.id;
+  }
+
+  /**
+   * True while a call that puts a message of this dialog on `ref.side` is out
+   * at Telegram unanswered: the message may be on screen (and replied to)
+   * before its id comes back. Waited for at most `REPLY_TARGET_WAIT_MS`.
+   */
+  private async mirrorInFlight(head: Row, ref: NonNullable<OutboxTarget['replyToTelegram']>): Promise<boolean> {
+    if (Date.now() - head.createdAt.getTime() > REPLY_TARGET_WAIT_MS) return false;
+    const { rows } = await this.ctx.database.pool.query(
+      `SELECT 1 FROM telegram_outbox o
+        WHERE o.state = 'pending' AND o.lease_until > now() AND o.id <> $1 AND o.link->>'side' = $2
+          AND (o.link->'messages'->>0)::bigint IN (SELECT id FROM messages WHERE dialog_id = $3)
+        LIMIT 1`,
+      [head.id, ref.side, ref.dialogId],
+    );
+    return rows.length > 0;
+  }
+
   /** The Bot API call for `rows`, with every id resolved. Undefined: nothing to send (the target never arrived). */
   private async prepare(rows: Row[]): Promise<{ method: string; params: Record<string, unknown> } | undefined> {
     const head = rows[0]!;
@@ -314,8 +365,9 @@ export class TelegramOutbox {
     const { merge: _merge, ...payload } = head.payload;
     const params: Record<string, unknown> = { ...payload, chat_id: head.chatId };
     if (target.topicOfDialog !== undefined) params.message_thread_id = await this.topics.ensure(target.topicOfDialog);
-    if (target.replyToMessage !== undefined && target.side) {
-      const replyTo = await this.telegramIdOf(target.replyToMessage, target.side);
+    const replyToMessage = target.replyToMessage ?? (target.replyToTelegram ? await this.repliedTo(head, target.replyToTelegram) : undefined);
+    if (replyToMessage !== undefined && target.side) {
+      const replyTo = await this.telegramIdOf(replyToMessage, target.side);
       if (replyTo) params.reply_parameters = { message_id: replyTo, allow_sending_without_reply: true };
     }
     if (target.message !== undefined && target.side) {
@@ -357,7 +409,14 @@ export class TelegramOutbox {
         await this.done(rows, null);
         return;
       }
-      const call = await this.prepare(rows);
+      let call;
+      try {
+        call = await this.prepare(rows);
+      } catch (error) {
+        if (!(error instanceof WaitForReplyTarget)) throw error;
+        await this.retryLater(rows, REPLY_TARGET_RETRY_MS, error.message, false);
+        return;
+      }
       if (!call) {
         await this.fail(rows, 'the message it refers to was never delivered');
         return;

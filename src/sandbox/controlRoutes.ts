@@ -179,6 +179,7 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
         methods: body.methods,
         holdMs: body.hold_ms ?? 120_000,
         unreachable: body.unreachable ?? false,
+        latencyMs: body.latency_ms ?? 0,
       });
     });
     app.delete('/faults', async () => emulator.faults.configure({}));

@@ -121,6 +121,7 @@ export const faultsBody = z.object({
   methods: z.array(z.string()).optional(),
   hold_ms: z.number().int().min(0).optional(),
   unreachable: z.boolean().optional(),
+  latency_ms: z.number().int().min(0).max(60_000).optional(),
 });
 
 export const eventsQuery = z.object({ after: z.coerce.number().int().min(0).optional(), timeout: z.coerce.number().min(0).max(60).optional() });

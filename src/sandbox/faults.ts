@@ -1,7 +1,8 @@
 /**
  * Fault injection for Bot API calls: a share of calls answers 500, a share is
  * held and never applied (the client times out, as on a broken network), a
- * share answers 429. With a seed the sequence of faults is reproducible.
+ * share answers 429; `latencyMs` answers every call late (a slow network).
+ * With a seed the sequence of faults is reproducible.
  * `unreachable` takes the whole Bot API (calls and file downloads, getUpdates
  * too) off the network: every connection is dropped, open ones included.
  */
@@ -24,11 +25,13 @@ export interface FaultSettings {
   holdMs: number;
   /** The Bot API cannot be reached: connections are dropped without an answer. */
   unreachable: boolean;
+  /** A slow network: each call (of `methods`) is applied at once and answered this many ms later. */
+  latencyMs: number;
 }
 
 export type Fault = 'error' | 'timeout' | 'too_many' | 'unreachable';
 
-export const NO_FAULTS: FaultSettings = { errorRate: 0, timeoutRate: 0, tooManyRate: 0, retryAfter: 1, holdMs: 120_000, unreachable: false };
+export const NO_FAULTS: FaultSettings = { errorRate: 0, timeoutRate: 0, tooManyRate: 0, retryAfter: 1, holdMs: 120_000, unreachable: false, latencyMs: 0 };
 
 /** mulberry32: tiny, fast, good enough to spread faults. */
 function seeded(seed: number): () => number {
@@ -58,6 +61,13 @@ export class FaultInjector {
     this.methods = settings.methods && new Set(settings.methods.map((m) => m.toLowerCase()));
     this.active = this.settings.errorRate + this.settings.timeoutRate + this.settings.tooManyRate > 0;
     return this.settings;
+  }
+
+  /** How long the answer to a call of `method` (lower-case) waits after the call is applied. */
+  latency(method: string): number {
+    if (this.settings.latencyMs <= 0) return 0;
+    if (this.methods ? !this.methods.has(method) : method === 'getupdates') return 0;
+    return this.settings.latencyMs;
   }
 
   /** `method` is lower-case. */

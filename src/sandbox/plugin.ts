@@ -135,6 +135,8 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
         const ctx: MethodContext = { emulator, bot, params: await readParams(request), signal: key === 'getupdates' ? closeSignal(reply) : undefined };
         try {
           const result = await method(ctx);
+          const latency = emulator.faults.latency(key);
+          if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
           return reply.send(ctx.description ? { ok: true, result, description: ctx.description } : { ok: true, result });
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;

@@ -121,3 +121,42 @@ describe('opening dialogs', () => {
     expect((await dialogOf(someone.id)).managersChatId).toBe(group);
   });
 });
+
+describe('a slow network', () => {
+  it('a reply to a mirror the bot has not heard back about yet is still a reply, both ways', async () => {
+    const client = await t.newClient('Тимур');
+    // Telegram applies each copy at once and answers 1.5 s later: people see the
+    // mirror and answer it before Hotline knows the mirror's id.
+    await t.control.setFaults({ latency_ms: 1500, methods: ['copyMessage'] });
+    try {
+      const [question] = await t.control.sendMessage({ from: client.id, text: 'Когда придут деньги?' });
+      const topic = await t.waitForTopic(client, { textIncludes: 'Когда придут деньги?' });
+      const mirror = visible(topic).find((m) => m.text === 'Когда придут деньги?')!;
+      await t.control.sendMessage({
+        from: t.manager.id,
+        chat_id: topic.chat.id,
+        message_thread_id: topic.threadId,
+        reply_to_message_id: mirror.message_id,
+        text: 'Завтра до обеда',
+      });
+
+      const privateChat = await t.control.waitFor({ chat_id: client.id, text_includes: 'Завтра до обеда' });
+      const answer = privateChat.messages.find((m) => m.text === 'Завтра до обеда')!;
+      expect(answer.reply_to_message_id).toBe(question!.message_id);
+
+      await t.control.sendMessage({ from: client.id, reply_to_message_id: answer.message_id, text: 'Спасибо' });
+      const after = await t.waitForTopic(client, { textIncludes: 'Спасибо' });
+      const thanks = visible(after).find((m) => m.text === 'Спасибо')!;
+      const managersAnswer = visible(after).find((m) => m.text === 'Завтра до обеда')!;
+      expect(thanks.reply_to_message_id).toBe(managersAnswer.message_id);
+    } finally {
+      await t.control.clearFaults();
+    }
+
+    // The platform's copy of the dialog knows the replies too.
+    const stored = await t.hotline.database().db.select().from(messages).where(eq(messages.dialogId, (await dialogOf(client.id)).id));
+    const byText = new Map(stored.map((m) => [m.text, m]));
+    expect(byText.get('Завтра до обеда')!.replyToMessageId).toBe(byText.get('Когда придут деньги?')!.id);
+    expect(byText.get('Спасибо')!.replyToMessageId).toBe(byText.get('Завтра до обеда')!.id);
+  });
+});
