@@ -109,6 +109,23 @@ export function renderReport(results: ScenarioResult[], options: { command: stri
     'arrived.',
     '',
   ];
+  parts.push(
+    '**Found by these scenarios and fixed** (before the fix each failed or drained far slower):',
+    '',
+    '- PostgreSQL restart: a connection the server dropped while a transaction held it was an unhandled',
+    '  `error` event that killed the process (src/db/index.ts now listens while a client is checked out).',
+    '- Outbox fairness: with more busy chats than worker slots, queues were served in name order and kept',
+    '  their slot while they had work, so the managers\' topics waited until the clients\' chats ran dry;',
+    '  now the queue waiting longest goes first and a queue gives its slot back after 8 calls.',
+    '- Topic creation and cards inside an outbox row used grammY\'s 60 s timeout, longer than the row\'s',
+    '  20 s lease: a held call stalled the dialog for a minute and, with two instances, let the other one',
+    '  take the row over mid-call. They use the outbox\'s 15 s call timeout now.',
+    '- After an outage every queue had backed off to 30 s; rows backing off from network failures are now',
+    '  due again as soon as one call goes through.',
+    '- Disk full: the intake job failed silently (the document just stayed pending); it now records',
+    '  «Не удалось сохранить файл, попробуем ещё раз: …» on the document until a retry stores it.',
+    '',
+  );
   for (const result of results) {
     parts.push(`## ${result.order}. ${result.title} ${mark(result.passed ?? false)}`, '', result.setup, '', table(result), '');
     parts.push(`Drain after the fault ended: ${result.drainSeconds === null ? 'did not drain' : `${result.drainSeconds.toFixed(1)} s`}.`, '');

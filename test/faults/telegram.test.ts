@@ -68,6 +68,8 @@ describe('Telegram faults', () => {
           `At 10 s: a ${BURST_MS / 1000} s burst where half the calls answer 429 with retry_after 1–30 s. ` +
           `At 25 s: the Bot API unreachable for ${OUTAGE_MS / 1000} s (every connection dropped, getUpdates too). Flood windows ×${TIME_SCALE}.`,
         notes: [
+          `The 500s and held calls go on while the backlog drains: the manager's 40 answers to a client go out one after another, ` +
+            `and each held call costs its queue the outbox's 15 s call timeout — the slowest of the 100 queues sets the drain time.`,
           `Bot API calls ${calls}; injected: ${stats.faults.error} × 500, ${stats.faults.timeout} held (${stats.timeouts_given_up} given up by the client's timeout, ${stats.timeouts_dropped} outwaited the hold), ` +
             `${stats.faults.too_many} × 429, ${stats.faults.unreachable} connections dropped while unreachable; 429s in all (with the flood limits): ${stats.too_many_requests}.`,
         ],
