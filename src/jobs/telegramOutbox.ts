@@ -93,6 +93,17 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
   return { text, entities };
 }
 
+/** The database cannot be reached right now (restart, network), as opposed to a query that is wrong. */
+function databaseAway(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return (
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    /^E[A-Z]+$/.test(code) ||
+    /Connection terminated|not queryable|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET/i.test((error as Error).message ?? '')
+  );
+}
+
 function backoffMs(attempts: number): number {
   return Math.min(30_000, 500 * 2 ** Math.max(0, attempts - 1));
 }
@@ -425,10 +436,29 @@ export class TelegramOutbox {
       if (call.method === 'copyMessages') for (let i = 1; i < rows.length; i++) this.limiter.record(head.chatId);
       const result = await this.call(call.method, call.params);
       metrics.outboxSent.inc({ method: call.method });
-      await this.done(rows, result);
+      await this.recordSent(rows, result);
       if (this.unreachable) await this.reachableAgain();
     } catch (error) {
       await this.handleError(rows, error);
+    }
+  }
+
+  /**
+   * Telegram has the message: its row must be marked sent, or it goes out
+   * again. While the database is away (a restart) that is retried here, as
+   * long as the outbox runs, instead of falling through to handleError —
+   * which could not record anything either, and the row would be sent a
+   * second time once its lease ran out.
+   */
+  private async recordSent(rows: Row[], result: unknown): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.done(rows, result);
+      } catch (error) {
+        if (!this.running || !databaseAway(error)) throw error;
+        if (attempt === 1) this.ctx.log.warn(`Telegram outbox: sent ${rows[0]!.method} to ${rows[0]!.chatId}, but could not record it (${(error as Error).message}); retrying`);
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+      }
     }
   }
 
