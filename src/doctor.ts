@@ -26,7 +26,7 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { migrationsFolder, type Database } from './db/index.js';
-import { DataDirLockedError, startEmbeddedDatabase } from './db/embedded.js';
+import { DataDirLockedError, embeddedHolder, startEmbeddedDatabase } from './db/embedded.js';
 import { openStorage } from './documents/storage.js';
 import { WEBHOOK_PATH } from './telegram/webhook.js';
 
@@ -187,25 +187,6 @@ async function checkPostgres(url: string, timeoutMs: number): Promise<Check> {
     };
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The live process holding DATA_DIR's embedded database, if any. */
-export function embeddedHolder(dataDir: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(path.join(dataDir, 'hotline.pid'), 'utf8').trim());
-    return pid && isAlive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
   }
 }
 

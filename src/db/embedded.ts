@@ -37,9 +37,21 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const lockFile = (dir: string) => path.join(dir, 'hotline.pid');
+
+/** The live process holding the data directory's embedded database, if any. */
+export function embeddedHolder(dataDir: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(lockFile(dataDir), 'utf8').trim());
+    return pid && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Takes the data directory's lock file, or throws DataDirLockedError. */
 function lock(dir: string): () => void {
-  const file = path.join(dir, 'hotline.pid');
+  const file = lockFile(dir);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(file, String(process.pid), { flag: 'wx' });

@@ -33,8 +33,8 @@ export type Fault = 'error' | 'timeout' | 'too_many' | 'unreachable';
 
 export const NO_FAULTS: FaultSettings = { errorRate: 0, timeoutRate: 0, tooManyRate: 0, retryAfter: 1, holdMs: 120_000, unreachable: false, latencyMs: 0 };
 
-/** mulberry32: tiny, fast, good enough to spread faults. */
-function seeded(seed: number): () => number {
+/** mulberry32: tiny, fast, good enough to spread faults (and reproducible from a seed). */
+export function seeded(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

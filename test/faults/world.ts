@@ -10,6 +10,7 @@ import pg from 'pg';
 import { ChatState } from '../../src/sandbox/chat.js';
 import type { TelegramEmulator } from '../../src/sandbox/emulator.js';
 import { startEmulator, type StartedEmulator } from '../../src/sandbox/standalone.js';
+export { seeded } from '../../src/sandbox/faults.js';
 import type { SandboxControl } from '../../src/sandbox/control.js';
 import type { TestDatabase } from '../helpers/database.js';
 import { spawnHotline, waitForStatus, type HotlineProcess } from '../helpers/process.js';
@@ -22,18 +23,6 @@ export const CLIENTS = 50;
 export const MESSAGES = 40;
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A reproducible sequence for "random" kill points. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface FaultWorld {
   started: StartedEmulator;
