@@ -24,27 +24,8 @@ usage() {
   exit 2
 }
 
-setting() {
-  local name=$1 fallback=${2-} value=${!1-}
-  if [[ -z $value && -f .env ]]; then
-    value=$(sed -n "s/^[[:space:]]*\(export[[:space:]]\{1,\}\)\{0,1\}$name[[:space:]]*=[[:space:]]*//p" .env | tail -n 1)
-    value=${value%\"} value=${value#\"} value=${value%\'} value=${value#\'}
-  fi
-  printf '%s' "${value:-$fallback}"
-}
-
-file_url_path() {
-  local p=${1#file://}
-  p=${p#localhost}
-  printf '%b' "${p//%/\\x}"
-}
-
-holder_of() {
-  local pid
-  [[ -f $1/hotline.pid ]] || return 1
-  pid=$(tr -dc '0-9' <"$1/hotline.pid")
-  [[ -n $pid ]] && { kill -0 "$pid" 2>/dev/null || [[ -d /proc/$pid ]]; } && echo "$pid"
-}
+# shellcheck source=lib/settings.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/settings.sh"
 
 manifest() {
   sed -n "s/^$1=//p" "$backup/MANIFEST" | tail -n 1
