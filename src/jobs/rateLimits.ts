@@ -37,6 +37,16 @@ class Window {
   undo(): void {
     this.times.pop();
   }
+
+  /** Moves a send counted at `takenAt` to `now`, when Telegram answered it. */
+  settle(takenAt: number, now: number): void {
+    const index = this.times.lastIndexOf(takenAt);
+    if (index < 0 || now <= takenAt) return;
+    this.times.splice(index, 1);
+    let at = this.times.length;
+    while (at > 0 && this.times[at - 1]! > now) at--;
+    this.times.splice(at, 0, now);
+  }
 }
 
 export class RateLimiter {
@@ -91,6 +101,17 @@ export class RateLimiter {
       if (wait <= 0) return this.record(chatId);
       await new Promise((resolve) => setTimeout(resolve, wait));
     }
+  }
+
+  /**
+   * A send taken at `takenAt` has been answered: count it from now on.
+   * Telegram counts a message when it arrives, later than we took it; when
+   * calls to one chat overlap, counting from the take would let the window
+   * reopen before Telegram's does, and the next send would get a 429.
+   */
+  settle(chatId: number, takenAt: number, now = Date.now()): void {
+    this.bot?.settle(takenAt, now);
+    this.window(chatId)?.settle(takenAt, now);
   }
 
   /** Returns a send taken by tryTake() that was not made. */

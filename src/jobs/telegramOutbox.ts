@@ -239,13 +239,15 @@ export class TelegramOutbox {
    */
   private async drain(queue: string, chatId: number): Promise<void> {
     for (let sent = 0; this.running && sent < SENDS_PER_TURN; sent++) {
-      if (!this.limiter.tryTake(chatId)) return;
+      const takenAt = Date.now();
+      if (!this.limiter.tryTake(chatId, takenAt)) return;
       const rows = await this.claim(queue);
       if (rows.length === 0) {
         this.limiter.giveBack(chatId);
         return;
       }
       await this.send(rows);
+      this.limiter.settle(chatId, takenAt);
     }
   }
 
