@@ -6,7 +6,6 @@
  * a `documents.send` job posts it into the topic (and to the client when
  * asked) after commit.
  */
-import { fileTypeFromBuffer } from 'file-type';
 import { documents, requests } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
 import { canSeeDealRoom, requestAccess, type Viewer } from './access.js';
@@ -51,6 +50,7 @@ const OFFICE_ZIP = new Set(['application/zip']);
 /** Checks the file; returns the sniffed MIME type or throws a ValidationError that says why not. */
 export async function checkUpload(fileName: string, claimedMime: string, head: Buffer): Promise<string> {
   const extension = fileName.includes('.') ? fileName.split('.').pop()!.toLowerCase() : '';
+  const { fileTypeFromBuffer } = await import('file-type');
   const sniffed = (await fileTypeFromBuffer(head))?.mime;
   const allowed = Object.entries(UPLOAD_TYPES).find(([, extensions]) => extensions.includes(extension));
   if (!allowed) {

@@ -10,15 +10,23 @@
  * `bank`, `bic`, `account`, `corrAccount`, `director` (by the signature).
  */
 import path from 'node:path';
-import pdfmake from 'pdfmake';
-import roboto from 'pdfmake/fonts/Roboto.js';
 import { formatDecimal, formatMoney } from '../core/money.js';
 
-const fontDir = path.dirname(roboto.Roboto!.normal);
-pdfmake.setFonts(roboto);
-// Only the bundled fonts may be read from disk, and nothing from the network.
-pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(fontDir));
-pdfmake.setUrlAccessPolicy(() => false);
+type PdfMake = typeof import('pdfmake').default;
+let loaded: Promise<PdfMake> | undefined;
+
+/** pdfmake with its fonts (about 30 MB resident) loads with the first document, not with every start. */
+function pdfmake(): Promise<PdfMake> {
+  return (loaded ??= (async () => {
+    const [{ default: maker }, { default: roboto }] = await Promise.all([import('pdfmake'), import('pdfmake/fonts/Roboto.js')]);
+    const fontDir = path.dirname(roboto.Roboto!.normal);
+    maker.setFonts(roboto);
+    // Only the bundled fonts may be read from disk, and nothing from the network.
+    maker.setLocalAccessPolicy((file) => path.resolve(file).startsWith(fontDir));
+    maker.setUrlAccessPolicy(() => false);
+    return maker;
+  })());
+}
 
 export interface DealDocumentData {
   number: string;
@@ -62,10 +70,10 @@ const signature = (label: string, data: DealDocumentData) => {
 };
 
 /** Поручение агенту: the payer instructs the agent to pay the beneficiary on the accepted terms. */
-export function agentOrderPdf(data: DealDocumentData): Promise<Buffer> {
+export async function agentOrderPdf(data: DealDocumentData): Promise<Buffer> {
   const t = data.terms;
   const contract = data.contract;
-  return pdfmake
+  return (await pdfmake())
     .createPdf({
       info: { title: `Поручение агенту № ${data.number}` },
       defaultStyle: { font: 'Roboto', fontSize: 10 },
@@ -100,10 +108,10 @@ export function agentOrderPdf(data: DealDocumentData): Promise<Buffer> {
 }
 
 /** Счёт на оплату: the agent bills the payer the total of the accepted terms. */
-export function invoicePdf(data: DealDocumentData): Promise<Buffer> {
+export async function invoicePdf(data: DealDocumentData): Promise<Buffer> {
   const t = data.terms;
   const total = formatMoney(t.total ?? '0', data.fundingCurrency, 'ru');
-  return pdfmake
+  return (await pdfmake())
     .createPdf({
       info: { title: `Счёт на оплату № ${data.number}` },
       defaultStyle: { font: 'Roboto', fontSize: 10 },

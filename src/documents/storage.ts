@@ -20,7 +20,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config.js';
-import { S3Storage, type S3Settings } from './s3Storage.js';
+import type { S3Settings } from './s3Storage.js';
 
 /** How many leading bytes `put` keeps for type sniffing (what file-type needs). */
 export const HEAD_BYTES = 4100;
@@ -97,12 +97,27 @@ export function openStorage(settings: string | StorageSettings): Storage {
     let storage = s3Storages.get(id);
     if (!storage) {
       const tmpDir = dataDir ? path.join(dataDir, 'tmp') : path.join(os.tmpdir(), 'hotline-storage');
-      storage = new S3Storage(parsed, s3 ?? { region: 'us-east-1' }, tmpDir);
+      storage = lazyS3(parsed, s3 ?? { region: 'us-east-1' }, tmpDir);
       s3Storages.set(id, storage);
     }
     return storage;
   }
   throw new Error(`STORAGE_URL: ${parsed.protocol} storage is not supported; use file:// or s3://`);
+}
+
+/**
+ * S3 storage that loads the AWS SDK (about 25 MB resident) when it is first
+ * used, so a Hotline on disk storage never carries it.
+ */
+function lazyS3(url: URL, settings: S3Settings, tmpDir: string): Storage {
+  let loading: Promise<Storage> | undefined;
+  const load = () => (loading ??= import('./s3Storage.js').then(({ S3Storage }) => new S3Storage(url, settings, tmpDir)));
+  return {
+    put: async (body, options) => (await load()).put(body, options),
+    get: async (key) => (await load()).get(key),
+    delete: async (key) => (await load()).delete(key),
+    check: async () => (await load()).check?.(),
+  };
 }
 
 /**

@@ -12,7 +12,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { eq } from 'drizzle-orm';
-import { fileTypeFromBuffer } from 'file-type';
 import { GrammyError, InputFile, type Api } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import {
@@ -31,6 +30,7 @@ import { generateDealDocuments } from '../integrations/onec/generated.js';
 
 /** The MIME type the bytes say, or a neutral one when they say nothing known. */
 export async function sniffMime(head: Buffer): Promise<string> {
+  const { fileTypeFromBuffer } = await import('file-type');
   return (await fileTypeFromBuffer(head))?.mime ?? 'application/octet-stream';
 }
 

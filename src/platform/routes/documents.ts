@@ -8,7 +8,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import fastifyMultipart from '@fastify/multipart';
-import sharp from 'sharp';
 import { attachRequestDocument, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
 import { ValidationError } from '../../commands/context.js';
 import { contentDisposition, documentForDownload, listRequestDocuments } from '../../commands/requestDocuments.js';
@@ -119,6 +118,8 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
       const document = await documentForDownload(ctx.database.pool, requireViewer(request), request.params.id);
       if (!THUMBNAIL_FROM.test(document.mime)) throw new ValidationError('У этого файла нет превью');
       const source = await openStorage(ctx.config).get(document.storageKey);
+      // sharp (about 20 MB resident with libvips) loads with the first preview, not with every start.
+      const { default: sharp } = await import('sharp');
       const resize = sharp({ failOn: 'error', limitInputPixels: 50_000_000 }).rotate().resize({ width: THUMBNAIL_WIDTH, withoutEnlargement: true }).webp({ quality: 75 });
       let thumbnail: Buffer;
       try {
