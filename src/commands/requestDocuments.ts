@@ -94,13 +94,13 @@ export async function documentForDownload(pool: pg.Pool, viewer: Viewer, documen
  * A file name safe for a Content-Disposition header and any file system:
  * no directories, control characters, quotes or reserved characters, and no
  * bidi controls (a right-to-left override shows «invoice\u202Efdp.png» as
- * «invoicegnp.pdf»), no lone surrogates (a Telegram file name may carry one;
+ * «invoicegnp.pdf»), lone surrogates become U+FFFD (a Telegram file name may carry one;
  * `encodeURIComponent` throws on it).
  */
 export function sanitizeFileName(name: string): string {
   const base = (name.split(/[/\\]/).pop() ?? '')
     .replace(/[\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
+    .toWellFormed();
   const cleaned = [...base]
     .map((char) => (char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127 || '"*:<>?|'.includes(char) ? '_' : char))
     .join('')

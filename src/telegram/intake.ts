@@ -27,22 +27,13 @@ async function markProcessed(ctx: CommandContext, updateId: number): Promise<voi
   await ctx.database.pool.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING', [updateId]);
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * Replaces lone UTF-16 surrogates in every string of an update, in place,
- * with U+FFFD (one code unit for one, so entity offsets stay right). JSON may
- * carry them (`"\ud83d"`), but PostgreSQL's jsonb refuses them, and text we
- * store or send on must be well-formed.
- */
 export function makeWellFormed<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     const item = record[key];
     if (typeof item === 'string') {
-      LONE_SURROGATE.lastIndex = 0;
-      if (LONE_SURROGATE.test(item)) record[key] = item.replace(LONE_SURROGATE, '\uFFFD');
+      if (!item.isWellFormed()) record[key] = item.toWellFormed();
     } else if (item && typeof item === 'object') makeWellFormed(item);
   }
   return value;

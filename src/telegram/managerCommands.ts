@@ -37,9 +37,10 @@ export const HELP_TEXT = [
   'Всё остальное, что вы пишете в теме, бот отправит клиенту от своего имени.',
 ].join('\n');
 
-/** `/skip@HotlineBot arg` → `skip`. */
-export function commandName(text: string): string | undefined {
-  const match = /^\/([A-Za-z0-9_]+)(?:@\w+)?(?:\s|$)/.exec(text);
+/** `/skip@HotlineBot arg` → `skip`; with `botUsername`, a command addressed to another bot is none. */
+export function commandName(text: string, botUsername?: string): string | undefined {
+  const match = /^\/([A-Za-z0-9_]+)(?:@(\w+))?(?:\s|$)/.exec(text);
+  if (botUsername && match?.[2] && match[2].toLowerCase() !== botUsername.toLowerCase()) return undefined;
   return match?.[1]?.toLowerCase();
 }
 
@@ -52,10 +53,7 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
   composer
     .filter((c) => (c.chat?.type === 'group' || c.chat?.type === 'supergroup') && !ctx.config.telegram.managersChatIds.includes(c.chat.id))
     .on('message:text')
-    .filter((c) => {
-      const mention = /^\/[A-Za-z0-9_]+(?:@(\w+))?(?:\s|$)/.exec(c.message.text);
-      return Boolean(mention) && (!mention![1] || mention![1].toLowerCase() === c.me.username.toLowerCase());
-    })
+    .filter((c) => commandName(c.message.text, c.me.username) !== undefined)
     .use((c) =>
       enqueueTelegram(ctx, c.tx, {
         chatId: c.chat.id,
