@@ -43,6 +43,19 @@ export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
+/** The database cannot be reached right now (restart, network, too many connections), as opposed to a query that is wrong. */
+export function isDatabaseAway(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return (
+    code.startsWith('08') ||
+    code.startsWith('57P') ||
+    /^E[A-Z]+$/.test(code) ||
+    /Connection terminated|not queryable|timeout exceeded when trying to connect|Client has encountered a connection error|ECONNREFUSED|ECONNRESET/i.test(
+      (error as Error).message ?? '',
+    )
+  );
+}
+
 /** Drizzle over one pooled connection, made once per connection (building it costs as much as a query). */
 const drizzleByClient = new WeakMap<pg.PoolClient, Db>();
 function drizzleFor(client: pg.PoolClient): Db {

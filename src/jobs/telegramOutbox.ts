@@ -17,6 +17,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { EDITED_NOTE } from '../commands/recordEdit.js';
+import { isDatabaseAway } from '../db/index.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
@@ -91,17 +92,6 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
     text += part.text;
   }
   return { text, entities };
-}
-
-/** The database cannot be reached right now (restart, network), as opposed to a query that is wrong. */
-function databaseAway(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return (
-    code.startsWith('08') ||
-    code.startsWith('57P') ||
-    /^E[A-Z]+$/.test(code) ||
-    /Connection terminated|not queryable|timeout exceeded when trying to connect|ECONNREFUSED|ECONNRESET/i.test((error as Error).message ?? '')
-  );
 }
 
 function backoffMs(attempts: number): number {
@@ -457,7 +447,7 @@ export class TelegramOutbox {
       try {
         return await this.done(rows, result);
       } catch (error) {
-        if (!this.running || !databaseAway(error)) throw error;
+        if (!this.running || !isDatabaseAway(error)) throw error;
         if (attempt === 1) this.ctx.log.warn(`Telegram outbox: sent ${rows[0]!.method} to ${rows[0]!.chatId}, but could not record it (${(error as Error).message}); retrying`);
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
       }

@@ -6,21 +6,14 @@
  */
 import type { MiddlewareFn } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
+import { isDatabaseAway } from '../db/index.js';
 import { metrics } from '../metrics.js';
 import type { HotlineContext } from './context.js';
 
-/** Errors that mean "the database is away", worth a redelivery; anything else is a bug in handling this update. */
+/** Errors that mean "the database is away" (or lost a race), worth a redelivery; anything else is a bug in handling this update. */
 function isTransient(error: unknown): boolean {
   const code = (error as { code?: string }).code ?? '';
-  const message = (error as Error).message ?? '';
-  return (
-    code.startsWith('08') ||
-    code === '57P01' ||
-    code === '57P03' ||
-    code === '40001' ||
-    code === '40P01' ||
-    /ECONNREFUSED|ECONNRESET|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)
-  );
+  return isDatabaseAway(error) || code === '40001' || code === '40P01';
 }
 
 async function markProcessed(ctx: CommandContext, updateId: number): Promise<void> {
