@@ -5,9 +5,9 @@
  * English. Without an organization marked as ours the tab says so.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { eq } from 'drizzle-orm';
-import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { browserAvailable, ensureWebBuilt, launchBrowser, signedInPage as signInAs } from '../helpers/browser.js';
 import { startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
 import { OUR_REQUISITES, OUR_REQUISITES_STORED } from '../helpers/requisites.js';
 import { organizations } from '../../src/db/schema.js';
@@ -42,18 +42,8 @@ describe.skipIf(!available)('admin page in the browser', () => {
     await app?.stop();
   });
 
-  async function signedInPage(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
-    await page.goto(`${app.url}/sign-in`);
-    await page.getByLabel('E-mail').fill(user.email);
-    await page.getByLabel('Пароль').fill(user.password);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByTestId('current-user').getByText(user.name).waitFor();
-    return page;
-  }
+  const signedInPage = (user: TestUser) => signInAs(browser, app.url, user);
+
 
   const storedRequisites = async () =>
     (await app.ctx.database.db.select({ requisites: organizations.requisites }).from(organizations).where(eq(organizations.id, app.ourOrganizationId)))[0]!.requisites;

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { browserAvailable, ensureWebBuilt, launchBrowser, signedInPage as signInAs } from '../helpers/browser.js';
 import { startTestApp, validRequest, type TestApp, type TestUser } from '../helpers/app.js';
 import { createRequest } from '../../src/commands/createRequest.js';
 import { issueRequestLink } from '../../src/commands/issueRequestLink.js';
@@ -41,19 +41,8 @@ describe.skipIf(!available)('platform in the browser', () => {
     await app?.stop();
   });
 
-  async function signedInPage(user: TestUser): Promise<Page> {
-    const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
-    const page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    // A script error in the page fails loudly in the test output instead of as a mysterious timeout.
-    page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
-    await page.goto(`${app.url}/sign-in`);
-    await page.getByLabel('E-mail').fill(user.email);
-    await page.getByLabel('Пароль').fill(user.password);
-    await page.getByRole('button', { name: 'Войти' }).click();
-    await page.getByTestId('current-user').getByText(user.name).waitFor();
-    return page;
-  }
+  const signedInPage = (user: TestUser) => signInAs(browser, app.url, user);
+
 
   it('the first page shows the product, the language switch and the sandbox banner', async () => {
     const page = await (await browser.newContext()).newPage();

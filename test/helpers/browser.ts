@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '../..');
@@ -53,4 +53,19 @@ export function ensureWebBuilt(): void {
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error('Building the web app failed (vite build --config web/vite.config.ts)');
+}
+
+/** A new browser context (Russian, Moscow time) signed in through the sign-in form as `user`. */
+export async function signedInPage(browser: Browser, appUrl: string, user: { email: string; password: string; name: string }): Promise<Page> {
+  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  // A script error in the page fails loudly in the test output instead of as a mysterious timeout.
+  page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+  await page.goto(`${appUrl}/sign-in`);
+  await page.getByLabel('E-mail').fill(user.email);
+  await page.getByLabel('Пароль').fill(user.password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await page.getByTestId('current-user').getByText(user.name).waitFor();
+  return page;
 }
