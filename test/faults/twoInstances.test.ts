@@ -76,6 +76,6 @@ describe('two instances', () => {
     // Both instances really took part.
     expect(Math.min(...updates)).toBeGreaterThan(0);
     expect(Math.min(...sent)).toBeGreaterThan(0);
-    expect(proxy.answers.every((a) => Object.keys(a).every((status) => status === '200')), `webhook answers per instance: ${JSON.stringify(proxy.answers)}`).toBe(true);
+    expect(proxy.answers.every((a) => Object.keys(a).every((status) => status === '200')), `webhook answers per instance: ${JSON.stringify(proxy.answers)}; ${apps.flatMap((app) => app.output().split('\n').filter((line) => line.includes('not applied'))).join(' | ')}`).toBe(true);
   }, 600_000);
 });
