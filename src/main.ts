@@ -24,6 +24,7 @@ import { startDocumentWorkers } from './jobs/media.js';
 import { openStorage, waitForStorage } from './documents/storage.js';
 import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
 import type { Bot } from 'grammy';
+import type { Update } from '@grammyjs/types';
 import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
 import { emulatorPlugin } from './sandbox/plugin.js';
 import { logStartupChecks } from './doctor.js';
@@ -65,6 +66,11 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   let jobs: Jobs | undefined;
   let context: CommandContext | undefined;
   let telegram: Telegram | undefined;
+  let bot: Bot<HotlineContext> | undefined;
+  // Updates are taken as soon as the bot knows itself (getMe), not once
+  // setWebhook has returned: Telegram starts delivering the moment it sets the
+  // webhook, and an update answered 503 then waits for Telegram's retry.
+  const webhookHandler = () => (bot?.isInited() ? (update: Update) => bot!.handleUpdate(update) : undefined);
   let outbox: TelegramOutbox | undefined;
   let stopping = false;
   const live = new LiveBus();
@@ -78,12 +84,15 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     log,
     sandbox: config.sandbox,
     trustProxy: config.trustProxy,
-    ready: async () => Boolean(context && !stopping && (await context.database.ready())),
+    // In webhook mode an instance takes Telegram's calls only once its bot is
+    // initialized: until then a load balancer should send them elsewhere.
+    ready: async () =>
+      Boolean(context && !stopping && (config.telegram.mode !== 'webhook' || webhookHandler()) && (await context.database.ready())),
     plugins: [
       { plugin: apiPlugin({ getContext }), prefix: '/api' },
       ...(sandbox ? [{ plugin: emulatorPlugin(sandbox.emulator), prefix: SANDBOX_API_PREFIX }] : []),
       ...(config.telegram.mode === 'webhook' && config.telegram.webhookSecret
-        ? [{ plugin: webhookPlugin(() => (telegram ? (update) => telegram!.bot.handleUpdate(update) : undefined), config.telegram.webhookSecret) }]
+        ? [{ plugin: webhookPlugin(webhookHandler, config.telegram.webhookSecret) }]
         : []),
     ],
   });
@@ -106,7 +115,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     const token = config.telegram.token ?? sandbox?.token;
     const apiRoot = sandbox ? `${url}${SANDBOX_API_PREFIX}` : config.telegram.apiRoot;
     if (token) {
-      const bot = createBot(context, { token, apiRoot });
+      bot = createBot(context, { token, apiRoot });
       outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? telegramLimits(config) });
       outbox.start();
       await startDocumentWorkers(context, bot.api);

@@ -11,11 +11,16 @@ export interface WebhookProxy {
   url: string;
   /** Answers by backend index and HTTP status ("502" when the backend could not be reached). */
   answers: Array<Record<string, number>>;
+  /** What each answer other than 200 said: "backend status body". */
+  refusals: string[];
+  /** Forgets the answers counted so far. */
+  resetCounts(): void;
   close(): Promise<void>;
 }
 
 export async function startWebhookProxy(backends: string[]): Promise<WebhookProxy> {
   const answers = backends.map(() => ({}) as Record<string, number>);
+  const refusals: string[] = [];
   let next = 0;
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -32,6 +37,7 @@ export async function startWebhookProxy(backends: string[]): Promise<WebhookProx
         .then(async (answer) => {
           const body = Buffer.from(await answer.arrayBuffer());
           count(answer.status);
+          if (answer.status !== 200) refusals.push(`${index} ${answer.status} ${body.toString('utf8').slice(0, 200)}`);
           response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
           response.end(body);
         })
@@ -46,6 +52,11 @@ export async function startWebhookProxy(backends: string[]): Promise<WebhookProx
   return {
     url: `http://127.0.0.1:${port}`,
     answers,
+    refusals,
+    resetCounts() {
+      for (const counts of answers) for (const status of Object.keys(counts)) delete counts[status];
+      refusals.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

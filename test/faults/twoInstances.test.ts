@@ -44,6 +44,9 @@ describe('two instances', () => {
       );
     }
     const conversation = new Conversation(world, { paceMs: 1000 });
+    // Answers from here on: a start-up 503 to a setup update (an instance still
+    // connecting) is Telegram's to retry and not what this scenario checks.
+    proxy.resetCounts();
     const began = Date.now();
     conversation.start();
     await conversation.allSent();
@@ -76,6 +79,6 @@ describe('two instances', () => {
     // Both instances really took part.
     expect(Math.min(...updates)).toBeGreaterThan(0);
     expect(Math.min(...sent)).toBeGreaterThan(0);
-    expect(proxy.answers.every((a) => Object.keys(a).every((status) => status === '200')), `webhook answers per instance: ${JSON.stringify(proxy.answers)}; ${apps.flatMap((app) => app.output().split('\n').filter((line) => line.includes('not applied'))).join(' | ')}`).toBe(true);
+    expect(proxy.answers.every((a) => Object.keys(a).every((status) => status === '200')), `webhook answers per instance: ${JSON.stringify(proxy.answers)}; ${proxy.refusals.join(' | ')}; ${apps.flatMap((app) => app.output().split('\n').filter((line) => line.includes('not applied'))).join(' | ')}`).toBe(true);
   }, 600_000);
 });
