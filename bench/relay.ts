@@ -12,7 +12,7 @@
  */
 import type { Message } from '@grammyjs/types';
 import { startEmulator, type StartedEmulator } from '../src/sandbox/standalone.js';
-import { freePort, freshPostgres, median, quantile, rssMb, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuSeconds, cpuSecondsOf, freePort, freshPostgres, machineCpu, median, quantile, rssMb, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const RUNS = 3;
@@ -22,7 +22,19 @@ interface World {
   groups: number[];
   clients: number[];
   app: ReturnType<typeof spawnBuilt>;
+  /** The PostgreSQL database's name (its backends' command lines carry it); undefined on PGlite. */
+  databaseName?: string;
   drop?: () => Promise<void>;
+}
+
+/** CPU milliseconds per update, by process, over a burst. */
+export interface CpuSplit {
+  app: number;
+  postgres: number;
+  /** The emulator and the load generator (this process). */
+  bench: number;
+  /** Everything else the machine ran meanwhile. */
+  other: number;
 }
 
 async function world(options: { database: 'postgres' | 'pglite'; groups?: number; clients?: number; limits?: boolean; timeScale?: number }): Promise<World> {
@@ -48,7 +60,7 @@ async function world(options: { database: 'postgres' | 'pglite'; groups?: number
     ...(options.limits ? { TELEGRAM_LIMITS_TIME_SCALE: String(options.timeScale ?? 1) } : {}),
   });
   await waitFor(`http://127.0.0.1:${port}/readyz`, 200, 60_000);
-  return { emulator, groups, clients, app, drop: pg?.drop };
+  return { emulator, groups, clients, app, databaseName: pg ? new URL(pg.url).pathname.slice(1) : undefined, drop: pg?.drop };
 }
 
 async function close(w: World): Promise<void> {
@@ -76,7 +88,7 @@ function send(w: World, client: number, text: string): void {
 }
 
 /** Sends `count` texts from all clients as fast as possible; returns updates per second until all are mirrored. */
-export async function throughput(database: 'postgres' | 'pglite'): Promise<{ perSecond: number; peakRss: number }> {
+export async function throughput(database: 'postgres' | 'pglite'): Promise<{ perSecond: number; peakRss: number; cpu: CpuSplit }> {
   const w = await world({ database });
   // Warm-up: open every client's topic first, so the burst measures the steady relay.
   let warm = 0;
@@ -88,6 +100,7 @@ export async function throughput(database: 'postgres' | 'pglite'): Promise<{ per
   for (const client of w.clients) send(w, client, `#w${client}`);
   while (warm < w.clients.length) await new Promise((r) => setTimeout(r, 20));
   const total = 2000;
+  const cpuBefore = { app: cpuSeconds(w.app.pid!), postgres: w.databaseName ? cpuSecondsOf(w.databaseName) : new Map<number, number>(), bench: process.cpuUsage(), machine: machineCpu() };
   const started = performance.now();
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(w.app.pid!))), 200);
@@ -98,8 +111,16 @@ export async function throughput(database: 'postgres' | 'pglite'): Promise<{ per
   while (done < total) await new Promise((r) => setTimeout(r, 10));
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
+  let postgres = 0;
+  if (w.databaseName) for (const [pid, used] of cpuSecondsOf(w.databaseName)) postgres += used - (cpuBefore.postgres.get(pid) ?? 0);
+  const benchUsed = process.cpuUsage(cpuBefore.bench);
+  const app = cpuSeconds(w.app.pid!) - cpuBefore.app;
+  const bench = (benchUsed.user + benchUsed.system) / 1e6;
+  const busy = machineCpu().busy - cpuBefore.machine.busy;
+  const perUpdate = (s: number) => (s * 1000) / total;
+  const cpu = { app: perUpdate(app), postgres: perUpdate(postgres), bench: perUpdate(bench), other: perUpdate(Math.max(0, busy - app - postgres - bench)) };
   await close(w);
-  return { perSecond: total / seconds, peakRss };
+  return { perSecond: total / seconds, peakRss, cpu };
 }
 
 /** Latency from the client's message to its mirror, at a steady `rate` per second for `seconds`. */
@@ -172,7 +193,7 @@ export async function run(): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const database of ['postgres', 'pglite'] as const) {
     const name = database === 'postgres' ? 'PostgreSQL' : 'PGlite';
-    const runs = [];
+    const runs: Awaited<ReturnType<typeof throughput>>[] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await throughput(database));
     const perSecond = median(runs.map((r) => r.perSecond));
     figures.push({
@@ -181,6 +202,14 @@ export async function run(): Promise<Figure[]> {
       value: `${Math.round(perSecond)}/s`,
       ...(database === 'postgres' ? { target: '≥ 500/s', ok: perSecond >= 500 } : {}),
     });
+    if (database === 'postgres') {
+      const cpuOf = (key: keyof CpuSplit) => median(runs.map((r) => r.cpu[key])).toFixed(2);
+      figures.push({
+        area: 'Relay',
+        what: 'CPU per update during that burst, PostgreSQL (ms of one core): app / PostgreSQL / emulator and load / other work on the machine',
+        value: `${cpuOf('app')} / ${cpuOf('postgres')} / ${cpuOf('bench')} / ${cpuOf('other')}`,
+      });
+    }
     figures.push({
       area: 'Memory',
       what: `peak RSS of the app during that burst, ${name}`,
