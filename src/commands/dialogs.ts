@@ -3,8 +3,8 @@
  * in the least loaded managers' group, numbering its messages, and copying
  * new messages into the request chat of a linked request.
  */
-import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../db/index.js';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { prepared, type Tx } from '../db/index.js';
 import { clients, dialogs, messages, requestMessages } from '../db/schema.js';
 import type { CommandContext } from './context.js';
 import type { TelegramPerson } from './relayTypes.js';
@@ -12,6 +12,16 @@ import type { TelegramPerson } from './relayTypes.js';
 export type Dialog = typeof dialogs.$inferSelect;
 export type Client = typeof clients.$inferSelect;
 export type StoredMessage = typeof messages.$inferSelect;
+
+/** True when Telegram shows the person differently from the stored client (what the client card shows). */
+export function clientDiffers(client: Client, person: TelegramPerson): boolean {
+  return (
+    client.firstName !== person.first_name ||
+    client.lastName !== (person.last_name ?? null) ||
+    client.username !== (person.username ?? null) ||
+    client.language !== (person.language_code ?? null)
+  );
+}
 
 /** Creates or updates the client; tells whether what the client card shows has changed. */
 export async function upsertClient(tx: Tx, person: TelegramPerson): Promise<{ client: Client; created: boolean; changed: boolean }> {
@@ -33,11 +43,7 @@ export async function upsertClient(tx: Tx, person: TelegramPerson): Promise<{ cl
     const [other] = await tx.db.select().from(clients).where(eq(clients.telegramUserId, person.id)).for('update');
     return { client: other!, created: false, changed: false };
   }
-  const changed =
-    existing.firstName !== values.firstName ||
-    existing.lastName !== values.lastName ||
-    existing.username !== values.username ||
-    existing.language !== values.language;
+  const changed = clientDiffers(existing, person);
   if (!changed) return { client: existing, created: false, changed };
   const [updated] = await tx.db
     .update(clients)
@@ -88,7 +94,7 @@ export async function dialogOfTopic(tx: Tx, managersChatId: number, topicId: num
  * The next position in the dialog, as an SQL expression for the INSERT
  * itself (one round trip less); use it with the dialog locked.
  */
-export function nextSeq(dialogId: number) {
+export function nextSeq(dialogId: number | SQL) {
   return sql<number>`(SELECT coalesce(max(${messages.seq}), 0) + 1 FROM ${messages} WHERE ${messages.dialogId} = ${dialogId})`;
 }
 
@@ -123,4 +129,23 @@ export async function feedRequestChat(
   await tx.db.insert(requestMessages).values({ requestId: dialog.activeRequestId, messageId: message.id }).onConflictDoNothing();
   const requestId = dialog.activeRequestId;
   tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'message', data: { messageId: message.id } }));
+}
+
+/**
+ * A returning client's message, the hot path of the relay: the client's
+ * dialog locked and its `last_message_at` set, with the client, in one
+ * prepared statement. Undefined on first contact (no dialog yet).
+ */
+export async function touchDialogOfClient(tx: Tx, telegramUserId: number, at: Date): Promise<{ client: Client; dialog: Dialog } | undefined> {
+  const statement = prepared(tx, 'touch_dialog_of_client', (db, name) =>
+    db
+      .update(dialogs)
+      .set({ lastMessageAt: sql`${sql.placeholder('at')}::timestamptz` })
+      .from(clients)
+      .where(and(eq(clients.telegramUserId, sql.placeholder('user')), eq(dialogs.clientId, clients.id)))
+      .returning({ dialog: dialogs, client: clients })
+      .prepare(name),
+  );
+  const [row] = await statement.execute({ user: telegramUserId, at: at.toISOString() });
+  return row;
 }

@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
-import type { Tx } from '../db/index.js';
+import { eq, sql } from 'drizzle-orm';
+import { prepared, type Tx } from '../db/index.js';
 import { clients, dialogs, messages } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
-import { feedRequestChat, messageByTelegramId, nextSeq, openDialog, upsertClient, type StoredMessage } from './dialogs.js';
+import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
 import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
 
@@ -20,6 +20,30 @@ export interface Props {
   message: IncomingMessage;
 }
 
+/** The INSERT of a client's message, prepared once per connection (it runs for every message). */
+function insertIncoming(tx: Tx) {
+  const value = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}`;
+  return prepared(tx, 'insert_client_message', (db, name) =>
+    db
+      .insert(messages)
+      .values({
+        dialogId: value('dialogId', 'bigint'),
+        seq: nextSeq(value('dialogId', 'bigint')),
+        direction: 'in',
+        authorName: value('authorName', 'text'),
+        clientChatMessageId: value('clientChatMessageId', 'integer'),
+        mediaGroupId: value('mediaGroupId', 'text'),
+        text: value('text', 'text'),
+        entities: value('entities', 'jsonb'),
+        media: value('media', 'jsonb'),
+        replyToMessageId: value('replyToMessageId', 'bigint'),
+        sentAt: value('sentAt', 'timestamptz'),
+      })
+      .returning()
+      .prepare(name),
+  );
+}
+
 /**
  * Stores a client's message and mirrors it into the client's topic (opening
  * the dialog — and, through the outbox, the topic with its client card — on
@@ -27,28 +51,26 @@ export interface Props {
  */
 export async function recordClientMessage(ctx: CommandContext, props: Props, tx?: Tx): Promise<StoredMessage> {
   return inTransaction(ctx, tx, async (tx) => {
-    const { client, changed } = await upsertClient(tx, props.from);
-    const { dialog } = await openDialog(ctx, tx, client);
     const incoming = props.message;
+    // A returning client whose name is unchanged: one statement finds and locks the dialog.
+    const touched = await touchDialogOfClient(tx, props.from.id, incoming.date);
+    const known = touched && !clientDiffers(touched.client, props.from) ? touched : undefined;
+    const { client, changed } = known ? { client: known.client, changed: false } : await upsertClient(tx, props.from);
+    const { dialog } = known ? { dialog: known.dialog } : await openDialog(ctx, tx, client);
     const replyTo = incoming.replyToTelegramMessageId
       ? await messageByTelegramId(tx, dialog.id, 'client', incoming.replyToTelegramMessageId)
       : undefined;
-    const [message] = await tx.db
-      .insert(messages)
-      .values({
-        dialogId: dialog.id,
-        seq: nextSeq(dialog.id),
-        direction: 'in',
-        authorName: [client.firstName, client.lastName].filter(Boolean).join(' '),
-        clientChatMessageId: incoming.telegramMessageId,
-        mediaGroupId: incoming.mediaGroupId ?? null,
-        text: incoming.text ?? null,
-        entities: incoming.entities ?? null,
-        media: incoming.media ?? null,
-        replyToMessageId: replyTo?.id ?? null,
-        sentAt: incoming.date,
-      })
-      .returning();
+    const [message] = await insertIncoming(tx).execute({
+      dialogId: dialog.id,
+      authorName: [client.firstName, client.lastName].filter(Boolean).join(' '),
+      clientChatMessageId: incoming.telegramMessageId,
+      mediaGroupId: incoming.mediaGroupId ?? null,
+      text: incoming.text ?? null,
+      entities: incoming.entities ? JSON.stringify(incoming.entities) : null,
+      media: incoming.media ? JSON.stringify(incoming.media) : null,
+      replyToMessageId: replyTo?.id ?? null,
+      sentAt: incoming.date.toISOString(),
+    });
 
     const calls: TelegramCall[] = [];
     if (dialog.status === 'closed') {
@@ -86,10 +108,12 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       await tx.db.update(clients).set({ greetedAt: new Date() }).where(eq(clients.id, client.id));
     }
     await enqueueTelegram(ctx, tx, ...calls);
-    await tx.db
-      .update(dialogs)
-      .set({ lastMessageAt: incoming.date, ...(dialog.status === 'closed' ? { status: 'open' } : {}) })
-      .where(eq(dialogs.id, dialog.id));
+    if (!known || dialog.status === 'closed') {
+      await tx.db
+        .update(dialogs)
+        .set({ lastMessageAt: incoming.date, ...(dialog.status === 'closed' ? { status: 'open' } : {}) })
+        .where(eq(dialogs.id, dialog.id));
+    }
     await feedRequestChat(ctx, tx, dialog, message!);
     await recordMessageDocument(ctx, tx, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));

@@ -24,6 +24,16 @@ export interface Tx {
   client: pg.PoolClient;
   /** Runs `fn` after COMMIT (never after a rollback): notifications to live pages and workers. */
   afterCommit(fn: () => void): void;
+  /** What `TransactionOptions.begin` answered. */
+  begun?: pg.QueryResult;
+}
+
+export interface TransactionOptions {
+  /**
+   * A statement sent with BEGIN in one round trip (simple protocol: no
+   * parameters, so only for SQL built from trusted values, e.g. an integer).
+   */
+  begin?: string;
 }
 
 export interface Database {
@@ -33,7 +43,7 @@ export interface Database {
   url: string;
   embedded: boolean;
   /** Runs `fn` in one transaction; retries it on serialization failures and deadlocks. */
-  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** True once the database answers and migrations are applied. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -62,6 +72,21 @@ function drizzleFor(client: pg.PoolClient): Db {
   let db = drizzleByClient.get(client);
   if (!db) drizzleByClient.set(client, (db = drizzle(client, { schema })));
   return db;
+}
+
+const preparedByClient = new WeakMap<pg.PoolClient, Map<string, unknown>>();
+/**
+ * A statement of the hot path (the relay), prepared once per pooled
+ * connection: Drizzle builds its SQL once, and PostgreSQL parses and plans it
+ * once (a named statement) instead of on every message. `build` must give the
+ * same SQL every time, with `sql.placeholder` for every value.
+ */
+export function prepared<P>(tx: Pick<Tx, 'client' | 'db'>, name: string, build: (db: Db, name: string) => P): P {
+  let statements = preparedByClient.get(tx.client);
+  if (!statements) preparedByClient.set(tx.client, (statements = new Map()));
+  let statement = statements.get(name) as P | undefined;
+  if (!statement) statements.set(name, (statement = build(tx.db, `hotline_${name}`)));
+  return statement;
 }
 
 export interface OpenOptions {
@@ -121,7 +146,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     db,
     url,
     embedded: Boolean(embedded),
-    async transaction(fn) {
+    async transaction(fn, options) {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
         // A checked-out client has no pool listener: a connection the server
@@ -137,8 +162,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         };
         const callbacks: Array<() => void> = [];
         try {
-          await client.query('BEGIN');
-          const result = await fn({ db: drizzleFor(client), client, afterCommit: (cb) => callbacks.push(cb) });
+          let begun: pg.QueryResult | undefined;
+          if (options?.begin) {
+            const results = (await client.query(`BEGIN; ${options.begin}`)) as unknown as pg.QueryResult[];
+            begun = results[1];
+          } else await client.query('BEGIN');
+          const result = await fn({ db: drizzleFor(client), client, afterCommit: (cb) => callbacks.push(cb), begun });
           await client.query('COMMIT');
           release();
           for (const cb of callbacks) cb();

@@ -13,7 +13,7 @@
  *   edited message) are resolved just before sending.
  */
 import { Api, GrammyError, HttpError } from 'grammy';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { EDITED_NOTE } from '../commands/recordEdit.js';
@@ -115,6 +115,7 @@ export class TelegramOutbox {
   private readonly pollMs: number;
   /** A Bot API call failed on the network (Telegram unreachable or too slow) since the last success. */
   private unreachable = false;
+  private readonly statements: ReturnType<TelegramOutbox['buildStatements']>;
 
   constructor(
     private readonly ctx: CommandContext,
@@ -134,6 +135,7 @@ export class TelegramOutbox {
     // Long enough for one call, short so that a crashed instance's row is taken over soon.
     this.leaseMs = options.leaseMs ?? this.callTimeoutMs + 5_000;
     this.pollMs = options.pollMs ?? 500;
+    this.statements = this.buildStatements();
   }
 
   start(): void {
@@ -186,10 +188,11 @@ export class TelegramOutbox {
 
   /** Starts a drain for every queue whose head row is due; returns ms until the next one is. */
   private async dispatch(): Promise<number> {
-    const heads = await this.ctx.database.pool.query<{ id: number; queue: string; chat_id: string; not_before: Date; lease_until: Date | null }>(
-      `SELECT DISTINCT ON (queue) id, queue, chat_id, not_before, lease_until
-         FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id`,
-    );
+    const heads = await this.ctx.database.pool.query<{ id: number; queue: string; chat_id: string; not_before: Date; lease_until: Date | null }>({
+      name: 'hotline_outbox_heads',
+      text: `SELECT DISTINCT ON (queue) id, queue, chat_id, not_before, lease_until
+               FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id`,
+    });
     metrics.outboxBacklog.set(heads.rowCount ?? 0);
     // The queue waiting longest goes first: in name order, more busy queues
     // than `concurrency` would keep the ones sorting last (the managers'
@@ -241,22 +244,56 @@ export class TelegramOutbox {
     }
   }
 
-  /** Leases the queue's head row, and the rows that go out with it in one call. */
-  private async claim(queue: string): Promise<Row[]> {
-    const [head] = await this.ctx.database.db
+  /**
+   * The hot statements, prepared once (PostgreSQL parses and plans each once
+   * per connection). The claim also tells whether the head's chat is
+   * backlogged (see MERGE_BACKLOG), so that a text head needs no second query.
+   */
+  private buildStatements() {
+    const db = this.ctx.database.db;
+    const claim = db
       .update(telegramOutbox)
-      .set({ leaseUntil: sql`now() + make_interval(secs => ${this.leaseMs / 1000})`, attempts: sql`${telegramOutbox.attempts} + 1` })
+      .set({
+        leaseUntil: sql`now() + make_interval(secs => ${sql.placeholder('leaseSeconds')}::float8)`,
+        attempts: sql`${telegramOutbox.attempts} + 1`,
+      })
       .where(
-        sql`${telegramOutbox.id} = (SELECT id FROM telegram_outbox WHERE queue = ${queue} AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE)
+        sql`${telegramOutbox.id} = (SELECT id FROM telegram_outbox WHERE queue = ${sql.placeholder('queue')}::text AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE)
           AND ${telegramOutbox.notBefore} <= now() AND (${telegramOutbox.leaseUntil} IS NULL OR ${telegramOutbox.leaseUntil} < now())`,
       )
-      .returning();
-    if (!head) return [];
+      .returning({
+        ...getTableColumns(telegramOutbox),
+        backlogged: sql<boolean>`CASE WHEN ${telegramOutbox.coalesceKey} LIKE 'text:%' THEN
+          (SELECT count(*) FROM (SELECT 1 FROM telegram_outbox b WHERE b.chat_id = ${telegramOutbox.chatId} AND b.state = 'pending' LIMIT ${sql.raw(String(MERGE_BACKLOG))}) backlog) >= ${sql.raw(String(MERGE_BACKLOG))}
+          ELSE false END`,
+      })
+      .prepare('hotline_outbox_claim');
+    const following = db
+      .select()
+      .from(telegramOutbox)
+      .where(
+        and(
+          eq(telegramOutbox.queue, sql.placeholder('queue')),
+          eq(telegramOutbox.state, 'pending'),
+          sql`${telegramOutbox.id} > ${sql.placeholder('headId')}::bigint`,
+        ),
+      )
+      .orderBy(telegramOutbox.id)
+      .limit(MAX_MERGED - 1)
+      .prepare('hotline_outbox_following');
+    return { claim, following };
+  }
+
+  /** Leases the queue's head row, and the rows that go out with it in one call. */
+  private async claim(queue: string): Promise<Row[]> {
+    const [claimed] = await this.statements.claim.execute({ queue, leaseSeconds: this.leaseMs / 1000 });
+    if (!claimed) return [];
+    const { backlogged, ...head } = claimed;
     const headId = head.id;
     if (!head.coalesceKey) return [head];
     // A row tried before on its own goes out on its own again (a repeat must be the same message).
     if (head.attempts > 1 && head.batchHead !== headId) return [head];
-    if (head.coalesceKey.startsWith('text:') && head.batchHead !== headId && !(await this.backlogged(head.chatId))) return [head];
+    if (head.coalesceKey.startsWith('text:') && head.batchHead !== headId && !backlogged) return [head];
     if (head.batchHead === headId) {
       // Tried before: the same rows again, so a repeat is the same message.
       const batch = await this.ctx.database.db
@@ -267,12 +304,7 @@ export class TelegramOutbox {
       await this.lease(batch.slice(1));
       return batch;
     }
-    const next = await this.ctx.database.db
-      .select()
-      .from(telegramOutbox)
-      .where(and(eq(telegramOutbox.queue, queue), eq(telegramOutbox.state, 'pending'), sql`${telegramOutbox.id} > ${headId}`))
-      .orderBy(telegramOutbox.id)
-      .limit(MAX_MERGED - 1);
+    const next = await this.statements.following.execute({ queue, headId });
     const group = [head];
     let length = mergeText(head)?.text.length ?? 0;
     for (const row of next) {
@@ -286,22 +318,17 @@ export class TelegramOutbox {
       group.push(row);
     }
     if (group.length > 1) {
-      await this.ctx.database.db
-        .update(telegramOutbox)
-        .set({ batchHead: headId })
-        .where(inArray(telegramOutbox.id, group.map((r) => r.id)));
-      await this.lease(group.slice(1));
+      // One statement: the rows know their batch (a repeat sends the same rows), the followers are leased.
+      await this.ctx.database.pool.query({
+        name: 'hotline_outbox_batch',
+        text: `UPDATE telegram_outbox
+                  SET batch_head = $1,
+                      lease_until = CASE WHEN id = $1 THEN lease_until ELSE now() + make_interval(secs => $3::float8) END
+                WHERE id = ANY($2::bigint[])`,
+        values: [headId, group.map((r) => r.id), this.leaseMs / 1000],
+      });
     }
     return group;
-  }
-
-  /** More waits for the chat than a minute of Telegram's group limit: time to merge texts. */
-  private async backlogged(chatId: number): Promise<boolean> {
-    const { rows } = await this.ctx.database.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM telegram_outbox WHERE chat_id = $1 AND state = 'pending' LIMIT $2) backlog`,
-      [chatId, MERGE_BACKLOG],
-    );
-    return (rows[0]?.n ?? 0) >= MERGE_BACKLOG;
   }
 
   private async lease(rows: Row[]): Promise<void> {
@@ -467,8 +494,9 @@ export class TelegramOutbox {
         ? row.link.messages.map((messageId) => ({ messageId, side: row.link!.side!, telegramId: ids[i]! }))
         : [],
     );
-    await this.ctx.database.pool.query(
-      `WITH linked AS (
+    await this.ctx.database.pool.query({
+      name: 'hotline_outbox_done',
+      text: `WITH linked AS (
          UPDATE messages m SET
            topic_message_id = CASE WHEN l.side = 'topic' THEN l.telegram_id ELSE m.topic_message_id END,
            client_chat_message_id = CASE WHEN l.side = 'client' THEN l.telegram_id ELSE m.client_chat_message_id END
@@ -477,12 +505,12 @@ export class TelegramOutbox {
          RETURNING m.id)
        UPDATE telegram_outbox SET state = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, result = $2::jsonb
         WHERE id = ANY($3::bigint[])`,
-      [
+      values: [
         JSON.stringify(links.map((l) => ({ message_id: l.messageId, side: l.side, telegram_id: l.telegramId }))),
         ids.length ? JSON.stringify({ message_ids: ids }) : null,
         rows.map((r) => r.id),
       ],
-    );
+    });
   }
 
   private async fail(rows: Row[], reason: string): Promise<void> {

@@ -37,13 +37,17 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
     const updateId = c.update.update_id;
     makeWellFormed(c.update);
     try {
-      await ctx.database.transaction(async (tx) => {
-        const inserted = await tx.client.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING', [updateId]);
-        if (inserted.rowCount === 0) return;
-        c.tx = tx;
-        await next();
-        metrics.updatesProcessed.inc();
-      });
+      // The update's id is recorded with BEGIN, in one round trip (it is an integer Telegram gave).
+      const applied = await ctx.database.transaction(
+        async (tx) => {
+          if (tx.begun?.rowCount === 0) return false;
+          c.tx = tx;
+          await next();
+          return true;
+        },
+        { begin: `INSERT INTO telegram_updates (update_id) VALUES (${Math.trunc(Number(updateId))}) ON CONFLICT DO NOTHING` },
+      );
+      if (applied) metrics.updatesProcessed.inc();
     } catch (error) {
       if (isTransient(error)) throw error;
       // A bug or an input we cannot handle: log it and move on, rather than
