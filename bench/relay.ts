@@ -132,7 +132,7 @@ export async function throughput(database: 'postgres' | 'pglite'): Promise<{ per
 }
 
 /** Latency from the client's message to its mirror, at a steady `rate` per second for `seconds`. */
-async function latency(database: 'postgres' | 'pglite', rate = 100, seconds = 10): Promise<number[]> {
+export async function latency(database: 'postgres' | 'pglite', rate = 100, seconds = 10): Promise<number[]> {
   const w = await world({ database });
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
