@@ -1,7 +1,7 @@
 /**
  * The platform under load (issue 5's figures): 100,000 requests and one
  * request holding 1,000 chat messages, on PostgreSQL; 50 concurrent
- * keep-alive connections per endpoint; the built app runs in its own process
+ * keep-alive connections per endpoint (autocannon); the built app runs in its own process
  * so it and the load generator each get a core. Also the JavaScript the
  * request form ships (gzip), read from the web build's manifest.
  *
@@ -9,12 +9,12 @@
  * BENCH_SECONDS (default 5) and BENCH_CONCURRENCY (default 50) tune it.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { freePort, freshPostgres, quantile, root, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import autocannon from 'autocannon';
+import { cpuSeconds, cpuSecondsOf, freePort, freshPostgres, quantile, root, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -54,36 +54,10 @@ const request = {
   payer: { name: 'ООО «Ромашка»', inn: '7707083893', kpp: '773601001' },
 };
 
-/** GETs `url` from `CONCURRENCY` keep-alive connections for `SECONDS`; latencies in ms. */
+/** GETs `url` with autocannon from `CONCURRENCY` keep-alive connections for `SECONDS`; latencies in ms. */
 async function load(base: string, url: string, cookie: string): Promise<{ p50: number; p99: number; rps: number; errors: number }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const target = new URL(base + url);
-  const latencies: number[] = [];
-  let errors = 0;
-  const deadline = Date.now() + SECONDS * 1000;
-  const one = () =>
-    new Promise<void>((resolve) => {
-      const started = performance.now();
-      const req = http.get({ host: target.hostname, port: target.port, path: target.pathname + target.search, agent, headers: { cookie } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode !== 200) errors++;
-          latencies.push(performance.now() - started);
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-    });
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < deadline) await one();
-    }),
-  );
-  agent.destroy();
-  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / SECONDS, errors };
+  const result = await autocannon({ url: base + url, connections: CONCURRENCY, duration: SECONDS, headers: { cookie } });
+  return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.timeouts + result.non2xx };
 }
 
 /** gzip bytes of the JavaScript a first visit to /new loads: the entry and the form's chunk with their static imports. */
@@ -109,6 +83,7 @@ export async function run(): Promise<Figure[]> {
   const database = await freshPostgres();
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const databaseName = new URL(database.url).pathname.slice(1);
   const child = spawnBuilt({ PORT: String(port), DATA_DIR: tempDir(), DATABASE_URL: database.url, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password });
   const figures: Figure[] = [];
   try {
@@ -161,12 +136,22 @@ export async function run(): Promise<Figure[]> {
       { what: "request's chat, newest 100 of 1,000 messages", url: `/api/requests/${requestId}/messages`, client: customer, target: 50 },
       { what: 'autocomplete of known beneficiaries', url: '/api/reference/beneficiaries?q=supp', client: customer, target: 20 },
     ];
-    for (const c of cases) {
+    // BENCH_PLATFORM_CASES=chat,autocomplete runs only the cases whose description contains one of the words.
+    const only = process.env.BENCH_PLATFORM_CASES?.split(',').filter(Boolean);
+    for (const c of cases.filter((c) => !only || only.some((word) => c.what.includes(word)))) {
       await load(base, c.url, c.client.cookie); // warm-up run, not counted
+      const appBefore = cpuSeconds(child.pid!);
+      const postgresBefore = cpuSecondsOf(databaseName);
+      const benchBefore = process.cpuUsage();
       const result = await load(base, c.url, c.client.cookie);
+      const benchUsed = process.cpuUsage(benchBefore);
+      let postgresUsed = 0;
+      for (const [pid, used] of cpuSecondsOf(databaseName)) postgresUsed += used - (postgresBefore.get(pid) ?? 0);
+      const perRequest = (seconds: number) => ((seconds * 1000) / (result.rps * SECONDS)).toFixed(2);
+      const cpu = `CPU per request: app ${perRequest(cpuSeconds(child.pid!) - appBefore)} ms, PostgreSQL ${perRequest(postgresUsed)} ms, autocannon ${perRequest((benchUsed.user + benchUsed.system) / 1e6)} ms`;
       figures.push({
         area: 'Platform API',
-        what: `${c.what}: p99 at ${CONCURRENCY} connections, 100,000 requests (${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(1)} ms${result.errors ? `, ${result.errors} errors` : ''})`,
+        what: `${c.what}: p99 at ${CONCURRENCY} connections, 100,000 requests (${Math.round(result.rps)} req/s, p50 ${result.p50.toFixed(1)} ms${result.errors ? `, ${result.errors} errors` : ''}; ${cpu})`,
         value: `${result.p99.toFixed(1)} ms`,
         target: `≤ ${c.target} ms`,
         ok: result.p99 <= c.target && result.errors === 0,

@@ -126,7 +126,7 @@ export async function feedRequestChat(
   message: StoredMessage,
 ): Promise<void> {
   if (!dialog.activeRequestId || message.skip) return;
-  await tx.db.insert(requestMessages).values({ requestId: dialog.activeRequestId, messageId: message.id }).onConflictDoNothing();
+  await tx.db.insert(requestMessages).values({ requestId: dialog.activeRequestId, messageId: message.id, sentAt: message.sentAt }).onConflictDoNothing();
   const requestId = dialog.activeRequestId;
   tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'message', data: { messageId: message.id } }));
 }

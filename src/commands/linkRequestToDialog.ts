@@ -23,8 +23,8 @@ export async function linkRequestToDialog(
   const [dialog] = await tx.db.select().from(dialogs).where(eq(dialogs.id, request.dialogId)).for('update');
   if (!dialog) return { copied: 0 };
   const copied = await tx.client.query(
-    `INSERT INTO request_messages (request_id, message_id)
-     SELECT $1, id FROM messages WHERE dialog_id = $2 AND skip = false ORDER BY seq
+    `INSERT INTO request_messages (request_id, message_id, sent_at)
+     SELECT $1, id, sent_at FROM messages WHERE dialog_id = $2 AND skip = false ORDER BY seq
      ON CONFLICT DO NOTHING`,
     [request.id, dialog.id],
   );

@@ -250,8 +250,10 @@ export const requestMessages = pgTable(
     messageId: bigint('message_id', { mode: 'number' })
       .notNull()
       .references(() => messages.id),
+    /** The message's `sent_at`, copied: the chat's newest page is read from this index, not sorted from the whole dialog. */
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.requestId, t.messageId] })],
+  (t) => [primaryKey({ columns: [t.requestId, t.messageId] }), index('request_messages_chat_idx').on(t.requestId, t.sentAt, t.messageId)],
 );
 
 /**
@@ -311,7 +313,7 @@ export const requestPosts = pgTable(
     text: text('text').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('request_posts_request_idx').on(t.requestId, t.createdAt)],
+  (t) => [index('request_posts_chat_idx').on(t.requestId, t.createdAt, t.id)],
 );
 
 /** The pinned bot message in a topic that shows a request's terms and buttons. */

@@ -382,8 +382,8 @@ describe('dialogs and admin pages', () => {
       openRequests: [{ id: request.id, number: request.number, status: 'collecting_offers' }],
     });
     // The deal flow copies dialog messages into the request's chat; they merge with platform posts in time order.
-    const copied = await db.select({ id: messages.id }).from(messages).where(eq(messages.dialogId, dialog!.id));
-    await db.insert(requestMessages).values(copied.map((m) => ({ requestId: request.id, messageId: m.id })));
+    const copied = await db.select({ id: messages.id, sentAt: messages.sentAt }).from(messages).where(eq(messages.dialogId, dialog!.id));
+    await db.insert(requestMessages).values(copied.map((m) => ({ requestId: request.id, messageId: m.id, sentAt: m.sentAt })));
     await asManager.post(`/api/requests/${request.id}/messages`, { text: 'Принято' });
     const chat = await asManager.get(`/api/requests/${request.id}/messages`);
     expect(chat.body.map((m: { authorName: string; direction: string; text: string }) => [m.authorName, m.direction, m.text])).toEqual([
