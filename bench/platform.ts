@@ -14,7 +14,7 @@ import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import autocannon from 'autocannon';
-import { cpuSeconds, cpuSecondsOf, freePort, freshPostgres, quantile, root, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuSeconds, cpuSecondsOf, freePort, freshPostgres, root, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
