@@ -66,6 +66,11 @@ export function isDatabaseAway(error: unknown): boolean {
   );
 }
 
+/** Worth trying again later: the database is away, or the transaction lost a race (serialization failure, deadlock). */
+export function isTransientDatabaseError(error: unknown): boolean {
+  return isDatabaseAway(error) || RETRYABLE.has((error as { code?: string }).code ?? '');
+}
+
 /** Drizzle over one pooled connection, made once per connection (building it costs as much as a query). */
 const drizzleByClient = new WeakMap<pg.PoolClient, Db>();
 function drizzleFor(client: pg.PoolClient): Db {

@@ -301,7 +301,7 @@ export class TelegramOutbox {
         .from(telegramOutbox)
         .where(and(eq(telegramOutbox.batchHead, headId), eq(telegramOutbox.state, 'pending')))
         .orderBy(telegramOutbox.id);
-      await this.lease(batch.slice(1));
+      await this.markBatch(headId, batch);
       return batch;
     }
     const next = await this.statements.following.execute({ queue, headId });
@@ -317,26 +317,23 @@ export class TelegramOutbox {
       }
       group.push(row);
     }
-    if (group.length > 1) {
-      // One statement: the rows know their batch (a repeat sends the same rows), the followers are leased.
-      await this.ctx.database.pool.query({
-        name: 'hotline_outbox_batch',
-        text: `UPDATE telegram_outbox
-                  SET batch_head = $1,
-                      lease_until = CASE WHEN id = $1 THEN lease_until ELSE now() + make_interval(secs => $3::float8) END
-                WHERE id = ANY($2::bigint[])`,
-        values: [headId, group.map((r) => r.id), this.leaseMs / 1000],
-      });
-    }
+    if (group.length > 1) await this.markBatch(headId, group);
     return group;
   }
 
-  private async lease(rows: Row[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.ctx.database.db
-      .update(telegramOutbox)
-      .set({ leaseUntil: sql`now() + make_interval(secs => ${this.leaseMs / 1000})` })
-      .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
+  /**
+   * One statement: the rows know their batch (a repeat after a crash sends the
+   * same rows as one message), and the rows after the head are leased with it.
+   */
+  private async markBatch(headId: number, rows: Row[]): Promise<void> {
+    await this.ctx.database.pool.query({
+      name: 'hotline_outbox_batch',
+      text: `UPDATE telegram_outbox
+                SET batch_head = $1,
+                    lease_until = CASE WHEN id = $1 THEN lease_until ELSE now() + make_interval(secs => $3::float8) END
+              WHERE id = ANY($2::bigint[])`,
+      values: [headId, rows.map((r) => r.id), this.leaseMs / 1000],
+    });
   }
 
   /** The Telegram id of a stored dialog message on one side (undefined if it never got there). */

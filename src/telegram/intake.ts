@@ -6,20 +6,20 @@
  */
 import type { MiddlewareFn } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
-import { isDatabaseAway } from '../db/index.js';
+import { isTransientDatabaseError } from '../db/index.js';
 import { metrics } from '../metrics.js';
 import type { HotlineContext } from './context.js';
-
-/** Errors that mean "the database is away" (or lost a race), worth a redelivery; anything else is a bug in handling this update. */
-function isTransient(error: unknown): boolean {
-  const code = (error as { code?: string }).code ?? '';
-  return isDatabaseAway(error) || code === '40001' || code === '40P01';
-}
 
 async function markProcessed(ctx: CommandContext, updateId: number): Promise<void> {
   await ctx.database.pool.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING', [updateId]);
 }
 
+/**
+ * Replaces lone UTF-16 surrogates in every string of an update, in place,
+ * with U+FFFD (one code unit for one, so entity offsets stay right). JSON may
+ * carry them (`"\ud83d"`), but PostgreSQL's jsonb refuses them, and text we
+ * store or send on must be well-formed.
+ */
 export function makeWellFormed<T>(value: T): T {
   if (value === null || typeof value !== 'object') return value;
   const record = value as Record<string, unknown>;
@@ -45,11 +45,12 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
           await next();
           return true;
         },
-        { begin: `INSERT INTO telegram_updates (update_id) VALUES (${Math.trunc(Number(updateId))}) ON CONFLICT DO NOTHING` },
+        { begin: `INSERT INTO telegram_updates (update_id) VALUES (${Math.trunc(updateId)}) ON CONFLICT DO NOTHING` },
       );
       if (applied) metrics.updatesProcessed.inc();
     } catch (error) {
-      if (isTransient(error)) throw error;
+      // The database is away or the transaction lost a race: not applied, Telegram delivers it again.
+      if (isTransientDatabaseError(error)) throw error;
       // A bug or an input we cannot handle: log it and move on, rather than
       // have Telegram redeliver the same poison update forever.
       ctx.log.error({ err: error, update: c.update }, `Update ${updateId} could not be applied: ${(error as Error).message}`);
