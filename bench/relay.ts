@@ -23,7 +23,8 @@ interface World {
   groups: number[];
   clients: number[];
   app: ReturnType<typeof spawnBuilt>;
-  users?: UserActions;
+  /** The clients' side of the emulator, driven in-process (see send()). */
+  users: UserActions;
   /** The PostgreSQL database's name (its backends' command lines carry it); undefined on PGlite. */
   databaseName?: string;
   drop?: () => Promise<void>;
@@ -62,7 +63,7 @@ async function world(options: { database: 'postgres' | 'pglite'; groups?: number
     ...(options.limits ? { TELEGRAM_LIMITS_TIME_SCALE: String(options.timeScale ?? 1) } : {}),
   });
   await waitFor(`http://127.0.0.1:${port}/readyz`, 200, 60_000);
-  return { emulator, groups, clients, app, databaseName: pg ? new URL(pg.url).pathname.slice(1) : undefined, drop: pg?.drop };
+  return { emulator, groups, clients, app, users: new UserActions(emu), databaseName: pg ? new URL(pg.url).pathname.slice(1) : undefined, drop: pg?.drop };
 }
 
 async function close(w: World): Promise<void> {
@@ -92,7 +93,7 @@ function watchMirrors(w: World, onMirror: (text: string, at: number) => void): v
  * CPU from the app being measured. Hotline still gets it through getUpdates.
  */
 function send(w: World, client: number, text: string): void {
-  (w.users ??= new UserActions(w.emulator.emulator)).send({ from: client, text });
+  w.users.send({ from: client, text });
 }
 
 /** Sends `count` texts from all clients as fast as possible; returns updates per second until all are mirrored. */

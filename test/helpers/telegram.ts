@@ -40,7 +40,16 @@ export interface TelegramWorld {
 let clients = 0;
 
 export async function startTelegramWorld(
-  options: { groups?: number; env?: Record<string, string>; start?: StartOptions; database?: TestDatabase } = {},
+  options: {
+    groups?: number;
+    env?: Record<string, string>;
+    start?: StartOptions;
+    database?: TestDatabase;
+    /** Runs on the emulator before Hotline starts (e.g. to make Telegram unreachable). */
+    beforeStart?: (control: SandboxControl) => Promise<unknown>;
+    /** False: return as soon as Hotline listens, without waiting for it to connect to Telegram. */
+    awaitStarted?: boolean;
+  } = {},
 ): Promise<TelegramWorld> {
   const emulator = await startEmulator();
   const control = emulator.control;
@@ -76,10 +85,11 @@ export async function startTelegramWorld(
       pollTimeoutSeconds: 1,
       ...options.start,
     });
-    await hotline.started;
+    if (options.awaitStarted !== false) await hotline.started;
     return hotline;
   };
 
+  await options.beforeStart?.(control);
   const world: TelegramWorld = {
     emulator,
     control,

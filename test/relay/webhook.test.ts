@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { pino } from 'pino';
-import { loadConfig } from '../../src/config.js';
 import { messages, telegramUpdates } from '../../src/db/schema.js';
-import { startHotline } from '../../src/main.js';
-import { startEmulator } from '../../src/sandbox/standalone.js';
-import { testDatabase } from '../helpers/database.js';
 import { freePort } from '../helpers/process.js';
-import { BOT_TOKEN, startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 
 const SECRET = 'webhook-secret_123';
 let t: TelegramWorld;
@@ -77,37 +72,16 @@ describe('webhook mode', () => {
 
 describe('webhook mode, starting while Telegram cannot be reached', () => {
   it('/readyz says 503 until the bot is connected (a load balancer keeps Telegram\'s calls away), then 200, and updates are applied', async () => {
-    const emulator = await startEmulator();
-    const database = await testDatabase();
     const ownPort = await freePort();
-    const hotlineLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    let hotline: Awaited<ReturnType<typeof startHotline>> | undefined;
+    const base = `http://127.0.0.1:${ownPort}`;
+    const w = await startTelegramWorld({
+      env: { TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PORT: String(ownPort), PUBLIC_URL: base },
+      beforeStart: (control) => control.setFaults({ unreachable: true }),
+      awaitStarted: false,
+    });
     try {
-      const bot = await emulator.control.createBot({ token: BOT_TOKEN, username: 'hotline_test_bot', first_name: 'Hotline' });
-      const manager = await emulator.control.createUser({ first_name: 'Мария' });
-      const group = await emulator.control.createGroup({ title: 'Менеджеры', member_ids: [manager.id], bot_ids: [bot.id], is_forum: true });
-      await emulator.control.setFaults({ unreachable: true });
-      const config = loadConfig(
-        {
-          DATA_DIR: database.dataDir,
-          PORT: String(ownPort),
-          HOST: '127.0.0.1',
-          DATABASE_URL: database.url,
-          TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-          TELEGRAM_API_ROOT: emulator.apiRoot,
-          TELEGRAM_MANAGERS_CHAT_ID: String(group.id),
-          TELEGRAM_MODE: 'webhook',
-          TELEGRAM_WEBHOOK_SECRET: SECRET,
-          PUBLIC_URL: `http://127.0.0.1:${ownPort}`,
-          ADMIN_EMAIL: 'admin@test.local',
-          ADMIN_PASSWORD: 'admin-password-123',
-        },
-        { dotEnvFile: false },
-      );
-      hotline = await startHotline(config, { log: hotlineLog, telegramLimits: false });
-      const base = `http://127.0.0.1:${ownPort}`;
       // The bot has tried Telegram at least twice (the database is open by then): still not ready.
-      for (const started = Date.now(); (await emulator.control.stats()).faults.unreachable < 2; ) {
+      for (const started = Date.now(); (await w.control.stats()).faults.unreachable < 2; ) {
         if (Date.now() - started > 20_000) throw new Error('Hotline never tried to reach Telegram');
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -118,25 +92,19 @@ describe('webhook mode, starting while Telegram cannot be reached', () => {
         body: JSON.stringify(forgedUpdate(700_000_001, { id: 700_000_002, first_name: 'Рано' }, 'слишком рано', 1)),
       });
       expect(early.status).toBe(503);
-      expect(await hotline.database().db.select().from(messages).where(eq(messages.text, 'слишком рано'))).toHaveLength(0);
+      expect(await w.hotline.database().db.select().from(messages).where(eq(messages.text, 'слишком рано'))).toHaveLength(0);
 
-      await emulator.control.setFaults({ unreachable: false });
+      await w.control.setFaults({ unreachable: false });
       for (const started = Date.now(); (await fetch(`${base}/readyz`)).status !== 200; ) {
         if (Date.now() - started > 30_000) throw new Error('/readyz never said 200 after Telegram came back');
         await new Promise((r) => setTimeout(r, 100));
       }
-      const client = await emulator.control.createUser({ first_name: 'Вовремя' });
-      await emulator.control.sendMessage({ from: client.id, text: 'теперь можно' });
-      for (const started = Date.now(); ; ) {
-        const stored = await hotline.database().db.select().from(messages).where(eq(messages.text, 'теперь можно'));
-        if (stored.length === 1) break;
-        if (Date.now() - started > 20_000) throw new Error('the update after start-up was not applied');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const client = await w.newClient('Вовремя');
+      await w.control.sendMessage({ from: client.id, text: 'теперь можно' });
+      await w.waitForTopic(client, { textIncludes: 'теперь можно' });
+      expect(await w.hotline.database().db.select().from(messages).where(eq(messages.text, 'теперь можно'))).toHaveLength(1);
     } finally {
-      await hotline?.stop();
-      await emulator.close();
-      await database.cleanup();
+      await w.stop();
     }
   }, 60_000);
 });
