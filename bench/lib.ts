@@ -106,6 +106,34 @@ export function machineCpu(): { busy: number; total: number } {
   return { busy: (total - idle) / 100, total: total / 100 };
 }
 
+/** CPU seconds used while a meter ran, by process: the apps, the database's PostgreSQL backends, this process, the whole machine. */
+export interface CpuUsed {
+  apps: number[];
+  postgres: number;
+  /** This process: the emulator and the load generator. */
+  bench: number;
+  machine: number;
+}
+
+/** Starts counting CPU time; the returned function says what was used since. */
+export function cpuMeter(appPids: number[], databaseName: string | undefined): () => CpuUsed {
+  const apps = appPids.map(cpuSeconds);
+  const postgres = databaseName ? cpuSecondsOf(databaseName) : new Map<number, number>();
+  const bench = process.cpuUsage();
+  const machine = machineCpu().busy;
+  return () => {
+    let postgresUsed = 0;
+    if (databaseName) for (const [pid, used] of cpuSecondsOf(databaseName)) postgresUsed += used - (postgres.get(pid) ?? 0);
+    const benchUsed = process.cpuUsage(bench);
+    return {
+      apps: appPids.map((pid, i) => cpuSeconds(pid) - apps[i]!),
+      postgres: postgresUsed,
+      bench: (benchUsed.user + benchUsed.system) / 1e6,
+      machine: machineCpu().busy - machine,
+    };
+  };
+}
+
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.on('exit', r));

@@ -14,7 +14,7 @@ import zlib from 'node:zlib';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import autocannon from 'autocannon';
-import { cpuSeconds, cpuSecondsOf, freePort, freshPostgres, median, root, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuMeter, freePort, freshPostgres, median, root, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = 3;
@@ -143,19 +143,15 @@ export async function run(): Promise<Figure[]> {
       await load(base, c.url, c.client.cookie); // warm-up run, not counted
       const runs: Array<Awaited<ReturnType<typeof load>> & { app: number; postgres: number; autocannon: number }> = [];
       for (let i = 0; i < RUNS; i++) {
-        const appBefore = cpuSeconds(child.pid!);
-        const postgresBefore = cpuSecondsOf(databaseName);
-        const benchBefore = process.cpuUsage();
+        const cpu = cpuMeter([child.pid!], databaseName);
         const result = await load(base, c.url, c.client.cookie);
-        const benchUsed = process.cpuUsage(benchBefore);
-        let postgresUsed = 0;
-        for (const [pid, used] of cpuSecondsOf(databaseName)) postgresUsed += used - (postgresBefore.get(pid) ?? 0);
+        const used = cpu();
         const perRequest = (seconds: number) => (seconds * 1000) / (result.rps * SECONDS);
         runs.push({
           ...result,
-          app: perRequest(cpuSeconds(child.pid!) - appBefore),
-          postgres: perRequest(postgresUsed),
-          autocannon: perRequest((benchUsed.user + benchUsed.system) / 1e6),
+          app: perRequest(used.apps[0]!),
+          postgres: perRequest(used.postgres),
+          autocannon: perRequest(used.bench),
         });
       }
       const mid = (key: keyof (typeof runs)[number]) => median(runs.map((run) => run[key]));

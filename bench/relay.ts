@@ -13,7 +13,7 @@
 import type { Message } from '@grammyjs/types';
 import { startEmulator, type StartedEmulator } from '../src/sandbox/standalone.js';
 import { UserActions } from '../src/sandbox/userActions.js';
-import { cpuSeconds, cpuSecondsOf, freePort, freshPostgres, machineCpu, median, quantile, rssMb, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuMeter, freePort, freshPostgres, median, quantile, rssMb, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const RUNS = 3;
@@ -109,7 +109,7 @@ export async function throughput(database: 'postgres' | 'pglite'): Promise<{ per
   for (const client of w.clients) send(w, client, `#w${client}`);
   while (warm < w.clients.length) await new Promise((r) => setTimeout(r, 20));
   const total = 2000;
-  const cpuBefore = { app: cpuSeconds(w.app.pid!), postgres: w.databaseName ? cpuSecondsOf(w.databaseName) : new Map<number, number>(), bench: process.cpuUsage(), machine: machineCpu() };
+  const cpu = cpuMeter([w.app.pid!], w.databaseName);
   const started = performance.now();
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMb(w.app.pid!))), 200);
@@ -120,16 +120,16 @@ export async function throughput(database: 'postgres' | 'pglite'): Promise<{ per
   while (done < total) await new Promise((r) => setTimeout(r, 10));
   const seconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  let postgres = 0;
-  if (w.databaseName) for (const [pid, used] of cpuSecondsOf(w.databaseName)) postgres += used - (cpuBefore.postgres.get(pid) ?? 0);
-  const benchUsed = process.cpuUsage(cpuBefore.bench);
-  const app = cpuSeconds(w.app.pid!) - cpuBefore.app;
-  const bench = (benchUsed.user + benchUsed.system) / 1e6;
-  const busy = machineCpu().busy - cpuBefore.machine.busy;
-  const perUpdate = (s: number) => (s * 1000) / total;
-  const cpu = { app: perUpdate(app), postgres: perUpdate(postgres), bench: perUpdate(bench), other: perUpdate(Math.max(0, busy - app - postgres - bench)) };
+  const used = cpu();
+  const perUpdate = (seconds: number) => (seconds * 1000) / total;
+  const split = {
+    app: perUpdate(used.apps[0]!),
+    postgres: perUpdate(used.postgres),
+    bench: perUpdate(used.bench),
+    other: perUpdate(Math.max(0, used.machine - used.apps[0]! - used.postgres - used.bench)),
+  };
   await close(w);
-  return { perSecond: total / seconds, peakRss, cpu };
+  return { perSecond: total / seconds, peakRss, cpu: split };
 }
 
 /** Latency from the client's message to its mirror, at a steady `rate` per second for `seconds`. */

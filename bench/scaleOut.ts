@@ -22,7 +22,7 @@ import { pathToFileURL } from 'node:url';
 import type { Message, Update } from '@grammyjs/types';
 import { startEmulator } from '../src/sandbox/standalone.js';
 import { UserActions } from '../src/sandbox/userActions.js';
-import { cpuSeconds, cpuSecondsOf, freePort, freshPostgres, groupMessage, machineCpu, median, onEmulatorEvent, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuMeter, freePort, freshPostgres, groupMessage, median, onEmulatorEvent, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const SECRET = 'bench-webhook-secret';
@@ -175,11 +175,7 @@ export async function throughput(instances: number): Promise<Burst> {
     await sendAll(clients.map((client) => [client, `#w${client}`]));
     while (warm < clients.length) await new Promise((r) => setTimeout(r, 20));
     delivery.retried.clear();
-    const appCpu = apps.map((app) => cpuSeconds(app.pid!));
-    const databaseName = new URL(database.url).pathname.slice(1);
-    const postgresCpu = cpuSecondsOf(databaseName);
-    const benchCpu = process.cpuUsage();
-    const machine = machineCpu();
+    const cpu = cpuMeter(apps.map((app) => app.pid!), new URL(database.url).pathname.slice(1));
     const begun = performance.now();
     await sendAll(Array.from({ length: TOTAL }, (_, i) => [clients[i % clients.length]!, `#m${i}`]));
     const deadline = Date.now() + 300_000;
@@ -188,18 +184,15 @@ export async function throughput(instances: number): Promise<Burst> {
       await new Promise((r) => setTimeout(r, 10));
     }
     const seconds = (performance.now() - begun) / 1000;
-    const benchUsed = process.cpuUsage(benchCpu);
-    let postgres = 0;
-    for (const [pid, used] of cpuSecondsOf(databaseName)) postgres += used - (postgresCpu.get(pid) ?? 0);
-    const machineNow = machineCpu();
+    const used = cpu();
     return {
       perSecond: TOTAL / seconds,
       retried: delivery.retried,
       cpu: {
-        apps: apps.map((app, i) => (cpuSeconds(app.pid!) - appCpu[i]!) / seconds),
-        postgres: postgres / seconds,
-        bench: (benchUsed.user + benchUsed.system) / 1e6 / seconds,
-        machine: (machineNow.busy - machine.busy) / seconds,
+        apps: used.apps.map((app) => app / seconds),
+        postgres: used.postgres / seconds,
+        bench: used.bench / seconds,
+        machine: used.machine / seconds,
       },
     };
   } finally {
