@@ -31,6 +31,10 @@ if (fs.existsSync(path.join(root, 'web/vite.config.ts')) && mtime(webOut) < newe
   run('build:web');
 }
 
-const child = spawn(process.execPath, [serverOut], { cwd: root, stdio: 'inherit' });
+// Hotline runs on the Node LTS that `npm ci` puts into node_modules (the `node`
+// package); a machine's own older Node may be the one that started this script.
+const bundledNode = path.join(root, 'node_modules/.bin/node');
+const runtime = fs.existsSync(bundledNode) ? bundledNode : process.execPath;
+const child = spawn(runtime, [serverOut], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
