@@ -30,6 +30,13 @@ export default tseslint.config(
     },
   },
   {
+    // The access rules sit between the data and the operations: core ← db ← policies ← commands ← adapters.
+    files: ['src/policies/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../commands/*', '../telegram/*', '../platform/*', '../jobs/*', '../integrations/*', '../sandbox/*'], message: 'policies import core and db only (ARCHITECTURE.md §3, §9).' }] }],
+    },
+  },
+  {
     // Adapters never import each other; commands never import adapters.
     files: ['src/commands/**/*.ts'],
     rules: {

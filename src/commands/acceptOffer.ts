@@ -10,7 +10,7 @@ import { and, eq, ne } from 'drizzle-orm';
 import { computeTerms } from '../core/terms.js';
 import type { Tx } from '../db/index.js';
 import { offers, requests } from '../db/schema.js';
-import { requestAccess, type Viewer } from './access.js';
+import { requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { nextStatus } from './requestTransition.js';
 

@@ -8,7 +8,7 @@
  */
 import { documents, requests } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
-import { canSeeDealRoom, requestAccess, type Viewer } from './access.js';
+import { canSeeDealRoom, requestAccess, type Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { sanitizeFileName } from './requestDocuments.js';
 

@@ -6,7 +6,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { offers, requests } from '../db/schema.js';
-import { requestAccess, type Viewer } from './access.js';
+import { requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, recordEvent, type CommandContext } from './context.js';
 import { nextStatus, type RequestAction } from './requestTransition.js';
 

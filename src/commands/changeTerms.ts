@@ -11,7 +11,7 @@ import { canEditTerms, requestStatusLabel } from '../core/requestStatus.js';
 import { computeTerms } from '../core/terms.js';
 import type { Tx } from '../db/index.js';
 import { events, requests } from '../db/schema.js';
-import { requestAccess, type Viewer } from './access.js';
+import { requestAccess, type Viewer } from '../policies/access.js';
 import { scheduleActionCard } from './actionCards.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 

@@ -18,33 +18,8 @@ export interface CommandContext {
   log: Logger;
 }
 
-/** A mistake in what a person asked for; `message` is a sentence they can read. */
-export class ValidationError extends Error {
-  constructor(
-    message: string,
-    /** The form field at fault, when there is one. */
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'ValidationError';
-  }
-}
-
-/** The thing asked for does not exist, or the actor may not see it (never tell which). */
-export class NotFoundError extends Error {
-  constructor(message = 'Not found') {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
-
-/** The actor may see the thing but not do this to it. */
-export class ForbiddenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ForbiddenError';
-  }
-}
+// The errors live in core so that the access rules (src/policies) throw the same ones as commands.
+export { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
 
 /** Who acts: a platform user, or a Telegram user without an account yet. */
 export interface Actor {

@@ -13,7 +13,7 @@ import type { Tx } from '../db/index.js';
 import { offers, requests } from '../db/schema.js';
 import { acceptOfferInTx } from './acceptOffer.js';
 import { linkRequestToDialog } from './linkRequestToDialog.js';
-import { canOffer, requestAccess, type Viewer } from './access.js';
+import { canOffer, requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { FieldErrorCollector } from './validation.js';
 

@@ -1,6 +1,6 @@
 /** An admin adds a customer or agent organization. */
 import { organizations } from '../db/schema.js';
-import type { Viewer } from './access.js';
+import type { Viewer } from '../policies/access.js';
 import { ForbiddenError, recordEvent, type CommandContext } from './context.js';
 import { FieldErrors } from './validation.js';
 

@@ -9,7 +9,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { beneficiaries, dialogs, organizations, payers, requests } from '../db/schema.js';
-import { canRequest, type Viewer } from './access.js';
+import { canRequest, type Viewer } from '../policies/access.js';
 import { ForbiddenError, NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { nextRequestNumber } from './requestNumber.js';
 import { validateRequestFields, type RequestFields, type ValidRequestFields } from './requestFields.js';

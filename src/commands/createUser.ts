@@ -6,7 +6,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { organizations, users } from '../db/schema.js';
-import type { Role, Viewer } from './access.js';
+import type { Role, Viewer } from '../policies/access.js';
 import { recordEvent, type CommandContext } from './context.js';
 import { requireAdmin } from './createOrganization.js';
 import { hashPassword } from './password.js';

@@ -5,7 +5,7 @@
  */
 import type { Tx } from '../db/index.js';
 import { requestPosts } from '../db/schema.js';
-import { canSeeDealRoom, requestAccess, type Viewer } from './access.js';
+import { canSeeDealRoom, requestAccess, type Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { FieldErrors } from './validation.js';
 

@@ -5,7 +5,7 @@
  * at acceptance brings its files along without a second write.
  */
 import type pg from 'pg';
-import { canSeeDealRoom, requestAccessForRead, type Viewer } from './access.js';
+import { canSeeDealRoom, requestAccessForRead, type Viewer } from '../policies/access.js';
 import { NotFoundError } from './context.js';
 
 export interface RequestDocument {

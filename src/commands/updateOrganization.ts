@@ -1,7 +1,7 @@
 /** An admin renames an organization or changes its kind (our own stays «both»). */
 import { eq } from 'drizzle-orm';
 import { organizations } from '../db/schema.js';
-import type { Viewer } from './access.js';
+import type { Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { requireAdmin, validateOrganizationName, type OrganizationRow } from './createOrganization.js';
 import { FieldErrors } from './validation.js';

@@ -7,7 +7,7 @@
 import { eq } from 'drizzle-orm';
 import { ORGANIZATION_REQUISITE_FIELDS, validateOrganizationRequisites, type OrganizationRequisites } from '../core/requisites.js';
 import { organizations } from '../db/schema.js';
-import type { Viewer } from './access.js';
+import type { Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { requireAdmin, type OrganizationRow } from './createOrganization.js';
 import { FieldErrors } from './validation.js';

@@ -1,7 +1,7 @@
 /** An admin disables or enables a user, or sets a new password. A disabled user's sessions end. */
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '../db/schema.js';
-import type { Viewer } from './access.js';
+import type { Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { requireAdmin } from './createOrganization.js';
 import { MIN_PASSWORD, type UserRow } from './createUser.js';

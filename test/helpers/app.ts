@@ -15,7 +15,7 @@ import { startHotline, type Hotline } from '../../src/main.js';
 import { bootstrap } from '../../src/commands/bootstrap.js';
 import { LiveBus } from '../../src/commands/live.js';
 import type { CommandContext } from '../../src/commands/context.js';
-import { loadViewer, type Role, type Viewer } from '../../src/commands/access.js';
+import { loadViewer, type Role, type Viewer } from '../../src/policies/access.js';
 import { createUserInTx } from '../../src/commands/createUser.js';
 import { hashPassword } from '../../src/commands/password.js';
 import { sql } from 'drizzle-orm';

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type pg from 'pg';
-import type { loadViewer, Viewer } from '../../commands/access.js';
+import type { loadViewer, Viewer } from '../../policies/access.js';
 import type { CommandContext } from '../../commands/context.js';
 import { hashToken } from '../../commands/issueSignInLink.js';
 import { csrfMatches, SESSION_COOKIE, type SessionRow } from './sessions.js';

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canOffer, canRequest, loadViewer } from '../../commands/access.js';
+import { canOffer, canRequest, loadViewer } from '../../policies/access.js';
 import { NotFoundError } from '../../commands/context.js';
 import { verifyPassword } from '../../commands/password.js';
 import { redeemSignInLink } from '../../commands/redeemSignInLink.js';

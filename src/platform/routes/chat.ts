@@ -8,7 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canSeeDealRoom, requestAccessForRead } from '../../commands/access.js';
+import { canSeeDealRoom, requestAccessForRead } from '../../policies/access.js';
 import { NotFoundError } from '../../commands/context.js';
 import { postRequestMessage } from '../../commands/postRequestMessage.js';
 import type pg from 'pg';

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { computeTerms } from '../../core/terms.js';
-import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccessForRead, type Viewer } from '../../commands/access.js';
+import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccessForRead, type Viewer } from '../../policies/access.js';
 import type { Database, Db } from '../../db/index.js';
 import { offers, organizations, requests } from '../../db/schema.js';
 

@@ -13,7 +13,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Db } from '../db/index.js';
 import { offers, organizations, requests, users } from '../db/schema.js';
-import { NotFoundError } from './context.js';
+import { NotFoundError } from '../core/errors.js';
 
 export type Role = 'admin' | 'manager' | 'agent' | 'customer';
 export type OrganizationKind = 'customer' | 'agent' | 'both';
