@@ -10,6 +10,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import util from 'node:util';
 import { z } from 'zod';
+import { oneCMapping, oneCMappingOverride, oneCWebBase, type OneCDocumentMapping } from './core/oneCOData.js';
 
 /** Thrown when a setting is missing or malformed; `message` is the one line to print. */
 export class ConfigError extends Error {
@@ -112,12 +113,27 @@ const schema = z
     ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(10, 'must be at least 10 characters').optional()),
     ONEC_MODE: z.preprocess(
       emptyToUndefined,
-      z.enum(['off', 'link', 'http'], { message: 'must be "off", "link" or "http"' }).default('off'),
+      z.enum(['off', 'link', 'http', 'odata'], { message: 'must be "off", "link", "http" or "odata"' }).default('off'),
     ),
     ONEC_URL: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
     ONEC_USER: optionalString,
     ONEC_PASSWORD: optionalString,
     ONEC_LINK_TEMPLATE: optionalString,
+    // ONEC_MODE=odata (src/integrations/onec/odata.ts, docs/1c.md).
+    ONEC_ODATA_MAPPING: z.preprocess(
+      (v) => {
+        if (emptyToUndefined(v) === undefined) return undefined;
+        try {
+          return JSON.parse(String(v));
+        } catch {
+          return v;
+        }
+      },
+      oneCMappingOverride.optional(),
+    ),
+    ONEC_ODATA_ON_CHANGE: z.preprocess(emptyToUndefined, z.enum(['update', 'replace'], { message: 'must be "update" or "replace"' }).default('update')),
+    ONEC_WEB_URL: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
+    ONEC_PRINT_URL: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
     STORAGE_URL: z.preprocess(
       emptyToUndefined,
       url(['file:', 's3:'])
@@ -150,6 +166,7 @@ const schema = z
       if (!env.PUBLIC_URL) need('PUBLIC_URL', 'is required when TELEGRAM_MODE=webhook (Telegram must reach it)');
     }
     if (env.ONEC_MODE === 'http' && !env.ONEC_URL) need('ONEC_URL', 'is required when ONEC_MODE=http');
+    if (env.ONEC_MODE === 'odata' && !env.ONEC_URL) need('ONEC_URL', 'is required when ONEC_MODE=odata (the base\'s …/odata/standard.odata/ address)');
     if (env.ONEC_MODE === 'link' && !env.ONEC_LINK_TEMPLATE) {
       need('ONEC_LINK_TEMPLATE', 'is required when ONEC_MODE=link');
     }
@@ -188,11 +205,13 @@ export interface Config {
   appSecret: string;
   admin: { email: string; password: string } | undefined;
   onec: {
-    mode: 'off' | 'link' | 'http';
+    mode: 'off' | 'link' | 'http' | 'odata';
     url: string | undefined;
     user: string | undefined;
     password: string | undefined;
     linkTemplate: string | undefined;
+    /** ONEC_MODE=odata: the document made, where the navigation links point, what a change of terms does, and the optional print service. */
+    odata: { mapping: OneCDocumentMapping; onChange: 'update' | 'replace'; webUrl: string | undefined; printUrl: string | undefined };
   };
   storageUrl: string;
   /** For `s3://` storage; without keys the AWS SDK finds credentials itself (instance role, ~/.aws). */
@@ -257,6 +276,12 @@ export function loadConfig(
       user: e.ONEC_USER,
       password: e.ONEC_PASSWORD,
       linkTemplate: e.ONEC_LINK_TEMPLATE,
+      odata: {
+        mapping: oneCMapping(e.ONEC_ODATA_MAPPING),
+        onChange: e.ONEC_ODATA_ON_CHANGE,
+        webUrl: e.ONEC_WEB_URL ?? (e.ONEC_URL && e.ONEC_MODE === 'odata' ? oneCWebBase(e.ONEC_URL) : undefined),
+        printUrl: e.ONEC_PRINT_URL,
+      },
     },
     storageUrl: e.STORAGE_URL ?? `file://${path.join(dataDir, 'files')}`,
     s3: {

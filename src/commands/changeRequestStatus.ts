@@ -9,6 +9,7 @@ import { offers, requests } from '../db/schema.js';
 import { requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, recordEvent, type CommandContext } from './context.js';
 import { nextStatus, type RequestAction } from './requestTransition.js';
+import { scheduleOneCSync } from './requestOneCDocuments.js';
 
 export interface ChangeRequestStatusProps {
   /** A user of the request's customer organization. */
@@ -20,6 +21,7 @@ export interface ChangeRequestStatusProps {
 export async function changeRequestStatus(ctx: CommandContext, props: ChangeRequestStatusProps) {
   return ctx.database.transaction(async (tx) => {
     const result = await changeRequestStatusInTx(tx, props);
+    await scheduleOneCSync(ctx, tx, result.requestId);
     tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: result.status } }));
     return result;
   });

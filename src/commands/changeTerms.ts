@@ -13,6 +13,7 @@ import type { Tx } from '../db/index.js';
 import { events, requests } from '../db/schema.js';
 import { requestAccess, type Viewer } from '../policies/access.js';
 import { scheduleActionCard } from './actionCards.js';
+import { scheduleOneCSync } from './requestOneCDocuments.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 
 export type TermsEdit = Exclude<Edit, { field: 'undo' }>;
@@ -165,6 +166,7 @@ export async function changeTerms(ctx: CommandContext, props: Props, tx?: Tx): P
       after: { field, value: after, total: totalAfter, ...(undoOf ? { undoOf } : {}) },
     });
     await scheduleActionCard(ctx, tx, updated);
+    await scheduleOneCSync(ctx, tx, request.id);
     const requestId = request.id;
     tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'terms', data: { field, before, after } }));
     return { field, before, after, totalBefore, totalAfter, undone: undoOf !== undefined };

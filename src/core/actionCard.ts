@@ -29,16 +29,16 @@ export interface ActionCardData {
   confirming?: 'complete' | 'cancel';
   /** The request's version: buttons of an older card are refused. */
   version: number;
+  /** The navigation link to the request's document in 1C (`ONEC_MODE=odata`), shown as «Открыть в 1С». */
+  oneCUrl?: string;
 }
 
 export type CardAction = 'edit' | 'docs' | 'complete' | 'cancel' | 'confirm_complete' | 'confirm_cancel';
 
 const CARD_ACTIONS: readonly CardAction[] = ['edit', 'docs', 'complete', 'cancel', 'confirm_complete', 'confirm_cancel'];
 
-export interface InlineButton {
-  text: string;
-  callback_data: string;
-}
+/** A callback button, or a URL button (Bot API InlineKeyboardButton: exactly one of the optional fields). */
+export type InlineButton = { text: string; callback_data: string } | { text: string; url: string };
 
 /** `card:<request>:<action>:<version>`, well under Telegram's 64 bytes. */
 export function cardCallbackData(requestId: number, action: CardAction, version: number): string {
@@ -96,6 +96,7 @@ export function renderActionCard(card: ActionCardData): { html: string; keyboard
     callback_data: cardCallbackData(card.requestId, action, card.version),
   });
   const keyboard: InlineButton[][] = [[button('✏️ Изменить', 'edit'), button('📄 Документы 1С', 'docs')]];
+  if (card.oneCUrl) keyboard.push([{ text: '🔗 Открыть в 1С', url: card.oneCUrl }]);
   if (card.confirming === 'complete') {
     keyboard.push([button('✅ Завершить — подтвердите', 'confirm_complete'), button('↩️ Не завершать', 'edit')]);
   } else if (card.confirming === 'cancel') {

@@ -10,6 +10,7 @@ import { eq } from 'drizzle-orm';
 import crypto from 'node:crypto';
 import type { CommandContext } from '../commands/context.js';
 import { renderActionCard } from '../core/actionCard.js';
+import { oneCNavigationUrl } from '../core/oneCOData.js';
 import { actionCards, clients, dialogs, documents, requests } from '../db/schema.js';
 import type { RateLimiter } from './rateLimits.js';
 
@@ -53,9 +54,21 @@ export class ActionCards {
       publicUrl: this.ctx.config.publicUrl,
       confirming: (card?.confirming as 'complete' | 'cancel' | null) ?? undefined,
       version: request.version,
+      oneCUrl: this.oneCUrl(request.onecRef),
     });
     const hash = crypto.createHash('sha256').update(JSON.stringify(rendered)).digest('hex').slice(0, 32);
     return { ...rendered, hash, request, card, final: request.status === 'completed' || request.status === 'cancelled' };
+  }
+
+  /** «Открыть в 1С» on the card: only in odata mode, where onecRef is the document's Ref_Key. */
+  private oneCUrl(ref: string | null): string | undefined {
+    const { mode, odata } = this.ctx.config.onec;
+    if (mode !== 'odata' || !ref || !odata.webUrl) return undefined;
+    try {
+      return oneCNavigationUrl(odata.webUrl, odata.mapping.document, ref);
+    } catch {
+      return undefined;
+    }
   }
 
   /** @param threadId the dialog's topic, already ensured by the outbox. */

@@ -26,6 +26,7 @@ import { clients, dialogs, documents } from '../db/schema.js';
 import { openStorage, type Storage } from '../documents/storage.js';
 import { ONEC_DOCUMENTS_QUEUE, type OneCDocumentsJob } from '../commands/requestOneCDocuments.js';
 import { OneCHttp } from '../integrations/onec/http.js';
+import { OneCOData } from '../integrations/onec/odata.js';
 import { generateDealDocuments } from '../integrations/onec/generated.js';
 
 /** The MIME type the bytes say, or a neutral one when they say nothing known. */
@@ -131,7 +132,11 @@ export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promi
   const storage = openStorage(ctx.config);
   const onec = new OneCHttp(ctx, storage);
   await ctx.jobs.define({ name: ONEC_DOCUMENTS_QUEUE, retryLimit: 10, retryDelay: 2, expireInSeconds: 120 });
-  await ctx.jobs.work<OneCDocumentsJob>(ONEC_DOCUMENTS_QUEUE, (data, job) =>
-    ctx.config.onec.mode === 'http' ? onec.run(data, job.id) : generateDealDocuments(ctx, storage, data),
-  );
+  const odata = new OneCOData(ctx, storage);
+  await ctx.jobs.work<OneCDocumentsJob>(ONEC_DOCUMENTS_QUEUE, (data, job) => {
+    if (ctx.config.onec.mode === 'odata') return odata.run(data, job.id);
+    if (ctx.config.onec.mode === 'http') return onec.run(data, job.id);
+    // A change of terms or a cancellation only matters to a document in 1C (odata); here there is nothing to redo.
+    return data.create === false ? Promise.resolve() : generateDealDocuments(ctx, storage, data);
+  });
 }

@@ -14,7 +14,7 @@ import { scheduleActionCard, setCardConfirming } from '../commands/actionCards.j
 import { ensureManagerUser } from '../commands/ensureManagerUser.js';
 import { issueRequestLink, REQUEST_LINK_TTL_SECONDS } from '../commands/issueRequestLink.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
-import { requestOneCDocuments } from '../commands/requestOneCDocuments.js';
+import { requestOneCDocuments, scheduleOneCSync } from '../commands/requestOneCDocuments.js';
 import type { Dialog } from '../commands/dialogs.js';
 import { parseCardCallback } from '../core/actionCard.js';
 import { EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
@@ -180,6 +180,7 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
           if (error instanceof ValidationError || error instanceof ForbiddenError || error instanceof NotFoundError) return reply(error.message, true);
           throw error;
         }
+        await scheduleOneCSync(ctx, c.tx, request.id);
         await setCardConfirming(ctx, c.tx, request, null);
         await enqueueTelegram(ctx, c.tx, { chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
         c.tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'status', data: { status: action === 'complete' ? 'completed' : 'cancelled' } }));

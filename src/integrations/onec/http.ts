@@ -55,6 +55,8 @@ export class OneCHttp {
     private readonly ctx: CommandContext,
     private readonly storage: Storage,
     private readonly timeoutMs = ONEC_TIMEOUT_MS,
+    /** The service's address: ONEC_URL in `http` mode, ONEC_PRINT_URL as the print service of `odata` mode. */
+    private readonly url = ctx.config.onec.url,
   ) {}
 
   async run(job: OneCDocumentsJob, jobId: string): Promise<void> {
@@ -123,7 +125,8 @@ export class OneCHttp {
   }
 
   private call(body: OneCDocumentsRequest): Promise<Response> {
-    const { url, user, password } = this.ctx.config.onec;
+    const { user, password } = this.ctx.config.onec;
+    const url = this.url;
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' };
     if (user) headers.authorization = `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}`;
     return fetch(url!, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
