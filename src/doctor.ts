@@ -4,7 +4,9 @@
  * takes a file, the bot token is valid, each managers' chat is a forum
  * supergroup where the bot is an administrator with Manage Topics, Pin
  * Messages and Delete Messages, the webhook (in webhook mode) is set and
- * reachable, and 1C (ONEC_MODE=http) answers. One line per check; a failed
+ * reachable, and 1C answers (ONEC_MODE=http: the HTTP service; ONEC_MODE=odata:
+ * the standard OData interface, the objects Hotline needs published in it, and
+ * the 1C user's right to read them). One line per check; a failed
  * one says what to do.
  *
  * The same checks run at start-up with NODE_ENV=production
@@ -29,6 +31,7 @@ import { migrationsFolder, type Database } from './db/index.js';
 import { DataDirLockedError, embeddedHolder, startEmbeddedDatabase } from './db/embedded.js';
 import { openStorage } from './documents/storage.js';
 import { WEBHOOK_PATH } from './telegram/webhook.js';
+import { entityLabel, ODataClient, OneCODataError, type OneCFailure } from './integrations/onec/odataClient.js';
 
 /** One check's outcome; `fix` (for a failure) is what to do, in plain words. */
 export interface Check {
@@ -83,6 +86,8 @@ export async function doctor(config: Config, options: DoctorOptions = {}): Promi
   checks.push(await checkStorage(config));
   checks.push(...(await checkTelegram(config, timeoutMs)));
   if (config.onec.mode === 'http') checks.push(await checkOneC(config, timeoutMs));
+  if (config.onec.mode === 'odata') checks.push(...(await checkOneCOData(config, timeoutMs)));
+  if (config.onec.mode === 'odata' && config.onec.odata.printUrl) checks.push(await checkOneC(config, timeoutMs, config.onec.odata.printUrl, '1C print service'));
   return checks;
 }
 
@@ -405,9 +410,8 @@ async function checkWebhookUrl(url: string, timeoutMs: number): Promise<Check> {
 // ── 1C ───────────────────────────────────────────────────────────────────
 
 /** A GET to ONEC_URL: any answer with the credentials accepted means 1C is there (the service itself takes POSTs). */
-async function checkOneC(config: Config, timeoutMs: number): Promise<Check> {
-  const name = '1C HTTP service';
-  const { url, user, password } = config.onec;
+async function checkOneC(config: Config, timeoutMs: number, url = config.onec.url, name = '1C HTTP service'): Promise<Check> {
+  const { user, password } = config.onec;
   const headers: Record<string, string> = {};
   if (user) headers.authorization = `Basic ${Buffer.from(`${user}:${password ?? ''}`).toString('base64')}`;
   try {
@@ -428,6 +432,79 @@ async function checkOneC(config: Config, timeoutMs: number): Promise<Check> {
   } catch (error) {
     return { name, ok: false, detail: `${url} does not answer (${reason(error)})`, fix: 'check ONEC_URL, and that the 1C web server is running and reachable from this host' };
   }
+}
+
+/** The objects ONEC_MODE=odata reads and writes: the document of the mapping and its tabular section, and the catalogs it refers to. */
+export function oneCODataEntitySets(config: Config): string[] {
+  const { document, table } = config.onec.odata.mapping;
+  return ['Catalog_Организации', 'Catalog_Валюты', 'Catalog_Контрагенты', 'Catalog_ДоговорыКонтрагентов', document, `${document}_${table}`];
+}
+
+/**
+ * ONEC_MODE=odata, three lines: the interface answers with the credentials
+ * (`$metadata`); every object Hotline needs is published in it (what to tick
+ * in 1C otherwise); the 1C user may read each of them. Adding, changing and
+ * posting cannot be tried without making documents, so the first
+ * «Документы 1С» checks those, and its failure names the missing right.
+ */
+async function checkOneCOData(config: Config, timeoutMs: number): Promise<Check[]> {
+  const client = new ODataClient(config.onec, timeoutMs);
+  const url = config.onec.url!;
+  const user = config.onec.user ? `«${config.onec.user}»` : '(no ONEC_USER)';
+  let published: Set<string>;
+  try {
+    published = await client.entitySets();
+  } catch (error) {
+    const failure = error instanceof OneCODataError ? error.failure : 'unreachable';
+    const fixes: Partial<Record<OneCFailure, string>> = {
+      auth: `check ONEC_USER and ONEC_PASSWORD: a 1C user (Администрирование → Настройки пользователей и прав → Пользователи) with «Аутентификация 1С:Предприятия» and a password`,
+      locked: 'the base refuses sessions (an update or «Блокировка установки соединений» is on); run the doctor again when it is lifted',
+    };
+    return [
+      {
+        name: '1C OData',
+        ok: false,
+        detail: `${url}$metadata ${failure === 'unreachable' ? 'does not answer as 1C\'s standard OData interface' : failure === 'auth' ? 'refused the credentials (HTTP 401)' : `failed: ${(error as Error).message}`}`,
+        fix:
+          fixes[failure] ??
+          'check ONEC_URL (https://<host>/<base>/odata/standard.odata/) and that the base is published on the web server with «Публиковать стандартный интерфейс OData» ticked (Конфигуратор → Администрирование → Публикация на веб-сервере)',
+      },
+    ];
+  }
+  const checks: Check[] = [{ name: '1C OData', ok: true, detail: `${url} answers as user ${user} (${published.size} objects published)` }];
+  const needed = oneCODataEntitySets(config);
+  const missing = needed.filter((set) => !published.has(set));
+  checks.push(
+    missing.length
+      ? {
+          name: '1C OData objects',
+          ok: false,
+          detail: `not published: ${missing.join(', ')}`,
+          fix: `in 1C open «Настройка стандартного интерфейса OData» (Администрирование → Обслуживание, or Функции для технического специалиста → Обработки), tick ${missing.map((set) => `«${entityLabel(set)}»`).join(', ')} and press «Сохранить»`,
+        }
+      : { name: '1C OData objects', ok: true, detail: `published: ${needed.join(', ')}` },
+  );
+  if (missing.length) return checks;
+  const denied: string[] = [];
+  for (const set of needed) {
+    try {
+      await client.list(set, undefined, 1);
+    } catch (error) {
+      if (error instanceof OneCODataError && error.failure === 'rights') denied.push(set);
+      else return [...checks, { name: '1C OData rights', ok: false, detail: `reading ${set} failed: ${(error as Error).message}`, fix: 'see 1C\'s message; run the doctor again' }];
+    }
+  }
+  checks.push(
+    denied.length
+      ? {
+          name: '1C OData rights',
+          ok: false,
+          detail: `user ${user} may not read ${denied.join(', ')}`,
+          fix: `in 1C give ${user} the rights to read, add and change ${denied.map((set) => `«${entityLabel(set)}»`).join(', ')} and to post the document (Администрирование → Настройки пользователей и прав → Группы доступа, e.g. the profile «Бухгалтер»)`,
+        }
+      : { name: '1C OData rights', ok: true, detail: `user ${user} reads every object (adding and posting are checked by the first «Документы 1С»)` },
+  );
+  return checks;
 }
 
 // ── command line ─────────────────────────────────────────────────────────

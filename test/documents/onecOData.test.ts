@@ -227,7 +227,7 @@ describe('the stand-in answers like 1C', () => {
     const metadata = await (await call('GET', '$metadata')).text();
     expect(metadata).toContain('<EntitySet Name="Catalog_Контрагенты"');
     expect(metadata).toContain('<EntitySet Name="Document_СчетНаОплатуПокупателю_Товары"');
-    const found = await (await call('GET', `${encodeURIComponent('Catalog_Организации')}?$format=json&$filter=${encodeURIComponent("ИНН eq '7702070139'")}`)).json();
+    const found = (await (await call('GET', `${encodeURIComponent('Catalog_Организации')}?$format=json&$filter=${encodeURIComponent("ИНН eq '7702070139'")}`)).json()) as { value: Array<Record<string, unknown>> };
     expect(found.value).toHaveLength(1);
     expect(found.value[0]).toMatchObject({ DeletionMark: false, ИНН: '7702070139', Ref_Key: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
