@@ -13,4 +13,10 @@ describe('1C link', () => {
       'e1c://server/base/#e1cib/list/Документ.ЗаказКлиента?number=H%207%2F1&ref=',
     );
   });
+
+  it('a GUID from the HTTP service becomes the navigation ref 1C opens', () => {
+    expect(oneCLink('https://1c.example/base/#e1cib/data/Документ.СчетНаОплатуПокупателю?ref={ref}', { ref: '5828755a-8819-11ed-89ab-000c29dddd38', number: 'H-7' })).toBe(
+      'https://1c.example/base/#e1cib/data/Документ.СчетНаОплатуПокупателю?ref=89ab000c29dddd3811ed88195828755a',
+    );
+  });
 });
