@@ -1,23 +1,34 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { topicName } from '../core/clientCard.js';
 import { prepared, type Tx } from '../db/index.js';
-import { clients, dialogs, messages } from '../db/schema.js';
+import { clients, dialogs, messages, telegramOutbox } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
-import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
+import { ALBUM_QUIET_MS, albumKey, enqueueTelegram, holdAlbum, type TelegramCall } from './telegramOutbox.js';
 
 export const DEFAULT_GREETING =
   'Здравствуйте! Мы получили ваше сообщение — менеджер ответит здесь, в этом чате.';
 
-/** How long the first part of an album waits for the others before it is mirrored. */
-export const ALBUM_WINDOW_MS = 800;
+/** The outbox step that renames a dialog's topic to the client's current name (src/jobs/topicTitle.ts). */
+export const RENAME_TOPIC = 'hotline.renameTopic';
 
 export interface Props {
   /** The client who wrote to the bot privately. */
   from: TelegramPerson;
   /** What they wrote. */
   message: IncomingMessage;
+}
+
+/** Whether a rename of the dialog's topic is waiting in the outbox (not yet taken): it will use the newest name. */
+async function renamePending(tx: Tx, dialogId: number): Promise<boolean> {
+  const found = await tx.db
+    .select({ id: telegramOutbox.id })
+    .from(telegramOutbox)
+    .where(and(eq(telegramOutbox.coalesceKey, `rename:${dialogId}`), eq(telegramOutbox.state, 'pending'), isNull(telegramOutbox.leaseUntil)))
+    .limit(1);
+  return found.length > 0;
 }
 
 /** The INSERT of a client's message, prepared once per connection (it runs for every message). */
@@ -76,9 +87,6 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
     if (dialog.status === 'closed') {
       calls.push({ chatId: dialog.managersChatId, method: 'reopenForumTopic', target: { topicOfDialog: dialog.id } });
     }
-    if (changed) {
-      calls.push({ chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
-    }
     // A plain text may be merged with the client's next texts if the group is backlogged.
     const repliedToUnknown = incoming.replyToTelegramMessageId !== undefined && !replyTo;
     const mergeable = incoming.text !== undefined && !incoming.media && !incoming.mediaGroupId && !replyTo && !repliedToUnknown;
@@ -98,16 +106,25 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       },
       link: { messages: [message!.id], side: 'topic' },
       ...(incoming.mediaGroupId
-        ? { coalesceKey: `album:${incoming.mediaGroupId}`, notBefore: new Date(Date.now() + ALBUM_WINDOW_MS) }
+        ? { coalesceKey: albumKey(incoming.mediaGroupId), notBefore: new Date(Date.now() + ALBUM_QUIET_MS) }
         : mergeable
           ? { coalesceKey: `text:${dialog.id}` }
           : {}),
     });
+    // Housekeeping after the client's message (client content first, ARCHITECTURE §5).
+    if (changed) {
+      calls.push({ chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
+      // A new name or username: the topic's title follows (one pending rename per dialog: it reads the name when it runs).
+      if (topicName(client) !== topicName(touched?.client ?? client) && !(await renamePending(tx, dialog.id))) {
+        calls.push({ chatId: dialog.managersChatId, method: RENAME_TOPIC, target: { topicOfDialog: dialog.id }, coalesceKey: `rename:${dialog.id}` });
+      }
+    }
     if (!client.greetedAt) {
       calls.push({ chatId: client.telegramUserId, method: 'sendMessage', payload: { text: ctx.config.greeting ?? DEFAULT_GREETING } });
       await tx.db.update(clients).set({ greetedAt: new Date() }).where(eq(clients.id, client.id));
     }
     await enqueueTelegram(ctx, tx, ...calls);
+    if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
     if (!known || dialog.status === 'closed') {
       await tx.db
         .update(dialogs)

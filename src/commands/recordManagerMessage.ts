@@ -3,10 +3,9 @@ import type { Tx } from '../db/index.js';
 import { clients, dialogs, messages } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
-import { ALBUM_WINDOW_MS } from './recordClientMessage.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
-import { enqueueTelegram } from './telegramOutbox.js';
+import { ALBUM_QUIET_MS, albumKey, enqueueTelegram, holdAlbum } from './telegramOutbox.js';
 
 /** A manager's message that starts with this is an internal note: stored, never sent to the client. */
 export const NOTE_PREFIX = '!';
@@ -64,9 +63,10 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
         },
         link: { messages: [message!.id], side: 'client' },
         ...(incoming.mediaGroupId
-          ? { coalesceKey: `album:${incoming.mediaGroupId}`, notBefore: new Date(Date.now() + ALBUM_WINDOW_MS) }
+          ? { coalesceKey: albumKey(incoming.mediaGroupId), notBefore: new Date(Date.now() + ALBUM_QUIET_MS) }
           : {}),
       });
+      if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
     }
     await tx.db.update(dialogs).set({ lastMessageAt: incoming.date }).where(eq(dialogs.id, dialog.id));
     await feedRequestChat(ctx, tx, dialog, message!);

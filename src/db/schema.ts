@@ -115,7 +115,29 @@ export const dialogs = pgTable(
 
 /** Media of a stored message: what Telegram told us about the file. */
 export interface MessageMedia {
-  kind: 'photo' | 'document' | 'video' | 'voice' | 'audio' | 'video_note' | 'sticker' | 'animation' | 'location' | 'contact';
+  /** Files (photo…animation) and every other kind of content the Bot API delivers in a message (src/telegram/extract.ts). */
+  kind:
+    | 'photo'
+    | 'document'
+    | 'video'
+    | 'voice'
+    | 'audio'
+    | 'video_note'
+    | 'sticker'
+    | 'animation'
+    | 'location'
+    | 'contact'
+    | 'venue'
+    | 'poll'
+    | 'dice'
+    | 'story'
+    | 'game'
+    | 'invoice'
+    | 'giveaway'
+    | 'giveaway_winners'
+    | 'paid_media'
+    | 'checklist'
+    | 'other';
   fileId?: string;
   fileUniqueId?: string;
   fileName?: string;
@@ -126,6 +148,10 @@ export interface MessageMedia {
   duration?: number;
   /** Location, contact and other non-file payloads. */
   extra?: Record<string, unknown>;
+  /** What it is, as text (src/core/messageContent.ts): shown on the platform and where Telegram won't copy it. */
+  summary?: string;
+  /** Earlier files of this message, oldest first, when the sender replaced its media. */
+  previous?: Array<{ fileId: string; fileUniqueId?: string; kind: string; replacedAt: string }>;
 }
 
 /** A dialog message, either direction. */

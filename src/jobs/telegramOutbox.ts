@@ -16,7 +16,10 @@ import { Api, GrammyError, HttpError } from 'grammy';
 import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
-import { EDITED_NOTE } from '../commands/recordEdit.js';
+import { editedNoteCalls } from '../commands/recordEdit.js';
+import { joinTexts, type Entity } from '../core/composeText.js';
+import { COPY_REFUSED, textInsteadOfCopy } from './contentFallback.js';
+import { renameTopic, RENAME_TOPIC } from './topicTitle.js';
 import { isDatabaseAway } from '../db/index.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
@@ -81,17 +84,16 @@ function mergeText(row: Row): MergeText | undefined {
   return row.payload.merge as MergeText | undefined;
 }
 
-/** Several texts as one message: joined by line breaks, entities shifted (offsets are UTF-16, like JS strings). */
+/** Several texts as one message: joined by line breaks, entities shifted (src/core/composeText.ts; claim() keeps it within 4,096). */
 export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['entities'] } {
-  let text = '';
-  const entities: NonNullable<MergeText['entities']> = [];
-  for (const row of rows) {
-    const part = mergeText(row) ?? { text: '' };
-    if (text) text += MERGE_SEPARATOR;
-    for (const entity of part.entities ?? []) entities.push({ ...entity, offset: entity.offset + text.length });
-    text += part.text;
-  }
-  return { text, entities };
+  const joined = joinTexts(
+    rows.flatMap((row, i) => {
+      const part = mergeText(row) ?? { text: '' };
+      const piece = { text: part.text, entities: part.entities as Entity[] | undefined };
+      return i === 0 ? [piece] : [{ text: MERGE_SEPARATOR }, piece];
+    }),
+  );
+  return { text: joined.text, entities: joined.entities ?? [] };
 }
 
 function backoffMs(attempts: number): number {
@@ -389,7 +391,8 @@ export class TelegramOutbox {
   private async prepare(rows: Row[]): Promise<{ method: string; params: Record<string, unknown> } | undefined> {
     const head = rows[0]!;
     const target = head.target ?? {};
-    const { merge: _merge, ...payload } = head.payload;
+    // `merge` and `fallback` are Hotline's notes on the row, not Bot API parameters.
+    const { merge: _merge, fallback: _fallback, ...payload } = head.payload;
     const params: Record<string, unknown> = { ...payload, chat_id: head.chatId };
     if (target.topicOfDialog !== undefined) params.message_thread_id = await this.topics.ensure(target.topicOfDialog);
     const replyToMessage = target.replyToMessage ?? (target.replyToTelegram ? await this.repliedTo(head, target.replyToTelegram) : undefined);
@@ -430,6 +433,11 @@ export class TelegramOutbox {
         await this.done(rows, null);
         return;
       }
+      if (head.method === RENAME_TOPIC) {
+        await renameTopic(this.ctx, this.api, this.topics, this.limiter, head.target!.topicOfDialog!);
+        await this.done(rows, null);
+        return;
+      }
       if (head.method === REFRESH_ACTION_CARD) {
         const threadId = await this.topics.ensure(head.target!.topicOfDialog!);
         await this.cards.refresh(Number(head.payload.requestId), head.chatId, threadId);
@@ -450,7 +458,10 @@ export class TelegramOutbox {
       }
       // An album is several messages for Telegram's limits (the first was taken by drain()).
       if (call.method === 'copyMessages') for (let i = 1; i < rows.length; i++) this.limiter.record(head.chatId);
-      const result = await this.call(call.method, call.params);
+      const result = await this.call(call.method, call.params).catch((error: unknown) => {
+        if (call.method === 'copyMessage' && error instanceof GrammyError && COPY_REFUSED.test(error.description)) return this.sendAsText(rows, call.params, error.description);
+        throw error;
+      });
       metrics.outboxSent.inc({ method: call.method });
       await this.recordSent(rows, result);
       if (this.unreachable) await this.reachableAgain();
@@ -554,7 +565,7 @@ export class TelegramOutbox {
         return this.retryLater(rows, 0, description, false);
       }
       if (CLIENT_UNREACHABLE.test(description) && head.chatId > 0) return this.clientUnreachable(rows, description);
-      if (CANT_EDIT.test(description) && /^editMessage(Text|Caption)$/.test(head.method)) return this.postEditedNote(rows);
+      if (CANT_EDIT.test(description) && /^editMessage(Text|Caption|Media)$/.test(head.method)) return this.postEditedNote(rows);
       return this.fail(rows, `${error.error_code} ${description}`);
     }
     // Network error, timeout, or a database hiccup while resolving ids: try again later.
@@ -606,21 +617,53 @@ export class TelegramOutbox {
     });
   }
 
-  /** The mirror cannot be edited: post the new text as a note replying to it. */
+  /**
+   * Telegram refused to copy the message (src/jobs/contentFallback.ts): it
+   * goes as text instead, into the same place, replying where the copy would
+   * have; the first part stands for the message (its mirror).
+   */
+  private async sendAsText(rows: Row[], params: Record<string, unknown>, description: string): Promise<{ message_id: number }> {
+    const head = rows[0]!;
+    const parts = await textInsteadOfCopy(this.ctx, rows.flatMap((r) => r.link?.messages ?? []), head.target?.side, description);
+    const { from_chat_id: _from, message_id: _id, caption: _caption, caption_entities: _entities, parse_mode: _mode, ...place } = params;
+    let first: { message_id: number } | undefined;
+    for (const part of parts) {
+      if (first) this.limiter.record(head.chatId);
+      const sent = (await this.call('sendMessage', {
+        ...place,
+        ...(first ? { reply_parameters: undefined } : {}),
+        text: part.text,
+        ...(part.entities ? { entities: part.entities } : {}),
+        link_preview_options: { is_disabled: true },
+      })) as { message_id: number };
+      first ??= sent;
+    }
+    this.ctx.log.info(`Telegram outbox: ${head.method} to ${head.chatId} was refused (${description}); sent as text instead`);
+    return first!;
+  }
+
+  /**
+   * The mirror cannot be edited: the new text goes as a note replying to it
+   * (with its formatting, split to Telegram's limit), new media as a copy of
+   * the edited message replying to it.
+   */
   private async postEditedNote(rows: Row[]): Promise<void> {
     const head = rows[0]!;
-    const text = String(head.payload.text ?? head.payload.caption ?? '');
+    const target = { ...head.target, replyToMessage: head.target?.message, message: undefined };
+    const fallback = head.payload.fallback as { from_chat_id: number; message_id: number } | undefined;
+    const media = head.payload.media as { caption?: string; caption_entities?: Entity[] } | undefined;
+    const text = String(head.payload.text ?? head.payload.caption ?? media?.caption ?? '');
+    const entities = (head.payload.entities ?? head.payload.caption_entities ?? media?.caption_entities) as Entity[] | undefined;
     await this.ctx.database.transaction(async (tx) => {
       await tx.db
         .update(telegramOutbox)
         .set({ state: 'failed', leaseUntil: null, lastError: 'could not edit; posted a note instead' })
         .where(eq(telegramOutbox.id, head.id));
-      await enqueueTelegram(this.ctx, tx, {
-        chatId: head.chatId,
-        method: 'sendMessage',
-        payload: { text: `${EDITED_NOTE}\n${text}` },
-        target: { ...head.target, replyToMessage: head.target?.message, message: undefined },
-      });
+      if (head.method === 'editMessageMedia' && fallback) {
+        await enqueueTelegram(this.ctx, tx, { chatId: head.chatId, method: 'copyMessage', payload: fallback, target });
+        return;
+      }
+      await enqueueTelegram(this.ctx, tx, ...editedNoteCalls(head.chatId, { text, entities: entities?.length ? entities : undefined }, target));
     });
   }
 }

@@ -75,6 +75,16 @@ export class SandboxControl {
     return this.call('POST', '/messages/edit', input);
   }
 
+  /** A user replaces the media of their message; the bot gets edited_message. */
+  editMessageMedia(input: inputs.EditMediaInput): Promise<Message> {
+    return this.call('POST', '/messages/media', input);
+  }
+
+  /** A user changes their name or username (null removes it). */
+  updateUser(userId: number, input: inputs.UpdateUserInput): Promise<User> {
+    return this.call('PATCH', `/users/${userId}`, input);
+  }
+
   deleteMessage(input: inputs.DeleteMessageInput): Promise<{ ok: true }> {
     return this.call('POST', '/messages/delete', input);
   }

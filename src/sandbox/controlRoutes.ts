@@ -81,6 +81,10 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       return users.send(parse(schemas.sendMessageBody, request.body) as UserMessageInput);
     });
     app.post('/messages/edit', async (request) => users.edit(parse(schemas.editMessageBody, request.body) as Parameters<UserActions['edit']>[0]));
+    app.post('/messages/media', async (request) => users.editMedia(parse(schemas.editMediaBody, request.body) as Parameters<UserActions['editMedia']>[0]));
+    app.patch('/users/:user_id', async (request) =>
+      users.updateUser(Number((request.params as { user_id: string }).user_id), parse(schemas.updateUserBody, request.body)),
+    );
     app.post('/messages/delete', async (request) => {
       users.delete(parse(schemas.deleteMessageBody, request.body));
       return { ok: true };

@@ -72,6 +72,29 @@ export const mediaInput = z.object({
   emoji: z.string().optional(),
 });
 
+/** Message kinds beyond text and files a user may send (src/sandbox/methods/content.ts has Telegram's rules). */
+const contentFields = {
+  poll: z
+    .object({
+      question: z.string(),
+      options: z.array(z.string()),
+      type: z.enum(['regular', 'quiz']).optional(),
+      is_anonymous: z.boolean().optional(),
+      allows_multiple_answers: z.boolean().optional(),
+      correct_option_id: z.number().int().optional(),
+      explanation: z.string().optional(),
+    })
+    .optional(),
+  dice: z.object({ emoji: z.string().optional(), value: z.number().int().min(1).optional() }).optional(),
+  venue: z
+    .object({ latitude: z.number(), longitude: z.number(), title: z.string().min(1), address: z.string().min(1), foursquare_id: z.string().optional() })
+    .optional(),
+  /** A single album part: parts sent one by one with the same id form one album (as slow uploads arrive). */
+  media_group_id: z.string().optional(),
+  /** The message is a forward of a message by this user (the bot then does not know a forwarded quiz's answer). */
+  forwarded_from: id.optional(),
+};
+
 export const sendMessageBody = z.object({
   ...target,
   message_thread_id: id.optional(),
@@ -85,9 +108,18 @@ export const sendMessageBody = z.object({
   album: z.array(mediaInput).optional(),
   location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
   contact: z.object({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional(), user_id: id.optional() }).optional(),
+  ...contentFields,
 });
 
 export const editMessageBody = z.object({ ...target, message_id: id, text: z.string().optional(), entities, caption: z.string().optional() });
+/** A user replaces the media of their message (Telegram clients allow it); `caption` omitted keeps none. */
+export const editMediaBody = z.object({ ...target, message_id: id, media: mediaInput, caption: z.string().optional() });
+/** A user changes their profile: the next updates carry the new name. */
+export const updateUserBody = z.object({
+  first_name: z.string().min(1).optional(),
+  last_name: z.string().nullable().optional(),
+  username: z.string().nullable().optional(),
+});
 export const deleteMessageBody = z.object({ ...target, message_id: id });
 export const pressButtonBody = z.object({ ...target, message_id: id, callback_data: z.string(), wait_ms: z.number().int().min(0).max(60_000).optional() });
 export const reactBody = z.object({ ...target, message_id: id, emoji: z.array(z.string()) });
@@ -132,6 +164,8 @@ export type CreateGroupInput = z.input<typeof createGroupBody>;
 export type AddMemberInput = z.input<typeof addMemberBody>;
 export type SendMessageInput = z.input<typeof sendMessageBody>;
 export type EditMessageInput = z.input<typeof editMessageBody>;
+export type EditMediaInput = z.input<typeof editMediaBody>;
+export type UpdateUserInput = z.input<typeof updateUserBody>;
 export type DeleteMessageInput = z.input<typeof deleteMessageBody>;
 export type PressButtonInput = z.input<typeof pressButtonBody>;
 export type ReactInput = z.input<typeof reactBody>;

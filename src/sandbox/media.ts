@@ -126,6 +126,10 @@ export const CONTENT_FIELDS = [
   'has_media_spoiler',
   'location',
   'contact',
+  // Polls, dice and venues are copied as they are (a copied poll is a new poll: src/sandbox/methods/content.ts).
+  'poll',
+  'dice',
+  'venue',
   ...MEDIA_KINDS,
 ] as const satisfies ReadonlyArray<keyof Message>;
 

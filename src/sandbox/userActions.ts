@@ -14,6 +14,7 @@ import { mediaContent, mediaOf, newMediaGroupId, storeUpload, type MediaDetails 
 import { memberView } from './members.js';
 import { topicColor, topicName } from './methods/forum.js';
 import { formatText } from './text.js';
+import { buildPoll, checkAlbumKind, replaceMedia, rollDice, venueContent } from './methods/content.js';
 
 /** A control API error: `status` is the HTTP status, `message` says what to fix. */
 export class ControlError extends Error {
@@ -56,6 +57,13 @@ export interface UserMessageInput extends ChatTarget {
   album?: MediaInput[];
   location?: Location;
   contact?: Contact;
+  poll?: { question: string; options: string[]; type?: 'regular' | 'quiz'; is_anonymous?: boolean; allows_multiple_answers?: boolean; correct_option_id?: number; explanation?: string };
+  dice?: { emoji?: string; value?: number };
+  venue?: { latitude: number; longitude: number; title: string; address: string; foursquare_id?: string };
+  /** One album part sent on its own: parts with the same id form one album. */
+  media_group_id?: string;
+  /** A forward of a message written by this user. */
+  forwarded_from?: number;
 }
 
 /** Bytes for a dummy upload; photos get a PNG header so they have dimensions. */
@@ -118,7 +126,17 @@ export class UserActions {
     if (input.media) content = { ...this.media(input.media), ...this.caption(input.caption, input.caption_entities) };
     else if (input.location) content = { location: input.location };
     else if (input.contact) content = { contact: input.contact };
-    else content = this.text(input.text, input.entities, input.parse_mode);
+    else if (input.poll) content = { poll: this.checked(() => buildPoll(input.poll!)) };
+    else if (input.dice) content = { dice: this.checked(() => ({ ...rollDice(input.dice!.emoji), ...(input.dice!.value ? { value: input.dice!.value } : {}) })) };
+    else if (input.venue) {
+      const { latitude, longitude, ...rest } = input.venue;
+      content = venueContent({ location: { latitude, longitude }, ...rest });
+    } else content = this.text(input.text, input.entities, input.parse_mode);
+    if (input.media_group_id !== undefined) {
+      if (!input.media) throw new ControlError(400, 'media_group_id goes with `media` (one album part)');
+      content.media_group_id = input.media_group_id;
+    }
+    if (input.forwarded_from !== undefined) content.forward_origin = { type: 'user', sender_user: this.user(input.forwarded_from), date: unixNow() };
     return [post(content)];
   }
 
@@ -132,6 +150,38 @@ export class UserActions {
       ? { caption: undefined, caption_entities: undefined, ...this.caption(input.caption) }
       : { entities: undefined, ...this.text(input.text, input.entities) };
     return this.emulator.edit(chat, stored, changes, user);
+  }
+
+  /**
+   * Replaces the media of the user's own message (Telegram apps let a sender
+   * swap a photo or file); bots get edited_message with the new media.
+   */
+  editMedia(input: ChatTarget & { message_id: number; media: MediaInput; caption?: string }): Message {
+    const { user, chat } = this.chat(input);
+    const stored = this.own(chat, user, input.message_id);
+    if (!mediaOf(stored.message)) throw new ControlError(400, 'only a message with media can get new media');
+    const bytes = input.media.base64 !== undefined ? Buffer.from(input.media.base64, 'base64') : dummyBytes(input.media);
+    const files = storeUpload(this.emulator.files, bytes, input.media.type, { file_name: input.media.file_name, mime_type: input.media.mime_type });
+    this.checked(() => checkAlbumKind(stored.message, input.media.type));
+    const changes = replaceMedia(stored.message, input.media.type, files, this.caption(input.caption));
+    return this.emulator.edit(chat, stored, changes, user);
+  }
+
+  /** The user changes their name or username: messages from now on carry the new profile (earlier ones keep theirs). */
+  updateUser(id: number, input: { first_name?: string; last_name?: string | null; username?: string | null }): User {
+    const before = this.user(id);
+    const after: User = { ...before };
+    if (input.first_name !== undefined) after.first_name = input.first_name;
+    if (input.last_name !== undefined) {
+      if (input.last_name) after.last_name = input.last_name;
+      else delete after.last_name;
+    }
+    if (input.username !== undefined) {
+      if (input.username) after.username = input.username;
+      else delete after.username;
+    }
+    this.emulator.users.set(id, after);
+    return after;
   }
 
   delete(input: ChatTarget & { message_id: number }): void {

@@ -5,6 +5,7 @@
 import type { Message } from '@grammyjs/types';
 import type { IncomingMessage } from '../commands/relayTypes.js';
 import type { MessageMedia } from '../db/schema.js';
+import { describeContent } from '../core/messageContent.js';
 
 function mediaOf(message: Message): MessageMedia | undefined {
   if (message.photo?.length) {
@@ -49,11 +50,45 @@ function mediaOf(message: Message): MessageMedia | undefined {
       width: f.width ?? f.length,
       height: f.height ?? f.length,
       duration: f.duration,
+      ...(file.kind === 'sticker' && (f as { emoji?: string }).emoji ? { extra: { emoji: (f as { emoji?: string }).emoji } } : {}),
     };
   }
+  // A venue carries a location too: the venue says more.
+  if (message.venue) return { kind: 'venue', extra: { ...message.venue } };
   if (message.location) return { kind: 'location', extra: { ...message.location } };
   if (message.contact) return { kind: 'contact', extra: { ...message.contact } };
+  for (const kind of OBJECT_KINDS) {
+    const value = message[kind];
+    if (value && typeof value === 'object') return { kind, extra: { ...(value as object) } };
+  }
   return undefined;
+}
+
+/** Message fields of the Bot API that carry content other than text and files, stored as they come. */
+const OBJECT_KINDS = ['poll', 'dice', 'story', 'game', 'invoice', 'giveaway', 'giveaway_winners', 'paid_media', 'checklist'] as const satisfies ReadonlyArray<
+  keyof Message & MessageMedia['kind']
+>;
+
+/** Fields every message has, or that describe it rather than being its content. */
+const NOT_CONTENT = new Set([
+  'message_id', 'message_thread_id', 'from', 'sender_chat', 'sender_boost_count', 'sender_business_bot', 'date', 'business_connection_id',
+  'chat', 'forward_origin', 'is_topic_message', 'is_automatic_forward', 'reply_to_message', 'external_reply', 'quote', 'reply_to_story',
+  'via_bot', 'edit_date', 'has_protected_content', 'is_from_offline', 'media_group_id', 'author_signature', 'text', 'entities',
+  'link_preview_options', 'effect_id', 'caption', 'caption_entities', 'show_caption_above_media', 'has_media_spoiler', 'reply_markup',
+  'paid_star_count', 'is_paid_post', 'direct_messages_topic', 'reply_to_checklist_task_id', 'suggested_post_info',
+]);
+
+/** The media with its text form (what it is and holds), so the platform and fallbacks can show it. */
+function describedMediaOf(message: Message): MessageMedia | undefined {
+  let media = mediaOf(message);
+  if (!media && message.text === undefined) {
+    // Content of a kind this Hotline does not know yet: kept by name, never dropped silently.
+    const field = Object.keys(message).find((key) => !NOT_CONTENT.has(key));
+    if (field) media = { kind: 'other', extra: { field } };
+  }
+  if (!media) return undefined;
+  const summary = describeContent(media);
+  return summary ? { ...media, summary } : media;
 }
 
 /** Whether Telegram's "reply" is only the topic's implicit link to its creation message. */
@@ -71,7 +106,7 @@ export function extractMessage(message: Message): IncomingMessage {
     date: new Date(message.date * 1000),
     text: text ?? undefined,
     entities: entities?.length ? entities : undefined,
-    media: mediaOf(message),
+    media: describedMediaOf(message),
     mediaGroupId: message.media_group_id,
     replyToTelegramMessageId: reply,
     isCaption: message.caption !== undefined || (message.text === undefined && mediaOf(message) !== undefined),

@@ -38,7 +38,7 @@ export function relay(ctx: CommandContext): Composer<HotlineContext> {
 
   const privateChat = composer.chatType('private');
   privateChat.on('message', async (c) => {
-    if (c.from.is_bot) return;
+    if (c.from.is_bot || isService(c.message)) return;
     await recordClientMessage(ctx, { from: c.from, message: extractMessage(c.message) }, c.tx);
   });
   privateChat.on('edited_message', async (c) => {

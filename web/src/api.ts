@@ -164,7 +164,8 @@ export interface ChatMessage {
   authorName: string;
   direction: 'in' | 'out' | 'note' | 'system' | 'platform';
   text: string | null;
-  media: { kind: string; fileName?: string } | null;
+  /** `summary`: the content as text (a poll, a venue, a contact…), see src/core/messageContent.ts. */
+  media: { kind: string; fileName?: string; fileId?: string; summary?: string } | null;
   at: string;
 }
 

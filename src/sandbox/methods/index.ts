@@ -3,6 +3,7 @@
  * Telegram does.
  */
 import { chatMethods } from './chat.js';
+import { contentMethods } from './content.js';
 import type { Method } from './context.js';
 import { forumMethods } from './forum.js';
 import { mediaMethods } from './media.js';
@@ -12,5 +13,5 @@ import { updateMethods } from './updates.js';
 export type { Method, MethodContext } from './context.js';
 
 export const methods: ReadonlyMap<string, Method> = new Map(
-  Object.entries({ ...updateMethods, ...messageMethods, ...mediaMethods, ...forumMethods, ...chatMethods }).map(([name, method]) => [name.toLowerCase(), method]),
+  Object.entries({ ...updateMethods, ...messageMethods, ...mediaMethods, ...forumMethods, ...chatMethods, ...contentMethods }).map(([name, method]) => [name.toLowerCase(), method]),
 );

@@ -298,7 +298,12 @@ function Chat({ requestId }: { requestId: number }) {
               </Text>
               {/* React escapes text: what users typed is never HTML here. */}
               {message.text && <Text style={{ whiteSpace: 'pre-wrap' }}>{message.text}</Text>}
-              {message.media && (
+              {message.media?.summary && !message.media.fileId && (
+                <Text style={{ whiteSpace: 'pre-wrap' }} data-testid="chat-content">
+                  {message.media.summary}
+                </Text>
+              )}
+              {message.media && (message.media.fileId || !message.media.summary) && (
                 <ChatFile
                   requestId={requestId}
                   chatMessageId={message.id}
