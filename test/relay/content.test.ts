@@ -131,7 +131,7 @@ describe('15.6 notes around user text keep its formatting and fit Telegram', () 
       { type: 'bold', offset: 0, length: 10 },
       { type: 'text_link', offset: linkOffset, length: link.length, url: 'https://pay.example/invoice/15' },
     ];
-    await t.control.editMessage({ from: client.id, message_id: sent!.message_id, text: edited, entities });
+    await t.control.editMessage({ from: client.id, message_id: sent!.message_id, text: edited, entities: entities as unknown as Array<Record<string, unknown>> });
     // The note comes in parts; the last one ends the text.
     const last = mirrored.messages.at(-1)!.message_id;
     const deadline = Date.now() + 15_000;
