@@ -5,12 +5,15 @@
  * «Открыть в 1С» to exactly that document; `/rate` → the document updated;
  * «Отменить» → unposted; each 1C failure → a sentence in the topic.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { navigationRef } from '../../src/core/oneCOData.js';
 import { requests } from '../../src/db/schema.js';
 import { startOneCODataStub, type OneCODataStub, type Right } from '../helpers/onecOData.js';
-import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
+import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+import type { OneCDocumentsRequest } from '../../src/integrations/onec/http.js';
 import { actionCard, dealInTopic, pressCardButton } from './helpers.js';
 
 let stub: OneCODataStub;
@@ -126,6 +129,41 @@ describe('1C through the standard OData interface', () => {
     const fresh = (await documentOf(deal.requestId))!;
     expect(fresh.Ref_Key).not.toBe(old.Ref_Key);
     expect(fresh).toMatchObject({ Posted: true, DeletionMark: false, СуммаДокумента: 25000 });
+  });
+});
+
+describe('with a print service (ONEC_PRINT_URL)', () => {
+  it('the posted document is printed by the HTTP service: it gets the Ref_Key as ref, its PDF lands in the topic and on the platform', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n').toString('base64');
+    const received: Array<{ ref: string | null; number: string }> = [];
+    const printer = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      req.on('end', () => {
+        const body = JSON.parse(raw) as OneCDocumentsRequest;
+        received.push({ ref: body.request.ref, number: body.request.number });
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ ref: body.request.ref, documents: [{ name: `Счёт на оплату ${body.request.number}.pdf`, mime: 'application/pdf', contentBase64: pdf }] }));
+      });
+    });
+    await new Promise<void>((resolve) => printer.listen(0, '127.0.0.1', resolve));
+    const settings = t.hotline.context().config.onec.odata;
+    settings.printUrl = `http://127.0.0.1:${(printer.address() as AddressInfo).port}/bp/hs/hotline/documents`;
+    try {
+      const deal = await dealInTopic(t, 'OData печать');
+      await pressCardButton(t, deal.threadId, 'Документы 1С');
+      await inTopic(deal.threadId, 'создан и проведён в 1С');
+      await expect
+        .poll(async () => visible(await t.control.transcript(t.group)).filter((m) => m.message_thread_id === deal.threadId && m.media?.type === 'document').length, { timeout: 20_000 })
+        .toBe(1);
+      const document = (await documentOf(deal.requestId))!;
+      expect(received.at(-1)!.ref).toBe(document.Ref_Key);
+      const listed = (await deal.manager.get(`/api/requests/${deal.requestId}/documents`)).body as Array<{ name: string; source: string }>;
+      expect(listed.filter((d) => d.source === 'onec').map((d) => d.name)).toEqual([expect.stringMatching(/^Счёт на оплату/)]);
+    } finally {
+      settings.printUrl = undefined;
+      await new Promise((resolve) => printer.close(resolve));
+    }
   });
 });
 
