@@ -103,6 +103,16 @@ describe('1C through the standard OData interface', () => {
     expect(await documentOf(deal.requestId)).toMatchObject({ Ref_Key: document!.Ref_Key, Posted: false, DeletionMark: false });
   });
 
+  it('cancelling on the platform unposts the document too (the same command as the card)', async () => {
+    const deal = await dealInTopic(t, 'OData платформа');
+    await pressCardButton(t, deal.threadId, 'Документы 1С');
+    await inTopic(deal.threadId, 'создан и проведён в 1С');
+    const cancelled = await deal.manager.post(`/api/requests/${deal.requestId}/status`, { action: 'cancel' });
+    expect(cancelled.status).toBe(200);
+    await inTopic(deal.threadId, 'распроведён');
+    expect(await documentOf(deal.requestId)).toMatchObject({ Posted: false });
+  });
+
   it('a second deal of the same payer reuses the counterparty and its contract', async () => {
     const before = { counterparties: stub.rows('Catalog_Контрагенты').length, contracts: stub.rows('Catalog_ДоговорыКонтрагентов').length };
     const deal = await dealInTopic(t, 'OData второй');
