@@ -105,6 +105,14 @@ export const dialogs = pgTable(
     /** The newest request linked to this dialog; its chat receives new messages. */
     activeRequestId: bigint('active_request_id', { mode: 'number' }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    /**
+     * A createForumTopic call for this dialog is out (or its answer was lost)
+     * since then: no instance creates another until it is answered, adopted
+     * from Telegram's `forum_topic_created`, or this claim runs out.
+     */
+    topicClaimedAt: timestamp('topic_claimed_at', { withTimezone: true }),
+    /** The name the claimed topic was created with (what `forum_topic_created` will show). */
+    topicClaimName: text('topic_claim_name'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -112,6 +120,40 @@ export const dialogs = pgTable(
     uniqueIndex('dialogs_client_key').on(t.clientId),
   ],
 );
+
+/**
+ * Every topic a dialog ever had: a manager's message in any of them still
+ * reaches the client (an instance may have written into a topic the dialog
+ * has since moved away from).
+ */
+export const dialogTopics = pgTable(
+  'dialog_topics',
+  {
+    managersChatId: tgId('managers_chat_id').notNull(),
+    topicId: integer('topic_id').notNull(),
+    dialogId: bigint('dialog_id', { mode: 'number' })
+      .notNull()
+      .references(() => dialogs.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.managersChatId, t.topicId] }), index('dialog_topics_dialog_idx').on(t.dialogId)],
+);
+
+/**
+ * The health of a managers' group as the outbox saw it: a group where the
+ * bot cannot post (removed, demoted, migrated) is paused as a whole — its
+ * messages wait, none fails — until the bot's rights come back.
+ */
+export const managersChats = pgTable('managers_chats', {
+  chatId: tgId('chat_id').primaryKey(),
+  /** Set while the group is paused. */
+  pausedAt: timestamp('paused_at', { withTimezone: true }),
+  /** Telegram's answer that paused it, for people (readyz, doctor, admin page). */
+  pauseReason: text('pause_reason'),
+  /** The supergroup this group became (`migrate_to_chat_id`); its dialogs moved there. */
+  migratedTo: tgId('migrated_to'),
+  updatedAt: updatedAt(),
+});
 
 /** Media of a stored message: what Telegram told us about the file. */
 export interface MessageMedia {
@@ -470,6 +512,12 @@ export const telegramOutbox = pgTable(
     /** A sender holds the row until then; another instance takes it over after a crash. */
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
     lastError: text('last_error'),
+    /**
+     * An earlier try may have reached Telegram without its answer coming back
+     * (a timeout, a dropped connection, a crash mid-call): a message sent
+     * again is marked as a possible repeat.
+     */
+    maybeApplied: boolean('maybe_applied').notNull().default(false),
     result: jsonb('result'),
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
