@@ -29,4 +29,9 @@ export const metrics = {
     help: 'Bot API calls waiting in the outbox',
     registers: [registry],
   }),
+  managersChatsPaused: new client.Gauge({
+    name: 'hotline_managers_chats_paused',
+    help: "Managers' groups where the bot cannot post (removed, demoted): their messages wait, none is dropped",
+    registers: [registry],
+  }),
 };

@@ -5,7 +5,7 @@
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Tx } from '../db/index.js';
-import { clients, dialogs, messages, requestMessages } from '../db/schema.js';
+import { clients, dialogTopics, dialogs, messages, requestMessages } from '../db/schema.js';
 import type { CommandContext } from './context.js';
 import type { TelegramPerson } from './relayTypes.js';
 
@@ -80,14 +80,58 @@ export async function openDialog(ctx: Pick<CommandContext, 'config'>, tx: Tx, cl
   return { dialog: other!, opened: false };
 }
 
-/** The dialog of a managers' topic, locked for this transaction; undefined for topics Hotline did not open. */
+/**
+ * The dialog of a managers' topic, locked for this transaction; undefined
+ * for topics Hotline did not open. Any topic the dialog ever had counts (its
+ * history in `dialog_topics`): a manager who answers in a topic the dialog
+ * has since moved away from still reaches the client.
+ */
 export async function dialogOfTopic(tx: Tx, managersChatId: number, topicId: number): Promise<Dialog | undefined> {
   const [dialog] = await tx.db
     .select()
     .from(dialogs)
     .where(and(eq(dialogs.managersChatId, managersChatId), eq(dialogs.topicId, topicId)))
     .for('update');
-  return dialog;
+  if (dialog) return dialog;
+  const [earlier] = await tx.db
+    .select({ dialog: dialogs })
+    .from(dialogTopics)
+    .innerJoin(dialogs, eq(dialogs.id, dialogTopics.dialogId))
+    .where(and(eq(dialogTopics.managersChatId, managersChatId), eq(dialogTopics.topicId, topicId)))
+    .for('update', { of: dialogs });
+  return earlier?.dialog;
+}
+
+/**
+ * How long a createForumTopic whose answer was lost keeps other tries from
+ * creating a second topic: long enough for Telegram's `forum_topic_created`
+ * to arrive and be adopted, short enough that a topic Telegram never created
+ * does not hold the dialog up for long.
+ */
+export const TOPIC_CLAIM_MS = 30_000;
+
+type Executor = { execute: (query: SQL) => Promise<unknown> } | Tx['db'];
+
+/**
+ * Makes `topicId` the dialog's topic if the dialog has none (one conditional
+ * update: the first topic wins across instances) and records it in the
+ * dialog's topic history. Returns the dialog's topic after that: `topicId`
+ * when it won, another id when the dialog already had one (then `topicId`
+ * is an orphan to delete), undefined if the dialog has no topic still.
+ */
+export async function adoptTopic(db: Tx['db'], dialogId: number, managersChatId: number, topicId: number): Promise<number | undefined> {
+  const result = await (db as Executor).execute(sql`
+    WITH adopted AS (
+      UPDATE dialogs SET topic_id = ${topicId}, client_card_message_id = NULL, status = 'open', topic_claimed_at = NULL, topic_claim_name = NULL
+       WHERE id = ${dialogId} AND topic_id IS NULL
+      RETURNING id),
+    remembered AS (
+      INSERT INTO dialog_topics (managers_chat_id, topic_id, dialog_id)
+      SELECT ${managersChatId}, ${topicId}, id FROM adopted
+      ON CONFLICT DO NOTHING)
+    SELECT coalesce((SELECT ${topicId}::int FROM adopted), (SELECT topic_id FROM dialogs WHERE id = ${dialogId})) AS topic_id`);
+  const rows = (result as { rows: Array<{ topic_id: number | null }> }).rows;
+  return rows[0]?.topic_id ?? undefined;
 }
 
 /**

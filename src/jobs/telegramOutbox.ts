@@ -8,11 +8,14 @@
  *   instance takes the row over.
  * - 429 pauses the chat for `retry_after`; 5xx, timeouts and network errors
  *   are retried with backoff, forever — nothing is dropped but calls Telegram
- *   refuses for good (and those are logged and marked failed).
+ *   refuses for good (and those are logged and marked failed). What each
+ *   failure means (and the one backoff policy) is in ./outboxFailures.ts.
+ * - A managers' group the bot cannot post into is paused as a whole, never
+ *   its messages failed one by one; a migrated group is followed.
  * - Ids the command could not know (the topic, the mirror of a replied-to or
  *   edited message) are resolved just before sending.
  */
-import { Api, GrammyError, HttpError } from 'grammy';
+import { Api, GrammyError } from 'grammy';
 import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
@@ -24,7 +27,9 @@ import { isDatabaseAway } from '../db/index.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
-import { Topics } from './topics.js';
+import { Topics, TopicPending } from './topics.js';
+import { classifyFailure, markRepeat, postsMessage, retryDelayMs, type BotApiCall } from './outboxFailures.js';
+import { followManagersChatMigration, pauseManagersChat, pausedManagersChats, resumeManagersChat } from '../commands/managersChats.js';
 import { ActionCards } from './actionCards.js';
 import { REFRESH_ACTION_CARD } from '../commands/actionCards.js';
 
@@ -43,13 +48,6 @@ export interface OutboxOptions {
   pollMs?: number;
 }
 
-/** Telegram's answers that mean "this will never succeed", by description. */
-const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
-const TOPIC_CLOSED = /TOPIC_CLOSED/i;
-const NOT_MODIFIED = /message is not modified/i;
-const CANT_EDIT = /message to edit not found|message can't be edited|MESSAGE_ID_INVALID|there is no (text|caption) in the message to edit/i;
-const CLIENT_UNREACHABLE = /bot was blocked by the user|user is deactivated|bot can't initiate conversation/i;
-
 /** Calls one queue sends before it gives its slot back (see drain()). */
 const SENDS_PER_TURN = 8;
 
@@ -60,7 +58,8 @@ export const UNDELIVERED_NOTICE = '⚠️ Не доставлено клиент
 
 /** How long a reply waits for the id of the message it answers while that message's call is still out. */
 const REPLY_TARGET_WAIT_MS = 30_000;
-const REPLY_TARGET_RETRY_MS = 200;
+/** How often the outbox re-reads which managers' groups are paused (another instance may have paused or resumed one). */
+const PAUSED_REFRESH_MS = 2_000;
 
 /** The replied-to message is being delivered right now: send the reply once its id is known. */
 class WaitForReplyTarget extends Error {
@@ -94,10 +93,6 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
     }),
   );
   return { text: joined.text, entities: joined.entities ?? [] };
-}
-
-function backoffMs(attempts: number): number {
-  return Math.min(30_000, 500 * 2 ** Math.max(0, attempts - 1));
 }
 
 export class TelegramOutbox {
@@ -196,6 +191,7 @@ export class TelegramOutbox {
                FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id`,
     });
     metrics.outboxBacklog.set(heads.rowCount ?? 0);
+    await this.refreshPaused();
     // The queue waiting longest goes first: in name order, more busy queues
     // than `concurrency` would keep the ones sorting last (the managers'
     // topics, after the clients' chats) waiting until the others ran dry.
@@ -258,6 +254,9 @@ export class TelegramOutbox {
       .set({
         leaseUntil: sql`now() + make_interval(secs => ${sql.placeholder('leaseSeconds')}::float8)`,
         attempts: sql`${telegramOutbox.attempts} + 1`,
+        // Claimed before and no failure recorded: the last try died mid-call
+        // (a crash, or a call that outlived its lease) — Telegram may have it.
+        maybeApplied: sql`${telegramOutbox.maybeApplied} OR (${telegramOutbox.attempts} > 0 AND ${telegramOutbox.lastError} IS NULL)`,
       })
       .where(
         sql`${telegramOutbox.id} = (SELECT id FROM telegram_outbox WHERE queue = ${sql.placeholder('queue')}::text AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE)
@@ -425,6 +424,8 @@ export class TelegramOutbox {
 
   private async send(rows: Row[]): Promise<void> {
     const head = rows[0]!;
+    /** Set once the row's own call is out: only then may Telegram have applied it. */
+    const attempt: { sending: boolean; threadId?: number } = { sending: false };
     try {
       // Hotline's own steps take their budget call by call.
       if (head.method.startsWith('hotline.')) this.limiter.giveBack(head.chatId);
@@ -440,34 +441,53 @@ export class TelegramOutbox {
       }
       if (head.method === REFRESH_ACTION_CARD) {
         const threadId = await this.topics.ensure(head.target!.topicOfDialog!);
+        attempt.threadId = threadId;
         await this.cards.refresh(Number(head.payload.requestId), head.chatId, threadId);
         await this.done(rows, null);
         return;
       }
-      let call;
-      try {
-        call = await this.prepare(rows);
-      } catch (error) {
-        if (!(error instanceof WaitForReplyTarget)) throw error;
-        await this.retryLater(rows, REPLY_TARGET_RETRY_MS, error.message, false);
-        return;
-      }
+      const call = await this.prepare(rows);
       if (!call) {
         await this.fail(rows, 'the message it refers to was never delivered');
         return;
       }
+      attempt.threadId = call.params.message_thread_id as number | undefined;
       // An album is several messages for Telegram's limits (the first was taken by drain()).
       if (call.method === 'copyMessages') for (let i = 1; i < rows.length; i++) this.limiter.record(head.chatId);
-      const result = await this.call(call.method, call.params).catch((error: unknown) => {
-        if (call.method === 'copyMessage' && error instanceof GrammyError && COPY_REFUSED.test(error.description)) return this.sendAsText(rows, call.params, error.description);
-        throw error;
-      });
+      // An earlier try may have put the message on screen already: the repeat is marked.
+      const calls = head.maybeApplied && postsMessage(call.method) ? markRepeat(call, await this.storedOf(head)) : [call];
+      let result: unknown;
+      attempt.sending = true;
+      for (const one of calls) {
+        result = await this.call(one.method, one.params).catch((error: unknown) => {
+          if (one.method === 'copyMessage' && error instanceof GrammyError && COPY_REFUSED.test(error.description)) return this.sendAsText(rows, one.params, error.description);
+          throw error;
+        });
+      }
       metrics.outboxSent.inc({ method: call.method });
       await this.recordSent(rows, result);
       if (this.unreachable) await this.reachableAgain();
+      if (this.pausedChats.has(head.chatId)) await this.resume(head.chatId);
     } catch (error) {
-      await this.handleError(rows, error);
+      await this.handleError(rows, error, attempt);
     }
+  }
+
+  /** The stored dialog message a row mirrors (text, entities, media kind), to mark a repeat. */
+  private async storedOf(head: Row): Promise<Parameters<typeof markRepeat>[1]> {
+    const messageId = head.link?.messages?.[0];
+    if (messageId === undefined) return undefined;
+    const [row] = await this.ctx.database.db
+      .select({ text: messages.text, entities: messages.entities, media: messages.media })
+      .from(messages)
+      .where(eq(messages.id, messageId));
+    if (!row) return undefined;
+    const merged = mergeText(head);
+    return {
+      text: merged?.text ?? row.text,
+      entities: (merged?.entities ?? row.entities ?? null) as Array<{ offset: number; length: number } & Record<string, unknown>> | null,
+      mediaKind: (row.media as { kind?: string } | null)?.kind ?? null,
+    };
   }
 
   /**
@@ -529,51 +549,103 @@ export class TelegramOutbox {
       .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
   }
 
-  /** Puts the rows back for another try after `ms`. */
-  private async retryLater(rows: Row[], ms: number, reason: string, countAttempt = true): Promise<void> {
+  /**
+   * Puts the rows back for another try, through the one backoff policy
+   * (retryDelayMs): the delay grows with the row's counted attempts.
+   * `count: false` for waits that are not the message's failure (Telegram's
+   * 429), which then only set a floor (`floorMs`). `maybeApplied` records
+   * that Telegram may have shown the message (its repeat will be marked).
+   */
+  private async retryLater(rows: Row[], reason: string, options: { count?: boolean; floorMs?: number; maybeApplied?: boolean } = {}): Promise<void> {
+    const count = options.count ?? true;
+    const attempts = rows[0]!.attempts - (count ? 0 : 1);
+    const ms = count ? retryDelayMs(attempts, options.floorMs) : Math.max(options.floorMs ?? 0, 0);
     await this.ctx.database.db
       .update(telegramOutbox)
       .set({
         notBefore: new Date(Date.now() + ms),
         leaseUntil: null,
         lastError: reason,
-        ...(countAttempt ? {} : { attempts: sql`${telegramOutbox.attempts} - 1` }),
+        ...(options.maybeApplied ? { maybeApplied: true } : {}),
+        ...(count ? {} : { attempts: sql`${telegramOutbox.attempts} - 1` }),
       })
       .where(inArray(telegramOutbox.id, rows.map((r) => r.id)));
   }
 
-  private async handleError(rows: Row[], error: unknown): Promise<void> {
+  private async handleError(rows: Row[], error: unknown, attempt: { sending: boolean; threadId?: number }): Promise<void> {
     const head = rows[0]!;
     const target = head.target ?? {};
-    if (error instanceof GrammyError) {
-      const description = error.description;
-      if (error.error_code === 429) {
-        const ms = (error.parameters.retry_after ?? 1) * 1000;
-        this.limiter.pause(head.chatId, ms);
-        this.ctx.log.debug(`Telegram asked to wait ${ms} ms before the next message to ${head.chatId}`);
-        return this.retryLater(rows, ms, description, false);
-      }
-      if (error.error_code >= 500) return this.retryLater(rows, backoffMs(head.attempts), description);
-      if (NOT_MODIFIED.test(description)) return this.done(rows, null);
-      if (target.topicOfDialog !== undefined && TOPIC_GONE.test(description)) {
-        await this.topics.forget(target.topicOfDialog);
-        return this.retryLater(rows, 0, description, false);
-      }
-      if (target.topicOfDialog !== undefined && TOPIC_CLOSED.test(description)) {
-        const [dialog] = await this.ctx.database.db.select().from(dialogs).where(eq(dialogs.id, target.topicOfDialog));
+    if (error instanceof WaitForReplyTarget || error instanceof TopicPending) return this.retryLater(rows, error.message);
+    const failure = classifyFailure(error, { chatId: head.chatId, method: head.method, inTopic: target.topicOfDialog !== undefined });
+    switch (failure.kind) {
+      case 'rate_limited':
+        this.limiter.pause(head.chatId, failure.ms);
+        this.ctx.log.debug(`Telegram asked to wait ${failure.ms} ms before the next message to ${head.chatId}`);
+        return this.retryLater(rows, failure.reason, { count: false, floorMs: failure.ms });
+      case 'retry':
+        if (failure.network) this.unreachable = true;
+        this.ctx.log.debug(`Telegram outbox: ${head.method} to ${head.chatId}: ${failure.reason}; will retry`);
+        return this.retryLater(rows, failure.reason, { maybeApplied: attempt.sending && failure.maybeApplied && postsMessage(head.method) });
+      case 'not_modified':
+        return this.done(rows, null);
+      case 'topic_gone':
+        await this.topics.forget(target.topicOfDialog!, attempt.threadId);
+        return this.retryLater(rows, failure.reason);
+      case 'topic_closed': {
+        // Reopened once per try; the try itself is counted and backed off like any other.
+        const [dialog] = await this.ctx.database.db.select().from(dialogs).where(eq(dialogs.id, target.topicOfDialog!));
         if (dialog?.topicId) await this.api.reopenForumTopic(dialog.managersChatId, dialog.topicId).catch(() => undefined);
-        return this.retryLater(rows, 0, description, false);
+        return this.retryLater(rows, failure.reason);
       }
-      if (CLIENT_UNREACHABLE.test(description) && head.chatId > 0) return this.clientUnreachable(rows, description);
-      if (CANT_EDIT.test(description) && /^editMessage(Text|Caption|Media)$/.test(head.method)) return this.postEditedNote(rows);
-      return this.fail(rows, `${error.error_code} ${description}`);
+      case 'group_unavailable':
+        await this.pause(head.chatId, failure.reason, retryDelayMs(head.attempts));
+        return this.retryLater(rows, failure.reason);
+      case 'group_migrated':
+        await followManagersChatMigration(this.ctx, head.chatId, failure.to);
+        return this.retryLater(rows, failure.reason, { count: false });
+      case 'client_unreachable':
+        return this.clientUnreachable(rows, failure.reason);
+      case 'cant_edit':
+        return this.postEditedNote(rows);
+      case 'refused':
+        return this.fail(rows, failure.reason);
     }
-    // Network error, timeout, or a database hiccup while resolving ids: try again later.
-    if (error instanceof HttpError) this.unreachable = true;
-    const cause = (error as { cause?: Error }).cause;
-    const reason = error instanceof HttpError ? error.message : cause?.message ? `${cause.message} (${(error as Error).message.split('\n')[0]})` : (error as Error).message;
-    this.ctx.log.debug(`Telegram outbox: ${head.method} to ${head.chatId}: ${reason}; will retry`);
-    return this.retryLater(rows, backoffMs(head.attempts), reason);
+  }
+
+  /** Managers' groups paused now (refreshed by dispatch(); another instance may have paused one). */
+  private pausedChats = new Set<number>();
+  private pausedReadAt = 0;
+
+  private async refreshPaused(): Promise<void> {
+    if (Date.now() - this.pausedReadAt < PAUSED_REFRESH_MS) return;
+    this.pausedReadAt = Date.now();
+    const paused = await pausedManagersChats(this.ctx.database);
+    this.pausedChats = new Set(paused.map((p) => p.chatId));
+    metrics.managersChatsPaused.set(paused.length);
+  }
+
+  /**
+   * The bot cannot post into the group: the whole group waits (its calls
+   * held for `holdMs`, then one tries again — the probe), nothing fails.
+   */
+  private async pause(chatId: number, reason: string, holdMs: number): Promise<void> {
+    const paused = await pauseManagersChat(this.ctx.database, chatId, reason, holdMs);
+    this.pausedChats.add(chatId);
+    metrics.managersChatsPaused.set(this.pausedChats.size);
+    if (paused) {
+      this.ctx.log.error(
+        `Managers' group ${chatId} is paused: Telegram answered "${reason}". Its messages wait and go out in order once the bot may post there again (give it back its admin rights).`,
+      );
+    }
+  }
+
+  private async resume(chatId: number): Promise<void> {
+    this.pausedChats.delete(chatId);
+    metrics.managersChatsPaused.set(this.pausedChats.size);
+    if (await resumeManagersChat(this.ctx.database, chatId)) {
+      this.ctx.log.warn(`Managers' group ${chatId} is reachable again; its waiting messages go out now`);
+      this.wake();
+    }
   }
 
   /**

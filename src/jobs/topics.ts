@@ -1,18 +1,41 @@
 /**
  * A dialog's forum topic and its client card, created when the outbox first
- * needs the topic and recreated when a manager deleted it. Only the outbox
- * worker holding the managers' chat lease calls this, so a dialog never gets
- * two topics.
+ * needs the topic and recreated when a manager deleted it. Every decision is
+ * made in the database (a claim, conditional updates), never from a
+ * per-process cache, so two instances never give a dialog two topics.
  */
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { clients, dialogs, requests } from '../db/schema.js';
 import { renderClientCard, topicName } from '../core/clientCard.js';
 import type { RateLimiter } from './rateLimits.js';
+import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
+import type { Logger } from 'pino';
 
 export const MANAGERS_TIME_ZONE = 'Europe/Moscow';
+
+/** The dialog's topic is being created by a call whose answer was lost: wait for it (or for its claim to run out). */
+export class TopicPending extends Error {
+  constructor(readonly dialogId: number) {
+    super(`the topic of dialog ${dialogId} may have been created by a call whose answer was lost; waiting for Telegram's forum_topic_created`);
+  }
+}
+
+/**
+ * A topic no dialog owns (it lost the race to another instance's topic, or
+ * its creation was answered too late): deleted, or closed if Telegram
+ * refuses the deletion, so managers never see an empty topic.
+ */
+export async function deleteOrphanTopic(api: Api, chatId: number, topicId: number, log: Pick<Logger, 'warn'>): Promise<void> {
+  try {
+    await api.deleteForumTopic(chatId, topicId);
+  } catch (error) {
+    log.warn(`Could not delete the extra topic ${topicId} in ${chatId} (${(error as Error).message}); closing it`);
+    await api.closeForumTopic(chatId, topicId).catch(() => undefined);
+  }
+}
 
 export class Topics {
   constructor(
@@ -55,49 +78,96 @@ export class Topics {
   }
 
   /**
-   * Topics known to exist with their card, by dialog: the common case costs no
-   * query. A stale entry (another instance recreated the topic) shows up as
-   * "message thread not found" and is forgotten.
+   * The dialog's topic id, creating the topic (and its client card) if there
+   * is none. Read from the database on every call, never from a per-process
+   * cache: another instance may have recreated the topic a moment ago.
+   *
+   * Throws TopicPending while an earlier createForumTopic of this dialog has
+   * an unknown outcome (its answer was lost): Telegram may have created that
+   * topic, and its `forum_topic_created` will be adopted (adoptCreatedTopic),
+   * so a second one is not created until the claim runs out.
    */
-  private readonly known = new Map<number, number>();
-
-  /** The dialog's topic id, creating the topic (and its client card) if there is none. */
   async ensure(dialogId: number): Promise<number> {
-    const cached = this.known.get(dialogId);
-    if (cached !== undefined) return cached;
     const { dialog, client } = await this.load(dialogId);
     const chatId = dialog.managersChatId;
     let topicId = dialog.topicId;
+    let cardMessageId = dialog.clientCardMessageId;
     if (topicId === null) {
-      await this.limiter.take(chatId);
-      const topic = await this.api.createForumTopic(chatId, topicName(client));
-      topicId = topic.message_thread_id;
-      // Saved before the card is sent: a failed card must not cost a second topic.
-      await this.ctx.database.db
-        .update(dialogs)
-        .set({ topicId, clientCardMessageId: null, status: 'open' })
-        .where(eq(dialogs.id, dialogId));
-      this.ctx.log.info(`Opened topic ${topicId} in ${chatId} for dialog ${dialogId}`);
+      topicId = await this.create(dialogId, chatId, topicName(client));
+      cardMessageId = null;
     }
-    if (dialog.topicId === null || dialog.clientCardMessageId === null) {
+    if (cardMessageId === null) {
       await this.limiter.take(chatId);
       const card = await this.api.sendMessage(chatId, await this.cardHtml(dialogId), {
         message_thread_id: topicId,
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
       });
-      await this.ctx.database.db.update(dialogs).set({ clientCardMessageId: card.message_id }).where(eq(dialogs.id, dialogId));
+      // Only for the topic it was posted in (the topic may have been replaced meanwhile).
+      await this.ctx.database.db
+        .update(dialogs)
+        .set({ clientCardMessageId: card.message_id })
+        .where(and(eq(dialogs.id, dialogId), eq(dialogs.topicId, topicId)));
     }
-    if (this.known.size > 10_000) this.known.clear();
-    this.known.set(dialogId, topicId);
     return topicId;
   }
 
-  /** The topic is gone (a manager deleted it): the next call to ensure() creates a new one. */
-  async forget(dialogId: number): Promise<void> {
-    this.known.delete(dialogId);
-    this.ctx.log.warn(`The topic of dialog ${dialogId} was deleted; it will be recreated with the client card`);
-    await this.ctx.database.db.update(dialogs).set({ topicId: null, clientCardMessageId: null }).where(eq(dialogs.id, dialogId));
+  /**
+   * Creates the dialog's topic, once across instances: a conditional update
+   * claims the creation (only a dialog without a topic and without a live
+   * claim), and the new topic is saved only where the dialog still has none.
+   * A topic that lost that race is an orphan and is deleted at once.
+   */
+  private async create(dialogId: number, chatId: number, name: string): Promise<number> {
+    const claimed = await this.ctx.database.pool.query(
+      `UPDATE dialogs SET topic_claimed_at = now(), topic_claim_name = $2
+        WHERE id = $1 AND topic_id IS NULL
+          AND (topic_claimed_at IS NULL OR topic_claimed_at < now() - make_interval(secs => $3::float8))
+        RETURNING id`,
+      [dialogId, name, TOPIC_CLAIM_MS / 1000],
+    );
+    if (claimed.rowCount === 0) {
+      const { dialog } = await this.load(dialogId);
+      if (dialog.topicId !== null) return dialog.topicId;
+      throw new TopicPending(dialogId);
+    }
+    await this.limiter.take(chatId);
+    let topic;
+    try {
+      topic = await this.api.createForumTopic(chatId, name);
+    } catch (error) {
+      // Refused: Telegram created nothing, the claim goes. Unknown outcome
+      // (no answer): the claim stays, so that the topic Telegram may have
+      // created is adopted from its service message instead of doubled.
+      if (error instanceof GrammyError) await this.ctx.database.db.update(dialogs).set({ topicClaimedAt: null, topicClaimName: null }).where(eq(dialogs.id, dialogId));
+      throw error;
+    }
+    const topicId = topic.message_thread_id;
+    const winner = await adoptTopic(this.ctx.database.db, dialogId, chatId, topicId);
+    if (winner === topicId) {
+      this.ctx.log.info(`Opened topic ${topicId} in ${chatId} for dialog ${dialogId}`);
+      return topicId;
+    }
+    this.ctx.log.warn(`Dialog ${dialogId} got topic ${winner} meanwhile; deleting the extra topic ${topicId}`);
+    await deleteOrphanTopic(this.api, chatId, topicId, this.ctx.log);
+    if (winner === undefined) throw new TopicPending(dialogId);
+    return winner;
+  }
+
+  /**
+   * The topic is gone (a manager deleted it): the next call to ensure()
+   * creates a new one. Conditional on the topic that failed, so an instance
+   * that saw an old topic fail never clears the one another instance has
+   * created since.
+   */
+  async forget(dialogId: number, goneTopicId: number | undefined): Promise<void> {
+    if (goneTopicId === undefined) return;
+    const forgotten = await this.ctx.database.db
+      .update(dialogs)
+      .set({ topicId: null, clientCardMessageId: null })
+      .where(and(eq(dialogs.id, dialogId), eq(dialogs.topicId, goneTopicId)))
+      .returning({ id: dialogs.id });
+    if (forgotten.length) this.ctx.log.warn(`The topic of dialog ${dialogId} was deleted; it will be recreated with the client card`);
   }
 
   /** Edits the client card in place; posts a new one if the old card is gone. */
