@@ -7,6 +7,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Tx } from '../db/index.js';
 import { clients, dialogTopics, dialogs, messages, requestMessages } from '../db/schema.js';
 import type { CommandContext } from './context.js';
+import { currentManagersChatId } from './managersChats.js';
 import type { TelegramPerson } from './relayTypes.js';
 
 export type Dialog = typeof dialogs.$inferSelect;
@@ -73,7 +74,9 @@ async function leastLoadedGroup(tx: Tx, groups: number[]): Promise<number> {
 export async function openDialog(ctx: Pick<CommandContext, 'config'>, tx: Tx, client: Client): Promise<{ dialog: Dialog; opened: boolean }> {
   const [existing] = await tx.db.select().from(dialogs).where(eq(dialogs.clientId, client.id)).for('update');
   if (existing) return { dialog: existing, opened: false };
-  const managersChatId = await leastLoadedGroup(tx, ctx.config.telegram.managersChatIds);
+  // A configured group that became a supergroup is the supergroup now.
+  const groups = await Promise.all(ctx.config.telegram.managersChatIds.map((id) => currentManagersChatId(tx, id)));
+  const managersChatId = await leastLoadedGroup(tx, groups);
   const [created] = await tx.db.insert(dialogs).values({ clientId: client.id, managersChatId }).onConflictDoNothing().returning();
   if (created) return { dialog: created, opened: true };
   const [other] = await tx.db.select().from(dialogs).where(eq(dialogs.clientId, client.id)).for('update');

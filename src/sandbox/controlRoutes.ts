@@ -184,6 +184,8 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
         holdMs: body.hold_ms ?? 120_000,
         unreachable: body.unreachable ?? false,
         latencyMs: body.latency_ms ?? 0,
+        lateRate: body.late_rate ?? 0,
+        lateMs: body.late_ms,
       });
     });
     app.delete('/faults', async () => emulator.faults.configure({}));

@@ -48,7 +48,8 @@ const adminRights = z
 
 export const addMemberBody = z.object({
   user_id: id,
-  status: z.enum(['member', 'administrator']).optional(),
+  /** `kicked`: removed and banned (the bot then gets 403 "bot was kicked from the supergroup chat"); `left`: removed. */
+  status: z.enum(['member', 'administrator', 'kicked', 'left']).optional(),
   /** With status administrator: the rights (default: what a hotline bot needs — topics, pins, deletions). */
   rights: adminRights.optional(),
 });
@@ -154,6 +155,9 @@ export const faultsBody = z.object({
   hold_ms: z.number().int().min(0).optional(),
   unreachable: z.boolean().optional(),
   latency_ms: z.number().int().min(0).max(60_000).optional(),
+  /** Share of calls applied at once whose answer comes `late_ms` later, or never without `late_ms`. */
+  late_rate: z.number().min(0).max(1).optional(),
+  late_ms: z.number().int().min(0).max(600_000).optional(),
 });
 
 export const eventsQuery = z.object({ after: z.coerce.number().int().min(0).optional(), timeout: z.coerce.number().min(0).max(60).optional() });

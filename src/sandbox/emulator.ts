@@ -304,7 +304,15 @@ export class TelegramEmulator {
 
   /** Hands a user's message (or edit) to the bots of the chat; bots never see other bots' messages. */
   private deliver(chat: ChatState, kind: 'message' | 'edited_message', message: Message, actor: User): void {
-    if (actor.is_bot) return;
+    if (actor.is_bot) {
+      // The one exception: a bot is sent the `forum_topic_created` service
+      // message of a topic it created itself (as issue 15 observed of
+      // Telegram), which lets it match a topic whose createForumTopic answer
+      // was lost.
+      const own = this.bots.get(actor.id);
+      if (own && kind === 'message' && message.forum_topic_created && chat.isMember(actor.id)) this.queue(own, kind, message as NonNullable<Update['message']>);
+      return;
+    }
     if (!chat.isGroup) {
       const bot = this.bots.get(chat.botId!);
       if (bot && !chat.blocked) this.queue(bot, kind, message as NonNullable<Update['message']>);

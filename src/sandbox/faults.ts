@@ -5,6 +5,10 @@
  * With a seed the sequence of faults is reproducible.
  * `unreachable` takes the whole Bot API (calls and file downloads, getUpdates
  * too) off the network: every connection is dropped, open ones included.
+ * `lateRate` is the fault a held call is not: the call is *applied* at once
+ * and its answer comes `lateMs` later — or never (`lateMs` unset: the
+ * connection is dropped after `holdMs`). The Bot API has no idempotency key,
+ * so a client that gave up cannot tell this from a call never applied.
  */
 export interface FaultSettings {
   /** Share of calls answering 500 "Internal Server Error", 0…1. */
@@ -27,11 +31,15 @@ export interface FaultSettings {
   unreachable: boolean;
   /** A slow network: each call (of `methods`) is applied at once and answered this many ms later. */
   latencyMs: number;
+  /** Share of calls applied at once but answered late (`lateMs`) or never, 0…1. */
+  lateRate: number;
+  /** How late the answer of a `late` call comes; undefined: never (dropped after `holdMs`). */
+  lateMs?: number;
 }
 
-export type Fault = 'error' | 'timeout' | 'too_many' | 'unreachable';
+export type Fault = 'error' | 'timeout' | 'too_many' | 'unreachable' | 'late';
 
-export const NO_FAULTS: FaultSettings = { errorRate: 0, timeoutRate: 0, tooManyRate: 0, retryAfter: 1, holdMs: 120_000, unreachable: false, latencyMs: 0 };
+export const NO_FAULTS: FaultSettings = { errorRate: 0, timeoutRate: 0, tooManyRate: 0, retryAfter: 1, holdMs: 120_000, unreachable: false, latencyMs: 0, lateRate: 0 };
 
 /** mulberry32: tiny, fast, good enough to spread faults (and reproducible from a seed). */
 export function seeded(seed: number): () => number {
@@ -59,7 +67,7 @@ export class FaultInjector {
     if (this.settings.unreachable && !wasUnreachable) this.onUnreachable?.();
     this.random = settings.seed === undefined ? Math.random : seeded(settings.seed);
     this.methods = settings.methods && new Set(settings.methods.map((m) => m.toLowerCase()));
-    this.active = this.settings.errorRate + this.settings.timeoutRate + this.settings.tooManyRate > 0;
+    this.active = this.settings.errorRate + this.settings.timeoutRate + this.settings.tooManyRate + this.settings.lateRate > 0;
     return this.settings;
   }
 
@@ -75,10 +83,11 @@ export class FaultInjector {
     if (!this.active) return undefined;
     if (this.methods ? !this.methods.has(method) : method === 'getupdates') return undefined;
     const roll = this.random();
-    const { errorRate, timeoutRate, tooManyRate } = this.settings;
+    const { errorRate, timeoutRate, tooManyRate, lateRate } = this.settings;
     if (roll < errorRate) return 'error';
     if (roll < errorRate + timeoutRate) return 'timeout';
     if (roll < errorRate + timeoutRate + tooManyRate) return 'too_many';
+    if (roll < errorRate + timeoutRate + tooManyRate + lateRate) return 'late';
     return undefined;
   }
 

@@ -125,7 +125,7 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
         if (!method) return reply.code(404).send(notFound().toBody());
         emulator.stats.call(name);
         const fault = emulator.faults.pick(key);
-        if (fault) {
+        if (fault && fault !== 'late') {
           emulator.stats.fault(fault);
           if (fault === 'timeout') return hold(reply);
           const error = fault === 'error' ? internalError() : tooManyRequests(emulator.faults.retryAfter());
@@ -135,6 +135,13 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
         const ctx: MethodContext = { emulator, bot, params: await readParams(request), signal: key === 'getupdates' ? closeSignal(reply) : undefined };
         try {
           const result = await method(ctx);
+          if (fault === 'late') {
+            // Applied; the answer is lost (held until dropped) or comes late (faults.ts).
+            emulator.stats.fault('late');
+            const lateMs = emulator.faults.settings.lateMs;
+            if (lateMs === undefined) return hold(reply);
+            await new Promise((resolve) => setTimeout(resolve, lateMs));
+          }
           const latency = emulator.faults.latency(key);
           if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
           return reply.send(ctx.description ? { ok: true, result, description: ctx.description } : { ok: true, result });

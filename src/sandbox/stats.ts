@@ -7,7 +7,7 @@ export interface StatsView {
   calls: Record<string, number>;
   /** Every 429 answered: flood limits and injected ones. */
   too_many_requests: number;
-  faults: { error: number; timeout: number; too_many: number; unreachable: number };
+  faults: { error: number; timeout: number; too_many: number; unreachable: number; late: number };
   /** Held ("timeout") calls the client gave up on before the emulator dropped them: the client's own timeout fired. */
   timeouts_given_up: number;
   /** Held calls the emulator dropped when `hold_ms` ran out (the client waited longer than that). */
@@ -22,7 +22,7 @@ export class Stats {
   private errors = new Map<number, number>();
   private messages = new Map<number, number>();
   private tooMany = 0;
-  private faults = { error: 0, timeout: 0, too_many: 0, unreachable: 0 };
+  private faults = { error: 0, timeout: 0, too_many: 0, unreachable: 0, late: 0 };
   private givenUp = 0;
   private dropped = 0;
   private updates = 0;
@@ -63,7 +63,7 @@ export class Stats {
     this.errors.clear();
     this.messages.clear();
     this.tooMany = 0;
-    this.faults = { error: 0, timeout: 0, too_many: 0, unreachable: 0 };
+    this.faults = { error: 0, timeout: 0, too_many: 0, unreachable: 0, late: 0 };
     this.givenUp = 0;
     this.dropped = 0;
     this.updates = 0;

@@ -11,6 +11,7 @@ import { MANAGER_COMMANDS, managerCommands } from './managerCommands.js';
 import { actionCardButtons } from './deal.js';
 import { ALLOWED_UPDATES, Poller } from './poller.js';
 import { relay } from './relay.js';
+import { managersGroup } from './managersGroup.js';
 import { WEBHOOK_PATH } from './webhook.js';
 
 export interface TelegramOptions {
@@ -34,6 +35,7 @@ export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 't
     client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), timeoutSeconds: 60 },
   });
   bot.use(exactlyOnce(ctx));
+  bot.use(managersGroup(ctx));
   bot.use(managerCommands(ctx));
   bot.use(actionCardButtons(ctx));
   bot.use(relay(ctx));

@@ -6,6 +6,7 @@ import { Composer } from 'grammy';
 import type { Message } from '@grammyjs/types';
 import type { CommandContext } from '../commands/context.js';
 import { dialogOfTopic } from '../commands/dialogs.js';
+import { isMigratedManagersChat } from '../commands/managersChats.js';
 import { recordClientMessage } from '../commands/recordClientMessage.js';
 import { recordEdit } from '../commands/recordEdit.js';
 import { recordManagerMessage } from '../commands/recordManagerMessage.js';
@@ -55,7 +56,8 @@ export function relay(ctx: CommandContext): Composer<HotlineContext> {
     await setClientBlocked(ctx, { telegramUserId: c.from.id, blocked: status === 'kicked' }, c.tx);
   });
 
-  const managers = composer.filter((c) => isManagersChat(c.chat?.id));
+  // A configured group, or the supergroup one became (migrate_to_chat_id, recorded by any instance).
+  const managers = composer.filter(async (c) => isManagersChat(c.chat?.id) || (c.chat !== undefined && c.chat.id < 0 && (await isMigratedManagersChat(c.tx, c.chat.id))));
   managers.on('message', async (c) => {
     const message = c.message;
     const threadId = message.is_topic_message ? message.message_thread_id : undefined;

@@ -1,0 +1,54 @@
+import { and, eq, isNotNull } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { dialogTopics, dialogs } from '../db/schema.js';
+import { inTransaction, type CommandContext } from './context.js';
+import { adoptTopic } from './dialogs.js';
+import { enqueueTelegram } from './telegramOutbox.js';
+
+export interface Props {
+  /** The managers' group the topic was created in. */
+  managersChatId: number;
+  /** The new topic's id (the `forum_topic_created` service message's `message_thread_id`). */
+  topicId: number;
+  /** Its name, as `forum_topic_created.name` shows it. */
+  name: string;
+}
+
+/**
+ * Telegram tells the bot about a topic the bot created (`forum_topic_created`
+ * from the bot itself). Usually the outbox already saved it; when the
+ * createForumTopic answer was lost (a timeout after Telegram applied it), this
+ * is how the dialog learns its topic: the one dialog whose creation claim has
+ * this name adopts it. A bot-created topic no dialog owns (another try
+ * created the dialog's topic meanwhile) is an orphan and is deleted, so
+ * managers never see an empty topic.
+ */
+export async function adoptCreatedTopic(ctx: CommandContext, props: Props, tx?: Tx): Promise<'known' | 'adopted' | 'orphan'> {
+  return inTransaction(ctx, tx, async (tx) => {
+    const { managersChatId, topicId, name } = props;
+    const [known] = await tx.db
+      .select({ dialogId: dialogTopics.dialogId })
+      .from(dialogTopics)
+      .where(and(eq(dialogTopics.managersChatId, managersChatId), eq(dialogTopics.topicId, topicId)));
+    if (known) return 'known';
+    const claims = await tx.db
+      .select({ id: dialogs.id, topicId: dialogs.topicId })
+      .from(dialogs)
+      .where(and(eq(dialogs.managersChatId, managersChatId), isNotNull(dialogs.topicClaimedAt), eq(dialogs.topicClaimName, name)))
+      .for('update');
+    // Two dialogs creating a topic of the same name at once: leave it to their answers.
+    if (claims.length > 1) return 'known';
+    const claim = claims[0];
+    if (claim) {
+      const winner = await adoptTopic(tx.db, claim.id, managersChatId, topicId);
+      if (winner === topicId) {
+        ctx.log.info(`Adopted topic ${topicId} in ${managersChatId} for dialog ${claim.id} (its createForumTopic answer was lost)`);
+        return 'adopted';
+      }
+    }
+    // Nobody owns it: the dialog's topic was created by another try.
+    ctx.log.warn(`Topic ${topicId} in ${managersChatId} was created by the bot but belongs to no dialog; deleting it`);
+    await enqueueTelegram(ctx, tx, { chatId: managersChatId, method: 'deleteForumTopic', payload: { message_thread_id: topicId } });
+    return 'orphan';
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * The managers' group itself, as the bot sees it: its own rights there
+ * (`my_chat_member`: removed → the group is paused, rights back → resumed),
+ * the group becoming a supergroup (`migrate_to_chat_id`), and the topics it
+ * created (`forum_topic_created`, adopted when a createForumTopic answer was
+ * lost). Registered before the relay, which ignores bots' messages.
+ */
+import { Composer } from 'grammy';
+import type { CommandContext } from '../commands/context.js';
+import { adoptCreatedTopic } from '../commands/adoptCreatedTopic.js';
+import { followManagersChatMigration, isMigratedManagersChat, pauseManagersChat, resumeManagersChat } from '../commands/managersChats.js';
+import { OUTBOX_CHANNEL } from '../commands/telegramOutbox.js';
+import type { HotlineContext } from './context.js';
+
+/** How long a paused group's calls wait before one tries again when no `my_chat_member` says the rights are back. */
+const PROBE_MS = 30_000;
+
+export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
+  const composer = new Composer<HotlineContext>();
+  const managers = composer.filter(async (c) => {
+    const chatId = c.chat?.id;
+    if (chatId === undefined || chatId > 0) return false;
+    return ctx.config.telegram.managersChatIds.includes(chatId) || (await isMigratedManagersChat(c.tx, chatId));
+  });
+
+  managers.on('my_chat_member', async (c, next) => {
+    const member = c.myChatMember.new_chat_member;
+    const chatId = c.chat.id;
+    // Bot API ChatMember: kicked/left = removed; restricted without can_send_messages = muted.
+    const removed = member.status === 'kicked' || member.status === 'left' || (member.status === 'restricted' && !member.can_send_messages);
+    if (removed) {
+      const reason = member.status === 'restricted' ? 'the bot may not send messages in the group' : 'the bot was removed from the group';
+      if (await pauseManagersChat(ctx.database, chatId, reason, PROBE_MS)) {
+        ctx.log.error(`Managers' group ${chatId} is paused: ${reason}. Messages wait and go out in order once the bot is back as an administrator.`);
+      }
+    } else if (await resumeManagersChat(ctx.database, chatId)) {
+      ctx.log.warn(`Managers' group ${chatId}: the bot is ${member.status} again; waiting messages go out now`);
+      c.tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
+    }
+    await next();
+  });
+
+  managers.on('message', async (c, next) => {
+    const message = c.message;
+    if (message.migrate_to_chat_id !== undefined) {
+      await followManagersChatMigration(ctx, c.chat.id, message.migrate_to_chat_id, c.tx);
+      return;
+    }
+    if (message.forum_topic_created && message.from.id === c.me.id && message.message_thread_id !== undefined) {
+      await adoptCreatedTopic(ctx, { managersChatId: c.chat.id, topicId: message.message_thread_id, name: message.forum_topic_created.name }, c.tx);
+      return;
+    }
+    await next();
+  });
+  return composer;
+}
