@@ -7,11 +7,18 @@
  * cards and waiting calls move to the new id.
  */
 import { sql } from 'drizzle-orm';
-import type { Database, Tx } from '../db/index.js';
+import type pg from 'pg';
+import type { Tx } from '../db/index.js';
 import type { CommandContext } from './context.js';
 import { OUTBOX_CHANNEL } from './telegramOutbox.js';
 
-type Db = Pick<Database, 'pool'>;
+/**
+ * Where the statements run: the pool (the outbox), or an intake
+ * transaction's own client (`tx.client`) — never the pool from inside a
+ * transaction: the embedded server serializes transactions, so a second
+ * connection would wait for the first forever.
+ */
+export type Queryable = Pick<pg.ClientBase, 'query'>;
 
 export interface PausedGroup {
   chatId: number;
@@ -26,8 +33,8 @@ export interface PausedGroup {
  * paused) and holds its waiting calls for `holdMs`. True when this call
  * paused it (it was running until now).
  */
-export async function pauseManagersChat(database: Db, chatId: number, reason: string, holdMs: number): Promise<boolean> {
-  const { rows } = await database.pool.query<{ was_paused: boolean }>(
+export async function pauseManagersChat(db: Queryable, chatId: number, reason: string, holdMs: number): Promise<boolean> {
+  const { rows } = await db.query<{ was_paused: boolean }>(
     `WITH before AS (SELECT paused_at FROM managers_chats WHERE chat_id = $1)
      INSERT INTO managers_chats (chat_id, paused_at, pause_reason, updated_at) VALUES ($1, now(), $2, now())
      ON CONFLICT (chat_id) DO UPDATE SET paused_at = coalesce(managers_chats.paused_at, now()),
@@ -35,7 +42,7 @@ export async function pauseManagersChat(database: Db, chatId: number, reason: st
      RETURNING (SELECT paused_at IS NOT NULL FROM before) AS was_paused`,
     [chatId, reason],
   );
-  await database.pool.query(
+  await db.query(
     `UPDATE telegram_outbox SET not_before = greatest(not_before, now() + make_interval(secs => $2::float8))
       WHERE chat_id = $1 AND state = 'pending'`,
     [chatId, holdMs / 1000],
@@ -47,13 +54,13 @@ export async function pauseManagersChat(database: Db, chatId: number, reason: st
  * Resumes a paused group: its waiting calls are due at once, in their order,
  * their backoff starts afresh. True when it was paused.
  */
-export async function resumeManagersChat(database: Db, chatId: number): Promise<boolean> {
-  const resumed = await database.pool.query(
+export async function resumeManagersChat(db: Queryable, chatId: number): Promise<boolean> {
+  const resumed = await db.query(
     `UPDATE managers_chats SET paused_at = NULL, pause_reason = NULL, updated_at = now() WHERE chat_id = $1 AND paused_at IS NOT NULL`,
     [chatId],
   );
   if (!resumed.rowCount) return false;
-  await database.pool.query(
+  await db.query(
     `UPDATE telegram_outbox SET not_before = now(), attempts = LEAST(attempts, 1) WHERE chat_id = $1 AND state = 'pending' AND not_before > now()`,
     [chatId],
   );
@@ -61,8 +68,8 @@ export async function resumeManagersChat(database: Db, chatId: number): Promise<
 }
 
 /** The groups paused now, with how many calls wait for each. */
-export async function pausedManagersChats(database: Db): Promise<PausedGroup[]> {
-  const { rows } = await database.pool.query<{ chat_id: string; paused_at: Date; pause_reason: string | null; waiting: number }>(
+export async function pausedManagersChats(db: Queryable): Promise<PausedGroup[]> {
+  const { rows } = await db.query<{ chat_id: string; paused_at: Date; pause_reason: string | null; waiting: number }>(
     `SELECT m.chat_id, m.paused_at, m.pause_reason,
             (SELECT count(*)::int FROM telegram_outbox o WHERE o.chat_id = m.chat_id AND o.state = 'pending') AS waiting
        FROM managers_chats m WHERE m.paused_at IS NOT NULL ORDER BY m.chat_id`,

@@ -619,7 +619,7 @@ export class TelegramOutbox {
   private async refreshPaused(): Promise<void> {
     if (Date.now() - this.pausedReadAt < PAUSED_REFRESH_MS) return;
     this.pausedReadAt = Date.now();
-    const paused = await pausedManagersChats(this.ctx.database);
+    const paused = await pausedManagersChats(this.ctx.database.pool);
     this.pausedChats = new Set(paused.map((p) => p.chatId));
     metrics.managersChatsPaused.set(paused.length);
   }
@@ -629,7 +629,7 @@ export class TelegramOutbox {
    * held for `holdMs`, then one tries again — the probe), nothing fails.
    */
   private async pause(chatId: number, reason: string, holdMs: number): Promise<void> {
-    const paused = await pauseManagersChat(this.ctx.database, chatId, reason, holdMs);
+    const paused = await pauseManagersChat(this.ctx.database.pool, chatId, reason, holdMs);
     this.pausedChats.add(chatId);
     metrics.managersChatsPaused.set(this.pausedChats.size);
     if (paused) {
@@ -642,7 +642,7 @@ export class TelegramOutbox {
   private async resume(chatId: number): Promise<void> {
     this.pausedChats.delete(chatId);
     metrics.managersChatsPaused.set(this.pausedChats.size);
-    if (await resumeManagersChat(this.ctx.database, chatId)) {
+    if (await resumeManagersChat(this.ctx.database.pool, chatId)) {
       this.ctx.log.warn(`Managers' group ${chatId} is reachable again; its waiting messages go out now`);
       this.wake();
     }

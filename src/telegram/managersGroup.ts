@@ -30,10 +30,10 @@ export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
     const removed = member.status === 'kicked' || member.status === 'left' || (member.status === 'restricted' && !member.can_send_messages);
     if (removed) {
       const reason = member.status === 'restricted' ? 'the bot may not send messages in the group' : 'the bot was removed from the group';
-      if (await pauseManagersChat(ctx.database, chatId, reason, PROBE_MS)) {
+      if (await pauseManagersChat(c.tx.client, chatId, reason, PROBE_MS)) {
         ctx.log.error(`Managers' group ${chatId} is paused: ${reason}. Messages wait and go out in order once the bot is back as an administrator.`);
       }
-    } else if (await resumeManagersChat(ctx.database, chatId)) {
+    } else if (await resumeManagersChat(c.tx.client, chatId)) {
       ctx.log.warn(`Managers' group ${chatId}: the bot is ${member.status} again; waiting messages go out now`);
       c.tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
     }
