@@ -20,6 +20,8 @@ export interface Tally {
   duplicated: number;
   /** Whole Bot API messages sent twice in a row — the call in flight when the process was killed. */
   repeatedAfterKill: number;
+  /** Repeats that carry the repeat mark (a call whose answer was lost, sent again once, marked): allowed. */
+  repeatedMarked: number;
   /** Arrived before a message that was sent earlier. */
   outOfOrder: number;
   lost: number;
@@ -38,6 +40,10 @@ export interface ScenarioResult {
   drainSeconds: number | null;
   /** Further facts worth a line (429s answered, webhook errors…). */
   notes: string[];
+  /** Bot API calls made per delivered message (a hot retry loop shows here). */
+  callsPerMessage?: number;
+  /** Topics the bot created that no dialog owns at the end. */
+  orphanTopics?: number;
   passed?: boolean;
 }
 
@@ -59,12 +65,12 @@ const mark = (ok: boolean) => (ok ? '✅' : '❌');
 
 function table(result: ScenarioResult): string {
   const lines = [
-    '| direction | sent | delivered | duplicated | repeated after kill | out of order | lost |',
-    '|---|---|---|---|---|---|---|',
+    '| direction | sent | delivered | duplicated (unmarked) | repeated and marked | repeated after kill | out of order | lost |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const { direction, tally: t } of result.rows) {
     lines.push(
-      `| ${direction} | ${t.sent} | ${t.delivered} | ${t.duplicated} ${mark(t.duplicated === 0)} | ${t.repeatedAfterKill} | ${t.outOfOrder} ${mark(t.outOfOrder === 0)} | ${t.lost} ${mark(t.lost === 0)} |`,
+      `| ${direction} | ${t.sent} | ${t.delivered} | ${t.duplicated} ${mark(t.duplicated === 0)} | ${t.repeatedMarked ?? 0} | ${t.repeatedAfterKill} | ${t.outOfOrder} ${mark(t.outOfOrder === 0)} | ${t.lost} ${mark(t.lost === 0)} |`,
     );
   }
   return lines.join('\n');
@@ -109,6 +115,53 @@ export function renderReport(results: ScenarioResult[], options: { command: stri
     'arrived.',
     '',
   ];
+  // What Hotline promises when Telegram's answer is lost (prose, kept by every regeneration).
+  parts.push(
+    "## When Telegram's answer is lost",
+    "",
+    "The Bot API has no idempotency key. When a call times out, or its connection",
+    "drops, or the process dies while the call is out, Hotline cannot know whether",
+    "Telegram applied it: the message may already be on the manager's or the",
+    "client's screen. What Hotline promises then:",
+    "",
+    "- **No message is lost.** A call is only marked sent when Telegram's answer",
+    "  has been recorded; until then its row stays in the outbox (PostgreSQL) and",
+    "  is tried again, across restarts and instances. A problem of a whole",
+    "  managers' group (the bot removed or demoted, 403 \"bot was kicked\", 400",
+    "  \"not enough rights to send…\") pauses that group: its messages wait in",
+    "  order, none is marked failed, and they go out when the bot's rights come",
+    "  back (its `my_chat_member`, or the next probe call succeeding). A group that",
+    "  became a supergroup (400 with `migrate_to_chat_id`) is followed. People are",
+    "  told: the log (an error line naming the group and Telegram's answer),",
+    "  `/metrics` (`hotline_managers_chats_paused`).",
+    "- **A message is shown at most twice, and the second one says so.** A call",
+    "  that may have been applied (a timeout or a dropped connection after the",
+    "  request was sent; a crash mid-call) is repeated once per lost answer, and",
+    "  the repeat carries the line «🔁 Повтор: связь с Telegram прерывалась, это",
+    "  сообщение могло уже прийти выше.» (a text gets it as its first line, a",
+    "  caption in front, an album or a sticker a note right before it). A refused",
+    "  connection (nothing was sent) is retried unmarked.",
+    "- **No orphan topics.** `createForumTopic` is never repeated blindly: before",
+    "  the call, the dialog is claimed in the database (a conditional update — one",
+    "  claim across instances); if the answer is lost the claim stays, and the",
+    "  topic Telegram created is adopted from the `forum_topic_created` service",
+    "  message Telegram sends the bot. A second topic is only created after the",
+    "  claim runs out (30 s); a bot-created topic that no dialog owns then is",
+    "  deleted (closed if deletion is refused).",
+    "- **Repeating is harmless elsewhere.** Edits (a repeat answers \"message is",
+    "  not modified\"), pins, reactions and reopening a topic are simply retried.",
+    "- **Retries never run hot.** Every retry goes through one backoff policy",
+    "  (src/jobs/outboxFailures.ts): attempts are counted and the delay doubles",
+    "  from 0.5 s to 30 s; Telegram's 429 `retry_after` is a floor, never",
+    "  undercut. A fault that lasts minutes costs a few calls a minute per queue.",
+    "- **Decisions made once are made in the database.** Which topic a dialog has",
+    "  is read from its row on every send (no per-process cache) and changed only",
+    "  by conditional updates (a topic is forgotten only if it is still the one",
+    "  that failed; a new one is saved only where the dialog has none). Every",
+    "  topic a dialog ever had is kept (`dialog_topics`), so a manager's answer in",
+    "  any of them still reaches the client.",
+    "",
+  );
   parts.push(
     '**Found by these scenarios and fixed** (before the fix each failed or drained far slower):',
     '',
@@ -132,6 +185,8 @@ export function renderReport(results: ScenarioResult[], options: { command: stri
   for (const result of results) {
     parts.push(`## ${result.order}. ${result.title} ${mark(result.passed ?? false)}`, '', result.setup, '', table(result), '');
     parts.push(`Drain after the fault ended: ${result.drainSeconds === null ? 'did not drain' : `${result.drainSeconds.toFixed(1)} s`}.`, '');
+    if (result.callsPerMessage !== undefined) parts.push(`Bot API calls per delivered message: ${result.callsPerMessage.toFixed(2)}.`, '');
+    if (result.orphanTopics !== undefined) parts.push(`Orphan topics at the end: ${result.orphanTopics} ${mark(result.orphanTopics === 0)}.`, '');
     for (const note of result.notes) parts.push(`- ${note}`);
     if (result.notes.length) parts.push('');
   }
