@@ -153,6 +153,8 @@ interface Seen {
   threadOf: Map<string, number>;
   /** The bot's answers in this client's private chat, oldest first. */
   chat: string[];
+  /** The client's topic that still exists (the last one a mirror showed in). */
+  liveThread?: number;
 }
 
 /**
@@ -223,10 +225,13 @@ export class Conversation {
           const view = seen.get(client.id)!;
           for (const line of view.topic.flatMap((m) => m.split('\n'))) {
             if (done.has(line) || !line.startsWith(`${client.first_name}: `)) continue;
+            // A line whose topic was deleted is answered in the client's topic that exists now.
+            const thread = view.threadOf.get(line) ?? view.liveThread;
+            if (thread === undefined) continue;
             done.add(line);
             const text = `${ANSWER}${line}`;
             answered.push(text);
-            await this.world.control.sendMessage({ from: this.world.manager.id, chat_id: this.world.group, message_thread_id: view.threadOf.get(line)!, text });
+            await this.world.control.sendMessage({ from: this.world.manager.id, chat_id: this.world.group, message_thread_id: thread, text });
           }
         }),
       );
@@ -242,7 +247,10 @@ export class Conversation {
     const chat = emulator.group(group)!;
     for (const stored of chat.messages.values()) {
       const { message } = stored;
-      if (stored.deleted || stored.service || stored.threadId === undefined || !message.from?.is_bot) continue;
+      if (stored.service || stored.threadId === undefined || !message.from?.is_bot) continue;
+      // A message in a topic a manager deleted was delivered (and is counted); one deleted on its own is gone.
+      const topicDeleted = chat.topics.get(stored.threadId)?.deleted === true;
+      if (stored.deleted && !topicDeleted) continue;
       const raw = message.text ?? '';
       const marked = raw.startsWith(MARKED);
       const text = marked ? raw.slice(MARKED.length) : raw;
@@ -252,7 +260,8 @@ export class Conversation {
       const target = seen.get(owner ?? byName.get(text.split(':')[0]!) ?? -1);
       if (!target) continue;
       target.topic.push(raw);
-      for (const line of text.split('\n')) if (!target.threadOf.has(line)) target.threadOf.set(line, stored.threadId);
+      if (!topicDeleted) for (const line of text.split('\n')) if (!target.threadOf.has(line)) target.threadOf.set(line, stored.threadId);
+      if (!topicDeleted) target.liveThread = stored.threadId;
     }
     for (const client of clients) {
       const privateChat = emulator.chats.get(ChatState.privateKey(bot.id, client.id));
@@ -320,6 +329,7 @@ export function settle(
   conversation: Conversation,
   times: { faultEndedAt: number; completedAt: number | null },
   kills = 0,
+  extra: { callsPerMessage?: number; orphanTopics?: number } = {},
 ): { passed: boolean; problems: string[] } {
   const { toTopic, toClient, perClient } = conversation.tallies(kills > 0);
   const problems: string[] = [];
@@ -340,8 +350,10 @@ export function settle(
       { direction: 'manager → client', tally: toClient },
     ],
     drainSeconds,
-    passed,
+    passed: passed && (extra.orphanTopics ?? 0) === 0,
+    ...extra,
   });
+  if (extra.orphanTopics) problems.push(`${extra.orphanTopics} orphan topics`);
   return { passed, problems };
 }
 
@@ -391,5 +403,31 @@ export function expectAlive(app: HotlineProcess | undefined): void {
   if (!app) throw new Error('The app was never started');
   if (app.child.exitCode !== null || app.child.signalCode !== null) {
     throw new Error(`Hotline exited (${app.child.exitCode ?? app.child.signalCode}) during the scenario:\n${app.output().slice(-4000)}`);
+  }
+}
+
+/** Methods that are not the outbox's sending (intake, start-up). */
+const NOT_SENDING = new Set(['getupdates', 'getme', 'setwebhook', 'deletewebhook', 'setmycommands', 'getfile', 'getwebhookinfo']);
+
+/**
+ * Bot API calls made per delivered message (both directions), and the
+ * topics the bot created that no dialog owns (live topics that are not a
+ * dialog's current topic) — the figures that show a hot retry loop and
+ * orphans left by lost answers.
+ */
+export async function outboxFigures(world: FaultWorld, databaseUrl: string, delivered: number): Promise<{ callsPerMessage: number; orphanTopics: number; calls: number }> {
+  const stats = await world.control.stats();
+  const calls = Object.entries(stats.calls)
+    .filter(([method]) => !NOT_SENDING.has(method.toLowerCase()))
+    .reduce((sum, [, n]) => sum + n, 0);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const { rows } = await pool.query<{ topic_id: number }>('SELECT topic_id FROM dialogs WHERE topic_id IS NOT NULL');
+    const owned = new Set(rows.map((r) => Number(r.topic_id)));
+    const chat = world.emulator.group(world.group)!;
+    const orphanTopics = [...chat.topics.values()].filter((topic) => !topic.deleted && !owned.has(topic.id)).length;
+    return { callsPerMessage: delivered ? calls / delivered : 0, orphanTopics, calls };
+  } finally {
+    await pool.end();
   }
 }
