@@ -28,7 +28,7 @@ import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '.
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
 import { Topics, TopicPending } from './topics.js';
-import { classifyFailure, markRepeat, postsMessage, retryDelayMs, type BotApiCall } from './outboxFailures.js';
+import { classifyFailure, markRepeat, postsMessage, retryDelayMs } from './outboxFailures.js';
 import { followManagersChatMigration, pauseManagersChat, pausedManagersChats, resumeManagersChat } from '../commands/managersChats.js';
 import { ActionCards } from './actionCards.js';
 import { REFRESH_ACTION_CARD } from '../commands/actionCards.js';
