@@ -60,7 +60,8 @@ const schema = z
         .max(65535, 'must be between 0 and 65535')
         .default(3000),
     ),
-    HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+    // No default here: sandbox mode binds to loopback unless HOST says otherwise (see loadConfig).
+    HOST: optionalString,
     PUBLIC_URL: z.preprocess(emptyToUndefined, url(['http:', 'https:']).optional()),
     DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
     TRUST_PROXY: z.preprocess(
@@ -74,6 +75,17 @@ const schema = z
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+    SANDBOX: z.preprocess(
+      emptyToUndefined,
+      z.enum(['on', 'off'], { message: 'must be "on" or "off"' }).optional(),
+    ),
+    METRICS_TOKEN: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16–256 printable characters without spaces (a random string)')
+        .optional(),
     ),
     TELEGRAM_BOT_TOKEN: z.preprocess(
       emptyToUndefined,
@@ -158,6 +170,19 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     const need = (variable: string, reason: string) => ctx.addIssue({ code: 'custom', path: [variable], message: reason });
+    // Fail closed: production never falls into the open sandbox because a token is missing (issue 16.1).
+    if (env.SANDBOX === 'on' && env.TELEGRAM_BOT_TOKEN) {
+      need('SANDBOX', 'must not be "on" when TELEGRAM_BOT_TOKEN is set (sandbox mode plays Telegram itself); unset one of them');
+    }
+    if (!env.TELEGRAM_BOT_TOKEN && env.SANDBOX === 'off') {
+      need('TELEGRAM_BOT_TOKEN', 'is required when SANDBOX=off (the token @BotFather gave you)');
+    }
+    if (!env.TELEGRAM_BOT_TOKEN && env.NODE_ENV === 'production' && env.SANDBOX !== 'on') {
+      need(
+        'TELEGRAM_BOT_TOKEN',
+        'is required when NODE_ENV=production; refusing to start the built-in Telegram emulator (sandbox mode) in production — set the token, or SANDBOX=on to run the sandbox on purpose',
+      );
+    }
     if (env.TELEGRAM_BOT_TOKEN && !env.TELEGRAM_MANAGERS_CHAT_ID) {
       need('TELEGRAM_MANAGERS_CHAT_ID', 'is required when TELEGRAM_BOT_TOKEN is set (the managers\' forum supergroup id)');
     }
@@ -179,7 +204,10 @@ const schema = z
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
+  /** Address to bind: HOST, else 127.0.0.1 in sandbox mode and 0.0.0.0 with a bot token. */
   host: string;
+  /** Bearer token /metrics asks for (METRICS_TOKEN); undefined: /metrics answers loopback callers only. */
+  metricsToken: string | undefined;
   /** Whether X-Forwarded-For is trusted (the client IP the login limit counts). */
   trustProxy: boolean | number | string;
   /** Base of links sent to Telegram, without a trailing slash. */
@@ -251,7 +279,9 @@ export function loadConfig(
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    // The sandbox (emulator and its control API) is for one person trying Hotline: loopback unless told otherwise.
+    host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
+    metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     dataDir,
@@ -309,4 +339,33 @@ export function ensureAppSecret(config: Config): string {
   const secret = crypto.randomBytes(32).toString('base64url');
   fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+/**
+ * Makes DATA_DIR exist and be the owner's only (0700): it holds the embedded
+ * database, the app secret, the sandbox snapshot and stored documents, and
+ * another local user must neither read nor write them (issue 16.12). A
+ * directory made world-writable by an older version is tightened on start.
+ */
+export function secureDataDir(dataDir: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const stat = fs.statSync(dataDir);
+  if ((stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) fs.chmodSync(dataDir, 0o700);
+}
+
+/**
+ * The key the sandbox's control API asks for when the sandbox is reachable
+ * beyond loopback: generated once into `DATA_DIR/sandbox-key` (0600), so a
+ * link handed out stays valid across restarts; delete the file to revoke it.
+ */
+export function ensureSandboxKey(dataDir: string): string {
+  const file = path.join(dataDir, 'sandbox-key');
+  if (fs.existsSync(file)) {
+    const key = fs.readFileSync(file, 'utf8').trim();
+    if (key.length >= 32) return key;
+  }
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const key = crypto.randomBytes(24).toString('base64url');
+  fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
 }

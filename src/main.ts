@@ -6,8 +6,10 @@
  * SIGINT/SIGTERM.
  */
 import { pathToFileURL } from 'node:url';
-import { pino, type Logger } from 'pino';
-import { ConfigError, ensureAppSecret, loadConfig, type Config } from './config.js';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { ConfigError, ensureAppSecret, ensureSandboxKey, loadConfig, secureDataDir, type Config } from './config.js';
+import { isLoopbackHost } from './platform/security.js';
+import { safeErrorSerializer, scrubLogText } from './logRedaction.js';
 import { DataDirLockedError } from './db/embedded.js';
 import { openDatabase, type Database } from './db/index.js';
 import { Jobs } from './db/jobs.js';
@@ -43,8 +45,55 @@ export interface Hotline {
   stop(): Promise<void>;
 }
 
-export function createLogger(config: Pick<Config, 'logLevel' | 'env'>): Logger {
-  return pino({ level: config.logLevel, base: undefined });
+/**
+ * Paths pino blanks in every log line (issue 16.17): personal data and
+ * secrets that an error or a request object might carry — a failing query's
+ * parameters, a Telegram update, request bodies and credentials.
+ */
+export const LOG_REDACT_PATHS = [
+  'params',
+  'parameters',
+  'update',
+  'body',
+  'password',
+  'token',
+  'err.params',
+  'err.parameters',
+  'err.query',
+  'err.update',
+  'err.payload',
+  'err.body',
+  'err.cause.params',
+  'err.cause.parameters',
+  'err.cause.query',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+  'req.headers["x-sandbox-key"]',
+];
+
+/**
+ * The app's logger: JSON lines with the paths above redacted, errors without
+ * their query parameters, and every message scrubbed of Drizzle's
+ * `params: …` (error messages are often interpolated into the line).
+ * @param destination where lines go (default stdout); tests pass a stream
+ */
+export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: undefined,
+      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: safeErrorSerializer },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => (typeof arg === 'string' ? scrubLogText(arg) : arg)) as Parameters<typeof method>);
+        },
+      },
+    },
+    destination,
+  );
 }
 
 export interface StartOptions {
@@ -61,6 +110,7 @@ export interface StartOptions {
 
 export async function startHotline(config: Config, options: StartOptions = {}): Promise<Hotline> {
   const log = options.log ?? createLogger(config);
+  secureDataDir(config.dataDir);
   config.appSecret = ensureAppSecret(config);
   let database: Database | undefined;
   let jobs: Jobs | undefined;
@@ -80,17 +130,21 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   };
 
   const sandbox: SandboxWorld | undefined = config.sandbox ? openSandbox(config.dataDir) : undefined;
+  // Beyond loopback (or behind a proxy) strangers can reach the sandbox: its control API then asks for a key.
+  const sandboxKey = sandbox && (!isLoopbackHost(config.host) || config.trustProxy !== false) ? ensureSandboxKey(config.dataDir) : undefined;
   const http = await createHttpServer({
     log,
     sandbox: config.sandbox,
     trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl,
+    metricsToken: config.metricsToken,
     // In webhook mode an instance takes Telegram's calls only once its bot is
     // initialized: until then a load balancer should send them elsewhere.
     ready: async () =>
       Boolean(context && !stopping && (config.telegram.mode !== 'webhook' || webhookHandler()) && (await context.database.ready())),
     plugins: [
       { plugin: apiPlugin({ getContext }), prefix: '/api' },
-      ...(sandbox ? [{ plugin: emulatorPlugin(sandbox.emulator), prefix: SANDBOX_API_PREFIX }] : []),
+      ...(sandbox ? [{ plugin: emulatorPlugin(sandbox.emulator, { controlKey: sandboxKey }), prefix: SANDBOX_API_PREFIX }] : []),
       ...(config.telegram.mode === 'webhook' && config.telegram.webhookSecret
         ? [{ plugin: webhookPlugin(webhookHandler, config.telegram.webhookSecret) }]
         : []),
@@ -136,6 +190,12 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
         `Sandbox mode (no TELEGRAM_BOT_TOKEN): open ${config.publicUrl}/sandbox to play the clients and the managers; ` +
           `sign in to the platform as ${config.admin?.email ?? SANDBOX_ADMIN_EMAIL}${config.admin ? '' : ' (the password is printed above on first start)'}`,
       );
+      if (sandboxKey) {
+        log.warn(
+          `The sandbox is reachable beyond this machine (HOST=${config.host}${config.trustProxy !== false ? ', TRUST_PROXY' : ''}): ` +
+            `its control API answers only with the sandbox key — open ${config.publicUrl}${SANDBOX_API_PREFIX}/sandbox/enter?key=${sandboxKey} (kept in ${config.dataDir}/sandbox-key)`,
+        );
+      }
     }
     // Production: the `npm run doctor` checks, once connected (and the webhook set); failures are warnings, not a stop.
     if (config.env === 'production') void logStartupChecks(config, ready.database, log, () => stopping);
@@ -212,6 +272,8 @@ function fail(error: unknown, log?: Logger): never {
 }
 
 async function main(): Promise<void> {
+  // Everything Hotline writes (the embedded database, stored files, the sandbox snapshot) is the owner's only (issue 16.12).
+  process.umask(0o077);
   let config: Config;
   try {
     config = loadConfig();

@@ -1,12 +1,16 @@
 /**
  * The embedded database: PGlite (PostgreSQL compiled to WASM) stored in
- * `DATA_DIR/pg`, served over the PostgreSQL wire protocol on a free local port
- * so the app talks to it with the same `pg` code it uses for a real server.
+ * `DATA_DIR/pg`, served over the PostgreSQL wire protocol on a Unix socket
+ * in an owner-only directory, so the app talks to it with the same `pg` code
+ * it uses for a real server. The server takes no password: a TCP port would
+ * let any local user in, a socket in a 0700 directory only its owner (issue
+ * 16.12).
  *
  * PGlite is single-process: a lock file keeps a second Hotline from opening
  * the same data directory.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
@@ -73,26 +77,56 @@ function lock(dir: string): () => void {
   throw new Error(`Could not lock ${file}`);
 }
 
-/** Starts PGlite on `dataDir/pg` and serves it on 127.0.0.1:<free port>. */
+/** The longest Unix socket path Linux and macOS take (sun_path is 108 and 104 bytes with its NUL). */
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * An owner-only directory for the socket: `DATA_DIR/run`, or a fresh 0700
+ * directory under the system's temp folder when DATA_DIR's path is too long
+ * for a socket address.
+ */
+function socketDirectory(dataDir: string): { dir: string; remove: boolean } {
+  const preferred = path.join(dataDir, 'run');
+  if (path.join(preferred, SOCKET_NAME).length <= MAX_SOCKET_PATH) {
+    fs.mkdirSync(preferred, { recursive: true, mode: 0o700 });
+    fs.chmodSync(preferred, 0o700);
+    return { dir: preferred, remove: false };
+  }
+  return { dir: fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-pg-')), remove: true };
+}
+
+/** The name `pg` looks for in a socket directory (PostgreSQL's `.s.PGSQL.<port>`, port 5432 by default). */
+const SOCKET_NAME = '.s.PGSQL.5432';
+
+/** Starts PGlite on `dataDir/pg` and serves it on a Unix socket only its owner can open. */
 export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   const dir = path.join(dataDir, 'pg');
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const unlock = lock(dataDir);
+  let socketDir: { dir: string; remove: boolean } | undefined;
   try {
     // PostgreSQL's default 128 MB of shared buffers is sized for a server; the
     // embedded database is small and lives inside our process's memory.
     const db = await PGlite.create(dir, { postgresqlconf: ['shared_buffers=16MB'] });
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 200 });
+    socketDir = socketDirectory(dataDir);
+    const socket = path.join(socketDir.dir, SOCKET_NAME);
+    // A socket left by a process that died (we hold the lock, so it is not live).
+    fs.rmSync(socket, { force: true });
+    const server = new PGLiteSocketServer({ db, path: socket, maxConnections: 200 });
     await server.start();
+    const used = socketDir;
     return {
-      url: `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
+      // `host` as a directory makes `pg` (and pg-boss) connect to `<host>/.s.PGSQL.5432`.
+      url: `postgres://postgres@localhost/postgres?host=${encodeURIComponent(used.dir)}`,
       async stop() {
         await server.stop();
         await db.close();
+        fs.rmSync(used.remove ? used.dir : socket, { recursive: true, force: true });
         unlock();
       },
     };
   } catch (error) {
+    if (socketDir?.remove) fs.rmSync(socketDir.dir, { recursive: true, force: true });
     unlock();
     throw error;
   }

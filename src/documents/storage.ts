@@ -163,7 +163,8 @@ export interface Spooled {
  * head; a stream over `maxBytes` (or any failure) leaves no file behind.
  */
 export async function spool(body: Readable | AsyncIterable<Uint8Array>, dir: string, maxBytes?: number): Promise<Spooled> {
-  await fs.mkdir(dir, { recursive: true });
+  // Stored documents are clients' personal data: owner-only folders and files (issue 16.12).
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   if (!swept.has(dir)) {
     swept.add(dir);
     await sweepLeftovers(dir);
@@ -171,7 +172,7 @@ export async function spool(body: Readable | AsyncIterable<Uint8Array>, dir: str
   const file = path.join(dir, randomUUID());
   const measure = new Measure(maxBytes);
   try {
-    await pipeline(body, measure, createWriteStream(file));
+    await pipeline(body, measure, createWriteStream(file, { mode: 0o600 }));
   } catch (error) {
     await fs.rm(file, { force: true });
     throw error;
@@ -237,7 +238,7 @@ export class DiskStorage implements Storage {
       existed = true;
       await fs.rm(spooled.file, { force: true });
     } catch {
-      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       await fs.rename(spooled.file, target);
     }
     return { key, size: spooled.size, sha256: spooled.sha256, head: spooled.head, existed };

@@ -68,7 +68,8 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       if (error instanceof UnauthorizedError) return reply.code(401).send({ error: error.message });
       if (raw.validation) return reply.code(400).send({ error: 'Проверьте поля формы', fields: zodFields(raw) });
       if (raw.statusCode && raw.statusCode < 500) return reply.code(raw.statusCode).send({ error: raw.message });
-      request.log.error({ err: raw }, `API ${request.method} ${request.url} failed`);
+      // The route's pattern, not its URL: a query string may carry what someone typed (issue 16.17).
+      request.log.error({ err: raw }, `API ${request.method} ${request.routeOptions.url ?? 'unmatched route'} failed`);
       return reply.code(500).send({ error: 'Внутренняя ошибка сервера' });
     });
 

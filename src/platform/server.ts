@@ -31,6 +31,7 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { metrics } from '../metrics.js';
+import { DEFAULT_BODY_LIMIT, isLocalCaller, registerSecurityHeaders, sameSecret, UNAUTHENTICATED_BODY_LIMIT } from './security.js';
 
 export const webDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
@@ -55,6 +56,10 @@ export interface ServerOptions {
   trustProxy?: boolean | number | string;
   /** Built web app; default `dist/web`. */
   webDir?: string;
+  /** PUBLIC_URL: an https one turns HSTS on. */
+  publicUrl?: string;
+  /** METRICS_TOKEN: /metrics asks for it as a bearer token; without it /metrics answers local callers only. */
+  metricsToken?: string;
 }
 
 /** Paths that answer before the app is ready. */
@@ -65,12 +70,18 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     loggerInstance: options.log as FastifyBaseLogger,
     // Request lines would drown the relay's own logs; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: 60 * 1024 * 1024,
+    // Small by default (issue 16.11): uploads are multipart with their own limits, and the emulator's routes set theirs.
+    bodyLimit: DEFAULT_BODY_LIMIT,
     // X-Forwarded-For is believed only when an operator says a proxy sets it (TRUST_PROXY).
     trustProxy: (options.trustProxy ?? false) as boolean, // Fastify takes a number or addresses too; its overloads want one type
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Nothing expensive before authentication: the sign-in routes parse at most a few KB (issue 16.11).
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/auth/') && route.bodyLimit === undefined) route.bodyLimit = UNAUTHENTICATED_BODY_LIMIT;
+  });
+  await registerSecurityHeaders(app, { https: options.publicUrl?.startsWith('https:') ?? false });
 
   let isReady = false;
   app.addHook('onRequest', async (request, reply) => {
@@ -111,7 +122,17 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
       return ready ? { status: 'ready' as const } : reply.code(503).send({ status: 'starting' as const });
     },
   );
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  // Not public (issue 16.15): it counts sign-ins and errors. A scraper elsewhere presents METRICS_TOKEN;
+  // without one set, only callers on this machine that no proxy relays may read it.
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (options.metricsToken) {
+      const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+      if (scheme?.toLowerCase() !== 'bearer' || !sameSecret(token, options.metricsToken)) {
+        return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: 'Send METRICS_TOKEN as a bearer token' });
+      }
+    } else if (!isLocalCaller(request)) {
+      return reply.code(403).send({ error: 'Metrics answer callers on this machine only; set METRICS_TOKEN to scrape from elsewhere' });
+    }
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -13,9 +13,9 @@ import * as schemas from './controlSchemas.js';
 import type { TelegramEmulator } from './emulator.js';
 import { ApiError } from './errors.js';
 import { BOT_ADMIN_RIGHTS } from './members.js';
-import type { MediaKind } from './files.js';
 import { buildTranscript, holds, summarize, type Transcript } from './transcript.js';
 import { ControlError, UserActions, type UserMessageInput } from './userActions.js';
+import { sniffMime, untrustedFileHeaders } from '../documents/untrusted.js';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value ?? {});
@@ -130,12 +130,11 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     app.get('/files/:file_id', async (request, reply) => {
       const file = emulator.files.get((request.params as { file_id: string }).file_id);
       if (!file) throw new ControlError(404, 'file not found');
-      const kind: MediaKind = file.kind;
       const name = file.file_name ?? file.file_path.split('/').pop()!;
-      return reply
-        .type(file.mime_type ?? (kind === 'photo' ? 'image/jpeg' : 'application/octet-stream'))
-        .header('content-disposition', `inline; filename="${encodeURIComponent(name)}"`)
-        .send(emulator.files.bytes(file));
+      // Clients' files on the app's origin: the type their bytes show, inline only for images,
+      // audio, video and PDF under a CSP without scripts, everything else an attachment (issue 16.3).
+      const bytes = emulator.files.bytes(file);
+      return reply.headers(untrustedFileHeaders(await sniffMime(bytes), name)).send(bytes);
     });
 
     /** Long-polls until the chat (or topic) satisfies every condition; 408 with the last transcript otherwise. */

@@ -98,6 +98,16 @@ export class TelegramEmulator {
     return user;
   }
 
+  /** Gives a bot a new token; the old one stops working at once, as after @BotFather's /revoke. */
+  revokeToken(botId: number, token: string): void {
+    const bot = this.bots.get(botId);
+    if (!bot) throw new Error(`bot ${botId} does not exist`);
+    this.byToken.delete(bot.token);
+    bot.token = token;
+    this.byToken.set(token, bot);
+    this.changed();
+  }
+
   botByToken(token: string): BotState | undefined {
     return this.byToken.get(token);
   }

@@ -5,13 +5,21 @@
  * supergroup «Менеджеры» with the bot as admin, one manager and two sample
  * clients; the emulator's snapshot in DATA_DIR keeps them across restarts.
  */
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Chat } from '@grammyjs/types';
 import { TelegramEmulator } from './emulator.js';
 
-/** The bot's token in sandbox mode (never a real one). */
-export const SANDBOX_BOT_TOKEN = '7000000001:SANDBOXsandboxSANDBOXsandbox000';
+/** The sandbox bot's id: the numeric part of its token, as in Telegram. */
+const SANDBOX_BOT_ID = 7000000001;
+/** The token every sandbox had before it was made random (issue 16.1): a snapshot that still has it gets a new one. */
+const LEGACY_TOKEN = '7000000001:SANDBOXsandboxSANDBOXsandbox000';
 export const SANDBOX_API_PREFIX = '/tg';
+
+/** A token of Telegram's shape (`<bot id>:<35 characters>`) with 256 random bits, never a constant of the source. */
+function randomToken(): string {
+  return `${SANDBOX_BOT_ID}:AA${randomBytes(32).toString('base64url')}`;
+}
 
 export interface SandboxWorld {
   emulator: TelegramEmulator;
@@ -24,7 +32,11 @@ export interface SandboxWorld {
 /** Opens the emulator on `dataDir/sandbox.json` and makes sure the cast exists. */
 export function openSandbox(dataDir: string): SandboxWorld {
   const emulator = new TelegramEmulator({ snapshotFile: path.join(dataDir, 'sandbox.json') });
-  const bot = emulator.createBot({ token: SANDBOX_BOT_TOKEN, username: 'hotline_sandbox_bot', firstName: 'Hotline' });
+  // The token lives in the snapshot (DATA_DIR/sandbox.json, owner-only) so the bot's updates and files survive restarts.
+  const saved = emulator.bots.get(SANDBOX_BOT_ID);
+  if (saved && saved.token === LEGACY_TOKEN) emulator.revokeToken(SANDBOX_BOT_ID, randomToken());
+  const token = saved?.token ?? randomToken();
+  const bot = emulator.createBot({ token, username: 'hotline_sandbox_bot', firstName: 'Hotline' });
   const users = [...emulator.users.values()].filter((u) => !u.is_bot);
   const manager = users.find((u) => u.username === 'manager') ?? emulator.createUser({ first_name: 'Мария', last_name: 'Менеджер', username: 'manager', language_code: 'ru' });
   let clients = users.filter((u) => u.id !== manager.id);
@@ -36,5 +48,5 @@ export function openSandbox(dataDir: string): SandboxWorld {
   }
   const groups = [...emulator.chats.values()].map((c) => c.chat).filter((c): c is Chat.SupergroupChat => c.type === 'supergroup');
   const group = groups.find((c) => c.title === 'Менеджеры') ?? emulator.createGroup({ title: 'Менеджеры', memberIds: [manager.id], botIds: [bot.id] }).chat;
-  return { emulator, token: SANDBOX_BOT_TOKEN, managersChatId: group.id, managerId: manager.id, clientIds: clients.map((c) => c.id) };
+  return { emulator, token: emulator.bots.get(bot.id)!.token, managersChatId: group.id, managerId: manager.id, clientIds: clients.map((c) => c.id) };
 }

@@ -12,6 +12,8 @@ import { controlRoutes } from './controlRoutes.js';
 import type { TelegramEmulator } from './emulator.js';
 import { ApiError, internalError, notFound, tooManyRequests, unauthorized } from './errors.js';
 import { UPLOAD_LIMIT } from './files.js';
+import { sniffMime, untrustedFileHeaders } from '../documents/untrusted.js';
+import { sameSecret } from '../platform/security.js';
 import { methods, type MethodContext } from './methods/index.js';
 import { Params, type UploadedFile } from './params.js';
 
@@ -38,8 +40,58 @@ async function readParams(request: FastifyRequest): Promise<Params> {
   return new Params(query);
 }
 
-export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
+/** The cookie that carries the sandbox key for the /sandbox page (its images and downloads cannot send a header). */
+export const SANDBOX_KEY_COOKIE = 'hotline_sandbox_key';
+/** The header scripts and tests send the sandbox key in. */
+export const SANDBOX_KEY_HEADER = 'x-sandbox-key';
+
+export interface EmulatorPluginOptions {
+  /**
+   * When set, the control API (and its files) answers only callers that
+   * present this key — the sandbox is exposed beyond loopback, and the control
+   * API reads every chat and acts as any user. `GET <prefix>/sandbox/enter?key=…`
+   * stores it in a cookie for the /sandbox page.
+   */
+  controlKey?: string;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+export function emulatorPlugin(emulator: TelegramEmulator, options: EmulatorPluginOptions = {}): FastifyPluginAsync {
   return async (app) => {
+    // The control API takes files as base64 in JSON (up to Telegram's 50 MB upload): its routes keep a big body limit
+    // while the host app's default stays small.
+    app.addHook('onRoute', (route) => {
+      route.bodyLimit ??= UPLOAD_LIMIT * 2;
+    });
+    const controlKey = options.controlKey;
+    if (controlKey) {
+      const controlRoot = `${app.prefix}/sandbox/`;
+      app.addHook('onRequest', async (request, reply) => {
+        if (!request.url.startsWith(controlRoot)) return;
+        const path = request.url.slice(controlRoot.length).split('?')[0];
+        if (path === 'enter') return;
+        const given = request.headers[SANDBOX_KEY_HEADER] ?? cookieValue(request.headers.cookie, SANDBOX_KEY_COOKIE);
+        if (!sameSecret(typeof given === 'string' ? given : undefined, controlKey)) {
+          return reply.code(401).send({ error: 'The sandbox is exposed beyond this machine: open the sandbox link printed at start-up (it carries the sandbox key)' });
+        }
+      });
+      app.get('/sandbox/enter', { schema: { hide: true } }, async (request, reply) => {
+        const { key } = (request.query ?? {}) as { key?: string };
+        if (!sameSecret(key, controlKey)) return reply.code(401).send({ error: 'Wrong sandbox key' });
+        const secure = request.protocol === 'https' ? '; Secure' : '';
+        // SameSite=Strict: another site can neither send the key along nor read what the control API answers.
+        return reply
+          .header('set-cookie', `${SANDBOX_KEY_COOKIE}=${encodeURIComponent(controlKey)}; Path=/; HttpOnly; SameSite=Strict${secure}`)
+          .redirect('/sandbox', 303);
+      });
+    }
     if (!app.hasRequestDecorator('isMultipart')) {
       await app.register(multipart, { limits: { fileSize: UPLOAD_LIMIT, files: 20, fieldSize: 16 * 1024 * 1024 } });
     }
@@ -158,7 +210,9 @@ export function emulatorPlugin(emulator: TelegramEmulator): FastifyPluginAsync {
       if (!emulator.botByToken(token)) return reply.code(401).send(unauthorized().toBody());
       const file = emulator.files.getByPath(filePath);
       if (!file) return reply.code(404).send(notFound().toBody());
-      return reply.type(file.mime_type ?? 'application/octet-stream').send(emulator.files.bytes(file));
+      // Served on the app's origin in sandbox mode: the sniffed type, an attachment unless it is a plain image (issue 16.3).
+      const bytes = emulator.files.bytes(file);
+      return reply.headers(untrustedFileHeaders(await sniffMime(bytes), file.file_name ?? filePath, false)).send(bytes);
     });
 
     await app.register(controlRoutes(emulator), { prefix: '/sandbox' });

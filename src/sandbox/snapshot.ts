@@ -60,15 +60,16 @@ export class SnapshotWriter {
 
   private async writeNow(snapshot: Snapshot, blobs: ReadonlyMap<string, Buffer>): Promise<void> {
     const dir = blobDir(this.file);
-    await fs.promises.mkdir(dir, { recursive: true });
+    // Owner-only: the snapshot holds every chat, every client's file and the bot's token (issue 16.12).
+    await fs.promises.mkdir(dir, { recursive: true, mode: 0o700 });
     if (!this.written.size) for (const name of await fs.promises.readdir(dir)) this.written.add(name);
     for (const [key, bytes] of blobs) {
       if (this.written.has(key)) continue;
-      await fs.promises.writeFile(path.join(dir, key), bytes);
+      await fs.promises.writeFile(path.join(dir, key), bytes, { mode: 0o600 });
       this.written.add(key);
     }
     const temporary = `${this.file}.tmp`;
-    await fs.promises.writeFile(temporary, JSON.stringify(snapshot));
+    await fs.promises.writeFile(temporary, JSON.stringify(snapshot), { mode: 0o600 });
     await fs.promises.rename(temporary, this.file);
     // Blobs of files forgotten since (a reset) go only after the snapshot stops naming them.
     for (const key of this.written) {

@@ -9,6 +9,7 @@ import type { CommandContext } from '../commands/context.js';
 import { isTransientDatabaseError } from '../db/index.js';
 import { metrics } from '../metrics.js';
 import type { HotlineContext } from './context.js';
+import { describeUpdate, safeErrorMessage } from '../logRedaction.js';
 
 async function markProcessed(ctx: CommandContext, updateId: number): Promise<void> {
   await ctx.database.pool.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING', [updateId]);
@@ -53,7 +54,8 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
       if (isTransientDatabaseError(error)) throw error;
       // A bug or an input we cannot handle: log it and move on, rather than
       // have Telegram redeliver the same poison update forever.
-      ctx.log.error({ err: error, update: c.update }, `Update ${updateId} could not be applied: ${(error as Error).message}`);
+      // Ids and kind only: an update carries a client's words and files, which never go to a log (issue 16.17).
+      ctx.log.error({ err: error, update: describeUpdate(c.update) }, `Update ${updateId} could not be applied: ${safeErrorMessage(error)}`);
       await markProcessed(ctx, updateId);
     }
   };

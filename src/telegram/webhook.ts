@@ -4,7 +4,7 @@
  * only after it committed, 5xx otherwise so Telegram delivers it again.
  */
 import crypto from 'node:crypto';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Update } from '@grammyjs/types';
 
 export const WEBHOOK_PATH = '/telegram/webhook';
@@ -21,11 +21,19 @@ function sameSecret(given: string | undefined, expected: string): boolean {
  */
 export function webhookPlugin(handle: () => ((update: Update) => Promise<void>) | undefined, secret: string): FastifyPluginAsync {
   return async (app) => {
-    app.post(WEBHOOK_PATH, { schema: { hide: true } }, async (request, reply) => {
-      const given = request.headers['x-telegram-bot-api-secret-token'];
-      if (!sameSecret(typeof given === 'string' ? given : undefined, secret)) {
-        return reply.code(401).send({ error: 'Wrong or missing X-Telegram-Bot-Api-Secret-Token' });
-      }
+    const options = {
+      schema: { hide: true },
+      // An update is a few KB (a 4,096-character message with entities and a reply stays far below 1 MB).
+      bodyLimit: 1024 * 1024,
+      // The secret is checked before the body is read (onRequest runs before parsing): a stranger's body is never parsed (issue 16.11).
+      onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+        const given = request.headers['x-telegram-bot-api-secret-token'];
+        if (!sameSecret(typeof given === 'string' ? given : undefined, secret)) {
+          return reply.code(401).header('connection', 'close').send({ error: 'Wrong or missing X-Telegram-Bot-Api-Secret-Token' });
+        }
+      },
+    };
+    app.post(WEBHOOK_PATH, options, async (request, reply) => {
       const update = request.body as Update | undefined;
       if (!update || typeof update.update_id !== 'number') return reply.code(400).send({ error: 'Not a Telegram update' });
       const apply = handle();
