@@ -32,6 +32,7 @@ import { DataDirLockedError, embeddedHolder, startEmbeddedDatabase } from './db/
 import { openStorage } from './documents/storage.js';
 import { WEBHOOK_PATH } from './telegram/webhook.js';
 import { entityLabel, ODataClient, OneCODataError, type OneCFailure } from './integrations/onec/odataClient.js';
+import { isLoopbackHost } from './platform/security.js';
 
 /** One check's outcome; `fix` (for a failure) is what to do, in plain words. */
 export interface Check {
@@ -88,6 +89,60 @@ export async function doctor(config: Config, options: DoctorOptions = {}): Promi
   if (config.onec.mode === 'http') checks.push(await checkOneC(config, timeoutMs));
   if (config.onec.mode === 'odata') checks.push(...(await checkOneCOData(config, timeoutMs)));
   if (config.onec.mode === 'odata' && config.onec.odata.printUrl) checks.push(await checkOneC(config, timeoutMs, config.onec.odata.printUrl, '1C print service'));
+  checks.push(...checkExposure(config));
+  return checks;
+}
+
+// ── exposure ─────────────────────────────────────────────────────────────
+
+/**
+ * What strangers could reach (issue 16.1, 16.12, 16.15): the sandbox in
+ * production or beyond loopback, a DATA_DIR other local users can read or
+ * write, and who may read /metrics.
+ */
+export function checkExposure(config: Config): Check[] {
+  const checks: Check[] = [];
+  if (config.sandbox) {
+    const exposed = !isLoopbackHost(config.host) || config.trustProxy !== false;
+    if (config.env === 'production') {
+      checks.push({
+        name: 'sandbox',
+        ok: false,
+        detail: 'NODE_ENV=production runs the built-in Telegram emulator (SANDBOX=on): no real client reaches this Hotline, and the sandbox plays every user',
+        fix: 'set TELEGRAM_BOT_TOKEN and TELEGRAM_MANAGERS_CHAT_ID and remove SANDBOX=on',
+      });
+    } else if (exposed) {
+      checks.push({
+        name: 'sandbox',
+        ok: false,
+        detail: `reachable beyond this machine (HOST=${config.host}${config.trustProxy !== false ? ', TRUST_PROXY' : ''}): its control API reads every chat and acts as any user, guarded only by the sandbox key in ${path.join(config.dataDir, 'sandbox-key')}`,
+        fix: 'set HOST=127.0.0.1 unless others must try the sandbox, and hand the sandbox link printed at start-up only to them',
+      });
+    } else {
+      checks.push({ name: 'sandbox', ok: true, detail: `listens on ${config.host} only (this machine)` });
+    }
+  }
+  let mode: number | undefined;
+  try {
+    mode = fs.statSync(config.dataDir).mode & 0o777;
+  } catch {
+    // Not created yet: Hotline creates it owner-only.
+  }
+  if (mode !== undefined && (mode & 0o077) !== 0) {
+    checks.push({
+      name: 'data directory',
+      ok: false,
+      detail: `${config.dataDir} is open to other local users (mode ${mode.toString(8).padStart(3, '0')}); it holds the database, the app secret and clients' files`,
+      fix: `chmod 700 ${config.dataDir} (Hotline also tightens it at start)`,
+    });
+  } else {
+    checks.push({ name: 'data directory', ok: true, detail: `${config.dataDir} is the owner's only${mode === undefined ? ' (created at first start)' : ''}` });
+  }
+  checks.push({
+    name: 'metrics',
+    ok: true,
+    detail: config.metricsToken ? '/metrics asks for METRICS_TOKEN as a bearer token' : '/metrics answers callers on this machine only (set METRICS_TOKEN to scrape it from elsewhere)',
+  });
   return checks;
 }
 

@@ -20,6 +20,11 @@ const INLINE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|application\/pdf|audio\/[\
 export const UNTRUSTED_FILE_CSP = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox";
 const PDF_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'";
 
+/** The CSP for an outside file of sniffed type `mime`. */
+export function untrustedFileCsp(mime: string): string {
+  return mime === 'application/pdf' ? PDF_CSP : UNTRUSTED_FILE_CSP;
+}
+
 /** The type the bytes show (file-type reads the first few KB), or application/octet-stream. */
 export async function sniffMime(head: Uint8Array): Promise<string> {
   // file-type is ESM-only and heavy: loaded on the first file served.
@@ -34,7 +39,8 @@ export function mayShowInline(mime: string): boolean {
 
 /** `attachment; filename="ascii"; filename*=UTF-8''…` with control and quote characters replaced. */
 function disposition(name: string, inline: boolean): string {
-  const safe = (name.split(/[/\\]/).pop() ?? '').replace(/[\u0000-\u001f\u007f"*:<>?|]/g, '_').slice(0, 200) || 'file';
+  const base = [...(name.split(/[/\\]/).pop() ?? '')].map((char) => (char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127 || '"*:<>?|'.includes(char) ? '_' : char));
+  const safe = base.join('').slice(0, 200) || 'file';
   const ascii = safe.replace(/[^\x20-\x7e]/g, '_').replace(/[%\\]/g, '_');
   return `${inline ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(safe)}`;
 }
@@ -51,7 +57,7 @@ export function untrustedFileHeaders(mime: string, name: string, inline = true):
     'content-type': mime,
     'content-disposition': disposition(name, showInline),
     'x-content-type-options': 'nosniff',
-    'content-security-policy': mime === 'application/pdf' ? PDF_CSP : UNTRUSTED_FILE_CSP,
+    'content-security-policy': untrustedFileCsp(mime),
     // An opened file must not tell another site which request it came from.
     'referrer-policy': 'no-referrer',
     'cross-origin-resource-policy': 'same-origin',

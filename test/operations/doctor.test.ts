@@ -202,14 +202,14 @@ describe('doctor against the emulator (polling mode)', () => {
     const good = await doctorProcess(env());
     expect(good.code).toBe(0);
     const lines = good.stdout.trim().split('\n');
-    expect(lines).toHaveLength(7);
-    expect(lines.slice(0, 6).every((line) => line.startsWith('✓ '))).toBe(true);
-    expect(lines[6]).toBe('All 6 checks passed.');
+    expect(lines).toHaveLength(9);
+    expect(lines.slice(0, 8).every((line) => line.startsWith('✓ '))).toBe(true);
+    expect(lines[8]).toBe('All 8 checks passed.');
 
     const bad = await doctorProcess(env({ TELEGRAM_BOT_TOKEN: '9876543210:AAwrongwrongwrongwrongwrongwrong' }));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('✗ Telegram bot token: Telegram rejected the token (401 Unauthorized) — fix: copy the token again from @BotFather');
-    expect(bad.stdout.trim().split('\n').at(-1)).toBe('1 of 4 checks failed.');
+    expect(bad.stdout.trim().split('\n').at(-1)).toBe('1 of 6 checks failed.');
   });
 });
 
@@ -283,8 +283,8 @@ describe('embedded database, production start-up warnings', () => {
 
   beforeAll(async () => {
     database = await testDatabase({ forceEmbedded: true });
-    // 1C configured but away: the app starts anyway and says so.
-    env = { DATA_DIR: database.dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ONEC_MODE: 'http', ONEC_URL: `http://127.0.0.1:${await freePort()}/hs/hotline` };
+    // 1C configured but away: the app starts anyway and says so. Production without a bot token runs only with SANDBOX=on.
+    env = { DATA_DIR: database.dataDir, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', SANDBOX: 'on', ONEC_MODE: 'http', ONEC_URL: `http://127.0.0.1:${await freePort()}/hs/hotline` };
   });
   afterAll(async () => {
     await hotline?.stop();
@@ -307,7 +307,8 @@ describe('embedded database, production start-up warnings', () => {
     await expect.poll(() => startup.lines.some((l) => /^Start-up checks: /.test(l.msg)), { timeout: 20_000 }).toBe(true);
     expect(startup.warnings().filter((w) => w.startsWith('Start-up check'))).toEqual([
       expect.stringMatching(/^Start-up check ✗ 1C HTTP service: .* does not answer \(ECONNREFUSED.*— fix: check ONEC_URL/),
-      'Start-up checks: 1 of 4 failed (run npm run doctor after fixing them)',
+      expect.stringMatching(/^Start-up check ✗ sandbox: NODE_ENV=production runs the built-in Telegram emulator \(SANDBOX=on\)/),
+      'Start-up checks: 2 of 7 failed (run npm run doctor after fixing them)',
     ]);
     expect((await fetch(`${hotline.url}/readyz`)).status).toBe(200);
   });

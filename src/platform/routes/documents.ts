@@ -15,6 +15,7 @@ import { FileTooLargeError, openStorage, type StoredFile } from '../../documents
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { errorBody, idParam } from './schemas.js';
+import { UNTRUSTED_FILE_CSP, untrustedFileCsp } from '../../documents/untrusted.js';
 
 const requestDocument = z.object({
   id: z.number(),
@@ -127,7 +128,7 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
       } catch {
         throw new ValidationError('Изображение не читается — превью не сделать');
       }
-      return reply.header('content-type', 'image/webp').header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(thumbnail);
+      return reply.header('content-type', 'image/webp').header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').header('content-security-policy', UNTRUSTED_FILE_CSP).send(thumbnail);
     },
   );
 
@@ -151,6 +152,8 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
         .header('content-length', String(document.size))
         .header('content-disposition', contentDisposition(document.name, inline))
         .header('x-content-type-options', 'nosniff')
+        // A client's file: no script may run even when it is shown in place (issue 16.3).
+        .header('content-security-policy', untrustedFileCsp(document.mime))
         .header('cache-control', 'private, max-age=3600')
         .send(stream);
     },
