@@ -73,7 +73,7 @@ describe('doctor against the emulator (polling mode)', () => {
 
   it('a forum supergroup where the bot is an admin with every right: all ✓', async () => {
     const checks = await doctor(env());
-    expect(checks.map((c) => c.name)).toEqual(['settings', 'database', 'file storage', 'Telegram bot token', `managers' chat ${t.group}`, `bot rights in ${t.group}`]);
+    expect(checks.map((c) => c.name)).toEqual(['settings', 'database', 'file storage', 'Telegram bot token', `managers' chat ${t.group}`, `bot rights in ${t.group}`, 'data directory', 'metrics']);
     expect(failed(checks)).toEqual([]);
     expect(byName(checks, 'Telegram bot token')!.detail).toContain('@hotline_test_bot');
     expect(byName(checks, `managers' chat ${t.group}`)!.detail).toBe('«Менеджеры 1» is a forum supergroup');
@@ -246,7 +246,7 @@ describe('webhook mode, NODE_ENV=production', () => {
 
   it('the app checks itself at start-up, once the webhook is set: all passed, no warnings', async () => {
     await expect.poll(() => startup.lines.some((l) => /^Start-up checks: /.test(l.msg)), { timeout: 20_000 }).toBe(true);
-    expect(startup.lines.find((l) => /^Start-up checks: /.test(l.msg))!.msg).toBe('Start-up checks: all 7 passed');
+    expect(startup.lines.find((l) => /^Start-up checks: /.test(l.msg))!.msg).toBe('Start-up checks: all 9 passed');
     expect(startup.warnings().filter((w) => w.startsWith('Start-up check'))).toEqual([]);
   });
 
