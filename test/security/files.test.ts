@@ -31,7 +31,8 @@ beforeAll(async () => {
   clientId = (await control.createUser({ first_name: 'Злоумышленник' })).id;
   png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#ff0000' } }).png().toBuffer();
   const snapshot = path.join(app.hotline.config.dataDir, 'sandbox.json');
-  await expect.poll(() => fs.existsSync(snapshot)).toBe(true);
+  // The emulator writes its snapshot a moment after a change.
+  for (let i = 0; i < 200 && !fs.existsSync(snapshot); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   botToken = (JSON.parse(fs.readFileSync(snapshot, 'utf8')) as { bots: Array<{ token: string }> }).bots[0]!.token;
 });
 afterAll(async () => {
