@@ -12,9 +12,17 @@ import type { Update } from '@grammyjs/types';
 /** Drizzle's `Failed query: <sql>\nparams: <values>`: the values run to the end of the message, or to the stack's first frame. */
 const DRIZZLE_PARAMS = /\nparams: [\s\S]*?(?=\n\s+at |$)/g;
 
-/** `text` with every failing query's parameters cut out. */
+/**
+ * PostgreSQL quotes the offending input at the end of some messages:
+ * `invalid input syntax for type integer: "…"`, `date/time field value out
+ * of range: "…"`, `invalid input value for enum role: "…"`.
+ */
+const QUOTED_INPUT = /: "(?:[^"\n]|"")*"(?=\n|$)/g;
+
+/** `text` with every failing query's parameters, and inputs PostgreSQL quotes back, cut out. */
 export function scrubLogText(text: string): string {
-  return text.includes('\nparams: ') ? text.replace(DRIZZLE_PARAMS, '\nparams: [redacted]') : text;
+  const withoutParams = text.includes('\nparams: ') ? text.replace(DRIZZLE_PARAMS, '\nparams: [redacted]') : text;
+  return withoutParams.replace(QUOTED_INPUT, ': "[redacted]"');
 }
 
 /** Fields of an error (or its causes) that carry values a user typed. */

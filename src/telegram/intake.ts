@@ -55,7 +55,7 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
       // A bug or an input we cannot handle: log it and move on, rather than
       // have Telegram redeliver the same poison update forever.
       // Ids and kind only: an update carries a client's words and files, which never go to a log (issue 16.17).
-      ctx.log.error({ err: error, update: describeUpdate(c.update) }, `Update ${updateId} could not be applied: ${safeErrorMessage(error)}`);
+      ctx.log.error({ err: error, ...describeUpdate(c.update) }, `Update ${updateId} could not be applied: ${safeErrorMessage(error)}`);
       await markProcessed(ctx, updateId);
     }
   };
