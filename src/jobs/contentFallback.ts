@@ -2,8 +2,10 @@
  * What the outbox sends when Telegram refuses to copy a message ("Bad
  * Request: message can't be copied": a quiz whose answer the bot does not
  * know, protected content, invoices, giveaways, paid media — Bot API docs of
- * copyMessage): the message as text, so the other side always sees
- * something — what it was, its content, and why it is not shown as is.
+ * copyMessage), or when the original was deleted before its copy went out
+ * ("message to copy not found"): the message as Hotline stored it, as text,
+ * so the other side always sees something — what it was, its content, and
+ * why it is not shown as is.
  */
 import { inArray } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
@@ -14,7 +16,11 @@ import { messages } from '../db/schema.js';
 /** Telegram's refusal to copy (the wording of the Bot API server). */
 export const COPY_REFUSED = /message can't be copied/i;
 
+/** The original is gone (deleted by its author before the copy went out). */
+export const COPY_SOURCE_GONE = /message to copy not found/i;
+
 export const COPY_REFUSED_NOTE = '⚠️ Telegram не даёт боту скопировать это сообщение как есть';
+export const SOURCE_GONE_NOTE = '⚠️ Сообщение удалили в Telegram раньше, чем бот успел его переслать';
 
 /**
  * The texts to send instead of a refused copy of the dialog messages
@@ -34,7 +40,7 @@ export async function textInsteadOfCopy(
   const pieces: FormattedText[] = [];
   if (side !== 'client') {
     const reason = description.replace(/^Bad Request:\s*/i, '');
-    pieces.push(plain(`${COPY_REFUSED_NOTE} (${reason}). Вот его содержимое:`));
+    pieces.push(plain(`${COPY_SOURCE_GONE.test(description) ? SOURCE_GONE_NOTE : COPY_REFUSED_NOTE} (${reason}). Вот его содержимое:`));
   }
   for (const row of rows.sort((a, b) => a.id - b.id)) {
     const summary = row.media?.summary ?? describeContent(row.media);

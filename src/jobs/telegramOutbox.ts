@@ -21,7 +21,7 @@ import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { editedNoteCalls } from '../commands/recordEdit.js';
 import { joinTexts, type Entity } from '../core/composeText.js';
-import { COPY_REFUSED, textInsteadOfCopy } from './contentFallback.js';
+import { COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } from './contentFallback.js';
 import { renameTopic, RENAME_TOPIC } from './topicTitle.js';
 import { isDatabaseAway } from '../db/index.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
@@ -460,7 +460,12 @@ export class TelegramOutbox {
       attempt.sending = true;
       for (const one of calls) {
         result = await this.call(one.method, one.params).catch((error: unknown) => {
-          if (one.method === 'copyMessage' && error instanceof GrammyError && COPY_REFUSED.test(error.description)) return this.sendAsText(rows, one.params, error.description);
+          // Refused, or (for managers only) deleted by the client before it went out: sent as text.
+          // A manager's message deleted before it reached the client stays unsent: the manager took it back.
+          const gone = error instanceof GrammyError && COPY_SOURCE_GONE.test(error.description) && head.target?.side === 'topic';
+          if (/^copyMessages?$/.test(one.method) && error instanceof GrammyError && (COPY_REFUSED.test(error.description) || gone)) {
+            return this.sendAsText(rows, one.params, error.description);
+          }
           throw error;
         });
       }
@@ -697,7 +702,7 @@ export class TelegramOutbox {
   private async sendAsText(rows: Row[], params: Record<string, unknown>, description: string): Promise<{ message_id: number }> {
     const head = rows[0]!;
     const parts = await textInsteadOfCopy(this.ctx, rows.flatMap((r) => r.link?.messages ?? []), head.target?.side, description);
-    const { from_chat_id: _from, message_id: _id, caption: _caption, caption_entities: _entities, parse_mode: _mode, ...place } = params;
+    const { from_chat_id: _from, message_id: _id, message_ids: _ids, caption: _caption, caption_entities: _entities, parse_mode: _mode, ...place } = params;
     let first: { message_id: number } | undefined;
     for (const part of parts) {
       if (first) this.limiter.record(head.chatId);

@@ -182,6 +182,20 @@ export function MessageList(props: MessageListProps) {
                   📍 {first.location.latitude.toFixed(5)}, {first.location.longitude.toFixed(5)}
                 </div>
               )}
+              {first.raw.poll && (
+                <div>
+                  📊 {first.raw.poll.question}
+                  {first.raw.poll.options.map((o, i) => (
+                    <div key={i}>◦ {o.text}</div>
+                  ))}
+                </div>
+              )}
+              {first.raw.dice && (
+                <div>
+                  {first.raw.dice.emoji} {first.raw.dice.value}
+                </div>
+              )}
+              {first.raw.venue && <div>🏢 {first.raw.venue.title} · {first.raw.venue.address}</div>}
               {first.contact && (
                 <div>
                   👤 {first.contact.first_name} {first.contact.last_name ?? ''} · {first.contact.phone_number}

@@ -62,7 +62,12 @@ export interface ChatMessage {
   pinned: boolean;
   service?: string;
   reactions?: Record<string, Array<{ type: string; emoji?: string }>>;
-  raw: { forum_topic_created?: { name: string } } & Record<string, unknown>;
+  raw: {
+    forum_topic_created?: { name: string };
+    poll?: { question: string; options: Array<{ text: string }> };
+    dice?: { emoji: string; value: number };
+    venue?: { title: string; address: string };
+  } & Record<string, unknown>;
 }
 
 export interface Topic {
