@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import type { MessageEntity } from '@grammyjs/types';
 import { clients, dialogs, documents, messages } from '../../src/db/schema.js';
 import { EDITED_NOTE } from '../../src/commands/recordEdit.js';
-import { COPY_REFUSED_NOTE } from '../../src/jobs/contentFallback.js';
+import { COPY_REFUSED_NOTE, SOURCE_GONE_NOTE } from '../../src/jobs/contentFallback.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 import type { Transcript, TranscriptMessage } from '../../src/sandbox/control.js';
 
@@ -90,6 +90,26 @@ describe('15.5 every kind of message reaches the topic and the platform', () => 
     expect(note.text).toContain('Викторина');
     expect(note.text).toContain('1. CNY');
     expect(note.text).toContain('3. RMB');
+  });
+
+  it('a message the client deleted before its copy went out still reaches the topic, as text', async () => {
+    const { client, topic } = await dialogWith('Удалил');
+    // Telegram fails the copies for a while (500), so the client has time to delete the message.
+    const failedBefore = (await t.control.stats()).faults.error;
+    await t.control.setFaults({ error_rate: 1, methods: ['copyMessage'] });
+    try {
+      const [sent] = await t.control.sendMessage({ from: client.id, text: 'Счёт 12 400 USD, оплата до пятницы' });
+      // Wait until the bot has tried (and failed) to copy it: the message reached Hotline.
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline && (await t.control.stats()).faults.error === failedBefore) await new Promise((r) => setTimeout(r, 50));
+      await t.control.deleteMessage({ from: client.id, message_id: sent!.message_id });
+    } finally {
+      await t.control.clearFaults();
+    }
+    const after = await t.waitForTopic(client, { textIncludes: 'Счёт 12 400 USD', minCount: visible(topic).length + 1 });
+    const note = visible(after).at(-1)!;
+    expect(note.text).toContain(SOURCE_GONE_NOTE);
+    expect(note.text).toContain('Счёт 12 400 USD, оплата до пятницы');
   });
 
   it("a manager's quiz the bot can't copy reaches the client as text", async () => {
