@@ -16,6 +16,7 @@ import { Jobs } from './db/jobs.js';
 import { createHttpServer } from './platform/server.js';
 import { apiPlugin } from './platform/api.js';
 import { LiveBus } from './commands/live.js';
+import { pausedManagersChats } from './commands/managersChats.js';
 import type { CommandContext } from './commands/context.js';
 import { bootstrap, SANDBOX_ADMIN_EMAIL } from './commands/bootstrap.js';
 import { createBot, startTelegram, type Telegram } from './telegram/index.js';
@@ -142,6 +143,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     // initialized: until then a load balancer should send them elsewhere.
     ready: async () =>
       Boolean(context && !stopping && (config.telegram.mode !== 'webhook' || webhookHandler()) && (await context.database.ready())),
+    pausedGroups: async () => (context ? pausedManagersChats(context.database.pool) : []),
     plugins: [
       { plugin: apiPlugin({ getContext }), prefix: '/api' },
       ...(sandbox ? [{ plugin: emulatorPlugin(sandbox.emulator, { controlKey: sandboxKey }), prefix: SANDBOX_API_PREFIX }] : []),

@@ -48,6 +48,8 @@ export interface ServerOptions {
   log: Logger;
   /** True once the database answers and migrations are applied. */
   ready: () => Promise<boolean>;
+  /** Managers' groups paused because the bot cannot post there (shown on /readyz; the app still takes traffic). */
+  pausedGroups?: () => Promise<Array<{ chatId: number; pausedAt: Date; reason: string; waiting: number }>>;
   /** Whether the app runs without a bot token, against the built-in emulator. */
   sandbox: boolean;
   /** Plugins to register (API routes, the emulator, the webhook…), each with its prefix. */
@@ -114,12 +116,27 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
       schema: {
         tags: ['operations'],
         summary: 'Ready to take traffic: the database answers and migrations are applied',
-        response: { 200: z.object({ status: z.literal('ready') }), 503: z.object({ status: z.literal('starting') }) },
+        response: {
+          200: z.object({
+            status: z.literal('ready'),
+            /** Managers' groups where the bot cannot post: their messages wait (none is dropped) until its rights are back. */
+            paused_managers_groups: z
+              .array(z.object({ chat_id: z.number(), paused_at: z.string(), reason: z.string(), waiting: z.number() }))
+              .optional(),
+          }),
+          503: z.object({ status: z.literal('starting') }),
+        },
       },
     },
     async (_request, reply) => {
       const ready = await options.ready();
-      return ready ? { status: 'ready' as const } : reply.code(503).send({ status: 'starting' as const });
+      if (!ready) return reply.code(503).send({ status: 'starting' as const });
+      const paused = (await options.pausedGroups?.().catch(() => [])) ?? [];
+      if (paused.length === 0) return { status: 'ready' as const };
+      return {
+        status: 'ready' as const,
+        paused_managers_groups: paused.map((p) => ({ chat_id: p.chatId, paused_at: p.pausedAt.toISOString(), reason: p.reason, waiting: p.waiting })),
+      };
     },
   );
   // Not public (issue 16.15): it counts sign-ins and errors. A scraper elsewhere presents METRICS_TOKEN;

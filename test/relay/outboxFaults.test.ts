@@ -122,6 +122,11 @@ describe('the managers\' group refuses the bot (15.2)', () => {
     await expect.poll(async () => (await t.hotline.database().pool.query('SELECT pause_reason FROM managers_chats WHERE chat_id = $1 AND paused_at IS NOT NULL', [t.group])).rows[0]?.pause_reason, { timeout: 15_000 }).toBeTruthy();
     const metrics = await (await fetch(`${t.hotline.url}/metrics`)).text();
     expect(metrics).toMatch(/^hotline_managers_chats_paused 1$/m);
+    // /readyz still says ready (the app takes traffic) and names the paused group.
+    const readyz = (await (await fetch(`${t.hotline.url}/readyz`)).json()) as { status: string; paused_managers_groups?: Array<{ chat_id: number; waiting: number }> };
+    expect(readyz.status).toBe('ready');
+    expect(readyz.paused_managers_groups?.map((g) => g.chat_id)).toEqual([t.group]);
+    expect(readyz.paused_managers_groups![0]!.waiting).toBeGreaterThan(0);
     // Her message and Олег's wait; none is marked failed.
     const failed = await db.select().from(telegramOutbox).where(eq(telegramOutbox.state, 'failed'));
     expect(failed).toEqual([]);
