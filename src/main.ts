@@ -29,7 +29,7 @@ import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
 import type { Bot } from 'grammy';
 import type { Update } from '@grammyjs/types';
 import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
-import { emulatorPlugin } from './sandbox/plugin.js';
+import { botApiAlias, emulatorPlugin } from './sandbox/plugin.js';
 import { logStartupChecks } from './doctor.js';
 
 export interface Hotline {
@@ -136,6 +136,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   const http = await createHttpServer({
     log,
     sandbox: config.sandbox,
+    ...(sandbox ? { rewriteUrl: (url: string) => botApiAlias(url, SANDBOX_API_PREFIX) } : {}),
     trustProxy: config.trustProxy,
     publicUrl: config.publicUrl,
     metricsToken: config.metricsToken,

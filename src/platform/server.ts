@@ -56,6 +56,8 @@ export interface ServerOptions {
   plugins?: Array<{ plugin: FastifyPluginAsync; prefix?: string }>;
   /** Trust X-Forwarded-* headers (behind a reverse proxy): true, a hop count, or addresses. */
   trustProxy?: boolean | number | string;
+  /** Rewrites a request's URL before routing (sandbox mode: Bot API calls past the emulator's prefix). */
+  rewriteUrl?: (url: string) => string;
   /** Built web app; default `dist/web`. */
   webDir?: string;
   /** PUBLIC_URL: an https one turns HSTS on. */
@@ -76,6 +78,7 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     bodyLimit: DEFAULT_BODY_LIMIT,
     // X-Forwarded-For is believed only when an operator says a proxy sets it (TRUST_PROXY).
     trustProxy: (options.trustProxy ?? false) as boolean, // Fastify takes a number or addresses too; its overloads want one type
+    ...(options.rewriteUrl ? { rewriteUrl: (request: { url?: string }) => options.rewriteUrl!(request.url ?? '/') } : {}),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -3,15 +3,19 @@
  * or a (forum) supergroup. Message ids are per chat and increase; a forum
  * topic's id is the id of its `forum_topic_created` service message.
  */
-import type { Chat, ChatAdministratorRights, Message, ReactionType } from '@grammyjs/types';
+import type { Chat, ChatAdministratorRights, ChatInviteLink, ChatPermissions, Message, ReactionType } from '@grammyjs/types';
 
-export type MemberStatus = 'creator' | 'administrator' | 'member' | 'left' | 'kicked';
+export type MemberStatus = 'creator' | 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
 export type AdminRight = keyof ChatAdministratorRights & `can_${string}`;
 
 export interface MemberState {
   status: MemberStatus;
   /** Only for administrators; the creator can do everything. */
   rights?: Partial<Record<AdminRight, boolean>>;
+  /** Only for restricted members: what they may still do (ChatPermissions). */
+  permissions?: ChatPermissions;
+  /** Restricted or kicked until this Unix time; 0 = forever. */
+  untilDate?: number;
 }
 
 export interface TopicState {
@@ -23,7 +27,24 @@ export interface TopicState {
   deleted: boolean;
   /** Messages up to this id were read on the sandbox page. */
   readUpTo: number;
+  /** Who created the topic: its creator may edit, close, reopen and post in it without can_manage_topics. */
+  creatorId?: number;
 }
+
+/**
+ * The General topic of a forum (thread id 1 in TDLib: `ForumTopicInfo`
+ * `is_general = top_thread_message_id == ServerMessageId(1)`). It is no
+ * TopicState: its messages carry no message_thread_id; it may be closed and
+ * hidden (hiding also closes it).
+ */
+export interface GeneralTopicState {
+  name: string;
+  closed: boolean;
+  hidden: boolean;
+}
+
+/** The thread id of a forum's General topic. */
+export const GENERAL_TOPIC_ID = 1;
 
 export interface StoredMessage {
   /** The current version, exactly as bots receive it; replaced, never mutated, on edit. */
@@ -51,6 +72,9 @@ export interface ChatSnapshot {
   readUpTo: number;
   started: boolean;
   blocked: boolean;
+  general?: GeneralTopicState;
+  lastBotSenderId?: number;
+  inviteLinks?: ChatInviteLink[];
 }
 
 export class ChatState {
@@ -64,6 +88,12 @@ export class ChatState {
   /** Private chats: the user pressed Start (sent anything) and did not block the bot. */
   started = false;
   blocked = false;
+  /** Forums only. */
+  general: GeneralTopicState = { name: 'General', closed: false, hidden: false };
+  /** The last bot that posted here: a plain /command goes to it in privacy mode. */
+  lastBotSenderId: number | undefined;
+  /** Links made by createChatInviteLink / exportChatInviteLink, newest last. */
+  inviteLinks: ChatInviteLink[] = [];
 
   constructor(
     readonly key: string,
@@ -146,6 +176,9 @@ export class ChatState {
       readUpTo: this.readUpTo,
       started: this.started,
       blocked: this.blocked,
+      general: this.general,
+      lastBotSenderId: this.lastBotSenderId,
+      inviteLinks: this.inviteLinks,
     };
   }
 
@@ -163,6 +196,9 @@ export class ChatState {
     chat.readUpTo = data.readUpTo;
     chat.started = data.started;
     chat.blocked = data.blocked;
+    if (data.general) chat.general = data.general;
+    chat.lastBotSenderId = data.lastBotSenderId;
+    chat.inviteLinks = data.inviteLinks ?? [];
     return chat;
   }
 }

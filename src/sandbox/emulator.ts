@@ -7,7 +7,7 @@
  * changes and loaded on construction, so a sandbox survives a restart.
  */
 import type { Chat, ChatMemberUpdated, InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from '@grammyjs/types';
-import { botUser, newBotState, type BotState } from './bot.js';
+import { botUser, isMeantFor, newBotState, seesEverything, senderView, type BotState } from './bot.js';
 import { CallbackQueries, type AnswerRecord } from './callbacks.js';
 import { ChatState, type MemberState, type StoredMessage, type TopicState } from './chat.js';
 import { EventLog, type SandboxEvent, type SandboxEventType } from './events.js';
@@ -151,6 +151,9 @@ export class TelegramEmulator {
     if (input.isForum ?? true) view.is_forum = true;
     if (input.username) view.username = input.username;
     const chat = new ChatState(ChatState.groupKey(id), view);
+    // Message 1 of a supergroup is its creation (which no bot sees); in a forum
+    // it is also the General topic's id, so created topics never get id 1.
+    chat.nextMessageId = 2;
     this.chats.set(chat.key, chat);
     const owner = input.memberIds.map((m) => this.users.get(m)).find((u) => u && !u.is_bot);
     input.memberIds.forEach((userId) => {
@@ -191,7 +194,8 @@ export class TelegramEmulator {
   post(input: PostInput): StoredMessage {
     const { chat, threadId } = input;
     const id = chat.nextMessageId++;
-    const message: Message = { message_id: id, from: input.from, chat: chat.chat, date: unixNow() };
+    // A bot's own messages show it as a User, without getMe's bot-only fields (Bot API § User).
+    const message: Message = { message_id: id, from: input.from.is_bot ? senderView(input.from) : input.from, chat: chat.chat, date: unixNow() };
     if (threadId !== undefined) {
       message.message_thread_id = threadId;
       message.is_topic_message = true;
@@ -206,8 +210,9 @@ export class TelegramEmulator {
     if (input.service) stored.service = input.service;
     chat.messages.set(id, stored);
     this.stats.message(chat.id);
+    if (input.from.is_bot && chat.isGroup) chat.lastBotSenderId = input.from.id;
     this.emitFor(chat, 'message', id, threadId);
-    this.deliver(chat, 'message', message, input.from);
+    this.deliver(chat, 'message', message, input.from, input.service !== undefined);
     this.changed();
     return stored;
   }
@@ -260,7 +265,7 @@ export class TelegramEmulator {
 
   createTopic(chat: ChatState, by: User, input: { name: string; icon_color: number; icon_custom_emoji_id?: string }): TopicState {
     const id = chat.nextMessageId;
-    const topic: TopicState = { id, name: input.name, icon_color: input.icon_color, closed: false, deleted: false, readUpTo: id };
+    const topic: TopicState = { id, name: input.name, icon_color: input.icon_color, closed: false, deleted: false, readUpTo: id, creatorId: by.id };
     if (input.icon_custom_emoji_id) topic.icon_custom_emoji_id = input.icon_custom_emoji_id;
     chat.topics.set(id, topic);
     this.post({ chat, from: by, threadId: id, content: { forum_topic_created: { ...input } }, service: 'forum_topic_created' });
@@ -313,7 +318,7 @@ export class TelegramEmulator {
   }
 
   /** Hands a user's message (or edit) to the bots of the chat; bots never see other bots' messages. */
-  private deliver(chat: ChatState, kind: 'message' | 'edited_message', message: Message, actor: User): void {
+  private deliver(chat: ChatState, kind: 'message' | 'edited_message', message: Message, actor: User, service = false): void {
     if (actor.is_bot) {
       // The one exception: a bot is sent the `forum_topic_created` service
       // message of a topic it created itself (as issue 15 observed of
@@ -328,7 +333,23 @@ export class TelegramEmulator {
       if (bot && !chat.blocked) this.queue(bot, kind, message as NonNullable<Update['message']>);
       return;
     }
-    for (const [id, bot] of this.bots) if (chat.isMember(id)) this.queue(bot, kind, message as NonNullable<Update['message']>);
+    for (const [id, bot] of this.bots) {
+      if (chat.isMember(id) && (service || seesEverything(bot, chat) || isMeantFor(bot, chat, message))) {
+        this.queue(bot, kind, message as NonNullable<Update['message']>);
+      }
+    }
+  }
+
+  /**
+   * Turns a bot's privacy mode off (BotFather /setprivacy → Disable) or on:
+   * getMe's `can_read_all_group_messages` says which, and in groups where the
+   * bot is no administrator it then gets every message or only those meant for it.
+   */
+  setPrivacy(botId: number, enabled: boolean): void {
+    const bot = this.bots.get(botId);
+    if (!bot) throw new Error(`bot ${botId} does not exist`);
+    bot.user.can_read_all_group_messages = !enabled;
+    this.changed();
   }
 
   /** The ChatState a message of `bot`'s view belongs to. */

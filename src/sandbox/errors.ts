@@ -42,6 +42,14 @@ export function tooManyRequests(retryAfter: number): ApiError {
 
 export const unauthorized = (): ApiError => new ApiError(401, 'Unauthorized');
 export const notFound = (): ApiError => new ApiError(404, 'Not Found');
+
+/**
+ * A Bot API method the sandbox does not emulate: a 400 (no library retries
+ * it, and python-telegram-bot does not read it as a bad token the way it reads
+ * 404) that names the method, so the gap is never mistaken for a typo.
+ */
+export const notEmulated = (method: string): ApiError =>
+  new ApiError(400, `Bad Request: method ${method} is not emulated by the Hotline sandbox (see docs/sandbox.md)`);
 export const internalError = (): ApiError => new ApiError(500, 'Internal Server Error');
 
 /** The wordings tests and clients match on, in one place. */

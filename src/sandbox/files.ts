@@ -88,6 +88,15 @@ export function guessMime(kind: MediaKind, fileName: string | undefined, declare
   return MIME_BY_EXT[ext] ?? DEFAULT_MIME[kind] ?? (kind === 'document' ? 'application/octet-stream' : undefined);
 }
 
+/** Whether the bytes start like a PNG, JPEG, GIF, WebP or BMP picture. */
+export function isImage(bytes: Buffer): boolean {
+  if (bytes.length < 12) return false;
+  if (bytes.readUInt32BE(0) === 0x89504e47) return true;
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return true;
+  const head = bytes.subarray(0, 12).toString('latin1');
+  return head.startsWith('GIF8') || (head.startsWith('RIFF') && head.slice(8, 12) === 'WEBP') || head.startsWith('BM');
+}
+
 /** Reads width and height from PNG or JPEG headers; other bytes get a plausible default. */
 export function imageSize(bytes: Buffer): { width: number; height: number } {
   if (bytes.length > 24 && bytes.readUInt32BE(0) === 0x89504e47) {

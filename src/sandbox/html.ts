@@ -5,7 +5,9 @@
  * bot sees the same "can't parse entities" answer it would get from Telegram.
  */
 import type { MessageEntity } from '@grammyjs/types';
+import { dateTimeEntity } from './dateTime.js';
 import { badRequest, type ApiError } from './errors.js';
+import { normalizeUrl } from './urls.js';
 
 type EntityType = MessageEntity['type'];
 
@@ -27,6 +29,8 @@ const TAGS: Record<string, EntityType> = {
   pre: 'pre',
   blockquote: 'blockquote',
   'tg-emoji': 'custom_emoji',
+  // <tg-time unix="…" format="…"> (Bot API § "HTML style").
+  'tg-time': 'date_time',
 };
 
 const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
@@ -118,9 +122,12 @@ function entityFor(tag: OpenTag, length: number): MessageEntity | undefined {
   const type = TAGS[tag.name]!;
   switch (type) {
     case 'text_link': {
-      const url = tag.attributes.href;
+      // TDLib normalizes the href (check_link) and drops the link, not the text, when it is no URL.
+      const url = tag.attributes.href ? normalizeUrl(tag.attributes.href) : undefined;
       return url ? { ...base, type, url } : undefined;
     }
+    case 'date_time':
+      return dateTimeEntity(tag.offset, length, tag.attributes.unix, tag.attributes.format, parseError);
     case 'pre':
       return tag.language ? { ...base, type, language: tag.language } : { ...base, type };
     case 'blockquote':

@@ -27,6 +27,36 @@ const NO_ADMIN_RIGHTS: ChatAdministratorRights = Object.fromEntries(
   Object.keys(BOT_ADMIN_RIGHTS).map((right) => [right, false]),
 ) as unknown as ChatAdministratorRights;
 
+/** Every ChatPermissions flag, false: a restricted member shows each one (Bot API § ChatMemberRestricted). */
+export const NO_PERMISSIONS = {
+  can_send_messages: false,
+  can_send_audios: false,
+  can_send_documents: false,
+  can_send_photos: false,
+  can_send_videos: false,
+  can_send_video_notes: false,
+  can_send_voice_notes: false,
+  can_send_polls: false,
+  can_send_other_messages: false,
+  can_add_web_page_previews: false,
+  can_change_info: false,
+  can_invite_users: false,
+  can_pin_messages: false,
+  can_manage_topics: false,
+  can_react_to_messages: false,
+  can_edit_tag: false,
+};
+
+/** Only the known flags of a ChatPermissions the bot sent, as booleans. */
+export function pickPermissions(permissions: object | undefined): Partial<typeof NO_PERMISSIONS> {
+  const picked: Partial<Record<keyof typeof NO_PERMISSIONS, boolean>> = {};
+  for (const key of Object.keys(NO_PERMISSIONS) as Array<keyof typeof NO_PERMISSIONS>) {
+    const value = (permissions as Record<string, unknown> | undefined)?.[key];
+    if (typeof value === 'boolean') picked[key] = value;
+  }
+  return picked;
+}
+
 export function memberView(user: User, state: MemberState | undefined): ChatMember {
   switch (state?.status) {
     case 'creator':
@@ -36,8 +66,10 @@ export function memberView(user: User, state: MemberState | undefined): ChatMemb
       return { ...NO_ADMIN_RIGHTS, ...state.rights, status: 'administrator', user, can_be_edited: false };
     case 'member':
       return { status: 'member', user };
+    case 'restricted':
+      return { ...NO_PERMISSIONS, ...pickPermissions(state.permissions), status: 'restricted', user, is_member: true, until_date: state.untilDate ?? 0 };
     case 'kicked':
-      return { status: 'kicked', user, until_date: 0 };
+      return { status: 'kicked', user, until_date: state.untilDate ?? 0 };
     default:
       return { status: 'left', user };
   }

@@ -58,9 +58,11 @@ export class Params {
     return number;
   }
 
+  /** telegram-bot-api Client.cpp `to_bool`: lower-cased "true", "yes" or "1" (so also "True", "YES"). */
   bool(name: string): boolean {
     const value = this.raw[name];
-    return value === true || value === 'true' || value === '1' || value === 1;
+    if (value === true || value === 1) return true;
+    return typeof value === 'string' && ['true', 'yes', '1'].includes(value.toLowerCase());
   }
 
   /** An object parameter, given as an object (JSON body) or as a JSON string (form). */

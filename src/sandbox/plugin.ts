@@ -10,12 +10,15 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { closeSignal } from './closeSignal.js';
 import { controlRoutes } from './controlRoutes.js';
 import type { TelegramEmulator } from './emulator.js';
-import { ApiError, internalError, notFound, tooManyRequests, unauthorized } from './errors.js';
+import { ApiError, internalError, notEmulated, notFound, tooManyRequests, unauthorized } from './errors.js';
+import { BOT_API_METHODS } from './methods/catalogue.js';
 import { UPLOAD_LIMIT } from './files.js';
 import { sniffMime, untrustedFileHeaders } from '../documents/untrusted.js';
 import { sameSecret } from '../platform/security.js';
 import { methods, type MethodContext } from './methods/index.js';
 import { Params, type UploadedFile } from './params.js';
+
+const BOT_API_NAMES = new Map(BOT_API_METHODS.map((name) => [name.toLowerCase(), name]));
 
 /** Lets the common JSON call skip copying its body when there is no query string. */
 function hasKeys(object: object): boolean {
@@ -38,6 +41,21 @@ async function readParams(request: FastifyRequest): Promise<Params> {
   const body = request.body;
   if (body && typeof body === 'object') return new Params(hasKeys(query) ? { ...query, ...body } : (body as Record<string, unknown>));
   return new Params(query);
+}
+
+const BOT_API_PATH = /^\/(file\/)?bot\d+:[\w-]+\//;
+
+/**
+ * The URL a Bot API call is routed by. telegraf resolves its calls with
+ * `new URL('./bot<token>/<method>', apiRoot)`, which drops the last path
+ * segment of a root without a trailing slash: with the documented root
+ * `http://host/tg` it calls `http://host/bot<token>/…`. The host app answers
+ * those paths as if they carried the emulator's `prefix`, so the documented
+ * root works with every major library (grammY, telegraf,
+ * node-telegram-bot-api, python-telegram-bot).
+ */
+export function botApiAlias(url: string, prefix: string): string {
+  return BOT_API_PATH.test(url) ? `${prefix}${url}` : url;
 }
 
 /** The cookie that carries the sandbox key for the /sandbox page (its images and downloads cannot send a header). */
@@ -174,7 +192,12 @@ export function emulatorPlugin(emulator: TelegramEmulator, options: EmulatorPlug
         if (!bot) return reply.code(401).send(unauthorized().toBody());
         const key = name.toLowerCase();
         const method = methods.get(key);
-        if (!method) return reply.code(404).send(notFound().toBody());
+        if (!method) {
+          // A real Bot API method the sandbox does not emulate says so; a typo gets Telegram's 404.
+          const known = BOT_API_NAMES.get(key);
+          const error = known ? notEmulated(known) : notFound();
+          return reply.code(error.code).send(error.toBody());
+        }
         emulator.stats.call(name);
         const fault = emulator.faults.pick(key);
         if (fault && fault !== 'late') {

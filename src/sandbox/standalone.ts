@@ -6,7 +6,7 @@
 import Fastify from 'fastify';
 import { SandboxControl } from './control.js';
 import { TelegramEmulator } from './emulator.js';
-import { emulatorPlugin } from './plugin.js';
+import { botApiAlias, emulatorPlugin } from './plugin.js';
 
 export interface StartedEmulator {
   /** Like `http://127.0.0.1:PORT/tg`. */
@@ -18,7 +18,12 @@ export interface StartedEmulator {
 
 export async function startEmulator(opts: { port?: number; snapshotFile?: string; webhookRetryMs?: number } = {}): Promise<StartedEmulator> {
   const emulator = new TelegramEmulator({ snapshotFile: opts.snapshotFile, webhookRetryMs: opts.webhookRetryMs });
-  const app = Fastify({ logger: false, bodyLimit: 60 * 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 60 * 1024 * 1024,
+    forceCloseConnections: true,
+    rewriteUrl: (request) => botApiAlias(request.url ?? '/', '/tg'),
+  });
   await app.register(emulatorPlugin(emulator), { prefix: '/tg' });
   await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   const address = app.server.address();

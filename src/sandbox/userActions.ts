@@ -5,7 +5,7 @@
  * topics. Each action produces the updates Telegram would send the bots.
  */
 import type { Contact, Location, Message, MessageEntity, ReactionType, User } from '@grammyjs/types';
-import type { ChatState, StoredMessage } from './chat.js';
+import { GENERAL_TOPIC_ID, type ChatState, type StoredMessage } from './chat.js';
 import type { AnswerRecord } from './callbacks.js';
 import { unixNow, type TelegramEmulator } from './emulator.js';
 import { ApiError, reasons } from './errors.js';
@@ -270,11 +270,16 @@ export class UserActions {
     return [...this.emulator.bots.values()].filter((bot) => chat.isMember(bot.user.id));
   }
 
+  /** A user's topic: none (undefined) for General, where a closed General takes only admins; a closed topic takes admins and its creator. */
   private thread(chat: ChatState, user: User, threadId: number | undefined): number | undefined {
-    if (!chat.isForum || threadId === undefined) return undefined;
+    if (!chat.isForum) return undefined;
+    if (threadId === undefined || threadId === GENERAL_TOPIC_ID) {
+      if (chat.general.closed && !chat.isAdmin(user.id)) throw new ControlError(400, reasons.topicClosed);
+      return undefined;
+    }
     const topic = chat.topic(threadId);
     if (!topic) throw new ControlError(400, reasons.threadNotFound);
-    if (topic.closed && !chat.isAdmin(user.id)) throw new ControlError(400, reasons.topicClosed);
+    if (topic.closed && !chat.isAdmin(user.id) && topic.creatorId !== user.id) throw new ControlError(400, reasons.topicClosed);
     return threadId;
   }
 

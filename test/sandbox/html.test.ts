@@ -35,7 +35,8 @@ describe('HTML parse mode', () => {
       'bold', 'italic', 'underline', 'underline', 'strikethrough', 'strikethrough', 'strikethrough', 'spoiler', 'spoiler',
       'text_link', 'code', 'pre', 'blockquote', 'expandable_blockquote', 'custom_emoji',
     ]);
-    expect(entities[9]).toMatchObject({ url: 'https://x.org' });
+    // TDLib's check_link ends a path-less URL with '/'.
+    expect(entities[9]).toMatchObject({ url: 'https://x.org/' });
   });
 
   it('nests, decodes entities, and reads a pre block language', () => {

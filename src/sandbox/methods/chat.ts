@@ -26,8 +26,10 @@ const getChatMember: Method = (ctx): ChatMember => {
 
 const getChatAdministrators: Method = (ctx): ChatMember[] => {
   const chat = resolveChat(ctx, 'read');
+  // TDLib getChatAdministrators refuses private chats rather than answering an empty list.
+  if (!chat.isGroup) throw badRequest('there are no administrators in the private chat');
   return [...chat.members]
-    .filter(([id]) => chat.isGroup && chat.isAdmin(id))
+    .filter(([id]) => chat.isAdmin(id))
     .map(([id, state]) => memberView(ctx.emulator.users.get(id)!, state));
 };
 
@@ -72,9 +74,25 @@ const setMessageReaction: Method = (ctx) => {
   return true;
 };
 
+/** The actions sendChatAction takes (Bot API sendChatAction; telegram-bot-api Client.cpp `get_chat_action`). */
+const CHAT_ACTIONS = new Set([
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
+]);
+
 const sendChatAction: Method = (ctx) => {
   const chat = resolveChat(ctx);
   const action = ctx.params.requireStr('action', 'action is empty');
+  if (!CHAT_ACTIONS.has(action)) throw badRequest('wrong parameter action in request');
   ctx.emulator.emitFor(chat, 'chat_action', undefined, ctx.params.int('message_thread_id'), { action });
   return true;
 };

@@ -4,7 +4,7 @@
  * topics and inline keyboards.
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters } from '@grammyjs/types';
-import type { ChatState, StoredMessage } from '../chat.js';
+import { GENERAL_TOPIC_ID, type ChatState, type StoredMessage } from '../chat.js';
 import type { BotState } from '../bot.js';
 import type { TelegramEmulator } from '../emulator.js';
 import { badRequest, forbidden, reasons } from '../errors.js';
@@ -46,7 +46,10 @@ export function resolveChat(ctx: MethodContext, purpose: 'send' | 'read' = 'send
   }
   if (!chat) throw badRequest(reasons.chatNotFound);
   if (chat.isGroup && !chat.isMember(bot.user.id)) {
-    if (chat.members.get(bot.user.id)?.status === 'kicked') throw forbidden('bot was kicked from the supergroup chat');
+    const status = chat.members.get(bot.user.id)?.status;
+    if (status === 'kicked') throw forbidden('bot was kicked from the supergroup chat');
+    // A bot that left (leaveChat) still knows the chat: Telegram answers 403, not "chat not found".
+    if (status === 'left') throw forbidden('bot is not a member of the supergroup chat');
     throw badRequest(reasons.chatNotFound);
   }
   return chat;
@@ -60,17 +63,26 @@ export function takeLimit(ctx: MethodContext, chat: ChatState, cost = 1): void {
 
 /**
  * The topic a send goes to: `message_thread_id`, or the topic of the message
- * it replies to. A deleted or unknown topic is "message thread not found"; a
- * closed one takes only admins who may manage topics.
+ * it replies to; undefined for the General topic (thread id 1, or none), whose
+ * messages carry no message_thread_id (TDLib MessageTopic: a forum message
+ * that is no topic message belongs to ServerMessageId(1)). A deleted or
+ * unknown topic is "message thread not found". A closed topic takes messages
+ * from admins who may manage topics and from its own creator (Bot API
+ * closeForumTopic: "…unless it is the creator of the topic"; TDLib
+ * ForumTopicInfo `is_outgoing`); a closed General only from those admins.
  */
 export function resolveThread(ctx: MethodContext, chat: ChatState, replyTo: StoredMessage | undefined): number | undefined {
   const requested = ctx.params.int('message_thread_id');
   if (!chat.isForum) return undefined;
   const threadId = requested ?? replyTo?.threadId;
-  if (threadId === undefined) return undefined;
+  const mayManage = chat.can(ctx.bot.user.id, 'can_manage_topics');
+  if (threadId === undefined || threadId === GENERAL_TOPIC_ID) {
+    if (chat.general.closed && !mayManage) throw badRequest(reasons.topicClosed);
+    return undefined;
+  }
   const topic = chat.topic(threadId);
   if (!topic) throw badRequest(reasons.threadNotFound);
-  if (topic.closed && !chat.can(ctx.bot.user.id, 'can_manage_topics')) throw badRequest(reasons.topicClosed);
+  if (topic.closed && !mayManage && topic.creatorId !== ctx.bot.user.id) throw badRequest(reasons.topicClosed);
   return threadId;
 }
 

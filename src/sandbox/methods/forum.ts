@@ -2,7 +2,8 @@
  * Forum topics. A topic's message_thread_id is the id of its
  * `forum_topic_created` service message; changes post service messages into
  * the topic; a closed topic takes messages only from admins who may manage
- * topics; a deleted topic is gone with its messages.
+ * topics and from its creator; a deleted topic is gone with its messages.
+ * The General topic (id 1) is the forum's own and has its own methods.
  */
 import type { ForumTopic } from '@grammyjs/types';
 import type { ChatState, TopicState } from '../chat.js';
@@ -21,6 +22,7 @@ function forum(ctx: MethodContext, right: 'can_manage_topics' | 'can_delete_mess
 
 function topicOf(ctx: MethodContext, chat: ChatState): TopicState {
   const topic = chat.topic(ctx.params.requireInt('message_thread_id'));
+  // General (thread 1) is handled by its own methods (closeGeneralForumTopic…).
   if (!topic) throw badRequest(reasons.threadNotFound);
   return topic;
 }
@@ -54,9 +56,22 @@ const createForumTopic: Method = (ctx): ForumTopic => {
   return result;
 };
 
-const editForumTopic: Method = (ctx) => {
-  const chat = forum(ctx);
+/**
+ * A topic the bot may edit, close or reopen: with can_manage_topics, or as
+ * its creator (Bot API editForumTopic, closeForumTopic, reopenForumTopic:
+ * "must have the can_manage_topics administrator rights, unless it is the
+ * creator of the topic").
+ */
+function ownTopic(ctx: MethodContext): { chat: ChatState; topic: TopicState } {
+  const chat = resolveChat(ctx);
+  if (!chat.isForum) throw badRequest('the chat is not a forum');
   const topic = topicOf(ctx, chat);
+  if (!chat.can(ctx.bot.user.id, 'can_manage_topics') && topic.creatorId !== ctx.bot.user.id) throw badRequest('not enough rights to manage topics');
+  return { chat, topic };
+}
+
+const editForumTopic: Method = (ctx) => {
+  const { chat, topic } = ownTopic(ctx);
   const name = ctx.params.has('name') ? topicName(ctx.params.str('name')) : undefined;
   const emoji = ctx.params.str('icon_custom_emoji_id');
   if ((name === undefined || name === topic.name) && (emoji === undefined || emoji === topic.icon_custom_emoji_id)) {
@@ -71,8 +86,7 @@ const editForumTopic: Method = (ctx) => {
 
 function setClosed(closed: boolean): Method {
   return (ctx) => {
-    const chat = forum(ctx);
-    const topic = topicOf(ctx, chat);
+    const { chat, topic } = ownTopic(ctx);
     if (topic.closed === closed) throw badRequest(reasons.topicNotModified);
     topic.closed = closed;
     const service = closed ? 'forum_topic_closed' : 'forum_topic_reopened';
@@ -94,7 +108,57 @@ const unpinAllForumTopicMessages: Method = (ctx) => {
   return true;
 };
 
+/**
+ * The General topic's methods (Bot API editGeneralForumTopic,
+ * close/reopen/hide/unhideGeneralForumTopic: can_manage_topics required;
+ * hiding closes it, reopening unhides it). Changes post their service
+ * messages into General.
+ */
+function generalChange(change: 'close' | 'reopen' | 'hide' | 'unhide'): Method {
+  return (ctx) => {
+    const chat = forum(ctx);
+    const general = chat.general;
+    const before = { ...general };
+    if (change === 'close') general.closed = true;
+    if (change === 'reopen') general.closed = general.hidden = false;
+    if (change === 'hide') general.hidden = general.closed = true;
+    if (change === 'unhide') general.hidden = false;
+    if (before.closed === general.closed && before.hidden === general.hidden) throw badRequest(reasons.topicNotModified);
+    const service =
+      before.hidden !== general.hidden
+        ? general.hidden
+          ? 'general_forum_topic_hidden'
+          : 'general_forum_topic_unhidden'
+        : general.closed
+          ? 'forum_topic_closed'
+          : 'forum_topic_reopened';
+    ctx.emulator.post({ chat, from: ctx.bot.user, content: { [service]: {} }, service });
+    return true;
+  };
+}
+
+const editGeneralForumTopic: Method = (ctx) => {
+  const chat = forum(ctx);
+  const name = topicName(ctx.params.str('name'));
+  if (name === chat.general.name) throw badRequest(reasons.topicNotModified);
+  chat.general.name = name;
+  ctx.emulator.post({ chat, from: ctx.bot.user, content: { forum_topic_edited: { name } }, service: 'forum_topic_edited' });
+  return true;
+};
+
+const unpinAllGeneralForumTopicMessages: Method = (ctx) => {
+  const chat = forum(ctx, 'can_pin_messages');
+  ctx.emulator.unpin(chat, chat.pinned.filter((id) => chat.messages.get(id)?.threadId === undefined));
+  return true;
+};
+
 export const forumMethods: Record<string, Method> = {
+  editGeneralForumTopic,
+  closeGeneralForumTopic: generalChange('close'),
+  reopenGeneralForumTopic: generalChange('reopen'),
+  hideGeneralForumTopic: generalChange('hide'),
+  unhideGeneralForumTopic: generalChange('unhide'),
+  unpinAllGeneralForumTopicMessages,
   createForumTopic,
   editForumTopic,
   closeForumTopic: setClosed(true),

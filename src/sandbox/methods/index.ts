@@ -7,11 +7,20 @@ import { contentMethods } from './content.js';
 import type { Method } from './context.js';
 import { forumMethods } from './forum.js';
 import { mediaMethods } from './media.js';
+import { memberMethods } from './members.js';
 import { messageMethods } from './messages.js';
 import { updateMethods } from './updates.js';
 
 export type { Method, MethodContext } from './context.js';
 
 export const methods: ReadonlyMap<string, Method> = new Map(
-  Object.entries({ ...updateMethods, ...messageMethods, ...mediaMethods, ...forumMethods, ...chatMethods, ...contentMethods }).map(([name, method]) => [name.toLowerCase(), method]),
+  Object.entries({
+    ...updateMethods,
+    ...messageMethods,
+    ...mediaMethods,
+    ...forumMethods,
+    ...chatMethods,
+    ...contentMethods,
+    ...memberMethods,
+  }).map(([name, method]) => [name.toLowerCase(), method]),
 );

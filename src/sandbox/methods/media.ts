@@ -5,7 +5,7 @@
  */
 import type { Contact, File, InputMedia, Message } from '@grammyjs/types';
 import { badRequest, reasons } from '../errors.js';
-import { DOWNLOAD_LIMIT, type MediaKind, type StoredFile } from '../files.js';
+import { DOWNLOAD_LIMIT, isImage, type MediaKind, type StoredFile } from '../files.js';
 import { mediaContent, newMediaGroupId, storeUpload } from '../media.js';
 import type { UploadedFile } from '../params.js';
 import { resolveChat, type Method, type MethodContext } from './context.js';
@@ -28,8 +28,17 @@ function inputFile(ctx: MethodContext, value: unknown, kind: MediaKind, field?: 
   return kind === 'photo' ? ctx.emulator.files.photoSet(known) : [known];
 }
 
+/**
+ * Stores a bot's upload. A photo must be an image Telegram can decode, else
+ * "IMAGE_PROCESS_FAILED" (the server's answer to bytes that are no picture).
+ * A file's MIME type comes from its name's extension, not from the part's
+ * declared type: the Bot API server hands TDLib only the file and its name
+ * (td_api::inputFileLocal), and TDLib derives the type from the extension
+ * (MimeType::from_extension).
+ */
 function upload(ctx: MethodContext, part: UploadedFile, kind: MediaKind): StoredFile[] {
-  return storeUpload(ctx.emulator.files, part.bytes, kind, { file_name: part.filename, mime_type: part.mimetype });
+  if (kind === 'photo' && !isImage(part.bytes)) throw badRequest('IMAGE_PROCESS_FAILED');
+  return storeUpload(ctx.emulator.files, part.bytes, kind, { file_name: part.filename });
 }
 
 function details(source: Record<string, unknown>) {

@@ -118,12 +118,71 @@ function source(ctx: MethodContext, id: number | undefined, notFound: string): S
   return stored;
 }
 
+/**
+ * A forward's content: the original's, with its origin — kept from the
+ * original when that was itself a forward — both as `forward_origin` and as
+ * the legacy fields the Bot API server still writes beside it
+ * (telegram-bot-api Client.cpp, JsonMessage: forward_from, forward_from_chat,
+ * forward_from_message_id, forward_signature, forward_sender_name,
+ * forward_date), which older libraries and bots read.
+ */
+export function forwardedContent(original: Message): Partial<Message> {
+  const content = contentOf(original);
+  const legacy = original as Message & Record<string, unknown>;
+  if (original.forward_origin) {
+    content.forward_origin = original.forward_origin;
+    for (const field of LEGACY_FORWARD_FIELDS) if (legacy[field] !== undefined) (content as Record<string, unknown>)[field] = legacy[field];
+    return content;
+  }
+  const date = original.date;
+  const fields = content as Record<string, unknown>;
+  if (original.chat.type === 'channel') {
+    content.forward_origin = { type: 'channel', chat: original.chat, message_id: original.message_id, date };
+    Object.assign(fields, { forward_from_chat: original.chat, forward_from_message_id: original.message_id, forward_date: date });
+  } else {
+    const sender = original.from!;
+    content.forward_origin = { type: 'user', sender_user: sender, date };
+    Object.assign(fields, { forward_from: sender, forward_date: date });
+  }
+  return content;
+}
+
+const LEGACY_FORWARD_FIELDS = ['forward_from', 'forward_from_chat', 'forward_from_message_id', 'forward_signature', 'forward_sender_name', 'forward_date'];
+
 const forwardMessage: Method = (ctx) => {
   const original = source(ctx, ctx.params.int('message_id'), reasons.forwardNotFound)!.message;
   const chat = resolveChat(ctx);
-  const content = contentOf(original);
-  content.forward_origin = { type: 'user', sender_user: original.from!, date: original.date };
-  return send(ctx, chat, content);
+  return send(ctx, chat, forwardedContent(original));
+};
+
+/**
+ * Forwards several messages in order (Bot API forwardMessages: up to 100
+ * identifiers in strictly increasing order; ones that can't be found or
+ * forwarded are skipped; an album stays an album). Answers their MessageIds.
+ */
+const forwardMessages: Method = (ctx): MessageId[] => {
+  const ids = ctx.params.json<number[]>('message_ids') ?? [];
+  if (!ids.length) throw badRequest('message_ids is empty');
+  if (ids.length > 100) throw badRequest('too many messages to forward');
+  if (ids.some((id, i) => i > 0 && id <= ids[i - 1]!)) throw badRequest('message identifiers must be in a strictly increasing order');
+  const from = resolveChat(ctx, 'read', 'from_chat_id');
+  const originals = ids.map((id) => from.message(id)).filter((m): m is StoredMessage => m !== undefined && !m.service);
+  if (!originals.length) throw badRequest(reasons.forwardNotFound);
+  const chat = resolveChat(ctx);
+  const threadId = resolveThread(ctx, chat, undefined);
+  takeLimit(ctx, chat, originals.length);
+  const albums = new Map<string, string>();
+  const protect = ctx.params.bool('protect_content');
+  return originals.map(({ message }) => {
+    const content = forwardedContent(message);
+    if (message.media_group_id) {
+      const album = albums.get(message.media_group_id) ?? newMediaGroupId();
+      albums.set(message.media_group_id, album);
+      content.media_group_id = album;
+    }
+    if (protect) content.has_protected_content = true;
+    return { message_id: ctx.emulator.post({ chat, from: ctx.bot.user, content, threadId }).message.message_id };
+  });
 };
 
 function copyContent(ctx: MethodContext, original: Message): Partial<Message> {
@@ -203,6 +262,7 @@ export const messageMethods: Record<string, Method> = {
   deleteMessage,
   deleteMessages,
   forwardMessage,
+  forwardMessages,
   copyMessage,
   copyMessages,
   pinChatMessage,

@@ -5,6 +5,8 @@ import type { Update, UserFromGetMe, WebhookInfo } from '@grammyjs/types';
 import { ApiError, badRequest, reasons } from '../errors.js';
 import type { Method } from './context.js';
 
+const MAX_POLL_TIMEOUT_S = 50;
+
 const getMe: Method = (ctx): UserFromGetMe => ctx.bot.user;
 
 const getUpdates: Method = async (ctx): Promise<Update[]> => {
@@ -13,7 +15,8 @@ const getUpdates: Method = async (ctx): Promise<Update[]> => {
   queue.confirm(ctx.params.int('offset'));
   queue.setAllowed(ctx.params.json<string[]>('allowed_updates'));
   const limit = Math.min(Math.max(ctx.params.int('limit') ?? 100, 1), 100);
-  const timeout = Math.max(ctx.params.int('timeout') ?? 0, 0);
+  // The Bot API server caps a long poll at 50 s (telegram-bot-api Client.cpp, process_get_updates_query).
+  const timeout = Math.min(Math.max(ctx.params.int('timeout') ?? 0, 0), MAX_POLL_TIMEOUT_S);
   if (!queue.size && timeout > 0) await queue.wait(timeout * 1000, ctx.signal);
   return queue.peek(limit);
 };
