@@ -3,7 +3,8 @@
  * the settings parse, the database answers and is migrated, the file storage
  * takes a file, the bot token is valid, each managers' chat is a forum
  * supergroup where the bot is an administrator with Manage Topics, Pin
- * Messages and Delete Messages, the webhook (in webhook mode) is set and
+ * Messages and Delete Messages (which also lets it see every message: a plain
+ * member in privacy mode gets only commands, mentions and replies to it), the webhook (in webhook mode) is set and
  * reachable, and 1C answers (ONEC_MODE=http: the HTTP service; ONEC_MODE=odata:
  * the standard OData interface, the objects Hotline needs published in it, and
  * the 1C user's right to read them). One line per check; a failed
@@ -397,7 +398,10 @@ async function checkManagersChat(api: Api, me: UserFromGetMe, chatId: number): P
     if (member.status === 'creator') {
       checks.push({ name: rightsName, ok: true, detail: 'the bot owns the chat' });
     } else if (member.status !== 'administrator') {
-      checks.push({ name: rightsName, ok: false, detail: `the bot is ${member.status === 'member' ? 'a member' : member.status}, not an administrator`, fix: makeAdmin(all) });
+      // A plain member in privacy mode (BotFather's default) sees only commands, mentions and replies to
+      // it (Bot API § Privacy mode): managers' answers in the topics would never reach Hotline.
+      const blind = member.status === 'member' && !me.can_read_all_group_messages ? ' (in privacy mode it sees only commands, mentions and replies to it, not the managers\' answers)' : '';
+      checks.push({ name: rightsName, ok: false, detail: `the bot is ${member.status === 'member' ? 'a member' : member.status}, not an administrator${blind}`, fix: makeAdmin(all) });
     } else {
       const missing = REQUIRED_RIGHTS.filter(([right]) => !member[right]).map(([, label]) => label);
       checks.push(

@@ -98,7 +98,7 @@ describe('doctor against the emulator (polling mode)', () => {
     const checks = await doctor(env({ TELEGRAM_MANAGERS_CHAT_ID: String(group.id) }));
     expect(failed(checks)).toEqual([`bot rights in ${group.id}`]);
     expect(formatCheck(byName(checks, `bot rights in ${group.id}`)!)).toBe(
-      `✗ bot rights in ${group.id}: the bot is a member, not an administrator — fix: make the bot @hotline_test_bot an administrator of chat ${group.id} «Бот не админ» with Manage Topics, Pin Messages, Delete Messages`,
+      `✗ bot rights in ${group.id}: the bot is a member, not an administrator (in privacy mode it sees only commands, mentions and replies to it, not the managers' answers) — fix: make the bot @hotline_test_bot an administrator of chat ${group.id} «Бот не админ» with Manage Topics, Pin Messages, Delete Messages`,
     );
   });
 
