@@ -8,8 +8,8 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { beneficiaries, dialogs, organizations, payers, requests } from '../db/schema.js';
-import { canRequest, type Viewer } from '../policies/access.js';
+import { beneficiaries, dialogs, payers, requests } from '../db/schema.js';
+import { canRequest, maySeeDialogs, type Viewer } from '../policies/access.js';
 import { ForbiddenError, NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { nextRequestNumber } from './requestNumber.js';
 import { validateRequestFields, type RequestFields, type ValidRequestFields } from './requestFields.js';
@@ -37,9 +37,8 @@ export async function createRequestInTx(tx: Tx, props: CreateRequestProps, now =
   const fields = validateRequestFields(props, now);
   let clientId: number | null = null;
   if (props.dialogId !== undefined) {
-    // Dialogs are our hotline's: only our staff turn one into a request.
-    const [organization] = await tx.db.select({ isOurs: organizations.isOurs }).from(organizations).where(eq(organizations.id, props.actor.organizationId));
-    if (!organization?.isOurs) throw new NotFoundError('Диалог не найден');
+    // Dialogs are our hotline's: only our staff see one and turn it into a request.
+    if (!(await maySeeDialogs(tx.db, props.actor))) throw new NotFoundError('Диалог не найден');
     const [dialog] = await tx.db.select({ clientId: dialogs.clientId }).from(dialogs).where(eq(dialogs.id, props.dialogId));
     if (!dialog) throw new NotFoundError('Диалог не найден');
     clientId = dialog.clientId;

@@ -8,6 +8,12 @@
  *   and every request it offered on; of the offers only its own; the chat and
  *   documents only once its offer is accepted.
  * - Customers never see the general list.
+ * - A Telegram deal (a request made from a client's dialog) is the client's
+ *   conversation: on our side only our staff (managers, administrators) see
+ *   it — the same rule for the web, the bot and the live stream.
+ * - What is derived from a request (its timeline, live events, counts,
+ *   autocomplete) goes to the same audience as the data it is derived from:
+ *   see `Audience`, `timelineEntry`.
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type pg from 'pg';
@@ -30,6 +36,24 @@ export interface Viewer {
 export const canRequest = (viewer: Viewer) => viewer.organizationKind !== 'agent' && viewer.role !== 'agent';
 /** The viewer's organization may make offers. */
 export const canOffer = (viewer: Viewer) => viewer.organizationKind !== 'customer' && viewer.role !== 'customer';
+
+/**
+ * Our staff: managers and administrators (createUser lets these roles exist
+ * only in our organization). Only they see clients' dialogs and the Telegram
+ * deals made of them, and only they act in the managers' group.
+ */
+export const isStaff = (viewer: Pick<Viewer, 'role'>) => viewer.role === 'manager' || viewer.role === 'admin';
+
+/** The organization is ours (the hotline's owner). */
+export async function isOurOrganization(db: Db, organizationId: number): Promise<boolean> {
+  const [row] = await db.select({ isOurs: organizations.isOurs }).from(organizations).where(eq(organizations.id, organizationId));
+  return row?.isOurs ?? false;
+}
+
+/** The dialogs page and everything of a client's conversation: our staff only. */
+export async function maySeeDialogs(db: Db, viewer: Viewer): Promise<boolean> {
+  return isStaff(viewer) && (await isOurOrganization(db, viewer.organizationId));
+}
 
 /** Loads an enabled user as a viewer; null when there is none. */
 export async function loadViewer(db: Db, userId: number): Promise<(Viewer & { name: string; email: string | null; organizationName: string; timeZone: string }) | null> {
@@ -56,6 +80,15 @@ export async function loadViewer(db: Db, userId: number): Promise<(Viewer & { na
 /** The SQL condition "the viewer's organization has an offer on this request". */
 export function offeredBy(organizationId: number): SQL {
   return sql`exists (select 1 from ${offers} where ${offers.requestId} = ${requests.id} and ${offers.agentOrganizationId} = ${organizationId})`;
+}
+
+/**
+ * The SQL condition for lists: the Telegram deals of the viewer's own
+ * organization only for its staff (see `decide`); undefined when there is nothing to hide.
+ */
+export function telegramDealsVisible(viewer: Viewer): SQL | undefined {
+  if (isStaff(viewer)) return undefined;
+  return sql`not (${requests.dialogId} is not null and ${requests.customerOrganizationId} = ${viewer.organizationId})`;
 }
 
 /** The SQL condition "this request is in the agents' general list". */
@@ -101,6 +134,10 @@ export async function requestAccess(db: Db, viewer: Viewer, requestId: number, o
 
 /** The rule itself, given the request and the viewer's organization's offers on it. */
 function decide(viewer: Viewer, request: RequestRow, customerName: string, ownOfferIds: number[]): RequestAccess {
+  // A Telegram deal's customer is our organization; its other roles (agent, customer) must not read the client's conversation.
+  if (request.dialogId !== null && request.customerOrganizationId === viewer.organizationId && !isStaff(viewer)) {
+    throw new NotFoundError('Заявка не найдена');
+  }
   const isCustomer = request.customerOrganizationId === viewer.organizationId;
   const hasOffered = ownOfferIds.length > 0;
   const isAcceptedAgent = request.acceptedOfferId !== null && ownOfferIds.includes(request.acceptedOfferId);
@@ -136,3 +173,55 @@ export async function requestAccessForRead(pool: Pick<pg.Pool, 'query'>, viewer:
 
 /** Chat and documents: the customer, and the agent whose offer was accepted. */
 export const canSeeDealRoom = (access: RequestAccess) => access.isCustomer || access.isAcceptedAgent;
+
+/**
+ * Who receives a piece of request-derived data (a live event, a timeline
+ * entry): `viewers` — everyone who may see the request; `customer` — its
+ * customer only; `dealRoom` — the customer and the agent whose offer was
+ * accepted (the terms, the chat, the documents).
+ */
+export type Audience = 'viewers' | 'customer' | 'dealRoom';
+
+/** Whether the viewer, related to the request as `access` says, is in `audience`. */
+export function inAudience(access: RequestAccess, audience: Audience): boolean {
+  if (audience === 'viewers') return true;
+  if (audience === 'customer') return access.isCustomer;
+  return canSeeDealRoom(access);
+}
+
+/** One row of the request's history, as stored in `events`. */
+export interface TimelineEvent {
+  name: string;
+  subjectType: string;
+  before: unknown;
+  after: unknown;
+}
+
+const record = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : null);
+const statusOnly = (value: unknown) => {
+  const row = record(value);
+  return row && 'status' in row ? { status: row.status } : null;
+};
+
+/**
+ * What the viewer sees of one history event, or null when it is not for
+ * them. Outside the deal room a status change shows the status only (not
+ * which offer won at what price), a change of the terms is not shown at all,
+ * and an event of a kind this rule does not know is the deal room's: a new
+ * kind is hidden until someone decides who may see it.
+ * Offer events reach this rule already filtered to the offers the viewer sees
+ * (all for the customer, its own for an agent).
+ */
+export function timelineEntry(access: RequestAccess, event: TimelineEvent): { before: Record<string, unknown> | null; after: Record<string, unknown> | null } | null {
+  if (canSeeDealRoom(access)) return { before: record(event.before), after: record(event.after) };
+  // The viewer's own organization's offer: its own data.
+  if (event.subjectType === 'offer') return { before: record(event.before), after: record(event.after) };
+  switch (event.name) {
+    case 'request.created':
+      return { before: null, after: statusOnly(event.after) };
+    case 'request.status':
+      return { before: statusOnly(event.before), after: statusOnly(event.after) };
+    default:
+      return null;
+  }
+}

@@ -1,10 +1,10 @@
 /** `/dialogs`: our managers' list of Telegram dialogs — client, last message, open requests. */
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ForbiddenError } from '../../commands/context.js';
-import { organizations } from '../../db/schema.js';
+import { maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 
@@ -33,10 +33,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
     async (request) => {
       const viewer = requireViewer(request);
       const { db } = getContext().database;
-      const [organization] = await db.select({ isOurs: organizations.isOurs }).from(organizations).where(eq(organizations.id, viewer.organizationId));
-      if (!organization?.isOurs || (viewer.role !== 'manager' && viewer.role !== 'admin')) {
-        throw new ForbiddenError('Диалоги видят только менеджеры');
-      }
+      if (!(await maySeeDialogs(db, viewer))) throw new ForbiddenError('Диалоги видят только менеджеры');
       const limit = request.query.limit ?? 50;
       const before = request.query.before && !Number.isNaN(new Date(request.query.before).getTime()) ? new Date(request.query.before) : null;
       const result = await db.execute<{

@@ -2,14 +2,15 @@
  * Prepared lists and autocomplete for the request form: currencies (most used
  * first), countries with Russian or English names, payment purpose templates,
  * and the organization's known beneficiaries and payers (choosing one fills
- * the bank details). Static lists are cacheable; autocomplete uses indexed
+ * the bank details; in our organization a client's are for our staff only). Static lists are cacheable; autocomplete uses indexed
  * per-organization tables, so it stays fast however many requests exist.
  */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { beneficiaries, dialogs, payers } from '../../db/schema.js';
+import { isOurOrganization, isStaff, maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { countryList, currencyList, purposeTemplates } from './referenceData.js';
@@ -55,15 +56,23 @@ export const referenceRoutes: FastifyPluginAsync<RouteOptions> = async (instance
       const viewer = requireViewer(request);
       const { db } = getContext().database;
       const q = (request.query.q ?? '').trim();
+      // Beneficiaries remembered from a Telegram client's deals are that client's data: our staff only.
+      const staff = await maySeeDialogs(db, viewer);
       let clientId: number | null = null;
-      if (request.query.dialogId) {
+      if (request.query.dialogId && staff) {
         const [dialog] = await db.select({ clientId: dialogs.clientId }).from(dialogs).where(eq(dialogs.id, request.query.dialogId));
         clientId = dialog?.clientId ?? null;
       }
       return db
         .select({ id: beneficiaries.id, name: beneficiaries.name, details: beneficiaries.details })
         .from(beneficiaries)
-        .where(and(eq(beneficiaries.organizationId, viewer.organizationId), q ? sql`${beneficiaries.name} ilike ${likePattern(q)}` : undefined))
+        .where(
+          and(
+            eq(beneficiaries.organizationId, viewer.organizationId),
+            staff ? undefined : isNull(beneficiaries.clientId),
+            q ? sql`${beneficiaries.name} ilike ${likePattern(q)}` : undefined,
+          ),
+        )
         .orderBy(...(clientId ? [sql`(${beneficiaries.clientId} = ${clientId}) desc nulls last`] : []), desc(beneficiaries.lastUsedAt))
         .limit(request.query.limit ?? 10);
     },
@@ -82,8 +91,11 @@ export const referenceRoutes: FastifyPluginAsync<RouteOptions> = async (instance
     async (request) => {
       const viewer = requireViewer(request);
       const q = (request.query.q ?? '').trim();
-      return getContext()
-        .database.db.select({ id: payers.id, name: payers.name, inn: payers.inn, kpp: payers.kpp })
+      const { db } = getContext().database;
+      // Our organization's payers are our clients' companies (payers keep no link to the client): our staff only.
+      if (!isStaff(viewer) && (await isOurOrganization(db, viewer.organizationId))) return [];
+      return db
+        .select({ id: payers.id, name: payers.name, inn: payers.inn, kpp: payers.kpp })
         .from(payers)
         .where(
           and(

@@ -2,11 +2,11 @@
  * Reads behind the request pages: lists (keyset pagination, fast at
  * 100,000 requests), and one request with what its viewer may see.
  * Every read takes the viewer and applies the access rules of
- * `commands/access.ts`.
+ * `policies/access.ts`.
  */
 import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { computeTerms } from '../../core/terms.js';
-import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccessForRead, type Viewer } from '../../policies/access.js';
+import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccessForRead, telegramDealsVisible, timelineEntry, type Viewer } from '../../policies/access.js';
 import type { Database, Db } from '../../db/index.js';
 import { offers, organizations, requests } from '../../db/schema.js';
 
@@ -136,12 +136,12 @@ function describeSummary(row: SummaryRow & { offerCount: number }) {
 /** The agents' general list (or, with `mine`, the requests the viewer's organization offered on). */
 export function listAgentRequests(db: Db, viewer: Viewer, filters: ListFilters & { mine?: boolean }) {
   if (!canOffer(viewer)) return Promise.resolve({ items: [], nextCursor: null });
-  return listPage(db, [filters.mine ? offeredBy(viewer.organizationId) : inGeneralList], filters, viewer.organizationId);
+  return listPage(db, [filters.mine ? offeredBy(viewer.organizationId) : inGeneralList, telegramDealsVisible(viewer)], filters, viewer.organizationId);
 }
 
 /** The viewer's organization's own requests. */
 export function listCustomerRequests(db: Db, viewer: Viewer, filters: ListFilters & { status?: string }) {
-  const conditions: Array<SQL | undefined> = [eq(requests.customerOrganizationId, viewer.organizationId)];
+  const conditions: Array<SQL | undefined> = [eq(requests.customerOrganizationId, viewer.organizationId), telegramDealsVisible(viewer)];
   if (filters.status) conditions.push(sql`${requests.status}::text = ${filters.status}`);
   return listPage(db, conditions, filters);
 }
@@ -299,24 +299,21 @@ export async function loadRequestPage(database: Pick<Database, 'pool'>, viewer: 
       canChat: dealRoom,
     },
     offers: visibleOffers,
-    timeline: eventRows.map((row) => ({
-      id: row.id,
-      at: row.at.toISOString(),
-      actorName: row.actorName ? `${row.actorName}${row.actorOrganization ? ` (${row.actorOrganization})` : ''}` : null,
-      name: row.name,
-      subjectType: row.subjectType,
-      before: dealRoom ? asRecord(row.before) : onlyStatus(row.before),
-      after: dealRoom ? asRecord(row.after) : onlyStatus(row.after),
-    })),
+    // Every entry goes through the audience rule: a declined competitor sees no terms change.
+    timeline: eventRows.flatMap((row) => {
+      const visible = timelineEntry(access, row);
+      if (!visible) return [];
+      return [
+        {
+          id: row.id,
+          at: row.at.toISOString(),
+          actorName: row.actorName ? `${row.actorName}${row.actorOrganization ? ` (${row.actorOrganization})` : ''}` : null,
+          name: row.name,
+          subjectType: row.subjectType,
+          ...visible,
+        },
+      ];
+    }),
     documents: documentRows.map((row) => ({ ...row, createdAt: row.createdAt.toISOString() })),
   };
-}
-
-const asRecord = (value: unknown) => (value && typeof value === 'object' ? (value as Record<string, unknown>) : null);
-
-/** Outside the deal, a status change shows the status only, not which offer won at what price. */
-function onlyStatus(value: unknown): Record<string, unknown> | null {
-  const record = asRecord(value);
-  if (!record) return null;
-  return 'status' in record ? { status: record.status } : record;
 }
