@@ -31,7 +31,7 @@ export interface AcceptedOffer {
 export async function acceptOffer(ctx: CommandContext, props: AcceptOfferProps): Promise<AcceptedOffer> {
   return ctx.database.transaction(async (tx) => {
     const result = await acceptOfferInTx(tx, props);
-    tx.afterCommit(() => ctx.live.publish({ channel: `request:${result.requestId}`, type: 'status', data: { status: 'accepted' } }));
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${result.requestId}`, type: 'status', data: { status: 'accepted' }, audience: 'viewers' }));
     return result;
   });
 }

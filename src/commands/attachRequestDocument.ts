@@ -94,7 +94,7 @@ export async function attachRequestDocument(ctx: CommandContext, props: AttachRe
     if (request?.dialogId) {
       await ctx.jobs.send(tx, DOCUMENT_SEND_QUEUE, { documentId: document!.id, sendToClient: props.sendToClient } satisfies SendDocumentJob);
     }
-    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'document', data: { documentId: document!.id } }));
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'document', data: { documentId: document!.id }, audience: 'dealRoom' }));
     return document!;
   });
 }

@@ -22,7 +22,7 @@ export async function changeRequestStatus(ctx: CommandContext, props: ChangeRequ
   return ctx.database.transaction(async (tx) => {
     const result = await changeRequestStatusInTx(tx, props);
     await scheduleOneCSync(ctx, tx, result.requestId);
-    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: result.status } }));
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: result.status }, audience: 'viewers' }));
     return result;
   });
 }

@@ -168,7 +168,7 @@ export async function changeTerms(ctx: CommandContext, props: Props, tx?: Tx): P
     await scheduleActionCard(ctx, tx, updated);
     await scheduleOneCSync(ctx, tx, request.id);
     const requestId = request.id;
-    tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'terms', data: { field, before, after } }));
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'terms', data: { field }, audience: 'dealRoom' }));
     return { field, before, after, totalBefore, totalAfter, undone: undoOf !== undefined };
   });
 }

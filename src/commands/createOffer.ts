@@ -76,11 +76,11 @@ export async function createOffer(ctx: CommandContext, props: CreateOfferProps):
       const offer = await createOfferInTx(tx, props);
       await acceptOfferInTx(tx, { actor: props.actor, offerId: offer.id });
       await linkRequestToDialog(ctx, tx, request, { userId: props.actor.userId });
-      tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: 'accepted' } }));
+      tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: 'accepted' }, audience: 'viewers' }));
       return { ...offer, status: 'accepted' as const, autoAccepted: true };
     }
     const offer = await createOfferInTx(tx, props);
-    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'offer', data: { offerId: offer.id } }));
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'offer', data: { offerId: offer.id }, audience: 'customer' }));
     return offer;
   });
 }

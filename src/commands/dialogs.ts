@@ -175,7 +175,7 @@ export async function feedRequestChat(
   if (!dialog.activeRequestId || message.skip) return;
   await tx.db.insert(requestMessages).values({ requestId: dialog.activeRequestId, messageId: message.id, sentAt: message.sentAt }).onConflictDoNothing();
   const requestId = dialog.activeRequestId;
-  tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'message', data: { messageId: message.id } }));
+  tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'message', data: { messageId: message.id }, audience: 'dealRoom' }));
 }
 
 /**

@@ -38,7 +38,7 @@ export async function linkRequestToDialog(
   });
   await scheduleActionCard(ctx, tx, request);
   await enqueueTelegram(ctx, tx, { chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
-  tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'chat', data: { copied: copied.rowCount } }));
+  tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'chat', data: { copied: copied.rowCount }, audience: 'dealRoom' }));
   return { copied: copied.rowCount ?? 0 };
 }
 

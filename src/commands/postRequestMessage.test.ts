@@ -30,7 +30,7 @@ describe('postRequestMessage', () => {
     const post = await postRequestMessage(t.ctx, { actor: agent, requestId: request.id, text: '  Платёж отправлен  ' });
     off();
     expect(post.text).toBe('Платёж отправлен');
-    expect(heard).toEqual([{ channel: `request:${request.id}`, type: 'message', data: { id: `p${post.id}` } }]);
+    expect(heard).toEqual([{ channel: `request:${request.id}`, type: 'message', data: { id: `p${post.id}` }, audience: 'dealRoom' }]);
     await expect(postRequestMessage(t.ctx, { actor: otherAgent, requestId: request.id, text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(postRequestMessage(t.ctx, { actor: customer, requestId: request.id, text: ' ' })).rejects.toBeInstanceOf(FieldErrors);
   });

@@ -20,7 +20,7 @@ export type RequestPost = typeof requestPosts.$inferSelect;
 export async function postRequestMessage(ctx: CommandContext, props: PostRequestMessageProps): Promise<RequestPost> {
   return ctx.database.transaction(async (tx) => {
     const post = await postRequestMessageInTx(tx, props);
-    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'message', data: { id: `p${post.id}` } }));
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'message', data: { id: `p${post.id}` }, audience: 'dealRoom' }));
     return post;
   });
 }

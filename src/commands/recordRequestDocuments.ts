@@ -41,7 +41,7 @@ export async function recordRequestDocuments(ctx: CommandContext, props: RecordR
     }
     await recordEvent(tx, { subjectType: 'request', subjectId: request.id, name: `request.documents.${props.source}`, after: { documentIds: ids } });
     await scheduleActionCard(ctx, tx, request);
-    tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'document', data: { documentIds: ids } }));
+    tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'document', data: { documentIds: ids }, audience: 'dealRoom' }));
     return ids;
   });
 }

@@ -81,7 +81,7 @@ export class MediaIntake {
       .set({ state: 'stored', storageKey: stored.key, size: stored.size, sha256: stored.sha256, mime: await sniffMime(stored.head), error: null })
       .where(eq(documents.id, documentId));
     const requestIds = await this.requestsOf(documentId);
-    for (const requestId of requestIds) this.ctx.live.publish({ channel: `request:${requestId}`, type: 'document', data: { documentId } });
+    for (const requestId of requestIds) this.ctx.live.publish({ channel: `request:${requestId}`, type: 'document', data: { documentId }, audience: 'dealRoom' });
   }
 
   async send({ documentId, sendToClient }: SendDocumentJob): Promise<void> {

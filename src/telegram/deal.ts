@@ -183,7 +183,7 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
         await scheduleOneCSync(ctx, c.tx, request.id);
         await setCardConfirming(ctx, c.tx, request, null);
         await enqueueTelegram(ctx, c.tx, { chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
-        c.tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'status', data: { status: action === 'complete' ? 'completed' : 'cancelled' } }));
+        c.tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'status', data: { status: action === 'complete' ? 'completed' : 'cancelled' }, audience: 'viewers' }));
         return reply(action === 'complete' ? 'Заявка завершена' : 'Заявка отменена');
       }
     }

@@ -27,6 +27,8 @@ const NO_SESSION_NEEDED = /^\/api\/auth\/(sign-in|link)(\?|$)/;
 /** Signed-in lookups kept a few seconds: every API call needs one. */
 export const SESSION_CACHE_MS = 5_000;
 type SignedIn = { session: SessionRow; viewer: SignedInUser };
+/** One session ended (`tokenHash`), or every session of a user (`userId`). */
+export type SessionEnded = { tokenHash: string; userId?: undefined } | { userId: number; tokenHash?: undefined };
 
 /**
  * Remembers recent session lookups by token hash for a few seconds. Signing
@@ -38,6 +40,17 @@ type SignedIn = { session: SessionRow; viewer: SignedInUser };
 export class SessionCache {
   private readonly entries = new Map<string, { value: SignedIn | null; until: number }>();
   private subscribed = false;
+  private readonly endedListeners = new Set<(ended: SessionEnded) => void>();
+
+  /**
+   * Calls `listener` whenever a session ends on this instance (sign-out, a
+   * sign-in replacing it) or all of a user's do (disabled, new password):
+   * open live streams close on it. Returns the function that stops listening.
+   */
+  onEnded(listener: (ended: SessionEnded) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
 
   get(tokenHash: string, now = Date.now()): SignedIn | null | undefined {
     const entry = this.entries.get(tokenHash);
@@ -56,10 +69,12 @@ export class SessionCache {
 
   evict(tokenHash: string): void {
     this.entries.delete(tokenHash);
+    for (const listener of [...this.endedListeners]) listener({ tokenHash });
   }
 
   evictUser(userId: number): void {
     for (const [key, entry] of this.entries) if (entry.value?.session.userId === userId) this.entries.delete(key);
+    for (const listener of [...this.endedListeners]) listener({ userId });
   }
 
   /** Listens for "this user's sessions ended" once the command context exists. */
@@ -94,9 +109,11 @@ export function authHook(getContext: () => CommandContext, cache: SessionCache) 
 
 /**
  * The session and its user in one round trip, as a named prepared statement:
- * this runs on every API call, so it skips the query builder.
+ * this runs on every API call, so it skips the query builder. Null when the
+ * token is unknown, expired or signed out, or the user is disabled. Long-lived
+ * calls (the live stream) ask again before every event.
  */
-async function findSignedIn(pool: pg.Pool, token: string | undefined, cache: SessionCache): Promise<SignedIn | null> {
+export async function findSignedIn(pool: pg.Pool, token: string | undefined, cache: SessionCache): Promise<SignedIn | null> {
   if (!token || token.length > 100) return null;
   const tokenHash = hashToken(token);
   const cached = cache.get(tokenHash);

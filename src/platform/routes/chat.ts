@@ -3,17 +3,19 @@
  * posts written on the platform, in time order; posting; and live updates
  * over Server-Sent Events from the LiveBus channel `request:<id>`.
  * Live events carry ids only — the page refetches through the API, so the
- * access rules apply to what it reads.
+ * access rules apply to what it reads — and each goes only to its audience,
+ * checked per event against the viewer's current session and access.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { canSeeDealRoom, requestAccessForRead } from '../../policies/access.js';
+import { canSeeDealRoom, inAudience, requestAccessForRead, type RequestAccess } from '../../policies/access.js';
 import { NotFoundError } from '../../commands/context.js';
 import { postRequestMessage } from '../../commands/postRequestMessage.js';
 import type pg from 'pg';
 import type { RouteOptions } from '../api.js';
-import { requireViewer } from '../auth/guard.js';
+import { findSignedIn, requireViewer } from '../auth/guard.js';
+import { SESSION_COOKIE } from '../auth/sessions.js';
 import { errorBody, idParam } from './schemas.js';
 
 const chatMessage = z.object({
@@ -74,7 +76,7 @@ export async function loadChat(pool: pg.Pool, requestId: number, limit = 100): P
   }));
 }
 
-export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
+export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext, sessionCache }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const tags = ['chat'];
   // Open streams never go idle: a graceful stop must end them, or closing the server would wait for every open page.
@@ -124,10 +126,21 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
 
   app.get(
     '/requests/:id/live',
-    { schema: { tags, summary: 'Server-Sent Events: `message`, `offer`, `status`… for this request (ids only)', params: idParam } },
+    {
+      schema: {
+        tags,
+        summary:
+          'Server-Sent Events: `message`, `offer`, `status`, `terms`, `document` for this request (ids only), each only to its audience; ' +
+          'ends with `closed` when the session ends or the viewer loses access',
+        params: idParam,
+      },
+    },
     async (request, reply) => {
       const ctx = getContext();
-      await requestAccessForRead(ctx.database.pool, requireViewer(request), request.params.id);
+      const requestId = request.params.id;
+      const token = request.cookies[SESSION_COOKIE];
+      const opened = request.session;
+      await requestAccessForRead(ctx.database.pool, requireViewer(request), requestId);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {
@@ -137,21 +150,66 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
         'x-accel-buffering': 'no',
       });
       raw.write('retry: 3000\n\n');
-      const unsubscribe = ctx.live.subscribe(`request:${request.params.id}`, (message) => {
-        raw.write(`event: ${message.type}\ndata: ${JSON.stringify(message.data ?? {})}\n\n`);
+
+      /**
+       * The access rule again, now: the session still signed in, the user still
+       * enabled (findSignedIn), the request still visible to them (policies/access.ts).
+       * Checked before every event and every heartbeat, so a change made on another
+       * instance is seen too; null when the stream must end.
+       */
+      const currentAccess = async () => {
+        const signedIn = await findSignedIn(ctx.database.pool, token, sessionCache);
+        if (!signedIn) return null;
+        try {
+          return await requestAccessForRead(ctx.database.pool, signedIn.viewer, requestId);
+        } catch (error) {
+          if (error instanceof NotFoundError) return null;
+          throw error;
+        }
+      };
+      // Events are checked one after another, so they reach the page in the order they were published.
+      let queue = Promise.resolve();
+      let ended = false;
+      const check = (send: (access: RequestAccess) => void) => {
+        queue = queue
+          .then(async () => {
+            if (ended) return;
+            const access = await currentAccess();
+            if (ended) return;
+            if (!access) return end('access');
+            send(access);
+          })
+          .catch((error: unknown) => {
+            request.log.warn({ err: error }, 'live stream: access check failed; closing the stream');
+            end('error');
+          });
+      };
+      const unsubscribe = ctx.live.subscribe(`request:${requestId}`, (message) =>
+        check((access) => {
+          if (inAudience(access, message.audience ?? 'dealRoom')) raw.write(`event: ${message.type}\ndata: ${JSON.stringify(message.data ?? {})}\n\n`);
+        }),
+      );
+      // Sign-out and a disabled user end the stream at once, not at its next event.
+      const stopListening = sessionCache.onEnded((gone) => {
+        if ((gone.tokenHash !== undefined && gone.tokenHash === opened?.tokenHash) || (gone.userId !== undefined && gone.userId === opened?.userId)) end('signed_out');
       });
-      // Proxies drop silent connections; a comment line every 25 s keeps it open.
-      const heartbeat = setInterval(() => raw.write(': ping\n\n'), 25_000);
+      // Proxies drop silent connections; a comment line every 25 s keeps it open (and re-checks access).
+      const heartbeat = setInterval(() => check(() => raw.write(': ping\n\n')), 25_000);
       const close = () => {
+        ended = true;
         clearInterval(heartbeat);
         unsubscribe();
-        streams.delete(end);
+        stopListening();
+        streams.delete(stop);
       };
-      const end = () => {
+      /** Tells the page why (a `closed` event), then ends the response. */
+      const end = (reason: 'access' | 'signed_out' | 'error' | 'shutdown') => {
+        if (ended) return;
         close();
-        raw.end();
+        if (!raw.writableEnded) raw.end(`event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
       };
-      streams.add(end);
+      const stop = () => end('shutdown');
+      streams.add(stop);
       request.raw.on('close', close);
       raw.on('error', close);
     },
