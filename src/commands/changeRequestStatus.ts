@@ -6,13 +6,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { offers, requests } from '../db/schema.js';
-import { requestAccess, type Viewer } from '../policies/access.js';
+import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, recordEvent, type CommandContext } from './context.js';
 import { nextStatus, type RequestAction } from './requestTransition.js';
 import { scheduleOneCSync } from './requestOneCDocuments.js';
 
 export interface ChangeRequestStatusProps {
-  /** A user of the request's customer organization. */
+  /** A user of the request's customer organization (from the topic: the acting manager). */
   actor: Viewer;
   requestId: number;
   action: Extract<RequestAction, 'complete' | 'cancel'>;
@@ -29,7 +29,7 @@ export async function changeRequestStatus(ctx: CommandContext, props: ChangeRequ
 
 export async function changeRequestStatusInTx(tx: Tx, props: ChangeRequestStatusProps, now = new Date()) {
   const access = await requestAccess(tx.db, props.actor, props.requestId, { forUpdate: true });
-  if (!access.isCustomer) throw new ForbiddenError('Изменить статус может только заказчик заявки');
+  if (!mayRunDeal(access)) throw new ForbiddenError('Изменить статус может только заказчик заявки');
   const { request } = access;
   const status = nextStatus(request.status, props.action);
   await tx.db.update(requests).set({ status, version: request.version + 1, updatedAt: now }).where(eq(requests.id, request.id));

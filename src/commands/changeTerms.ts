@@ -11,10 +11,10 @@ import { canEditTerms, requestStatusLabel } from '../core/requestStatus.js';
 import { computeTerms } from '../core/terms.js';
 import type { Tx } from '../db/index.js';
 import { events, requests } from '../db/schema.js';
-import { requestAccess, type Viewer } from '../policies/access.js';
+import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import { scheduleActionCard } from './actionCards.js';
 import { scheduleOneCSync } from './requestOneCDocuments.js';
-import { ForbiddenError, inTransaction, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
+import { ForbiddenError, inTransaction, recordEvent, ValidationError, type CommandContext } from './context.js';
 
 export type TermsEdit = Exclude<Edit, { field: 'undo' }>;
 type Field = TermsEdit['field'];
@@ -22,8 +22,12 @@ type Field = TermsEdit['field'];
 export interface Props {
   requestId: number;
   edit: Edit;
-  /** A platform user of the customer organization, or a manager acting from the topic. */
-  actor: { viewer: Viewer } | { telegramUserId: number; userId?: number };
+  /**
+   * Who changes the terms: a user of the request's customer organization, on
+   * the page or — a manager of ours (`actingManager`) — from the topic, with
+   * their Telegram id for the event. Both go through the same access rule.
+   */
+  actor: { viewer: Viewer; telegramUserId?: number };
 }
 
 export interface TermsChange {
@@ -114,15 +118,9 @@ async function lastUndoable(tx: Tx, requestId: number) {
 
 export async function changeTerms(ctx: CommandContext, props: Props, tx?: Tx): Promise<TermsChange> {
   return inTransaction(ctx, tx, async (tx) => {
-    let request: RequestRow | undefined;
-    if ('viewer' in props.actor) {
-      const access = await requestAccess(tx.db, props.actor.viewer, props.requestId, { forUpdate: true });
-      if (!access.isCustomer) throw new ForbiddenError('Изменить условия может только заказчик заявки');
-      request = access.request;
-    } else {
-      [request] = await tx.db.select().from(requests).where(eq(requests.id, props.requestId)).for('update');
-      if (!request) throw new NotFoundError('Заявка не найдена');
-    }
+    const access = await requestAccess(tx.db, props.actor.viewer, props.requestId, { forUpdate: true });
+    if (!mayRunDeal(access)) throw new ForbiddenError('Изменить условия может только заказчик заявки');
+    const request = access.request;
     if (!canEditTerms(request.status) || !request.terms) {
       throw new ValidationError(
         `Условия можно менять только у принятой заявки, а эта — «${requestStatusLabel(request.status, 'ru')}».`,
@@ -156,7 +154,7 @@ export async function changeTerms(ctx: CommandContext, props: Props, tx?: Tx): P
       .update(requests)
       .set({ ...changes, version: request.version + 1, updatedAt: new Date() })
       .where(eq(requests.id, request.id));
-    const actor = 'viewer' in props.actor ? { userId: props.actor.viewer.userId } : props.actor;
+    const actor = { userId: props.actor.viewer.userId, telegramUserId: props.actor.telegramUserId };
     await recordEvent(tx, {
       actor,
       subjectType: 'request',

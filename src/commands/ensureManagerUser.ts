@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { organizations, users } from '../db/schema.js';
-import { recordEvent } from './context.js';
+import { managerRefusal, type Viewer } from '../policies/access.js';
+import { ForbiddenError, recordEvent } from './context.js';
 import type { TelegramPerson } from './relayTypes.js';
 
 /**
@@ -36,4 +37,22 @@ export async function ensureManagerUser(tx: Tx, person: TelegramPerson): Promise
     after: { role: 'manager', telegramUserId: person.id },
   });
   return { ...user, created: true };
+}
+
+/**
+ * The manager acting from the managers' group (a command, a card button), as
+ * the platform viewer every access rule takes — created on first use like
+ * `ensureManagerUser`. Throws ForbiddenError with a sentence for the topic
+ * when their account is disabled or is not a manager's (policies/access.ts).
+ */
+export async function actingManager(tx: Tx, person: TelegramPerson): Promise<Viewer> {
+  const { id } = await ensureManagerUser(tx, person);
+  const [user] = await tx.db
+    .select({ userId: users.id, organizationId: users.organizationId, role: users.role, disabledAt: users.disabledAt, organizationKind: organizations.kind })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.organizationId))
+    .where(eq(users.id, id));
+  const refusal = managerRefusal(user!);
+  if (refusal) throw new ForbiddenError(refusal);
+  return { userId: user!.userId, organizationId: user!.organizationId, role: user!.role, organizationKind: user!.organizationKind };
 }

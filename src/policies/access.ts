@@ -171,6 +171,26 @@ export async function requestAccessForRead(pool: Pick<pg.Pool, 'query'>, viewer:
   return decide(viewer, request, customerName as string, offerIds);
 }
 
+/**
+ * Changing a request — its terms, its status — from the page or from the
+ * topic (`/rate`, the card's buttons): its customer only. In Telegram the
+ * customer is our organization, acting through a manager (`managerRefusal`).
+ */
+export const mayRunDeal = (access: RequestAccess) => access.isCustomer;
+
+/**
+ * Why a person in the managers' group may not act there as a manager, or
+ * null when they may. Group membership is Telegram's proof of who is a
+ * manager; the platform account says whether that still holds: a disabled
+ * account or a role other than manager or administrator refuses every
+ * command and card button, as the platform refuses their sign-in.
+ */
+export function managerRefusal(user: { role: Role; disabledAt: Date | null }): string | null {
+  if (user.disabledAt) return 'Ваша учётная запись Hotline отключена: команды и кнопки карточки вам недоступны. Обратитесь к администратору.';
+  if (!isStaff(user)) return 'Команды и кнопки карточки доступны только менеджерам Hotline, а у вашей учётной записи другая роль.';
+  return null;
+}
+
 /** Chat and documents: the customer, and the agent whose offer was accepted. */
 export const canSeeDealRoom = (access: RequestAccess) => access.isCustomer || access.isAcceptedAgent;
 

@@ -11,7 +11,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../commands/cont
 import { changeTerms, type TermsChange } from '../commands/changeTerms.js';
 import { changeRequestStatusInTx } from '../commands/changeRequestStatus.js';
 import { scheduleActionCard, setCardConfirming } from '../commands/actionCards.js';
-import { ensureManagerUser } from '../commands/ensureManagerUser.js';
+import { actingManager } from '../commands/ensureManagerUser.js';
 import { issueRequestLink, REQUEST_LINK_TTL_SECONDS } from '../commands/issueRequestLink.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { requestOneCDocuments, scheduleOneCSync } from '../commands/requestOneCDocuments.js';
@@ -23,6 +23,7 @@ import { formatDecimal, formatMoney } from '../core/money.js';
 import { transition } from '../core/requestStatus.js';
 import { termsFieldLabel } from '../core/terms.js';
 import { actionCards, dialogs, requests } from '../db/schema.js';
+import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
 
 type Answer = (text: string) => Promise<void>;
@@ -83,10 +84,11 @@ function describeChange(change: TermsChange, currency: { amount: string; funding
 }
 
 /**
- * An edit command typed in a topic. Returns false when the text is not an
- * edit command at all (the dispatcher then tries the others).
+ * An edit command typed in a topic by `manager` (the acting manager, see
+ * `actingManager`). Returns false when the text is not an edit command at all
+ * (the dispatcher then tries the others).
  */
-export async function editTerms(ctx: CommandContext, c: HotlineContext, dialog: Dialog, answer: Answer): Promise<boolean> {
+export async function editTerms(ctx: CommandContext, c: HotlineContext, dialog: Dialog, manager: Viewer, answer: Answer): Promise<boolean> {
   const parsed = parseEditCommand(c.message!.text!, new Date(), { botUsername: c.me?.username });
   if (!parsed) return false;
   if (!parsed.ok) {
@@ -99,8 +101,7 @@ export async function editTerms(ctx: CommandContext, c: HotlineContext, dialog: 
     return true;
   }
   try {
-    const manager = await ensureManagerUser(c.tx, c.message!.from!);
-    const change = await changeTerms(ctx, { requestId, edit: parsed.edit, actor: { telegramUserId: c.message!.from!.id, userId: manager.id } }, c.tx);
+    const change = await changeTerms(ctx, { requestId, edit: parsed.edit, actor: { viewer: manager, telegramUserId: c.message!.from!.id } }, c.tx);
     const [request] = await c.tx.db.select().from(requests).where(eq(requests.id, requestId));
     await answer(describeChange(change, { amount: request!.currency, funding: request!.fundingCurrency }));
   } catch (error) {
@@ -137,6 +138,15 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
       return reply('Эта карточка не относится к заявке, на которую указывает кнопка.', true);
     }
     const { request, card, dialog } = row;
+    // The same rule as the request page's buttons: an enabled manager of ours, acting for the request's customer.
+    let manager: Viewer;
+    try {
+      manager = await actingManager(c.tx, c.callbackQuery.from);
+      if (!mayRunDeal(await requestAccess(c.tx.db, manager, request.id))) return reply('Эта заявка не ведётся из группы менеджеров.', true);
+    } catch (error) {
+      if (error instanceof ForbiddenError || error instanceof NotFoundError) return reply(error.message, true);
+      throw error;
+    }
     if (parsed.version !== request.version) {
       await scheduleActionCard(ctx, c.tx, request);
       return reply('Карточка устарела — она уже обновляется. Нажмите кнопку на обновлённой карточке.', true);
@@ -169,13 +179,8 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
       case 'confirm_cancel': {
         const action = parsed.action === 'confirm_complete' ? 'complete' : 'cancel';
         if (card.confirming !== action) return reply('Сначала нажмите кнопку ещё раз на актуальной карточке.', true);
-        const manager = await ensureManagerUser(c.tx, c.from);
         try {
-          await changeRequestStatusInTx(c.tx, {
-            actor: { userId: manager.id, organizationId: manager.organizationId, role: 'manager', organizationKind: 'both' },
-            requestId: request.id,
-            action,
-          });
+          await changeRequestStatusInTx(c.tx, { actor: manager, requestId: request.id, action });
         } catch (error) {
           if (error instanceof ValidationError || error instanceof ForbiddenError || error instanceof NotFoundError) return reply(error.message, true);
           throw error;

@@ -5,10 +5,13 @@
  */
 import { Composer } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
-import { ValidationError } from '../commands/context.js';
+import { ForbiddenError, ValidationError } from '../commands/context.js';
+import { actingManager } from '../commands/ensureManagerUser.js';
 import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
+import { escapeHtml } from '../core/html.js';
+import type { Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
 import { editTerms, newRequestLink } from './deal.js';
 
@@ -86,11 +89,19 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
     const name = commandName(message.text);
 
     if (name === 'help' || name === 'start') return answer(HELP_TEXT);
+    // Every other command acts as a manager: the same rule as the platform (a disabled account or another role is refused).
+    let manager: Viewer;
+    try {
+      manager = await actingManager(c.tx, message.from);
+    } catch (error) {
+      if (error instanceof ForbiddenError) return answer(escapeHtml(error.message));
+      throw error;
+    }
     if (name === 'new') {
       if (!dialog) return answer('Команда /new работает в теме клиента: откройте тему и напишите /new там.');
       return newRequestLink(ctx, c, dialog, answer);
     }
-    if (dialog && (await editTerms(ctx, c, dialog, answer))) return;
+    if (dialog && (await editTerms(ctx, c, dialog, manager, answer))) return;
     if (name === 'skip' || name === 'unskip') {
       if (!dialog) return answer('Эта команда работает в теме клиента.');
       return skip(ctx, c, dialog, name === 'skip', answer);
