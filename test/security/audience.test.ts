@@ -18,7 +18,7 @@ let requestId: number;
 
 /** The rate and the total after the customer's change: a competitor must never read them. */
 const SECRET_RATE = '13.7391';
-const SECRET_TOTAL = '1395073.65';
+const SECRET_TOTAL = '1395018.65';
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -33,7 +33,7 @@ beforeAll(async () => {
   const losing = await loser.post(`/api/requests/${requestId}/offers`, validOffer({ rate: '12.40' }));
   expect(losing.status).toBe(200);
   expect((await customer.post(`/api/offers/${winning.body.id}/accept`)).status).toBe(200);
-  // The customer agrees a new rate with the winner: 100 000 × 13.7391 = 1 373 910; +1.5 % = 20 608.65; +500.
+  // The customer agrees a new rate with the winner: 100 000 × 13.7391 = 1 373 910; +1.5 % = 20 608.65; +500 = 1 395 018.65.
   const changed = await customer.post(`/api/requests/${requestId}/terms`, { command: 'rate', value: SECRET_RATE });
   expect(changed.status).toBe(200);
   expect(changed.body.totalAfter).toBe(SECRET_TOTAL);
