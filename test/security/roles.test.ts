@@ -13,9 +13,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { requests, users } from '../../src/db/schema.js';
+import { clients, dialogs, organizations, requests, users } from '../../src/db/schema.js';
+import { createUserInTx } from '../../src/commands/createUser.js';
+import { createSession } from '../../src/platform/auth/sessions.js';
+import { hashPassword } from '../../src/commands/password.js';
 import type { TranscriptMessage } from '../../src/sandbox/control.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, startTestApp, validOffer, validRequest, type TestApp } from '../helpers/app.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, PASSWORD, startTestApp, validOffer, validRequest, type TestApp } from '../helpers/app.js';
 import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
 
 const CLIENT_BENEFICIARY = 'Client Secret Trading Co';
@@ -123,21 +126,24 @@ describe('Telegram: a disabled manager, or one with another role, has no power f
     const client = await t.newClient('Роли');
     await t.control.sendMessage({ from: client.id, text: 'Нужно оплатить инвойс' });
     threadId = (await t.waitForTopic(client, { textIncludes: 'Нужно оплатить инвойс' })).threadId;
-    // The deal the way managers make it: /new → the link signs the manager in → request and offer (accepted at once).
-    await say('/new');
-    const topic = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, text_includes: 'Создать заявку для клиента', timeout_ms: 20_000 });
-    const link = topic.messages.flatMap((m) => m.entities ?? []).find((e) => e.type === 'text_link') as { url: string };
-    const url = new URL(link.url);
+    // The manager's platform account (as /new would make it) and the deal made on the platform: request and offer, accepted at once.
+    const db = t.hotline.database().db;
+    const [ours] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.isOurs, true));
+    const passwordHash = await hashPassword(PASSWORD);
+    const created = await t.hotline.database().transaction((tx) =>
+      createUserInTx(tx, { organizationId: ours!.id, role: 'manager', email: 'maria@test.local', name: 'Мария Менеджер', password: PASSWORD, telegramUserId: t.manager.id }, passwordHash),
+    );
+    const session = await createSession(db, created.id);
     const manager = new ApiClient(t.hotline.url);
-    const signedIn = await manager.post('/api/auth/link', { token: url.searchParams.get('token'), query: Object.fromEntries(url.searchParams) });
-    expect(signedIn.status).toBe(200);
-    manager.csrfToken = signedIn.body.csrfToken;
-    const created = await manager.post('/api/requests', validRequest({ dialogId: Number(url.searchParams.get('dialog')) }));
-    requestId = created.body.id;
+    manager.cookie = `hotline_session=${session.token}`;
+    manager.csrfToken = session.csrfToken;
+    const [dialog] = await db.select({ id: dialogs.id }).from(dialogs).innerJoin(clients, eq(clients.id, dialogs.clientId)).where(eq(clients.telegramUserId, client.id));
+    const request = await manager.post('/api/requests', validRequest({ dialogId: dialog!.id }));
+    expect(request.status).toBe(200);
+    requestId = request.body.id;
     expect((await manager.post(`/api/requests/${requestId}/offers`, validOffer())).body.autoAccepted).toBe(true);
     await card();
-    const [user] = await t.hotline.database().db.select({ id: users.id }).from(users).where(eq(users.telegramUserId, t.manager.id));
-    managerUserId = user!.id;
+    managerUserId = created.id;
   }, 300_000);
   afterAll(async () => {
     await t?.stop();
