@@ -94,6 +94,17 @@ export function prepared<P>(tx: Pick<Tx, 'client' | 'db'>, name: string, build: 
   return statement;
 }
 
+/**
+ * Forgets every named prepared statement of the embedded database's one
+ * PostgreSQL session, so a new connection's pg client (which starts with none
+ * parsed) and the session agree again. Source: PostgreSQL docs, DEALLOCATE
+ * ("ALL: deallocate all prepared statements"); pglite-socket serves every
+ * socket from the same PGlite backend.
+ */
+export async function resetEmbeddedSession(client: pg.ClientBase): Promise<void> {
+  await client.query('DEALLOCATE ALL');
+}
+
 export interface OpenOptions {
   /** PostgreSQL URL; unset → embedded PGlite in `dataDir/pg`. */
   url: string | undefined;
@@ -140,6 +151,18 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     max: embedded ? 1 : (options.max ?? 20),
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 10_000,
+    // pg-pool discards a connection after any failed `pool.query` (it calls
+    // `release(err)`), and the embedded server hands the replacement the same
+    // PGlite session, which still holds the old connection's named prepared
+    // statements (`prepared()` below) while the new pg client believes none
+    // exist: its first Parse of one fails with 42P05 "prepared statement
+    // already exists", and so would every signed-in call and the outbox, for
+    // good. A new connection therefore starts from an empty session: pg-pool
+    // awaits `onConnect` before it hands the client out, so nothing can run
+    // before the reset. (DISCARD ALL would do more than needed and fails inside
+    // a transaction the old socket may have left open; the socket server rolls
+    // that back when the old socket closes.)
+    onConnect: embedded ? resetEmbeddedSession : undefined,
   });
   // A dropped idle connection (server restart) must not crash the process.
   pool.on('error', (error) => options.log.warn(`Database connection lost: ${error.message}`));
