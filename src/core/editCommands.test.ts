@@ -151,3 +151,13 @@ describe('the help shown after «Изменить»', () => {
     expect(EDIT_COMMANDS_HELP_EN).not.toMatch(/[<>&]/);
   });
 });
+
+describe('a number a locale reads two ways (issue 16.8)', () => {
+  it('«/amount 100,000» is refused with both readings, never stored as 100', () => {
+    const result = parseEditCommand('/amount 100,000', now);
+    expect(result?.ok).toBe(false);
+    if (result && !result.ok) expect(plain(result.error)).toContain('100 000 или 100');
+    expect(parseEditCommand('/amount 100000', now)).toEqual({ ok: true, edit: { field: 'amount', value: '100000.00' } });
+    expect(parseEditCommand('/fixed 1,500', now)?.ok).toBe(false);
+  });
+});

@@ -107,7 +107,39 @@ export function parseDecimal(input: string, opts?: ParseDecimalOptions): ParseDe
   if (opts.max !== undefined && value.gt(opts.max)) {
     return fail(`${field} ${MUST[g]} быть не больше ${formatDecimal(opts.max, 'ru', 20)}`);
   }
+  const thousands = thousandsReading(input);
+  if (thousands && fits(thousands, opts)) {
+    // «100,000» is a hundred thousand to an English reader and a hundred to a
+    // Russian one; both fit the field, so guessing would silently scale the
+    // money by 1,000. Ask instead, showing both readings.
+    const text = input.trim();
+    const decimal = value.toFixed(Math.min(2, opts.maxDecimals));
+    return fail(
+      `${field}: «${text}» можно понять двояко — ${formatDecimal(thousands, 'ru', 0)} или ${formatDecimal(value, 'ru', 20)}. ` +
+        `Напишите ${thousands.toFixed()} или ${decimal.replace('.', ',')}. ` +
+        `(«${text}» is ambiguous: ${formatDecimal(thousands, 'en', 0)} or ${formatDecimal(value, 'en', 20)}? Type ${thousands.toFixed()} or ${decimal}.)`,
+    );
+  }
   return { ok: true, value };
+}
+
+/**
+ * The other meaning of a number like «100,000» or «1.500»: one separator
+ * followed by exactly three digits after one to three digits that do not
+ * start with 0 is also how English (comma) and German (dot) write a thousands
+ * group. Undefined when the text has no such second reading.
+ */
+function thousandsReading(input: string): Decimal | undefined {
+  const match = /^([1-9]\d{0,2})[.,](\d{3})$/.exec(String(input ?? '').trim());
+  return match ? new Decimal(`${match[1]}${match[2]}`) : undefined;
+}
+
+/** Whether a value passes a field's limits (the thousands reading is a whole number, so decimals never fail it). */
+function fits(value: Decimal, opts: ParseDecimalOptions): boolean {
+  if (value.isZero() && !opts.allowZero) return false;
+  if (opts.min !== undefined && value.lt(opts.min)) return false;
+  if (opts.max !== undefined && value.gt(opts.max)) return false;
+  return true;
 }
 
 function readDecimal(input: unknown): Decimal | 'empty' | 'negative' | 'invalid' {

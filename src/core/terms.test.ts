@@ -159,8 +159,37 @@ describe('validateTerms: every field gets its own message', () => {
   });
 
   it('parseTermsDecimal and parseTermsDays work one field at a time', () => {
-    expect(parseTermsDecimal('rate', '12,250')).toEqual({ ok: true, value: '12.25' });
+    expect(parseTermsDecimal('rate', '12,2500')).toEqual({ ok: true, value: '12.25' });
     expect(parseTermsDays(' 7 ')).toEqual({ ok: true, value: 7 });
     expect(parseTermsDays('007')).toEqual({ ok: true, value: 7 });
+  });
+});
+
+describe('numbers a locale reads two ways (issue 16.8)', () => {
+  it.each([
+    ['amount', '100,000', '100 000', '100'],
+    ['amount', '1,500', '1 500', '1,5'],
+    ['amount', '1.500', '1 500', '1,5'],
+    ['fixedFee', '2,500', '2 500', '2,5'],
+    ['rate', '12,250', '12 250', '12,25'],
+  ] as const)('%s «%s» is refused, showing both readings', (field, input, thousands, decimal) => {
+    const result = parseTermsDecimal(field, input);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(plain(result.error)).toContain(`${thousands} или ${decimal}`);
+      expect(result.error).toContain('ambiguous');
+    }
+  });
+
+  it.each([
+    ['feePercent', '1,500', '1.5'], // 1 500 % is not a fee: one reading fits
+    ['amount', '0,500', '0.50'], // a thousands group never follows 0
+    ['amount', '100,00', '100.00'],
+    ['amount', '100000', '100000.00'],
+    ['amount', '100 000', '100000.00'],
+    ['amount', '1 500,000', '1500.00'], // grouped by spaces: the comma is the decimal separator
+    ['rate', '12,2500', '12.25'],
+  ] as const)('%s «%s» has one reading: %s', (field, input, value) => {
+    expect(parseTermsDecimal(field, input)).toEqual({ ok: true, value });
   });
 });
