@@ -11,6 +11,7 @@ import { recordEvent, type CommandContext } from './context.js';
 import { requireAdmin } from './createOrganization.js';
 import { hashPassword } from './password.js';
 import { FieldErrorCollector } from './validation.js';
+import { EMAIL_MAX_LENGTH, passwordProblem, userNameProblem } from '../core/fields.js';
 
 export interface CreateUserProps {
   /** The admin; omitted only by bootstrap. */
@@ -25,12 +26,11 @@ export interface CreateUserProps {
 
 export type UserRow = typeof users.$inferSelect;
 
-export const MIN_PASSWORD = 10;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function createUser(ctx: CommandContext, props: CreateUserProps): Promise<UserRow> {
   if (props.actor) requireAdmin(props.actor);
-  const passwordHash = props.password && props.password.length >= MIN_PASSWORD ? await hashPassword(props.password) : '';
+  const passwordHash = passwordProblem(props.password) ? '' : await hashPassword(props.password);
   return ctx.database.transaction((tx) => createUserInTx(tx, props, passwordHash));
 }
 
@@ -39,9 +39,9 @@ export async function createUserInTx(tx: Tx, props: CreateUserProps, passwordHas
   const email = (props.email ?? '').trim().toLowerCase();
   const name = (props.name ?? '').trim();
   if (!email) errors.add('email', 'Укажите e-mail');
-  else if (!EMAIL.test(email)) errors.add('email', 'Это не похоже на e-mail');
-  if (!name) errors.add('name', 'Укажите имя');
-  if (!props.password || props.password.length < MIN_PASSWORD) errors.add('password', `Пароль: не короче ${MIN_PASSWORD} символов`);
+  else if (email.length > EMAIL_MAX_LENGTH || !EMAIL.test(email)) errors.add('email', 'Это не похоже на e-mail');
+  errors.add('name', userNameProblem(name));
+  errors.add('password', passwordProblem(props.password));
   const [organization] = await tx.db.select().from(organizations).where(eq(organizations.id, props.organizationId));
   if (!organization) errors.add('organizationId', 'Выберите организацию');
   else {

@@ -6,6 +6,8 @@ import { isCountryCode, isCurrencyCode } from '../core/reference.js';
 import { parseTermsDecimal } from '../core/terms.js';
 import { normalizeRequisite, validateBeneficiary, validatePayer } from '../core/requisites.js';
 import { FieldErrorCollector } from './validation.js';
+import { DATE_MIN, parseIsoDateTime } from '../core/fields.js';
+import { businessDate, parseDeadline } from '../core/editCommands.js';
 
 export interface RequestFields {
   /** Amount to pay, a decimal string in `currency`. */
@@ -53,10 +55,9 @@ export function isCurrency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && isCurrencyCode(code);
 }
 
+/** A document's date (contract, invoice): an ISO date in the app's date domain (core/fields.ts), or null. */
 function parseDate(value: string): Date | null {
-  if (!/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(value)) return null;
-  const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return parseIsoDateTime(value);
 }
 
 export function validateAmount(value: string, errors: FieldErrorCollector, field = 'amount'): string | null {
@@ -103,8 +104,10 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
     const value = trim(input.documents?.[key]);
     if (!value) continue;
     const date = parseDate(value);
-    if (!date) errors.add(`documents.${key}`, 'Дата в формате ГГГГ-ММ-ДД');
-    else if (date.getTime() > now.getTime() + 86_400_000) errors.add(`documents.${key}`, 'Дата не может быть в будущем');
+    const shaped = /^\d{4}-\d{2}-\d{2}/.test(value);
+    if (shaped && value.slice(0, 10) > businessDate(now)) errors.add(`documents.${key}`, 'Дата не может быть в будущем');
+    else if (shaped && value.slice(0, 10) < DATE_MIN) errors.add(`documents.${key}`, `Дата не может быть раньше ${DATE_MIN.slice(0, 4)} года`);
+    else if (!date) errors.add(`documents.${key}`, 'Дата в формате ГГГГ-ММ-ДД');
     else documents[key] = value.slice(0, 10);
   }
 
@@ -117,11 +120,11 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
   let deadline: Date | null = null;
   const deadlineText = trim(input.deadline);
   if (deadlineText) {
-    deadline = parseDate(deadlineText);
-    if (!deadline) errors.add('deadline', 'Дата в формате ГГГГ-ММ-ДД');
-    else if (deadline.getTime() < Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) {
-      errors.add('deadline', 'Срок оплаты не может быть в прошлом');
-    }
+    // The rule of the Telegram /deadline command (today in Moscow … two years
+    // ahead), so both channels accept the same dates; a date-time counts by its date.
+    const parsed = parseDeadline(/^\d{4}-\d{2}-\d{2}T/.test(deadlineText) ? deadlineText.slice(0, 10) : deadlineText, now);
+    if (parsed.ok) deadline = new Date(`${parsed.value}T00:00:00Z`);
+    else errors.add('deadline', parsed.error);
   }
 
   const comment = trim(input.comment);

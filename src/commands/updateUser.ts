@@ -1,10 +1,15 @@
-/** An admin disables or enables a user, or sets a new password. A disabled user's sessions end. */
+/**
+ * An admin disables or enables a user, renames them, or sets a new password
+ * (the rules of core/fields.ts, as when the user is created). A disabled
+ * user's sessions end. An empty change is a FieldErrors, not a no-op.
+ */
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '../db/schema.js';
 import type { Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { requireAdmin } from './createOrganization.js';
-import { MIN_PASSWORD, type UserRow } from './createUser.js';
+import type { UserRow } from './createUser.js';
+import { passwordProblem, userNameProblem } from '../core/fields.js';
 import { hashPassword } from './password.js';
 import { FieldErrors } from './validation.js';
 
@@ -18,9 +23,11 @@ export interface UpdateUserProps {
 
 export async function updateUser(ctx: CommandContext, props: UpdateUserProps): Promise<UserRow> {
   requireAdmin(props.actor);
-  if (props.password !== undefined && props.password.length < MIN_PASSWORD) {
-    throw new FieldErrors({ password: `Пароль: не короче ${MIN_PASSWORD} символов` });
+  if (props.disabled === undefined && props.password === undefined && props.name === undefined) {
+    throw new FieldErrors({ body: 'Укажите, что изменить: disabled, password или name' });
   }
+  const passwordError = props.password === undefined ? null : passwordProblem(props.password);
+  if (passwordError) throw new FieldErrors({ password: passwordError });
   if (props.disabled && props.userId === props.actor.userId) throw new FieldErrors({ disabled: 'Нельзя отключить самого себя' });
   const passwordHash = props.password ? await hashPassword(props.password) : undefined;
   return ctx.database.transaction(async (tx) => {
@@ -31,7 +38,8 @@ export async function updateUser(ctx: CommandContext, props: UpdateUserProps): P
     if (passwordHash) changes.passwordHash = passwordHash;
     if (props.name !== undefined) {
       const name = props.name.trim();
-      if (!name) throw new FieldErrors({ name: 'Укажите имя' });
+      const nameError = userNameProblem(name);
+      if (nameError) throw new FieldErrors({ name: nameError });
       changes.name = name;
     }
     const [after] = await tx.db.update(users).set(changes).where(eq(users.id, before.id)).returning();

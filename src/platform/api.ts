@@ -10,6 +10,7 @@ import fastifyCookie from '@fastify/cookie';
 import type { CommandContext } from '../commands/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
 import { FieldErrors } from '../commands/validation.js';
+import { findNul } from '../core/fields.js';
 import { authHook, SessionCache, UnauthorizedError } from './auth/guard.js';
 import { LoginLimiter } from './auth/loginLimiter.js';
 import { authRoutes } from './routes/auth.js';
@@ -49,6 +50,18 @@ function zodFields(error: FastifyError): Record<string, string> {
   return fields;
 }
 
+/**
+ * PostgreSQL's class 22 "data exception" (a bad date, number or encoding in
+ * a value: 22P02, 22008, 22003, 22021…), possibly wrapped by Drizzle
+ * (`cause`). Source: PostgreSQL docs, Appendix A "Error Codes".
+ */
+function isDataException(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^22[0-9A-Z]{3}$/.test(e.code)) return true;
+  }
+  return false;
+}
+
 export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(fastifyCookie);
@@ -56,6 +69,17 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
     app.decorateRequest('session', null);
     const sessionCache = new SessionCache();
     app.addHook('onRequest', authHook(options.getContext, sessionCache));
+    // PostgreSQL text cannot hold U+0000: a NUL anywhere in what a caller
+    // sends is refused here, for every route, before any SQL (issue 16.2).
+    app.addHook('preValidation', async (request) => {
+      for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+        const field = findNul(value);
+        if (field) {
+          const name = part === 'body' ? field : `${part}.${field}`;
+          throw new FieldErrors({ [name]: 'Недопустимый символ NUL (\\0) в поле' });
+        }
+      }
+    });
 
     app.setErrorHandler((raw: FastifyError, request, reply) => {
       const error: unknown = raw;
@@ -68,6 +92,13 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       if (error instanceof UnauthorizedError) return reply.code(401).send({ error: error.message });
       if (raw.validation) return reply.code(400).send({ error: 'Проверьте поля формы', fields: zodFields(raw) });
       if (raw.statusCode && raw.statusCode < 500) return reply.code(raw.statusCode).send({ error: raw.message });
+      if (isDataException(raw)) {
+        // A value outside the database's domain that no route check caught:
+        // the caller's mistake, not ours (fail closed with a reason), but
+        // logged — a route should have refused it before SQL.
+        request.log.warn(`API ${request.method} ${request.routeOptions.url ?? 'unmatched route'}: value refused by the database (${(raw as { code?: string }).code})`);
+        return reply.code(400).send({ error: 'Неверное значение в запросе' });
+      }
       // The route's pattern, not its URL: a query string may carry what someone typed (issue 16.17).
       request.log.error({ err: raw }, `API ${request.method} ${request.routeOptions.url ?? 'unmatched route'} failed`);
       return reply.code(500).send({ error: 'Внутренняя ошибка сервера' });

@@ -84,7 +84,7 @@ describe('request form validation', () => {
     ['payer.inn', { payer: { name: 'ООО', inn: '7707083894', kpp: '773601001' } }, /контрольной сумме/],
     ['payer.kpp', { payer: { name: 'ООО', inn: '7707083893', kpp: '77' } }, /КПП/],
     ['payer.kpp', { payer: { name: 'ООО', inn: '7707083893' } }, /КПП/],
-    ['deadline', { deadline: '2020-01-01' }, /в прошлом/],
+    ['deadline', { deadline: '2020-01-01' }, /уже прошла/],
     ['deadline', { deadline: 'завтра' }, /ГГГГ-ММ-ДД/],
     ['documents.contractDate', { documents: { contractDate: '2999-01-01' } }, /в будущем/],
     ['purpose', { purpose: 'x'.repeat(501) }, /500/],

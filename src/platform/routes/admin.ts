@@ -28,7 +28,7 @@ const user = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
 });
-const idParam = z.object({ id: z.coerce.number().int().positive() });
+const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const requisiteFields = Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, z.string()])) as Record<keyof OrganizationRequisites, z.ZodString>;
 const requisitesBody = z.object(
   Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, z.string().max(2000).nullable().optional()])) as Record<
@@ -148,12 +148,12 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
         tags,
         summary: 'Adds a user with a password',
         body: z.object({
-          organizationId: z.coerce.number().int(),
+          organizationId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
           role,
           email: z.string(),
           name: z.string(),
           password: z.string(),
-          telegramUserId: z.coerce.number().int().nullable().optional(),
+          telegramUserId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().optional(),
         }),
         response: { 200: user },
       },

@@ -9,6 +9,8 @@ import { computeTerms } from '../../core/terms.js';
 import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccessForRead, telegramDealsVisible, timelineEntry, type Viewer } from '../../policies/access.js';
 import type { Database, Db } from '../../db/index.js';
 import { offers, organizations, requests } from '../../db/schema.js';
+import { ValidationError } from '../../commands/context.js';
+import { DATE_MAX, DATE_MIN, parseIsoDateTime } from '../../core/fields.js';
 
 export type RequestSort = 'newest' | 'oldest' | 'amountDesc' | 'amountAsc';
 
@@ -54,19 +56,35 @@ function encodeCursor(key: string, id: number): string {
   return Buffer.from(JSON.stringify([key, id])).toString('base64url');
 }
 
-function decodeCursor(cursor: string | undefined): [string, number] | null {
+/**
+ * The cursor's sort key and id, checked to be what `encodeCursor` makes for
+ * this sort (a decimal amount or an ISO time, a positive safe integer id);
+ * anything else is a ValidationError (400), never a cast that fails in SQL.
+ */
+function decodeCursor(cursor: string | undefined, byAmount: boolean): [string, number] | null {
   if (!cursor) return null;
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
-    if (Array.isArray(value) && typeof value[0] === 'string' && Number.isInteger(value[1])) return [value[0], value[1] as number];
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown;
   } catch {
-    /* a broken cursor is the first page */
+    value = undefined;
   }
-  return null;
+  if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && Number.isSafeInteger(value[1]) && (value[1] as number) > 0) {
+    const [key, id] = value as [string, number];
+    if (byAmount ? isDecimal(key) : parseIsoDateTime(key)) return [key, id];
+  }
+  throw new ValidationError('Ссылка на страницу списка устарела или повреждена: откройте список сначала', 'cursor');
 }
 
 const isDecimal = (value: string | undefined): value is string => Boolean(value && /^\d{1,13}(\.\d{1,2})?$/.test(value));
-const isDate = (value: string | undefined): value is string => Boolean(value && !Number.isNaN(new Date(value).getTime()));
+
+/** A list filter's date: a ValidationError when given but not a date the app works with. */
+function filterDate(value: string | undefined, field: 'from' | 'to'): Date | null {
+  if (!value) return null;
+  const date = parseIsoDateTime(value);
+  if (!date) throw new ValidationError(`Дата в формате ГГГГ-ММ-ДД, с ${DATE_MIN} по ${DATE_MAX}`, field);
+  return date;
+}
 
 /** The WHERE and ORDER BY of a keyset page over `requests`. */
 function page(conditions: Array<SQL | undefined>, filters: ListFilters) {
@@ -74,7 +92,7 @@ function page(conditions: Array<SQL | undefined>, filters: ListFilters) {
   const byAmount = sort === 'amountDesc' || sort === 'amountAsc';
   const descending = sort === 'newest' || sort === 'amountDesc';
   const key = byAmount ? requests.amount : requests.createdAt;
-  const cursor = decodeCursor(filters.cursor);
+  const cursor = decodeCursor(filters.cursor, byAmount);
   if (cursor) {
     const [value, id] = cursor;
     const keyValue = byAmount ? sql`${value}::numeric` : sql`${value}::timestamptz`;
@@ -84,8 +102,10 @@ function page(conditions: Array<SQL | undefined>, filters: ListFilters) {
   if (filters.country) conditions.push(eq(requests.beneficiaryCountry, filters.country.toUpperCase()));
   if (isDecimal(filters.amountMin)) conditions.push(gte(requests.amount, filters.amountMin));
   if (isDecimal(filters.amountMax)) conditions.push(lte(requests.amount, filters.amountMax));
-  if (isDate(filters.from)) conditions.push(gte(requests.createdAt, new Date(filters.from)));
-  if (isDate(filters.to)) conditions.push(lt(requests.createdAt, new Date(filters.to)));
+  const from = filterDate(filters.from, 'from');
+  const to = filterDate(filters.to, 'to');
+  if (from) conditions.push(gte(requests.createdAt, from));
+  if (to) conditions.push(lt(requests.createdAt, to));
   const order = descending ? [desc(key), desc(requests.id)] : [asc(key), asc(requests.id)];
   const cursorOf = (row: SummaryRow) => encodeCursor(byAmount ? row.amount : row.createdAt.toISOString(), row.id);
   return { where: and(...conditions), order, cursorOf };
