@@ -19,7 +19,7 @@ export interface CommandContext {
 }
 
 // The errors live in core so that the access rules (src/policies) throw the same ones as commands.
-export { ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
+export { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../core/errors.js';
 
 /** Who acts: a platform user, or a Telegram user without an account yet. */
 export interface Actor {

@@ -9,12 +9,13 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { computeTerms, parseTermsDays, parseTermsDecimal } from '../core/terms.js';
+import { Decimal } from '../core/money.js';
 import type { Tx } from '../db/index.js';
 import { offers, requests } from '../db/schema.js';
 import { acceptOfferInTx } from './acceptOffer.js';
 import { linkRequestToDialog } from './linkRequestToDialog.js';
 import { canOffer, requestAccess, type Viewer } from '../policies/access.js';
-import { ForbiddenError, recordEvent, ValidationError, type CommandContext } from './context.js';
+import { ConflictError, ForbiddenError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { FieldErrorCollector } from './validation.js';
 
 export interface CreateOfferProps {
@@ -85,11 +86,29 @@ export async function createOffer(ctx: CommandContext, props: CreateOfferProps):
   });
 }
 
-/** The same save again (a double click, a retried request): the offer it already accepted. */
+/**
+ * The same save again (a double click, a retried request): the offer it
+ * already accepted. The same form with *other* values is a ConflictError
+ * (409): the deal's terms are final once accepted and change only through
+ * the deal's terms editor (`/rate`, `/fee`… or the request page), which
+ * records the change and tells the client's topic; silently keeping the old
+ * offer while answering «saved» would mislead the manager (issue 16.16).
+ */
 async function repeatedSave(tx: Tx, request: typeof requests.$inferSelect, props: CreateOfferProps): Promise<OfferRow | undefined> {
   if (request.status !== 'accepted' || !request.acceptedOfferId) return undefined;
   const [accepted] = await tx.db.select().from(offers).where(eq(offers.id, request.acceptedOfferId));
-  return accepted && accepted.agentOrganizationId === props.actor.organizationId ? accepted : undefined;
+  if (!accepted || accepted.agentOrganizationId !== props.actor.organizationId) return undefined;
+  const fields = validateOfferFields(props);
+  const same =
+    new Decimal(accepted.rate).eq(fields.rate) &&
+    new Decimal(accepted.feePercent).eq(fields.feePercent) &&
+    new Decimal(accepted.fixedFee).eq(fields.fixedFee) &&
+    accepted.days === fields.days;
+  if (same) return accepted;
+  throw new ConflictError(
+    'Предложение по этой заявке уже сохранено и принято, новые значения не применены. ' +
+      'Чтобы изменить условия сделки, используйте команды /rate, /fee, /fixed, /days в теме клиента или редактор условий на странице заявки.',
+  );
 }
 
 export async function createOfferInTx(tx: Tx, props: CreateOfferProps, now = new Date()): Promise<OfferRow> {

@@ -8,7 +8,7 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { CommandContext } from '../commands/context.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
 import { FieldErrors } from '../commands/validation.js';
 import { findNul } from '../core/fields.js';
 import { authHook, SessionCache, UnauthorizedError } from './auth/guard.js';
@@ -89,6 +89,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       }
       if (error instanceof NotFoundError) return reply.code(404).send({ error: error.message });
       if (error instanceof ForbiddenError) return reply.code(403).send({ error: error.message });
+      if (error instanceof ConflictError) return reply.code(409).send({ error: error.message });
       if (error instanceof UnauthorizedError) return reply.code(401).send({ error: error.message });
       if (raw.validation) return reply.code(400).send({ error: 'Проверьте поля формы', fields: zodFields(raw) });
       if (raw.statusCode && raw.statusCode < 500) return reply.code(raw.statusCode).send({ error: raw.message });

@@ -112,6 +112,13 @@ describe('from the topic to a deal', () => {
     expect(again.body.autoAccepted).toBe(true);
     const after = await deal.manager.get(`/api/requests/${deal.requestId}/messages`);
     expect(after.body).toHaveLength(4);
+
+    // Saving it again with other values is not «saved»: 409 with the way to change the terms; the deal keeps its terms (issue 16.16).
+    const changed = await deal.manager.post(`/api/requests/${deal.requestId}/offers`, validOffer({ rate: '13.5' }));
+    expect(changed.status).toBe(409);
+    expect(changed.body.error).toMatch(/новые значения не применены.*\/rate/);
+    const [kept] = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
+    expect(kept!.terms!.rate).toBe('12.25');
   });
 
   it('/rate changes the total on the card and on the platform; a bad value changes nothing and explains the right form', async () => {

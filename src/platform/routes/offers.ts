@@ -47,6 +47,8 @@ export const offerRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
           }),
           400: errorBody,
           404: errorBody,
+          /** A Telegram request whose offer is already accepted, saved again with other values. */
+          409: errorBody,
         },
       },
     },
