@@ -7,6 +7,7 @@
 import type pg from 'pg';
 import { canSeeDealRoom, requestAccessForRead, type Viewer } from '../policies/access.js';
 import { NotFoundError } from './context.js';
+import { FILE_NAME_MAX_LENGTH } from '../core/fields.js';
 
 export interface RequestDocument {
   id: number;
@@ -105,9 +106,24 @@ export function sanitizeFileName(name: string): string {
     .map((char) => (char.charCodeAt(0) < 32 || char.charCodeAt(0) === 127 || '"*:<>?|'.includes(char) ? '_' : char))
     .join('')
     .replace(/^\.+/, '')
-    .trim()
-    .slice(0, 200);
-  return cleaned || 'file';
+    .trim();
+  return shortenFileName(cleaned) || 'file';
+}
+
+/**
+ * A name longer than FILE_NAME_MAX_LENGTH characters, cut in its middle part
+ * so that its extension (which decides how the file is checked and opened)
+ * survives: `очень-длинное…имя.pdf`. Counts code points, so no emoji or
+ * letter is split in half. (Cutting the end made a 250-character `.pdf` a
+ * refused «.p» file with a garbled message — issue 16.18.)
+ */
+export function shortenFileName(name: string, max = FILE_NAME_MAX_LENGTH): string {
+  const chars = [...name];
+  if (chars.length <= max) return name;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 && name.length - dot <= 11 ? name.slice(dot) : '';
+  const stem = [...name.slice(0, name.length - extension.length)];
+  return `${stem.slice(0, max - [...extension].length - 1).join('').trimEnd()}…${extension}`;
 }
 
 /** `attachment; filename="ascii"; filename*=UTF-8''…` for a sanitized name. */

@@ -6,6 +6,7 @@
  * and the file is served back in a way a browser will not run.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -42,7 +43,7 @@ async function upload(name: string, bytes: Buffer, type: string) {
     headers: { cookie: customer.cookie, 'x-csrf-token': customer.csrfToken },
     body: form,
   });
-  return { status: response.status, body: (await response.json()) as { id?: number; name?: string; error?: string; fields?: Record<string, string> } };
+  return { status: response.status, body: (await response.json()) as { id?: number; name?: string; mime?: string; error?: string; fields?: Record<string, string> } };
 }
 
 /** Every stored file, wherever under the storage directory. */
@@ -223,3 +224,186 @@ describe('what is stored is served back harmlessly', () => {
     expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
   });
 });
+
+/**
+ * A multipart upload written by hand, part by part, so a test can stop in
+ * the middle (as a broken connection does) or go on later.
+ */
+function rawUpload(as: ApiClient, toRequest: number) {
+  const boundary = `----hotline${Date.now()}${Math.random().toString(16).slice(2)}`;
+  const request = http.request(`${app.url}/api/requests/${toRequest}/documents`, {
+    method: 'POST',
+    headers: { cookie: as.cookie, 'x-csrf-token': as.csrfToken, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
+  });
+  const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
+    request.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined }));
+    });
+    request.on('error', reject);
+  });
+  let held = false;
+  return {
+    response,
+    /** A file part (the server stores its bytes as they arrive). */
+    file(name: string, bytes: Buffer, type: string) {
+      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`);
+      request.write(bytes);
+      request.write('\r\n');
+    },
+    /** Starts a field part and stops there: the file before it is complete, and the server waits for the rest. */
+    hold() {
+      request.write(`--${boundary}\r\nContent-Disposition: form-data; name="sendToClient"\r\n\r\n`);
+      held = true;
+    },
+    end() {
+      request.end(`${held ? 'false\r\n' : ''}--${boundary}--\r\n`);
+    },
+    /** The connection breaks. */
+    abort() {
+      request.destroy();
+      response.catch(() => undefined);
+    },
+  };
+}
+
+/** Stored blobs only (not the partial writes under tmp/). */
+const storedBlobs = () => storedFiles().filter((file) => !file.startsWith(`tmp${path.sep}`) && !file.startsWith('tmp/'));
+
+/** A PDF no other test stores (content-addressed storage: same bytes, same blob). */
+const uniquePdf = (label: string) => Buffer.concat([PDF, Buffer.from(`% ${label} ${process.pid} ${Math.random()}\n`)]);
+
+describe('uploads leave nothing behind and never delete what others use (issues 16.6, 16.7)', () => {
+  it('a request the user cannot see: 404 before a byte is stored, even when the connection then breaks', async () => {
+    const stranger = await app.signIn(await app.addUser({ role: 'customer', organization: 'ООО Чужие' }));
+    const files = storedFiles();
+    const attempt = rawUpload(stranger, requestId);
+    attempt.file('x.pdf', uniquePdf('stranger'), 'application/pdf');
+    const refused = await attempt.response.catch(() => ({ status: 0, body: undefined }));
+    attempt.abort();
+    expect([0, 404]).toContain(refused.status);
+    const unknown = rawUpload(customer, 987654321);
+    unknown.file('x.pdf', uniquePdf('unknown request'), 'application/pdf');
+    unknown.end();
+    expect((await unknown.response).status).toBe(404);
+    expect(storedFiles()).toEqual(files);
+  });
+
+  it('a connection that breaks after the file part leaves no file', async () => {
+    const files = storedFiles();
+    const rows = await documentRows();
+    const attempt = rawUpload(customer, requestId);
+    attempt.file('broken.pdf', uniquePdf('broken'), 'application/pdf');
+    attempt.hold();
+    // Wait until the server has stored the file (it waits for the rest of the form), then break the connection.
+    await expect.poll(() => storedBlobs().length, { timeout: 10_000 }).toBe(files.filter((f) => !f.startsWith('tmp')).length + 1);
+    attempt.abort();
+    await expect.poll(() => storedFiles(), { timeout: 10_000 }).toEqual(files);
+    expect(await documentRows()).toBe(rows);
+  });
+
+  it('a second file part is refused with a reason and the first is not left behind', async () => {
+    const files = storedFiles();
+    const rows = await documentRows();
+    const attempt = rawUpload(customer, requestId);
+    attempt.file('one.pdf', uniquePdf('one'), 'application/pdf');
+    attempt.file('two.pdf', uniquePdf('two'), 'application/pdf');
+    attempt.end();
+    const result = await attempt.response;
+    expect(result).toMatchObject({ status: 400, body: { error: 'Пришлите один файл за раз' } });
+    expect(storedFiles()).toEqual(files);
+    expect(await documentRows()).toBe(rows);
+  });
+
+  it("a failed upload of the same bytes does not delete another user's document", async () => {
+    const other = await app.signIn(await app.addUser({ role: 'customer', organization: 'ООО Соседи' }));
+    const otherRequest = (await other.post('/api/requests', validRequest())).body.id as number;
+    const bytes = uniquePdf('shared');
+    const files = storedFiles();
+    // The customer's upload stores the bytes first and waits for the rest of its form…
+    const failing = rawUpload(customer, requestId);
+    failing.file('shared.pdf', bytes, 'image/png'); // …and will fail: the claimed type is not what the bytes are.
+    failing.hold();
+    await expect.poll(() => storedBlobs().length, { timeout: 10_000 }).toBe(files.filter((f) => !f.startsWith('tmp')).length + 1);
+    // Meanwhile the neighbour uploads the same bytes: one blob, now their document.
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), 'ours.pdf');
+    const kept = await fetch(`${app.url}/api/requests/${otherRequest}/documents`, { method: 'POST', headers: { cookie: other.cookie, 'x-csrf-token': other.csrfToken }, body: form });
+    expect(kept.status).toBe(200);
+    const document = (await kept.json()) as { id: number };
+    failing.end();
+    expect((await failing.response).status).toBe(400);
+    const download = await fetch(`${app.url}/api/documents/${document.id}/download`, { headers: { cookie: other.cookie } });
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+});
+
+describe('names and Office documents (issue 16.18)', () => {
+  it('a name over 200 characters is shortened, keeping its extension, and the file is accepted', async () => {
+    const result = await upload(`${'Договор поставки '.repeat(20)}.pdf`, uniquePdf('long name'), 'application/pdf');
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect([...result.body.name!].length).toBeLessThanOrEqual(200);
+    expect(result.body.name).toMatch(/^Договор поставки .*…\.pdf$/);
+    await expectRefused(`${'x'.repeat(250)}.exe`, Buffer.from('MZ'), 'application/octet-stream', /Такие файлы не принимаются \(\.exe\)/);
+  });
+
+  it('a ZIP that is not a Word or Excel document is refused as such; a real .docx is accepted', async () => {
+    await expectRefused('contract.docx', zipBomb(1024), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', /внутри обычный ZIP-архив, а не документ Office/);
+    await expectRefused('table.xlsx', zipBomb(1024), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', /обычный ZIP-архив/);
+    const docx = officeDocument('word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml');
+    const result = await upload('contract.docx', docx, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(result.status, JSON.stringify(result.body)).toBe(200);
+    expect(result.body.mime).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+  });
+});
+
+/**
+ * A minimal Office Open XML package (stored entries): `[Content_Types].xml`
+ * naming the main part's type, placed last as LibreOffice does, so the
+ * first bytes show only a ZIP.
+ */
+function officeDocument(mainPart: string, mainType: string): Buffer {
+  const entries: Array<[string, Buffer]> = [
+    [mainPart, Buffer.from('<?xml version="1.0"?><document/>'.padEnd(6000, ' '))],
+    [
+      '[Content_Types].xml',
+      Buffer.from(
+        `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/${mainPart}" ContentType="${mainType}"/></Types>`,
+      ),
+    ],
+  ];
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, data] of entries) {
+    const nameBytes = Buffer.from(name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(nameBytes.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc32(data), 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(nameBytes.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, nameBytes, data);
+    centrals.push(central, nameBytes);
+    offset += local.length + nameBytes.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}

@@ -8,9 +8,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import fastifyMultipart from '@fastify/multipart';
-import { attachRequestDocument, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
+import { attachRequestDocument, authorizeUpload, discardUpload, expectedUploadType, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
 import { ValidationError } from '../../commands/context.js';
-import { contentDisposition, documentForDownload, listRequestDocuments } from '../../commands/requestDocuments.js';
+import { contentDisposition, documentForDownload, listRequestDocuments, sanitizeFileName } from '../../commands/requestDocuments.js';
 import { FileTooLargeError, openStorage, type StoredFile } from '../../documents/storage.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
@@ -40,8 +40,9 @@ const INLINE = /^(image\/(png|jpeg|gif|webp)|audio\/|video\/|application\/pdf$)/
 export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
   const tags = ['documents'];
-  // The part's own limit sits above ours so that storage, not a silent truncation, refuses the oversized file.
-  await instance.register(fastifyMultipart, { limits: { fileSize: UPLOAD_LIMIT + 1024 * 1024, files: 1, fields: 4 } });
+  // The part's own limit sits above ours so that storage, not a silent truncation, refuses the oversized file;
+  // two file parts get through so that the route refuses the second one with a reason.
+  await instance.register(fastifyMultipart, { limits: { fileSize: UPLOAD_LIMIT + 1024 * 1024, files: 2, fields: 4 } });
 
   app.post(
     '/requests/:id/documents',
@@ -56,37 +57,45 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
     async (request, reply) => {
       const ctx = getContext();
       const viewer = requireViewer(request);
+      if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
+      // Nothing is stored for a request the viewer cannot upload to (issue 16.6).
+      await authorizeUpload(ctx, viewer, request.params.id);
       const storage = openStorage(ctx.config);
       let sendToClient = false;
       let upload: { fileName: string; claimedMime: string; stored: StoredFile } | undefined;
-      if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          if (part.fieldname === 'sendToClient') sendToClient = part.value === 'true' || part.value === '1' || part.value === 'on';
-          continue;
-        }
-        if (part.fieldname !== 'file' || upload) {
-          part.file.resume();
-          continue;
-        }
-        try {
-          upload = { fileName: part.filename, claimedMime: part.mimetype, stored: await storage.put(part.file, { maxBytes: UPLOAD_LIMIT }) };
-        } catch (error) {
-          if (error instanceof FileTooLargeError) {
-            // Answer at once and drop the connection rather than read the rest of an oversized body.
-            reply.header('connection', 'close');
-            request.raw.resume();
-            throw new ValidationError(`Файл больше ${UPLOAD_LIMIT / 1024 / 1024} МБ`, 'file');
-          }
-          throw error;
-        }
-      }
-      if (!upload) throw new ValidationError('Выберите файл', 'file');
       try {
-        const document = await attachRequestDocument(ctx, { actor: viewer, requestId: request.params.id, sendToClient, ...upload });
+        for await (const part of request.parts()) {
+          if (part.type === 'field') {
+            if (part.fieldname === 'sendToClient') sendToClient = part.value === 'true' || part.value === '1' || part.value === 'on';
+            continue;
+          }
+          if (part.fieldname !== 'file') {
+            part.file.resume();
+            continue;
+          }
+          if (upload) {
+            part.file.resume();
+            throw new ValidationError('Пришлите один файл за раз', 'file');
+          }
+          // The name decides the type: an unacceptable one is refused before its bytes are stored.
+          expectedUploadType(sanitizeFileName(part.filename));
+          upload = { fileName: part.filename, claimedMime: part.mimetype, stored: await storage.put(part.file, { maxBytes: UPLOAD_LIMIT }) };
+        }
+        if (!upload) throw new ValidationError('Выберите файл', 'file');
+        const document = await attachRequestDocument(ctx, { actor: viewer, requestId: request.params.id, sendToClient, storage, ...upload });
         return { id: document.id, name: document.name, mime: document.mime, size: document.size };
       } catch (error) {
-        if (!upload.stored.existed) await storage.delete(upload.stored.key);
+        // Every way out without a document gives the blob back — unless another document uses the same bytes (issue 16.7).
+        if (upload) {
+          const key = upload.stored.key;
+          await discardUpload(ctx, storage, key).catch((cleanup: unknown) => request.log.warn(`Could not discard upload ${key}: ${(cleanup as Error).message}`));
+        }
+        if (error instanceof FileTooLargeError) {
+          // Answer at once and drop the connection rather than read the rest of an oversized body.
+          reply.header('connection', 'close');
+          request.raw.resume();
+          throw new ValidationError(`Файл больше ${UPLOAD_LIMIT / 1024 / 1024} МБ`, 'file');
+        }
         throw error;
       }
     },
