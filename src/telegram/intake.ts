@@ -8,6 +8,7 @@ import type { MiddlewareFn } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import { isTransientDatabaseError } from '../db/index.js';
 import { metrics } from '../metrics.js';
+import { replaceNul } from '../core/fields.js';
 import type { HotlineContext } from './context.js';
 import { describeUpdate, safeErrorMessage } from '../logRedaction.js';
 
@@ -16,8 +17,9 @@ async function markProcessed(ctx: CommandContext, updateId: number): Promise<voi
 }
 
 /**
- * Replaces lone UTF-16 surrogates in every string of an update, in place,
- * with U+FFFD (one code unit for one, so entity offsets stay right). JSON may
+ * Replaces lone UTF-16 surrogates and NUL characters in every string of an
+ * update, in place, with U+FFFD (one code unit for one, so entity offsets
+ * stay right). JSON may
  * carry them (`"\ud83d"`), but PostgreSQL's jsonb refuses them, and text we
  * store or send on must be well-formed.
  */
@@ -27,7 +29,11 @@ export function makeWellFormed<T>(value: T): T {
   for (const key of Object.keys(record)) {
     const item = record[key];
     if (typeof item === 'string') {
-      if (!item.isWellFormed()) record[key] = item.toWellFormed();
+      // U+0000 too: PostgreSQL text and jsonb cannot hold it, and an update
+      // that fails to store is a client's message silently lost (issue 16.18).
+      const wellFormed = item.isWellFormed() ? item : item.toWellFormed();
+      const stored = replaceNul(wellFormed);
+      if (stored !== item) record[key] = stored;
     } else if (item && typeof item === 'object') makeWellFormed(item);
   }
   return value;
