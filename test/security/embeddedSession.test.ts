@@ -12,7 +12,7 @@
  * managers' topic and a manager's reply reaches the client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../helpers/app.js';
+import { ApiClient, type ApiResponse } from '../helpers/app.js';
 import { testDatabase } from '../helpers/database.js';
 import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
 import { validRequest } from '../helpers/app.js';
@@ -42,12 +42,12 @@ describe('bad inputs on the embedded database', () => {
     expect(t.hotline.database().embedded).toBe(true);
 
     const stranger = new ApiClient(t.hotline.url);
-    const unauthenticated: Array<[string, () => Promise<{ status: number; body: any }>]> = [
+    const unauthenticated: Array<[string, () => Promise<ApiResponse>]> = [
       ['NUL in the sign-in e-mail', () => stranger.post('/api/auth/sign-in', { email: 'a\u0000@b.c', password: 'x' })],
       ['NUL in the sign-in password', () => stranger.post('/api/auth/sign-in', { email: 'a@b.c', password: 'x\u0000y' })],
       ['NUL in a link token', () => stranger.post('/api/auth/link', { token: 'abc\u0000' })],
     ];
-    const signedIn: Array<[string, () => Promise<{ status: number; body: any }>]> = [
+    const signedIn: Array<[string, () => Promise<ApiResponse>]> = [
       ['a cursor that is not a date', () => customer.get(`/api/requests?cursor=${cursor(['not a date', 1])}`)],
       ['a cursor that is not a number (amount sort)', () => customer.get(`/api/requests?sort=amountDesc&cursor=${cursor(['12abc', 1])}`)],
       ['a cursor with a huge id', () => customer.get(`/api/requests?cursor=${cursor([new Date().toISOString(), 1e300])}`)],

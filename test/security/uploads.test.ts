@@ -235,7 +235,7 @@ function rawUpload(as: ApiClient, toRequest: number) {
     method: 'POST',
     headers: { cookie: as.cookie, 'x-csrf-token': as.csrfToken, 'content-type': `multipart/form-data; boundary=${boundary}`, 'transfer-encoding': 'chunked' },
   });
-  const response = new Promise<{ status: number; body: any }>((resolve, reject) => {
+  const response = new Promise<{ status: number; body: { error?: string } | undefined }>((resolve, reject) => {
     request.on('response', (res) => {
       let text = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined }));
