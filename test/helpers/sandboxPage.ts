@@ -135,8 +135,13 @@ export class SandboxPage {
     const box = this.page.getByTestId(composerTestId).getByRole('textbox');
     await box.fill(text);
     await box.press('Enter');
-    // The box empties once the emulator took the message.
-    await this.page.waitForFunction(`document.querySelector('[data-testid="${composerTestId}"] textarea')?.value === ''`);
+    // The box empties once the emulator took the message. Read through the locator: the page's CSP
+    // (script-src 'self', no eval) refuses the string predicates page.waitForFunction evaluates.
+    const deadline = Date.now() + 15_000;
+    while ((await box.inputValue()) !== '') {
+      if (Date.now() > deadline) throw new Error(`The ${composerTestId} box did not empty after sending «${text}»`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 }
 
