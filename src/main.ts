@@ -146,7 +146,8 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       Boolean(context && !stopping && (config.telegram.mode !== 'webhook' || webhookHandler()) && (await context.database.ready())),
     pausedGroups: async () => (context ? pausedManagersChats(context.database.pool) : []),
     plugins: [
-      { plugin: apiPlugin({ getContext }), prefix: '/api' },
+      // Link sign-in checks Telegram's login data with the bot's token (the emulator's in sandbox mode).
+      { plugin: apiPlugin({ getContext, telegramLoginToken: config.telegram.token ?? sandbox?.token }), prefix: '/api' },
       ...(sandbox ? [{ plugin: emulatorPlugin(sandbox.emulator, { controlKey: sandboxKey }), prefix: SANDBOX_API_PREFIX }] : []),
       ...(config.telegram.mode === 'webhook' && config.telegram.webhookSecret
         ? [{ plugin: webhookPlugin(webhookHandler, config.telegram.webhookSecret) }]

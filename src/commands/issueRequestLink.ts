@@ -8,8 +8,11 @@ import { ensureManagerUser } from './ensureManagerUser.js';
 import { issueSignInLinkInTx } from './issueSignInLink.js';
 import type { TelegramPerson } from './relayTypes.js';
 
-/** How long a `/new` link works. */
-export const REQUEST_LINK_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * How long a `/new` link works: minutes, not a day (ARCHITECTURE §9). The
+ * manager presses the button right after typing /new; a later need is a new /new.
+ */
+export const REQUEST_LINK_TTL_SECONDS = 10 * 60;
 
 export interface Props {
   dialog: Dialog;
@@ -18,10 +21,13 @@ export interface Props {
 }
 
 /**
- * The `/new` link: `PUBLIC_URL/new?tg_id=<client>&dialog=…&manager=…&token=…&exp=…&sig=…`.
- * Signed with APP_SECRET (any change to it breaks the signature), expiring,
- * and carrying a single-use token that signs the manager in — their platform
- * user is created on first use.
+ * The `/new` link: `PUBLIC_URL/new?tg_id=<client>&dialog=…&manager=<manager's Telegram id>&token=…&exp=…&sig=…`.
+ * Signed with APP_SECRET (any change to it breaks the signature), expiring in
+ * REQUEST_LINK_TTL_SECONDS, and carrying a single-use token. It signs in only
+ * the manager named by `manager`: the bot sends it as a `login_url` button, so
+ * Telegram adds the opener's signed identity, and `POST /api/auth/link` checks
+ * that it is this manager (see routes/auth.ts). Their platform user is created
+ * here on first use.
  */
 export async function issueRequestLink(ctx: CommandContext, props: Props, tx?: Tx): Promise<{ url: string; expiresAt: Date }> {
   return inTransaction(ctx, tx, async (tx) => {

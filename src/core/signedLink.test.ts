@@ -112,7 +112,7 @@ describe('manager types /new in the topic → gets a signed link', () => {
 
   it('an old link has expired; a later exp breaks the signature', () => {
     const query = signQuery(params, secret, 900, now);
-    expect(verifySignedQuery(query, secret, later(900))).toEqual({ ok: false, reason: 'expired' });
+    expect(verifySignedQuery(query, secret, later(900))).toMatchObject({ ok: false, reason: 'expired', payload: { tg_id: String(params.tg_id) } });
     expect(verifySignedQuery({ ...query, exp: String(Number(query.exp) + 3600) }, secret, later(900))).toEqual({ ok: false, reason: 'bad_signature' });
   });
 

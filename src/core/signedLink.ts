@@ -18,6 +18,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export type SignedPayload = Record<string, string | number>;
 export type VerifyFailure = { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+/** A query whose signature is right but whose time is over: what it said, so the page can tell the way on. */
+export type ExpiredQuery = { ok: false; reason: 'expired'; payload: Record<string, string>; expiresAt: Date };
 
 /** Separates the two uses, so a token's signature is never valid as a query's and vice versa. */
 const TOKEN_DOMAIN = 'hotline.token.v1\n';
@@ -152,13 +154,14 @@ export function signedUrl(
 /**
  * Checks a query from `signedUrl` as the web framework parsed it. Changing,
  * adding or removing any parameter breaks the signature. The payload comes
- * back as strings, without `exp` and `sig`.
+ * back as strings, without `exp` and `sig` — also with an `expired` answer,
+ * whose signature was checked all the same.
  */
 export function verifySignedQuery(
   query: Record<string, unknown>,
   secret: string,
   now: Date = new Date(),
-): { ok: true; payload: Record<string, string>; expiresAt: Date } | VerifyFailure {
+): { ok: true; payload: Record<string, string>; expiresAt: Date } | { ok: false; reason: 'malformed' | 'bad_signature' } | ExpiredQuery {
   requireSecret(secret);
   if (typeof query !== 'object' || query === null) return { ok: false, reason: 'malformed' };
   // Null prototype: a parameter named «__proto__» must be an ordinary (signed) key.
@@ -173,7 +176,7 @@ export function verifySignedQuery(
   if (!sig || !expText || !/^[A-Za-z0-9_-]+$/.test(sig) || !/^\d{1,15}$/.test(expText)) return { ok: false, reason: 'malformed' };
   if (!sameSignature(sig, hmac(secret, QUERY_DOMAIN, canonicalQuery(params)))) return { ok: false, reason: 'bad_signature' };
   const exp = Number(expText);
-  if (isExpired(exp, now)) return { ok: false, reason: 'expired' };
   const payload = Object.fromEntries(Object.entries(params).filter(([key]) => key !== SIG && key !== EXP));
+  if (isExpired(exp, now)) return { ok: false, reason: 'expired', payload, expiresAt: new Date(exp * 1000) };
   return { ok: true, payload, expiresAt: new Date(exp * 1000) };
 }

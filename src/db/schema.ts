@@ -533,6 +533,8 @@ export const sessions = pgTable('sessions', {
     .references(() => users.id),
   csrfToken: text('csrf_token').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** The most this session may do: 'manager' for a session opened by a bot link (an admin's too); null = the user's role. */
+  roleCap: text('role_cap'),
   createdAt: createdAt(),
 });
 

@@ -29,6 +29,11 @@ export interface ApiOptions {
   getContext: () => CommandContext;
   /** Failed sign-ins allowed per e-mail and IP within the window (tests lower the window). */
   loginLimiter?: LoginLimiter;
+  /**
+   * The bot token Telegram signs login data with (the sandbox's in sandbox
+   * mode); undefined refuses every link sign-in (fail closed).
+   */
+  telegramLoginToken?: string;
 }
 
 /** What each route plugin gets. */
@@ -37,6 +42,7 @@ export interface RouteOptions {
   loginLimiter: LoginLimiter;
   /** Sign-out evicts its session here. */
   sessionCache: SessionCache;
+  telegramLoginToken: string | undefined;
 }
 
 /** Zod's issues as `{ 'beneficiary.swift': message }`. */
@@ -105,7 +111,12 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       return reply.code(500).send({ error: 'Внутренняя ошибка сервера' });
     });
 
-    const routeOptions: RouteOptions = { getContext: options.getContext, loginLimiter: options.loginLimiter ?? new LoginLimiter(), sessionCache };
+    const routeOptions: RouteOptions = {
+      getContext: options.getContext,
+      loginLimiter: options.loginLimiter ?? new LoginLimiter(),
+      sessionCache,
+      telegramLoginToken: options.telegramLoginToken,
+    };
     for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes]) {
       await app.register(plugin, routeOptions);
     }

@@ -94,6 +94,14 @@ export class SandboxControl {
     return this.call('POST', '/callbacks', input);
   }
 
+  /**
+   * Presses a `login_url` button as `from`: resolves with the URL their app
+   * would open — the button's URL plus their signed Telegram authorization data.
+   */
+  openLoginUrl(input: inputs.OpenLoginUrlInput): Promise<{ url: string }> {
+    return this.call('POST', '/login-url', input);
+  }
+
   react(input: inputs.ReactInput): Promise<{ ok: true }> {
     return this.call('POST', '/reactions', input);
   }

@@ -90,6 +90,7 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       return { ok: true };
     });
     app.post('/callbacks', async (request) => users.press(parse(schemas.pressButtonBody, request.body)));
+    app.post('/login-url', async (request) => users.openLoginUrl(parse(schemas.openLoginUrlBody, request.body)));
     app.post('/reactions', async (request) => {
       users.react(parse(schemas.reactBody, request.body));
       return { ok: true };

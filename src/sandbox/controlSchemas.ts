@@ -123,6 +123,8 @@ export const updateUserBody = z.object({
 });
 export const deleteMessageBody = z.object({ ...target, message_id: id });
 export const pressButtonBody = z.object({ ...target, message_id: id, callback_data: z.string(), wait_ms: z.number().int().min(0).max(60_000).optional() });
+/** Presses a `login_url` button: by its text, or the message's only one. */
+export const openLoginUrlBody = z.object({ ...target, message_id: id, text: z.string().optional() });
 export const reactBody = z.object({ ...target, message_id: id, emoji: z.array(z.string()) });
 export const blockBody = z.object({ user_id: id, bot_id: id.optional(), blocked: z.boolean() });
 export const createTopicBody = z.object({ ...target, name: z.string(), icon_color: id.optional() });
@@ -172,6 +174,7 @@ export type EditMediaInput = z.input<typeof editMediaBody>;
 export type UpdateUserInput = z.input<typeof updateUserBody>;
 export type DeleteMessageInput = z.input<typeof deleteMessageBody>;
 export type PressButtonInput = z.input<typeof pressButtonBody>;
+export type OpenLoginUrlInput = z.input<typeof openLoginUrlBody>;
 export type ReactInput = z.input<typeof reactBody>;
 export type BlockInput = z.input<typeof blockBody>;
 export type CreateTopicInput = z.input<typeof createTopicBody>;

@@ -38,7 +38,7 @@ export interface TranscriptMessage {
   location?: Location;
   contact?: Contact;
   forwarded_from?: string;
-  buttons?: Array<Array<{ text: string; callback_data?: string; url?: string }>>;
+  buttons?: Array<Array<{ text: string; callback_data?: string; url?: string; login_url?: string }>>;
   edit_date?: number;
   /** Earlier versions, oldest first. */
   edits: Array<{ date: number; text?: string; caption?: string }>;
@@ -120,9 +120,11 @@ function messageView(chat: ChatState, stored: StoredMessage, fileUrl: (fileId: s
   if (m.reply_markup) {
     view.buttons = m.reply_markup.inline_keyboard.map((row) =>
       row.map((button) => {
-        const b: { text: string; callback_data?: string; url?: string } = { text: button.text };
+        const b: { text: string; callback_data?: string; url?: string; login_url?: string } = { text: button.text };
         if ('callback_data' in button && button.callback_data !== undefined) b.callback_data = button.callback_data;
         if ('url' in button && button.url !== undefined) b.url = button.url;
+        // The bare URL, as the bot sent it; pressing it (POST /login-url) gives the URL with the user's signed data.
+        if ('login_url' in button && button.login_url !== undefined) b.login_url = button.login_url.url;
         return b;
       }),
     );

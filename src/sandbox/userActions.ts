@@ -15,6 +15,7 @@ import { memberView } from './members.js';
 import { topicColor, topicName } from './methods/forum.js';
 import { formatText } from './text.js';
 import { buildPoll, checkAlbumKind, replaceMedia, rollDice, venueContent } from './methods/content.js';
+import { findLoginUrlButton, loginUrlFor } from './loginUrl.js';
 
 /** A control API error: `status` is the HTTP status, `message` says what to fix. */
 export class ControlError extends Error {
@@ -203,6 +204,22 @@ export class UserActions {
     if (!bot) throw new ControlError(400, 'only a bot\'s message has inline buttons to press');
     const result = await this.emulator.pressButton(bot, user, stored, input.callback_data, input.wait_ms ?? 5000);
     return { callback_query_id: result.id, answer: result.answer ?? null };
+  }
+
+  /**
+   * Presses a `login_url` button on a bot's message: the URL the user's app
+   * opens, with their authorization data signed by the bot's token (see loginUrl.ts).
+   */
+  openLoginUrl(input: ChatTarget & { message_id: number; text?: string }): { url: string } {
+    const { user, chat } = this.chat(input);
+    const stored = this.message(chat, input.message_id);
+    const button = findLoginUrlButton(stored.message.reply_markup?.inline_keyboard.flat() ?? [], input.text);
+    if (!button) throw new ControlError(400, `message ${input.message_id} has no login_url button${input.text === undefined ? '' : ` "${input.text}"`}`);
+    const bot = stored.message.from && this.emulator.bots.get(stored.message.from.id);
+    if (!bot) throw new ControlError(400, "only a bot's message has inline buttons to press");
+    const botName = button.login_url.bot_username;
+    if (botName !== undefined && botName !== bot.user.username) throw new ControlError(400, `login_url names bot @${botName}, which the emulator does not know as the sender`);
+    return { url: loginUrlFor(button.login_url.url, user, bot.token) };
   }
 
   /** Sets the user's reactions; bots that asked for message_reaction updates get one. */

@@ -26,16 +26,25 @@ import { actionCards, dialogs, requests } from '../db/schema.js';
 import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
 
-type Answer = (text: string) => Promise<void>;
+type Answer = (text: string, extra?: Record<string, unknown>) => Promise<void>;
 
-/** `/new` in a client's topic: the signed link to the request form. */
+/**
+ * `/new` in a client's topic: the signed link to the request form, as a
+ * `login_url` button (Bot API, LoginUrl). The group sees the message, but the
+ * link alone signs nobody in: Telegram adds the presser's signed identity
+ * (https://core.telegram.org/widgets/login#checking-authorization) and the
+ * platform lets in only the manager who typed /new. Production needs the
+ * platform's domain linked to the bot in @BotFather (/setdomain) — Telegram's
+ * rule for login_url buttons.
+ */
 export async function newRequestLink(ctx: CommandContext, c: HotlineContext, dialog: Dialog, answer: Answer): Promise<void> {
-  const { url } = await issueRequestLink(ctx, { dialog, manager: c.message!.from! }, c.tx);
-  const hours = REQUEST_LINK_TTL_SECONDS / 3600;
+  const from = c.message!.from!;
+  const { url } = await issueRequestLink(ctx, { dialog, manager: from }, c.tx);
+  const minutes = REQUEST_LINK_TTL_SECONDS / 60;
   await answer(
-    `📝 <a href="${escapeHtml(url)}">Создать заявку для клиента</a>\n` +
-      `Ссылка для вас: она входит на платформу под вашим именем, одноразовая, действует ${hours} ч.\n` +
-      `<code>${escapeHtml(url)}</code>`,
+    `📝 Создать заявку для клиента — кнопка ниже.\n` +
+      `Она только для ${escapeHtml([from.first_name, from.last_name].filter(Boolean).join(' '))}: входит на платформу под вашим именем через Telegram, одноразовая, действует ${minutes} мин.`,
+    { reply_markup: { inline_keyboard: [[{ text: 'Создать заявку', login_url: { url } }]] } },
   );
 }
 

@@ -73,12 +73,13 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
     const message = c.message;
     const threadId = message.is_topic_message ? message.message_thread_id : undefined;
     const dialog = threadId === undefined ? undefined : await dialogOfTopic(c.tx, c.chat.id, threadId);
-    const answer = (text: string) =>
+    const answer = (text: string, extra: Record<string, unknown> = {}) =>
       enqueueTelegram(ctx, c.tx, {
         chatId: c.chat.id,
         method: 'sendMessage',
         payload: {
           text,
+          ...extra,
           parse_mode: 'HTML',
           // In a client's topic the answer queues behind what the topic is still waiting for.
           ...(threadId !== undefined && !dialog ? { message_thread_id: threadId } : {}),

@@ -9,7 +9,7 @@ import type { User } from '@grammyjs/types';
 import { and, eq } from 'drizzle-orm';
 import { events, requests } from '../../src/db/schema.js';
 import type { TranscriptMessage } from '../../src/sandbox/control.js';
-import { ApiClient, validOffer, validRequest } from '../helpers/app.js';
+import { ApiClient, openSignInLink, validOffer, validRequest } from '../helpers/app.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 
 let t: TelegramWorld;
@@ -33,20 +33,15 @@ const plain = (text: string | undefined) => (text ?? '').replace(/[\u00a0\u202f]
 const say = (threadId: number, text: string, extra: { reply_to_message_id?: number } = {}) =>
   t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: threadId, text, ...extra });
 
-/** The /new link the bot posted in the topic. */
+/** The /new link the bot posted in the topic, as Telegram opens it when the manager presses its button. */
 async function newLink(threadId: number): Promise<URL> {
-  const [command] = await say(threadId, '/new');
-  const topic = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, text_includes: 'Создать заявку для клиента' });
-  const reply = topic.messages.find((m) => m.reply_to_message_id === command!.message_id && m.text?.includes('Создать заявку'))!;
-  const link = reply.entities?.find((e) => e.type === 'text_link') as { url: string } | undefined;
-  return new URL(link!.url);
+  const link = await t.newRequestLink(threadId);
+  return link.press();
 }
 
 async function signInByLink(url: URL): Promise<{ status: number; client: ApiClient }> {
   const client = new ApiClient(t.hotline.url);
-  const query = Object.fromEntries(url.searchParams);
-  const response = await client.post('/api/auth/link', { token: query.token, query });
-  if (response.status === 200) client.csrfToken = response.body.csrfToken;
+  const response = await openSignInLink(client, url);
   return { status: response.status, client };
 }
 

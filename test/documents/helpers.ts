@@ -2,7 +2,7 @@
 import { createUserInTx } from '../../src/commands/createUser.js';
 import { hashPassword } from '../../src/commands/password.js';
 import { organizations } from '../../src/db/schema.js';
-import { ApiClient, validOffer, validRequest } from '../helpers/app.js';
+import { ApiClient, openSignInLink, validOffer, validRequest } from '../helpers/app.js';
 import type { TelegramWorld } from '../helpers/telegram.js';
 
 /** The smallest JPEG header file-type recognizes, padded. */
@@ -12,19 +12,14 @@ export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0
 
 async function signInByLink(t: TelegramWorld, url: URL): Promise<ApiClient> {
   const client = new ApiClient(t.hotline.url);
-  const query = Object.fromEntries(url.searchParams);
-  const response = await client.post('/api/auth/link', { token: query.token, query });
+  const response = await openSignInLink(client, url);
   if (response.status !== 200) throw new Error(`link sign-in failed: ${response.status}`);
-  client.csrfToken = response.body.csrfToken;
   return client;
 }
 
 /** The manager types /new in the topic, signs in by the link, saves a request and an offer (accepted at once). */
 export async function acceptDeal(t: TelegramWorld, threadId: number): Promise<{ requestId: number; manager: ApiClient }> {
-  const [command] = await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: threadId, text: '/new' });
-  const topic = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, text_includes: 'Создать заявку для клиента' });
-  const reply = topic.messages.find((m) => m.reply_to_message_id === command!.message_id && m.text?.includes('Создать заявку'))!;
-  const url = new URL((reply.entities?.find((e) => e.type === 'text_link') as { url: string }).url);
+  const url = await (await t.newRequestLink(threadId)).press();
   const manager = await signInByLink(t, url);
   const created = await manager.post('/api/requests', validRequest({ dialogId: Number(url.searchParams.get('dialog')) }));
   if (created.status !== 200) throw new Error(`request: ${created.status} ${JSON.stringify(created.body)}`);

@@ -73,15 +73,13 @@ describe.skipIf(!available)('the deal in the browser', () => {
     await t.waitForTopic(client, { textIncludes: '100 000 долларов' });
     await say(threadId, '/skip', { reply_to_message_id: personal.message_id });
 
-    // /new → the bot's signed link, read from the topic.
-    const [command] = await say(threadId, '/new');
-    const withLink = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, text_includes: 'Создать заявку для клиента' });
-    const reply = withLink.messages.find((m) => m.reply_to_message_id === command!.message_id && m.text?.includes('Создать заявку'))!;
-    const link = reply.entities?.find((e) => e.type === 'text_link') as { url: string } | undefined;
-    expect(link?.url.startsWith(`${t.hotline.url}/new?`)).toBe(true);
+    // /new → the bot's answer with a login_url button; the manager presses it (Telegram adds their signed login).
+    const link = await t.newRequestLink(threadId);
+    expect(link.bareUrl.toString().startsWith(`${t.hotline.url}/new?`)).toBe(true);
+    const pressed = await link.press();
 
     // Opening it signs the manager in and opens the request form for the dialog.
-    await page.goto(link!.url);
+    await page.goto(pressed.toString());
     await page.waitForURL(/\/new\?dialog=\d+$/);
     await page.getByTestId('current-user').waitFor();
     await page.getByLabel('Сумма к оплате').fill('100000');

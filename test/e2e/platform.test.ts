@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { browserAvailable, ensureWebBuilt, launchBrowser, signedInPage as signInAs } from '../helpers/browser.js';
-import { startTestApp, validRequest, type TestApp, type TestUser } from '../helpers/app.js';
+import { pressedLoginUrl, startTestApp, validRequest, type TestApp, type TestUser } from '../helpers/app.js';
 import { createRequest } from '../../src/commands/createRequest.js';
 import { issueRequestLink } from '../../src/commands/issueRequestLink.js';
 import { clients, dialogs } from '../../src/db/schema.js';
@@ -148,7 +148,9 @@ describe.skipIf(!available)('platform in the browser', () => {
     const { db } = app.ctx.database;
     const [client] = await db.insert(clients).values({ telegramUserId: 1293672691, firstName: 'Ли' }).returning();
     const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 11 }).returning();
-    const { url } = await issueRequestLink(app.ctx, { dialog: dialog!, manager: { id: 990001, first_name: 'Алина' } });
+    const { url: bare } = await issueRequestLink(app.ctx, { dialog: dialog!, manager: { id: 990001, first_name: 'Алина' } });
+    // As Telegram opens it when Алина presses the bot's login_url button.
+    const url = pressedLoginUrl(bare, { id: 990001, first_name: 'Алина' }).toString();
     const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));

@@ -110,14 +110,13 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     await shot('05-skip');
   });
 
-  it('/new gets the bot\'s signed link; it opens the platform\'s /new in a new tab', async () => {
+  it('/new gets the bot\'s sign-in button; pressing it opens the platform\'s /new in a new tab', async () => {
     await sandbox.managerSend('/new');
-    const link = sandbox.managerPane.getByRole('link', { name: 'Создать заявку для клиента' }).last();
-    await link.waitFor();
-    expect(await link.getAttribute('target')).toBe('_blank');
-    expect(await link.getAttribute('href')).toMatch(new RegExp(`^${publicUrl}/new\\?`));
+    // A login_url button (not a bare link): pressing it opens the platform with the manager's signed Telegram login.
+    const button = sandbox.managerPane.locator('.sbx-buttons').getByRole('button', { name: 'Создать заявку' }).last();
+    await button.waitFor();
     await shot('06-new-link', 'sandbox-new-link');
-    const tab = await sandbox.followTopicLink('Создать заявку для клиента');
+    const tab = await sandbox.pressLoginButton('Создать заявку');
     expect(tab.url().startsWith(`${publicUrl}/new`)).toBe(true);
     await tab.locator('#root').waitFor();
     // The link signed the manager in.

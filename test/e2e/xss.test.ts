@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { User } from '@grammyjs/types';
 import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
-import { ApiClient, startTestApp, validOffer, validRequest, type TestApp } from '../helpers/app.js';
+import { ApiClient, openSignInLink, startTestApp, validOffer, validRequest, type TestApp } from '../helpers/app.js';
 import { SandboxControl } from '../../src/sandbox/control.js';
 import { SandboxPage } from '../helpers/sandboxPage.js';
 
@@ -83,12 +83,12 @@ describe.skipIf(!available)('XSS payloads render inert', () => {
     const [command] = await control.sendMessage({ from: managerUser.id, chat_id: group.id, message_thread_id: topic.message_thread_id, text: '/new' });
     const answered = await control.waitFor({ chat_id: group.id, message_thread_id: topic.message_thread_id, text_includes: 'Создать заявку', timeout_ms: 30_000 });
     const reply = answered.messages.find((m) => m.reply_to_message_id === command!.message_id && m.text?.includes('Создать заявку'))!;
-    const url = new URL((reply.entities!.find((e) => e.type === 'text_link') as { url: string }).url);
+    // The manager presses the login_url button: Telegram (the emulator) opens the link with their signed login data.
+    const url = new URL((await control.openLoginUrl({ from: managerUser.id, chat_id: group.id, message_id: reply.message_id })).url);
     manager = new ApiClient(app.url);
-    const query = Object.fromEntries(url.searchParams);
-    const signedIn = await manager.post('/api/auth/link', { token: query.token, query });
+    const signedIn = await openSignInLink(manager, url);
     expect(signedIn.status).toBe(200);
-    manager.csrfToken = signedIn.body.csrfToken;
+    const query = Object.fromEntries(url.searchParams);
     const created = await manager.post('/api/requests', validRequest({ dialogId: Number(query.dialog), beneficiary: { ...validRequest().beneficiary, name: BENEFICIARY } }));
     expect(created.status, JSON.stringify(created.body)).toBe(200);
     requestId = created.body.id;

@@ -21,6 +21,10 @@ import { hashPassword } from '../../src/commands/password.js';
 import { sql } from 'drizzle-orm';
 import { organizations, users } from '../../src/db/schema.js';
 import { testDatabase, type TestDatabase } from './database.js';
+import { issueSignInLink } from '../../src/commands/issueSignInLink.js';
+import { signQuery } from '../../src/core/signedLink.js';
+import { loginUrlFor } from '../../src/sandbox/loginUrl.js';
+import { SANDBOX_BOT_TOKEN } from '../../src/sandbox/mode.js';
 
 export const ADMIN_EMAIL = 'admin@test.local';
 export const ADMIN_PASSWORD = 'admin-password-123';
@@ -257,4 +261,41 @@ export async function openCommandContext(env: Record<string, string> = {}): Prom
       await database.cleanup();
     },
   };
+}
+
+/**
+ * The URL Telegram opens when `user` presses the bot's login_url button for
+ * `url`: the link plus `user`'s login data, signed with the sandbox bot's token
+ * by the emulator's own signer (what `startTestApp`'s sandbox-mode app trusts).
+ */
+export function pressedLoginUrl(url: string | URL, user: { id: number; first_name: string; last_name?: string; username?: string }, now = new Date()): URL {
+  return new URL(loginUrlFor(String(url), { ...user, is_bot: false }, SANDBOX_BOT_TOKEN, now));
+}
+
+/** Opens a link the way the page does: the whole query to POST /api/auth/link. The client keeps the session on 200. */
+export async function openSignInLink(client: ApiClient, url: URL): Promise<ApiResponse> {
+  const query = Object.fromEntries(url.searchParams);
+  const response = await client.post('/api/auth/link', { token: query.token ?? '', query });
+  if (response.status === 200) client.csrfToken = response.body.csrfToken;
+  return response;
+}
+
+/**
+ * The body the page posts for a bot link pressed in Telegram by the manager
+ * with `telegramUserId`: a fresh sign-in link signed like the bot's, plus their
+ * Telegram login data.
+ */
+export async function telegramLinkBody(app: Pick<TestApp, 'ctx' | 'hotline' | 'url'>, telegramUserId: number, firstName = 'Менеджер'): Promise<{ token: string; query: Record<string, string> }> {
+  const link = await issueSignInLink(app.ctx, { telegramUserId });
+  const signed = signQuery({ manager: telegramUserId, token: link.token }, app.hotline.config.appSecret, 600);
+  const url = pressedLoginUrl(`${app.url}/new?${new URLSearchParams(signed)}`, { id: telegramUserId, first_name: firstName });
+  return { token: link.token, query: Object.fromEntries(url.searchParams) };
+}
+
+/** Signs a manager in the way managers do: by a bot link pressed in Telegram (see `telegramLinkBody`). */
+export async function signInByTelegram(app: TestApp, telegramUserId: number, firstName = 'Менеджер'): Promise<{ client: ApiClient; response: ApiResponse }> {
+  const client = app.client();
+  const response = await client.post('/api/auth/link', await telegramLinkBody(app, telegramUserId, firstName));
+  if (response.status === 200) client.csrfToken = response.body.csrfToken;
+  return { client, response };
 }

@@ -115,6 +115,17 @@ export class SandboxPage {
     return this.managerPane.getByTestId('pinned-bar');
   }
 
+  /**
+   * Presses a login_url button in the open topic and resolves with the new tab
+   * it opens — at the button's URL plus the manager's signed Telegram login data.
+   */
+  async pressLoginButton(name: string | RegExp): Promise<Page> {
+    const [tab] = await Promise.all([this.page.context().waitForEvent('page'), this.managerPane.locator('.sbx-buttons').getByRole('button', { name }).last().click()]);
+    await tab.waitForURL((url) => url.protocol === 'http:' || url.protocol === 'https:');
+    await tab.waitForLoadState();
+    return tab;
+  }
+
   /** Clicks a link in the open topic and resolves with the new tab it opens. */
   async followTopicLink(text: string): Promise<Page> {
     const [tab] = await Promise.all([this.page.context().waitForEvent('page'), this.managerPane.getByRole('link', { name: text }).last().click()]);

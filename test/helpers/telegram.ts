@@ -32,9 +32,24 @@ export interface TelegramWorld {
   newClient(firstName?: string, extra?: Partial<Pick<User, 'last_name' | 'username' | 'language_code'>>): Promise<User>;
   /** Waits until the client's topic exists and holds at least `minCount` messages (the client card counts). */
   waitForTopic(client: User, options?: { minCount?: number; textIncludes?: string; group?: number; timeoutMs?: number }): Promise<Transcript & { threadId: number }>;
+  /**
+   * A manager (`by`, default the world's manager) types /new in a topic and
+   * gets the bot's answer; `press(as)` presses its login_url button as `as`
+   * (default `by`) and gives the URL Telegram opens: the link plus the
+   * presser's signed login data.
+   */
+  newRequestLink(threadId: number, options?: { by?: User; group?: number }): Promise<RequestLink>;
   /** Restarts Hotline on the same database (as after a crash or a deploy). */
   restart(options?: { kill?: boolean }): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RequestLink {
+  /** The bot's answer in the topic. */
+  messageId: number;
+  /** The button's URL as the bot sent it (no Telegram login data: signs nobody in). */
+  bareUrl: URL;
+  press(as?: User): Promise<URL>;
 }
 
 let clients = 0;
@@ -121,6 +136,26 @@ export async function startTelegramWorld(
         await new Promise((r) => setTimeout(r, 50));
       }
       throw new Error(`No topic for ${client.first_name} appeared`);
+    },
+    async newRequestLink(threadId, opts = {}) {
+      const by = opts.by ?? manager;
+      const chatId = opts.group ?? groups[0]!;
+      const [command] = await control.sendMessage({ from: by.id, chat_id: chatId, message_thread_id: threadId, text: '/new' });
+      const find = (transcript: Transcript) => transcript.messages.find((m) => m.reply_to_message_id === command!.message_id && m.text?.includes('Создать заявку'));
+      const deadline = Date.now() + 20_000;
+      let answer = find(await control.waitFor({ chat_id: chatId, message_thread_id: threadId, text_includes: 'Создать заявку для клиента' }));
+      while (!answer && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        answer = find(await control.transcript(chatId, { thread_id: threadId }));
+      }
+      if (!answer) throw new Error('The bot did not answer /new');
+      const button = answer.buttons?.flat().find((b) => b.login_url);
+      if (!button) throw new Error('The /new answer has no login_url button');
+      return {
+        messageId: answer.message_id,
+        bareUrl: new URL(button.login_url!),
+        press: async (as = by) => new URL((await control.openLoginUrl({ from: as.id, chat_id: chatId, message_id: answer.message_id })).url),
+      };
     },
     async restart() {
       await world.hotline.stop();

@@ -1,6 +1,7 @@
 /** Sign-in, sessions, CSRF and the login rate limit. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/app.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, openSignInLink, pressedLoginUrl, signInByTelegram, startTestApp, type TestApp } from '../helpers/app.js';
+import { signQuery } from '../../src/core/signedLink.js';
 import { issueSignInLink } from '../../src/commands/issueSignInLink.js';
 import { issueRequestLink } from '../../src/commands/issueRequestLink.js';
 import { clients, dialogs } from '../../src/db/schema.js';
@@ -99,22 +100,26 @@ describe('login rate limit', () => {
 });
 
 describe('sign-in links', () => {
-  it('a link from the bot signs the manager in once; the second use and an unknown token answer 404', async () => {
+  it('a link from the bot, pressed by its manager in Telegram, signs them in once; the second use answers 410, a bare or unknown token 404', async () => {
     const manager = await app.addUser({ role: 'manager', telegramUserId: 555001 });
-    const link = await issueSignInLink(app.ctx, { telegramUserId: 555001 });
-    const client = app.client();
-    const first = await client.post('/api/auth/link', { token: link.token });
+    const { client, response: first } = await signInByTelegram(app, 555001);
     expect(first.status).toBe(200);
     expect(first.body.user.id).toBe(manager.userId);
     expect((await client.get('/api/auth/me')).body.user.id).toBe(manager.userId);
+    const link = await issueSignInLink(app.ctx, { telegramUserId: 555001 });
+    // The token alone (no signed link, no Telegram login) is nothing.
     expect((await app.client().post('/api/auth/link', { token: link.token })).status).toBe(404);
     expect((await app.client().post('/api/auth/link', { token: 'forged' })).status).toBe(404);
   });
 
-  it('an expired link answers 404', async () => {
-    const manager = await app.addUser({ role: 'manager' });
-    const link = await issueSignInLink(app.ctx, { userId: manager.userId, ttlSeconds: -1 });
-    expect((await app.client().post('/api/auth/link', { token: link.token })).status).toBe(404);
+  it('an expired link answers 410 with the way on', async () => {
+    await app.addUser({ role: 'manager', telegramUserId: 555002 });
+    const link = await issueSignInLink(app.ctx, { telegramUserId: 555002, ttlSeconds: -1 });
+    const query = signQuery({ manager: 555002, token: link.token }, app.hotline.config.appSecret, 600);
+    const url = pressedLoginUrl(`${app.url}/new?${new URLSearchParams(query)}`, { id: 555002, first_name: 'М' });
+    const response = await openSignInLink(app.client(), url);
+    expect(response.status).toBe(410);
+    expect(response.body).toMatchObject({ reason: 'expired', error: expect.stringContaining('/new') });
   });
 });
 
@@ -124,7 +129,7 @@ describe("the bot's /new link", () => {
     const [client] = await db.insert(clients).values({ telegramUserId: 1293672691, firstName: 'Ли' }).returning();
     const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 5 }).returning();
     const { url } = await issueRequestLink(app.ctx, { dialog: dialog!, manager: { id: 880001, first_name: 'Мария' } });
-    const link = new URL(url);
+    const link = pressedLoginUrl(url, { id: 880001, first_name: 'Мария' });
     expect(link.pathname).toBe('/new');
     const query = Object.fromEntries(link.searchParams.entries());
 
@@ -136,7 +141,7 @@ describe("the bot's /new link", () => {
     expect(opened.status).toBe(200);
     expect(opened.body.next).toBe(`/new?dialog=${dialog!.id}`);
     expect(opened.body.user).toMatchObject({ role: 'manager', canRequest: true, canOffer: true });
-    expect((await app.client().post('/api/auth/link', { token: query.token, query })).status).toBe(404);
+    expect((await app.client().post('/api/auth/link', { token: query.token, query })).status).toBe(410);
   });
 });
 

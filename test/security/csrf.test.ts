@@ -13,11 +13,10 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, PASSWORD, startTestApp, validOffer, validRequest, type TestApp, type TestUser } from '../helpers/app.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient, PASSWORD, startTestApp, telegramLinkBody, validOffer, validRequest, type TestApp, type TestUser } from '../helpers/app.js';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { loadConfig } from '../../src/config.js';
 import { startHotline, type Hotline } from '../../src/main.js';
-import { issueSignInLink } from '../../src/commands/issueSignInLink.js';
 import { createSession } from '../../src/platform/auth/sessions.js';
 import { apiRoutes } from './routes.js';
 
@@ -208,8 +207,7 @@ describe('session fixation', () => {
     const attacker = await app.signIn(attackerUser);
     const victim = app.client();
     victim.cookie = attacker.cookie;
-    const link = await issueSignInLink(app.ctx, { telegramUserId: 660001 });
-    const opened = await victim.post('/api/auth/link', { token: link.token });
+    const opened = await victim.post('/api/auth/link', await telegramLinkBody(app, 660001));
     expect(opened.status).toBe(200);
     expect(victim.cookie).not.toBe(attacker.cookie);
     expect((await victim.get('/api/auth/me')).body.user.id).toBe(manager.userId);
@@ -291,9 +289,9 @@ describe('passwords and tokens never reach the log', () => {
     expect((await admin.patch(`/api/admin/users/${created.body.id}`, { password: secrets[3] })).status).toBe(200);
     expect((await new ApiClient(hotline.url).signIn('m@test.local', secrets[3]!)).status).toBe(200);
 
-    const link = await issueSignInLink(hotline.context(), { telegramUserId: 440001 });
-    secrets.push(link.token);
-    expect((await new ApiClient(hotline.url).post('/api/auth/link', { token: link.token })).status).toBe(200);
+    const link = await telegramLinkBody({ ctx: hotline.context(), hotline, url: hotline.url }, 440001);
+    secrets.push(link.token, link.query.sig!, link.query.hash!);
+    expect((await new ApiClient(hotline.url).post('/api/auth/link', link)).status).toBe(200);
     // A malformed sign-in body is answered 400 — its password is not echoed into the log either.
     expect((await new ApiClient(hotline.url).post('/api/auth/sign-in', { email: 42, password: 'Malformed-Body-6464' })).status).toBe(400);
     secrets.push('Malformed-Body-6464');

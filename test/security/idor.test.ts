@@ -10,10 +10,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { ApiClient, startTestApp, validOffer, validRequest, type ApiResponse, type TestApp, type TestUser } from '../helpers/app.js';
+import { ApiClient, signInByTelegram, startTestApp, telegramLinkBody, validOffer, validRequest, type ApiResponse, type TestApp, type TestUser } from '../helpers/app.js';
 import { apiRoutes } from './routes.js';
 import { createSession } from '../../src/platform/auth/sessions.js';
-import { issueSignInLink } from '../../src/commands/issueSignInLink.js';
 import sharp from 'sharp';
 import { OUR_REQUISITES } from '../helpers/requisites.js';
 
@@ -86,7 +85,7 @@ const TABLE: Record<string, Rule[]> = {
     {
       expect: everyone(200),
       mutates: true,
-      call: async () => ({ path: '/api/auth/link', body: { token: (await issueSignInLink(app.ctx, { telegramUserId: 770001 })).token } }),
+      call: async () => ({ path: '/api/auth/link', body: await telegramLinkBody(app, 770001) }),
     },
   ],
   'POST /api/auth/sign-out': [{ expect: everyone(401), mutates: true, call: () => ({ path: '/api/auth/sign-out' }) }],
@@ -260,11 +259,9 @@ beforeAll(async () => {
   clients.anonymous = app.client();
   for (const role of ['customerA', 'customerB', 'agent', 'otherAgent', 'admin'] as const) clients[role] = await app.signIn(users[role]);
   // The manager signs in the way managers do: by a link from the bot.
-  clients.manager = app.client();
-  const link = await issueSignInLink(app.ctx, { telegramUserId: 770001 });
-  const signedIn = await clients.manager.post('/api/auth/link', { token: link.token });
-  expect(signedIn.status).toBe(200);
-  clients.manager.csrfToken = signedIn.body.csrfToken;
+  const signedIn = await signInByTelegram(app, 770001);
+  expect(signedIn.response.status).toBe(200);
+  clients.manager = signedIn.client;
   shared = await fixture();
 });
 afterAll(async () => {

@@ -8,6 +8,8 @@ export class ApiError extends Error {
     message: string,
     /** Messages for form fields: `{ 'beneficiary.swift': 'Неверный BIC' }`. */
     readonly fields: Record<string, string> = {},
+    /** The whole error answer (some carry more than `error`, e.g. a refused link's `reason`). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -43,7 +45,7 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
     const body = (data ?? {}) as { error?: string; fields?: Record<string, string> };
-    throw new ApiError(response.status, body.error ?? response.statusText, body.fields ?? {});
+    throw new ApiError(response.status, body.error ?? response.statusText, body.fields ?? {}, (data ?? {}) as Record<string, unknown>);
   }
   return data as T;
 }

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { loadViewer, Viewer } from '../../policies/access.js';
 import type { CommandContext } from '../../commands/context.js';
 import { hashToken } from '../../commands/issueSignInLink.js';
-import { csrfMatches, SESSION_COOKIE, type SessionRow } from './sessions.js';
+import { cappedRole, csrfMatches, SESSION_COOKIE, type SessionRow } from './sessions.js';
 
 export type SignedInUser = NonNullable<Awaited<ReturnType<typeof loadViewer>>>;
 
@@ -128,9 +128,10 @@ export async function findSignedIn(pool: pg.Pool, token: string | undefined, cac
     time_zone: string;
     kind: SignedInUser['organizationKind'];
     organization_name: string;
+    role_cap: string | null;
   }>({
     name: 'hotline_signed_in',
-    text: `select s.user_id, s.csrf_token, u.organization_id, u.role, u.name, u.email, u.time_zone, o.kind, o.name as organization_name
+    text: `select s.user_id, s.csrf_token, s.role_cap, u.organization_id, u.role, u.name, u.email, u.time_zone, o.kind, o.name as organization_name
            from sessions s
            join users u on u.id = s.user_id
            join organizations o on o.id = u.organization_id
@@ -145,7 +146,7 @@ export async function findSignedIn(pool: pg.Pool, token: string | undefined, cac
     viewer: {
       userId: Number(row.user_id),
       organizationId: Number(row.organization_id),
-      role: row.role,
+      role: cappedRole(row.role, row.role_cap),
       name: row.name,
       email: row.email,
       timeZone: row.time_zone,

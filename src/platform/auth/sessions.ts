@@ -18,11 +18,29 @@ export interface SessionRow {
   tokenHash: string;
 }
 
-export async function createSession(db: Db, userId: number, now = new Date()): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+/** The most a session may do; only 'manager' exists: what a bot link grants at most. */
+export type RoleCap = 'manager';
+
+/**
+ * The role a session acts with: its user's role, lowered to the cap. A link
+ * from the bot proves a Telegram account, which is a manager's proof, so an
+ * admin who signs in by one acts as a manager (ARCHITECTURE §9: a link never
+ * grants more than that person's role — and no more than what a link is for).
+ */
+export function cappedRole<R extends string>(role: R, cap: string | null | undefined): R | 'manager' {
+  return cap === 'manager' && role === 'admin' ? 'manager' : role;
+}
+
+export async function createSession(
+  db: Db,
+  userId: number,
+  now = new Date(),
+  options: { roleCap?: RoleCap } = {},
+): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
   const token = crypto.randomBytes(32).toString('base64url');
   const csrfToken = crypto.randomBytes(24).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
-  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, csrfToken, expiresAt });
+  await db.insert(sessions).values({ tokenHash: hashToken(token), userId, csrfToken, expiresAt, roleCap: options.roleCap ?? null });
   // Housekeeping on sign-in rather than in a job: expired rows are few and cheap to drop.
   await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, now)));
   return { token, csrfToken, expiresAt };

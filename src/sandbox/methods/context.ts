@@ -9,6 +9,7 @@ import type { BotState } from '../bot.js';
 import type { TelegramEmulator } from '../emulator.js';
 import { badRequest, forbidden, reasons } from '../errors.js';
 import type { Params } from '../params.js';
+import { validateLoginUrlButton } from '../loginUrl.js';
 
 export interface MethodContext {
   emulator: TelegramEmulator;
@@ -117,6 +118,7 @@ export function resolveMarkup(ctx: MethodContext): InlineKeyboardMarkup | undefi
         const data = String(button.callback_data);
         if (!data || Buffer.byteLength(data) > CALLBACK_DATA_LIMIT) throw badRequest('BUTTON_DATA_INVALID');
       }
+      validateLoginUrlButton(button);
       if ('url' in button && !/^(https?|tg):\/\/\S+$/.test(String(button.url))) {
         throw badRequest(`inline keyboard button URL '${String(button.url)}' is invalid: Wrong HTTP URL`);
       }

@@ -1,38 +1,65 @@
 /**
- * Redeems a single-use sign-in link from the bot: `/auth/link?token=…`, or the
- * bot's signed `/new?tg_id=…&dialog=…&token=…&exp=…&sig=…` (the whole query
- * goes to the server, which checks the signature before spending the token).
- * Then on to the request form for the link's dialog.
+ * Redeems the bot's `/new` link, opened through Telegram's `login_url` button:
+ * `/new?tg_id=…&dialog=…&manager=…&token=…&exp=…&sig=…` plus the login data
+ * Telegram adds (`id`, `first_name`, …, `auth_date`, `hash`). The whole query
+ * goes to the server, which checks both signatures and that the opener is the
+ * manager the link was made for, before spending the token. Then on to the
+ * request form for the link's dialog. A refused link says why and the way on
+ * (whose link it is; type /new again; or continue when already signed in).
  */
 import { useEffect, useRef, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
-import { Alert } from '@mantine/core';
-import { api, type Session } from '../api.js';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Alert, Anchor, Stack } from '@mantine/core';
+import { api, ApiError, type Session } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useSessionChanged } from '../session.js';
 import { PageLoader } from '../components/common.js';
 import { safeNext } from './SignInPage.js';
+
+type Refusal = { reason?: string; owner?: string; next?: string };
 
 export default function SignInLinkPage() {
   const { t } = useI18n();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const changed = useSessionChanged();
-  const [failed, setFailed] = useState(false);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
   const started = useRef(false);
 
   useEffect(() => {
     if (started.current) return;
     started.current = true;
-    const signed = params.has('sig') ? Object.fromEntries(params.entries()) : undefined;
-    api<Session & { next?: string }>('/auth/link', { method: 'POST', body: { token: params.get('token') ?? '', query: signed } }).then(
+    const query = Object.fromEntries(params.entries());
+    api<Session & { next?: string }>('/auth/link', { method: 'POST', body: { token: params.get('token') ?? '', query } }).then(
       (session) => {
         changed(session);
         void navigate(safeNext(session.next ?? params.get('next')), { replace: true });
       },
-      () => setFailed(true),
+      (error: unknown) => setRefusal(error instanceof ApiError ? (error.body as Refusal) : {}),
     );
   }, [params, navigate, changed]);
 
-  return failed ? <Alert color="red">{t('signIn.linkFailed')}</Alert> : <PageLoader />;
+  if (!refusal) return <PageLoader />;
+  const text =
+    refusal.reason === 'other_manager'
+      ? t('signIn.linkOtherManager', { owner: refusal.owner ?? '' })
+      : refusal.reason === 'expired'
+        ? t('signIn.linkExpired')
+        : refusal.reason === 'used'
+          ? t('signIn.linkUsed')
+          : refusal.reason === 'telegram_required'
+            ? t('signIn.linkNeedsTelegram')
+            : t('signIn.linkFailed');
+  return (
+    <Stack>
+      <Alert color={refusal.reason === 'expired' || refusal.reason === 'used' ? 'yellow' : 'red'} data-testid="link-refused" data-reason={refusal.reason ?? 'invalid'}>
+        {text}
+      </Alert>
+      {refusal.next && (
+        <Anchor component={Link} to={safeNext(refusal.next)} data-testid="link-continue">
+          {t('signIn.linkContinue')}
+        </Anchor>
+      )}
+    </Stack>
+  );
 }

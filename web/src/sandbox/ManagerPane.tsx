@@ -91,6 +91,19 @@ function TopicChat({ groupId, threadId, title, manager, typing, t, locale, notif
   const pinned = pinnedId !== undefined ? messages.find((m) => m.message_id === pinnedId && !m.deleted) : undefined;
 
   const press = async (message: ChatMessage, button: Button) => {
+    if (button.login_url) {
+      // Like Telegram: the site opens with this manager's signed authorization data.
+      const opened = window.open('about:blank', '_blank');
+      try {
+        const { url } = await control.openLoginUrl({ from: manager.id, chat_id: groupId, message_id: message.message_id, text: button.text });
+        if (opened) opened.location.href = url;
+        else window.location.href = url;
+      } catch (error) {
+        opened?.close();
+        notify((error as Error).message, true);
+      }
+      return;
+    }
     if (!button.callback_data) return;
     try {
       const result = await control.press({ from: manager.id, chat_id: groupId, message_id: message.message_id, callback_data: button.callback_data });

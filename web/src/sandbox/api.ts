@@ -39,6 +39,8 @@ export interface Button {
   text: string;
   callback_data?: string;
   url?: string;
+  /** A login_url button's bare URL; pressing it asks the emulator for the signed one (`control.openLoginUrl`). */
+  login_url?: string;
 }
 
 export interface ChatMessage {
@@ -174,6 +176,8 @@ export const control = {
   edit: (input: { from: number; chat_id?: number; message_id: number; text?: string; caption?: string }) => call<unknown>('POST', '/messages/edit', input),
   press: (input: { from: number; chat_id?: number; message_id: number; callback_data: string }) =>
     call<{ callback_query_id: string; answer: { text?: string; show_alert?: boolean; url?: string } | null }>('POST', '/callbacks', input),
+  /** Presses a login_url button: the URL with the user's signed Telegram authorization data, as Telegram opens it. */
+  openLoginUrl: (input: { from: number; chat_id?: number; message_id: number; text?: string }) => call<{ url: string }>('POST', '/login-url', input),
   block: (userId: number, blocked: boolean) => call<{ ok: true }>('POST', '/block', { user_id: userId, blocked }),
   /** Long poll: events after `after`, waiting up to `timeoutSeconds` for the next one. */
   events: (after: number, timeoutSeconds: number, signal?: AbortSignal) =>
