@@ -179,11 +179,20 @@ describe('from the topic to a deal', () => {
 });
 
 describe('links that must not work', () => {
-  it('forged, altered, expired-looking and reused links are refused and create nothing', async () => {
+  it('a colleague pressing the button, the bare URL, forged, altered, expired-looking and reused links are refused and create nothing', async () => {
     const client = await t.newClient('Ссылки');
     await t.control.sendMessage({ from: client.id, text: 'привет' });
     const topic = await t.waitForTopic(client, { textIncludes: 'привет' });
-    const url = await newLink(topic.threadId);
+    const link = await t.newRequestLink(topic.threadId);
+    const url = await link.press();
+
+    // The whole group sees the button: another manager who presses it gets Telegram's proof of who *they* are — refused.
+    const colleague = await t.control.createUser({ first_name: 'Пётр', last_name: 'Коллега' });
+    await t.control.addMember(t.group, { user_id: colleague.id });
+    const byColleague = await signInByLink(await link.press(colleague));
+    expect(byColleague.status).toBe(403);
+    // The button's URL without Telegram's login data (copied from the message) signs nobody in either.
+    expect((await signInByLink(link.bareUrl)).status).toBe(403);
 
     const altered = new URL(url);
     altered.searchParams.set('tg_id', '42');
@@ -196,6 +205,6 @@ describe('links that must not work', () => {
     expect((await signInByLink(expired)).status).toBe(404);
 
     expect((await signInByLink(url)).status).toBe(200);
-    expect((await signInByLink(url)).status).toBe(404);
+    expect((await signInByLink(url)).status).toBe(410);
   });
 });
