@@ -34,6 +34,8 @@ export interface ApiOptions {
    * mode); undefined refuses every link sign-in (fail closed).
    */
   telegramLoginToken?: string;
+  /** Sign-in and link requests one address may send a minute, whatever their outcome; default 60. */
+  signInRequestsPerMinute?: number;
 }
 
 /** What each route plugin gets. */
@@ -43,6 +45,7 @@ export interface RouteOptions {
   /** Sign-out evicts its session here. */
   sessionCache: SessionCache;
   telegramLoginToken: string | undefined;
+  signInRequestsPerMinute: number;
 }
 
 /** Zod's issues as `{ 'beneficiary.swift': message }`. */
@@ -116,6 +119,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       loginLimiter: options.loginLimiter ?? new LoginLimiter(),
       sessionCache,
       telegramLoginToken: options.telegramLoginToken,
+      signInRequestsPerMinute: options.signInRequestsPerMinute ?? 60,
     };
     for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes]) {
       await app.register(plugin, routeOptions);

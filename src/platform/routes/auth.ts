@@ -1,6 +1,7 @@
 /** Sign-in with e-mail and password, sign-in by a link from the bot, sign-out, and "who am I". */
 import { eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { canOffer, canRequest, loadViewer } from '../../policies/access.js';
@@ -14,6 +15,7 @@ import { verifySignedQuery } from '../../core/signedLink.js';
 import { signInLinks, users } from '../../db/schema.js';
 import type { RouteOptions } from '../api.js';
 import type { SignedInUser } from '../auth/guard.js';
+import { accountKey, DEVICE_COOKIE, DEVICE_COOKIE_TTL_SECONDS, deviceCookieFor, isTrustedDevice } from '../auth/loginLimiter.js';
 import { cappedRole, createSession, deleteSession, SESSION_COOKIE, SESSION_TTL_MS, type RoleCap } from '../auth/sessions.js';
 
 const me = z.object({
@@ -73,7 +75,10 @@ export function describeUser(viewer: SignedInUser): z.infer<typeof me> {
 /** A scrypt run against a fixed hash, so unknown e-mails take as long as wrong passwords. */
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext, loginLimiter, sessionCache, telegramLoginToken }) => {
+export const authRoutes: FastifyPluginAsync<RouteOptions> = async (
+  instance,
+  { getContext, loginLimiter, sessionCache, telegramLoginToken, signInRequestsPerMinute },
+) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
   const startSession = async (reply: FastifyReply, userId: number, roleCap?: RoleCap) => {
@@ -96,9 +101,29 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
     async (request) => (request.viewer ? { user: describeUser(request.viewer), csrfToken: request.session!.csrfToken } : { user: null }),
   );
 
+  // Per address, whatever the outcome: bounds the scrypt work and link guessing one address can ask for
+  // (the failure-keyed throttle is LoginLimiter's; see its doc comment for the whole design).
+  await instance.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Слишком много попыток входа с этого адреса. Попробуйте снова через ${Math.max(1, Math.ceil(context.ttl / 1000))} с.`), {
+        statusCode: context.statusCode,
+      }),
+  });
+  const perAddress = { rateLimit: { max: signInRequestsPerMinute, timeWindow: 60_000 } };
+
+  /**
+   * Sign-in with e-mail and password. 200 the session (and the device cookie
+   * that marks this browser as the account's own); 401 a wrong e-mail or
+   * password (the same answer for both); 429 + Retry-After (seconds) when
+   * LoginLimiter holds the attempt back — by address, by (address, account), or
+   * an account under attack slowing untrusted attempts — or when the address
+   * sends more than `signInRequestsPerMinute` requests a minute.
+   */
   app.post(
     '/auth/sign-in',
     {
+      config: perAddress,
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password; sets the session cookie',
@@ -108,29 +133,42 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
     },
     async (request, reply) => {
       const { email, password } = request.body;
-      const wait = loginLimiter.retryAfter(email, request.ip);
-      if (wait > 0) {
-        const minutes = Math.max(1, Math.ceil(wait / 60_000));
+      const { database, config } = getContext();
+      const trustedDevice = isTrustedDevice(request.cookies[DEVICE_COOKIE], email, config.appSecret);
+      const throttle = loginLimiter.admit(email, request.ip, { trustedDevice });
+      if ('by' in throttle) {
+        const minutes = Math.max(1, Math.ceil(throttle.waitMs / 60_000));
         return reply
           .code(429)
-          .header('retry-after', String(Math.ceil(wait / 1000)))
-          .send({ error: `Слишком много неудачных попыток входа. Попробуйте снова через ${minutes} мин.` });
+          .header('retry-after', String(Math.ceil(throttle.waitMs / 1000)))
+          .send({
+            error:
+              throttle.by === 'source'
+                ? `Слишком много неудачных попыток входа с этого адреса. Попробуйте снова через ${minutes} мин.`
+                : `Слишком много неудачных попыток входа. Попробуйте снова через ${minutes} мин.`,
+          });
       }
-      const { database } = getContext();
       const [user] = await database.db
         .select({ id: users.id, passwordHash: users.passwordHash, disabledAt: users.disabledAt })
         .from(users)
-        .where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`);
+        .where(sql`lower(${users.email}) = ${accountKey(email)}`);
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
       if (!user || !ok || user.disabledAt) {
-        loginLimiter.fail(email, request.ip);
+        loginLimiter.fail(email, request.ip, { trustedDevice });
         return reply.code(401).send({ error: 'Неверный e-mail или пароль' });
       }
-      loginLimiter.succeed(email, request.ip);
+      loginLimiter.succeed(email, request.ip, { trustedDevice });
       if (request.session) {
         await deleteSession(database.db, request.session.tokenHash);
         sessionCache.evict(request.session.tokenHash);
       }
+      reply.setCookie(DEVICE_COOKIE, deviceCookieFor(email, config.appSecret), {
+        path: '/api/auth',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.publicUrl.startsWith('https:'),
+        maxAge: DEVICE_COOKIE_TTL_SECONDS,
+      });
       return startSession(reply, user.id);
     },
   );
@@ -158,11 +196,12 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
   app.post(
     '/auth/link',
     {
+      config: perAddress,
       schema: {
         tags: ['auth'],
         summary: "Sign in by the bot's /new link: `query` is the whole query the page was opened with (the link's signed parameters and Telegram's login data)",
         body: z.object({ token: z.string().max(200), query: z.record(z.string(), z.string().max(1000)).optional() }),
-        response: { 200: session, 403: linkRefusal, 404: error, 410: linkRefusal },
+        response: { 200: session, 403: linkRefusal, 404: error, 410: linkRefusal, 429: error },
       },
     },
     async (request, reply) => {
