@@ -44,6 +44,8 @@ export interface Hotline {
   context(): CommandContext;
   /** Graceful stop: stop taking work, finish or hand back jobs, close pools. */
   stop(): Promise<void>;
+  /** The bot token Telegram's login data is checked with: TELEGRAM_BOT_TOKEN, or the sandbox bot's (tests sign as the emulator does). */
+  telegramLoginToken: string | undefined;
 }
 
 /**
@@ -209,6 +211,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     config,
     url,
     started,
+    telegramLoginToken: config.telegram.token ?? sandbox?.token,
     database: () => {
       if (!database) throw new Error('The database is not open yet');
       return database;

@@ -150,7 +150,7 @@ describe.skipIf(!available)('platform in the browser', () => {
     const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 11 }).returning();
     const { url: bare } = await issueRequestLink(app.ctx, { dialog: dialog!, manager: { id: 990001, first_name: 'Алина' } });
     // As Telegram opens it when Алина presses the bot's login_url button.
-    const url = pressedLoginUrl(bare, { id: 990001, first_name: 'Алина' }).toString();
+    const url = pressedLoginUrl(app, bare, { id: 990001, first_name: 'Алина' }).toString();
     const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));

@@ -24,7 +24,6 @@ import { testDatabase, type TestDatabase } from './database.js';
 import { issueSignInLink } from '../../src/commands/issueSignInLink.js';
 import { signQuery } from '../../src/core/signedLink.js';
 import { loginUrlFor } from '../../src/sandbox/loginUrl.js';
-import { SANDBOX_BOT_TOKEN } from '../../src/sandbox/mode.js';
 
 export const ADMIN_EMAIL = 'admin@test.local';
 export const ADMIN_PASSWORD = 'admin-password-123';
@@ -268,8 +267,13 @@ export async function openCommandContext(env: Record<string, string> = {}): Prom
  * `url`: the link plus `user`'s login data, signed with the sandbox bot's token
  * by the emulator's own signer (what `startTestApp`'s sandbox-mode app trusts).
  */
-export function pressedLoginUrl(url: string | URL, user: { id: number; first_name: string; last_name?: string; username?: string }, now = new Date()): URL {
-  return new URL(loginUrlFor(String(url), { ...user, is_bot: false }, SANDBOX_BOT_TOKEN, now));
+export function pressedLoginUrl(
+  app: Pick<TestApp, 'hotline'>,
+  url: string | URL,
+  user: { id: number; first_name: string; last_name?: string; username?: string },
+  now = new Date(),
+): URL {
+  return new URL(loginUrlFor(String(url), { ...user, is_bot: false }, app.hotline.telegramLoginToken!, now));
 }
 
 /** Opens a link the way the page does: the whole query to POST /api/auth/link. The client keeps the session on 200. */
@@ -288,7 +292,7 @@ export async function openSignInLink(client: ApiClient, url: URL): Promise<ApiRe
 export async function telegramLinkBody(app: Pick<TestApp, 'ctx' | 'hotline' | 'url'>, telegramUserId: number, firstName = 'Менеджер'): Promise<{ token: string; query: Record<string, string> }> {
   const link = await issueSignInLink(app.ctx, { telegramUserId });
   const signed = signQuery({ manager: telegramUserId, token: link.token }, app.hotline.config.appSecret, 600);
-  const url = pressedLoginUrl(`${app.url}/new?${new URLSearchParams(signed)}`, { id: telegramUserId, first_name: firstName });
+  const url = pressedLoginUrl(app, `${app.url}/new?${new URLSearchParams(signed)}`, { id: telegramUserId, first_name: firstName });
   return { token: link.token, query: Object.fromEntries(url.searchParams) };
 }
 

@@ -116,7 +116,7 @@ describe('sign-in links', () => {
     await app.addUser({ role: 'manager', telegramUserId: 555002 });
     const link = await issueSignInLink(app.ctx, { telegramUserId: 555002, ttlSeconds: -1 });
     const query = signQuery({ manager: 555002, token: link.token }, app.hotline.config.appSecret, 600);
-    const url = pressedLoginUrl(`${app.url}/new?${new URLSearchParams(query)}`, { id: 555002, first_name: 'М' });
+    const url = pressedLoginUrl(app, `${app.url}/new?${new URLSearchParams(query)}`, { id: 555002, first_name: 'М' });
     const response = await openSignInLink(app.client(), url);
     expect(response.status).toBe(410);
     expect(response.body).toMatchObject({ reason: 'expired', error: expect.stringContaining('/new') });
@@ -129,7 +129,7 @@ describe("the bot's /new link", () => {
     const [client] = await db.insert(clients).values({ telegramUserId: 1293672691, firstName: 'Ли' }).returning();
     const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 5 }).returning();
     const { url } = await issueRequestLink(app.ctx, { dialog: dialog!, manager: { id: 880001, first_name: 'Мария' } });
-    const link = pressedLoginUrl(url, { id: 880001, first_name: 'Мария' });
+    const link = pressedLoginUrl(app, url, { id: 880001, first_name: 'Мария' });
     expect(link.pathname).toBe('/new');
     const query = Object.fromEntries(link.searchParams.entries());
 

@@ -43,7 +43,7 @@ async function newLink(manager: Manager = { id: 880000 + (telegramIds % 1000), f
 }
 
 /** The query Telegram opens when `who` presses the button (at `at`). */
-const pressed = (url: string, who: Manager, at = new Date()) => Object.fromEntries(pressedLoginUrl(url, who, at).searchParams);
+const pressed = (url: string, who: Manager, at = new Date()) => Object.fromEntries(pressedLoginUrl(app, url, who, at).searchParams);
 
 const open = (query: Record<string, string>, token = query.token!, client = app.client()) => client.post('/api/auth/link', { token, query });
 
@@ -209,7 +209,7 @@ describe('a link signs in only the manager it was made for, for minutes, once, n
   it('used twice: refused the second time; when that same manager is already signed in, the answer leads on to the form for that client', async () => {
     const { url, manager, dialogId } = await newLink();
     const client = app.client();
-    expect((await openSignInLink(client, pressedLoginUrl(url, manager))).status).toBe(200);
+    expect((await openSignInLink(client, pressedLoginUrl(app, url, manager))).status).toBe(200);
     // Again from the same browser (signed in as the link's manager): refused, with the way on.
     const again = await expectRefusedWith(open(pressed(url, manager), undefined, client), 410, { reason: 'used' });
     expect(again.body.next).toBe(`/new?dialog=${dialogId}`);
@@ -223,7 +223,7 @@ describe('a link signs in only the manager it was made for, for minutes, once, n
     const user = await app.addUser({ role: 'admin', telegramUserId: admin.id });
     const { url } = await newLink(admin);
     const client = app.client();
-    const opened = await openSignInLink(client, pressedLoginUrl(url, admin));
+    const opened = await openSignInLink(client, pressedLoginUrl(app, url, admin));
     expect(opened.status).toBe(200);
     expect(opened.body.user).toMatchObject({ id: user.userId, role: 'manager' });
     expect((await client.get('/api/auth/me')).body.user).toMatchObject({ id: user.userId, role: 'manager' });
