@@ -1,5 +1,5 @@
 /**
- * The job queue: pg-boss 10 in the same database (its 11+ needs Node 22).
+ * The job queue: pg-boss 12 in the same database.
  *
  * Side effects leave a command as jobs written in the command's own
  * transaction (`jobs.send(tx, …)`): a rolled-back command leaves no job, a
@@ -7,7 +7,7 @@
  * client — the embedded server serializes transactions, so a second
  * connection waiting on the first would deadlock.
  */
-import PgBoss from 'pg-boss';
+import { PgBoss, type SendOptions } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database, Tx } from './index.js';
 
@@ -44,8 +44,7 @@ export class Jobs {
       },
       // Keep the queue's own bookkeeping light: maintenance once a minute.
       maintenanceIntervalSeconds: 60,
-      monitorStateIntervalSeconds: 60,
-      archiveCompletedAfterSeconds: 3600,
+      monitorIntervalSeconds: 60,
     });
     this.boss.on('error', (error: Error) => this.log.warn(`Job queue: ${error.message}`));
   }
@@ -63,9 +62,11 @@ export class Jobs {
       retryDelay: queue.retryDelay ?? 2,
       retryBackoff: true,
       expireInSeconds: queue.expireInSeconds ?? 300,
+      // A finished job is bookkeeping only: keep it an hour (the former archive delay).
+      deleteAfterSeconds: 3600,
     };
     const existing = await this.boss.getQueue(queue.name);
-    if (!existing) await this.boss.createQueue(queue.name, { name: queue.name, ...options });
+    if (!existing) await this.boss.createQueue(queue.name, options);
     this.queues.set(queue.name, queue);
   }
 
@@ -73,11 +74,11 @@ export class Jobs {
    * Enqueues a job inside `tx`: it exists only if `tx` commits.
    * @example await jobs.send(tx, 'media.download', { documentId })
    */
-  async send(tx: Tx, name: string, data: object, options: PgBoss.SendOptions = {}): Promise<string | null> {
+  async send(tx: Tx, name: string, data: object, options: SendOptions = {}): Promise<string | null> {
     if (!this.queues.has(name)) throw new Error(`Queue "${name}" is not defined; call jobs.define() at start-up`);
     return this.boss.send(name, data, {
       ...options,
-      db: { executeSql: (text, values) => tx.client.query(text, values) },
+      db: { executeSql: (text: string, values?: unknown[]) => tx.client.query(text, values) },
     });
   }
 
@@ -107,7 +108,7 @@ export class Jobs {
     if (this.stopping) return;
     this.stopping = true;
     const deadline = Date.now() + graceMs;
-    const stopped = this.boss.stop({ graceful: true, wait: true, timeout: graceMs });
+    const stopped = this.boss.stop({ graceful: true, timeout: graceMs });
     while (this.active.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     for (const { queue, id } of this.active.values()) {
       this.log.warn(`Job ${queue}/${id} was interrupted by shutdown; it will run again after restart`);
