@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import { canSeeDealRoom, requestAccess, type Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { sanitizeFileName } from './requestDocuments.js';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Tx } from '../db/index.js';
 import { MissingFileError, type Storage } from '../documents/storage.js';
 
@@ -82,7 +82,8 @@ export async function checkUpload(fileName: string, claimedMime: string, head: B
   if (sniffed === 'application/zip' && OFFICE_OPEN_XML.has(expected) && open) {
     const stream = await open();
     try {
-      sniffed = (await fileTypeFromStream(stream))?.mime ?? sniffed;
+      // file-type 22 reads web streams.
+      sniffed = (await fileTypeFromStream(Readable.toWeb(stream) as ReadableStream<Uint8Array>))?.mime ?? sniffed;
     } finally {
       stream.destroy();
     }
