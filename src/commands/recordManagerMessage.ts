@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { clients, dialogs, messages } from '../db/schema.js';
+import { clients, dialogs, messages, users } from '../db/schema.js';
+import { managerRefusal } from '../policies/access.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
@@ -21,12 +22,17 @@ export interface Props {
 /**
  * Stores what a manager wrote in a client's topic and sends it to the client
  * as the bot (a copy, not a forward). Internal notes (`!…`) stay in the topic
- * and are skipped by default.
+ * and are skipped by default. A member of the group whose platform account is
+ * disabled, or is not a manager's (`managerRefusal`, the rule commands and
+ * card buttons use), speaks for nobody: the message is kept as a skipped
+ * note, never sent, and the topic is told why under it.
  */
 export async function recordManagerMessage(ctx: CommandContext, props: Props, tx?: Tx): Promise<StoredMessage> {
   return inTransaction(ctx, tx, async (tx) => {
     const { dialog, from, message: incoming } = props;
-    const isNote = (incoming.text ?? '').trimStart().startsWith(NOTE_PREFIX);
+    const [account] = await tx.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.telegramUserId, from.id));
+    const refusal = account ? managerRefusal(account) : null;
+    const isNote = refusal !== null || (incoming.text ?? '').trimStart().startsWith(NOTE_PREFIX);
     const replyTo = incoming.replyToTelegramMessageId
       ? await messageByTelegramId(tx, dialog.id, 'topic', incoming.replyToTelegramMessageId)
       : undefined;
@@ -67,6 +73,16 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
           : {}),
       });
       if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
+    } else if (refusal) {
+      await enqueueTelegram(ctx, tx, {
+        chatId: dialog.managersChatId,
+        method: 'sendMessage',
+        payload: {
+          text: `Сообщение не отправлено клиенту. ${refusal}`,
+          reply_parameters: { message_id: incoming.telegramMessageId, allow_sending_without_reply: true },
+        },
+        target: { topicOfDialog: dialog.id },
+      });
     }
     await tx.db.update(dialogs).set({ lastMessageAt: incoming.date }).where(eq(dialogs.id, dialog.id));
     await feedRequestChat(ctx, tx, dialog, message!);

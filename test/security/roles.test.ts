@@ -13,7 +13,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { clients, dialogs, organizations, requests, users } from '../../src/db/schema.js';
+import { clients, dialogs, messages, organizations, requests, users } from '../../src/db/schema.js';
 import { createUserInTx } from '../../src/commands/createUser.js';
 import { createSession } from '../../src/platform/auth/sessions.js';
 import { hashPassword } from '../../src/commands/password.js';
@@ -183,6 +183,15 @@ describe('Telegram: a disabled manager, or one with another role, has no power f
     expect(request.status).toBe('accepted');
     // No confirmation step was armed either: the card still shows the plain buttons.
     expect((await card()).buttons!.flat().map((b) => b.text)).toEqual(['✏️ Изменить', '📄 Документы 1С', '✅ Завершить', '❌ Отменить']);
+  });
+
+  it('a disabled manager writes to the client: nothing is sent, the message is kept as a skipped note and the topic says why', async () => {
+    const answer = await replyTo('Клиенту: курс будет 15', 'Сообщение не отправлено клиенту');
+    expect(answer, 'the refusal answers the message').toBeDefined();
+    const [row] = await t.hotline.database().db.select().from(messages).where(eq(messages.text, 'Клиенту: курс будет 15'));
+    expect(row).toMatchObject({ direction: 'note', skip: true });
+    const outbox = await t.hotline.database().pool.query(`SELECT count(*)::int AS n FROM telegram_outbox WHERE method = 'copyMessage' AND payload->>'message_id' = $1`, [String(row!.topicMessageId)]);
+    expect(outbox.rows[0].n, 'no copy to the client was queued').toBe(0);
   });
 
   it('enabled again, the same manager changes the rate from the topic', async () => {
