@@ -43,7 +43,7 @@ export async function newRequestLink(ctx: CommandContext, c: HotlineContext, dia
   const minutes = REQUEST_LINK_TTL_SECONDS / 60;
   await answer(
     `📝 Создать заявку для клиента — кнопка ниже.\n` +
-      `Она только для ${escapeHtml([from.first_name, from.last_name].filter(Boolean).join(' '))}: входит на платформу под вашим именем через Telegram, одноразовая, действует ${minutes} мин.`,
+      `Кнопка работает только у менеджера, набравшего /new (${escapeHtml([from.first_name, from.last_name].filter(Boolean).join(' '))}): входит на платформу под его учётной записью через Telegram, один раз, в течение ${minutes} мин.`,
     { reply_markup: { inline_keyboard: [[{ text: 'Создать заявку', login_url: { url } }]] } },
   );
 }

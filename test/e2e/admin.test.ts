@@ -113,4 +113,27 @@ describe.skipIf(!available)('admin page in the browser', () => {
       await app.ctx.database.db.update(organizations).set({ isOurs: true }).where(eq(organizations.id, app.ourOrganizationId));
     }
   });
+
+  it('a managers\' group the bot cannot post into shows as a banner: which group, since when, why, how many messages wait', async () => {
+    // The outbox pauses a group when Telegram refuses the bot there (test/relay/outboxFaults.test.ts drives that through the emulator); here the page reads it.
+    const pool = app.ctx.database.pool;
+    await pool.query(
+      `INSERT INTO managers_chats (chat_id, paused_at, pause_reason) VALUES (-1009990001, '2026-11-30T08:15:00Z', 'Forbidden: bot was kicked from the supergroup chat')
+       ON CONFLICT (chat_id) DO UPDATE SET paused_at = EXCLUDED.paused_at, pause_reason = EXCLUDED.pause_reason`,
+    );
+    try {
+      const page = await signedInPage(app.admin);
+      await page.getByRole('link', { name: 'Администрирование' }).click();
+      const banner = page.getByRole('alert').filter({ hasText: 'Группа менеджеров -1009990001' });
+      await banner.waitFor();
+      const text = await banner.innerText();
+      expect(text).toContain('бот не может в неё писать');
+      expect(text).toContain('30.11.2026');
+      expect(text).toContain('bot was kicked');
+      expect(text).toContain('не потеряны');
+      await page.close();
+    } finally {
+      await pool.query('DELETE FROM managers_chats WHERE chat_id = -1009990001');
+    }
+  });
 });

@@ -10,6 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import { clients, dialogTopics, dialogs, telegramOutbox } from '../../src/db/schema.js';
 import { TelegramOutbox } from '../../src/jobs/telegramOutbox.js';
 import { REPEAT_MARK } from '../../src/jobs/outboxFailures.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
 import { BOT_TOKEN, startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,6 +128,13 @@ describe('the managers\' group refuses the bot (15.2)', () => {
     expect(readyz.status).toBe('ready');
     expect(readyz.paused_managers_groups?.map((g) => g.chat_id)).toEqual([t.group]);
     expect(readyz.paused_managers_groups![0]!.waiting).toBeGreaterThan(0);
+    // The admin page's banner reads the same: the group, since when, why, how many wait.
+    const admin = new ApiClient(t.hotline.url);
+    expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+    const health = await admin.get('/api/admin/telegram-health');
+    expect(health.status).toBe(200);
+    expect(health.body.pausedGroups).toEqual([expect.objectContaining({ chatId: t.group, reason: expect.stringContaining('kicked') })]);
+    expect(health.body.pausedGroups[0].waiting).toBeGreaterThan(0);
     // Her message and Олег's wait; none is marked failed.
     const failed = await db.select().from(telegramOutbox).where(eq(telegramOutbox.state, 'failed'));
     expect(failed).toEqual([]);

@@ -1,4 +1,4 @@
-/** The admin page's API: users, organizations and our requisites. Admins only; others get 403. */
+/** The admin page's API: users, organizations, our requisites and the managers' groups' health. Admins only; others get 403. */
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ForbiddenError } from '../../commands/context.js';
 import { createOrganization } from '../../commands/createOrganization.js';
 import { createUser } from '../../commands/createUser.js';
+import { pausedManagersChats } from '../../commands/managersChats.js';
 import { updateOrganization } from '../../commands/updateOrganization.js';
 import { updateOurRequisites } from '../../commands/updateOurRequisites.js';
 import { updateUser } from '../../commands/updateUser.js';
@@ -91,6 +92,36 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
     },
     async (request) =>
       pickOrganization(await updateOrganization(getContext(), { actor: requireAdmin(request), organizationId: request.params.id, ...request.body })),
+  );
+
+  app.get(
+    '/admin/telegram-health',
+    {
+      schema: {
+        tags,
+        summary: "Managers' groups Telegram does not let the bot post into (kicked, demoted): paused, their messages kept in order until the rights return",
+        response: {
+          200: z.object({
+            pausedGroups: z.array(
+              z.object({
+                chatId: z.number(),
+                /** When the pause began (ISO 8601, UTC). */
+                pausedAt: z.string(),
+                /** Telegram's answer that paused it. */
+                reason: z.string(),
+                /** Calls waiting for the group (messages, cards, titles). */
+                waiting: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      const paused = await pausedManagersChats(getContext().database.pool);
+      return { pausedGroups: paused.map((group) => ({ ...group, pausedAt: group.pausedAt.toISOString() })) };
+    },
   );
 
   app.get(

@@ -239,7 +239,7 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (
       }
       if (proof.user.id !== managerTelegramId) {
         return reply.code(403).send({
-          error: `Эта ссылка — для ${link.user.name}: она входит на платформу только под его именем. Чтобы создать заявку, наберите /new в теме клиента сами.`,
+          error: `Эта ссылка создана для другого менеджера (${link.user.name}) и входит на платформу только под его учётной записью. Чтобы создать заявку, наберите /new в теме клиента сами.`,
           reason: 'other_manager',
           owner: link.user.name,
         });

@@ -36,6 +36,7 @@ export default function AdminPage() {
   return (
     <Stack>
       <Title order={2}>{t('nav.admin')}</Title>
+      <PausedGroups />
       <Tabs value={tab} onChange={(value) => setParams(value && value !== 'users' ? { tab: value } : {}, { replace: true })}>
         <Tabs.List>
           <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>
@@ -53,6 +54,25 @@ export default function AdminPage() {
         </Tabs.Panel>
       </Tabs>
     </Stack>
+  );
+}
+
+interface TelegramHealth {
+  pausedGroups: Array<{ chatId: number; pausedAt: string; reason: string; waiting: number }>;
+}
+
+/** A banner per managers' group the bot cannot post into: its messages wait, in order, until the bot's rights return. */
+function PausedGroups() {
+  const { t, dateTime } = useI18n();
+  const health = useQuery({ queryKey: ['admin', 'telegram-health'], queryFn: () => api<TelegramHealth>('/admin/telegram-health'), refetchInterval: 30_000 });
+  return (
+    <>
+      {health.data?.pausedGroups.map((group) => (
+        <Alert key={group.chatId} color="red" title={t('admin.paused.title', { chat: group.chatId })} role="alert">
+          {t('admin.paused.text', { since: dateTime(group.pausedAt), waiting: group.waiting, reason: group.reason })}
+        </Alert>
+      ))}
+    </>
   );
 }
 
