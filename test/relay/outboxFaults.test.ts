@@ -121,8 +121,8 @@ describe('the managers\' group refuses the bot (15.2)', () => {
 
     const db = t.hotline.database().db;
     await expect.poll(async () => (await t.hotline.database().pool.query('SELECT pause_reason FROM managers_chats WHERE chat_id = $1 AND paused_at IS NOT NULL', [t.group])).rows[0]?.pause_reason, { timeout: 15_000 }).toBeTruthy();
-    const metrics = await (await fetch(`${t.hotline.url}/metrics`)).text();
-    expect(metrics).toMatch(/^hotline_managers_chats_paused 1$/m);
+    // The gauge is the process's view, refreshed from the database as the outbox runs (the pause may have come from my_chat_member).
+    await expect.poll(async () => (await fetch(`${t.hotline.url}/metrics`)).text(), { timeout: 15_000 }).toMatch(/^hotline_managers_chats_paused 1$/m);
     // /readyz still says ready (the app takes traffic) and names the paused group.
     const readyz = (await (await fetch(`${t.hotline.url}/readyz`)).json()) as { status: string; paused_managers_groups?: Array<{ chat_id: number; waiting: number }> };
     expect(readyz.status).toBe('ready');
@@ -133,7 +133,7 @@ describe('the managers\' group refuses the bot (15.2)', () => {
     expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
     const health = await admin.get('/api/admin/telegram-health');
     expect(health.status).toBe(200);
-    expect(health.body.pausedGroups).toEqual([expect.objectContaining({ chatId: t.group, reason: expect.stringContaining('kicked') })]);
+    expect(health.body.pausedGroups).toEqual([expect.objectContaining({ chatId: t.group, reason: expect.stringMatching(/kicked|removed/) })]);
     expect(health.body.pausedGroups[0].waiting).toBeGreaterThan(0);
     // Her message and Олег's wait; none is marked failed.
     const failed = await db.select().from(telegramOutbox).where(eq(telegramOutbox.state, 'failed'));

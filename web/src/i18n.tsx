@@ -63,9 +63,11 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
     const dict = dictionaries[locale];
     const tag = intlLocale(locale);
     const zone = validTimeZone(timeZone);
-    const dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
+    // ДД.ММ.ГГГГ in Russian (DD/MM/YYYY in English), as the card and the documents write dates.
+    const numericDate = { day: '2-digit', month: '2-digit', year: 'numeric' } as const;
+    const dateTimeFormat = new Intl.DateTimeFormat(tag, { ...numericDate, hour: '2-digit', minute: '2-digit', timeZone: zone });
     // Calendar dates (contract date, deadline) are days, not instants: shown as stored, in UTC.
-    const dateFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeZone: 'UTC' });
+    const dateFormat = new Intl.DateTimeFormat(tag, { ...numericDate, timeZone: 'UTC' });
     return {
       locale,
       setLocale,
