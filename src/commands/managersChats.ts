@@ -52,19 +52,24 @@ export async function pauseManagersChat(db: Queryable, chatId: number, reason: s
 
 /**
  * Resumes a paused group: its waiting calls are due at once, in their order,
- * their backoff starts afresh. True when it was paused.
+ * their backoff starts afresh. Returns since when it was paused, or null
+ * when it was not paused (nothing changed).
  */
-export async function resumeManagersChat(db: Queryable, chatId: number): Promise<boolean> {
-  const resumed = await db.query(
-    `UPDATE managers_chats SET paused_at = NULL, pause_reason = NULL, updated_at = now() WHERE chat_id = $1 AND paused_at IS NOT NULL`,
+export async function resumeManagersChat(db: Queryable, chatId: number): Promise<Date | null> {
+  // The self-join reads the row as it was before this update: the pause's start.
+  const resumed = await db.query<{ paused_at: Date }>(
+    `UPDATE managers_chats m SET paused_at = NULL, pause_reason = NULL, updated_at = now()
+       FROM managers_chats before WHERE before.chat_id = m.chat_id AND m.chat_id = $1 AND m.paused_at IS NOT NULL
+     RETURNING before.paused_at`,
     [chatId],
   );
-  if (!resumed.rowCount) return false;
+  const pausedAt = resumed.rows[0]?.paused_at;
+  if (!pausedAt) return null;
   await db.query(
     `UPDATE telegram_outbox SET not_before = now(), attempts = LEAST(attempts, 1) WHERE chat_id = $1 AND state = 'pending' AND not_before > now()`,
     [chatId],
   );
-  return true;
+  return new Date(pausedAt);
 }
 
 /** The groups paused now, with how many calls wait for each. */

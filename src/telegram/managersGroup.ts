@@ -9,11 +9,26 @@ import { Composer } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import { adoptCreatedTopic } from '../commands/adoptCreatedTopic.js';
 import { followManagersChatMigration, isMigratedManagersChat, pauseManagersChat, resumeManagersChat } from '../commands/managersChats.js';
-import { OUTBOX_CHANNEL } from '../commands/telegramOutbox.js';
+import { enqueueTelegram, OUTBOX_CHANNEL } from '../commands/telegramOutbox.js';
 import type { HotlineContext } from './context.js';
 
 /** How long a paused group's calls wait before one tries again when no `my_chat_member` says the rights are back. */
 const PROBE_MS = 30_000;
+
+const clock = (at: Date) => `${at.toISOString().slice(11, 19)} UTC`;
+
+/**
+ * The notice managers get when the bot is back in their group: messages
+ * written there between `from` (the pause began; null when no pause was
+ * recorded) and `to` (the bot's return) did not reach clients.
+ */
+export function outageNotice(from: Date | null, to: Date): string {
+  const span = from ? `с ${clock(from)} до ${clock(to)}` : `до ${clock(to)}, пока бота не было в группе,`;
+  return (
+    `⚠️ Бот снова в группе. Сообщения, написанные здесь ${span} до клиентов не дошли: ` +
+    'Telegram не передаёт боту сообщения из группы, в которой его нет. Повторите их, пожалуйста, в темах клиентов.'
+  );
+}
 
 export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
@@ -33,9 +48,20 @@ export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
       if (await pauseManagersChat(c.tx.client, chatId, reason, PROBE_MS)) {
         ctx.log.error(`Managers' group ${chatId} is paused: ${reason}. Messages wait and go out in order once the bot is back as an administrator.`);
       }
-    } else if (await resumeManagersChat(c.tx.client, chatId)) {
-      ctx.log.warn(`Managers' group ${chatId}: the bot is ${member.status} again; waiting messages go out now`);
-      c.tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
+    } else {
+      const pausedAt = await resumeManagersChat(c.tx.client, chatId);
+      if (pausedAt) {
+        ctx.log.warn(`Managers' group ${chatId}: the bot is ${member.status} again; waiting messages go out now`);
+        c.tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
+      }
+      const old = c.myChatMember.old_chat_member.status;
+      if (old === 'kicked' || old === 'left') {
+        // Bot API: a bot receives updates only from chats it is a member of, and
+        // cannot fetch a chat's history later — what managers wrote meanwhile
+        // never reached Hotline. Say so, once, where they will read it (the
+        // group's General topic), through the outbox like every other call.
+        await enqueueTelegram(ctx, c.tx, { chatId, method: 'sendMessage', payload: { text: outageNotice(pausedAt, new Date(c.myChatMember.date * 1000)) } });
+      }
     }
     await next();
   });

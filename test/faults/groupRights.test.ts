@@ -3,7 +3,11 @@
  * 15.2): the bot is kicked for 20 s (every call to the group answers 403
  * "Forbidden: bot was kicked from the supergroup chat"), then made an
  * administrator again. The group is paused, not its messages failed; when
- * the rights return everything arrives, in order.
+ * the rights return everything arrives, in order. Answers the manager writes
+ * while the bot is out never reach any bot (Bot API: a bot receives updates
+ * only from chats it is a member of): they are counted apart, and managers
+ * are told in the group, once the bot is back, that they did not reach
+ * clients.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from '../helpers/database.js';
@@ -44,6 +48,10 @@ describe('the managers\' group loses and regains the bot', () => {
     const { toTopic, toClient } = conversation.tallies(false);
     const figures = await outboxFigures(world, database.url!, toTopic.delivered + toClient.delivered);
     const paused = /^hotline_managers_chats_paused 1$/m.test(metricsWhileOut);
+    // The notice in the group's General topic (no thread) once the bot is back.
+    const notices = [...world.emulator.group(world.group)!.messages.values()].filter(
+      (m) => m.message.from?.id === world!.bot.id && m.threadId === undefined && (m.message.text ?? '').includes('до клиентов не дошли'),
+    ).length;
     const { problems } = settle(
       'groupRights',
       {
@@ -52,7 +60,10 @@ describe('the managers\' group loses and regains the bot', () => {
         setup:
           `${CLIENTS} clients × ${MESSAGES} messages (one a second each), the manager answering each; one polling instance. ` +
           `At 5 s the bot is kicked from the managers' group for ${KICKED_MS / 1000} s (403 "bot was kicked from the supergroup chat"), then made an administrator again. Flood windows ×${TIME_SCALE}.`,
-        notes: [`While the bot was out, /metrics showed the group paused: ${paused ? 'yes' : 'no'}. Bot API calls in all: ${figures.calls}.`],
+        notes: [
+          `While the bot was out, /metrics showed the group paused: ${paused ? 'yes' : 'no'}. Bot API calls in all: ${figures.calls}.`,
+          `Answers written while the bot was out of the group: ${conversation.writtenWhileBotOut.size}; notices to managers that they did not reach clients: ${notices}.`,
+        ],
       },
       conversation,
       { faultEndedAt, completedAt },
@@ -63,5 +74,6 @@ describe('the managers\' group loses and regains the bot', () => {
     expect(problems).toEqual([]);
     expect(completedAt).not.toBeNull();
     expect(paused).toBe(true);
+    expect(notices).toBe(1);
   }, 600_000);
 });

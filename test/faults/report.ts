@@ -25,6 +25,12 @@ export interface Tally {
   /** Arrived before a message that was sent earlier. */
   outOfOrder: number;
   lost: number;
+  /**
+   * Written in the managers' group while the bot was not a member and so
+   * never delivered to it (Bot API: updates come only from chats the bot is
+   * in): not lost by Hotline; managers are told when the bot is back.
+   */
+  whileBotOut: number;
   /** Arrived but never sent (garbled, or from somewhere else). */
   unexpected: number;
 }
@@ -65,12 +71,12 @@ const mark = (ok: boolean) => (ok ? '✅' : '❌');
 
 function table(result: ScenarioResult): string {
   const lines = [
-    '| direction | sent | delivered | duplicated (unmarked) | repeated and marked | repeated after kill | out of order | lost |',
-    '|---|---|---|---|---|---|---|---|',
+    '| direction | sent | delivered | duplicated (unmarked) | repeated and marked | repeated after kill | out of order | lost | written while the bot was out |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { direction, tally: t } of result.rows) {
     lines.push(
-      `| ${direction} | ${t.sent} | ${t.delivered} | ${t.duplicated} ${mark(t.duplicated === 0)} | ${t.repeatedMarked ?? 0} | ${t.repeatedAfterKill} | ${t.outOfOrder} ${mark(t.outOfOrder === 0)} | ${t.lost} ${mark(t.lost === 0)} |`,
+      `| ${direction} | ${t.sent} | ${t.delivered} | ${t.duplicated} ${mark(t.duplicated === 0)} | ${t.repeatedMarked ?? 0} | ${t.repeatedAfterKill} | ${t.outOfOrder} ${mark(t.outOfOrder === 0)} | ${t.lost} ${mark(t.lost === 0)} | ${t.whileBotOut ?? 0} |`,
     );
   }
   return lines.join('\n');

@@ -100,7 +100,14 @@ const CLIENT_LINE = /^F\d+: \d+$/;
 const ANSWER = 'Ответ ';
 
 /** Counts `observed` (whole messages, in arrival order) against `expected` (lines, in sending order). */
-export function tally(expected: string[], observed: string[], belongs: (line: string) => boolean, tolerateRepeats: boolean): Tally {
+export function tally(
+  expected: string[],
+  observed: string[],
+  belongs: (line: string) => boolean,
+  tolerateRepeats: boolean,
+  /** Lines that could not arrive (written in the group while the bot was not in it): missing ones are not lost. */
+  unreachable: ReadonlySet<string> = new Set(),
+): Tally {
   let repeatedAfterKill = 0;
   let repeatedMarked = 0;
   const kept: string[] = [];
@@ -137,11 +144,12 @@ export function tally(expected: string[], observed: string[], belongs: (line: st
     last = Math.max(last, at);
   }
   const duplicated = [...seen.values()].reduce((sum, n) => sum + n - 1, 0);
-  return { sent: expected.length, delivered: seen.size, duplicated, repeatedAfterKill, repeatedMarked, outOfOrder, lost: expected.length - seen.size, unexpected };
+  const whileBotOut = expected.filter((line) => unreachable.has(line) && !seen.has(line)).length;
+  return { sent: expected.length, delivered: seen.size, duplicated, repeatedAfterKill, repeatedMarked, outOfOrder, lost: expected.length - seen.size - whileBotOut, whileBotOut, unexpected };
 }
 
 export function addTallies(tallies: Tally[]): Tally {
-  const sum: Tally = { sent: 0, delivered: 0, duplicated: 0, repeatedAfterKill: 0, repeatedMarked: 0, outOfOrder: 0, lost: 0, unexpected: 0 };
+  const sum: Tally = { sent: 0, delivered: 0, duplicated: 0, repeatedAfterKill: 0, repeatedMarked: 0, outOfOrder: 0, lost: 0, whileBotOut: 0, unexpected: 0 };
   for (const t of tallies) for (const key of Object.keys(sum) as Array<keyof Tally>) sum[key] += t[key];
   return sum;
 }
@@ -166,6 +174,13 @@ interface Seen {
 export class Conversation {
   readonly sent = new Map<number, string[]>();
   readonly answers = new Map<number, string[]>();
+  /**
+   * Answers the manager wrote while the bot was not a member of the group.
+   * Bot API: a bot receives updates only from chats it is a member of (and
+   * cannot read a chat's history later), so these can never reach Hotline —
+   * counted apart, not as lost.
+   */
+  readonly writtenWhileBotOut = new Set<string>();
   private managerLoop: Promise<void> | undefined;
   private managing = false;
   private sending: Promise<void> | undefined;
@@ -231,12 +246,19 @@ export class Conversation {
             done.add(line);
             const text = `${ANSWER}${line}`;
             answered.push(text);
+            // The bot's membership when the emulator took the message is between these two readings.
+            const inBefore = this.botInGroup();
             await this.world.control.sendMessage({ from: this.world.manager.id, chat_id: this.world.group, message_thread_id: thread, text });
+            if (!inBefore || !this.botInGroup()) this.writtenWhileBotOut.add(text);
           }
         }),
       );
       await sleep(300);
     }
+  }
+
+  private botInGroup(): boolean {
+    return this.world.emulator.group(this.world.group)!.isMember(this.world.bot.id);
   }
 
   /** What each client's topics and private chat show now. */
@@ -284,7 +306,7 @@ export class Conversation {
       const view = seen.get(client.id)!;
       const lines = new Set(view.topic.flatMap((m) => m.split('\n')));
       const answers = new Set(view.chat.map((m) => (m.startsWith(MARKED) ? m.slice(MARKED.length) : m)));
-      return this.sent.get(client.id)!.every((text) => lines.has(text) && answers.has(`${ANSWER}${text}`));
+      return this.sent.get(client.id)!.every((text) => lines.has(text) && (answers.has(`${ANSWER}${text}`) || this.writtenWhileBotOut.has(`${ANSWER}${text}`)));
     });
   }
 
@@ -307,7 +329,7 @@ export class Conversation {
       return {
         name: client.first_name,
         toTopic: tally(this.sent.get(client.id)!, view.topic, own(''), tolerateRepeats),
-        toClient: tally(this.answers.get(client.id)!, view.chat, own(ANSWER), tolerateRepeats),
+        toClient: tally(this.answers.get(client.id)!, view.chat, own(ANSWER), tolerateRepeats, this.writtenWhileBotOut),
       };
     });
     return {
