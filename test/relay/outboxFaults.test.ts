@@ -150,6 +150,26 @@ describe('the managers\' group refuses the bot (15.2)', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
     await expect.poll(async () => (await fetch(`${t.hotline.url}/metrics`)).text(), { timeout: 10_000 }).toMatch(/^hotline_managers_chats_paused 0$/m);
   }, 90_000);
+
+  it('a manager answers while the bot is out: that cannot reach the client, and once the bot is back managers are told so in the group', async () => {
+    const client = await t.newClient('Пётр');
+    await t.control.sendMessage({ from: client.id, text: 'Где мой счёт?' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Где мой счёт?' });
+
+    await t.control.addMember(t.group, { user_id: t.bot.id, status: 'kicked' });
+    // Bot API: a bot receives updates only from chats it is a member of — this answer never reaches Hotline.
+    await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: 'Счёт выставлен' });
+    await t.control.addMember(t.group, { user_id: t.bot.id, status: 'administrator' });
+
+    const notice = await t.control.waitFor({ chat_id: t.group, text_includes: 'до клиентов не дошли', timeout_ms: 30_000 });
+    const shown = visible(notice).filter((m) => m.from?.is_bot && (m.text ?? '').includes('до клиентов не дошли'));
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.text).toMatch(/с \d\d:\d\d:\d\d UTC до \d\d:\d\d:\d\d UTC/);
+    // In the group's General topic, not in a client's topic.
+    expect(shown[0]!.message_thread_id).toBeUndefined();
+    const privateChat = await t.control.transcript(client.id);
+    expect(privateChat.messages.map((m) => m.text)).not.toContain('Счёт выставлен');
+  }, 90_000);
 });
 
 describe('a retry path with no delay (15.3)', () => {
