@@ -42,10 +42,11 @@ export async function pauseManagersChat(db: Queryable, chatId: number, reason: s
      RETURNING (SELECT paused_at IS NOT NULL FROM before) AS was_paused`,
     [chatId, reason],
   );
+  // Its calls, and the copies of its messages to clients (they read from it: the same 403 until the bot is back).
   await db.query(
     `UPDATE telegram_outbox SET not_before = greatest(not_before, now() + make_interval(secs => $2::float8))
-      WHERE chat_id = $1 AND state = 'pending'`,
-    [chatId, holdMs / 1000],
+      WHERE (chat_id = $1 OR payload->>'from_chat_id' = $3) AND state = 'pending'`,
+    [chatId, holdMs / 1000, String(chatId)],
   );
   return rows[0]?.was_paused !== true;
 }
@@ -66,8 +67,9 @@ export async function resumeManagersChat(db: Queryable, chatId: number): Promise
   const pausedAt = resumed.rows[0]?.paused_at;
   if (!pausedAt) return null;
   await db.query(
-    `UPDATE telegram_outbox SET not_before = now(), attempts = LEAST(attempts, 1) WHERE chat_id = $1 AND state = 'pending' AND not_before > now()`,
-    [chatId],
+    `UPDATE telegram_outbox SET not_before = now(), attempts = LEAST(attempts, 1)
+      WHERE (chat_id = $1 OR payload->>'from_chat_id' = $2) AND state = 'pending' AND not_before > now()`,
+    [chatId, String(chatId)],
   );
   return new Date(pausedAt);
 }

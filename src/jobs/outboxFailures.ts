@@ -46,6 +46,14 @@ const CLIENT_UNREACHABLE = /bot was blocked by the user|user is deactivated|bot 
  */
 const GROUP_UNAVAILABLE =
   /bot was kicked|bot is not a member|not enough rights to send|have no rights to send|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|CHAT_ADMIN_REQUIRED|chat not found|group chat was deactivated|chat was upgraded/i;
+/**
+ * The group a message is copied *from* (a manager's answer, copied to the
+ * client) refuses the bot: the Bot API server checks `from_chat_id` like any
+ * chat and answers 403 "Forbidden: bot was kicked from the supergroup chat" /
+ * "bot is not a member of the supergroup chat" — about the source group, not
+ * the client. Rights to send are about the destination, so they are not here.
+ */
+const SOURCE_GROUP_UNAVAILABLE = /bot was kicked|bot is not a member|group chat was deactivated|chat was upgraded/i;
 /** The bot may post but lacks a right a step needs (topics): that dialog waits, the group goes on. */
 const RIGHT_MISSING = /not enough rights/i;
 
@@ -57,8 +65,8 @@ export type Failure =
   | { kind: 'not_modified' }
   | { kind: 'topic_gone'; reason: string }
   | { kind: 'topic_closed'; reason: string }
-  /** The managers' group as a whole refuses the bot: pause the group, keep its messages. */
-  | { kind: 'group_unavailable'; reason: string }
+  /** The managers' group `chatId` as a whole refuses the bot (as destination or as source of a copy): pause the group, keep its messages. */
+  | { kind: 'group_unavailable'; chatId: number; reason: string }
   /** The group became a supergroup with this id (400 with `parameters.migrate_to_chat_id`). */
   | { kind: 'group_migrated'; to: number; reason: string }
   | { kind: 'client_unreachable'; reason: string }
@@ -78,10 +86,11 @@ export function outcomeUnknown(error: unknown): boolean {
 
 /**
  * What a failed call means. `chatId` is the chat the call went to (groups
- * are negative), `method` the Bot API method, `inTopic` whether the call
- * went to a dialog's topic.
+ * are negative), `fromChatId` the chat a copy or forward reads from,
+ * `method` the Bot API method, `inTopic` whether the call went to a
+ * dialog's topic.
  */
-export function classifyFailure(error: unknown, call: { chatId: number; method: string; inTopic: boolean }): Failure {
+export function classifyFailure(error: unknown, call: { chatId: number; fromChatId?: number; method: string; inTopic: boolean }): Failure {
   if (error instanceof GrammyError) {
     const reason = `${error.error_code} ${error.description}`;
     const description = error.description;
@@ -94,7 +103,11 @@ export function classifyFailure(error: unknown, call: { chatId: number; method: 
     if (call.inTopic && TOPIC_GONE.test(description)) return { kind: 'topic_gone', reason };
     if (call.inTopic && TOPIC_CLOSED.test(description)) return { kind: 'topic_closed', reason };
     if (call.chatId > 0 && CLIENT_UNREACHABLE.test(description)) return { kind: 'client_unreachable', reason: description };
-    if (call.chatId < 0 && GROUP_UNAVAILABLE.test(description)) return { kind: 'group_unavailable', reason };
+    if (call.chatId < 0 && GROUP_UNAVAILABLE.test(description)) return { kind: 'group_unavailable', chatId: call.chatId, reason };
+    // An answer copied from a group the bot is out of: that group's problem, not the client's — it waits, it does not fail.
+    if (call.fromChatId !== undefined && call.fromChatId < 0 && call.fromChatId !== call.chatId && SOURCE_GROUP_UNAVAILABLE.test(description)) {
+      return { kind: 'group_unavailable', chatId: call.fromChatId, reason };
+    }
     // A right the step needs (e.g. to create or reopen a topic) is missing:
     // the dialog waits for it, counted and backed off like any retry.
     if (call.chatId < 0 && RIGHT_MISSING.test(description)) return { kind: 'retry', reason, maybeApplied: false, network: false };

@@ -581,7 +581,13 @@ export class TelegramOutbox {
     const head = rows[0]!;
     const target = head.target ?? {};
     if (error instanceof WaitForReplyTarget || error instanceof TopicPending) return this.retryLater(rows, error.message);
-    const failure = classifyFailure(error, { chatId: head.chatId, method: head.method, inTopic: target.topicOfDialog !== undefined });
+    const fromChatId = Number((head.payload as { from_chat_id?: unknown } | null)?.from_chat_id);
+    const failure = classifyFailure(error, {
+      chatId: head.chatId,
+      fromChatId: Number.isSafeInteger(fromChatId) ? fromChatId : undefined,
+      method: head.method,
+      inTopic: target.topicOfDialog !== undefined,
+    });
     switch (failure.kind) {
       case 'rate_limited':
         this.limiter.pause(head.chatId, failure.ms);
@@ -603,7 +609,7 @@ export class TelegramOutbox {
         return this.retryLater(rows, failure.reason);
       }
       case 'group_unavailable':
-        await this.pause(head.chatId, failure.reason, retryDelayMs(head.attempts));
+        await this.pause(failure.chatId, failure.reason, retryDelayMs(head.attempts));
         return this.retryLater(rows, failure.reason);
       case 'group_migrated':
         await followManagersChatMigration(this.ctx, head.chatId, failure.to);
