@@ -19,13 +19,12 @@ const clock = (at: Date) => `${at.toISOString().slice(11, 19)} UTC`;
 
 /**
  * The notice managers get when the bot is back in their group: messages
- * written there between `from` (the pause began; null when no pause was
- * recorded) and `to` (the bot's return) did not reach clients.
+ * written there between `from` (the pause began) and `to` (the bot's
+ * return) did not reach clients.
  */
-export function outageNotice(from: Date | null, to: Date): string {
-  const span = from ? `с ${clock(from)} до ${clock(to)}` : `до ${clock(to)}, пока бота не было в группе,`;
+export function outageNotice(from: Date, to: Date): string {
   return (
-    `⚠️ Бот снова в группе. Сообщения, написанные здесь ${span} до клиентов не дошли: ` +
+    `⚠️ Бот снова в группе. Сообщения, написанные здесь с ${clock(from)} до ${clock(to)}, до клиентов не дошли: ` +
     'Telegram не передаёт боту сообщения из группы, в которой его нет. Повторите их, пожалуйста, в темах клиентов.'
   );
 }
@@ -55,7 +54,10 @@ export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
         c.tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
       }
       const old = c.myChatMember.old_chat_member.status;
-      if (old === 'kicked' || old === 'left') {
+      // Back after a removal this instance saw (the removal paused the group;
+      // a bot added for the first time also comes from "left", but was never
+      // paused — nothing to tell then).
+      if (pausedAt && (old === 'kicked' || old === 'left')) {
         // Bot API: a bot receives updates only from chats it is a member of, and
         // cannot fetch a chat's history later — what managers wrote meanwhile
         // never reached Hotline. Say so, once, where they will read it (the
