@@ -3,6 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idParam, rowId } from './schemas.js';
 import { ForbiddenError } from '../../commands/context.js';
 import { createOrganization } from '../../commands/createOrganization.js';
 import { createUser } from '../../commands/createUser.js';
@@ -29,7 +30,6 @@ const user = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
 });
-const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 const requisiteFields = Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, z.string()])) as Record<keyof OrganizationRequisites, z.ZodString>;
 const requisitesBody = z.object(
   Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, z.string().max(2000).nullable().optional()])) as Record<
@@ -179,12 +179,12 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
         tags,
         summary: 'Adds a user with a password',
         body: z.object({
-          organizationId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+          organizationId: rowId,
           role,
           email: z.string(),
           name: z.string(),
           password: z.string(),
-          telegramUserId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+          telegramUserId: rowId.nullable().optional(),
         }),
         response: { 200: user },
       },

@@ -16,7 +16,7 @@ import type pg from 'pg';
 import type { RouteOptions } from '../api.js';
 import { findSignedIn, requireViewer } from '../auth/guard.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
-import { errorBody, idParam } from './schemas.js';
+import { decimalInteger, errorBody, idParam } from './schemas.js';
 
 const chatMessage = z.object({
   id: z.string(),
@@ -92,7 +92,8 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
         tags,
         summary: "The newest `limit` (default 100) messages of the request's chat, oldest first (customer and accepted agent only)",
         params: idParam,
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(2000).optional() }),
+        // Strict: an unknown parameter (a `before=` this route does not page by) is a 400, not silently ignored.
+        querystring: z.strictObject({ limit: decimalInteger(1, 2000).optional() }),
         response: { 200: z.array(chatMessage), 404: errorBody },
       },
     },

@@ -3,7 +3,9 @@ import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ForbiddenError } from '../../commands/context.js';
+import { ForbiddenError, ValidationError } from '../../commands/context.js';
+import { DATE_MAX, DATE_MIN, parseIsoDateTime } from '../../core/fields.js';
+import { decimalInteger } from './schemas.js';
 import { maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
@@ -26,7 +28,9 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       schema: {
         tags: ['dialogs'],
         summary: 'Dialogs with clients, most recent first (our managers and admins only)',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), before: z.string().max(40).optional() }),
+        // Strict: this list pages by `before` (an ISO time), so an unknown parameter
+        // such as `cursor=` is a 400 rather than silently ignored (issue 16.14).
+        querystring: z.strictObject({ limit: decimalInteger(1, 200).optional(), before: z.string().max(40).optional(), cursor: z.string().max(200).optional() }),
         response: { 200: z.object({ items: z.array(dialog) }) },
       },
     },
@@ -35,7 +39,10 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const { db } = getContext().database;
       if (!(await maySeeDialogs(db, viewer))) throw new ForbiddenError('Диалоги видят только менеджеры');
       const limit = request.query.limit ?? 50;
-      const before = request.query.before && !Number.isNaN(new Date(request.query.before).getTime()) ? new Date(request.query.before) : null;
+      // Named so the answer can say why: the requests list's cursor means nothing here.
+      if (request.query.cursor !== undefined) throw new ValidationError('Список диалогов листается параметром before (дата и время ISO), а не cursor', 'cursor');
+      const before = request.query.before ? parseIsoDateTime(request.query.before) : null;
+      if (request.query.before && !before) throw new ValidationError(`Дата в формате ГГГГ-ММ-ДД, с ${DATE_MIN} по ${DATE_MAX}`, 'before');
       const result = await db.execute<{
         id: number;
         client_name: string;

@@ -9,6 +9,7 @@ import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { decimalInteger, rowId } from './schemas.js';
 import { beneficiaries, dialogs, payers } from '../../db/schema.js';
 import { isOurOrganization, isStaff, maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
@@ -17,7 +18,7 @@ import { countryList, currencyList, purposeTemplates } from './referenceData.js'
 
 const locale = z.object({ locale: z.enum(['ru', 'en']).optional() });
 const option = z.object({ code: z.string(), name: z.string() });
-const search = z.object({ q: z.string().max(100).optional(), dialogId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(), limit: z.coerce.number().int().min(1).max(50).optional() });
+const search = z.object({ q: z.string().max(100).optional(), dialogId: rowId.optional(), limit: decimalInteger(1, 50).optional() });
 
 /** `%` and `_` typed by a person are letters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;

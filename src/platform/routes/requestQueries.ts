@@ -11,6 +11,7 @@ import type { Database, Db } from '../../db/index.js';
 import { offers, organizations, requests } from '../../db/schema.js';
 import { ValidationError } from '../../commands/context.js';
 import { DATE_MAX, DATE_MIN, parseIsoDateTime } from '../../core/fields.js';
+import { parseDecimal } from '../../core/money.js';
 
 export type RequestSort = 'newest' | 'oldest' | 'amountDesc' | 'amountAsc';
 
@@ -86,6 +87,23 @@ function filterDate(value: string | undefined, field: 'from' | 'to'): Date | nul
   return date;
 }
 
+/** Largest value of `requests.amount`, numeric(20, 2) in src/db/schema.ts. */
+const AMOUNT_MAX = '999999999999999999.99';
+
+/**
+ * A list filter's amount as a plain decimal string for SQL: a positive decimal
+ * (dot or comma, at most 2 decimals, within numeric(20, 2)) read by the same
+ * `parseDecimal` as the request form. Anything else (`NaN`, `1e400`, `-1`, too
+ * large) is a ValidationError (400) naming the field, never an ignored filter
+ * that returns the whole list (issue 16.14/16.18).
+ */
+function filterAmount(value: string | undefined, field: 'amountMin' | 'amountMax'): string | null {
+  if (value === undefined || value === '') return null;
+  const result = parseDecimal(value, { field: field === 'amountMin' ? 'Сумма «от»' : 'Сумма «до»', gender: 'f', maxDecimals: 2, max: AMOUNT_MAX });
+  if (!result.ok) throw new ValidationError(result.error, field);
+  return result.value.toFixed();
+}
+
 /** The WHERE and ORDER BY of a keyset page over `requests`. */
 function page(conditions: Array<SQL | undefined>, filters: ListFilters) {
   const sort = filters.sort ?? 'newest';
@@ -100,8 +118,10 @@ function page(conditions: Array<SQL | undefined>, filters: ListFilters) {
   }
   if (filters.currency) conditions.push(eq(requests.currency, filters.currency.toUpperCase()));
   if (filters.country) conditions.push(eq(requests.beneficiaryCountry, filters.country.toUpperCase()));
-  if (isDecimal(filters.amountMin)) conditions.push(gte(requests.amount, filters.amountMin));
-  if (isDecimal(filters.amountMax)) conditions.push(lte(requests.amount, filters.amountMax));
+  const amountMin = filterAmount(filters.amountMin, 'amountMin');
+  const amountMax = filterAmount(filters.amountMax, 'amountMax');
+  if (amountMin) conditions.push(gte(requests.amount, amountMin));
+  if (amountMax) conditions.push(lte(requests.amount, amountMax));
   const from = filterDate(filters.from, 'from');
   const to = filterDate(filters.to, 'to');
   if (from) conditions.push(gte(requests.createdAt, from));

@@ -1,7 +1,19 @@
 /** Zod shapes shared by the request and offer routes (they also document the API at /docs). */
 import { z } from 'zod';
 
-export const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+/**
+ * A whole number written as plain decimal digits (a JSON number is taken as is).
+ * `z.coerce.number()` would read `0x10` as 16 and `1e3` as 1000, so a typo or a
+ * probe would quietly address another row; here those are a 400 (issue 16.14).
+ */
+export const decimalInteger = (min: number, max: number) =>
+  z.union([z.number(), z.string().regex(/^\d{1,16}$/, 'Целое число из цифр 0–9').transform(Number)]).pipe(z.number().int().min(min).max(max));
+
+/** A row id: a positive safe integer in plain decimal digits. */
+export const rowId = decimalInteger(1, Number.MAX_SAFE_INTEGER);
+
+/** `:id` of a path: plain decimal digits only. */
+export const idParam = z.object({ id: rowId });
 export const errorBody = z.object({ error: z.string(), fields: z.record(z.string(), z.string()).optional() });
 
 /** Form values arrive as text; numbers are accepted too and read as text (never as floats). */
@@ -31,7 +43,7 @@ export const requestBody = z.object({
   deadline: z.string().nullable().optional(),
   comment: z.string().nullable().optional(),
   /** The client's dialog when a manager fills the form from the bot's link (our staff only). */
-  dialogId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  dialogId: rowId.optional(),
 });
 
 export const offerBody = z.object({
@@ -81,11 +93,12 @@ export const offer = z.object({
 export const listQuery = z.object({
   currency: z.string().max(3).optional(),
   country: z.string().max(2).optional(),
-  amountMin: z.string().max(20).optional(),
-  amountMax: z.string().max(20).optional(),
+  /** Decimal strings (see `requestQueries.ts`'s `filterAmount`); a bad one is a 400 naming the field. */
+  amountMin: z.string().max(40).optional(),
+  amountMax: z.string().max(40).optional(),
   from: z.string().max(40).optional(),
   to: z.string().max(40).optional(),
   sort: z.enum(['newest', 'oldest', 'amountDesc', 'amountAsc']).optional(),
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
+  limit: decimalInteger(1, 100).optional(),
 });
