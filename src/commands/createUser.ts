@@ -59,6 +59,11 @@ export async function createUserInTx(tx: Tx, props: CreateUserProps, passwordHas
     const [taken] = await tx.db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`);
     if (taken) errors.add('email', 'Пользователь с таким e-mail уже есть');
   }
+  if (props.telegramUserId !== undefined && props.telegramUserId !== null) {
+    // One account per Telegram user: the bot finds the manager by it (and the column is unique).
+    const [taken] = await tx.db.select({ name: users.name }).from(users).where(eq(users.telegramUserId, props.telegramUserId));
+    if (taken) errors.add('telegramUserId', `Этот Telegram ID уже у пользователя «${taken.name}»`);
+  }
   errors.throwIfAny();
   const [user] = await tx.db
     .insert(users)

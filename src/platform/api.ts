@@ -71,6 +71,14 @@ function isDataException(error: unknown): boolean {
   return false;
 }
 
+/** PostgreSQL's 23505 unique_violation, possibly wrapped by Drizzle (Appendix A "Error Codes"). */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (e.code === '23505') return true;
+  }
+  return false;
+}
+
 export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(fastifyCookie);
@@ -102,6 +110,11 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       if (error instanceof UnauthorizedError) return reply.code(401).send({ error: error.message });
       if (raw.validation) return reply.code(400).send({ error: 'Проверьте поля формы', fields: zodFields(raw) });
       if (raw.statusCode && raw.statusCode < 500) return reply.code(raw.statusCode).send({ error: raw.message });
+      if (isUniqueViolation(raw)) {
+        // Two callers raced for one unique value a command had checked (an e-mail, a Telegram ID): the loser is told.
+        request.log.warn(`API ${request.method} ${request.routeOptions.url ?? 'unmatched route'}: unique value taken meanwhile (23505)`);
+        return reply.code(409).send({ error: 'Такая запись уже есть: обновите страницу и проверьте' });
+      }
       if (isDataException(raw)) {
         // A value outside the database's domain that no route check caught:
         // the caller's mistake, not ours (fail closed with a reason), but

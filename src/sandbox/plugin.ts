@@ -186,6 +186,10 @@ export function emulatorPlugin(emulator: TelegramEmulator, options: EmulatorPlug
       method: ['GET', 'POST'],
       url: '/bot:token/:method',
       bodyLimit: UPLOAD_LIMIT + 1024 * 1024,
+      // The token is checked before a byte of the body is read: a stranger's 50 MB call costs nothing (as the webhook's secret).
+      onRequest: async (request, reply) => {
+        if (!emulator.botByToken((request.params as { token: string }).token)) return reply.code(401).send(unauthorized().toBody());
+      },
       handler: async (request, reply) => {
         const { token, method: name } = request.params as { token: string; method: string };
         const bot = emulator.botByToken(token);

@@ -28,6 +28,12 @@ describe('errors answer exactly as Telegram does', () => {
     expect(await answer(stranger.api.getMe())).toEqual([401, 'Unauthorized']);
   });
 
+  it('a wrong token is 401 before the body is read: a stranger\'s big or broken body is never parsed', async () => {
+    const broken = '{"chat_id": 1, "text": "' + 'x'.repeat(2 * 1024 * 1024); // 2 MB, not even JSON
+    const response = await fetch(`${sandbox.apiRoot}/bot123:wrong/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: broken });
+    expect([response.status, await response.json()]).toEqual([401, { ok: false, error_code: 401, description: 'Unauthorized' }]);
+  });
+
   it('an unknown method is 404 Not Found', async () => {
     const raw = sandbox.bot.api.raw as unknown as Record<string, (payload: object) => Promise<unknown>>;
     expect(await answer(raw.sendTelepathy!({}))).toEqual([404, 'Not Found']);

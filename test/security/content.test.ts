@@ -69,7 +69,9 @@ describe('the longest messages and broken text', () => {
     const topic = await t.waitForTopic(client, { minCount: 2, textIncludes: 'ссылка' });
     const relayed = visible(topic).find((m) => m.text?.startsWith(head.slice(0, 10)));
     expect(relayed?.text).toBe(text);
-    expect(relayed?.entities).toEqual(expect.arrayContaining(entities.map((e) => expect.objectContaining(e))));
+    // Telegram normalizes a text_link's URL as it takes the message (the emulator does too: issue 18.4); the link itself survives.
+    const normalized = entities.map((e) => (e.type === 'text_link' ? { ...e, url: 'https://example.com/?a=%3Cb%3E&b=%22x%22' } : e));
+    expect(relayed?.entities).toEqual(expect.arrayContaining(normalized.map((e) => expect.objectContaining(e))));
     const [stored] = await t.hotline.database().db.select().from(messages).where(eq(messages.text, text));
     expect(stored?.direction).toBe('in');
   });

@@ -81,6 +81,17 @@ describe('bad input answers 400 with a reason (16.14)', () => {
     expect(response.status).toBe(400);
     expect(response.body.error).toMatch(/Укажите, что изменить/);
   });
+
+  it('a new user with a Telegram ID another user already has: 400 naming the field, nothing created', async () => {
+    const organizationId = ((await admin.get('/api/admin/organizations')).body as Array<{ id: number; isOurs: boolean }>).find((o) => o.isOurs)!.id;
+    const first = await admin.post('/api/admin/users', { organizationId, role: 'manager', email: 'tg-first@test.local', name: 'Первый', password: 'password-123456', telegramUserId: 5550001 });
+    expect(first.status).toBe(200);
+    const second = await admin.post('/api/admin/users', { organizationId, role: 'manager', email: 'tg-second@test.local', name: 'Второй', password: 'password-123456', telegramUserId: 5550001 });
+    expect(second.status).toBe(400);
+    expect(second.body.fields.telegramUserId).toContain('Первый');
+    const emails = ((await admin.get('/api/admin/users')).body as Array<{ email: string }>).map((u) => u.email);
+    expect(emails).not.toContain('tg-second@test.local');
+  });
 });
 
 describe('one rule per field, in every channel (16.18)', () => {
