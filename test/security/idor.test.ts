@@ -97,6 +97,7 @@ const TABLE: Record<string, Rule[]> = {
   'PATCH /api/admin/organizations/:id': [
     { expect: adminOnly, mutates: true, call: () => ({ path: `/api/admin/organizations/${organizationA}`, body: { name: `ООО А ${unique()}` } }) },
   ],
+  'GET /api/admin/telegram-health': [{ expect: adminOnly, call: () => ({ path: '/api/admin/telegram-health' }) }],
   'GET /api/admin/requisites': [{ expect: adminOnly, call: () => ({ path: '/api/admin/requisites' }) }],
   'PUT /api/admin/requisites': [{ expect: adminOnly, mutates: true, call: () => ({ path: '/api/admin/requisites', body: OUR_REQUISITES }) }],
   'GET /api/admin/users': [{ expect: adminOnly, call: () => ({ path: '/api/admin/users' }) }],
