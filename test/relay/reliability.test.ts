@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { User } from '@grammyjs/types';
+import { REPEAT_MARK } from '../../src/jobs/outboxFailures.js';
 import { TELEGRAM_LIMITS } from '../../src/jobs/rateLimits.js';
 import type { SandboxControl } from '../../src/sandbox/control.js';
 import { startEmulator, type StartedEmulator } from '../../src/sandbox/standalone.js';
@@ -28,7 +29,11 @@ async function topicMessages(control: SandboxControl, group: number, client: Use
   for (const topic of topics) {
     const transcript = await control.transcript(group, { thread_id: topic.message_thread_id });
     texts.push(
-      ...transcript.messages.filter((m) => !m.service && !m.deleted && (m.text ?? '').startsWith(`${client.first_name}:`)).map((m) => m.text!),
+      ...transcript.messages
+        .filter((m) => !m.service && !m.deleted)
+        // A call repeated after its answer was lost (a crash) is marked on its first line: the mark is not the client's text.
+        .map((m) => ((m.text ?? '').startsWith(`${REPEAT_MARK}\n`) ? m.text!.slice(REPEAT_MARK.length + 1) : (m.text ?? '')))
+        .filter((text) => text.startsWith(`${client.first_name}:`)),
     );
   }
   return texts;
