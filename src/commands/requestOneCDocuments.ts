@@ -54,7 +54,6 @@ export async function requestOneCDocuments(ctx: CommandContext, tx: Tx, props: O
   }
   await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id, cardMessageId: props.cardMessageId, create: true } satisfies OneCDocumentsJob, {
     singletonKey: `onec:${request.id}`,
-    group: { id: oneCJobGroup(request.id) },
   });
   await recordEvent(tx, { actor: props.actor, subjectType: 'request', subjectId: request.id, name: 'request.documentsRequested', after: { mode } });
   const answers = { http: 'Запросил документы в 1С — пришлю их в тему', odata: 'Создаю документ в 1С — ссылка на него придёт в тему' };
@@ -77,12 +76,5 @@ export async function scheduleOneCSync(ctx: CommandContext, tx: Tx, requestId: n
     .where(and(eq(events.subjectType, 'request'), eq(events.subjectId, request.id), eq(events.name, 'request.documentsRequested')))
     .limit(1);
   if (!request.onecRef && !asked) return;
-  await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id } satisfies OneCDocumentsJob, { group: { id: oneCJobGroup(request.id) } });
+  await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id } satisfies OneCDocumentsJob);
 }
-
-/**
- * The pg-boss group of a request's 1C jobs: the worker runs one job of a group
- * at a time across all instances, so two instances never create two documents
- * for one request, and a /rate right after «Документы 1С» waits for the document.
- */
-export const oneCJobGroup = (requestId: number) => `request-${requestId}`;

@@ -82,16 +82,11 @@ export class Jobs {
     });
   }
 
-  /**
-   * Runs `handler` for each job of `name`; a throw retries the job with backoff.
-   * `groupConcurrency`: at most that many jobs of one `group` (a send option)
-   * run at once across every instance — pg-boss tracks it in the database.
-   */
-  async work<T extends object>(name: string, handler: JobHandler<T>, options: { concurrency?: number; groupConcurrency?: number } = {}) {
+  /** Runs `handler` for each job of `name`; a throw retries the job with backoff. */
+  async work<T extends object>(name: string, handler: JobHandler<T>, options: { concurrency?: number } = {}) {
     await this.define({ name });
     for (let i = 0; i < (options.concurrency ?? 1); i++) {
-      const workOptions = { batchSize: 1, pollingIntervalSeconds: 0.5, ...(options.groupConcurrency ? { groupConcurrency: options.groupConcurrency } : {}) };
-      await this.boss.work<T>(name, workOptions, async ([job]) => {
+      await this.boss.work<T>(name, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
         if (!job) return;
         const key = `${name}/${job.id}`;
         this.active.set(key, { queue: name, id: job.id });

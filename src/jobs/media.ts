@@ -138,5 +138,5 @@ export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promi
     if (ctx.config.onec.mode === 'http') return onec.run(data, job.id);
     // A change of terms or a cancellation only matters to a document in 1C (odata); here there is nothing to redo.
     return data.create === false ? Promise.resolve() : generateDealDocuments(ctx, storage, data);
-  }, { groupConcurrency: 1 });
+  });
 }

@@ -87,31 +87,4 @@ describe.each(targets)('database on $name', (target) => {
     await jobs.stop(1000);
     expect(runs).toEqual(['committed']);
   });
-
-  it('jobs of one group run one at a time across two instances (a request\'s 1C jobs never overlap)', async () => {
-    const first = new Jobs(database, log);
-    const second = new Jobs(database, log);
-    await first.start([{ name: 'test.grouped' }]);
-    await second.start([{ name: 'test.grouped' }]);
-    let running = 0;
-    let overlapped = false;
-    const done: number[] = [];
-    const handler = async (data: { n: number }) => {
-      running++;
-      if (running > 1) overlapped = true;
-      await new Promise((r) => setTimeout(r, 300));
-      running--;
-      done.push(data.n);
-    };
-    await first.work<{ n: number }>('test.grouped', handler, { concurrency: 2, groupConcurrency: 1 });
-    await second.work<{ n: number }>('test.grouped', handler, { concurrency: 2, groupConcurrency: 1 });
-    await database.transaction(async (tx) => {
-      for (let n = 1; n <= 4; n++) await first.send(tx, 'test.grouped', { n }, { group: { id: 'request-1' } });
-    });
-    const deadline = Date.now() + 60_000;
-    while (done.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await Promise.all([first.stop(1000), second.stop(1000)]);
-    expect(done.sort()).toEqual([1, 2, 3, 4]);
-    expect(overlapped, 'two jobs of one group ran at the same time').toBe(false);
-  });
 });

@@ -16,10 +16,8 @@
  *
  * Failures reach the manager as sentences (odataClient.ts). 1C unreachable or
  * locked: told once per job, then the job throws so pg-boss retries it.
- * Jobs of one request run one after another — across instances through the
- * job group (`oneCJobGroup`, one at a time in the database), and in this
- * process through `run`'s queue — so a /rate right after the button waits for
- * the document to exist and two instances never create two documents.
+ * Jobs of one request run one after another in this process, so a /rate
+ * right after the button waits for the document to exist.
  */
 import { eq } from 'drizzle-orm';
 import { data as currencies } from 'currency-codes';
