@@ -26,16 +26,18 @@ export interface Props {
 export async function adoptCreatedTopic(ctx: CommandContext, props: Props, tx?: Tx): Promise<'known' | 'adopted' | 'orphan'> {
   return inTransaction(ctx, tx, async (tx) => {
     const { managersChatId, topicId, name } = props;
-    const [known] = await tx.db
-      .select({ dialogId: dialogTopics.dialogId })
-      .from(dialogTopics)
-      .where(and(eq(dialogTopics.managersChatId, managersChatId), eq(dialogTopics.topicId, topicId)));
-    if (known) return 'known';
     const claims = await tx.db
       .select({ id: dialogs.id, topicId: dialogs.topicId })
       .from(dialogs)
       .where(and(eq(dialogs.managersChatId, managersChatId), isNotNull(dialogs.topicClaimedAt), eq(dialogs.topicClaimName, name)))
       .for('update');
+    // Checked after the claims (whose lock waits for a creator still saving its answer): the outbox records a topic
+    // and clears its claim in one statement, so a topic it saved meanwhile shows here and is not taken for an orphan.
+    const [known] = await tx.db
+      .select({ dialogId: dialogTopics.dialogId })
+      .from(dialogTopics)
+      .where(and(eq(dialogTopics.managersChatId, managersChatId), eq(dialogTopics.topicId, topicId)));
+    if (known) return 'known';
     // Two dialogs creating a topic of the same name at once: leave it to their answers.
     if (claims.length > 1) return 'known';
     const claim = claims[0];
