@@ -10,6 +10,8 @@ import { actingManager } from '../commands/ensureManagerUser.js';
 import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
+import { suggestCommand, type KnownCommand } from '../core/commandSuggestion.js';
+import { EDIT_COMMANDS } from '../core/editCommands.js';
 import { escapeHtml } from '../core/html.js';
 import type { Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
@@ -45,6 +47,28 @@ export function commandName(text: string, botUsername?: string): string | undefi
   const match = /^\/([A-Za-z0-9_]+)(?:@(\w+))?(?:\s|$)/.exec(text);
   if (botUsername && match?.[2] && match[2].toLowerCase() !== botUsername.toLowerCase()) return undefined;
   return match?.[1]?.toLowerCase();
+}
+
+/** Every command a manager may type, for «did you mean»: the edit commands and the others. */
+const KNOWN_COMMANDS: readonly KnownCommand[] = [
+  { command: 'new', example: '/new', takesValue: false },
+  ...EDIT_COMMANDS.map((c) => ({ command: c.command, example: c.example, takesValue: c.command !== 'undo' })),
+  { command: 'skip', example: '/skip', takesValue: false },
+  { command: 'unskip', example: '/unskip', takesValue: false },
+  { command: 'help', example: '/help', takesValue: false },
+];
+
+/**
+ * The answer to a command nobody knows: the text as typed, and the command
+ * meant in its right form when one is close (`/rate12.30` → «Возможно, вы
+ * имели в виду /rate 12.30»). Telegram HTML, the typed text escaped.
+ */
+export function unknownCommandAnswer(text: string): string {
+  const typed = (/^\/\S*/.exec(text.trim())?.[0] ?? text.trim()).slice(0, 64);
+  const suggestion = suggestCommand(text, KNOWN_COMMANDS);
+  const head = `Неизвестная команда <code>${escapeHtml(typed)}</code>.`;
+  if (!suggestion) return `${head} Список команд: /help`;
+  return `${head} Возможно, вы имели в виду <code>${escapeHtml(suggestion.form)}</code> — команда и значение через пробел. Список команд: /help`;
 }
 
 /** The answer to a command typed in a group that is not a managers' group. */
@@ -107,7 +131,7 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       if (!dialog) return answer('Эта команда работает в теме клиента.');
       return skip(ctx, c, dialog, name === 'skip', answer);
     }
-    return answer(`Неизвестная команда ${name ? `/${name}` : ''}. Список команд: /help`);
+    return answer(unknownCommandAnswer(message.text));
   });
   return composer;
 }
