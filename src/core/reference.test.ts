@@ -22,7 +22,8 @@ describe('currencies for the request form', () => {
   });
 
   it('have Russian names where Intl knows them', () => {
-    expect(findCurrency('cny')).toEqual({ code: 'CNY', number: '156', digits: 2, nameRu: 'Китайский юань', nameEn: 'Yuan Renminbi' });
+    expect(findCurrency('cny')).toMatchObject({ code: 'CNY', number: '156', digits: 2, nameRu: 'Китайский юань', nameEn: 'Yuan Renminbi' });
+    expect(findCurrency('cny')?.countriesRu).toContain('Китай');
     expect(currencyName('RUB', 'ru')).toBe('Российский рубль');
     expect(currencyName('USD', 'en')).toBe('US Dollar');
     expect(currencyName('JPY', 'ru')).toBe('Японская иена');
@@ -43,7 +44,10 @@ describe('countries', () => {
     expect(countryName('AE', 'ru')).toBe('ОАЭ');
     expect(countryName('TR', 'ru')).toBe('Турция');
     expect(countryName('CN', 'en')).toBe('China');
-    expect(findCountry('CN')?.aliases).toContain('Китай');
+    expect(findCountry('CN')).toMatchObject({ nameRu: 'Китай', officialRu: 'КНР (Китайская Народная Республика)' });
+    expect(countryName('US', 'ru')).toBe('США');
+    expect(countryName('KR', 'ru')).toBe('Южная Корея');
+    expect(countryName('TW', 'ru')).toBe('Тайвань');
     expect(countryName('ZZ', 'ru')).toBe('ZZ');
     expect(isCountryCode('HK')).toBe(true);
     expect(isCountryCode('XX')).toBe(false);

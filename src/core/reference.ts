@@ -6,12 +6,14 @@
  * @example
  * CURRENCIES[0];            // { code: 'CNY', nameRu: 'Китайский юань', nameEn: 'Yuan Renminbi', digits: 2, … }
  * countryName('CN', 'ru');  // 'Китай'
+ * searchOptions(countryOptions('ru'), 'Кит')[0]; // { code: 'CN', name: 'Китай', official: 'КНР (Китайская Народная Республика)', … }
  * fillPurposeTemplate(PAYMENT_PURPOSE_TEMPLATES[0]!.ru, { contract: '15', date: '01.10.2026' });
  */
 import { data as currencyData } from 'currency-codes';
 import countries from 'i18n-iso-countries';
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import ru from 'i18n-iso-countries/langs/ru.json' with { type: 'json' };
+import type { SearchOption } from './search.js';
 
 // Registered explicitly: the browser build of i18n-iso-countries ships no locales.
 countries.registerLocale(ru);
@@ -28,7 +30,31 @@ export interface Currency {
   digits: number;
   nameRu: string;
   nameEn: string;
+  /** Where it is money, for search: «Китай», «China» for CNY. */
+  countriesRu: string[];
+  countriesEn: string[];
 }
+
+/**
+ * Names people use and type where CLDR's differ (Intl says «Соединенные
+ * Штаты», «Республика Корея», «Гонконг (САР)»): a Russian reader writes
+ * «США», «Южная Корея», «Гонконг».
+ */
+const COMMON_NAMES: Record<string, { ru?: string; en?: string; also?: string[] }> = {
+  US: { ru: 'США', en: 'United States', also: ['Америка', 'Соединённые Штаты Америки', 'America'] },
+  GB: { ru: 'Великобритания', en: 'United Kingdom', also: ['Британия', 'Англия', 'Соединённое Королевство', 'Britain', 'England'] },
+  KR: { ru: 'Южная Корея', en: 'South Korea', also: ['Корея', 'Korea'] },
+  KP: { ru: 'Северная Корея', en: 'North Korea' },
+  HK: { ru: 'Гонконг', en: 'Hong Kong', also: ['Сянган'] },
+  MO: { ru: 'Макао', en: 'Macao', also: ['Аомынь', 'Macau'] },
+  AE: { ru: 'ОАЭ', en: 'UAE', also: ['Объединённые Арабские Эмираты', 'Эмираты', 'Дубай', 'Emirates', 'Dubai'] },
+  CN: { also: ['Поднебесная', 'PRC'] },
+  TR: { also: ['Türkiye', 'Турецкая Республика'] },
+  CD: { ru: 'ДР Конго' },
+  CG: { ru: 'Республика Конго' },
+  MD: { also: ['Молдавия'] },
+  BY: { also: ['Белоруссия'] },
+};
 
 /** The currencies our clients pay in most, in that order; the list starts with them. */
 export const POPULAR_CURRENCY_CODES = ['CNY', 'USD', 'EUR', 'AED', 'HKD', 'TRY', 'INR'] as const;
@@ -51,6 +77,22 @@ function russianCurrencyName(code: string, fallback: string): string {
   }
 }
 
+/**
+ * The countries that pay in a currency, in both languages, for search.
+ * currency-codes names them in English («Hong Kong», «Korea (The Republic
+ * Of)»); ISO 4217 builds a national code from the country's alpha-2 code
+ * (KRW → KR), which finds the rest.
+ */
+function currencyCountries(currency: string, names: readonly string[]): { countriesRu: string[]; countriesEn: string[] } {
+  const issuer = currency.slice(0, 2);
+  const codes = new Set(names.map((name) => countries.getAlpha2Code(name, 'en')).filter((code): code is string => !!code));
+  if (countries.isValid(issuer)) codes.add(issuer);
+  return {
+    countriesRu: [...codes].flatMap((code) => [commonName(code, 'ru'), ...(COMMON_NAMES[code]?.also ?? [])]),
+    countriesEn: [...[...codes].map((code) => commonName(code, 'en')), ...names],
+  };
+}
+
 const popularRank = (code: string) => {
   const i = (POPULAR_CURRENCY_CODES as readonly string[]).indexOf(code);
   return i === -1 ? POPULAR_CURRENCY_CODES.length : i;
@@ -65,6 +107,7 @@ export const CURRENCIES: readonly Currency[] = currencyData
     digits: record.digits,
     nameEn: record.currency,
     nameRu: russianCurrencyName(record.code, record.currency),
+    ...currencyCountries(record.code, record.countries),
   }))
   .sort((a, b) => popularRank(a.code) - popularRank(b.code) || a.code.localeCompare(b.code));
 
@@ -88,12 +131,20 @@ export function currencyName(code: string, locale: Locale): string {
 export interface Country {
   /** ISO 3166-1 alpha-2: `CN`. */
   code: string;
-  /** The common name: «Россия», «КНР (Китайская Народная Республика)». */
+  /** The name people use (CLDR's, as Intl has it, or ours below): «Китай», «США», «Южная Корея». */
   nameRu: string;
-  /** The common name: «Russia», «China». */
+  /** The name people use: «China», «United States». */
   nameEn: string;
-  /** Every other known name in both languages, for autocomplete: «Китай», «People's Republic of China». */
+  /** The official name (i18n-iso-countries) when it differs: «КНР (Китайская Народная Республика)». */
+  officialRu?: string;
+  officialEn?: string;
+  /** Every other known name in both languages, for autocomplete: «Китайская Республика» for Taiwan. */
   aliases: string[];
+}
+
+/** The name people use in `locale`: ours above, else CLDR's through Intl, else i18n-iso-countries'. */
+function commonName(code: string, locale: Locale): string {
+  return COMMON_NAMES[code]?.[locale] ?? regionName(code, locale) ?? countries.getName(code, locale, { select: 'alias' }) ?? code;
 }
 
 function regionName(code: string, locale: Locale): string | undefined {
@@ -106,16 +157,23 @@ function regionName(code: string, locale: Locale): string | undefined {
 }
 
 function countryOf(code: string): Country {
-  const nameRu = countries.getName(code, 'ru', { select: 'alias' }) ?? code;
-  const nameEn = countries.getName(code, 'en', { select: 'alias' }) ?? code;
+  const nameRu = commonName(code, 'ru');
+  const nameEn = commonName(code, 'en');
+  const official = (locale: Locale, name: string) => {
+    const value = countries.getName(code, locale, { select: 'official' });
+    return value && value !== name ? value : undefined;
+  };
+  const officialRu = official('ru', nameRu);
+  const officialEn = official('en', nameEn);
   const all = [
     ...(countries.getName(code, 'ru', { select: 'all' }) ?? []),
     ...(countries.getName(code, 'en', { select: 'all' }) ?? []),
     regionName(code, 'ru'),
     regionName(code, 'en'),
+    ...(COMMON_NAMES[code]?.also ?? []),
   ];
-  const aliases = [...new Set(all.filter((name): name is string => !!name && name !== nameRu && name !== nameEn))];
-  return { code, nameRu, nameEn, aliases };
+  const aliases = [...new Set(all.filter((name): name is string => !!name && ![nameRu, nameEn, officialRu, officialEn].includes(name)))];
+  return { code, nameRu, nameEn, ...(officialRu ? { officialRu } : {}), ...(officialEn ? { officialEn } : {}), aliases };
 }
 
 /** Every country with both names, sorted by the Russian name. */
@@ -144,6 +202,39 @@ export function countryName(code: string, locale: Locale): string {
 export function countriesSorted(locale: Locale): Country[] {
   if (locale === 'ru') return [...COUNTRIES];
   return [...COUNTRIES].sort((a, b) => a.nameEn.localeCompare(b.nameEn, 'en'));
+}
+
+/**
+ * Countries as search options in `locale`: the name people use, the official
+ * name beside it, every other name (both languages) to be found by. Sorted
+ * by name; rank them with `searchOptions` (core/search).
+ */
+export function countryOptions(locale: Locale): SearchOption[] {
+  return countriesSorted(locale).map((c) => {
+    const name = locale === 'ru' ? c.nameRu : c.nameEn;
+    const official = locale === 'ru' ? c.officialRu : c.officialEn;
+    const aliases = [locale === 'ru' ? c.nameEn : c.nameRu, locale === 'ru' ? c.officialEn : c.officialRu, ...c.aliases].filter((a): a is string => !!a);
+    const popular = POPULAR_COUNTRY_CODES.indexOf(c.code);
+    return { code: c.code, name, ...(official ? { official } : {}), aliases, ...(popular >= 0 ? { priority: popular } : {}) };
+  });
+}
+
+/** Where our clients' suppliers are most: equal matches list these first («Тур» → Турция before Туркменистан). */
+export const POPULAR_COUNTRY_CODES: readonly string[] = ['CN', 'HK', 'AE', 'TR', 'IN', 'KR', 'KZ', 'UZ', 'KG', 'AM', 'BY', 'RU', 'US', 'DE', 'IT', 'GB', 'JP', 'VN', 'TH', 'MY', 'SG', 'ID'];
+
+/**
+ * Currencies as search options in `locale`, popular first: found by code,
+ * by name in both languages and by the countries that pay in them
+ * («Китай» → CNY, «Гонконг» → HKD).
+ */
+export function currencyOptions(locale: Locale): SearchOption[] {
+  return CURRENCIES.map((c) => ({
+    code: c.code,
+    // The rouble, the usual funding currency, right after the currencies paid in most.
+    ...(c.code === 'RUB' ? { priority: POPULAR_CURRENCY_CODES.length } : popularRank(c.code) < POPULAR_CURRENCY_CODES.length ? { priority: popularRank(c.code) } : {}),
+    name: locale === 'ru' ? c.nameRu : c.nameEn,
+    aliases: [locale === 'ru' ? c.nameEn : c.nameRu, ...(locale === 'ru' ? c.countriesRu : c.countriesEn), ...(locale === 'ru' ? c.countriesEn : c.countriesRu)],
+  }));
 }
 
 export interface PaymentPurposeTemplate {

@@ -17,7 +17,13 @@ import { requireViewer } from '../auth/guard.js';
 import { countryList, currencyList, purposeTemplates } from './referenceData.js';
 
 const locale = z.object({ locale: z.enum(['ru', 'en']).optional() });
-const option = z.object({ code: z.string(), name: z.string() });
+const option = z.object({
+  code: z.string(),
+  name: z.string().describe('the name people use: «Китай»'),
+  official: z.string().optional().describe('the official name when it differs: «КНР (Китайская Народная Республика)»'),
+  aliases: z.array(z.string()).optional().describe('other names to search by (both languages, the countries of a currency)'),
+  priority: z.number().optional().describe('among equal matches, lower first (the popular ones)'),
+});
 const search = z.object({ q: z.string().max(100).optional(), dialogId: rowId.optional(), limit: decimalInteger(1, 50).optional() });
 
 /** `%` and `_` typed by a person are letters, not wildcards. */

@@ -1,5 +1,6 @@
 /** The static lists of the request form (from `core/reference`), shaped for the API once per locale. */
-import { countriesSorted, CURRENCIES, PAYMENT_PURPOSE_TEMPLATES, type Locale } from '../../core/reference.js';
+import { countryOptions, currencyOptions, PAYMENT_PURPOSE_TEMPLATES, type Locale } from '../../core/reference.js';
+import type { SearchOption } from '../../core/search.js';
 
 const cache = new Map<string, unknown>();
 function once<T>(key: string, build: () => T): T {
@@ -7,13 +8,14 @@ function once<T>(key: string, build: () => T): T {
   return cache.get(key) as T;
 }
 
-/** ISO 4217, most used first (CNY, USD, EUR, AED, HKD, TRY, INR), then by code. */
-export function currencyList(locale: Locale): Array<{ code: string; name: string }> {
-  return once(`currencies:${locale}`, () => CURRENCIES.map((c) => ({ code: c.code, name: locale === 'ru' ? c.nameRu : c.nameEn })));
+/** ISO 4217, most used first (CNY, USD, EUR, AED, HKD, TRY, INR), then by code; with the names to search by. */
+export function currencyList(locale: Locale): SearchOption[] {
+  return once(`currencies:${locale}`, () => currencyOptions(locale));
 }
 
-export function countryList(locale: Locale): Array<{ code: string; name: string }> {
-  return once(`countries:${locale}`, () => countriesSorted(locale).map((c) => ({ code: c.code, name: locale === 'ru' ? c.nameRu : c.nameEn })));
+/** Countries by the name people use, with the official name and the names to search by. */
+export function countryList(locale: Locale): SearchOption[] {
+  return once(`countries:${locale}`, () => countryOptions(locale));
 }
 
 export function purposeTemplates(locale: Locale): string[] {

@@ -12,11 +12,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { api, query } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useFormState, useSubmit } from '../components/forms.js';
-
-interface Option {
-  code: string;
-  name: string;
-}
+import { optionWithOfficialName, rankingFilter, type ReferenceOption as Option } from '../components/referenceOptions.js';
 interface KnownBeneficiary {
   id: number;
   name: string;
@@ -72,6 +68,9 @@ export default function NewRequestPage() {
 
   const currencyOptions = useMemo(() => (currencies.data ?? []).map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` })), [currencies.data]);
   const countryOptions = useMemo(() => (countries.data ?? []).map((c) => ({ value: c.code, label: c.name })), [countries.data]);
+  const currencySearch = useMemo(() => rankingFilter(currencies.data ?? []), [currencies.data]);
+  const countrySearch = useMemo(() => rankingFilter(countries.data ?? []), [countries.data]);
+  const countryOption = useMemo(() => optionWithOfficialName(countries.data ?? []), [countries.data]);
 
   const { submit, fieldErrors, error, busy } = useSubmit(
     () =>
@@ -144,10 +143,10 @@ export default function NewRequestPage() {
             <TextInput label={t('request.amount')} name="amount" inputMode="decimal" required value={values.amount} onChange={(ev) => set('amount', ev.currentTarget.value)} error={e('amount')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <Select label={t('request.currency')} name="currency" searchable data={currencyOptions} value={values.currency} onChange={(v) => set('currency', v ?? '')} error={e('currency')} />
+            <Select label={t('request.currency')} name="currency" searchable data={currencyOptions} filter={currencySearch} value={values.currency} onChange={(v) => set('currency', v ?? '')} error={e('currency')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <Select label={t('request.fundingCurrency')} name="fundingCurrency" searchable data={currencyOptions} value={values.fundingCurrency} onChange={(v) => set('fundingCurrency', v ?? 'RUB')} error={e('fundingCurrency')} />
+            <Select label={t('request.fundingCurrency')} name="fundingCurrency" searchable data={currencyOptions} filter={currencySearch} value={values.fundingCurrency} onChange={(v) => set('fundingCurrency', v ?? 'RUB')} error={e('fundingCurrency')} />
           </Grid.Col>
         </Grid>
 
@@ -167,7 +166,7 @@ export default function NewRequestPage() {
             />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <Select label={t('request.beneficiary.country')} name="country" searchable required data={countryOptions} value={values.country || null} onChange={(v) => set('country', v ?? '')} error={e('beneficiary.country')} />
+            <Select label={t('request.beneficiary.country')} name="country" searchable required data={countryOptions} filter={countrySearch} renderOption={countryOption} value={values.country || null} onChange={(v) => set('country', v ?? '')} error={e('beneficiary.country')} />
           </Grid.Col>
           <Grid.Col span={12}>
             <TextInput label={t('request.beneficiary.address')} name="address" value={values.address} onChange={(ev) => set('address', ev.currentTarget.value)} error={e('beneficiary.address')} />
