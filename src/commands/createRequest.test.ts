@@ -37,6 +37,14 @@ describe('createRequest', () => {
     expect(Object.keys((error as FieldErrors).fields).sort()).toEqual(['amount', 'currency', 'payer.inn', 'payer.name']);
   });
 
+  it('a purpose template with holes is refused beside the field; ISO dates in it are stored ДД.ММ.ГГГГ (issue 17.2)', async () => {
+    const error = await createRequest(t.ctx, { actor: customer, ...validRequest({ purpose: 'Оплата по контракту № … от … за товары' }) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FieldErrors);
+    expect((error as FieldErrors).fields).toEqual({ purpose: 'Назначение платежа не заполнено до конца: укажите номер (после «№»), дату (после «от»).' });
+    const request = await createRequest(t.ctx, { actor: customer, ...validRequest({ purpose: 'Оплата по контракту № 15 от 2026-10-01 за товары' }) });
+    expect(request.purpose).toBe('Оплата по контракту № 15 от 01.10.2026 за товары');
+  });
+
   it('an agent may not create requests', async () => {
     const agent = await t.addUser({ role: 'agent', organization: 'Агент' });
     await expect(createRequest(t.ctx, { actor: agent, ...validRequest() })).rejects.toBeInstanceOf(ForbiddenError);

@@ -2,6 +2,8 @@
  * The request form's fields and their checks: every mistake is reported
  * beside its field (`beneficiary.swift`, `payer.inn`…), all at once.
  */
+import { isoDatesToRu } from '../core/dates.js';
+import { purposeGapsMessage } from '../core/purpose.js';
 import { isCountryCode, isCurrencyCode } from '../core/reference.js';
 import { parseTermsDecimal } from '../core/terms.js';
 import { normalizeRequisite, validateBeneficiary, validatePayer } from '../core/requisites.js';
@@ -90,9 +92,11 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
   }
   for (const key of ['swift', 'account', 'cnaps'] as const) if (normalizeRequisite(b[key])) beneficiary[key] = normalizeRequisite(b[key]);
 
-  const purpose = trim(input.purpose);
+  // A Russian reader's dates (ДД.ММ.ГГГГ) in the purpose, and no template holes («№ … от …», «{contract}»).
+  const purpose = isoDatesToRu(trim(input.purpose));
   if (!purpose) errors.add('purpose', 'Укажите назначение платежа');
   else if (purpose.length > 500) errors.add('purpose', 'Назначение платежа: не длиннее 500 символов');
+  else if (purposeGapsMessage(purpose)) errors.add('purpose', purposeGapsMessage(purpose)!);
 
   const documents: Record<string, string> = {};
   for (const key of ['contractNumber', 'invoiceNumber'] as const) {

@@ -3,6 +3,7 @@
  * request's final terms and the buttons to run the deal from Telegram.
  * Pure rendering to Telegram HTML; every user-typed string is escaped.
  */
+import { formatDateRu, isoDatesToRu } from './dates.js';
 import { escapeHtml } from './html.js';
 import { formatDecimal, formatMoney, plural } from './money.js';
 import { requestStatusLabel, type RequestStatus } from './requestStatus.js';
@@ -51,10 +52,8 @@ export function parseCardCallback(data: string): { requestId: number; action: Ca
   return { requestId: Number(match[1]), action: match[2] as CardAction, version: Number(match[3]) };
 }
 
-function formatDate(value: string | Date): string {
-  const date = typeof value === 'string' ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : value;
-  return new Intl.DateTimeFormat('ru-RU', { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }).format(date);
-}
+/** A deadline is a calendar date stored at UTC midnight: its UTC date, ДД.ММ.ГГГГ. */
+const formatDate = (value: string | Date) => formatDateRu(value, 'UTC');
 
 const STATUS_ICON: Record<RequestStatus, string> = {
   collecting_offers: '🕓',
@@ -84,7 +83,7 @@ export function renderActionCard(card: ActionCardData): { html: string; keyboard
   }
   lines.push(
     `Получатель: ${e(card.beneficiaryName)}${card.beneficiaryCountry ? ` (${e(card.beneficiaryCountry)})` : ''}`,
-    `Назначение: ${e(card.purpose)}`,
+    `Назначение: ${e(isoDatesToRu(card.purpose))}`,
   );
   if (card.deadline) lines.push(`Оплатить до: ${e(formatDate(card.deadline))}`);
   if (card.documentsNote) lines.push(`Документы: ${e(card.documentsNote)}`);

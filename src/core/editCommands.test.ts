@@ -22,6 +22,24 @@ const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCh
 const anyText = (maxLength: number) => fc.oneof(fc.string({ unit: 'binary', maxLength }), fc.string({ unit: codeUnit, maxLength }));
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+describe('/purpose refuses a template with holes and writes dates ДД.ММ.ГГГГ (issue 17.2)', () => {
+  it('refuses «№ … от …» with what to fill and the right form', () => {
+    const result = parseEditCommand('/purpose Оплата по контракту № … от … за товары', now);
+    expect(result).toMatchObject({ ok: false });
+    const error = (result as { error: string }).error;
+    expect(error).toContain('укажите номер (после «№»), дату (после «от»)');
+    expect(error).toContain('Пример: /purpose Оплата по контракту № 15 от 01.10.2026 за товары');
+    expect(parseEditCommand('/purpose Оплата по контракту № {contract} от 01.10.2026', now)).toMatchObject({ ok: false });
+  });
+
+  it('takes an ISO date as ДД.ММ.ГГГГ', () => {
+    expect(parseEditCommand('/purpose Оплата по контракту № 15 от 2026-10-01 за товары', now)).toEqual({
+      ok: true,
+      edit: { field: 'purpose', value: 'Оплата по контракту № 15 от 01.10.2026 за товары' },
+    });
+  });
+});
+
 describe('manager types an edit command in the topic', () => {
   it.each([
     ['/rate 12.25', { field: 'rate', value: '12.25' }],

@@ -14,6 +14,8 @@
  * parseEditCommand('/rate abc');              // { ok: false, error: 'Курс должен быть … Пример: /rate 12.25' }
  * parseEditCommand('hello');                  // null
  */
+import { isoDatesToRu } from './dates.js';
+import { purposeGapsMessage } from './purpose.js';
 import { parseTermsDays, parseTermsDecimal, type DecimalTermsField } from './terms.js';
 
 export type Edit =
@@ -123,9 +125,11 @@ function parse(text: string, now: Date, options: ParseEditOptions): ParseEditRes
       return result.ok ? { ok: true, edit: { field: 'days', value: result.value } } : fail(result.error);
     }
     case 'purpose': {
-      const value = cleanLine(argument);
+      const value = isoDatesToRu(cleanLine(argument));
       if (!value) return fail('Укажите назначение платежа после команды.');
       if (value.length > PURPOSE_MAX_LENGTH) return fail(`Назначение платежа длиннее ${PURPOSE_MAX_LENGTH} символов (${value.length}) — сократите его.`);
+      const gaps = purposeGapsMessage(value);
+      if (gaps) return fail(gaps);
       return { ok: true, edit: { field: 'purpose', value } };
     }
     case 'beneficiaryName': {

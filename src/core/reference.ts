@@ -281,13 +281,5 @@ export const PAYMENT_PURPOSE_TEMPLATES: readonly PaymentPurposeTemplate[] = [
   },
 ];
 
-/**
- * Fills `{name}` placeholders; a placeholder without a value stays as is, so
- * the manager sees what is left to fill.
- */
-export function fillPurposeTemplate(template: string, values: Record<string, string | undefined>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-    const value = values[name]?.trim();
-    return value ? value : whole;
-  });
-}
+// The purpose's filling and checks live in core/purpose (light enough for the browser); re-exported here with the templates.
+export { fillPurposeTemplate, purposeGaps, purposeGapsMessage } from './purpose.js';

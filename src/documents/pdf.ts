@@ -10,6 +10,7 @@
  * `bank`, `bic`, `account`, `corrAccount`, `director` (by the signature).
  */
 import path from 'node:path';
+import { formatDateRu, isoDatesToRu } from '../core/dates.js';
 import { formatDecimal, formatMoney } from '../core/money.js';
 
 type PdfMake = typeof import('pdfmake').default;
@@ -44,7 +45,10 @@ export interface DealDocumentData {
 }
 
 const dash = (value: string | undefined | null) => (value && value.trim() ? value : '—');
-const ruDate = (date: Date) => date.toLocaleDateString('ru-RU', { timeZone: 'Europe/Moscow' });
+/** A document's own date: its day in Moscow, ДД.ММ.ГГГГ. */
+const ruDate = (date: Date) => formatDateRu(date, 'Europe/Moscow');
+/** A stored ISO date (contract, invoice) as ДД.ММ.ГГГГ, «—» when absent. */
+const docDate = (value: string | undefined | null) => (value && value.trim() ? formatDateRu(value) : '—');
 const rows = (pairs: Array<[string, string]>) => ({
   table: { widths: [170, '*'], body: pairs.map(([k, v]) => [{ text: k, color: '#555' }, v]) },
   layout: 'lightHorizontalLines',
@@ -90,9 +94,9 @@ export async function agentOrderPdf(data: DealDocumentData): Promise<Buffer> {
           ['Страна', dash(data.beneficiary.country)],
           ['Банк получателя', `${dash(data.beneficiary.bankName)}, SWIFT ${dash(data.beneficiary.swift)}`],
           ['Счёт получателя', dash(data.beneficiary.account)],
-          ['Назначение платежа', dash(data.purpose)],
-          ['Контракт', `№ ${dash(contract.contractNumber)} от ${dash(contract.contractDate)}`],
-          ['Инвойс', `№ ${dash(contract.invoiceNumber)} от ${dash(contract.invoiceDate)}`],
+          ['Назначение платежа', dash(isoDatesToRu(data.purpose))],
+          ['Контракт', `№ ${dash(contract.contractNumber)} от ${docDate(contract.contractDate)}`],
+          ['Инвойс', `№ ${dash(contract.invoiceNumber)} от ${docDate(contract.invoiceDate)}`],
           ['Сумма перевода', formatMoney(data.amount, data.currency, 'ru')],
           ['Курс', formatDecimal(t.rate ?? '0', 'ru', 6)],
           ['Сумма по курсу', formatMoney(t.base ?? '0', data.fundingCurrency, 'ru')],

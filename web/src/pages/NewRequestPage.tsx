@@ -12,6 +12,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { api, query } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useFormState, useSubmit } from '../components/forms.js';
+import { fillPurposeTemplate, purposeGapsMessage } from '../../../src/core/purpose.js';
 import { optionWithOfficialName, rankingFilter, type ReferenceOption as Option } from '../components/referenceOptions.js';
 interface KnownBeneficiary {
   id: number;
@@ -122,12 +123,13 @@ export default function NewRequestPage() {
     const known = knownPayers.data?.find((p) => payerLabel(p) === label);
     if (known) setValues((v) => ({ ...v, payerName: known.name, inn: known.inn, kpp: known.kpp }));
   };
+  // Dates go in as ДД.ММ.ГГГГ; what is not filled yet shows as «…», and the field says what is missing.
   const fillPurpose = (template: string) =>
-    template
-      .replace('{contract}', values.contractNumber || '…')
-      .replace('{date}', values.contractDate || '…')
-      .replace('{invoice}', values.invoiceNumber || '…')
-      .replace('{invoiceDate}', values.invoiceDate || '…');
+    fillPurposeTemplate(template, { contract: values.contractNumber, date: values.contractDate, invoice: values.invoiceNumber, invoiceDate: values.invoiceDate }).replace(
+      /\{\w+\}/g,
+      '…',
+    );
+  const purposeHoles = values.purpose ? purposeGapsMessage(values.purpose) : undefined;
 
   return (
     <form onSubmit={submit} noValidate>
@@ -211,7 +213,7 @@ export default function NewRequestPage() {
                 if ((purposes.data ?? []).includes(v)) v = fillPurpose(v);
                 set('purpose', v);
               }}
-              error={e('purpose')}
+              error={purposeHoles ?? e('purpose')}
             />
           </Grid.Col>
         </Grid>
