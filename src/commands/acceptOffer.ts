@@ -7,6 +7,7 @@
  * auto-accept the offer it has just created for a Telegram request.
  */
 import { and, eq, ne } from 'drizzle-orm';
+import { Decimal } from '../core/money.js';
 import { computeTerms } from '../core/terms.js';
 import type { Tx } from '../db/index.js';
 import { offers, requests } from '../db/schema.js';
@@ -18,6 +19,12 @@ export interface AcceptOfferProps {
   /** A user of the request's customer organization. */
   actor: Viewer;
   offerId: number;
+  /**
+   * The rate as the agent typed it (`12.10`), when the caller has it: the
+   * offers table keeps 6 places (`12.100000`), the terms keep the typed ones
+   * (issue 17.17). Used only when it equals the offer's rate.
+   */
+  typedRate?: string;
 }
 
 export interface AcceptedOffer {
@@ -54,9 +61,11 @@ export async function acceptOfferInTx(tx: Tx, props: AcceptOfferProps, now = new
   }
   const status = nextStatus(request.status, 'accept');
 
+  // numeric(20,6) pads the rate to 6 places; the terms show the places typed (or none padded).
+  const rate = props.typedRate && new Decimal(props.typedRate).equals(offer.rate) ? props.typedRate : new Decimal(offer.rate).toFixed();
   const computed = computeTerms({
     amount: request.amount,
-    rate: offer.rate,
+    rate,
     feePercent: offer.feePercent,
     fixedFee: offer.fixedFee,
     days: offer.days,

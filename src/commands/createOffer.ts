@@ -67,6 +67,12 @@ export function validateOfferFields(input: Omit<CreateOfferProps, 'actor' | 'req
   return { rate: values.rate!, feePercent: values.feePercent!, fixedFee: values.fixedFee!, days: days.ok ? days.value : 0, validUntil };
 }
 
+/** The rate with the places the agent typed (`12,10` → `12.10`), for the accepted terms; undefined if it does not parse. */
+function typedRate(rate: unknown): string | undefined {
+  const parsed = parseTermsDecimal('rate', String(rate ?? ''));
+  return parsed.ok ? parsed.value : undefined;
+}
+
 export async function createOffer(ctx: CommandContext, props: CreateOfferProps): Promise<OfferRow & { autoAccepted?: boolean }> {
   return ctx.database.transaction(async (tx) => {
     const [request] = await tx.db.select().from(requests).where(eq(requests.id, props.requestId)).for('update');
@@ -75,7 +81,7 @@ export async function createOffer(ctx: CommandContext, props: CreateOfferProps):
       const repeated = await repeatedSave(tx, request, props);
       if (repeated) return { ...repeated, autoAccepted: true };
       const offer = await createOfferInTx(tx, props);
-      await acceptOfferInTx(tx, { actor: props.actor, offerId: offer.id });
+      await acceptOfferInTx(tx, { actor: props.actor, offerId: offer.id, typedRate: typedRate(props.rate) });
       await linkRequestToDialog(ctx, tx, request, { userId: props.actor.userId });
       tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: 'accepted' }, audience: 'viewers' }));
       return { ...offer, status: 'accepted' as const, autoAccepted: true };

@@ -44,7 +44,8 @@ describe('manager types an edit command in the topic', () => {
   it.each([
     ['/rate 12.25', { field: 'rate', value: '12.25' }],
     ['/rate@HotlineBot 12,25', { field: 'rate', value: '12.25' }],
-    ['  /rate   12,250000  ', { field: 'rate', value: '12.25' }],
+    ['  /rate   12,250000  ', { field: 'rate', value: '12.250000' }],
+    ['/rate 12.10', { field: 'rate', value: '12.10' }],
     ['/RATE 90', { field: 'rate', value: '90' }],
     ['/amount 100000', { field: 'amount', value: '100000.00' }],
     ['/amount 1 225 000,50', { field: 'amount', value: '1225000.50' }],

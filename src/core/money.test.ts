@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal, formatDecimal, formatMoney, parseDecimal, plural, round2 } from './money.js';
+import { Decimal, formatDecimal, formatFileSize, formatMoney, formatTypedDecimal, parseDecimal, plural, round2 } from './money.js';
 
 /** Intl puts (narrow) no-break spaces between groups; compare with plain spaces. */
 const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
@@ -120,7 +120,12 @@ describe('formatMoney and formatDecimal', () => {
     ['1243875.005', 'RUB', 'ru', '1 243 875,01 ₽'],
     ['99999999999999.99', 'RUB', 'ru', '99 999 999 999 999,99 ₽'],
     ['100', 'CNY', 'en', 'CN¥100.00'],
-    ['100', 'cny', 'ru', '100,00 CN¥'],
+    // A Russian reader reads «¥» as the yuan; a currency without a sign of its own in Russian shows its code (issue 17.17).
+    ['100', 'cny', 'ru', '100,00 ¥'],
+    ['100', 'HKD', 'ru', '100,00 HKD'],
+    ['100', 'JPY', 'ru', '100 JPY'],
+    ['100', 'AED', 'ru', '100,00 AED'],
+    ['100', 'USD', 'ru', '100,00 $'],
     ['100', 'JPY', 'en', '¥100'],
   ] as const)('formatMoney(%s, %s, %s) = %s', (value, currency, locale, expected) => {
     expect(plain(formatMoney(value, currency, locale))).toBe(expected);
@@ -138,5 +143,23 @@ describe('formatMoney and formatDecimal', () => {
     ['1225000.123', 'ru', 2, '1 225 000,12'],
   ] as const)('formatDecimal(%s, %s, %d) = %s', (value, locale, max, expected) => {
     expect(plain(formatDecimal(value, locale, max))).toBe(expected);
+  });
+});
+
+describe('numbers and units in the Russian UI (issue 17.17)', () => {
+  it('a rate keeps the places the manager typed, up to 6', () => {
+    expect(plain(formatTypedDecimal('12.10', 'ru', 6))).toBe('12,10');
+    expect(plain(formatTypedDecimal('12.1', 'ru', 6))).toBe('12,1');
+    expect(plain(formatTypedDecimal('1225.5', 'ru', 6))).toBe('1 225,5');
+    expect(plain(formatTypedDecimal('12.1234567', 'ru', 6))).toBe('12,123457');
+    expect(plain(formatTypedDecimal('12.10', 'en', 6))).toBe('12.10');
+  });
+
+  it('file sizes are Б, КБ, МБ with a decimal comma in Russian; B, KB, MB in English', () => {
+    expect(plain(formatFileSize(900, 'ru'))).toBe('900 Б');
+    expect(plain(formatFileSize(1536, 'ru'))).toBe('1,5 КБ');
+    expect(plain(formatFileSize(3_500_000, 'ru'))).toBe('3,3 МБ');
+    expect(plain(formatFileSize(1536, 'en'))).toBe('1.5 KB');
+    expect(formatFileSize(-1, 'ru')).toBe('—');
   });
 });

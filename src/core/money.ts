@@ -183,20 +183,78 @@ export function toPlainString(value: string | Decimal): string {
 const INTL_LOCALE: Record<Locale, string> = { ru: 'ru-RU', en: 'en-US' };
 
 /**
+ * Currencies whose own sign a Russian reader knows and reads as that currency
+ * alone: «¥» is the yuan (not «CN¥», CLDR's Russian symbol), «$» the US dollar.
+ * Every other currency is shown by its ISO code («1 000,00 HKD», «… JPY»):
+ * a Hong Kong «$» or a yen «¥» would be read as the dollar or the yuan.
+ */
+const RUSSIAN_SIGNS = new Set(['RUB', 'CNY', 'USD', 'EUR', 'GBP', 'TRY', 'INR', 'KZT']);
+
+/**
+ * How Intl should show `currency` to a reader of `locale` (its
+ * `currencyDisplay` option): Russian — the narrow sign for the currencies in
+ * RUSSIAN_SIGNS, else the ISO code; English — Intl's default symbol («CN¥»).
+ */
+export function currencyDisplay(currency: string, locale: Locale): 'narrowSymbol' | 'code' | 'symbol' {
+  if (locale === 'en') return 'symbol';
+  return RUSSIAN_SIGNS.has(currency.trim().toUpperCase()) ? 'narrowSymbol' : 'code';
+}
+
+/**
  * Money for people, as Intl writes it: `formatMoney('1225000', 'RUB', 'ru')` →
- * `1 225 000,00 ₽` (narrow no-break spaces), `formatMoney('1225000', 'USD',
- * 'en')` → `$1,225,000.00`. The exact decimal string goes to Intl, so no
- * float ever touches the amount. A malformed currency code falls back to the
- * code after the number. `value` must be a decimal (decimal.js throws otherwise).
+ * `1 225 000,00 ₽` (narrow no-break spaces), `formatMoney('100', 'CNY', 'ru')`
+ * → `100,00 ¥`, `formatMoney('100', 'HKD', 'ru')` → `100,00 HKD` (see
+ * `currencyDisplay`), `formatMoney('1225000', 'USD', 'en')` → `$1,225,000.00`.
+ * The exact decimal string goes to Intl, so no float ever touches the amount.
+ * A malformed currency code falls back to the code after the number. `value`
+ * must be a decimal (decimal.js throws otherwise).
  */
 export function formatMoney(value: string | Decimal, currency: string, locale: Locale): string {
   const plain = toPlainString(value);
   const code = currency.trim().toUpperCase();
   try {
-    return new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: code }).format(plain as Intl.StringNumericLiteral);
+    return new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: code, currencyDisplay: currencyDisplay(code, locale) }).format(
+      plain as Intl.StringNumericLiteral,
+    );
   } catch {
     return `${formatDecimal(plain, locale, 2, 2)} ${code}`.trim();
   }
+}
+
+/** Decimal places written in a plain decimal string: `'12.10'` → 2, `'100'` → 0. */
+export function writtenScale(value: string | Decimal): number {
+  const text = typeof value === 'string' ? value.trim() : value.toFixed();
+  return /\.(\d*)$/.exec(text)?.[1]?.length ?? 0;
+}
+
+/**
+ * A decimal with the places it was written with, up to `maxDecimals`:
+ * `formatTypedDecimal('12.10', 'ru', 6)` → `12,10` (the scale a manager typed
+ * for a rate is kept; `formatDecimal` would give `12,1`).
+ */
+export function formatTypedDecimal(value: string, locale: Locale, maxDecimals: number): string {
+  return formatDecimal(value, locale, maxDecimals, Math.min(writtenScale(value), maxDecimals));
+}
+
+/** Size units as a Russian or English reader writes them (ГОСТ 8.417: Б, КБ, МБ). */
+const SIZE_UNITS: Record<Locale, readonly string[]> = { ru: ['Б', 'КБ', 'МБ', 'ГБ'], en: ['B', 'KB', 'MB', 'GB'] };
+
+/**
+ * A file size for people, in 1024s: `formatFileSize(1536, 'ru')` → `1,5 КБ`,
+ * `formatFileSize(900, 'ru')` → `900 Б`, `formatFileSize(3_500_000, 'en')` →
+ * `3.3 MB`. One decimal from KB up, none for bytes; a negative or non-finite
+ * size is «—».
+ */
+export function formatFileSize(bytes: number, locale: Locale): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
+  let size = bytes;
+  let unit = 0;
+  while (size >= 1024 && unit < SIZE_UNITS[locale].length - 1) {
+    size /= 1024;
+    unit += 1;
+  }
+  const number = new Intl.NumberFormat(INTL_LOCALE[locale], { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(size);
+  return `${number}\u00a0${SIZE_UNITS[locale][unit]}`;
 }
 
 /**

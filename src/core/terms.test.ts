@@ -65,7 +65,10 @@ describe('computeTerms: base = amount × rate; fee = round2(base × fee% / 100);
 
   it('accepts the terms as typed and returns them canonical', () => {
     const terms = computeTerms({ amount: '100 000,5', rate: '12,250000', feePercent: '1,50', fixedFee: '0', days: 0 });
-    expect(terms).toMatchObject({ amount: '100000.50', rate: '12.25', feePercent: '1.5', fixedFee: '0.00', days: 0 });
+    // The rate keeps the places the manager typed (issue 17.17: «Курс: 12,10» when 12.10 was typed).
+    expect(terms).toMatchObject({ amount: '100000.50', rate: '12.250000', feePercent: '1.5', fixedFee: '0.00', days: 0 });
+    expect(computeTerms({ amount: '100', rate: '12.10', feePercent: '0', fixedFee: '0', days: 0 }).rate).toBe('12.10');
+    expect(computeTerms({ amount: '100', rate: '12.1', feePercent: '0', fixedFee: '0', days: 0 }).rate).toBe('12.1');
   });
 
   it('throws a RangeError naming the field for invalid terms', () => {
@@ -159,7 +162,9 @@ describe('validateTerms: every field gets its own message', () => {
   });
 
   it('parseTermsDecimal and parseTermsDays work one field at a time', () => {
-    expect(parseTermsDecimal('rate', '12,2500')).toEqual({ ok: true, value: '12.25' });
+    expect(parseTermsDecimal('rate', '12,2500')).toEqual({ ok: true, value: '12.2500' });
+    expect(parseTermsDecimal('rate', '90')).toEqual({ ok: true, value: '90' });
+    expect(parseTermsDecimal('rate', '1 225,5')).toEqual({ ok: true, value: '1225.5' });
     expect(parseTermsDays(' 7 ')).toEqual({ ok: true, value: 7 });
     expect(parseTermsDays('007')).toEqual({ ok: true, value: 7 });
   });
@@ -188,7 +193,7 @@ describe('numbers a locale reads two ways (issue 16.8)', () => {
     ['amount', '100000', '100000.00'],
     ['amount', '100 000', '100000.00'],
     ['amount', '1 500,000', '1500.00'], // grouped by spaces: the comma is the decimal separator
-    ['rate', '12,2500', '12.25'],
+    ['rate', '12,2500', '12.2500'], // the places typed are kept (issue 17.17)
   ] as const)('%s «%s» has one reading: %s', (field, input, value) => {
     expect(parseTermsDecimal(field, input)).toEqual({ ok: true, value });
   });

@@ -96,8 +96,9 @@ export type DecimalTermsField = Exclude<TermsField, 'days'>;
 
 /**
  * Checks one decimal term as a person typed it («12,25», «100 000») and
- * returns its canonical string (dot separator, amounts with 2 places) or the
- * Russian message for that field.
+ * returns its canonical string (dot separator, amounts with 2 places; a rate
+ * or a fee keeps the places the manager typed, «12,10» → `12.10`, up to its
+ * limit) or the Russian message for that field.
  */
 export function parseTermsDecimal(field: DecimalTermsField, input: string): { ok: true; value: string } | { ok: false; error: string } {
   const limit = TERMS_LIMITS[field];
@@ -110,7 +111,7 @@ export function parseTermsDecimal(field: DecimalTermsField, input: string): { ok
     allowZero: limit.allowZero,
   });
   if (!result.ok) return result;
-  return { ok: true, value: canonical(field, result.value) };
+  return { ok: true, value: canonical(field, result.value, typedScale(input, result.value, limit.maxDecimals)) };
 }
 
 /** Checks days given as a number or as typed text: a whole number 0..365. */
@@ -185,6 +186,20 @@ export function computeTerms(input: TermsInput): Terms {
   return { ...terms, base: round2(base).toFixed(2), fee: fee.toFixed(2), total: total.toFixed(2) };
 }
 
-function canonical(field: DecimalTermsField, value: Decimal): string {
-  return field === 'amount' || field === 'fixedFee' ? value.toFixed(2) : value.toFixed();
+function canonical(field: DecimalTermsField, value: Decimal, scale: number): string {
+  if (field === 'amount' || field === 'fixedFee') return value.toFixed(2);
+  return field === 'rate' ? value.toFixed(Math.max(scale, value.decimalPlaces())) : value.toFixed();
+}
+
+/**
+ * The decimal places a person wrote («12,10» → 2), so «Курс: 12,10» shows as
+ * typed. Only when the last «.» or «,» is the decimal separator of what was
+ * parsed (the digits before it are the whole part): «1,225,000» has none.
+ */
+function typedScale(input: string, value: Decimal, maxDecimals: number): number {
+  const text = input.replace(/[\s\u00a0\u202f\u2009]/g, '');
+  const match = /^[+]?([\d.,]*?)[.,](\d+)$/.exec(text);
+  if (!match || match[2]!.length > maxDecimals) return 0;
+  const whole = match[1]!.replace(/[.,]/g, '') || '0';
+  return new Decimal(whole).equals(value.trunc()) ? match[2]!.length : 0;
 }

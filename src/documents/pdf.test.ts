@@ -13,7 +13,7 @@ const data: DealDocumentData = {
   beneficiary: { name: 'Shenzhen Trading Co', country: 'CN', bankName: 'Bank of China', swift: 'BKCHCNBJ', account: '123456789' },
   payer: { name: 'ООО «Ромашка»', inn: '7707083893', kpp: '773601001' },
   contract: { contractNumber: '7', contractDate: '2026-10-01', invoiceNumber: 'INV-3', invoiceDate: '2026-10-15' },
-  terms: { rate: '12.250000', feePercent: '1.0000', fixedFee: '500.00', base: '1225000.00', fee: '12250.00', total: '1237750.00', days: '2' },
+  terms: { rate: '12.10', feePercent: '1.0000', fixedFee: '500.00', base: '1225000.00', fee: '12250.00', total: '1237750.00', days: '2' },
   agent: { name: 'ООО «Платёжный агент»', requisites: { inn: '7728168971', kpp: '772801001', bank: 'АО «Банк»', bic: '044525225' } },
 };
 
@@ -33,7 +33,8 @@ describe('generated PDFs', () => {
     expect(content).toContain('№ INV-3 от 15.10.2026');
     expect(content).toContain('Оплата по контракту № 7 от 01.10.2026 за оборудование');
     expect(content).not.toMatch(/\d{4}-\d{2}-\d{2}/);
-    expect(content).toContain('100 000,00 CN¥');
+    expect(content).toContain('100 000,00 ¥'); // the yuan's sign as a Russian reader knows it (issue 17.17)
+    expect(content).toContain('12,10');
     expect(content).toContain('1 237 750,00 ₽');
   });
 

@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { formatDateRu, isoDatesToRu } from '../core/dates.js';
-import { formatDecimal, formatMoney } from '../core/money.js';
+import { formatDecimal, formatMoney, formatTypedDecimal } from '../core/money.js';
 
 type PdfMake = typeof import('pdfmake').default;
 let loaded: Promise<PdfMake> | undefined;
@@ -98,7 +98,7 @@ export async function agentOrderPdf(data: DealDocumentData): Promise<Buffer> {
           ['Контракт', `№ ${dash(contract.contractNumber)} от ${docDate(contract.contractDate)}`],
           ['Инвойс', `№ ${dash(contract.invoiceNumber)} от ${docDate(contract.invoiceDate)}`],
           ['Сумма перевода', formatMoney(data.amount, data.currency, 'ru')],
-          ['Курс', formatDecimal(t.rate ?? '0', 'ru', 6)],
+          ['Курс', formatTypedDecimal(t.rate ?? '0', 'ru', 6)],
           ['Сумма по курсу', formatMoney(t.base ?? '0', data.fundingCurrency, 'ru')],
           ['Вознаграждение агента', `${formatDecimal(t.feePercent ?? '0', 'ru', 4)} % = ${formatMoney(t.fee ?? '0', data.fundingCurrency, 'ru')}`],
           ['Фиксированная комиссия', formatMoney(t.fixedFee ?? '0', data.fundingCurrency, 'ru')],

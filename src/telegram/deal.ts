@@ -18,8 +18,9 @@ import { requestOneCDocuments, scheduleOneCSync } from '../commands/requestOneCD
 import type { Dialog } from '../commands/dialogs.js';
 import { parseCardCallback } from '../core/actionCard.js';
 import { EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
+import { formatDateRu } from '../core/dates.js';
 import { escapeHtml } from '../core/html.js';
-import { formatDecimal, formatMoney } from '../core/money.js';
+import { formatDecimal, formatMoney, formatTypedDecimal } from '../core/money.js';
 import { transition } from '../core/requestStatus.js';
 import { termsFieldLabel } from '../core/terms.js';
 import { actionCards, dialogs, requests } from '../db/schema.js';
@@ -72,9 +73,9 @@ function describeChange(change: TermsChange, currency: { amount: string; funding
     if (!value) return '—';
     if (change.field === 'amount') return formatMoney(value, currency.amount, 'ru');
     if (change.field === 'fixedFee') return formatMoney(value, currency.funding, 'ru');
-    if (change.field === 'rate') return formatDecimal(value, 'ru', 6);
+    if (change.field === 'rate') return formatTypedDecimal(value, 'ru', 6);
     if (change.field === 'feePercent') return `${formatDecimal(value, 'ru', 4)} %`;
-    if (change.field === 'deadline') return value.split('-').reverse().join('.');
+    if (change.field === 'deadline') return formatDateRu(value);
     return value;
   };
   const label =

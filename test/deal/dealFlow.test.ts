@@ -125,8 +125,10 @@ describe('from the topic to a deal', () => {
     expect(unchanged[0]!.terms!.rate).toBe('12.25');
 
     await say(deal.threadId, '/rate 12.30');
-    await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: 'Курс: 12,25 → ' });
+    // The scale the manager typed is kept: «12,30», not «12,3» (issue 17.17).
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: 'Курс: 12,25 → 12,30' });
     await expect.poll(async () => plain((await card(deal.threadId)).text), { timeout: 10_000 }).toContain('Итого к оплате: 1 248 950,00 ₽');
+    expect(plain((await card(deal.threadId)).text)).toContain('Курс: 12,30 ');
     const [changed] = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
     expect(changed!.terms!.total).toBe('1248950.00');
 

@@ -5,6 +5,7 @@
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ru, en, type Messages } from './messages.js';
+import { currencyDisplay } from '../../src/core/money.js';
 
 export type Locale = 'ru' | 'en';
 export type MessageKey = keyof Messages;
@@ -81,7 +82,8 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
         if (n === null) return String(value);
         if (!currency) return new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
         try {
-          return new Intl.NumberFormat(tag, { style: 'currency', currency, minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+          // «¥» for the yuan, the ISO code where a sign would mislead a Russian reader (core/money's currencyDisplay).
+          return new Intl.NumberFormat(tag, { style: 'currency', currency, currencyDisplay: currencyDisplay(currency, locale), minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
         } catch {
           return `${new Intl.NumberFormat(tag, { minimumFractionDigits: 2 }).format(n)} ${currency}`;
         }

@@ -10,6 +10,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Card, Grid, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { api, ApiError, type ChatMessage, type Offer, type RequestPage as RequestPageData, type RequestStatus, type TimelineEvent } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
+import { writtenScale } from '../../../src/core/money.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 import { TermsEditor } from '../components/deal/TermsEditor.js';
 import { termsChangeOfEvent, useTermsChangeText } from '../components/deal/termsChange.js';
@@ -168,7 +169,7 @@ function Terms({ terms }: { terms: Record<string, string> }) {
   return (
     <Table>
       <Table.Tbody>
-        <Row label={t('offer.rate')} value={terms.rate && number(terms.rate, { max: 6 })} />
+        <Row label={t('offer.rate')} value={terms.rate && number(terms.rate, { min: Math.min(writtenScale(terms.rate), 6), max: 6 })} />
         <Row label={t('offer.base')} value={terms.base && money(terms.base, funding)} />
         <Row label={t('offer.feePercent')} value={terms.feePercent && `${number(terms.feePercent, { max: 4 })} %`} />
         <Row label={t('offer.fee')} value={terms.fee && money(terms.fee, funding)} />

@@ -9,6 +9,7 @@ import type { Button, ChatMessage, MediaView } from './api.js';
 import { FormattedText } from './entities.js';
 import { FileIcon, PencilIcon } from './icons.js';
 import type { Translate } from './strings.js';
+import { formatFileSize } from '../../../src/core/money.js';
 
 export interface MessageListProps {
   messages: ChatMessage[];
@@ -25,11 +26,10 @@ export interface MessageListProps {
 
 const time = (date: number, locale: string) => new Date(date * 1000).toLocaleTimeString(locale === 'en' ? 'en-GB' : 'ru-RU', { hour: '2-digit', minute: '2-digit' });
 
-export function formatSize(bytes: number | undefined): string {
+/** «1,5 КБ» in Russian, «1.5 KB» in English (core/money's formatFileSize). */
+export function formatSize(bytes: number | undefined, locale: 'ru' | 'en' = 'ru'): string {
   if (bytes === undefined) return '';
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return formatFileSize(bytes, locale);
 }
 
 /** A short one-line view of a message, for quotes and the pinned bar. */
@@ -51,7 +51,7 @@ export function scrollToMessage(container: HTMLElement | null, messageId: number
   setTimeout(() => target.classList.remove('sbx-flash'), 1200);
 }
 
-function Media({ media }: { media: MediaView }) {
+function Media({ media, locale }: { media: MediaView; locale: 'ru' | 'en' }) {
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation();
   switch (media.type) {
     case 'photo':
@@ -83,7 +83,7 @@ function Media({ media }: { media: MediaView }) {
           </span>
           <span>
             <span className="sbx-doc-name">{media.file_name ?? media.file_id}</span>
-            <span className="sbx-doc-size">{formatSize(media.file_size)}</span>
+            <span className="sbx-doc-size">{formatSize(media.file_size, locale)}</span>
           </span>
         </a>
       );
@@ -174,7 +174,7 @@ export function MessageList(props: MessageListProps) {
               )}
               {group.some((m) => m.media) && (
                 <div className={group.length > 1 ? 'sbx-album' : undefined}>
-                  {group.map((m) => m.media && <Media key={m.message_id} media={m.media} />)}
+                  {group.map((m) => m.media && <Media key={m.message_id} media={m.media} locale={locale} />)}
                 </div>
               )}
               {first.location && (

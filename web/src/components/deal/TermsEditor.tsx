@@ -19,8 +19,9 @@ interface TermControl {
   command: string;
   /** The field the server names in its answers and error messages. */
   field: string;
-  /** The current value as the command takes it. */
+  /** The current value as the command takes it (canonical: dot decimals, ISO dates). */
   current: (request: Request) => string;
+  /** A decimal: shown with the reader's decimal mark («10000,00» in Russian); the command takes either. */
   inputMode?: 'decimal' | 'numeric';
   type?: 'date';
 }
@@ -36,8 +37,11 @@ const controls: TermControl[] = [
   { command: 'beneficiary', field: 'beneficiaryName', current: (r) => r.beneficiary.name },
 ];
 
+/** A canonical decimal as the reader writes it: the decimal comma in Russian, places kept («10000.00» → «10000,00»). */
+const decimalForEditing = (value: string, locale: 'ru' | 'en') => (locale === 'ru' ? value.replace('.', ',') : value);
+
 export function TermsEditor({ request }: { request: Request }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const client = useQueryClient();
   const describe = useTermsChangeText(request.currency, request.fundingCurrency);
   const [saved, setSaved] = useState<string | null>(null);
@@ -60,7 +64,8 @@ export function TermsEditor({ request }: { request: Request }) {
       </Text>
       <Stack gap="xs">
         {controls.map((control) => {
-          const current = control.current(request);
+          const raw = control.current(request);
+          const current = control.inputMode === 'decimal' ? decimalForEditing(raw, locale) : raw;
           // Keyed by the current value: a change (here or from Telegram) starts the control afresh.
           return <TermRow key={`${control.command}:${current}`} requestId={request.id} control={control} current={current} onChanged={onChanged} onEdit={() => setSaved(null)} />;
         })}

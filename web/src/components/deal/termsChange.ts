@@ -5,6 +5,7 @@
  * formatted here for the reader's language.
  */
 import { useCallback } from 'react';
+import { writtenScale } from '../../../../src/core/money.js';
 import { useI18n, type MessageKey } from '../../i18n.js';
 
 /** A `request.terms_changed` event's side, or a terms API answer, in one shape. */
@@ -53,7 +54,7 @@ export function useTermsChangeText(currency: string, fundingCurrency: string) {
         if (!raw) return '—';
         switch (change.field) {
           case 'rate':
-            return number(raw, { max: 6 });
+            return number(raw, { min: Math.min(writtenScale(raw), 6), max: 6 });
           case 'feePercent':
             return `${number(raw, { max: 4 })} %`;
           case 'amount':

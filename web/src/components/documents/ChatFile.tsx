@@ -13,7 +13,7 @@ import { useI18n } from '../../i18n.js';
 import { DocumentPreview, downloadUrl, fileSize, type RequestDocument } from './RequestDocuments.js';
 
 export function ChatFile({ requestId, chatMessageId, fallback }: { requestId: number; chatMessageId: string; fallback: ReactNode }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const documents = useQuery({
     queryKey: ['documents', String(requestId)],
     queryFn: () => api<RequestDocument[]>(`/requests/${requestId}/documents`),
@@ -45,7 +45,7 @@ export function ChatFile({ requestId, chatMessageId, fallback }: { requestId: nu
     <Stack gap={2} data-testid="chat-file">
       <DocumentPreview document={document} />
       <Anchor size="sm" href={downloadUrl(document.id)} download={document.name}>
-        📎 {document.name} <Text span size="xs" c="dimmed">{fileSize(document.size)}</Text>
+        📎 {document.name} <Text span size="xs" c="dimmed">{fileSize(document.size, locale)}</Text>
       </Anchor>
       {previous}
     </Stack>

@@ -10,6 +10,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Anchor, Badge, Button, Checkbox, Group, Image, Paper, Stack, Text, Title } from '@mantine/core';
 import { api } from '../../api.js';
 import { useI18n } from '../../i18n.js';
+import { formatFileSize } from '../../../../src/core/money.js';
 import { useSession } from '../../session.js';
 
 export interface RequestDocument {
@@ -46,11 +47,10 @@ const TEXT = {
   },
 } as const;
 
-/** 1.2 MB, 340 KB. */
-export function fileSize(bytes: number | null): string {
+/** «1,2 МБ», «340 КБ» in Russian; «1.2 MB» in English (core/money's formatFileSize). */
+export function fileSize(bytes: number | null, locale: 'ru' | 'en'): string {
   if (bytes === null) return '';
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return formatFileSize(bytes, locale);
 }
 
 export const downloadUrl = (id: number, inline = false) => `/api/documents/${id}/download${inline ? '?inline=1' : ''}`;
@@ -133,7 +133,7 @@ export function RequestDocuments({ requestId }: { requestId: number }) {
                 {text.source[document.source]}
               </Badge>
               <Text size="xs" c="dimmed">
-                {[document.authorName, dateTime(document.at), fileSize(document.size)].filter(Boolean).join(' · ')}
+                {[document.authorName, dateTime(document.at), fileSize(document.size, locale)].filter(Boolean).join(' · ')}
               </Text>
             </Group>
             {document.state === 'pending' && <Text size="xs" c="dimmed">{text.pending}</Text>}
