@@ -119,21 +119,31 @@ type Executor = { execute: (query: SQL) => Promise<unknown> } | Tx['db'];
  * Makes `topicId` the dialog's topic if the dialog has none (one conditional
  * update: the first topic wins across instances) and records it in the
  * dialog's topic history. Returns the dialog's topic after that: `topicId`
- * when it won, another id when the dialog already had one (then `topicId`
- * is an orphan to delete), undefined if the dialog has no topic still.
+ * when it won (or the same topic was adopted already — the outbox saving
+ * createForumTopic's answer and the intake adopting its `forum_topic_created`
+ * may both get there), another id when the dialog already had one (then
+ * `topicId` is an orphan to delete), undefined if the dialog has no topic still.
+ *
+ * The loser's answer is read by a second statement: under READ COMMITTED an
+ * UPDATE that waited for another transaction's row lock re-checks the new row
+ * version, but a subquery of the same statement still reads the snapshot taken
+ * before the wait, where the dialog had no topic yet.
  */
 export async function adoptTopic(db: Tx['db'], dialogId: number, managersChatId: number, topicId: number): Promise<number | undefined> {
   const result = await (db as Executor).execute(sql`
     WITH adopted AS (
-      UPDATE dialogs SET topic_id = ${topicId}, client_card_message_id = NULL, status = 'open', topic_claimed_at = NULL, topic_claim_name = NULL
-       WHERE id = ${dialogId} AND topic_id IS NULL
+      UPDATE dialogs SET topic_id = ${topicId}, status = 'open', topic_claimed_at = NULL, topic_claim_name = NULL,
+             client_card_message_id = CASE WHEN topic_id IS NULL THEN NULL ELSE client_card_message_id END
+       WHERE id = ${dialogId} AND (topic_id IS NULL OR topic_id = ${topicId})
       RETURNING id),
     remembered AS (
       INSERT INTO dialog_topics (managers_chat_id, topic_id, dialog_id)
       SELECT ${managersChatId}, ${topicId}, id FROM adopted
       ON CONFLICT DO NOTHING)
-    SELECT coalesce((SELECT ${topicId}::int FROM adopted), (SELECT topic_id FROM dialogs WHERE id = ${dialogId})) AS topic_id`);
-  const rows = (result as { rows: Array<{ topic_id: number | null }> }).rows;
+    SELECT id FROM adopted`);
+  if ((result as { rows: unknown[] }).rows.length > 0) return topicId;
+  const current = await (db as Executor).execute(sql`SELECT topic_id FROM dialogs WHERE id = ${dialogId}`);
+  const rows = (current as { rows: Array<{ topic_id: number | null }> }).rows;
   return rows[0]?.topic_id ?? undefined;
 }
 

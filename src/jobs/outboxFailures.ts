@@ -57,6 +57,11 @@ const SOURCE_GROUP_UNAVAILABLE = /bot was kicked|bot is not a member|group chat 
 /** The bot may post but lacks a right a step needs (topics): that dialog waits, the group goes on. */
 const RIGHT_MISSING = /not enough rights/i;
 
+/** Telegram's answer to a call into a topic that no longer exists (a manager deleted it). */
+export function topicGone(error: unknown): boolean {
+  return error instanceof GrammyError && error.error_code === 400 && TOPIC_GONE.test(error.description);
+}
+
 export type Failure =
   /** 429: Telegram's own wait; not the message's failure, so not counted. */
   | { kind: 'rate_limited'; ms: number; reason: string }

@@ -13,6 +13,7 @@ import { renderClientCard, topicName } from '../core/clientCard.js';
 import type { RateLimiter } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
 import type { Logger } from 'pino';
+import { topicGone } from './outboxFailures.js';
 
 export const MANAGERS_TIME_ZONE = 'Europe/Moscow';
 
@@ -98,11 +99,17 @@ export class Topics {
     }
     if (cardMessageId === null) {
       await this.limiter.take(chatId);
-      const card = await this.api.sendMessage(chatId, await this.cardHtml(dialogId), {
-        message_thread_id: topicId,
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-      });
+      const card = await this.api
+        .sendMessage(chatId, await this.cardHtml(dialogId), {
+          message_thread_id: topicId,
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+        })
+        .catch(async (error: unknown) => {
+          // The topic is gone before its card got in: forgotten here, where its id is known, so the next try creates a new one.
+          if (topicGone(error)) await this.forget(dialogId, topicId);
+          throw error;
+        });
       // Only for the topic it was posted in (the topic may have been replaced meanwhile).
       await this.ctx.database.db
         .update(dialogs)
@@ -190,11 +197,16 @@ export class Topics {
       }
     }
     await this.limiter.take(chatId);
-    const card = await this.api.sendMessage(chatId, html, {
-      message_thread_id: threadId,
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-    });
+    const card = await this.api
+      .sendMessage(chatId, html, {
+        message_thread_id: threadId,
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+      })
+      .catch(async (error: unknown) => {
+        if (topicGone(error)) await this.forget(dialogId, threadId);
+        throw error;
+      });
     await this.ctx.database.db.update(dialogs).set({ clientCardMessageId: card.message_id }).where(eq(dialogs.id, dialogId));
   }
 }

@@ -64,7 +64,8 @@ export function appEnv(world: FaultWorld, database: TestDatabase, extra: Record<
     ADMIN_EMAIL: 'admin@test.local',
     ADMIN_PASSWORD: 'admin-password-123',
     APP_SECRET: 'faults-app-secret-0123456789abcdef0123456789',
-    LOG_LEVEL: 'warn',
+    // Info: a few lines per topic and fault, no per-message lines; shown by appWarnings() when a scenario fails.
+    LOG_LEVEL: 'info',
     ...extra,
   };
 }
@@ -425,6 +426,25 @@ export function traceProgress(conversation: Conversation, databaseUrl: string | 
     clearInterval(timer);
     void pool.end();
   };
+}
+
+/**
+ * The app's warnings and errors (and what it did with topics), the last
+ * `limit` lines of each process: the message of a failed scenario's
+ * assertion, so that a CI log shows why, not only what, was lost.
+ */
+export function appWarnings(apps: HotlineProcess | undefined | Array<HotlineProcess | undefined>, limit = 40): string {
+  const list = (Array.isArray(apps) ? apps : [apps]).filter((app): app is HotlineProcess => app !== undefined);
+  return list
+    .map((app, index) => {
+      const lines = app
+        .output()
+        .split('\n')
+        .filter((line) => /"level":(4|5|6)0|[Tt]opic/.test(line))
+        .slice(-limit);
+      return `— instance ${index + 1}, its warnings and topic lines:\n${lines.join('\n')}`;
+    })
+    .join('\n');
 }
 
 /** The process is still running: a crash is a failure of its own, shown with the end of its output. */

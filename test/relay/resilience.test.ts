@@ -67,6 +67,24 @@ describe('a manager deletes or closes the topic', () => {
     expect(history.map((m) => m.text)).toEqual(['первое', 'второе']);
   });
 
+  it('a topic deleted before its client card got in is recreated too (the card is the first call into it)', async () => {
+    const client = await t.newClient('Безкарточная');
+    await t.control.sendMessage({ from: client.id, text: 'раз' });
+    const first = await t.waitForTopic(client, { textIncludes: 'раз' });
+    const dialog = await dialogOf(client.id);
+    // The state between createForumTopic's answer and the card: the dialog has the topic, no card yet.
+    await t.hotline.database().db.update(dialogs).set({ clientCardMessageId: null }).where(eq(dialogs.id, dialog.id));
+    await t.control.deleteTopic({ from: t.manager.id, chat_id: dialog.managersChatId, message_thread_id: first.threadId });
+
+    await t.control.sendMessage({ from: client.id, text: 'два' });
+    await expect
+      .poll(async () => (await dialogOf(client.id)).topicId, { timeout: 15_000 })
+      .toSatisfy((id) => id !== null && id !== first.threadId);
+    const recreated = (await dialogOf(client.id)).topicId!;
+    const topic = await t.control.waitFor({ chat_id: dialog.managersChatId, message_thread_id: recreated, text_includes: 'два' });
+    expect(visible(topic)[0]!.text).toContain('Безкарточная');
+  });
+
   it('a closed topic is reopened by the client\'s next message', async () => {
     const client = await t.newClient('Закрытая');
     await t.control.sendMessage({ from: client.id, text: 'до закрытия' });
