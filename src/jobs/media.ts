@@ -38,6 +38,26 @@ export async function sniffMime(head: Buffer): Promise<string> {
 /** The start of a pending document's `error` when storage refused its bytes; the intake job tries again. */
 export const STORE_FAILED_ERROR = 'Не удалось сохранить файл, попробуем ещё раз';
 
+/**
+ * A file's name as grammY must hand it to Telegram so that Telegram shows it
+ * as is: «Поручение агенту № 2026-000001.pdf».
+ *
+ * grammY writes the name unquoted (`filename=<name>`, grammy/out/core/payload.js).
+ * Telegram's Bot API server reads such a value up to the next `;`, trims it,
+ * keeps the spaces and UTF-8 letters inside, then percent-decodes it; it
+ * ignores `filename*` (tdlib/td, tdnet/td/net/HttpReader.cpp,
+ * `parse_multipart_form_data`; see src/sandbox/multipart.ts). So only what
+ * that reading would change is percent-encoded: `%` (decoded), `;` (ends the
+ * value), a `"` or `\` (quoting), control characters (grammY refuses CR/LF),
+ * and leading or trailing spaces (trimmed).
+ */
+export function telegramUploadName(name: string): string {
+  const encode = (text: string) => [...Buffer.from(text, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  return name
+    .replace(/[%;"\\\p{Cc}]/gu, encode)
+    .replace(/^\s+|\s+$/gu, encode);
+}
+
 export class MediaIntake {
   private readonly storage: Storage;
 
@@ -98,7 +118,7 @@ export class MediaIntake {
     if (!fileId) {
       if (!dialog.topicId) throw new Error(`Dialog ${dialog.id} has no topic yet; document ${documentId} waits for it`);
       const bytes = await this.storage.get(document.storageKey!);
-      const sent = await this.api.sendDocument(dialog.managersChatId, new InputFile(bytes, document.name), {
+      const sent = await this.api.sendDocument(dialog.managersChatId, new InputFile(bytes, telegramUploadName(document.name)), {
         message_thread_id: dialog.topicId,
         caption: document.source === 'upload' ? '📎 Файл с платформы' : undefined,
       });

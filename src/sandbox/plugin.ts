@@ -16,6 +16,7 @@ import { UPLOAD_LIMIT } from './files.js';
 import { sniffMime, untrustedFileHeaders } from '../documents/untrusted.js';
 import { sameSecret } from '../platform/security.js';
 import { methods, type MethodContext } from './methods/index.js';
+import { multipartBoundary, parseMultipart, readBody } from './multipart.js';
 import { Params, type UploadedFile } from './params.js';
 
 const BOT_API_NAMES = new Map(BOT_API_METHODS.map((name) => [name.toLowerCase(), name]));
@@ -26,15 +27,20 @@ function hasKeys(object: object): boolean {
   return false;
 }
 
+/** 50 MB a file (Telegram's limit for bots), 20 files, the whole body at most twice a file. */
+const MULTIPART_LIMITS = { body: UPLOAD_LIMIT * 2, file: UPLOAD_LIMIT, files: 20 };
+
 /** The call's parameters from wherever Telegram accepts them: query string, JSON, form or multipart parts. */
 async function readParams(request: FastifyRequest): Promise<Params> {
   const query = (request.query ?? {}) as Record<string, unknown>;
   if (request.isMultipart()) {
+    // Read as Telegram's server reads it (./multipart.ts): names with spaces and non-Latin letters survive.
     const raw: Record<string, unknown> = { ...query };
     const files = new Map<string, UploadedFile>();
-    for await (const part of request.parts()) {
-      if (part.type === 'file') files.set(part.fieldname, { bytes: await part.toBuffer(), filename: part.filename, mimetype: part.mimetype });
-      else raw[part.fieldname] = part.value;
+    const body = await readBody(request.raw, MULTIPART_LIMITS.body);
+    for (const part of parseMultipart(body, multipartBoundary(String(request.headers['content-type'] ?? '')), MULTIPART_LIMITS)) {
+      if (part.filename !== undefined) files.set(part.name, { bytes: part.body, filename: part.filename, mimetype: part.contentType });
+      else raw[part.name] = part.body.toString('utf8');
     }
     return new Params(raw, files);
   }
@@ -211,8 +217,8 @@ export function emulatorPlugin(emulator: TelegramEmulator, options: EmulatorPlug
           emulator.stats.error(error.code);
           return reply.code(error.code).send(error.toBody());
         }
-        const ctx: MethodContext = { emulator, bot, params: await readParams(request), signal: key === 'getupdates' ? closeSignal(reply) : undefined };
         try {
+          const ctx: MethodContext = { emulator, bot, params: await readParams(request), signal: key === 'getupdates' ? closeSignal(reply) : undefined };
           const result = await method(ctx);
           if (fault === 'late') {
             // Applied; the answer is lost (held until dropped) or comes late (faults.ts).

@@ -28,10 +28,16 @@ describe('documents without 1C', () => {
       .poll(async () => visible(await t.control.transcript(t.group)).filter((m) => m.message_thread_id === deal.threadId && m.media?.type === 'document').length, { timeout: 20_000 })
       .toBe(2);
     const listed = (await deal.manager.get(`/api/requests/${deal.requestId}/documents`)).body as Array<{ id: number; name: string; source: string }>;
-    expect(listed.map((d) => [d.source, d.name.replace(/ \S+\.pdf$/, '')])).toEqual([
+    expect(listed.map((d) => [d.source, d.name.replace(/ № \S+\.pdf$/, '')])).toEqual([
       ['generated', 'Поручение агенту'],
       ['generated', 'Счёт на оплату'],
     ]);
+    // The names arrive in the topic as made, spaces and «№» kept (issue 17.14).
+    const inTopic = visible(await t.control.transcript(t.group))
+      .filter((m) => m.message_thread_id === deal.threadId && m.media?.type === 'document')
+      .map((m) => m.media?.file_name);
+    expect(inTopic.sort()).toEqual(listed.map((d) => d.name).sort());
+    expect(inTopic.find((n) => n?.startsWith('Поручение'))).toMatch(/^Поручение агенту № \d{4}-\d{6}\.pdf$/);
     const request = (await deal.manager.get(`/api/requests/${deal.requestId}`)).body;
     const r = request.request ?? request;
     const invoice = await fetch(`${t.hotline.url}/api/documents/${listed[1]!.id}/download`, { headers: { cookie: deal.manager.cookie } });

@@ -1,6 +1,7 @@
 import { InputFile, InputMediaBuilder } from 'grammy';
 import type { Message } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { telegramUploadName } from '../../src/jobs/media.js';
 import { PNG, startPolling, startSandbox, TOKEN, type Sandbox } from './helpers.js';
 
 let sandbox: Sandbox;
@@ -34,6 +35,33 @@ describe('files', () => {
     expect(file.file_path).toMatch(/^documents\/file_\d+\.pdf$/);
     expect(file.file_size).toBe(bytes.length);
     expect(await download(file.file_path!)).toEqual(bytes);
+  });
+
+  it('file names with spaces and non-Latin letters survive the upload, read as Telegram reads them (issue 17.14)', async () => {
+    const name = 'Поручение агенту № 2026-000001.pdf';
+    // grammY writes the name unquoted; Telegram keeps the spaces and letters of such a value.
+    const plain = await sandbox.bot.api.sendDocument(clientId, new InputFile(Buffer.from('%PDF-1.4 a'), name));
+    expect(plain.document?.file_name).toBe(name);
+    // Hotline's encoding: what Telegram would change (%, ;, quotes) is percent-encoded and decoded back.
+    for (const tricky of [name, '100% оплата; счёт "A".pdf', '  края .pdf']) {
+      const sent = await sandbox.bot.api.sendDocument(clientId, new InputFile(Buffer.from('%PDF-1.4 b'), telegramUploadName(tricky)));
+      expect(sent.document?.file_name).toBe(tricky);
+    }
+
+    // Raw parts as other clients write them: a quoted-string with escapes, percent-encoding; `filename*` is ignored by Telegram.
+    const upload = async (disposition: string) => {
+      const boundary = 'hotlineBoundary';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="chat_id"\r\n\r\n${clientId}\r\n--${boundary}\r\n`),
+        Buffer.from(`Content-Disposition: ${disposition}\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 c\r\n--${boundary}--\r\n`, 'utf8'),
+      ]);
+      const response = await fetch(`${sandbox.apiRoot}/bot${TOKEN}/sendDocument`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+      return (await response.json()) as { ok: boolean; result?: Message; description?: string };
+    };
+    expect((await upload('form-data; name="document"; filename="Счёт \\"A\\" № 1.pdf"')).result?.document?.file_name).toBe('Счёт "A" № 1.pdf');
+    expect((await upload('form-data; name="document"; filename=%D0%A1%D1%87%D1%91%D1%82%20%E2%84%96%201.pdf')).result?.document?.file_name).toBe('Счёт № 1.pdf');
+    expect((await upload(`form-data; name="document"; filename="plain.pdf"; filename*=UTF-8''%D0%A1.pdf`)).result?.document?.file_name).toBe('plain.pdf');
+    expect(await upload('form-data; name="document"; filename="unclosed.pdf')).toMatchObject({ ok: false, description: 'Bad Request: unclosed quoted string in Content-Disposition header' });
   });
 
   it('a client sends a photo; the bot downloads it via getFile and the file URL', async () => {

@@ -31,8 +31,8 @@ export async function generateDealDocuments(ctx: CommandContext, storage: Storag
     agent: { name: ours?.name ?? '', requisites: ours?.requisites ?? {} },
   };
   const made = [
-    { name: `Поручение агенту ${request.number}.pdf`, pdf: await agentOrderPdf(data) },
-    { name: `Счёт на оплату ${request.number}.pdf`, pdf: await invoicePdf(data) },
+    { name: `Поручение агенту № ${request.number}.pdf`, pdf: await agentOrderPdf(data) },
+    { name: `Счёт на оплату № ${request.number}.pdf`, pdf: await invoicePdf(data) },
   ];
   const files = [];
   for (const { name, pdf } of made) {
