@@ -3,6 +3,8 @@ import type { Tx } from '../db/index.js';
 import { messages, requestMessages } from '../db/schema.js';
 import { inTransaction, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, type Dialog } from './dialogs.js';
+import { enqueueTelegram } from './telegramOutbox.js';
+import { markReaction, SKIP_MARK } from '../core/topicMarks.js';
 
 export interface Props {
   dialog: Dialog;
@@ -40,6 +42,12 @@ export async function markSkip(ctx: CommandContext, props: Props, tx?: Tx): Prom
       // …and an unskipped one joins the chat of the request the dialog feeds.
       for (const message of changed) await feedRequestChat(ctx, tx, props.dialog, { ...message, skip: false });
     }
+    // The lasting mark in the topic: 🙈 while skipped, none after /unskip (core/topicMarks).
+    await enqueueTelegram(ctx, tx, {
+      chatId: props.dialog.managersChatId,
+      method: 'setMessageReaction',
+      payload: markReaction(props.topicMessageId, props.skip ? SKIP_MARK : null),
+    });
     for (const message of changed) {
       await recordEvent(tx, {
         actor: { telegramUserId: props.managerTelegramId },

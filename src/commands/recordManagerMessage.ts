@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clients, dialogs, messages, users } from '../db/schema.js';
 import { managerRefusal } from '../policies/access.js';
+import { markReaction, NOTE_MARK } from '../core/topicMarks.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
@@ -73,7 +74,11 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
           : {}),
       });
       if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
-    } else if (refusal) {
+    } else {
+      // The lasting mark: ✍ on a message the client never saw (core/topicMarks).
+      await enqueueTelegram(ctx, tx, { chatId: dialog.managersChatId, method: 'setMessageReaction', payload: markReaction(incoming.telegramMessageId, NOTE_MARK) });
+    }
+    if (refusal) {
       await enqueueTelegram(ctx, tx, {
         chatId: dialog.managersChatId,
         method: 'sendMessage',

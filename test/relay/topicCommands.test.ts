@@ -1,9 +1,10 @@
 /**
  * Issue 17 through the emulator: a command typed wrong gets the command
- * meant (17.16).
+ * meant (17.16); a note and a skipped message keep a mark in the topic (17.18).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
+import { BOT_TOKEN, startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+import { NOTE_MARK, SKIP_MARK } from '../../src/core/topicMarks.js';
 
 let t: TelegramWorld;
 beforeAll(async () => {
@@ -31,5 +32,52 @@ describe('a manager types a command wrong in the topic', () => {
 
     const privateChat = await t.control.transcript(client.id);
     expect(privateChat.messages.map((m) => m.text).join('\n')).not.toContain('rate');
+  });
+});
+
+describe('a manager scrolling back sees which messages the client never saw and which will not be copied', () => {
+  it('a «!» note gets ✍, a skipped message 🙈 until /unskip; the marks are the bot\'s reactions', async () => {
+    const client = await t.newClient('Вера');
+    await t.control.sendMessage({ from: client.id, text: 'Личное, не для заявки' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Личное' });
+    const mirrored = visible(topic).find((m) => m.text === 'Личное, не для заявки')!;
+    const botId = String(mirrored.from!.id);
+    const say = (text: string, extra: { reply_to_message_id?: number } = {}) =>
+      t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text, ...extra });
+    const markOf = async (messageId: number) => {
+      const messages = (await t.control.transcript(t.group)).messages;
+      return messages.find((m) => m.message_id === messageId)?.reactions?.[botId]?.map((r) => (r.type === 'emoji' ? r.emoji : r.type));
+    };
+
+    const [note] = await say('! клиент просил не звонить');
+    await expect.poll(() => markOf(note!.message_id), { timeout: 10_000 }).toEqual([NOTE_MARK]);
+
+    await say('/skip', { reply_to_message_id: mirrored.message_id });
+    await expect.poll(() => markOf(mirrored.message_id), { timeout: 10_000 }).toEqual([SKIP_MARK]);
+    await say('/unskip', { reply_to_message_id: mirrored.message_id });
+    await expect.poll(() => markOf(mirrored.message_id), { timeout: 10_000 }).toEqual([]);
+
+    // A message that reached the client carries no mark.
+    const [sent] = await say('Здравствуйте!');
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Здравствуйте!' });
+    expect(await markOf(sent!.message_id)).toBeUndefined();
+  });
+
+  it('the emulator refuses what Telegram refuses: two reactions from a bot, an emoji not on the list', async () => {
+    const client = await t.newClient('Глеб');
+    await t.control.sendMessage({ from: client.id, text: 'Проверка' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Проверка' });
+    const target = visible(topic).find((m) => m.text === 'Проверка')!;
+    const call = async (reaction: unknown) => {
+      const response = await fetch(`${t.emulator.apiRoot}/bot${BOT_TOKEN}/setMessageReaction`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ chat_id: t.group, message_id: target.message_id, reaction }),
+      });
+      return (await response.json()) as { ok: boolean; description?: string };
+    };
+    expect(await call([{ type: 'emoji', emoji: '👍' }, { type: 'emoji', emoji: '🔥' }])).toEqual({ ok: false, error_code: 400, description: 'Bad Request: REACTIONS_TOO_MANY' });
+    expect(await call([{ type: 'emoji', emoji: '🦆' }])).toEqual({ ok: false, error_code: 400, description: 'Bad Request: REACTION_INVALID' });
+    expect(await call([{ type: 'emoji', emoji: SKIP_MARK }])).toEqual({ ok: true, result: true });
   });
 });

@@ -65,11 +65,29 @@ const deleteMyCommands: Method = (ctx) => {
   return true;
 };
 
+/**
+ * The emoji a reaction may be (Bot API, ReactionTypeEmoji: "Reaction emoji.
+ * Currently, it can be one of …"). @grammyjs/types carries the same list as a type.
+ */
+const REACTION_EMOJI = new Set([
+  '❤', '👍', '👎', '🔥', '🥰', '👏', '😁', '🤔', '🤯', '😱', '🤬', '😢', '🎉', '🤩', '🤮', '💩', '🙏', '👌', '🕊', '🤡', '🥱', '🥴', '😍', '🐳',
+  '❤\u200d🔥', '🌚', '🌭', '💯', '🤣', '⚡', '🍌', '🏆', '💔', '🤨', '😐', '🍓', '🍾', '💋', '🖕', '😈', '😴', '😭', '🤓', '👻', '👨\u200d💻', '👀',
+  '🎃', '🙈', '😇', '😨', '🤝', '✍', '🤗', '🫡', '🎅', '🎄', '☃', '💅', '🤪', '🗿', '🆒', '💘', '🙉', '🦄', '😘', '💊', '🙊', '😎', '👾',
+  '🤷\u200d♂', '🤷', '🤷\u200d♀', '😡',
+]);
+
 const setMessageReaction: Method = (ctx) => {
   const chat = resolveChat(ctx);
   const stored = chat.message(ctx.params.int('message_id'));
   if (!stored) throw badRequest('message to react not found');
-  stored.reactions = { ...stored.reactions, [ctx.bot.user.id]: ctx.params.json<ReactionType[]>('reaction') ?? [] };
+  const reaction = ctx.params.json<ReactionType[]>('reaction') ?? [];
+  // Bot API, setMessageReaction: "Currently, as non-premium users, bots can set up to one reaction per message."
+  if (reaction.length > 1) throw badRequest('REACTIONS_TOO_MANY');
+  for (const item of reaction) {
+    if (item.type === 'paid') throw badRequest('REACTION_INVALID'); // "Paid reactions can't be used by bots."
+    if (item.type === 'emoji' && !REACTION_EMOJI.has(item.emoji)) throw badRequest('REACTION_INVALID');
+  }
+  stored.reactions = { ...stored.reactions, [ctx.bot.user.id]: reaction };
   ctx.emulator.emitFor(chat, 'reaction', stored.message.message_id, stored.threadId);
   return true;
 };
