@@ -3,13 +3,20 @@ import { topicName } from '../core/clientCard.js';
 import { prepared, type Tx } from '../db/index.js';
 import { clients, dialogs, messages, telegramOutbox } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
+import { botText, clientLocale } from './botTexts.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
 import { ALBUM_QUIET_MS, albumKey, enqueueTelegram, holdAlbum, type TelegramCall } from './telegramOutbox.js';
 
-export const DEFAULT_GREETING =
-  'Здравствуйте! Мы получили ваше сообщение — менеджер ответит здесь, в этом чате.';
+/** The Russian greeting (src/locales/ru.ftl, `greeting`); GREETING replaces it for clients who read Russian. */
+export const DEFAULT_GREETING = botText('ru', 'greeting');
+
+/** The greeting in the client's language: GREETING (the operator's, Russian) or the Fluent text. */
+export function greetingFor(languageCode: string | null | undefined, configured: string | undefined): string {
+  const locale = clientLocale(languageCode);
+  return locale === 'ru' && configured ? configured : botText(locale, 'greeting');
+}
 
 /** The outbox step that renames a dialog's topic to the client's current name (src/jobs/topicTitle.ts). */
 export const RENAME_TOPIC = 'hotline.renameTopic';
@@ -120,7 +127,7 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       }
     }
     if (!client.greetedAt) {
-      calls.push({ chatId: client.telegramUserId, method: 'sendMessage', payload: { text: ctx.config.greeting ?? DEFAULT_GREETING } });
+      calls.push({ chatId: client.telegramUserId, method: 'sendMessage', payload: { text: greetingFor(client.language, ctx.config.greeting) } });
       await tx.db.update(clients).set({ greetedAt: new Date() }).where(eq(clients.id, client.id));
     }
     await enqueueTelegram(ctx, tx, ...calls);

@@ -7,9 +7,11 @@ import { inTransaction, recordEvent, type CommandContext } from './context.js';
 import { messageByTelegramId, type Dialog } from './dialogs.js';
 import type { IncomingMessage } from './relayTypes.js';
 import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
+import { botText } from './botTexts.js';
 
 /** The note posted when a mirror cannot be edited in place. */
-export const EDITED_NOTE = '✏️ Сообщение изменено:';
+/** The note's head for managers (Russian, src/locales/ru.ftl `edited-note`); a client gets it in their language. */
+export const EDITED_NOTE = botText('ru', 'edited-note');
 
 export interface Props {
   dialog: Dialog;
@@ -124,8 +126,8 @@ const EDITABLE_MEDIA = new Set<MessageMedia['kind']>(['animation', 'audio', 'doc
  * the new text's formatting, as as many messages as Telegram's 4,096-character
  * limit needs (src/core/composeText.ts). The first part replies to the mirror.
  */
-export function editedNoteCalls(chatId: number, edited: FormattedText, target: OutboxTarget): TelegramCall[] {
-  return composeNote(EDITED_NOTE, edited).map((part, i) => ({
+export function editedNoteCalls(chatId: number, edited: FormattedText, target: OutboxTarget, note: string = EDITED_NOTE): TelegramCall[] {
+  return composeNote(note, edited).map((part, i) => ({
     chatId,
     method: 'sendMessage',
     payload: { text: part.text, ...(part.entities ? { entities: part.entities } : {}) },

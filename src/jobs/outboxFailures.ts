@@ -16,6 +16,7 @@
  *   (an edit that already happened answers "message is not modified").
  */
 import { GrammyError, HttpError } from 'grammy';
+import { botText } from '../commands/botTexts.js';
 
 /** The one backoff policy: counted attempts, a delay that doubles from 0.5 s up to 30 s. */
 export const BACKOFF = { baseMs: 500, maxMs: 30_000 } as const;
@@ -127,7 +128,8 @@ export function classifyFailure(error: unknown, call: { chatId: number; fromChat
 }
 
 /** The first line of a message sent again after its first try's answer was lost. */
-export const REPEAT_MARK = '🔁 Повтор: связь с Telegram прерывалась, это сообщение могло уже прийти выше.';
+/** The mark for managers (src/locales/ru.ftl `repeat-mark`); a client's repeat carries it in their language. */
+export const REPEAT_MARK = botText('ru', 'repeat-mark');
 
 /** Methods that put a new message on screen: repeating one after a lost answer may show it twice. */
 const MESSAGE_METHODS = new Set(['sendMessage', 'copyMessage', 'copyMessages', 'sendDocument', 'sendPhoto', 'sendMediaGroup', 'forwardMessage']);
@@ -142,8 +144,8 @@ const CAPTIONED = new Set(['photo', 'video', 'document', 'audio', 'voice', 'anim
 type Entity = { offset: number; length: number } & Record<string, unknown>;
 
 /** Text with `REPEAT_MARK` as its first line; entities shifted (offsets are UTF-16, like JS strings). */
-export function markedText(text: string, entities: Entity[] | undefined): { text: string; entities: Entity[] } | undefined {
-  const prefix = `${REPEAT_MARK}\n`;
+export function markedText(text: string, entities: Entity[] | undefined, mark: string = REPEAT_MARK): { text: string; entities: Entity[] } | undefined {
+  const prefix = `${mark}\n`;
   if (prefix.length + text.length > 4096) return undefined;
   return { text: prefix + text, entities: (entities ?? []).map((e) => ({ ...e, offset: e.offset + prefix.length })) };
 }
@@ -161,17 +163,22 @@ export interface BotApiCall {
  * sticker) is preceded by the mark as a note in the same place.
  * `stored` is the dialog message's text and entities, when known.
  */
-export function markRepeat(call: BotApiCall, stored: { text: string | null; entities: Entity[] | null; mediaKind: string | null } | undefined): BotApiCall[] {
+export function markRepeat(
+  call: BotApiCall,
+  stored: { text: string | null; entities: Entity[] | null; mediaKind: string | null } | undefined,
+  /** The mark in the reader's language (a client's, for a call into their chat). */
+  mark: string = REPEAT_MARK,
+): BotApiCall[] {
   const { method, params } = call;
   const place = { chat_id: params.chat_id, ...(params.message_thread_id !== undefined ? { message_thread_id: params.message_thread_id } : {}) };
-  const note: BotApiCall = { method: 'sendMessage', params: { ...place, text: REPEAT_MARK } };
+  const note: BotApiCall = { method: 'sendMessage', params: { ...place, text: mark } };
   if (method === 'sendMessage' && typeof params.text === 'string') {
-    const marked = markedText(params.text, params.entities as Entity[] | undefined);
+    const marked = markedText(params.text, params.entities as Entity[] | undefined, mark);
     if (marked && params.parse_mode === undefined) return [{ method, params: { ...params, ...marked } }];
     return [note, call];
   }
   if (method === 'copyMessage' && stored && stored.mediaKind === null && stored.text !== null) {
-    const marked = markedText(stored.text, stored.entities ?? undefined);
+    const marked = markedText(stored.text, stored.entities ?? undefined, mark);
     if (marked) {
       const { from_chat_id: _from, message_id: _id, caption: _c, caption_entities: _ce, ...rest } = params;
       return [{ method: 'sendMessage', params: { ...rest, ...marked } }];
@@ -180,7 +187,7 @@ export function markRepeat(call: BotApiCall, stored: { text: string | null; enti
   if (method === 'sendDocument' || (method === 'copyMessage' && stored !== undefined && CAPTIONED.has(stored.mediaKind ?? ''))) {
     const caption = typeof params.caption === 'string' ? params.caption : (stored?.text ?? '');
     const entities = (params.caption_entities as Entity[] | undefined) ?? stored?.entities ?? undefined;
-    const marked = markedText(caption, entities);
+    const marked = markedText(caption, entities, mark);
     if (marked && marked.text.length <= 1024 && params.parse_mode === undefined) {
       return [{ method, params: { ...params, caption: marked.text, caption_entities: marked.entities } }];
     }

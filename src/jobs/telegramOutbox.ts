@@ -20,6 +20,7 @@ import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { editedNoteCalls } from '../commands/recordEdit.js';
+import { botText, clientLocale } from '../commands/botTexts.js';
 import { joinTexts, type Entity } from '../core/composeText.js';
 import { COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } from './contentFallback.js';
 import { renameTopic, RENAME_TOPIC } from './topicTitle.js';
@@ -455,7 +456,7 @@ export class TelegramOutbox {
       // An album is several messages for Telegram's limits (the first was taken by drain()).
       if (call.method === 'copyMessages') for (let i = 1; i < rows.length; i++) this.limiter.record(head.chatId);
       // An earlier try may have put the message on screen already: the repeat is marked.
-      const calls = head.maybeApplied && postsMessage(call.method) ? markRepeat(call, await this.storedOf(head)) : [call];
+      const calls = head.maybeApplied && postsMessage(call.method) ? markRepeat(call, await this.storedOf(head), await this.textFor(head, 'repeat-mark')) : [call];
       let result: unknown;
       attempt.sending = true;
       for (const one of calls) {
@@ -476,6 +477,16 @@ export class TelegramOutbox {
     } catch (error) {
       await this.handleError(rows, error, attempt);
     }
+  }
+
+  /**
+   * A bot text (src/locales) for the reader of a row's chat: the client's
+   * language in a client's private chat, the managers' (Russian) elsewhere.
+   */
+  private async textFor(head: Row, key: 'repeat-mark' | 'edited-note'): Promise<string> {
+    if (head.chatId < 0) return botText('ru', key);
+    const [client] = await this.ctx.database.db.select({ language: clients.language }).from(clients).where(eq(clients.telegramUserId, head.chatId));
+    return botText(clientLocale(client?.language), key);
   }
 
   /** The stored dialog message a row mirrors (text, entities, media kind), to mark a repeat. */
@@ -746,7 +757,7 @@ export class TelegramOutbox {
         await enqueueTelegram(this.ctx, tx, { chatId: head.chatId, method: 'copyMessage', payload: fallback, target });
         return;
       }
-      await enqueueTelegram(this.ctx, tx, ...editedNoteCalls(head.chatId, { text, entities: entities?.length ? entities : undefined }, target));
+      await enqueueTelegram(this.ctx, tx, ...editedNoteCalls(head.chatId, { text, entities: entities?.length ? entities : undefined }, target, await this.textFor(head, 'edited-note')));
     });
   }
 }

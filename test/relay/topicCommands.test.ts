@@ -1,6 +1,7 @@
 /**
  * Issue 17 through the emulator: a command typed wrong gets the command
- * meant (17.16); a note and a skipped message keep a mark in the topic (17.18).
+ * meant (17.16); a note and a skipped message keep a mark in the topic (17.18);
+ * a client gets the bot's texts in their language, managers in theirs (17.15).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BOT_TOKEN, startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
@@ -79,5 +80,25 @@ describe('a manager scrolling back sees which messages the client never saw and 
     expect(await call([{ type: 'emoji', emoji: '👍' }, { type: 'emoji', emoji: '🔥' }])).toEqual({ ok: false, error_code: 400, description: 'Bad Request: REACTIONS_TOO_MANY' });
     expect(await call([{ type: 'emoji', emoji: '🦆' }])).toEqual({ ok: false, error_code: 400, description: 'Bad Request: REACTION_INVALID' });
     expect(await call([{ type: 'emoji', emoji: SKIP_MARK }])).toEqual({ ok: true, result: true });
+  });
+});
+
+describe('the bot writes to a client in the client\'s language', () => {
+  it('an English-speaking client gets the English greeting; a Russian one the Russian; the topic stays Russian', async () => {
+    const english = await t.newClient('John', { language_code: 'en' });
+    await t.control.sendMessage({ from: english.id, text: 'Hello, I need to pay an invoice' });
+    const topic = await t.waitForTopic(english, { textIncludes: 'invoice' });
+    const englishChat = await t.control.waitFor({ chat_id: english.id, min_count: 2 });
+    const greeting = englishChat.messages.filter((m) => m.from?.is_bot).map((m) => m.text);
+    expect(greeting).toEqual(['Hello! We have received your message — a manager will reply here, in this chat.']);
+
+    // Managers' texts stay in the managers' language, whatever the client speaks.
+    await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: '/hepl' });
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Возможно, вы имели в виду /help' });
+
+    const russian = await t.newClient('Анна', { language_code: 'ru' });
+    await t.control.sendMessage({ from: russian.id, text: 'Добрый день' });
+    const russianChat = await t.control.waitFor({ chat_id: russian.id, min_count: 2 });
+    expect(russianChat.messages.filter((m) => m.from?.is_bot).map((m) => m.text)).toEqual(['Здравствуйте! Мы получили ваше сообщение — менеджер ответит здесь, в этом чате.']);
   });
 });

@@ -1,0 +1,47 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { botText, clientLocale } from './botTexts.js';
+import { greetingFor } from './recordClientMessage.js';
+import { markRepeat } from '../jobs/outboxFailures.js';
+
+const keys = (file: string) =>
+  fs
+    .readFileSync(new URL(`../locales/${file}`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => /^[a-z][\w-]* =/.test(line))
+    .map((line) => line.split(' =')[0]);
+
+describe('bot texts for clients follow the client\'s language (issue 17.15)', () => {
+  it('a client reading Russian gets Russian, anyone else English; no language → Russian', () => {
+    expect(clientLocale('ru')).toBe('ru');
+    expect(clientLocale('uk')).toBe('ru');
+    expect(clientLocale('kk-KZ')).toBe('ru');
+    expect(clientLocale('en')).toBe('en');
+    expect(clientLocale('en-US')).toBe('en');
+    expect(clientLocale('zh-hans')).toBe('en');
+    expect(clientLocale(null)).toBe('ru');
+    expect(clientLocale('')).toBe('ru');
+  });
+
+  it('ru.ftl and en.ftl hold the same keys, and every text renders in both', () => {
+    expect(keys('en.ftl')).toEqual(keys('ru.ftl'));
+    for (const key of keys('ru.ftl')) {
+      expect(botText('ru', key!)).not.toMatch(/^\{/);
+      expect(botText('en', key!)).not.toMatch(/^\{/);
+      expect(botText('en', key!)).not.toBe(botText('ru', key!));
+    }
+  });
+
+  it('the greeting: English for an English client; the operator\'s GREETING replaces the Russian one only', () => {
+    expect(greetingFor('en', undefined)).toMatch(/^Hello! We have received your message/);
+    expect(greetingFor('ru', undefined)).toMatch(/^Здравствуйте!/);
+    expect(greetingFor('ru', 'Добрый день!')).toBe('Добрый день!');
+    expect(greetingFor('en', 'Добрый день!')).toMatch(/^Hello!/);
+  });
+
+  it('a repeat into a client\'s chat is marked in their language', () => {
+    const [call] = markRepeat({ method: 'sendMessage', params: { chat_id: 1, text: 'Hi' } }, undefined, botText('en', 'repeat-mark'));
+    expect(call!.params.text).toBe(`${botText('en', 'repeat-mark')}\nHi`);
+    expect(String(call!.params.text)).toMatch(/^🔁 Repeat:/);
+  });
+});
