@@ -1,6 +1,6 @@
 /**
  * One chat as the emulator keeps it: a private chat between a user and a bot,
- * or a (forum) supergroup. Message ids are per chat and increase; a forum
+ * a basic group, or a (forum) supergroup. Message ids are per chat and increase; a forum
  * topic's id is the id of its `forum_topic_created` service message.
  */
 import type { Chat, ChatAdministratorRights, ChatInviteLink, ChatPermissions, Message, ReactionType } from '@grammyjs/types';
@@ -75,6 +75,8 @@ export interface ChatSnapshot {
   general?: GeneralTopicState;
   lastBotSenderId?: number;
   inviteLinks?: ChatInviteLink[];
+  permissions?: ChatPermissions;
+  migratedTo?: number;
 }
 
 export class ChatState {
@@ -94,6 +96,10 @@ export class ChatState {
   lastBotSenderId: number | undefined;
   /** Links made by createChatInviteLink / exportChatInviteLink, newest last. */
   inviteLinks: ChatInviteLink[] = [];
+  /** Groups only: what members who are no administrators may do (unset = everything, Telegram's default). */
+  permissions: ChatPermissions | undefined;
+  /** A basic group upgraded to a supergroup: the supergroup's id (the group itself is deactivated). */
+  migratedTo: number | undefined;
 
   constructor(
     readonly key: string,
@@ -179,6 +185,8 @@ export class ChatState {
       general: this.general,
       lastBotSenderId: this.lastBotSenderId,
       inviteLinks: this.inviteLinks,
+      permissions: this.permissions,
+      migratedTo: this.migratedTo,
     };
   }
 
@@ -199,6 +207,8 @@ export class ChatState {
     if (data.general) chat.general = data.general;
     chat.lastBotSenderId = data.lastBotSenderId;
     chat.inviteLinks = data.inviteLinks ?? [];
+    chat.permissions = data.permissions;
+    chat.migratedTo = data.migratedTo;
     return chat;
   }
 }

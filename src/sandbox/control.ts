@@ -57,13 +57,27 @@ export class SandboxControl {
     return this.call('GET', '/bots');
   }
 
-  /** A forum supergroup by default; bots join as admins who may manage topics, pin and delete. */
+  /** A forum supergroup by default (`type: 'group'`: a basic group); bots join as admins who may manage topics, pin and delete. */
   createGroup(input: inputs.CreateGroupInput): Promise<Chat.SupergroupChat> {
     return this.call('POST', '/groups', input);
   }
 
+  /** Adds, promotes, demotes, restricts or removes a member; a bot whose membership changes gets my_chat_member. */
   addMember(chatId: number, input: inputs.AddMemberInput): Promise<{ ok: true }> {
     return this.call('POST', `/groups/${chatId}/members`, input);
+  }
+
+  /** The group's default permissions for members who are no administrators. */
+  setChatPermissions(chatId: number, input: inputs.ChatPermissionsInput): Promise<{ ok: true }> {
+    return this.call('PUT', `/groups/${chatId}/permissions`, input);
+  }
+
+  /**
+   * The owner upgrades a basic group to a supergroup (a forum with `is_forum`):
+   * answers the new supergroup; the old id is answered with `migrate_to_chat_id`.
+   */
+  upgradeGroup(chatId: number, input: inputs.UpgradeGroupInput = {}): Promise<Chat.SupergroupChat> {
+    return this.call('POST', `/groups/${chatId}/upgrade`, input);
   }
 
   /** A user writes; answers every message made (several for an album). */

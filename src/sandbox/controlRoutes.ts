@@ -6,6 +6,7 @@
  * endpoint; SandboxControl is its typed client.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import type { User } from '@grammyjs/types';
 import type { z } from 'zod';
 import { ChatState, type MemberState } from './chat.js';
 import { closeSignal } from './closeSignal.js';
@@ -37,6 +38,12 @@ function chatById(emulator: TelegramEmulator, chatId: number, botId?: number): C
   return chat;
 }
 
+/** The group's creator, who acts for the control API's group changes. */
+function ownerOf(emulator: TelegramEmulator, chat: ChatState): User | undefined {
+  for (const [userId, member] of chat.members) if (member.status === 'creator') return emulator.users.get(userId);
+  return undefined;
+}
+
 export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
   return async (app) => {
     const users = new UserActions(emulator);
@@ -63,16 +70,34 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       for (const id of [...body.member_ids, ...(body.bot_ids ?? [])]) {
         if (!emulator.users.has(id)) throw new ControlError(404, `user ${id} does not exist`);
       }
-      return emulator.createGroup({ title: body.title, memberIds: body.member_ids, botIds: body.bot_ids, isForum: body.is_forum, username: body.username }).chat;
+      return emulator.createGroup({ title: body.title, memberIds: body.member_ids, botIds: body.bot_ids, isForum: body.is_forum, username: body.username, type: body.type }).chat;
+    });
+    app.post('/groups/:chat_id/upgrade', async (request) => {
+      const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id));
+      const body = parse(schemas.upgradeGroupBody, request.body ?? {});
+      if (chat.chat.type !== 'group') throw new ControlError(400, `chat ${chat.id} is not a basic group`);
+      if (chat.migratedTo !== undefined) throw new ControlError(400, `chat ${chat.id} was already upgraded to ${chat.migratedTo}`);
+      const owner = ownerOf(emulator, chat);
+      if (!owner) throw new ControlError(400, `chat ${chat.id} has no owner to upgrade it`);
+      return emulator.upgradeGroup(chat, owner, { isForum: body.is_forum }).chat;
+    });
+    app.put('/groups/:chat_id/permissions', async (request) => {
+      const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id));
+      if (!chat.isGroup) throw new ControlError(400, `chat ${chat.id} is not a group`);
+      chat.permissions = parse(schemas.chatPermissionsBody, request.body);
+      return { ok: true };
     });
     app.post('/groups/:chat_id/members', async (request) => {
       const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id));
       const body = parse(schemas.addMemberBody, request.body);
       if (!emulator.users.has(body.user_id)) throw new ControlError(404, `user ${body.user_id} does not exist`);
       // Promoted (or demoted) members keep exactly the rights named; an administrator without any gets the bot's usual ones.
-      const state: MemberState =
-        body.status === 'administrator' ? { status: 'administrator', rights: body.rights ?? { ...BOT_ADMIN_RIGHTS } } : { status: body.status ?? 'member' };
-      emulator.setMember(chat, body.user_id, state);
+      let state: MemberState;
+      if (body.status === 'administrator') state = { status: 'administrator', rights: body.rights ?? { ...BOT_ADMIN_RIGHTS } };
+      else if (body.status === 'restricted') state = { status: 'restricted', permissions: body.permissions ?? {}, untilDate: 0 };
+      else state = { status: body.status ?? 'member' };
+      // The change is the owner's doing: a bot's my_chat_member names them in `from`, as Telegram does.
+      emulator.setMember(chat, body.user_id, state, ownerOf(emulator, chat));
       return { ok: true };
     });
 

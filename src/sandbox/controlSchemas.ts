@@ -25,7 +25,36 @@ export const createGroupBody = z.object({
   bot_ids: z.array(id).optional(),
   is_forum: z.boolean().optional(),
   username: z.string().optional(),
+  /** `group`: a basic group (no topics; upgrade it with POST /groups/:chat_id/upgrade); default a supergroup. */
+  type: z.enum(['group', 'supergroup']).optional(),
 });
+
+/** ChatPermissions, as Telegram names them; unnamed ones are false for a restricted member. */
+const chatPermissions = z
+  .object({
+    can_send_messages: z.boolean(),
+    can_send_audios: z.boolean(),
+    can_send_documents: z.boolean(),
+    can_send_photos: z.boolean(),
+    can_send_videos: z.boolean(),
+    can_send_video_notes: z.boolean(),
+    can_send_voice_notes: z.boolean(),
+    can_send_polls: z.boolean(),
+    can_send_other_messages: z.boolean(),
+    can_add_web_page_previews: z.boolean(),
+    can_change_info: z.boolean(),
+    can_invite_users: z.boolean(),
+    can_pin_messages: z.boolean(),
+    can_manage_topics: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+/** The group's default permissions for members who are no administrators (the owner's "Permissions" screen). */
+export const chatPermissionsBody = chatPermissions;
+
+/** The owner upgrades a basic group to a supergroup (turning on Topics does it, with `is_forum`). */
+export const upgradeGroupBody = z.object({ is_forum: z.boolean().optional() });
 
 /** An administrator's rights, as Telegram names them; unnamed ones are false. */
 const adminRights = z
@@ -48,10 +77,15 @@ const adminRights = z
 
 export const addMemberBody = z.object({
   user_id: id,
-  /** `kicked`: removed and banned (the bot then gets 403 "bot was kicked from the supergroup chat"); `left`: removed. */
-  status: z.enum(['member', 'administrator', 'kicked', 'left']).optional(),
+  /**
+   * `kicked`: removed and banned (the bot then gets 403 "bot was kicked from the supergroup chat"); `left`: removed;
+   * `restricted`: a member with only `permissions` (a bot without can_send_messages gets 400 "not enough rights to send text messages to the chat").
+   */
+  status: z.enum(['member', 'administrator', 'restricted', 'kicked', 'left']).optional(),
   /** With status administrator: the rights (default: what a hotline bot needs — topics, pins, deletions). */
   rights: adminRights.optional(),
+  /** With status restricted: what the member may still do; unnamed permissions are false. */
+  permissions: chatPermissions.optional(),
 });
 
 /** Who acts and where: `chat_id` of a group, or omitted (or the user's id) for the private chat with `bot_id`. */
@@ -168,6 +202,8 @@ export type CreateUserInput = z.input<typeof createUserBody>;
 export type CreateBotInput = z.input<typeof createBotBody>;
 export type CreateGroupInput = z.input<typeof createGroupBody>;
 export type AddMemberInput = z.input<typeof addMemberBody>;
+export type ChatPermissionsInput = z.input<typeof chatPermissionsBody>;
+export type UpgradeGroupInput = z.input<typeof upgradeGroupBody>;
 export type SendMessageInput = z.input<typeof sendMessageBody>;
 export type EditMessageInput = z.input<typeof editMessageBody>;
 export type EditMediaInput = z.input<typeof editMediaBody>;

@@ -141,15 +141,23 @@ export class TelegramEmulator {
   }
 
   /**
-   * A supergroup (a forum by default) whose first member owns it; bots join as
+   * A supergroup (a forum by default), or with `type: 'group'` a basic group
+   * (no topics, no username; Telegram's groups start so and become supergroups
+   * later, see upgradeGroup). Its first member owns it; bots join as
    * administrators who may manage topics, pin and delete, and get the
    * my_chat_member update Telegram sends when a bot is promoted.
    */
-  createGroup(input: { title: string; memberIds: number[]; botIds?: number[]; isForum?: boolean; username?: string }): ChatState {
-    const id = -(1_002_000_000_000 + this.nextGroupSeq++);
-    const view: Chat.SupergroupChat = { id, type: 'supergroup', title: input.title };
-    if (input.isForum ?? true) view.is_forum = true;
-    if (input.username) view.username = input.username;
+  createGroup(input: { title: string; memberIds: number[]; botIds?: number[]; isForum?: boolean; username?: string; type?: 'group' | 'supergroup' }): ChatState {
+    const basic = input.type === 'group';
+    // Basic groups have short negative ids, supergroups -100…: what Bot API chat ids look like.
+    const id = basic ? -(4_000_000_000 + this.nextGroupSeq++) : -(1_002_000_000_000 + this.nextGroupSeq++);
+    let view: Chat.GroupChat | Chat.SupergroupChat;
+    if (basic) view = { id, type: 'group', title: input.title };
+    else {
+      view = { id, type: 'supergroup', title: input.title };
+      if (input.isForum ?? true) view.is_forum = true;
+      if (input.username) view.username = input.username;
+    }
     const chat = new ChatState(ChatState.groupKey(id), view);
     // Message 1 of a supergroup is its creation (which no bot sees); in a forum
     // it is also the General topic's id, so created topics never get id 1.
@@ -166,6 +174,37 @@ export class TelegramEmulator {
     this.events.emit({ type: 'chat', chat_id: id });
     this.changed();
     return chat;
+  }
+
+  /**
+   * Upgrades a basic group to a supergroup, as Telegram does when its owner
+   * turns on Topics (or makes it public, or it grows): a new supergroup with a
+   * new id (-100…) and the same members — administrators stay administrators
+   * with their rights — while the basic group is deactivated. Bots in it get
+   * the two service messages of the upgrade (Bot API § Message:
+   * `migrate_to_chat_id` in the old group, `migrate_from_chat_id` in the new
+   * supergroup; TDLib messageChatUpgradeTo / messageChatUpgradeFrom), and from
+   * then on a call that writes to the old id is answered 400 "group chat was
+   * upgraded to a supergroup chat" with `parameters.migrate_to_chat_id`
+   * (methods/context.ts, resolveChat).
+   */
+  upgradeGroup(group: ChatState, by: User, input: { isForum?: boolean } = {}): ChatState {
+    if (group.chat.type !== 'group') throw new Error(`chat ${group.id} is not a basic group`);
+    if (group.migratedTo !== undefined) throw new Error(`chat ${group.id} was already upgraded`);
+    const id = -(1_002_000_000_000 + this.nextGroupSeq++);
+    const view: Chat.SupergroupChat = { id, type: 'supergroup', title: group.chat.title };
+    if (input.isForum) view.is_forum = true;
+    const upgraded = new ChatState(ChatState.groupKey(id), view);
+    upgraded.nextMessageId = 2;
+    upgraded.permissions = group.permissions;
+    for (const [userId, member] of group.members) upgraded.members.set(userId, { ...member });
+    this.chats.set(upgraded.key, upgraded);
+    this.events.emit({ type: 'chat', chat_id: id });
+    this.post({ chat: group, from: by, content: { migrate_to_chat_id: id }, service: 'migrate_to_chat_id' });
+    group.migratedTo = id;
+    this.post({ chat: upgraded, from: by, content: { migrate_from_chat_id: group.id }, service: 'migrate_from_chat_id' });
+    this.changed();
+    return upgraded;
   }
 
   /** Changes a membership; a bot whose membership changes gets my_chat_member, as in Telegram. */

@@ -3,11 +3,12 @@
  * resolving `chat_id` for the calling bot, the flood limits, reply targets,
  * topics and inline keyboards.
  */
-import type { InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters } from '@grammyjs/types';
+import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters } from '@grammyjs/types';
 import { GENERAL_TOPIC_ID, type ChatState, type StoredMessage } from '../chat.js';
 import type { BotState } from '../bot.js';
 import type { TelegramEmulator } from '../emulator.js';
-import { badRequest, forbidden, reasons } from '../errors.js';
+import { ApiError, badRequest, forbidden, reasons } from '../errors.js';
+import { sendRefusal } from '../sendRights.js';
 import type { Params } from '../params.js';
 import { validateLoginUrlButton } from '../loginUrl.js';
 
@@ -25,7 +26,15 @@ export type Method = (ctx: MethodContext) => unknown;
 
 /**
  * The chat `chat_id` names, as the bot sees it. Sending is refused in chats the
- * bot can't write to: a user who never started it or blocked it.
+ * bot can't write to: a user who never started it or blocked it, a group it
+ * was removed from, and a basic group that was upgraded to a supergroup —
+ * there the Bot API server answers every call that needs write access with
+ * 400 "Bad Request: group chat was upgraded to a supergroup chat" and
+ * `parameters.migrate_to_chat_id` (telegram-bot-api Client.cpp,
+ * `check_chat_access`: a deactivated group with `upgraded_to_supergroup_id`;
+ * Bot API § ResponseParameters: "migrate_to_chat_id — The group has been
+ * migrated to a supergroup with the specified identifier"). Reading
+ * (`purpose` 'read': getChat, a copy's `from_chat_id`…) still works.
  */
 export function resolveChat(ctx: MethodContext, purpose: 'send' | 'read' = 'send', name = 'chat_id'): ChatState {
   const { emulator, bot } = ctx;
@@ -46,14 +55,25 @@ export function resolveChat(ctx: MethodContext, purpose: 'send' | 'read' = 'send
     } else chat = emulator.group(id);
   }
   if (!chat) throw badRequest(reasons.chatNotFound);
+  if (chat.migratedTo !== undefined && purpose === 'send') {
+    throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: chat.migratedTo });
+  }
   if (chat.isGroup && !chat.isMember(bot.user.id)) {
     const status = chat.members.get(bot.user.id)?.status;
-    if (status === 'kicked') throw forbidden('bot was kicked from the supergroup chat');
+    // The Bot API server names the chat's kind: "group chat" for a basic group, "supergroup chat" otherwise.
+    const kind = chat.chat.type === 'group' ? 'group chat' : 'supergroup chat';
+    if (status === 'kicked') throw forbidden(`bot was kicked from the ${kind}`);
     // A bot that left (leaveChat) still knows the chat: Telegram answers 403, not "chat not found".
-    if (status === 'left') throw forbidden('bot is not a member of the supergroup chat');
+    if (status === 'left') throw forbidden(`bot is not a member of the ${kind}`);
     throw badRequest(reasons.chatNotFound);
   }
   return chat;
+}
+
+/** Refuses, as Telegram does, content the bot has no right to post in `chat` (see sendRights.ts). */
+export function requireSendRight(ctx: MethodContext, chat: ChatState, content: Partial<Message>): void {
+  const refusal = sendRefusal(chat, ctx.bot.user.id, content);
+  if (refusal) throw refusal;
 }
 
 /** Applies the flood limits when they are on; `cost` is the number of messages sent. */

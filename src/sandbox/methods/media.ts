@@ -8,7 +8,7 @@ import { badRequest, reasons } from '../errors.js';
 import { DOWNLOAD_LIMIT, isImage, type MediaKind, type StoredFile } from '../files.js';
 import { mediaContent, newMediaGroupId, storeUpload } from '../media.js';
 import type { UploadedFile } from '../params.js';
-import { resolveChat, type Method, type MethodContext } from './context.js';
+import { requireSendRight, resolveChat, type Method, type MethodContext } from './context.js';
 import { captionOf, send } from './messages.js';
 
 /** Resolves an InputFile value to stored files (every size of a photo). */
@@ -84,6 +84,8 @@ const sendMediaGroup: Method = (ctx): Message[] => {
     return { ...mediaContent(kind, files, details(item as unknown as Record<string, unknown>)), ...captionOf(ctx, item) };
   });
   const album = newMediaGroupId();
+  // An album fails for its first item the bot may not send (TDLib checks each message's content).
+  for (const content of contents) requireSendRight(ctx, chat, content);
   const [first, ...rest] = contents;
   // The first send checks limits for the whole album; the rest follow it into the same topic.
   const head = send(ctx, chat, first!, contents.length, album);

@@ -8,12 +8,13 @@ import { badRequest, reasons } from '../errors.js';
 import { contentOf, mediaOf, newMediaGroupId } from '../media.js';
 import { Params } from '../params.js';
 import { formatText } from '../text.js';
-import { requireMessage, resolveChat, resolveMarkup, resolveReply, resolveThread, takeLimit, type Method, type MethodContext } from './context.js';
+import { requireMessage, requireSendRight, resolveChat, resolveMarkup, resolveReply, resolveThread, takeLimit, type Method, type MethodContext } from './context.js';
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** The checks and the post shared by every send method: reply, topic, keyboard, limits. */
 export function send(ctx: MethodContext, chat: ChatState, content: Partial<Message>, cost = 1, mediaGroupId?: string): Message {
+  requireSendRight(ctx, chat, content);
   const replyTo = resolveReply(ctx, chat);
   const threadId = resolveThread(ctx, chat, replyTo);
   const replyMarkup = resolveMarkup(ctx);
@@ -169,6 +170,7 @@ const forwardMessages: Method = (ctx): MessageId[] => {
   const originals = ids.map((id) => from.message(id)).filter((m): m is StoredMessage => m !== undefined && !m.service);
   if (!originals.length) throw badRequest(reasons.forwardNotFound);
   const chat = resolveChat(ctx);
+  for (const { message } of originals) requireSendRight(ctx, chat, message);
   const threadId = resolveThread(ctx, chat, undefined);
   takeLimit(ctx, chat, originals.length);
   const albums = new Map<string, string>();
@@ -213,6 +215,7 @@ const copyMessages: Method = (ctx): MessageId[] => {
   const originals = ids.map((id) => from.message(id)).filter((m): m is StoredMessage => m !== undefined && !m.service);
   if (!originals.length) throw badRequest(reasons.copyNotFound);
   const chat = resolveChat(ctx);
+  for (const { message } of originals) requireSendRight(ctx, chat, message);
   const replyTo = resolveReply(ctx, chat);
   const threadId = resolveThread(ctx, chat, replyTo);
   takeLimit(ctx, chat, originals.length);
