@@ -43,8 +43,11 @@ const url = (protocols: string[]) =>
 const chatIdList = z
   .string()
   .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
-  .refine((ids) => ids.every((id) => /^-100\d{5,}$/.test(id)), {
-    message: 'must be one or more supergroup ids like -1001234567890, separated by commas',
+  // A group id is negative: -100… for a supergroup; a basic group's (e.g. -4123456789) is accepted
+  // too — managers often start with one, and when they turn on Topics Telegram upgrades it to a
+  // supergroup with a new id, which Hotline follows (migrate_to_chat_id; commands/managersChats.ts).
+  .refine((ids) => ids.every((id) => /^-\d{5,}$/.test(id)), {
+    message: 'must be one or more group ids like -1001234567890 (a forum supergroup), separated by commas',
   })
   .transform((ids) => ids.map(Number));
 

@@ -43,10 +43,14 @@ const CLIENT_UNREACHABLE = /bot was blocked by the user|user is deactivated|bot 
  * kicked from the supergroup chat", "Forbidden: bot is not a member of the
  * supergroup chat"; demoted or restricted — 400 "Bad Request: not enough
  * rights to send text messages to the chat", "have no rights to send a
- * message", CHAT_WRITE_FORBIDDEN, CHAT_RESTRICTED; gone — "chat not found".
+ * message", CHAT_WRITE_FORBIDDEN, CHAT_RESTRICTED; gone — "chat not found";
+ * without topics — 400 "Bad Request: the chat is not a forum" (TDLib
+ * ForumTopicManager::is_forum: a basic group, or a supergroup with Topics
+ * off), which managers fix by turning Topics on (a basic group then becomes a
+ * supergroup with a new id, followed through `migrate_to_chat_id`).
  */
 const GROUP_UNAVAILABLE =
-  /bot was kicked|bot is not a member|not enough rights to send|have no rights to send|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|CHAT_ADMIN_REQUIRED|chat not found|group chat was deactivated|chat was upgraded/i;
+  /bot was kicked|bot is not a member|not enough rights to send|have no rights to send|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|CHAT_ADMIN_REQUIRED|chat not found|group chat was deactivated|chat was upgraded|the chat is not a forum/i;
 /**
  * The group a message is copied *from* (a manager's answer, copied to the
  * client) refuses the bot: the Bot API server checks `from_chat_id` like any

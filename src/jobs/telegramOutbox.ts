@@ -655,9 +655,11 @@ export class TelegramOutbox {
     this.pausedChats.add(chatId);
     metrics.managersChatsPaused.set(this.pausedChats.size);
     if (paused) {
-      this.ctx.log.error(
-        `Managers' group ${chatId} is paused: Telegram answered "${reason}". Its messages wait and go out in order once the bot may post there again (give it back its admin rights).`,
-      );
+      // What managers must do: a group without topics needs Topics turned on (a basic group then becomes a supergroup, which is followed); otherwise the bot's rights.
+      const fix = /not a forum/i.test(reason)
+        ? 'turn on Topics in the group\'s settings; a basic group then becomes a supergroup, which Hotline follows'
+        : 'give it back its admin rights';
+      this.ctx.log.error(`Managers' group ${chatId} is paused: Telegram answered "${reason}". Its messages wait and go out in order once the bot may post there again (${fix}).`);
     }
   }
 

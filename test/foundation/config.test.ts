@@ -26,6 +26,11 @@ describe('config', () => {
     expect(config.storageUrl).toBe(`file://${config.dataDir}/files`);
   });
 
+  it('takes a basic group\'s id for the managers\' chat: Hotline follows it when Telegram upgrades it to a supergroup', () => {
+    const config = load({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_MANAGERS_CHAT_ID: '-4123456789', DATABASE_URL: 'postgres://u:p@db:5432/hotline' });
+    expect(config.telegram.managersChatIds).toEqual([-4123456789]);
+  });
+
   it('reads a production setup', () => {
     const config = load({
       TELEGRAM_BOT_TOKEN: token,
@@ -49,7 +54,8 @@ describe('config', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'Setting DATABASE_URL: must be a URL starting with postgres:// or postgresql://'],
     [{ TELEGRAM_BOT_TOKEN: 'nonsense' }, 'Setting TELEGRAM_BOT_TOKEN: must look like 123456789:AA…'],
     [{ TELEGRAM_BOT_TOKEN: token }, 'Setting TELEGRAM_MANAGERS_CHAT_ID: is required when TELEGRAM_BOT_TOKEN is set'],
-    [{ TELEGRAM_MANAGERS_CHAT_ID: '12345' }, 'Setting TELEGRAM_MANAGERS_CHAT_ID: must be one or more supergroup ids'],
+    [{ TELEGRAM_MANAGERS_CHAT_ID: '12345' }, 'Setting TELEGRAM_MANAGERS_CHAT_ID: must be one or more group ids'],
+    [{ TELEGRAM_MANAGERS_CHAT_ID: '-1001234567890,@managers' }, 'Setting TELEGRAM_MANAGERS_CHAT_ID: must be one or more group ids'],
     [{ TELEGRAM_API_ROOT: 'https://api.telegram.org/' }, 'Setting TELEGRAM_API_ROOT: must not end with a slash'],
     [{ TELEGRAM_MODE: 'push' }, 'Setting TELEGRAM_MODE: must be "polling" or "webhook"'],
     [{ TELEGRAM_MODE: 'webhook', PUBLIC_URL: 'https://h.example' }, 'Setting TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_MODE=webhook'],
