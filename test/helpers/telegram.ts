@@ -57,6 +57,8 @@ let clients = 0;
 export async function startTelegramWorld(
   options: {
     groups?: number;
+    /** `group`: the managers' chats start as basic groups (no topics), as new Telegram groups do. */
+    groupType?: 'group' | 'supergroup';
     env?: Record<string, string>;
     start?: StartOptions;
     database?: TestDatabase;
@@ -72,7 +74,7 @@ export async function startTelegramWorld(
   const manager = await control.createUser({ first_name: 'Мария', last_name: 'Менеджер', username: 'maria_manager' });
   const groups: number[] = [];
   for (let i = 0; i < (options.groups ?? 1); i++) {
-    const chat = await control.createGroup({ title: `Менеджеры ${i + 1}`, member_ids: [manager.id], bot_ids: [bot.id], is_forum: true });
+    const chat = await control.createGroup({ title: `Менеджеры ${i + 1}`, member_ids: [manager.id], bot_ids: [bot.id], is_forum: true, type: options.groupType ?? 'supergroup' });
     groups.push(chat.id);
   }
   const database = options.database ?? (await testDatabase());
