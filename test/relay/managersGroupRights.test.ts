@@ -7,10 +7,11 @@
  * /readyz, /metrics and the admin page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Api } from 'grammy';
 import { eq } from 'drizzle-orm';
 import { telegramOutbox } from '../../src/db/schema.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
-import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+import { BOT_TOKEN, startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 
 /** What the bot posted in a topic, oldest first. */
 async function textsIn(t: TelegramWorld, chatId: number, threadId: number): Promise<string[]> {
@@ -108,6 +109,37 @@ describe('the managers\' group is upgraded to a supergroup (15.2, migrate_to_cha
     await t.control.waitFor({ chat_id: anna.id, text_includes: 'Анна, счёт оплачен', timeout_ms: 30_000 });
 
     await expect.poll(async () => (await fetch(`${t.hotline.url}/metrics`)).text(), { timeout: 10_000 }).toMatch(/^hotline_managers_chats_paused 0$/m);
+    expect(await t.hotline.database().db.select().from(telegramOutbox).where(eq(telegramOutbox.state, 'failed'))).toEqual([]);
+  }, 120_000);
+});
+
+describe('the upgrade\'s service message never reaches Hotline (15.2, migrate_to_chat_id in an answer)', () => {
+  let t: TelegramWorld;
+  beforeAll(async () => {
+    t = await startTelegramWorld({ groupType: 'group', start: { outbox: { callTimeoutMs: 3000 } } });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('the 400 with parameters.migrate_to_chat_id alone moves the waiting messages to the supergroup, in order', async () => {
+    const vera = await t.newClient('Вера');
+    const texts = ['Здравствуйте', 'Нужен счёт', 'На 15 000'];
+    for (const text of texts) await t.control.sendMessage({ from: vera.id, text });
+    await expect.poll(async () => (await fetch(`${t.hotline.url}/metrics`)).text(), { timeout: 15_000 }).toMatch(/^hotline_managers_chats_paused 1$/m);
+
+    // Hotline is down while managers turn on Topics, and the updates of that
+    // time are gone when it is back (Telegram keeps them 24 hours; here they are dropped).
+    await t.hotline.stop();
+    const forum = await t.control.upgradeGroup(t.group, { is_forum: true });
+    await new Api(BOT_TOKEN, { apiRoot: t.emulator.apiRoot }).deleteWebhook({ drop_pending_updates: true });
+    await t.restart();
+
+    // Its next call to the old id is answered 400 with migrate_to_chat_id: that is enough.
+    const topic = await t.waitForTopic(vera, { group: forum.id, textIncludes: 'На 15 000', timeoutMs: 60_000 });
+    expect(inOrder(await textsIn(t, forum.id, topic.threadId), texts)).toBe(true);
+    await t.control.sendMessage({ from: vera.id, text: 'Спасибо' });
+    await t.control.waitFor({ chat_id: forum.id, message_thread_id: topic.threadId, text_includes: 'Спасибо', timeout_ms: 30_000 });
     expect(await t.hotline.database().db.select().from(telegramOutbox).where(eq(telegramOutbox.state, 'failed'))).toEqual([]);
   }, 120_000);
 });
