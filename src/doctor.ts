@@ -373,7 +373,7 @@ async function checkManagersChat(api: Api, me: UserFromGetMe, chatId: number): P
     const chat = await api.getChat(chatId);
     title = 'title' in chat && chat.title ? `«${chat.title}»` : String(chatId);
     if (chat.type !== 'supergroup') {
-      return [{ name, ok: false, detail: `${title} is a ${chat.type}, not a forum supergroup`, fix: `turn on Topics in the settings of ${title} (it becomes a supergroup with a new id), then put that id in TELEGRAM_MANAGERS_CHAT_ID` }];
+      return [{ name, ok: false, detail: `${title} is a ${chat.type}, not a forum supergroup`, fix: `turn on Topics in the settings of ${title}: Telegram makes it a supergroup with a new id, which Hotline follows (messages wait until then); put the new id in TELEGRAM_MANAGERS_CHAT_ID afterwards` }];
     }
     if (!chat.is_forum) {
       return [{ name, ok: false, detail: `${title} is a supergroup without topics (not a forum)`, fix: `turn on Topics in the settings of ${title} (Edit → Topics)` }];

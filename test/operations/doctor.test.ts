@@ -92,6 +92,15 @@ describe('doctor against the emulator (polling mode)', () => {
     expect(byName(checks, `bot rights in ${plain.id}`)).toBeUndefined();
   });
 
+  it('a basic group: ✗ with "turn on Topics", saying Hotline follows the supergroup it becomes', async () => {
+    const basic = await t.control.createGroup({ title: 'Группа', member_ids: [t.manager.id], bot_ids: [t.bot.id], type: 'group' });
+    const checks = await doctor(env({ TELEGRAM_MANAGERS_CHAT_ID: `${t.group},${basic.id}` }));
+    expect(failed(checks)).toEqual([`managers' chat ${basic.id}`]);
+    expect(formatCheck(byName(checks, `managers' chat ${basic.id}`)!)).toBe(
+      `✗ managers' chat ${basic.id}: «Группа» is a group, not a forum supergroup — fix: turn on Topics in the settings of «Группа»: Telegram makes it a supergroup with a new id, which Hotline follows (messages wait until then); put the new id in TELEGRAM_MANAGERS_CHAT_ID afterwards`,
+    );
+  });
+
   it('a bot that is only a member: ✗ naming all three rights', async () => {
     const group = await t.control.createGroup({ title: 'Бот не админ', member_ids: [t.manager.id], bot_ids: [] });
     await t.control.addMember(group.id, { user_id: t.bot.id, status: 'member' });
