@@ -58,7 +58,7 @@ export class SandboxControl {
   }
 
   /** A forum supergroup by default (`type: 'group'`: a basic group); bots join as admins who may manage topics, pin and delete. */
-  createGroup(input: inputs.CreateGroupInput): Promise<Chat.SupergroupChat> {
+  createGroup(input: inputs.CreateGroupInput): Promise<Chat.SupergroupChat | Chat.GroupChat> {
     return this.call('POST', '/groups', input);
   }
 
