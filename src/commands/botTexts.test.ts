@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { botText, clientLocale } from './botTexts.js';
 import { greetingFor } from './recordClientMessage.js';
-import { markRepeat } from '../jobs/outboxFailures.js';
 
 const keys = (file: string) =>
   fs
@@ -37,11 +36,5 @@ describe('bot texts for clients follow the client\'s language (issue 17.15)', ()
     expect(greetingFor('ru', undefined)).toMatch(/^Здравствуйте!/);
     expect(greetingFor('ru', 'Добрый день!')).toBe('Добрый день!');
     expect(greetingFor('en', 'Добрый день!')).toMatch(/^Hello!/);
-  });
-
-  it('a repeat into a client\'s chat is marked in their language', () => {
-    const [call] = markRepeat({ method: 'sendMessage', params: { chat_id: 1, text: 'Hi' } }, undefined, botText('en', 'repeat-mark'));
-    expect(call!.params.text).toBe(`${botText('en', 'repeat-mark')}\nHi`);
-    expect(String(call!.params.text)).toMatch(/^🔁 Repeat:/);
   });
 });
