@@ -2,7 +2,9 @@
  * Changes one term of an accepted request — `/rate 12.25` in the topic or the
  * same edit on the request page — and recomputes the derived amounts with the
  * formula of ARCHITECTURE.md §2. Writes an event (who, old → new), refreshes
- * the action card and the platform page. `undo` reverts the latest change not
+ * the action card and the platform page, and leaves the same note in the
+ * client's topic for either channel («✏️ Курс: 11,5 → 11,75», marked
+ * «изменено на платформе: …» when made on the page). `undo` reverts the latest change not
  * yet reverted, so repeated undos step back through the history.
  */
 import { and, desc, eq } from 'drizzle-orm';
@@ -10,7 +12,9 @@ import type { Edit } from '../core/editCommands.js';
 import { canEditTerms, requestStatusLabel } from '../core/requestStatus.js';
 import { computeTerms } from '../core/terms.js';
 import type { Tx } from '../db/index.js';
-import { events, requests } from '../db/schema.js';
+import { dialogs, events, requests, users } from '../db/schema.js';
+import { renderTermsChangeNote, type TermsChangeNote } from '../core/termsNote.js';
+import { enqueueTelegram } from './telegramOutbox.js';
 import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import { scheduleActionCard } from './actionCards.js';
 import { scheduleOneCSync } from './requestOneCDocuments.js';
@@ -28,15 +32,12 @@ export interface Props {
    * their Telegram id for the event. Both go through the same access rule.
    */
   actor: { viewer: Viewer; telegramUserId?: number };
+  /** The edit command's message in the topic (from Telegram): the note answers it. */
+  topicMessageId?: number;
 }
 
-export interface TermsChange {
+export interface TermsChange extends TermsChangeNote {
   field: Field;
-  before: string;
-  after: string;
-  totalBefore: string | null;
-  totalAfter: string | null;
-  undone: boolean;
 }
 
 type RequestRow = typeof requests.$inferSelect;
@@ -165,8 +166,37 @@ export async function changeTerms(ctx: CommandContext, props: Props, tx?: Tx): P
     });
     await scheduleActionCard(ctx, tx, updated);
     await scheduleOneCSync(ctx, tx, request.id);
+    const change: TermsChange = { field, before, after, totalBefore, totalAfter, undone: undoOf !== undefined };
+    await noteInTopic(ctx, tx, updated, change, props);
     const requestId = request.id;
     tx.afterCommit(() => ctx.live.publish({ channel: `request:${requestId}`, type: 'terms', data: { field }, audience: 'dealRoom' }));
-    return { field, before, after, totalBefore, totalAfter, undone: undoOf !== undefined };
+    return change;
+  });
+}
+
+/**
+ * The change's note in the client's topic (a request from a dialog only):
+ * an answer to the `/rate` command typed there, or — made on the page — a
+ * note that says who changed it on the platform.
+ */
+async function noteInTopic(ctx: CommandContext, tx: Tx, request: RequestRow, change: TermsChange, props: Props): Promise<void> {
+  if (!request.dialogId) return;
+  const [dialog] = await tx.db.select({ managersChatId: dialogs.managersChatId }).from(dialogs).where(eq(dialogs.id, request.dialogId));
+  if (!dialog) return;
+  let platformAuthor: string | undefined;
+  if (props.topicMessageId === undefined) {
+    const [user] = await tx.db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, props.actor.viewer.userId));
+    platformAuthor = user?.name || user?.email || '—';
+  }
+  const text = renderTermsChangeNote(change, { amount: request.currency, funding: request.fundingCurrency }, platformAuthor);
+  await enqueueTelegram(ctx, tx, {
+    chatId: dialog.managersChatId,
+    method: 'sendMessage',
+    payload: {
+      text,
+      parse_mode: 'HTML',
+      ...(props.topicMessageId !== undefined ? { reply_parameters: { message_id: props.topicMessageId, allow_sending_without_reply: true } } : {}),
+    },
+    target: { topicOfDialog: request.dialogId },
   });
 }

@@ -34,9 +34,10 @@ export interface ActionCardData {
   oneCUrl?: string;
 }
 
-export type CardAction = 'edit' | 'docs' | 'complete' | 'cancel' | 'confirm_complete' | 'confirm_cancel';
+/** `keep`: «↩️ Не завершать» / «↩️ Не отменять» — the card back to its buttons, nothing else. */
+export type CardAction = 'edit' | 'docs' | 'complete' | 'cancel' | 'confirm_complete' | 'confirm_cancel' | 'keep';
 
-const CARD_ACTIONS: readonly CardAction[] = ['edit', 'docs', 'complete', 'cancel', 'confirm_complete', 'confirm_cancel'];
+const CARD_ACTIONS: readonly CardAction[] = ['edit', 'docs', 'complete', 'cancel', 'confirm_complete', 'confirm_cancel', 'keep'];
 
 /** A callback button, or a URL button (Bot API InlineKeyboardButton: exactly one of the optional fields). */
 export type InlineButton = { text: string; callback_data: string } | { text: string; url: string };
@@ -97,9 +98,9 @@ export function renderActionCard(card: ActionCardData): { html: string; keyboard
   const keyboard: InlineButton[][] = [[button('✏️ Изменить', 'edit'), button('📄 Документы 1С', 'docs')]];
   if (card.oneCUrl) keyboard.push([{ text: '🔗 Открыть в 1С', url: card.oneCUrl }]);
   if (card.confirming === 'complete') {
-    keyboard.push([button('✅ Завершить — подтвердите', 'confirm_complete'), button('↩️ Не завершать', 'edit')]);
+    keyboard.push([button('✅ Завершить — подтвердите', 'confirm_complete'), button('↩️ Не завершать', 'keep')]);
   } else if (card.confirming === 'cancel') {
-    keyboard.push([button('❌ Отменить — подтвердите', 'confirm_cancel'), button('↩️ Не отменять', 'edit')]);
+    keyboard.push([button('❌ Отменить — подтвердите', 'confirm_cancel'), button('↩️ Не отменять', 'keep')]);
   } else {
     keyboard.push([button('✅ Завершить', 'complete'), button('❌ Отменить', 'cancel')]);
   }

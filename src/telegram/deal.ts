@@ -8,7 +8,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Message } from '@grammyjs/types';
 import type { CommandContext } from '../commands/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
-import { changeTerms, type TermsChange } from '../commands/changeTerms.js';
+import { changeTerms } from '../commands/changeTerms.js';
 import { changeRequestStatusInTx } from '../commands/changeRequestStatus.js';
 import { scheduleActionCard, setCardConfirming } from '../commands/actionCards.js';
 import { actingManager } from '../commands/ensureManagerUser.js';
@@ -18,11 +18,8 @@ import { requestOneCDocuments, scheduleOneCSync } from '../commands/requestOneCD
 import type { Dialog } from '../commands/dialogs.js';
 import { parseCardCallback } from '../core/actionCard.js';
 import { EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
-import { formatDateRu } from '../core/dates.js';
 import { escapeHtml } from '../core/html.js';
-import { formatDecimal, formatMoney, formatTypedDecimal } from '../core/money.js';
 import { transition } from '../core/requestStatus.js';
-import { termsFieldLabel } from '../core/terms.js';
 import { actionCards, dialogs, requests } from '../db/schema.js';
 import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
@@ -68,31 +65,6 @@ async function targetRequest(c: HotlineContext, dialog: Dialog) {
   return latest?.id;
 }
 
-function describeChange(change: TermsChange, currency: { amount: string; funding: string }): string {
-  const show = (value: string) => {
-    if (!value) return '—';
-    if (change.field === 'amount') return formatMoney(value, currency.amount, 'ru');
-    if (change.field === 'fixedFee') return formatMoney(value, currency.funding, 'ru');
-    if (change.field === 'rate') return formatTypedDecimal(value, 'ru', 6);
-    if (change.field === 'feePercent') return `${formatDecimal(value, 'ru', 4)} %`;
-    if (change.field === 'deadline') return formatDateRu(value);
-    return value;
-  };
-  const label =
-    change.field === 'purpose'
-      ? 'Назначение'
-      : change.field === 'beneficiaryName'
-        ? 'Получатель'
-        : change.field === 'deadline'
-          ? 'Оплатить до'
-          : termsFieldLabel(change.field, 'ru');
-  const lines = [`${change.undone ? '↩️ Отменено: ' : '✏️ '}${escapeHtml(label)}: ${escapeHtml(show(change.before))} → <b>${escapeHtml(show(change.after))}</b>`];
-  if (change.totalBefore && change.totalAfter && change.totalBefore !== change.totalAfter) {
-    lines.push(`Итого к оплате: ${escapeHtml(formatMoney(change.totalBefore, currency.funding, 'ru'))} → <b>${escapeHtml(formatMoney(change.totalAfter, currency.funding, 'ru'))}</b>`);
-  }
-  return lines.join('\n');
-}
-
 /**
  * An edit command typed in a topic by `manager` (the acting manager, see
  * `actingManager`). Returns false when the text is not an edit command at all
@@ -111,9 +83,8 @@ export async function editTerms(ctx: CommandContext, c: HotlineContext, dialog: 
     return true;
   }
   try {
-    const change = await changeTerms(ctx, { requestId, edit: parsed.edit, actor: { viewer: manager, telegramUserId: c.message!.from!.id } }, c.tx);
-    const [request] = await c.tx.db.select().from(requests).where(eq(requests.id, requestId));
-    await answer(describeChange(change, { amount: request!.currency, funding: request!.fundingCurrency }));
+    // The note of the change (the same for the request page) is the command's answer in the topic.
+    await changeTerms(ctx, { requestId, edit: parsed.edit, actor: { viewer: manager, telegramUserId: c.message!.from!.id }, topicMessageId: c.message!.message_id }, c.tx);
   } catch (error) {
     if (error instanceof ValidationError || error instanceof NotFoundError || error instanceof ForbiddenError) {
       await answer(escapeHtml(error.message));
@@ -174,6 +145,10 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
         if (card.confirming) await setCardConfirming(ctx, c.tx, request, null);
         await topicAnswer(escapeHtml(EDIT_COMMANDS_HELP_RU));
         return reply('Команды изменения — в теме');
+      case 'keep':
+        // «↩️ Не завершать» / «↩️ Не отменять»: the card returns to its usual buttons; no help is posted.
+        if (card.confirming) await setCardConfirming(ctx, c.tx, request, null);
+        return reply('Хорошо, заявка остаётся как есть');
       case 'docs': {
         const result = await requestOneCDocuments(ctx, c.tx, { request, dialog, cardMessageId: message.message_id, actor: { telegramUserId: c.callbackQuery.from.id } });
         return reply(result.answer, result.alert);

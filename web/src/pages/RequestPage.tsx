@@ -128,7 +128,14 @@ function RequestView({ page }: { page: RequestPageData }) {
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }} data-testid="offers">
           {page.offers.map((offer) => (
-            <OfferCard key={offer.id} offer={offer} fundingCurrency={request.fundingCurrency} canAccept={viewer.canAccept} onAccepted={refresh} />
+            <OfferCard
+              key={offer.id}
+              offer={offer}
+              fundingCurrency={request.fundingCurrency}
+              currentTotal={offer.status === 'accepted' ? (request.terms?.total ?? null) : null}
+              canAccept={viewer.canAccept}
+              onAccepted={refresh}
+            />
           ))}
         </SimpleGrid>
       )}
@@ -181,9 +188,33 @@ function Terms({ terms }: { terms: Record<string, string> }) {
   );
 }
 
+/** Two decimal strings name the same amount ("1243875" and "1243875.00"). */
+function sameAmount(a: string, b: string): boolean {
+  const canonical = (x: string) => (x.includes('.') ? x.replace(/0+$/, '').replace(/\.$/, '') : x);
+  return canonical(a) === canonical(b);
+}
+
 const offerStatusColor = { active: 'blue', accepted: 'green', declined: 'gray', withdrawn: 'gray' } as const;
 
-function OfferCard({ offer, fundingCurrency, canAccept, onAccepted }: { offer: Offer; fundingCurrency: string; canAccept: boolean; onAccepted: () => void }) {
+/**
+ * One offer. The accepted one whose deal terms were changed since (`/rate`,
+ * the terms editor) shows the deal's current total first and its own total
+ * as what was accepted, so nobody reads the old sum as the one to pay.
+ */
+function OfferCard({
+  offer,
+  fundingCurrency,
+  currentTotal,
+  canAccept,
+  onAccepted,
+}: {
+  offer: Offer;
+  fundingCurrency: string;
+  /** The deal's current total (the accepted offer only). */
+  currentTotal: string | null;
+  canAccept: boolean;
+  onAccepted: () => void;
+}) {
   const { t, money, number, date } = useI18n();
   const accept = useMutation({ mutationFn: () => api(`/offers/${offer.id}/accept`, { method: 'POST', body: {} }), onSuccess: onAccepted });
   return (
@@ -192,9 +223,20 @@ function OfferCard({ offer, fundingCurrency, canAccept, onAccepted }: { offer: O
         <Text fw={600}>{offer.agentName}</Text>
         <Badge color={offerStatusColor[offer.status]}>{t(`offerStatus.${offer.status}`)}</Badge>
       </Group>
-      <Text size="xl" fw={700}>
-        {money(offer.total, fundingCurrency)}
-      </Text>
+      {currentTotal !== null && !sameAmount(currentTotal, offer.total) ? (
+        <>
+          <Text size="xl" fw={700} data-testid="offer-current-total">
+            {money(currentTotal, fundingCurrency)}
+          </Text>
+          <Text size="sm" c="dimmed" data-testid="offer-accepted-total">
+            {t('offer.totalChanged', { total: money(offer.total, fundingCurrency) })}
+          </Text>
+        </>
+      ) : (
+        <Text size="xl" fw={700}>
+          {money(offer.total, fundingCurrency)}
+        </Text>
+      )}
       <Text size="sm">
         {t('offer.rate')}: {number(offer.rate, { max: 6 })} · {t('offer.feePercent')}: {number(offer.feePercent, { max: 4 })} · {t('offer.fixedFee')}: {money(offer.fixedFee, fundingCurrency)}
       </Text>
