@@ -5,7 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { offers, requests } from '../db/schema.js';
+import { dialogs, offers, requests } from '../db/schema.js';
 import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, recordEvent, type CommandContext } from './context.js';
 import { nextStatus, type RequestAction } from './requestTransition.js';
@@ -35,6 +35,8 @@ export async function changeRequestStatusInTx(tx: Tx, props: ChangeRequestStatus
   await tx.db.update(requests).set({ status, version: request.version + 1, updatedAt: now }).where(eq(requests.id, request.id));
   const actor = { userId: props.actor.userId };
   await recordEvent(tx, { actor, subjectType: 'request', subjectId: request.id, name: 'request.status', before: { status: request.status }, after: { status } });
+  // A closed request's chat ends with its deal: the dialog's later messages belong to the next one.
+  await tx.db.update(dialogs).set({ activeRequestId: null }).where(eq(dialogs.activeRequestId, request.id));
   if (props.action === 'cancel') {
     const declined = await tx.db
       .update(offers)

@@ -14,7 +14,7 @@ import type { Tx } from '../db/index.js';
 import { offers, requests } from '../db/schema.js';
 import { acceptOfferInTx } from './acceptOffer.js';
 import { linkRequestToDialog } from './linkRequestToDialog.js';
-import { canOffer, requestAccess, type Viewer } from '../policies/access.js';
+import { canOffer, mayChooseDealMessages, requestAccess, type Viewer } from '../policies/access.js';
 import { ConflictError, ForbiddenError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { FieldErrorCollector } from './validation.js';
 
@@ -32,6 +32,12 @@ export interface CreateOfferProps {
   days: number | string;
   /** The offer expires after this moment (ISO date or date-time); none = until the request closes. */
   validUntil?: string | null;
+  /**
+   * A request from a dialog: the message its deal starts from (the form's
+   * choice); none = since the previous request of the dialog. Must be a
+   * message of that dialog, chosen by someone who may see it.
+   */
+  dealFromMessageId?: number | null;
 }
 
 export type OfferRow = typeof offers.$inferSelect;
@@ -81,10 +87,17 @@ export async function createOffer(ctx: CommandContext, props: CreateOfferProps):
       const repeated = await repeatedSave(tx, request, props);
       if (repeated) return { ...repeated, autoAccepted: true };
       const offer = await createOfferInTx(tx, props);
+      if (props.dealFromMessageId !== undefined && props.dealFromMessageId !== null) {
+        const access = await requestAccess(tx.db, props.actor, request.id);
+        if (!(await mayChooseDealMessages(tx.db, props.actor, access))) throw new ForbiddenError('Выбрать начало сделки в переписке может только менеджер заказчика заявки');
+      }
       await acceptOfferInTx(tx, { actor: props.actor, offerId: offer.id, typedRate: typedRate(props.rate) });
-      await linkRequestToDialog(ctx, tx, request, { userId: props.actor.userId });
+      await linkRequestToDialog(ctx, tx, request, { userId: props.actor.userId }, props.dealFromMessageId);
       tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: 'accepted' }, audience: 'viewers' }));
       return { ...offer, status: 'accepted' as const, autoAccepted: true };
+    }
+    if (props.dealFromMessageId !== undefined && props.dealFromMessageId !== null) {
+      throw new ValidationError('У этой заявки нет переписки в Telegram: начало сделки выбирать не из чего', 'dealFromMessageId');
     }
     const offer = await createOfferInTx(tx, props);
     tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'offer', data: { offerId: offer.id }, audience: 'customer' }));

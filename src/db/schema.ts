@@ -379,6 +379,12 @@ export const requestPosts = pgTable(
       .notNull()
       .references(() => users.id),
     text: text('text').notNull(),
+    /**
+     * Where the post went besides the platform: `topic` (the client's topic,
+     * marked as written on the platform), `client` (the topic and the client's
+     * chat); null — the request has no dialog, the platform only.
+     */
+    deliveredTo: text('delivered_to').$type<'topic' | 'client'>(),
     createdAt: createdAt(),
   },
   (t) => [index('request_posts_chat_idx').on(t.requestId, t.createdAt, t.id)],

@@ -55,6 +55,15 @@ export async function maySeeDialogs(db: Db, viewer: Viewer): Promise<boolean> {
   return isStaff(viewer) && (await isOurOrganization(db, viewer.organizationId));
 }
 
+/**
+ * The deal's messages of a request from a dialog — which dialog messages its
+ * chat takes, from which point (the offer form's preview and choice): those
+ * who run the deal (`mayRunDeal`) and see clients' dialogs (`maySeeDialogs`).
+ */
+export async function mayChooseDealMessages(db: Db, viewer: Viewer, access: RequestAccess): Promise<boolean> {
+  return mayRunDeal(access) && (await maySeeDialogs(db, viewer));
+}
+
 /** Loads an enabled user as a viewer; null when there is none. */
 export async function loadViewer(db: Db, userId: number): Promise<(Viewer & { name: string; email: string | null; organizationName: string; timeZone: string }) | null> {
   const [row] = await db

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { canSeeDealRoom, inAudience, requestAccessForRead, type RequestAccess } from '../../policies/access.js';
 import { NotFoundError } from '../../commands/context.js';
 import { postRequestMessage } from '../../commands/postRequestMessage.js';
+import { previewDealMessages } from '../../commands/dealMessages.js';
 import type pg from 'pg';
 import type { RouteOptions } from '../api.js';
 import { findSignedIn, requireViewer } from '../auth/guard.js';
@@ -24,6 +25,8 @@ const chatMessage = z.object({
   direction: z.enum(['in', 'out', 'note', 'system', 'platform']),
   text: z.string().nullable(),
   media: z.object({ kind: z.string(), fileName: z.string().optional() }).passthrough().nullable(),
+  /** A post written on the platform: where it went besides (`topic`, `client` = topic and client; null = the platform only). */
+  deliveredTo: z.enum(['topic', 'client']).nullable().optional(),
   at: z.string(),
 });
 type ChatMessage = z.infer<typeof chatMessage>;
@@ -35,11 +38,11 @@ type ChatMessage = z.infer<typeof chatMessage>;
  * A named prepared statement: the chat is read on every live update.
  */
 const CHAT_SQL = `
-  select id, direction, author_name, text, media, (extract(epoch from at) * 1000)::float8 as at_ms from (
+  select id, direction, author_name, text, media, delivered_to, (extract(epoch from at) * 1000)::float8 as at_ms from (
     (select 'm' || m.id as id, m.direction::text as direction,
             case when m.direction = 'in' then nullif(trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')), '')
                  else coalesce(u.name, m.author_name) end as author_name,
-            m.text, m.media, m.sent_at as at
+            m.text, m.media, null::text as delivered_to, m.sent_at as at
      from request_messages rm
      join messages m on m.id = rm.message_id
      join dialogs d on d.id = m.dialog_id
@@ -49,7 +52,7 @@ const CHAT_SQL = `
      order by rm.sent_at desc, rm.message_id desc
      limit $2)
     union all
-    (select 'p' || p.id, 'platform', u.name, p.text, null, p.created_at
+    (select 'p' || p.id, 'platform', u.name, p.text, null, p.delivered_to, p.created_at
      from request_posts p
      join users u on u.id = p.author_user_id
      where p.request_id = $1
@@ -60,7 +63,7 @@ const CHAT_SQL = `
   limit $2`;
 
 export async function loadChat(pool: pg.Pool, requestId: number, limit = 100): Promise<ChatMessage[]> {
-  const result = await pool.query<{ id: string; direction: ChatMessage['direction']; author_name: string | null; text: string | null; media: ChatMessage['media']; at_ms: number }>({
+  const result = await pool.query<{ id: string; direction: ChatMessage['direction']; author_name: string | null; text: string | null; media: ChatMessage['media']; delivered_to: 'topic' | 'client' | null; at_ms: number }>({
     name: 'hotline_request_chat',
     text: CHAT_SQL,
     values: [requestId, limit],
@@ -71,6 +74,7 @@ export async function loadChat(pool: pg.Pool, requestId: number, limit = 100): P
     authorName: row.author_name ?? (row.direction === 'in' ? 'Клиент' : 'Hotline'),
     text: row.text,
     media: row.media ?? null,
+    ...(row.direction === 'platform' ? { deliveredTo: row.delivered_to } : {}),
     // Milliseconds since the epoch, not a timestamp: parsing 100 timestamp strings cost more than the query.
     at: new Date(row.at_ms).toISOString(),
   }));
@@ -108,20 +112,53 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
     },
   );
 
+  app.get(
+    '/requests/:id/deal-messages',
+    {
+      schema: {
+        tags,
+        summary:
+          "The deal's messages a request from a dialog would take into its chat when its offer is saved: how many, from when to when, " +
+          'from the default point (since the previous request) or from `from` (a message of that dialog, else 400); the points one may start from',
+        params: idParam,
+        querystring: z.strictObject({ from: decimalInteger(1, Number.MAX_SAFE_INTEGER).optional() }),
+        response: {
+          200: z.object({
+            count: z.number(),
+            firstAt: z.string().nullable(),
+            lastAt: z.string().nullable(),
+            defaultFromMessageId: z.number().nullable(),
+            fromMessageId: z.number().nullable(),
+            startPoints: z.array(z.object({ id: z.number(), at: z.string(), direction: z.enum(['in', 'out', 'note', 'system']), authorName: z.string().nullable(), preview: z.string() })),
+          }),
+          400: errorBody,
+          403: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const { db, pool } = getContext().database;
+      return previewDealMessages(db, pool, requireViewer(request), request.params.id, request.query.from);
+    },
+  );
+
   app.post(
     '/requests/:id/messages',
     {
       schema: {
         tags,
-        summary: "Writes into the request's chat",
+        summary:
+          "Writes into the request's chat; on a request from a dialog also into the client's topic (marked as written on the platform), " +
+          'and with `sendTo: client` to the client as well',
         params: idParam,
-        body: z.object({ text: z.string() }),
-        response: { 200: z.object({ id: z.string() }), 400: errorBody, 404: errorBody },
+        body: z.object({ text: z.string(), sendTo: z.enum(['topic', 'client']).optional() }),
+        response: { 200: z.object({ id: z.string(), deliveredTo: z.enum(['topic', 'client']).nullable() }), 400: errorBody, 403: errorBody, 404: errorBody },
       },
     },
     async (request) => {
-      const post = await postRequestMessage(getContext(), { actor: requireViewer(request), requestId: request.params.id, text: request.body.text });
-      return { id: `p${post.id}` };
+      const post = await postRequestMessage(getContext(), { actor: requireViewer(request), requestId: request.params.id, text: request.body.text, sendTo: request.body.sendTo });
+      return { id: `p${post.id}`, deliveredTo: post.deliveredTo ?? null };
     },
   );
 

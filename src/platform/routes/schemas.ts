@@ -52,6 +52,8 @@ export const offerBody = z.object({
   fixedFee: text,
   days: z.union([z.string(), z.number()]),
   validUntil: z.string().nullable().optional(),
+  /** A request from a dialog: the dialog message its deal starts from (none = since the previous request). */
+  dealFromMessageId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).nullable().optional(),
 });
 
 export const requestSummary = z.object({

@@ -1,0 +1,1 @@
+ALTER TABLE "request_posts" ADD COLUMN "delivered_to" text;
