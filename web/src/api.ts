@@ -168,6 +168,8 @@ export interface ChatMessage {
   text: string | null;
   /** `summary`: the content as text (a poll, a venue, a contact…), see src/core/messageContent.ts. */
   media: { kind: string; fileName?: string; fileId?: string; summary?: string } | null;
+  /** A post written on the platform: where else it went (`topic`; `client` = the topic and the client). */
+  deliveredTo?: 'topic' | 'client' | null;
   at: string;
 }
 

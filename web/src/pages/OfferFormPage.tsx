@@ -18,6 +18,7 @@ import { useI18n } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 import { useFormState, useSubmit } from '../components/forms.js';
 import { DealDone } from '../components/deal/DealDone.js';
+import { DealMessages } from '../components/deal/DealMessages.js';
 import { useMe } from '../session.js';
 
 interface SavedOffer {
@@ -48,6 +49,9 @@ function OfferForm({ page }: { page: RequestPage }) {
       : { rate: '', feePercent: '0', fixedFee: '0', days: '1', validUntil: '' },
   );
   const [done, setDone] = useState<SavedOffer | null>(null);
+  // A request from a dialog, before its offer is saved: which messages its chat takes (null = since the previous request).
+  const choosesDeal = request.origin === 'telegram' && request.status === 'collecting_offers' && page.viewer.isCustomer;
+  const [dealFrom, setDealFrom] = useState<number | null>(null);
 
   const preview = useMemo(() => {
     const normalized = normalizeTerms({ amount: request.amount, rate: values.rate, feePercent: values.feePercent, fixedFee: values.fixedFee, days: values.days });
@@ -55,7 +59,7 @@ function OfferForm({ page }: { page: RequestPage }) {
   }, [request.amount, values]);
 
   const { submit, fieldErrors, error, busy } = useSubmit(
-    () => api<SavedOffer>(`/requests/${request.id}/offers`, { method: 'POST', body: { ...values, validUntil: values.validUntil || null } }),
+    () => api<SavedOffer>(`/requests/${request.id}/offers`, { method: 'POST', body: { ...values, validUntil: values.validUntil || null, ...(choosesDeal && dealFrom ? { dealFromMessageId: dealFrom } : {}) } }),
     (saved) => {
       void client.invalidateQueries({ queryKey: ['request', String(request.id)] });
       if (saved.autoAccepted) setDone(saved);
@@ -74,6 +78,7 @@ function OfferForm({ page }: { page: RequestPage }) {
         </Text>
         {!page.viewer.canOffer && <StatusBadge status={request.status} />}
         {ownAccepted && <Alert color="teal">{t('deal.alreadyAccepted')}</Alert>}
+        {choosesDeal && <DealMessages requestId={request.id} fromMessageId={dealFrom} onChange={setDealFrom} error={fieldErrors.dealFromMessageId} />}
         {error && (
           <Alert color="red" data-testid="form-error">
             {error}

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Badge, Button, Card, Grid, Group, Paper, ScrollArea, SimpleGrid, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Grid, Group, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { api, ApiError, type ChatMessage, type Offer, type RequestPage as RequestPageData, type RequestStatus, type TimelineEvent } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { writtenScale } from '../../../src/core/money.js';
@@ -152,7 +152,7 @@ function RequestView({ page }: { page: RequestPageData }) {
             </div>
           )}
         </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 6 }}>{viewer.canChat && <Chat requestId={request.id} />}</Grid.Col>
+        <Grid.Col span={{ base: 12, md: 6 }}>{viewer.canChat && <Chat requestId={request.id} reachesTelegram={request.origin === 'telegram' && viewer.isCustomer} />}</Grid.Col>
       </Grid>
     </Stack>
   );
@@ -294,8 +294,14 @@ function RequestTimeline({ events, currency, fundingCurrency }: { events: Timeli
   );
 }
 
-function Chat({ requestId }: { requestId: number }) {
+/**
+ * The request's chat. On a request from a dialog, run by the viewer, the box
+ * says before sending where a message goes: the client's topic (marked as
+ * written on the platform), or the topic and the client.
+ */
+function Chat({ requestId, reachesTelegram }: { requestId: number; reachesTelegram: boolean }) {
   const { t, dateTime } = useI18n();
+  const [sendTo, setSendTo] = useState<'topic' | 'client'>('topic');
   const client = useQueryClient();
   // The newest messages first; «show more» reaches further back.
   const [limit, setLimit] = useState(100);
@@ -308,7 +314,7 @@ function Chat({ requestId }: { requestId: number }) {
   const [error, setError] = useState<string | null>(null);
   const bottom = useRef<HTMLDivElement>(null);
   const send = useMutation({
-    mutationFn: () => api(`/requests/${requestId}/messages`, { method: 'POST', body: { text } }),
+    mutationFn: () => api(`/requests/${requestId}/messages`, { method: 'POST', body: reachesTelegram ? { text, sendTo } : { text } }),
     onSuccess: () => {
       setText('');
       setError(null);
@@ -338,6 +344,7 @@ function Chat({ requestId }: { requestId: number }) {
             <div key={message.id} data-testid="chat-message">
               <Text size="xs" c="dimmed">
                 <b>{message.authorName}</b> · {dateTime(message.at)}
+                {message.deliveredTo && ` · ${t(message.deliveredTo === 'client' ? 'chat.deliveredToClient' : 'chat.deliveredToTopic')}`}
               </Text>
               {/* React escapes text: what users typed is never HTML here. */}
               {message.text && <Text style={{ whiteSpace: 'pre-wrap' }}>{message.text}</Text>}
@@ -369,7 +376,23 @@ function Chat({ requestId }: { requestId: number }) {
           if (text.trim()) send.mutate();
         }}
       >
-        <Group align="flex-end" mt="sm">
+        {reachesTelegram && (
+          <SegmentedControl
+            mt="sm"
+            size="xs"
+            data-testid="chat-send-to"
+            value={sendTo}
+            onChange={(value) => setSendTo(value as 'topic' | 'client')}
+            data={[
+              { value: 'topic', label: t('chat.sendToTopic') },
+              { value: 'client', label: t('chat.sendToClient') },
+            ]}
+          />
+        )}
+        <Text size="xs" c="dimmed" mt={4} data-testid="chat-audience">
+          {t(reachesTelegram ? (sendTo === 'client' ? 'chat.audienceClient' : 'chat.audienceTopic') : 'chat.audiencePlatform')}
+        </Text>
+        <Group align="flex-end" mt="xs">
           <Textarea style={{ flex: 1 }} autosize minRows={1} maxRows={5} placeholder={t('request.chatPlaceholder')} name="chat" value={text} onChange={(e) => setText(e.currentTarget.value)} error={error} />
           <Button type="submit" loading={send.isPending}>
             {t('request.chatSend')}
