@@ -113,7 +113,7 @@ export const ru = {
   'offer.validUntil': 'Действует до',
   'offer.total': 'Итого к оплате',
   'deal.messagesCopied.one': '{count} сообщение будет скопировано в чат заявки, с {from} по {to}',
-  'deal.messagesCopied.few': '{count} сообщения будет скопировано в чат заявки, с {from} по {to}',
+  'deal.messagesCopied.few': '{count} сообщения будут скопированы в чат заявки, с {from} по {to}',
   'deal.messagesCopied.many': '{count} сообщений будет скопировано в чат заявки, с {from} по {to}',
   'deal.messagesNone': 'В чат заявки ничего не будет скопировано: после предыдущей заявки клиент и менеджеры ещё ничего не писали',
   'deal.startFrom': 'Начать сделку с сообщения',
