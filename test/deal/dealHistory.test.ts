@@ -7,11 +7,11 @@
  * only restores the card.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { requests } from '../../src/db/schema.js';
 import { ApiClient, openSignInLink, validOffer, validRequest } from '../helpers/app.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
-import { acceptDeal, actionCard, PDF, pressCardButton } from '../documents/helpers.js';
+import { acceptDeal, actionCard, outsider, PDF, pressCardButton } from '../documents/helpers.js';
 
 let t: TelegramWorld;
 beforeAll(async () => {
@@ -38,9 +38,20 @@ const documentsOf = async (manager: ApiClient, requestId: number) => ((await man
 
 async function complete(threadId: number) {
   await pressCardButton(t, threadId, 'Завершить');
-  await expect.poll(async () => (await actionCard(t, threadId)).buttons!.flat().map((b) => b.text).join(), { timeout: 10_000 }).toContain('Завершить — подтвердите');
+  await expect.poll(async () => (await actionCard(t, threadId)).buttons!.flat().map((b) => b.text).join(), { timeout: 30_000 }).toContain('Завершить — подтвердите');
   const done = await pressCardButton(t, threadId, 'Завершить — подтвердите');
   expect(done.answer?.text).toBe('Заявка завершена');
+}
+
+/** A message of another client's dialog (written straight into the database: no Telegram needed). */
+async function foreignMessage(): Promise<number> {
+  const { db } = t.hotline.database();
+  const client = await db.execute<{ id: number }>(sql`insert into clients (telegram_user_id, first_name) values (880001, 'Чужой') returning id`);
+  const dialog = await db.execute<{ id: number }>(sql`insert into dialogs (client_id, managers_chat_id, topic_id) values (${client.rows[0]!.id}, ${t.group}, 999001) returning id`);
+  const message = await db.execute<{ id: number }>(
+    sql`insert into messages (dialog_id, seq, direction, text, sent_at) values (${dialog.rows[0]!.id}, 1, 'in', 'чужое', now()) returning id`,
+  );
+  return Number(message.rows[0]!.id);
 }
 
 /** /new, sign in by the link, save the request; the offer is saved by the caller. */
@@ -80,13 +91,11 @@ describe("each request's chat holds its own deal", () => {
     const firstStart = points.find((p) => p.preview === 'Первая сделка: оплатить инвойс')!;
     expect(preview.body.defaultFromMessageId).toBe(points.find((p) => p.preview === 'Спасибо!')!.id);
     expect((await second.manager.get(`/api/requests/${second.requestId}/deal-messages?from=${firstStart.id}`)).body.count).toBe(5);
+    // Someone outside the deal learns nothing of the dialog.
+    expect((await (await outsider(t)).get(`/api/requests/${second.requestId}/deal-messages`)).status).toBe(404);
 
     // A start point from another dialog is refused, with the reason, and nothing is accepted.
-    const other = await t.newClient('Чужой диалог');
-    await t.control.sendMessage({ from: other.id, text: 'чужое' });
-    const otherTopic = await t.waitForTopic(other, { textIncludes: 'чужое' });
-    const otherDeal = await acceptDeal(t, otherTopic.threadId);
-    const foreignId = Number(((await otherDeal.manager.get(`/api/requests/${otherDeal.requestId}/messages`)).body as ChatLine[])[0]!.id.slice(1));
+    const foreignId = await foreignMessage();
     expect((await second.manager.get(`/api/requests/${second.requestId}/deal-messages?from=${foreignId}`)).status).toBe(400);
     const refused = await second.manager.post(`/api/requests/${second.requestId}/offers`, { ...validOffer(), dealFromMessageId: foreignId });
     expect(refused.status).toBe(400);
@@ -138,6 +147,7 @@ describe('the platform and the topic see the same deal', () => {
     await actionCard(t, topic.threadId);
 
     await say(topic.threadId, '/rate 12.5');
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Курс: 12,25 → ', timeout_ms: 30_000 });
     const viaPage = await deal.manager.post(`/api/requests/${deal.requestId}/terms`, { command: 'rate', value: '12.75' });
     expect(viaPage.status).toBe(200);
     const inTopic = await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Изменено на платформе' });
@@ -145,12 +155,14 @@ describe('the platform and the topic see the same deal', () => {
     expect(notes.map((m) => plain(m.text).split('\n')[0])).toEqual(['✏️ Курс: 12,25 → 12,5', '✏️ Курс: 12,5 → 12,75']);
     expect(notes[1]!.text).toMatch(/Изменено на платформе: .+/);
 
+    // 100 000 × 12,75 = 1 275 000; 1,5 % = 19 125; + 500. The card is current before its button is pressed.
+    await expect.poll(async () => plain((await actionCard(t, topic.threadId)).text), { timeout: 30_000 }).toContain('Итого к оплате: 1 294 625,00 ₽');
     await pressCardButton(t, topic.threadId, 'Отменить');
-    await expect.poll(async () => (await actionCard(t, topic.threadId)).buttons!.flat().map((b) => b.text).join(), { timeout: 10_000 }).toContain('Не отменять');
+    await expect.poll(async () => (await actionCard(t, topic.threadId)).buttons!.flat().map((b) => b.text).join(), { timeout: 30_000 }).toContain('Не отменять');
     const kept = await pressCardButton(t, topic.threadId, 'Не отменять');
     expect(kept.answer?.text).not.toMatch(/Команды/);
     await expect
-      .poll(async () => (await actionCard(t, topic.threadId)).buttons!.flat().map((b) => b.text), { timeout: 10_000 })
+      .poll(async () => (await actionCard(t, topic.threadId)).buttons!.flat().map((b) => b.text), { timeout: 30_000 })
       .toEqual(['✏️ Изменить', '📄 Документы 1С', '✅ Завершить', '❌ Отменить']);
     // A marker after the press: once it is in the topic, anything the press posted is there too.
     await say(topic.threadId, '! отметка');

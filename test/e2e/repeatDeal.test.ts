@@ -121,9 +121,10 @@ describe.skipIf(!available)('two deals for one client in the browser', () => {
     await expect.poll(async () => (await chatTexts()).at(-1)).toBe('Платёж по первой сделке отправлен');
     await shot('first-deal');
 
-    // The first deal is completed from the topic.
+    // The first deal is completed from the topic, on its current card.
+    await expect.poll(async () => plain((await actionCard(t, threadId)).text), { timeout: 30_000 }).toContain('Итого к оплате: 1 255 100,00 ₽');
     await pressCardButton(t, threadId, 'Завершить');
-    await expect.poll(async () => (await actionCard(t, threadId)).buttons!.flat().map((b) => b.text).join(), { timeout: 15_000 }).toContain('подтвердите');
+    await expect.poll(async () => (await actionCard(t, threadId)).buttons!.flat().map((b) => b.text).join(), { timeout: 30_000 }).toContain('подтвердите');
     await pressCardButton(t, threadId, 'Завершить — подтвердите');
     await page.getByTestId('request-status').getByText('Завершена').waitFor();
 

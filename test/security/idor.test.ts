@@ -158,6 +158,8 @@ const TABLE: Record<string, Rule[]> = {
   ],
   'GET /api/agent/requests': [{ expect: everyone(), call: () => ({ path: '/api/agent/requests?mine=1' }) }],
   'GET /api/requests/:id/messages': [{ expect: deal(), call: (f) => ({ path: `/api/requests/${f.dealId}/messages` }) }],
+  // The deal's messages of a request from a dialog: the fixture's deal has none, so it is 404 to everyone (the rule for dialogs: test/deal/dealHistory.test.ts).
+  'GET /api/requests/:id/deal-messages': [{ expect: only([], 404), call: (f) => ({ path: `/api/requests/${f.dealId}/deal-messages` }) }],
   'POST /api/requests/:id/messages': [{ expect: deal(), mutates: true, call: (f) => ({ path: `/api/requests/${f.dealId}/messages`, body: { text: 'Проверка доступа' } }) }],
   'GET /api/requests/:id/live': [
     { expect: deal(), call: (f) => ({ path: `/api/requests/${f.dealId}/live`, stream: true }) },
