@@ -103,7 +103,7 @@ describe.skipIf(!available)('two deals for one client in the browser', () => {
     await say(threadId, '/rate 12.30');
     await expectText('terms-total', /1 255 100,00 ₽/);
     const notes = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, text_includes: 'Курс: 12,25 → ', timeout_ms: 15_000 });
-    expect(visible(notes).filter((m) => m.text?.startsWith('✏️')).map((m) => plain(m.text).split('\n')[0])).toEqual(['✏️ Комиссия: 1,5 % → 2 %', '✏️ Курс: 12,25 → 12,3']);
+    expect(visible(notes).filter((m) => m.text?.startsWith('✏️')).map((m) => plain(m.text).split('\n')[0])).toEqual(['✏️ Комиссия: 1,5 % → 2 %', '✏️ Курс: 12,25 → 12,30']);
     expect(visible(notes).find((m) => m.text?.startsWith('✏️ Комиссия'))!.text).toMatch(/Изменено на платформе: /);
 
     // The accepted offer shows the total now due, and what it was when accepted.
