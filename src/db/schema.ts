@@ -562,3 +562,11 @@ export const settings = pgTable('settings', {
   updatedAt: updatedAt(),
 });
 
+/** One holder at a time per key across instances, e.g. a request's 1C jobs (src/db/exclusive.ts). */
+export const exclusiveClaims = pgTable('exclusive_claims', {
+  key: text('key').primaryKey(),
+  /** A random id of the holder (one call of `exclusively`). */
+  holder: text('holder').notNull(),
+  /** The claim runs out then unless renewed: a crashed holder keeps others out this long at most. */
+  until: timestamp('until', { withTimezone: true }).notNull(),
+});

@@ -9,6 +9,7 @@
  * one) into its dialog's topic, uploading the bytes once, and — when asked —
  * to the client by the file_id Telegram gave back, through the outbox.
  */
+import { exclusively } from '../db/exclusive.js';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { eq } from 'drizzle-orm';
@@ -153,10 +154,14 @@ export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promi
   const onec = new OneCHttp(ctx, storage);
   await ctx.jobs.define({ name: ONEC_DOCUMENTS_QUEUE, retryLimit: 10, retryDelay: 2, expireInSeconds: 120 });
   const odata = new OneCOData(ctx, storage);
-  await ctx.jobs.work<OneCDocumentsJob>(ONEC_DOCUMENTS_QUEUE, (data, job) => {
-    if (ctx.config.onec.mode === 'odata') return odata.run(data, job.id);
-    if (ctx.config.onec.mode === 'http') return onec.run(data, job.id);
-    // A change of terms or a cancellation only matters to a document in 1C (odata); here there is nothing to redo.
-    return data.create === false ? Promise.resolve() : generateDealDocuments(ctx, storage, data);
-  });
+  // A request's 1C jobs run one at a time across instances (two at once could make two documents for one request);
+  // a job that finds its request busy elsewhere for too long fails with ClaimBusy and pg-boss tries it again.
+  await ctx.jobs.work<OneCDocumentsJob>(ONEC_DOCUMENTS_QUEUE, (data, job) =>
+    exclusively(ctx.database, `onec:request:${data.requestId}`, () => {
+      if (ctx.config.onec.mode === 'odata') return odata.run(data, job.id);
+      if (ctx.config.onec.mode === 'http') return onec.run(data, job.id);
+      // A change of terms or a cancellation only matters to a document in 1C (odata); here there is nothing to redo.
+      return data.create === false ? Promise.resolve() : generateDealDocuments(ctx, storage, data);
+    }),
+  );
 }

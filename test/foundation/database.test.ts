@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/index.js';
 import { Jobs } from '../../src/db/jobs.js';
+import { ClaimBusy, exclusively } from '../../src/db/exclusive.js';
 import { settings } from '../../src/db/schema.js';
 import { createPostgresDatabase, tempDir } from '../helpers/database.js';
 
@@ -86,5 +87,40 @@ describe.each(targets)('database on $name', (target) => {
     await new Promise((r) => setTimeout(r, 1500));
     await jobs.stop(1000);
     expect(runs).toEqual(['committed']);
+  });
+  it('work under one key runs one at a time across two instances; a crashed holder keeps the key only until its claim runs out', async () => {
+    // A second connection pool to the same database stands for a second instance (on PGlite: the same one).
+    const other = where.url ? await openDatabase({ url: where.url, dataDir: where.dataDir, log }) : database;
+    try {
+      let running = 0;
+      let overlapped = false;
+      const order: string[] = [];
+      const work = (name: string) => async () => {
+        running++;
+        if (running > 1) overlapped = true;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        order.push(name);
+        running--;
+      };
+      await Promise.all([
+        exclusively(database, 'onec:request:1', work('a1'), { pollMs: 20 }),
+        exclusively(other, 'onec:request:1', work('b1'), { pollMs: 20 }),
+        exclusively(database, 'onec:request:1', work('a2'), { pollMs: 20 }),
+        exclusively(other, 'onec:request:1', work('b2'), { pollMs: 20 }),
+      ]);
+      expect(order.sort()).toEqual(['a1', 'a2', 'b1', 'b2']);
+      expect(overlapped, 'two holders of one key ran at the same time').toBe(false);
+
+      // Another key is not held up; a failed work gives its key back.
+      await expect(exclusively(other, 'onec:request:2', async () => { throw new Error('1C said no'); })).rejects.toThrow('1C said no');
+      expect(await exclusively(database, 'onec:request:2', async () => 'free', { waitMs: 0 })).toBe('free');
+
+      // A holder that died (its claim left behind): others wait, then the claim runs out.
+      await database.pool.query("INSERT INTO exclusive_claims (key, holder, until) VALUES ('onec:request:3', 'dead', now() + interval '1 second')");
+      await expect(exclusively(other, 'onec:request:3', async () => 'too early', { waitMs: 100, pollMs: 20 })).rejects.toBeInstanceOf(ClaimBusy);
+      expect(await exclusively(other, 'onec:request:3', async () => 'taken over', { waitMs: 5_000, pollMs: 50 })).toBe('taken over');
+    } finally {
+      if (other !== database) await other.close();
+    }
   });
 });
