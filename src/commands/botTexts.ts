@@ -2,7 +2,10 @@
  * The texts the bot sends, kept the grammY ecosystem's way: Fluent files, one
  * per language, in src/locales (`ru.ftl`, `en.ftl`), read by @grammyjs/i18n
  * (ARCHITECTURE §4, «bot texts»). Clients get their own language
- * (`clientLocale`); managers keep the managers' language (Russian).
+ * (`clientLocale`); managers keep the managers' language (`MANAGERS_LOCALE`).
+ * Moved so far: every text to clients; the managers' command answers
+ * (src/telegram/managerCommands.ts). Other managers' texts (the card, the
+ * deal's answers) are still Russian strings in their modules.
  *
  * Texts are rendered where a command writes its Bot API call into the
  * outbox, so a client's greeting, an «edited» note or a repeat mark goes out
@@ -17,6 +20,9 @@ import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
 
 export type BotLocale = 'ru' | 'en';
+
+/** The managers' group reads one language: Russian (ARCHITECTURE: Russian UI by default). */
+export const MANAGERS_LOCALE: BotLocale = 'ru';
 
 /** src/locales next to src/commands (dist/locales next to dist/commands once built). */
 const LOCALES_DIR = fileURLToPath(new URL('../locales/', import.meta.url));

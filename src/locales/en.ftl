@@ -9,3 +9,30 @@ edited-note = ✏️ Message edited:
 
 # A message sent again after the connection to Telegram broke: it may have arrived above already.
 repeat-mark = 🔁 Repeat: the connection to Telegram was interrupted, this message may have arrived above already.
+
+## Managers' texts (used when the managers' language is English).
+
+# /help and /start in the managers' group. Telegram HTML.
+manager-help =
+    <b>Manager commands</b> (type them in a client's topic):
+    /new — a link to the request form for this client
+    /rate 12.25, /amount 100000, /fee 1.5, /fixed 500, /days 3, /purpose …, /deadline 01.12.2026, /beneficiary …, /undo — change the terms of an accepted request
+    /skip — as a reply to a message: do not copy it into the request on the platform
+    /unskip — as a reply to a message: copy it into the request again
+    /help — this list
+
+    A message starting with <code>!</code> is an internal note: the client never sees it, it keeps a ✍.
+    A message skipped with /skip is marked 🙈.
+    Everything else you write in the topic the bot sends to the client in its own name.
+
+# A command typed in a group that is not a managers' group.
+manager-not-managers-group = Hotline commands work only in the managers' group.
+
+# A command nobody knows; { $typed } is HTML-escaped by the caller.
+manager-unknown-command = Unknown command <code>{ $typed }</code>. Commands: /help
+manager-unknown-command-suggestion = Unknown command <code>{ $typed }</code>. Did you mean <code>{ $form }</code>? A command and its value are separated by a space. Commands: /help
+
+manager-new-outside-topic = /new works in a client's topic: open the topic and type /new there.
+manager-topic-only = This command works in a client's topic.
+manager-skip-how = Reply with /skip to the message that should not be copied into the request.
+manager-unskip-how = Reply with /unskip to the message that should be copied into the request again.

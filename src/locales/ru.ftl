@@ -9,3 +9,30 @@ edited-note = ✏️ Сообщение изменено:
 
 # A message sent again after the connection to Telegram broke: it may have arrived above already.
 repeat-mark = 🔁 Повтор: связь с Telegram прерывалась, это сообщение могло уже прийти выше.
+
+## Managers' texts (the managers' group reads Russian).
+
+# /help and /start in the managers' group. Telegram HTML.
+manager-help =
+    <b>Команды менеджера</b> (пишите их в теме клиента):
+    /new — ссылка на форму заявки для этого клиента
+    /rate 12.25, /amount 100000, /fee 1.5, /fixed 500, /days 3, /purpose …, /deadline 01.12.2026, /beneficiary …, /undo — изменить условия принятой заявки
+    /skip — ответом на сообщение: не переносить его в заявку на платформе
+    /unskip — ответом на сообщение: снова переносить его в заявку
+    /help — этот список
+
+    Сообщение, начинающееся с <code>!</code>, — внутренняя заметка: клиент её не увидит, на ней останется ✍.
+    Пропущенное командой /skip сообщение помечено 🙈.
+    Всё остальное, что вы пишете в теме, бот отправит клиенту от своего имени.
+
+# A command typed in a group that is not a managers' group.
+manager-not-managers-group = Команды Hotline работают только в группе менеджеров.
+
+# A command nobody knows; { $typed } is HTML-escaped by the caller.
+manager-unknown-command = Неизвестная команда <code>{ $typed }</code>. Список команд: /help
+manager-unknown-command-suggestion = Неизвестная команда <code>{ $typed }</code>. Возможно, вы имели в виду <code>{ $form }</code> — команда и значение через пробел. Список команд: /help
+
+manager-new-outside-topic = Команда /new работает в теме клиента: откройте тему и напишите /new там.
+manager-topic-only = Эта команда работает в теме клиента.
+manager-skip-how = Ответьте командой /skip на сообщение, которое не нужно переносить в заявку.
+manager-unskip-how = Ответьте командой /unskip на сообщение, которое нужно снова переносить в заявку.

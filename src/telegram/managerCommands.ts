@@ -13,6 +13,7 @@ import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { suggestCommand, type KnownCommand } from '../core/commandSuggestion.js';
 import { EDIT_COMMANDS } from '../core/editCommands.js';
 import { escapeHtml } from '../core/html.js';
+import { botText, MANAGERS_LOCALE } from '../commands/botTexts.js';
 import type { Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
 import { editTerms, newRequestLink } from './deal.js';
@@ -30,17 +31,8 @@ export const MANAGER_COMMANDS = [
   { command: 'help', description: 'список команд' },
 ];
 
-export const HELP_TEXT = [
-  '<b>Команды менеджера</b> (пишите их в теме клиента):',
-  '/new — ссылка на форму заявки для этого клиента',
-  '/rate 12.25, /amount 100000, /fee 1.5, /fixed 500, /days 3, /purpose …, /deadline 01.12.2026, /beneficiary …, /undo — изменить условия принятой заявки',
-  '/skip — ответом на сообщение: не переносить его в заявку на платформе',
-  '/unskip — ответом на сообщение: снова переносить его в заявку',
-  '/help — этот список',
-  '',
-  'Сообщение, начинающееся с <code>!</code>, — внутренняя заметка: клиент её не увидит.',
-  'Всё остальное, что вы пишете в теме, бот отправит клиенту от своего имени.',
-].join('\n');
+/** /help in the managers' group (src/locales, `manager-help`; Telegram HTML). Managers read the managers' language: Russian. */
+export const HELP_TEXT = botText(MANAGERS_LOCALE, 'manager-help');
 
 /** `/skip@HotlineBot arg` → `skip`; with `botUsername`, a command addressed to another bot is none. */
 export function commandName(text: string, botUsername?: string): string | undefined {
@@ -66,13 +58,12 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
 export function unknownCommandAnswer(text: string): string {
   const typed = (/^\/\S*/.exec(text.trim())?.[0] ?? text.trim()).slice(0, 64);
   const suggestion = suggestCommand(text, KNOWN_COMMANDS);
-  const head = `Неизвестная команда <code>${escapeHtml(typed)}</code>.`;
-  if (!suggestion) return `${head} Список команд: /help`;
-  return `${head} Возможно, вы имели в виду <code>${escapeHtml(suggestion.form)}</code> — команда и значение через пробел. Список команд: /help`;
+  if (!suggestion) return botText(MANAGERS_LOCALE, 'manager-unknown-command', { typed: escapeHtml(typed) });
+  return botText(MANAGERS_LOCALE, 'manager-unknown-command-suggestion', { typed: escapeHtml(typed), form: escapeHtml(suggestion.form) });
 }
 
 /** The answer to a command typed in a group that is not a managers' group. */
-export const NOT_MANAGERS_GROUP = 'Команды Hotline работают только в группе менеджеров.';
+export const NOT_MANAGERS_GROUP = botText(MANAGERS_LOCALE, 'manager-not-managers-group');
 
 export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
@@ -123,12 +114,12 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       throw error;
     }
     if (name === 'new') {
-      if (!dialog) return answer('Команда /new работает в теме клиента: откройте тему и напишите /new там.');
+      if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-new-outside-topic'));
       return newRequestLink(ctx, c, dialog, answer);
     }
     if (dialog && (await editTerms(ctx, c, dialog, manager, answer))) return;
     if (name === 'skip' || name === 'unskip') {
-      if (!dialog) return answer('Эта команда работает в теме клиента.');
+      if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return skip(ctx, c, dialog, name === 'skip', answer);
     }
     return answer(unknownCommandAnswer(message.text));
@@ -147,7 +138,7 @@ async function skip(
   const replied = message.reply_to_message;
   const isRealReply = replied && replied.message_id !== message.message_thread_id;
   if (!isRealReply) {
-    return answer(`Ответьте командой /${value ? 'skip' : 'unskip'} на сообщение, которое ${value ? 'не нужно' : 'нужно снова'} переносить в заявку.`);
+    return answer(botText(MANAGERS_LOCALE, value ? 'manager-skip-how' : 'manager-unskip-how'));
   }
   try {
     await markSkip(ctx, { dialog, topicMessageId: replied.message_id, skip: value, managerTelegramId: message.from!.id }, c.tx);
