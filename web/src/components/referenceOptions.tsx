@@ -12,12 +12,13 @@ import { searchOptions, type SearchOption } from '../../../src/core/search.js';
 /** One option as `/reference/countries` and `/reference/currencies` send it. */
 export type ReferenceOption = SearchOption;
 
-/** A Mantine `filter` that ranks by every name of the option, best match first. */
+/** A Mantine `filter` that ranks by every name of the option, best match first (at most `limit` of them). */
 export function rankingFilter(options: readonly ReferenceOption[], limit = 50): OptionsFilter {
   const byCode = new Map(options.map((option) => [option.code, option]));
   return ({ options: items, search }) => {
     const flat = items.filter((item): item is ComboboxItem => 'value' in item);
-    const ranked = searchOptions(flat.map((item) => byCode.get(item.value) ?? { code: item.value, name: item.label }), search, limit);
+    // Everything, in the list's order, while nothing is typed; the best `limit` matches otherwise.
+    const ranked = searchOptions(flat.map((item) => byCode.get(item.value) ?? { code: item.value, name: item.label }), search, search.trim() ? limit : undefined);
     const byValue = new Map(flat.map((item) => [item.value, item]));
     return ranked.map((option) => byValue.get(option.code)).filter((item): item is ComboboxParsedItem & ComboboxItem => !!item);
   };
