@@ -7,8 +7,9 @@
  * member in privacy mode gets only commands, mentions and replies to it), the webhook (in webhook mode) is set and
  * reachable, and 1C answers (ONEC_MODE=http: the HTTP service; ONEC_MODE=odata:
  * the standard OData interface, the objects Hotline needs published in it, and
- * the 1C user's right to read them). One line per check; a failed
- * one says what to do.
+ * the 1C user's right to read them), and — when Hotline makes the documents
+ * itself (no 1C) — that our organization's requisites are filled in. One
+ * line per check; a failed one says what to do.
  *
  * The same checks run at start-up with NODE_ENV=production
  * (`logStartupChecks`): each failure is a warning line, start-up goes on.
@@ -34,6 +35,7 @@ import { openStorage } from './documents/storage.js';
 import { WEBHOOK_PATH } from './telegram/webhook.js';
 import { entityLabel, ODataClient, OneCODataError, type OneCFailure } from './integrations/onec/odataClient.js';
 import { isLoopbackHost } from './platform/security.js';
+import { incompleteOrganizationRequisites, type OrganizationRequisiteField } from './core/requisites.js';
 
 /** One check's outcome; `fix` (for a failure) is what to do, in plain words. */
 export interface Check {
@@ -84,7 +86,7 @@ export async function runDoctor(
 export async function doctor(config: Config, options: DoctorOptions = {}): Promise<Check[]> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const checks: Check[] = [];
-  checks.push(await checkDatabase(config, options.database, timeoutMs));
+  checks.push(...(await checkDatabase(config, options.database, timeoutMs)));
   checks.push(await checkStorage(config));
   checks.push(...(await checkTelegram(config, timeoutMs)));
   if (config.onec.mode === 'http') checks.push(await checkOneC(config, timeoutMs));
@@ -205,21 +207,23 @@ async function migrationsApplied(db: Queryable): Promise<{ ok: boolean; detail: 
 
 const NOT_MIGRATED_FIX = 'start Hotline once: it applies the migrations at start-up';
 
-async function checkDatabase(config: Config, database: Database | undefined, timeoutMs: number): Promise<Check> {
+async function checkDatabase(config: Config, database: Database | undefined, timeoutMs: number): Promise<Check[]> {
   const name = 'database';
   if (database) {
     const where = database.embedded ? `embedded (${path.join(config.dataDir, 'pg')})` : `PostgreSQL at ${describeUrl(database.url)}`;
     try {
       const migrations = await migrationsApplied(database.pool);
-      return migrations.ok ? { name, ok: true, detail: `${where}, ${migrations.detail}` } : { name, ok: false, detail: `${where}: ${migrations.detail}`, fix: NOT_MIGRATED_FIX };
+      return migrations.ok
+        ? [{ name, ok: true, detail: `${where}, ${migrations.detail}` }, ...(await checkOurRequisites(config, database.pool))]
+        : [{ name, ok: false, detail: `${where}: ${migrations.detail}`, fix: NOT_MIGRATED_FIX }];
     } catch (error) {
-      return { name, ok: false, detail: `${where}: ${(error as Error).message}`, fix: 'see the database server and its log' };
+      return [{ name, ok: false, detail: `${where}: ${(error as Error).message}`, fix: 'see the database server and its log' }];
     }
   }
-  return config.databaseUrl ? checkPostgres(config.databaseUrl, timeoutMs) : checkEmbedded(config, timeoutMs);
+  return config.databaseUrl ? checkPostgres(config, config.databaseUrl, timeoutMs) : checkEmbedded(config, timeoutMs);
 }
 
-async function checkPostgres(url: string, timeoutMs: number): Promise<Check> {
+async function checkPostgres(config: Config, url: string, timeoutMs: number): Promise<Check[]> {
   const name = 'database';
   const where = describeUrl(url);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
@@ -229,51 +233,55 @@ async function checkPostgres(url: string, timeoutMs: number): Promise<Check> {
     const { rows } = await client.query<{ version: string }>("SELECT current_setting('server_version') AS version");
     const migrations = await migrationsApplied(client);
     const detail = `PostgreSQL ${rows[0]?.version ?? ''} at ${where}, ${migrations.detail}`;
-    return migrations.ok ? { name, ok: true, detail } : { name, ok: false, detail, fix: NOT_MIGRATED_FIX };
+    return migrations.ok ? [{ name, ok: true, detail }, ...(await checkOurRequisites(config, client))] : [{ name, ok: false, detail, fix: NOT_MIGRATED_FIX }];
   } catch (error) {
     const code = (error as { code?: string }).code;
     const message = (error as Error).message;
     if (code === '28P01' || code === '28000') {
-      return { name, ok: false, detail: `PostgreSQL at ${where} refused the login: ${message}`, fix: 'check the user and password in DATABASE_URL' };
+      return [{ name, ok: false, detail: `PostgreSQL at ${where} refused the login: ${message}`, fix: 'check the user and password in DATABASE_URL' }];
     }
     if (code === '3D000') {
       const database = new URL(url).pathname.slice(1);
-      return { name, ok: false, detail: `PostgreSQL at ${where}: ${message}`, fix: `create the database (createdb ${database}) or correct its name in DATABASE_URL` };
+      return [{ name, ok: false, detail: `PostgreSQL at ${where}: ${message}`, fix: `create the database (createdb ${database}) or correct its name in DATABASE_URL` }];
     }
-    return {
-      name,
-      ok: false,
-      detail: `cannot reach PostgreSQL at ${where}: ${message || code}`,
-      fix: 'start PostgreSQL, or correct the host and port in DATABASE_URL (and check the firewall between them)',
-    };
+    return [
+      {
+        name,
+        ok: false,
+        detail: `cannot reach PostgreSQL at ${where}: ${message || code}`,
+        fix: 'start PostgreSQL, or correct the host and port in DATABASE_URL (and check the firewall between them)',
+      },
+    ];
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-async function checkEmbedded(config: Config, timeoutMs: number): Promise<Check> {
+async function checkEmbedded(config: Config, timeoutMs: number): Promise<Check[]> {
   const name = 'database';
   const dir = path.join(config.dataDir, 'pg');
   const where = `embedded (${dir})`;
   const holder = embeddedHolder(config.dataDir);
-  if (holder) return checkRunningEmbedded(config, holder, timeoutMs);
+  if (holder) return [await checkRunningEmbedded(config, holder, timeoutMs)];
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
-    return { name, ok: false, detail: `${where}: there is no database there yet`, fix: 'start Hotline once (it creates the embedded database), or correct DATA_DIR' };
+    return [{ name, ok: false, detail: `${where}: there is no database there yet`, fix: 'start Hotline once (it creates the embedded database), or correct DATA_DIR' }];
   }
   let embedded;
   try {
     embedded = await startEmbeddedDatabase(config.dataDir);
   } catch (error) {
-    if (error instanceof DataDirLockedError) return checkRunningEmbedded(config, embeddedHolder(config.dataDir) ?? 0, timeoutMs);
-    return { name, ok: false, detail: `${where} does not open: ${(error as Error).message}`, fix: `check that ${config.dataDir} is readable and writable by this user, or restore it from a backup (docs/operations.md)` };
+    if (error instanceof DataDirLockedError) return [await checkRunningEmbedded(config, embeddedHolder(config.dataDir) ?? 0, timeoutMs)];
+    return [{ name, ok: false, detail: `${where} does not open: ${(error as Error).message}`, fix: `check that ${config.dataDir} is readable and writable by this user, or restore it from a backup (docs/operations.md)` }];
   }
   const client = new pg.Client({ connectionString: embedded.url });
   try {
     await client.connect();
     const migrations = await migrationsApplied(client);
-    return migrations.ok ? { name, ok: true, detail: `${where}, ${migrations.detail}` } : { name, ok: false, detail: `${where}: ${migrations.detail}`, fix: NOT_MIGRATED_FIX };
+    return migrations.ok
+      ? [{ name, ok: true, detail: `${where}, ${migrations.detail}` }, ...(await checkOurRequisites(config, client))]
+      : [{ name, ok: false, detail: `${where}: ${migrations.detail}`, fix: NOT_MIGRATED_FIX }];
   } catch (error) {
-    return { name, ok: false, detail: `${where}: ${(error as Error).message}`, fix: 'restore DATA_DIR from a backup (docs/operations.md)' };
+    return [{ name, ok: false, detail: `${where}: ${(error as Error).message}`, fix: 'restore DATA_DIR from a backup (docs/operations.md)' }];
   } finally {
     await client.end().catch(() => undefined);
     await embedded.stop();
@@ -293,6 +301,43 @@ async function checkRunningEmbedded(config: Config, pid: number, timeoutMs: numb
   } catch (error) {
     return { name, ok: false, detail: `${where}; ${url} does not answer (${reason(error)})`, fix: 'see that process: is it stuck? stop it, then start Hotline again' };
   }
+}
+
+// ── our requisites ───────────────────────────────────────────────────────
+
+const REQUISITE_NAMES: Record<OrganizationRequisiteField, string> = {
+  fullName: 'full name',
+  inn: 'INN',
+  kpp: 'KPP',
+  ogrn: 'OGRN',
+  address: 'legal address',
+  bank: 'bank',
+  bic: 'BIK',
+  corrAccount: 'correspondent account',
+  account: 'settlement account',
+  director: 'director',
+};
+
+/**
+ * When Hotline makes the documents itself (no 1C: `ONEC_MODE=off`, or `link`
+ * without a template), our organization's requisites are printed on them:
+ * blank or wrong ones are named here, with where to fill them.
+ */
+async function checkOurRequisites(config: Config, db: Queryable): Promise<Check[]> {
+  const generates = config.onec.mode === 'off' || (config.onec.mode === 'link' && !config.onec.linkTemplate);
+  if (!generates) return [];
+  const name = 'our requisites';
+  const { rows } = await db.query('SELECT requisites FROM organizations WHERE is_ours LIMIT 1');
+  const missing = incompleteOrganizationRequisites((rows[0]?.requisites as Record<string, string> | undefined) ?? {});
+  if (missing.length === 0) return [{ name, ok: true, detail: 'filled in: the documents Hotline generates carry them' }];
+  return [
+    {
+      name,
+      ok: false,
+      detail: `blank or wrong: ${missing.map((field) => REQUISITE_NAMES[field]).join(', ')} — the order to the agent and the invoice Hotline generates (no 1C) would print them blank`,
+      fix: `an admin fills them in at ${config.publicUrl}/admin?tab=requisites (Administration → Our requisites)`,
+    },
+  ];
 }
 
 // ── storage ──────────────────────────────────────────────────────────────

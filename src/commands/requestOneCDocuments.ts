@@ -8,13 +8,19 @@
  *   through 1C's standard OData interface (src/integrations/onec/odata.ts)
  *   and answers with «Открыть в 1С»;
  * - `off` (or `link` without a template): the same job generates them in
- *   Hotline as PDF (src/integrations/onec/generated.ts).
+ *   Hotline as PDF (src/integrations/onec/generated.ts). While our
+ *   organization's requisites are blank or wrong, it first warns in the topic
+ *   (what is missing, where to fill it) and makes them only on
+ *   «Сформировать как есть» (`anyway`).
  * Returns the short answer for the button press.
  */
 import type { Tx } from '../db/index.js';
 import { and, eq } from 'drizzle-orm';
-import { events, requests } from '../db/schema.js';
+import { events, organizations, requests } from '../db/schema.js';
+import { cardCallbackData } from '../core/actionCard.js';
+import { escapeHtml } from '../core/html.js';
 import { oneCLink } from '../core/oneCLink.js';
+import { incompleteOrganizationRequisites, ORGANIZATION_REQUISITE_LABELS } from '../core/requisites.js';
 import { recordEvent, type Actor, type CommandContext } from './context.js';
 import { enqueueTelegram } from './telegramOutbox.js';
 
@@ -29,10 +35,12 @@ export interface OneCDocumentsJob {
 }
 
 export interface OneCDocumentsProps {
-  request: Pick<typeof requests.$inferSelect, 'id' | 'number' | 'onecRef' | 'dialogId'>;
+  request: Pick<typeof requests.$inferSelect, 'id' | 'number' | 'onecRef' | 'dialogId' | 'version'>;
   dialog: { id: number; managersChatId: number };
   cardMessageId: number;
   actor: Actor;
+  /** Generate even though our requisites are incomplete (the warning's «Сформировать как есть»). */
+  anyway?: boolean;
 }
 
 export async function requestOneCDocuments(ctx: CommandContext, tx: Tx, props: OneCDocumentsProps): Promise<{ answer: string; alert?: boolean }> {
@@ -51,6 +59,25 @@ export async function requestOneCDocuments(ctx: CommandContext, tx: Tx, props: O
       target: { topicOfDialog: dialog.id },
     });
     return { answer: 'Ссылка на 1С — в теме' };
+  }
+  const generated = mode !== 'http' && mode !== 'odata';
+  if (generated && !props.anyway) {
+    const [ours] = await tx.db.select({ requisites: organizations.requisites }).from(organizations).where(eq(organizations.isOurs, true));
+    const missing = incompleteOrganizationRequisites(ours?.requisites ?? {});
+    if (missing.length > 0) {
+      await enqueueTelegram(ctx, tx, {
+        chatId: dialog.managersChatId,
+        method: 'sendMessage',
+        payload: {
+          text: ourRequisitesWarning(ctx.config.publicUrl, missing.map((field) => ORGANIZATION_REQUISITE_LABELS[field])),
+          parse_mode: 'HTML',
+          reply_markup: { inline_keyboard: [[{ text: '📄 Сформировать как есть', callback_data: cardCallbackData(request.id, 'docs_anyway', request.version) }]] },
+          reply_parameters: { message_id: props.cardMessageId, allow_sending_without_reply: true },
+        },
+        target: { topicOfDialog: dialog.id },
+      });
+      return { answer: 'Реквизиты нашей компании не заполнены — документы вышли бы с пустыми местами. Подробности в теме.', alert: true };
+    }
   }
   await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id, cardMessageId: props.cardMessageId, create: true } satisfies OneCDocumentsJob, {
     singletonKey: `onec:${request.id}`,
@@ -77,4 +104,14 @@ export async function scheduleOneCSync(ctx: CommandContext, tx: Tx, requestId: n
     .limit(1);
   if (!request.onecRef && !asked) return;
   await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id } satisfies OneCDocumentsJob);
+}
+
+/** The topic's warning before Hotline makes documents with our requisites blank: what is missing and where to fill it. */
+export function ourRequisitesWarning(publicUrl: string, missing: readonly string[]): string {
+  const url = `${publicUrl}/admin?tab=requisites`;
+  return [
+    '⚠️ <b>Реквизиты нашей компании не заполнены</b>',
+    `Не хватает: ${escapeHtml(missing.join(', '))}. В поручении агенту и счёте эти места остались бы пустыми.`,
+    `Заполните их на платформе (администратор): <a href="${escapeHtml(url)}">Администрирование → Наши реквизиты</a> — и нажмите «Документы 1С» снова, или сформируйте как есть.`,
+  ].join('\n');
 }

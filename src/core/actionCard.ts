@@ -34,10 +34,13 @@ export interface ActionCardData {
   oneCUrl?: string;
 }
 
-/** `keep`: «↩️ Не завершать» / «↩️ Не отменять» — the card back to its buttons, nothing else. */
-export type CardAction = 'edit' | 'docs' | 'complete' | 'cancel' | 'confirm_complete' | 'confirm_cancel' | 'keep';
+/**
+ * `keep`: «↩️ Не завершать» / «↩️ Не отменять» — the card back to its buttons, nothing else.
+ * `docs_anyway`: «Сформировать как есть» under the warning that our requisites are incomplete.
+ */
+export type CardAction = 'edit' | 'docs' | 'docs_anyway' | 'complete' | 'cancel' | 'confirm_complete' | 'confirm_cancel' | 'keep';
 
-const CARD_ACTIONS: readonly CardAction[] = ['edit', 'docs', 'complete', 'cancel', 'confirm_complete', 'confirm_cancel', 'keep'];
+const CARD_ACTIONS: readonly CardAction[] = ['edit', 'docs', 'docs_anyway', 'complete', 'cancel', 'confirm_complete', 'confirm_cancel', 'keep'];
 
 /** A callback button, or a URL button (Bot API InlineKeyboardButton: exactly one of the optional fields). */
 export type InlineButton = { text: string; callback_data: string } | { text: string; url: string };

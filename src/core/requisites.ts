@@ -302,3 +302,27 @@ export function validateOrganizationRequisites(input: Partial<Record<string, str
   add('account', validateRuAccount(account, bankBic));
   return { values, errors };
 }
+
+/** How each of our requisites is called on the admin page (Russian), for messages that name what is missing. */
+export const ORGANIZATION_REQUISITE_LABELS: Record<OrganizationRequisiteField, string> = {
+  fullName: 'полное наименование',
+  inn: 'ИНН',
+  kpp: 'КПП',
+  ogrn: 'ОГРН',
+  address: 'юридический адрес',
+  bank: 'банк',
+  bic: 'БИК',
+  corrAccount: 'корр. счёт',
+  account: 'расчётный счёт',
+  director: 'руководитель',
+};
+
+/**
+ * Our requisites that a generated document would print blank or wrong: the
+ * fields `validateOrganizationRequisites` refuses, in the admin form's order.
+ * Empty when the documents can be made as they are.
+ */
+export function incompleteOrganizationRequisites(input: Partial<Record<string, string | null | undefined>>): OrganizationRequisiteField[] {
+  const { errors } = validateOrganizationRequisites(input);
+  return ORGANIZATION_REQUISITE_FIELDS.filter((field) => field in errors);
+}

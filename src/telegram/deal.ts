@@ -115,7 +115,12 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
       .innerJoin(dialogs, eq(dialogs.id, requests.dialogId))
       .where(eq(requests.id, parsed.requestId))
       .for('update', { of: requests });
-    if (!row || row.card.messageId !== message.message_id || row.card.managersChatId !== message.chat.id) {
+    // «Сформировать как есть» is pressed under the bot's warning in the request's own topic, every other button on the card itself.
+    const pressedOn =
+      parsed.action === 'docs_anyway'
+        ? row && message.from?.id === c.me.id && message.message_thread_id === row.dialog.topicId && row.dialog.managersChatId === message.chat.id
+        : row && row.card.messageId === message.message_id;
+    if (!row || !pressedOn || row.card.managersChatId !== message.chat.id) {
       return reply('Эта карточка не относится к заявке, на которую указывает кнопка.', true);
     }
     const { request, card, dialog } = row;
@@ -149,8 +154,12 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
         // «↩️ Не завершать» / «↩️ Не отменять»: the card returns to its usual buttons; no help is posted.
         if (card.confirming) await setCardConfirming(ctx, c.tx, request, null);
         return reply('Хорошо, заявка остаётся как есть');
-      case 'docs': {
-        const result = await requestOneCDocuments(ctx, c.tx, { request, dialog, cardMessageId: message.message_id, actor: { telegramUserId: c.callbackQuery.from.id } });
+      case 'docs':
+      case 'docs_anyway': {
+        // «Сформировать как есть» sits under the requisites warning, not on the card: answers reply to the card.
+        const cardMessageId = parsed.action === 'docs_anyway' ? (card.messageId ?? message.message_id) : message.message_id;
+        const anyway = parsed.action === 'docs_anyway';
+        const result = await requestOneCDocuments(ctx, c.tx, { request, dialog, cardMessageId, anyway, actor: { telegramUserId: c.callbackQuery.from.id } });
         return reply(result.answer, result.alert);
       }
       case 'complete':

@@ -10,6 +10,7 @@ import { ApiClient } from '../helpers/app.js';
 import { OUR_REQUISITES, OUR_REQUISITES_STORED } from '../helpers/requisites.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 import { actionCard, dealInTopic, pressCardButton } from './helpers.js';
+import { ourRequisitesWarning } from '../../src/commands/requestOneCDocuments.js';
 
 let t: TelegramWorld;
 beforeAll(async () => {
@@ -20,9 +21,26 @@ afterAll(async () => {
 });
 
 describe('documents without 1C', () => {
-  it('two generated PDFs in the topic and on the platform, with the total and the payer', async () => {
+  it('with our requisites blank it warns first (what is missing, a link to fill them); «Сформировать как есть» makes the two PDFs, in the topic and on the platform', async () => {
     const deal = await dealInTopic(t, 'Без 1С');
-    const answer = await pressCardButton(t, deal.threadId, 'Документы 1С');
+    const warned = await pressCardButton(t, deal.threadId, 'Документы 1С');
+    expect(warned.answer?.text).toContain('Реквизиты нашей компании не заполнены');
+    expect(warned.answer?.show_alert).toBe(true);
+    let warning: Awaited<ReturnType<typeof t.control.transcript>>['messages'][number] | undefined;
+    await expect
+      .poll(async () => {
+        warning = visible(await t.control.transcript(t.group)).find((m) => m.message_thread_id === deal.threadId && m.text?.startsWith('⚠️ Реквизиты нашей компании не заполнены'));
+        return Boolean(warning);
+      }, { timeout: 10_000 })
+      .toBe(true);
+    expect(warning!.text).toContain('Не хватает: полное наименование, ИНН, КПП, ОГРН, юридический адрес, банк, БИК, корр. счёт, расчётный счёт, руководитель');
+    // Where to fill them (a link to the admin page; Telegram drops it on a localhost PUBLIC_URL, the words stay).
+    expect(warning!.text).toContain('Заполните их на платформе (администратор): Администрирование → Наши реквизиты');
+    expect(ourRequisitesWarning('https://hotline.example', ['ИНН'])).toContain('<a href="https://hotline.example/admin?tab=requisites">');
+    // Nothing is made until the manager says so.
+    expect((await deal.manager.get(`/api/requests/${deal.requestId}/documents`)).body).toEqual([]);
+    const anyway = warning!.buttons!.flat().find((b) => b.text === '📄 Сформировать как есть')!;
+    const answer = await t.control.pressButton({ from: t.manager.id, chat_id: t.group, message_id: warning!.message_id, callback_data: anyway.callback_data! });
     expect(answer.answer?.text).toContain('Формирую');
     await expect
       .poll(async () => visible(await t.control.transcript(t.group)).filter((m) => m.message_thread_id === deal.threadId && m.media?.type === 'document').length, { timeout: 20_000 })

@@ -18,6 +18,8 @@ import { loadConfig } from '../../src/config.js';
 import { formatCheck, runDoctor, type Check } from '../../src/doctor.js';
 import { startHotline, type Hotline } from '../../src/main.js';
 import { BOT_TOKEN, startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
+import { ApiClient } from '../helpers/app.js';
+import { OUR_REQUISITES } from '../helpers/requisites.js';
 import { tempDir, testDatabase, type TestDatabase } from '../helpers/database.js';
 import { freePort, root } from '../helpers/process.js';
 
@@ -55,6 +57,9 @@ describe('doctor against the emulator (polling mode)', () => {
 
   beforeAll(async () => {
     t = await startTelegramWorld();
+    const admin = new ApiClient(t.hotline.url);
+    expect((await admin.signIn('admin@test.local', 'admin-password-123')).status).toBe(200);
+    expect((await admin.request('PUT', '/api/admin/requisites', OUR_REQUISITES)).status).toBe(200);
     env = (extra = {}) => ({
       DATA_DIR: t.database.dataDir,
       DATABASE_URL: t.database.url,
@@ -73,7 +78,9 @@ describe('doctor against the emulator (polling mode)', () => {
 
   it('a forum supergroup where the bot is an admin with every right: all ✓', async () => {
     const checks = await doctor(env());
-    expect(checks.map((c) => c.name)).toEqual(['settings', 'database', 'file storage', 'Telegram bot token', `managers' chat ${t.group}`, `bot rights in ${t.group}`, 'data directory', 'metrics']);
+    // The doctor reads our requisites where it opens the database itself (not through a running embedded one); beforeAll filled them.
+    const requisites = t.database.kind === 'postgres' ? ['our requisites'] : [];
+    expect(checks.map((c) => c.name)).toEqual(['settings', 'database', ...requisites, 'file storage', 'Telegram bot token', `managers' chat ${t.group}`, `bot rights in ${t.group}`, 'data directory', 'metrics']);
     expect(failed(checks)).toEqual([]);
     expect(byName(checks, 'Telegram bot token')!.detail).toContain('@hotline_test_bot');
     expect(byName(checks, `managers' chat ${t.group}`)!.detail).toBe('«Менеджеры 1» is a forum supergroup');
@@ -211,19 +218,22 @@ describe('doctor against the emulator (polling mode)', () => {
     const good = await doctorProcess(env());
     expect(good.code).toBe(0);
     const lines = good.stdout.trim().split('\n');
-    expect(lines).toHaveLength(9);
-    expect(lines.slice(0, 8).every((line) => line.startsWith('✓ '))).toBe(true);
-    expect(lines[8]).toBe('All 8 checks passed.');
+    const n = t.database.kind === 'postgres' ? 9 : 8;
+    expect(lines).toHaveLength(n + 1);
+    expect(lines.slice(0, n).every((line) => line.startsWith('✓ '))).toBe(true);
+    expect(lines[n]).toBe(`All ${n} checks passed.`);
 
     const bad = await doctorProcess(env({ TELEGRAM_BOT_TOKEN: '9876543210:AAwrongwrongwrongwrongwrongwrong' }));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('✗ Telegram bot token: Telegram rejected the token (401 Unauthorized) — fix: copy the token again from @BotFather');
-    expect(bad.stdout.trim().split('\n').at(-1)).toBe('1 of 6 checks failed.');
+    expect(bad.stdout.trim().split('\n').at(-1)).toBe(`1 of ${t.database.kind === 'postgres' ? 7 : 6} checks failed.`);
   });
 });
 
 describe('webhook mode, NODE_ENV=production', () => {
   const SECRET = 'doctor-webhook-secret_1';
+  // 1C makes the documents here (link mode), so our requisites are not Hotline's concern: this part is about webhooks.
+  const ONEC_LINK = { ONEC_MODE: 'link', ONEC_LINK_TEMPLATE: 'https://1c.example/hotline#{number}' };
   let t: TelegramWorld;
   let port: number;
   const startup = capturedLog();
@@ -239,13 +249,14 @@ describe('webhook mode, NODE_ENV=production', () => {
     TELEGRAM_BOT_TOKEN: BOT_TOKEN,
     TELEGRAM_API_ROOT: t.emulator.apiRoot,
     TELEGRAM_MANAGERS_CHAT_ID: String(t.group),
+    ...ONEC_LINK,
     ...extra,
   });
 
   beforeAll(async () => {
     port = await freePort();
     t = await startTelegramWorld({
-      env: { NODE_ENV: 'production', TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` },
+      env: { NODE_ENV: 'production', TELEGRAM_MODE: 'webhook', TELEGRAM_WEBHOOK_SECRET: SECRET, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, ...ONEC_LINK },
       start: { log: startup.log },
     });
   });
@@ -328,5 +339,18 @@ describe('embedded database, production start-up warnings', () => {
     const checks = await doctor(env);
     expect(byName(checks, 'database')).toMatchObject({ ok: true, detail: expect.stringMatching(/^embedded \(.*\), all \d+ migrations applied$/) });
     expect(fs.existsSync(path.join(database.dataDir, 'hotline.pid'))).toBe(false);
+  });
+
+  it('without 1C Hotline makes the documents itself: blank requisites are ✗, named, with the admin page to fill them', async () => {
+    const checks = await doctor({ ...env, ONEC_MODE: 'off', ONEC_URL: undefined, PUBLIC_URL: 'https://hotline.example' });
+    expect(byName(checks, 'our requisites')).toEqual({
+      name: 'our requisites',
+      ok: false,
+      detail:
+        'blank or wrong: full name, INN, KPP, OGRN, legal address, bank, BIK, correspondent account, settlement account, director — the order to the agent and the invoice Hotline generates (no 1C) would print them blank',
+      fix: 'an admin fills them in at https://hotline.example/admin?tab=requisites (Administration → Our requisites)',
+    });
+    // With 1C making them (ONEC_MODE=http), the check is not there.
+    expect(byName(await doctor(env), 'our requisites')).toBeUndefined();
   });
 });
