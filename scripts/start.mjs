@@ -19,16 +19,18 @@ function newest(dir, filter = () => true) {
 
 const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0);
 
-function run(script) {
-  const result = spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' });
+/** Runs an npm script; one line says what is happening, the tools speak only of problems. */
+function run(script, what, args = []) {
+  console.log(`Building ${what} (sources are newer than the build)…`);
+  const result = spawnSync('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
 const serverOut = path.join(root, 'dist/main.js');
-if (mtime(serverOut) < newest(path.join(root, 'src'))) run('build:server');
+if (mtime(serverOut) < newest(path.join(root, 'src'))) run('build:server', 'the server');
 const webOut = path.join(root, 'dist/web/index.html');
 if (fs.existsSync(path.join(root, 'web/vite.config.ts')) && mtime(webOut) < newest(path.join(root, 'web'), (f) => !f.includes('node_modules'))) {
-  run('build:web');
+  run('build:web', 'the web app', ['--logLevel', 'warn']);
 }
 
 // Hotline runs on the Node LTS that `npm ci` puts into node_modules (the `node`

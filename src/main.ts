@@ -7,6 +7,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { pino, type DestinationStream, type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { ConfigError, ensureAppSecret, ensureSandboxKey, loadConfig, secureDataDir, type Config } from './config.js';
 import { isLoopbackHost } from './platform/security.js';
 import { safeErrorSerializer, scrubLogText } from './logRedaction.js';
@@ -77,12 +78,16 @@ export const LOG_REDACT_PATHS = [
 ];
 
 /**
- * The app's logger: JSON lines with the paths above redacted, errors without
- * their query parameters, and every message scrubbed of Drizzle's
- * `params: …` (error messages are often interpolated into the line).
+ * The app's logger: the paths above redacted, errors without their query
+ * parameters, and every message scrubbed of Drizzle's `params: …` (error
+ * messages are often interpolated into the line). On a terminal the lines are
+ * readable (pino-pretty: time, level, message); otherwise — a file, a pipe, a
+ * log collector — one JSON object a line.
  * @param destination where lines go (default stdout); tests pass a stream
+ * @param options.pretty readable lines instead of JSON (default: stdout is a terminal and no destination was given)
  */
-export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, destination?: DestinationStream): Logger {
+export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, destination?: DestinationStream, options: { pretty?: boolean } = {}): Logger {
+  const pretty = options.pretty ?? (destination === undefined && process.stdout.isTTY === true);
   return pino(
     {
       level: config.logLevel,
@@ -95,8 +100,32 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'env'>, destinati
         },
       },
     },
-    destination,
+    pretty ? pinoPretty({ destination: destination ?? 1, colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: false, sync: true }) : destination,
   );
+}
+
+/**
+ * The sandbox's last start-up line: where to go and how to sign in. The first
+ * admin's generated password (first start only) stands on its own lines, set
+ * apart, rather than inside a sentence among the other lines.
+ */
+export function sandboxWelcome(config: Pick<Config, 'publicUrl' | 'admin'>, created?: { email: string; password?: string }): string {
+  const email = created?.email ?? config.admin?.email ?? SANDBOX_ADMIN_EMAIL;
+  const password = created?.password
+    ? `${created.password}   ← shown this once: keep it`
+    : config.admin
+      ? '(ADMIN_PASSWORD)'
+      : '(the one shown on the first start of this DATA_DIR)';
+  const rule = '─'.repeat(64);
+  return [
+    'Sandbox mode (no TELEGRAM_BOT_TOKEN): Telegram is emulated on this machine.',
+    rule,
+    `  Play the clients and the managers:  ${config.publicUrl}/sandbox`,
+    `  Sign in to the platform:            ${config.publicUrl}/sign-in`,
+    `    e-mail:    ${email}`,
+    `    password:  ${password}`,
+    rule,
+  ].join('\n');
 }
 
 export interface StartOptions {
@@ -169,7 +198,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     await jobs.start();
     const ready: CommandContext = { database, jobs, config, live, log };
     // Our organization and the first admin exist before /readyz says 200.
-    await bootstrap(ready);
+    const boot = await bootstrap(ready);
     context = ready;
     if (sandbox) config.telegram.managersChatIds = [sandbox.managersChatId];
     const token = config.telegram.token ?? sandbox?.token;
@@ -192,10 +221,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       `Hotline is ready on ${config.publicUrl} (database: ${database.embedded ? `embedded, ${config.dataDir}/pg` : 'PostgreSQL'})`,
     );
     if (sandbox) {
-      log.info(
-        `Sandbox mode (no TELEGRAM_BOT_TOKEN): open ${config.publicUrl}/sandbox to play the clients and the managers; ` +
-          `sign in to the platform as ${config.admin?.email ?? SANDBOX_ADMIN_EMAIL}${config.admin ? '' : ' (the password is printed above on first start)'}`,
-      );
+      log.info(sandboxWelcome(config, boot.admin));
       if (sandboxKey) {
         log.warn(
           `The sandbox is reachable beyond this machine (HOST=${config.host}${config.trustProxy !== false ? ', TRUST_PROXY' : ''}): ` +

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { precompress } from './compress';
+import { precompress } from './compress.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 

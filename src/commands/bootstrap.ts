@@ -1,8 +1,8 @@
 /**
  * First start: creates our organization (customer and agent at once) and the
  * first admin. The admin's credentials come from ADMIN_EMAIL/ADMIN_PASSWORD;
- * in sandbox mode without them a password is generated and printed to the
- * log once. Safe to run on every start: it only fills what is missing.
+ * in sandbox mode without them a password is generated and returned, for the
+ * start-up lines to show once. Safe to run on every start: it only fills what is missing.
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import { organizations, users } from '../db/schema.js';
@@ -46,7 +46,8 @@ export async function bootstrap(ctx: CommandContext): Promise<BootstrapResult> {
   });
 
   if (result.admin?.password) {
-    ctx.log.info(`First admin created (sandbox): sign in as ${result.admin.email} with password ${result.admin.password} — shown once`);
+    // The password itself is in the sandbox's welcome lines (main.ts), set apart where a newcomer looks.
+    ctx.log.info(`First admin created (sandbox): ${result.admin.email}; the password is shown once, below`);
   } else if (result.admin) {
     ctx.log.info(`First admin created: ${result.admin.email} (password from ADMIN_PASSWORD)`);
   } else if (!passwordHash) {
