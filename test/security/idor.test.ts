@@ -167,6 +167,7 @@ const TABLE: Record<string, Rule[]> = {
     { expect: only(['customerA', 'agent', 'otherAgent', 'admin', 'manager'], 404), call: (f) => ({ path: `/api/requests/${f.openId}/live`, stream: true }) },
   ],
   'GET /api/dialogs': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/dialogs' }) }],
+  'GET /api/dialogs/:id': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/dialogs/${await dialogId()}` }) }],
   'POST /api/requests/:id/documents': [{ expect: deal(), mutates: true, call: (f) => ({ path: `/api/requests/${f.dealId}/documents`, upload: true }) }],
   'GET /api/requests/:id/documents': [{ expect: deal(), call: (f) => ({ path: `/api/requests/${f.dealId}/documents` }) }],
   'GET /api/documents/:id/download': [{ expect: deal(), call: (f) => ({ path: `/api/documents/${f.documentId}/download` }) }],

@@ -1,11 +1,12 @@
-/** `/dialogs`: our managers' list of Telegram dialogs — client, last message, open requests. */
-import { sql } from 'drizzle-orm';
+/** `/dialogs`: our managers' list of Telegram dialogs — client, last message, open requests; one dialog's client. */
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ForbiddenError, ValidationError } from '../../commands/context.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../commands/context.js';
+import { clients, dialogs } from '../../db/schema.js';
 import { DATE_MAX, DATE_MIN, parseIsoDateTime } from '../../core/fields.js';
-import { decimalInteger } from './schemas.js';
+import { decimalInteger, errorBody, idParam } from './schemas.js';
 import { maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
@@ -20,8 +21,43 @@ const dialog = z.object({
   openRequests: z.array(z.object({ id: z.number(), number: z.string(), status: z.string() })),
 });
 
+const dialogClient = z.object({
+  id: z.number(),
+  client: z.object({ name: z.string(), username: z.string().nullable(), telegramUserId: z.number() }),
+});
+
 export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
+
+  /**
+   * One dialog and whom it is with: the client's name, @username and Telegram id.
+   * The request form opened from the bot's `/new` link names the client it is for.
+   * Our managers and admins only (403 for others, as the list); 404 an unknown dialog.
+   */
+  app.get(
+    '/dialogs/:id',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: "A dialog's client: name, @username, Telegram id (our managers and admins only)",
+        params: idParam,
+        response: { 200: dialogClient, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const { db } = getContext().database;
+      if (!(await maySeeDialogs(db, viewer))) throw new ForbiddenError('Диалоги видят только менеджеры');
+      const [row] = await db
+        .select({ id: dialogs.id, firstName: clients.firstName, lastName: clients.lastName, username: clients.username, telegramUserId: clients.telegramUserId })
+        .from(dialogs)
+        .innerJoin(clients, eq(clients.id, dialogs.clientId))
+        .where(eq(dialogs.id, request.params.id));
+      if (!row) throw new NotFoundError('Диалог не найден');
+      const name = [row.firstName, row.lastName].filter(Boolean).join(' ').trim();
+      return { id: row.id, client: { name: name || '—', username: row.username, telegramUserId: row.telegramUserId } };
+    },
+  );
   app.get(
     '/dialogs',
     {

@@ -1,5 +1,5 @@
 /** Form helpers: values in one state object, server field messages shown beside their fields. */
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
 
@@ -9,10 +9,41 @@ export function useFormState<T extends Record<string, unknown>>(initial: T) {
   return { values, setValues, set };
 }
 
-/** Submits, collecting `{ field: message }` from a 400 answer and a general error for the rest. */
-export function useSubmit<R>(action: () => Promise<R>, onSuccess: (result: R) => void) {
+/**
+ * The form value a server field message is about: `amount` → `amount`,
+ * `beneficiary.swift` → `swift`, `beneficiary.name` → `beneficiaryName`
+ * (the forms keep nested fields flat); undefined when no value matches.
+ */
+export function valueKeyOf(field: string, values: Record<string, unknown>): string | undefined {
+  if (field in values) return field;
+  const dot = field.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  const head = field.slice(0, dot).split('.').pop()!;
+  const tail = field.slice(dot + 1);
+  if (tail in values) return tail;
+  const joined = head + tail.charAt(0).toUpperCase() + tail.slice(1);
+  return joined in values ? joined : undefined;
+}
+
+/**
+ * Submits, collecting `{ field: message }` from a 400 answer and a general error for the rest.
+ * Given the form's `values`, a field's message goes away as soon as that field is changed
+ * (it would otherwise stay red until the next submit); it is the server's verdict on the
+ * value that was sent, not on the one being typed.
+ */
+export function useSubmit<R>(action: () => Promise<R>, onSuccess: (result: R) => void, values?: Record<string, unknown>) {
   const { t } = useI18n();
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [rawFieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [sent, setSent] = useState<Record<string, unknown> | undefined>(undefined);
+  const fieldErrors = useMemo(() => {
+    if (!values || !sent) return rawFieldErrors;
+    return Object.fromEntries(
+      Object.entries(rawFieldErrors).filter(([field]) => {
+        const key = valueKeyOf(field, values);
+        return key === undefined || Object.is(values[key], sent[key]);
+      }),
+    );
+  }, [rawFieldErrors, values, sent]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event?: React.FormEvent) => {
@@ -20,6 +51,7 @@ export function useSubmit<R>(action: () => Promise<R>, onSuccess: (result: R) =>
     setBusy(true);
     setError(null);
     setFieldErrors({});
+    setSent(values);
     try {
       onSuccess(await action());
     } catch (e) {

@@ -2,6 +2,7 @@
 import { useSearchParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Grid, Group, Paper, PasswordInput, Select, Stack, Table, Tabs, TextInput, Title } from '@mantine/core';
+import { SearchSelect } from '../components/pickers.js';
 import { api, type OrganizationKind, type Role } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState } from '../components/common.js';
@@ -93,6 +94,7 @@ function Users() {
       setValues((v) => ({ ...v, name: '', email: '', password: '' }));
       void refresh();
     },
+    values,
   );
   const toggle = async (user: UserRow) => {
     await api(`/admin/users/${user.id}`, { method: 'PATCH', body: { disabled: !user.disabled } });
@@ -153,8 +155,9 @@ function Users() {
               <Select label={t('admin.user.role')} data={roles.map((role) => ({ value: role, label: t(`role.${role}`) }))} value={values.role} onChange={(v) => set('role', (v ?? 'agent') as Role)} error={fieldErrors.role} />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 4 }}>
-              <Select
+              <SearchSelect
                 label={t('admin.user.organization')}
+                nothingFoundMessage={(organizations.data ?? []).length === 0 ? t('admin.user.noOrganizations') : undefined}
                 data={(organizations.data ?? []).map((o) => ({ value: String(o.id), label: o.name }))}
                 value={values.organizationId || null}
                 onChange={(v) => set('organizationId', v ?? '')}
@@ -183,6 +186,7 @@ function Organizations() {
       set('name', '');
       void refresh();
     },
+    values,
   );
   const rename = async (organization: OrganizationRow) => {
     const name = window.prompt(t('admin.org.rename'), organization.name);

@@ -6,6 +6,7 @@ import { useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Grid, Select, Stack, TextInput, Title } from '@mantine/core';
+import { SearchSelect } from '../components/pickers.js';
 import { useDebouncedValue } from '@mantine/hooks';
 import { api, query, type Page, type RequestSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -60,10 +61,10 @@ export default function AgentRequestsPage() {
       <Title order={2}>{t('agent.title')}</Title>
       <Grid align="flex-end">
         <Grid.Col span={{ base: 6, sm: 2 }}>
-          <Select label={t('agent.filter.currency')} searchable clearable data={currencyOptions} value={filters.currency || null} onChange={(v) => setFilter('currency', v ?? '')} />
+          <SearchSelect label={t('agent.filter.currency')} clearable data={currencyOptions} value={filters.currency || null} onChange={(v) => setFilter('currency', v ?? '')} />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 3 }}>
-          <Select label={t('agent.filter.country')} searchable clearable data={countryOptions} value={filters.country || null} onChange={(v) => setFilter('country', v ?? '')} />
+          <SearchSelect label={t('agent.filter.country')} clearable data={countryOptions} value={filters.country || null} onChange={(v) => setFilter('country', v ?? '')} />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 2 }}>
           <TextInput label={t('agent.filter.amountMin')} inputMode="decimal" value={filters.amountMin} onChange={(e) => setFilter('amountMin', e.currentTarget.value)} />

@@ -7,13 +7,15 @@
 import { useMemo } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Autocomplete, Button, Divider, Grid, Group, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Autocomplete, Button, Divider, Grid, Group, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { api, query } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useFormState, useSubmit } from '../components/forms.js';
 import { fillPurposeTemplate, purposeGapsMessage } from '../../../src/core/purpose.js';
 import { optionWithOfficialName, rankingFilter, type ReferenceOption as Option } from '../components/referenceOptions.js';
+import { nothingMatches, SearchSelect } from '../components/pickers.js';
+import { DialogClient } from '../components/DialogClient.js';
 interface KnownBeneficiary {
   id: number;
   name: string;
@@ -99,6 +101,7 @@ export default function NewRequestPage() {
         },
       }),
     (created) => void navigate(dialogId ? `/agent/requests/${created.id}/offers/new` : `/requests/${created.id}`),
+    values,
   );
   const e = (field: string) => fieldErrors[field];
 
@@ -135,6 +138,7 @@ export default function NewRequestPage() {
     <form onSubmit={submit} noValidate>
       <Stack maw={900}>
         <Title order={2}>{t('request.newTitle')}</Title>
+        {dialogId && <DialogClient dialogId={dialogId} />}
         {error && (
           <Alert color="red" data-testid="form-error">
             {error}
@@ -145,10 +149,10 @@ export default function NewRequestPage() {
             <TextInput label={t('request.amount')} name="amount" inputMode="decimal" required value={values.amount} onChange={(ev) => set('amount', ev.currentTarget.value)} error={e('amount')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <Select label={t('request.currency')} name="currency" searchable data={currencyOptions} filter={currencySearch} value={values.currency} onChange={(v) => set('currency', v ?? '')} error={e('currency')} />
+            <SearchSelect label={t('request.currency')} name="currency" data={currencyOptions} filter={currencySearch} value={values.currency} onChange={(v) => set('currency', v ?? '')} error={e('currency')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <Select label={t('request.fundingCurrency')} name="fundingCurrency" searchable data={currencyOptions} filter={currencySearch} value={values.fundingCurrency} onChange={(v) => set('fundingCurrency', v ?? 'RUB')} error={e('fundingCurrency')} />
+            <SearchSelect label={t('request.fundingCurrency')} name="fundingCurrency" data={currencyOptions} filter={currencySearch} value={values.fundingCurrency} onChange={(v) => set('fundingCurrency', v ?? 'RUB')} error={e('fundingCurrency')} />
           </Grid.Col>
         </Grid>
 
@@ -157,7 +161,11 @@ export default function NewRequestPage() {
           <Grid.Col span={{ base: 12, sm: 8 }}>
             <Autocomplete
               label={t('request.beneficiary.name')}
-              description={t('request.beneficiary.knownHint')}
+              description={
+                !knownBeneficiaries.isFetching && nothingMatches(values.beneficiaryName, (knownBeneficiaries.data ?? []).map((b) => b.name))
+                  ? t('request.beneficiary.nothingFound')
+                  : t('request.beneficiary.knownHint')
+              }
               name="beneficiaryName"
               required
               data={(knownBeneficiaries.data ?? []).map((b) => b.name)}
@@ -168,7 +176,7 @@ export default function NewRequestPage() {
             />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <Select label={t('request.beneficiary.country')} name="country" searchable required data={countryOptions} filter={countrySearch} renderOption={countryOption} value={values.country || null} onChange={(v) => set('country', v ?? '')} error={e('beneficiary.country')} />
+            <SearchSelect label={t('request.beneficiary.country')} name="country" required data={countryOptions} filter={countrySearch} renderOption={countryOption} value={values.country || null} onChange={(v) => set('country', v ?? '')} error={e('beneficiary.country')} />
           </Grid.Col>
           <Grid.Col span={12}>
             <TextInput label={t('request.beneficiary.address')} name="address" value={values.address} onChange={(ev) => set('address', ev.currentTarget.value)} error={e('beneficiary.address')} />
@@ -204,7 +212,7 @@ export default function NewRequestPage() {
           <Grid.Col span={12}>
             <Autocomplete
               label={t('request.purpose')}
-              description={t('request.purposeHint')}
+              description={purposes.data && nothingMatches(values.purpose, purposes.data) && !purposes.data.some((p) => values.purpose.startsWith(p.split('{')[0]!)) ? t('request.purpose.nothingFound') : t('request.purposeHint')}
               name="purpose"
               required
               data={purposes.data ?? []}
@@ -223,6 +231,7 @@ export default function NewRequestPage() {
           <Grid.Col span={{ base: 12, sm: 6 }}>
             <Autocomplete
               label={t('request.payer.name')}
+              description={!knownPayers.isFetching && nothingMatches(values.payerName, (knownPayers.data ?? []).map(payerLabel)) ? t('request.payer.nothingFound') : undefined}
               name="payerName"
               required
               data={(knownPayers.data ?? []).map(payerLabel)}

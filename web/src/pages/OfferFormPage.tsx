@@ -65,6 +65,7 @@ function OfferForm({ page }: { page: RequestPage }) {
       if (saved.autoAccepted) setDone(saved);
       else void navigate(`/requests/${request.id}`);
     },
+    values,
   );
 
   if (done) return <DealDone requestId={request.id} total={done.total} fundingCurrency={request.fundingCurrency} telegramTopicUrl={done.telegramTopicUrl} />;

@@ -115,7 +115,11 @@ function TermRow({ requestId, control, current, onChanged, onEdit }: { requestId
           type={control.type}
           inputMode={control.inputMode}
           value={value}
-          onChange={(e) => setValue(e.currentTarget.value)}
+          onChange={(e) => {
+            setValue(e.currentTarget.value);
+            // The refusal was about the value sent; a changed value is not yet judged.
+            if (change.isError) change.reset();
+          }}
           error={error}
         />
         <Button type="submit" size="sm" mt={25} variant="light" loading={change.isPending} disabled={value.trim() === current} data-testid={`terms-apply-${control.command}`}>
