@@ -167,6 +167,18 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     await sandbox.managerPane.locator('.sbx-album img').nth(1).waitFor({ timeout: 30_000 });
     await shot('08-album-and-edit', 'sandbox-album-edit');
 
+    // A voice message: clicking its bubble (outside the player) starts a reply to it, as for any other bubble.
+    await sandbox.selectClient('Ольга Смирнова');
+    await sandbox.clientAttach([{ name: 'voice.ogg', mimeType: 'audio/ogg', buffer: Buffer.concat([Buffer.from('OggS'), Buffer.alloc(400, 1)]) }]);
+    const voice = sandbox.managerPane.getByTestId('message').filter({ hasText: 'Голосовое сообщение' }).last();
+    await voice.waitFor({ timeout: 30_000 });
+    await voice.getByText('Голосовое сообщение').click();
+    const context = page.getByTestId('manager-composer').locator('.sbx-context');
+    await context.getByText('Ответ на Ольга Смирнова').waitFor();
+    expect(await context.innerText()).toContain('Голосовое сообщение');
+    await shot('08b-voice-reply');
+    await context.getByRole('button', { name: 'Отмена' }).click();
+
     await page.getByRole('button', { name: 'Заблокировать бота' }).click();
     await page.getByRole('button', { name: 'Разблокировать бота' }).waitFor();
     await sandbox.clientPane.getByText('Вы заблокировали бота').first().waitFor();
@@ -186,8 +198,14 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     const offer = await tab.request.post(`${publicUrl}/api/requests/${id}/offers`, { headers, data: { rate: '12.25', feePercent: '1.5', fixedFee: '500', days: 3 } });
     expect(offer.status(), await offer.text()).toBe(200);
     await tab.close();
+    // «Открыть тему в Telegram» after the offer: in the sandbox, the sandbox page with that group and topic open.
+    const { telegramTopicUrl } = (await offer.json()) as { telegramTopicUrl: string };
+    expect(telegramTopicUrl).toMatch(new RegExp(`^${publicUrl}/sandbox\\?chat=-100\\d+&topic=\\d+$`));
+    expect(await sandbox.page.getByTestId('topic-chat').locator('.sbx-chat-title strong').innerText()).toBe('Ольга Смирнова');
+    await sandbox.page.goto(telegramTopicUrl);
+    await sandbox.page.getByTestId('topic-chat').locator('.sbx-chat-title strong').getByText('Иван Петров').waitFor();
+    expect(await sandbox.managerPane.locator('.sbx-list-item.sbx-active').innerText()).toContain('Иван Петров');
     await sandbox.selectClient('Иван Петров');
-    await sandbox.openTopic('Иван Петров');
 
     // 100 000 CNY × 12.25 = 1 225 000; + 1.5 % (18 375) + 500 = 1 243 875,00 ₽.
     await sandbox.pinnedBar.getByText(/Заявка №/).waitFor({ timeout: 30_000 });
@@ -201,6 +219,16 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     await shot('09-action-card', 'sandbox-action-card');
 
     expect(await sandbox.pressButton(/Изменить/)).toContain('Команды изменения');
+    // The toast covers none of what one needs next: the card's buttons, the compose box, the topics; clicks pass through it.
+    const toast = sandbox.page.getByTestId('toast').last();
+    const toastBox = (await toast.boundingBox())!;
+    const overlaps = (b: { x: number; y: number; width: number; height: number } | null) =>
+      !!b && b.x < toastBox.x + toastBox.width && toastBox.x < b.x + b.width && b.y < toastBox.y + toastBox.height && toastBox.y < b.y + b.height;
+    for (const target of [...(await sandbox.managerPane.locator('.sbx-buttons').last().locator('button').all()), sandbox.page.getByTestId('manager-composer'), sandbox.page.getByTestId('client-composer')]) {
+      expect(overlaps(await target.boundingBox())).toBe(false);
+    }
+    expect(await sandbox.page.locator('.sbx-toasts').evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).pointerEvents)).toBe('none');
+    await shot('09b-toast');
     await sandbox.managerSend('/rate 12.30');
     // 1 230 000 + 18 450 + 500 = 1 248 950,00 ₽, on the card edited in place.
     await card.getByText(/1\s248\s950,00/).waitFor({ timeout: 60_000 });

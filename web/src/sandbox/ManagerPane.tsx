@@ -22,10 +22,12 @@ interface Props {
   t: Translate;
   locale: 'ru' | 'en';
   notify(text: string, error?: boolean): void;
+  /** The topic to open first (the sandbox's `?topic=`), as «Открыть тему в Telegram» does in Telegram. */
+  initialTopic?: number;
 }
 
-export function ManagerPane({ group, manager, typing, t, locale, notify }: Props) {
-  const [threadId, setThreadId] = useState<number | null>(null);
+export function ManagerPane({ group, manager, typing, t, locale, notify, initialTopic }: Props) {
+  const [threadId, setThreadId] = useState<number | null>(initialTopic ?? null);
   if (!group || !manager) return <section className="sbx-pane sbx-empty">{t('noManagersGroup')}</section>;
   const topics = group.topics.filter((topic) => !topic.deleted).sort((a, b) => b.message_thread_id - a.message_thread_id);
   const open = topics.find((topic) => topic.message_thread_id === threadId);
@@ -76,7 +78,7 @@ export function ManagerPane({ group, manager, typing, t, locale, notify }: Props
   );
 }
 
-function TopicChat({ groupId, threadId, title, manager, typing, t, locale, notify }: { groupId: number; threadId: number; title: string; manager: SandboxUser } & Omit<Props, 'group' | 'manager'>) {
+function TopicChat({ groupId, threadId, title, manager, typing, t, locale, notify }: { groupId: number; threadId: number; title: string; manager: SandboxUser } & Omit<Props, 'group' | 'manager' | 'initialTopic'>) {
   const [replyTo, setReplyTo] = useState<ChatMessage | null>(null);
   const [editing, setEditing] = useState<ChatMessage | null>(null);
   const scroller = useRef<HTMLDivElement>(null);

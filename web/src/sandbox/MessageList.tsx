@@ -38,6 +38,7 @@ export function preview(message: ChatMessage | undefined, t: Translate): string 
   const text = message.text ?? message.caption;
   if (text) return text.split('\n')[0]!.slice(0, 120);
   if (message.media?.type === 'photo') return t('photo');
+  if (message.media?.type === 'voice') return t('voice');
   if (message.media) return message.media.file_name ?? t('file');
   if (message.location) return t('location');
   return '…';
@@ -51,7 +52,7 @@ export function scrollToMessage(container: HTMLElement | null, messageId: number
   setTimeout(() => target.classList.remove('sbx-flash'), 1200);
 }
 
-function Media({ media, locale }: { media: MediaView; locale: 'ru' | 'en' }) {
+function Media({ media, locale, t }: { media: MediaView; locale: 'ru' | 'en'; t: Translate }) {
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation();
   switch (media.type) {
     case 'photo':
@@ -70,9 +71,11 @@ function Media({ media, locale }: { media: MediaView; locale: 'ru' | 'en' }) {
     case 'voice':
     case 'audio':
       return (
-        <div className="sbx-audio" onClick={stop}>
+        // Only the player keeps its clicks: the rest of the bubble starts a reply, as for any other message.
+        <div className="sbx-audio">
           {media.type === 'audio' && media.file_name && <div className="sbx-doc-name">{media.file_name}</div>}
-          <audio src={media.url} controls preload="none" />
+          {media.type === 'voice' && <div className="sbx-doc-name">🎤 {t('voice')}</div>}
+          <audio src={media.url} controls preload="none" onClick={stop} />
         </div>
       );
     default:
@@ -174,7 +177,7 @@ export function MessageList(props: MessageListProps) {
               )}
               {group.some((m) => m.media) && (
                 <div className={group.length > 1 ? 'sbx-album' : undefined}>
-                  {group.map((m) => m.media && <Media key={m.message_id} media={m.media} locale={locale} />)}
+                  {group.map((m) => m.media && <Media key={m.message_id} media={m.media} locale={locale} t={t} />)}
                 </div>
               )}
               {first.location && (

@@ -6,6 +6,7 @@
  */
 import { useCallback, useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
 import { control } from './api.js';
 import { ClientPane } from './ClientPane.js';
 import { keys, useLiveEvents } from './live.js';
@@ -42,7 +43,11 @@ export default function SandboxPage() {
   const manager = people.find((u) => u.username === MANAGER_USERNAME);
   const clients = people.filter((u) => u.id !== manager?.id);
   const forums = (chats.data ?? []).filter((c) => c.chat.type === 'supergroup' && c.chat.is_forum);
-  const group = forums.find((c) => c.chat.title === MANAGERS_TITLE) ?? forums[0];
+  // `?chat=<id>&topic=<thread>` (the platform's «Открыть тему в Telegram»): that group, that topic open.
+  const [params] = useSearchParams();
+  const wantedChat = Number(params.get('chat')) || undefined;
+  const wantedTopic = Number(params.get('topic')) || undefined;
+  const group = forums.find((c) => c.chat.id === wantedChat) ?? forums.find((c) => c.chat.title === MANAGERS_TITLE) ?? forums[0];
   const error = users.error ?? chats.error;
 
   return (
@@ -50,7 +55,7 @@ export default function SandboxPage() {
       {error && <div className="sbx-banner sbx-error">{error.message}</div>}
       <div className="sbx-panes">
         <ClientPane clients={clients} chats={chats.data ?? []} bot={bots.data?.[0]} typing={typing} t={t} locale={locale} notify={notify} />
-        <ManagerPane group={group} manager={manager} typing={typing} t={t} locale={locale} notify={notify} />
+        <ManagerPane key={group?.chat.id} group={group} manager={manager} initialTopic={group && group.chat.id === wantedChat ? wantedTopic : undefined} typing={typing} t={t} locale={locale} notify={notify} />
       </div>
       <div className="sbx-toasts" role="status" aria-live="polite">
         {toasts.map((toast) => (
