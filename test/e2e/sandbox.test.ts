@@ -174,7 +174,7 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     await voice.waitFor({ timeout: 30_000 });
     await voice.getByText('Голосовое сообщение').click();
     const context = page.getByTestId('manager-composer').locator('.sbx-context');
-    await context.getByText('Ответ на Ольга Смирнова').waitFor();
+    await context.getByText(/^Ответ на/).waitFor();
     expect(await context.innerText()).toContain('Голосовое сообщение');
     await shot('08b-voice-reply');
     await context.getByRole('button', { name: 'Отмена' }).click();
@@ -201,7 +201,7 @@ describe.skipIf(!available)('sandbox page in the browser', () => {
     // «Открыть тему в Telegram» after the offer: in the sandbox, the sandbox page with that group and topic open.
     const { telegramTopicUrl } = (await offer.json()) as { telegramTopicUrl: string };
     expect(telegramTopicUrl).toMatch(new RegExp(`^${publicUrl}/sandbox\\?chat=-100\\d+&topic=\\d+$`));
-    expect(await sandbox.page.getByTestId('topic-chat').locator('.sbx-chat-title strong').innerText()).toBe('Ольга Смирнова');
+    expect(await sandbox.page.getByTestId('topic-chat').locator('.sbx-chat-title strong').innerText()).toContain('Ольга Смирнова');
     await sandbox.page.goto(telegramTopicUrl);
     await sandbox.page.getByTestId('topic-chat').locator('.sbx-chat-title strong').getByText('Иван Петров').waitFor();
     expect(await sandbox.managerPane.locator('.sbx-list-item.sbx-active').innerText()).toContain('Иван Петров');

@@ -103,11 +103,12 @@ export class SandboxPage {
 
   /** Presses an inline button in the open topic; resolves with the toast the bot's answer shows. */
   async pressButton(name: string | RegExp): Promise<string> {
-    const toasts = this.page.getByTestId('toast');
-    const before = await toasts.count();
+    // Toasts leave after a few seconds, so count by their ids (ever increasing), not their places.
+    const ids = await this.page.getByTestId('toast').evaluateAll((nodes) => nodes.map((node) => Number(node.getAttribute('data-toast-id'))));
+    const newer = this.page.locator(`[data-testid="toast"]:not(${ids.map((id) => `[data-toast-id="${id}"]`).join(', ') || '[data-none]'})`).first();
     await this.managerPane.locator('.sbx-buttons').getByRole('button', { name }).last().click();
-    await toasts.nth(before).waitFor();
-    return toasts.nth(before).innerText();
+    await newer.waitFor();
+    return newer.innerText();
   }
 
   /** The pinned message bar of the open topic. */

@@ -59,7 +59,7 @@ export default function SandboxPage() {
       </div>
       <div className="sbx-toasts" role="status" aria-live="polite">
         {toasts.map((toast) => (
-          <div key={toast.id} className={`sbx-toast ${toast.error ? 'sbx-error' : ''}`} data-testid="toast">
+          <div key={toast.id} className={`sbx-toast ${toast.error ? 'sbx-error' : ''}`} data-testid="toast" data-toast-id={toast.id}>
             {toast.text}
           </div>
         ))}
