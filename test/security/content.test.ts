@@ -198,7 +198,7 @@ describe('commands and buttons from the wrong place', () => {
     const cardA = await actionCard(t, a.threadId);
     const cardB = await actionCard(t, b.threadId);
     const beforeA = await requestRow(a.requestId);
-    for (const action of ['complete', 'cancel', 'edit', 'docs']) {
+    for (const action of ['complete', 'cancel', 'edit', 'docs', 'docs_anyway']) {
       const answer = await forgePress(t.group, cardB.message_id, cardData(cardA, action));
       expect(answer, action).toMatchObject({ text: 'Эта карточка не относится к заявке, на которую указывает кнопка.', show_alert: true });
     }
