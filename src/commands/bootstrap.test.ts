@@ -26,7 +26,7 @@ function capturingLog() {
 }
 
 describe('bootstrap', () => {
-  it('sandbox, first start: our organization and an admin whose generated password is printed once', async () => {
+  it('sandbox, first start: our organization and an admin whose generated password is returned for the start-up banner, never logged here', async () => {
     t = await openCommandContext();
     // openCommandContext made "our" organization already; start from an empty table like a first start.
     await t.ctx.database.db.delete(organizations);
@@ -38,11 +38,12 @@ describe('bootstrap', () => {
     expect(ours).toMatchObject({ kind: 'both', name: 'Наша компания' });
     const [admin] = await ctx.database.db.select().from(users).where(eq(users.id, first.admin!.id));
     expect(await verifyPassword(first.admin!.password!, admin!.passwordHash)).toBe(true);
-    expect(lines.join('')).toContain(first.admin!.password);
+    // main.ts prints it once, on its own line (test/foundation/logOutput.test.ts); the log lines never carry it.
+    expect(lines.join('')).not.toContain(first.admin!.password);
 
     const second = await bootstrap(ctx);
     expect(second).toEqual({ organizationId: ours!.id });
-    expect(lines.filter((line) => line.includes(first.admin!.password!))).toHaveLength(1);
+    expect(lines.join('')).not.toContain(first.admin!.password);
   });
 
   it('ADMIN_EMAIL/ADMIN_PASSWORD set: that admin, no password in the log', async () => {

@@ -295,7 +295,8 @@ export const offers = pgTable(
     agentOrganizationId: bigint('agent_organization_id', { mode: 'number' })
       .notNull()
       .references(() => organizations.id),
-    rate: numeric('rate', { precision: 20, scale: 6 }).notNull(),
+    /** Unconstrained numeric: it keeps the places the manager typed («12,10» stays 12.10); core/terms allows at most 6. */
+    rate: numeric('rate').notNull(),
     feePercent: numeric('fee_percent', { precision: 9, scale: 4 }).notNull(),
     fixedFee: money('fixed_fee').notNull(),
     total: money('total').notNull(),

@@ -14,15 +14,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TranscriptMessage } from '../../src/sandbox/control.js';
-import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { browserAvailable, ensureWebBuilt, launchBrowser, plain, russianPage } from '../helpers/browser.js';
 import { freePort, root } from '../helpers/process.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 
 const available = browserAvailable();
 const artifacts = path.join(root, 'test-artifacts/deal');
-
-/** Text with no-break spaces (Russian digit groups) as plain ones. */
-const plain = (text: string | null | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
 describe.skipIf(!available)('the deal in the browser', () => {
   let t: TelegramWorld;
@@ -49,10 +46,7 @@ describe.skipIf(!available)('the deal in the browser', () => {
     const port = await freePort();
     t = await startTelegramWorld({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } });
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+    ({ page } = await russianPage(browser));
   });
 
   afterAll(async () => {
@@ -147,8 +141,8 @@ describe.skipIf(!available)('the deal in the browser', () => {
     // /rate 12.30 in the topic: the page shows the new total live, and the history says old → new.
     await say(threadId, '/rate 12.30');
     await expectText('terms-total', /1 248 950,00 ₽/);
-    expect(await editor.getByLabel('Курс').inputValue()).toBe('12.3');
-    await page.getByTestId('timeline').getByText('Курс: 12,25 → 12,3 (итого 1 243 875,00 ₽ → 1 248 950,00 ₽)').waitFor();
+    expect(await editor.getByLabel('Курс').inputValue()).toBe('12,30');
+    await page.getByTestId('timeline').getByText('Курс: 12,25 → 12,30 (итого 1 243 875,00 ₽ → 1 248 950,00 ₽)').waitFor();
     await shot('rate-changed-live');
 
     // The same edit from the page, then «Отменить последнее изменение».
@@ -158,7 +152,7 @@ describe.skipIf(!available)('the deal in the browser', () => {
     await expectText('terms-saved', /Комиссия, %: 1,5 % → 2 % \(итого 1 248 950,00 ₽ → 1 255 100,00 ₽\)/);
     await editor.getByRole('button', { name: 'Отменить последнее изменение' }).click();
     await expectText('terms-total', /1 248 950,00 ₽/);
-    expect(await editor.getByLabel('Комиссия, %').inputValue()).toBe('1.5');
+    expect(await editor.getByLabel('Комиссия, %').inputValue()).toBe('1,5');
 
     // «Завершить» twice in the topic: the page shows the request completed.
     let current = await pinnedCard(threadId);

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { browserAvailable, ensureWebBuilt, launchBrowser, plain, russianPage } from '../helpers/browser.js';
 import { root } from '../helpers/process.js';
 import { ApiClient, openSignInLink, validRequest } from '../helpers/app.js';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
@@ -21,7 +21,6 @@ import { actionCard, PDF, pressCardButton } from '../documents/helpers.js';
 
 const available = browserAvailable();
 const artifacts = path.join(root, 'test-artifacts/repeat-deal');
-const plain = (text: string | null | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
 const DATE_TIME = String.raw`\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}`;
 
 describe.skipIf(!available)('two deals for one client in the browser', () => {
@@ -42,10 +41,7 @@ describe.skipIf(!available)('two deals for one client in the browser', () => {
     fs.mkdirSync(artifacts, { recursive: true });
     t = await startTelegramWorld();
     browser = await launchBrowser();
-    context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1280, height: 1000 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+    ({ context, page } = await russianPage(browser, 1000));
   });
   afterAll(async () => {
     await browser?.close();

@@ -9,13 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/browser.js';
+import { browserAvailable, ensureWebBuilt, launchBrowser, plain, russianPage } from '../helpers/browser.js';
 import { freePort, root } from '../helpers/process.js';
 import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
 
 const available = browserAvailable();
 const artifacts = path.join(root, 'test-artifacts/request-form');
-const plain = (text: string | null | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
 
 describe.skipIf(!available)('the request form as a Russian manager types into it', () => {
   let t: TelegramWorld;
@@ -28,10 +27,7 @@ describe.skipIf(!available)('the request form as a Russian manager types into it
     const port = await freePort();
     t = await startTelegramWorld({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}` } });
     browser = await launchBrowser();
-    const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+    ({ page } = await russianPage(browser));
   });
 
   afterAll(async () => {

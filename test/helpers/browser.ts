@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = path.resolve(import.meta.dirname, '../..');
@@ -53,6 +53,21 @@ export function ensureWebBuilt(): void {
     stdio: 'inherit',
   });
   if (result.status !== 0) throw new Error('Building the web app failed (vite build --config web/vite.config.ts)');
+}
+
+/** Text with no-break spaces (Russian digit groups, «10 000,00») as plain ones, for comparing what a page shows. */
+export const plain = (text: string | null | undefined): string => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
+
+/**
+ * A page as a Russian manager in Moscow sees it (`ru-RU`, Europe/Moscow,
+ * 1280 × `height`), 15 s per action, the page's own errors printed.
+ */
+export async function russianPage(browser: Browser, height = 900): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'ru-RU', timezoneId: 'Europe/Moscow', viewport: { width: 1280, height } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (error) => console.error(`[browser] ${error.message}`));
+  return { context, page };
 }
 
 /** A new browser context (Russian, Moscow time) signed in through the sign-in form as `user`. */

@@ -49,7 +49,7 @@ describe('a declined competitor', () => {
     expect(page.body.request.status).toBe('accepted');
     expect(page.body.request.terms).toBeNull();
     expect(page.body.request.acceptedOfferId).toBeNull();
-    expect(page.body.offers.map((o: { status: string; rate: string }) => [o.status, o.rate])).toEqual([['declined', '12.4']]);
+    expect(page.body.offers.map((o: { status: string; rate: string }) => [o.status, o.rate])).toEqual([['declined', '12.40']]);
     const names = page.body.timeline.map((e: { name: string }) => e.name);
     expect(names).not.toContain('request.terms_changed');
     expect(names).toContain('request.status');

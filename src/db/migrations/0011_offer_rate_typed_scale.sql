@@ -1,0 +1,1 @@
+ALTER TABLE "offers" ALTER COLUMN "rate" SET DATA TYPE numeric USING trim_scale("rate");
