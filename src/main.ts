@@ -77,6 +77,9 @@ export const LOG_REDACT_PATHS = [
   'req.headers["x-sandbox-key"]',
 ];
 
+/** A second stop signal sooner than this after the first is the same stop delivered twice (ms). */
+const REPEATED_SIGNAL_MS = 1500;
+
 /**
  * The app's logger: the paths above redacted, errors without their query
  * parameters, and every message scrubbed of Drizzle's `params: …` (error
@@ -321,12 +324,16 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error, log);
   }
-  let signals = 0;
+  // Ctrl+C signals the whole process group, and `npm start`'s launcher (scripts/start.mjs) passes it on too: the
+  // same stop arrives twice within milliseconds. Only a signal well after the first one means "exit at once".
+  let firstSignalAt: number | undefined;
   const shutdown = (signal: string) => {
-    if (++signals > 1) {
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
       log.warn(`${signal} again: exiting at once`);
       process.exit(1);
     }
+    firstSignalAt = Date.now();
     log.info(`${signal} received: stopping`);
     hotline.stop().then(
       () => process.exit(0),

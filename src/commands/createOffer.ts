@@ -84,6 +84,8 @@ export async function createOffer(ctx: CommandContext, props: CreateOfferProps):
     const [request] = await tx.db.select().from(requests).where(eq(requests.id, props.requestId)).for('update');
     // A request from a Telegram dialog: saving the offer accepts it at once (ARCHITECTURE.md §1, step 5).
     if (request?.dialogId && request.origin === 'telegram') {
+      // Who may offer at all, and on this request, before anything about its offers is told (a 409 would reveal a hidden deal).
+      await offeringAccess(tx, props);
       const repeated = await repeatedSave(tx, request, props);
       if (repeated) return { ...repeated, autoAccepted: true };
       const offer = await createOfferInTx(tx, props);
@@ -130,9 +132,14 @@ async function repeatedSave(tx: Tx, request: typeof requests.$inferSelect, props
   );
 }
 
-export async function createOfferInTx(tx: Tx, props: CreateOfferProps, now = new Date()): Promise<OfferRow> {
+/** The request, if the actor's organization may offer and the actor may see it: ForbiddenError (403) / NotFoundError (404) otherwise. */
+async function offeringAccess(tx: Tx, props: CreateOfferProps) {
   if (!canOffer(props.actor)) throw new ForbiddenError('Ваша организация не может делать предложения');
-  const { request } = await requestAccess(tx.db, props.actor, props.requestId, { forUpdate: true });
+  return requestAccess(tx.db, props.actor, props.requestId, { forUpdate: true });
+}
+
+export async function createOfferInTx(tx: Tx, props: CreateOfferProps, now = new Date()): Promise<OfferRow> {
+  const { request } = await offeringAccess(tx, props);
   const fields = validateOfferFields(props, now);
   if (request.status !== 'collecting_offers') throw new ValidationError('Заявка уже не собирает предложения', 'request');
   const terms = computeTerms({ amount: request.amount, rate: fields.rate, feePercent: fields.feePercent, fixedFee: fields.fixedFee, days: fields.days });

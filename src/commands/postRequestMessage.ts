@@ -40,10 +40,14 @@ export async function postRequestMessage(ctx: CommandContext, props: PostRequest
   });
 }
 
-/** The topic's line for a post: who wrote it on the platform, and whether the client got it. */
-export function platformPostNote(authorName: string, text: string, toClient: boolean): string {
+/**
+ * The topic's line for a post: who wrote it on the platform, in which request
+ * (a topic holds every deal of the client, a closed one's too), and whether
+ * the client got it.
+ */
+export function platformPostNote(authorName: string, requestNumber: string, text: string, toClient: boolean): string {
   const whom = toClient ? 'отправлено клиенту' : 'клиент не видит';
-  return `💬 <b>${escapeHtml(authorName)}</b> <i>на платформе (${whom})</i>:\n${escapeHtml(text)}`;
+  return `💬 <b>${escapeHtml(authorName)}</b> <i>на платформе, заявка № ${escapeHtml(requestNumber)} (${whom})</i>:\n${escapeHtml(text)}`;
 }
 
 export async function postRequestMessageInTx(ctx: Pick<CommandContext, 'live'>, tx: Tx, props: PostRequestMessageProps): Promise<RequestPost> {
@@ -52,7 +56,7 @@ export async function postRequestMessageInTx(ctx: Pick<CommandContext, 'live'>, 
   const text = (props.text ?? '').trim();
   if (!text) throw new FieldErrors({ text: 'Напишите сообщение' });
   if (text.length > 4000) throw new FieldErrors({ text: 'Сообщение: не длиннее 4000 символов' });
-  const [request] = await tx.db.select({ dialogId: requests.dialogId }).from(requests).where(eq(requests.id, props.requestId));
+  const [request] = await tx.db.select({ dialogId: requests.dialogId, number: requests.number }).from(requests).where(eq(requests.id, props.requestId));
   const dialogId = request?.dialogId ?? null;
   let deliveredTo: 'topic' | 'client' | null = null;
   if (dialogId) {
@@ -73,7 +77,7 @@ export async function postRequestMessageInTx(ctx: Pick<CommandContext, 'live'>, 
       await enqueueTelegram(ctx, tx, {
         chatId: row.chatId,
         method: 'sendMessage',
-        payload: { text: platformPostNote(author?.name ?? '—', text, deliveredTo === 'client'), parse_mode: 'HTML' },
+        payload: { text: platformPostNote(author?.name ?? '—', request!.number, text, deliveredTo === 'client'), parse_mode: 'HTML' },
         target: { topicOfDialog: dialogId },
       });
       if (deliveredTo === 'client') await enqueueTelegram(ctx, tx, { chatId: row.clientChat, method: 'sendMessage', payload: { text } });

@@ -33,10 +33,21 @@ describe('a payment purpose from a template', () => {
     expect(purposeGapsMessage('Оплата по контракту № … от … за товары')).toBe('Назначение платежа не заполнено до конца: укажите номер (после «№»), дату (после «от»).');
   });
 
+  it('names the holes left with nothing at all after № and от (the template\'s fields simply erased)', () => {
+    expect(purposeGaps('Оплата по контракту № от за товары')).toEqual(['номер (после «№»)', 'дату (после «от»)']);
+    expect(purposeGaps('Предоплата по контракту №  от  за услуги')).toEqual(['номер (после «№»)', 'дату (после «от»)']);
+    expect(purposeGaps('Оплата по инвойсу № 7 от')).toEqual(['дату (после «от»)']);
+    expect(purposeGaps('Оплата по контракту №, за товары')).toEqual(['номер (после «№»)']);
+    expect(purposeGaps('Payment under contract No. dated for goods')).toEqual(['номер (после «№»)', 'дату (после «от»)']);
+  });
+
   it('has no holes when filled', () => {
     expect(purposeGaps('Оплата по контракту № 15 от 01.10.2026 за товары')).toEqual([]);
     expect(purposeGapsMessage('Оплата за товары')).toBeUndefined();
     // Dots at the end of a sentence or inside a number are no hole.
     expect(purposeGaps('Оплата по контракту № 15.2 от 01.10.2026. НДС не облагается.')).toEqual([]);
+    // «от» and «№» with something after them; words that merely contain them.
+    expect(purposeGaps('Оплата по договору № б/н от 01.10.2026 за товары, отгрузка от поставщика')).toEqual([]);
+    expect(purposeGaps('Оплата по контракту № HK-8 от 25.11.2026 за товары')).toEqual([]);
   });
 });

@@ -37,6 +37,7 @@ const PLACEHOLDER_NAMES: Record<string, string> = {
  * @example
  * purposeGaps('Оплата по контракту № … от … за товары'); // ['номер (после «№»)', 'дату (после «от»)']
  * purposeGaps('Оплата по контракту № {contract} от 01.10.2026'); // ['номер контракта']
+ * purposeGaps('Оплата по контракту № от за товары'); // ['номер (после «№»)', 'дату (после «от»)']
  */
 export function purposeGaps(purpose: string): string[] {
   const gaps: string[] = [];
@@ -45,6 +46,10 @@ export function purposeGaps(purpose: string): string[] {
     const before = match[1]?.toLowerCase();
     gaps.push(before === '№' || before === 'no.' ? 'номер (после «№»)' : before === 'от' || before === 'dated' ? 'дату (после «от»)' : 'пропуск «…»');
   }
+  // Nothing at all after «№» or «от» (the next word is another part of the template, or the text ends):
+  // «Оплата по контракту № от за товары» has the same holes as the one with «…».
+  for (const _ of purpose.matchAll(/(?:№|(?<!\p{L})No\.)\s*(?=$|[,.;:)]|(?:от|за|dated|for)(?!\p{L}))/giu)) gaps.push('номер (после «№»)');
+  for (const _ of purpose.matchAll(/(?<!\p{L})(?:от|dated)\s*(?=$|[,.;:)]|(?:за|№|for)(?!\p{L}))/giu)) gaps.push('дату (после «от»)');
   return [...new Set(gaps)];
 }
 

@@ -14,7 +14,7 @@ import { ApiError, internalError, notEmulated, notFound, tooManyRequests, unauth
 import { BOT_API_METHODS } from './methods/catalogue.js';
 import { UPLOAD_LIMIT } from './files.js';
 import { sniffMime, untrustedFileHeaders } from '../documents/untrusted.js';
-import { sameSecret } from '../platform/security.js';
+import { isLocalCaller, sameSecret } from '../platform/security.js';
 import { methods, type MethodContext } from './methods/index.js';
 import { multipartBoundary, parseMultipart, readBody } from './multipart.js';
 import { Params, type UploadedFile } from './params.js';
@@ -95,6 +95,15 @@ export function emulatorPlugin(emulator: TelegramEmulator, options: EmulatorPlug
       route.bodyLimit ??= UPLOAD_LIMIT * 2;
     });
     const controlKey = options.controlKey;
+    if (!controlKey) {
+      // On loopback the control API has no key: it answers this machine only. A reverse proxy on the same host
+      // relays strangers from a loopback socket, but always says so (X-Forwarded-For, Forwarded, X-Real-IP).
+      const controlRoot = `${app.prefix}/sandbox/`;
+      app.addHook('onRequest', async (request, reply) => {
+        if (!request.url.startsWith(controlRoot) || isLocalCaller(request)) return;
+        return reply.code(403).send({ error: 'The sandbox control API answers this machine only; to reach it through a proxy, set HOST so that it asks for the sandbox key' });
+      });
+    }
     if (controlKey) {
       const controlRoot = `${app.prefix}/sandbox/`;
       app.addHook('onRequest', async (request, reply) => {

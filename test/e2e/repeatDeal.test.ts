@@ -113,7 +113,9 @@ describe.skipIf(!available)('two deals for one client in the browser', () => {
     await page.getByPlaceholder('Сообщение…').fill('Платёж по первой сделке отправлен');
     await page.getByRole('button', { name: 'Отправить', exact: true }).click();
     await t.control.waitFor({ chat_id: client.id, text_includes: 'Платёж по первой сделке отправлен', timeout_ms: 15_000 });
-    await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, text_includes: 'на платформе (отправлено клиенту)', timeout_ms: 15_000 });
+    // The topic holds every deal of the client: the note names the request it belongs to.
+    const posted = await t.control.waitFor({ chat_id: t.group, message_thread_id: threadId, text_includes: '(отправлено клиенту)', timeout_ms: 15_000 });
+    expect(posted.messages.find((m) => m.text?.includes('(отправлено клиенту)'))!.text).toMatch(/на платформе, заявка № \d{4}-\d{6} \(отправлено клиенту\)/);
     await expect.poll(async () => (await chatTexts()).at(-1)).toBe('Платёж по первой сделке отправлен');
     await shot('first-deal');
 

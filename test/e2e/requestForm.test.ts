@@ -44,9 +44,13 @@ describe.skipIf(!available)('the request form as a Russian manager types into it
     await page.waitForURL(/\/new\?dialog=\d+$/);
 
     await page.getByLabel('Сумма к оплате').fill('10000');
-    // A currency by what people call it: «доллар» is USD, «юань» CNY (CNY is preselected: choose another first,
-    // as choosing the selected option again clears a Mantine select).
+    // A currency by what people call it: «юань» is CNY — picking the preselected CNY again keeps it —, «доллар» USD.
     const currency = page.getByRole('combobox', { name: 'Валюта платежа' });
+    await currency.fill('юань');
+    await expect.poll(async () => plain(await page.getByRole('option').first().textContent())).toMatch(/^CNY/);
+    await page.getByRole('option').first().click();
+    await currency.blur();
+    await expect.poll(async () => plain(await currency.inputValue())).toMatch(/^CNY/);
     await currency.fill('доллар');
     await expect.poll(async () => plain(await page.getByRole('option').first().textContent())).toMatch(/^USD/);
     await page.getByRole('option').first().click();

@@ -57,6 +57,21 @@ describe('start-up in embedded mode', () => {
     expect(fs.existsSync(path.join(dataDir, 'hotline.pid'))).toBe(false);
   });
 
+  it('Ctrl+C reaches the server twice at once (process group and launcher): still one graceful stop, exit 0', async () => {
+    const hotline = await spawnHotline({ DATA_DIR: tempDir() });
+    running.push(hotline);
+    await waitForStatus(`${hotline.url}/readyz`, 200, 60_000);
+    // Its stop handlers are in place once it says it is ready.
+    await expect.poll(() => hotline.output(), { timeout: 60_000 }).toContain('Hotline is ready');
+    hotline.child.kill('SIGINT');
+    // Not at the same instant (two pending SIGINTs merge into one): the launcher's copy comes a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    hotline.child.kill('SIGINT');
+    expect(await hotline.exited).toBe(0);
+    expect(hotline.output()).toContain('SIGINT received: stopping');
+    expect(hotline.output()).not.toContain('again: exiting at once');
+  });
+
   it('a bad setting stops start-up with one line naming it', async () => {
     const p = await spawnHotline({ DATA_DIR: tempDir(), TELEGRAM_MODE: 'push' });
     running.push(p);

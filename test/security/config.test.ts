@@ -81,6 +81,15 @@ describe('the sandbox bot token is not a constant of the source', () => {
     await app?.stop();
   });
 
+  it('on loopback the control API answers this machine only: a request relayed by a proxy is refused', async () => {
+    expect((await fetch(`${app.url}/tg/sandbox/chats`)).status).toBe(200);
+    for (const relayed of [{ 'x-forwarded-for': '8.8.8.8' }, { forwarded: 'for=8.8.8.8' }, { 'x-real-ip': '8.8.8.8' }]) {
+      const answer = await fetch(`${app.url}/tg/sandbox/chats`, { headers: relayed });
+      expect(answer.status).toBe(403);
+      expect(((await answer.json()) as { error: string }).error).toMatch(/this machine only/);
+    }
+  });
+
   it('the old constant token opens neither the Bot API nor its files', async () => {
     const getMe = await fetch(`${app.url}/tg/bot${LEGACY_TOKEN}/getMe`);
     expect(getMe.status).toBe(401);

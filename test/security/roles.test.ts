@@ -74,6 +74,10 @@ describe('the platform: our agents and customers do not see Telegram deals', () 
         expect(answer.status, path).toBe(404);
         expect(answer.body.error).toEqual(expect.any(String));
       }
+      // An offer on the deal gets the answer an offer on a request that does not exist gets (a 409 told it was there).
+      const offer = await caller.post(`/api/requests/${dealId}/offers`, validOffer({ rate: '99' }));
+      const nowhere = await caller.post('/api/requests/999999/offers', validOffer({ rate: '99' }));
+      expect([offer.status, offer.body.error]).toEqual([nowhere.status, nowhere.body.error]);
       const [row] = await app.ctx.database.db.select().from(requests).where(eq(requests.id, dealId));
       expect(row!.status).toBe('accepted');
       expect(row!.terms!.rate).toBe('12.25');

@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ru, en, type Messages } from './messages.js';
-import { currencyDisplay } from '../../src/core/money.js';
+import { currencyDisplay, writtenScale } from '../../src/core/money.js';
 
 export type Locale = 'ru' | 'en';
 export type MessageKey = keyof Messages;
@@ -31,6 +31,8 @@ interface I18n {
   /** 1 225 000,00 ₽ in Russian, ₽1,225,000.00 in English. */
   money(value: string | number, currency?: string): string;
   number(value: string | number, fractionDigits?: { min?: number; max?: number }): string;
+  /** An exchange rate with the places it was written with, up to 6: «12,10», not «12,1» (issue 17.17). */
+  rate(value: string): string;
   /** Date and time in the user's time zone. */
   dateTime(value: string | Date): string;
   date(value: string | Date): string;
@@ -69,6 +71,14 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
     const dateTimeFormat = new Intl.DateTimeFormat(tag, { ...numericDate, hour: '2-digit', minute: '2-digit', timeZone: zone });
     // Calendar dates (contract date, deadline) are days, not instants: shown as stored, in UTC.
     const dateFormat = new Intl.DateTimeFormat(tag, { ...numericDate, timeZone: 'UTC' });
+    const number: I18n['number'] = (value, digits = {}) => {
+      const n = toNumeric(value);
+      if (n === null) return String(value);
+      return new Intl.NumberFormat(tag, {
+        minimumFractionDigits: digits.min ?? 0,
+        maximumFractionDigits: digits.max ?? 6,
+      }).format(n);
+    };
     return {
       locale,
       setLocale,
@@ -88,14 +98,8 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
           return `${new Intl.NumberFormat(tag, { minimumFractionDigits: 2 }).format(n)} ${currency}`;
         }
       },
-      number(value, digits = {}) {
-        const n = toNumeric(value);
-        if (n === null) return String(value);
-        return new Intl.NumberFormat(tag, {
-          minimumFractionDigits: digits.min ?? 0,
-          maximumFractionDigits: digits.max ?? 6,
-        }).format(n);
-      },
+      number,
+      rate: (value) => number(value, { min: Math.min(writtenScale(value), 6), max: 6 }),
       dateTime: (value) => dateTimeFormat.format(new Date(value)),
       date: (value) => dateFormat.format(new Date(value)),
     };

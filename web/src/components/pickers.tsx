@@ -2,7 +2,8 @@
  * Pickers over prepared lists. `SearchSelect` is Mantine's searchable Select
  * that behaves like a search box: focusing it selects the shown label, so
  * typing replaces it (it used to insert into the middle of «CNY — Юань» and
- * find nothing), and an empty result says «Ничего не найдено».
+ * find nothing), picking the chosen option again keeps it, Enter takes the
+ * best match, and an empty result says «Ничего не найдено».
  * `nothingFoundHint` tells an Autocomplete's reader that its suggestions
  * have nothing for what was typed (Mantine's Autocomplete just shows no list).
  */
@@ -18,6 +19,9 @@ export function SearchSelect({ nothingFoundMessage, onFocus, onMouseUp, ...props
   return (
     <Select
       searchable
+      // Picking the option already chosen keeps it (Mantine's default clears it); typing puts the best match first under Enter.
+      allowDeselect={false}
+      selectFirstOptionOnChange
       nothingFoundMessage={nothingFoundMessage ?? t('common.nothingFound')}
       {...props}
       onFocus={(event) => {

@@ -10,7 +10,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Card, Grid, Group, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { api, ApiError, type ChatMessage, type Offer, type RequestPage as RequestPageData, type RequestStatus, type TimelineEvent } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
-import { writtenScale } from '../../../src/core/money.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 import { TermsEditor } from '../components/deal/TermsEditor.js';
 import { termsChangeOfEvent, useTermsChangeText } from '../components/deal/termsChange.js';
@@ -171,12 +170,12 @@ function Row({ label, value }: { label: string; value: React.ReactNode }) {
 }
 
 function Terms({ terms }: { terms: Record<string, string> }) {
-  const { t, money, number } = useI18n();
+  const { t, money, number, rate } = useI18n();
   const funding = terms.fundingCurrency ?? 'RUB';
   return (
     <Table>
       <Table.Tbody>
-        <Row label={t('offer.rate')} value={terms.rate && number(terms.rate, { min: Math.min(writtenScale(terms.rate), 6), max: 6 })} />
+        <Row label={t('offer.rate')} value={terms.rate && rate(terms.rate)} />
         <Row label={t('offer.base')} value={terms.base && money(terms.base, funding)} />
         <Row label={t('offer.feePercent')} value={terms.feePercent && `${number(terms.feePercent, { max: 4 })} %`} />
         <Row label={t('offer.fee')} value={terms.fee && money(terms.fee, funding)} />
@@ -215,7 +214,7 @@ function OfferCard({
   canAccept: boolean;
   onAccepted: () => void;
 }) {
-  const { t, money, number, date } = useI18n();
+  const { t, money, number, rate, date } = useI18n();
   const accept = useMutation({ mutationFn: () => api(`/offers/${offer.id}/accept`, { method: 'POST', body: {} }), onSuccess: onAccepted });
   return (
     <Card withBorder data-testid={`offer-card-${offer.agentName}`}>
@@ -238,7 +237,7 @@ function OfferCard({
         </Text>
       )}
       <Text size="sm">
-        {t('offer.rate')}: {number(offer.rate, { max: 6 })} · {t('offer.feePercent')}: {number(offer.feePercent, { max: 4 })} · {t('offer.fixedFee')}: {money(offer.fixedFee, fundingCurrency)}
+        {t('offer.rate')}: {rate(offer.rate)} · {t('offer.feePercent')}: {number(offer.feePercent, { max: 4 })} · {t('offer.fixedFee')}: {money(offer.fixedFee, fundingCurrency)}
       </Text>
       <Text size="sm">
         {t('offer.days')}: {offer.days}

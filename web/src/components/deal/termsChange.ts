@@ -5,7 +5,6 @@
  * formatted here for the reader's language.
  */
 import { useCallback } from 'react';
-import { writtenScale } from '../../../../src/core/money.js';
 import { useI18n, type MessageKey } from '../../i18n.js';
 
 /** A `request.terms_changed` event's side, or a terms API answer, in one shape. */
@@ -47,14 +46,14 @@ export function termsChangeOfEvent(before: Record<string, unknown> | null, after
 
 /** A function that turns a change into one line of text in the current language. */
 export function useTermsChangeText(currency: string, fundingCurrency: string) {
-  const { t, money, number, date } = useI18n();
+  const { t, money, number, rate, date } = useI18n();
   return useCallback(
     (change: TermsChange): string => {
       const value = (raw: string): string => {
         if (!raw) return '—';
         switch (change.field) {
           case 'rate':
-            return number(raw, { min: Math.min(writtenScale(raw), 6), max: 6 });
+            return rate(raw);
           case 'feePercent':
             return `${number(raw, { max: 4 })} %`;
           case 'amount':
