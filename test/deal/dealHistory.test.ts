@@ -129,8 +129,8 @@ describe('the platform and the topic see the same deal', () => {
     const inTopic = await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Платёж отправлен' });
     const notes = visible(inTopic).filter((m) => m.text?.startsWith('💬'));
     expect(notes.map((m) => m.text)).toEqual([
-      expect.stringMatching(/на платформе \(клиент не видит\):\nПроверьте платёж, коллеги$/),
-      expect.stringMatching(/на платформе \(отправлено клиенту\):\nПлатёж отправлен$/),
+      expect.stringMatching(/на платформе, заявка № \d{4}-\d{6} \(клиент не видит\):\nПроверьте платёж, коллеги$/),
+      expect.stringMatching(/на платформе, заявка № \d{4}-\d{6} \(отправлено клиенту\):\nПлатёж отправлен$/),
     ]);
     const chat = await t.control.waitFor({ chat_id: client.id, text_includes: 'Платёж отправлен' });
     expect(chat.messages.some((m) => m.text?.includes('Проверьте платёж'))).toBe(false);
