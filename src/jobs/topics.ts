@@ -97,25 +97,7 @@ export class Topics {
       topicId = await this.create(dialogId, chatId, topicName(client));
       cardMessageId = null;
     }
-    if (cardMessageId === null) {
-      await this.limiter.take(chatId);
-      const card = await this.api
-        .sendMessage(chatId, await this.cardHtml(dialogId), {
-          message_thread_id: topicId,
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-        })
-        .catch(async (error: unknown) => {
-          // The topic is gone before its card got in: forgotten here, where its id is known, so the next try creates a new one.
-          if (topicGone(error)) await this.forget(dialogId, topicId);
-          throw error;
-        });
-      // Only for the topic it was posted in (the topic may have been replaced meanwhile).
-      await this.ctx.database.db
-        .update(dialogs)
-        .set({ clientCardMessageId: card.message_id })
-        .where(and(eq(dialogs.id, dialogId), eq(dialogs.topicId, topicId)));
-    }
+    if (cardMessageId === null) await this.postCard(dialogId, chatId, topicId, await this.cardHtml(dialogId));
     return topicId;
   }
 
@@ -196,17 +178,26 @@ export class Topics {
         if (!(error instanceof GrammyError && /message to edit not found/.test(error.description))) throw error;
       }
     }
+    await this.postCard(dialogId, chatId, threadId, html);
+  }
+
+  /**
+   * Posts the client card into `topicId` and remembers it — only for that
+   * topic (it may have been replaced meanwhile). A topic found gone here is
+   * forgotten on the spot, where its id is known, so the next try creates a
+   * new one instead of retrying the dead topic forever.
+   */
+  private async postCard(dialogId: number, chatId: number, topicId: number, html: string): Promise<void> {
     await this.limiter.take(chatId);
     const card = await this.api
-      .sendMessage(chatId, html, {
-        message_thread_id: threadId,
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-      })
+      .sendMessage(chatId, html, { message_thread_id: topicId, parse_mode: 'HTML', link_preview_options: { is_disabled: true } })
       .catch(async (error: unknown) => {
-        if (topicGone(error)) await this.forget(dialogId, threadId);
+        if (topicGone(error)) await this.forget(dialogId, topicId);
         throw error;
       });
-    await this.ctx.database.db.update(dialogs).set({ clientCardMessageId: card.message_id }).where(eq(dialogs.id, dialogId));
+    await this.ctx.database.db
+      .update(dialogs)
+      .set({ clientCardMessageId: card.message_id })
+      .where(and(eq(dialogs.id, dialogId), eq(dialogs.topicId, topicId)));
   }
 }
