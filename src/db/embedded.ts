@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 /** Thrown when another live process holds the embedded database. */
@@ -107,7 +108,8 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   try {
     // PostgreSQL's default 128 MB of shared buffers is sized for a server; the
     // embedded database is small and lives inside our process's memory.
-    const db = await PGlite.create(dir, { postgresqlconf: ['shared_buffers=16MB'] });
+    // pg_trgm (trigram search of names and typos) ships with PGlite but must be loaded to be created.
+    const db = await PGlite.create(dir, { postgresqlconf: ['shared_buffers=16MB'], extensions: { pg_trgm } });
     socketDir = socketDirectory(dataDir);
     const socket = path.join(socketDir.dir, SOCKET_NAME);
     // A socket left by a process that died (we hold the lock, so it is not live).

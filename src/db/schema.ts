@@ -21,6 +21,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { clientKeys, documentVector, messageVector, requestKeys, requestVector } from './searchIndex.js';
 
 const id = () => bigserial('id', { mode: 'number' }).primaryKey();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -74,18 +75,22 @@ export const users = pgTable(
 );
 
 /** A Telegram user who writes to the hotline. */
-export const clients = pgTable('clients', {
-  id: id(),
-  telegramUserId: tgId('telegram_user_id').notNull().unique(),
-  firstName: text('first_name').notNull().default(''),
-  lastName: text('last_name'),
-  username: text('username'),
-  language: text('language'),
-  blockedAt: timestamp('blocked_at', { withTimezone: true }),
-  greetedAt: timestamp('greeted_at', { withTimezone: true }),
-  createdAt: createdAt(),
-  updatedAt: updatedAt(),
-});
+export const clients = pgTable(
+  'clients',
+  {
+    id: id(),
+    telegramUserId: tgId('telegram_user_id').notNull().unique(),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name'),
+    username: text('username'),
+    language: text('language'),
+    blockedAt: timestamp('blocked_at', { withTimezone: true }),
+    greetedAt: timestamp('greeted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  () => [index('clients_search_trgm_idx').using('gin', sql.raw(`${clientKeys()} gin_trgm_ops`))],
+);
 
 /** One client's conversation: one forum topic in a managers' supergroup. */
 export const dialogs = pgTable(
@@ -232,6 +237,7 @@ export const messages = pgTable(
     uniqueIndex('messages_client_chat_key').on(t.dialogId, t.clientChatMessageId),
     // Not unique: when a group's backlog grows, consecutive client texts are mirrored as one topic message.
     index('messages_topic_idx').on(t.dialogId, t.topicMessageId),
+    index('messages_search_idx').using('gin', sql.raw(messageVector())),
   ],
 );
 
@@ -280,6 +286,10 @@ export const requests = pgTable(
     index('requests_list_amount_idx').on(t.status, t.hidden, t.amount, t.id),
     index('requests_customer_idx').on(t.customerOrganizationId, t.createdAt),
     index('requests_dialog_idx').on(t.dialogId),
+    index('requests_search_idx').using('gin', sql.raw(requestVector())),
+    index('requests_search_trgm_idx').using('gin', sql.raw(`${requestKeys()} gin_trgm_ops`)),
+    /** Search by an amount typed as a number. */
+    index('requests_amount_idx').on(t.amount),
     check('requests_amount_positive', sql`${t.amount} > 0`),
   ],
 );
@@ -427,7 +437,11 @@ export const documents = pgTable(
     uploadedBy: bigint('uploaded_by', { mode: 'number' }).references(() => users.id),
     createdAt: createdAt(),
   },
-  (t) => [index('documents_request_idx').on(t.requestId), index('documents_dialog_idx').on(t.dialogId)],
+  (t) => [
+    index('documents_request_idx').on(t.requestId),
+    index('documents_dialog_idx').on(t.dialogId),
+    index('documents_search_idx').using('gin', sql.raw(documentVector())),
+  ],
 );
 
 /** One row of the audit log: who changed what, when, from what to what. */

@@ -23,6 +23,7 @@ import { chatRoutes } from './routes/chat.js';
 import { dialogRoutes } from './routes/dialogs.js';
 import { termsRoutes } from './routes/terms.js';
 import { documentRoutes } from './routes/documents.js';
+import { searchRoutes } from './routes/search.js';
 
 export interface ApiOptions {
   /** The command context; available once the database is open (earlier calls get 503). */
@@ -134,7 +135,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       telegramLoginToken: options.telegramLoginToken,
       signInRequestsPerMinute: options.signInRequestsPerMinute ?? 60,
     };
-    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes]) {
+    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes, searchRoutes]) {
       await app.register(plugin, routeOptions);
     }
   };

@@ -103,6 +103,29 @@ export function telegramDealsVisible(viewer: Viewer): SQL | undefined {
 /** The SQL condition "this request is in the agents' general list". */
 export const inGeneralList: SQL = sql`(${requests.status} = 'collecting_offers' and ${requests.hidden} = false)`;
 
+/**
+ * `decide` as an SQL condition on `requests`, for reads over many requests at
+ * once (search): the rows `requestAccess` would let the viewer see. Keep the
+ * two in step — test/platform/search.test.ts checks them against each other.
+ */
+export function requestVisibleTo(viewer: Viewer): SQL {
+  const own = sql`${requests.customerOrganizationId} = ${viewer.organizationId}`;
+  const asAgent = canOffer(viewer) ? sql`(${offeredBy(viewer.organizationId)} or ${inGeneralList})` : sql`false`;
+  return sql`((${own} or ${asAgent}) and ${telegramDealsVisible(viewer) ?? sql`true`})`;
+}
+
+/**
+ * `canSeeDealRoom` as an SQL condition on `requests` (the chat, the
+ * documents): a request the viewer sees, as its customer or as the agent whose
+ * offer was accepted.
+ */
+export function dealRoomOf(viewer: Viewer): SQL {
+  const acceptedAgent = canOffer(viewer)
+    ? sql`exists (select 1 from ${offers} where ${offers.id} = ${requests.acceptedOfferId} and ${offers.agentOrganizationId} = ${viewer.organizationId})`
+    : sql`false`;
+  return sql`(${requestVisibleTo(viewer)} and (${requests.customerOrganizationId} = ${viewer.organizationId} or ${acceptedAgent}))`;
+}
+
 export type RequestRow = typeof requests.$inferSelect;
 
 /** How the viewer relates to a request they may see. */

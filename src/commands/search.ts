@@ -1,0 +1,343 @@
+/**
+ * One search over what Hotline stores — clients (name, @username, Telegram
+ * id), dialog messages (text, captions, file names), requests (number,
+ * beneficiary, purpose, payer and INN, amount) and documents (file names) —
+ * as far as the viewer may see each (src/policies/access.ts):
+ *
+ * - clients, dialogs and their messages: our staff only (`maySeeDialogs`);
+ * - requests: the rows `requestAccess` would show (`requestVisibleTo`);
+ * - outside our staff, dialog messages only as the chat of a request whose
+ *   deal room the viewer is in, skipped ones not (as the chat shows them);
+ * - documents: a request's for its deal room (`dealRoomOf`), a dialog's for our staff.
+ *
+ * Words are matched by PostgreSQL full text with the `russian` configuration
+ * («договором» finds «договор»), names and identifiers by pg_trgm (typos,
+ * part of a number or an INN), over the GIN indexes of src/db/searchIndex.ts.
+ * A word found in very many messages is ranked among the first
+ * `MESSAGE_CANDIDATES` the index yields (the bound that keeps a search fast on
+ * ten million messages).
+ *
+ * Results come grouped by dialog (a client and their deals) or, for a request
+ * without a dialog, by request; each hit carries plain text and the ranges
+ * that matched (src/core/searchText.ts), never HTML.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../db/index.js';
+import { clientKeys, documentVector, messageVector, requestKeys, requestVector } from '../db/searchIndex.js';
+import { highlightMatched, highlightWords, MARK_END, MARK_START, markedWords, type Highlight, type SearchQuery } from '../core/searchText.js';
+import { dealRoomOf, maySeeDialogs, requestVisibleTo, type Viewer } from '../policies/access.js';
+
+/** Most dialog messages the index may yield for ranking (see the module comment). */
+export const MESSAGE_CANDIDATES = 1000;
+
+export type SearchHitKind = 'client' | 'message' | 'request' | 'document';
+
+/** One thing found. */
+export interface SearchHit {
+  kind: SearchHitKind;
+  /** The row's id in its table (clients, messages, requests, documents). */
+  id: number;
+  /** Which field matched: `name`, `telegramId`, `text`, `fileName`, `number`, `inn`, `amount`, `details`. */
+  field: 'name' | 'telegramId' | 'text' | 'fileName' | 'number' | 'inn' | 'amount' | 'details';
+  /** What to show: plain text (a fragment for long messages), and where the match is in it. */
+  text: string;
+  ranges: Array<[number, number]>;
+  /** When it was written or created (ISO), null for a client. */
+  at: string | null;
+  /** A message's direction: from the client (`in`), ours (`out`), an internal note. */
+  direction?: 'in' | 'out' | 'note' | 'system';
+  /** The request it belongs to (a request, its message or document), to link its page. */
+  requestId: number | null;
+  requestNumber: string | null;
+  /** A request's status and amount, for the line that names it. */
+  requestStatus?: string;
+  amount?: string;
+  currency?: string;
+}
+
+/** The hits of one client's dialog, or of one request without a dialog. */
+export interface SearchGroup {
+  /** `dialog:<id>` or `request:<id>`. */
+  key: string;
+  /** The client (our staff only; null otherwise and for requests without a dialog). */
+  client: { id: number; name: string; username: string | null; telegramUserId: number } | null;
+  dialogId: number | null;
+  /** The client's topic, to link it (our staff only). */
+  topic: { managersChatId: number; topicId: number } | null;
+  /** A group of a request: its id and number. */
+  requestId: number | null;
+  requestNumber: string | null;
+  hits: SearchHit[];
+}
+
+export interface SearchOptions {
+  /** Most hits of each kind, 1–50. */
+  limit: number;
+}
+
+interface Row {
+  [key: string]: unknown;
+}
+
+const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+const iso = (value: unknown) => (value ? new Date(value as string).toISOString() : null);
+const fullName = (first: unknown, last: unknown) => [first, last].filter(Boolean).join(' ').trim() || '—';
+
+/**
+ * `ts_headline` options: control-character marks around every match. Only
+ * the marked words are taken from its output (`markedWords`); the text shown
+ * is the stored one, as `ts_headline` drops whatever looks like a tag.
+ */
+const HEADLINE_OPTIONS = `StartSel=${MARK_START}, StopSel=${MARK_END}, HighlightAll=true`;
+/** The stored text without the marks' characters, so a mark in the output is always ours. */
+const unmarked = (expression: string) => `translate(coalesce(${expression}, ''), chr(2) || chr(3), '')`;
+
+/**
+ * Searches everything the viewer may see for `query` (read by
+ * `readSearchQuery`), best first: hits grouped by dialog or request.
+ */
+export async function search(db: Db, viewer: Viewer, query: SearchQuery, options: SearchOptions): Promise<SearchGroup[]> {
+  const staff = await maySeeDialogs(db, viewer);
+  const limit = Math.min(Math.max(Math.trunc(options.limit), 1), 50);
+  const tsquery = sql`websearch_to_tsquery('russian', ${query.text})`;
+  const scored: Array<{ score: number; group: Omit<SearchGroup, 'hits'>; hit: SearchHit }> = [];
+
+  const [clientRows, messageRows, requestRows, documentRows] = await Promise.all([
+    staff ? findClients(db, query, limit) : Promise.resolve([] as Row[]),
+    findMessages(db, viewer, staff, tsquery, limit),
+    findRequests(db, viewer, staff, query, tsquery, limit),
+    findDocuments(db, viewer, staff, tsquery, limit),
+  ]);
+
+  for (const row of clientRows) {
+    const name = fullName(row.first_name, row.last_name);
+    const telegramUserId = Number(row.telegram_user_id);
+    const byId = query.digits !== null && String(telegramUserId) === query.digits;
+    const shown = `${name}${row.username ? ` @${row.username as string}` : ''}`;
+    scored.push({
+      score: byId ? 10 : 1 + Number(row.score),
+      group: dialogGroup(row, staff),
+      hit: {
+        kind: 'client',
+        id: Number(row.id),
+        field: byId ? 'telegramId' : 'name',
+        ...(byId ? { text: `${shown} · ${telegramUserId}`, ranges: [[shown.length + 3, shown.length + 3 + String(telegramUserId).length]] } : { text: shown, ranges: highlightWords(shown, query.lower) }),
+        at: null,
+        requestId: null,
+        requestNumber: null,
+      },
+    });
+  }
+
+  for (const row of messageRows) {
+    let shown: Highlight = highlightMatched((row.text as string | null) ?? '', markedWords((row.headline as string) ?? ''));
+    let field: SearchHit['field'] = 'text';
+    const fileName = row.file_name as string | null;
+    if (!shown.ranges.length && fileName) {
+      shown = { text: fileName, ranges: highlightWords(fileName, query.text) };
+      field = 'fileName';
+    }
+    const requestId = num(row.request_id);
+    scored.push({
+      score: Number(row.rank),
+      group: staff ? dialogGroup(row, staff) : requestGroup(row),
+      hit: {
+        kind: 'message',
+        id: Number(row.id),
+        field,
+        ...shown,
+        at: iso(row.sent_at),
+        direction: row.direction as SearchHit['direction'],
+        requestId,
+        requestNumber: (row.request_number as string | null) ?? null,
+      },
+    });
+  }
+
+  for (const row of requestRows) {
+    const number = row.number as string;
+    const inn = (row.inn as string | null) ?? '';
+    const amount = row.amount as string;
+    const exact = (row.exact as string | null) ?? null;
+    const details = [row.beneficiary_name, row.purpose].filter(Boolean).join(' · ');
+    const headline = highlightMatched(details, markedWords((row.headline as string) ?? ''));
+    const hit: Pick<SearchHit, 'field' | 'text' | 'ranges'> =
+      exact === 'inn'
+        ? { field: 'inn', text: `ИНН ${inn}`, ranges: [[4, 4 + inn.length]] }
+        : exact === 'amount'
+          ? { field: 'amount', text: `${amount} ${row.currency as string}`, ranges: [[0, amount.length]] }
+          : exact === 'number' || (query.contains && number.toLowerCase().includes(query.lower))
+            ? { field: 'number', text: number, ranges: highlightWords(number, query.lower) }
+            : headline.ranges.length
+              ? { field: 'details', ...headline }
+              : { field: 'details', text: details, ranges: highlightWords(details, query.text) };
+    scored.push({
+      score: (exact ? 10 : 0) + 1 + Number(row.rank),
+      group: row.dialog_id !== null && staff ? dialogGroup(row, staff) : requestGroup({ request_id: row.id, request_number: number }),
+      hit: {
+        kind: 'request',
+        id: Number(row.id),
+        ...hit,
+        at: iso(row.created_at),
+        requestId: Number(row.id),
+        requestNumber: number,
+        requestStatus: row.status as string,
+        amount,
+        currency: row.currency as string,
+      },
+    });
+  }
+
+  for (const row of documentRows) {
+    const name = row.name as string;
+    const requestId = num(row.request_id);
+    scored.push({
+      score: 0.5,
+      group: row.dialog_id !== null && staff ? dialogGroup(row, staff) : requestGroup(row),
+      hit: {
+        kind: 'document',
+        id: Number(row.id),
+        field: 'fileName',
+        text: name,
+        ranges: highlightWords(name, query.text),
+        at: iso(row.created_at),
+        requestId,
+        requestNumber: (row.request_number as string | null) ?? null,
+      },
+    });
+  }
+
+  // Groups in the order of their best hit; hits within a group best first.
+  scored.sort((a, b) => b.score - a.score);
+  const groups = new Map<string, SearchGroup>();
+  for (const { group, hit } of scored) {
+    const existing = groups.get(group.key);
+    if (existing) existing.hits.push(hit);
+    else groups.set(group.key, { ...group, hits: [hit] });
+  }
+  return [...groups.values()].slice(0, limit);
+}
+
+/** The group of a dialog (our staff) from a row with `dialog_id`, the client's columns and the topic's. */
+function dialogGroup(row: Row, staff: boolean): Omit<SearchGroup, 'hits'> {
+  const dialogId = num(row.dialog_id);
+  if (dialogId === null || !staff) return requestGroup(row);
+  return {
+    key: `dialog:${dialogId}`,
+    client: row.client_id
+      ? { id: Number(row.client_id), name: fullName(row.first_name, row.last_name), username: (row.username as string | null) ?? null, telegramUserId: Number(row.telegram_user_id) }
+      : null,
+    dialogId,
+    topic: row.topic_id !== null && row.topic_id !== undefined ? { managersChatId: Number(row.managers_chat_id), topicId: Number(row.topic_id) } : null,
+    requestId: null,
+    requestNumber: null,
+  };
+}
+
+/** The group of a request from a row with `request_id` and `request_number` (a client without a dialog gets a group of its own). */
+function requestGroup(row: Row): Omit<SearchGroup, 'hits'> {
+  const requestId = num(row.request_id);
+  return {
+    key: requestId === null ? `client:${String(row.client_id ?? row.id)}` : `request:${requestId}`,
+    client: null,
+    dialogId: null,
+    topic: null,
+    requestId,
+    requestNumber: (row.request_number as string | null) ?? null,
+  };
+}
+
+/** The client's columns and topic for a row joined to `dialogs d` and `clients c`. */
+const CLIENT_COLUMNS = sql.raw(`c.id as client_id, c.first_name, c.last_name, c.username, c.telegram_user_id, d.managers_chat_id, d.topic_id`);
+
+async function findClients(db: Db, query: SearchQuery, limit: number): Promise<Row[]> {
+  const keys = sql.raw(clientKeys('c.'));
+  const byId = query.digits !== null && query.digits.length <= 15 ? sql` or c.telegram_user_id = ${query.digits}::bigint` : sql``;
+  const result = await db.execute<Row>(sql`
+    select c.id, d.id as dialog_id, ${CLIENT_COLUMNS}, word_similarity(${query.lower}, ${keys}) as score
+    from clients c
+    left join dialogs d on d.client_id = c.id
+    where ${query.lower} <% ${keys}${byId}
+    order by score desc, c.id desc
+    limit ${limit}`);
+  return result.rows;
+}
+
+async function findMessages(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
+  const vector = sql.raw(messageVector('m.'));
+  const headline = sql`ts_headline('russian', ${sql.raw(unmarked('m.text'))}, q, ${HEADLINE_OPTIONS})`;
+  if (staff) {
+    const result = await db.execute<Row>(sql`
+      select m.id, m.dialog_id, m.direction, m.sent_at, m.text, m.media ->> 'fileName' as file_name, found.rank, ${headline} as headline, ${CLIENT_COLUMNS}
+      from (
+        select id, ts_rank(vector, q) as rank from (
+          select m.id, ${vector} as vector from messages m where ${vector} @@ ${tsquery} limit ${MESSAGE_CANDIDATES}
+        ) candidates, ${tsquery} q
+        order by rank desc, id desc
+        limit ${limit}
+      ) found
+      join messages m on m.id = found.id
+      join dialogs d on d.id = m.dialog_id
+      join clients c on c.id = d.client_id,
+      ${tsquery} q
+      order by found.rank desc, m.id desc`);
+    return result.rows;
+  }
+  // Outside our staff: the chats of the requests whose deal room the viewer is in.
+  const result = await db.execute<Row>(sql`
+    select m.id, m.direction, m.sent_at, m.text, m.media ->> 'fileName' as file_name, found.rank, found.request_id, found.request_number, ${headline} as headline
+    from (
+      select id, request_id, request_number, ts_rank(vector, q) as rank from (
+        select m.id, requests.id as request_id, requests.number as request_number, ${vector} as vector
+        from requests
+        join request_messages rm on rm.request_id = requests.id
+        join messages m on m.id = rm.message_id
+        where ${dealRoomOf(viewer)} and m.skip = false and ${vector} @@ ${tsquery}
+        limit ${MESSAGE_CANDIDATES}
+      ) candidates, ${tsquery} q
+      order by rank desc, id desc
+      limit ${limit}
+    ) found
+    join messages m on m.id = found.id,
+    ${tsquery} q
+    order by found.rank desc, m.id desc`);
+  return result.rows;
+}
+
+async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: SearchQuery, tsquery: SQL, limit: number): Promise<Row[]> {
+  const vector = sql.raw(requestVector('requests.'));
+  const keys = sql.raw(requestKeys('requests.'));
+  const matches: SQL[] = [sql`${vector} @@ ${tsquery}`, sql`requests.number = ${query.text}`];
+  if (query.contains) matches.push(sql`${keys} like ${query.contains}`);
+  if (query.amount) matches.push(sql`requests.amount = ${query.amount}::numeric`);
+  const exact = sql`case when requests.number = ${query.text} then 'number'
+                         when ${query.digits ?? ''} <> '' and requests.payer ->> 'inn' = ${query.digits ?? ''} then 'inn'
+                         when ${query.amount ?? '-1'}::numeric = requests.amount then 'amount' end`;
+  const headline = sql`ts_headline('russian', ${sql.raw(unmarked(`coalesce(requests.beneficiary ->> 'name', '') || ' · ' || requests.purpose`))}, ${tsquery}, ${HEADLINE_OPTIONS})`;
+  const result = await db.execute<Row>(sql`
+    select requests.id, requests.number, requests.dialog_id, requests.status, requests.amount::text as amount, requests.currency,
+           requests.beneficiary ->> 'name' as beneficiary_name, requests.purpose, requests.payer ->> 'inn' as inn, requests.created_at,
+           ${exact} as exact, ts_rank(${vector}, ${tsquery}) as rank, ${headline} as headline,
+           ${staff ? CLIENT_COLUMNS : sql.raw('null as client_id')}
+    from requests
+    ${staff ? sql`left join dialogs d on d.id = requests.dialog_id left join clients c on c.id = d.client_id` : sql``}
+    where ${requestVisibleTo(viewer)} and (${sql.join(matches, sql` or `)})
+    order by (${exact}) is null, rank desc, requests.created_at desc, requests.id desc
+    limit ${limit}`);
+  return result.rows;
+}
+
+async function findDocuments(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
+  const vector = sql.raw(documentVector('doc.'));
+  const visible = staff ? sql`(doc.dialog_id is not null or (doc.request_id is not null and ${dealRoomOf(viewer)}))` : sql`(doc.request_id is not null and ${dealRoomOf(viewer)})`;
+  const result = await db.execute<Row>(sql`
+    select doc.id, doc.name, doc.request_id, requests.number as request_number, doc.dialog_id, doc.created_at
+           ${staff ? sql`, ${CLIENT_COLUMNS}` : sql``}
+    from documents doc
+    left join requests on requests.id = doc.request_id
+    ${staff ? sql`left join dialogs d on d.id = doc.dialog_id left join clients c on c.id = d.client_id` : sql``}
+    where ${vector} @@ ${tsquery} and ${visible}
+    order by doc.created_at desc, doc.id desc
+    limit ${limit}`);
+  return result.rows;
+}

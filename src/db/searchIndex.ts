@@ -1,0 +1,39 @@
+/**
+ * What the search (src/commands/search.ts) looks in, written once: the same
+ * expressions build the GIN indexes (src/db/schema.ts) and the queries, so
+ * PostgreSQL uses the index (an expression index serves a query only when
+ * the query repeats its expression; PostgreSQL docs, 11.7 "Indexes on
+ * Expressions").
+ *
+ * Full text uses the `russian` configuration (Snowball stemming: «договором»
+ * and «договор» are one lexeme); names and identifiers use pg_trgm trigrams
+ * (typos, parts of a number or an INN). File names have their separators
+ * turned into spaces so «договор_поставки.pdf» reads as words.
+ *
+ * Each function takes the table's alias with its dot (`m.`), or nothing in
+ * the index definition.
+ */
+
+/** The text search configuration of every tsvector and tsquery. */
+export const SEARCH_CONFIG = 'russian';
+
+const fileWords = (expression: string) => `translate(coalesce(${expression}, ''), '._-', '   ')`;
+
+/** A dialog message: its text (or caption) and its file's name. */
+export const messageVector = (t = '') =>
+  `to_tsvector('russian'::regconfig, coalesce(${t}"text", '') || ' ' || ${fileWords(`${t}"media" ->> 'fileName'`)})`;
+
+/** A request: beneficiary, purpose, payer and comment, as words. */
+export const requestVector = (t = '') =>
+  `to_tsvector('russian'::regconfig, coalesce(${t}"beneficiary" ->> 'name', '') || ' ' || ${t}"purpose" || ' ' || coalesce(${t}"payer" ->> 'name', '') || ' ' || coalesce(${t}"comment", ''))`;
+
+/** A request's identifiers and names for trigram matching: number, payer's INN, beneficiary and payer names. */
+export const requestKeys = (t = '') =>
+  `lower(${t}"number" || ' ' || coalesce(${t}"payer" ->> 'inn', '') || ' ' || coalesce(${t}"beneficiary" ->> 'name', '') || ' ' || coalesce(${t}"payer" ->> 'name', ''))`;
+
+/** A client's names for trigram matching: first and last name, @username. */
+export const clientKeys = (t = '') =>
+  `lower(coalesce(${t}"first_name", '') || ' ' || coalesce(${t}"last_name", '') || ' ' || coalesce(${t}"username", ''))`;
+
+/** A document's name, as words. */
+export const documentVector = (t = '') => `to_tsvector('russian'::regconfig, ${fileWords(`${t}"name"`)})`;

@@ -1,0 +1,188 @@
+/**
+ * `GET /api/search` as each kind of user: Russian word forms and typos are
+ * found, matches come as ranges over plain text, and nobody finds what the
+ * access rules hide from them (a client's dialog outside our staff, a request
+ * an agent could not open, the documents of another's deal room).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { startTestApp, validOffer, validRequest, type ApiClient, type TestApp, type TestUser } from '../helpers/app.js';
+import { createRequest } from '../../src/commands/createRequest.js';
+import { clients, dialogs, documents, messages, requestMessages } from '../../src/db/schema.js';
+import { requestAccess, requestVisibleTo, dealRoomOf, canSeeDealRoom } from '../../src/policies/access.js';
+
+let app: TestApp;
+let manager: TestUser;
+let customer: TestUser;
+let otherCustomer: TestUser;
+let agentA: TestUser;
+let agentB: TestUser;
+let agentC: TestUser;
+let ourAgent: TestUser;
+let as: Record<'manager' | 'customer' | 'otherCustomer' | 'agentA' | 'agentB' | 'agentC' | 'ourAgent', ApiClient>;
+/** The customer's web request: agent A's offer accepted, agent B's not. */
+let webDeal: { id: number; number: string };
+/** A request from the client's dialog (a Telegram deal). */
+let telegramDeal: { id: number; number: string };
+/** A web request still collecting offers: in the agents' general list. */
+let listed: { id: number; number: string };
+
+type Group = { key: string; client: { name: string } | null; topicUrl: string | null; requestId: number | null; hits: Hit[] };
+type Hit = { kind: string; field: string; text: string; ranges: Array<[number, number]>; requestId: number | null };
+
+const hits = (groups: Group[]) => groups.flatMap((g) => g.hits);
+const marked = (hit: Hit) => hit.ranges.map(([s, e]) => hit.text.slice(s, e));
+
+async function find(client: ApiClient, q: string): Promise<Group[]> {
+  const response = await client.get(`/api/search?q=${encodeURIComponent(q)}`);
+  expect(response.status, JSON.stringify(response.body)).toBe(200);
+  return response.body.groups as Group[];
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  manager = await app.addUser({ role: 'manager', name: 'Мария Менеджер' });
+  customer = await app.addUser({ role: 'customer', organization: 'ООО Заказчик' });
+  otherCustomer = await app.addUser({ role: 'customer', organization: 'ООО Другой' });
+  agentA = await app.addUser({ role: 'agent', organization: 'Агент А' });
+  agentB = await app.addUser({ role: 'agent', organization: 'Агент Б' });
+  agentC = await app.addUser({ role: 'agent', organization: 'Агент В' });
+  ourAgent = await app.addUser({ role: 'agent', organization: app.ourOrganizationId });
+  const users = { manager, customer, otherCustomer, agentA, agentB, agentC, ourAgent };
+  as = Object.fromEntries(await Promise.all(Object.entries(users).map(async ([name, user]) => [name, await app.signIn(user)]))) as typeof as;
+
+  const { db } = app.ctx.database;
+  const [client] = await db.insert(clients).values({ telegramUserId: 555000111, firstName: 'Пётр', lastName: 'Иванов', username: 'petr_iv' }).returning();
+  const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 77 }).returning();
+  const dialogMessages = await db
+    .insert(messages)
+    .values([
+      { dialogId: dialog!.id, seq: 1, direction: 'in', text: 'Добрый день, отправил договор поставки с Шэньчжэнем', sentAt: new Date('2026-11-01T10:00:00Z') },
+      { dialogId: dialog!.id, seq: 2, direction: 'in', text: null, media: { kind: 'document', fileName: 'Спецификация_оборудования.pdf' }, sentAt: new Date('2026-11-01T10:01:00Z') },
+      { dialogId: dialog!.id, seq: 3, direction: 'note', text: '!проверить <b>валютный</b> контроль', sentAt: new Date('2026-11-01T10:02:00Z') },
+    ])
+    .returning();
+  telegramDeal = await createRequest(app.ctx, { actor: manager, dialogId: dialog!.id, ...validRequest({ purpose: 'Оплата оборудования по контракту' }) } as never);
+  await db.insert(requestMessages).values(dialogMessages.map((m) => ({ requestId: telegramDeal.id, messageId: m.id, sentAt: m.sentAt })));
+
+  const created = await as.customer.post('/api/requests', validRequest({ amount: '250000.50', beneficiary: { ...validRequest().beneficiary, name: 'Guangzhou Lighting Ltd' } }));
+  webDeal = created.body;
+  const offerA = await as.agentA.post(`/api/requests/${webDeal.id}/offers`, validOffer());
+  await as.agentB.post(`/api/requests/${webDeal.id}/offers`, validOffer({ rate: '12.5' }));
+  expect((await as.customer.post(`/api/offers/${offerA.body.id}/accept`, {})).status).toBe(200);
+  await db.insert(documents).values({ requestId: webDeal.id, source: 'upload', state: 'stored', name: 'Инвойс_поставки_ламп.pdf' });
+  // A dialog's file not (yet) in any request: our staff only.
+  await db.insert(documents).values({ dialogId: dialog!.id, source: 'chat', state: 'stored', name: 'Паспорт_Иванова.jpg' });
+
+  listed = (await as.otherCustomer.post('/api/requests', validRequest({ amount: '777', payer: { name: 'ООО «Лютик»', inn: '500100732259' } }))).body;
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+describe('a manager finds', () => {
+  it('a message by another form of its word («договором» → «договор»), the word marked', async () => {
+    const groups = await find(as.manager, 'договором');
+    const message = hits(groups).find((h) => h.kind === 'message');
+    expect(message?.text).toContain('отправил договор поставки');
+    expect(marked(message!)).toEqual(['договор']);
+    // Grouped under the client's dialog, with the link to the topic (sandbox mode: the sandbox page).
+    const group = groups.find((g) => g.hits.includes(message!))!;
+    expect(group.client?.name).toBe('Пётр Иванов');
+    expect(group.topicUrl).toMatch(/\/sandbox\?chat=-1001234567890&topic=77$/);
+  });
+
+  it('a client by a name with a typo, by @username and by Telegram id', async () => {
+    for (const q of ['Иванв', '@petr_iv', '555000111']) {
+      const client = hits(await find(as.manager, q)).find((h) => h.kind === 'client');
+      expect(client?.text, q).toContain('Пётр Иванов');
+      expect(marked(client!).length, q).toBeGreaterThan(0);
+    }
+  });
+
+  it('a file sent in the dialog by a word of its name, in another form', async () => {
+    const hit = hits(await find(as.manager, 'спецификации')).find((h) => h.kind === 'message');
+    expect(hit).toMatchObject({ field: 'fileName', text: 'Спецификация_оборудования.pdf' });
+  });
+
+  it('a request by number, by INN and by amount', async () => {
+    const byNumber = hits(await find(as.manager, telegramDeal.number)).find((h) => h.kind === 'request');
+    expect(byNumber).toMatchObject({ field: 'number', requestId: telegramDeal.id, text: telegramDeal.number });
+    const byInn = hits(await find(as.manager, '500100732259')).filter((h) => h.kind === 'request');
+    expect(byInn.map((h) => h.requestId)).toEqual([listed.id]);
+    expect(marked(byInn[0]!)).toEqual(['500100732259']);
+    const byAmount = hits(await find(as.manager, '777,00')).filter((h) => h.kind === 'request');
+    expect(byAmount.map((h) => h.requestId)).toEqual([listed.id]);
+  });
+
+  it('text with HTML comes back as plain text with ranges, never markup of ours', async () => {
+    const note = hits(await find(as.manager, 'валютного контроля')).find((h) => h.kind === 'message');
+    expect(note?.text).toBe('!проверить <b>валютный</b> контроль');
+    expect(marked(note!)).toEqual(['валютный', 'контроль']);
+  });
+});
+
+describe('nobody finds what they may not see', () => {
+  it('customers and agents never find a client, the dialog, its messages or files', async () => {
+    for (const who of ['customer', 'otherCustomer', 'agentA', 'agentB', 'agentC', 'ourAgent'] as const) {
+      for (const q of ['договором', 'Иванов', '555000111', 'спецификация', 'валютный', 'паспорт']) {
+        const found = hits(await find(as[who], q));
+        expect(found.filter((h) => h.kind === 'client' || h.kind === 'message' || h.kind === 'document'), `${who}: ${q}`).toEqual([]);
+      }
+    }
+  });
+
+  it('a Telegram deal is found by our staff only', async () => {
+    expect(hits(await find(as.manager, telegramDeal.number)).some((h) => h.requestId === telegramDeal.id)).toBe(true);
+    for (const who of ['customer', 'agentA', 'agentC', 'ourAgent'] as const) {
+      expect(hits(await find(as[who], telegramDeal.number)).filter((h) => h.requestId === telegramDeal.id), who).toEqual([]);
+    }
+  });
+
+  it("an agent finds a deal's documents only when its offer was accepted; an agent who never offered, not the request either", async () => {
+    const docOf = async (who: keyof typeof as) => hits(await find(as[who], 'инвойс поставки')).filter((h) => h.kind === 'document');
+    expect((await docOf('customer')).map((h) => h.text)).toEqual(['Инвойс_поставки_ламп.pdf']);
+    expect((await docOf('agentA')).map((h) => h.requestId)).toEqual([webDeal.id]);
+    expect(await docOf('agentB')).toEqual([]);
+    expect(await docOf('agentC')).toEqual([]);
+    expect(hits(await find(as.agentB, webDeal.number)).map((h) => h.requestId)).toContain(webDeal.id);
+    expect(hits(await find(as.agentC, webDeal.number)).filter((h) => h.requestId === webDeal.id)).toEqual([]);
+    expect(hits(await find(as.otherCustomer, 'Guangzhou'))).toEqual([]);
+    // The general list is every agent's: agent C finds the listed request by its INN.
+    expect(hits(await find(as.agentC, '500100732259')).map((h) => h.requestId)).toEqual([listed.id]);
+  });
+
+  it('the SQL rules of search agree with requestAccess for every user and request', async () => {
+    const { db } = app.ctx.database;
+    const all = [telegramDeal.id, webDeal.id, listed.id];
+    for (const viewer of [manager, customer, otherCustomer, agentA, agentB, agentC, ourAgent]) {
+      const visible = (await db.execute<{ id: string }>(sql`select id from requests where ${requestVisibleTo(viewer)}`)).rows.map((r) => Number(r.id));
+      const dealRoom = (await db.execute<{ id: string }>(sql`select id from requests where ${dealRoomOf(viewer)}`)).rows.map((r) => Number(r.id));
+      for (const id of all) {
+        const access = await requestAccess(db, viewer, id).catch(() => null);
+        expect(visible.includes(id), `${viewer.role} ${viewer.organizationId} sees ${id}`).toBe(access !== null);
+        expect(dealRoom.includes(id), `${viewer.role} ${viewer.organizationId} deal room ${id}`).toBe(access !== null && canSeeDealRoom(access));
+      }
+    }
+  });
+});
+
+describe('bad input', () => {
+  it.each([
+    ['q=', /хотя бы 2/],
+    ['q=%D0%B0', /хотя бы 2/],
+    [`q=${'я'.repeat(101)}`, /длиннее 100/],
+    ['q=%01%01%01', /управляющие/],
+  ])('%s → 400 naming q', async (query, reason) => {
+    const response = await as.manager.get(`/api/search?${query}`);
+    expect(response.status).toBe(400);
+    expect(response.body.fields.q).toMatch(reason);
+  });
+
+  it('no q, an unknown parameter or a bad limit → 400; signed out → 401', async () => {
+    expect((await as.manager.get('/api/search')).status).toBe(400);
+    expect((await as.manager.get('/api/search?q=договор&page=2')).status).toBe(400);
+    expect((await as.manager.get('/api/search?q=договор&limit=500')).status).toBe(400);
+    expect((await app.client().get('/api/search?q=договор')).status).toBe(401);
+  });
+});
