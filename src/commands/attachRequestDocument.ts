@@ -10,6 +10,7 @@ import { documents, requests } from '../db/schema.js';
 import { eq } from 'drizzle-orm';
 import { canSeeDealRoom, requestAccess, type Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
+import { refuseSendToBannedClient } from './banClient.js';
 import { sanitizeFileName } from './requestDocuments.js';
 import { Readable } from 'node:stream';
 import type { Tx } from '../db/index.js';
@@ -151,6 +152,7 @@ export async function attachRequestDocument(ctx: CommandContext, props: AttachRe
       if (!present) throw new ValidationError('Файл не сохранился — пришлите его ещё раз', 'file');
     }
     const [request] = await tx.db.select({ dialogId: requests.dialogId }).from(requests).where(eq(requests.id, props.requestId));
+    if (props.sendToClient) await refuseSendToBannedClient(tx, request?.dialogId ?? null, 'sendToClient');
     const [document] = await tx.db
       .insert(documents)
       .values({

@@ -16,6 +16,7 @@ import { escapeHtml } from '../core/html.js';
 import { canSeeDealRoom, mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { enqueueTelegram } from './telegramOutbox.js';
+import { refuseSendToBannedClient } from './banClient.js';
 import { FieldErrors } from './validation.js';
 
 export interface PostRequestMessageProps {
@@ -65,6 +66,7 @@ export async function postRequestMessageInTx(ctx: Pick<CommandContext, 'live'>, 
   } else if (props.sendTo) {
     throw new ValidationError('У этой заявки нет переписки в Telegram: сообщение останется на платформе', 'sendTo');
   }
+  if (deliveredTo === 'client') await refuseSendToBannedClient(tx, dialogId, 'sendTo');
   const [post] = await tx.db.insert(requestPosts).values({ requestId: props.requestId, authorUserId: props.actor.userId, text, deliveredTo }).returning();
   if (dialogId && deliveredTo) {
     const [row] = await tx.db

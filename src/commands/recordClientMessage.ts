@@ -56,6 +56,7 @@ function insertIncoming(tx: Tx) {
         media: value('media', 'jsonb'),
         replyToMessageId: value('replyToMessageId', 'bigint'),
         sentAt: value('sentAt', 'timestamptz'),
+        skip: value('skip', 'boolean'),
       })
       .returning()
       .prepare(name),
@@ -65,7 +66,8 @@ function insertIncoming(tx: Tx) {
 /**
  * Stores a client's message and mirrors it into the client's topic (opening
  * the dialog — and, through the outbox, the topic with its client card — on
- * first contact). The client gets the greeting once.
+ * first contact). The client gets the greeting once. A banned client's
+ * message is stored, skipped, and relayed nowhere (commands/banClient).
  */
 export async function recordClientMessage(ctx: CommandContext, props: Props, tx?: Tx): Promise<StoredMessage> {
   return inTransaction(ctx, tx, async (tx) => {
@@ -88,7 +90,13 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       media: incoming.media ? JSON.stringify(incoming.media) : null,
       replyToMessageId: replyTo?.id ?? null,
       sentAt: incoming.date.toISOString(),
+      // A banned client's message is kept (skipped: it feeds no request) and goes nowhere (commands/banClient).
+      skip: client.bannedAt !== null,
     });
+    if (client.bannedAt) {
+      tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
+      return message!;
+    }
 
     const calls: TelegramCall[] = [];
     if (dialog.status === 'closed') {

@@ -65,6 +65,8 @@ export async function recordEdit(ctx: CommandContext, props: Props, tx?: Tx): Pr
     if (stored.direction === 'note') return true;
     const otherSide = side === 'client' ? 'topic' : 'client';
     const [client] = await tx.db.select().from(clients).where(eq(clients.id, dialog.clientId));
+    // While the client is banned (commands/banClient) edits are stored and relayed neither way.
+    if (client!.bannedAt) return true;
     const chatId = otherSide === 'topic' ? dialog.managersChatId : client!.telegramUserId;
     const target = { message: stored.id, side: otherSide, ...(otherSide === 'topic' ? { topicOfDialog: dialog.id } : {}) } as const;
     const mirror = otherSide === 'topic' ? stored.topicMessageId : stored.clientChatMessageId;

@@ -3,6 +3,7 @@ import type { Tx } from '../db/index.js';
 import { clients, dialogs, messages, users } from '../db/schema.js';
 import { managerRefusal } from '../policies/access.js';
 import { markReaction, NOTE_MARK } from '../core/topicMarks.js';
+import { botText, MANAGERS_LOCALE } from './botTexts.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
@@ -32,8 +33,12 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
   return inTransaction(ctx, tx, async (tx) => {
     const { dialog, from, message: incoming } = props;
     const [account] = await tx.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.telegramUserId, from.id));
-    const refusal = account ? managerRefusal(account) : null;
-    const isNote = refusal !== null || (incoming.text ?? '').trimStart().startsWith(NOTE_PREFIX);
+    const [client] = await tx.db.select().from(clients).where(eq(clients.id, dialog.clientId));
+    // The bot sends a banned client nothing (commands/banClient): the message stays a note, and the topic is told.
+    const typedNote = (incoming.text ?? '').trimStart().startsWith(NOTE_PREFIX);
+    const refusal =
+      (account ? managerRefusal(account) : null) ?? (client?.bannedAt && !typedNote ? botText(MANAGERS_LOCALE, 'manager-message-to-banned') : null);
+    const isNote = refusal !== null || typedNote;
     const replyTo = incoming.replyToTelegramMessageId
       ? await messageByTelegramId(tx, dialog.id, 'topic', incoming.replyToTelegramMessageId)
       : undefined;
@@ -56,7 +61,6 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
       })
       .returning();
     if (!isNote) {
-      const [client] = await tx.db.select().from(clients).where(eq(clients.id, dialog.clientId));
       await enqueueTelegram(ctx, tx, {
         chatId: client!.telegramUserId,
         method: 'copyMessage',

@@ -85,6 +85,10 @@ export const clients = pgTable(
     username: text('username'),
     language: text('language'),
     blockedAt: timestamp('blocked_at', { withTimezone: true }),
+    /** Set while the client is on the blocklist (`/ban`): their messages are stored, never relayed, and they get nothing. */
+    bannedAt: timestamp('banned_at', { withTimezone: true }),
+    /** Why a manager put the client on the blocklist (as typed after `/ban`). */
+    banReason: text('ban_reason'),
     greetedAt: timestamp('greeted_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

@@ -126,7 +126,8 @@ export class MediaIntake {
       fileId = sent.document?.file_id ?? null;
       await db.update(documents).set({ telegramFileId: fileId }).where(eq(documents.id, documentId));
     }
-    if (sendToClient && fileId) {
+    // A client banned since the upload gets nothing (commands/banClient).
+    if (sendToClient && fileId && !client.bannedAt) {
       await this.ctx.database.transaction((tx) =>
         enqueueTelegram(this.ctx, tx, { chatId: client.telegramUserId, method: 'sendDocument', payload: { document: fileId } }),
       );

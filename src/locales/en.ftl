@@ -19,6 +19,7 @@ manager-help =
     /rate 12.25, /amount 100000, /fee 1.5, /fixed 500, /days 3, /purpose …, /deadline 01.12.2026, /beneficiary …, /undo — change the terms of an accepted request
     /skip — as a reply to a message: do not copy it into the request on the platform
     /unskip — as a reply to a message: copy it into the request again
+    /ban reason — onto the blocklist: the client's messages are kept but not relayed; /unban — undo
     /help — this list
 
     A message starting with <code>!</code> is an internal note: the client never sees it, it keeps a ✍.
@@ -36,3 +37,17 @@ manager-new-outside-topic = /new works in a client's topic: open the topic and t
 manager-topic-only = This command works in a client's topic.
 manager-skip-how = Reply with /skip to the message that should not be copied into the request.
 manager-unskip-how = Reply with /unskip to the message that should be copied into the request again.
+
+# /ban and /unban in a client's topic (the blocklist). { $who } and { $reason } are HTML-escaped by the caller.
+client-banned-notice = ⛔️ The client is on the blocklist ({ $who }): { $reason }
+    Their messages are kept on the platform but not relayed here, and the bot sends them nothing. To undo: /unban
+client-unbanned-notice = ✅ The client is off the blocklist ({ $who }). { $count ->
+    [0] They wrote nothing meanwhile.
+    [one] They wrote { $count } message meanwhile — it is on the platform.
+   *[other] They wrote { $count } messages meanwhile — they are on the platform.
+}
+manager-ban-how = Type the reason after a space: <code>/ban spam</code>. The client goes on the blocklist: their messages are kept but not relayed, and the bot sends them nothing.
+manager-ban-already = The client is already on the blocklist: { $reason }. To undo: /unban
+manager-unban-not-banned = The client is not on the blocklist.
+# A manager's message in the topic of a banned client.
+manager-message-to-banned = The client is on the blocklist. To undo: /unban

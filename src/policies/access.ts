@@ -55,6 +55,11 @@ export async function maySeeDialogs(db: Db, viewer: Viewer): Promise<boolean> {
   return isStaff(viewer) && (await isOurOrganization(db, viewer.organizationId));
 }
 
+/** The blocklist (`/ban`, the dialogs page): whoever sees clients' dialogs — our staff. */
+export async function mayBanClients(db: Db, viewer: Viewer): Promise<boolean> {
+  return maySeeDialogs(db, viewer);
+}
+
 /**
  * The deal's messages of a request from a dialog — which dialog messages its
  * chat takes, from which point (the offer form's preview and choice): those

@@ -9,6 +9,7 @@ import { ForbiddenError, ValidationError } from '../commands/context.js';
 import { actingManager } from '../commands/ensureManagerUser.js';
 import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
+import { banClient } from '../commands/banClient.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { suggestCommand, type KnownCommand } from '../core/commandSuggestion.js';
 import { EDIT_COMMANDS } from '../core/editCommands.js';
@@ -28,6 +29,8 @@ export const MANAGER_COMMANDS = [
   { command: 'undo', description: 'отменить последнее изменение условий' },
   { command: 'skip', description: 'ответом на сообщение: не переносить его в заявку' },
   { command: 'unskip', description: 'ответом на сообщение: снова переносить его в заявку' },
+  { command: 'ban', description: 'в чёрный список: /ban причина' },
+  { command: 'unban', description: 'убрать из чёрного списка' },
   { command: 'help', description: 'список команд' },
 ];
 
@@ -47,6 +50,8 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
   ...EDIT_COMMANDS.map((c) => ({ command: c.command, example: c.example, takesValue: c.command !== 'undo' })),
   { command: 'skip', example: '/skip', takesValue: false },
   { command: 'unskip', example: '/unskip', takesValue: false },
+  { command: 'ban', example: '/ban спам', takesValue: true },
+  { command: 'unban', example: '/unban', takesValue: false },
   { command: 'help', example: '/help', takesValue: false },
 ];
 
@@ -122,9 +127,39 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return skip(ctx, c, dialog, name === 'skip', answer);
     }
+    if (name === 'ban' || name === 'unban') {
+      if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
+      return ban(ctx, c, dialog, manager, name === 'ban', answer);
+    }
     return answer(unknownCommandAnswer(message.text));
   });
   return composer;
+}
+
+/** `/ban reason` and `/unban` in a client's topic (commands/banClient); the notice itself comes from the command. */
+async function ban(
+  ctx: CommandContext,
+  c: HotlineContext,
+  dialog: Dialog,
+  manager: Viewer,
+  value: boolean,
+  answer: (text: string) => Promise<void>,
+): Promise<void> {
+  const reason = c.message!.text!.replace(/^\/\S+/, '').trim();
+  if (value && !reason) return answer(botText(MANAGERS_LOCALE, 'manager-ban-how'));
+  try {
+    const state = await banClient(ctx, { actor: manager, dialogId: dialog.id, banned: value, reason }, c.tx);
+    if (!state.changed) {
+      return answer(
+        value
+          ? botText(MANAGERS_LOCALE, 'manager-ban-already', { reason: escapeHtml(state.reason ?? '') })
+          : botText(MANAGERS_LOCALE, 'manager-unban-not-banned'),
+      );
+    }
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ForbiddenError) return answer(escapeHtml(error.message));
+    throw error;
+  }
 }
 
 async function skip(

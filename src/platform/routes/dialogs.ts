@@ -10,6 +10,7 @@ import { decimalInteger, errorBody, idParam } from './schemas.js';
 import { maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
+import { banClient } from '../../commands/banClient.js';
 
 const dialog = z.object({
   id: z.number(),
@@ -19,7 +20,11 @@ const dialog = z.object({
   lastMessageText: z.string().nullable(),
   lastMessageAt: z.string().nullable(),
   openRequests: z.array(z.object({ id: z.number(), number: z.string(), status: z.string() })),
+  /** Set while the client is on the blocklist (commands/banClient): since when (ISO 8601, UTC) and why. */
+  ban: z.object({ at: z.string(), reason: z.string() }).nullable(),
 });
+
+const banState = z.object({ banned: z.boolean(), at: z.string().nullable(), reason: z.string().nullable() });
 
 const dialogClient = z.object({
   id: z.number(),
@@ -66,7 +71,13 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         summary: 'Dialogs with clients, most recent first (our managers and admins only)',
         // Strict: this list pages by `before` (an ISO time), so an unknown parameter
         // such as `cursor=` is a 400 rather than silently ignored (issue 16.14).
-        querystring: z.strictObject({ limit: decimalInteger(1, 200).optional(), before: z.string().max(40).optional(), cursor: z.string().max(200).optional() }),
+        querystring: z.strictObject({
+          limit: decimalInteger(1, 200).optional(),
+          before: z.string().max(40).optional(),
+          cursor: z.string().max(200).optional(),
+          /** `true`: the blocklist — banned clients only; `false`: everyone else. */
+          banned: z.enum(['true', 'false']).optional(),
+        }),
         response: { 200: z.object({ items: z.array(dialog) }) },
       },
     },
@@ -87,8 +98,10 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         last_text: string | null;
         last_at: Date | null;
         open_requests: Array<{ id: number; number: string; status: string }> | null;
+        banned_at: Date | null;
+        ban_reason: string | null;
       }>(sql`
-        select d.id, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
+        select d.id, c.banned_at, c.ban_reason, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
                last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
                (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
                   from requests r where r.dialog_id = d.id and r.status in ('collecting_offers', 'accepted')) as open_requests
@@ -98,6 +111,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           select m.text, m.sent_at from messages m where m.dialog_id = d.id order by m.seq desc limit 1
         ) last on true
         where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
+          and ${request.query.banned === undefined ? sql`true` : request.query.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`}
         order by coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${limit}`);
       return {
@@ -109,8 +123,50 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           lastMessageText: row.last_text,
           lastMessageAt: row.last_at ? new Date(row.last_at).toISOString() : null,
           openRequests: row.open_requests ?? [],
+          ban: row.banned_at ? { at: new Date(row.banned_at).toISOString(), reason: row.ban_reason ?? '' } : null,
         })),
       };
+    },
+  );
+
+  /**
+   * Puts the dialog's client on the blocklist (the same command as `/ban` in the
+   * topic): their messages are stored but not relayed, and the bot sends them
+   * nothing. Body `{ reason }` (1–500 characters). 200 with the ban state
+   * (`changed` false when already banned); 400 without a reason; 403 for anyone
+   * but our managers and admins; 404 an unknown dialog.
+   */
+  app.put(
+    '/dialogs/:id/ban',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: "Puts a dialog's client on the blocklist, with a reason (as /ban in the topic)",
+        params: idParam,
+        body: z.strictObject({ reason: z.string().max(2000) }),
+        response: { 200: banState.extend({ changed: z.boolean() }), 400: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const state = await banClient(getContext(), { actor: requireViewer(request), dialogId: request.params.id, banned: true, reason: request.body.reason });
+      return { banned: state.bannedAt !== null, at: state.bannedAt?.toISOString() ?? null, reason: state.reason, changed: state.changed };
+    },
+  );
+
+  /** Takes the dialog's client off the blocklist (as `/unban`). 200 with the state; 403 / 404 as above. */
+  app.delete(
+    '/dialogs/:id/ban',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: "Takes a dialog's client off the blocklist (as /unban in the topic)",
+        params: idParam,
+        response: { 200: banState.extend({ changed: z.boolean() }), 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const state = await banClient(getContext(), { actor: requireViewer(request), dialogId: request.params.id, banned: false });
+      return { banned: false, at: null, reason: null, changed: state.changed };
     },
   );
 };

@@ -1,8 +1,13 @@
-/** `/dialogs`: the Telegram dialogs — client, last message, open requests. */
+/**
+ * `/dialogs`: the Telegram dialogs — client, last message, open requests —
+ * and the blocklist (issue 19.7): a client banned with a reason, here or by
+ * `/ban` in the topic, is listed under «Чёрный список» and can be let back.
+ */
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
-import { Anchor, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { api } from '../api.js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Anchor, Badge, Button, Group, Modal, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState } from '../components/common.js';
 
@@ -14,18 +19,50 @@ interface DialogRow {
   lastMessageText: string | null;
   lastMessageAt: string | null;
   openRequests: Array<{ id: number; number: string; status: string }>;
+  ban: { at: string; reason: string } | null;
+}
+
+type Filter = 'all' | 'banned';
+
+/** What went wrong, as the server said it; a lost connection in the reader's language. */
+function errorText(error: unknown, networkText: string): string {
+  if (error instanceof ApiError) return error.status === 0 ? networkText : error.message;
+  return String((error as Error).message);
 }
 
 export default function DialogsPage() {
   const { t, dateTime } = useI18n();
-  const dialogs = useQuery({ queryKey: ['dialogs'], queryFn: () => api<{ items: DialogRow[] }>('/dialogs'), refetchInterval: 15_000 });
+  const [filter, setFilter] = useState<Filter>('all');
+  const [banning, setBanning] = useState<DialogRow | null>(null);
+  const dialogs = useQuery({
+    queryKey: ['dialogs', filter],
+    queryFn: () => api<{ items: DialogRow[] }>(filter === 'banned' ? '/dialogs?banned=true' : '/dialogs'),
+    refetchInterval: 15_000,
+  });
+  const client = useQueryClient();
+  const unban = useMutation({
+    mutationFn: (dialogId: number) => api(`/dialogs/${dialogId}/ban`, { method: 'DELETE' }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['dialogs'] }),
+  });
   return (
     <Stack>
-      <Title order={2}>{t('dialogs.title')}</Title>
+      <Group justify="space-between">
+        <Title order={2}>{t('dialogs.title')}</Title>
+        <SegmentedControl
+          value={filter}
+          onChange={(value) => setFilter(value as Filter)}
+          data={[
+            { value: 'all', label: t('dialogs.filterAll') },
+            { value: 'banned', label: t('dialogs.filterBanned') },
+          ]}
+          data-testid="dialogs-filter"
+        />
+      </Group>
+      {unban.error && <Alert color="red">{errorText(unban.error, t('error.network'))}</Alert>}
       <QueryState query={dialogs}>
         {() =>
           dialogs.data!.items.length === 0 ? (
-            <Text c="dimmed">{t('common.empty')}</Text>
+            <Text c="dimmed">{filter === 'banned' ? t('dialogs.noneBanned') : t('common.empty')}</Text>
           ) : (
             <Table striped data-testid="dialogs">
               <Table.Thead>
@@ -33,14 +70,25 @@ export default function DialogsPage() {
                   <Table.Th>{t('dialogs.client')}</Table.Th>
                   <Table.Th>{t('dialogs.lastMessage')}</Table.Th>
                   <Table.Th>{t('dialogs.openRequests')}</Table.Th>
+                  <Table.Th />
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
                 {dialogs.data!.items.map((dialog) => (
-                  <Table.Tr key={dialog.id}>
+                  <Table.Tr key={dialog.id} data-testid={`dialog-${dialog.id}`}>
                     <Table.Td>
                       {dialog.clientName}
                       {dialog.clientUsername && <Text c="dimmed" size="xs">@{dialog.clientUsername}</Text>}
+                      {dialog.ban && (
+                        <Stack gap={0} mt={4}>
+                          <Badge color="red" variant="light" size="sm">
+                            {t('dialogs.banned')}
+                          </Badge>
+                          <Text size="xs" c="dimmed" data-testid="ban-reason">
+                            {t('dialogs.bannedSince', { date: dateTime(dialog.ban.at), reason: dialog.ban.reason })}
+                          </Text>
+                        </Stack>
+                      )}
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" lineClamp={2}>
@@ -61,6 +109,17 @@ export default function DialogsPage() {
                         ))}
                       </Group>
                     </Table.Td>
+                    <Table.Td>
+                      {dialog.ban ? (
+                        <Button size="xs" variant="default" loading={unban.isPending && unban.variables === dialog.id} onClick={() => unban.mutate(dialog.id)}>
+                          {t('dialogs.unban')}
+                        </Button>
+                      ) : (
+                        <Button size="xs" variant="subtle" color="red" onClick={() => setBanning(dialog)}>
+                          {t('dialogs.ban')}
+                        </Button>
+                      )}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -68,6 +127,57 @@ export default function DialogsPage() {
           )
         }
       </QueryState>
+      {banning && <BanDialog dialog={banning} onClose={() => setBanning(null)} />}
     </Stack>
+  );
+}
+
+/** The reason asked before a ban; the error of the field shows beside it. */
+function BanDialog({ dialog, onClose }: { dialog: DialogRow; onClose: () => void }) {
+  const { t } = useI18n();
+  const client = useQueryClient();
+  const [reason, setReason] = useState('');
+  const ban = useMutation({
+    mutationFn: () => api(`/dialogs/${dialog.id}/ban`, { method: 'PUT', body: { reason } }),
+    onSuccess: async () => {
+      await client.invalidateQueries({ queryKey: ['dialogs'] });
+      onClose();
+    },
+  });
+  const fieldError = ban.error instanceof ApiError ? (ban.error.fields.reason ?? errorText(ban.error, t('error.network'))) : ban.error ? t('error.network') : null;
+  return (
+    <Modal opened onClose={onClose} title={t('dialogs.banTitle', { name: dialog.clientName })}>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          ban.mutate();
+        }}
+      >
+        <Stack>
+          <Text size="sm">{t('dialogs.banExplain')}</Text>
+          <Textarea
+            label={t('dialogs.banReason')}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.currentTarget.value);
+              ban.reset();
+            }}
+            error={fieldError}
+            autosize
+            minRows={2}
+            data-autofocus
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" color="red" loading={ban.isPending}>
+              {t('dialogs.ban')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
   );
 }

@@ -1,0 +1,93 @@
+/**
+ * Issue 19.7 in a real browser: on «Диалоги» a manager puts a client on the
+ * blocklist with a reason (a reason is required, said beside the field), finds
+ * them under «Чёрный список» with the reason and the date, and lets them back.
+ * The same page in English. Screenshots go to test-artifacts/blocklist/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { browserAvailable, ensureWebBuilt, launchBrowser, plain, signedInPage } from '../helpers/browser.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { root } from '../helpers/process.js';
+import { clients, dialogs, messages } from '../../src/db/schema.js';
+
+const available = browserAvailable();
+const artifacts = path.join(root, 'test-artifacts/blocklist');
+
+describe.skipIf(!available)('the blocklist on the dialogs page', () => {
+  let app: TestApp;
+  let browser: Browser;
+
+  const shot = async (page: Page, name: string) => {
+    fs.mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true, timeout: 60_000 });
+  };
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    fs.rmSync(artifacts, { recursive: true, force: true });
+    app = await startTestApp();
+    browser = await launchBrowser();
+    const { db } = app.ctx.database;
+    for (const [i, name] of ['Навязчивый', 'Вежливая'].entries()) {
+      const [client] = await db.insert(clients).values({ telegramUserId: 7000100 + i, firstName: name }).returning();
+      const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 20 + i }).returning();
+      await db.insert(messages).values({ dialogId: dialog!.id, seq: 1, direction: 'in', text: `Сообщение от ${name}`, sentAt: new Date() });
+    }
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('a reason is asked for; the banned client shows with it under «Чёрный список»; «Убрать из чёрного списка» lets them back', async () => {
+    const page = await signedInPage(browser, app.url, app.admin);
+    await page.goto(`${app.url}/dialogs`);
+    const row = page.getByTestId('dialogs').getByRole('row').filter({ hasText: 'Навязчивый' });
+    await row.getByRole('button', { name: 'В чёрный список' }).click();
+    const modal = page.getByRole('dialog');
+    await modal.getByText('В чёрный список: Навязчивый').waitFor();
+    await modal.getByRole('button', { name: 'В чёрный список' }).click();
+    await modal.getByText('Напишите причину').waitFor();
+    await modal.getByLabel('Причина').fill('Рассылает рекламу');
+    // The error goes once the field changes.
+    await expect.poll(() => modal.getByText('Напишите причину').count()).toBe(0);
+    await shot(page, 'ru-ban-dialog');
+    await modal.getByRole('button', { name: 'В чёрный список' }).click();
+    await row.getByText('В чёрном списке').waitFor();
+    expect(plain(await row.getByTestId('ban-reason').textContent())).toMatch(/^с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}: Рассылает рекламу$/);
+
+    await page.getByTestId('dialogs-filter').getByText('Чёрный список').click();
+    await expect.poll(async () => (await page.getByTestId('dialogs').getByRole('row').allTextContents()).slice(1).map(plain)).toEqual([
+      expect.stringContaining('Навязчивый'),
+    ]);
+    await shot(page, 'ru-blocklist');
+
+    await page.getByRole('button', { name: 'Убрать из чёрного списка' }).click();
+    await page.getByText('В чёрном списке никого нет').waitFor();
+    await page.getByTestId('dialogs-filter').getByText('Все').click();
+    await expect.poll(() => row.getByText('В чёрном списке').count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('the same page in English', async () => {
+    const page = await signedInPage(browser, app.url, app.admin);
+    await page.getByText('EN', { exact: true }).click();
+    await page.goto(`${app.url}/dialogs`);
+    const row = page.getByTestId('dialogs').getByRole('row').filter({ hasText: 'Вежливая' });
+    await row.getByRole('button', { name: 'Blocklist' }).click();
+    const modal = page.getByRole('dialog');
+    await modal.getByLabel('Reason').fill('Test ban');
+    await modal.getByRole('button', { name: 'Blocklist' }).click();
+    await row.getByText('Blocklisted').waitFor();
+    expect(plain(await row.getByTestId('ban-reason').textContent())).toContain('Test ban');
+    await page.getByTestId('dialogs-filter').getByText('Blocklist').click();
+    await shot(page, 'en-blocklist');
+    await page.getByRole('button', { name: 'Remove from blocklist' }).click();
+    await page.getByText('Nobody is on the blocklist').waitFor();
+    await page.context().close();
+  });
+});
