@@ -20,6 +20,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = 
   platform: () => import('./platform.js'),
   lcp: () => import('./lcp.js'),
   scaleout: () => import('./scaleOut.js'),
+  search: () => import('./search.js'),
   media: () => import('./media.js'),
 };
 
