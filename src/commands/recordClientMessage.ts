@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { topicName } from '../core/clientCard.js';
+import { startParameterOf } from '../core/startParameter.js';
 import { prepared, type Tx } from '../db/index.js';
 import { clients, dialogs, messages, telegramOutbox } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
@@ -126,9 +127,20 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
           ? { coalesceKey: `text:${dialog.id}` }
           : {}),
     });
+    // Where the client came from: the first deep link's parameter is kept (core/startParameter).
+    const startParameter = client.startParameter ? undefined : startParameterOf(incoming.text);
+    if (startParameter) {
+      await tx.db
+        .update(clients)
+        .set({ startParameter })
+        .where(and(eq(clients.id, client.id), isNull(clients.startParameter)));
+    }
     // Housekeeping after the client's message (client content first, ARCHITECTURE §5).
-    if (changed) {
+    // A topic not yet created gets its card from the database when it is (jobs/topics): no refresh needed.
+    if (changed || (startParameter && dialog.topicId !== null)) {
       calls.push({ chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
+    }
+    if (changed) {
       // A new name or username: the topic's title follows (one pending rename per dialog: it reads the name when it runs).
       if (topicName(client) !== topicName(touched?.client ?? client) && !(await renamePending(tx, dialog.id))) {
         calls.push({ chatId: dialog.managersChatId, method: RENAME_TOPIC, target: { topicOfDialog: dialog.id }, coalesceKey: `rename:${dialog.id}` });

@@ -11,6 +11,8 @@ export interface ClientCardData {
   language: string | null;
   firstContactAt: Date;
   blocked: boolean;
+  /** The deep-link parameter the client first came with (`ads_autumn`), if any. */
+  startParameter?: string | null;
   /** The client's requests, newest first. */
   requests: Array<{ id: number; number: string; status: string }>;
   /** Base URL of the platform, for links. */
@@ -55,6 +57,7 @@ export function renderClientCard(data: ClientCardData): string {
     `Язык: ${escape(data.language ?? '—')}`,
     `Первое обращение: ${formatDateTime(data.firstContactAt, data.timeZone)}`,
   ];
+  if (data.startParameter) lines.push(`Источник: <code>${escape(data.startParameter)}</code>`);
   if (data.blocked) lines.push('⛔️ Клиент заблокировал бота');
   if (data.requests.length === 0) {
     lines.push('Заявок пока нет. Создать: /new');

@@ -89,6 +89,8 @@ export const clients = pgTable(
     bannedAt: timestamp('banned_at', { withTimezone: true }),
     /** Why a manager put the client on the blocklist (as typed after `/ban`). */
     banReason: text('ban_reason'),
+    /** Where the client came from: the parameter of their first deep link (`t.me/<bot>?start=ads_autumn` → `ads_autumn`). */
+    startParameter: text('start_parameter'),
     greetedAt: timestamp('greeted_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

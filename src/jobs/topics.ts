@@ -72,6 +72,7 @@ export class Topics {
       language: client.language,
       firstContactAt: client.createdAt,
       blocked: Boolean(client.blockedAt),
+      startParameter: client.startParameter,
       requests: clientRequests,
       publicUrl: this.ctx.config.publicUrl,
       timeZone: MANAGERS_TIME_ZONE,

@@ -11,6 +11,7 @@ import { maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { banClient } from '../../commands/banClient.js';
+import { isStartParameter } from '../../core/startParameter.js';
 
 const dialog = z.object({
   id: z.number(),
@@ -22,6 +23,8 @@ const dialog = z.object({
   openRequests: z.array(z.object({ id: z.number(), number: z.string(), status: z.string() })),
   /** Set while the client is on the blocklist (commands/banClient): since when (ISO 8601, UTC) and why. */
   ban: z.object({ at: z.string(), reason: z.string() }).nullable(),
+  /** Where the client came from: their first deep link's parameter (`ads_autumn`), or null. */
+  startParameter: z.string().nullable(),
 });
 
 const banState = z.object({ banned: z.boolean(), at: z.string().nullable(), reason: z.string().nullable() });
@@ -77,6 +80,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           cursor: z.string().max(200).optional(),
           /** `true`: the blocklist — banned clients only; `false`: everyone else. */
           banned: z.enum(['true', 'false']).optional(),
+          /** Only clients who came by this deep link (`ads_autumn`; Telegram's rule: 1–64 of A–Z a–z 0–9 _ -). */
+          source: z.string().max(200).optional(),
         }),
         response: { 200: z.object({ items: z.array(dialog) }) },
       },
@@ -88,6 +93,9 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const limit = request.query.limit ?? 50;
       // Named so the answer can say why: the requests list's cursor means nothing here.
       if (request.query.cursor !== undefined) throw new ValidationError('Список диалогов листается параметром before (дата и время ISO), а не cursor', 'cursor');
+      if (request.query.source !== undefined && !isStartParameter(request.query.source)) {
+        throw new ValidationError('Источник — параметр ссылки t.me/…?start=: от 1 до 64 латинских букв, цифр, _ и -', 'source');
+      }
       const before = request.query.before ? parseIsoDateTime(request.query.before) : null;
       if (request.query.before && !before) throw new ValidationError(`Дата в формате ГГГГ-ММ-ДД, с ${DATE_MIN} по ${DATE_MAX}`, 'before');
       const result = await db.execute<{
@@ -100,8 +108,9 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         open_requests: Array<{ id: number; number: string; status: string }> | null;
         banned_at: Date | null;
         ban_reason: string | null;
+        start_parameter: string | null;
       }>(sql`
-        select d.id, c.banned_at, c.ban_reason, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
+        select d.id, c.banned_at, c.ban_reason, c.start_parameter, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
                last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
                (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
                   from requests r where r.dialog_id = d.id and r.status in ('collecting_offers', 'accepted')) as open_requests
@@ -111,6 +120,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           select m.text, m.sent_at from messages m where m.dialog_id = d.id order by m.seq desc limit 1
         ) last on true
         where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
+          and ${request.query.source === undefined ? sql`true` : sql`c.start_parameter = ${request.query.source}`}
           and ${request.query.banned === undefined ? sql`true` : request.query.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`}
         order by coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${limit}`);
@@ -124,8 +134,34 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           lastMessageAt: row.last_at ? new Date(row.last_at).toISOString() : null,
           openRequests: row.open_requests ?? [],
           ban: row.banned_at ? { at: new Date(row.banned_at).toISOString(), reason: row.ban_reason ?? '' } : null,
+          startParameter: row.start_parameter,
         })),
       };
+    },
+  );
+
+  /**
+   * Where clients come from: every deep-link parameter clients came with
+   * (core/startParameter) and how many clients came with it, most first.
+   * Our managers and admins only (403 for others).
+   */
+  app.get(
+    '/dialogs/sources',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: 'Deep-link sources of clients (the /start parameter) and their client counts (our managers and admins only)',
+        response: { 200: z.object({ items: z.array(z.object({ source: z.string(), clients: z.number() })) }), 403: errorBody },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const { db } = getContext().database;
+      if (!(await maySeeDialogs(db, viewer))) throw new ForbiddenError('Диалоги видят только менеджеры');
+      const result = await db.execute<{ source: string; clients: number }>(
+        sql`select start_parameter as source, count(*)::int as clients from clients where start_parameter is not null group by 1 order by 2 desc, 1 limit 500`,
+      );
+      return { items: result.rows.map((row) => ({ source: row.source, clients: Number(row.clients) })) };
     },
   );
 

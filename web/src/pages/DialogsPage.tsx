@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Badge, Button, Group, Modal, SegmentedControl, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState } from '../components/common.js';
@@ -20,6 +20,7 @@ interface DialogRow {
   lastMessageAt: string | null;
   openRequests: Array<{ id: number; number: string; status: string }>;
   ban: { at: string; reason: string } | null;
+  startParameter: string | null;
 }
 
 type Filter = 'all' | 'banned';
@@ -34,9 +35,16 @@ export default function DialogsPage() {
   const { t, dateTime } = useI18n();
   const [filter, setFilter] = useState<Filter>('all');
   const [banning, setBanning] = useState<DialogRow | null>(null);
+  const [source, setSource] = useState<string | null>(null);
+  const sources = useQuery({ queryKey: ['dialogs', 'sources'], queryFn: () => api<{ items: Array<{ source: string; clients: number }> }>('/dialogs/sources') });
   const dialogs = useQuery({
-    queryKey: ['dialogs', filter],
-    queryFn: () => api<{ items: DialogRow[] }>(filter === 'banned' ? '/dialogs?banned=true' : '/dialogs'),
+    queryKey: ['dialogs', filter, source],
+    queryFn: () => {
+      const query = new URLSearchParams();
+      if (filter === 'banned') query.set('banned', 'true');
+      if (source) query.set('source', source);
+      return api<{ items: DialogRow[] }>(`/dialogs${query.size ? `?${query}` : ''}`);
+    },
     refetchInterval: 15_000,
   });
   const client = useQueryClient();
@@ -48,6 +56,19 @@ export default function DialogsPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>{t('dialogs.title')}</Title>
+        <Group>
+        <Select
+          placeholder={t('dialogs.allSources')}
+          aria-label={t('dialogs.source')}
+          data={(sources.data?.items ?? []).map((item) => ({ value: item.source, label: t('dialogs.sourceOption', { source: item.source, count: item.clients }) }))}
+          value={source}
+          onChange={setSource}
+          clearable
+          searchable
+          nothingFoundMessage={t('common.nothingFound')}
+          data-testid="dialogs-source"
+          w={240}
+        />
         <SegmentedControl
           value={filter}
           onChange={(value) => setFilter(value as Filter)}
@@ -57,6 +78,7 @@ export default function DialogsPage() {
           ]}
           data-testid="dialogs-filter"
         />
+        </Group>
       </Group>
       {unban.error && <Alert color="red">{errorText(unban.error, t('error.network'))}</Alert>}
       <QueryState query={dialogs}>
@@ -79,6 +101,11 @@ export default function DialogsPage() {
                     <Table.Td>
                       {dialog.clientName}
                       {dialog.clientUsername && <Text c="dimmed" size="xs">@{dialog.clientUsername}</Text>}
+                      {dialog.startParameter && (
+                        <Text c="dimmed" size="xs" data-testid="client-source">
+                          {t('dialogs.sourceLine', { source: dialog.startParameter })}
+                        </Text>
+                      )}
                       {dialog.ban && (
                         <Stack gap={0} mt={4}>
                           <Badge color="red" variant="light" size="sm">

@@ -1,0 +1,1 @@
+ALTER TABLE "clients" ADD COLUMN "start_parameter" text;
