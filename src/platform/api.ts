@@ -3,7 +3,10 @@
  * `routes/`, registered here. Routes are thin: they validate with zod and
  * call commands. Errors of commands become answers here, in one place:
  * a mistake in a form → 400 `{ error, fields: { field: message } }`,
- * not visible → 404, not allowed → 403, not signed in → 401.
+ * not visible → 404, not allowed → 403, not signed in → 401. Every error
+ * answer also carries the sentences' machine codes (`code`, `fieldCodes`:
+ * `{ code, params }`, src/core/messageCodes.ts) so a page shows them in its
+ * own language; the Russian `error` / `fields` stay for API clients.
  */
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -11,6 +14,7 @@ import type { CommandContext } from '../commands/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
 import { FieldErrors } from '../commands/validation.js';
 import { findNul } from '../core/fields.js';
+import { messageCode } from '../core/messageCodes.js';
 import { authHook, SessionCache, UnauthorizedError } from './auth/guard.js';
 import { LoginLimiter } from './auth/loginLimiter.js';
 import { authRoutes } from './routes/auth.js';
@@ -80,6 +84,22 @@ function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/** An error answer with the codes of its sentences added (those the catalogue knows). */
+function withMessageCodes(body: { error?: unknown; fields?: unknown }): Record<string, unknown> {
+  const coded: Record<string, unknown> = { ...body };
+  const code = typeof body.error === 'string' ? messageCode(body.error) : undefined;
+  if (code) coded.code = code;
+  if (body.fields && typeof body.fields === 'object') {
+    const fieldCodes: Record<string, unknown> = {};
+    for (const [field, message] of Object.entries(body.fields as Record<string, unknown>)) {
+      const fieldCode = typeof message === 'string' ? messageCode(message) : undefined;
+      if (fieldCode) fieldCodes[field] = fieldCode;
+    }
+    if (Object.keys(fieldCodes).length) coded.fieldCodes = fieldCodes;
+  }
+  return coded;
+}
+
 export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
   return async (app) => {
     await app.register(fastifyCookie);
@@ -97,6 +117,12 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
           throw new FieldErrors({ [name]: 'Недопустимый символ NUL (\\0) в поле' });
         }
       }
+    });
+
+    // Every refusal, from the error handler below or from a route's own reply, gets its codes here.
+    app.addHook('preSerialization', async (_request, reply, payload: unknown) => {
+      if (reply.statusCode < 400 || !payload || typeof payload !== 'object' || typeof (payload as { error?: unknown }).error !== 'string') return payload;
+      return withMessageCodes(payload as { error?: unknown; fields?: unknown });
     });
 
     app.setErrorHandler((raw: FastifyError, request, reply) => {

@@ -2,6 +2,8 @@
  * The web app's only way to the server: JSON over `/api`, the session cookie,
  * and the CSRF token (sent as `x-csrf-token` on every state-changing call).
  */
+import { serverMessagesEn } from './messages.js';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -17,6 +19,41 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | undefined;
+
+/** A server sentence's machine code as the API sends it beside the Russian text (src/core/messageCodes.ts). */
+export interface MessageCode {
+  code: string;
+  params?: Record<string, string>;
+}
+
+let uiLocale: 'ru' | 'en' = 'ru';
+
+/** Called by the i18n provider: the language the server's refusals are shown in. */
+export function setApiLocale(locale: 'ru' | 'en'): void {
+  uiLocale = locale;
+}
+
+/**
+ * A server sentence in the UI's language: in English its code's text from
+ * `serverMessagesEn` (parameters filled, `@phrase` tokens translated); the
+ * server's own Russian sentence in Russian or when the code is unknown.
+ */
+export function serverText(message: string, code?: MessageCode): string {
+  if (uiLocale === 'ru' || !code) return message;
+  const template = serverMessagesEn[code.code];
+  if (!template) return message;
+  let text = template;
+  for (const [name, value] of Object.entries(code.params ?? {})) {
+    text = text.replaceAll(`{${name}}`, value.replace(/@([\w.]+)/g, (token, key: string) => serverMessagesEn[`@${key}`] ?? token));
+  }
+  return text;
+}
+
+/** An error answer's sentence and field messages in the UI's language. */
+export function localizedError(body: { error?: string; code?: MessageCode; fields?: Record<string, string>; fieldCodes?: Record<string, MessageCode> }) {
+  const fields = Object.fromEntries(Object.entries(body.fields ?? {}).map(([field, message]) => [field, serverText(message, body.fieldCodes?.[field])]));
+  return { error: body.error === undefined ? undefined : serverText(body.error, body.code), fields };
+}
 
 /** Called with the token from `/api/auth/me` and sign-in answers. */
 export function setCsrfToken(token: string | undefined): void {
@@ -44,8 +81,8 @@ export async function api<T>(path: string, options: { method?: string; body?: un
   const text = await response.text();
   const data = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
-    const body = (data ?? {}) as { error?: string; fields?: Record<string, string> };
-    throw new ApiError(response.status, body.error ?? response.statusText, body.fields ?? {}, (data ?? {}) as Record<string, unknown>);
+    const body = localizedError((data ?? {}) as Parameters<typeof localizedError>[0]);
+    throw new ApiError(response.status, body.error ?? response.statusText, body.fields, (data ?? {}) as Record<string, unknown>);
   }
   return data as T;
 }

@@ -5,6 +5,7 @@
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ru, en, type Messages } from './messages.js';
+import { setApiLocale } from './api.js';
 import { currencyDisplay, writtenScale } from '../../src/core/money.js';
 
 export type Locale = 'ru' | 'en';
@@ -63,6 +64,8 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
   }, []);
 
   const value = useMemo<I18n>(() => {
+    // The server's refusals are shown in this language from now on (api.ts).
+    setApiLocale(locale);
     const dict = dictionaries[locale];
     const tag = intlLocale(locale);
     const zone = validTimeZone(timeZone);

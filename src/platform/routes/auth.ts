@@ -4,6 +4,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { messageCode } from './schemas.js';
 import { canOffer, canRequest, loadViewer } from '../../policies/access.js';
 import { NotFoundError, type CommandContext } from '../../commands/context.js';
 import { hashToken } from '../../commands/issueSignInLink.js';
@@ -31,9 +32,10 @@ const me = z.object({
   canOffer: z.boolean(),
 });
 const session = z.object({ user: me.nullable(), csrfToken: z.string().optional(), next: z.string().optional() });
-const error = z.object({ error: z.string() });
+const error = z.object({ error: z.string(), code: messageCode.optional() });
 const linkRefusal = z.object({
   error: z.string(),
+  code: messageCode.optional(),
   reason: z.enum(['telegram_required', 'other_manager', 'expired', 'used']),
   owner: z.string().optional(),
   next: z.string().optional(),

@@ -14,7 +14,14 @@ export const rowId = decimalInteger(1, Number.MAX_SAFE_INTEGER);
 
 /** `:id` of a path: plain decimal digits only. */
 export const idParam = z.object({ id: rowId });
-export const errorBody = z.object({ error: z.string(), fields: z.record(z.string(), z.string()).optional() });
+/** A sentence's machine code and parameters (src/core/messageCodes.ts), for a page to show it in its own language. */
+export const messageCode = z.object({ code: z.string(), params: z.record(z.string(), z.string()).optional() });
+export const errorBody = z.object({
+  error: z.string(),
+  fields: z.record(z.string(), z.string()).optional(),
+  code: messageCode.optional(),
+  fieldCodes: z.record(z.string(), messageCode).optional(),
+});
 
 /** Form values arrive as text; numbers are accepted too and read as text (never as floats). */
 const text = z.union([z.string(), z.number()]).transform(String);

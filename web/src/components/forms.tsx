@@ -29,9 +29,12 @@ export function valueKeyOf(field: string, values: Record<string, unknown>): stri
  * Submits, collecting `{ field: message }` from a 400 answer and a general error for the rest.
  * Given the form's `values`, a field's message goes away as soon as that field is changed
  * (it would otherwise stay red until the next submit); it is the server's verdict on the
- * value that was sent, not on the one being typed.
+ * value that was sent, not on the one being typed. `related` names values a field's
+ * verdict also depends on (`{ 'beneficiary.cnaps': ['currency'] }`: CNAPS is required
+ * only for yuan). The general banner of a form refusal («Проверьте поля формы») goes
+ * with the last field message.
  */
-export function useSubmit<R>(action: () => Promise<R>, onSuccess: (result: R) => void, values?: Record<string, unknown>) {
+export function useSubmit<R>(action: () => Promise<R>, onSuccess: (result: R) => void, values?: Record<string, unknown>, related: Record<string, string[]> = {}) {
   const { t } = useI18n();
   const [rawFieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [sent, setSent] = useState<Record<string, unknown> | undefined>(undefined);
@@ -39,12 +42,14 @@ export function useSubmit<R>(action: () => Promise<R>, onSuccess: (result: R) =>
     if (!values || !sent) return rawFieldErrors;
     return Object.fromEntries(
       Object.entries(rawFieldErrors).filter(([field]) => {
-        const key = valueKeyOf(field, values);
-        return key === undefined || Object.is(values[key], sent[key]);
+        const keys = [valueKeyOf(field, values), ...(related[field] ?? [])].filter((key): key is string => key !== undefined);
+        return keys.length === 0 || keys.every((key) => Object.is(values[key], sent[key]));
       }),
     );
   }, [rawFieldErrors, values, sent]);
-  const [error, setError] = useState<string | null>(null);
+  const [rawError, setError] = useState<string | null>(null);
+  const fieldsRefused = Object.keys(rawFieldErrors).length > 0;
+  const error = fieldsRefused && Object.keys(fieldErrors).length === 0 ? null : rawError;
   const [busy, setBusy] = useState(false);
   const submit = async (event?: React.FormEvent) => {
     event?.preventDefault();

@@ -9,7 +9,8 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Autocomplete, Button, Divider, Grid, Group, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { api, query } from '../api.js';
+import { api, query, serverText } from '../api.js';
+import { messageCode } from '../../../src/core/messageCodes.js';
 import { useI18n } from '../i18n.js';
 import { useFormState, useSubmit } from '../components/forms.js';
 import { fillPurposeTemplate, purposeGapsMessage } from '../../../src/core/purpose.js';
@@ -50,6 +51,9 @@ const empty = {
   deadline: '',
   comment: '',
 };
+
+/** CNAPS is required only for a payment in yuan: changing the currency answers its message too. */
+const CNAPS_FOLLOWS_CURRENCY = { 'beneficiary.cnaps': ['currency'] };
 
 export default function NewRequestPage() {
   const { t, locale } = useI18n();
@@ -102,6 +106,7 @@ export default function NewRequestPage() {
       }),
     (created) => void navigate(dialogId ? `/agent/requests/${created.id}/offers/new` : `/requests/${created.id}`),
     values,
+    CNAPS_FOLLOWS_CURRENCY,
   );
   const e = (field: string) => fieldErrors[field];
 
@@ -132,7 +137,9 @@ export default function NewRequestPage() {
       /\{\w+\}/g,
       '…',
     );
-  const purposeHoles = values.purpose ? purposeGapsMessage(values.purpose) : undefined;
+  const holes = values.purpose ? purposeGapsMessage(values.purpose) : undefined;
+  // The same sentence the server would refuse with, in the UI's language.
+  const purposeHoles = holes ? serverText(holes, messageCode(holes)) : undefined;
 
   return (
     <form onSubmit={submit} noValidate>

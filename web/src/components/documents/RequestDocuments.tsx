@@ -8,7 +8,7 @@
 import { useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Anchor, Badge, Button, Checkbox, Group, Image, Paper, Stack, Text, Title } from '@mantine/core';
-import { api } from '../../api.js';
+import { api, localizedError } from '../../api.js';
 import { useI18n } from '../../i18n.js';
 import { formatFileSize } from '../../../../src/core/money.js';
 import { useSession } from '../../session.js';
@@ -102,7 +102,7 @@ export function RequestDocuments({ requestId }: { requestId: number }) {
         body: form,
       });
       if (!response.ok) {
-        const body = (await response.json().catch(() => ({}))) as { error?: string };
+        const body = localizedError((await response.json().catch(() => ({}))) as Parameters<typeof localizedError>[0]);
         setError(body.error ?? response.statusText);
       }
       await client.invalidateQueries({ queryKey: ['documents', String(requestId)] });

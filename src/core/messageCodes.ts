@@ -1,0 +1,265 @@
+/**
+ * Machine codes for the sentences the server refuses with (issue 17: an
+ * English page must not show the server's Russian). The API keeps its
+ * Russian `error` / `fields` for API clients and adds `code` / `fieldCodes`
+ * (`{ code, params }`) found here; the web app shows the code's text in the
+ * UI's language (web/src/messages.ts, `serverMessages`), the Russian sentence
+ * when it knows no code.
+ *
+ * Why a catalogue of the Russian sentences instead of a code at each throw:
+ * the same checks answer the bot in Russian (`/inn`, `/rate`, `/deadline`…),
+ * and the sentences are built deep in core (requisites, terms, money). Reading
+ * the code off the finished sentence keeps those ~150 call sites and their
+ * wording as they are; a test (test/platform/messageCodes.test.ts) runs the checks with bad
+ * input and fails when a sentence has no code, or a code no English text.
+ *
+ * Templates: `{name}` captures a parameter (as short as possible), `{_}`
+ * matches a word that only agrees in gender and is dropped. A parameter whose
+ * value is a known phrase (a field's name, a purpose gap), or a list of them
+ * joined by «, », is sent as `@phrase.code` tokens for the page to translate.
+ */
+
+/** A sentence's code and its parameters, as the API sends them. */
+export interface MessageCode {
+  code: string;
+  params?: Record<string, string>;
+}
+
+/** code → the Russian sentence's template. */
+export const MESSAGE_TEMPLATES: Record<string, string> = {
+  // Generic answers of the API (src/platform/api.ts, auth guard, commands/validation.ts).
+  'form.check': 'Проверьте поля формы',
+  'form.invalidValue': 'Неверное значение',
+  'form.invalidRequestValue': 'Неверное значение в запросе',
+  'form.nul': 'Недопустимый символ NUL (\\0) в поле',
+  'form.duplicate': 'Такая запись уже есть: обновите страницу и проверьте',
+  'server.internal': 'Внутренняя ошибка сервера',
+  'auth.signIn': 'Войдите в систему',
+  'auth.csrf': 'Нет CSRF-токена: обновите страницу и повторите',
+  'auth.wrongPassword': 'Неверный e-mail или пароль',
+  'auth.tooManyFromAddress': 'Слишком много попыток входа с этого адреса. Попробуйте снова через {seconds} с.',
+  'auth.tooManyFailedFromAddress': 'Слишком много неудачных попыток входа с этого адреса. Попробуйте снова через {minutes} мин.',
+  'auth.tooManyFailed': 'Слишком много неудачных попыток входа. Попробуйте снова через {minutes} мин.',
+  'auth.link.invalidOrUsed': 'Ссылка недействительна или уже использована',
+  'auth.link.invalid': 'Ссылка недействительна',
+  'auth.link.expired': 'Ссылка устарела: она действует несколько минут. Наберите /new в теме клиента ещё раз.',
+  'auth.link.used': 'По этой ссылке уже вошли: она одноразовая. Наберите /new в теме клиента ещё раз.',
+  'auth.link.telegramRequired':
+    'Откройте ссылку кнопкой «Создать заявку» под сообщением бота в Telegram и подтвердите вход: без подтверждения Telegram ссылка не входит на платформу.',
+  'auth.link.otherManager':
+    'Эта ссылка создана для другого менеджера ({name}) и входит на платформу только под его учётной записью. Чтобы создать заявку, наберите /new в теме клиента сами.',
+  'access.adminOnly': 'Это может только администратор',
+  'access.dialogsManagersOnly': 'Диалоги видят только менеджеры',
+  'notFound.request': 'Заявка не найдена',
+  'notFound.dialog': 'Диалог не найден',
+  'notFound.offer': 'Предложение не найдено',
+  'notFound.user': 'Пользователь не найден',
+  'notFound.organization': 'Организация не найдена',
+  'list.staleCursor': 'Ссылка на страницу списка устарела или повреждена: откройте список сначала',
+  'list.dateRange': 'Дата в формате ГГГГ-ММ-ДД, с {min} по {max}',
+  'list.dialogsCursor': 'Список диалогов листается параметром before (дата и время ISO), а не cursor',
+
+  // Request form (src/commands/requestFields.ts).
+  'request.currency.required': 'Выберите валюту платежа',
+  'request.currency.unknown': 'Нет такой валюты: выберите из списка',
+  'request.country.unknown': 'Нет такой страны: выберите из списка',
+  'field.max300': 'Не длиннее 300 символов',
+  'field.max100': 'Не длиннее 100 символов',
+  'request.purpose.required': 'Укажите назначение платежа',
+  'request.purpose.max': 'Назначение платежа: не длиннее 500 символов',
+  'request.purpose.gaps': 'Назначение платежа не заполнено до конца: укажите {gaps}.',
+  'date.future': 'Дата не может быть в будущем',
+  'date.beforeYear': 'Дата не может быть раньше {year} года',
+  'date.isoFormat': 'Дата в формате ГГГГ-ММ-ДД',
+  'request.payerName.max': 'Наименование плательщика: не длиннее 300 символов',
+  'request.comment.max': 'Комментарий: не длиннее 2000 символов',
+  'deadline.empty': 'Укажите дату. Срок оплаты — дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, например 01.12.2026.',
+  'deadline.unreadable': 'Не понимаю дату. Срок оплаты — дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, например 01.12.2026.',
+  'deadline.noSuchDate': 'Такой даты нет. Срок оплаты — дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, например 01.12.2026.',
+  'deadline.past': 'Дата {date} уже прошла. Укажите сегодняшнюю или будущую дату.',
+  'deadline.tooFar': 'Дата слишком далеко: не позже чем через {years} года.',
+
+  // Requisites (src/core/requisites.ts).
+  'inn.checksum': 'ИНН не сходится по контрольной сумме — проверьте цифры',
+  'inn.required': 'Укажите ИНН',
+  'inn.digits': 'ИНН состоит только из цифр',
+  'inn.legalLength': 'ИНН организации — 10 цифр, а введено {count}',
+  'inn.individualLength': 'ИНН физического лица или ИП — 12 цифр, а введено {count}',
+  'inn.length': 'ИНН — 10 цифр у организации или 12 у ИП и физического лица, а введено {count}',
+  'inn.zeros': 'ИНН не может состоять из одних нулей',
+  'kpp.required': 'Укажите КПП',
+  'kpp.length': 'КПП — 9 символов, а введено {count}',
+  'kpp.shape': 'КПП: 4 цифры, 2 цифры или латинские буквы, затем 3 цифры — например 773601001',
+  'kpp.individual': 'У ИП и физического лица нет КПП — оставьте поле пустым',
+  'kpp.soleProprietor': 'У ИП нет КПП — оставьте поле пустым',
+  'kpp.legalRequired': 'Для организации укажите КПП',
+  'bic.required': 'Укажите БИК банка',
+  'bic.length': 'БИК — 9 цифр, а введено «{value}»',
+  'bic.prefix': 'БИК российского банка начинается с 04 — проверьте цифры',
+  'bic.payerRequired': 'Укажите БИК банка плательщика',
+  'swift.required': 'Укажите SWIFT/BIC банка',
+  'swift.beneficiaryRequired': 'Укажите SWIFT/BIC банка получателя',
+  'swift.length': 'SWIFT/BIC — 8 или 11 латинских букв и цифр, а введено {count}',
+  'swift.shape': 'SWIFT/BIC не похож на настоящий: 4 буквы банка, 2 буквы страны, 2 символа города, например BKCHCNBJ или BKCHCNBJ300',
+  'iban.required': 'Укажите IBAN',
+  'iban.shape': 'IBAN начинается с кода страны и двух контрольных цифр, например DE89 3704 0044 0532 0130 00',
+  'iban.checksum': 'IBAN не сходится: проверьте длину для страны и контрольные цифры',
+  'cnaps.required': 'Укажите код CNAPS банка получателя',
+  'cnaps.length': 'CNAPS — 12 цифр, а введено «{value}»',
+  'cnaps.yuan': 'Для платежа в юанях укажите CNAPS банка получателя',
+  'account.required': 'Укажите расчётный счёт',
+  'account.length': 'Расчётный счёт — 20 цифр, а введено {count} символов',
+  'account.bic': 'Расчётный счёт не сходится с БИК банка — проверьте счёт и БИК',
+  'corrAccount.required': 'Укажите корреспондентский счёт',
+  'corrAccount.length': 'Корреспондентский счёт — 20 цифр, а введено {count} символов',
+  'corrAccount.prefix': 'Корреспондентский счёт начинается с 30101',
+  'corrAccount.bic': 'Корреспондентский счёт не сходится с БИК банка — проверьте счёт и БИК',
+  'beneficiary.nameMax': 'Наименование получателя — не длиннее 200 символов',
+  'beneficiary.nameRequired': 'Укажите получателя',
+  'beneficiary.countryShape': 'Страна — двухбуквенный код, выберите из списка',
+  'beneficiary.countryRequired': 'Выберите страну получателя',
+  'beneficiary.accountRequired': 'Укажите счёт или IBAN получателя',
+  'beneficiary.accountShape': 'Счёт получателя — от 5 до 34 латинских букв и цифр',
+  'payer.nameRequired': 'Укажите плательщика',
+  'ogrn.required': 'Укажите ОГРН',
+  'ogrnip.required': 'Укажите ОГРНИП',
+  'ogrn.digits': 'ОГРН состоит только из цифр',
+  'ogrn.legalLength': 'ОГРН организации — 13 цифр, а введено {count}',
+  'ogrnip.length': 'ОГРНИП — 15 цифр, а введено {count}',
+  'ogrn.length': 'ОГРН — 13 цифр у организации или 15 у ИП, а введено {count}',
+  'ogrn.checksum': 'ОГРН не сходится по контрольной цифре — проверьте цифры',
+  'our.fullNameRequired': 'Укажите полное наименование организации',
+  'our.addressRequired': 'Укажите юридический адрес',
+  'our.bankRequired': 'Укажите название банка',
+  'our.directorRequired': 'Укажите руководителя, который подписывает документы',
+  'our.textMax': '{field} — не длиннее {max} символов',
+  'our.notMarked': 'Наша организация не отмечена: перезапустите Hotline, при запуске она создаётся',
+
+  // Terms and offers (src/core/money.ts parseDecimal, src/core/terms.ts, createOffer, changeTerms, acceptOffer).
+  'decimal.empty': '{field} не {_} — введите число, например {example}',
+  'decimal.negative': '{field} не {_} быть {_}, например {example}',
+  'decimal.positive': '{field} {_} быть положительным числом, например {example}',
+  'decimal.integer': '{field} {_} быть целым числом, например {example}',
+  'decimal.number': '{field} {_} быть числом, например {example}',
+  'decimal.aboveZero': '{field} {_} быть больше нуля, например {example}',
+  'decimal.places': '{field}: не больше {places} {_} после запятой, например {example}',
+  'decimal.min': '{field} {_} быть не меньше {min}',
+  'decimal.max': '{field} {_} быть не больше {max}',
+  'decimal.ambiguous': '{field}: «{text}» можно понять двояко — {thousands} или {decimal}. Напишите {a} или {b}. ({english})',
+  'days.range': 'Срок исполнения должен быть целым числом дней от {min} до {max}, например {example}',
+  'days.empty': 'Срок исполнения не указан — введите число дней, например {example}',
+  'offer.validUntilPast': 'Срок действия должен быть в будущем',
+  'offer.dealStartManagerOnly': 'Выбрать начало сделки в переписке может только менеджер заказчика заявки',
+  'offer.noTelegramChat': 'У этой заявки нет переписки в Telegram: начало сделки выбирать не из чего',
+  'offer.alreadyAccepted':
+    'Предложение по этой заявке уже сохранено и принято, новые значения не применены. Чтобы изменить условия сделки, используйте команды /rate, /fee, /fixed, /days в теме клиента или редактор условий на странице заявки.',
+  'offer.organizationCannotOffer': 'Ваша организация не может делать предложения',
+  'offer.requestClosed': 'Заявка уже не собирает предложения',
+  'offer.acceptCustomerOnly': 'Принять предложение может только заказчик заявки',
+  'offer.notActive': 'Это предложение уже не активно',
+  'offer.expired': 'Срок действия предложения истёк',
+  'deal.messageNotInDialog': 'Сообщение, с которого начать сделку, не из переписки с этим клиентом',
+  'deal.noTelegramChat': 'У этой заявки нет переписки в Telegram',
+  'deal.chatManagersOnly': 'Переписку с клиентом видят только менеджеры заказчика заявки',
+  'terms.customerOnly': 'Изменить условия может только заказчик заявки',
+  'terms.notAccepted': 'Условия можно менять только у принятой заявки, а эта — «{status}».',
+  'terms.nothingToUndo': 'Отменять нечего: условия ещё не менялись.',
+  'terms.unchanged': 'Это значение уже установлено — ничего не изменилось.',
+  'status.customerOnly': 'Изменить статус может только заказчик заявки',
+
+  // Chat and documents (postRequestMessage, attachRequestDocument, routes/documents.ts).
+  'chat.topicCustomerOnly': 'Писать в тему клиента может только заказчик заявки',
+  'chat.noTelegram': 'У этой заявки нет переписки в Telegram: сообщение останется на платформе',
+  'file.multipart': 'Пришлите файл формой multipart/form-data',
+  'file.one': 'Пришлите один файл за раз',
+  'file.choose': 'Выберите файл',
+  'file.tooLarge': 'Файл больше {size} МБ',
+  'file.noPreview': 'У этого файла нет превью',
+  'file.unreadableImage': 'Изображение не читается — превью не сделать',
+  'file.kind': 'Такие файлы не принимаются (.{extension}). Можно: PDF, JPEG, PNG, WebP, DOCX, XLSX, DOC, XLS',
+  'file.contentMismatch': 'Содержимое файла не соответствует его типу: имя говорит .{extension}, а внутри {inside}',
+  'file.mimeMismatch': 'Заявленный тип {claimed} не соответствует содержимому ({expected})',
+  'file.notSaved': 'Файл не сохранился — пришлите его ещё раз',
+
+  // Admin forms (createUser, createOrganization, updateUser, updateOrganization, core/fields.ts).
+  'user.emailRequired': 'Укажите e-mail',
+  'user.emailShape': 'Это не похоже на e-mail',
+  'user.organizationRequired': 'Выберите организацию',
+  'user.roleMismatch': 'Роль не подходит организации: менеджеры и администраторы — наши, агенты — у агентов, клиенты — у заказчиков',
+  'user.emailTaken': 'Пользователь с таким e-mail уже есть',
+  'user.telegramTaken': 'Этот Telegram ID уже у пользователя «{name}»',
+  'user.nothingToChange': 'Укажите, что изменить: disabled, password или name',
+  'user.selfDisable': 'Нельзя отключить самого себя',
+  'user.passwordMin': 'Пароль: не короче {min} символов',
+  'user.passwordMax': 'Пароль: не длиннее {max} символов',
+  'user.passwordNul': 'Пароль не может содержать символ NUL',
+  'user.nameRequired': 'Укажите имя',
+  'user.nameMax': 'Имя: не длиннее {max} символов',
+  'organization.nameRequired': 'Укажите название организации',
+  'organization.nameMax': 'Название: не длиннее 200 символов',
+  'organization.kindRequired': 'Выберите тип организации',
+  'organization.ourBoth': 'Наша организация всегда и заказчик, и агент',
+};
+
+/** code → a Russian phrase that appears inside sentences as a parameter. */
+export const MESSAGE_PHRASES: Record<string, string> = {
+  'field.amount': 'Сумма',
+  'field.rate': 'Курс',
+  'field.feePercent': 'Комиссия',
+  'field.fixedFee': 'Фиксированная комиссия',
+  'field.days': 'Срок исполнения',
+  'field.ourFullName': 'Полное наименование',
+  'field.ourAddress': 'Юридический адрес',
+  'field.ourBank': 'Название банка',
+  'field.ourDirector': 'Руководитель',
+  'gap.contract': 'номер контракта',
+  'gap.date': 'дату контракта',
+  'gap.invoice': 'номер инвойса',
+  'gap.invoiceDate': 'дату инвойса',
+  'gap.number': 'номер (после «№»)',
+  'gap.dated': 'дату (после «от»)',
+  'gap.ellipsis': 'пропуск «…»',
+  'status.collecting_offers': 'Сбор предложений',
+  'status.accepted': 'Принята',
+  'status.completed': 'Завершена',
+  'status.cancelled': 'Отменена',
+};
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Templates as anchored patterns, longest first so a specific sentence wins over a general one. */
+const PATTERNS = Object.entries(MESSAGE_TEMPLATES)
+  .sort(([, a], [, b]) => b.length - a.length)
+  .map(([code, template]) => {
+    const names: string[] = [];
+    const source = template
+      .split(/(\{\w+\})/)
+      .map((part) => {
+        const name = /^\{(\w+)\}$/.exec(part)?.[1];
+        if (!name) return escape(part);
+        names.push(name);
+        return name === '_' ? '[^\\s]+' : '([\\s\\S]+?)';
+      })
+      .join('');
+    return { code, names: names.filter((n) => n !== '_'), pattern: new RegExp(`^${source}$`) };
+  });
+
+const PHRASE_CODES = new Map(Object.entries(MESSAGE_PHRASES).map(([code, text]) => [text, code]));
+
+/** A parameter as `@phrase.code` tokens when every part of it is a known phrase. */
+function phraseParam(value: string): string {
+  const parts = value.split(', ');
+  const codes = parts.map((part) => PHRASE_CODES.get(part));
+  return codes.every(Boolean) ? codes.map((code) => `@${code}`).join(', ') : value;
+}
+
+/** The code of a Russian sentence the server answers with, or undefined when it has none. */
+export function messageCode(message: string): MessageCode | undefined {
+  for (const { code, names, pattern } of PATTERNS) {
+    const match = pattern.exec(message);
+    if (!match) continue;
+    if (!names.length) return { code };
+    return { code, params: Object.fromEntries(names.map((name, i) => [name, phraseParam(match[i + 1]!)])) };
+  }
+  return undefined;
+}
