@@ -17,6 +17,7 @@ import { fillPurposeTemplate, purposeGapsMessage } from '../../../src/core/purpo
 import { optionWithOfficialName, rankingFilter, type ReferenceOption as Option } from '../components/referenceOptions.js';
 import { nothingMatches, SearchSelect } from '../components/pickers.js';
 import { DialogClient } from '../components/DialogClient.js';
+import { DateField } from '../components/DateField.js';
 interface KnownBeneficiary {
   id: number;
   name: string;
@@ -208,13 +209,13 @@ export default function NewRequestPage() {
             <TextInput label={t('request.contractNumber')} name="contractNumber" value={values.contractNumber} onChange={(ev) => set('contractNumber', ev.currentTarget.value)} error={e('documents.contractNumber')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 3 }}>
-            <TextInput type="date" label={t('request.contractDate')} name="contractDate" value={values.contractDate} onChange={(ev) => set('contractDate', ev.currentTarget.value)} error={e('documents.contractDate')} />
+            <DateField label={t('request.contractDate')} name="contractDate" value={values.contractDate} onChange={(v) => set('contractDate', v)} error={e('documents.contractDate')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 3 }}>
             <TextInput label={t('request.invoiceNumber')} name="invoiceNumber" value={values.invoiceNumber} onChange={(ev) => set('invoiceNumber', ev.currentTarget.value)} error={e('documents.invoiceNumber')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 3 }}>
-            <TextInput type="date" label={t('request.invoiceDate')} name="invoiceDate" value={values.invoiceDate} onChange={(ev) => set('invoiceDate', ev.currentTarget.value)} error={e('documents.invoiceDate')} />
+            <DateField label={t('request.invoiceDate')} name="invoiceDate" value={values.invoiceDate} onChange={(v) => set('invoiceDate', v)} error={e('documents.invoiceDate')} />
           </Grid.Col>
           <Grid.Col span={12}>
             <Autocomplete
@@ -254,7 +255,7 @@ export default function NewRequestPage() {
             <TextInput label={t('request.payer.kpp')} name="kpp" value={values.kpp} onChange={(ev) => set('kpp', ev.currentTarget.value)} error={e('payer.kpp')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <TextInput type="date" label={t('request.deadline')} name="deadline" value={values.deadline} onChange={(ev) => set('deadline', ev.currentTarget.value)} error={e('deadline')} />
+            <DateField label={t('request.deadline')} name="deadline" value={values.deadline} onChange={(v) => set('deadline', v)} error={e('deadline')} />
           </Grid.Col>
           <Grid.Col span={12}>
             <Textarea label={t('request.comment')} name="comment" autosize minRows={2} value={values.comment} onChange={(ev) => set('comment', ev.currentTarget.value)} error={e('comment')} />

@@ -20,6 +20,7 @@ import { useFormState, useSubmit } from '../components/forms.js';
 import { DealDone } from '../components/deal/DealDone.js';
 import { DealMessages } from '../components/deal/DealMessages.js';
 import { useMe } from '../session.js';
+import { DateField } from '../components/DateField.js';
 
 interface SavedOffer {
   id: number;
@@ -99,7 +100,7 @@ function OfferForm({ page }: { page: RequestPage }) {
             <TextInput label={t('offer.days')} name="days" inputMode="numeric" value={values.days} onChange={(e) => set('days', e.currentTarget.value)} error={fieldErrors.days} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <TextInput type="date" label={t('offer.validUntil')} name="validUntil" value={values.validUntil} onChange={(e) => set('validUntil', e.currentTarget.value)} error={fieldErrors.validUntil} />
+            <DateField label={t('offer.validUntil')} name="validUntil" value={values.validUntil} onChange={(v) => set('validUntil', v)} error={fieldErrors.validUntil} />
           </Grid.Col>
         </Grid>
         <Paper withBorder p="md">

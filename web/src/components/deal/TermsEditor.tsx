@@ -10,6 +10,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { api, ApiError, type RequestPage } from '../../api.js';
 import { useI18n } from '../../i18n.js';
+import { DateField } from '../DateField.js';
 import { termLabels, useTermsChangeText, type TermsChange } from './termsChange.js';
 
 type Request = RequestPage['request'];
@@ -97,6 +98,11 @@ function TermRow({ requestId, control, current, onChanged, onEdit }: { requestId
     onMutate: onEdit,
     onSuccess: onChanged,
   });
+  const edit = (next: string) => {
+    setValue(next);
+    // The refusal was about the value sent; a changed value is not yet judged.
+    if (change.isError) change.reset();
+  };
   const error = change.error ? (change.error instanceof ApiError ? (change.error.fields[control.field] ?? errorText(change.error, t('error.network'))) : String(change.error)) : null;
   return (
     <form
@@ -107,21 +113,21 @@ function TermRow({ requestId, control, current, onChanged, onEdit }: { requestId
       }}
     >
       <Group align="flex-start" wrap="nowrap" gap="xs">
-        <TextInput
-          style={{ flex: 1 }}
-          size="sm"
-          label={t(termLabels[control.field]!)}
-          name={`terms-${control.command}`}
-          type={control.type}
-          inputMode={control.inputMode}
-          value={value}
-          onChange={(e) => {
-            setValue(e.currentTarget.value);
-            // The refusal was about the value sent; a changed value is not yet judged.
-            if (change.isError) change.reset();
-          }}
-          error={error}
-        />
+        {control.type === 'date' ? (
+          // ДД.ММ.ГГГГ in Russian whatever the browser's language (DateField); the command takes the ISO date.
+          <DateField style={{ flex: 1 }} size="sm" label={t(termLabels[control.field]!)} name={`terms-${control.command}`} value={value} onChange={edit} error={error} />
+        ) : (
+          <TextInput
+            style={{ flex: 1 }}
+            size="sm"
+            label={t(termLabels[control.field]!)}
+            name={`terms-${control.command}`}
+            inputMode={control.inputMode}
+            value={value}
+            onChange={(e) => edit(e.currentTarget.value)}
+            error={error}
+          />
+        )}
         <Button type="submit" size="sm" mt={25} variant="light" loading={change.isPending} disabled={value.trim() === current} data-testid={`terms-apply-${control.command}`}>
           {t('terms.apply')}
         </Button>
