@@ -102,12 +102,11 @@ export async function search(db: Db, viewer: Viewer, query: SearchQuery, options
   const tsquery = sql`websearch_to_tsquery('russian', ${query.text})`;
   const scored: Array<{ score: number; group: Omit<SearchGroup, 'hits'>; hit: SearchHit }> = [];
 
-  const [clientRows, messageRows, requestRows, documentRows] = await Promise.all([
-    staff ? findClients(db, query, limit) : Promise.resolve([] as Row[]),
-    findMessages(db, viewer, staff, tsquery, limit),
-    findRequests(db, viewer, staff, query, tsquery, limit),
-    findDocuments(db, viewer, staff, tsquery, limit),
-  ]);
+  // One after another: `db` may be a transaction's one connection (the bot's /find).
+  const clientRows = staff ? await findClients(db, query, limit) : [];
+  const messageRows = await findMessages(db, viewer, staff, tsquery, limit);
+  const requestRows = await findRequests(db, viewer, staff, query, tsquery, limit);
+  const documentRows = await findDocuments(db, viewer, staff, tsquery, limit);
 
   for (const row of clientRows) {
     const name = fullName(row.first_name, row.last_name);

@@ -51,3 +51,15 @@ manager-ban-already = The client is already on the blocklist: { $reason }. To un
 manager-unban-not-banned = The client is not on the blocklist.
 # A manager's message in the topic of a banned client.
 manager-message-to-banned = The client is on the blocklist. To undo: /unban
+
+# /find in the managers' group. Telegram HTML; { $query }, { $reason } and { $url } are HTML-escaped by the caller.
+manager-find-how = Type what to find after the command: <code>/find contract</code>, <code>/find Ivanov</code>, a request number or an INN.
+manager-find-refused = Could not search: { $reason }
+manager-find-none = Nothing found for «{ $query }».
+manager-find-header = 🔎 Found for «{ $query }»:
+manager-find-topic = topic
+manager-find-request = Request { $number }
+manager-find-all = <a href="{ $url }">All results on the platform</a>{ $more ->
+    [0] {""}
+   *[other] {" "}({ $more } more)
+}

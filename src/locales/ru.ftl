@@ -52,3 +52,15 @@ manager-ban-already = Клиент уже в чёрном списке: { $reaso
 manager-unban-not-banned = Клиента нет в чёрном списке.
 # A manager's message in the topic of a banned client.
 manager-message-to-banned = Клиент в чёрном списке. Вернуть: /unban
+
+# /find in the managers' group. Telegram HTML; { $query }, { $reason } and { $url } are HTML-escaped by the caller.
+manager-find-how = Напишите, что найти, после команды: <code>/find договор</code>, <code>/find Иванов</code>, номер заявки или ИНН.
+manager-find-refused = Не получилось искать: { $reason }
+manager-find-none = По запросу «{ $query }» ничего не нашлось.
+manager-find-header = 🔎 Найдено по запросу «{ $query }»:
+manager-find-topic = тема
+manager-find-request = Заявка { $number }
+manager-find-all = <a href="{ $url }">Все результаты на платформе</a>{ $more ->
+    [0] {""}
+   *[other] {" "}(ещё { $more })
+}

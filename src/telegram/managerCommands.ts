@@ -18,6 +18,7 @@ import { botText, MANAGERS_LOCALE } from '../commands/botTexts.js';
 import type { Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
 import { editTerms, newRequestLink } from './deal.js';
+import { findAnswer } from './find.js';
 
 export const MANAGER_COMMANDS = [
   { command: 'new', description: 'ссылка на форму новой заявки для клиента' },
@@ -31,6 +32,7 @@ export const MANAGER_COMMANDS = [
   { command: 'unskip', description: 'ответом на сообщение: снова переносить его в заявку' },
   { command: 'ban', description: 'в чёрный список: /ban причина' },
   { command: 'unban', description: 'убрать из чёрного списка' },
+  { command: 'find', description: 'найти клиента, сообщение, заявку: /find договор' },
   { command: 'help', description: 'список команд' },
 ];
 
@@ -52,6 +54,7 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
   { command: 'unskip', example: '/unskip', takesValue: false },
   { command: 'ban', example: '/ban спам', takesValue: true },
   { command: 'unban', example: '/unban', takesValue: false },
+  { command: 'find', example: '/find договор', takesValue: true },
   { command: 'help', example: '/help', takesValue: false },
 ];
 
@@ -118,6 +121,8 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       if (error instanceof ForbiddenError) return answer(escapeHtml(error.message));
       throw error;
     }
+    // /find works anywhere in the group: the answer goes where it was typed (a topic or General).
+    if (name === 'find') return answer(await findAnswer(ctx, c.tx.db, manager, message.text.replace(/^\/\S+\s*/, '')), { link_preview_options: { is_disabled: true } });
     if (name === 'new') {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-new-outside-topic'));
       return newRequestLink(ctx, c, dialog, answer);
