@@ -28,6 +28,8 @@ import { dialogRoutes } from './routes/dialogs.js';
 import { termsRoutes } from './routes/terms.js';
 import { documentRoutes } from './routes/documents.js';
 import { searchRoutes } from './routes/search.js';
+import { insightRoutes } from './routes/insight.js';
+import { clientRoutes } from './routes/clients.js';
 
 export interface ApiOptions {
   /** The command context; available once the database is open (earlier calls get 503). */
@@ -161,7 +163,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       telegramLoginToken: options.telegramLoginToken,
       signInRequestsPerMinute: options.signInRequestsPerMinute ?? 60,
     };
-    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes, searchRoutes]) {
+    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes, searchRoutes, insightRoutes, clientRoutes]) {
       await app.register(plugin, routeOptions);
     }
   };

@@ -61,6 +61,16 @@ export async function mayBanClients(db: Db, viewer: Viewer): Promise<boolean> {
 }
 
 /**
+ * The dashboard (`/insight`: counts, response times, volumes over every
+ * dialog and request): the head of the managers' team — an administrator of
+ * our organization. Managers, agents and customers are refused (403) on
+ * every channel that serves it (the API; the page asks the API).
+ */
+export async function maySeeDashboard(db: Db, viewer: Viewer): Promise<boolean> {
+  return viewer.role === 'admin' && (await isOurOrganization(db, viewer.organizationId));
+}
+
+/**
  * The deal's messages of a request from a dialog — which dialog messages its
  * chat takes, from which point (the offer form's preview and choice): those
  * who run the deal (`mayRunDeal`) and see clients' dialogs (`maySeeDialogs`).

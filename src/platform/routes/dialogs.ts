@@ -15,6 +15,8 @@ import { isStartParameter } from '../../core/startParameter.js';
 
 const dialog = z.object({
   id: z.number(),
+  /** The client's history page: `/clients/:clientId`. */
+  clientId: z.number(),
   clientName: z.string(),
   clientUsername: z.string().nullable(),
   status: z.string(),
@@ -31,7 +33,7 @@ const banState = z.object({ banned: z.boolean(), at: z.string().nullable(), reas
 
 const dialogClient = z.object({
   id: z.number(),
-  client: z.object({ name: z.string(), username: z.string().nullable(), telegramUserId: z.number() }),
+  client: z.object({ id: z.number(), name: z.string(), username: z.string().nullable(), telegramUserId: z.number() }),
 });
 
 export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
@@ -57,13 +59,13 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const { db } = getContext().database;
       if (!(await maySeeDialogs(db, viewer))) throw new ForbiddenError('Диалоги видят только менеджеры');
       const [row] = await db
-        .select({ id: dialogs.id, firstName: clients.firstName, lastName: clients.lastName, username: clients.username, telegramUserId: clients.telegramUserId })
+        .select({ id: dialogs.id, clientId: dialogs.clientId, firstName: clients.firstName, lastName: clients.lastName, username: clients.username, telegramUserId: clients.telegramUserId })
         .from(dialogs)
         .innerJoin(clients, eq(clients.id, dialogs.clientId))
         .where(eq(dialogs.id, request.params.id));
       if (!row) throw new NotFoundError('Диалог не найден');
       const name = [row.firstName, row.lastName].filter(Boolean).join(' ').trim();
-      return { id: row.id, client: { name: name || '—', username: row.username, telegramUserId: row.telegramUserId } };
+      return { id: row.id, client: { id: row.clientId, name: name || '—', username: row.username, telegramUserId: row.telegramUserId } };
     },
   );
   app.get(
@@ -100,6 +102,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       if (request.query.before && !before) throw new ValidationError(`Дата в формате ГГГГ-ММ-ДД, с ${DATE_MIN} по ${DATE_MAX}`, 'before');
       const result = await db.execute<{
         id: number;
+        client_id: number;
         client_name: string;
         username: string | null;
         status: string;
@@ -110,7 +113,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         ban_reason: string | null;
         start_parameter: string | null;
       }>(sql`
-        select d.id, c.banned_at, c.ban_reason, c.start_parameter, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
+        select d.id, d.client_id, c.banned_at, c.ban_reason, c.start_parameter, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
                last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
                (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
                   from requests r where r.dialog_id = d.id and r.status in ('collecting_offers', 'accepted')) as open_requests
@@ -127,6 +130,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       return {
         items: result.rows.map((row) => ({
           id: Number(row.id),
+          clientId: Number(row.client_id),
           clientName: row.client_name || '—',
           clientUsername: row.username,
           status: row.status,

@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { computeTerms } from '../../core/terms.js';
-import { canOffer, canSeeDealRoom, inGeneralList, offeredBy, requestAccessForRead, telegramDealsVisible, timelineEntry, type Viewer } from '../../policies/access.js';
+import { canOffer, canSeeDealRoom, inGeneralList, isStaff, offeredBy, requestAccessForRead, telegramDealsVisible, timelineEntry, type Viewer } from '../../policies/access.js';
 import type { Database, Db } from '../../db/index.js';
 import { offers, organizations, requests } from '../../db/schema.js';
 import { ValidationError } from '../../commands/context.js';
@@ -330,6 +330,8 @@ export async function loadRequestPage(database: Pick<Database, 'pool'>, viewer: 
       // The terms name the chosen agent and its price: only for those in the deal.
       terms: dealRoom ? request.terms : null,
       acceptedOfferId: dealRoom ? request.acceptedOfferId : null,
+      // The client's dialog, for the link to their history: our staff only (the rule of the dialogs).
+      dialogId: isStaff(viewer) ? request.dialogId : null,
     },
     viewer: {
       isCustomer,

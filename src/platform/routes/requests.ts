@@ -19,6 +19,8 @@ const pageOfRequest = z.object({
     comment: z.string().nullable(),
     terms: z.record(z.string(), z.string()).nullable(),
     acceptedOfferId: z.number().nullable(),
+    /** The client's dialog (our staff only; null otherwise or for a web request). */
+    dialogId: z.number().nullable(),
   }),
   viewer: z.object({ isCustomer: z.boolean(), canOffer: z.boolean(), canAccept: z.boolean(), canChangeStatus: z.boolean(), canChat: z.boolean() }),
   offers: z.array(offer),

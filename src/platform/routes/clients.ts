@@ -1,0 +1,127 @@
+/**
+ * `/clients/:id/history`: one client on one timeline — their dialog, every
+ * request made from it and each status it went through, every document of
+ * the dialog and its requests. Ratings and labels are listed as not stored
+ * (Hotline keeps neither yet). The same rule as the client's dialog and its
+ * Telegram deals: our managers and administrators only (`maySeeDialogs`), 403
+ * for others; an unknown client is 404.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ForbiddenError, NotFoundError } from '../../commands/context.js';
+import { clients, dialogs } from '../../db/schema.js';
+import { maySeeDialogs } from '../../policies/access.js';
+import type { RouteOptions } from '../api.js';
+import { requireViewer } from '../auth/guard.js';
+import { errorBody, idParam } from './schemas.js';
+
+/** The newest entries shown; older ones are counted in `truncated`. */
+export const HISTORY_LIMIT = 500;
+
+const entry = z.object({
+  /** ISO time. */
+  at: z.string(),
+  kind: z.enum(['dialog', 'request', 'status', 'document']),
+  requestId: z.number().nullable(),
+  requestNumber: z.string().nullable(),
+  /** Request: its current status; status: the status reached. */
+  status: z.string().nullable(),
+  /** Request: amount (decimal text) and currency. */
+  amount: z.string().nullable(),
+  currency: z.string().nullable(),
+  documentId: z.number().nullable(),
+  documentName: z.string().nullable(),
+  actorName: z.string().nullable(),
+});
+
+const history = z.object({
+  client: z.object({ id: z.number(), name: z.string(), username: z.string().nullable(), telegramUserId: z.number(), firstSeenAt: z.string() }),
+  dialogId: z.number().nullable(),
+  entries: z.array(entry),
+  /** Entries older than the shown ones. */
+  truncated: z.number(),
+  /** What Hotline does not store yet, so the page can say so instead of showing nothing. */
+  notStored: z.array(z.enum(['ratings', 'labels'])),
+});
+
+export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
+  const app = instance.withTypeProvider<ZodTypeProvider>();
+
+  /**
+   * A client's history, newest first: `dialog` (opened), `request` (created:
+   * number, amount, currency, current status), `status` (a status the request
+   * reached, by whom), `document` (a file of the dialog or of its requests).
+   * At most HISTORY_LIMIT entries; `truncated` counts the rest.
+   */
+  app.get(
+    '/clients/:id/history',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: "A client's dialog, requests, statuses and documents on one timeline (our managers and admins only)",
+        params: idParam,
+        response: { 200: history, 401: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const { db } = getContext().database;
+      if (!(await maySeeDialogs(db, viewer))) throw new ForbiddenError('Историю клиента видят только менеджеры');
+      const [client] = await db.select().from(clients).where(eq(clients.id, request.params.id));
+      if (!client) throw new NotFoundError('Клиент не найден');
+      const [dialog] = await db.select({ id: dialogs.id }).from(dialogs).where(eq(dialogs.clientId, client.id));
+      const dialogId = dialog?.id ?? null;
+      const result = await db.execute<Record<string, unknown>>(sql`
+        with own_requests as (select r.* from requests r where r.dialog_id = ${dialogId}),
+        timeline as (
+          select d.created_at as at, 'dialog' as kind, null::bigint as request_id, null as request_number, d.status as status,
+                 null as amount, null as currency, null::bigint as document_id, null as document_name, null as actor_name
+            from dialogs d where d.id = ${dialogId}
+          union all
+          select r.created_at, 'request', r.id, r.number, r.status::text, r.amount::text, r.currency, null, null, u.name
+            from own_requests r left join users u on u.id = r.created_by
+          union all
+          select e.at, 'status', r.id, r.number, e.after ->> 'status', null, null, null, null, u.name
+            from events e join own_requests r on r.id = e.subject_id left join users u on u.id = e.actor_user_id
+           where e.subject_type = 'request' and e.name = 'request.status'
+          union all
+          select doc.created_at, 'document', doc.request_id, r.number, null, null, null, doc.id, doc.name, null
+            from documents doc left join own_requests r on r.id = doc.request_id
+           where doc.dialog_id = ${dialogId} or doc.request_id in (select id from own_requests)
+        )
+        select *, count(*) over () as total from timeline order by at desc,
+          -- At one instant the later step first: a status after the request it changed, after the dialog it came from.
+          case kind when 'status' then 0 when 'document' then 1 when 'request' then 2 else 3 end, document_id desc nulls last
+        limit ${HISTORY_LIMIT}`);
+      const rows = result.rows;
+      const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+      const id = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+      return {
+        client: {
+          id: client.id,
+          name: [client.firstName, client.lastName].filter(Boolean).join(' ').trim() || '—',
+          username: client.username,
+          telegramUserId: client.telegramUserId,
+          firstSeenAt: client.createdAt.toISOString(),
+        },
+        dialogId,
+        entries: rows.map((row) => ({
+          at: new Date(row.at as string | Date).toISOString(),
+          kind: row.kind as 'dialog' | 'request' | 'status' | 'document',
+          requestId: id(row.request_id),
+          requestNumber: text(row.request_number),
+          status: text(row.status),
+          amount: text(row.amount),
+          currency: text(row.currency),
+          documentId: id(row.document_id),
+          documentName: text(row.document_name),
+          actorName: text(row.actor_name),
+        })),
+        truncated: Math.max(0, Number(rows[0]?.total ?? 0) - rows.length),
+        notStored: ['ratings', 'labels'] as Array<'ratings' | 'labels'>,
+      };
+    },
+  );
+};

@@ -1,0 +1,278 @@
+/**
+ * The dashboard's numbers, one SQL query per chart (docs/insight.md defines
+ * each of them). Everything is counted, summed and ranked in PostgreSQL:
+ * money leaves as decimal text (`sum(numeric)::text`), durations as whole
+ * seconds, days as `YYYY-MM-DD` cut in the viewer's time zone.
+ *
+ * A period is `[from, to]`, whole days in `timeZone`: from `from` 00:00 to the
+ * end of `to`, both inclusive.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/index.js';
+
+export interface InsightFilter {
+  /** First day, `YYYY-MM-DD`, in `timeZone`. */
+  from: string;
+  /** Last day (inclusive), `YYYY-MM-DD`, in `timeZone`. */
+  to: string;
+  /** IANA zone the days are cut in (the viewer's, as the web shows dates). */
+  timeZone: string;
+  /** Only this manager's part (a user id of our staff); null — everyone. */
+  managerId: number | null;
+}
+
+const lower = (f: InsightFilter) => sql`(${f.from}::date::timestamp at time zone ${f.timeZone})`;
+const upper = (f: InsightFilter) => sql`((${f.to}::date + 1)::timestamp at time zone ${f.timeZone})`;
+const inPeriod = (column: SQL, f: InsightFilter) => sql`${column} >= ${lower(f)} and ${column} < ${upper(f)}`;
+const dayOf = (column: SQL, f: InsightFilter) => sql`(${column} at time zone ${f.timeZone})::date`;
+const days = (f: InsightFilter) => sql`select d::date as day from generate_series(${f.from}::date, ${f.to}::date, interval '1 day') d`;
+
+/**
+ * Dialogs opened in the period, each with its first answer: the client's
+ * first message (`asked_at`) and the first thing a manager sent the client
+ * after it (`replied_at`, by `replied_by`) — a message of the topic
+ * (direction `out`) or a platform post delivered to the client, whichever
+ * came first. A dialog belongs to the manager who answered it first.
+ */
+const answeredDialogs = (f: InsightFilter) => sql`
+  opened as (
+    select d.id, ${dayOf(sql`d.created_at`, f)} as day from dialogs d where ${inPeriod(sql`d.created_at`, f)}
+  ),
+  answered as (
+    select o.id, o.day, asked.sent_at as asked_at, reply.at as replied_at, reply.user_id as replied_by
+    from opened o
+    left join lateral (
+      select m.seq, m.sent_at from messages m where m.dialog_id = o.id and m.direction = 'in' order by m.seq limit 1
+    ) asked on true
+    left join lateral (
+      select x.at, x.user_id from (
+        (select m.sent_at as at, u.id as user_id
+           from messages m left join users u on u.telegram_user_id = m.author_telegram_id
+          where m.dialog_id = o.id and m.direction = 'out' and m.seq > asked.seq
+          order by m.seq limit 1)
+        union all
+        (select p.created_at, p.author_user_id
+           from request_posts p join requests r on r.id = p.request_id
+          where r.dialog_id = o.id and p.delivered_to = 'client' and p.created_at >= asked.sent_at
+          order by p.created_at limit 1)
+      ) x order by x.at limit 1
+    ) reply on true
+  ),
+  mine as (
+    select * from answered where ${f.managerId === null ? sql`true` : sql`replied_by = ${f.managerId}`}
+  )`;
+
+/**
+ * Requests completed in the period (the `request.status` event that made
+ * them `completed`), with the seconds from creation to completion and the
+ * manager who created them.
+ */
+const resolvedRequests = (f: InsightFilter) => sql`
+  resolved as (
+    select r.id, r.created_by, ${dayOf(sql`e.at`, f)} as day, extract(epoch from e.at - r.created_at) as seconds
+    from events e join requests r on r.id = e.subject_id
+    where e.subject_type = 'request' and e.name = 'request.status' and e.after ->> 'status' = 'completed'
+      and ${inPeriod(sql`e.at`, f)}
+      and ${f.managerId === null ? sql`true` : sql`r.created_by = ${f.managerId}`}
+  )`;
+
+/** Requests created in the period (by the manager, when one is chosen). */
+const periodRequests = (f: InsightFilter) =>
+  sql`${inPeriod(sql`r.created_at`, f)} and ${f.managerId === null ? sql`true` : sql`r.created_by = ${f.managerId}`}`;
+
+const seconds = (expression: SQL) => sql`round(${expression})::bigint`;
+const median = (value: SQL) => seconds(sql`percentile_cont(0.5) within group (order by ${value})`);
+const p90 = (value: SQL) => seconds(sql`percentile_cont(0.9) within group (order by ${value})`);
+
+async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  return (await db.execute<T & Record<string, unknown>>(query)).rows as T[];
+}
+
+const num = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+
+/** Per day of the period: dialogs opened (zero days included). */
+export async function dialogsPerDay(db: Db, f: InsightFilter): Promise<Array<{ day: string; dialogs: number }>> {
+  const result = await rows<{ day: string; dialogs: string }>(
+    db,
+    sql`with ${answeredDialogs(f)}
+        select to_char(days.day, 'YYYY-MM-DD') as day, count(mine.id) as dialogs
+        from (${days(f)}) days left join mine on mine.day = days.day
+        group by days.day order by days.day`,
+  );
+  return result.map((row) => ({ day: row.day, dialogs: Number(row.dialogs) }));
+}
+
+/** Per day: first-response seconds (median, p90) over the dialogs opened that day and answered. */
+export async function firstResponsePerDay(db: Db, f: InsightFilter): Promise<Array<{ day: string; answered: number; median: number | null; p90: number | null }>> {
+  const value = sql`extract(epoch from mine.replied_at - mine.asked_at)`;
+  const result = await rows<Record<string, unknown>>(
+    db,
+    sql`with ${answeredDialogs(f)}
+        select to_char(days.day, 'YYYY-MM-DD') as day, count(mine.replied_at) as answered, ${median(value)} as median, ${p90(value)} as p90
+        from (${days(f)}) days left join mine on mine.day = days.day and mine.replied_at is not null
+        group by days.day order by days.day`,
+  );
+  return result.map((row) => ({ day: String(row.day), answered: Number(row.answered), median: num(row.median), p90: num(row.p90) }));
+}
+
+/** Per day: resolution seconds (median, p90) over the requests completed that day. */
+export async function resolutionPerDay(db: Db, f: InsightFilter): Promise<Array<{ day: string; completed: number; median: number | null; p90: number | null }>> {
+  const value = sql`resolved.seconds`;
+  const result = await rows<Record<string, unknown>>(
+    db,
+    sql`with ${resolvedRequests(f)}
+        select to_char(days.day, 'YYYY-MM-DD') as day, count(resolved.id) as completed, ${median(value)} as median, ${p90(value)} as p90
+        from (${days(f)}) days left join resolved on resolved.day = days.day
+        group by days.day order by days.day`,
+  );
+  return result.map((row) => ({ day: String(row.day), completed: Number(row.completed), median: num(row.median), p90: num(row.p90) }));
+}
+
+export interface ManagerTimes {
+  managerId: number;
+  manager: string;
+  answered: number;
+  firstResponseMedian: number | null;
+  firstResponseP90: number | null;
+  completed: number;
+  resolutionMedian: number | null;
+  resolutionP90: number | null;
+}
+
+/**
+ * Per manager: first response (over the dialogs they answered first) and
+ * resolution (over the requests they created and that were completed in the
+ * period). Answers not tied to a platform account are left out.
+ */
+export async function timesPerManager(db: Db, f: InsightFilter): Promise<ManagerTimes[]> {
+  const response = sql`extract(epoch from mine.replied_at - mine.asked_at)`;
+  const result = await rows<Record<string, unknown>>(
+    db,
+    sql`with ${answeredDialogs(f)}, ${resolvedRequests(f)},
+        responses as (
+          select mine.replied_by as user_id, count(*) as answered, ${median(response)} as median, ${p90(response)} as p90
+          from mine where mine.replied_by is not null group by mine.replied_by
+        ),
+        resolutions as (
+          select resolved.created_by as user_id, count(*) as completed, ${median(sql`resolved.seconds`)} as median, ${p90(sql`resolved.seconds`)} as p90
+          from resolved where resolved.created_by is not null group by resolved.created_by
+        )
+        select u.id, u.name, coalesce(responses.answered, 0) as answered, responses.median as fr_median, responses.p90 as fr_p90,
+               coalesce(resolutions.completed, 0) as completed, resolutions.median as res_median, resolutions.p90 as res_p90
+        from responses full join resolutions on resolutions.user_id = responses.user_id
+        join users u on u.id = coalesce(responses.user_id, resolutions.user_id)
+        order by u.name, u.id`,
+  );
+  return result.map((row) => ({
+    managerId: Number(row.id),
+    manager: String(row.name),
+    answered: Number(row.answered),
+    firstResponseMedian: num(row.fr_median),
+    firstResponseP90: num(row.fr_p90),
+    completed: Number(row.completed),
+    resolutionMedian: num(row.res_median),
+    resolutionP90: num(row.res_p90),
+  }));
+}
+
+export interface Funnel {
+  dialogs: number;
+  withRequest: number;
+  accepted: number;
+  completed: number;
+  cancelled: number;
+}
+
+/**
+ * The funnel over the dialogs opened in the period: how many have a request,
+ * one whose offer was accepted, one completed, one cancelled.
+ */
+export async function funnel(db: Db, f: InsightFilter): Promise<Funnel> {
+  const [row] = await rows<Record<string, unknown>>(
+    db,
+    sql`with ${answeredDialogs(f)},
+        reached as (
+          select mine.id,
+                 bool_or(r.id is not null) as with_request,
+                 bool_or(r.accepted_offer_id is not null) as accepted,
+                 bool_or(r.status = 'completed') as completed,
+                 bool_or(r.status = 'cancelled') as cancelled
+          from mine left join requests r on r.dialog_id = mine.id
+          group by mine.id
+        )
+        select count(*) as dialogs, count(*) filter (where with_request) as with_request, count(*) filter (where accepted) as accepted,
+               count(*) filter (where completed) as completed, count(*) filter (where cancelled) as cancelled
+        from reached`,
+  );
+  return {
+    dialogs: Number(row?.dialogs ?? 0),
+    withRequest: Number(row?.with_request ?? 0),
+    accepted: Number(row?.accepted ?? 0),
+    completed: Number(row?.completed ?? 0),
+    cancelled: Number(row?.cancelled ?? 0),
+  };
+}
+
+/**
+ * Volume per currency: the amounts of requests created in the period whose
+ * offer was accepted and that were not cancelled (accepted or completed),
+ * summed in SQL; `volume` is decimal text.
+ */
+export async function volumeByCurrency(db: Db, f: InsightFilter): Promise<Array<{ currency: string; requests: number; volume: string }>> {
+  const result = await rows<{ currency: string; requests: string; volume: string }>(
+    db,
+    sql`select r.currency, count(*) as requests, sum(r.amount)::text as volume
+        from requests r
+        where ${periodRequests(f)} and r.accepted_offer_id is not null and r.status in ('accepted', 'completed')
+        group by r.currency order by sum(r.amount) desc, r.currency`,
+  );
+  return result.map((row) => ({ currency: row.currency, requests: Number(row.requests), volume: row.volume }));
+}
+
+/** The same volume per payment agent (the organization whose offer was accepted) and currency. */
+export async function volumeByAgent(db: Db, f: InsightFilter): Promise<Array<{ agentId: number; agent: string; currency: string; requests: number; volume: string }>> {
+  const result = await rows<{ agent_id: string; agent: string; currency: string; requests: string; volume: string }>(
+    db,
+    sql`select a.id as agent_id, a.name as agent, r.currency, count(*) as requests, sum(r.amount)::text as volume
+        from requests r
+        join offers o on o.id = r.accepted_offer_id
+        join organizations a on a.id = o.agent_organization_id
+        where ${periodRequests(f)} and r.status in ('accepted', 'completed')
+        group by a.id, a.name, r.currency order by a.name, a.id, r.currency`,
+  );
+  return result.map((row) => ({ agentId: Number(row.agent_id), agent: row.agent, currency: row.currency, requests: Number(row.requests), volume: row.volume }));
+}
+
+/** Requests created in the period by their status now (every status listed, zeros included). */
+export async function requestsByStatus(db: Db, f: InsightFilter): Promise<Array<{ status: string; requests: number }>> {
+  const result = await rows<{ status: string; requests: string }>(
+    db,
+    sql`select s.status::text as status, count(r.id) as requests
+        from unnest(enum_range(null::request_status)) as s(status)
+        left join requests r on r.status = s.status and ${periodRequests(f)}
+        group by s.status order by s.status`,
+  );
+  return result.map((row) => ({ status: row.status, requests: Number(row.requests) }));
+}
+
+/**
+ * Clients who first wrote in the period, by the start parameter they came
+ * with. Hotline does not store that parameter yet, so every client falls
+ * under `source: null` (not recorded) and the answer says `recorded: false`.
+ * The manager filter does not apply (a source is the client's, not a manager's).
+ */
+export async function sources(db: Db, f: InsightFilter): Promise<{ recorded: boolean; rows: Array<{ source: string | null; clients: number }> }> {
+  const result = await rows<{ clients: string }>(db, sql`select count(*) as clients from clients c where ${inPeriod(sql`c.created_at`, f)}`);
+  const clients = Number(result[0]?.clients ?? 0);
+  return { recorded: false, rows: clients > 0 ? [{ source: null, clients }] : [] };
+}
+
+/** Our staff who may be picked in the manager filter: managers and administrators of our organization, by name. */
+export async function staffList(db: Db): Promise<Array<{ id: number; name: string }>> {
+  const result = await rows<{ id: string; name: string }>(
+    db,
+    sql`select u.id, u.name from users u join organizations o on o.id = u.organization_id
+        where o.is_ours and u.role in ('manager', 'admin') order by u.name, u.id`,
+  );
+  return result.map((row) => ({ id: Number(row.id), name: row.name }));
+}
