@@ -168,6 +168,15 @@ const TABLE: Record<string, Rule[]> = {
   ],
   'GET /api/dialogs': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/dialogs' }) }],
   'GET /api/dialogs/:id': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/dialogs/${await dialogId()}` }) }],
+  // A client's history: the rule of the dialogs (our managers and admins).
+  'GET /api/clients/:id/history': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/clients/${await clientOfDialog(await dialogId())}/history` }) }],
+  // The dashboard: the head of team (an admin of our organization) only; a manager too is refused.
+  ...Object.fromEntries(
+    ['managers', 'dialogs', 'first-response', 'resolution', 'managers-times', 'funnel', 'volume-currency', 'volume-agent', 'statuses', 'sources'].map((chart) => [
+      `GET /api/insight/${chart}`,
+      [{ expect: adminOnly, call: () => ({ path: `/api/insight/${chart}` }) }],
+    ]),
+  ),
   'POST /api/requests/:id/documents': [{ expect: deal(), mutates: true, call: (f) => ({ path: `/api/requests/${f.dealId}/documents`, upload: true }) }],
   'GET /api/requests/:id/documents': [{ expect: deal(), call: (f) => ({ path: `/api/requests/${f.dealId}/documents` }) }],
   'GET /api/documents/:id/download': [{ expect: deal(), call: (f) => ({ path: `/api/documents/${f.documentId}/download` }) }],
@@ -181,6 +190,11 @@ async function dialogId(): Promise<number> {
     sql`insert into dialogs (client_id, managers_chat_id, topic_id) values (${client.rows[0]!.id}, -100777, ${counter}) returning id`,
   );
   return Number(dialog.rows[0]!.id);
+}
+
+async function clientOfDialog(dialog: number): Promise<number> {
+  const row = await app.ctx.database.db.execute<{ client_id: number }>(sql`select client_id from dialogs where id = ${dialog}`);
+  return Number(row.rows[0]!.client_id);
 }
 
 /** A fresh session for a role, made the way sign-in makes it. */

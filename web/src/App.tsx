@@ -29,6 +29,8 @@ const RequestPage = lazy(() =>
 );
 const DialogsPage = lazy(() => import('./pages/DialogsPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
+const InsightPage = lazy(() => import('./pages/InsightPage.js'));
+const ClientPage = lazy(() => import('./pages/ClientPage.js'));
 const SandboxPage = lazy(() => import('./sandbox/SandboxPage.js'));
 
 const queryClient = new QueryClient({
@@ -142,6 +144,7 @@ function Navigation() {
       {me.canRequest && link('/requests', t('nav.myRequests'))}
       {me.canOffer && link('/agent/requests', t('nav.agentRequests'))}
       {(me.role === 'manager' || me.role === 'admin') && link('/dialogs', t('nav.dialogs'))}
+      {me.role === 'admin' && link('/insight', t('nav.insight'))}
       {me.role === 'admin' && link('/admin', t('nav.admin'))}
       <Text size="sm" c="dimmed" data-testid="current-user">
         {me.name}
@@ -194,6 +197,8 @@ function Shell() {
               <Route path="/agent/requests/:id/offers/new" element={<RequireUser><OfferFormPage /></RequireUser>} />
               <Route path="/dialogs" element={<RequireUser><DialogsPage /></RequireUser>} />
               <Route path="/admin" element={<RequireUser><AdminPage /></RequireUser>} />
+              <Route path="/insight" element={<RequireUser><InsightPage /></RequireUser>} />
+              <Route path="/clients/:id" element={<RequireUser><ClientPage /></RequireUser>} />
               <Route path="/sandbox" element={<SandboxPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>

@@ -220,6 +220,8 @@ export interface RequestPage {
     terms: Record<string, string> | null;
     acceptedOfferId: number | null;
     customerOrganizationId: number;
+    /** The client's dialog (our staff only): the link to the client's history. */
+    dialogId: number | null;
   };
   /** What the viewer may do here. */
   viewer: { isCustomer: boolean; canOffer: boolean; canAccept: boolean; canChangeStatus: boolean; canChat: boolean };

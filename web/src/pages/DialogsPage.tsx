@@ -13,6 +13,7 @@ import { QueryState } from '../components/common.js';
 
 interface DialogRow {
   id: number;
+  clientId: number;
   clientName: string;
   clientUsername: string | null;
   status: string;
@@ -99,7 +100,9 @@ export default function DialogsPage() {
                 {dialogs.data!.items.map((dialog) => (
                   <Table.Tr key={dialog.id} data-testid={`dialog-${dialog.id}`}>
                     <Table.Td>
-                      {dialog.clientName}
+                      <Anchor component={Link} to={`/clients/${dialog.clientId}`} title={t('client.link')}>
+                        {dialog.clientName}
+                      </Anchor>
                       {dialog.clientUsername && <Text c="dimmed" size="xs">@{dialog.clientUsername}</Text>}
                       {dialog.startParameter && (
                         <Text c="dimmed" size="xs" data-testid="client-source">

@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Badge, Button, Card, Grid, Group, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Grid, Group, Paper, ScrollArea, SegmentedControl, SimpleGrid, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { api, ApiError, type ChatMessage, type Offer, type RequestPage as RequestPageData, type RequestStatus, type TimelineEvent } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
@@ -58,6 +58,7 @@ function RequestView({ page }: { page: RequestPageData }) {
           <Title order={2}>{t('request.number', { number: request.number })}</Title>
           <StatusBadge status={request.status} />
           {request.origin === 'telegram' && <Badge variant="light">{t('request.origin.telegram')}</Badge>}
+          {request.dialogId !== null && <ClientHistoryLink dialogId={request.dialogId} />}
           {request.hidden && request.status === 'collecting_offers' && <Badge color="gray" variant="light">{t('request.hidden')}</Badge>}
         </Group>
         <Group>
@@ -154,6 +155,18 @@ function RequestView({ page }: { page: RequestPageData }) {
         <Grid.Col span={{ base: 12, md: 6 }}>{viewer.canChat && <Chat requestId={request.id} reachesTelegram={request.origin === 'telegram' && viewer.isCustomer} />}</Grid.Col>
       </Grid>
     </Stack>
+  );
+}
+
+/** The link to the client's history page (the dialog names its client). */
+function ClientHistoryLink({ dialogId }: { dialogId: number }) {
+  const { t } = useI18n();
+  const dialog = useQuery({ queryKey: ['dialog', dialogId], queryFn: () => api<{ client: { id: number; name: string } }>(`/dialogs/${dialogId}`) });
+  if (!dialog.data) return null;
+  return (
+    <Anchor component={Link} to={`/clients/${dialog.data.client.id}`} size="sm" data-testid="client-history-link">
+      {t('client.link')}: {dialog.data.client.name}
+    </Anchor>
   );
 }
 

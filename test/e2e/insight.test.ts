@@ -1,0 +1,215 @@
+/**
+ * The dashboard and a client's history in a real browser, over a data set
+ * seeded by direct SQL whose answers are known (test/helpers/insightSeed.ts):
+ * the head of team (admin) opens «Показатели» for 01.03.2026–03.03.2026 and
+ * reads every chart's numbers from the data table beside it, in Russian and
+ * in English; the CSV holds the exact decimals, the PNG is an image; the
+ * manager filter narrows the numbers. An agent and a manager are refused
+ * the dashboard. A manager opens a client's history from the dialogs list
+ * and from a request's page.
+ *
+ * With INSIGHT_SCREENSHOTS=<dir> the dashboard is also saved as
+ * insight-ru.png and insight-en.png there (docs/img).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { browserAvailable, ensureWebBuilt, launchBrowser, plain, signedInPage } from '../helpers/browser.js';
+import { startTestApp, type TestApp, type TestUser } from '../helpers/app.js';
+import { INSIGHT_PERIOD, seedInsight, type InsightSeed } from '../helpers/insightSeed.js';
+
+const available = browserAvailable();
+const screenshots = process.env.INSIGHT_SCREENSHOTS;
+
+/** The rows of a chart's data table, each as its cells' text. */
+async function tableOf(page: Page, chart: string): Promise<string[][]> {
+  const table = page.getByTestId(`insight-${chart}-table`);
+  await table.waitFor({ state: 'attached' });
+  return table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].map((cell) => (cell.textContent ?? '').replace(/[\u00a0\u202f]/g, ' '))));
+}
+
+async function headerOf(page: Page, chart: string): Promise<string[]> {
+  return page.getByTestId(`insight-${chart}-table`).locator('thead th').allTextContents();
+}
+
+describe.skipIf(!available)('dashboard and client history in the browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let seed: InsightSeed;
+  const dashboard = `/insight?from=${INSIGHT_PERIOD.from}&to=${INSIGHT_PERIOD.to}`;
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    app = await startTestApp();
+    seed = await seedInsight(app);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  const open = async (user: TestUser, url: string) => {
+    const page = await signedInPage(browser, app.url, user);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(app.url + url);
+    return page;
+  };
+
+  it('the head of team reads every chart’s numbers in Russian, then in English', async () => {
+    const page = await open(app.admin, dashboard);
+    await page.getByRole('heading', { name: 'Показатели работы' }).waitFor();
+    await page.getByTestId('insight-period').getByText('Период: 01.03.2026 — 03.03.2026; дни считаются по часовому поясу Europe/Moscow').waitFor();
+
+    expect(await tableOf(page, 'dialogs')).toEqual([
+      ['01.03.2026', '1'],
+      // D2 opened at 01:00 Moscow on 02.03 (22:00 UTC on 01.03): Moscow's day.
+      ['02.03.2026', '2'],
+      ['03.03.2026', '1'],
+    ]);
+    expect(await tableOf(page, 'first-response')).toEqual([
+      ['01.03.2026', '1', '0:05:00', '0:05:00'],
+      ['02.03.2026', '2', '0:15:00', '0:19:00'],
+      ['03.03.2026', '0', '—', '—'],
+    ]);
+    expect(await tableOf(page, 'resolution')).toEqual([
+      ['01.03.2026', '0', '—', '—'],
+      ['02.03.2026', '1', '24:00:00', '24:00:00'],
+      ['03.03.2026', '1', '26:00:00', '26:00:00'],
+    ]);
+    expect(await tableOf(page, 'managers-response')).toEqual([
+      ['Анна Менеджер', '2', '0:07:30', '0:09:30'],
+      ['Борис Менеджер', '1', '0:20:00', '0:20:00'],
+    ]);
+    expect(await tableOf(page, 'managers-resolution')).toEqual([['Анна Менеджер', '2', '25:00:00', '25:48:00']]);
+    expect(await tableOf(page, 'funnel')).toEqual([
+      ['Диалоги', '4'],
+      ['С заявкой', '3'],
+      ['Принята', '3'],
+      ['Завершена', '2'],
+      ['Отменена', '1'],
+    ]);
+    expect(await tableOf(page, 'volume-currency')).toEqual([
+      ['CNY', '1', '2 500,25 ¥'],
+      ['USD', '2', '1 200,00 $'],
+    ]);
+    expect(await tableOf(page, 'volume-agent')).toEqual([
+      ['Агент Восток', 'USD', '2', '1 200,00 $'],
+      ['Наша компания', 'CNY', '1', '2 500,25 ¥'],
+    ]);
+    expect(await tableOf(page, 'statuses')).toEqual([
+      ['Сбор предложений', '1'],
+      ['Принята', '1'],
+      ['Завершена', '2'],
+      ['Отменена', '1'],
+    ]);
+    expect(await tableOf(page, 'sources')).toEqual([['не записан', '4']]);
+    await page.getByTestId('insight-sources-note').getByText('Hotline пока не сохраняет параметр start').waitFor();
+    // Every chart is drawn (Recharts' SVG) beside its table.
+    for (const chart of ['dialogs', 'first-response', 'resolution', 'funnel', 'managers-response', 'managers-resolution', 'volume-currency', 'volume-agent', 'statuses', 'sources']) {
+      await page.getByTestId(`insight-${chart}`).locator('svg.recharts-surface').first().waitFor();
+    }
+    if (screenshots) {
+      fs.mkdirSync(screenshots, { recursive: true });
+      await page.screenshot({ path: path.join(screenshots, 'insight-ru.png'), fullPage: true });
+    }
+
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Team dashboard' }).waitFor();
+    await page.getByTestId('insight-period').getByText('Period: 01/03/2026 – 03/03/2026').waitFor();
+    expect(await headerOf(page, 'first-response')).toEqual(['Day', 'Answered', 'Median (s)', 'p90 (s)']);
+    expect(await tableOf(page, 'dialogs')).toEqual([
+      ['01/03/2026', '1'],
+      ['02/03/2026', '2'],
+      ['03/03/2026', '1'],
+    ]);
+    expect(await tableOf(page, 'funnel')).toEqual([
+      ['Dialogs', '4'],
+      ['With a request', '3'],
+      ['Accepted', '3'],
+      ['Completed', '2'],
+      ['Cancelled', '1'],
+    ]);
+    expect(await tableOf(page, 'volume-currency')).toEqual([
+      ['CNY', '1', 'CN¥2,500.25'],
+      ['USD', '2', 'US$1,200.00'],
+    ]);
+    expect(await tableOf(page, 'statuses')).toEqual([
+      ['Collecting offers', '1'],
+      ['Accepted', '1'],
+      ['Completed', '2'],
+      ['Cancelled', '1'],
+    ]);
+    expect(await tableOf(page, 'sources')).toEqual([['not recorded', '4']]);
+    if (screenshots) await page.screenshot({ path: path.join(screenshots, 'insight-en.png'), fullPage: true });
+
+    // CSV: the exact decimals summed in SQL; PNG: an image of the chart.
+    const card = page.getByTestId('insight-volume-agent');
+    const [csv] = await Promise.all([page.waitForEvent('download'), card.getByRole('button', { name: 'CSV' }).click()]);
+    expect(csv.suggestedFilename()).toBe('volume-agent_2026-03-01_2026-03-03.csv');
+    const csvText = fs.readFileSync((await csv.path())!, 'utf8');
+    expect(csvText.replace(/^\ufeff/, '').trim().split('\r\n')).toEqual(['Agent,Currency,Requests,Volume', 'Агент Восток,USD,2,1200.00', 'Наша компания,CNY,1,2500.25']);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('insight-dialogs').getByRole('button', { name: 'PNG' }).click()]);
+    const bytes = fs.readFileSync((await png.path())!);
+    if (screenshots) fs.copyFileSync((await png.path())!, path.join(screenshots, 'insight-export-dialogs.png'));
+    expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+    await page.context().close();
+  });
+
+  it('the period typed as ДД.ММ.ГГГГ and a manager picked from the list narrow the numbers', async () => {
+    const page = await open(app.admin, dashboard);
+    const from = page.getByTestId('insight-from');
+    expect(await from.inputValue()).toBe('01.03.2026');
+    await from.fill('02.03.2026');
+    await from.press('Enter');
+    await page.getByTestId('insight-period').getByText('Период: 02.03.2026 — 03.03.2026').waitFor();
+    expect(await tableOf(page, 'dialogs')).toEqual([
+      ['02.03.2026', '2'],
+      ['03.03.2026', '1'],
+    ]);
+    await page.getByTestId('insight-manager').click();
+    await page.getByRole('option', { name: 'Анна Менеджер' }).click();
+    await page.getByTestId('insight-period').getByText('диалоги — того, кто ответил первым').waitFor();
+    await page.waitForURL(/manager=/);
+    await expect.poll(() => tableOf(page, 'dialogs')).toEqual([
+      ['02.03.2026', '1'],
+      ['03.03.2026', '0'],
+    ]);
+    // R4 only: R1 (01.03) is outside the period now, R2 is Boris's.
+    await expect.poll(() => tableOf(page, 'volume-currency')).toEqual([['USD', '1', '199,50 $']]);
+    // A day that is not a date is named beside the field and changes nothing.
+    await from.fill('31.02');
+    await from.press('Enter');
+    await page.getByText('Дата в виде ДД.ММ.ГГГГ').waitFor();
+    expect(page.url()).toContain('from=2026-03-02');
+    await page.context().close();
+  });
+
+  it('a manager and an agent are refused the dashboard', async () => {
+    for (const user of [seed.anna, await app.addUser({ role: 'agent', organization: 'Агент Север' })]) {
+      const page = await open(user, dashboard);
+      await page.getByTestId('insight-forbidden').getByText('Панель показателей доступна только руководителю').waitFor();
+      expect(await page.getByRole('link', { name: 'Показатели' }).count()).toBe(0);
+      expect(await page.locator('[data-testid$="-table"]').count()).toBe(0);
+      await page.context().close();
+    }
+  });
+
+  it('a manager opens a client’s history from the dialogs list and from the request page', async () => {
+    const page = await open(seed.anna, '/dialogs');
+    await page.getByRole('link', { name: 'Клиент Три' }).click();
+    await page.getByRole('heading', { name: 'История клиента: Клиент Три' }).waitFor();
+    const timeline = page.getByTestId('client-timeline');
+    const items = plain(await timeline.textContent());
+    for (const text of ['Заявка 2026-900005: Завершена', 'Создана заявка 2026-900005 на 199,50 $', 'Заявка 2026-900004: Отменена', 'Открыт диалог']) expect(items).toContain(text);
+    expect(await timeline.locator('[data-kind]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-kind')))).toEqual(['status', 'status', 'request', 'status', 'request', 'dialog']);
+    await page.getByTestId('client-not-stored').getByText('Оценок и меток Hotline пока не хранит').waitFor();
+
+    await page.goto(`${app.url}/requests/${seed.requestR4}`);
+    await page.getByTestId('client-history-link').click();
+    await page.getByRole('heading', { name: 'История клиента: Клиент Три' }).waitFor();
+    await page.context().close();
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * `/clients/:id`: one client's history on one timeline, newest first — the
+ * dialog, each request made from it and every status it reached, the
+ * documents. Reached from the dialogs list and from a request's page (our
+ * managers and administrators; others get the API's refusal).
+ */
+import { Link, useParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Anchor, Stack, Text, Timeline, Title } from '@mantine/core';
+import { api, ApiError } from '../api.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import { QueryState } from '../components/common.js';
+
+interface HistoryEntry {
+  at: string;
+  kind: 'dialog' | 'request' | 'status' | 'document';
+  requestId: number | null;
+  requestNumber: string | null;
+  status: string | null;
+  amount: string | null;
+  currency: string | null;
+  documentId: number | null;
+  documentName: string | null;
+  actorName: string | null;
+}
+
+interface ClientHistory {
+  client: { id: number; name: string; username: string | null; telegramUserId: number; firstSeenAt: string };
+  dialogId: number | null;
+  entries: HistoryEntry[];
+  truncated: number;
+  notStored: string[];
+}
+
+export default function ClientPage() {
+  const { id } = useParams();
+  const { t, dateTime, money } = useI18n();
+  const history = useQuery({ queryKey: ['client-history', id], queryFn: () => api<ClientHistory>(`/clients/${id}/history`), refetchInterval: 30_000 });
+  if (history.error instanceof ApiError && history.error.status === 403) {
+    return <Alert color="gray">{history.error.message}</Alert>;
+  }
+  const statusText = (status: string | null) => (status ? t(`status.${status}` as MessageKey) : '');
+  const requestLink = (entry: HistoryEntry) =>
+    entry.requestId !== null ? (
+      <Anchor component={Link} to={`/requests/${entry.requestId}`}>
+        {entry.requestNumber}
+      </Anchor>
+    ) : null;
+  const title = (entry: HistoryEntry) => {
+    switch (entry.kind) {
+      case 'dialog':
+        return t('client.dialog');
+      case 'request': {
+        const [before, after] = t('client.request', { amount: money(entry.amount ?? '', entry.currency ?? undefined) }).split('{number}');
+        return (
+          <>
+            {before}
+            {requestLink(entry)}
+            {after}
+          </>
+        );
+      }
+      case 'status': {
+        const [before, after] = t('client.status', { status: statusText(entry.status) }).split('{number}');
+        return (
+          <>
+            {before}
+            {requestLink(entry)}
+            {after}
+          </>
+        );
+      }
+      case 'document': {
+        const name = entry.documentName ?? '';
+        if (entry.requestId === null) return t('client.document', { name });
+        const [before, after] = t('client.documentOfRequest', { name }).split('{number}');
+        return (
+          <>
+            {before}
+            {requestLink(entry)}
+            {after}
+          </>
+        );
+      }
+    }
+  };
+  return (
+    <QueryState query={history}>
+      {() => {
+        const { client, entries, truncated } = history.data!;
+        return (
+          <Stack data-testid="client-history">
+            <Title order={2}>{t('client.title', { name: client.name })}</Title>
+            <Text c="dimmed" size="sm">
+              {client.username ? `@${client.username} · ` : ''}
+              {t('client.telegramId', { id: String(client.telegramUserId) })} · {t('client.firstSeen', { date: dateTime(client.firstSeenAt) })}
+            </Text>
+            <Timeline bulletSize={14} lineWidth={2} data-testid="client-timeline">
+              {entries.map((entry, index) => (
+                <Timeline.Item key={`${entry.kind}-${entry.at}-${index}`} title={title(entry)} data-kind={entry.kind}>
+                  <Text size="xs" c="dimmed">
+                    {dateTime(entry.at)}
+                    {entry.kind === 'request' && entry.status ? ` · ${t('client.now', { status: statusText(entry.status) })}` : ''}
+                    {entry.actorName ? ` · ${t('client.by', { name: entry.actorName })}` : ''}
+                  </Text>
+                </Timeline.Item>
+              ))}
+            </Timeline>
+            {truncated > 0 && (
+              <Text size="sm" c="dimmed">
+                {t('client.truncated', { count: truncated })}
+              </Text>
+            )}
+            <Text size="sm" c="dimmed" data-testid="client-not-stored">
+              {t('client.notStored')}
+            </Text>
+          </Stack>
+        );
+      }}
+    </QueryState>
+  );
+}

@@ -1,0 +1,496 @@
+/**
+ * `/insight`: the head of team's dashboard. One card per chart, each fed by
+ * its own `/api/insight/...` query (numbers computed in SQL; money arrives as
+ * decimal text and is shown from that text — charts get a Number only to draw
+ * a bar). Every card has its data table (readable by screen readers and
+ * tests), CSV and PNG export. The period and the manager live in the URL;
+ * the data polls every 30 s and keeps the previous answer on screen while a
+ * new one loads, so nothing flickers.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Alert, Button, ColorSwatch, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { BarChart, DonutChart, LineChart } from '@mantine/charts';
+import '@mantine/charts/styles.css';
+import { api, ApiError, query } from '../api.js';
+import { useI18n, type MessageKey } from '../i18n.js';
+import { useMe } from '../session.js';
+import { PageLoader } from '../components/common.js';
+import { downloadCsv, downloadPng, formatDuration } from '../components/insightExport.js';
+
+const REFRESH_MS = 30_000;
+
+interface Period {
+  from: string;
+  to: string;
+  timeZone: string;
+}
+type Rows<T> = Period & { rows: T };
+type Seconds = number | null;
+
+interface ManagerTimes {
+  managerId: number;
+  manager: string;
+  answered: number;
+  firstResponseMedian: Seconds;
+  firstResponseP90: Seconds;
+  completed: number;
+  resolutionMedian: Seconds;
+  resolutionP90: Seconds;
+}
+
+/** One column of a chart's table and CSV: `value` goes to the CSV as is, `show` to the table. */
+interface Column<T> {
+  label: string;
+  value: (row: T) => string | number | null;
+  show?: (row: T) => string;
+}
+
+const minutes = (seconds: Seconds) => (seconds === null ? null : Math.round(seconds / 6) / 10);
+const hours = (seconds: Seconds) => (seconds === null ? null : Math.round(seconds / 360) / 10);
+const STATUS_COLORS: Record<string, string> = { collecting_offers: 'blue.6', accepted: 'teal.6', completed: 'green.6', cancelled: 'gray.6' };
+const SERIES_COLORS = ['blue.6', 'orange.6', 'teal.6', 'grape.6', 'red.6', 'cyan.6', 'lime.6', 'pink.6'];
+
+export default function InsightPage() {
+  const me = useMe();
+  const { t } = useI18n();
+  if (!me) return <PageLoader />;
+  if (me.role !== 'admin') {
+    return (
+      <Alert color="gray" title={t('insight.title')} data-testid="insight-forbidden">
+        {t('insight.forbidden')}
+      </Alert>
+    );
+  }
+  return <Dashboard />;
+}
+
+function useChart<T>(path: string, filter: string) {
+  return useQuery({
+    queryKey: ['insight', path, filter],
+    queryFn: () => api<T>(`/insight/${path}${filter}`),
+    refetchInterval: REFRESH_MS,
+    placeholderData: keepPreviousData,
+  });
+}
+
+function Dashboard() {
+  const { t, date, money, number } = useI18n();
+  const [params, setParams] = useSearchParams();
+  const filterValues = { from: params.get('from') ?? undefined, to: params.get('to') ?? undefined, manager: params.get('manager') ?? undefined };
+  const filter = query(filterValues);
+  const managers = useQuery({ queryKey: ['insight', 'managers'], queryFn: () => api<{ rows: Array<{ id: number; name: string }> }>('/insight/managers') });
+
+  const dialogs = useChart<Rows<Array<{ day: string; dialogs: number }>>>('dialogs', filter);
+  const firstResponse = useChart<Rows<Array<{ day: string; answered: number; median: Seconds; p90: Seconds }>>>('first-response', filter);
+  const resolution = useChart<Rows<Array<{ day: string; completed: number; median: Seconds; p90: Seconds }>>>('resolution', filter);
+  const managerTimes = useChart<Rows<ManagerTimes[]>>('managers-times', filter);
+  const funnel = useChart<Rows<{ dialogs: number; withRequest: number; accepted: number; completed: number; cancelled: number }>>('funnel', filter);
+  const volumeCurrency = useChart<Rows<Array<{ currency: string; requests: number; volume: string }>>>('volume-currency', filter);
+  const volumeAgent = useChart<Rows<Array<{ agentId: number; agent: string; currency: string; requests: number; volume: string }>>>('volume-agent', filter);
+  const statuses = useChart<Rows<Array<{ status: string; requests: number }>>>('statuses', filter);
+  const sources = useChart<Rows<Array<{ source: string | null; clients: number }>> & { recorded: boolean }>('sources', filter);
+
+  const period = dialogs.data;
+  const refused = dialogs.error instanceof ApiError ? dialogs.error : null;
+  const setFilter = (name: 'from' | 'to' | 'manager', value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value) next.set(name, value);
+    else next.delete(name);
+    setParams(next, { replace: true });
+  };
+  const dayColumn = <T extends { day: string }>(): Column<T> => ({ label: t('insight.col.day'), value: (row) => row.day, show: (row) => date(row.day) });
+  const duration = (seconds: Seconds) => formatDuration(seconds);
+  const stamp = period ? `${period.from}_${period.to}` : 'period';
+
+  const funnelRows = funnel.data
+    ? (['dialogs', 'withRequest', 'accepted', 'completed', 'cancelled'] as const).map((stage) => ({ stage, label: t(`insight.funnel.${stage}` as MessageKey), count: funnel.data.rows[stage] }))
+    : [];
+  const agentCurrencies = [...new Set((volumeAgent.data?.rows ?? []).map((row) => row.currency))].sort();
+  const agentChart = Object.values(
+    (volumeAgent.data?.rows ?? []).reduce<Record<string, Record<string, string | number>>>((byAgent, row) => {
+      const entry = (byAgent[row.agentId] ??= { agent: row.agent });
+      // Drawn only: the table and the CSV show the exact decimal text.
+      entry[row.currency] = Number(row.volume);
+      return byAgent;
+    }, {}),
+  );
+
+  return (
+    <Stack data-testid="insight">
+      <Title order={2}>{t('insight.title')}</Title>
+      <Group align="flex-end" gap="md">
+        <DayInput label={t('insight.from')} value={filterValues.from ?? period?.from ?? ''} onChange={(value) => setFilter('from', value)} testId="insight-from" />
+        <DayInput label={t('insight.to')} value={filterValues.to ?? period?.to ?? ''} onChange={(value) => setFilter('to', value)} testId="insight-to" />
+        <Select
+          label={t('insight.manager')}
+          placeholder={t('insight.allManagers')}
+          clearable
+          data={(managers.data?.rows ?? []).map((row) => ({ value: String(row.id), label: row.name }))}
+          value={filterValues.manager ?? null}
+          onChange={(value) => setFilter('manager', value)}
+          data-testid="insight-manager"
+        />
+      </Group>
+      {refused ? (
+        <Alert color={refused.status === 400 ? 'red' : 'gray'} data-testid="insight-error">
+          {refused.status === 403 ? t('insight.forbidden') : refused.message}
+        </Alert>
+      ) : (
+        period && (
+          <Text size="sm" c="dimmed" data-testid="insight-period">
+            {t('insight.period', { from: date(period.from), to: date(period.to), zone: period.timeZone })}
+            {filterValues.manager ? ` ${t('insight.managerNote')}` : ''}
+          </Text>
+        )
+      )}
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <ChartCard
+          id="dialogs"
+          title={t('insight.dialogs.title')}
+          stamp={stamp}
+          rows={dialogs.data?.rows}
+          columns={[dayColumn(), { label: t('insight.col.dialogs'), value: (row) => row.dialogs }]}
+        >
+          {(rows) => <BarChart h={220} data={rows.map((row) => ({ day: date(row.day), dialogs: row.dialogs }))} dataKey="day" yAxisProps={{ allowDecimals: false }} series={[{ name: 'dialogs', label: t('insight.col.dialogs'), color: 'blue.6' }]} />}
+        </ChartCard>
+        <ChartCard
+          id="first-response"
+          title={t('insight.firstResponse.title')}
+          stamp={stamp}
+          rows={firstResponse.data?.rows}
+          columns={[
+            dayColumn(),
+            { label: t('insight.col.answered'), value: (row) => row.answered },
+            { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
+            { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
+          ]}
+        >
+          {(rows) => (
+            <LineChart
+              h={220}
+              connectNulls
+              data={rows.map((row) => ({ day: date(row.day), median: minutes(row.median), p90: minutes(row.p90) }))}
+              dataKey="day"
+              withLegend
+              series={[
+                { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
+                { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6', strokeDasharray: '6 4' },
+              ]}
+            />
+          )}
+        </ChartCard>
+        <ChartCard
+          id="resolution"
+          title={t('insight.resolution.title')}
+          stamp={stamp}
+          rows={resolution.data?.rows}
+          columns={[
+            dayColumn(),
+            { label: t('insight.col.completed'), value: (row) => row.completed },
+            { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
+            { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
+          ]}
+        >
+          {(rows) => (
+            <LineChart
+              h={220}
+              connectNulls
+              data={rows.map((row) => ({ day: date(row.day), median: hours(row.median), p90: hours(row.p90) }))}
+              dataKey="day"
+              withLegend
+              series={[
+                { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
+                { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6', strokeDasharray: '6 4' },
+              ]}
+            />
+          )}
+        </ChartCard>
+        <ChartCard
+          id="funnel"
+          title={t('insight.funnel.title')}
+          stamp={stamp}
+          rows={funnel.data ? funnelRows : undefined}
+          columns={[
+            { label: t('insight.col.stage'), value: (row) => row.label },
+            { label: t('insight.col.count'), value: (row) => row.count },
+          ]}
+        >
+          {(rows) => (
+            <BarChart
+              h={220}
+              orientation="vertical"
+              yAxisProps={{ width: 110 }}
+              xAxisProps={{ allowDecimals: false }}
+              data={rows.map((row) => ({ stage: row.label, count: row.count }))}
+              dataKey="stage"
+              series={[{ name: 'count', label: t('insight.col.count'), color: 'indigo.6' }]}
+            />
+          )}
+        </ChartCard>
+        <ChartCard
+          id="managers-response"
+          title={t('insight.managersResponse.title')}
+          stamp={stamp}
+          rows={managerTimes.data?.rows.filter((row) => row.answered > 0)}
+          columns={[
+            { label: t('insight.col.manager'), value: (row) => row.manager },
+            { label: t('insight.col.answered'), value: (row) => row.answered },
+            { label: `${t('insight.col.median')} (s)`, value: (row) => row.firstResponseMedian, show: (row) => duration(row.firstResponseMedian) },
+            { label: `${t('insight.col.p90')} (s)`, value: (row) => row.firstResponseP90, show: (row) => duration(row.firstResponseP90) },
+          ]}
+        >
+          {(rows) => (
+            <BarChart
+              h={220}
+              withLegend
+              data={rows.map((row) => ({ manager: row.manager, median: minutes(row.firstResponseMedian), p90: minutes(row.firstResponseP90) }))}
+              dataKey="manager"
+              series={[
+                { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
+                { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6' },
+              ]}
+            />
+          )}
+        </ChartCard>
+        <ChartCard
+          id="managers-resolution"
+          title={t('insight.managersResolution.title')}
+          stamp={stamp}
+          rows={managerTimes.data?.rows.filter((row) => row.completed > 0)}
+          columns={[
+            { label: t('insight.col.manager'), value: (row) => row.manager },
+            { label: t('insight.col.completed'), value: (row) => row.completed },
+            { label: `${t('insight.col.median')} (s)`, value: (row) => row.resolutionMedian, show: (row) => duration(row.resolutionMedian) },
+            { label: `${t('insight.col.p90')} (s)`, value: (row) => row.resolutionP90, show: (row) => duration(row.resolutionP90) },
+          ]}
+        >
+          {(rows) => (
+            <BarChart
+              h={220}
+              withLegend
+              data={rows.map((row) => ({ manager: row.manager, median: hours(row.resolutionMedian), p90: hours(row.resolutionP90) }))}
+              dataKey="manager"
+              series={[
+                { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
+                { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6' },
+              ]}
+            />
+          )}
+        </ChartCard>
+        <ChartCard
+          id="volume-currency"
+          title={t('insight.volumeCurrency.title')}
+          stamp={stamp}
+          rows={volumeCurrency.data?.rows}
+          columns={[
+            { label: t('insight.col.currency'), value: (row) => row.currency },
+            { label: t('insight.col.requests'), value: (row) => row.requests },
+            { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
+          ]}
+        >
+          {(rows) => (
+            <BarChart
+              h={220}
+              data={rows.map((row) => ({ currency: row.currency, volume: Number(row.volume) }))}
+              dataKey="currency"
+              valueFormatter={(value) => number(value, { max: 2 })}
+              series={[{ name: 'volume', label: t('insight.col.volume'), color: 'green.6' }]}
+            />
+          )}
+        </ChartCard>
+        <ChartCard
+          id="volume-agent"
+          title={t('insight.volumeAgent.title')}
+          stamp={stamp}
+          rows={volumeAgent.data?.rows}
+          columns={[
+            { label: t('insight.col.agent'), value: (row) => row.agent },
+            { label: t('insight.col.currency'), value: (row) => row.currency },
+            { label: t('insight.col.requests'), value: (row) => row.requests },
+            { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
+          ]}
+        >
+          {() => (
+            <BarChart
+              h={220}
+              withLegend
+              data={agentChart}
+              dataKey="agent"
+              valueFormatter={(value) => number(value, { max: 2 })}
+              series={agentCurrencies.map((currency, index) => ({ name: currency, color: SERIES_COLORS[index % SERIES_COLORS.length]! }))}
+            />
+          )}
+        </ChartCard>
+        <ChartCard
+          id="statuses"
+          title={t('insight.statuses.title')}
+          stamp={stamp}
+          rows={statuses.data?.rows}
+          columns={[
+            { label: t('insight.col.status'), value: (row) => row.status, show: (row) => t(`status.${row.status}` as MessageKey) },
+            { label: t('insight.col.requests'), value: (row) => row.requests },
+          ]}
+        >
+          {(rows) => (
+            <Group justify="center" gap="xl">
+              <DonutChart
+                size={180}
+                thickness={28}
+                withLabels
+                withLabelsLine
+                data={rows.filter((row) => row.requests > 0).map((row) => ({ name: t(`status.${row.status}` as MessageKey), value: row.requests, color: STATUS_COLORS[row.status] ?? 'gray.6' }))}
+              />
+              <Stack gap={4}>
+                {rows.map((row) => (
+                  <Group key={row.status} gap={6} wrap="nowrap">
+                    <ColorSwatch size={12} color={`var(--mantine-color-${(STATUS_COLORS[row.status] ?? 'gray.6').replace('.', '-')})`} />
+                    <Text size="sm">
+                      {t(`status.${row.status}` as MessageKey)}: {row.requests}
+                    </Text>
+                  </Group>
+                ))}
+              </Stack>
+            </Group>
+          )}
+        </ChartCard>
+        <ChartCard
+          id="sources"
+          title={t('insight.sources.title')}
+          stamp={stamp}
+          note={sources.data && !sources.data.recorded ? t('insight.sources.notRecorded') : undefined}
+          rows={sources.data?.rows}
+          columns={[
+            { label: t('insight.col.source'), value: (row) => row.source ?? '', show: (row) => row.source ?? t('insight.source.none') },
+            { label: t('insight.col.clients'), value: (row) => row.clients },
+          ]}
+        >
+          {(rows) => (
+            <BarChart
+              h={180}
+              data={rows.map((row) => ({ source: row.source ?? t('insight.source.none'), clients: row.clients }))}
+              dataKey="source"
+              yAxisProps={{ allowDecimals: false }} series={[{ name: 'clients', label: t('insight.col.clients'), color: 'cyan.6' }]}
+            />
+          )}
+        </ChartCard>
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+/** A chart with its title, export buttons and data table; `rows` undefined while the first answer loads. */
+function ChartCard<T>({ id, title, stamp, note, rows, columns, children }: { id: string; title: string; stamp: string; note?: string; rows: T[] | undefined; columns: Array<Column<T>>; children: (rows: T[]) => ReactNode }) {
+  const { t, locale } = useI18n();
+  const chart = useRef<HTMLDivElement>(null);
+  const empty = rows !== undefined && rows.length === 0;
+  return (
+    <Paper withBorder p="md" radius="md" data-testid={`insight-${id}`} aria-busy={rows === undefined}>
+      <Group justify="space-between" mb="xs" wrap="nowrap">
+        <Title order={4} size="h5">
+          {title}
+        </Title>
+        <Group gap={4} wrap="nowrap">
+          <Button
+            size="compact-xs"
+            variant="default"
+            disabled={!rows}
+            onClick={() => rows && downloadCsv(`${id}_${stamp}.csv`, columns.map((column) => column.label), rows.map((row) => columns.map((column) => column.value(row))), locale)}
+          >
+            {t('insight.csv')}
+          </Button>
+          <Button size="compact-xs" variant="default" disabled={!rows || empty} onClick={() => chart.current && void downloadPng(chart.current, `${id}_${stamp}.png`)}>
+            {t('insight.png')}
+          </Button>
+        </Group>
+      </Group>
+      {note && (
+        <Text size="xs" c="dimmed" mb="xs" data-testid={`insight-${id}-note`}>
+          {note}
+        </Text>
+      )}
+      <div ref={chart}>
+        {rows === undefined ? (
+          <PageLoader />
+        ) : empty ? (
+          <Text c="dimmed" size="sm" py="xl" ta="center">
+            {t('insight.noData')}
+          </Text>
+        ) : (
+          children(rows)
+        )}
+      </div>
+      {rows && rows.length > 0 && (
+        <details>
+          <summary>
+            <Text span size="xs" c="dimmed">
+              {t('insight.table')}
+            </Text>
+          </summary>
+          <Table striped withTableBorder fz="xs" mt="xs" data-testid={`insight-${id}-table`}>
+            <Table.Thead>
+              <Table.Tr>
+                {columns.map((column) => (
+                  <Table.Th key={column.label}>{column.label}</Table.Th>
+                ))}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((row, index) => (
+                <Table.Tr key={index}>
+                  {columns.map((column) => (
+                    <Table.Td key={column.label}>{column.show ? column.show(row) : String(column.value(row) ?? '—')}</Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </details>
+      )}
+    </Paper>
+  );
+}
+
+/** `YYYY-MM-DD` as the reader writes it: ДД.ММ.ГГГГ in Russian, DD/MM/YYYY in English. */
+const showDay = (iso: string, locale: 'ru' | 'en') => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return match ? [match[3], match[2], match[1]].join(locale === 'ru' ? '.' : '/') : iso;
+};
+
+/** ДД.ММ.ГГГГ (or DD/MM/YYYY, D.M.YYYY) back to `YYYY-MM-DD`; null when it is not a date. The server checks the day exists. */
+const readDay = (text: string): string | null => {
+  const match = /^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$/.exec(text);
+  return match ? `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}` : null;
+};
+
+/** A day field in the reader's format; the period changes when the field is left or Enter is pressed. */
+function DayInput({ label, value, onChange, testId }: { label: string; value: string; onChange: (value: string) => void; testId: string }) {
+  const { t, locale } = useI18n();
+  const [text, setText] = useState(() => showDay(value, locale));
+  const [bad, setBad] = useState(false);
+  useEffect(() => {
+    setText(showDay(value, locale));
+    setBad(false);
+  }, [value, locale]);
+  const apply = () => {
+    const day = readDay(text);
+    setBad(day === null);
+    if (day !== null && day !== value) onChange(day);
+  };
+  return (
+    <TextInput
+      w={140}
+      label={label}
+      placeholder={t('insight.dateFormat')}
+      value={text}
+      error={bad ? t('insight.badDate') : undefined}
+      onChange={(event) => setText(event.currentTarget.value)}
+      onBlur={apply}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter') apply();
+      }}
+      data-testid={testId}
+    />
+  );
+}
