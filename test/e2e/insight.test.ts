@@ -105,8 +105,12 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
       ['Завершена', '2'],
       ['Отменена', '1'],
     ]);
-    expect(await tableOf(page, 'sources')).toEqual([['не записан', '4']]);
-    await page.getByTestId('insight-sources-note').getByText('Hotline пока не сохраняет параметр start').waitFor();
+    expect(await tableOf(page, 'sources')).toEqual([
+      ['ads_autumn', '2'],
+      ['partner_x', '1'],
+      ['без параметра', '1'],
+    ]);
+    await page.getByTestId('insight-sources-note').getByText('Источник — параметр первой ссылки').waitFor();
     // Every chart is drawn (Recharts' SVG) beside its table.
     for (const chart of ['dialogs', 'first-response', 'resolution', 'funnel', 'managers-response', 'managers-resolution', 'volume-currency', 'volume-agent', 'statuses', 'sources']) {
       await page.getByTestId(`insight-${chart}`).locator('svg.recharts-surface').first().waitFor();
@@ -142,7 +146,11 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
       ['Completed', '2'],
       ['Cancelled', '1'],
     ]);
-    expect(await tableOf(page, 'sources')).toEqual([['not recorded', '4']]);
+    expect(await tableOf(page, 'sources')).toEqual([
+      ['ads_autumn', '2'],
+      ['partner_x', '1'],
+      ['no parameter', '1'],
+    ]);
     if (screenshots) await page.screenshot({ path: path.join(screenshots, 'insight-en.png'), fullPage: true });
 
     // CSV: the exact decimals summed in SQL; PNG: an image of the chart.
@@ -158,9 +166,9 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
     await page.context().close();
   });
 
-  it('the period typed as ДД.ММ.ГГГГ and a manager picked from the list narrow the numbers', async () => {
+  it('the period typed as ДД.ММ.ГГГГ and a manager picked from the list narrow the numbers; a wrong period is refused in the page’s language', async () => {
     const page = await open(app.admin, dashboard);
-    const from = page.getByTestId('insight-from');
+    const from = page.getByTestId('insight-from').getByRole('textbox');
     expect(await from.inputValue()).toBe('01.03.2026');
     await from.fill('02.03.2026');
     await from.press('Enter');
@@ -179,11 +187,12 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
     ]);
     // R4 only: R1 (01.03) is outside the period now, R2 is Boris's.
     await expect.poll(() => tableOf(page, 'volume-currency')).toEqual([['USD', '1', '199,50 $']]);
-    // A day that is not a date is named beside the field and changes nothing.
-    await from.fill('31.02');
-    await from.press('Enter');
-    await page.getByText('Дата в виде ДД.ММ.ГГГГ').waitFor();
-    expect(page.url()).toContain('from=2026-03-02');
+    // A period the server refuses is said in the page's language, and the charts keep the last good answer.
+    await page.goto(`${app.url}/insight?from=2026-03-05&to=2026-03-01`);
+    await page.getByTestId('insight-error').getByText('Дата «с» позже даты «по»').waitFor();
+    await page.getByText('EN', { exact: true }).click();
+    await page.goto(`${app.url}/insight?from=2026-03-05&to=2026-03-01`);
+    await page.getByTestId('insight-error').getByText('The “from” date is after the “to” date').waitFor();
     await page.context().close();
   });
 

@@ -15,6 +15,7 @@
  * - D3 opened 02.03 12:00; a note after 1 min (not an answer), Anna answers after 10 min (600 s).
  *   R3 300.00 USD by Anna, cancelled; R4 199.50 USD by Anna, accepted («Агент Восток»), completed 26 h after creation.
  * - D4 opened 03.03 09:00, not answered.
+ * - Sources (the client's first /start parameter): D0, D1, D2 «ads_autumn», D3 «partner_x», D4 none.
  * - D0 opened 27.02 (outside the period); R0 9999.00 USD created 27.02: counted nowhere.
  * - R5 50.00 EUR, a web request of an outside customer, 03.03, collecting offers.
  */
@@ -67,7 +68,11 @@ export const INSIGHT_ANSWERS = {
     { status: 'completed', requests: 2 },
     { status: 'cancelled', requests: 1 },
   ],
-  sources: { recorded: false, rows: [{ source: null, clients: 4 }] },
+  sources: [
+    { source: 'ads_autumn', clients: 2 },
+    { source: 'partner_x', clients: 1 },
+    { source: null, clients: 1 },
+  ],
 };
 
 export interface InsightSeed {
@@ -93,10 +98,10 @@ export async function seedInsight(app: TestApp): Promise<InsightSeed> {
   let telegramId = 5_500_000;
   let topic = 100;
   let number = 0;
-  const dialog = async (name: string, openedAt: string, talk: Array<{ direction: 'in' | 'out' | 'note'; at: string; by?: TestUser }>) => {
+  const dialog = async (name: string, openedAt: string, talk: Array<{ direction: 'in' | 'out' | 'note'; at: string; by?: TestUser }>, source: string | null = null) => {
     const [client] = await db
       .insert(clients)
-      .values({ telegramUserId: ++telegramId, firstName: name, createdAt: at(openedAt), updatedAt: at(openedAt) })
+      .values({ telegramUserId: ++telegramId, firstName: name, startParameter: source, createdAt: at(openedAt), updatedAt: at(openedAt) })
       .returning({ id: clients.id });
     const [row] = await db
       .insert(dialogs)
@@ -180,28 +185,28 @@ export async function seedInsight(app: TestApp): Promise<InsightSeed> {
   const d0 = await dialog('Клиент Ноль', '2026-02-27T07:00:00Z', [
     { direction: 'in', at: '2026-02-27T07:00:00Z' },
     { direction: 'out', at: '2026-02-27T07:01:00Z', by: anna },
-  ]);
+  ], 'ads_autumn');
   await request({ dialogId: d0.dialogId, by: anna, createdAt: '2026-02-27T08:00:00Z', amount: '9999.00', currency: 'USD', status: 'accepted', agent: agentEast });
 
   const d1 = await dialog('Клиент Один', '2026-03-01T07:00:00Z', [
     { direction: 'in', at: '2026-03-01T07:00:00Z' },
     { direction: 'out', at: '2026-03-01T07:05:00Z', by: anna },
     { direction: 'in', at: '2026-03-01T07:06:00Z' },
-  ]);
+  ], 'ads_autumn');
   await request({ dialogId: d1.dialogId, by: anna, createdAt: '2026-03-01T07:30:00Z', amount: '1000.50', currency: 'USD', status: 'completed', agent: agentEast, closedAt: '2026-03-02T07:30:00Z' });
 
   const d2 = await dialog('Клиент Два', '2026-03-01T22:00:00Z', [
     { direction: 'in', at: '2026-03-01T22:00:00Z' },
     { direction: 'in', at: '2026-03-01T22:10:00Z' },
     { direction: 'out', at: '2026-03-01T22:20:00Z', by: boris },
-  ]);
+  ], 'ads_autumn');
   await request({ dialogId: d2.dialogId, by: boris, createdAt: '2026-03-01T22:30:00Z', amount: '2500.25', currency: 'CNY', status: 'accepted', agent: ours });
 
   const d3 = await dialog('Клиент Три', '2026-03-02T09:00:00Z', [
     { direction: 'in', at: '2026-03-02T09:00:00Z' },
     { direction: 'note', at: '2026-03-02T09:01:00Z', by: boris },
     { direction: 'out', at: '2026-03-02T09:10:00Z', by: anna },
-  ]);
+  ], 'partner_x');
   await request({ dialogId: d3.dialogId, by: anna, createdAt: '2026-03-02T09:30:00Z', amount: '300.00', currency: 'USD', status: 'cancelled', closedAt: '2026-03-02T10:00:00Z' });
   const requestR4 = await request({ dialogId: d3.dialogId, by: anna, createdAt: '2026-03-02T10:30:00Z', amount: '199.50', currency: 'USD', status: 'completed', agent: agentEast, closedAt: '2026-03-03T12:30:00Z' });
 

@@ -39,8 +39,7 @@ describe('dashboard API', () => {
     expect((await get('volume-currency')).rows).toEqual(INSIGHT_ANSWERS.volumeByCurrency);
     expect((await get('volume-agent')).rows.map(({ agentId: _id, ...row }: { agentId: number }) => row)).toEqual(INSIGHT_ANSWERS.volumeByAgent);
     expect((await get('statuses')).rows).toEqual(INSIGHT_ANSWERS.statuses);
-    const sources = await get('sources');
-    expect({ recorded: sources.recorded, rows: sources.rows }).toEqual(INSIGHT_ANSWERS.sources);
+    expect((await get('sources')).rows).toEqual(INSIGHT_ANSWERS.sources);
   });
 
   it('the manager filter keeps that manager’s dialogs and requests', async () => {
@@ -68,6 +67,10 @@ describe('dashboard API', () => {
       expect(response.status, query).toBe(400);
       expect(JSON.stringify(response.body), query).toContain(field);
     }
+    // Each refusal carries a code the English page translates (src/core/messageCodes.ts).
+    expect((await admin.get('/api/insight/dialogs?from=2026-03-05&to=2026-03-01')).body.code).toEqual({ code: 'insight.fromAfterTo' });
+    expect((await admin.get('/api/insight/dialogs?from=2024-01-01&to=2026-03-01')).body.code).toEqual({ code: 'insight.periodTooLong', params: { days: '366' } });
+    expect((await admin.get(`/api/insight/dialogs?${period}&manager=999999`)).body.code).toEqual({ code: 'insight.unknownManager' });
   });
 
   it('a manager, an agent, a customer and a stranger are refused every chart', async () => {
@@ -75,7 +78,11 @@ describe('dashboard API', () => {
     const agent = await app.signIn(await app.addUser({ role: 'agent', organization: 'Агент Запад' }));
     const customer = await app.signIn(await app.addUser({ role: 'customer', organization: 'ООО Покупатель' }));
     for (const chart of ['managers', 'dialogs', 'first-response', 'resolution', 'managers-times', 'funnel', 'volume-currency', 'volume-agent', 'statuses', 'sources']) {
-      for (const client of [manager, agent, customer]) expect((await client.get(`/api/insight/${chart}?${period}`)).status, chart).toBe(403);
+      for (const client of [manager, agent, customer]) {
+        const refused = await client.get(`/api/insight/${chart}?${period}`);
+        expect(refused.status, chart).toBe(403);
+        expect(refused.body.code).toEqual({ code: 'insight.adminOnly' });
+      }
       expect((await app.client().get(`/api/insight/${chart}?${period}`)).status, chart).toBe(401);
     }
   });

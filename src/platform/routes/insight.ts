@@ -280,20 +280,20 @@ export const insightRoutes: FastifyPluginAsync<RouteOptions> = async (instance, 
     },
   );
 
-  /** Clients who first wrote in the period, by start parameter (`recorded: false` while Hotline does not store it). */
+  /** Clients who first wrote in the period, by the start parameter of their first deep link (null: none). */
   app.get(
     '/insight/sources',
     {
       schema: {
         tags,
-        summary: 'New clients by source (start parameter); recorded=false while it is not stored (head of team only)',
+        summary: 'New clients by source (the start parameter of their first deep link; null: none), most first (head of team only)',
         querystring: filterQuery,
-        response: { 200: z.object({ ...period, recorded: z.boolean(), rows: z.array(z.object({ source: z.string().nullable(), clients: z.number() })) }), ...errors },
+        response: { 200: z.object({ ...period, rows: z.array(z.object({ source: z.string().nullable(), clients: z.number() })) }), ...errors },
       },
     },
     async (request) => {
       const { db, filter } = await authorized(request, request.query);
-      return { ...echo(filter), ...(await sources(db, filter)) };
+      return { ...echo(filter), rows: await sources(db, filter) };
     },
   );
 };

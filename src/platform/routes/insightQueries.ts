@@ -256,15 +256,19 @@ export async function requestsByStatus(db: Db, f: InsightFilter): Promise<Array<
 }
 
 /**
- * Clients who first wrote in the period, by the start parameter they came
- * with. Hotline does not store that parameter yet, so every client falls
- * under `source: null` (not recorded) and the answer says `recorded: false`.
- * The manager filter does not apply (a source is the client's, not a manager's).
+ * Clients who first wrote in the period, by the start parameter of their
+ * first deep link (`clients.start_parameter`, `/start ads_x` → `ads_x`);
+ * `source: null` — they opened the bot without one. Most first. The manager
+ * filter does not apply (a source is the client's, not a manager's).
  */
-export async function sources(db: Db, f: InsightFilter): Promise<{ recorded: boolean; rows: Array<{ source: string | null; clients: number }> }> {
-  const result = await rows<{ clients: string }>(db, sql`select count(*) as clients from clients c where ${inPeriod(sql`c.created_at`, f)}`);
-  const clients = Number(result[0]?.clients ?? 0);
-  return { recorded: false, rows: clients > 0 ? [{ source: null, clients }] : [] };
+export async function sources(db: Db, f: InsightFilter): Promise<Array<{ source: string | null; clients: number }>> {
+  const result = await rows<{ source: string | null; clients: string }>(
+    db,
+    sql`select c.start_parameter as source, count(*) as clients from clients c
+        where ${inPeriod(sql`c.created_at`, f)}
+        group by c.start_parameter order by count(*) desc, c.start_parameter nulls last`,
+  );
+  return result.map((row) => ({ source: row.source, clients: Number(row.clients) }));
 }
 
 /** Our staff who may be picked in the manager filter: managers and administrators of our organization, by name. */

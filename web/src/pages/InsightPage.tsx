@@ -7,16 +7,17 @@
  * the data polls every 30 s and keeps the previous answer on screen while a
  * new one loads, so nothing flickers.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, ColorSwatch, Group, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, ColorSwatch, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { BarChart, DonutChart, LineChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
 import { api, ApiError, query } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useMe } from '../session.js';
 import { PageLoader } from '../components/common.js';
+import { DateField } from '../components/DateField.js';
 import { downloadCsv, downloadPng, formatDuration } from '../components/insightExport.js';
 
 const REFRESH_MS = 30_000;
@@ -90,7 +91,7 @@ function Dashboard() {
   const volumeCurrency = useChart<Rows<Array<{ currency: string; requests: number; volume: string }>>>('volume-currency', filter);
   const volumeAgent = useChart<Rows<Array<{ agentId: number; agent: string; currency: string; requests: number; volume: string }>>>('volume-agent', filter);
   const statuses = useChart<Rows<Array<{ status: string; requests: number }>>>('statuses', filter);
-  const sources = useChart<Rows<Array<{ source: string | null; clients: number }>> & { recorded: boolean }>('sources', filter);
+  const sources = useChart<Rows<Array<{ source: string | null; clients: number }>>>('sources', filter);
 
   const period = dialogs.data;
   const refused = dialogs.error instanceof ApiError ? dialogs.error : null;
@@ -121,8 +122,12 @@ function Dashboard() {
     <Stack data-testid="insight">
       <Title order={2}>{t('insight.title')}</Title>
       <Group align="flex-end" gap="md">
-        <DayInput label={t('insight.from')} value={filterValues.from ?? period?.from ?? ''} onChange={(value) => setFilter('from', value)} testId="insight-from" />
-        <DayInput label={t('insight.to')} value={filterValues.to ?? period?.to ?? ''} onChange={(value) => setFilter('to', value)} testId="insight-to" />
+        <div data-testid="insight-from">
+          <DateField label={t('insight.from')} value={filterValues.from ?? period?.from ?? ''} onChange={(value) => setFilter('from', value)} style={{ width: 150 }} />
+        </div>
+        <div data-testid="insight-to">
+          <DateField label={t('insight.to')} value={filterValues.to ?? period?.to ?? ''} onChange={(value) => setFilter('to', value)} style={{ width: 150 }} />
+        </div>
         <Select
           label={t('insight.manager')}
           placeholder={t('insight.allManagers')}
@@ -359,7 +364,7 @@ function Dashboard() {
           id="sources"
           title={t('insight.sources.title')}
           stamp={stamp}
-          note={sources.data && !sources.data.recorded ? t('insight.sources.notRecorded') : undefined}
+          note={t('insight.sources.note')}
           rows={sources.data?.rows}
           columns={[
             { label: t('insight.col.source'), value: (row) => row.source ?? '', show: (row) => row.source ?? t('insight.source.none') },
@@ -368,7 +373,7 @@ function Dashboard() {
         >
           {(rows) => (
             <BarChart
-              h={180}
+              h={200}
               data={rows.map((row) => ({ source: row.source ?? t('insight.source.none'), clients: row.clients }))}
               dataKey="source"
               yAxisProps={{ allowDecimals: false }} series={[{ name: 'clients', label: t('insight.col.clients'), color: 'cyan.6' }]}
@@ -452,45 +457,3 @@ function ChartCard<T>({ id, title, stamp, note, rows, columns, children }: { id:
   );
 }
 
-/** `YYYY-MM-DD` as the reader writes it: ДД.ММ.ГГГГ in Russian, DD/MM/YYYY in English. */
-const showDay = (iso: string, locale: 'ru' | 'en') => {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return match ? [match[3], match[2], match[1]].join(locale === 'ru' ? '.' : '/') : iso;
-};
-
-/** ДД.ММ.ГГГГ (or DD/MM/YYYY, D.M.YYYY) back to `YYYY-MM-DD`; null when it is not a date. The server checks the day exists. */
-const readDay = (text: string): string | null => {
-  const match = /^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{4})\s*$/.exec(text);
-  return match ? `${match[3]}-${match[2]!.padStart(2, '0')}-${match[1]!.padStart(2, '0')}` : null;
-};
-
-/** A day field in the reader's format; the period changes when the field is left or Enter is pressed. */
-function DayInput({ label, value, onChange, testId }: { label: string; value: string; onChange: (value: string) => void; testId: string }) {
-  const { t, locale } = useI18n();
-  const [text, setText] = useState(() => showDay(value, locale));
-  const [bad, setBad] = useState(false);
-  useEffect(() => {
-    setText(showDay(value, locale));
-    setBad(false);
-  }, [value, locale]);
-  const apply = () => {
-    const day = readDay(text);
-    setBad(day === null);
-    if (day !== null && day !== value) onChange(day);
-  };
-  return (
-    <TextInput
-      w={140}
-      label={label}
-      placeholder={t('insight.dateFormat')}
-      value={text}
-      error={bad ? t('insight.badDate') : undefined}
-      onChange={(event) => setText(event.currentTarget.value)}
-      onBlur={apply}
-      onKeyDown={(event) => {
-        if (event.key === 'Enter') apply();
-      }}
-      data-testid={testId}
-    />
-  );
-}
