@@ -8,8 +8,10 @@
  * reachable, and 1C answers (ONEC_MODE=http: the HTTP service; ONEC_MODE=odata:
  * the standard OData interface, the objects Hotline needs published in it, and
  * the 1C user's right to read them), and — when Hotline makes the documents
- * itself (no 1C) — that our organization's requisites are filled in. One
- * line per check; a failed one says what to do.
+ * itself (no 1C) — that our organization's requisites are filled in; and,
+ * from a Hotline running with these settings (its /readyz), the managers'
+ * groups it reports paused or unhealthy. One line per check; a failed one
+ * says what to do.
  *
  * The same checks run at start-up with NODE_ENV=production
  * (`logStartupChecks`): each failure is a warning line, start-up goes on.
@@ -79,7 +81,7 @@ export async function runDoctor(
     ok: true,
     detail: `parsed (NODE_ENV=${config.env}, ${config.databaseUrl ? 'PostgreSQL' : 'embedded database'}, ${telegram}, 1C ${config.onec.mode})`,
   };
-  return [settings, ...(await doctor(config, options))];
+  return [settings, ...(await doctor(config, options)), ...(await checkRunningInstance(config, options.timeoutMs ?? DEFAULT_TIMEOUT_MS))];
 }
 
 /** Every check for parsed settings, in order: database, storage, Telegram, 1C. */
@@ -288,11 +290,16 @@ async function checkEmbedded(config: Config, timeoutMs: number): Promise<Check[]
   }
 }
 
+/** The /readyz of a Hotline running on this machine with these settings (HOST, PORT). */
+function localReadyzUrl(config: Config): string {
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}/readyz`;
+}
+
 /** The embedded database is single-process: while Hotline runs, ask it (/readyz) instead of opening it. */
 async function checkRunningEmbedded(config: Config, pid: number, timeoutMs: number): Promise<Check> {
   const name = 'database';
-  const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${config.port}/readyz`;
+  const url = localReadyzUrl(config);
   const where = `embedded (${path.join(config.dataDir, 'pg')}), open in the running Hotline (pid ${pid})`;
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
@@ -509,6 +516,99 @@ async function checkWebhookUrl(url: string, timeoutMs: number): Promise<Check> {
   } catch (error) {
     return { name, ok: false, detail: `${url} does not answer (${reason(error)})`, fix: `is Hotline running? ${fix[0]!.toUpperCase()}${fix.slice(1)}` };
   }
+}
+
+// ── the running instance ─────────────────────────────────────────────────
+
+/** /readyz's answer (src/platform/server.ts): managers' groups that are paused or unhealthy. */
+interface Readyz {
+  status: string;
+  paused_managers_groups?: Array<{ chat_id: number; paused_at: string; reason: string; reason_code?: string; waiting: number }>;
+  unhealthy_managers_groups?: Array<{ chat_id: number; problem: string; since: string }>;
+}
+
+/** What to do about a paused group, by its reason's code (commands/managersChats.ts pauseReasonCode). */
+const PAUSED_FIX: Record<string, string> = {
+  removed: 'add the bot back to the group as an administrator with Manage Topics, Pin Messages, Delete Messages; the waiting messages then go out in order',
+  muted: 'make the bot an administrator of the group again (or lift its restriction) so that it may post; the waiting messages then go out in order',
+  not_forum: 'turn on Topics in the group\'s settings; a basic group then becomes a supergroup, which Hotline follows',
+  gone: 'the group was deleted or converted: check TELEGRAM_MANAGERS_CHAT_ID and that the bot is in the group',
+};
+
+/** What to do about an unhealthy group, by problem (telegram/managersGroupHealth.ts). */
+const UNHEALTHY: Record<string, { detail: string; fix: string }> = {
+  cannot_read_messages: {
+    detail: "the bot is a plain member in privacy mode: it does not receive managers' messages, so their answers in the topics do not reach clients",
+    fix: 'make the bot an administrator of the group, or turn privacy mode off in @BotFather (/setprivacy → Disable) and add the bot to the group again',
+  },
+  cannot_manage_topics: {
+    detail: "the bot is an administrator without Manage Topics: new clients' messages wait, their topics cannot be created",
+    fix: 'give the bot the administrator right Manage Topics again',
+  },
+};
+
+/**
+ * `npm run doctor` only (not the start-up checks, where the app would ask
+ * itself): what a Hotline running with these settings reports on /readyz —
+ * managers' groups paused (the bot cannot post) or unhealthy (it cannot read
+ * managers' messages, or create topics), one line each. It asks the local
+ * HOST:PORT, then PUBLIC_URL. No instance answering is said plainly and is
+ * no failure: the doctor also runs before the first start.
+ */
+export async function checkRunningInstance(config: Config, timeoutMs: number): Promise<Check[]> {
+  const name = 'running Hotline';
+  const urls = [...new Set([localReadyzUrl(config), `${config.publicUrl}/readyz`])];
+  let found: { url: string; response: Response } | undefined;
+  const tried: string[] = [];
+  for (const url of urls) {
+    try {
+      found = { url, response: await fetch(url, { signal: AbortSignal.timeout(timeoutMs) }) };
+      break;
+    } catch (error) {
+      tried.push(`${url} (${reason(error)})`);
+    }
+  }
+  if (!found) {
+    return [{ name, ok: true, detail: `no Hotline runs here: nothing answers at ${tried.join(', ')} — the managers' groups' health is reported by a running instance; start it and run the doctor again to see it` }];
+  }
+  const { url, response } = found;
+  if (response.status === 503) {
+    await response.body?.cancel();
+    return [{ name, ok: false, detail: `${url} answers 503: it is starting, or cannot reach its database`, fix: 'wait a minute and run the doctor again; if it stays so, see that instance\'s log' }];
+  }
+  let body: Readyz;
+  try {
+    body = (await response.json()) as Readyz;
+  } catch {
+    return [{ name, ok: false, detail: `${url} answers HTTP ${response.status}, not as Hotline's /readyz`, fix: 'check HOST, PORT and PUBLIC_URL: another program answers there' }];
+  }
+  const paused = body.paused_managers_groups ?? [];
+  const unhealthy = body.unhealthy_managers_groups ?? [];
+  const checks: Check[] = [
+    {
+      name,
+      ok: true,
+      detail: `${url} answers ${body.status}; managers' groups: ${paused.length} paused, ${unhealthy.length === 0 ? 'none unhealthy' : `${unhealthy.length} problems`}`,
+    },
+  ];
+  for (const group of paused) {
+    checks.push({
+      name: `managers' group ${group.chat_id}`,
+      ok: false,
+      detail: `paused since ${group.paused_at}: Telegram refuses the bot (${group.reason}); ${group.waiting} messages wait, none is lost`,
+      fix: PAUSED_FIX[group.reason_code ?? ''] ?? 'see the reason and the instance\'s log; the waiting messages go out in order once the bot may post there again',
+    });
+  }
+  for (const group of unhealthy) {
+    const known = UNHEALTHY[group.problem];
+    checks.push({
+      name: `managers' group ${group.chat_id}`,
+      ok: false,
+      detail: `since ${group.since}: ${known?.detail ?? group.problem}`,
+      fix: known?.fix ?? 'see the instance\'s log',
+    });
+  }
+  return checks;
 }
 
 // ── 1C ───────────────────────────────────────────────────────────────────

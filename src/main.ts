@@ -17,7 +17,7 @@ import { Jobs } from './db/jobs.js';
 import { createHttpServer } from './platform/server.js';
 import { apiPlugin } from './platform/api.js';
 import { LiveBus } from './commands/live.js';
-import { pausedManagersChats } from './commands/managersChats.js';
+import { pausedManagersChats, unhealthyManagersChats } from './commands/managersChats.js';
 import type { CommandContext } from './commands/context.js';
 import { bootstrap, SANDBOX_ADMIN_EMAIL } from './commands/bootstrap.js';
 import { createBot, startTelegram, type Telegram } from './telegram/index.js';
@@ -179,6 +179,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     ready: async () =>
       Boolean(context && !stopping && (config.telegram.mode !== 'webhook' || webhookHandler()) && (await context.database.ready())),
     pausedGroups: async () => (context ? pausedManagersChats(context.database.pool) : []),
+    unhealthyGroups: async () => (context ? unhealthyManagersChats(context.database.pool) : []),
     plugins: [
       // Link sign-in checks Telegram's login data with the bot's token (the emulator's in sandbox mode).
       { plugin: apiPlugin({ getContext, telegramLoginToken: config.telegram.token ?? sandbox?.token }), prefix: '/api' },

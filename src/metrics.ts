@@ -34,4 +34,12 @@ export const metrics = {
     help: "Managers' groups where the bot cannot post (removed, demoted): their messages wait, none is dropped",
     registers: [registry],
   }),
+  managersChatsUnhealthy: new client.Gauge({
+    name: 'hotline_managers_chats_unhealthy',
+    help:
+      "Managers' groups where the bot can post but not do its whole job: problem=cannot_read_messages (a plain member in privacy mode: " +
+      "managers' answers do not reach clients), problem=cannot_manage_topics (no Manage Topics: new clients' messages wait)",
+    labelNames: ['problem'] as const,
+    registers: [registry],
+  }),
 };

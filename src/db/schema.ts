@@ -153,7 +153,10 @@ export const dialogTopics = pgTable(
 /**
  * The health of a managers' group as the outbox saw it: a group where the
  * bot cannot post (removed, demoted, migrated) is paused as a whole — its
- * messages wait, none fails — until the bot's rights come back.
+ * messages wait, none fails — until the bot's rights come back. Problems that
+ * do not stop the group (the bot cannot read managers' messages, or cannot
+ * create topics) are kept beside it, from the bot's `my_chat_member` and the
+ * start-up check.
  */
 export const managersChats = pgTable('managers_chats', {
   chatId: tgId('chat_id').primaryKey(),
@@ -163,6 +166,12 @@ export const managersChats = pgTable('managers_chats', {
   pauseReason: text('pause_reason'),
   /** The supergroup this group became (`migrate_to_chat_id`); its dialogs moved there. */
   migratedTo: tgId('migrated_to'),
+  /** Since when the bot is out of the group (its `my_chat_member`: kicked/left); cleared by whoever first sees it back, who then tells managers once. */
+  removedAt: timestamp('removed_at', { withTimezone: true }),
+  /** Since when the bot cannot read managers' messages there (a plain member or restricted, with privacy mode on). */
+  cannotReadSince: timestamp('cannot_read_since', { withTimezone: true }),
+  /** Since when the bot, an administrator, lacks "Manage Topics" (new clients' topics cannot be created). */
+  cannotManageTopicsSince: timestamp('cannot_manage_topics_since', { withTimezone: true }),
   updatedAt: updatedAt(),
 });
 

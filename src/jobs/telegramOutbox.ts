@@ -30,7 +30,7 @@ import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
 import { Topics, TopicPending } from './topics.js';
 import { classifyFailure, markRepeat, postsMessage, retryDelayMs } from './outboxFailures.js';
-import { followManagersChatMigration, pauseManagersChat, pausedManagersChats, resumeManagersChat } from '../commands/managersChats.js';
+import { followManagersChatMigration, noticeBotReturn, pauseManagersChat, pausedManagersChats, resumeManagersChat, unhealthyManagersChats, GROUP_PROBLEMS } from '../commands/managersChats.js';
 import { ActionCards } from './actionCards.js';
 import { REFRESH_ACTION_CARD } from '../commands/actionCards.js';
 
@@ -644,6 +644,9 @@ export class TelegramOutbox {
     const paused = await pausedManagersChats(this.ctx.database.pool);
     this.pausedChats = new Set(paused.map((p) => p.chatId));
     metrics.managersChatsPaused.set(paused.length);
+    // Another instance may have seen the bot's rights change: the gauge follows the database.
+    const unhealthy = await unhealthyManagersChats(this.ctx.database.pool);
+    for (const problem of GROUP_PROBLEMS) metrics.managersChatsUnhealthy.set({ problem }, unhealthy.filter((u) => u.problem === problem).length);
   }
 
   /**
@@ -670,6 +673,9 @@ export class TelegramOutbox {
       this.ctx.log.warn(`Managers' group ${chatId} is reachable again; its waiting messages go out now`);
       this.wake();
     }
+    // A call went through before the bot's my_chat_member said it is back: the
+    // outage notice is still told once, by whichever of the two sees it first.
+    if (await this.ctx.database.transaction((tx) => noticeBotReturn(this.ctx, tx, chatId, new Date()))) this.wake();
   }
 
   /**

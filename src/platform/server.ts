@@ -49,7 +49,9 @@ export interface ServerOptions {
   /** True once the database answers and migrations are applied. */
   ready: () => Promise<boolean>;
   /** Managers' groups paused because the bot cannot post there (shown on /readyz; the app still takes traffic). */
-  pausedGroups?: () => Promise<Array<{ chatId: number; pausedAt: Date; reason: string; waiting: number }>>;
+  pausedGroups?: () => Promise<Array<{ chatId: number; pausedAt: Date; reason: string; reasonCode: string; waiting: number }>>;
+  /** Managers' groups where the bot posts but cannot read managers' messages or create topics (shown on /readyz; the app still takes traffic). */
+  unhealthyGroups?: () => Promise<Array<{ chatId: number; problem: string; since: Date }>>;
   /** Whether the app runs without a bot token, against the built-in emulator. */
   sandbox: boolean;
   /** Plugins to register (API routes, the emulator, the webhook…), each with its prefix. */
@@ -118,14 +120,20 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     {
       schema: {
         tags: ['operations'],
-        summary: 'Ready to take traffic: the database answers and migrations are applied',
+        summary:
+          "Ready to take traffic: the database answers and migrations are applied. Managers' groups that are paused or unhealthy are listed, but do not make it fail: clients' intake goes on",
         response: {
           200: z.object({
             status: z.literal('ready'),
             /** Managers' groups where the bot cannot post: their messages wait (none is dropped) until its rights are back. */
             paused_managers_groups: z
-              .array(z.object({ chat_id: z.number(), paused_at: z.string(), reason: z.string(), waiting: z.number() }))
+              .array(z.object({ chat_id: z.number(), paused_at: z.string(), reason: z.string(), reason_code: z.string(), waiting: z.number() }))
               .optional(),
+            /**
+             * Managers' groups where the bot can post but not do its whole job: `cannot_read_messages` (a plain member in
+             * privacy mode: managers' answers do not reach clients), `cannot_manage_topics` (new clients' messages wait).
+             */
+            unhealthy_managers_groups: z.array(z.object({ chat_id: z.number(), problem: z.string(), since: z.string() })).optional(),
           }),
           503: z.object({ status: z.literal('starting') }),
         },
@@ -135,10 +143,21 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
       const ready = await options.ready();
       if (!ready) return reply.code(503).send({ status: 'starting' as const });
       const paused = (await options.pausedGroups?.().catch(() => [])) ?? [];
-      if (paused.length === 0) return { status: 'ready' as const };
+      const unhealthy = (await options.unhealthyGroups?.().catch(() => [])) ?? [];
       return {
         status: 'ready' as const,
-        paused_managers_groups: paused.map((p) => ({ chat_id: p.chatId, paused_at: p.pausedAt.toISOString(), reason: p.reason, waiting: p.waiting })),
+        ...(paused.length > 0
+          ? {
+              paused_managers_groups: paused.map((p) => ({
+                chat_id: p.chatId,
+                paused_at: p.pausedAt.toISOString(),
+                reason: p.reason,
+                reason_code: p.reasonCode,
+                waiting: p.waiting,
+              })),
+            }
+          : {}),
+        ...(unhealthy.length > 0 ? { unhealthy_managers_groups: unhealthy.map((u) => ({ chat_id: u.chatId, problem: u.problem, since: u.since.toISOString() })) } : {}),
       };
     },
   );

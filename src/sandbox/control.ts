@@ -57,6 +57,15 @@ export class SandboxControl {
     return this.call('GET', '/bots');
   }
 
+  /**
+   * BotFather's /setprivacy: privacy mode on (the default) or off. getMe's
+   * `can_read_all_group_messages` follows; a bot that is no administrator then
+   * gets every group message (off) or only those meant for it (on).
+   */
+  setPrivacy(botId: number, input: inputs.BotPrivacyInput): Promise<{ ok: true }> {
+    return this.call('PUT', `/bots/${botId}/privacy`, input);
+  }
+
   /** A forum supergroup by default (`type: 'group'`: a basic group); bots join as admins who may manage topics, pin and delete. */
   createGroup(input: inputs.CreateGroupInput): Promise<Chat.SupergroupChat | Chat.GroupChat> {
     return this.call('POST', '/groups', input);

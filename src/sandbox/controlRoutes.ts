@@ -65,6 +65,12 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       const body = parse(schemas.createBotBody, request.body);
       return emulator.createBot({ token: body.token, username: body.username, firstName: body.first_name });
     });
+    app.put('/bots/:bot_id/privacy', async (request) => {
+      const botId = Number((request.params as { bot_id: string }).bot_id);
+      if (!emulator.bots.has(botId)) throw new ControlError(404, `bot ${botId} does not exist`);
+      emulator.setPrivacy(botId, parse(schemas.botPrivacyBody, request.body).enabled);
+      return { ok: true };
+    });
     app.post('/groups', async (request) => {
       const body = parse(schemas.createGroupBody, request.body);
       for (const id of [...body.member_ids, ...(body.bot_ids ?? [])]) {

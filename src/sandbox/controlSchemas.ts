@@ -17,6 +17,12 @@ export const createUserBody = z.object({
 
 export const createBotBody = z.object({ token: z.string().min(3), username: z.string().min(1), first_name: z.string().min(1) });
 
+/**
+ * BotFather's /setprivacy for a bot: `enabled` true is privacy mode on (the default; getMe's
+ * `can_read_all_group_messages` false), false turns it off.
+ */
+export const botPrivacyBody = z.object({ enabled: z.boolean() }).strict();
+
 export const createGroupBody = z.object({
   title: z.string().min(1),
   /** Users in the group; the first one owns it. */
@@ -200,6 +206,7 @@ export const eventsQuery = z.object({ after: z.coerce.number().int().min(0).opti
 
 export type CreateUserInput = z.input<typeof createUserBody>;
 export type CreateBotInput = z.input<typeof createBotBody>;
+export type BotPrivacyInput = z.input<typeof botPrivacyBody>;
 export type CreateGroupInput = z.input<typeof createGroupBody>;
 export type AddMemberInput = z.input<typeof addMemberBody>;
 export type ChatPermissionsInput = z.input<typeof chatPermissionsBody>;

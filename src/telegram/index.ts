@@ -7,11 +7,12 @@ import { Bot } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import type { HotlineContext } from './context.js';
 import { exactlyOnce } from './intake.js';
-import { MANAGER_COMMANDS, managerCommands } from './managerCommands.js';
+import { managerCommands } from './managerCommands.js';
 import { actionCardButtons } from './deal.js';
 import { ALLOWED_UPDATES, Poller } from './poller.js';
 import { relay } from './relay.js';
 import { managersGroup } from './managersGroup.js';
+import { watchManagersGroups } from './managersGroupHealth.js';
 import { WEBHOOK_PATH } from './webhook.js';
 
 export interface TelegramOptions {
@@ -42,25 +43,28 @@ export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 't
   return bot;
 }
 
-/** Connects the bot (getMe), registers the commands, and starts receiving updates. */
+/** Connects the bot (getMe), registers the commands, checks its rights in the managers' groups, and starts receiving updates. */
 export async function startTelegram(ctx: CommandContext, bot: Bot<HotlineContext>, options: TelegramOptions): Promise<Telegram> {
   await bot.init();
-  for (const chatId of ctx.config.telegram.managersChatIds) {
-    await bot.api
-      .setMyCommands(MANAGER_COMMANDS, { scope: { type: 'chat', chat_id: chatId } })
-      .catch((error: Error) => ctx.log.warn(`Could not register commands in ${chatId}: ${error.message}`));
-  }
+  // The command menu in each managers' group, the bot's rights there as Telegram says them now, and later migrations' menus.
+  const unwatch = await watchManagersGroups(ctx, bot.api);
   if (options.mode === 'webhook') {
     await bot.api.setWebhook(`${options.publicUrl}${WEBHOOK_PATH}`, {
       secret_token: options.webhookSecret,
       allowed_updates: [...ALLOWED_UPDATES],
     });
     ctx.log.info(`Telegram: webhook set to ${options.publicUrl}${WEBHOOK_PATH} as @${bot.botInfo.username}`);
-    return { bot, stop: async () => {} };
+    return { bot, stop: async () => unwatch() };
   }
   await bot.api.deleteWebhook();
   const poller = new Poller(bot, ctx.log, { timeoutSeconds: options.pollTimeoutSeconds });
   poller.start();
   ctx.log.info(`Telegram: long polling as @${bot.botInfo.username}`);
-  return { bot, stop: () => poller.stop() };
+  return {
+    bot,
+    stop: async () => {
+      unwatch();
+      await poller.stop();
+    },
+  };
 }

@@ -1,6 +1,8 @@
 /**
  * The managers' group itself, as the bot sees it: its own rights there
- * (`my_chat_member`: removed → the group is paused, rights back → resumed),
+ * (`my_chat_member`: removed → the group is paused, rights back → resumed;
+ * a plain member in privacy mode, or an administrator without Manage Topics →
+ * a health problem, managersGroupHealth.ts),
  * the group becoming a supergroup (`migrate_to_chat_id`), and the topics it
  * created (`forum_topic_created`, adopted when a createForumTopic answer was
  * lost). Registered before the relay, which ignores bots' messages.
@@ -8,26 +10,13 @@
 import { Composer } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import { adoptCreatedTopic } from '../commands/adoptCreatedTopic.js';
-import { followManagersChatMigration, isMigratedManagersChat, pauseManagersChat, resumeManagersChat } from '../commands/managersChats.js';
-import { enqueueTelegram, OUTBOX_CHANNEL } from '../commands/telegramOutbox.js';
+import { followManagersChatMigration, isMigratedManagersChat, markBotRemoved, noticeBotReturn, pauseManagersChat, resumeManagersChat } from '../commands/managersChats.js';
+import { OUTBOX_CHANNEL } from '../commands/telegramOutbox.js';
+import { checkManagersGroupHealth } from './managersGroupHealth.js';
 import type { HotlineContext } from './context.js';
 
 /** How long a paused group's calls wait before one tries again when no `my_chat_member` says the rights are back. */
 const PROBE_MS = 30_000;
-
-const clock = (at: Date) => `${at.toISOString().slice(11, 19)} UTC`;
-
-/**
- * The notice managers get when the bot is back in their group: messages
- * written there between `from` (the pause began) and `to` (the bot's
- * return) did not reach clients.
- */
-export function outageNotice(from: Date, to: Date): string {
-  return (
-    `⚠️ Бот снова в группе. Сообщения, написанные здесь с ${clock(from)} до ${clock(to)}, до клиентов не дошли: ` +
-    'Telegram не передаёт боту сообщения из группы, в которой его нет. Повторите их, пожалуйста, в темах клиентов.'
-  );
-}
 
 export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
@@ -40,10 +29,13 @@ export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
   managers.on('my_chat_member', async (c, next) => {
     const member = c.myChatMember.new_chat_member;
     const chatId = c.chat.id;
+    const at = new Date(c.myChatMember.date * 1000);
     // Bot API ChatMember: kicked/left = removed; restricted without can_send_messages = muted.
-    const removed = member.status === 'kicked' || member.status === 'left' || (member.status === 'restricted' && !member.can_send_messages);
+    const out = member.status === 'kicked' || member.status === 'left';
+    const removed = out || (member.status === 'restricted' && !member.can_send_messages);
     if (removed) {
       const reason = member.status === 'restricted' ? 'the bot may not send messages in the group' : 'the bot was removed from the group';
+      if (out) await markBotRemoved(c.tx.client, chatId, at);
       if (await pauseManagersChat(c.tx.client, chatId, reason, PROBE_MS)) {
         ctx.log.error(`Managers' group ${chatId} is paused: ${reason}. Messages wait and go out in order once the bot is back as an administrator.`);
       }
@@ -53,18 +45,16 @@ export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
         ctx.log.warn(`Managers' group ${chatId}: the bot is ${member.status} again; waiting messages go out now`);
         c.tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
       }
-      const old = c.myChatMember.old_chat_member.status;
-      // Back after a removal this instance saw (the removal paused the group;
-      // a bot added for the first time also comes from "left", but was never
-      // paused — nothing to tell then).
-      if (pausedAt && (old === 'kicked' || old === 'left')) {
-        // Bot API: a bot receives updates only from chats it is a member of, and
-        // cannot fetch a chat's history later — what managers wrote meanwhile
-        // never reached Hotline. Say so, once, where they will read it (the
-        // group's General topic), through the outbox like every other call.
-        await enqueueTelegram(ctx, c.tx, { chatId, method: 'sendMessage', payload: { text: outageNotice(pausedAt, new Date(c.myChatMember.date * 1000)) } });
-      }
+      // Back after a removal: told once, whether this update or a call that
+      // went through (the outbox's probe) saw it first.
+      await noticeBotReturn(ctx, c.tx, chatId, at);
     }
+    // What the bot can still do there (read managers' messages, create topics): after the commit, with a fresh getMe.
+    c.tx.afterCommit(() => {
+      checkManagersGroupHealth(ctx, c.api, chatId, member).catch((error: Error) =>
+        ctx.log.warn(`Could not check the bot's rights in the managers' group ${chatId}: ${error.message}`),
+      );
+    });
     await next();
   });
 

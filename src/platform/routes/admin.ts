@@ -7,7 +7,7 @@ import { idParam, rowId } from './schemas.js';
 import { ForbiddenError } from '../../commands/context.js';
 import { createOrganization } from '../../commands/createOrganization.js';
 import { createUser } from '../../commands/createUser.js';
-import { pausedManagersChats } from '../../commands/managersChats.js';
+import { pausedManagersChats, unhealthyManagersChats } from '../../commands/managersChats.js';
 import { updateOrganization } from '../../commands/updateOrganization.js';
 import { updateOurRequisites } from '../../commands/updateOurRequisites.js';
 import { updateUser } from '../../commands/updateUser.js';
@@ -99,7 +99,9 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
     {
       schema: {
         tags,
-        summary: "Managers' groups Telegram does not let the bot post into (kicked, demoted): paused, their messages kept in order until the rights return",
+        summary:
+          "Managers' groups Telegram does not let the bot post into (kicked, demoted): paused, their messages kept in order until the rights return; " +
+          'and groups where it posts but cannot read managers\' messages or create topics',
         response: {
           200: z.object({
             pausedGroups: z.array(
@@ -107,10 +109,21 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
                 chatId: z.number(),
                 /** When the pause began (ISO 8601, UTC). */
                 pausedAt: z.string(),
-                /** Telegram's answer that paused it. */
+                /** Telegram's answer that paused it (English, as Telegram words it). */
                 reason: z.string(),
+                /** Its kind, for the page's own words: removed, muted, not_forum, gone, other. */
+                reasonCode: z.enum(['removed', 'muted', 'not_forum', 'gone', 'other']),
                 /** Calls waiting for the group (messages, cards, titles). */
                 waiting: z.number(),
+              }),
+            ),
+            /** Groups the bot posts into but cannot fully serve: it cannot read managers' messages, or cannot create topics. */
+            unhealthyGroups: z.array(
+              z.object({
+                chatId: z.number(),
+                problem: z.enum(['cannot_read_messages', 'cannot_manage_topics']),
+                /** Since when (ISO 8601, UTC). */
+                since: z.string(),
               }),
             ),
           }),
@@ -119,8 +132,13 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
     },
     async (request) => {
       requireAdmin(request);
-      const paused = await pausedManagersChats(getContext().database.pool);
-      return { pausedGroups: paused.map((group) => ({ ...group, pausedAt: group.pausedAt.toISOString() })) };
+      const pool = getContext().database.pool;
+      const paused = await pausedManagersChats(pool);
+      const unhealthy = await unhealthyManagersChats(pool);
+      return {
+        pausedGroups: paused.map((group) => ({ ...group, pausedAt: group.pausedAt.toISOString() })),
+        unhealthyGroups: unhealthy.map((group) => ({ ...group, since: group.since.toISOString() })),
+      };
     },
   );
 

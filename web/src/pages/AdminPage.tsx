@@ -59,10 +59,15 @@ export default function AdminPage() {
 }
 
 interface TelegramHealth {
-  pausedGroups: Array<{ chatId: number; pausedAt: string; reason: string; waiting: number }>;
+  pausedGroups: Array<{ chatId: number; pausedAt: string; reason: string; reasonCode: 'removed' | 'muted' | 'not_forum' | 'gone' | 'other'; waiting: number }>;
+  unhealthyGroups: Array<{ chatId: number; problem: 'cannot_read_messages' | 'cannot_manage_topics'; since: string }>;
 }
 
-/** A banner per managers' group the bot cannot post into: its messages wait, in order, until the bot's rights return. */
+/**
+ * A banner per managers' group the bot cannot post into (its messages wait,
+ * in order, until the bot's rights return), and per group where it posts but
+ * cannot read managers' messages or create topics — each saying what to do.
+ */
 function PausedGroups() {
   const { t, dateTime } = useI18n();
   const health = useQuery({ queryKey: ['admin', 'telegram-health'], queryFn: () => api<TelegramHealth>('/admin/telegram-health'), refetchInterval: 30_000 });
@@ -70,7 +75,16 @@ function PausedGroups() {
     <>
       {health.data?.pausedGroups.map((group) => (
         <Alert key={group.chatId} color="red" title={t('admin.paused.title', { chat: group.chatId })} role="alert">
-          {t('admin.paused.text', { since: dateTime(group.pausedAt), waiting: group.waiting, reason: group.reason })}
+          {t('admin.paused.text', {
+            since: dateTime(group.pausedAt),
+            waiting: group.waiting,
+            reason: group.reasonCode === 'other' ? t('admin.paused.reason.other', { answer: group.reason }) : t(`admin.paused.reason.${group.reasonCode}`),
+          })}
+        </Alert>
+      ))}
+      {health.data?.unhealthyGroups.map((group) => (
+        <Alert key={`${group.chatId}:${group.problem}`} color="orange" title={t(`admin.unhealthy.${group.problem}.title`, { chat: group.chatId })} role="alert">
+          {t(`admin.unhealthy.${group.problem}.text`, { since: dateTime(group.since) })}
         </Alert>
       ))}
     </>
