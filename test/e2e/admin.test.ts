@@ -129,11 +129,40 @@ describe.skipIf(!available)('admin page in the browser', () => {
       const text = await banner.innerText();
       expect(text).toContain('бот не может в неё писать');
       expect(text).toContain('30.11.2026');
-      expect(text).toContain('bot was kicked');
+      // The reason in the page's language, not Telegram's English answer.
+      expect(text).toContain('бота удалили из группы');
+      expect(text).not.toContain('bot was kicked');
       expect(text).toContain('не потеряны');
       await page.close();
     } finally {
       await pool.query('DELETE FROM managers_chats WHERE chat_id = -1009990001');
+    }
+  });
+
+  it('a managers\' group where the bot cannot read managers\' messages shows a banner saying what to do, in Russian and in English', async () => {
+    // The bot's my_chat_member (a plain member, privacy mode on) sets it: test/relay/managersGroupHealth.test.ts drives that through the emulator.
+    const pool = app.ctx.database.pool;
+    await pool.query(
+      `INSERT INTO managers_chats (chat_id, cannot_read_since) VALUES (-1009990002, '2026-11-30T08:20:00Z')
+       ON CONFLICT (chat_id) DO UPDATE SET cannot_read_since = EXCLUDED.cannot_read_since`,
+    );
+    try {
+      const page = await signedInPage(app.admin);
+      await page.getByRole('link', { name: 'Администрирование' }).click();
+      const banner = page.getByRole('alert').filter({ hasText: 'Группа менеджеров -1009990002' });
+      await banner.waitFor();
+      const text = await banner.innerText();
+      expect(text).toContain('бот не видит сообщений менеджеров');
+      expect(text).toContain('30.11.2026');
+      expect(text).toContain('назначьте бота администратором группы');
+      expect(text).toContain('@BotFather');
+      await page.getByText('EN', { exact: true }).click();
+      const english = page.getByRole('alert').filter({ hasText: "Managers' group -1009990002" });
+      await english.waitFor();
+      expect(await english.innerText()).toContain('make the bot an administrator of the group');
+      await page.context().close();
+    } finally {
+      await pool.query('DELETE FROM managers_chats WHERE chat_id = -1009990002');
     }
   });
 });

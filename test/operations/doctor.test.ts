@@ -80,7 +80,7 @@ describe('doctor against the emulator (polling mode)', () => {
     const checks = await doctor(env());
     // The doctor reads our requisites where it opens the database itself (not through a running embedded one); beforeAll filled them.
     const requisites = t.database.kind === 'postgres' ? ['our requisites'] : [];
-    expect(checks.map((c) => c.name)).toEqual(['settings', 'database', ...requisites, 'file storage', 'Telegram bot token', `managers' chat ${t.group}`, `bot rights in ${t.group}`, 'data directory', 'metrics']);
+    expect(checks.map((c) => c.name)).toEqual(['settings', 'database', ...requisites, 'file storage', 'Telegram bot token', `managers' chat ${t.group}`, `bot rights in ${t.group}`, 'data directory', 'metrics', 'running Hotline']);
     expect(failed(checks)).toEqual([]);
     expect(byName(checks, 'Telegram bot token')!.detail).toContain('@hotline_test_bot');
     expect(byName(checks, `managers' chat ${t.group}`)!.detail).toBe('«Менеджеры 1» is a forum supergroup');
@@ -218,7 +218,7 @@ describe('doctor against the emulator (polling mode)', () => {
     const good = await doctorProcess(env());
     expect(good.code).toBe(0);
     const lines = good.stdout.trim().split('\n');
-    const n = t.database.kind === 'postgres' ? 9 : 8;
+    const n = t.database.kind === 'postgres' ? 10 : 9;
     expect(lines).toHaveLength(n + 1);
     expect(lines.slice(0, n).every((line) => line.startsWith('✓ '))).toBe(true);
     expect(lines[n]).toBe(`All ${n} checks passed.`);
@@ -226,7 +226,33 @@ describe('doctor against the emulator (polling mode)', () => {
     const bad = await doctorProcess(env({ TELEGRAM_BOT_TOKEN: '9876543210:AAwrongwrongwrongwrongwrongwrong' }));
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('✗ Telegram bot token: Telegram rejected the token (401 Unauthorized) — fix: copy the token again from @BotFather');
-    expect(bad.stdout.trim().split('\n').at(-1)).toBe(`1 of ${t.database.kind === 'postgres' ? 7 : 6} checks failed.`);
+    expect(bad.stdout.trim().split('\n').at(-1)).toBe(`1 of ${t.database.kind === 'postgres' ? 8 : 7} checks failed.`);
+  });
+
+  it('the managers\' groups the running Hotline reports unhealthy or paused are ✗ lines that say what to do; with no Hotline running it says so', async () => {
+    // The owner demotes the bot to a plain member (privacy mode on): the running Hotline sees its my_chat_member.
+    await t.control.addMember(t.group, { user_id: t.bot.id, status: 'member' });
+    try {
+      await expect.poll(async () => failed(await doctor(env())), { timeout: 15_000 }).toContain(`managers' group ${t.group}`);
+      const checks = await doctor(env());
+      expect(byName(checks, 'running Hotline')).toMatchObject({ ok: true, detail: expect.stringMatching(/answers ready; managers' groups: 0 paused, 1 problems$/) });
+      expect(formatCheck(byName(checks, `managers' group ${t.group}`)!)).toMatch(
+        /^✗ managers' group -\d+: since .*: the bot is a plain member in privacy mode: it does not receive managers' messages, .* — fix: make the bot an administrator of the group, or turn privacy mode off in @BotFather/,
+      );
+
+      // Kicked: the group is paused, and the doctor says so in the same place.
+      await t.control.addMember(t.group, { user_id: t.bot.id, status: 'kicked' });
+      await expect
+        .poll(async () => byName(await doctor(env()), `managers' group ${t.group}`)?.fix, { timeout: 15_000 })
+        .toBe('add the bot back to the group as an administrator with Manage Topics, Pin Messages, Delete Messages; the waiting messages then go out in order');
+    } finally {
+      await t.control.addMember(t.group, { user_id: t.bot.id, status: 'administrator' });
+    }
+    await expect.poll(async () => failed(await doctor(env())), { timeout: 15_000 }).toEqual([]);
+
+    const nobody = await freePort();
+    const alone = await doctor(env({ PORT: String(nobody), PUBLIC_URL: `http://127.0.0.1:${nobody}` }));
+    expect(byName(alone, 'running Hotline')).toMatchObject({ ok: true, detail: expect.stringMatching(/^no Hotline runs here: nothing answers at http:\/\/127\.0\.0\.1:\d+\/readyz/) });
   });
 });
 

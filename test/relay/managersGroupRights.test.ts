@@ -57,7 +57,7 @@ describe('the bot may not send in the managers\' group (15.2, restricted)', () =
     expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
     await expect
       .poll(async () => (await admin.get('/api/admin/telegram-health')).body.pausedGroups, { timeout: 15_000 })
-      .toEqual([expect.objectContaining({ chatId: t.group, reason: expect.stringMatching(/may not send|rights/), waiting: expect.any(Number) })]);
+      .toEqual([expect.objectContaining({ chatId: t.group, reason: expect.stringMatching(/may not send|rights/), reasonCode: 'muted', waiting: expect.any(Number) })]);
     // Her message and Олег's wait; none is failed, none reached the group.
     expect(await t.hotline.database().db.select().from(telegramOutbox).where(eq(telegramOutbox.state, 'failed'))).toEqual([]);
     expect(await textsIn(t, t.group, topic.threadId)).not.toContain('второе');
@@ -110,6 +110,11 @@ describe('the managers\' group is upgraded to a supergroup (15.2, migrate_to_cha
 
     await expect.poll(async () => (await fetch(`${t.hotline.url}/metrics`)).text(), { timeout: 10_000 }).toMatch(/^hotline_managers_chats_paused 0$/m);
     expect(await t.hotline.database().db.select().from(telegramOutbox).where(eq(telegramOutbox.state, 'failed'))).toEqual([]);
+    // Managers typing «/» in the new supergroup see the command menu, as they did in the old group (Telegram keeps it per chat id).
+    const api = new Api(BOT_TOKEN, { apiRoot: t.emulator.apiRoot });
+    await expect
+      .poll(async () => (await api.getMyCommands({ scope: { type: 'chat', chat_id: forum.id } })).map((c) => c.command), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(['new', 'rate', 'help']));
   }, 120_000);
 });
 

@@ -104,3 +104,36 @@ describe('a basic group upgraded to a supergroup', () => {
     await expect(api.sendMessage(upgraded.id, 'in the topic', { message_thread_id: topic.message_thread_id })).resolves.toMatchObject({ is_topic_message: true });
   });
 });
+
+describe('a bot demoted to a plain member, or without Manage Topics', () => {
+  it('demoted: my_chat_member says "member", and in privacy mode it gets a manager\'s reply to it but not his plain message; privacy off (BotFather) it gets both', async () => {
+    const group = await sandbox.control.createGroup({ title: 'Менеджеры', member_ids: [ownerId], bot_ids: [sandbox.botId] });
+    const { api } = sandbox.bot;
+    const posted = await api.sendMessage(group.id, 'карточка');
+    await updates();
+    await sandbox.control.addMember(group.id, { user_id: sandbox.botId, status: 'member' });
+    const [demoted] = await updates();
+    expect(demoted!.my_chat_member).toMatchObject({ old_chat_member: { status: 'administrator' }, new_chat_member: { status: 'member' } });
+    expect((await api.getMe()).can_read_all_group_messages).toBe(false);
+
+    await sandbox.control.sendMessage({ from: ownerId, chat_id: group.id, text: 'простой ответ' });
+    await sandbox.control.sendMessage({ from: ownerId, chat_id: group.id, text: 'ответ боту', reply_to_message_id: posted.message_id });
+    expect((await updates()).map((u) => u.message?.text)).toEqual(['ответ боту']);
+
+    await sandbox.control.setPrivacy(sandbox.botId, { enabled: false });
+    expect((await api.getMe()).can_read_all_group_messages).toBe(true);
+    await sandbox.control.sendMessage({ from: ownerId, chat_id: group.id, text: 'ещё ответ' });
+    expect((await updates()).map((u) => u.message?.text)).toEqual(['ещё ответ']);
+    await expect(sandbox.control.setPrivacy(424242, { enabled: false })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('an administrator without can_manage_topics: createForumTopic is refused, its own topic still takes its messages', async () => {
+    const group = await sandbox.control.createGroup({ title: 'Менеджеры', member_ids: [ownerId], bot_ids: [sandbox.botId] });
+    const { api } = sandbox.bot;
+    const own = await api.createForumTopic(group.id, 'Клиент');
+    await sandbox.control.addMember(group.id, { user_id: sandbox.botId, status: 'administrator', rights: { can_manage_chat: true, can_pin_messages: true, can_delete_messages: true } });
+    expect(await answer(api.createForumTopic(group.id, 'Новый клиент'))).toEqual([400, 'Bad Request: not enough rights to create a topic', undefined]);
+    expect(await api.getChatMember(group.id, sandbox.botId)).toMatchObject({ status: 'administrator', can_manage_topics: false });
+    await api.sendMessage(group.id, 'в своей теме', { message_thread_id: own.message_thread_id });
+  });
+});
