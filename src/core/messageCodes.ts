@@ -34,6 +34,10 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'form.nul': 'Недопустимый символ NUL (\\0) в поле',
   'form.duplicate': 'Такая запись уже есть: обновите страницу и проверьте',
   'server.internal': 'Внутренняя ошибка сервера',
+  // Search (src/core/searchText.ts).
+  'search.tooShort': 'Введите хотя бы {min} символа',
+  'search.tooLong': 'Запрос длиннее {max} символов: сократите его',
+  'search.control': 'В запросе недопустимые управляющие символы',
   'auth.signIn': 'Войдите в систему',
   'auth.csrf': 'Нет CSRF-токена: обновите страницу и повторите',
   'auth.wrongPassword': 'Неверный e-mail или пароль',

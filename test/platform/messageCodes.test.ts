@@ -4,6 +4,7 @@
  * server's Russian). The checks are run with bad input, as a person would type it.
  */
 import { describe, expect, it } from 'vitest';
+import { readSearchQuery } from '../../src/core/searchText.js';
 import { MESSAGE_PHRASES, MESSAGE_TEMPLATES, messageCode } from '../../src/core/messageCodes.js';
 import { serverMessagesEn } from '../../web/src/messages.js';
 import { validateBeneficiary, validateInn, validateKpp, validateOgrn, validateOrganizationRequisites, validatePayer, validateRuBic, validateCnaps, validateIban, validateSwift, validateRuAccount, validateCorrAccount } from '../../src/core/requisites.js';
@@ -55,6 +56,7 @@ describe('server refusals carry codes the page can translate', () => {
       ...['', '999', 'x'].map((text) => { const r = parseTermsDays(text); return r.ok ? null : r.error; }),
       ...['', 'завтра', '31.02.2027', '01.01.2020', '01.01.2099'].map((text) => { const r = parseDeadline(text, NOW); return r.ok ? null : r.error; }),
       purposeGapsMessage('Оплата по контракту № {contract} от {date}, инвойс {invoice} от {invoiceDate} …'),
+      ...['', 'я'.repeat(101), 'ab\u0001'].map((text) => { const r = readSearchQuery(text); return r.ok ? null : r.error; }),
     ];
     expect(new Set(messages.filter(Boolean)).size).toBeGreaterThan(70);
     const uncoded = messages.filter((m): m is string => !!m).filter((m) => !messageCode(m));

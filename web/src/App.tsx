@@ -3,10 +3,10 @@
  * the sandbox banner, and the routes — each page its own lazy chunk, so the
  * request form ships only what it needs.
  */
-import { Component, lazy, Suspense, type ReactNode } from 'react';
+import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useNavigate, useSearchParams } from 'react-router';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, SegmentedControl, Text, Title } from '@mantine/core';
+import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, SegmentedControl, Text, TextInput, Title } from '@mantine/core';
 import { I18nProvider, useI18n, type Locale } from './i18n.js';
 import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
 import { api, ApiError, type Session } from './api.js';
@@ -31,6 +31,7 @@ const DialogsPage = lazy(() => import('./pages/DialogsPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
 const InsightPage = lazy(() => import('./pages/InsightPage.js'));
 const ClientPage = lazy(() => import('./pages/ClientPage.js'));
+const SearchPage = lazy(() => import('./pages/SearchPage.js'));
 const SandboxPage = lazy(() => import('./sandbox/SandboxPage.js'));
 
 const queryClient = new QueryClient({
@@ -127,6 +128,28 @@ function LanguageSwitch() {
   );
 }
 
+/** The search box of the header (signed-in users): Enter opens /search?q=…. */
+function SearchBox() {
+  const me = useMe();
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [text, setText] = useState(() => (window.location.pathname === '/search' ? (params.get('q') ?? '') : ''));
+  if (!me) return null;
+  return (
+    <form
+      role="search"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const q = text.trim();
+        if (q) void navigate(`/search?q=${encodeURIComponent(q)}`);
+      }}
+    >
+      <TextInput size="xs" w={220} type="search" value={text} onChange={(event) => setText(event.currentTarget.value)} placeholder={t('search.placeholder')} aria-label={t('search.label')} maxLength={100} />
+    </form>
+  );
+}
+
 function Navigation() {
   const me = useMe();
   const { t } = useI18n();
@@ -177,6 +200,7 @@ function Shell() {
             </Anchor>
           </Title>
           <Group gap="md" wrap="nowrap">
+            <SearchBox />
             <Navigation />
             <LanguageSwitch />
           </Group>
@@ -199,6 +223,7 @@ function Shell() {
               <Route path="/admin" element={<RequireUser><AdminPage /></RequireUser>} />
               <Route path="/insight" element={<RequireUser><InsightPage /></RequireUser>} />
               <Route path="/clients/:id" element={<RequireUser><ClientPage /></RequireUser>} />
+              <Route path="/search" element={<RequireUser><SearchPage /></RequireUser>} />
               <Route path="/sandbox" element={<SandboxPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
