@@ -76,7 +76,8 @@ describe.skipIf(!available)('search in the browser', () => {
     await page.getByTestId('search-hit').and(page.locator('[data-kind="request"]')).getByText(telegramDeal.number).waitFor();
 
     await search(page, '500100732259');
-    const byInn = page.getByTestId('search-hit').and(page.locator('[data-kind="request"]'));
+    const byInn = page.getByTestId('search-hit').and(page.locator('[data-kind="request"]')).filter({ hasText: 'ИНН 500100732259' });
+    await byInn.waitFor();
     expect(await byInn.locator('mark').allTextContents()).toEqual(['500100732259']);
     await byInn.getByRole('link').first().click();
     await page.waitForURL(`${app.url}/requests/${webRequest.id}`);
