@@ -286,7 +286,9 @@ export function loadConfig(
     host: e.HOST ?? (sandbox ? '127.0.0.1' : '0.0.0.0'),
     metricsToken: e.METRICS_TOKEN,
     trustProxy: e.TRUST_PROXY,
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    // 127.0.0.1, not localhost: Telegram drops a link whose host has no dot (TDLib's LinkManager::check_link,
+    // src/sandbox/urls.ts), so the bot's links to the platform (card, requisites warning) work in the sandbox too.
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
     dataDir,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,

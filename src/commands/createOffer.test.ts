@@ -20,8 +20,9 @@ afterAll(async () => t?.close());
 describe('createOffer', () => {
   it('an agent offers: the total is computed, never typed; an event is written', async () => {
     const request = await createRequest(t.ctx, { actor: customer, ...validRequest({ amount: '250000' }) });
-    const offer = await createOffer(t.ctx, { actor: agent, requestId: request.id, rate: '12,25', feePercent: '0.75', fixedFee: '1 000', days: '2' });
-    expect(offer).toMatchObject({ rate: '12.25', feePercent: '0.7500', fixedFee: '1000.00', total: '3086468.75', days: 2, status: 'active' });
+    const offer = await createOffer(t.ctx, { actor: agent, requestId: request.id, rate: '12,25', feePercent: '0,750', fixedFee: '1 000', days: '2' });
+    // The fee keeps the places typed, as the rate does («0,750 %», issue 17), not the column's four.
+    expect(offer).toMatchObject({ rate: '12.25', feePercent: '0.750', fixedFee: '1000.00', total: '3086468.75', days: 2, status: 'active' });
     const [event] = await t.ctx.database.db.select().from(events).where(and(eq(events.subjectType, 'offer'), eq(events.subjectId, offer.id)));
     expect(event).toMatchObject({ subjectType: 'offer', name: 'offer.created' });
   });

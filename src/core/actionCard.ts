@@ -5,7 +5,7 @@
  */
 import { formatDateRu, isoDatesToRu } from './dates.js';
 import { escapeHtml } from './html.js';
-import { formatDecimal, formatMoney, formatTypedDecimal, plural } from './money.js';
+import { formatMoney, formatTypedDecimal, plural } from './money.js';
 import { requestStatusLabel, type RequestStatus } from './requestStatus.js';
 
 export interface ActionCardData {
@@ -79,7 +79,7 @@ export function renderActionCard(card: ActionCardData): { html: string; keyboard
     const days = Number(card.terms.days);
     lines.push(
       `Курс: ${e(formatTypedDecimal(card.terms.rate, 'ru', 6))} ${e(card.fundingCurrency)}/${e(card.currency)}`,
-      `Комиссия: ${e(formatDecimal(card.terms.feePercent, 'ru', 4))} % = ${e(formatMoney(card.terms.fee, card.fundingCurrency, 'ru'))}`,
+      `Комиссия: ${e(formatTypedDecimal(card.terms.feePercent, 'ru', 4))} % = ${e(formatMoney(card.terms.fee, card.fundingCurrency, 'ru'))}`,
       `Фиксированная комиссия: ${e(formatMoney(card.terms.fixedFee, card.fundingCurrency, 'ru'))}`,
       `Итого к оплате: <b>${e(formatMoney(card.terms.total, card.fundingCurrency, 'ru'))}</b>`,
       `Срок исполнения: ${days} ${plural(days, 'день', 'дня', 'дней')}`,

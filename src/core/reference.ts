@@ -40,14 +40,15 @@ export interface Currency {
  * Штаты», «Республика Корея», «Гонконг (САР)»): a Russian reader writes
  * «США», «Южная Корея», «Гонконг».
  */
-const COMMON_NAMES: Record<string, { ru?: string; en?: string; also?: string[] }> = {
+const COMMON_NAMES: Record<string, { ru?: string; en?: string; also?: string[]; officialRu?: string }> = {
   US: { ru: 'США', en: 'United States', also: ['Америка', 'Соединённые Штаты Америки', 'America'] },
   GB: { ru: 'Великобритания', en: 'United Kingdom', also: ['Британия', 'Англия', 'Соединённое Королевство', 'Britain', 'England'] },
   KR: { ru: 'Южная Корея', en: 'South Korea', also: ['Корея', 'Korea'] },
   KP: { ru: 'Северная Корея', en: 'North Korea' },
   HK: { ru: 'Гонконг', en: 'Hong Kong', also: ['Сянган'] },
   MO: { ru: 'Макао', en: 'Macao', also: ['Аомынь', 'Macau'] },
-  AE: { ru: 'ОАЭ', en: 'UAE', also: ['Объединённые Арабские Эмираты', 'Эмираты', 'Дубай', 'Emirates', 'Dubai'] },
+  // i18n-iso-countries has no Russian official name beside «ОАЭ»: the full one is shown next to the acronym (issue 17).
+  AE: { ru: 'ОАЭ', en: 'UAE', officialRu: 'Объединённые Арабские Эмираты', also: ['Эмираты', 'Дубай', 'Emirates', 'Dubai'] },
   CN: { also: ['Поднебесная', 'PRC'] },
   TR: { also: ['Türkiye', 'Турецкая Республика'] },
   CD: { ru: 'ДР Конго' },
@@ -67,7 +68,18 @@ const NOT_PAYABLE = new Set([
   'BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'USN', 'UYI', 'UYW', // funds and indexed units
 ]);
 
+/**
+ * Russian currency names as people say them where CLDR's differ: «Фунт
+ * стерлингов» (the Bank of Russia's name) rather than «Британский фунт
+ * стерлингов», so «фунт» finds the pound first (issue 17).
+ */
+const COMMON_CURRENCY_NAMES_RU: Record<string, string> = { GBP: 'Фунт стерлингов' };
+
+/** Currencies that come first among equal matches after the popular ones and the rouble: «фунт» → GBP. */
+const WELL_KNOWN_CURRENCY_CODES = ['GBP'];
+
 function russianCurrencyName(code: string, fallback: string): string {
+  if (COMMON_CURRENCY_NAMES_RU[code]) return COMMON_CURRENCY_NAMES_RU[code];
   try {
     const name = new Intl.DisplayNames('ru', { type: 'currency' }).of(code);
     if (!name || name === code) return fallback;
@@ -160,7 +172,7 @@ function countryOf(code: string): Country {
   const nameRu = commonName(code, 'ru');
   const nameEn = commonName(code, 'en');
   const official = (locale: Locale, name: string) => {
-    const value = countries.getName(code, locale, { select: 'official' });
+    const value = (locale === 'ru' ? COMMON_NAMES[code]?.officialRu : undefined) ?? countries.getName(code, locale, { select: 'official' });
     return value && value !== name ? value : undefined;
   };
   const officialRu = official('ru', nameRu);
@@ -231,7 +243,13 @@ export function currencyOptions(locale: Locale): SearchOption[] {
   return CURRENCIES.map((c) => ({
     code: c.code,
     // The rouble, the usual funding currency, right after the currencies paid in most.
-    ...(c.code === 'RUB' ? { priority: POPULAR_CURRENCY_CODES.length } : popularRank(c.code) < POPULAR_CURRENCY_CODES.length ? { priority: popularRank(c.code) } : {}),
+    ...(c.code === 'RUB'
+      ? { priority: POPULAR_CURRENCY_CODES.length }
+      : WELL_KNOWN_CURRENCY_CODES.includes(c.code)
+        ? { priority: POPULAR_CURRENCY_CODES.length + 1 + WELL_KNOWN_CURRENCY_CODES.indexOf(c.code) }
+        : popularRank(c.code) < POPULAR_CURRENCY_CODES.length
+          ? { priority: popularRank(c.code) }
+          : {}),
     name: locale === 'ru' ? c.nameRu : c.nameEn,
     aliases: [locale === 'ru' ? c.nameEn : c.nameRu, ...(locale === 'ru' ? c.countriesRu : c.countriesEn), ...(locale === 'ru' ? c.countriesEn : c.countriesRu)],
   }));

@@ -32,6 +32,8 @@ describe('country search finds the names people type, best match first (issue 17
     expect(first).toMatchObject({ code: 'CN', name: 'Китай', official: 'КНР (Китайская Народная Республика)' });
     expect(second?.code).toBe('TW');
     expect(searchOptions(ru, 'Корея', 2).map((o) => o.name)).toEqual(['Южная Корея', 'Северная Корея']);
+    // «ОАЭ» with its full name beside it (issue 17).
+    expect(searchOptions(ru, 'ОАЭ', 1)[0]).toMatchObject({ code: 'AE', name: 'ОАЭ', official: 'Объединённые Арабские Эмираты' });
   });
 
   it('works in English too, and an empty query lists everything in order', () => {
@@ -58,6 +60,8 @@ describe('currency search finds a currency by code, name or country', () => {
     ['usd', 'USD'],
     ['рубл', 'RUB'],
     ['Британия', 'GBP'],
+    ['фунт', 'GBP'], // the pound sterling before the Falklands', St Helena's and Egypt's (issue 17)
+    ['Фунт стерлингов', 'GBP'],
     ['лира', 'TRY'],
   ])('«%s» → %s first', (query, code) => {
     expect(top(ru, query)).toEqual([code]);

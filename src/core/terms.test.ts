@@ -65,8 +65,8 @@ describe('computeTerms: base = amount × rate; fee = round2(base × fee% / 100);
 
   it('accepts the terms as typed and returns them canonical', () => {
     const terms = computeTerms({ amount: '100 000,5', rate: '12,250000', feePercent: '1,50', fixedFee: '0', days: 0 });
-    // The rate keeps the places the manager typed (issue 17.17: «Курс: 12,10» when 12.10 was typed).
-    expect(terms).toMatchObject({ amount: '100000.50', rate: '12.250000', feePercent: '1.5', fixedFee: '0.00', days: 0 });
+    // The rate and the fee keep the places the manager typed (issue 17: «Курс: 12,10», «Комиссия: 1,50 %»).
+    expect(terms).toMatchObject({ amount: '100000.50', rate: '12.250000', feePercent: '1.50', fixedFee: '0.00', days: 0 });
     expect(computeTerms({ amount: '100', rate: '12.10', feePercent: '0', fixedFee: '0', days: 0 }).rate).toBe('12.10');
     expect(computeTerms({ amount: '100', rate: '12.1', feePercent: '0', fixedFee: '0', days: 0 }).rate).toBe('12.1');
   });
@@ -187,7 +187,7 @@ describe('numbers a locale reads two ways (issue 16.8)', () => {
   });
 
   it.each([
-    ['feePercent', '1,500', '1.5'], // 1 500 % is not a fee: one reading fits
+    ['feePercent', '1,500', '1.500'], // 1 500 % is not a fee: one reading fits; the places typed are kept
     ['amount', '0,500', '0.50'], // a thousands group never follows 0
     ['amount', '100,00', '100.00'],
     ['amount', '100000', '100000.00'],

@@ -97,7 +97,7 @@ export type DecimalTermsField = Exclude<TermsField, 'days'>;
 /**
  * Checks one decimal term as a person typed it («12,25», «100 000») and
  * returns its canonical string (dot separator, amounts with 2 places; a rate
- * or a fee keeps the places the manager typed, «12,10» → `12.10`, up to its
+ * or a fee keeps the places the manager typed, «12,10» → `12.10`, «1,50» → `1.50`, up to its
  * limit) or the Russian message for that field.
  */
 export function parseTermsDecimal(field: DecimalTermsField, input: string): { ok: true; value: string } | { ok: false; error: string } {
@@ -171,7 +171,7 @@ export function exactBase(amount: string, rate: string): string {
  * Computes the derived amounts. The input must be valid (see `validateTerms`):
  * invalid terms are a programming error here and throw a RangeError naming
  * the fields. Input values come back canonical: amount and fixedFee with 2
- * places, rate and feePercent without trailing zeros.
+ * places, rate and feePercent with the places they were written with.
  */
 export function computeTerms(input: TermsInput): Terms {
   const normalized = normalizeTerms(input);
@@ -188,7 +188,8 @@ export function computeTerms(input: TermsInput): Terms {
 
 function canonical(field: DecimalTermsField, value: Decimal, scale: number): string {
   if (field === 'amount' || field === 'fixedFee') return value.toFixed(2);
-  return field === 'rate' ? value.toFixed(Math.max(scale, value.decimalPlaces())) : value.toFixed();
+  // A rate and a fee keep the places typed («1,50 %» stays 1.50, issue 17): the manager sees what they wrote.
+  return value.toFixed(Math.max(scale, value.decimalPlaces()));
 }
 
 /**

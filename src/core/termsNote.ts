@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from './html.js';
 import { formatDateRu } from './dates.js';
-import { formatDecimal, formatMoney, formatTypedDecimal } from './money.js';
+import { formatMoney, formatTypedDecimal } from './money.js';
 import { termsFieldLabel, type TermsField } from './terms.js';
 
 /** One applied change of a term, as `changeTerms` reports it. */
@@ -34,7 +34,7 @@ export function renderTermsChangeNote(
     if (change.field === 'amount') return formatMoney(value, currency.amount, 'ru');
     if (change.field === 'fixedFee') return formatMoney(value, currency.funding, 'ru');
     if (change.field === 'rate') return formatTypedDecimal(value, 'ru', 6);
-    if (change.field === 'feePercent') return `${formatDecimal(value, 'ru', 4)} %`;
+    if (change.field === 'feePercent') return `${formatTypedDecimal(value, 'ru', 4)} %`;
     if (change.field === 'deadline') return formatDateRu(value);
     return value;
   };

@@ -322,7 +322,8 @@ export const offers = pgTable(
       .references(() => organizations.id),
     /** Unconstrained numeric: it keeps the places the manager typed («12,10» stays 12.10); core/terms allows at most 6. */
     rate: numeric('rate').notNull(),
-    feePercent: numeric('fee_percent', { precision: 9, scale: 4 }).notNull(),
+    /** Unconstrained numeric like the rate: «1,50 %» stays 1.50 (issue 17); core/terms allows 0..100, at most 4 places. */
+    feePercent: numeric('fee_percent').notNull(),
     fixedFee: money('fixed_fee').notNull(),
     total: money('total').notNull(),
     days: integer('days').notNull(),

@@ -34,8 +34,12 @@ describe('documents without 1C', () => {
       }, { timeout: 10_000 })
       .toBe(true);
     expect(warning!.text).toContain('Не хватает: полное наименование, ИНН, КПП, ОГРН, юридический адрес, банк, БИК, корр. счёт, расчётный счёт, руководитель');
-    // Where to fill them (a link to the admin page; Telegram drops it on a localhost PUBLIC_URL, the words stay).
+    // Where to fill them: a link to the admin page that survives Telegram's link check (the default address is
+    // 127.0.0.1, not localhost, which Telegram drops as a host without a dot).
     expect(warning!.text).toContain('Заполните их на платформе (администратор): Администрирование → Наши реквизиты');
+    const link = warning!.entities?.find((entity) => entity.type === 'text_link');
+    expect(link?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/admin\?tab=requisites$/);
+    expect(warning!.text!.slice(link!.offset, link!.offset + link!.length)).toBe('Администрирование → Наши реквизиты');
     expect(ourRequisitesWarning('https://hotline.example', ['ИНН'])).toContain('<a href="https://hotline.example/admin?tab=requisites">');
     // Nothing is made until the manager says so.
     expect((await deal.manager.get(`/api/requests/${deal.requestId}/documents`)).body).toEqual([]);

@@ -20,7 +20,7 @@ describe('config', () => {
     expect(config.sandbox).toBe(true);
     expect(config.databaseUrl).toBeUndefined();
     expect(config.port).toBe(3000);
-    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.publicUrl).toBe('http://127.0.0.1:3000');
     expect(config.telegram.mode).toBe('polling');
     expect(config.onec.mode).toBe('off');
     expect(config.storageUrl).toBe(`file://${config.dataDir}/files`);

@@ -42,7 +42,7 @@ describe('start-up lines', () => {
     await expect.poll(() => /password: +\S+ +← shown this once/.test(plain(output)), { timeout: 60_000, interval: 200 }).toBe(true);
     const lines = plain(output).split('\n').filter((line) => line.trim());
     expect(lines.filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
-    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: Hotline is ready on http:\/\/localhost:\d+/));
+    expect(lines).toContainEqual(expect.stringMatching(/^\[\d\d:\d\d:\d\d\] INFO: Hotline is ready on http:\/\/127\.0\.0\.1:\d+/));
     const passwordLine = lines.find((line) => line.includes('password:'))!;
     expect(passwordLine).toMatch(/^ {4}password: {2}[A-Za-z0-9]{12,} {3}← shown this once: keep it$/);
     expect(lines).toContainEqual('    e-mail:    admin@hotline.local');

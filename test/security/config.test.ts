@@ -164,7 +164,7 @@ describe('a sandbox exposed beyond loopback (HOST=0.0.0.0)', () => {
   });
 
   it('the start-up log prints the sandbox link with its key; the key file is owner-only', () => {
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`open http://localhost:\\d+/tg/sandbox/enter\\?key=${key}`)));
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`open http://127\\.0\\.0\\.1:\\d+/tg/sandbox/enter\\?key=${key}`)));
     expect(fs.statSync(path.join(app.hotline.config.dataDir, 'sandbox-key')).mode & 0o077).toBe(0);
   });
 

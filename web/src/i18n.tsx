@@ -34,6 +34,8 @@ interface I18n {
   number(value: string | number, fractionDigits?: { min?: number; max?: number }): string;
   /** An exchange rate with the places it was written with, up to 6: «12,10», not «12,1» (issue 17.17). */
   rate(value: string): string;
+  /** A fee percentage with the places it was typed with, up to 4: «1,50», not «1,5» (issue 17). */
+  percent(value: string): string;
   /** Date and time in the user's time zone. */
   dateTime(value: string | Date): string;
   date(value: string | Date): string;
@@ -103,6 +105,7 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
       },
       number,
       rate: (value) => number(value, { min: Math.min(writtenScale(value), 6), max: 6 }),
+      percent: (value) => number(value, { min: Math.min(writtenScale(value), 4), max: 4 }),
       dateTime: (value) => dateTimeFormat.format(new Date(value)),
       date: (value) => dateFormat.format(new Date(value)),
     };

@@ -36,7 +36,7 @@ export default function OfferFormPage() {
 }
 
 function OfferForm({ page }: { page: RequestPage }) {
-  const { t, money, number } = useI18n();
+  const { t, money, percent } = useI18n();
   const navigate = useNavigate();
   const client = useQueryClient();
   const { request } = page;
@@ -112,7 +112,7 @@ function OfferForm({ page }: { page: RequestPage }) {
               </Table.Tr>
               <Table.Tr>
                 <Table.Td>
-                  {t('offer.fee')} {preview ? `(${number(preview.feePercent, { max: 4 })} %)` : ''}
+                  {t('offer.fee')} {preview ? `(${percent(preview.feePercent)} %)` : ''}
                 </Table.Td>
                 <Table.Td ta="right">{preview ? money(preview.fee, request.fundingCurrency) : '—'}</Table.Td>
               </Table.Tr>

@@ -183,14 +183,14 @@ function Row({ label, value }: { label: string; value: React.ReactNode }) {
 }
 
 function Terms({ terms }: { terms: Record<string, string> }) {
-  const { t, money, number, rate } = useI18n();
+  const { t, money, rate, percent } = useI18n();
   const funding = terms.fundingCurrency ?? 'RUB';
   return (
     <Table>
       <Table.Tbody>
         <Row label={t('offer.rate')} value={terms.rate && rate(terms.rate)} />
         <Row label={t('offer.base')} value={terms.base && money(terms.base, funding)} />
-        <Row label={t('offer.feePercent')} value={terms.feePercent && `${number(terms.feePercent, { max: 4 })} %`} />
+        <Row label={t('offer.feePercent')} value={terms.feePercent && `${percent(terms.feePercent)} %`} />
         <Row label={t('offer.fee')} value={terms.fee && money(terms.fee, funding)} />
         <Row label={t('offer.fixedFee')} value={terms.fixedFee && money(terms.fixedFee, funding)} />
         <Row label={t('offer.days')} value={terms.days} />
@@ -227,7 +227,7 @@ function OfferCard({
   canAccept: boolean;
   onAccepted: () => void;
 }) {
-  const { t, money, number, rate, date } = useI18n();
+  const { t, money, rate, percent, date } = useI18n();
   const accept = useMutation({ mutationFn: () => api(`/offers/${offer.id}/accept`, { method: 'POST', body: {} }), onSuccess: onAccepted });
   return (
     <Card withBorder data-testid={`offer-card-${offer.agentName}`}>
@@ -250,7 +250,7 @@ function OfferCard({
         </Text>
       )}
       <Text size="sm">
-        {t('offer.rate')}: {rate(offer.rate)} · {t('offer.feePercent')}: {number(offer.feePercent, { max: 4 })} · {t('offer.fixedFee')}: {money(offer.fixedFee, fundingCurrency)}
+        {t('offer.rate')}: {rate(offer.rate)} · {t('offer.feePercent')}: {percent(offer.feePercent)} · {t('offer.fixedFee')}: {money(offer.fixedFee, fundingCurrency)}
       </Text>
       <Text size="sm">
         {t('offer.days')}: {offer.days}
