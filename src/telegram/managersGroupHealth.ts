@@ -24,7 +24,7 @@ import type { Api } from 'grammy';
 import type { ChatMember, UserFromGetMe } from '@grammyjs/types';
 import { botText, MANAGERS_LOCALE } from '../commands/botTexts.js';
 import type { CommandContext } from '../commands/context.js';
-import { GROUP_PROBLEMS, MANAGERS_CHATS_CHANNEL, releaseRightWaiters, setGroupProblem, unhealthyManagersChats, type GroupProblem } from '../commands/managersChats.js';
+import { currentManagersChatId, GROUP_PROBLEMS, MANAGERS_CHATS_CHANNEL, releaseRightWaiters, setGroupProblem, unhealthyManagersChats, type GroupProblem } from '../commands/managersChats.js';
 import { enqueueTelegram, OUTBOX_CHANNEL } from '../commands/telegramOutbox.js';
 import { metrics } from '../metrics.js';
 import { MANAGER_COMMANDS } from './managerCommands.js';
@@ -117,12 +117,15 @@ export async function registerManagerMenu(ctx: Pick<CommandContext, 'log'>, api:
 }
 
 /**
- * Start-up: for every managers' group, the health as Telegram says it now,
- * and the command menu again in any group a configured one migrated to.
+ * Start-up: for every managers' group — the supergroup a configured basic
+ * group became, when it did — the command menu and the bot's health there as
+ * Telegram says it now.
  * Subscribes to later migrations. Returns the function that unsubscribes.
  */
 export async function watchManagersGroups(ctx: CommandContext, api: Api): Promise<() => void> {
-  for (const chatId of ctx.config.telegram.managersChatIds) {
+  // A configured basic group may have become a supergroup while Hotline was down or before this start: ask the one it is now.
+  const current = await ctx.database.transaction(async (tx) => Promise.all(ctx.config.telegram.managersChatIds.map((id) => currentManagersChatId(tx, id))));
+  for (const chatId of new Set(current)) {
     await registerManagerMenu(ctx, api, chatId);
     await checkManagersGroupHealth(ctx, api, chatId, undefined, { startup: true }).catch((error: Error) =>
       ctx.log.warn(`Could not check the bot's rights in the managers' group ${chatId}: ${error.message}`),
