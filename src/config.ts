@@ -170,6 +170,7 @@ const schema = z
     AWS_ACCESS_KEY_ID: optionalString,
     AWS_SECRET_ACCESS_KEY: optionalString,
     GREETING: optionalString,
+    DIALOG_ASSIGNMENT: z.preprocess(emptyToUndefined, z.enum(['manual', 'first_answer', 'round_robin']).default('first_answer')),
   })
   .superRefine((env, ctx) => {
     const need = (variable: string, reason: string) => ctx.addIssue({ code: 'custom', path: [variable], message: reason });
@@ -254,6 +255,13 @@ export interface Config {
     secretAccessKey: string | undefined;
   };
   greeting: string | undefined;
+  /**
+   * Who becomes a dialog's responsible manager without `/take` or `/assign`:
+   * `manual` — nobody; `first_answer` — the first manager who answers the client;
+   * `round_robin` — new dialogs are dealt in turn to managers on shift (`/shift on`),
+   * and the first answer when nobody is on shift.
+   */
+  dialogAssignment: 'manual' | 'first_answer' | 'round_robin';
 }
 
 /** Reads a `.env` file if there is one; values in the real environment win. */
@@ -326,6 +334,7 @@ export function loadConfig(
       secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
     },
     greeting: e.GREETING,
+    dialogAssignment: e.DIALOG_ASSIGNMENT,
   };
 }
 

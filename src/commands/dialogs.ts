@@ -9,6 +9,7 @@ import { clients, dialogTopics, dialogs, messages, requestMessages } from '../db
 import type { CommandContext } from './context.js';
 import { currentManagersChatId } from './managersChats.js';
 import type { TelegramPerson } from './relayTypes.js';
+import { dealNewDialog } from './dialogOwner.js';
 
 export type Dialog = typeof dialogs.$inferSelect;
 export type Client = typeof clients.$inferSelect;
@@ -78,7 +79,10 @@ export async function openDialog(ctx: Pick<CommandContext, 'config'>, tx: Tx, cl
   const groups = await Promise.all(ctx.config.telegram.managersChatIds.map((id) => currentManagersChatId(tx, id)));
   const managersChatId = await leastLoadedGroup(tx, groups);
   const [created] = await tx.db.insert(dialogs).values({ clientId: client.id, managersChatId }).onConflictDoNothing().returning();
-  if (created) return { dialog: created, opened: true };
+  if (created) {
+    await dealNewDialog(ctx, tx, created);
+    return { dialog: created, opened: true };
+  }
   const [other] = await tx.db.select().from(dialogs).where(eq(dialogs.clientId, client.id)).for('update');
   return { dialog: other!, opened: false };
 }

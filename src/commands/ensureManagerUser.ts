@@ -11,10 +11,16 @@ import type { TelegramPerson } from './relayTypes.js';
  */
 export async function ensureManagerUser(tx: Tx, person: TelegramPerson): Promise<{ id: number; organizationId: number; created: boolean }> {
   const [existing] = await tx.db
-    .select({ id: users.id, organizationId: users.organizationId })
+    .select({ id: users.id, organizationId: users.organizationId, telegramUsername: users.telegramUsername })
     .from(users)
     .where(eq(users.telegramUserId, person.id));
-  if (existing) return { ...existing, created: false };
+  if (existing) {
+    // Kept as last seen, for `/assign @username` (commands/dialogOwner).
+    if ((person.username ?? null) !== existing.telegramUsername) {
+      await tx.db.update(users).set({ telegramUsername: person.username ?? null }).where(eq(users.id, existing.id));
+    }
+    return { id: existing.id, organizationId: existing.organizationId, created: false };
+  }
   const [ours] = await tx.db.select({ id: organizations.id }).from(organizations).where(eq(organizations.isOurs, true));
   if (!ours) throw new Error('Our organization does not exist yet (bootstrap did not run)');
   const [user] = await tx.db
@@ -23,6 +29,7 @@ export async function ensureManagerUser(tx: Tx, person: TelegramPerson): Promise
       organizationId: ours.id,
       role: 'manager',
       telegramUserId: person.id,
+      telegramUsername: person.username ?? null,
       name: [person.first_name, person.last_name].filter(Boolean).join(' ') || `Менеджер ${person.id}`,
       locale: person.language_code === 'en' ? 'en' : 'ru',
     })

@@ -4,6 +4,8 @@ import { clients, dialogs, messages, users } from '../db/schema.js';
 import { managerRefusal } from '../policies/access.js';
 import { markReaction, NOTE_MARK } from '../core/topicMarks.js';
 import { botText, MANAGERS_LOCALE } from './botTexts.js';
+import { setDialogOwner } from './dialogOwner.js';
+import { actingManager } from './ensureManagerUser.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
@@ -78,6 +80,11 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
           : {}),
       });
       if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
+      // The first manager to answer a dialog nobody owns becomes its owner (DIALOG_ASSIGNMENT, commands/dialogOwner).
+      if (dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
+        const manager = await actingManager(tx, from);
+        await setDialogOwner(ctx, { actor: manager, dialogId: dialog.id, ownerUserId: manager.userId, how: 'first_answer' }, tx);
+      }
     } else {
       // The lasting mark: ✍ on a message the client never saw (core/topicMarks).
       await enqueueTelegram(ctx, tx, { chatId: dialog.managersChatId, method: 'setMessageReaction', payload: markReaction(incoming.telegramMessageId, NOTE_MARK) });

@@ -11,6 +11,8 @@ export interface ClientCardData {
   language: string | null;
   firstContactAt: Date;
   blocked: boolean;
+  /** The manager responsible for the dialog (commands/dialogOwner); null when nobody is. */
+  ownerName?: string | null;
   /** The deep-link parameter the client first came with (`ads_autumn`), if any. */
   startParameter?: string | null;
   /** The client's requests, newest first. */
@@ -58,6 +60,7 @@ export function renderClientCard(data: ClientCardData): string {
     `Первое обращение: ${formatDateTime(data.firstContactAt, data.timeZone)}`,
   ];
   if (data.startParameter) lines.push(`Источник: <code>${escape(data.startParameter)}</code>`);
+  lines.push(data.ownerName ? `Ответственный: ${escape(data.ownerName)}` : 'Ответственный: нет — взять: /take');
   if (data.blocked) lines.push('⛔️ Клиент заблокировал бота');
   if (data.requests.length === 0) {
     lines.push('Заявок пока нет. Создать: /new');

@@ -66,6 +66,12 @@ export const users = pgTable(
     locale: text('locale').notNull().default('ru'),
     timeZone: text('time_zone').notNull().default('Europe/Moscow'),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    /** A manager's Telegram @username as last seen in the managers' group (for `/assign @username`). */
+    telegramUsername: text('telegram_username'),
+    /** Set while the manager is on shift (`/shift on`): new dialogs are dealt to them in turn (DIALOG_ASSIGNMENT=round_robin). */
+    onShiftSince: timestamp('on_shift_since', { withTimezone: true }),
+    /** When a dialog was last dealt to them by round-robin: the next goes to whoever waited longest. */
+    lastDealtAt: timestamp('last_dealt_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -124,9 +130,14 @@ export const dialogs = pgTable(
     topicClaimedAt: timestamp('topic_claimed_at', { withTimezone: true }),
     /** The name the claimed topic was created with (what `forum_topic_created` will show). */
     topicClaimName: text('topic_claim_name'),
+    /** The manager responsible for the dialog (`/take`, `/assign`, the first answer, or round-robin); null when nobody is. */
+    ownerUserId: bigint('owner_user_id', { mode: 'number' }),
+    /** Since when the owner holds it (UTC). */
+    ownerSince: timestamp('owner_since', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
+    index('dialogs_owner_idx').on(t.ownerUserId),
     uniqueIndex('dialogs_topic_key').on(t.managersChatId, t.topicId),
     uniqueIndex('dialogs_client_key').on(t.clientId),
   ],

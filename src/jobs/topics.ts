@@ -8,7 +8,7 @@ import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
 import { and, desc, eq } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
-import { clients, dialogs, requests } from '../db/schema.js';
+import { clients, dialogs, requests, users } from '../db/schema.js';
 import { renderClientCard, topicName } from '../core/clientCard.js';
 import type { RateLimiter } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
@@ -57,7 +57,8 @@ export class Topics {
   }
 
   private async cardHtml(dialogId: number): Promise<string> {
-    const { client } = await this.load(dialogId);
+    const { client, dialog } = await this.load(dialogId);
+    const [owner] = dialog.ownerUserId === null ? [] : await this.ctx.database.db.select({ name: users.name }).from(users).where(eq(users.id, dialog.ownerUserId));
     const clientRequests = await this.ctx.database.db
       .select({ id: requests.id, number: requests.number, status: requests.status })
       .from(requests)
@@ -73,6 +74,7 @@ export class Topics {
       firstContactAt: client.createdAt,
       blocked: Boolean(client.blockedAt),
       startParameter: client.startParameter,
+      ownerName: owner?.name ?? null,
       requests: clientRequests,
       publicUrl: this.ctx.config.publicUrl,
       timeZone: MANAGERS_TIME_ZONE,

@@ -20,6 +20,8 @@ manager-help =
     /skip — as a reply to a message: do not copy it into the request on the platform
     /unskip — as a reply to a message: copy it into the request again
     /ban reason — onto the blocklist: the client's messages are kept but not relayed; /unban — undo
+    /take — take the dialog, /assign @username — hand it to a colleague, /release — leave it with nobody
+    /shift on, /shift off — your shift: new dialogs are dealt in turn to those on shift
     /help — this list
 
     A message starting with <code>!</code> is an internal note: the client never sees it, it keeps a ✍.
@@ -69,3 +71,20 @@ managers-group-cannot-read-messages-began = ⚠️ The bot no longer sees your m
 managers-group-cannot-read-messages-ended = ✅ The bot sees every message of the group again: answers in the topics reach clients. What you wrote in the topics while the bot was a plain member may not have reached clients — please repeat it.
 managers-group-cannot-manage-topics-began = ⚠️ The bot lacks the right "Manage Topics": new clients' topics cannot be created, their messages wait. Topics already open work as usual. Give the bot this right again in the group's administrator settings.
 managers-group-cannot-manage-topics-ended = ✅ The bot has the right "Manage Topics" again: new clients' waiting messages go to their topics.
+
+# Who is responsible for a dialog (/take, /assign, /release, /shift). Names are HTML-escaped by the caller.
+dialog-owner-taken = 👤 { $who } is handling this dialog.
+dialog-owner-assigned = 👤 Dialog handed over: { $who } is handling it now (by { $by }).
+dialog-owner-released = 👤 Nobody is handling this dialog now (released by { $by }). To take it: /take
+manager-owner-unchanged = { $who } is already handling this dialog.
+manager-owner-none = Nobody is handling this dialog already.
+manager-assign-how = To whom? Type <code>/assign @username</code> or reply with /assign to a colleague's message.
+manager-assign-unknown = I do not know a manager @{ $username }: they should type a command in this group once (for example /help), or check the @username.
+manager-shift-how = Type <code>/shift on</code> to start your shift, <code>/shift off</code> to end it, <code>/shift</code> to see who is on shift.
+manager-shift-on = { $mode ->
+    [round_robin] You are on shift: new dialogs will be dealt to you in turn with colleagues on shift.
+   *[other] Shift noted. Dealing new dialogs in turn is off (DIALOG_ASSIGNMENT); take dialogs with /take.
+}
+manager-shift-off = Shift ended: new dialogs are no longer dealt to you.
+manager-shift-list = On shift: { $who }
+manager-shift-nobody = nobody

@@ -20,6 +20,8 @@ manager-help =
     /skip — ответом на сообщение: не переносить его в заявку на платформе
     /unskip — ответом на сообщение: снова переносить его в заявку
     /ban причина — в чёрный список: сообщения клиента сохраняются, но не пересылаются; /unban — вернуть
+    /take — взять диалог, /assign @username — передать коллеге, /release — снять ответственного
+    /shift on, /shift off — смена: новые диалоги раздаются по очереди тем, кто на смене
     /help — этот список
 
     Сообщение, начинающееся с <code>!</code>, — внутренняя заметка: клиент её не увидит, на ней останется ✍.
@@ -70,3 +72,20 @@ managers-group-cannot-read-messages-began = ⚠️ Бот больше не ви
 managers-group-cannot-read-messages-ended = ✅ Бот снова видит все сообщения группы: ответы в темах доходят до клиентов. То, что вы писали в темах, пока бот был обычным участником, могло до клиентов не дойти — повторите, пожалуйста.
 managers-group-cannot-manage-topics-began = ⚠️ У бота нет права «Управление темами»: темы для новых клиентов не создаются, их сообщения ждут. Переписка в уже открытых темах идёт как обычно. Верните боту это право в настройках администраторов группы.
 managers-group-cannot-manage-topics-ended = ✅ Право «Управление темами» у бота снова есть: ждавшие сообщения новых клиентов уходят в их темы.
+
+# Who is responsible for a dialog (/take, /assign, /release, /shift). Names are HTML-escaped by the caller.
+dialog-owner-taken = 👤 Диалог ведёт { $who }.
+dialog-owner-assigned = 👤 Диалог передан: теперь его ведёт { $who } (передал(а) { $by }).
+dialog-owner-released = 👤 У диалога больше нет ответственного (снял(а) { $by }). Взять: /take
+manager-owner-unchanged = Диалог уже ведёт { $who }.
+manager-owner-none = У диалога и так нет ответственного.
+manager-assign-how = Кому передать диалог? Напишите <code>/assign @username</code> или ответьте командой /assign на сообщение коллеги.
+manager-assign-unknown = Не знаю менеджера @{ $username }: пусть он хоть раз напишет команду в этой группе (например, /help), или проверьте @username.
+manager-shift-how = Напишите <code>/shift on</code> — начать смену, <code>/shift off</code> — закончить, <code>/shift</code> — кто на смене.
+manager-shift-on = { $mode ->
+    [round_robin] Вы на смене: новые диалоги будут приходить вам по очереди с коллегами на смене.
+   *[other] Смена отмечена. Раздача новых диалогов по очереди выключена (DIALOG_ASSIGNMENT), диалоги берут командой /take.
+}
+manager-shift-off = Смена закончена: новые диалоги вам больше не раздаются.
+manager-shift-list = На смене: { $who }
+manager-shift-nobody = никого

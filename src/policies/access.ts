@@ -55,6 +55,11 @@ export async function maySeeDialogs(db: Db, viewer: Viewer): Promise<boolean> {
   return isStaff(viewer) && (await isOurOrganization(db, viewer.organizationId));
 }
 
+/** Who is responsible for a dialog (`/take`, `/assign`, `/release`, `/shift`, the dialogs page): our staff. */
+export async function mayOwnDialogs(db: Db, viewer: Viewer): Promise<boolean> {
+  return maySeeDialogs(db, viewer);
+}
+
 /** The blocklist (`/ban`, the dialogs page): whoever sees clients' dialogs — our staff. */
 export async function mayBanClients(db: Db, viewer: Viewer): Promise<boolean> {
   return maySeeDialogs(db, viewer);

@@ -6,10 +6,11 @@
 import { Composer } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import { ForbiddenError, ValidationError } from '../commands/context.js';
-import { actingManager } from '../commands/ensureManagerUser.js';
+import { actingManager, ensureManagerUser } from '../commands/ensureManagerUser.js';
 import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
 import { banClient } from '../commands/banClient.js';
+import { managerByUsername, onShiftNames, setDialogOwner, setOnShift } from '../commands/dialogOwner.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { suggestCommand, type KnownCommand } from '../core/commandSuggestion.js';
 import { EDIT_COMMANDS } from '../core/editCommands.js';
@@ -30,6 +31,10 @@ export const MANAGER_COMMANDS = [
   { command: 'undo', description: 'отменить последнее изменение условий' },
   { command: 'skip', description: 'ответом на сообщение: не переносить его в заявку' },
   { command: 'unskip', description: 'ответом на сообщение: снова переносить его в заявку' },
+  { command: 'take', description: 'взять диалог: вы — ответственный' },
+  { command: 'assign', description: 'передать диалог: /assign @username' },
+  { command: 'release', description: 'снять ответственного с диалога' },
+  { command: 'shift', description: 'смена: /shift on или /shift off' },
   { command: 'ban', description: 'в чёрный список: /ban причина' },
   { command: 'unban', description: 'убрать из чёрного списка' },
   { command: 'find', description: 'найти клиента, сообщение, заявку: /find договор' },
@@ -52,6 +57,10 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
   ...EDIT_COMMANDS.map((c) => ({ command: c.command, example: c.example, takesValue: c.command !== 'undo' })),
   { command: 'skip', example: '/skip', takesValue: false },
   { command: 'unskip', example: '/unskip', takesValue: false },
+  { command: 'take', example: '/take', takesValue: false },
+  { command: 'assign', example: '/assign @username', takesValue: true },
+  { command: 'release', example: '/release', takesValue: false },
+  { command: 'shift', example: '/shift on', takesValue: true },
   { command: 'ban', example: '/ban спам', takesValue: true },
   { command: 'unban', example: '/unban', takesValue: false },
   { command: 'find', example: '/find договор', takesValue: true },
@@ -112,7 +121,11 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       });
     const name = commandName(message.text);
 
-    if (name === 'help' || name === 'start') return answer(HELP_TEXT);
+    if (name === 'help' || name === 'start') {
+      // A colleague becomes known by @username for `/assign` (commands/dialogOwner) from any command, /help too.
+      if (message.from && !message.from.is_bot) await ensureManagerUser(c.tx, message.from);
+      return answer(HELP_TEXT);
+    }
     // Every other command acts as a manager: the same rule as the platform (a disabled account or another role is refused).
     let manager: Viewer;
     try {
@@ -132,6 +145,11 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return skip(ctx, c, dialog, name === 'skip', answer);
     }
+    if (name === 'shift') return shift(ctx, c, manager, answer);
+    if (name === 'take' || name === 'assign' || name === 'release') {
+      if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
+      return own(ctx, c, dialog, manager, name, answer);
+    }
     if (name === 'ban' || name === 'unban') {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return ban(ctx, c, dialog, manager, name === 'ban', answer);
@@ -139,6 +157,63 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
     return answer(unknownCommandAnswer(message.text));
   });
   return composer;
+}
+
+/**
+ * `/take`, `/assign @username` (or `/assign` as a reply to a manager's
+ * message) and `/release` in a client's topic (commands/dialogOwner); the
+ * notice in the topic comes from the command, an answer here only when
+ * nothing changed or the form is wrong.
+ */
+async function own(
+  ctx: CommandContext,
+  c: HotlineContext,
+  dialog: Dialog,
+  manager: Viewer,
+  name: 'take' | 'assign' | 'release',
+  answer: (text: string) => Promise<void>,
+): Promise<void> {
+  const message = c.message!;
+  let ownerUserId: number | null = name === 'take' ? manager.userId : null;
+  if (name === 'assign') {
+    const argument = message.text!.replace(/^\/\S+/, '').trim();
+    const replied = message.reply_to_message;
+    const repliedPerson = replied && replied.message_id !== message.message_thread_id && replied.from && !replied.from.is_bot ? replied.from : undefined;
+    if (/^@?[A-Za-z0-9_]{4,32}$/.test(argument)) {
+      const target = await managerByUsername(c.tx, argument);
+      if (!target) return answer(botText(MANAGERS_LOCALE, 'manager-assign-unknown', { username: escapeHtml(argument.replace(/^@/, '')) }));
+      ownerUserId = target.id;
+    } else if (!argument && repliedPerson) {
+      ownerUserId = (await ensureManagerUser(c.tx, repliedPerson)).id;
+    } else {
+      return answer(botText(MANAGERS_LOCALE, 'manager-assign-how'));
+    }
+  }
+  try {
+    const state = await setDialogOwner(ctx, { actor: manager, dialogId: dialog.id, ownerUserId, how: name }, c.tx);
+    if (!state.changed) {
+      return answer(
+        state.owner
+          ? botText(MANAGERS_LOCALE, 'manager-owner-unchanged', { who: escapeHtml(state.owner.name) })
+          : botText(MANAGERS_LOCALE, 'manager-owner-none'),
+      );
+    }
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ForbiddenError) return answer(escapeHtml(error.message));
+    throw error;
+  }
+}
+
+/** `/shift on|off` (anywhere in the managers' group): whether new dialogs are dealt to you; `/shift` alone tells who is on shift. */
+async function shift(ctx: CommandContext, c: HotlineContext, manager: Viewer, answer: (text: string) => Promise<void>): Promise<void> {
+  const argument = c.message!.text!.replace(/^\/\S+/, '').trim().toLowerCase();
+  const value = ['on', 'вкл', 'да'].includes(argument) ? true : ['off', 'выкл', 'нет'].includes(argument) ? false : undefined;
+  if (argument && value === undefined) return answer(botText(MANAGERS_LOCALE, 'manager-shift-how'));
+  const names = value === undefined ? await onShiftNames(c.tx) : await setOnShift(ctx, { actor: manager, onShift: value }, c.tx);
+  const who = names.length > 0 ? names.map(escapeHtml).join(', ') : botText(MANAGERS_LOCALE, 'manager-shift-nobody');
+  const mode = ctx.config.dialogAssignment === 'round_robin' ? 'round_robin' : 'other';
+  const head = value === undefined ? '' : botText(MANAGERS_LOCALE, value ? 'manager-shift-on' : 'manager-shift-off', { mode }) + '\n';
+  return answer(head + botText(MANAGERS_LOCALE, 'manager-shift-list', { who }));
 }
 
 /** `/ban reason` and `/unban` in a client's topic (commands/banClient); the notice itself comes from the command. */

@@ -3,7 +3,8 @@
  * - 19.7: a manager puts a client on the blocklist with a reason (a reason is
  *   required, said beside the field), finds them under «Чёрный список» with the
  *   reason and the date, and lets them back;
- * - 19.6: each client shows the deep link they came by, and the list filters by it.
+ * - 19.6: each client shows the deep link they came by, and the list filters by it;
+ * - 19.2: a manager takes a dialog («Взять себе»), finds it under «Мои», hands it over.
  * In Russian and in English. Screenshots go to test-artifacts/dialogs/.
  */
 import fs from 'node:fs';
@@ -120,6 +121,27 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     expect(await page.getByTestId('dialogs-source').inputValue()).toBe('ads_autumn (2)');
     expect(plain(await page.getByTestId('dialogs').getByRole('row').filter({ hasText: 'Вежливая' }).getByTestId('client-source').textContent())).toBe('Source: ads_autumn');
     await expect.poll(async () => (await clientNames()).sort(), { timeout: 15_000 }).toEqual(['Вежливая', 'Осенняя']);
+    await page.context().close();
+  });
+
+  it('«Взять себе» makes the manager responsible; «Мои» and «Без ответственного» filter; «Никто» releases', async () => {
+    const page = await signedInPage(browser, app.url, app.admin);
+    await page.goto(`${app.url}/dialogs`);
+    const row = page.getByTestId('dialogs').getByRole('row').filter({ hasText: 'Партнёрский' });
+    await row.getByRole('button', { name: 'Взять себе' }).click();
+    await expect.poll(() => row.getByTestId('dialog-owner').inputValue(), { timeout: 15_000 }).toBe('Администратор');
+    await page.getByTestId('dialogs-filter').getByText('Мои').click();
+    await expect.poll(async () => (await page.getByTestId('dialogs').getByRole('row').allTextContents()).slice(1).map(plain), { timeout: 15_000 }).toEqual([
+      expect.stringContaining('Партнёрский'),
+    ]);
+    await shot(page, 'ru-mine');
+    await page.getByTestId('dialogs-filter').getByText('Без ответственного').click();
+    await expect
+      .poll(async () => (await page.getByTestId('dialogs').getByRole('row').allTextContents()).slice(1).some((text) => text.includes('Партнёрский')), { timeout: 15_000 })
+      .toBe(false);
+    await page.getByTestId('dialogs-filter').getByText('Все').click();
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('columnheader', { name: 'Responsible' }).waitFor();
     await page.context().close();
   });
 });

@@ -11,6 +11,7 @@ import { maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { banClient } from '../../commands/banClient.js';
+import { setDialogOwner } from '../../commands/dialogOwner.js';
 import { isStartParameter } from '../../core/startParameter.js';
 
 const dialog = z.object({
@@ -27,7 +28,11 @@ const dialog = z.object({
   ban: z.object({ at: z.string(), reason: z.string() }).nullable(),
   /** Where the client came from: their first deep link's parameter (`ads_autumn`), or null. */
   startParameter: z.string().nullable(),
+  /** The manager responsible for the dialog (commands/dialogOwner), or null. */
+  owner: z.object({ userId: z.number(), name: z.string() }).nullable(),
 });
+
+const ownerState = z.object({ owner: z.object({ userId: z.number(), name: z.string() }).nullable(), changed: z.boolean() });
 
 const banState = z.object({ banned: z.boolean(), at: z.string().nullable(), reason: z.string().nullable() });
 
@@ -82,6 +87,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           cursor: z.string().max(200).optional(),
           /** `true`: the blocklist — banned clients only; `false`: everyone else. */
           banned: z.enum(['true', 'false']).optional(),
+          /** `me`: the signed-in manager's dialogs; `none`: dialogs nobody is responsible for; a user id: that manager's. */
+          owner: z.union([z.enum(['me', 'none']), decimalInteger(1, Number.MAX_SAFE_INTEGER)]).optional(),
           /** Only clients who came by this deep link (`ads_autumn`; Telegram's rule: 1–64 of A–Z a–z 0–9 _ -). */
           source: z.string().max(200).optional(),
         }),
@@ -98,6 +105,9 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       if (request.query.source !== undefined && !isStartParameter(request.query.source)) {
         throw new ValidationError('Источник — параметр ссылки t.me/…?start=: от 1 до 64 латинских букв, цифр, _ и -', 'source');
       }
+      const owner = request.query.owner;
+      const ownerFilter =
+        owner === undefined ? sql`true` : owner === 'none' ? sql`d.owner_user_id is null` : sql`d.owner_user_id = ${owner === 'me' ? viewer.userId : owner}`;
       const before = request.query.before ? parseIsoDateTime(request.query.before) : null;
       if (request.query.before && !before) throw new ValidationError(`Дата в формате ГГГГ-ММ-ДД, с ${DATE_MIN} по ${DATE_MAX}`, 'before');
       const result = await db.execute<{
@@ -112,17 +122,21 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         banned_at: Date | null;
         ban_reason: string | null;
         start_parameter: string | null;
+        owner_user_id: number | null;
+        owner_name: string | null;
       }>(sql`
-        select d.id, d.client_id, c.banned_at, c.ban_reason, c.start_parameter, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
+        select d.id, d.client_id, c.banned_at, c.ban_reason, c.start_parameter, d.owner_user_id, owner.name as owner_name, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
                last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
                (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
                   from requests r where r.dialog_id = d.id and r.status in ('collecting_offers', 'accepted')) as open_requests
         from dialogs d
         join clients c on c.id = d.client_id
+        left join users owner on owner.id = d.owner_user_id
         left join lateral (
           select m.text, m.sent_at from messages m where m.dialog_id = d.id order by m.seq desc limit 1
         ) last on true
         where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
+          and ${ownerFilter}
           and ${request.query.source === undefined ? sql`true` : sql`c.start_parameter = ${request.query.source}`}
           and ${request.query.banned === undefined ? sql`true` : request.query.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`}
         order by coalesce(d.last_message_at, d.created_at) desc, d.id desc
@@ -139,6 +153,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           openRequests: row.open_requests ?? [],
           ban: row.banned_at ? { at: new Date(row.banned_at).toISOString(), reason: row.ban_reason ?? '' } : null,
           startParameter: row.start_parameter,
+          owner: row.owner_user_id === null ? null : { userId: Number(row.owner_user_id), name: row.owner_name ?? '—' },
         })),
       };
     },
@@ -166,6 +181,56 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         sql`select start_parameter as source, count(*)::int as clients from clients where start_parameter is not null group by 1 order by 2 desc, 1 limit 500`,
       );
       return { items: result.rows.map((row) => ({ source: row.source, clients: Number(row.clients) })) };
+    },
+  );
+
+  /**
+   * Who may be responsible for dialogs: our enabled managers and admins
+   * (id, name, on shift or not), for the dialogs page's choice. Staff only (403).
+   */
+  app.get(
+    '/dialogs/managers',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: 'Managers who may be responsible for a dialog (our enabled managers and admins)',
+        response: { 200: z.object({ items: z.array(z.object({ userId: z.number(), name: z.string(), onShift: z.boolean() })) }), 403: errorBody },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const { db } = getContext().database;
+      if (!(await maySeeDialogs(db, viewer))) throw new ForbiddenError('Диалоги видят только менеджеры');
+      const result = await db.execute<{ id: number; name: string; on_shift: boolean }>(sql`
+        select u.id, u.name, u.on_shift_since is not null as on_shift from users u join organizations o on o.id = u.organization_id
+        where o.is_ours and u.role in ('manager', 'admin') and u.disabled_at is null order by u.name, u.id limit 500`);
+      return { items: result.rows.map((row) => ({ userId: Number(row.id), name: row.name, onShift: Boolean(row.on_shift) })) };
+    },
+  );
+
+  /**
+   * Sets who is responsible for the dialog (the same command as `/take`,
+   * `/assign`, `/release` in the topic). Body `{ userId }` — the viewer's own id
+   * takes it, another manager's hands it over, null releases it. 200 with the
+   * owner (`changed` false when it already was so); 400 when the user may not
+   * own dialogs; 403 for anyone but our staff; 404 an unknown dialog.
+   */
+  app.put(
+    '/dialogs/:id/owner',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: 'Sets the manager responsible for a dialog (as /take, /assign, /release in the topic)',
+        params: idParam,
+        body: z.strictObject({ userId: z.number().int().positive().nullable() }),
+        response: { 200: ownerState, 400: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request);
+      const { userId } = request.body;
+      const how = userId === null ? 'release' : userId === viewer.userId ? 'take' : 'assign';
+      return setDialogOwner(getContext(), { actor: viewer, dialogId: request.params.id, ownerUserId: userId, how });
     },
   );
 

@@ -9,6 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Anchor, Badge, Button, Group, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
+import { useMe } from '../session.js';
 import { QueryState } from '../components/common.js';
 
 interface DialogRow {
@@ -22,9 +23,16 @@ interface DialogRow {
   openRequests: Array<{ id: number; number: string; status: string }>;
   ban: { at: string; reason: string } | null;
   startParameter: string | null;
+  owner: { userId: number; name: string } | null;
 }
 
-type Filter = 'all' | 'banned';
+interface Manager {
+  userId: number;
+  name: string;
+  onShift: boolean;
+}
+
+type Filter = 'all' | 'mine' | 'unowned' | 'banned';
 
 /** What went wrong, as the server said it; a lost connection in the reader's language. */
 function errorText(error: unknown, networkText: string): string {
@@ -34,6 +42,7 @@ function errorText(error: unknown, networkText: string): string {
 
 export default function DialogsPage() {
   const { t, dateTime } = useI18n();
+  const me = useMe();
   const [filter, setFilter] = useState<Filter>('all');
   const [banning, setBanning] = useState<DialogRow | null>(null);
   const [source, setSource] = useState<string | null>(null);
@@ -43,12 +52,19 @@ export default function DialogsPage() {
     queryFn: () => {
       const query = new URLSearchParams();
       if (filter === 'banned') query.set('banned', 'true');
+      if (filter === 'mine') query.set('owner', 'me');
+      if (filter === 'unowned') query.set('owner', 'none');
       if (source) query.set('source', source);
       return api<{ items: DialogRow[] }>(`/dialogs${query.size ? `?${query}` : ''}`);
     },
     refetchInterval: 15_000,
   });
   const client = useQueryClient();
+  const managers = useQuery({ queryKey: ['dialogs', 'managers'], queryFn: () => api<{ items: Manager[] }>('/dialogs/managers') });
+  const setOwner = useMutation({
+    mutationFn: ({ dialogId, userId }: { dialogId: number; userId: number | null }) => api(`/dialogs/${dialogId}/owner`, { method: 'PUT', body: { userId } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['dialogs'] }),
+  });
   const unban = useMutation({
     mutationFn: (dialogId: number) => api(`/dialogs/${dialogId}/ban`, { method: 'DELETE' }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['dialogs'] }),
@@ -75,6 +91,8 @@ export default function DialogsPage() {
           onChange={(value) => setFilter(value as Filter)}
           data={[
             { value: 'all', label: t('dialogs.filterAll') },
+            { value: 'mine', label: t('dialogs.filterMine') },
+            { value: 'unowned', label: t('dialogs.filterUnowned') },
             { value: 'banned', label: t('dialogs.filterBanned') },
           ]}
           data-testid="dialogs-filter"
@@ -82,6 +100,7 @@ export default function DialogsPage() {
         </Group>
       </Group>
       {unban.error && <Alert color="red">{errorText(unban.error, t('error.network'))}</Alert>}
+      {setOwner.error && <Alert color="red">{errorText(setOwner.error, t('error.network'))}</Alert>}
       <QueryState query={dialogs}>
         {() =>
           dialogs.data!.items.length === 0 ? (
@@ -93,6 +112,7 @@ export default function DialogsPage() {
                   <Table.Th>{t('dialogs.client')}</Table.Th>
                   <Table.Th>{t('dialogs.lastMessage')}</Table.Th>
                   <Table.Th>{t('dialogs.openRequests')}</Table.Th>
+                  <Table.Th>{t('dialogs.owner')}</Table.Th>
                   <Table.Th />
                 </Table.Tr>
               </Table.Thead>
@@ -138,6 +158,25 @@ export default function DialogsPage() {
                           </Anchor>
                         ))}
                       </Group>
+                    </Table.Td>
+                    <Table.Td>
+                      <Select
+                        size="xs"
+                        w={200}
+                        aria-label={t('dialogs.owner')}
+                        placeholder={t('dialogs.nobody')}
+                        data={(managers.data?.items ?? []).map((m) => ({ value: String(m.userId), label: m.onShift ? `${m.name} · ${t('dialogs.onShift')}` : m.name }))}
+                        value={dialog.owner ? String(dialog.owner.userId) : null}
+                        onChange={(value) => setOwner.mutate({ dialogId: dialog.id, userId: value ? Number(value) : null })}
+                        clearable
+                        allowDeselect={false}
+                        data-testid="dialog-owner"
+                      />
+                      {!dialog.owner && me && (
+                        <Button size="compact-xs" variant="subtle" mt={4} onClick={() => setOwner.mutate({ dialogId: dialog.id, userId: me.id })}>
+                          {t('dialogs.take')}
+                        </Button>
+                      )}
                     </Table.Td>
                     <Table.Td>
                       {dialog.ban ? (
