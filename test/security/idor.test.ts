@@ -120,6 +120,8 @@ const TABLE: Record<string, Rule[]> = {
   'GET /api/reference/purposes': [{ expect: everyone(200), call: () => ({ path: '/api/reference/purposes' }) }],
   // Every signed-in user gets their own organization's list: A's beneficiaries stay A's (the SECRET check below).
   'GET /api/reference/beneficiaries': [{ expect: everyone(), call: () => ({ path: `/api/reference/beneficiaries?q=${SECRET}` }) }],
+  // Search answers every signed-in user from what they may see (the refusals by resource: test/platform/search.test.ts).
+  'GET /api/search': [{ expect: everyone(), call: () => ({ path: `/api/search?q=${encodeURIComponent('проверка доступа')}` }) }],
   'GET /api/reference/payers': [{ expect: everyone(), call: () => ({ path: `/api/reference/payers?q=${SECRET}` }) }],
 
   'GET /api/requests': [{ expect: everyone(), call: () => ({ path: '/api/requests' }) }],
@@ -168,6 +170,12 @@ const TABLE: Record<string, Rule[]> = {
   ],
   'GET /api/dialogs': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/dialogs' }) }],
   'GET /api/dialogs/:id': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/dialogs/${await dialogId()}` }) }],
+  // Issue 19: where clients come from, who may handle dialogs, the blocklist and ownership — the dialogs' rule.
+  'GET /api/dialogs/sources': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/dialogs/sources' }) }],
+  'GET /api/dialogs/managers': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/dialogs/managers' }) }],
+  'PUT /api/dialogs/:id/ban': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/ban`, body: { reason: 'проверка доступа' } }) }],
+  'DELETE /api/dialogs/:id/ban': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/ban` }) }],
+  'PUT /api/dialogs/:id/owner': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/owner`, body: { userId: null } }) }],
   // A client's history: the rule of the dialogs (our managers and admins).
   'GET /api/clients/:id/history': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/clients/${await clientOfDialog(await dialogId())}/history` }) }],
   // The dashboard: the head of team (an admin of our organization) only; a manager too is refused.
