@@ -13,9 +13,10 @@
  * Words are matched by PostgreSQL full text with the `russian` configuration
  * («договором» finds «договор»), names and identifiers by pg_trgm (typos,
  * part of a number or an INN), over the GIN indexes of src/db/searchIndex.ts.
- * A word found in very many messages is ranked among the first
- * `MESSAGE_CANDIDATES` the index yields (the bound that keeps a search fast on
- * ten million messages).
+ * Messages come newest first; a word found in very many messages shows the
+ * newest of the first `MESSAGE_CANDIDATES` the index yields (the bound that
+ * keeps a search fast on ten million messages). Requests come exact matches
+ * (number, INN, amount) first, then newest first.
  *
  * Results come grouped by dialog (a client and their deals) or, for a request
  * without a dialog, by request; each hit carries plain text and the ranges
@@ -27,8 +28,8 @@ import { clientKeys, documentVector, messageVector, requestKeys, requestVector }
 import { highlightMatched, highlightWords, MARK_END, MARK_START, markedWords, type Highlight, type SearchQuery } from '../core/searchText.js';
 import { dealRoomOf, maySeeDialogs, requestVisibleTo, type Viewer } from '../policies/access.js';
 
-/** Most dialog messages the index may yield for ranking (see the module comment). */
-export const MESSAGE_CANDIDATES = 1000;
+/** Most dialog messages the index may yield, of which the newest are shown (see the module comment). */
+export const MESSAGE_CANDIDATES = 300;
 
 export type SearchHitKind = 'client' | 'message' | 'request' | 'document';
 
@@ -264,65 +265,69 @@ async function findClients(db: Db, query: SearchQuery, limit: number): Promise<R
 
 async function findMessages(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
   const vector = sql.raw(messageVector('m.'));
-  const headline = sql`ts_headline('russian', ${sql.raw(unmarked('m.text'))}, q, ${HEADLINE_OPTIONS})`;
+  // The headline (it parses the text again) only for the rows shown.
+  const headline = sql`ts_headline('russian', ${sql.raw(unmarked('m.text'))}, ${tsquery}, ${HEADLINE_OPTIONS})`;
   if (staff) {
     const result = await db.execute<Row>(sql`
-      select m.id, m.dialog_id, m.direction, m.sent_at, m.text, m.media ->> 'fileName' as file_name, found.rank, ${headline} as headline, ${CLIENT_COLUMNS}
+      select m.id, m.dialog_id, m.direction, m.sent_at, m.text, m.media ->> 'fileName' as file_name, 0 as rank, ${headline} as headline, ${CLIENT_COLUMNS}
       from (
-        select id, ts_rank(vector, q) as rank from (
-          select m.id, ${vector} as vector from messages m where ${vector} @@ ${tsquery} limit ${MESSAGE_CANDIDATES}
-        ) candidates, ${tsquery} q
-        order by rank desc, id desc
+        select id from (select m.id, m.sent_at from messages m where ${vector} @@ ${tsquery} limit ${MESSAGE_CANDIDATES}) candidates
+        order by sent_at desc, id desc
         limit ${limit}
       ) found
       join messages m on m.id = found.id
       join dialogs d on d.id = m.dialog_id
-      join clients c on c.id = d.client_id,
-      ${tsquery} q
-      order by found.rank desc, m.id desc`);
+      join clients c on c.id = d.client_id
+      order by m.sent_at desc, m.id desc`);
     return result.rows;
   }
   // Outside our staff: the chats of the requests whose deal room the viewer is in.
   const result = await db.execute<Row>(sql`
-    select m.id, m.direction, m.sent_at, m.text, m.media ->> 'fileName' as file_name, found.rank, found.request_id, found.request_number, ${headline} as headline
+    select m.id, m.direction, m.sent_at, m.text, m.media ->> 'fileName' as file_name, 0 as rank, found.request_id, found.request_number, ${headline} as headline
     from (
-      select id, request_id, request_number, ts_rank(vector, q) as rank from (
-        select m.id, requests.id as request_id, requests.number as request_number, ${vector} as vector
+      select id, request_id, request_number from (
+        select m.id, m.sent_at, requests.id as request_id, requests.number as request_number
         from requests
         join request_messages rm on rm.request_id = requests.id
         join messages m on m.id = rm.message_id
         where ${dealRoomOf(viewer)} and m.skip = false and ${vector} @@ ${tsquery}
         limit ${MESSAGE_CANDIDATES}
-      ) candidates, ${tsquery} q
-      order by rank desc, id desc
+      ) candidates
+      order by sent_at desc, id desc
       limit ${limit}
     ) found
-    join messages m on m.id = found.id,
-    ${tsquery} q
-    order by found.rank desc, m.id desc`);
+    join messages m on m.id = found.id
+    order by m.sent_at desc, m.id desc`);
   return result.rows;
 }
 
 async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: SearchQuery, tsquery: SQL, limit: number): Promise<Row[]> {
   const vector = sql.raw(requestVector('requests.'));
   const keys = sql.raw(requestKeys('requests.'));
-  const matches: SQL[] = [sql`${vector} @@ ${tsquery}`, sql`requests.number = ${query.text}`];
+  // Cheap tests first: a row rechecked after the trigram index skips the tsvector when its keys match.
+  const matches: SQL[] = [sql`requests.number = ${query.text}`];
   if (query.contains) matches.push(sql`${keys} like ${query.contains}`);
   if (query.amount) matches.push(sql`requests.amount = ${query.amount}::numeric`);
+  matches.push(sql`${vector} @@ ${tsquery}`);
   const exact = sql`case when requests.number = ${query.text} then 'number'
                          when ${query.digits ?? ''} <> '' and requests.payer ->> 'inn' = ${query.digits ?? ''} then 'inn'
                          when ${query.amount ?? '-1'}::numeric = requests.amount then 'amount' end`;
-  const headline = sql`ts_headline('russian', ${sql.raw(unmarked(`coalesce(requests.beneficiary ->> 'name', '') || ' · ' || requests.purpose`))}, ${tsquery}, ${HEADLINE_OPTIONS})`;
+  const shown = `coalesce(r.beneficiary ->> 'name', '') || ' · ' || r.purpose`;
   const result = await db.execute<Row>(sql`
-    select requests.id, requests.number, requests.dialog_id, requests.status, requests.amount::text as amount, requests.currency,
-           requests.beneficiary ->> 'name' as beneficiary_name, requests.purpose, requests.payer ->> 'inn' as inn, requests.created_at,
-           ${exact} as exact, ts_rank(${vector}, ${tsquery}) as rank, ${headline} as headline,
+    select r.id, r.number, r.dialog_id, r.status, r.amount::text as amount, r.currency, r.beneficiary ->> 'name' as beneficiary_name, r.purpose,
+           r.payer ->> 'inn' as inn, r.created_at, found.exact, 0 as rank,
+           ts_headline('russian', ${sql.raw(unmarked(shown))}, ${tsquery}, ${HEADLINE_OPTIONS}) as headline,
            ${staff ? CLIENT_COLUMNS : sql.raw('null as client_id')}
-    from requests
-    ${staff ? sql`left join dialogs d on d.id = requests.dialog_id left join clients c on c.id = d.client_id` : sql``}
-    where ${requestVisibleTo(viewer)} and (${sql.join(matches, sql` or `)})
-    order by (${exact}) is null, rank desc, requests.created_at desc, requests.id desc
-    limit ${limit}`);
+    from (
+      select requests.id, ${exact} as exact, requests.created_at
+      from requests
+      where ${requestVisibleTo(viewer)} and (${sql.join(matches, sql` or `)})
+      order by (${exact}) is null, requests.created_at desc, requests.id desc
+      limit ${limit}
+    ) found
+    join requests r on r.id = found.id
+    ${staff ? sql`left join dialogs d on d.id = r.dialog_id left join clients c on c.id = d.client_id` : sql``}
+    order by found.exact is null, found.created_at desc, r.id desc`);
   return result.rows;
 }
 
