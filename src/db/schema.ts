@@ -612,3 +612,24 @@ export const exclusiveClaims = pgTable('exclusive_claims', {
   /** The claim runs out then unless renewed: a crashed holder keeps others out this long at most. */
   until: timestamp('until', { withTimezone: true }).notNull(),
 });
+
+/**
+ * A quick reply (issue 19.4): a saved answer a manager sends with `/t name`.
+ * `body` is Telegram HTML of a checked subset with `{variables}`
+ * (src/core/quickReply.ts); the name is unique ignoring case.
+ */
+export const quickReplies = pgTable(
+  'quick_replies',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    body: text('body').notNull(),
+    /** An optional file sent with the text as its caption (a document of source `upload`, no request or dialog). */
+    documentId: bigint('document_id', { mode: 'number' }).references(() => documents.id),
+    createdBy: bigint('created_by', { mode: 'number' }).references(() => users.id),
+    updatedBy: bigint('updated_by', { mode: 'number' }).references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('quick_replies_name_key').on(sql`lower(${t.name})`)],
+);

@@ -22,6 +22,7 @@ manager-help =
     /ban reason — onto the blocklist: the client's messages are kept but not relayed; /unban — undo
     /take — take the dialog, /assign @username — hand it to a colleague, /release — leave it with nobody
     /shift on, /shift off — your shift: new dialogs are dealt in turn to those on shift
+    /t name — send the client a quick reply (a name's beginning will do); /t — the list
     /help — this list
 
     A message starting with <code>!</code> is an internal note: the client never sees it, it keeps a ✍.
@@ -88,3 +89,13 @@ manager-shift-on = { $mode ->
 manager-shift-off = Shift ended: new dialogs are no longer dealt to you.
 manager-shift-list = On shift: { $who }
 manager-shift-nobody = nobody
+
+# Quick replies: /t in a client's topic (src/telegram/managerCommands.ts). { $names } is HTML-escaped by the caller.
+manager-quick-reply-list = Quick replies: { $names }
+    Send one to the client: <code>/t name</code> (a name's beginning will do). Add new ones on the platform's «Quick replies» page.
+manager-quick-reply-none = No quick replies yet: add them on the platform's «Quick replies» page.
+manager-quick-reply-ambiguous = Several match «{ $query }»: { $names }. Type more of the name.
+manager-quick-reply-unknown = There is no quick reply «{ $query }». There are: { $names }
+manager-quick-reply-missing = Not sent: the reply «{ $name }» uses {"{"}{ $variable }{"}"}, and the dialog has no current request with that value.
+manager-quick-reply-banned = Not sent: the client is on the blocklist. To undo: /unban
+manager-quick-reply-outside-topic = Quick replies are sent in a client's topic.

@@ -22,6 +22,7 @@ manager-help =
     /ban причина — в чёрный список: сообщения клиента сохраняются, но не пересылаются; /unban — вернуть
     /take — взять диалог, /assign @username — передать коллеге, /release — снять ответственного
     /shift on, /shift off — смена: новые диалоги раздаются по очереди тем, кто на смене
+    /t имя — отправить клиенту быстрый ответ (можно начало имени); /t — список
     /help — этот список
 
     Сообщение, начинающееся с <code>!</code>, — внутренняя заметка: клиент её не увидит, на ней останется ✍.
@@ -89,3 +90,13 @@ manager-shift-on = { $mode ->
 manager-shift-off = Смена закончена: новые диалоги вам больше не раздаются.
 manager-shift-list = На смене: { $who }
 manager-shift-nobody = никого
+
+# Quick replies: /t in a client's topic (src/telegram/managerCommands.ts). { $names } is HTML-escaped by the caller.
+manager-quick-reply-list = Быстрые ответы: { $names }
+    Отправить клиенту: <code>/t имя</code> (можно начало имени). Завести новые — на странице «Быстрые ответы» платформы.
+manager-quick-reply-none = Быстрых ответов пока нет: заведите их на странице «Быстрые ответы» платформы.
+manager-quick-reply-ambiguous = Под «{ $query }» подходит несколько: { $names }. Уточните имя.
+manager-quick-reply-unknown = Быстрого ответа «{ $query }» нет. Есть: { $names }
+manager-quick-reply-missing = Не отправлено: в ответе «{ $name }» есть {"{"}{ $variable }{"}"}, а у диалога нет текущей заявки с этим значением.
+manager-quick-reply-banned = Не отправлено: клиент в чёрном списке. Вернуть: /unban
+manager-quick-reply-outside-topic = Быстрый ответ отправляют в теме клиента.

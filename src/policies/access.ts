@@ -66,6 +66,14 @@ export async function mayBanClients(db: Db, viewer: Viewer): Promise<boolean> {
 }
 
 /**
+ * Quick replies (issue 19.4): our staff create, edit, delete and send them
+ * (`/t` in a topic, the quick replies page); others are refused (403).
+ */
+export async function mayUseQuickReplies(db: Db, viewer: Viewer): Promise<boolean> {
+  return maySeeDialogs(db, viewer);
+}
+
+/**
  * The dashboard (`/insight`: counts, response times, volumes over every
  * dialog and request): the head of the managers' team — an administrator of
  * our organization. Managers, agents and customers are refused (403) on

@@ -10,11 +10,12 @@ import { actingManager, ensureManagerUser } from '../commands/ensureManagerUser.
 import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
 import { banClient } from '../commands/banClient.js';
+import { sendQuickReply } from '../commands/sendQuickReply.js';
 import { managerByUsername, onShiftNames, setDialogOwner, setOnShift } from '../commands/dialogOwner.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { suggestCommand, type KnownCommand } from '../core/commandSuggestion.js';
 import { EDIT_COMMANDS } from '../core/editCommands.js';
-import { escapeHtml } from '../core/html.js';
+import { escapeHtml, truncate } from '../core/html.js';
 import { botText, MANAGERS_LOCALE } from '../commands/botTexts.js';
 import type { Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
@@ -35,6 +36,7 @@ export const MANAGER_COMMANDS = [
   { command: 'assign', description: 'передать диалог: /assign @username' },
   { command: 'release', description: 'снять ответственного с диалога' },
   { command: 'shift', description: 'смена: /shift on или /shift off' },
+  { command: 't', description: 'быстрый ответ клиенту: /t имя' },
   { command: 'ban', description: 'в чёрный список: /ban причина' },
   { command: 'unban', description: 'убрать из чёрного списка' },
   { command: 'find', description: 'найти клиента, сообщение, заявку: /find договор' },
@@ -61,6 +63,7 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
   { command: 'assign', example: '/assign @username', takesValue: true },
   { command: 'release', example: '/release', takesValue: false },
   { command: 'shift', example: '/shift on', takesValue: true },
+  { command: 't', example: '/t имя', takesValue: true },
   { command: 'ban', example: '/ban спам', takesValue: true },
   { command: 'unban', example: '/unban', takesValue: false },
   { command: 'find', example: '/find договор', takesValue: true },
@@ -150,6 +153,10 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return own(ctx, c, dialog, manager, name, answer);
     }
+    if (name === 't') {
+      if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-quick-reply-outside-topic'));
+      return quickReply(ctx, c, dialog, manager, answer);
+    }
     if (name === 'ban' || name === 'unban') {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return ban(ctx, c, dialog, manager, name === 'ban', answer);
@@ -214,6 +221,41 @@ async function shift(ctx: CommandContext, c: HotlineContext, manager: Viewer, an
   const mode = ctx.config.dialogAssignment === 'round_robin' ? 'round_robin' : 'other';
   const head = value === undefined ? '' : botText(MANAGERS_LOCALE, value ? 'manager-shift-on' : 'manager-shift-off', { mode }) + '\n';
   return answer(head + botText(MANAGERS_LOCALE, 'manager-shift-list', { who }));
+}
+
+/**
+ * `/t name` in a client's topic (commands/sendQuickReply): what was sent shows
+ * in the topic by itself; an answer here only when nothing was sent — the
+ * list (`/t` alone), the matching names, or why.
+ */
+async function quickReply(ctx: CommandContext, c: HotlineContext, dialog: Dialog, manager: Viewer, answer: (text: string) => Promise<void>): Promise<void> {
+  const message = c.message!;
+  const query = message.text!.replace(/^\/\S+/, '').trim();
+  let outcome: Awaited<ReturnType<typeof sendQuickReply>>;
+  try {
+    outcome = await sendQuickReply(ctx, { actor: manager, from: message.from!, dialog, query, commandMessageId: message.message_id }, c.tx);
+  } catch (error) {
+    if (error instanceof ValidationError || error instanceof ForbiddenError) return answer(escapeHtml(error.message));
+    throw error;
+  }
+  const list = (names: string[]) => escapeHtml(truncate(names.join(', '), 3000));
+  const shownQuery = escapeHtml(truncate(query, 64));
+  switch (outcome.kind) {
+    case 'sent':
+      return;
+    case 'list':
+    case 'unknown':
+      if (outcome.names.length === 0) return answer(botText(MANAGERS_LOCALE, 'manager-quick-reply-none'));
+      return outcome.kind === 'list'
+        ? answer(botText(MANAGERS_LOCALE, 'manager-quick-reply-list', { names: list(outcome.names) }))
+        : answer(botText(MANAGERS_LOCALE, 'manager-quick-reply-unknown', { query: shownQuery, names: list(outcome.names) }));
+    case 'ambiguous':
+      return answer(botText(MANAGERS_LOCALE, 'manager-quick-reply-ambiguous', { query: shownQuery, names: list(outcome.names) }));
+    case 'missing':
+      return answer(botText(MANAGERS_LOCALE, 'manager-quick-reply-missing', { name: escapeHtml(outcome.name), variable: escapeHtml(outcome.variable) }));
+    case 'banned':
+      return answer(botText(MANAGERS_LOCALE, 'manager-quick-reply-banned'));
+  }
 }
 
 /** `/ban reason` and `/unban` in a client's topic (commands/banClient); the notice itself comes from the command. */
