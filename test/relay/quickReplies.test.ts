@@ -106,13 +106,17 @@ describe('/t in a client\'s topic', () => {
   it('with the deal\'s terms: the values as the card shows them, and the reply joins the request\'s chat', async () => {
     const { client, topic, say } = await openTopic('Пётр', 'Нужен платёж в Китай');
     const deal = await acceptDeal(t, topic.threadId);
-    const number = (await admin.get(`/api/requests/${deal.requestId}`)).body.number as string;
+    const request = await deal.manager.get(`/api/requests/${deal.requestId}`);
+    const number = request.body.request.number as string;
+    expect(number).toMatch(/^\d{4}-\d{6}$/);
     await say('/t усл');
-    const expected = `Заявка № ${number}: 100 000,00 CNY по курсу 12,25, итого 1 243 437,50 ₽.`;
+    const expected = `Заявка № ${number}: 100 000,00 CNY по курсу 12,25, итого 1 243 875,00 ₽.`;
     await t.control.waitFor({ chat_id: client.id, text_includes: `Заявка № ${number}` });
-    expect((await botMessages(client.id)).map((m) => m.text)).toContain(expected);
+    // Intl's digit groups are narrow no-break spaces, as on the card.
+    const plain = (text: string | null | undefined) => (text ?? '').replace(/\s/g, ' ');
+    expect((await botMessages(client.id)).map((m) => plain(m.text))).toContain(expected);
     await expect
-      .poll(async () => ((await deal.manager.get(`/api/requests/${deal.requestId}/messages`)).body as Array<{ text: string | null }>).map((m) => m.text), { timeout: 10_000 })
+      .poll(async () => ((await deal.manager.get(`/api/requests/${deal.requestId}/messages`)).body as Array<{ text: string | null }>).map((m) => plain(m.text)), { timeout: 10_000 })
       .toContain(expected);
   });
 

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { checkTemplateBody, checkTemplateName, matchTemplates, parseTemplateHtml, renderTemplate, TemplateError } from './quickReply.js';
+
+describe('quick reply templates', () => {
+  it('Telegram HTML of the subset becomes text and entities with UTF-16 offsets', () => {
+    expect(parseTemplateHtml('😀 <b>жир <i>курсив</i></b> &lt;1&gt; <a href="https://example.com/?a=1&amp;b=2">ссылка</a>')).toEqual({
+      text: '😀 жир курсив <1> ссылка',
+      entities: [
+        { type: 'bold', offset: 3, length: 10 },
+        { type: 'italic', offset: 7, length: 6 },
+        { type: 'text_link', offset: 18, length: 6, url: 'https://example.com/?a=1&b=2' },
+      ],
+    });
+  });
+
+  it('refuses what Telegram would refuse, saying where', () => {
+    expect(checkTemplateBody('<b>x</i>')).toBe('Ожидался </b>, а написан </i> (символ 5)');
+    expect(checkTemplateBody('a & b')).toBe('Знак «&» пишите как &amp; (символ 3)');
+    expect(checkTemplateBody('<b class="x">x</b>')).toBe('У тега <b> не бывает атрибутов (символ 1)');
+    expect(checkTemplateBody('<code><b>x</b></code>')).toBe('Внутри <code> теги не работают (символ 7)');
+    expect(checkTemplateBody('<b></b>')).toBe('Напишите текст');
+    expect(checkTemplateBody('x'.repeat(4097))).toMatch(/^Текст длиннее 4096/);
+    expect(checkTemplateBody('Привет, {client}')).toBeNull();
+  });
+
+  it('names: letters (Latin, Cyrillic), digits, _ and -, up to 32', () => {
+    expect(checkTemplateName('оплата_usd-2')).toBeNull();
+    expect(checkTemplateName('a'.repeat(33))).not.toBeNull();
+    expect(checkTemplateName('a b')).not.toBeNull();
+  });
+
+  it('variables are filled as text (never markup); a missing one is named', () => {
+    expect(renderTemplate('<b>{client}</b>', { client: '<Ваня & Co>' })).toEqual({ text: '<Ваня & Co>', entities: [{ type: 'bold', offset: 0, length: 11 }] });
+    expect(() => renderTemplate('{client}: {rate}', { client: 'Ваня' })).toThrow(TemplateError);
+    try {
+      renderTemplate('{client}: {rate}', { client: 'Ваня' });
+    } catch (error) {
+      expect((error as Error).message).toBe('rate');
+    }
+  });
+
+  it('an exact name wins over prefixes; a prefix may match several', () => {
+    const all = [{ name: 'оплата' }, { name: 'оплата_usd' }, { name: 'Привет' }];
+    expect(matchTemplates(all, 'ОПЛАТА').exact?.name).toBe('оплата');
+    expect(matchTemplates(all, 'опл').matches.map((t) => t.name)).toEqual(['оплата', 'оплата_usd']);
+    expect(matchTemplates(all, 'прив').matches.map((t) => t.name)).toEqual(['Привет']);
+  });
+});
