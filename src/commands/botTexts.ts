@@ -4,8 +4,9 @@
  * (ARCHITECTURE §4, «bot texts»). Clients get their own language
  * (`clientLocale`); managers keep the managers' language (`MANAGERS_LOCALE`).
  * Moved so far: every text to clients; the managers' command answers
- * (src/telegram/managerCommands.ts). Other managers' texts (the card, the
- * deal's answers) are still Russian strings in their modules.
+ * (src/telegram/managerCommands.ts); the deal notes (core/termsNote), the
+ * client card (core/clientCard), the requisites warning and the 1C answers
+ * (commands/requestOneCDocuments). Core renderers get `textsFor(locale)`.
  *
  * Texts are rendered where a command writes its Bot API call into the
  * outbox, so a client's greeting, an «edited» note or a repeat mark goes out
@@ -18,6 +19,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
+import type { BotTextOf } from '../core/botTextOf.js';
 
 export type BotLocale = 'ru' | 'en';
 
@@ -61,4 +63,9 @@ export function clientLocale(languageCode: string | null | undefined): BotLocale
  */
 export function botText(locale: BotLocale, key: string, variables?: Record<string, string | number>): string {
   return i18n.t(locale, key, variables);
+}
+
+/** `botText` bound to one language, for a core renderer (core/botTextOf). */
+export function textsFor(locale: BotLocale): BotTextOf {
+  return (key, variables) => botText(locale, key, variables);
 }

@@ -14,6 +14,7 @@ import { computeTerms } from '../core/terms.js';
 import type { Tx } from '../db/index.js';
 import { dialogs, events, requests, users } from '../db/schema.js';
 import { renderTermsChangeNote, type TermsChangeNote } from '../core/termsNote.js';
+import { MANAGERS_LOCALE, textsFor } from './botTexts.js';
 import { enqueueTelegram } from './telegramOutbox.js';
 import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import { scheduleActionCard } from './actionCards.js';
@@ -188,7 +189,7 @@ async function noteInTopic(ctx: CommandContext, tx: Tx, request: RequestRow, cha
     const [user] = await tx.db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, props.actor.viewer.userId));
     platformAuthor = user?.name || user?.email || '—';
   }
-  const text = renderTermsChangeNote(change, { amount: request.currency, funding: request.fundingCurrency }, platformAuthor);
+  const text = renderTermsChangeNote(change, { amount: request.currency, funding: request.fundingCurrency }, textsFor(MANAGERS_LOCALE), platformAuthor);
   await enqueueTelegram(ctx, tx, {
     chatId: dialog.managersChatId,
     method: 'sendMessage',

@@ -12,7 +12,8 @@
  *   organization's requisites are blank or wrong, it first warns in the topic
  *   (what is missing, where to fill it) and makes them only on
  *   «Сформировать как есть» (`anyway`).
- * Returns the short answer for the button press.
+ * Returns the short answer for the button press. Texts: the bot's Fluent
+ * files (`onec-*`), in the managers' language.
  */
 import type { Tx } from '../db/index.js';
 import { and, eq } from 'drizzle-orm';
@@ -20,7 +21,8 @@ import { events, organizations, requests } from '../db/schema.js';
 import { cardCallbackData } from '../core/actionCard.js';
 import { escapeHtml } from '../core/html.js';
 import { oneCLink } from '../core/oneCLink.js';
-import { incompleteOrganizationRequisites, ORGANIZATION_REQUISITE_LABELS } from '../core/requisites.js';
+import { incompleteOrganizationRequisites } from '../core/requisites.js';
+import { botText, MANAGERS_LOCALE } from './botTexts.js';
 import { recordEvent, type Actor, type CommandContext } from './context.js';
 import { enqueueTelegram } from './telegramOutbox.js';
 
@@ -52,13 +54,13 @@ export async function requestOneCDocuments(ctx: CommandContext, tx: Tx, props: O
       chatId: dialog.managersChatId,
       method: 'sendMessage',
       payload: {
-        text: `Заявка №${request.number} в 1С${request.onecRef ? '' : ' (документ ещё не связан — откроется по номеру)'}`,
-        reply_markup: { inline_keyboard: [[{ text: '📄 Открыть в 1С', url }]] },
+        text: botText(MANAGERS_LOCALE, request.onecRef ? 'onec-link' : 'onec-link-unbound', { number: request.number }),
+        reply_markup: { inline_keyboard: [[{ text: botText(MANAGERS_LOCALE, 'onec-open-button'), url }]] },
         reply_parameters: { message_id: props.cardMessageId, allow_sending_without_reply: true },
       },
       target: { topicOfDialog: dialog.id },
     });
-    return { answer: 'Ссылка на 1С — в теме' };
+    return { answer: botText(MANAGERS_LOCALE, 'onec-answer-link') };
   }
   const generated = mode !== 'http' && mode !== 'odata';
   if (generated && !props.anyway) {
@@ -69,22 +71,21 @@ export async function requestOneCDocuments(ctx: CommandContext, tx: Tx, props: O
         chatId: dialog.managersChatId,
         method: 'sendMessage',
         payload: {
-          text: ourRequisitesWarning(ctx.config.publicUrl, missing.map((field) => ORGANIZATION_REQUISITE_LABELS[field])),
+          text: ourRequisitesWarning(ctx.config.publicUrl, missing.map((field) => botText(MANAGERS_LOCALE, `requisite-${field}`))),
           parse_mode: 'HTML',
-          reply_markup: { inline_keyboard: [[{ text: '📄 Сформировать как есть', callback_data: cardCallbackData(request.id, 'docs_anyway', request.version) }]] },
+          reply_markup: { inline_keyboard: [[{ text: botText(MANAGERS_LOCALE, 'onec-make-anyway-button'), callback_data: cardCallbackData(request.id, 'docs_anyway', request.version) }]] },
           reply_parameters: { message_id: props.cardMessageId, allow_sending_without_reply: true },
         },
         target: { topicOfDialog: dialog.id },
       });
-      return { answer: 'Реквизиты нашей компании не заполнены — документы вышли бы с пустыми местами. Подробности в теме.', alert: true };
+      return { answer: botText(MANAGERS_LOCALE, 'onec-answer-requisites-missing'), alert: true };
     }
   }
   await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id, cardMessageId: props.cardMessageId, create: true } satisfies OneCDocumentsJob, {
     singletonKey: `onec:${request.id}`,
   });
   await recordEvent(tx, { actor: props.actor, subjectType: 'request', subjectId: request.id, name: 'request.documentsRequested', after: { mode } });
-  const answers = { http: 'Запросил документы в 1С — пришлю их в тему', odata: 'Создаю документ в 1С — ссылка на него придёт в тему' };
-  return { answer: mode === 'http' || mode === 'odata' ? answers[mode] : 'Формирую поручение агенту и счёт — пришлю их в тему' };
+  return { answer: botText(MANAGERS_LOCALE, mode === 'http' ? 'onec-answer-http' : mode === 'odata' ? 'onec-answer-odata' : 'onec-answer-generated') };
 }
 
 /**
@@ -106,12 +107,11 @@ export async function scheduleOneCSync(ctx: CommandContext, tx: Tx, requestId: n
   await ctx.jobs.send(tx, ONEC_DOCUMENTS_QUEUE, { requestId: request.id } satisfies OneCDocumentsJob);
 }
 
-/** The topic's warning before Hotline makes documents with our requisites blank: what is missing and where to fill it. */
+/**
+ * The topic's warning before Hotline makes documents with our requisites blank: what is missing and where to
+ * fill it (a link to the admin page: PUBLIC_URL must be an address Telegram keeps links to, see src/config.ts).
+ */
 export function ourRequisitesWarning(publicUrl: string, missing: readonly string[]): string {
   const url = `${publicUrl}/admin?tab=requisites`;
-  return [
-    '⚠️ <b>Реквизиты нашей компании не заполнены</b>',
-    `Не хватает: ${escapeHtml(missing.join(', '))}. В поручении агенту и счёте эти места остались бы пустыми.`,
-    `Заполните их на платформе (администратор): <a href="${escapeHtml(url)}">Администрирование → Наши реквизиты</a> — и нажмите «Документы 1С» снова, или сформируйте как есть.`,
-  ].join('\n');
+  return botText(MANAGERS_LOCALE, 'onec-requisites-warning', { missing: escapeHtml(missing.join(', ')), url: escapeHtml(url) });
 }

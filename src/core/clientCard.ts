@@ -1,7 +1,9 @@
 /**
  * The client card: the first message of a client's topic, and the topic's name.
- * Pure rendering to Telegram HTML; every user-typed string is escaped.
+ * Pure rendering to Telegram HTML; every user-typed string is escaped. The
+ * words come from the bot's Fluent files (`card-*`) in the managers' language.
  */
+import type { BotTextOf } from './botTextOf.js';
 
 export interface ClientCardData {
   telegramUserId: number;
@@ -25,12 +27,7 @@ export interface ClientCardData {
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const STATUS_RU: Record<string, string> = {
-  collecting_offers: 'сбор предложений',
-  accepted: 'принята',
-  completed: 'завершена',
-  cancelled: 'отменена',
-};
+const STATUSES = new Set(['collecting_offers', 'accepted', 'completed', 'cancelled']);
 
 /** "Иван Петров (@ivan)", cut to Telegram's 128-character topic name limit. */
 export function topicName(client: Pick<ClientCardData, 'firstName' | 'lastName' | 'username' | 'telegramUserId'>): string {
@@ -51,27 +48,32 @@ export function formatDateTime(date: Date, timeZone: string): string {
   }).format(date);
 }
 
-export function renderClientCard(data: ClientCardData): string {
+/** The card's HTML; `t`: the managers' texts (commands/botTexts `textsFor(MANAGERS_LOCALE)`). */
+export function renderClientCard(data: ClientCardData, t: BotTextOf): string {
   const name = [data.firstName, data.lastName].filter(Boolean).join(' ') || '—';
   const lines = [
     `👤 <b>${escape(name)}</b>${data.username ? ` (@${escape(data.username)})` : ''}`,
     `Telegram ID: <code>${data.telegramUserId}</code>`,
-    `Язык: ${escape(data.language ?? '—')}`,
-    `Первое обращение: ${formatDateTime(data.firstContactAt, data.timeZone)}`,
+    t('card-language', { language: escape(data.language ?? '—') }),
+    t('card-first-contact', { at: formatDateTime(data.firstContactAt, data.timeZone) }),
   ];
-  if (data.startParameter) lines.push(`Источник: <code>${escape(data.startParameter)}</code>`);
-  lines.push(data.ownerName ? `Ответственный: ${escape(data.ownerName)}` : 'Ответственный: нет — взять: /take');
-  if (data.blocked) lines.push('⛔️ Клиент заблокировал бота');
+  if (data.startParameter) lines.push(t('card-source', { source: escape(data.startParameter) }));
+  lines.push(data.ownerName ? t('card-owner', { name: escape(data.ownerName) }) : t('card-owner-none'));
+  if (data.blocked) lines.push(t('card-blocked'));
   if (data.requests.length === 0) {
-    lines.push('Заявок пока нет. Создать: /new');
+    lines.push(t('card-no-requests'));
   } else {
-    lines.push('Заявки:');
+    lines.push(t('card-requests'));
     for (const request of data.requests.slice(0, 10)) {
       lines.push(
-        `• <a href="${escape(`${data.publicUrl}/requests/${request.id}`)}">№ ${escape(request.number)}</a> — ${STATUS_RU[request.status] ?? escape(request.status)}`,
+        t('card-request', {
+          url: escape(`${data.publicUrl}/requests/${request.id}`),
+          number: escape(request.number),
+          status: STATUSES.has(request.status) ? t(`card-status-${request.status}`) : escape(request.status),
+        }),
       );
     }
   }
-  lines.push(`<a href="${escape(`${data.publicUrl}/dialogs?client=${data.telegramUserId}`)}">Все заявки клиента на платформе</a>`);
+  lines.push(t('card-all-requests', { url: escape(`${data.publicUrl}/dialogs?client=${data.telegramUserId}`) }));
   return lines.join('\n');
 }

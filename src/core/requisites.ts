@@ -303,19 +303,6 @@ export function validateOrganizationRequisites(input: Partial<Record<string, str
   return { values, errors };
 }
 
-/** How each of our requisites is called on the admin page (Russian), for messages that name what is missing. */
-export const ORGANIZATION_REQUISITE_LABELS: Record<OrganizationRequisiteField, string> = {
-  fullName: 'полное наименование',
-  inn: 'ИНН',
-  kpp: 'КПП',
-  ogrn: 'ОГРН',
-  address: 'юридический адрес',
-  bank: 'банк',
-  bic: 'БИК',
-  corrAccount: 'корр. счёт',
-  account: 'расчётный счёт',
-  director: 'руководитель',
-};
 
 /**
  * Our requisites that a generated document would print blank or wrong: the

@@ -7,7 +7,8 @@
 import { escapeHtml } from './html.js';
 import { formatDateRu } from './dates.js';
 import { formatMoney, formatTypedDecimal } from './money.js';
-import { termsFieldLabel, type TermsField } from './terms.js';
+import type { TermsField } from './terms.js';
+import type { BotTextOf } from './botTextOf.js';
 
 /** One applied change of a term, as `changeTerms` reports it. */
 export interface TermsChangeNote {
@@ -20,13 +21,15 @@ export interface TermsChangeNote {
 }
 
 /**
- * The topic note for `change`. `madeOnPlatformBy` names the platform user
+ * The topic note for `change`, in the managers' language (`t`: their texts,
+ * src/locales `note-*`). `madeOnPlatformBy` names the platform user
  * when the change was made on the request page (a `/rate` in the topic is
  * its own trace of who typed it).
  */
 export function renderTermsChangeNote(
   change: TermsChangeNote,
   currency: { amount: string; funding: string },
+  t: BotTextOf,
   madeOnPlatformBy?: string,
 ): string {
   const show = (value: string) => {
@@ -38,18 +41,17 @@ export function renderTermsChangeNote(
     if (change.field === 'deadline') return formatDateRu(value);
     return value;
   };
-  const label =
-    change.field === 'purpose'
-      ? 'Назначение'
-      : change.field === 'beneficiaryName'
-        ? 'Получатель'
-        : change.field === 'deadline'
-          ? 'Оплатить до'
-          : termsFieldLabel(change.field, 'ru');
-  const lines = [`${change.undone ? '↩️ Отменено: ' : '✏️ '}${escapeHtml(label)}: ${escapeHtml(show(change.before))} → <b>${escapeHtml(show(change.after))}</b>`];
+  const values = { label: escapeHtml(t(`note-field-${change.field}`)), before: escapeHtml(show(change.before)), after: escapeHtml(show(change.after)) };
+  // «✏️ Курс: 11,5 → 11,75» has no words but the label; an undone change says so.
+  const lines = [change.undone ? t('note-term-undone', values) : `✏️ ${values.label}: ${values.before} → <b>${values.after}</b>`];
   if (change.totalBefore && change.totalAfter && change.totalBefore !== change.totalAfter) {
-    lines.push(`Итого к оплате: ${escapeHtml(formatMoney(change.totalBefore, currency.funding, 'ru'))} → <b>${escapeHtml(formatMoney(change.totalAfter, currency.funding, 'ru'))}</b>`);
+    lines.push(
+      t('note-total-changed', {
+        before: escapeHtml(formatMoney(change.totalBefore, currency.funding, 'ru')),
+        after: escapeHtml(formatMoney(change.totalAfter, currency.funding, 'ru')),
+      }),
+    );
   }
-  if (madeOnPlatformBy !== undefined) lines.push(`<i>Изменено на платформе: ${escapeHtml(madeOnPlatformBy)}</i>`);
+  if (madeOnPlatformBy !== undefined) lines.push(t('note-changed-on-platform', { name: escapeHtml(madeOnPlatformBy) }));
   return lines.join('\n');
 }

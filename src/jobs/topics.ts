@@ -10,6 +10,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { clients, dialogs, requests, users } from '../db/schema.js';
 import { renderClientCard, topicName } from '../core/clientCard.js';
+import { MANAGERS_LOCALE, textsFor } from '../commands/botTexts.js';
 import type { RateLimiter } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
 import type { Logger } from 'pino';
@@ -78,7 +79,7 @@ export class Topics {
       requests: clientRequests,
       publicUrl: this.ctx.config.publicUrl,
       timeZone: MANAGERS_TIME_ZONE,
-    });
+    }, textsFor(MANAGERS_LOCALE));
   }
 
   /**

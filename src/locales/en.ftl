@@ -99,3 +99,61 @@ manager-quick-reply-unknown = There is no quick reply «{ $query }». There are:
 manager-quick-reply-missing = Not sent: the reply «{ $name }» uses {"{"}{ $variable }{"}"}, and the dialog has no current request with that value.
 manager-quick-reply-banned = Not sent: the client is on the blocklist. To undo: /unban
 manager-quick-reply-outside-topic = Quick replies are sent in a client's topic.
+
+## Deal notes, the client card, the requisites warning and the 1C answers (managers' texts, issue 17).
+## Telegram HTML; every variable is HTML-escaped by the caller.
+
+# A change of a deal's terms in the topic (core/termsNote), from /rate … or the request page.
+note-term-undone = ↩️ Undone: { $label }: { $before } → <b>{ $after }</b>
+note-total-changed = Total to pay: { $before } → <b>{ $after }</b>
+note-changed-on-platform = <i>Changed on the platform: { $name }</i>
+note-field-amount = Amount
+note-field-rate = Rate
+note-field-feePercent = Fee
+note-field-fixedFee = Fixed fee
+note-field-days = Execution time
+note-field-purpose = Purpose
+note-field-beneficiaryName = Beneficiary
+note-field-deadline = Pay by
+
+# The client card, the first message of a client's topic (core/clientCard).
+card-language = Language: { $language }
+card-first-contact = First contact: { $at }
+card-source = Source: <code>{ $source }</code>
+card-owner = Responsible: { $name }
+card-owner-none = Responsible: nobody — take it: /take
+card-blocked = ⛔️ The client has blocked the bot
+card-no-requests = No requests yet. Create one: /new
+card-requests = Requests:
+card-request = • <a href="{ $url }">No. { $number }</a> — { $status }
+card-status-collecting_offers = collecting offers
+card-status-accepted = accepted
+card-status-completed = completed
+card-status-cancelled = cancelled
+card-all-requests = <a href="{ $url }">All the client's requests on the platform</a>
+
+# «📄 Документы 1С» on the action card (commands/requestOneCDocuments): the topic's messages and the button's answers.
+onec-link = Request No. { $number } in 1C
+onec-link-unbound = Request No. { $number } in 1C (the document is not linked yet — it opens by the number)
+onec-open-button = 📄 Open in 1C
+onec-make-anyway-button = 📄 Make them anyway
+onec-answer-link = The link to 1C is in the topic
+onec-answer-requisites-missing = Our company's requisites are not filled in — the documents would have blanks. Details in the topic.
+onec-answer-http = Asked 1C for the documents — they will come to the topic
+onec-answer-odata = Creating the document in 1C — its link will come to the topic
+onec-answer-generated = Making the agent order and the invoice — they will come to the topic
+# Our requisites are blank: what is missing ({ $missing }: the requisite-* names) and the admin page ({ $url }).
+onec-requisites-warning =
+    ⚠️ <b>Our company's requisites are not filled in</b>
+    Missing: { $missing }. The agent order and the invoice would have these places blank.
+    Fill them in on the platform (administrator): <a href="{ $url }">Administration → Our requisites</a> — then press «Документы 1С» again, or make them as they are.
+requisite-fullName = full legal name
+requisite-inn = INN
+requisite-kpp = KPP
+requisite-ogrn = OGRN
+requisite-address = legal address
+requisite-bank = bank
+requisite-bic = BIK
+requisite-corrAccount = correspondent account
+requisite-account = settlement account
+requisite-director = director

@@ -100,3 +100,61 @@ manager-quick-reply-unknown = Быстрого ответа «{ $query }» не�
 manager-quick-reply-missing = Не отправлено: в ответе «{ $name }» есть {"{"}{ $variable }{"}"}, а у диалога нет текущей заявки с этим значением.
 manager-quick-reply-banned = Не отправлено: клиент в чёрном списке. Вернуть: /unban
 manager-quick-reply-outside-topic = Быстрый ответ отправляют в теме клиента.
+
+## Deal notes, the client card, the requisites warning and the 1C answers (managers' texts, issue 17).
+## Telegram HTML; every variable is HTML-escaped by the caller.
+
+# A change of a deal's terms in the topic (core/termsNote), from /rate … or the request page.
+note-term-undone = ↩️ Отменено: { $label }: { $before } → <b>{ $after }</b>
+note-total-changed = Итого к оплате: { $before } → <b>{ $after }</b>
+note-changed-on-platform = <i>Изменено на платформе: { $name }</i>
+note-field-amount = Сумма
+note-field-rate = Курс
+note-field-feePercent = Комиссия
+note-field-fixedFee = Фиксированная комиссия
+note-field-days = Срок исполнения
+note-field-purpose = Назначение
+note-field-beneficiaryName = Получатель
+note-field-deadline = Оплатить до
+
+# The client card, the first message of a client's topic (core/clientCard).
+card-language = Язык: { $language }
+card-first-contact = Первое обращение: { $at }
+card-source = Источник: <code>{ $source }</code>
+card-owner = Ответственный: { $name }
+card-owner-none = Ответственный: нет — взять: /take
+card-blocked = ⛔️ Клиент заблокировал бота
+card-no-requests = Заявок пока нет. Создать: /new
+card-requests = Заявки:
+card-request = • <a href="{ $url }">№ { $number }</a> — { $status }
+card-status-collecting_offers = сбор предложений
+card-status-accepted = принята
+card-status-completed = завершена
+card-status-cancelled = отменена
+card-all-requests = <a href="{ $url }">Все заявки клиента на платформе</a>
+
+# «📄 Документы 1С» on the action card (commands/requestOneCDocuments): the topic's messages and the button's answers.
+onec-link = Заявка №{ $number } в 1С
+onec-link-unbound = Заявка №{ $number } в 1С (документ ещё не связан — откроется по номеру)
+onec-open-button = 📄 Открыть в 1С
+onec-make-anyway-button = 📄 Сформировать как есть
+onec-answer-link = Ссылка на 1С — в теме
+onec-answer-requisites-missing = Реквизиты нашей компании не заполнены — документы вышли бы с пустыми местами. Подробности в теме.
+onec-answer-http = Запросил документы в 1С — пришлю их в тему
+onec-answer-odata = Создаю документ в 1С — ссылка на него придёт в тему
+onec-answer-generated = Формирую поручение агенту и счёт — пришлю их в тему
+# Our requisites are blank: what is missing ({ $missing }: the requisite-* names) and the admin page ({ $url }).
+onec-requisites-warning =
+    ⚠️ <b>Реквизиты нашей компании не заполнены</b>
+    Не хватает: { $missing }. В поручении агенту и счёте эти места остались бы пустыми.
+    Заполните их на платформе (администратор): <a href="{ $url }">Администрирование → Наши реквизиты</a> — и нажмите «Документы 1С» снова, или сформируйте как есть.
+requisite-fullName = полное наименование
+requisite-inn = ИНН
+requisite-kpp = КПП
+requisite-ogrn = ОГРН
+requisite-address = юридический адрес
+requisite-bank = банк
+requisite-bic = БИК
+requisite-corrAccount = корр. счёт
+requisite-account = расчётный счёт
+requisite-director = руководитель
