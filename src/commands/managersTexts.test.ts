@@ -44,6 +44,7 @@ describe("managers' texts from the Fluent files", () => {
       'Telegram ID: <code>42</code>',
       'Язык: zh',
       expect.stringMatching(/^Первое обращение: 30\.11\.2026, 10:00/),
+      'Ответственный: нет — взять: /take',
       'Заявки:',
       '• <a href="https://hotline.example/requests/7">№ 2026-000007</a> — принята',
       '<a href="https://hotline.example/dialogs?client=42">Все заявки клиента на платформе</a>',
