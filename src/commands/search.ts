@@ -74,6 +74,11 @@ export interface SearchGroup {
 export interface SearchOptions {
   /** Most hits of each kind, 1–50. */
   limit: number;
+  /**
+   * Run the four reads at once, each on a connection of the pool (the API).
+   * Not with a transaction's one connection (the bot's /find): there they go one after another.
+   */
+  parallel?: boolean;
 }
 
 interface Row {
@@ -103,11 +108,16 @@ export async function search(db: Db, viewer: Viewer, query: SearchQuery, options
   const tsquery = sql`websearch_to_tsquery('russian', ${query.text})`;
   const scored: Array<{ score: number; group: Omit<SearchGroup, 'hits'>; hit: SearchHit }> = [];
 
-  // One after another: `db` may be a transaction's one connection (the bot's /find).
-  const clientRows = staff ? await findClients(db, query, limit) : [];
-  const messageRows = await findMessages(db, viewer, staff, tsquery, limit);
-  const requestRows = await findRequests(db, viewer, staff, query, tsquery, limit);
-  const documentRows = await findDocuments(db, viewer, staff, tsquery, limit);
+  const reads = [
+    () => (staff ? findClients(db, query, limit) : Promise.resolve([] as Row[])),
+    () => findMessages(db, viewer, staff, tsquery, limit),
+    () => findRequests(db, viewer, staff, query, tsquery, limit),
+    () => findDocuments(db, viewer, staff, tsquery, limit),
+  ];
+  const rows: Row[][] = [];
+  if (options.parallel) rows.push(...(await Promise.all(reads.map((read) => read()))));
+  else for (const read of reads) rows.push(await read());
+  const [clientRows, messageRows, requestRows, documentRows] = rows as [Row[], Row[], Row[], Row[]];
 
   for (const row of clientRows) {
     const name = fullName(row.first_name, row.last_name);
@@ -333,15 +343,22 @@ async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: Searc
 
 async function findDocuments(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
   const vector = sql.raw(documentVector('doc.'));
-  const visible = staff ? sql`(doc.dialog_id is not null or (doc.request_id is not null and ${dealRoomOf(viewer)}))` : sql`(doc.request_id is not null and ${dealRoomOf(viewer)})`;
+  // A correlated check per found document, not a join: a join reads every request to hash them.
+  const inDealRoom = sql`(doc.request_id is not null and exists (select 1 from requests where requests.id = doc.request_id and ${dealRoomOf(viewer)}))`;
+  const visible = staff ? sql`(doc.dialog_id is not null or ${inDealRoom})` : inDealRoom;
+  // The newest matches first; the request's number and the client's columns for those only.
   const result = await db.execute<Row>(sql`
-    select doc.id, doc.name, doc.request_id, requests.number as request_number, doc.dialog_id, doc.created_at
+    select found.id, found.name, found.request_id, r.number as request_number, found.dialog_id, found.created_at
            ${staff ? sql`, ${CLIENT_COLUMNS}` : sql``}
-    from documents doc
-    left join requests on requests.id = doc.request_id
-    ${staff ? sql`left join dialogs d on d.id = doc.dialog_id left join clients c on c.id = d.client_id` : sql``}
-    where ${vector} @@ ${tsquery} and ${visible}
-    order by doc.created_at desc, doc.id desc
-    limit ${limit}`);
+    from (
+      select doc.id, doc.name, doc.request_id, doc.dialog_id, doc.created_at
+      from documents doc
+      where ${vector} @@ ${tsquery} and ${visible}
+      order by doc.created_at desc, doc.id desc
+      limit ${limit}
+    ) found
+    left join requests r on r.id = found.request_id
+    ${staff ? sql`left join dialogs d on d.id = found.dialog_id left join clients c on c.id = d.client_id` : sql``}
+    order by found.created_at desc, found.id desc`);
   return result.rows;
 }

@@ -71,7 +71,7 @@ export const searchRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const read = readSearchQuery(request.query.q);
       if (!read.ok) throw new ValidationError(read.error, 'q');
       const ctx = getContext();
-      const groups = await search(ctx.database.db, viewer, read.query, { limit: request.query.limit ?? 20 });
+      const groups = await search(ctx.database.db, viewer, read.query, { limit: request.query.limit ?? 20, parallel: true });
       return {
         query: read.query.text,
         groups: groups.map(({ topic, ...rest }) => ({ ...rest, topicUrl: topic ? topicLink(ctx.config, topic.managersChatId, topic.topicId) : null })),
