@@ -21,6 +21,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = 
   lcp: () => import('./lcp.js'),
   scaleout: () => import('./scaleOut.js'),
   search: () => import('./search.js'),
+  dashboard: () => import('./dashboard.js'),
   media: () => import('./media.js'),
 };
 

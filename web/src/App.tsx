@@ -11,6 +11,7 @@ import { I18nProvider, useI18n, type Locale } from './i18n.js';
 import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
 import { api, ApiError, type Session } from './api.js';
 import { NotFound, PageLoader } from './components/common.js';
+import { INSIGHT_CHARTS, insightChartQuery, insightFilter } from './components/insightQueries.js';
 
 const HomePage = lazy(() => import('./pages/HomePage.js'));
 const SignInPage = lazy(() => import('./pages/SignInPage.js'));
@@ -54,6 +55,12 @@ const opened = /^\/requests\/(\d+)\/?$/.exec(window.location.pathname);
 if (opened) {
   void loadRequestPage();
   void queryClient.prefetchQuery({ queryKey: ['request', opened[1]], queryFn: () => api(`/requests/${opened[1]}`) });
+}
+// The same for the dashboard: its code and its nine charts' data start now, beside the session.
+if (/^\/insight\/?$/.test(window.location.pathname)) {
+  void import('./pages/InsightPage.js');
+  const filter = insightFilter(new URLSearchParams(window.location.search));
+  for (const chart of INSIGHT_CHARTS) void queryClient.prefetchQuery(insightChartQuery(chart, filter));
 }
 
 export function App() {

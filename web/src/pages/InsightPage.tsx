@@ -13,12 +13,13 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, ColorSwatch, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { BarChart, DonutChart, LineChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
-import { api, ApiError, query } from '../api.js';
+import { api, ApiError } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { useMe } from '../session.js';
 import { PageLoader } from '../components/common.js';
 import { DateField } from '../components/DateField.js';
 import { downloadCsv, downloadPng, formatDuration } from '../components/insightExport.js';
+import { insightChartQuery, insightFilter, type InsightChart } from '../components/insightQueries.js';
 
 const REFRESH_MS = 30_000;
 
@@ -67,10 +68,9 @@ export default function InsightPage() {
   return <Dashboard />;
 }
 
-function useChart<T>(path: string, filter: string) {
+function useChart<T>(chart: InsightChart, filter: string) {
   return useQuery({
-    queryKey: ['insight', path, filter],
-    queryFn: () => api<T>(`/insight/${path}${filter}`),
+    ...insightChartQuery<T>(chart, filter),
     refetchInterval: REFRESH_MS,
     placeholderData: keepPreviousData,
   });
@@ -80,7 +80,7 @@ function Dashboard() {
   const { t, date, money, number } = useI18n();
   const [params, setParams] = useSearchParams();
   const filterValues = { from: params.get('from') ?? undefined, to: params.get('to') ?? undefined, manager: params.get('manager') ?? undefined };
-  const filter = query(filterValues);
+  const filter = insightFilter(params);
   const managers = useQuery({ queryKey: ['insight', 'managers'], queryFn: () => api<{ rows: Array<{ id: number; name: string }> }>('/insight/managers') });
 
   const dialogs = useChart<Rows<Array<{ day: string; dialogs: number }>>>('dialogs', filter);
