@@ -264,6 +264,10 @@ export const messages = pgTable(
     // Not unique: when a group's backlog grows, consecutive client texts are mirrored as one topic message.
     index('messages_topic_idx').on(t.dialogId, t.topicMessageId),
     index('messages_search_idx').using('gin', sql.raw(messageVector())),
+    // The dashboard's first answers (platform/routes/insightQueries.ts): a dialog's first client message and the
+    // first answer after it, each one probe that reads what it needs from the index, not every message on the way.
+    index('messages_first_in_idx').on(t.dialogId, t.seq, t.sentAt).where(sql`${t.direction} = 'in'`),
+    index('messages_answers_idx').on(t.dialogId, t.seq, t.sentAt, t.authorUserId, t.authorTelegramId).where(sql`${t.direction} = 'out'`),
   ],
 );
 

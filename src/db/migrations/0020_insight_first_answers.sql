@@ -1,0 +1,2 @@
+CREATE INDEX "messages_first_in_idx" ON "messages" USING btree ("dialog_id","seq","sent_at") WHERE "messages"."direction" = 'in';--> statement-breakpoint
+CREATE INDEX "messages_answers_idx" ON "messages" USING btree ("dialog_id","seq","sent_at","author_user_id","author_telegram_id") WHERE "messages"."direction" = 'out';
