@@ -157,3 +157,22 @@ requisite-bic = BIK
 requisite-corrAccount = correspondent account
 requisite-account = settlement account
 requisite-director = director
+
+# 1C's failures as a manager reads them in the topic (integrations/onec: odataClient failureSentence, http).
+# Not HTML. { $said } is empty or « 1С: «…».» (1C's own words), { $entity } 1C's object name, { $journal } empty or onec-failure-journal.
+onec-failure-again = Once it is fixed, press «Документы 1С» again.
+onec-failure-said = 1C says: «{ $message }».
+onec-failure-unreachable = 1C does not answer, I will retry
+onec-failure-locked = The 1C database is closed for work now (an update or maintenance) — I will retry once it opens.{ $said }
+onec-failure-auth = 1C does not let the user { $who } in: wrong login or password. To the administrator: check the user in 1C (Администрирование → Настройки пользователей и прав → Пользователи) and ONEC_USER / ONEC_PASSWORD in Hotline's settings. { $again }
+onec-failure-rights = The 1C user { $who } has no right to { $operation }: { $entity }.{ $said } To the 1C administrator: grant it (Администрирование → Настройки пользователей и прав → Группы доступа). { $again }
+onec-failure-unpublished = «{ $entity }» is not published in 1C's standard OData interface. To the 1C administrator: open «Настройка стандартного интерфейса OData» (Администрирование → Обслуживание or Функции для технического специалиста → Обработки), tick this object and save. { $again }
+onec-failure-rejected = 1C refused ({ $operation }: { $entity }): «{ $message }». { $journal }{ $again }
+onec-failure-journal = To the 1C administrator: the details are in the technological log.
+onec-failure-no-message = no explanation
+onec-http-refused = 1C says: { $message }
+onec-operation-read = read
+onec-operation-insert = add
+onec-operation-update = change
+onec-operation-post = post
+onec-operation-unpost = unpost

@@ -158,3 +158,22 @@ requisite-bic = БИК
 requisite-corrAccount = корр. счёт
 requisite-account = расчётный счёт
 requisite-director = руководитель
+
+# 1C's failures as a manager reads them in the topic (integrations/onec: odataClient failureSentence, http).
+# Not HTML. { $said } is empty or « 1С: «…».» (1C's own words), { $entity } 1C's object name, { $journal } empty or onec-failure-journal.
+onec-failure-again = Когда исправят, нажмите «Документы 1С» ещё раз.
+onec-failure-said = 1С: «{ $message }».
+onec-failure-unreachable = 1С не отвечает, повторю
+onec-failure-locked = База 1С сейчас закрыта для работы (обновление или регламентные работы) — повторю, когда её откроют.{ $said }
+onec-failure-auth = 1С не пускает пользователя { $who }: неверный логин или пароль. Администратору: проверьте пользователя в 1С (Администрирование → Настройки пользователей и прав → Пользователи) и ONEC_USER / ONEC_PASSWORD в настройках Hotline. { $again }
+onec-failure-rights = У пользователя 1С { $who } нет права на { $operation }: { $entity }.{ $said } Администратору 1С: дайте ему это право (Администрирование → Настройки пользователей и прав → Группы доступа). { $again }
+onec-failure-unpublished = В 1С не опубликован «{ $entity }» для стандартного интерфейса OData. Администратору 1С: откройте «Настройка стандартного интерфейса OData» (Администрирование → Обслуживание или Функции для технического специалиста → Обработки), отметьте этот объект и сохраните. { $again }
+onec-failure-rejected = 1С отказал ({ $operation }: { $entity }): «{ $message }». { $journal }{ $again }
+onec-failure-journal = Администратору 1С: подробности — в технологическом журнале.
+onec-failure-no-message = без пояснения
+onec-http-refused = 1С: { $message }
+onec-operation-read = чтение
+onec-operation-insert = добавление
+onec-operation-update = изменение
+onec-operation-post = проведение
+onec-operation-unpost = отмену проведения

@@ -15,6 +15,7 @@ import { enqueueTelegram } from '../../commands/telegramOutbox.js';
 import { dialogs, organizations, requests } from '../../db/schema.js';
 import { sanitizeFileName } from '../../commands/requestDocuments.js';
 import type { Storage } from '../../documents/storage.js';
+import { botText, MANAGERS_LOCALE } from '../../commands/botTexts.js';
 
 /** How long one call to 1C may take. */
 export const ONEC_TIMEOUT_MS = 20_000;
@@ -102,13 +103,13 @@ export class OneCHttp {
     } catch (error) {
       if (!this.told.has(jobId)) {
         this.told.add(jobId);
-        await say('1С не отвечает, повторю');
+        await say(botText(MANAGERS_LOCALE, 'onec-failure-unreachable'));
       }
       throw error;
     }
     if (response.status >= 400) {
       this.told.delete(jobId);
-      await say(`1С: ${await errorText(response)}`);
+      await say(botText(MANAGERS_LOCALE, 'onec-http-refused', { message: await errorText(response) }));
       return;
     }
     const answer = (await response.json()) as OneCDocumentsResponse;

@@ -10,6 +10,7 @@
  * published in the interface.
  */
 import type { Config } from '../../config.js';
+import { botText, MANAGERS_LOCALE } from '../../commands/botTexts.js';
 
 /** What went wrong, in the terms of who can fix it. */
 export type OneCFailure =
@@ -159,35 +160,34 @@ export function entityLabel(set: string): string {
   return `${what} ${name}${table ? `, табличная часть ${table}` : ''}`;
 }
 
-const OPERATION_RU: Record<OneCODataError['operation'], string> = {
-  read: 'чтение',
-  insert: 'добавление',
-  update: 'изменение',
-  post: 'проведение',
-  unpost: 'отмену проведения',
-};
-
 /**
  * The sentence a manager reads in the topic: what happened and who does what.
  * The retrying kinds end with «повторю»; the others with what to press after
- * the fix.
+ * the fix. Texts: the bot's Fluent files (`onec-failure-*`), in the managers'
+ * language; the 1C objects keep 1C's own names (entityLabel), as its menus show them.
  */
 export function failureSentence(error: OneCODataError, user: string | undefined): string {
+  const t = (key: string, variables?: Record<string, string>) => botText(MANAGERS_LOCALE, key, variables);
   const who = user ? `«${user}»` : 'Hotline';
-  const again = 'Когда исправят, нажмите «Документы 1С» ещё раз.';
-  const said = error.oneCMessage ? ` 1С: «${error.oneCMessage.split('\n')[0]}».` : '';
+  const again = t('onec-failure-again');
+  const said = error.oneCMessage ? ` ${t('onec-failure-said', { message: error.oneCMessage.split('\n')[0]! })}` : '';
+  const operation = t(`onec-operation-${error.operation}`);
+  const entity = entityLabel(error.entitySet);
   switch (error.failure) {
     case 'unreachable':
-      return '1С не отвечает, повторю';
+      return t('onec-failure-unreachable');
     case 'locked':
-      return `База 1С сейчас закрыта для работы (обновление или регламентные работы) — повторю, когда её откроют.${said}`;
+      return t('onec-failure-locked', { said });
     case 'auth':
-      return `1С не пускает пользователя ${who}: неверный логин или пароль. Администратору: проверьте пользователя в 1С (Администрирование → Настройки пользователей и прав → Пользователи) и ONEC_USER / ONEC_PASSWORD в настройках Hotline. ${again}`;
+      return t('onec-failure-auth', { who, again });
     case 'rights':
-      return `У пользователя 1С ${who} нет права на ${OPERATION_RU[error.operation]}: ${entityLabel(error.entitySet)}.${said} Администратору 1С: дайте ему это право (Администрирование → Настройки пользователей и прав → Группы доступа). ${again}`;
+      return t('onec-failure-rights', { who, operation, entity, said, again });
     case 'unpublished':
-      return `В 1С не опубликован «${entityLabel(error.entitySet)}» для стандартного интерфейса OData. Администратору 1С: откройте «Настройка стандартного интерфейса OData» (Администрирование → Обслуживание или Функции для технического специалиста → Обработки), отметьте этот объект и сохраните. ${again}`;
-    case 'rejected':
-      return `1С отказал (${OPERATION_RU[error.operation]}: ${entityLabel(error.entitySet)}): «${error.oneCMessage ?? 'без пояснения'}». ${/технологическом журнале/.test(error.oneCMessage ?? '') ? 'Администратору 1С: подробности — в технологическом журнале. ' : ''}${again}`;
+      return t('onec-failure-unpublished', { entity, again });
+    case 'rejected': {
+      // 1C's own words about its technological log («технологическом журнале») send the admin there.
+      const journal = /технологическом журнале/.test(error.oneCMessage ?? '') ? `${t('onec-failure-journal')} ` : '';
+      return t('onec-failure-rejected', { operation, entity, message: error.oneCMessage ?? t('onec-failure-no-message'), journal, again });
+    }
   }
 }
