@@ -29,6 +29,7 @@ const RequestPage = lazy(() =>
   requestPageModule ? ({ then: (resolve: (module: RequestPageModule) => void) => resolve(requestPageModule!) } as Promise<RequestPageModule>) : loadRequestPage(),
 );
 const DialogsPage = lazy(() => import('./pages/DialogsPage.js'));
+const QuickRepliesPage = lazy(() => import('./pages/QuickRepliesPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
 const InsightPage = lazy(() => import('./pages/InsightPage.js'));
 const ClientPage = lazy(() => import('./pages/ClientPage.js'));
@@ -174,6 +175,7 @@ function Navigation() {
       {me.canRequest && link('/requests', t('nav.myRequests'))}
       {me.canOffer && link('/agent/requests', t('nav.agentRequests'))}
       {(me.role === 'manager' || me.role === 'admin') && link('/dialogs', t('nav.dialogs'))}
+      {(me.role === 'manager' || me.role === 'admin') && link('/quick-replies', t('nav.quickReplies'))}
       {me.role === 'admin' && link('/insight', t('nav.insight'))}
       {me.role === 'admin' && link('/admin', t('nav.admin'))}
       <Text size="sm" c="dimmed" data-testid="current-user">
@@ -227,6 +229,7 @@ function Shell() {
               <Route path="/agent/requests" element={<RequireUser><AgentRequestsPage /></RequireUser>} />
               <Route path="/agent/requests/:id/offers/new" element={<RequireUser><OfferFormPage /></RequireUser>} />
               <Route path="/dialogs" element={<RequireUser><DialogsPage /></RequireUser>} />
+              <Route path="/quick-replies" element={<RequireUser><QuickRepliesPage /></RequireUser>} />
               <Route path="/admin" element={<RequireUser><AdminPage /></RequireUser>} />
               <Route path="/insight" element={<RequireUser><InsightPage /></RequireUser>} />
               <Route path="/clients/:id" element={<RequireUser><ClientPage /></RequireUser>} />
