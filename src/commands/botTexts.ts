@@ -7,10 +7,11 @@
  * (src/telegram/managerCommands.ts); the deal notes (core/termsNote), the
  * client card (core/clientCard), the requisites warning and the 1C answers
  * (commands/requestOneCDocuments), 1C's failures (integrations/onec
- * odataClient `failureSentence`, http). Core renderers get `textsFor(locale)`.
- * Still Russian strings in their modules: the action card (core/actionCard),
- * the OData job's progress notes (integrations/onec/odata.ts), the jobs'
- * notes (jobs/actionCards, contentFallback, media, telegramOutbox).
+ * odataClient `failureSentence`, http), the action card (core/actionCard).
+ * Core renderers get `textsFor(locale)`. Still Russian strings in their
+ * modules: the OData job's progress notes (integrations/onec/odata.ts), the
+ * relay's notes (jobs/contentFallback, media, telegramOutbox), topicName's
+ * «Клиент 123».
  *
  * Texts are rendered where a command writes its Bot API call into the
  * outbox, so a client's greeting, an «edited» note or a repeat mark goes out

@@ -10,6 +10,7 @@ import { textsFor } from './botTexts.js';
 import { renderTermsChangeNote } from '../core/termsNote.js';
 import { renderClientCard } from '../core/clientCard.js';
 import { ourRequisitesWarning } from './requestOneCDocuments.js';
+import { renderActionCard } from '../core/actionCard.js';
 
 const plain = (text: string) => text.replace(/[\u00a0\u202f]/g, ' ');
 const change = { field: 'rate' as const, before: '11.5', after: '11.75', totalBefore: '1150000.00', totalAfter: '1175000.00', undone: false };
@@ -53,6 +54,34 @@ describe("managers' texts from the Fluent files", () => {
     expect(renderClientCard(card, textsFor('en'))).toContain('• <a href="https://hotline.example/requests/7">No. 2026-000007</a> — accepted');
   });
 
+  it('the action card reads as before in Russian (days in the right plural), and in English from en.ftl', () => {
+    const data = {
+      requestId: 7, number: '2026-000007', status: 'accepted' as const, clientName: 'Ли Вэй', amount: '10000.00', currency: 'CNY', fundingCurrency: 'RUB',
+      terms: { rate: '12.25', feePercent: '1.50', fixedFee: '500.00', fee: '1837.50', total: '124837.50', days: '3' },
+      beneficiaryName: 'Shenzhen Trading', beneficiaryCountry: 'CN', purpose: 'Оплата по контракту № 1 от 2026-10-01', deadline: null, documentsNote: 'сформированы (2)',
+      publicUrl: 'https://hotline.example', version: 1,
+    };
+    const ru = renderActionCard(data, textsFor('ru'));
+    expect(plain(ru.html).split('\n')).toEqual([
+      '🤝 <b>Заявка № 2026-000007</b> — Принята',
+      '<a href="https://hotline.example/requests/7">Открыть на платформе</a>',
+      '',
+      'Клиент: Ли Вэй',
+      'Сумма: <b>10 000,00 ¥</b>',
+      'Курс: 12,25 RUB/CNY',
+      'Комиссия: 1,50 % = 1 837,50 ₽',
+      'Фиксированная комиссия: 500,00 ₽',
+      'Итого к оплате: <b>124 837,50 ₽</b>',
+      'Срок исполнения: 3 дня',
+      'Получатель: Shenzhen Trading (CN)',
+      'Назначение: Оплата по контракту № 1 от 01.10.2026',
+      'Документы: сформированы (2)',
+    ]);
+    expect(ru.keyboard.flat().map((b) => b.text)).toEqual(['✏️ Изменить', '📄 Документы 1С', '✅ Завершить', '❌ Отменить']);
+    expect(renderActionCard({ ...data, terms: { ...data.terms, days: '5' } }, textsFor('ru')).html).toContain('Срок исполнения: 5 дней');
+    expect(renderActionCard({ ...data, terms: { ...data.terms, days: '1' } }, textsFor('en')).html).toContain('Execution time: 1 day');
+  });
+
   it('the requisites warning reads as before, with its link', () => {
     expect(ourRequisitesWarning('https://hotline.example', ['ИНН', 'БИК']).split('\n')).toEqual([
       '⚠️ <b>Реквизиты нашей компании не заполнены</b>',
@@ -65,7 +94,7 @@ describe("managers' texts from the Fluent files", () => {
   const LEFT = ['`Клиент ${client.telegramUserId}`'];
 
   it('no Russian string literal is left in those modules (comments aside)', () => {
-    for (const file of ['../core/termsNote.ts', '../core/clientCard.ts', './requestOneCDocuments.ts', '../integrations/onec/http.ts']) {
+    for (const file of ['../core/termsNote.ts', '../core/clientCard.ts', '../core/actionCard.ts', './requestOneCDocuments.ts', '../integrations/onec/http.ts', '../jobs/actionCards.ts']) {
       const code = fs
         .readFileSync(new URL(file, import.meta.url), 'utf8')
         .replace(/\/\*[\s\S]*?\*\//g, '')

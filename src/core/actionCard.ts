@@ -1,12 +1,14 @@
 /**
  * The action card: the pinned bot message in a client's topic that shows a
  * request's final terms and the buttons to run the deal from Telegram.
- * Pure rendering to Telegram HTML; every user-typed string is escaped.
+ * Pure rendering to Telegram HTML; every user-typed string is escaped. The
+ * words come from the bot's Fluent files (`action-*`) in the managers' language.
  */
 import { formatDateRu, isoDatesToRu } from './dates.js';
 import { escapeHtml } from './html.js';
-import { formatMoney, formatTypedDecimal, plural } from './money.js';
-import { requestStatusLabel, type RequestStatus } from './requestStatus.js';
+import { formatMoney, formatTypedDecimal } from './money.js';
+import type { RequestStatus } from './requestStatus.js';
+import type { BotTextOf } from './botTextOf.js';
 
 export interface ActionCardData {
   requestId: number;
@@ -66,31 +68,31 @@ const STATUS_ICON: Record<RequestStatus, string> = {
   cancelled: '❌',
 };
 
-export function renderActionCard(card: ActionCardData): { html: string; keyboard: InlineButton[][] } {
+/** The card's HTML and buttons; `t`: the managers' texts (commands/botTexts `textsFor(MANAGERS_LOCALE)`). */
+export function renderActionCard(card: ActionCardData, t: BotTextOf): { html: string; keyboard: InlineButton[][] } {
   const e = escapeHtml;
   const lines = [
-    `${STATUS_ICON[card.status]} <b>Заявка № ${e(card.number)}</b> — ${e(requestStatusLabel(card.status, 'ru'))}`,
-    `<a href="${e(`${card.publicUrl}/requests/${card.requestId}`)}">Открыть на платформе</a>`,
+    `${STATUS_ICON[card.status]} ${t('action-title', { number: e(card.number), status: t(`action-status-${card.status}`) })}`,
+    t('action-open', { url: e(`${card.publicUrl}/requests/${card.requestId}`) }),
     '',
-    `Клиент: ${e(card.clientName)}`,
-    `Сумма: <b>${e(formatMoney(card.amount, card.currency, 'ru'))}</b>`,
+    t('action-client', { name: e(card.clientName) }),
+    t('action-amount', { amount: e(formatMoney(card.amount, card.currency, 'ru')) }),
   ];
   if (card.terms) {
-    const days = Number(card.terms.days);
     lines.push(
-      `Курс: ${e(formatTypedDecimal(card.terms.rate, 'ru', 6))} ${e(card.fundingCurrency)}/${e(card.currency)}`,
-      `Комиссия: ${e(formatTypedDecimal(card.terms.feePercent, 'ru', 4))} % = ${e(formatMoney(card.terms.fee, card.fundingCurrency, 'ru'))}`,
-      `Фиксированная комиссия: ${e(formatMoney(card.terms.fixedFee, card.fundingCurrency, 'ru'))}`,
-      `Итого к оплате: <b>${e(formatMoney(card.terms.total, card.fundingCurrency, 'ru'))}</b>`,
-      `Срок исполнения: ${days} ${plural(days, 'день', 'дня', 'дней')}`,
+      t('action-rate', { rate: e(formatTypedDecimal(card.terms.rate, 'ru', 6)), pair: `${e(card.fundingCurrency)}/${e(card.currency)}` }),
+      t('action-fee', { percent: e(formatTypedDecimal(card.terms.feePercent, 'ru', 4)), fee: e(formatMoney(card.terms.fee, card.fundingCurrency, 'ru')) }),
+      t('action-fixed-fee', { fee: e(formatMoney(card.terms.fixedFee, card.fundingCurrency, 'ru')) }),
+      t('action-total', { total: e(formatMoney(card.terms.total, card.fundingCurrency, 'ru')) }),
+      t('action-days', { days: Number(card.terms.days) }),
     );
   }
   lines.push(
-    `Получатель: ${e(card.beneficiaryName)}${card.beneficiaryCountry ? ` (${e(card.beneficiaryCountry)})` : ''}`,
-    `Назначение: ${e(isoDatesToRu(card.purpose))}`,
+    t('action-beneficiary', { name: e(card.beneficiaryName), country: card.beneficiaryCountry ? ` (${e(card.beneficiaryCountry)})` : '' }),
+    t('action-purpose', { purpose: e(isoDatesToRu(card.purpose)) }),
   );
-  if (card.deadline) lines.push(`Оплатить до: ${e(formatDate(card.deadline))}`);
-  if (card.documentsNote) lines.push(`Документы: ${e(card.documentsNote)}`);
+  if (card.deadline) lines.push(t('action-deadline', { date: e(formatDate(card.deadline)) }));
+  if (card.documentsNote) lines.push(t('action-documents', { note: e(card.documentsNote) }));
 
   const final = card.status === 'completed' || card.status === 'cancelled';
   if (final) return { html: lines.join('\n'), keyboard: [] };
@@ -98,14 +100,14 @@ export function renderActionCard(card: ActionCardData): { html: string; keyboard
     text,
     callback_data: cardCallbackData(card.requestId, action, card.version),
   });
-  const keyboard: InlineButton[][] = [[button('✏️ Изменить', 'edit'), button('📄 Документы 1С', 'docs')]];
-  if (card.oneCUrl) keyboard.push([{ text: '🔗 Открыть в 1С', url: card.oneCUrl }]);
+  const keyboard: InlineButton[][] = [[button(t('action-button-edit'), 'edit'), button(t('action-button-docs'), 'docs')]];
+  if (card.oneCUrl) keyboard.push([{ text: t('action-button-open-onec'), url: card.oneCUrl }]);
   if (card.confirming === 'complete') {
-    keyboard.push([button('✅ Завершить — подтвердите', 'confirm_complete'), button('↩️ Не завершать', 'keep')]);
+    keyboard.push([button(t('action-button-confirm-complete'), 'confirm_complete'), button(t('action-button-keep-open'), 'keep')]);
   } else if (card.confirming === 'cancel') {
-    keyboard.push([button('❌ Отменить — подтвердите', 'confirm_cancel'), button('↩️ Не отменять', 'keep')]);
+    keyboard.push([button(t('action-button-confirm-cancel'), 'confirm_cancel'), button(t('action-button-keep'), 'keep')]);
   } else {
-    keyboard.push([button('✅ Завершить', 'complete'), button('❌ Отменить', 'cancel')]);
+    keyboard.push([button(t('action-button-complete'), 'complete'), button(t('action-button-cancel'), 'cancel')]);
   }
   return { html: lines.join('\n'), keyboard };
 }

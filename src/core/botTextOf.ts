@@ -5,5 +5,8 @@
  * for the topic's notes and card, the client's for what goes to a client.
  */
 
-/** The text `key` of the bot's Fluent files in one language, with `variables` put in (strings: Fluent would reformat numbers). */
-export type BotTextOf = (key: string, variables?: Record<string, string>) => string;
+/**
+ * The text `key` of the bot's Fluent files in one language, with `variables` put in. Pass numbers only where a
+ * text selects a plural form by them (Fluent formats numbers itself); everything else as strings.
+ */
+export type BotTextOf = (key: string, variables?: Record<string, string | number>) => string;

@@ -13,6 +13,7 @@ import { renderActionCard } from '../core/actionCard.js';
 import { oneCNavigationUrl } from '../core/oneCOData.js';
 import { actionCards, clients, dialogs, documents, requests } from '../db/schema.js';
 import type { RateLimiter } from './rateLimits.js';
+import { botText, MANAGERS_LOCALE, textsFor } from '../commands/botTexts.js';
 
 export class ActionCards {
   constructor(
@@ -50,12 +51,12 @@ export class ActionCards {
       beneficiaryCountry: request.beneficiaryCountry,
       purpose: request.purpose,
       deadline: request.deadline,
-      documentsNote: fromOneC ? `сформированы (${fromOneC})` : undefined,
+      documentsNote: fromOneC ? botText(MANAGERS_LOCALE, 'action-documents-made', { count: String(fromOneC) }) : undefined,
       publicUrl: this.ctx.config.publicUrl,
       confirming: (card?.confirming as 'complete' | 'cancel' | null) ?? undefined,
       version: request.version,
       oneCUrl: this.oneCUrl(request.onecRef),
-    });
+    }, textsFor(MANAGERS_LOCALE));
     const hash = crypto.createHash('sha256').update(JSON.stringify(rendered)).digest('hex').slice(0, 32);
     return { ...rendered, hash, request, card, final: request.status === 'completed' || request.status === 'cancelled' };
   }

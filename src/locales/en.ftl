@@ -176,3 +176,35 @@ onec-operation-insert = add
 onec-operation-update = change
 onec-operation-post = post
 onec-operation-unpost = unpost
+
+# The action card pinned in a client's topic (core/actionCard, jobs/actionCards).
+action-title = <b>Request No. { $number }</b> — { $status }
+action-status-collecting_offers = Collecting offers
+action-status-accepted = Accepted
+action-status-completed = Completed
+action-status-cancelled = Cancelled
+action-open = <a href="{ $url }">Open on the platform</a>
+action-client = Client: { $name }
+action-amount = Amount: <b>{ $amount }</b>
+action-rate = Rate: { $rate } { $pair }
+action-fee = Fee: { $percent } % = { $fee }
+action-fixed-fee = Fixed fee: { $fee }
+action-total = Total to pay: <b>{ $total }</b>
+action-days = Execution time: { $days } { $days ->
+    [one] day
+   *[other] days
+}
+action-beneficiary = Beneficiary: { $name }{ $country }
+action-purpose = Purpose: { $purpose }
+action-deadline = Pay by: { $date }
+action-documents = Documents: { $note }
+action-documents-made = made ({ $count })
+action-button-edit = ✏️ Change
+action-button-docs = 📄 1C documents
+action-button-open-onec = 🔗 Open in 1C
+action-button-confirm-complete = ✅ Complete — confirm
+action-button-keep-open = ↩️ Do not complete
+action-button-confirm-cancel = ❌ Cancel — confirm
+action-button-keep = ↩️ Do not cancel
+action-button-complete = ✅ Complete
+action-button-cancel = ❌ Cancel

@@ -177,3 +177,36 @@ onec-operation-insert = добавление
 onec-operation-update = изменение
 onec-operation-post = проведение
 onec-operation-unpost = отмену проведения
+
+# The action card pinned in a client's topic (core/actionCard, jobs/actionCards).
+action-title = <b>Заявка № { $number }</b> — { $status }
+action-status-collecting_offers = Сбор предложений
+action-status-accepted = Принята
+action-status-completed = Завершена
+action-status-cancelled = Отменена
+action-open = <a href="{ $url }">Открыть на платформе</a>
+action-client = Клиент: { $name }
+action-amount = Сумма: <b>{ $amount }</b>
+action-rate = Курс: { $rate } { $pair }
+action-fee = Комиссия: { $percent } % = { $fee }
+action-fixed-fee = Фиксированная комиссия: { $fee }
+action-total = Итого к оплате: <b>{ $total }</b>
+action-days = Срок исполнения: { $days } { $days ->
+    [one] день
+    [few] дня
+   *[many] дней
+}
+action-beneficiary = Получатель: { $name }{ $country }
+action-purpose = Назначение: { $purpose }
+action-deadline = Оплатить до: { $date }
+action-documents = Документы: { $note }
+action-documents-made = сформированы ({ $count })
+action-button-edit = ✏️ Изменить
+action-button-docs = 📄 Документы 1С
+action-button-open-onec = 🔗 Открыть в 1С
+action-button-confirm-complete = ✅ Завершить — подтвердите
+action-button-keep-open = ↩️ Не завершать
+action-button-confirm-cancel = ❌ Отменить — подтвердите
+action-button-keep = ↩️ Не отменять
+action-button-complete = ✅ Завершить
+action-button-cancel = ❌ Отменить
