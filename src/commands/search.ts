@@ -13,10 +13,11 @@
  * Words are matched by PostgreSQL full text with the `russian` configuration
  * («договором» finds «договор»), names and identifiers by pg_trgm (typos,
  * part of a number or an INN), over the GIN indexes of src/db/searchIndex.ts.
- * Messages come newest first; a word found in very many messages shows the
- * newest of the first `MESSAGE_CANDIDATES` the index yields (the bound that
- * keeps a search fast on ten million messages). Requests come exact matches
- * (number, INN, amount) first, then newest first.
+ * Messages come newest first; a word found in very many messages (or
+ * requests, or a name many clients share) shows the newest (most similar) of
+ * the first `CANDIDATES` the index yields: the bound that keeps a search fast
+ * on ten million messages. Requests matching exactly (number, INN, amount)
+ * come first, found through their own indexes whatever else matches.
  *
  * Results come grouped by dialog (a client and their deals) or, for a request
  * without a dialog, by request; each hit carries plain text and the ranges
@@ -28,8 +29,11 @@ import { clientKeys, documentVector, messageVector, requestKeys, requestVector }
 import { highlightMatched, highlightWords, MARK_END, MARK_START, markedWords, type Highlight, type SearchQuery } from '../core/searchText.js';
 import { dealRoomOf, maySeeDialogs, requestVisibleTo, type Viewer } from '../policies/access.js';
 
-/** Most dialog messages the index may yield, of which the newest are shown (see the module comment). */
-export const MESSAGE_CANDIDATES = 300;
+/**
+ * Most rows the index may yield for a word or a name, of which the newest
+ * (the most similar names) are shown (see the module comment).
+ */
+export const CANDIDATES = 300;
 
 export type SearchHitKind = 'client' | 'message' | 'request' | 'document';
 
@@ -263,13 +267,19 @@ const CLIENT_COLUMNS = sql.raw(`c.id as client_id, c.first_name, c.last_name, c.
 async function findClients(db: Db, query: SearchQuery, limit: number): Promise<Row[]> {
   const keys = sql.raw(clientKeys('c.'));
   const byId = query.digits !== null && query.digits.length <= 15 ? sql` or c.telegram_user_id = ${query.digits}::bigint` : sql``;
+  // A name thousands of clients share: the best of the first candidates the index yields, scored once each.
   const result = await db.execute<Row>(sql`
-    select c.id, d.id as dialog_id, ${CLIENT_COLUMNS}, word_similarity(${query.lower}, ${keys}) as score
-    from clients c
+    select found.id, d.id as dialog_id, ${CLIENT_COLUMNS}, found.score
+    from (
+      select id, word_similarity(${query.lower}, keys) as score from (
+        select c.id, ${keys} as keys from clients c where ${query.lower} <% ${keys}${byId} limit ${CANDIDATES}
+      ) candidates
+      order by score desc, id desc
+      limit ${limit}
+    ) found
+    join clients c on c.id = found.id
     left join dialogs d on d.client_id = c.id
-    where ${query.lower} <% ${keys}${byId}
-    order by score desc, c.id desc
-    limit ${limit}`);
+    order by found.score desc, found.id desc`);
   return result.rows;
 }
 
@@ -281,7 +291,7 @@ async function findMessages(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL
     const result = await db.execute<Row>(sql`
       select m.id, m.dialog_id, m.direction, m.sent_at, m.text, m.media ->> 'fileName' as file_name, 0 as rank, ${headline} as headline, ${CLIENT_COLUMNS}
       from (
-        select id from (select m.id, m.sent_at from messages m where ${vector} @@ ${tsquery} limit ${MESSAGE_CANDIDATES}) candidates
+        select id from (select m.id, m.sent_at from messages m where ${vector} @@ ${tsquery} limit ${CANDIDATES}) candidates
         order by sent_at desc, id desc
         limit ${limit}
       ) found
@@ -301,7 +311,7 @@ async function findMessages(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL
         join request_messages rm on rm.request_id = requests.id
         join messages m on m.id = rm.message_id
         where ${dealRoomOf(viewer)} and m.skip = false and ${vector} @@ ${tsquery}
-        limit ${MESSAGE_CANDIDATES}
+        limit ${CANDIDATES}
       ) candidates
       order by sent_at desc, id desc
       limit ${limit}
@@ -314,30 +324,43 @@ async function findMessages(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL
 async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: SearchQuery, tsquery: SQL, limit: number): Promise<Row[]> {
   const vector = sql.raw(requestVector('requests.'));
   const keys = sql.raw(requestKeys('requests.'));
-  // Cheap tests first: a row rechecked after the trigram index skips the tsvector when its keys match.
-  const matches: SQL[] = [sql`requests.number = ${query.text}`];
-  if (query.contains) matches.push(sql`${keys} like ${query.contains}`);
-  if (query.amount) matches.push(sql`requests.amount = ${query.amount}::numeric`);
-  matches.push(sql`${vector} @@ ${tsquery}`);
+  // Exact matches, each through its index: the number, the payer's INN (inside the trigram keys), the amount.
+  const exactMatches: SQL[] = [sql`requests.number = ${query.text}`];
+  if (query.digits) exactMatches.push(sql`(${keys} like ${`%${query.digits}%`} and requests.payer ->> 'inn' = ${query.digits})`);
+  if (query.amount) exactMatches.push(sql`requests.amount = ${query.amount}::numeric`);
   const exact = sql`case when requests.number = ${query.text} then 'number'
                          when ${query.digits ?? ''} <> '' and requests.payer ->> 'inn' = ${query.digits ?? ''} then 'inn'
                          when ${query.amount ?? '-1'}::numeric = requests.amount then 'amount' end`;
+  // Words and parts of identifiers: the newest of the first candidates (a word in thousands of requests).
+  const wordMatches: SQL[] = [];
+  if (query.contains) wordMatches.push(sql`${keys} like ${query.contains}`);
+  wordMatches.push(sql`${vector} @@ ${tsquery}`);
+  const visible = requestVisibleTo(viewer);
   const shown = `coalesce(r.beneficiary ->> 'name', '') || ' · ' || r.purpose`;
   const result = await db.execute<Row>(sql`
+    with exact as (
+      select requests.id, ${exact} as exact, requests.created_at
+      from requests
+      where ${visible} and (${sql.join(exactMatches, sql` or `)})
+      order by requests.created_at desc, requests.id desc
+      limit ${limit}
+    ), words as (
+      select id, null::text as exact, created_at from (
+        select requests.id, requests.created_at from requests where ${visible} and (${sql.join(wordMatches, sql` or `)}) limit ${CANDIDATES}
+      ) candidates
+      where id not in (select id from exact)
+      order by created_at desc, id desc
+      limit ${limit}
+    )
     select r.id, r.number, r.dialog_id, r.status, r.amount::text as amount, r.currency, r.beneficiary ->> 'name' as beneficiary_name, r.purpose,
            r.payer ->> 'inn' as inn, r.created_at, found.exact, 0 as rank,
            ts_headline('russian', ${sql.raw(unmarked(shown))}, ${tsquery}, ${HEADLINE_OPTIONS}) as headline,
            ${staff ? CLIENT_COLUMNS : sql.raw('null as client_id')}
-    from (
-      select requests.id, ${exact} as exact, requests.created_at
-      from requests
-      where ${requestVisibleTo(viewer)} and (${sql.join(matches, sql` or `)})
-      order by (${exact}) is null, requests.created_at desc, requests.id desc
-      limit ${limit}
-    ) found
+    from (select * from exact union all select * from words) found
     join requests r on r.id = found.id
     ${staff ? sql`left join dialogs d on d.id = r.dialog_id left join clients c on c.id = d.client_id` : sql``}
-    order by found.exact is null, found.created_at desc, r.id desc`);
+    order by found.exact is null, found.created_at desc, r.id desc
+    limit ${limit}`);
   return result.rows;
 }
 
