@@ -204,7 +204,12 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     // Our organization and the first admin exist before /readyz says 200.
     const boot = await bootstrap(ready);
     context = ready;
-    if (sandbox) config.telegram.managersChatIds = [sandbox.managersChatId];
+    if (sandbox) {
+      if (config.telegram.managersChatIds.length > 0) {
+        log.warn('TELEGRAM_MANAGERS_CHAT_ID is not read in sandbox mode: the emulator\'s forum «Менеджеры» is the managers\' group (docs/sandbox.md)');
+      }
+      config.telegram.managersChatIds = [sandbox.managersChatId];
+    }
     const token = config.telegram.token ?? sandbox?.token;
     const apiRoot = sandbox ? `${url}${SANDBOX_API_PREFIX}` : config.telegram.apiRoot;
     if (token) {
