@@ -4,7 +4,7 @@
  */
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { quickReplies } from '../db/schema.js';
+import { documents, quickReplies } from '../db/schema.js';
 import { checkTemplateBody, checkTemplateName } from '../core/quickReply.js';
 import { mayUseQuickReplies, type Viewer } from '../policies/access.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, type CommandContext } from './context.js';
@@ -86,7 +86,12 @@ export async function deleteQuickReply(ctx: CommandContext, props: { actor: View
   });
 }
 
-/** Every quick reply, by name (case-insensitively). */
-export async function listQuickReplies(tx: Pick<Tx, 'db'>): Promise<QuickReply[]> {
-  return tx.db.select().from(quickReplies).orderBy(asc(sql`lower(${quickReplies.name})`), asc(quickReplies.id));
+/** Every quick reply, by name (case-insensitively), with its file's name (null without one). */
+export async function listQuickReplies(tx: Pick<Tx, 'db'>): Promise<Array<QuickReply & { fileName: string | null }>> {
+  const rows = await tx.db
+    .select({ reply: quickReplies, fileName: documents.name })
+    .from(quickReplies)
+    .leftJoin(documents, eq(documents.id, quickReplies.documentId))
+    .orderBy(asc(sql`lower(${quickReplies.name})`), asc(quickReplies.id));
+  return rows.map((row) => ({ ...row.reply, fileName: row.fileName }));
 }

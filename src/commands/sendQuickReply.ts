@@ -9,7 +9,7 @@
 import { eq } from 'drizzle-orm';
 import type { MessageEntity } from '@grammyjs/types';
 import type { Tx } from '../db/index.js';
-import { clients, dialogs, messages, requests, users } from '../db/schema.js';
+import { clients, dialogs, documents, messages, requests, users, type MessageMedia } from '../db/schema.js';
 import { formatDecimal, formatMoney, formatTypedDecimal } from '../core/money.js';
 import { matchTemplates, renderTemplate, TemplateError, type QuickReplyVariable } from '../core/quickReply.js';
 import type { Viewer } from '../policies/access.js';
@@ -19,6 +19,18 @@ import { feedRequestChat, nextSeq, type Dialog } from './dialogs.js';
 import type { TelegramPerson } from './relayTypes.js';
 import { listQuickReplies, requireQuickReplies } from './saveQuickReply.js';
 import { enqueueTelegram } from './telegramOutbox.js';
+
+/** The queue of quick replies with a file: Telegram gets the bytes once, then the file_id (jobs/quickReplyFile). */
+export const QUICK_REPLY_FILE_QUEUE = 'quickReplies.sendFile';
+
+export interface QuickReplyFileJob {
+  /** The stored manager's message (text = the caption, media = the file). */
+  messageId: number;
+  /** The quick reply's document (its bytes, and the file_id once Telegram has them). */
+  documentId: number;
+  /** The `/t` message in the topic, which the file answers. */
+  commandMessageId: number;
+}
 
 export interface Props {
   /** The manager who typed `/t` (our staff: `mayUseQuickReplies`). */
@@ -68,6 +80,10 @@ export async function sendQuickReply(ctx: CommandContext, props: Props, tx?: Tx)
       throw error;
     }
 
+    const [file] = template.documentId ? await tx.db.select().from(documents).where(eq(documents.id, template.documentId)) : [];
+    const media: MessageMedia | null = file
+      ? { kind: 'document', fileName: file.name, ...(file.mime ? { mimeType: file.mime } : {}), ...(file.size !== null ? { fileSize: file.size } : {}), ...(file.telegramFileId ? { fileId: file.telegramFileId } : {}) }
+      : null;
     const now = new Date();
     const [message] = await tx.db
       .insert(messages)
@@ -80,11 +96,29 @@ export async function sendQuickReply(ctx: CommandContext, props: Props, tx?: Tx)
         authorName: [props.from.first_name, props.from.last_name].filter(Boolean).join(' '),
         text: formatted.text,
         entities: formatted.entities.length ? formatted.entities : null,
+        media,
         sentAt: now,
       })
       .returning();
+    if (file) {
+      // The file joins the dialog's documents (the request's chat shows it) with the template's bytes.
+      await tx.db.insert(documents).values({
+        dialogId: dialog.id,
+        messageId: message!.id,
+        source: 'upload',
+        state: 'stored',
+        storageKey: file.storageKey,
+        name: file.name,
+        mime: file.mime,
+        size: file.size,
+        sha256: file.sha256,
+        uploadedBy: props.actor.userId,
+      });
+      // The file's bytes go to Telegram once (jobs/quickReplyFile); the job sends both sides.
+      await ctx.jobs.send(tx, QUICK_REPLY_FILE_QUEUE, { messageId: message!.id, documentId: file.id, commandMessageId: props.commandMessageId } satisfies QuickReplyFileJob);
+    }
     const content = { text: formatted.text, ...(formatted.entities.length ? { entities: formatted.entities } : {}), link_preview_options: { is_disabled: true } };
-    await enqueueTelegram(
+    if (!file) await enqueueTelegram(
       ctx,
       tx,
       {

@@ -22,6 +22,8 @@ import {
   type DocumentJob,
 } from '../commands/recordMessageDocument.js';
 import { DOCUMENT_SEND_QUEUE, type SendDocumentJob } from '../commands/attachRequestDocument.js';
+import { QUICK_REPLY_FILE_QUEUE, type QuickReplyFileJob } from '../commands/sendQuickReply.js';
+import { sendQuickReplyFile } from './quickReplyFile.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { clients, dialogs, documents } from '../db/schema.js';
 import { openStorage, type Storage } from '../documents/storage.js';
@@ -152,6 +154,8 @@ export async function startDocumentWorkers(ctx: CommandContext, api: Api): Promi
   await ctx.jobs.work<DocumentJob>(MEDIA_DOWNLOAD_QUEUE, (data) => intake.download(data), { concurrency: 4 });
   await ctx.jobs.work<SendDocumentJob>(DOCUMENT_SEND_QUEUE, (data) => intake.send(data));
   const storage = openStorage(ctx.config);
+  await ctx.jobs.define({ name: QUICK_REPLY_FILE_QUEUE, retryLimit: 8, retryDelay: 5 });
+  await ctx.jobs.work<QuickReplyFileJob>(QUICK_REPLY_FILE_QUEUE, (data) => sendQuickReplyFile(ctx, api, storage, data));
   const onec = new OneCHttp(ctx, storage);
   await ctx.jobs.define({ name: ONEC_DOCUMENTS_QUEUE, retryLimit: 10, retryDelay: 2, expireInSeconds: 120 });
   const odata = new OneCOData(ctx, storage);

@@ -67,7 +67,19 @@ describe.skipIf(!available)('the quick replies page', () => {
     await modal.getByText('Быстрый ответ «привет»').waitFor();
     await modal.getByLabel('Название').fill('приветствие');
     await modal.getByRole('button', { name: 'Сохранить' }).click();
-    await page.getByTestId('quick-reply-row').filter({ hasText: '/t приветствие' }).waitFor();
+    const renamed = page.getByTestId('quick-reply-row').filter({ hasText: '/t приветствие' });
+    await renamed.waitFor();
+
+    // A file goes with the text: a wrong type is refused beside the field, a PDF is kept.
+    await renamed.getByRole('button', { name: 'Изменить' }).click();
+    const fileInput = modal.locator('input[type=file]');
+    await fileInput.setInputFiles({ name: 'setup.exe', mimeType: 'application/octet-stream', buffer: Buffer.from('MZ') });
+    await modal.getByText('Такие файлы не принимаются (.exe). Можно: PDF, JPEG, PNG, WebP, DOCX, XLSX, DOC, XLS').waitFor();
+    await fileInput.setInputFiles({ name: 'Тарифы.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n') });
+    await modal.getByRole('button', { name: 'Убрать файл' }).waitFor();
+    await shot(page, 'ru-file');
+    await modal.getByRole('button', { name: 'Отмена' }).click();
+    await renamed.getByTestId('quick-reply-file').getByText('📎 Тарифы.pdf').waitFor();
     const list = await (await fetch(`${app.url}/api/quick-replies`, { headers: { cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json() as { items: Array<{ name: string; body: string }> };
     expect(list.items.map((r) => [r.name, r.body])).toEqual([['приветствие', 'Здравствуйте, {client}! Курс <b>выгодный</b>']]);
     await page.context().close();

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
-import { acceptDeal } from '../documents/helpers.js';
+import { acceptDeal, PDF } from '../documents/helpers.js';
 
 let t: TelegramWorld;
 let admin: ApiClient;
@@ -23,6 +23,13 @@ afterAll(async () => {
 });
 
 const botMessages = async (chatId: number) => (await t.control.transcript(chatId)).messages.filter((m) => m.from?.is_bot);
+
+async function attachFile(id: number, name: string, bytes: Buffer, type: string) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
+  const response = await fetch(`${t.hotline.url}/api/quick-replies/${id}/file`, { method: 'POST', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrfToken }, body: form });
+  return { status: response.status, body: (await response.json()) as { fileName?: string | null; fields?: Record<string, string> } };
+}
 
 async function openTopic(name: string, text: string) {
   const client = await t.newClient(name);
@@ -128,5 +135,38 @@ describe('/t in a client\'s topic', () => {
     await say('/t привет');
     await t.control.waitFor({ ...inTopic, text_includes: 'Не отправлено: клиент в чёрном списке. Вернуть: /unban' });
     expect((await botMessages(client.id)).length).toBe(before);
+  });
+
+  it('a template with a file: the file with the text as its caption on both sides; a text too long for a caption follows the file', async () => {
+    const contract = await admin.post('/api/quick-replies', { name: 'договор', body: 'Договор для <b>{client}</b> во вложении' });
+    expect((await attachFile(contract.body.id, 'setup.exe', Buffer.from('MZ'), 'application/octet-stream')).body.fields?.file).toMatch(/^Такие файлы не принимаются/);
+    const attached = await attachFile(contract.body.id, 'Договор.pdf', PDF, 'application/pdf');
+    expect(attached.status, JSON.stringify(attached.body)).toBe(200);
+    expect(attached.body.fileName).toBe('Договор.pdf');
+    const long = await admin.post('/api/quick-replies', { name: 'длинный', body: 'Подробно: ' + 'условия оплаты. '.repeat(80) });
+    expect((await attachFile(long.body.id, 'Условия.pdf', PDF, 'application/pdf')).status).toBe(200);
+
+    const { client, topic, say, inTopic } = await openTopic('Анна', 'Пришлите договор');
+    await say('/t догов');
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Договор для Анна во вложении' });
+    const sent = (await botMessages(client.id)).find((m) => m.caption === 'Договор для Анна во вложении')!;
+    expect(sent.media?.file_name).toBe('Договор.pdf');
+    expect(sent.caption_entities).toEqual([{ type: 'bold', offset: 12, length: 4 }]);
+    await t.control.waitFor({ ...inTopic, text_includes: 'Договор для Анна во вложении' });
+    const inTheTopic = visible(await t.control.transcript(t.group, { thread_id: topic.threadId })).filter((m) => m.caption === 'Договор для Анна во вложении');
+    expect(inTheTopic).toHaveLength(1);
+    expect(inTheTopic[0]!.media?.file_name).toBe('Договор.pdf');
+
+    // Sent again: Telegram already has the file (by file_id), the same on both sides.
+    await say('/t договор');
+    await expect.poll(async () => (await botMessages(client.id)).filter((m) => m.caption === 'Договор для Анна во вложении').length, { timeout: 10_000 }).toBe(2);
+
+    await say('/t длинный');
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Подробно: условия оплаты.' });
+    const mine = await botMessages(client.id);
+    const file = mine.findIndex((m) => m.media?.file_name === 'Условия.pdf');
+    expect(file).toBeGreaterThan(-1);
+    expect(mine[file]!.caption).toBeUndefined();
+    expect(mine[file + 1]!.text).toMatch(/^Подробно: условия оплаты\./);
   });
 });

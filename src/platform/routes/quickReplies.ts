@@ -6,6 +6,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import fastifyMultipart from '@fastify/multipart';
+import { discardUpload, expectedUploadType, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
+import { ValidationError } from '../../commands/context.js';
+import { sanitizeFileName } from '../../commands/requestDocuments.js';
+import { setQuickReplyFile } from '../../commands/setQuickReplyFile.js';
+import { FileTooLargeError, openStorage, type StoredFile } from '../../documents/storage.js';
 import { deleteQuickReply, listQuickReplies, requireQuickReplies, saveQuickReply, type QuickReply } from '../../commands/saveQuickReply.js';
 import { QUICK_REPLY_VARIABLES } from '../../core/quickReply.js';
 import type { RouteOptions } from '../api.js';
@@ -18,6 +24,8 @@ const quickReply = z.object({
   name: z.string(),
   /** Telegram HTML (<b> <i> <u> <s> <a href> <code>) with `{variables}`. */
   body: z.string(),
+  /** The file sent with the text as its caption, or null. */
+  fileName: z.string().nullable(),
   /** ISO time of the last change. */
   updatedAt: z.string(),
 });
@@ -27,10 +35,11 @@ const variable = z.object({ name: z.string(), description: z.string() });
 /** Body of create and update; sizes beyond the rules are refused by the command with a field message, these caps only stop abuse. */
 const quickReplyBody = z.strictObject({ name: z.string().max(200), body: z.string().max(20_000) });
 
-const view = (row: QuickReply) => ({ id: row.id, name: row.name, body: row.body, updatedAt: row.updatedAt.toISOString() });
+const view = (row: QuickReply & { fileName?: string | null }) => ({ id: row.id, name: row.name, body: row.body, fileName: row.fileName ?? null, updatedAt: row.updatedAt.toISOString() });
 
 export const quickReplyRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
+  await instance.register(fastifyMultipart, { limits: { fileSize: UPLOAD_LIMIT + 1024 * 1024, files: 2, fields: 2 } });
 
   /** Every quick reply by name, and the variables a template may use (`{client}`…) with what each means. */
   app.get(
@@ -98,5 +107,74 @@ export const quickReplyRoutes: FastifyPluginAsync<RouteOptions> = async (instanc
       await deleteQuickReply(getContext(), { actor: requireViewer(request), id: request.params.id });
       return { deleted: true as const };
     },
+  );
+
+  /**
+   * Attaches a file to a quick reply, replacing the one it had (multipart:
+   * `file`; PDF, JPEG, PNG, WebP, DOCX, XLSX, DOC, XLS up to 20 MB, as a
+   * request's documents). 400 `fields.file` for another type, bytes that are
+   * not what the name says, or a file too large; 404 for an unknown reply.
+   */
+  app.post(
+    '/quick-replies/:id/file',
+    {
+      schema: {
+        tags: ['quick replies'],
+        summary: 'Attaches a file to a quick reply (multipart `file`)',
+        params: idParam,
+        response: { 200: quickReply, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request, reply) => {
+      const ctx = getContext();
+      const viewer = requireViewer(request);
+      if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
+      // Nothing is stored for someone who may not keep quick replies.
+      await requireQuickReplies(ctx.database, viewer);
+      const storage = openStorage(ctx.config);
+      let upload: { fileName: string; claimedMime: string; stored: StoredFile } | undefined;
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'field') continue;
+          if (part.fieldname !== 'file') {
+            part.file.resume();
+            continue;
+          }
+          if (upload) {
+            part.file.resume();
+            throw new ValidationError('Пришлите один файл за раз', 'file');
+          }
+          expectedUploadType(sanitizeFileName(part.filename));
+          upload = { fileName: part.filename, claimedMime: part.mimetype, stored: await storage.put(part.file, { maxBytes: UPLOAD_LIMIT }) };
+        }
+        if (!upload) throw new ValidationError('Выберите файл', 'file');
+        return view(await setQuickReplyFile(ctx, { actor: viewer, id: request.params.id, upload, storage }));
+      } catch (error) {
+        if (upload) {
+          const key = upload.stored.key;
+          await discardUpload(ctx, storage, key).catch((cleanup: unknown) => request.log.warn(`Could not discard upload ${key}: ${(cleanup as Error).message}`));
+        }
+        if (error instanceof FileTooLargeError) {
+          reply.header('connection', 'close');
+          request.raw.resume();
+          throw new ValidationError(`Файл больше ${UPLOAD_LIMIT / 1024 / 1024} МБ`, 'file');
+        }
+        throw error;
+      }
+    },
+  );
+
+  /** Takes the file away from a quick reply (the text stays). 404 for an unknown reply. */
+  app.delete(
+    '/quick-replies/:id/file',
+    {
+      schema: {
+        tags: ['quick replies'],
+        summary: "Takes a quick reply's file away",
+        params: idParam,
+        response: { 200: quickReply, 401: errorBody, 403: errorBody, 404: errorBody },
+      },
+    },
+    async (request) => view(await setQuickReplyFile(getContext(), { actor: requireViewer(request), id: request.params.id, upload: null })),
   );
 };

@@ -7,8 +7,9 @@
  */
 import { useRef, useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Code, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { api, ApiError } from '../api.js';
+import { Alert, Button, Code, FileInput, Group, Modal, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { api, ApiError, localizedError } from '../api.js';
+import { useSession } from '../session.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState } from '../components/common.js';
 
@@ -16,6 +17,7 @@ interface QuickReply {
   id: number;
   name: string;
   body: string;
+  fileName: string | null;
   updatedAt: string;
 }
 
@@ -68,7 +70,10 @@ export default function QuickRepliesPage() {
                     <Table.Td>
                       <Code>/t {item.name}</Code>
                     </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'pre-wrap', maxWidth: 480 }}>{item.body}</Table.Td>
+                    <Table.Td style={{ whiteSpace: 'pre-wrap', maxWidth: 480 }}>
+                      {item.body}
+                      {item.fileName && <Text size="sm" c="dimmed" data-testid="quick-reply-file">📎 {item.fileName}</Text>}
+                    </Table.Td>
                     <Table.Td>{dateTime(item.updatedAt)}</Table.Td>
                     <Table.Td>
                       <Button size="compact-sm" variant="light" onClick={() => setEditing(item)}>
@@ -182,6 +187,7 @@ function QuickReplyForm({ reply, variables, onClose }: { reply: QuickReply | nul
               {variables.map((variable) => `{${variable.name}} — ${t(`quickReplies.var.${variable.name}` as MessageKey)}`).join('; ')}
             </Text>
           </Stack>
+          {reply && <FileSection reply={reply} />}
           {general && <Alert color="red">{general}</Alert>}
           <Group justify="space-between">
             {reply ? (
@@ -203,5 +209,63 @@ function QuickReplyForm({ reply, variables, onClose }: { reply: QuickReply | nul
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/** The reply's file (sent with the text as its caption): upload, replace, take away; the server's refusal beside the field. */
+function FileSection({ reply }: { reply: QuickReply }) {
+  const { t } = useI18n();
+  const client = useQueryClient();
+  const session = useSession();
+  const [fileName, setFileName] = useState(reply.fileName);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function send(file: File | null) {
+    setBusy(true);
+    setError(null);
+    try {
+      const csrf = (session.data as { csrfToken?: string } | undefined)?.csrfToken;
+      let response: Response;
+      if (file) {
+        const form = new FormData();
+        form.append('file', file, file.name);
+        response = await fetch(`/api/quick-replies/${reply.id}/file`, { method: 'POST', credentials: 'same-origin', headers: csrf ? { 'x-csrf-token': csrf } : {}, body: form });
+      } else {
+        response = await fetch(`/api/quick-replies/${reply.id}/file`, { method: 'DELETE', credentials: 'same-origin', headers: csrf ? { 'x-csrf-token': csrf } : {} });
+      }
+      const body = (await response.json().catch(() => ({}))) as Parameters<typeof localizedError>[0] & { fileName?: string | null };
+      if (!response.ok) {
+        const refused = localizedError(body);
+        setError(refused.fields.file ?? refused.error ?? response.statusText);
+        return;
+      }
+      setFileName(body.fileName ?? null);
+      await client.invalidateQueries({ queryKey: ['quick-replies'] });
+    } catch {
+      setError(t('error.network'));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Group align="flex-end" gap="xs">
+      <FileInput
+        style={{ flex: 1 }}
+        label={t('quickReplies.file')}
+        description={t('quickReplies.fileRule')}
+        placeholder={fileName ?? t('quickReplies.noFile')}
+        accept=".pdf,.jpg,.jpeg,.png,.webp,.docx,.xlsx,.doc,.xls"
+        value={null}
+        onChange={(file) => file && void send(file)}
+        error={error}
+        disabled={busy}
+        clearable={false}
+      />
+      {fileName && (
+        <Button variant="subtle" color="red" loading={busy} onClick={() => void send(null)}>
+          {t('quickReplies.removeFile')}
+        </Button>
+      )}
+    </Group>
   );
 }
