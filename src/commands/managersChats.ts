@@ -10,7 +10,9 @@ import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import type { Tx } from '../db/index.js';
 import type { CommandContext } from './context.js';
+import { botText, MANAGERS_LOCALE } from './botTexts.js';
 import { enqueueTelegram, OUTBOX_CHANNEL } from './telegramOutbox.js';
+import { metrics } from '../metrics.js';
 
 /**
  * Where the statements run: the pool (the outbox), or an intake
@@ -167,6 +169,55 @@ export async function releaseRightWaiters(db: Queryable, chatId: number): Promis
     [chatId],
   );
   return (released.rowCount ?? 0) > 0;
+}
+
+/** What to do about each problem, for the log (operators read English). */
+const FIX: Record<GroupProblem, string> = {
+  cannot_read_messages:
+    "managers' answers in the topics do not reach clients (in privacy mode a plain member bot gets only commands, mentions and replies to it); " +
+    'make the bot an administrator of the group, or turn privacy mode off in @BotFather (/setprivacy → Disable) and add the bot to the group again',
+  cannot_manage_topics:
+    "new clients' messages wait while their topics cannot be created; make the bot an administrator of the group with the right Manage Topics",
+};
+
+/** Sets `hotline_managers_chats_unhealthy{problem}` from the database (every instance's view). */
+export async function refreshHealthGauge(db: Queryable): Promise<void> {
+  const unhealthy = await unhealthyManagersChats(db);
+  for (const problem of GROUP_PROBLEMS) metrics.managersChatsUnhealthy.set({ problem }, unhealthy.filter((u) => u.problem === problem).length);
+}
+
+/**
+ * Records whether `problem` holds in the group now (setGroupProblem, a
+ * conditional update: across instances exactly one caller sees a change) and
+ * tells people of a change once: an error line when it begins, a warning line
+ * when it ends, and a notice in the group (unless `silent`: the bot is out of
+ * the group and its pause says so). When topics may be created again, the
+ * calls that waited for it are due at once. `cause` says, for the log, what
+ * showed it (a my_chat_member, or Telegram's own refusal of createForumTopic);
+ * with `startup`, a problem that still holds is logged again without a notice.
+ */
+export async function recordGroupProblem(
+  ctx: Pick<CommandContext, 'database' | 'live' | 'log'>,
+  chatId: number,
+  problem: GroupProblem,
+  holds: boolean,
+  options: { cause: string; silent?: boolean; startup?: boolean },
+): Promise<'began' | 'ended' | null> {
+  const change = await setGroupProblem(ctx.database.pool, chatId, problem, holds);
+  const what = problem === 'cannot_read_messages' ? "cannot read managers' messages" : 'cannot create topics';
+  if (change === 'began' || (options.startup && holds && change === null)) {
+    ctx.log.error(`Managers' group ${chatId}: the bot ${what} (${options.cause}): ${FIX[problem]}.`);
+  }
+  if (change === 'ended' && problem === 'cannot_manage_topics' && (await releaseRightWaiters(ctx.database.pool, chatId))) {
+    ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' });
+  }
+  if (change === 'ended') ctx.log.warn(`Managers' group ${chatId}: the bot ${problem === 'cannot_read_messages' ? "reads managers' messages" : 'may create topics'} again (${options.cause})`);
+  if (change && !options.silent) {
+    const text = botText(MANAGERS_LOCALE, `managers-group-${problem.replaceAll('_', '-')}-${change}`);
+    await ctx.database.transaction((tx) => enqueueTelegram(ctx, tx, { chatId, method: 'sendMessage', payload: { text } }));
+  }
+  if (change) await refreshHealthGauge(ctx.database.pool);
+  return change;
 }
 
 /** The problems that hold now, per group (migrated-away groups excluded). */

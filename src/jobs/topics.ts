@@ -15,6 +15,16 @@ import type { RateLimiter } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
 import type { Logger } from 'pino';
 import { topicGone } from './outboxFailures.js';
+import { recordGroupProblem } from '../commands/managersChats.js';
+
+/**
+ * Telegram's refusal of createForumTopic for want of rights: the Bot API
+ * server passes TDLib's error (ForumTopicManager::create_forum_topic checks
+ * the chat's can_create_topics: an administrator's can_manage_topics, or a
+ * member's from the group's default permissions) as 400 "Bad Request: not
+ * enough rights to create a topic".
+ */
+export const CANNOT_CREATE_TOPIC = /not enough rights to create a topic/i;
 
 export const MANAGERS_TIME_ZONE = 'Europe/Moscow';
 
@@ -133,8 +143,14 @@ export class Topics {
       // (no answer): the claim stays, so that the topic Telegram may have
       // created is adopted from its service message instead of doubled.
       if (error instanceof GrammyError) await this.ctx.database.db.update(dialogs).set({ topicClaimedAt: null, topicClaimName: null }).where(eq(dialogs.id, dialogId));
+      // What Telegram refuses is the group's health, whatever the bot's my_chat_member said (told once).
+      if (error instanceof GrammyError && CANNOT_CREATE_TOPIC.test(error.description)) {
+        await recordGroupProblem(this.ctx, chatId, 'cannot_manage_topics', true, { cause: `Telegram refused createForumTopic: ${error.description}` });
+      }
       throw error;
     }
+    // A topic was created: the bot may create topics (a no-op unless it could not until now).
+    await recordGroupProblem(this.ctx, chatId, 'cannot_manage_topics', false, { cause: 'a topic was created' });
     const topicId = topic.message_thread_id;
     const winner = await adoptTopic(this.ctx.database.db, dialogId, chatId, topicId);
     if (winner === topicId) {

@@ -68,10 +68,10 @@ manager-find-all = <a href="{ $url }">All results on the platform</a>{ $more ->
 }
 
 # The bot's rights in the managers' group changed (src/telegram/managersGroupHealth.ts): one notice when a problem begins, one when it ends.
-managers-group-cannot-read-messages-began = ⚠️ The bot no longer sees your messages in this group: it is a plain member here, and in privacy mode Telegram gives such a bot only commands, mentions and replies to its messages. Answers in clients' topics will not reach the clients. Make the bot an administrator of the group — or turn privacy mode off in @BotFather (/setprivacy → Disable) and add the bot to the group again. Clients' messages still arrive in their topics.
+managers-group-cannot-read-messages-began = ⚠️ The bot no longer sees your messages in this group: it is a plain member here, and in privacy mode Telegram gives such a bot only commands, mentions and replies to its messages. Answers in clients' topics will not reach the clients. Make the bot an administrator of the group — or turn privacy mode off in @BotFather (/setprivacy → Disable) and add the bot to the group again. Clients who already have a topic get their messages into it; should Telegram not let the bot create topics, new clients' messages will wait — the bot will say so separately.
 managers-group-cannot-read-messages-ended = ✅ The bot sees every message of the group again: answers in the topics reach clients. What you wrote in the topics while the bot was a plain member may not have reached clients — please repeat it.
-managers-group-cannot-manage-topics-began = ⚠️ The bot lacks the right "Manage Topics": new clients' topics cannot be created, their messages wait. Topics already open work as usual. Give the bot this right again in the group's administrator settings.
-managers-group-cannot-manage-topics-ended = ✅ The bot has the right "Manage Topics" again: new clients' waiting messages go to their topics.
+managers-group-cannot-manage-topics-began = ⚠️ Telegram does not let the bot create topics (it lacks the right "Manage Topics"): while so, new clients' messages wait and do not reach the group. Topics already open work as usual. Make the bot an administrator of the group with the right "Manage Topics".
+managers-group-cannot-manage-topics-ended = ✅ The bot may create topics again: new clients' waiting messages go to their topics.
 
 # Who is responsible for a dialog (/take, /assign, /release, /shift). Names are HTML-escaped by the caller.
 dialog-owner-taken = 👤 { $who } is handling this dialog.

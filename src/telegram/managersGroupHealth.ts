@@ -22,48 +22,38 @@
  */
 import type { Api } from 'grammy';
 import type { ChatMember, UserFromGetMe } from '@grammyjs/types';
-import { botText, MANAGERS_LOCALE } from '../commands/botTexts.js';
 import type { CommandContext } from '../commands/context.js';
-import { currentManagersChatId, GROUP_PROBLEMS, MANAGERS_CHATS_CHANNEL, releaseRightWaiters, setGroupProblem, unhealthyManagersChats, type GroupProblem } from '../commands/managersChats.js';
-import { enqueueTelegram, OUTBOX_CHANNEL } from '../commands/telegramOutbox.js';
-import { metrics } from '../metrics.js';
+import { currentManagersChatId, GROUP_PROBLEMS, MANAGERS_CHATS_CHANNEL, recordGroupProblem, refreshHealthGauge as refreshGauge, type GroupProblem } from '../commands/managersChats.js';
 import { MANAGER_COMMANDS } from './managerCommands.js';
-
-/** What to do about each problem, for the log (operators read English). */
-const FIX: Record<GroupProblem, string> = {
-  cannot_read_messages:
-    "managers' answers in the topics do not reach clients (in privacy mode a plain member bot gets only commands, mentions and replies to it); " +
-    'make the bot an administrator of the group, or turn privacy mode off in @BotFather (/setprivacy → Disable) and add the bot to the group again',
-  cannot_manage_topics: "new clients' messages wait: the bot cannot create their topics; give the bot the administrator right Manage Topics again",
-};
 
 /**
  * Which problems hold for the bot's membership `member` in a group, given
- * its getMe. Out of the group, or unable to send: none — the group is paused
- * instead (managersGroup.ts). A plain member's Manage Topics depends on the
- * group's default permissions; its unreadable messages are the problem to
- * fix (making it an administrator fixes both).
+ * its getMe; undefined where the membership does not tell. Out of the group,
+ * or unable to send: none — the group is paused instead (managersGroup.ts).
+ * Topics: an administrator's `can_manage_topics` tells; a plain member's (or
+ * a restricted one's without the right) depends on the group's default
+ * permissions, which no my_chat_member carries — there Telegram's own answer
+ * to createForumTopic decides (src/jobs/topics.ts: a refusal "not enough
+ * rights to create a topic" sets the problem, a created topic clears it).
  */
-export function groupProblems(member: ChatMember, me: Pick<UserFromGetMe, 'can_read_all_group_messages'>): Record<GroupProblem, boolean> {
+export function groupProblems(member: ChatMember, me: Pick<UserFromGetMe, 'can_read_all_group_messages'>): Record<GroupProblem, boolean | undefined> {
   const blind = !me.can_read_all_group_messages;
   switch (member.status) {
     case 'administrator':
       return { cannot_read_messages: false, cannot_manage_topics: !member.can_manage_topics };
     case 'member':
-      return { cannot_read_messages: blind, cannot_manage_topics: false };
+      return { cannot_read_messages: blind, cannot_manage_topics: undefined };
     case 'restricted':
-      if (!member.can_send_messages) return { cannot_read_messages: false, cannot_manage_topics: false };
-      // Blind, its one fix (make it an administrator) gives it topics too: one problem, one notice.
-      return { cannot_read_messages: blind, cannot_manage_topics: !blind && !member.can_manage_topics };
+      if (!member.can_send_messages) return { cannot_read_messages: false, cannot_manage_topics: undefined };
+      return { cannot_read_messages: blind, cannot_manage_topics: member.can_manage_topics ? false : undefined };
     default:
-      return { cannot_read_messages: false, cannot_manage_topics: false };
+      return { cannot_read_messages: false, cannot_manage_topics: undefined };
   }
 }
 
 /** Sets `hotline_managers_chats_unhealthy{problem}` from the database (every instance's view). */
 export async function refreshHealthGauge(ctx: Pick<CommandContext, 'database'>): Promise<void> {
-  const unhealthy = await unhealthyManagersChats(ctx.database.pool);
-  for (const problem of GROUP_PROBLEMS) metrics.managersChatsUnhealthy.set({ problem }, unhealthy.filter((u) => u.problem === problem).length);
+  await refreshGauge(ctx.database.pool);
 }
 
 /**
@@ -87,19 +77,14 @@ export async function checkManagersGroupHealth(
   const out = ['kicked', 'left'].includes(membership.status) || (membership.status === 'restricted' && !membership.can_send_messages);
   for (const problem of GROUP_PROBLEMS) {
     const holds = problems[problem];
-    const change = await setGroupProblem(ctx.database.pool, chatId, problem, holds);
-    if (change === 'began' || (options.startup && holds && change === null)) {
-      ctx.log.error(`Managers' group ${chatId}: the bot ${problem === 'cannot_read_messages' ? 'cannot read managers\' messages' : 'cannot create topics'} (it is ${membership.status}${problem === 'cannot_read_messages' ? ', privacy mode on' : ', without Manage Topics'}): ${FIX[problem]}.`);
-    }
-    if (change === 'ended' && problem === 'cannot_manage_topics' && (await releaseRightWaiters(ctx.database.pool, chatId))) {
-      ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' });
-    }
-    if (change === 'ended') ctx.log.warn(`Managers' group ${chatId}: the bot ${problem === 'cannot_read_messages' ? 'reads managers\' messages' : 'may create topics'} again`);
-    // Out of the group the bot cannot post, and the pause already says so: no notice then.
-    if (change && !out) {
-      const text = botText(MANAGERS_LOCALE, `managers-group-${problem.replaceAll('_', '-')}-${change}`);
-      await ctx.database.transaction((tx) => enqueueTelegram(ctx, tx, { chatId, method: 'sendMessage', payload: { text } }));
-    }
+    // Topics: what Telegram refuses or allows (createForumTopic) outranks a guess from the membership —
+    // a plain member's right to create topics depends on the group's permissions, which no my_chat_member tells.
+    if (holds === undefined) continue;
+    await recordGroupProblem(ctx, chatId, problem, holds, {
+      cause: `it is ${membership.status}${problem === 'cannot_read_messages' ? ', privacy mode on' : ', without Manage Topics'}`,
+      silent: out,
+      startup: options.startup,
+    });
   }
   await refreshHealthGauge(ctx);
 }

@@ -129,8 +129,8 @@ describe('the bot demoted to a plain member of the managers\' group, privacy mod
   }, 120_000);
 });
 
-const NO_TOPICS_NOTICE = 'У бота нет права «Управление темами»';
-const TOPICS_BACK_NOTICE = 'Право «Управление темами» у бота снова есть';
+const NO_TOPICS_NOTICE = 'Telegram не даёт боту создавать темы';
+const TOPICS_BACK_NOTICE = 'Бот снова может создавать темы';
 
 describe('the bot, still an administrator, loses "Manage Topics"', () => {
   let t: TelegramWorld;

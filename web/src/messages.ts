@@ -251,10 +251,10 @@ export const ru = {
   'admin.paused.reason.other': 'ответ Telegram: «{answer}»',
   'admin.unhealthy.cannot_read_messages.title': 'Группа менеджеров {chat}: бот не видит сообщений менеджеров',
   'admin.unhealthy.cannot_read_messages.text':
-    'С {since} бот в группе — обычный участник, и в режиме приватности Telegram не передаёт ему сообщения менеджеров: ответы в темах до клиентов не доходят. Сообщения клиентов по-прежнему приходят в темы. Что сделать: назначьте бота администратором группы — или отключите режим приватности в @BotFather (/setprivacy → Disable) и добавьте бота в группу заново.',
+    'С {since} бот в группе — обычный участник, и в режиме приватности Telegram не передаёт ему сообщения менеджеров: ответы в темах до клиентов не доходят. Сообщения клиентов, у которых уже есть тема, приходят в неё. Что сделать: назначьте бота администратором группы — или отключите режим приватности в @BotFather (/setprivacy → Disable) и добавьте бота в группу заново.',
   'admin.unhealthy.cannot_manage_topics.title': 'Группа менеджеров {chat}: бот не может создавать темы',
   'admin.unhealthy.cannot_manage_topics.text':
-    'С {since} у бота нет права «Управление темами»: сообщения новых клиентов ждут, пока для них нельзя создать тему; в уже открытых темах переписка идёт. Что сделать: верните боту право «Управление темами» в настройках администраторов группы.',
+    'С {since} Telegram не даёт боту создавать темы: сообщения новых клиентов ждут, пока для них нельзя создать тему; в уже открытых темах переписка идёт. Что сделать: сделайте бота администратором группы с правом «Управление темами».',
   'admin.requisites.hint': 'Печатаются в поручении агенту и счёте на оплату, которые Hotline формирует сам, без 1С. Проверяются контрольные суммы ИНН, ОГРН и счетов по БИК.',
   'admin.requisites.organization': 'Организация: {name}',
   'admin.requisites.noOurs': 'Наша организация не отмечена — реквизиты некуда сохранить. Hotline создаёт её при запуске: перезапустите приложение или отметьте организацию в базе (is_ours).',
@@ -614,10 +614,10 @@ export const en: Messages = {
   'admin.paused.reason.other': 'Telegram answers "{answer}"',
   'admin.unhealthy.cannot_read_messages.title': 'Managers\' group {chat}: the bot does not see managers\' messages',
   'admin.unhealthy.cannot_read_messages.text':
-    'Since {since} the bot is a plain member of the group, and in privacy mode Telegram does not give it managers\' messages: answers in the topics do not reach clients. Clients\' messages still arrive in their topics. What to do: make the bot an administrator of the group — or turn privacy mode off in @BotFather (/setprivacy → Disable) and add the bot to the group again.',
+    'Since {since} the bot is a plain member of the group, and in privacy mode Telegram does not give it managers\' messages: answers in the topics do not reach clients. Clients who already have a topic get their messages into it. What to do: make the bot an administrator of the group — or turn privacy mode off in @BotFather (/setprivacy → Disable) and add the bot to the group again.',
   'admin.unhealthy.cannot_manage_topics.title': 'Managers\' group {chat}: the bot cannot create topics',
   'admin.unhealthy.cannot_manage_topics.text':
-    'Since {since} the bot lacks the right "Manage Topics": new clients\' messages wait, as their topics cannot be created; topics already open work. What to do: give the bot the right "Manage Topics" again in the group\'s administrator settings.',
+    'Since {since} Telegram does not let the bot create topics: new clients\' messages wait, as their topics cannot be created; topics already open work. What to do: make the bot an administrator of the group with the right "Manage Topics".',
   'admin.requisites.hint': 'Printed on the order to the agent and the invoice that Hotline makes itself, without 1C. INN, OGRN and the accounts against the BIK are checked by their check digits.',
   'admin.requisites.organization': 'Organization: {name}',
   'admin.requisites.noOurs': 'No organization is marked as ours, so there is nowhere to save the requisites. Hotline creates it on start: restart the app or mark an organization in the database (is_ours).',
