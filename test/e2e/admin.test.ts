@@ -123,7 +123,13 @@ describe.skipIf(!available)('admin page in the browser', () => {
     );
     try {
       const page = await signedInPage(app.admin);
-      await page.getByRole('link', { name: 'Администрирование' }).click();
+      // The page an admin lands on says there is a problem and leads to the admin page.
+      const line = page.getByTestId('telegram-health-line');
+      await line.waitFor();
+      expect(await line.innerText()).toContain('Telegram: проблемы с группой менеджеров (1)');
+      await line.getByRole('link', { name: 'Что сделать' }).click();
+      await page.waitForURL(/\/admin$/);
+      await expect.poll(() => page.getByTestId('telegram-health-line').count(), { timeout: 15_000 }).toBe(0);
       const banner = page.getByRole('alert').filter({ hasText: 'Группа менеджеров -1009990001' });
       await banner.waitFor();
       const text = await banner.innerText();

@@ -4,8 +4,8 @@
  * request form ships only what it needs.
  */
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
-import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useNavigate, useSearchParams } from 'react-router';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, SegmentedControl, Text, TextInput, Title } from '@mantine/core';
 import { I18nProvider, useI18n, type Locale } from './i18n.js';
 import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
@@ -120,6 +120,36 @@ function SandboxBanner() {
   );
 }
 
+/**
+ * On every page an admin opens: a line when a managers' group has a Telegram
+ * problem (paused, or the bot cannot read or make topics), linking to the
+ * admin page's banners that say what to do. Nothing for others, nothing when
+ * all is well.
+ */
+function TelegramHealthLine() {
+  const me = useMe();
+  const { t } = useI18n();
+  const location = useLocation();
+  const health = useQuery({
+    queryKey: ['admin', 'telegram-health'],
+    queryFn: () => api<{ pausedGroups: unknown[]; unhealthyGroups: unknown[] }>('/admin/telegram-health'),
+    enabled: me?.role === 'admin',
+    refetchInterval: 30_000,
+  });
+  const problems = (health.data?.pausedGroups.length ?? 0) + (health.data?.unhealthyGroups.length ?? 0);
+  if (me?.role !== 'admin' || problems === 0 || location.pathname === '/admin') return null;
+  return (
+    <Alert color="orange" radius={0} py={6} data-testid="telegram-health-line">
+      <Group gap="xs">
+        <Text size="sm">{t('health.line', { count: problems })}</Text>
+        <Anchor component={Link} to="/admin" size="sm">
+          {t('health.details')}
+        </Anchor>
+      </Group>
+    </Alert>
+  );
+}
+
 function LanguageSwitch() {
   const { locale, setLocale, t } = useI18n();
   return (
@@ -217,6 +247,7 @@ function Shell() {
       </AppShell.Header>
       <AppShell.Main>
         <SandboxBanner />
+        <TelegramHealthLine />
         <Container size="xl" pt="md">
           <Suspense fallback={<PageLoader />}>
             <Routes>
