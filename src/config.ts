@@ -171,6 +171,14 @@ const schema = z
     AWS_SECRET_ACCESS_KEY: optionalString,
     GREETING: optionalString,
     DIALOG_ASSIGNMENT: z.preprocess(emptyToUndefined, z.enum(['manual', 'first_answer', 'round_robin']).default('first_answer')),
+    TOPIC_TITLE_DELAY_SECONDS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ message: 'must be a number of seconds' }).min(0, 'must be 0 or more').max(3600, 'must be at most 3600').default(30),
+    ),
+    DIALOG_AUTO_CLOSE_HOURS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ message: 'must be a number of hours' }).min(0, 'must be 0 (off) or more').max(24 * 365, 'must be at most a year').default(0),
+    ),
   })
   .superRefine((env, ctx) => {
     const need = (variable: string, reason: string) => ctx.addIssue({ code: 'custom', path: [variable], message: reason });
@@ -262,6 +270,14 @@ export interface Config {
    * and the first answer when nobody is on shift.
    */
   dialogAssignment: 'manual' | 'first_answer' | 'round_robin';
+  /**
+   * How long a dialog's status must hold before the topic's title shows it
+   * (seconds): a back-and-forth chat is renamed once it settles, not on every
+   * message — each rename costs one of the group's 20 messages a minute.
+   */
+  topicTitleDelaySeconds: number;
+  /** Dialogs nobody wrote in for this long (hours) are closed; 0 turns auto-close off (the default). */
+  dialogAutoCloseHours: number;
 }
 
 /** Reads a `.env` file if there is one; values in the real environment win. */
@@ -335,6 +351,8 @@ export function loadConfig(
     },
     greeting: e.GREETING,
     dialogAssignment: e.DIALOG_ASSIGNMENT,
+    topicTitleDelaySeconds: e.TOPIC_TITLE_DELAY_SECONDS,
+    dialogAutoCloseHours: e.DIALOG_AUTO_CLOSE_HOURS,
   };
 }
 

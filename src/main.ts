@@ -25,6 +25,7 @@ import { webhookPlugin } from './telegram/webhook.js';
 import type { HotlineContext } from './telegram/context.js';
 import { TelegramOutbox, type OutboxOptions } from './jobs/telegramOutbox.js';
 import { startDocumentWorkers } from './jobs/media.js';
+import { startDialogStatusJobs } from './jobs/dialogStatus.js';
 import { openStorage, waitForStorage } from './documents/storage.js';
 import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
 import type { Bot } from 'grammy';
@@ -217,6 +218,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? telegramLimits(config) });
       outbox.start();
       await startDocumentWorkers(context, bot.api);
+      await startDialogStatusJobs(context);
       telegram = await connectTelegram(context, bot, () => stopping, {
         token,
         apiRoot,

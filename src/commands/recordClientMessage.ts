@@ -2,12 +2,13 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { topicName } from '../core/clientCard.js';
 import { startParameterOf } from '../core/startParameter.js';
 import { prepared, type Tx } from '../db/index.js';
-import { clients, dialogs, messages, telegramOutbox } from '../db/schema.js';
+import { clients, dialogs, messages } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { botText, clientLocale } from './botTexts.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
+import { queueTopicTitle } from './dialogStatus.js';
 import { ALBUM_QUIET_MS, albumKey, enqueueTelegram, holdAlbum, type TelegramCall } from './telegramOutbox.js';
 
 /** The Russian greeting (src/locales/ru.ftl, `greeting`); GREETING replaces it for clients who read Russian. */
@@ -19,24 +20,13 @@ export function greetingFor(languageCode: string | null | undefined, configured:
   return locale === 'ru' && configured ? configured : botText(locale, 'greeting');
 }
 
-/** The outbox step that renames a dialog's topic to the client's current name (src/jobs/topicTitle.ts). */
-export const RENAME_TOPIC = 'hotline.renameTopic';
+export { RENAME_TOPIC } from './dialogStatus.js';
 
 export interface Props {
   /** The client who wrote to the bot privately. */
   from: TelegramPerson;
   /** What they wrote. */
   message: IncomingMessage;
-}
-
-/** Whether a rename of the dialog's topic is waiting in the outbox (not yet taken): it will use the newest name. */
-async function renamePending(tx: Tx, dialogId: number): Promise<boolean> {
-  const found = await tx.db
-    .select({ id: telegramOutbox.id })
-    .from(telegramOutbox)
-    .where(and(eq(telegramOutbox.coalesceKey, `rename:${dialogId}`), eq(telegramOutbox.state, 'pending'), isNull(telegramOutbox.leaseUntil)))
-    .limit(1);
-  return found.length > 0;
 }
 
 /** The INSERT of a client's message, prepared once per connection (it runs for every message). */
@@ -140,22 +130,25 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
     if (changed || (startParameter && dialog.topicId !== null)) {
       calls.push({ chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
     }
-    if (changed) {
-      // A new name or username: the topic's title follows (one pending rename per dialog: it reads the name when it runs).
-      if (topicName(client) !== topicName(touched?.client ?? client) && !(await renamePending(tx, dialog.id))) {
-        calls.push({ chatId: dialog.managersChatId, method: RENAME_TOPIC, target: { topicOfDialog: dialog.id }, coalesceKey: `rename:${dialog.id}` });
-      }
-    }
+    // The client now waits for us (issue 19.1): a new name, or a new status, shows in the topic's title once it
+    // held for a while (commands/dialogStatus); a topic not yet created gets its title when it is (jobs/topics).
+    const startsWaiting = dialog.waitingSince === null || dialog.status !== 'open';
+    const renamed = changed && topicName(client) !== topicName(touched?.client ?? client);
+    if ((startsWaiting || renamed) && dialog.topicId !== null) await queueTopicTitle(ctx, tx, dialog);
     if (!client.greetedAt) {
       calls.push({ chatId: client.telegramUserId, method: 'sendMessage', payload: { text: greetingFor(client.language, ctx.config.greeting) } });
       await tx.db.update(clients).set({ greetedAt: new Date() }).where(eq(clients.id, client.id));
     }
     await enqueueTelegram(ctx, tx, ...calls);
     if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
-    if (!known || dialog.status === 'closed') {
+    if (!known || startsWaiting) {
+      // One write: waiting since this message unless the client already waited (a hold keeps its wait); hold and closed end.
       await tx.db
         .update(dialogs)
-        .set({ lastMessageAt: incoming.date, ...(dialog.status === 'closed' ? { status: 'open' } : {}) })
+        .set({
+          lastMessageAt: incoming.date,
+          ...(startsWaiting ? { status: 'open', waitingSince: sql`coalesce(${dialogs.waitingSince}, ${incoming.date.toISOString()}::timestamptz)` } : {}),
+        })
         .where(eq(dialogs.id, dialog.id));
     }
     await feedRequestChat(ctx, tx, dialog, message!);

@@ -10,6 +10,7 @@ import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
+import { queueTopicTitle } from './dialogStatus.js';
 import { ALBUM_QUIET_MS, albumKey, enqueueTelegram, holdAlbum } from './telegramOutbox.js';
 
 /** A manager's message that starts with this is an internal note: stored, never sent to the client. */
@@ -100,7 +101,12 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
         target: { topicOfDialog: dialog.id },
       });
     }
-    await tx.db.update(dialogs).set({ lastMessageAt: incoming.date }).where(eq(dialogs.id, dialog.id));
+    // We answered: the client no longer waits for us (issue 19.1); the topic's title follows once that held a while.
+    await tx.db
+      .update(dialogs)
+      .set({ lastMessageAt: incoming.date, ...(isNote ? {} : { waitingSince: null }) })
+      .where(eq(dialogs.id, dialog.id));
+    if (!isNote && dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
     await feedRequestChat(ctx, tx, dialog, message!);
     await recordMessageDocument(ctx, tx, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));

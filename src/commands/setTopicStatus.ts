@@ -3,10 +3,11 @@ import type { Tx } from '../db/index.js';
 import { dialogs } from '../db/schema.js';
 import { inTransaction, recordEvent, type CommandContext } from './context.js';
 import type { Dialog } from './dialogs.js';
+import { queueTopicTitle } from './dialogStatus.js';
 
 export interface Props {
   dialog: Dialog;
-  /** `closed` when a manager closed the topic, `open` when it was reopened. */
+  /** `closed` when a manager closed the topic (in Telegram, or the bot on `/close`), `open` when it was reopened. */
   status: 'open' | 'closed';
   managerTelegramId?: number;
 }
@@ -18,7 +19,11 @@ export interface Props {
 export async function setTopicStatus(ctx: CommandContext, props: Props, tx?: Tx): Promise<void> {
   await inTransaction(ctx, tx, async (tx) => {
     if (props.dialog.status === props.status) return;
-    await tx.db.update(dialogs).set({ status: props.status }).where(eq(dialogs.id, props.dialog.id));
+    // Reopened: the dialog is open again (a hold ends too); closed: the conversation is over, nobody waits.
+    await tx.db
+      .update(dialogs)
+      .set({ status: props.status, ...(props.status === 'closed' ? { waitingSince: null } : {}) })
+      .where(eq(dialogs.id, props.dialog.id));
     await recordEvent(tx, {
       actor: { telegramUserId: props.managerTelegramId },
       subjectType: 'dialog',
@@ -27,5 +32,6 @@ export async function setTopicStatus(ctx: CommandContext, props: Props, tx?: Tx)
       before: { status: props.dialog.status },
       after: { status: props.status },
     });
+    await queueTopicTitle(ctx, tx, props.dialog);
   });
 }

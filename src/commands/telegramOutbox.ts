@@ -17,6 +17,8 @@ export interface TelegramCall {
   target?: OutboxTarget;
   link?: OutboxLink;
   coalesceKey?: string;
+  /** The outbox queue (rows of one queue go out in order); by default the dialog's topic or the chat. */
+  queue?: string;
   /** Hold the call until then (e.g. to let an album's other parts arrive). */
   notBefore?: Date;
 }
@@ -29,7 +31,7 @@ export async function enqueueTelegram(ctx: Pick<CommandContext, 'live'>, tx: Tx,
   await tx.db.insert(telegramOutbox).values(
     calls.map((call) => ({
       chatId: call.chatId,
-      queue: call.target?.topicOfDialog !== undefined ? `dialog:${call.target.topicOfDialog}` : `chat:${call.chatId}`,
+      queue: call.queue ?? (call.target?.topicOfDialog !== undefined ? `dialog:${call.target.topicOfDialog}` : `chat:${call.chatId}`),
       method: call.method,
       payload: call.payload ?? {},
       target: call.target ?? null,

@@ -15,6 +15,8 @@ export interface ClientCardData {
   blocked: boolean;
   /** The manager responsible for the dialog (commands/dialogOwner); null when nobody is. */
   ownerName?: string | null;
+  /** The dialog's status as managers read it (`🔴 ждёт нашего ответа`, core/dialogStatus), if shown. */
+  statusText?: string;
   /** The deep-link parameter the client first came with (`ads_autumn`), if any. */
   startParameter?: string | null;
   /** The client's requests, newest first. */
@@ -57,6 +59,7 @@ export function renderClientCard(data: ClientCardData, t: BotTextOf): string {
     t('card-language', { language: escape(data.language ?? '—') }),
     t('card-first-contact', { at: formatDateTime(data.firstContactAt, data.timeZone) }),
   ];
+  if (data.statusText) lines.push(t('card-dialog-status', { status: escape(data.statusText) }));
   if (data.startParameter) lines.push(t('card-source', { source: escape(data.startParameter) }));
   lines.push(data.ownerName ? t('card-owner', { name: escape(data.ownerName) }) : t('card-owner-none'));
   if (data.blocked) lines.push(t('card-blocked'));

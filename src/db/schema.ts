@@ -117,8 +117,15 @@ export const dialogs = pgTable(
     topicId: integer('topic_id'),
     /** The client card: the first message of the topic. */
     clientCardMessageId: integer('client_card_message_id'),
-    /** `open`, or `closed` when a manager closed the topic (reopened on the next message). */
+    /**
+     * `open`; `on_hold` (`/hold`, until the client writes or `/unhold`); `closed` (`/close`, a manager
+     * closing the topic, or inactivity; the client's next message reopens it). Shown as core/dialogStatus.
+     */
     status: text('status').notNull().default('open'),
+    /** Since when the client waits for our answer (UTC): set by the client's message, cleared by ours; null when nobody waits. */
+    waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    /** The title the topic was last given (core/dialogStatus `topicTitle`): a rename to the same title is skipped. */
+    topicTitle: text('topic_title'),
     /** The newest request linked to this dialog; its chat receives new messages. */
     activeRequestId: bigint('active_request_id', { mode: 'number' }),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
@@ -138,6 +145,7 @@ export const dialogs = pgTable(
   },
   (t) => [
     index('dialogs_owner_idx').on(t.ownerUserId),
+    index('dialogs_waiting_idx').on(t.waitingSince),
     uniqueIndex('dialogs_topic_key').on(t.managersChatId, t.topicId),
     uniqueIndex('dialogs_client_key').on(t.clientId),
   ],

@@ -34,7 +34,8 @@ export function retryDelayMs(attempts: number, floorMs = 0): number {
 /** Telegram's answers that mean "this will never succeed", by description. */
 const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
 const TOPIC_CLOSED = /TOPIC_CLOSED/i;
-const NOT_MODIFIED = /message is not modified/i;
+// TOPIC_NOT_MODIFIED: closing a closed topic, reopening an open one or renaming to the same name (editForumTopic, closeForumTopic).
+const NOT_MODIFIED = /message is not modified|TOPIC_NOT_MODIFIED/i;
 const CANT_EDIT = /message to edit not found|message can't be edited|MESSAGE_ID_INVALID|there is no (text|caption) in the message to edit/i;
 const CLIENT_UNREACHABLE = /bot was blocked by the user|user is deactivated|bot can't initiate conversation/i;
 /**

@@ -96,6 +96,9 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
   return { text: joined.text, entities: joined.entities ?? [] };
 }
 
+/** Queues of housekeeping the group's budget serves after content: topic titles (commands/dialogStatus `titleQueue`). */
+const isHousekeeping = (queue: string): boolean => queue.startsWith('title:');
+
 export class TelegramOutbox {
   private readonly limiter: RateLimiter;
   readonly topics: Topics;
@@ -198,10 +201,15 @@ export class TelegramOutbox {
     // topics, after the clients' chats) waiting until the others ran dry.
     heads.rows.sort((a, b) => a.id - b.id);
     const now = Date.now();
+    // Housekeeping after content (ARCHITECTURE §5): a topic's title waits while its group has other calls due or out.
+    const contentDue = new Set(
+      heads.rows.filter((h) => !isHousekeeping(h.queue) && (h.not_before.getTime() <= now || this.busy.has(h.queue))).map((h) => h.chat_id),
+    );
     let nextMs = this.pollMs;
     for (const head of heads.rows) {
       const chatId = Number(head.chat_id);
       if (this.busy.has(head.queue)) continue;
+      if (isHousekeeping(head.queue) && contentDue.has(head.chat_id)) continue;
       const due = Math.max(
         head.not_before.getTime() - now,
         head.lease_until ? head.lease_until.getTime() - now : 0,

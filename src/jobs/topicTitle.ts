@@ -1,37 +1,49 @@
 /**
- * Keeps a client's topic titled with the client's current name: when a
- * client changes name or username, the outbox renames the topic
- * (editForumTopic) after the client's message itself went out — the group's
- * 20 messages a minute serve client content first (ARCHITECTURE §5).
+ * Keeps a client's topic titled with the dialog's status and the client's
+ * name (issue 19.1, core/dialogStatus `topicTitle`). The step was queued by
+ * commands/dialogStatus `queueTopicTitle` once the status held for
+ * TOPIC_TITLE_DELAY_SECONDS; it reads the status and the name as they are
+ * now, and renames only when the title shown differs: a rename is a service
+ * message of the group's 20 a minute. Its queue waits while the group has
+ * client content due (jobs/telegramOutbox: housekeeping after content).
  */
 import { GrammyError, type Api } from 'grammy';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
-import { topicName } from '../core/clientCard.js';
+import { dialogStatusOf, topicTitle } from '../core/dialogStatus.js';
 import { clients, dialogs } from '../db/schema.js';
 import type { RateLimiter } from './rateLimits.js';
 import type { Topics } from './topics.js';
 
-export { RENAME_TOPIC } from '../commands/recordClientMessage.js';
+export { RENAME_TOPIC } from '../commands/dialogStatus.js';
 
 /**
- * Renames the dialog's topic to the client's name as stored now, so several
- * renames queued in a row cost one call: the later ones find it done
- * (TOPIC_NOT_MODIFIED, Telegram's answer when the name is unchanged).
+ * Gives the dialog's topic its current title, and refreshes the client card
+ * when the status it shows changed. Nothing is sent when the topic already
+ * has that title, or has no topic yet (its creation names it, jobs/topics).
  */
 export async function renameTopic(ctx: CommandContext, api: Api, topics: Topics, limiter: RateLimiter, dialogId: number): Promise<void> {
-  const threadId = await topics.ensure(dialogId);
   const [row] = await ctx.database.db
     .select({ dialog: dialogs, client: clients })
     .from(dialogs)
     .innerJoin(clients, eq(clients.id, dialogs.clientId))
     .where(eq(dialogs.id, dialogId));
-  if (!row) return;
-  await limiter.take(row.dialog.managersChatId);
+  if (!row || row.dialog.topicId === null) return;
+  const { dialog, client } = row;
+  const title = topicTitle(client, dialogStatusOf(dialog));
+  if (title === dialog.topicTitle) return;
+  await limiter.take(dialog.managersChatId);
   try {
-    await api.editForumTopic(row.dialog.managersChatId, threadId, { name: topicName(row.client) });
+    await api.editForumTopic(dialog.managersChatId, dialog.topicId!, { name: title });
   } catch (error) {
-    if (error instanceof GrammyError && /TOPIC_NOT_MODIFIED/.test(error.description)) return;
-    throw error;
+    // TOPIC_NOT_MODIFIED: Telegram's answer when the title already is this one.
+    if (!(error instanceof GrammyError && /TOPIC_NOT_MODIFIED/.test(error.description))) throw error;
   }
+  await ctx.database.db
+    .update(dialogs)
+    .set({ topicTitle: title })
+    .where(and(eq(dialogs.id, dialogId), eq(dialogs.topicId, dialog.topicId!)));
+  // The card shows the status (not the name's changes, which it reads itself): refreshed with the title, paced with it.
+  const statusShown = (t: string | null) => (t ? Array.from(t)[0] : undefined);
+  if (statusShown(dialog.topicTitle) !== statusShown(title)) await topics.refreshCard(dialogId);
 }

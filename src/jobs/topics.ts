@@ -8,9 +8,11 @@ import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
 import { and, desc, eq } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
+import { botText } from '../commands/botTexts.js';
 import { clients, dialogs, requests, users } from '../db/schema.js';
-import { renderClientCard, topicName } from '../core/clientCard.js';
+import { renderClientCard } from '../core/clientCard.js';
 import { MANAGERS_LOCALE, textsFor } from '../commands/botTexts.js';
+import { dialogStatusOf, STATUS_EMOJI, topicTitle } from '../core/dialogStatus.js';
 import type { RateLimiter } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
 import type { Logger } from 'pino';
@@ -86,6 +88,7 @@ export class Topics {
       blocked: Boolean(client.blockedAt),
       startParameter: client.startParameter,
       ownerName: owner?.name ?? null,
+      statusText: `${STATUS_EMOJI[dialogStatusOf(dialog)]} ${botText(MANAGERS_LOCALE, `dialog-status-${dialogStatusOf(dialog)}`)}`,
       requests: clientRequests,
       publicUrl: this.ctx.config.publicUrl,
       timeZone: MANAGERS_TIME_ZONE,
@@ -108,7 +111,7 @@ export class Topics {
     let topicId = dialog.topicId;
     let cardMessageId = dialog.clientCardMessageId;
     if (topicId === null) {
-      topicId = await this.create(dialogId, chatId, topicName(client));
+      topicId = await this.create(dialogId, chatId, topicTitle(client, dialogStatusOf(dialog)));
       cardMessageId = null;
     }
     if (cardMessageId === null) await this.postCard(dialogId, chatId, topicId, await this.cardHtml(dialogId));
@@ -123,7 +126,7 @@ export class Topics {
    */
   private async create(dialogId: number, chatId: number, name: string): Promise<number> {
     const claimed = await this.ctx.database.pool.query(
-      `UPDATE dialogs SET topic_claimed_at = now(), topic_claim_name = $2
+      `UPDATE dialogs SET topic_claimed_at = now(), topic_claim_name = $2, topic_title = $2
         WHERE id = $1 AND topic_id IS NULL
           AND (topic_claimed_at IS NULL OR topic_claimed_at < now() - make_interval(secs => $3::float8))
         RETURNING id`,

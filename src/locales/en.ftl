@@ -23,6 +23,7 @@ manager-help =
     /take — take the dialog, /assign @username — hand it to a colleague, /release — leave it with nobody
     /shift on, /shift off — your shift: new dialogs are dealt in turn to those on shift
     /t name — send the client a quick reply (a name's beginning will do); /t — the list
+    /hold — put the dialog on hold until the client writes again, /unhold — undo; /close — close the dialog and its topic (the client writing reopens it)
     /help — this list
 
     A message starting with <code>!</code> is an internal note: the client never sees it, it keeps a ✍.
@@ -89,6 +90,21 @@ manager-shift-on = { $mode ->
 manager-shift-off = Shift ended: new dialogs are no longer dealt to you.
 manager-shift-list = On shift: { $who }
 manager-shift-nobody = nobody
+
+# A dialog's status (issue 19.1): on the client card after its emoji, and what the topic hears when it changes.
+card-dialog-status = Status: { $status }
+dialog-status-waiting_us = waiting for our answer
+dialog-status-waiting_client = waiting for the client
+dialog-status-on_hold = on hold
+dialog-status-closed = closed
+dialog-status-hold = ⏸ Dialog on hold (by { $by }) until the client writes again. To resume: /unhold
+dialog-status-unhold = ▶️ Dialog back in work (by { $by }).
+dialog-status-close = ✅ Dialog closed (by { $by }). The topic reopens when the client writes.
+manager-status-unchanged = { $status ->
+    [on_hold] The dialog is already on hold.
+    [closed] The dialog is already closed.
+   *[other] The dialog is not on hold.
+}
 
 # Quick replies: /t in a client's topic (src/telegram/managerCommands.ts). { $names } is HTML-escaped by the caller.
 manager-quick-reply-list = Quick replies: { $names }

@@ -23,6 +23,7 @@ manager-help =
     /take — взять диалог, /assign @username — передать коллеге, /release — снять ответственного
     /shift on, /shift off — смена: новые диалоги раздаются по очереди тем, кто на смене
     /t имя — отправить клиенту быстрый ответ (можно начало имени); /t — список
+    /hold — отложить диалог до нового сообщения клиента, /unhold — вернуть; /close — закрыть диалог и тему (клиент напишет — откроется)
     /help — этот список
 
     Сообщение, начинающееся с <code>!</code>, — внутренняя заметка: клиент её не увидит, на ней останется ✍.
@@ -90,6 +91,21 @@ manager-shift-on = { $mode ->
 manager-shift-off = Смена закончена: новые диалоги вам больше не раздаются.
 manager-shift-list = На смене: { $who }
 manager-shift-nobody = никого
+
+# A dialog's status (issue 19.1): on the client card after its emoji, and what the topic hears when it changes.
+card-dialog-status = Статус: { $status }
+dialog-status-waiting_us = ждёт нашего ответа
+dialog-status-waiting_client = ждём ответа клиента
+dialog-status-on_hold = отложен
+dialog-status-closed = закрыт
+dialog-status-hold = ⏸ Диалог отложен (отложил(а) { $by }) до нового сообщения клиента. Вернуть: /unhold
+dialog-status-unhold = ▶️ Диалог снова в работе (вернул(а) { $by }).
+dialog-status-close = ✅ Диалог закрыт (закрыл(а) { $by }). Когда клиент напишет, тема откроется снова.
+manager-status-unchanged = { $status ->
+    [on_hold] Диалог уже отложен.
+    [closed] Диалог уже закрыт.
+   *[other] Диалог и так не отложен.
+}
 
 # Quick replies: /t in a client's topic (src/telegram/managerCommands.ts). { $names } is HTML-escaped by the caller.
 manager-quick-reply-list = Быстрые ответы: { $names }

@@ -60,6 +60,11 @@ export async function mayOwnDialogs(db: Db, viewer: Viewer): Promise<boolean> {
   return maySeeDialogs(db, viewer);
 }
 
+/** A dialog's status (`/hold`, `/unhold`, `/close`, the dialogs page's buttons): whoever sees clients' dialogs — our staff. */
+export async function mayChangeDialogStatus(db: Db, viewer: Viewer): Promise<boolean> {
+  return maySeeDialogs(db, viewer);
+}
+
 /** The blocklist (`/ban`, the dialogs page): whoever sees clients' dialogs — our staff. */
 export async function mayBanClients(db: Db, viewer: Viewer): Promise<boolean> {
   return maySeeDialogs(db, viewer);

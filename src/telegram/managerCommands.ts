@@ -11,6 +11,7 @@ import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
 import { banClient } from '../commands/banClient.js';
 import { sendQuickReply } from '../commands/sendQuickReply.js';
+import { setDialogStatus, type StatusChange } from '../commands/dialogStatus.js';
 import { managerByUsername, onShiftNames, setDialogOwner, setOnShift } from '../commands/dialogOwner.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { suggestCommand, type KnownCommand } from '../core/commandSuggestion.js';
@@ -37,6 +38,9 @@ export const MANAGER_COMMANDS = [
   { command: 'release', description: 'снять ответственного с диалога' },
   { command: 'shift', description: 'смена: /shift on или /shift off' },
   { command: 't', description: 'быстрый ответ клиенту: /t имя' },
+  { command: 'hold', description: 'отложить диалог до нового сообщения клиента' },
+  { command: 'unhold', description: 'вернуть отложенный диалог в работу' },
+  { command: 'close', description: 'закрыть диалог и тему' },
   { command: 'ban', description: 'в чёрный список: /ban причина' },
   { command: 'unban', description: 'убрать из чёрного списка' },
   { command: 'find', description: 'найти клиента, сообщение, заявку: /find договор' },
@@ -64,6 +68,9 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
   { command: 'release', example: '/release', takesValue: false },
   { command: 'shift', example: '/shift on', takesValue: true },
   { command: 't', example: '/t имя', takesValue: true },
+  { command: 'hold', example: '/hold', takesValue: false },
+  { command: 'unhold', example: '/unhold', takesValue: false },
+  { command: 'close', example: '/close', takesValue: false },
   { command: 'ban', example: '/ban спам', takesValue: true },
   { command: 'unban', example: '/unban', takesValue: false },
   { command: 'find', example: '/find договор', takesValue: true },
@@ -157,6 +164,10 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-quick-reply-outside-topic'));
       return quickReply(ctx, c, dialog, manager, answer);
     }
+    if (name === 'hold' || name === 'unhold' || name === 'close') {
+      if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
+      return changeStatus(ctx, c, dialog, manager, name, answer);
+    }
     if (name === 'ban' || name === 'unban') {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return ban(ctx, c, dialog, manager, name === 'ban', answer);
@@ -207,6 +218,28 @@ async function own(
     }
   } catch (error) {
     if (error instanceof ValidationError || error instanceof ForbiddenError) return answer(escapeHtml(error.message));
+    throw error;
+  }
+}
+
+/**
+ * `/hold`, `/unhold` and `/close` in a client's topic (commands/dialogStatus):
+ * the notice in the topic comes from the command; an answer here only when
+ * nothing changed.
+ */
+async function changeStatus(
+  ctx: CommandContext,
+  c: HotlineContext,
+  dialog: Dialog,
+  manager: Viewer,
+  change: StatusChange,
+  answer: (text: string) => Promise<void>,
+): Promise<void> {
+  try {
+    const state = await setDialogStatus(ctx, { actor: manager, dialogId: dialog.id, change }, c.tx);
+    if (!state.changed) return answer(botText(MANAGERS_LOCALE, 'manager-status-unchanged', { status: change === 'unhold' ? 'other' : state.status }));
+  } catch (error) {
+    if (error instanceof ForbiddenError) return answer(escapeHtml(error.message));
     throw error;
   }
 }

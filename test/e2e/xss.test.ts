@@ -16,6 +16,7 @@ import { browserAvailable, ensureWebBuilt, launchBrowser } from '../helpers/brow
 import { ApiClient, openSignInLink, startTestApp, validOffer, validRequest, type TestApp } from '../helpers/app.js';
 import { SandboxControl } from '../../src/sandbox/control.js';
 import { SandboxPage } from '../helpers/sandboxPage.js';
+import { topicClientName } from '../helpers/telegram.js';
 
 const available = browserAvailable();
 
@@ -76,10 +77,10 @@ describe.skipIf(!available)('XSS payloads render inert', () => {
     ).rejects.toThrow(/wrong HTTP URL/);
     await control.sendMessage({ from: client.id, text: LINKED, entities: [{ type: 'text_link', offset: 8, length: LINK_TEXT.length, url: 'http://example.com/"onmouseover="window.__xss=7"><img src=x onerror=alert(7)>' }] });
     await control.sendMessage({ from: client.id, media: { type: 'document', base64: PDF.toString('base64'), file_name: FILE_NAME, mime_type: 'application/pdf' } });
-    let topic = (await control.transcript(group.id)).topics.find((x) => x.name.startsWith('Ева'));
+    let topic = (await control.transcript(group.id)).topics.find((x) => topicClientName(x.name).startsWith('Ева'));
     for (let i = 0; !topic && i < 300; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      topic = (await control.transcript(group.id)).topics.find((x) => x.name.startsWith('Ева'));
+      topic = (await control.transcript(group.id)).topics.find((x) => topicClientName(x.name).startsWith('Ева'));
     }
     if (!topic) throw new Error('no topic for the client');
     await control.waitFor({ chat_id: group.id, message_thread_id: topic.message_thread_id, min_count: 4, timeout_ms: 30_000 });

@@ -10,6 +10,7 @@ import { testDatabase, type TestDatabase } from '../helpers/database.js';
 import { freePort, type HotlineProcess } from '../helpers/process.js';
 import { startWebhookProxy, type WebhookProxy } from './proxy.js';
 import { appEnv, Conversation, appWarnings, expectAlive, outboxFigures, settle, sleep, startApp, startWorld, stopApp, TIME_SCALE, type FaultWorld } from './world.js';
+import { topicClientName } from '../helpers/telegram.js';
 
 const CLIENTS = 6;
 const MESSAGES = 16;
@@ -43,7 +44,7 @@ describe('two instances, topics deleted mid-dialog', () => {
     const chat = world.emulator.group(world.group)!;
     const deleted: number[] = [];
     for (const client of world.clients.slice(0, CLIENTS / 2)) {
-      const topic = [...chat.topics.values()].find((t) => !t.deleted && t.name.startsWith(client.first_name));
+      const topic = [...chat.topics.values()].find((t) => !t.deleted && topicClientName(t.name).startsWith(client.first_name));
       if (!topic) continue;
       await world.control.deleteTopic({ from: world.manager.id, chat_id: world.group, message_thread_id: topic.id });
       deleted.push(topic.id);
@@ -57,7 +58,7 @@ describe('two instances, topics deleted mid-dialog', () => {
     const figures = await outboxFigures(world, database.url!, toTopic.delivered + toClient.delivered);
     // One live topic per client: no dialog split over two.
     const live = [...chat.topics.values()].filter((t) => !t.deleted);
-    const perClient = world.clients.map((c) => live.filter((t) => t.name.startsWith(c.first_name)).length);
+    const perClient = world.clients.map((c) => live.filter((t) => topicClientName(t.name).startsWith(c.first_name)).length);
     const { problems } = settle(
       'topicDeleted',
       {

@@ -14,7 +14,7 @@ export { seeded } from '../../src/sandbox/faults.js';
 import { SandboxControlError, type SandboxControl } from '../../src/sandbox/control.js';
 import type { TestDatabase } from '../helpers/database.js';
 import { spawnHotline, waitForStatus, type HotlineProcess } from '../helpers/process.js';
-import { BOT_TOKEN } from '../helpers/telegram.js';
+import { BOT_TOKEN, topicClientName } from '../helpers/telegram.js';
 import { recordResult, type Tally } from './report.js';
 import { REPEAT_MARK } from '../../src/jobs/outboxFailures.js';
 
@@ -285,7 +285,7 @@ export class Conversation {
       const marked = raw.startsWith(MARKED);
       const text = marked ? raw.slice(MARKED.length) : raw;
       if (!text.split('\n').every((line) => CLIENT_LINE.test(line))) continue;
-      const owner = byName.get(chat.topics.get(stored.threadId)?.name ?? '');
+      const owner = byName.get(topicClientName(chat.topics.get(stored.threadId)?.name ?? ''));
       // A mirror in a topic of no client: counted against the client whose line it is (as unexpected there).
       const target = seen.get(owner ?? byName.get(text.split(':')[0]!) ?? -1);
       if (!target) continue;

@@ -91,6 +91,8 @@ export async function startTelegramWorld(
         TELEGRAM_MANAGERS_CHAT_ID: groups.join(','),
         ADMIN_EMAIL: 'admin@test.local',
         ADMIN_PASSWORD: 'admin-password-123',
+        // A topic's title follows its dialog's status after a short settle (production: 30 s).
+        TOPIC_TITLE_DELAY_SECONDS: '0.2',
         ...options.env,
       },
       { dotEnvFile: false },
@@ -124,7 +126,7 @@ export async function startTelegramWorld(
       while (Date.now() < deadline) {
         for (const groupId of groupIds) {
           const chat = await control.transcript(groupId);
-          const topic = chat.topics.find((t) => !t.deleted && t.name.startsWith([client.first_name, client.last_name].filter(Boolean).join(' ')));
+          const topic = chat.topics.find((t) => !t.deleted && topicClientName(t.name).startsWith([client.first_name, client.last_name].filter(Boolean).join(' ')));
           if (!topic) continue;
           const transcript = await control.waitFor({
             chat_id: groupId,
@@ -170,6 +172,11 @@ export async function startTelegramWorld(
     },
   };
   return world;
+}
+
+/** A topic's title without its status emoji (core/dialogStatus `topicTitle`): the client's name as shown. */
+export function topicClientName(title: string): string {
+  return title.replace(/^(🔴|🟢|⏸|✅) /u, '');
 }
 
 /** The messages of a topic a person reads (no service messages). */

@@ -274,10 +274,10 @@ describe('15.9 the topic title follows the client', () => {
     while (Date.now() < deadline) {
       const chat = await t.control.transcript(t.group);
       name = chat.topics.find((x) => x.message_thread_id === topic.threadId)!.name;
-      if (name === 'Роман Новиков (@roman_n)') break;
+      if (name === '🔴 Роман Новиков (@roman_n)') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(name).toBe('Роман Новиков (@roman_n)');
+    expect(name).toBe('🔴 Роман Новиков (@roman_n)');
     const after = await t.control.transcript(t.group, { thread_id: topic.threadId });
     const services = after.messages.filter((m) => m.service === 'forum_topic_edited').map((m) => m.message_id);
     const message = after.messages.find((m) => m.text === 'Я сменил имя')!;

@@ -18,7 +18,7 @@ describe('a client writes to the hotline', () => {
     const topic = await t.waitForTopic(client, { minCount: 2, textIncludes: 'инвойс' });
 
     const chat = await t.control.transcript(t.group);
-    expect(chat.topics.find((x) => x.message_thread_id === topic.threadId)?.name).toBe('Иван Петров (@ivan_p)');
+    expect(chat.topics.find((x) => x.message_thread_id === topic.threadId)?.name).toBe('🔴 Иван Петров (@ivan_p)');
     const shown = visible(topic);
     expect(shown[0]!.text).toContain('Иван Петров');
     expect(shown[0]!.text).toContain(`Telegram ID: ${client.id}`);

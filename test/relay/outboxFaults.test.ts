@@ -11,7 +11,7 @@ import { clients, dialogTopics, dialogs, telegramOutbox } from '../../src/db/sch
 import { TelegramOutbox } from '../../src/jobs/telegramOutbox.js';
 import { REPEAT_MARK } from '../../src/jobs/outboxFailures.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
-import { BOT_TOKEN, startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+import { BOT_TOKEN, startTelegramWorld, topicClientName, visible, type TelegramWorld } from '../helpers/telegram.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -28,7 +28,7 @@ async function dialogOf(t: TelegramWorld, telegramUserId: number) {
 /** The client's topics in the group (deleted ones too), by name. */
 async function topicsOf(t: TelegramWorld, name: string) {
   const chat = await t.control.transcript(t.group);
-  return chat.topics.filter((topic) => topic.name.startsWith(name));
+  return chat.topics.filter((topic) => topicClientName(topic.name).startsWith(name));
 }
 
 async function textsIn(t: TelegramWorld, threadId: number): Promise<string[]> {

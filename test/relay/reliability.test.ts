@@ -10,7 +10,7 @@ import type { SandboxControl } from '../../src/sandbox/control.js';
 import { startEmulator, type StartedEmulator } from '../../src/sandbox/standalone.js';
 import { testDatabase } from '../helpers/database.js';
 import { spawnHotline, waitForStatus, type HotlineProcess } from '../helpers/process.js';
-import { BOT_TOKEN, startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
+import { BOT_TOKEN, startTelegramWorld, topicClientName, type TelegramWorld } from '../helpers/telegram.js';
 
 /** Telegram's windows shrunk 50×: "20 per minute" per group becomes 20 per 1.2 s. */
 const TIME_SCALE = 0.02;
@@ -24,7 +24,7 @@ const TIME_SCALE = 0.02;
  */
 async function topicMessages(control: SandboxControl, group: number, client: User): Promise<string[]> {
   const chat = await control.transcript(group);
-  const topics = chat.topics.filter((x) => !x.deleted && x.name === client.first_name).sort((a, b) => a.message_thread_id - b.message_thread_id);
+  const topics = chat.topics.filter((x) => !x.deleted && topicClientName(x.name) === client.first_name).sort((a, b) => a.message_thread_id - b.message_thread_id);
   const texts: string[] = [];
   for (const topic of topics) {
     const transcript = await control.transcript(group, { thread_id: topic.message_thread_id });

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { clients, dialogs, messages } from '../../src/db/schema.js';
 import { BLOCKED_NOTICE, UNBLOCKED_NOTICE } from '../../src/commands/setClientBlocked.js';
 import { UNDELIVERED_NOTICE } from '../../src/jobs/telegramOutbox.js';
-import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+import { startTelegramWorld, topicClientName, visible, type TelegramWorld } from '../helpers/telegram.js';
 
 let t: TelegramWorld;
 beforeAll(async () => {
@@ -109,7 +109,7 @@ describe('opening dialogs', () => {
       .poll(async () => visible(await t.control.transcript(topic.chat.id, { thread_id: topic.threadId })).map((m) => m.text).join('\n'), { timeout: 10_000 })
       .toMatch(/раз[\s\S]*два[\s\S]*три[\s\S]*четыре[\s\S]*пять/);
     const chats = await Promise.all(t.groups.map((g) => t.control.transcript(g)));
-    const named = chats.flatMap((c) => c.topics).filter((x) => x.name.startsWith('Одновременно') && !x.deleted);
+    const named = chats.flatMap((c) => c.topics).filter((x) => topicClientName(x.name).startsWith('Одновременно') && !x.deleted);
     expect(named).toHaveLength(1);
   });
 

@@ -13,6 +13,8 @@ import { requireViewer } from '../auth/guard.js';
 import { banClient } from '../../commands/banClient.js';
 import { setDialogOwner } from '../../commands/dialogOwner.js';
 import { isStartParameter } from '../../core/startParameter.js';
+import { DIALOG_STATUSES, dialogStatusOf, type DialogStatus } from '../../core/dialogStatus.js';
+import { setDialogStatus } from '../../commands/dialogStatus.js';
 
 const dialog = z.object({
   id: z.number(),
@@ -20,7 +22,12 @@ const dialog = z.object({
   clientId: z.number(),
   clientName: z.string(),
   clientUsername: z.string().nullable(),
+  /** As stored: `open`, `on_hold` or `closed`. */
   status: z.string(),
+  /** As managers see it (core/dialogStatus): `waiting_us`, `waiting_client`, `on_hold` or `closed`. */
+  dialogStatus: z.enum(DIALOG_STATUSES as [DialogStatus, ...DialogStatus[]]),
+  /** Since when the client waits for our answer (ISO 8601, UTC), while the dialog is waiting for us; else null. */
+  waitingSince: z.string().nullable(),
   lastMessageText: z.string().nullable(),
   lastMessageAt: z.string().nullable(),
   openRequests: z.array(z.object({ id: z.number(), number: z.string(), status: z.string() })),
@@ -91,6 +98,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           owner: z.union([z.enum(['me', 'none']), decimalInteger(1, Number.MAX_SAFE_INTEGER)]).optional(),
           /** Only clients who came by this deep link (`ads_autumn`; Telegram's rule: 1–64 of A–Z a–z 0–9 _ -). */
           source: z.string().max(200).optional(),
+          /** `recent` (default): the newest message first, paged by `before`; `waiting`: the client waiting longest first, then the rest by recency. */
+          sort: z.enum(['recent', 'waiting']).optional(),
         }),
         response: { 200: z.object({ items: z.array(dialog) }) },
       },
@@ -108,6 +117,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const owner = request.query.owner;
       const ownerFilter =
         owner === undefined ? sql`true` : owner === 'none' ? sql`d.owner_user_id is null` : sql`d.owner_user_id = ${owner === 'me' ? viewer.userId : owner}`;
+      const byWaiting = request.query.sort === 'waiting';
+      if (byWaiting && request.query.before !== undefined) throw new ValidationError('Список по времени ожидания не листается: before только для sort=recent', 'before');
       const before = request.query.before ? parseIsoDateTime(request.query.before) : null;
       if (request.query.before && !before) throw new ValidationError(`Дата в формате ГГГГ-ММ-ДД, с ${DATE_MIN} по ${DATE_MAX}`, 'before');
       const result = await db.execute<{
@@ -116,6 +127,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         client_name: string;
         username: string | null;
         status: string;
+        waiting_since: Date | null;
         last_text: string | null;
         last_at: Date | null;
         open_requests: Array<{ id: number; number: string; status: string }> | null;
@@ -125,7 +137,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         owner_user_id: number | null;
         owner_name: string | null;
       }>(sql`
-        select d.id, d.client_id, c.banned_at, c.ban_reason, c.start_parameter, d.owner_user_id, owner.name as owner_name, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status,
+        select d.id, d.client_id, c.banned_at, c.ban_reason, c.start_parameter, d.owner_user_id, owner.name as owner_name, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status, d.waiting_since,
                last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
                (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
                   from requests r where r.dialog_id = d.id and r.status in ('collecting_offers', 'accepted')) as open_requests
@@ -139,7 +151,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           and ${ownerFilter}
           and ${request.query.source === undefined ? sql`true` : sql`c.start_parameter = ${request.query.source}`}
           and ${request.query.banned === undefined ? sql`true` : request.query.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`}
-        order by coalesce(d.last_message_at, d.created_at) desc, d.id desc
+        order by ${byWaiting ? sql`case when d.status = 'open' then d.waiting_since end asc nulls last, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${limit}`);
       return {
         items: result.rows.map((row) => ({
@@ -148,6 +160,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           clientName: row.client_name || '—',
           clientUsername: row.username,
           status: row.status,
+          dialogStatus: dialogStatusOf({ status: row.status, waitingSince: row.waiting_since }),
+          waitingSince: row.status === 'open' && row.waiting_since ? new Date(row.waiting_since).toISOString() : null,
           lastMessageText: row.last_text,
           lastMessageAt: row.last_at ? new Date(row.last_at).toISOString() : null,
           openRequests: row.open_requests ?? [],
@@ -231,6 +245,35 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const { userId } = request.body;
       const how = userId === null ? 'release' : userId === viewer.userId ? 'take' : 'assign';
       return setDialogOwner(getContext(), { actor: viewer, dialogId: request.params.id, ownerUserId: userId, how });
+    },
+  );
+
+  /**
+   * Puts a dialog on hold, takes it off hold, or closes it and its topic —
+   * the same command as `/hold`, `/unhold`, `/close` in the topic. Body
+   * `{ change: 'hold' | 'unhold' | 'close' }`. 200 with the status shown now
+   * (`changed` false when it already was so); 403 for anyone but our managers
+   * and admins; 404 an unknown dialog.
+   */
+  app.post(
+    '/dialogs/:id/status',
+    {
+      schema: {
+        tags: ['dialogs'],
+        summary: 'Holds, unholds or closes a dialog (as /hold, /unhold, /close in the topic)',
+        params: idParam,
+        body: z.strictObject({ change: z.enum(['hold', 'unhold', 'close']) }),
+        response: {
+          200: z.object({ dialogStatus: z.enum(DIALOG_STATUSES as [DialogStatus, ...DialogStatus[]]), changed: z.boolean() }),
+          400: errorBody,
+          403: errorBody,
+          404: errorBody,
+        },
+      },
+    },
+    async (request) => {
+      const state = await setDialogStatus(getContext(), { actor: requireViewer(request), dialogId: request.params.id, change: request.body.change });
+      return { dialogStatus: state.status, changed: state.changed };
     },
   );
 
