@@ -151,7 +151,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           and ${ownerFilter}
           and ${request.query.source === undefined ? sql`true` : sql`c.start_parameter = ${request.query.source}`}
           and ${request.query.banned === undefined ? sql`true` : request.query.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`}
-        order by ${byWaiting ? sql`case when d.status = 'open' then d.waiting_since end asc nulls last, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
+        order by ${byWaiting ? sql`case when d.status = 'open' then d.waiting_since end asc nulls last, case when d.status = 'open' and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${limit}`);
       return {
         items: result.rows.map((row) => ({
