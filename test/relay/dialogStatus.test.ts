@@ -60,13 +60,15 @@ describe('a dialog’s status at a glance', () => {
     const { client, topic, say } = await dialogWith(t, 'Болтун', 'Вопрос 0');
     expect(await titleOf(t, topic.threadId)).toBe('🔴 Болтун');
     const before = await renamesOf(t, topic.threadId);
+    // A real conversation: each side reads the other's message before answering.
     for (let i = 1; i <= 5; i++) {
       await say(`Ответ ${i}`);
+      await t.control.waitFor({ chat_id: client.id, text_includes: `Ответ ${i}` });
       await t.control.sendMessage({ from: client.id, text: `Вопрос ${i}` });
+      await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: `Вопрос ${i}` });
     }
     await say('Ответ 6');
     await t.control.waitFor({ chat_id: client.id, text_includes: 'Ответ 6' });
-    await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Вопрос 5' });
     await expect.poll(() => titleOf(t, topic.threadId), { timeout: 15_000 }).toBe('🟢 Болтун');
     // 11 changes of status, one rename once the chat settled (two if the machine paused mid-chat).
     expect((await renamesOf(t, topic.threadId)) - before).toBeLessThanOrEqual(2);
