@@ -69,6 +69,9 @@ export function DateField({ label, name, value, onChange, error, size, style }: 
         dateParser={parseTypedDate}
         placeholder={PLACEHOLDER[locale]}
         clearable
+        // Fixed, not absolute: the open calendar near the page's foot does not lengthen the page, so closing it does
+        // not make the page jump under the next field's dropdown.
+        popoverProps={{ floatingStrategy: 'fixed' }}
         error={error}
       />
     </DatesProvider>
