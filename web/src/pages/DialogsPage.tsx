@@ -24,7 +24,15 @@ interface DialogRow {
   ban: { at: string; reason: string } | null;
   startParameter: string | null;
   owner: { userId: number; name: string } | null;
+  /** As managers see it (issue 19.1): who waits for whom, on hold, closed. */
+  dialogStatus: DialogStatus;
+  /** Since when the client waits for our answer (ISO 8601), or null. */
+  waitingSince: string | null;
 }
+
+type DialogStatus = 'waiting_us' | 'waiting_client' | 'on_hold' | 'closed';
+type StatusChange = 'hold' | 'unhold' | 'close';
+const STATUS_COLOR: Record<DialogStatus, string> = { waiting_us: 'red', waiting_client: 'green', on_hold: 'gray', closed: 'blue' };
 
 interface Manager {
   userId: number;
@@ -33,6 +41,7 @@ interface Manager {
 }
 
 type Filter = 'all' | 'mine' | 'unowned' | 'banned';
+type Sort = 'recent' | 'waiting';
 
 /** What went wrong, as the server said it; a lost connection in the reader's language. */
 function errorText(error: unknown, networkText: string): string {
@@ -46,15 +55,17 @@ export default function DialogsPage() {
   const [filter, setFilter] = useState<Filter>('all');
   const [banning, setBanning] = useState<DialogRow | null>(null);
   const [source, setSource] = useState<string | null>(null);
+  const [sort, setSort] = useState<Sort>('recent');
   const sources = useQuery({ queryKey: ['dialogs', 'sources'], queryFn: () => api<{ items: Array<{ source: string; clients: number }> }>('/dialogs/sources') });
   const dialogs = useQuery({
-    queryKey: ['dialogs', filter, source],
+    queryKey: ['dialogs', filter, source, sort],
     queryFn: () => {
       const query = new URLSearchParams();
       if (filter === 'banned') query.set('banned', 'true');
       if (filter === 'mine') query.set('owner', 'me');
       if (filter === 'unowned') query.set('owner', 'none');
       if (source) query.set('source', source);
+      if (sort === 'waiting') query.set('sort', 'waiting');
       return api<{ items: DialogRow[] }>(`/dialogs${query.size ? `?${query}` : ''}`);
     },
     refetchInterval: 15_000,
@@ -63,6 +74,11 @@ export default function DialogsPage() {
   const managers = useQuery({ queryKey: ['dialogs', 'managers'], queryFn: () => api<{ items: Manager[] }>('/dialogs/managers') });
   const setOwner = useMutation({
     mutationFn: ({ dialogId, userId }: { dialogId: number; userId: number | null }) => api(`/dialogs/${dialogId}/owner`, { method: 'PUT', body: { userId } }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['dialogs'] }),
+  });
+  // The same command as /hold, /unhold, /close in the topic (commands/dialogStatus).
+  const changeStatus = useMutation({
+    mutationFn: ({ dialogId, change }: { dialogId: number; change: StatusChange }) => api(`/dialogs/${dialogId}/status`, { method: 'POST', body: { change } }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['dialogs'] }),
   });
   const unban = useMutation({
@@ -87,6 +103,16 @@ export default function DialogsPage() {
           w={240}
         />
         <SegmentedControl
+          value={sort}
+          onChange={(value) => setSort(value as Sort)}
+          aria-label={t('dialogs.sort')}
+          data={[
+            { value: 'recent', label: t('dialogs.sortRecent') },
+            { value: 'waiting', label: t('dialogs.sortWaiting') },
+          ]}
+          data-testid="dialogs-sort"
+        />
+        <SegmentedControl
           value={filter}
           onChange={(value) => setFilter(value as Filter)}
           data={[
@@ -100,6 +126,7 @@ export default function DialogsPage() {
         </Group>
       </Group>
       {unban.error && <Alert color="red">{errorText(unban.error, t('error.network'))}</Alert>}
+      {changeStatus.error && <Alert color="red">{errorText(changeStatus.error, t('error.network'))}</Alert>}
       {setOwner.error && <Alert color="red">{errorText(setOwner.error, t('error.network'))}</Alert>}
       <QueryState query={dialogs}>
         {() =>
@@ -110,6 +137,7 @@ export default function DialogsPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>{t('dialogs.client')}</Table.Th>
+                  <Table.Th>{t('dialogs.status')}</Table.Th>
                   <Table.Th>{t('dialogs.lastMessage')}</Table.Th>
                   <Table.Th>{t('dialogs.openRequests')}</Table.Th>
                   <Table.Th>{t('dialogs.owner')}</Table.Th>
@@ -139,6 +167,33 @@ export default function DialogsPage() {
                           </Text>
                         </Stack>
                       )}
+                    </Table.Td>
+                    <Table.Td data-testid="dialog-status">
+                      <Badge color={STATUS_COLOR[dialog.dialogStatus]} variant="light" data-testid="dialog-status-badge">
+                        {t(`dialogs.status.${dialog.dialogStatus}`)}
+                      </Badge>
+                      {dialog.waitingSince && (
+                        <Text size="xs" c="dimmed" data-testid="dialog-waiting-since">
+                          {t('dialogs.waitingSince', { date: dateTime(dialog.waitingSince) })}
+                        </Text>
+                      )}
+                      <Group gap={4} mt={4}>
+                        {(dialog.dialogStatus === 'waiting_us' || dialog.dialogStatus === 'waiting_client') && (
+                          <Button size="compact-xs" variant="subtle" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'hold' })}>
+                            {t('dialogs.hold')}
+                          </Button>
+                        )}
+                        {dialog.dialogStatus === 'on_hold' && (
+                          <Button size="compact-xs" variant="subtle" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'unhold' })}>
+                            {t('dialogs.unhold')}
+                          </Button>
+                        )}
+                        {dialog.dialogStatus !== 'closed' && (
+                          <Button size="compact-xs" variant="subtle" color="gray" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'close' })}>
+                            {t('dialogs.close')}
+                          </Button>
+                        )}
+                      </Group>
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" lineClamp={2}>
