@@ -19,6 +19,18 @@ export const COPY_REFUSED = /message can't be copied/i;
 /** The original is gone (deleted by its author before the copy went out). */
 export const COPY_SOURCE_GONE = /message to copy not found/i;
 
+/**
+ * The group lets the bot post text but not this kind of content (its
+ * default permissions, e.g. can_send_photos off for members): TDLib
+ * `Status::Error(400, "Not enough rights to send <kind> to the chat")`, as the
+ * Bot API server words it (see src/sandbox/sendRights.ts). That is a refusal
+ * of this message's content, not of the group: the message goes as text,
+ * and the group is paused only if the text is refused too.
+ */
+export const CONTENT_FORBIDDEN = /not enough rights to send (?!text messages)[a-z ]+ to the chat/i;
+
+export const CONTENT_FORBIDDEN_NOTE = '⚠️ В этой группе боту запрещено отправлять такие сообщения (настройки разрешений группы), поэтому оно показано текстом. Чтобы видеть такие сообщения как есть, сделайте бота администратором группы или разрешите участникам отправлять такие сообщения';
+
 export const COPY_REFUSED_NOTE = '⚠️ Telegram не даёт боту скопировать это сообщение как есть';
 export const SOURCE_GONE_NOTE = '⚠️ Сообщение удалили в Telegram раньше, чем бот успел его переслать';
 
@@ -40,7 +52,8 @@ export async function textInsteadOfCopy(
   const pieces: FormattedText[] = [];
   if (side !== 'client') {
     const reason = description.replace(/^Bad Request:\s*/i, '');
-    pieces.push(plain(`${COPY_SOURCE_GONE.test(description) ? SOURCE_GONE_NOTE : COPY_REFUSED_NOTE} (${reason}). Вот его содержимое:`));
+    const note = COPY_SOURCE_GONE.test(description) ? SOURCE_GONE_NOTE : CONTENT_FORBIDDEN.test(description) ? CONTENT_FORBIDDEN_NOTE : COPY_REFUSED_NOTE;
+    pieces.push(plain(`${note} (${reason}). Вот его содержимое:`));
   }
   for (const row of rows.sort((a, b) => a.id - b.id)) {
     const summary = row.media?.summary ?? describeContent(row.media);

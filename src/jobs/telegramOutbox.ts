@@ -22,7 +22,7 @@ import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { editedNoteCalls } from '../commands/recordEdit.js';
 import { botText, clientLocale } from '../commands/botTexts.js';
 import { joinTexts, type Entity } from '../core/composeText.js';
-import { COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } from './contentFallback.js';
+import { CONTENT_FORBIDDEN, COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } from './contentFallback.js';
 import { renameTopic, RENAME_TOPIC } from './topicTitle.js';
 import { isDatabaseAway } from '../db/index.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
@@ -493,7 +493,10 @@ export class TelegramOutbox {
           // Refused, or (for managers only) deleted by the client before it went out: sent as text.
           // A manager's message deleted before it reached the client stays unsent: the manager took it back.
           const gone = error instanceof GrammyError && COPY_SOURCE_GONE.test(error.description) && head.target?.side === 'topic';
-          if (/^copyMessages?$/.test(one.method) && error instanceof GrammyError && (COPY_REFUSED.test(error.description) || gone)) {
+          // A group that refuses this content (photos…) but not text: the message goes as text with the reason; no pause.
+          // Should the text be refused too, that error pauses the group as before.
+          const forbidden = error instanceof GrammyError && head.chatId < 0 && CONTENT_FORBIDDEN.test(error.description);
+          if (/^copyMessages?$/.test(one.method) && error instanceof GrammyError && (COPY_REFUSED.test(error.description) || gone || forbidden)) {
             return this.sendAsText(rows, one.params, error.description);
           }
           throw error;
