@@ -179,6 +179,8 @@ const schema = z
       emptyToUndefined,
       z.coerce.number({ message: 'must be a number of hours' }).min(0, 'must be 0 (off) or more').max(24 * 365, 'must be at most a year').default(0),
     ),
+    RATING_REQUEST: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('off')),
+    RATING_COMMENT_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(10)),
   })
   .superRefine((env, ctx) => {
     const need = (variable: string, reason: string) => ctx.addIssue({ code: 'custom', path: [variable], message: reason });
@@ -278,6 +280,12 @@ export interface Config {
   topicTitleDelaySeconds: number;
   /** Dialogs nobody wrote in for this long (hours) are closed; 0 turns auto-close off (the default). */
   dialogAutoCloseHours: number;
+  /**
+   * RATING_REQUEST (`on`|`off`, default off): a completed request asks its
+   * client to rate the service (buttons 1–5); the client's next message within
+   * RATING_COMMENT_MINUTES (default 10) after the rating is its comment.
+   */
+  rating: { ask: boolean; commentMinutes: number };
 }
 
 /** Reads a `.env` file if there is one; values in the real environment win. */
@@ -353,6 +361,7 @@ export function loadConfig(
     dialogAssignment: e.DIALOG_ASSIGNMENT,
     topicTitleDelaySeconds: e.TOPIC_TITLE_DELAY_SECONDS,
     dialogAutoCloseHours: e.DIALOG_AUTO_CLOSE_HOURS,
+    rating: { ask: e.RATING_REQUEST === 'on', commentMinutes: e.RATING_COMMENT_MINUTES },
   };
 }
 

@@ -10,6 +10,7 @@ import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, recordEvent, type CommandContext } from './context.js';
 import { nextStatus, type RequestAction } from './requestTransition.js';
 import { scheduleOneCSync } from './requestOneCDocuments.js';
+import { askForRating } from './rateRequest.js';
 
 export interface ChangeRequestStatusProps {
   /** A user of the request's customer organization (from the topic: the acting manager). */
@@ -22,6 +23,7 @@ export async function changeRequestStatus(ctx: CommandContext, props: ChangeRequ
   return ctx.database.transaction(async (tx) => {
     const result = await changeRequestStatusInTx(tx, props);
     await scheduleOneCSync(ctx, tx, result.requestId);
+    if (result.status === 'completed') await askForRating(ctx, tx, result.requestId);
     tx.afterCommit(() => ctx.live.publish({ channel: `request:${props.requestId}`, type: 'status', data: { status: result.status }, audience: 'viewers' }));
     return result;
   });

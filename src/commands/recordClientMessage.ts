@@ -6,6 +6,7 @@ import { clients, dialogs, messages } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { botText, clientLocale } from './botTexts.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
+import { takeRatingComment } from './rateRequest.js';
 import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
 import { queueTopicTitle } from './dialogStatus.js';
@@ -89,6 +90,11 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       return message!;
     }
 
+    // Right after a rating, the client's next message is also its comment (commands/rateRequest); relayed all the same.
+    if (dialog.ratingCommentUntil) {
+      if (dialog.ratingCommentUntil > new Date()) await takeRatingComment(tx, dialog.id, incoming.text);
+      else await tx.db.update(dialogs).set({ ratingCommentUntil: null }).where(eq(dialogs.id, dialog.id));
+    }
     const calls: TelegramCall[] = [];
     if (dialog.status === 'closed') {
       calls.push({ chatId: dialog.managersChatId, method: 'reopenForumTopic', target: { topicOfDialog: dialog.id } });

@@ -59,6 +59,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'quickReply.nameTaken': 'Такое название уже есть',
   'quickReply.staffOnly': 'Быстрые ответы ведут только менеджеры',
   'quickReply.notFound': 'Быстрый ответ не найден',
+  'ratings.staffOnly': 'Оценки видят только менеджеры',
   'auth.signIn': 'Войдите в систему',
   'auth.csrf': 'Нет CSRF-токена: обновите страницу и повторите',
   'auth.wrongPassword': 'Неверный e-mail или пароль',

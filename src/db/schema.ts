@@ -141,6 +141,8 @@ export const dialogs = pgTable(
     ownerUserId: bigint('owner_user_id', { mode: 'number' }),
     /** Since when the owner holds it (UTC). */
     ownerSince: timestamp('owner_since', { withTimezone: true }),
+    /** Until then the client's next message is also the comment of their last rating (issue 19.8); null otherwise. */
+    ratingCommentUntil: timestamp('rating_comment_until', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -644,4 +646,34 @@ export const quickReplies = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('quick_replies_name_key').on(sql`lower(${t.name})`)],
+);
+
+/**
+ * The client's rating of a completed request (issue 19.8): asked once when
+ * the request completes (RATING_REQUEST=on), 1–5 and an optional comment,
+ * credited to the manager who owned the dialog then.
+ */
+export const requestRatings = pgTable(
+  'request_ratings',
+  {
+    id: id(),
+    requestId: bigint('request_id', { mode: 'number' })
+      .notNull()
+      .references(() => requests.id),
+    dialogId: bigint('dialog_id', { mode: 'number' })
+      .notNull()
+      .references(() => dialogs.id),
+    /** The dialog's owner when the request completed (dialogs.owner_user_id); null when nobody owned it. */
+    ownerUserId: bigint('owner_user_id', { mode: 'number' }).references(() => users.id),
+    /** 1–5, null until the client presses a button. */
+    score: integer('score'),
+    comment: text('comment'),
+    askedAt: timestamp('asked_at', { withTimezone: true }).notNull().defaultNow(),
+    ratedAt: timestamp('rated_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('request_ratings_request_key').on(t.requestId),
+    index('request_ratings_owner_idx').on(t.ownerUserId),
+    check('request_ratings_score_range', sql`${t.score} between 1 and 5`),
+  ],
 );

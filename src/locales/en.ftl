@@ -224,3 +224,10 @@ action-button-confirm-cancel = ❌ Cancel — confirm
 action-button-keep = ↩️ Do not cancel
 action-button-complete = ✅ Complete
 action-button-cancel = ❌ Cancel
+
+# The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.
+rating-ask = Request No. { $number } is done. Please rate our work: 1 — poor, 5 — excellent.
+rating-thanks = Thank you for rating us { $score } out of 5! If you like, tell us in your next message what we could do better.
+rating-already = You have already rated this request. Thank you!
+# In the client's topic (managers read Russian).
+rating-topic-note = ⭐ The client rated request No. { $number }: { $score } out of 5.

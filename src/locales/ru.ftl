@@ -226,3 +226,10 @@ action-button-confirm-cancel = ❌ Отменить — подтвердите
 action-button-keep = ↩️ Не отменять
 action-button-complete = ✅ Завершить
 action-button-cancel = ❌ Отменить
+
+# The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.
+rating-ask = Заявка № { $number } выполнена. Оцените, пожалуйста, нашу работу: 1 — плохо, 5 — отлично.
+rating-thanks = Спасибо за оценку { $score } из 5! Если хотите, напишите следующим сообщением, что нам сделать лучше.
+rating-already = Вы уже оценили эту заявку. Спасибо!
+# In the client's topic (managers read Russian).
+rating-topic-note = ⭐ Клиент оценил заявку № { $number }: { $score } из 5.

@@ -31,6 +31,7 @@ import { searchRoutes } from './routes/search.js';
 import { insightRoutes } from './routes/insight.js';
 import { clientRoutes } from './routes/clients.js';
 import { quickReplyRoutes } from './routes/quickReplies.js';
+import { ratingRoutes } from './routes/ratings.js';
 
 export interface ApiOptions {
   /** The command context; available once the database is open (earlier calls get 503). */
@@ -164,7 +165,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       telegramLoginToken: options.telegramLoginToken,
       signInRequestsPerMinute: options.signInRequestsPerMinute ?? 60,
     };
-    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes, searchRoutes, insightRoutes, clientRoutes, quickReplyRoutes]) {
+    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes, searchRoutes, insightRoutes, clientRoutes, quickReplyRoutes, ratingRoutes]) {
       await app.register(plugin, routeOptions);
     }
   };

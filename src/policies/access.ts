@@ -78,6 +78,11 @@ export async function mayUseQuickReplies(db: Db, viewer: Viewer): Promise<boolea
   return maySeeDialogs(db, viewer);
 }
 
+/** Clients' ratings per manager (issue 19.8): our staff, as the dialogs they come from (403 for others). */
+export async function maySeeRatings(db: Db, viewer: Viewer): Promise<boolean> {
+  return maySeeDialogs(db, viewer);
+}
+
 /**
  * The dashboard (`/insight`: counts, response times, volumes over every
  * dialog and request): the head of the managers' team — an administrator of

@@ -10,6 +10,7 @@ import type { CommandContext } from '../commands/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
 import { changeTerms } from '../commands/changeTerms.js';
 import { changeRequestStatusInTx } from '../commands/changeRequestStatus.js';
+import { askForRating } from '../commands/rateRequest.js';
 import { scheduleActionCard, setCardConfirming } from '../commands/actionCards.js';
 import { actingManager } from '../commands/ensureManagerUser.js';
 import { issueRequestLink, REQUEST_LINK_TTL_SECONDS } from '../commands/issueRequestLink.js';
@@ -180,6 +181,7 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
           throw error;
         }
         await scheduleOneCSync(ctx, c.tx, request.id);
+        if (action === 'complete') await askForRating(ctx, c.tx, request.id);
         await setCardConfirming(ctx, c.tx, request, null);
         await enqueueTelegram(ctx, c.tx, { chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
         c.tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'status', data: { status: action === 'complete' ? 'completed' : 'cancelled' }, audience: 'viewers' }));

@@ -9,6 +9,7 @@ import type { HotlineContext } from './context.js';
 import { exactlyOnce } from './intake.js';
 import { managerCommands } from './managerCommands.js';
 import { actionCardButtons } from './deal.js';
+import { ratingButtons } from './rating.js';
 import { ALLOWED_UPDATES, Poller } from './poller.js';
 import { relay } from './relay.js';
 import { managersGroup } from './managersGroup.js';
@@ -38,6 +39,7 @@ export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 't
   bot.use(exactlyOnce(ctx));
   bot.use(managersGroup(ctx));
   bot.use(managerCommands(ctx));
+  bot.use(ratingButtons(ctx));
   bot.use(actionCardButtons(ctx));
   bot.use(relay(ctx));
   return bot;

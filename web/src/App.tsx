@@ -30,6 +30,7 @@ const RequestPage = lazy(() =>
 );
 const DialogsPage = lazy(() => import('./pages/DialogsPage.js'));
 const QuickRepliesPage = lazy(() => import('./pages/QuickRepliesPage.js'));
+const RatingsPage = lazy(() => import('./pages/RatingsPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
 const InsightPage = lazy(() => import('./pages/InsightPage.js'));
 const ClientPage = lazy(() => import('./pages/ClientPage.js'));
@@ -206,6 +207,7 @@ function Navigation() {
       {me.canOffer && link('/agent/requests', t('nav.agentRequests'))}
       {(me.role === 'manager' || me.role === 'admin') && link('/dialogs', t('nav.dialogs'))}
       {(me.role === 'manager' || me.role === 'admin') && link('/quick-replies', t('nav.quickReplies'))}
+      {(me.role === 'manager' || me.role === 'admin') && link('/ratings', t('nav.ratings'))}
       {me.role === 'admin' && link('/insight', t('nav.insight'))}
       {me.role === 'admin' && link('/admin', t('nav.admin'))}
       <Text size="sm" c="dimmed" data-testid="current-user">
@@ -261,6 +263,7 @@ function Shell() {
               <Route path="/agent/requests/:id/offers/new" element={<RequireUser><OfferFormPage /></RequireUser>} />
               <Route path="/dialogs" element={<RequireUser><DialogsPage /></RequireUser>} />
               <Route path="/quick-replies" element={<RequireUser><QuickRepliesPage /></RequireUser>} />
+              <Route path="/ratings" element={<RequireUser><RatingsPage /></RequireUser>} />
               <Route path="/admin" element={<RequireUser><AdminPage /></RequireUser>} />
               <Route path="/insight" element={<RequireUser><InsightPage /></RequireUser>} />
               <Route path="/clients/:id" element={<RequireUser><ClientPage /></RequireUser>} />
