@@ -78,6 +78,14 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'access.dialogsManagersOnly': 'Диалоги видят только менеджеры',
   'notFound.request': 'Заявка не найдена',
   'notFound.dialog': 'Диалог не найден',
+  // The dialogs page: blocklist, ownership, sources (src/commands/banClient.ts, dialogOwner.ts, platform/routes/dialogs.ts).
+  'ban.reasonRequired': 'Напишите причину',
+  'ban.reasonTooLong': 'Причина: не длиннее {max} символов',
+  'ban.staffOnly': 'Чёрный список ведут только менеджеры',
+  'ban.sendRefused': 'Клиент в чёрном списке: бот ничего ему не отправляет. Снимите блокировку на странице «Диалоги» или командой /unban в теме',
+  'owner.staffOnly': 'Ответственных за диалоги назначают только менеджеры',
+  'owner.notStaff': 'Вести диалог может только менеджер нашей организации с действующей учётной записью',
+  'dialogs.sourceForm': 'Источник — параметр ссылки t.me/…?start=: от 1 до 64 латинских букв, цифр, _ и -',
   // The dashboard and a client's history (src/platform/routes/insight.ts, clients.ts).
   'insight.adminOnly': 'Панель показателей видит только руководитель (администратор)',
   'insight.fromDate': 'Дата «с» — в формате ГГГГ-ММ-ДД, существующий день с 2000 по 2100 год',

@@ -91,6 +91,8 @@ describe('the blocklist on the platform is the same command', () => {
     const noReason = await admin.request('PUT', `/api/dialogs/${dialogId}/ban`, { reason: '   ' });
     expect(noReason.status).toBe(400);
     expect(noReason.body.fields.reason).toBe('Напишите причину');
+    // The page translates the refusal by its code (src/core/messageCodes.ts).
+    expect(noReason.body.fieldCodes.reason).toEqual({ code: 'ban.reasonRequired' });
     expect((await admin.request('PUT', '/api/dialogs/999999/ban', { reason: 'x' })).status).toBe(404);
 
     const banned = await admin.request('PUT', `/api/dialogs/${dialogId}/ban`, { reason: 'грубит' });
