@@ -15,6 +15,7 @@ import { matchTemplates, renderTemplate, TemplateError, type QuickReplyVariable 
 import type { Viewer } from '../policies/access.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { setDialogOwner } from './dialogOwner.js';
+import { queueTopicTitle } from './dialogStatus.js';
 import { feedRequestChat, nextSeq, type Dialog } from './dialogs.js';
 import type { TelegramPerson } from './relayTypes.js';
 import { listQuickReplies, requireQuickReplies } from './saveQuickReply.js';
@@ -134,7 +135,9 @@ export async function sendQuickReply(ctx: CommandContext, props: Props, tx?: Tx)
     if (dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
       await setDialogOwner(ctx, { actor: props.actor, dialogId: dialog.id, ownerUserId: props.actor.userId, how: 'first_answer' }, tx);
     }
-    await tx.db.update(dialogs).set({ lastMessageAt: now }).where(eq(dialogs.id, dialog.id));
+    // We answered: the client no longer waits for us (issue 19.1, as recordManagerMessage); the title follows once that held.
+    await tx.db.update(dialogs).set({ lastMessageAt: now, waitingSince: null }).where(eq(dialogs.id, dialog.id));
+    if (dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
     await feedRequestChat(ctx, tx, dialog, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
     return { kind: 'sent', name: template.name };

@@ -82,12 +82,16 @@ describe('/t in a client\'s topic', () => {
 
   it('exact and prefix send the template as the manager\'s message; ambiguous, unknown and /t alone answer with names and send nothing', async () => {
     const { client, topic, say, inTopic } = await openTopic('Ирина', 'Добрый день, хочу оплатить инвойс');
+    const statusOf = async () => ((await admin.get('/api/dialogs')).body.items as Array<{ clientName: string; dialogStatus: string }>).find((d) => d.clientName === 'Ирина')?.dialogStatus;
+    expect(await statusOf()).toBe('waiting_us');
 
     await say('/t ПРИВЕТ');
     const greeting = 'Здравствуйте, Ирина! Меня зовут Мария Менеджер, я помогу с платежом.';
     await t.control.waitFor({ chat_id: client.id, text_includes: greeting });
     const toClient = (await botMessages(client.id)).find((m) => m.text === greeting)!;
     expect(toClient.entities).toEqual([{ type: 'bold', offset: 14, length: 5 }]);
+    // An answer like a typed one: the client no longer waits for us (issue 19.1).
+    expect(await statusOf()).toBe('waiting_client');
     // The topic shows what was sent, once.
     await t.control.waitFor({ ...inTopic, text_includes: greeting });
     expect(visible(await t.control.transcript(t.group, { thread_id: topic.threadId })).filter((m) => m.text === greeting)).toHaveLength(1);
