@@ -66,6 +66,9 @@ describe('CSRF', () => {
       '/api/offers/:id': offer.body.id,
       '/api/admin/organizations/:id': customer.organizationId,
       '/api/admin/users/:id': customer.userId,
+      // Unknown ids: the CSRF check comes before the route looks anything up.
+      '/api/dialogs/:id': 999_999,
+      '/api/quick-replies/:id': 999_999,
     };
     const bodies: Record<string, unknown> = {
       'POST /api/requests': validRequest(),
