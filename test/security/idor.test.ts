@@ -36,6 +36,8 @@ interface Call {
   body?: unknown;
   /** Multipart upload instead of JSON. */
   upload?: boolean;
+  /** The uploaded file's name (default: one carrying A's secret, as A's documents do). */
+  uploadName?: string;
   /** Server-Sent Events: read the status only. */
   stream?: boolean;
 }
@@ -175,6 +177,15 @@ const TABLE: Record<string, Rule[]> = {
   'GET /api/dialogs/managers': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/dialogs/managers' }) }],
   'PUT /api/dialogs/:id/ban': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/ban`, body: { reason: 'проверка доступа' } }) }],
   'DELETE /api/dialogs/:id/ban': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/ban` }) }],
+  'POST /api/dialogs/:id/status': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/status`, body: { change: 'hold' } }) }],
+  // Quick replies and ratings (issue 19.4, 19.8): our managers and admins only.
+  'GET /api/quick-replies': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/quick-replies' }) }],
+  'POST /api/quick-replies': [{ expect: only(['admin', 'manager'], 403, 201), mutates: true, call: (_f, role) => ({ path: '/api/quick-replies', body: { name: `idor_${role}`, body: 'Проверка доступа' } }) }],
+  'PUT /api/quick-replies/:id': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/quick-replies/${await quickReplyId()}`, body: { name: `idor_${counter}`, body: 'Изменено' } }) }],
+  'DELETE /api/quick-replies/:id': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/quick-replies/${await quickReplyId()}` }) }],
+  'POST /api/quick-replies/:id/file': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/quick-replies/${await quickReplyId()}/file`, upload: true, uploadName: 'template.png' }) }],
+  'DELETE /api/quick-replies/:id/file': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/quick-replies/${await quickReplyId()}/file` }) }],
+  'GET /api/ratings/managers': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/ratings/managers' }) }],
   'PUT /api/dialogs/:id/owner': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/owner`, body: { userId: null } }) }],
   // A client's history: the rule of the dialogs (our managers and admins).
   'GET /api/clients/:id/history': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/clients/${await clientOfDialog(await dialogId())}/history` }) }],
@@ -198,6 +209,11 @@ async function dialogId(): Promise<number> {
     sql`insert into dialogs (client_id, managers_chat_id, topic_id) values (${client.rows[0]!.id}, -100777, ${counter}) returning id`,
   );
   return Number(dialog.rows[0]!.id);
+}
+
+async function quickReplyId(): Promise<number> {
+  const row = await app.ctx.database.db.execute<{ id: number }>(sql`insert into quick_replies (name, body) values (${`qr_${++counter}`}, 'Текст') returning id`);
+  return Number(row.rows[0]!.id);
 }
 
 async function clientOfDialog(dialog: number): Promise<number> {
@@ -239,7 +255,7 @@ async function fixture(): Promise<Fixture> {
 async function send(client: ApiClient, call: Call, method = 'POST'): Promise<ApiResponse> {
   if (call.upload) {
     const form = new FormData();
-    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), `scan-${SECRET}.png`);
+    form.append('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), call.uploadName ?? `scan-${SECRET}.png`);
     const headers: Record<string, string> = {};
     if (client.cookie) headers.cookie = client.cookie;
     if (client.csrfToken) headers['x-csrf-token'] = client.csrfToken;
