@@ -23,6 +23,7 @@ manager-help =
     /take — take the dialog, /assign @username — hand it to a colleague, /release — leave it with nobody
     /shift on, /shift off — your shift: new dialogs are dealt in turn to those on shift
     /t name — send the client a quick reply (a name's beginning will do); /t — the list
+    /find contract — find a client, a message or a request (in a topic or in General)
     /hold — put the dialog on hold until the client writes again, /unhold — undo; /close — close the dialog and its topic (the client writing reopens it)
     /help — this list
 

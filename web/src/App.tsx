@@ -6,7 +6,7 @@
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, SegmentedControl, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, Menu, SegmentedControl, Text, TextInput, Title } from '@mantine/core';
 import { I18nProvider, useI18n, type Locale } from './i18n.js';
 import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
 import { api, ApiError, type Session } from './api.js';
@@ -184,7 +184,7 @@ function SearchBox() {
         if (q) void navigate(`/search?q=${encodeURIComponent(q)}`);
       }}
     >
-      <TextInput size="xs" w={220} type="search" value={text} onChange={(event) => setText(event.currentTarget.value)} placeholder={t('search.placeholder')} aria-label={t('search.label')} maxLength={100} />
+      <TextInput size="xs" w={180} type="search" value={text} onChange={(event) => setText(event.currentTarget.value)} placeholder={t('search.placeholder')} aria-label={t('search.label')} maxLength={100} />
     </form>
   );
 }
@@ -195,13 +195,14 @@ function Navigation() {
   const changed = useSessionChanged();
   const navigate = useNavigate();
   const link = (to: string, label: string) => (
-    <Anchor component={NavLink} to={to} size="sm">
+    <Anchor component={NavLink} to={to} size="sm" style={{ whiteSpace: 'nowrap' }}>
       {label}
     </Anchor>
   );
   if (!me) return link('/sign-in', t('nav.signIn'));
+  // One line at 1280 px even for an admin's eight pages: the account and «Выйти» share one menu.
   return (
-    <Group gap="md">
+    <Group gap="sm" wrap="nowrap">
       {me.canRequest && link('/new', t('nav.newRequest'))}
       {me.canRequest && link('/requests', t('nav.myRequests'))}
       {me.canOffer && link('/agent/requests', t('nav.agentRequests'))}
@@ -210,20 +211,24 @@ function Navigation() {
       {(me.role === 'manager' || me.role === 'admin') && link('/ratings', t('nav.ratings'))}
       {me.role === 'admin' && link('/insight', t('nav.insight'))}
       {me.role === 'admin' && link('/admin', t('nav.admin'))}
-      <Text size="sm" c="dimmed" data-testid="current-user">
-        {me.name}
-      </Text>
-      <Button
-        size="compact-sm"
-        variant="subtle"
-        onClick={async () => {
-          await api('/auth/sign-out', { method: 'POST' }).catch(() => undefined);
-          changed({ user: null } satisfies Session);
-          void navigate('/sign-in');
-        }}
-      >
-        {t('nav.signOut')}
-      </Button>
+      <Menu position="bottom-end" withinPortal>
+        <Menu.Target>
+          <Button size="compact-sm" variant="subtle" color="gray" data-testid="current-user" style={{ whiteSpace: 'nowrap' }}>
+            {me.name} ▾
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item
+            onClick={async () => {
+              await api('/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+              changed({ user: null } satisfies Session);
+              void navigate('/sign-in');
+            }}
+          >
+            {t('nav.signOut')}
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
     </Group>
   );
 }
