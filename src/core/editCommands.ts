@@ -5,13 +5,17 @@
  *
  * `parseEditCommand` answers one of three things and never throws:
  * - `null` — not an edit command at all (plain text, `/new`, …): let others handle it;
- * - `{ ok: false, error }` — an edit command typed wrong: reply with `error`,
- *   which says what is wrong and shows the right form;
+ * - `{ ok: false, error, message }` — an edit command typed wrong: the bot
+ *   replies with `error`, which says what is wrong and shows the right
+ *   command («Пример: /rate 12.25»); a form (the request page's terms
+ *   editor) shows `message` beside the field: the same refusal without the
+ *   bot's words (no command, no «после команды»), a sentence
+ *   src/core/messageCodes.ts knows, so it reaches an English page in English;
  * - `{ ok: true, edit }` — the new value, canonical (dot separator, no spaces).
  *
  * @example
  * parseEditCommand('/rate@HotlineBot 12,25'); // { ok: true, edit: { field: 'rate', value: '12.25' } }
- * parseEditCommand('/rate abc');              // { ok: false, error: 'Курс должен быть … Пример: /rate 12.25' }
+ * parseEditCommand('/rate abc');              // { ok: false, error: 'Курс должен быть …\nПример: /rate 12.25', message: 'Курс должен быть …' }
  * parseEditCommand('hello');                  // null
  */
 import { isoDatesToRu } from './dates.js';
@@ -27,7 +31,15 @@ export type Edit =
 
 export type EditField = Edit['field'];
 
-export type ParseEditResult = { ok: true; edit: Edit } | { ok: false; error: string };
+export type ParseEditResult =
+  | { ok: true; edit: Edit }
+  | {
+      ok: false;
+      /** The bot's reply: the refusal and the command's example. */
+      error: string;
+      /** The refusal as a form shows it beside the field (a coded sentence, no command). */
+      message: string;
+    };
 
 export interface ParseEditOptions {
   /** The bot's username without «@»; when set, `/rate@OtherBot 1` is not ours (null). */
@@ -94,7 +106,7 @@ export function parseEditCommand(text: string, now: Date = new Date(), options: 
     return parse(text, now, options);
   } catch {
     // Defensive: a parser bug must not take the bot's update handler down.
-    return { ok: false, error: 'Не удалось разобрать команду. Список команд с примерами — по кнопке «Изменить».' };
+    return { ok: false, error: 'Не удалось разобрать команду. Список команд с примерами — по кнопке «Изменить».', message: 'Не удалось разобрать значение — проверьте его' };
   }
 }
 
@@ -109,7 +121,8 @@ function parse(text: string, now: Date, options: ParseEditOptions): ParseEditRes
   if (!spec) return null;
   if (mention && options.botUsername && mention.toLowerCase() !== options.botUsername.replace(/^@/, '').toLowerCase()) return null;
 
-  const fail = (error: string): ParseEditResult => ({ ok: false, error: `${error}\nПример: ${spec.example}` });
+  /** `message` for a form; the bot says `botText` (default: the same) and shows the command. */
+  const fail = (message: string, botText = message): ParseEditResult => ({ ok: false, error: `${botText}\nПример: ${spec.example}`, message });
 
   const decimalField = DECIMAL_FIELDS[command];
   if (decimalField) {
@@ -126,7 +139,7 @@ function parse(text: string, now: Date, options: ParseEditOptions): ParseEditRes
     }
     case 'purpose': {
       const value = isoDatesToRu(cleanLine(argument));
-      if (!value) return fail('Укажите назначение платежа после команды.');
+      if (!value) return fail('Укажите назначение платежа', 'Укажите назначение платежа после команды.');
       if (value.length > PURPOSE_MAX_LENGTH) return fail(`Назначение платежа длиннее ${PURPOSE_MAX_LENGTH} символов (${value.length}) — сократите его.`);
       const gaps = purposeGapsMessage(value);
       if (gaps) return fail(gaps);
@@ -134,7 +147,7 @@ function parse(text: string, now: Date, options: ParseEditOptions): ParseEditRes
     }
     case 'beneficiaryName': {
       const value = cleanLine(argument);
-      if (!value) return fail('Укажите наименование получателя после команды.');
+      if (!value) return fail('Укажите получателя', 'Укажите наименование получателя после команды.');
       if (value.length > BENEFICIARY_NAME_MAX_LENGTH) return fail(`Наименование получателя длиннее ${BENEFICIARY_NAME_MAX_LENGTH} символов — сократите его.`);
       return { ok: true, edit: { field: 'beneficiaryName', value } };
     }
@@ -143,7 +156,7 @@ function parse(text: string, now: Date, options: ParseEditOptions): ParseEditRes
       return result.ok ? { ok: true, edit: { field: 'deadline', value: result.value } } : fail(result.error);
     }
     case 'undo':
-      if (argument) return fail('У команды /undo нет параметров: она отменяет последнее изменение.');
+      if (argument) return fail('Отмена последнего изменения не принимает значения', 'У команды /undo нет параметров: она отменяет последнее изменение.');
       return { ok: true, edit: { field: 'undo' } };
     default:
       return null;

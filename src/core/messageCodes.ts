@@ -208,6 +208,12 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'terms.notAccepted': 'Условия можно менять только у принятой заявки, а эта — «{status}».',
   'terms.nothingToUndo': 'Отменять нечего: условия ещё не менялись.',
   'terms.unchanged': 'Это значение уже установлено — ничего не изменилось.',
+  // The terms editor's refusals (src/core/editCommands.ts, `message`: the bot's reply without the command).
+  'terms.purposeTooLong': 'Назначение платежа длиннее {max} символов ({length}) — сократите его.',
+  'terms.beneficiaryTooLong': 'Наименование получателя длиннее {max} символов — сократите его.',
+  'terms.undoTakesNoValue': 'Отмена последнего изменения не принимает значения',
+  'terms.unparsable': 'Не удалось разобрать значение — проверьте его',
+  'terms.unknownCommand': 'Неизвестная команда',
   'status.customerOnly': 'Изменить статус может только заказчик заявки',
 
   // Chat and documents (postRequestMessage, attachRequestDocument, routes/documents.ts).
@@ -296,13 +302,23 @@ function phraseParam(value: string): string {
   return codes.every(Boolean) ? codes.map((code) => `@${code}`).join(', ') : value;
 }
 
+/**
+ * A parameter as the page gets it: phrases as tokens; an example number,
+ * written with the Russian decimal comma in the sentence («например 12,25»),
+ * with a dot, as the English page writes it.
+ */
+function param(name: string, value: string): string {
+  if (name === 'example' && /^\d+,\d+$/.test(value)) return value.replace(',', '.');
+  return phraseParam(value);
+}
+
 /** The code of a Russian sentence the server answers with, or undefined when it has none. */
 export function messageCode(message: string): MessageCode | undefined {
   for (const { code, names, pattern } of PATTERNS) {
     const match = pattern.exec(message);
     if (!match) continue;
     if (!names.length) return { code };
-    return { code, params: Object.fromEntries(names.map((name, i) => [name, phraseParam(match[i + 1]!)])) };
+    return { code, params: Object.fromEntries(names.map((name, i) => [name, param(name, match[i + 1]!)])) };
   }
   return undefined;
 }

@@ -5,7 +5,7 @@
  *
  * @example
  * const rate = parseDecimal('12,25', { field: 'Курс', maxDecimals: 6 });
- * if (!rate.ok) reply(rate.error); // «Курс должен быть числом, например 12.25»
+ * if (!rate.ok) reply(rate.error); // «Курс должен быть числом, например 12,25»
  * formatMoney('1225000', 'RUB', 'ru'); // '1 225 000,00 ₽'
  */
 import decimalModule from 'decimal.js';
@@ -156,8 +156,9 @@ function readDecimal(input: unknown): Decimal | 'empty' | 'negative' | 'invalid'
 
 function defaultExample(maxDecimals: number): string {
   if (maxDecimals <= 0) return '3';
-  if (maxDecimals === 1) return '12.5';
-  return '12.25';
+  // The decimal comma: the sentence is Russian, and either mark is accepted.
+  if (maxDecimals === 1) return '12,5';
+  return '12,25';
 }
 
 /** Russian plural form: 1 знак, 2 знака, 5 знаков. */

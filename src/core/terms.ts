@@ -86,7 +86,8 @@ export const TERMS_FIELD_LABELS_EN: Record<TermsField, string> = {
   days: 'Execution time',
 };
 const GENDER: Record<TermsField, FieldGender> = { amount: 'f', rate: 'm', feePercent: 'f', fixedFee: 'f', days: 'm' };
-const EXAMPLE: Record<TermsField, string> = { amount: '100000', rate: '12.25', feePercent: '1.5', fixedFee: '500', days: '3' };
+/** Examples in Russian sentences are written as a Russian reader writes numbers: the decimal comma (issue 17). */
+const EXAMPLE: Record<TermsField, string> = { amount: '100000', rate: '12,25', feePercent: '1,5', fixedFee: '500', days: '3' };
 
 export function termsFieldLabel(field: TermsField, locale: Locale): string {
   return (locale === 'ru' ? TERMS_FIELD_LABELS_RU : TERMS_FIELD_LABELS_EN)[field];

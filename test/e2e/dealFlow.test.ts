@@ -134,7 +134,7 @@ describe.skipIf(!available)('the deal in the browser', () => {
     const editor = page.getByTestId('terms-editor');
     await editor.getByLabel('Курс').fill('12,3x');
     await editor.getByTestId('terms-apply-rate').click();
-    await editor.locator('.mantine-InputWrapper-error').filter({ hasText: 'Пример: /rate 12.25' }).waitFor();
+    await editor.locator('.mantine-InputWrapper-error').filter({ hasText: 'Курс должен быть положительным числом, например 12,25' }).waitFor();
     await expectText('terms-total', /1 243 875,00 ₽/);
     await shot('request-page');
 

@@ -134,6 +134,26 @@ describe.skipIf(!available)("the server's refusals in the English UI", () => {
     await editor.getByLabel('Execution time').fill('999');
     await editor.getByTestId('terms-apply-days').click();
     await editor.getByText('The execution time must be a whole number of days from 0 to 365, e.g. 3').waitFor();
+    // What the outside tester typed: an unreadable rate, a fee above 100, an empty purpose —
+    // each refused beside its field in English, with none of the bot's words («Пример: /rate 12.25»).
+    const editorError = (text: string) => editor.locator('.mantine-InputWrapper-error').filter({ hasText: text });
+    await editor.getByLabel('Rate', { exact: true }).fill('abc');
+    await editor.getByTestId('terms-apply-rate').click();
+    await editorError('Rate must be a positive number, e.g. 12.25').waitFor();
+    await editor.getByLabel('Fee, %').fill('150');
+    await editor.getByTestId('terms-apply-fee').click();
+    await editorError('Fee must be at most 100').waitFor();
+    await editor.getByLabel('Payment purpose').fill('');
+    await editor.getByTestId('terms-apply-purpose').click();
+    await editorError('Enter the payment purpose').waitFor();
+    const editorErrors = (await editor.locator('.mantine-InputWrapper-error').allTextContents()).map(plain);
+    expect(editorErrors).toEqual([
+      'Rate must be a positive number, e.g. 12.25',
+      'Fee must be at most 100',
+      'The execution time must be a whole number of days from 0 to 365, e.g. 3',
+      'Enter the payment purpose',
+    ]);
+    expect(editorErrors.filter((text) => CYRILLIC.test(text) || text.includes('/rate') || /\/\w+ /.test(text))).toEqual([]);
     await shot(page, '03-terms-editor-refused');
     await page.context().close();
   });

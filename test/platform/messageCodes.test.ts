@@ -1,15 +1,18 @@
 /**
  * Every sentence the forms' checks refuse with has a machine code, and every
  * code an English text on the page (issue 17: an English page showed the
- * server's Russian). The checks are run with bad input, as a person would type it.
+ * server's Russian). The checks are run with bad input, as a person would type it;
+ * the terms editor's refusals also through its route, as the page sends them.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSearchQuery } from '../../src/core/searchText.js';
 import { MESSAGE_PHRASES, MESSAGE_TEMPLATES, messageCode } from '../../src/core/messageCodes.js';
 import { serverMessagesEn } from '../../web/src/messages.js';
 import { validateBeneficiary, validateInn, validateKpp, validateOgrn, validateOrganizationRequisites, validatePayer, validateRuBic, validateCnaps, validateIban, validateSwift, validateRuAccount, validateCorrAccount } from '../../src/core/requisites.js';
 import { parseTermsDecimal, parseTermsDays } from '../../src/core/terms.js';
-import { parseDeadline } from '../../src/core/editCommands.js';
+import { EDIT_COMMANDS, parseDeadline, parseEditCommand } from '../../src/core/editCommands.js';
+import { serverText, setApiLocale } from '../../web/src/api.js';
+import { startTestApp, validOffer, validRequest, type ApiClient, type TestApp } from '../helpers/app.js';
 import { purposeGapsMessage } from '../../src/core/purpose.js';
 import { validateRequestFields } from '../../src/commands/requestFields.js';
 import { FieldErrors } from '../../src/commands/validation.js';
@@ -71,5 +74,91 @@ describe('server refusals carry codes the page can translate', () => {
       params: { gaps: '@gap.number, @gap.dated' },
     });
     expect(messageCode('Что-то совсем другое')).toBeUndefined();
+  });
+});
+
+/** What a manager types wrong into each control of the terms editor (every command of EDIT_COMMANDS). */
+const BAD_TERMS: Record<string, string[]> = {
+  rate: ['abc', '', '0', '-1', '12.1234567', '2000000'],
+  amount: ['', '0', '100,000', 'x', '1000000000001'],
+  fee: ['150', '-1', '', '1.12345', 'abc'],
+  fixed: ['-5', '', '1,500', 'x'],
+  days: ['999', '', '3.5', 'x'],
+  purpose: ['', '   ', 'Оплата по контракту № … от … за товары', 'я'.repeat(501)],
+  deadline: ['', 'завтра', '31.02.2027', '01.01.2020', '01.01.2099'],
+  beneficiary: ['', 'x'.repeat(201)],
+  undo: ['please'],
+};
+/** The bot's words a web form must not show. */
+const BOT_WORDS = /Пример:|после команды|\/(rate|amount|fee|fixed|days|purpose|deadline|beneficiary|undo)\b/;
+const CYRILLIC = /[А-Яа-яЁё]/;
+
+describe("the terms editor's refusals are a form's coded messages, not the bot's replies (issue 17)", () => {
+  it('every command: the form message has a code and no command; the bot keeps its example', () => {
+    expect(Object.keys(BAD_TERMS).sort()).toEqual(EDIT_COMMANDS.map((c) => c.command).sort());
+    for (const [command, values] of Object.entries(BAD_TERMS)) {
+      for (const value of values) {
+        const parsed = parseEditCommand(`/${command} ${value}`, NOW);
+        expect(parsed?.ok, `/${command} ${value}`).toBe(false);
+        if (!parsed || parsed.ok) continue;
+        expect(parsed.message, `/${command} ${value}`).not.toMatch(BOT_WORDS);
+        expect(messageCode(parsed.message), parsed.message).toBeDefined();
+        expect(parsed.error).toContain(`Пример: ${EDIT_COMMANDS.find((c) => c.command === command)!.example}`);
+      }
+    }
+  });
+
+  describe('through POST /api/requests/:id/terms, as the page sends them', () => {
+    let app: TestApp;
+    let customer: ApiClient;
+    let requestId: number;
+
+    beforeAll(async () => {
+      app = await startTestApp();
+      customer = await app.signIn(await app.addUser({ role: 'customer', organization: 'ООО Заказчик' }));
+      const agent = await app.signIn(await app.addUser({ role: 'agent', organization: 'Агент' }));
+      requestId = (await customer.post('/api/requests', validRequest())).body.id;
+      const offer = await agent.post(`/api/requests/${requestId}/offers`, validOffer());
+      expect((await customer.post(`/api/offers/${offer.body.id}/accept`)).status).toBe(200);
+    });
+    afterAll(async () => {
+      await app?.stop();
+      setApiLocale('ru');
+    });
+
+    it('each refusal is a coded field message without the bot\'s hint, in Russian and in English', async () => {
+      for (const [command, values] of Object.entries(BAD_TERMS)) {
+        const field = EDIT_COMMANDS.find((c) => c.command === command)!.field;
+        for (const value of values) {
+          const response = await customer.post(`/api/requests/${requestId}/terms`, { command, value });
+          const what = `${command} «${value.slice(0, 20)}»: ${JSON.stringify(response.body).slice(0, 300)}`;
+          expect(response.status, what).toBe(400);
+          const russian: string = response.body.fields[field];
+          expect(russian, what).toBeTruthy();
+          expect(russian, what).not.toMatch(BOT_WORDS);
+          expect(russian, what).not.toMatch(/например \d+\.\d+(?![.\d])/); // Russian examples write 12,25 and 1,5 (a date 01.12.2026 is fine)
+          expect(response.body.fieldCodes?.[field], what).toBeDefined();
+          setApiLocale('en');
+          const english = serverText(russian, response.body.fieldCodes[field]);
+          setApiLocale('ru');
+          expect(english, what).not.toMatch(CYRILLIC);
+          expect(english, what).not.toMatch(BOT_WORDS);
+        }
+      }
+      const english = (russian: string, code: unknown) => {
+        setApiLocale('en');
+        const text = serverText(russian, code as never);
+        setApiLocale('ru');
+        return text;
+      };
+      const rate = await customer.post(`/api/requests/${requestId}/terms`, { command: 'rate', value: 'abc' });
+      expect(rate.body.fields.rate).toBe('Курс должен быть положительным числом, например 12,25');
+      expect(english(rate.body.fields.rate, rate.body.fieldCodes.rate)).toBe('Rate must be a positive number, e.g. 12.25');
+      const fee = await customer.post(`/api/requests/${requestId}/terms`, { command: 'fee', value: '150' });
+      expect(english(fee.body.fields.feePercent, fee.body.fieldCodes.feePercent)).toBe('Fee must be at most 100');
+      const purpose = await customer.post(`/api/requests/${requestId}/terms`, { command: 'purpose', value: '' });
+      expect(purpose.body.fields.purpose).toBe('Укажите назначение платежа');
+      expect(english(purpose.body.fields.purpose, purpose.body.fieldCodes.purpose)).toBe('Enter the payment purpose');
+    });
   });
 });

@@ -44,7 +44,8 @@ export const termsRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
       const { command, value } = request.body;
       const parsed = parseEditCommand(`/${command} ${value}`.trim());
       const field = EDIT_COMMANDS.find((c) => c.command === command)!.field;
-      if (!parsed?.ok) throw new ValidationError(parsed?.error ?? 'Неизвестная команда', field);
+      // The form's sentence, not the bot's reply: no «Пример: /rate 12.25» on a web page (issue 17).
+      if (!parsed?.ok) throw new ValidationError(parsed?.message ?? 'Неизвестная команда', field);
       return changeTerms(getContext(), { requestId: request.params.id, edit: parsed.edit, actor: { viewer: requireViewer(request) } });
     },
   );
