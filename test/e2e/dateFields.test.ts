@@ -3,7 +3,9 @@
  * English-language Chromium (`--lang=en-US`, locale en-US) the Russian form
  * shows and takes ДД.ММ.ГГГГ — «30.11.2026» typed is the 30th of November,
  * and the purpose template fills it in as such —; switched to English the
- * same dates read «30 Nov 2026» and a date typed that way is taken.
+ * same dates read «30 Nov 2026» and a date typed that way is taken; digits
+ * are taken only when they cannot be misread (11/30/2026), and 12/01/2027 gets
+ * a message beside the field instead of a guess.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -70,17 +72,29 @@ describe.skipIf(!available)('date fields in an English-language browser', () => 
     // English UI: the same days, with the month's name; a date typed that way is taken.
     await page.getByText('EN', { exact: true }).click();
     const contractDateEn = page.getByRole('textbox', { name: 'Contract date' });
-    await expect.poll(() => contractDateEn.inputValue()).toBe('30 Nov 2026');
+    await expect.poll(() => contractDateEn.inputValue(), { timeout: 15_000 }).toBe('30 Nov 2026');
     const deadlineEn = page.getByRole('textbox', { name: 'Deadline' });
     expect(await deadlineEn.inputValue()).toBe('31 Dec 2026');
     await deadlineEn.fill('15 Jan 2027');
     await page.getByRole('textbox', { name: 'Comment' }).click();
     expect(await deadlineEn.inputValue()).toBe('15 Jan 2027');
+    // A US reader's 11/30/2026 cannot be misread: taken. 12/01/2026 is 12 January or 1 December: not guessed, and the
+    // field says how to write it instead of silently emptying itself (found by the outside check).
+    await contractDateEn.fill('11/30/2026');
+    await page.getByRole('textbox', { name: 'Comment' }).click();
+    expect(await contractDateEn.inputValue()).toBe('30 Nov 2026');
+    await deadlineEn.fill('12/01/2027');
+    await page.getByRole('textbox', { name: 'Comment' }).click();
+    await page.getByText('Could not read the date for sure: type it as 30 Nov 2026 or 2026-11-30').waitFor();
+    await deadlineEn.fill('1 Dec 2027');
+    await page.getByRole('textbox', { name: 'Comment' }).click();
+    expect(await deadlineEn.inputValue()).toBe('1 Dec 2027');
+    await expect.poll(() => page.getByText('Could not read the date for sure').count(), { timeout: 15_000 }).toBe(0);
     await page.screenshot({ path: path.join(artifacts, '02-english-ui.png'), fullPage: true });
 
     // Back in Russian the deadline typed in English reads 15.01.2027.
     await page.getByText('RU', { exact: true }).click();
-    await expect.poll(() => deadline.inputValue()).toBe('15.01.2027');
+    await expect.poll(() => deadline.inputValue(), { timeout: 15_000 }).toBe('01.12.2027');
     await context.close();
   });
 });

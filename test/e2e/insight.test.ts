@@ -122,12 +122,12 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
 
     await page.getByText('EN', { exact: true }).click();
     await page.getByRole('heading', { name: 'Team dashboard' }).waitFor();
-    await page.getByTestId('insight-period').getByText('Period: 01/03/2026 – 03/03/2026').waitFor();
+    await page.getByTestId('insight-period').getByText('Period: 01 Mar 2026 – 03 Mar 2026').waitFor();
     expect(await headerOf(page, 'first-response')).toEqual(['Day', 'Answered', 'Median (s)', 'p90 (s)']);
     expect(await tableOf(page, 'dialogs')).toEqual([
-      ['01/03/2026', '1'],
-      ['02/03/2026', '2'],
-      ['03/03/2026', '1'],
+      ['01 Mar 2026', '1'],
+      ['02 Mar 2026', '2'],
+      ['03 Mar 2026', '1'],
     ]);
     expect(await tableOf(page, 'funnel')).toEqual([
       ['Dialogs', '4'],

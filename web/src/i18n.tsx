@@ -71,8 +71,9 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
     const dict = dictionaries[locale];
     const tag = intlLocale(locale);
     const zone = validTimeZone(timeZone);
-    // ДД.ММ.ГГГГ in Russian (DD/MM/YYYY in English), as the card and the documents write dates.
-    const numericDate = { day: '2-digit', month: '2-digit', year: 'numeric' } as const;
+    // ДД.ММ.ГГГГ in Russian, as the card and the documents write dates; in English «30 Nov 2026»: a month
+    // name, so neither a US nor a UK reader takes 05/12 for the other's date (the date fields write it so too).
+    const numericDate = locale === 'ru' ? ({ day: '2-digit', month: '2-digit', year: 'numeric' } as const) : ({ day: '2-digit', month: 'short', year: 'numeric' } as const);
     const dateTimeFormat = new Intl.DateTimeFormat(tag, { ...numericDate, hour: '2-digit', minute: '2-digit', timeZone: zone });
     // Calendar dates (contract date, deadline) are days, not instants: shown as stored, in UTC.
     const dateFormat = new Intl.DateTimeFormat(tag, { ...numericDate, timeZone: 'UTC' });

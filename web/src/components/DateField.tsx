@@ -11,6 +11,7 @@
 import '@mantine/dates/styles.css';
 import 'dayjs/locale/ru';
 import 'dayjs/locale/en';
+import { useState } from 'react';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import { useI18n, type Locale } from '../i18n.js';
 
@@ -26,16 +27,25 @@ function isoDate(year: number, month: number, day: number): string | null {
 }
 
 /**
- * A typed date as ISO, or null while it is not a whole date yet: `30.11.2026`
- * (or `/`, `-` between the parts: day first, as in Russia and most of the
- * world), `2026-11-30`, `30 Nov 2026` / `Nov 30, 2026`.
+ * A typed date as ISO, or null while it is not a whole date yet (or cannot
+ * be read for sure): `2026-11-30`, `30 Nov 2026` / `Nov 30, 2026`, and digits
+ * with `.`, `/` or `-` between them. In Russian those are always day first
+ * (30.11.2026). In English they are read only when they cannot be misread:
+ * 30/11/2026 (day first) and 11/30/2026 (month first, as in the US) are
+ * clear; 12/01/2026 is 12 January to a British reader and 1 December to an
+ * American one, so it is not guessed — the field says how to write it.
  */
-export function parseTypedDate(text: string): string | null {
+export function parseTypedDate(text: string, locale: Locale = 'ru'): string | null {
   const value = text.trim().toLowerCase();
   let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
   if (match) return isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
   match = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(value);
-  if (match) return isoDate(Number(match[3]), Number(match[2]), Number(match[1]));
+  if (match) {
+    const [first, second, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+    if (locale === 'ru' || first > 12 || first === second) return isoDate(year, second, first);
+    if (second > 12) return isoDate(year, first, second);
+    return null;
+  }
   match = /^(\d{1,2})\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})$/.exec(value);
   if (match && MONTHS.includes(match[2]!)) return isoDate(Number(match[3]), MONTHS.indexOf(match[2]!) + 1, Number(match[1]));
   match = /^([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$/.exec(value);
@@ -55,7 +65,9 @@ export interface DateFieldProps {
 }
 
 export function DateField({ label, name, value, onChange, error, size, style }: DateFieldProps) {
-  const { locale } = useI18n();
+  const { locale, t } = useI18n();
+  // What was typed and could not be read: said beside the field rather than silently emptied.
+  const [unreadable, setUnreadable] = useState(false);
   return (
     <DatesProvider settings={{ locale, firstDayOfWeek: 1 }}>
       <DateInput
@@ -64,15 +76,22 @@ export function DateField({ label, name, value, onChange, error, size, style }: 
         size={size}
         style={style}
         value={value || null}
-        onChange={(next) => onChange(next ?? '')}
+        onChange={(next) => {
+          setUnreadable(false);
+          onChange(next ?? '');
+        }}
+        onBlur={(event) => {
+          const typed = event.currentTarget.value.trim();
+          setUnreadable(typed !== '' && parseTypedDate(typed, locale) === null);
+        }}
         valueFormat={FORMAT[locale]}
-        dateParser={parseTypedDate}
+        dateParser={(typed) => parseTypedDate(typed, locale)}
         placeholder={PLACEHOLDER[locale]}
         clearable
         // Fixed, not absolute: the open calendar near the page's foot does not lengthen the page, so closing it does
         // not make the page jump under the next field's dropdown.
         popoverProps={{ floatingStrategy: 'fixed' }}
-        error={error}
+        error={error ?? (unreadable ? t('date.unreadable') : null)}
       />
     </DatesProvider>
   );
