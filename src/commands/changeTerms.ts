@@ -10,6 +10,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Edit } from '../core/editCommands.js';
 import { canEditTerms, requestStatusLabel } from '../core/requestStatus.js';
+import { Decimal } from '../core/money.js';
 import { computeTerms } from '../core/terms.js';
 import type { Tx } from '../db/index.js';
 import { dialogs, events, requests, users } from '../db/schema.js';
@@ -60,6 +61,21 @@ function valueOf(request: RequestRow, field: Field): string {
       return request.beneficiary.name ?? '';
     case 'deadline':
       return request.deadline ? request.deadline.toISOString().slice(0, 10) : '';
+  }
+}
+
+/**
+ * Whether an edit changes nothing: numbers by value («1,5» and the stored
+ * 1.50 are one fee — comparing the text would leave a «1,50 % → 1,5 %» note
+ * and a new version for no change, issue 17), other fields by text.
+ */
+function sameValue(field: Field, before: string, after: string): boolean {
+  if (before === after) return true;
+  if (field !== 'amount' && field !== 'rate' && field !== 'feePercent' && field !== 'fixedFee' && field !== 'days') return false;
+  try {
+    return new Decimal(before).equals(after);
+  } catch {
+    return false; // a stored value that is no number: any valid new one is a change
   }
 }
 
@@ -148,7 +164,7 @@ export async function changeTerms(ctx: CommandContext, props: Props, tx?: Tx): P
     const changes = apply(request, field, value);
     const updated = { ...request, ...changes };
     const after = valueOf(updated, field);
-    if (before === after) throw new ValidationError('Это значение уже установлено — ничего не изменилось.');
+    if (sameValue(field, before, after)) throw new ValidationError('Это значение уже установлено — ничего не изменилось.');
     const totalBefore = request.terms.total ?? null;
     const totalAfter = updated.terms?.total ?? null;
 

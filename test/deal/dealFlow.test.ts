@@ -144,6 +144,35 @@ describe('from the topic to a deal', () => {
     await expect.poll(async () => plain((await card(deal.threadId)).text), { timeout: 10_000 }).toContain('Итого к оплате: 1 248 950,00 ₽');
   });
 
+  it('an edit equal in value is no change: «ничего не изменилось», no note, no new version (issue 17)', async () => {
+    const deal = await startDeal('Та же комиссия');
+    await card(deal.threadId);
+    const db = t.hotline.database().db;
+    const state = async () => {
+      const [request] = await db.select().from(requests).where(eq(requests.id, deal.requestId));
+      const changes = await db.select().from(events).where(and(eq(events.subjectId, deal.requestId), eq(events.name, 'request.terms_changed')));
+      return { version: request!.version, feePercent: request!.terms!.feePercent, rate: request!.terms!.rate, changes: changes.length };
+    };
+    const before = await state();
+    expect(before).toMatchObject({ feePercent: '1.5', rate: '12.25', changes: 0 });
+
+    // The fee is 1,5 %; the manager types 1,50 in the topic.
+    await say(deal.threadId, '/fee 1,50');
+    const answer = await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: 'ничего не изменилось' });
+    expect(answer.messages.map((m) => m.text ?? '').filter((text) => text.includes('✏️'))).toEqual([]);
+    // The page sends the value as it shows it (1,50) and the rate with a trailing zero.
+    const fee = await deal.manager.post(`/api/requests/${deal.requestId}/terms`, { command: 'fee', value: '1,50' });
+    expect(fee.status).toBe(400);
+    expect(fee.body.error).toBe('Это значение уже установлено — ничего не изменилось.');
+    expect((await deal.manager.post(`/api/requests/${deal.requestId}/terms`, { command: 'rate', value: '12.250' })).status).toBe(400);
+    expect((await deal.manager.post(`/api/requests/${deal.requestId}/terms`, { command: 'amount', value: '100000.0' })).status).toBe(400);
+    expect(await state()).toEqual(before);
+
+    // A real change still goes through.
+    expect((await deal.manager.post(`/api/requests/${deal.requestId}/terms`, { command: 'fee', value: '1,75' })).status).toBe(200);
+    expect(await state()).toMatchObject({ feePercent: '1.75', changes: 1, version: before.version + 1 });
+  });
+
   it('concurrent /rate commands leave a consistent total and two events', async () => {
     const deal = await startDeal('Гонка');
     await card(deal.threadId);
