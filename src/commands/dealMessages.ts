@@ -21,8 +21,10 @@ export interface DealStartPoint {
   at: string;
   direction: 'in' | 'out' | 'note' | 'system';
   authorName: string | null;
-  /** The text, or the file's name, cut to 80 characters. */
+  /** The text, or the file's name, cut to 80 characters; '' for a file with neither (see `mediaKind`). */
   preview: string;
+  /** The kind of a message's file (`photo`, `voice`, …), null for text: the page names it in its language. */
+  mediaKind: string | null;
 }
 
 export interface DealMessagesPreview {
@@ -124,7 +126,8 @@ export async function previewDealMessages(db: Db, pool: Queryable, viewer: Viewe
       at: new Date(p.sent_at).toISOString(),
       direction: p.direction,
       authorName: p.direction === 'in' ? [p.first_name, p.last_name].filter(Boolean).join(' ') || null : p.author_name,
-      preview: shorten(p.text ?? p.media?.fileName ?? (p.media?.kind ? `[${p.media.kind}]` : '')),
+      preview: shorten(p.text ?? p.media?.fileName ?? ''),
+      mediaKind: p.media?.kind ?? null,
     })),
   };
 }

@@ -86,7 +86,10 @@ describe("each request's chat holds its own deal", () => {
     const preview = await second.manager.get(`/api/requests/${second.requestId}/deal-messages`);
     expect(preview.status).toBe(200);
     expect(preview.body.count).toBe(3);
-    const points = preview.body.startPoints as Array<{ id: number; preview: string }>;
+    const points = preview.body.startPoints as Array<{ id: number; preview: string; mediaKind: string | null }>;
+    // A file is named by its name; its kind comes apart for the page to name in its language (no «[document]»).
+    expect(points.find((p) => p.preview === 'contract-2.pdf')?.mediaKind).toBe('document');
+    expect(points.find((p) => p.preview === 'Спасибо!')?.mediaKind).toBeNull();
     const secondStart = points.find((p) => p.preview === 'Вторая сделка: договор')!;
     const firstStart = points.find((p) => p.preview === 'Первая сделка: оплатить инвойс')!;
     expect(preview.body.defaultFromMessageId).toBe(points.find((p) => p.preview === 'Спасибо!')!.id);

@@ -129,7 +129,7 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
             lastAt: z.string().nullable(),
             defaultFromMessageId: z.number().nullable(),
             fromMessageId: z.number().nullable(),
-            startPoints: z.array(z.object({ id: z.number(), at: z.string(), direction: z.enum(['in', 'out', 'note', 'system']), authorName: z.string().nullable(), preview: z.string() })),
+            startPoints: z.array(z.object({ id: z.number(), at: z.string(), direction: z.enum(['in', 'out', 'note', 'system']), authorName: z.string().nullable(), preview: z.string(), mediaKind: z.string().nullable() })),
           }),
           400: errorBody,
           403: errorBody,

@@ -16,7 +16,7 @@ interface DealMessagesPreview {
   lastAt: string | null;
   defaultFromMessageId: number | null;
   fromMessageId: number | null;
-  startPoints: Array<{ id: number; at: string; direction: string; authorName: string | null; preview: string }>;
+  startPoints: Array<{ id: number; at: string; direction: string; authorName: string | null; preview: string; mediaKind: string | null }>;
 }
 
 /** `fromMessageId`: the chosen start point, null = the default (since the previous request). */
@@ -35,11 +35,13 @@ export function DealMessages({ requestId, fromMessageId, onChange, error }: { re
     data.count === 0
       ? t('deal.messagesNone')
       : t(key, { count: data.count, from: dateTime(data.firstAt!), to: dateTime(data.lastAt!) });
+  // A file without a name or caption is named by its kind, in the page's language.
+  const mediaName = (kind: string) => (KNOWN_MEDIA.has(kind) ? t(`deal.media.${kind}` as MessageKey) : t('deal.media.other'));
   const options = [
     { value: '', label: t('deal.startDefault') },
     ...data.startPoints.map((p) => ({
       value: String(p.id),
-      label: `${dateTime(p.at)} · ${p.authorName ?? t(p.direction === 'in' ? 'deal.client' : 'deal.manager')}: ${p.preview || '—'}`,
+      label: `${dateTime(p.at)} · ${p.authorName ?? t(p.direction === 'in' ? 'deal.client' : 'deal.manager')}: ${p.preview || (p.mediaKind ? mediaName(p.mediaKind) : '—')}`,
     })),
   ];
   return (
@@ -63,3 +65,5 @@ export function DealMessages({ requestId, fromMessageId, onChange, error }: { re
     </Alert>
   );
 }
+
+const KNOWN_MEDIA = new Set(['photo', 'video', 'document', 'voice', 'audio', 'sticker', 'animation', 'video_note']);
