@@ -109,8 +109,10 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
     if (!value) continue;
     const date = parseDate(value);
     const shaped = /^\d{4}-\d{2}-\d{2}/.test(value);
-    if (shaped && value.slice(0, 10) > businessDate(now)) errors.add(`documents.${key}`, 'Дата не может быть в будущем');
-    else if (shaped && value.slice(0, 10) < DATE_MIN) errors.add(`documents.${key}`, `Дата не может быть раньше ${DATE_MIN.slice(0, 4)} года`);
+    // The banner and an API client see the sentence without its field: it names the date (issue 17).
+    const which = key === 'contractDate' ? 'договора' : 'инвойса';
+    if (shaped && value.slice(0, 10) > businessDate(now)) errors.add(`documents.${key}`, `Дата ${which} не может быть в будущем`);
+    else if (shaped && value.slice(0, 10) < DATE_MIN) errors.add(`documents.${key}`, `Дата ${which} не может быть раньше ${DATE_MIN.slice(0, 4)} года`);
     else if (!date) errors.add(`documents.${key}`, 'Дата в формате ГГГГ-ММ-ДД');
     else documents[key] = value.slice(0, 10);
   }

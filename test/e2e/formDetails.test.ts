@@ -77,6 +77,43 @@ describe.skipIf(!available)('form details a Russian manager meets daily', () => 
     await page.context().close();
   });
 
+  it('an empty submit: the banner counts the fields left to fix, follows the fixes and goes; a future date names which date (issue 17)', async () => {
+    const page = await signedInPage(browser, app.url, customer);
+    await page.getByRole('link', { name: 'Новая заявка' }).click();
+    await page.getByRole('textbox', { name: 'Дата договора' }).fill('01.01.2099');
+    await page.getByRole('button', { name: 'Создать заявку' }).click();
+    const fieldErrors = page.locator('.mantine-InputWrapper-error');
+    const banner = page.getByTestId('form-error');
+    await page.locator('.mantine-InputWrapper-error').filter({ hasText: 'Дата договора не может быть в будущем' }).waitFor();
+    const refused = await fieldErrors.count();
+    expect(refused).toBeGreaterThanOrEqual(8);
+    // Not the first field's message («Сумма не указана…»), which would stay after the amount is fixed.
+    expect(plain(await banner.textContent())).toBe(`Проверьте поля формы — осталось исправить: ${refused}`);
+    await page.screenshot({ path: path.join(artifacts, '03-banner-counts-fields.png'), fullPage: true });
+
+    await page.getByLabel('Сумма к оплате').fill('5000');
+    await expect.poll(async () => plain(await banner.textContent())).toBe(`Проверьте поля формы — осталось исправить: ${refused - 1}`);
+    await page.getByRole('textbox', { name: 'Дата договора' }).fill('01.10.2026');
+    await expect.poll(async () => plain(await banner.textContent())).toBe(`Проверьте поля формы — осталось исправить: ${refused - 2}`);
+    await page.screenshot({ path: path.join(artifacts, '04-banner-after-two-fixes.png'), fullPage: true });
+
+    const currency = select(page, 'Валюта платежа');
+    await currency.fill('дирхам');
+    await page.getByRole('option', { name: /^AED/ }).first().click();
+    const country = select(page, 'Страна получателя');
+    await country.fill('ОАЭ');
+    await page.getByRole('option').first().click();
+    await select(page, 'Наименование получателя').fill('Dubai Trading LLC');
+    await page.getByRole('textbox', { name: 'SWIFT/BIC' }).fill('EBILAEAD');
+    await page.getByRole('textbox', { name: 'Счёт или IBAN' }).fill('AE070331234567890123456');
+    await select(page, 'Назначение платежа').fill('Оплата за товары по инвойсу 5');
+    await select(page, 'Плательщик (юрлицо)').fill('ООО Ромашка');
+    await page.getByRole('textbox', { name: 'ИНН' }).fill('7707083893');
+    await expect.poll(() => fieldErrors.count()).toBe(0);
+    await expect.poll(() => banner.count()).toBe(0);
+    await page.context().close();
+  });
+
   it('an agent types «1,50» %: the offer form, the offer list and the accepted terms show «1,50 %»', async () => {
     const asCustomer = await app.signIn(customer);
     const created = await asCustomer.post('/api/requests', validRequest({ amount: '10000' }));

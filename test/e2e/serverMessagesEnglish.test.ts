@@ -75,9 +75,10 @@ describe.skipIf(!available)("the server's refusals in the English UI", () => {
     await page.getByLabel('Amount to pay').fill('-5');
     await page.getByRole('textbox', { name: 'SWIFT/BIC' }).fill('AB');
     await page.getByRole('button', { name: 'Create request' }).click();
-    // The banner repeats the first refusal (FieldErrors' message), in English too.
-    await page.getByTestId('form-error').getByText('Amount must be a positive number, e.g. 100000').waitFor();
+    // The banner counts the fields left to fix, in English too.
+    await fieldError(page, 'Amount must be a positive number, e.g. 100000').waitFor();
     const errors = await fieldErrors(page);
+    expect(plain(await page.getByTestId('form-error').textContent())).toBe(`Check the form fields — left to fix: ${errors.length}`);
     expect(errors).toEqual(
       expect.arrayContaining([
         'Amount must be a positive number, e.g. 100000',

@@ -31,7 +31,9 @@ export function valueKeyOf(field: string, values: Record<string, unknown>): stri
  * (it would otherwise stay red until the next submit); it is the server's verdict on the
  * value that was sent, not on the one being typed. `related` names values a field's
  * verdict also depends on (`{ 'beneficiary.cnaps': ['currency'] }`: CNAPS is required
- * only for yuan). The general banner of a form refusal («Проверьте поля формы») goes
+ * only for yuan). The banner of a form refusal does not repeat one field's message
+ * (it would keep saying it after that field is fixed): it counts the fields left to
+ * fix («Проверьте поля формы — осталось исправить: 7»), follows the fixes and goes
  * with the last field message.
  */
 export function useSubmit<R>(action: () => Promise<R>, onSuccess: (result: R) => void, values?: Record<string, unknown>, related: Record<string, string[]> = {}) {
@@ -49,7 +51,8 @@ export function useSubmit<R>(action: () => Promise<R>, onSuccess: (result: R) =>
   }, [rawFieldErrors, values, sent]);
   const [rawError, setError] = useState<string | null>(null);
   const fieldsRefused = Object.keys(rawFieldErrors).length > 0;
-  const error = fieldsRefused && Object.keys(fieldErrors).length === 0 ? null : rawError;
+  const fieldsLeft = Object.keys(fieldErrors).length;
+  const error = !fieldsRefused || rawError === null ? rawError : fieldsLeft === 0 ? null : t('form.fieldsLeft', { count: fieldsLeft });
   const [busy, setBusy] = useState(false);
   const submit = async (event?: React.FormEvent) => {
     event?.preventDefault();
