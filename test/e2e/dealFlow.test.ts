@@ -108,14 +108,22 @@ describe.skipIf(!available)('the deal in the browser', () => {
     expect(await page.getByTestId('deal-open-topic').getAttribute('target')).toBe('_blank');
     await shot('done');
 
-    // Back on the offer form and saving again (a retry): the same accepted offer, nothing breaks.
+    // Back on the offer page of the accepted request (issue 17): it says so, shows the terms as a
+    // Russian page writes them (not «12.25 / 1.5 / 500.00» in inputs) and offers no second send.
     await page.goBack();
     await page.goForward();
-    await page.getByText('Предложение уже принято').waitFor();
-    expect(await page.getByLabel(/^Курс/).inputValue()).toBe('12.25');
-    await page.getByRole('button', { name: 'Отправить предложение' }).click();
-    await page.getByRole('heading', { name: 'Готово — вернитесь в Telegram' }).waitFor();
-    await expectText('deal-total', /1 243 875,00 ₽/);
+    const closed = page.getByTestId('offer-closed');
+    await closed.getByText('Предложение уже принято').waitFor();
+    await closed.getByText('Принята').waitFor();
+    const closedRows = (await closed.locator('tr').allTextContents()).map(plain);
+    expect(closedRows).toEqual(expect.arrayContaining(['Курс12,25', 'Комиссия, %1,5 %', 'Фиксированная комиссия500,00 ₽', 'Итого к оплате1 243 875,00 ₽']));
+    expect(await page.getByRole('button', { name: 'Отправить предложение' }).count()).toBe(0);
+    expect(await page.locator('input[name="rate"]').count()).toBe(0);
+    await shot('offer-page-accepted');
+    await closed.getByRole('link', { name: 'Открыть заявку' }).click();
+    await page.waitForURL(new RegExp(`/requests/${requestId}$`));
+    await page.goBack();
+    await closed.waitFor();
 
     // The card is in the topic and pinned.
     const card = await pinnedCard(threadId);

@@ -4,12 +4,15 @@
  * uses, so what the agent sees before saving is what gets stored.
  *
  * On a request from a Telegram dialog saving accepts the offer at once; the
- * form then gives way to «Готово — вернитесь в Telegram». Saving again (a
- * retry, or back to the form later) is safe: the server answers with the
- * offer it already accepted.
+ * form then gives way to «Готово — вернитесь в Telegram». Back on the form of
+ * a request that no longer collects offers (accepted, completed, cancelled),
+ * there is nothing to send: the page says so, shows the deal's current terms
+ * as the reader writes numbers (not the stored «12.10 / 1.50 / 0.00») and
+ * leads to the request page, where the terms are changed (issue 17). A
+ * retried POST is still safe: the server answers with the accepted offer.
  */
 import { useMemo, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Grid, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { computeTerms, normalizeTerms } from '../../../src/core/terms.js';
@@ -18,8 +21,8 @@ import { useI18n } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 import { useFormState, useSubmit } from '../components/forms.js';
 import { DealDone } from '../components/deal/DealDone.js';
+import { TermsTable } from '../components/deal/TermsTable.js';
 import { DealMessages } from '../components/deal/DealMessages.js';
-import { useMe } from '../session.js';
 import { DateField } from '../components/DateField.js';
 
 interface SavedOffer {
@@ -35,20 +38,37 @@ export default function OfferFormPage() {
   return <QueryState query={page}>{() => <OfferForm page={page.data!} />}</QueryState>;
 }
 
+/** The offer page of a request that no longer collects offers: its status, its terms, the way to the request. */
+function OfferClosed({ page }: { page: RequestPage }) {
+  const { t } = useI18n();
+  const { request } = page;
+  return (
+    <Stack maw={720} data-testid="offer-closed">
+      <Title order={2}>{t('offer.title', { number: request.number })}</Title>
+      <Group>
+        <StatusBadge status={request.status} />
+      </Group>
+      {request.status !== 'cancelled' && <Alert color="teal">{t('deal.alreadyAccepted')}</Alert>}
+      {request.terms && page.viewer.isCustomer && (
+        <Paper withBorder p="md">
+          <TermsTable terms={{ fundingCurrency: request.fundingCurrency, ...request.terms }} />
+        </Paper>
+      )}
+      <Group>
+        <Button component={Link} to={`/requests/${request.id}`} variant="light">
+          {t('deal.openRequest')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
 function OfferForm({ page }: { page: RequestPage }) {
   const { t, money, percent } = useI18n();
   const navigate = useNavigate();
   const client = useQueryClient();
   const { request } = page;
-  const me = useMe();
-  // Back on the form of a Telegram request our offer already settled: the same offer, savable again.
-  const ownAccepted =
-    request.origin === 'telegram' ? page.offers.find((o) => o.id === request.acceptedOfferId && o.agentOrganizationId === me?.organizationId) : undefined;
-  const { values, set } = useFormState(
-    ownAccepted
-      ? { rate: ownAccepted.rate, feePercent: ownAccepted.feePercent, fixedFee: ownAccepted.fixedFee, days: String(ownAccepted.days), validUntil: ownAccepted.validUntil?.slice(0, 10) ?? '' }
-      : { rate: '', feePercent: '0', fixedFee: '0', days: '1', validUntil: '' },
-  );
+  const { values, set } = useFormState({ rate: '', feePercent: '0', fixedFee: '0', days: '1', validUntil: '' });
   const [done, setDone] = useState<SavedOffer | null>(null);
   // A request from a dialog, before its offer is saved: which messages its chat takes (null = since the previous request).
   const choosesDeal = request.origin === 'telegram' && request.status === 'collecting_offers' && page.viewer.isCustomer;
@@ -70,6 +90,7 @@ function OfferForm({ page }: { page: RequestPage }) {
   );
 
   if (done) return <DealDone requestId={request.id} total={done.total} fundingCurrency={request.fundingCurrency} telegramTopicUrl={done.telegramTopicUrl} />;
+  if (request.status !== 'collecting_offers') return <OfferClosed page={page} />;
 
   return (
     <form onSubmit={submit} noValidate>
@@ -79,7 +100,6 @@ function OfferForm({ page }: { page: RequestPage }) {
           {t('request.amount')}: <b>{money(request.amount, request.currency)}</b> · {t('request.fundingCurrency')}: {request.fundingCurrency} · {request.beneficiaryName}
         </Text>
         {!page.viewer.canOffer && <StatusBadge status={request.status} />}
-        {ownAccepted && <Alert color="teal">{t('deal.alreadyAccepted')}</Alert>}
         {choosesDeal && <DealMessages requestId={request.id} fromMessageId={dealFrom} onChange={setDealFrom} error={fieldErrors.dealFromMessageId} />}
         {error && (
           <Alert color="red" data-testid="form-error">
@@ -132,7 +152,7 @@ function OfferForm({ page }: { page: RequestPage }) {
           </Table>
         </Paper>
         <Group>
-          <Button type="submit" loading={busy} disabled={!page.viewer.canOffer && !ownAccepted}>
+          <Button type="submit" loading={busy} disabled={!page.viewer.canOffer}>
             {t('offer.submit')}
           </Button>
         </Group>

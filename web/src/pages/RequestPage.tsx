@@ -12,6 +12,7 @@ import { api, ApiError, type ChatMessage, type Offer, type RequestPage as Reques
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 import { TermsEditor } from '../components/deal/TermsEditor.js';
+import { TermsTable } from '../components/deal/TermsTable.js';
 import { termsChangeOfEvent, useTermsChangeText } from '../components/deal/termsChange.js';
 import { RequestDocuments } from '../components/documents/RequestDocuments.js';
 import { ChatFile } from '../components/documents/ChatFile.js';
@@ -112,7 +113,7 @@ function RequestView({ page }: { page: RequestPageData }) {
             <Title order={4} mb="sm">
               {t('request.terms')}
             </Title>
-            {request.terms ? <Terms terms={request.terms} /> : <Text c="dimmed">{t('request.noTerms')}</Text>}
+            {request.terms ? <TermsTable terms={request.terms} /> : <Text c="dimmed">{t('request.noTerms')}</Text>}
           </Paper>
           {viewer.isCustomer && request.status === 'accepted' && request.terms && (
             <Stack mt="md">
@@ -179,24 +180,6 @@ function Row({ label, value }: { label: string; value: React.ReactNode }) {
       </Table.Td>
       <Table.Td>{value}</Table.Td>
     </Table.Tr>
-  );
-}
-
-function Terms({ terms }: { terms: Record<string, string> }) {
-  const { t, money, rate, percent } = useI18n();
-  const funding = terms.fundingCurrency ?? 'RUB';
-  return (
-    <Table>
-      <Table.Tbody>
-        <Row label={t('offer.rate')} value={terms.rate && rate(terms.rate)} />
-        <Row label={t('offer.base')} value={terms.base && money(terms.base, funding)} />
-        <Row label={t('offer.feePercent')} value={terms.feePercent && `${percent(terms.feePercent)} %`} />
-        <Row label={t('offer.fee')} value={terms.fee && money(terms.fee, funding)} />
-        <Row label={t('offer.fixedFee')} value={terms.fixedFee && money(terms.fixedFee, funding)} />
-        <Row label={t('offer.days')} value={terms.days} />
-        <Row label={t('offer.total')} value={terms.total && <b data-testid="terms-total">{money(terms.total, funding)}</b>} />
-      </Table.Tbody>
-    </Table>
   );
 }
 
