@@ -96,16 +96,33 @@ describe('the sandbox bot token is not a constant of the source', () => {
     expect((await fetch(`${app.url}/tg/file/bot${LEGACY_TOKEN}/documents/file_0.pdf`)).status).toBe(401);
   });
 
+  /** The bot's token as saved in DATA_DIR/sandbox.json — written a second after the emulator's state changes, so waited for. */
+  const savedToken = async (dataDir: string): Promise<string> => {
+    const file = path.join(dataDir, 'sandbox.json');
+    let token = '';
+    await expect
+      .poll(() => {
+        if (!fs.existsSync(file)) return '';
+        try {
+          token = (JSON.parse(fs.readFileSync(file, 'utf8')) as { bots: Array<{ token: string }> }).bots[0]?.token ?? '';
+        } catch {
+          token = ''; // caught mid-write
+        }
+        return token;
+      }, { timeout: 15_000 })
+      .not.toBe('');
+    return token;
+  };
+
   it('the token is random per data directory, kept across restarts, and the bot works with it', async () => {
-    const snapshot = JSON.parse(fs.readFileSync(path.join(app.hotline.config.dataDir, 'sandbox.json'), 'utf8')) as { bots: Array<{ token: string }> };
-    const token = snapshot.bots[0]!.token;
+    const token = await savedToken(app.hotline.config.dataDir);
     expect(token).toMatch(/^7000000001:AA[A-Za-z0-9_-]{43}$/);
     const me = (await (await fetch(`${app.url}/tg/bot${token}/getMe`)).json()) as { ok: boolean; result: { username: string } };
     expect(me).toMatchObject({ ok: true, result: { username: 'hotline_sandbox_bot' } });
 
     const other = await startTestApp();
     try {
-      const otherToken = (JSON.parse(fs.readFileSync(path.join(other.hotline.config.dataDir, 'sandbox.json'), 'utf8')) as typeof snapshot).bots[0]!.token;
+      const otherToken = await savedToken(other.hotline.config.dataDir);
       expect(otherToken).not.toBe(token);
       expect((await fetch(`${other.url}/tg/bot${token}/getMe`)).status).toBe(401);
     } finally {
