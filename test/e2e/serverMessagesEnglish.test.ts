@@ -59,6 +59,11 @@ describe.skipIf(!available)("the server's refusals in the English UI", () => {
     await page.getByRole('textbox', { name: 'Password' }).fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('Wrong e-mail or password').waitFor();
+    // Empty fields are answered by the page in English, not by the browser's own pop-up in the browser's language.
+    await page.getByLabel('E-mail').fill('');
+    await page.getByRole('textbox', { name: 'Password' }).fill('');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('sign-in-error').getByText('Enter your e-mail and password').waitFor();
     await page.context().close();
   });
 

@@ -7,6 +7,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Grid, Select, Stack, TextInput, Title } from '@mantine/core';
 import { SearchSelect } from '../components/pickers.js';
+import { DateField } from '../components/DateField.js';
 import { useDebouncedValue } from '@mantine/hooks';
 import { api, query, type Page, type RequestSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
@@ -86,10 +87,10 @@ export default function AgentRequestsPage() {
           />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 2 }}>
-          <TextInput type="date" label={t('agent.filter.from')} value={filters.from} onChange={(e) => setFilter('from', e.currentTarget.value)} />
+          <DateField label={t('agent.filter.from')} value={filters.from} onChange={(value) => setFilter('from', value)} />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 2 }}>
-          <TextInput type="date" label={t('agent.filter.to')} value={filters.to} onChange={(e) => setFilter('to', e.currentTarget.value)} />
+          <DateField label={t('agent.filter.to')} value={filters.to} onChange={(value) => setFilter('to', value)} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 4 }}>
           <Checkbox label={t('agent.filter.mine')} checked={filters.mine === '1'} onChange={(e) => setFilter('mine', e.currentTarget.checked ? '1' : '')} />

@@ -22,6 +22,10 @@ export default function SignInPage() {
 
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
+    if (!email.trim() || !password) {
+      setError(t('signIn.fill'));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -37,7 +41,8 @@ export default function SignInPage() {
 
   return (
     <Paper maw={420} mx="auto" p="lg" withBorder>
-      <form onSubmit={submit}>
+      {/* noValidate: an empty field is answered by the page in its language, not by the browser's own pop-up in the browser's. */}
+      <form onSubmit={submit} noValidate>
         <Stack>
           <Title order={2}>{t('signIn.title')}</Title>
           {error && (
