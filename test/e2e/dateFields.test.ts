@@ -97,4 +97,24 @@ describe.skipIf(!available)('date fields in an English-language browser', () => 
     await expect.poll(() => deadline.inputValue(), { timeout: 15_000 }).toBe('01.12.2027');
     await context.close();
   });
+
+  it('the agents\' list filters by creation date typed ДД.ММ.ГГГГ in an English-language browser', async () => {
+    const agent = await app.addUser({ role: 'agent', organization: 'Агент Даты', name: 'Антон' });
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByLabel('E-mail').fill(agent.email);
+    await page.getByRole('textbox', { name: 'Пароль' }).fill(agent.password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByTestId('current-user').getByText(agent.name).waitFor();
+    await page.goto(`${app.url}/agent/requests`);
+    const from = page.getByRole('textbox', { name: 'Создана с' });
+    expect(await from.getAttribute('placeholder')).toBe('ДД.ММ.ГГГГ');
+    await from.fill('01.11.2026');
+    await page.getByRole('textbox', { name: 'Создана по' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('from')).toBe('2026-11-01');
+    await expect.poll(() => from.inputValue()).toBe('01.11.2026');
+    await context.close();
+  });
 });
