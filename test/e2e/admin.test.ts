@@ -101,6 +101,17 @@ describe.skipIf(!available)('admin page in the browser', () => {
     await page.context().close();
   });
 
+  it('a manager who follows the bot\'s requisites link is told who fills them, not that the page does not exist', async () => {
+    const manager = await app.addUser({ role: 'manager', name: 'Менеджер Реквизитов' });
+    const page = await signedInPage(manager);
+    await page.goto(`${app.url}/admin?tab=requisites`);
+    const note = page.getByTestId('requisites-admin-only');
+    await note.waitFor();
+    expect(await note.innerText()).toContain('Реквизиты нашей организации заполняет администратор');
+    expect(await page.getByText('Такой страницы нет').count()).toBe(0);
+    await page.close();
+  });
+
   it('without an organization marked as ours the tab says so instead of a form', async () => {
     await app.ctx.database.db.update(organizations).set({ isOurs: false }).where(eq(organizations.id, app.ourOrganizationId));
     try {

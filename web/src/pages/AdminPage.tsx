@@ -32,7 +32,11 @@ export default function AdminPage() {
   const { t } = useI18n();
   const me = useMe();
   const [params, setParams] = useSearchParams();
-  if (me?.role !== 'admin') return <Alert color="gray">{t('common.notFoundText')}</Alert>;
+  if (me?.role !== 'admin') {
+    // A manager who followed the bot's requisites warning learns who can fill them, not that the page does not exist.
+    if (params.get('tab') === 'requisites') return <Alert color="yellow" data-testid="requisites-admin-only">{t('admin.requisitesAdminOnly')}</Alert>;
+    return <Alert color="gray">{t('common.notFoundText')}</Alert>;
+  }
   const tab = TABS.find((name) => name === params.get('tab')) ?? 'users';
   return (
     <Stack>
