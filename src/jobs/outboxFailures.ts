@@ -8,12 +8,8 @@
  * timeout, a dropped connection, a crash mid-call) may or may not have been
  * applied. Per method:
  * - messages (sendMessage, copyMessage, copyMessages, sendDocument…): sent
- *   again, visibly marked (`REPEAT_MARK`), so a reader who sees a message
- *   twice knows why; the repeat waits 4× longer for its answer
- *   (answerTimeoutMs), so a slow network gets one repeat, not one per
- *   timeout; only a repeat unanswered for that long is sent once more
- *   (marked, waiting longer still), so a call Telegram never applied is
- *   never lost;
+ *   again, at most once per lost answer, and the repeat is visibly marked
+ *   (`REPEAT_MARK`), so a reader who sees a message twice knows why;
  * - createForumTopic: never repeated blindly (src/jobs/topics.ts claims the
  *   creation and adopts the topic from Telegram's `forum_topic_created`);
  * - edits, pins, reactions, reopening a topic: repeating them is harmless
@@ -33,24 +29,6 @@ export const BACKOFF = { baseMs: 500, maxMs: 30_000 } as const;
 export function retryDelayMs(attempts: number, floorMs = 0): number {
   const backoff = Math.min(BACKOFF.maxMs, BACKOFF.baseMs * 2 ** Math.max(0, attempts - 1));
   return Math.max(floorMs, backoff);
-}
-
-/** The longest the outbox waits for one answer (a repeat after repeats whose answers were lost). */
-export const MAX_ANSWER_TIMEOUT_MS = 300_000;
-
-/**
- * How long a call waits for Telegram's answer: `baseMs` (the outbox's call
- * timeout) for a first try; a message call sent again after an unknown
- * outcome (`repeating`), `repeats` marked repeats of it sent before, waits
- * 4× longer per repeat — 60 s, then 4 min, then 5 min for the default 15 s —
- * so a network slower than the first timeout answers the one marked repeat
- * instead of making it unknown too and being repeated again. Counted on the
- * outbox row (its payload's `repeats`), so a restart or another instance
- * keeps the count.
- */
-export function answerTimeoutMs(baseMs: number, repeating: boolean, repeats: number): number {
-  if (!repeating) return baseMs;
-  return Math.min(MAX_ANSWER_TIMEOUT_MS, Math.max(baseMs, baseMs * 4 ** (repeats + 1)));
 }
 
 /** Telegram's answers that mean "this will never succeed", by description. */

@@ -29,7 +29,7 @@ import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '.
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
 import { Topics, TopicPending } from './topics.js';
-import { answerTimeoutMs, classifyFailure, markRepeat, postsMessage, retryDelayMs } from './outboxFailures.js';
+import { classifyFailure, markRepeat, postsMessage, retryDelayMs } from './outboxFailures.js';
 import { followManagersChatMigration, noticeBotReturn, pauseManagersChat, pausedManagersChats, resumeManagersChat, unhealthyManagersChats, GROUP_PROBLEMS } from '../commands/managersChats.js';
 import { ActionCards } from './actionCards.js';
 import { REFRESH_ACTION_CARD } from '../commands/actionCards.js';
@@ -400,7 +400,7 @@ export class TelegramOutbox {
     const head = rows[0]!;
     const target = head.target ?? {};
     // `merge` and `fallback` are Hotline's notes on the row, not Bot API parameters.
-    const { merge: _merge, fallback: _fallback, repeats: _repeats, ...payload } = head.payload;
+    const { merge: _merge, fallback: _fallback, ...payload } = head.payload;
     const params: Record<string, unknown> = { ...payload, chat_id: head.chatId };
     if (target.topicOfDialog !== undefined) params.message_thread_id = await this.topics.ensure(target.topicOfDialog);
     const replyToMessage = target.replyToMessage ?? (target.replyToTelegram ? await this.repliedTo(head, target.replyToTelegram) : undefined);
@@ -424,27 +424,11 @@ export class TelegramOutbox {
     return { method: head.method, params };
   }
 
-  private async call(method: string, params: Record<string, unknown>, timeoutMs = this.callTimeoutMs): Promise<unknown> {
+  private async call(method: string, params: Record<string, unknown>): Promise<unknown> {
     const raw = this.api.raw as unknown as Record<string, (p: unknown, signal?: AbortSignal) => Promise<unknown>>;
     const fn = raw[method];
     if (!fn) throw new Error(`Unknown Bot API method ${method}`);
-    return fn(params, AbortSignal.timeout(timeoutMs));
-  }
-
-  /**
-   * A marked repeat is about to go out: counted on the rows (payload
-   * `repeats`) before the call, and their lease stretched over the repeat's
-   * longer wait for its answer, so no other instance takes them over (and
-   * sends a third copy) while this one still waits.
-   */
-  private async countRepeat(rows: Row[], repeats: number, timeoutMs: number): Promise<void> {
-    await this.ctx.database.pool.query(
-      `UPDATE telegram_outbox SET payload = jsonb_set(payload, '{repeats}', to_jsonb($2::int)),
-              lease_until = now() + make_interval(secs => $3::float8)
-        WHERE id = ANY($1::bigint[])`,
-      [rows.map((r) => r.id), repeats, (timeoutMs + 5_000) / 1000],
-    );
-    if (repeats > 1) this.ctx.log.warn(`Telegram outbox: ${rows[0]!.method} to ${rows[0]!.chatId}: the answer to its repeat was lost too; sending it once more, marked, waiting up to ${timeoutMs / 1000} s for the answer`);
+    return fn(params, AbortSignal.timeout(this.callTimeoutMs));
   }
 
   private async send(rows: Row[]): Promise<void> {
@@ -480,16 +464,11 @@ export class TelegramOutbox {
       // An album is several messages for Telegram's limits (the first was taken by drain()).
       if (call.method === 'copyMessages') for (let i = 1; i < rows.length; i++) this.limiter.record(head.chatId);
       // An earlier try may have put the message on screen already: the repeat is marked.
-      const repeating = head.maybeApplied && postsMessage(call.method);
-      const calls = repeating ? markRepeat(call, await this.storedOf(head), await this.textFor(head, 'repeat-mark')) : [call];
-      // A repeat waits longer for its answer, so a slow network is not answered with yet another repeat.
-      const repeats = Number(head.payload.repeats ?? 0);
-      const timeoutMs = answerTimeoutMs(this.callTimeoutMs, repeating, repeats);
-      if (repeating) await this.countRepeat(rows, repeats + 1, timeoutMs * calls.length);
+      const calls = head.maybeApplied && postsMessage(call.method) ? markRepeat(call, await this.storedOf(head), await this.textFor(head, 'repeat-mark')) : [call];
       let result: unknown;
       attempt.sending = true;
       for (const one of calls) {
-        result = await this.call(one.method, one.params, timeoutMs).catch((error: unknown) => {
+        result = await this.call(one.method, one.params).catch((error: unknown) => {
           // Refused, or (for managers only) deleted by the client before it went out: sent as text.
           // A manager's message deleted before it reached the client stays unsent: the manager took it back.
           const gone = error instanceof GrammyError && COPY_SOURCE_GONE.test(error.description) && head.target?.side === 'topic';
