@@ -12,7 +12,7 @@ import { api, ApiError, type ChatMessage, type Offer, type RequestPage as Reques
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 import { TermsEditor } from '../components/deal/TermsEditor.js';
-import { TermsTable } from '../components/deal/TermsTable.js';
+import { Row, TermsTable } from '../components/deal/TermsTable.js';
 import { termsChangeOfEvent, useTermsChangeText } from '../components/deal/termsChange.js';
 import { RequestDocuments } from '../components/documents/RequestDocuments.js';
 import { ChatFile } from '../components/documents/ChatFile.js';
@@ -168,18 +168,6 @@ function ClientHistoryLink({ dialogId }: { dialogId: number }) {
     <Anchor component={Link} to={`/clients/${dialog.data.client.id}`} size="sm" data-testid="client-history-link">
       {t('client.link')}: {dialog.data.client.name}
     </Anchor>
-  );
-}
-
-function Row({ label, value }: { label: string; value: React.ReactNode }) {
-  if (value === '' || value === undefined || value === null) return null;
-  return (
-    <Table.Tr>
-      <Table.Td c="dimmed" w="35%">
-        {label}
-      </Table.Td>
-      <Table.Td>{value}</Table.Td>
-    </Table.Tr>
   );
 }
 

@@ -6,7 +6,8 @@
 import { Table } from '@mantine/core';
 import { useI18n } from '../../i18n.js';
 
-function Row({ label, value }: { label: string; value: React.ReactNode }) {
+/** A label and its value as a table row; nothing when the value is empty. */
+export function Row({ label, value }: { label: string; value: React.ReactNode }) {
   if (value === '' || value === undefined || value === null) return null;
   return (
     <Table.Tr>
