@@ -8,13 +8,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import fastifyMultipart from '@fastify/multipart';
-import { attachRequestDocument, authorizeUpload, discardUpload, expectedUploadType, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
+import { attachRequestDocument, authorizeUpload, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
 import { ValidationError } from '../../commands/context.js';
-import { contentDisposition, documentForDownload, listRequestDocuments, sanitizeFileName } from '../../commands/requestDocuments.js';
-import { FileTooLargeError, openStorage, type StoredFile } from '../../documents/storage.js';
+import { contentDisposition, documentForDownload, listRequestDocuments } from '../../commands/requestDocuments.js';
+import { openStorage } from '../../documents/storage.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { errorBody, idParam } from './schemas.js';
+import { receiveUpload } from './upload.js';
 import { UNTRUSTED_FILE_CSP, untrustedFileCsp } from '../../documents/untrusted.js';
 
 const requestDocument = z.object({
@@ -57,47 +58,19 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
     async (request, reply) => {
       const ctx = getContext();
       const viewer = requireViewer(request);
-      if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
       // Nothing is stored for a request the viewer cannot upload to (issue 16.6).
       await authorizeUpload(ctx, viewer, request.params.id);
-      const storage = openStorage(ctx.config);
       let sendToClient = false;
-      let upload: { fileName: string; claimedMime: string; stored: StoredFile } | undefined;
-      try {
-        for await (const part of request.parts()) {
-          if (part.type === 'field') {
-            if (part.fieldname === 'sendToClient') sendToClient = part.value === 'true' || part.value === '1' || part.value === 'on';
-            continue;
-          }
-          if (part.fieldname !== 'file') {
-            part.file.resume();
-            continue;
-          }
-          if (upload) {
-            part.file.resume();
-            throw new ValidationError('Пришлите один файл за раз', 'file');
-          }
-          // The name decides the type: an unacceptable one is refused before its bytes are stored.
-          expectedUploadType(sanitizeFileName(part.filename));
-          upload = { fileName: part.filename, claimedMime: part.mimetype, stored: await storage.put(part.file, { maxBytes: UPLOAD_LIMIT }) };
-        }
-        if (!upload) throw new ValidationError('Выберите файл', 'file');
-        const document = await attachRequestDocument(ctx, { actor: viewer, requestId: request.params.id, sendToClient, storage, ...upload });
-        return { id: document.id, name: document.name, mime: document.mime, size: document.size };
-      } catch (error) {
-        // Every way out without a document gives the blob back — unless another document uses the same bytes (issue 16.7).
-        if (upload) {
-          const key = upload.stored.key;
-          await discardUpload(ctx, storage, key).catch((cleanup: unknown) => request.log.warn(`Could not discard upload ${key}: ${(cleanup as Error).message}`));
-        }
-        if (error instanceof FileTooLargeError) {
-          // Answer at once and drop the connection rather than read the rest of an oversized body.
-          reply.header('connection', 'close');
-          request.raw.resume();
-          throw new ValidationError(`Файл больше ${UPLOAD_LIMIT / 1024 / 1024} МБ`, 'file');
-        }
-        throw error;
-      }
+      const document = await receiveUpload(
+        ctx,
+        request,
+        reply,
+        (upload, storage) => attachRequestDocument(ctx, { actor: viewer, requestId: request.params.id, sendToClient, storage, ...upload }),
+        (name, value) => {
+          if (name === 'sendToClient') sendToClient = value === 'true' || value === '1' || value === 'on';
+        },
+      );
+      return { id: document.id, name: document.name, mime: document.mime, size: document.size };
     },
   );
 

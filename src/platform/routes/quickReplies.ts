@@ -7,16 +7,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import fastifyMultipart from '@fastify/multipart';
-import { discardUpload, expectedUploadType, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
-import { ValidationError } from '../../commands/context.js';
-import { sanitizeFileName } from '../../commands/requestDocuments.js';
+import { UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
 import { setQuickReplyFile } from '../../commands/setQuickReplyFile.js';
-import { FileTooLargeError, openStorage, type StoredFile } from '../../documents/storage.js';
 import { deleteQuickReply, listQuickReplies, requireQuickReplies, saveQuickReply, type QuickReply } from '../../commands/saveQuickReply.js';
 import { QUICK_REPLY_VARIABLES } from '../../core/quickReply.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { errorBody, idParam } from './schemas.js';
+import { receiveUpload } from './upload.js';
 
 const quickReply = z.object({
   id: z.number(),
@@ -128,39 +126,9 @@ export const quickReplyRoutes: FastifyPluginAsync<RouteOptions> = async (instanc
     async (request, reply) => {
       const ctx = getContext();
       const viewer = requireViewer(request);
-      if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
       // Nothing is stored for someone who may not keep quick replies.
       await requireQuickReplies(ctx.database, viewer);
-      const storage = openStorage(ctx.config);
-      let upload: { fileName: string; claimedMime: string; stored: StoredFile } | undefined;
-      try {
-        for await (const part of request.parts()) {
-          if (part.type === 'field') continue;
-          if (part.fieldname !== 'file') {
-            part.file.resume();
-            continue;
-          }
-          if (upload) {
-            part.file.resume();
-            throw new ValidationError('Пришлите один файл за раз', 'file');
-          }
-          expectedUploadType(sanitizeFileName(part.filename));
-          upload = { fileName: part.filename, claimedMime: part.mimetype, stored: await storage.put(part.file, { maxBytes: UPLOAD_LIMIT }) };
-        }
-        if (!upload) throw new ValidationError('Выберите файл', 'file');
-        return view(await setQuickReplyFile(ctx, { actor: viewer, id: request.params.id, upload, storage }));
-      } catch (error) {
-        if (upload) {
-          const key = upload.stored.key;
-          await discardUpload(ctx, storage, key).catch((cleanup: unknown) => request.log.warn(`Could not discard upload ${key}: ${(cleanup as Error).message}`));
-        }
-        if (error instanceof FileTooLargeError) {
-          reply.header('connection', 'close');
-          request.raw.resume();
-          throw new ValidationError(`Файл больше ${UPLOAD_LIMIT / 1024 / 1024} МБ`, 'file');
-        }
-        throw error;
-      }
+      return view(await receiveUpload(ctx, request, reply, (upload, storage) => setQuickReplyFile(ctx, { actor: viewer, id: request.params.id, upload, storage })));
     },
   );
 

@@ -1,0 +1,74 @@
+/**
+ * One file upload over multipart/form-data, the same way for every route that
+ * takes a file (a request's documents, a quick reply's file): the `file` part
+ * streams into storage as it arrives, its name is checked before its bytes are
+ * kept, and every way out without a saved result gives the stored bytes back.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { discardUpload, expectedUploadType, UPLOAD_LIMIT } from '../../commands/attachRequestDocument.js';
+import { ValidationError, type CommandContext } from '../../commands/context.js';
+import { sanitizeFileName } from '../../commands/requestDocuments.js';
+import { FileTooLargeError, openStorage, type Storage, type StoredFile } from '../../documents/storage.js';
+
+/** The file a client sent: its name and claimed type as sent, and where its bytes are now. */
+export interface Upload {
+  fileName: string;
+  claimedMime: string;
+  stored: StoredFile;
+}
+
+/**
+ * Reads the request's parts: `file` (exactly one; PDF, JPEG, PNG, WebP, DOCX,
+ * XLSX, DOC, XLS by name, at most UPLOAD_LIMIT bytes) goes into storage, other
+ * file parts are drained, fields go to `onField`. Then `save(upload, storage)`
+ * keeps it; its result is returned.
+ * Errors (ValidationError on `file`, a 400): not multipart; two files; no file;
+ * a name of a type not taken; a file over the limit (the connection is closed
+ * rather than the rest of the body read). Whatever `save` throws is rethrown —
+ * in every error case the stored bytes are discarded first (unless another
+ * document uses the same bytes: commands/attachRequestDocument `discardUpload`).
+ */
+export async function receiveUpload<T>(
+  ctx: CommandContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  save: (upload: Upload, storage: Storage) => Promise<T>,
+  onField?: (name: string, value: unknown) => void,
+): Promise<T> {
+  if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
+  const storage = openStorage(ctx.config);
+  let upload: Upload | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') {
+        onField?.(part.fieldname, part.value);
+        continue;
+      }
+      if (part.fieldname !== 'file') {
+        part.file.resume();
+        continue;
+      }
+      if (upload) {
+        part.file.resume();
+        throw new ValidationError('Пришлите один файл за раз', 'file');
+      }
+      // The name decides the type: an unacceptable one is refused before its bytes are stored.
+      expectedUploadType(sanitizeFileName(part.filename));
+      upload = { fileName: part.filename, claimedMime: part.mimetype, stored: await storage.put(part.file, { maxBytes: UPLOAD_LIMIT }) };
+    }
+    if (!upload) throw new ValidationError('Выберите файл', 'file');
+    return await save(upload, storage);
+  } catch (error) {
+    if (upload) {
+      const key = upload.stored.key;
+      await discardUpload(ctx, storage, key).catch((cleanup: unknown) => request.log.warn(`Could not discard upload ${key}: ${(cleanup as Error).message}`));
+    }
+    if (error instanceof FileTooLargeError) {
+      // Answer at once and drop the connection rather than read the rest of an oversized body.
+      reply.header('connection', 'close');
+      request.raw.resume();
+      throw new ValidationError(`Файл больше ${UPLOAD_LIMIT / 1024 / 1024} МБ`, 'file');
+    }
+    throw error;
+  }
+}
