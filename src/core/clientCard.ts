@@ -19,6 +19,8 @@ export interface ClientCardData {
   statusText?: string;
   /** The deep-link parameter the client first came with (`ads_autumn`), if any. */
   startParameter?: string | null;
+  /** The client's labels (core/labels: plain letters, digits, `_`, `-`), alphabetical; none shown when empty. */
+  labels?: string[];
   /** The client's requests, newest first. */
   requests: Array<{ id: number; number: string; status: string }>;
   /** Base URL of the platform, for links. */
@@ -61,6 +63,7 @@ export function renderClientCard(data: ClientCardData, t: BotTextOf): string {
   ];
   if (data.statusText) lines.push(t('card-dialog-status', { status: escape(data.statusText) }));
   if (data.startParameter) lines.push(t('card-source', { source: escape(data.startParameter) }));
+  if (data.labels && data.labels.length > 0) lines.push(t('card-labels', { labels: escape(data.labels.join(', ')) }));
   lines.push(data.ownerName ? t('card-owner', { name: escape(data.ownerName) }) : t('card-owner-none'));
   if (data.blocked) lines.push(t('card-blocked'));
   if (data.requests.length === 0) {

@@ -86,6 +86,12 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'owner.staffOnly': 'Ответственных за диалоги назначают только менеджеры',
   'owner.notStaff': 'Вести диалог может только менеджер нашей организации с действующей учётной записью',
   'dialogs.sourceForm': 'Источник — параметр ссылки t.me/…?start=: от 1 до 64 латинских букв, цифр, _ и -',
+  // Labels on clients and the export of clients (src/commands/labelClient.ts, src/platform/routes/clients.ts).
+  'labels.staffOnly': 'Метки клиентов ставят только менеджеры',
+  'labels.form': 'Метка «{label}» не подходит: от 1 до {max} букв, цифр, _ или -, без пробелов',
+  'labels.tooMany': 'У клиента не больше {max} меток',
+  'labels.filterForm': 'Метка в фильтре: от 1 до {max} букв, цифр, _ или -, без пробелов',
+  'export.staffOnly': 'Выгружать клиентов могут только менеджеры',
   // The dashboard and a client's history (src/platform/routes/insight.ts, clients.ts).
   'insight.adminOnly': 'Панель показателей видит только руководитель (администратор)',
   'insight.fromDate': 'Дата «с» — в формате ГГГГ-ММ-ДД, существующий день с 2000 по 2100 год',

@@ -104,6 +104,31 @@ export const clients = pgTable(
   () => [index('clients_search_trgm_idx').using('gin', sql.raw(`${clientKeys()} gin_trgm_ops`))],
 );
 
+/**
+ * Labels on clients (issue 19.5; `/label vip`, the client page): one row per
+ * client and label. `label` is normalised by core/labels `normaliseLabel` —
+ * trimmed, without a leading `#`, lower-case, 1–32 letters, digits, `_`, `-` —
+ * so equal labels are equal text and (client_id, label) is the key. Read by
+ * the lists' label filter, the bulk sending and the export.
+ */
+export const clientLabels = pgTable(
+  'client_labels',
+  {
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    label: text('label').notNull(),
+    createdAt: createdAt(),
+    /** The manager who put it on; null if the account was removed. */
+    createdBy: bigint('created_by', { mode: 'number' }).references(() => users.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clientId, t.label] }),
+    index('client_labels_label_idx').on(t.label, t.clientId),
+    check('client_labels_label_form', sql`char_length(${t.label}) between 1 and 32 and ${t.label} !~ '[[:space:],#]'`),
+  ],
+);
+
 /** One client's conversation: one forum topic in a managers' supergroup. */
 export const dialogs = pgTable(
   'dialogs',

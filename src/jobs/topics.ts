@@ -15,6 +15,7 @@ import { MANAGERS_LOCALE, textsFor } from '../commands/botTexts.js';
 import { dialogStatusOf, STATUS_EMOJI, topicTitle } from '../core/dialogStatus.js';
 import type { RateLimiter } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
+import { labelsOf } from '../commands/labelClient.js';
 import type { Logger } from 'pino';
 import { topicGone } from './outboxFailures.js';
 import { recordGroupProblem } from '../commands/managersChats.js';
@@ -87,6 +88,7 @@ export class Topics {
       firstContactAt: client.createdAt,
       blocked: Boolean(client.blockedAt),
       startParameter: client.startParameter,
+      labels: await labelsOf(this.ctx.database, client.id),
       ownerName: owner?.name ?? null,
       statusText: `${STATUS_EMOJI[dialogStatusOf(dialog)]} ${botText(MANAGERS_LOCALE, `dialog-status-${dialogStatusOf(dialog)}`)}`,
       requests: clientRequests,

@@ -20,6 +20,7 @@ manager-help =
     /skip — as a reply to a message: do not copy it into the request on the platform
     /unskip — as a reply to a message: copy it into the request again
     /ban reason — onto the blocklist: the client's messages are kept but not relayed; /unban — undo
+    /label vip wholesale — put labels on the client, /unlabel vip — take one off, /label — the client's labels
     /take — take the dialog, /assign @username — hand it to a colleague, /release — leave it with nobody
     /shift on, /shift off — your shift: new dialogs are dealt in turn to those on shift
     /t name — send the client a quick reply (a name's beginning will do); /t — the list
@@ -54,6 +55,23 @@ client-unbanned-notice = ✅ The client is off the blocklist ({ $who }). { $coun
 manager-ban-how = Type the reason after a space: <code>/ban spam</code>. The client goes on the blocklist: their messages are kept but not relayed, and the bot sends them nothing.
 manager-ban-already = The client is already on the blocklist: { $reason }. To undo: /unban
 manager-unban-not-banned = The client is not on the blocklist.
+
+# /label, /unlabel in a client's topic (labels on clients). { $labels } is a comma-separated list (labels are plain: letters, digits, _ and -).
+manager-label-how = Type labels separated by spaces: <code>/label vip wholesale</code> — put them on, <code>/unlabel vip</code> — take off, <code>/label</code> — show the client's labels. A label is up to 32 letters, digits, _ or -, no spaces.
+manager-unlabel-how = Type which labels to take off: <code>/unlabel vip</code>. The client's labels: /label
+manager-labels-list = 🏷 The client's labels: { $labels }
+manager-labels-none = The client has no labels. Put one on: <code>/label vip</code>
+manager-labels-changed = 🏷 { $added ->
+    [none] {""}
+   *[other] Added: { $added }.{" "}
+}{ $removed ->
+    [none] {""}
+   *[other] Removed: { $removed }.{" "}
+}The client's labels: { $labels }
+manager-labels-unchanged = Nothing changed. The client's labels: { $labels }
+manager-labels-empty = none
+# The client card's line with the client's labels.
+card-labels = 🏷 Labels: { $labels }
 # A manager's message in the topic of a banned client.
 manager-message-to-banned = The client is on the blocklist. To undo: /unban
 

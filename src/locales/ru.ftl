@@ -20,6 +20,7 @@ manager-help =
     /skip — ответом на сообщение: не переносить его в заявку на платформе
     /unskip — ответом на сообщение: снова переносить его в заявку
     /ban причина — в чёрный список: сообщения клиента сохраняются, но не пересылаются; /unban — вернуть
+    /label vip опт — поставить клиенту метки, /unlabel vip — снять, /label — метки клиента
     /take — взять диалог, /assign @username — передать коллеге, /release — снять ответственного
     /shift on, /shift off — смена: новые диалоги раздаются по очереди тем, кто на смене
     /t имя — отправить клиенту быстрый ответ (можно начало имени); /t — список
@@ -55,6 +56,23 @@ client-unbanned-notice = ✅ Клиент убран из чёрного спи�
 manager-ban-how = Напишите причину через пробел: <code>/ban спам</code>. Клиент попадёт в чёрный список: его сообщения сохранятся, но не будут пересылаться, и бот ничего ему не отправит.
 manager-ban-already = Клиент уже в чёрном списке: { $reason }. Вернуть: /unban
 manager-unban-not-banned = Клиента нет в чёрном списке.
+
+# /label, /unlabel in a client's topic (labels on clients). { $labels } is a comma-separated list (labels are plain: letters, digits, _ and -).
+manager-label-how = Метки пишите через пробел: <code>/label vip опт</code> — поставить, <code>/unlabel vip</code> — снять, <code>/label</code> — показать метки клиента. Метка — до 32 букв, цифр, _ или -, без пробелов.
+manager-unlabel-how = Напишите, какие метки снять: <code>/unlabel vip</code>. Метки клиента: /label
+manager-labels-list = 🏷 Метки клиента: { $labels }
+manager-labels-none = У клиента нет меток. Поставить: <code>/label vip</code>
+manager-labels-changed = 🏷 { $added ->
+    [none] {""}
+   *[other] Поставлено: { $added }.{" "}
+}{ $removed ->
+    [none] {""}
+   *[other] Снято: { $removed }.{" "}
+}Метки клиента: { $labels }
+manager-labels-unchanged = Ничего не изменилось. Метки клиента: { $labels }
+manager-labels-empty = нет
+# The client card's line with the client's labels.
+card-labels = 🏷 Метки: { $labels }
 # A manager's message in the topic of a banned client.
 manager-message-to-banned = Клиент в чёрном списке. Вернуть: /unban
 

@@ -84,6 +84,21 @@ export async function maySeeRatings(db: Db, viewer: Viewer): Promise<boolean> {
 }
 
 /**
+ * Labels on clients (issue 19.5: `/label`, `/unlabel`, the client page, the
+ * lists' label filter) and the export of clients: who may label a client is
+ * who may see the client — clients are seen through their dialogs, so our
+ * staff (`maySeeDialogs`); others are refused (403), on every channel.
+ */
+export async function mayLabelClients(db: Db, viewer: Viewer): Promise<boolean> {
+  return maySeeDialogs(db, viewer);
+}
+
+/** The export of clients (CSV, XLSX): the clients the viewer may see — our staff see them all, others none (403). */
+export async function mayExportClients(db: Db, viewer: Viewer): Promise<boolean> {
+  return maySeeDialogs(db, viewer);
+}
+
+/**
  * The dashboard (`/insight`: counts, response times, volumes over every
  * dialog and request): the head of the managers' team — an administrator of
  * our organization. Managers, agents and customers are refused (403) on

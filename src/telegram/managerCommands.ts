@@ -10,6 +10,7 @@ import { actingManager, ensureManagerUser } from '../commands/ensureManagerUser.
 import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
 import { banClient } from '../commands/banClient.js';
+import { labelClient, labelsOf } from '../commands/labelClient.js';
 import { sendQuickReply } from '../commands/sendQuickReply.js';
 import { setDialogStatus, type StatusChange } from '../commands/dialogStatus.js';
 import { managerByUsername, onShiftNames, setDialogOwner, setOnShift } from '../commands/dialogOwner.js';
@@ -43,6 +44,8 @@ export const MANAGER_COMMANDS = [
   { command: 'close', description: 'закрыть диалог и тему' },
   { command: 'ban', description: 'в чёрный список: /ban причина' },
   { command: 'unban', description: 'убрать из чёрного списка' },
+  { command: 'label', description: 'метки клиента: /label vip опт' },
+  { command: 'unlabel', description: 'снять метку: /unlabel vip' },
   { command: 'find', description: 'найти клиента, сообщение, заявку: /find договор' },
   { command: 'help', description: 'список команд' },
 ];
@@ -73,6 +76,8 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
   { command: 'close', example: '/close', takesValue: false },
   { command: 'ban', example: '/ban спам', takesValue: true },
   { command: 'unban', example: '/unban', takesValue: false },
+  { command: 'label', example: '/label vip', takesValue: true },
+  { command: 'unlabel', example: '/unlabel vip', takesValue: true },
   { command: 'find', example: '/find договор', takesValue: true },
   { command: 'help', example: '/help', takesValue: false },
 ];
@@ -171,6 +176,10 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
     if (name === 'ban' || name === 'unban') {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return ban(ctx, c, dialog, manager, name === 'ban', answer);
+    }
+    if (name === 'label' || name === 'unlabel') {
+      if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
+      return label(ctx, c, dialog, manager, name, answer);
     }
     return answer(unknownCommandAnswer(message.text));
   });
@@ -312,6 +321,46 @@ async function ban(
       );
     }
   } catch (error) {
+    if (error instanceof ValidationError || error instanceof ForbiddenError) return answer(escapeHtml(error.message));
+    throw error;
+  }
+}
+
+/**
+ * `/label vip опт` (put labels on the dialog's client), `/unlabel vip` (take
+ * them off) and `/label` alone (list them) in a client's topic
+ * (commands/labelClient; the rule of a label: core/labels). The answer names
+ * what changed and the labels now; a wrong form gets the right one.
+ */
+async function label(
+  ctx: CommandContext,
+  c: HotlineContext,
+  dialog: Dialog,
+  manager: Viewer,
+  name: 'label' | 'unlabel',
+  answer: (text: string) => Promise<void>,
+): Promise<void> {
+  const typed = c.message!.text!.replace(/^\/\S+/, '').trim();
+  const list = (labels: string[]) => (labels.length > 0 ? labels.join(', ') : botText(MANAGERS_LOCALE, 'manager-labels-empty'));
+  if (!typed) {
+    if (name === 'unlabel') return answer(botText(MANAGERS_LOCALE, 'manager-unlabel-how'));
+    const labels = await labelsOf(c.tx, dialog.clientId);
+    return answer(labels.length > 0 ? botText(MANAGERS_LOCALE, 'manager-labels-list', { labels: list(labels) }) : botText(MANAGERS_LOCALE, 'manager-labels-none'));
+  }
+  try {
+    const state = await labelClient(ctx, { actor: manager, clientId: dialog.clientId, ...(name === 'label' ? { add: [typed] } : { remove: [typed] }) }, c.tx);
+    if (state.added.length === 0 && state.removed.length === 0) return answer(botText(MANAGERS_LOCALE, 'manager-labels-unchanged', { labels: list(state.labels) }));
+    return answer(
+      botText(MANAGERS_LOCALE, 'manager-labels-changed', {
+        added: state.added.length > 0 ? state.added.join(', ') : 'none',
+        removed: state.removed.length > 0 ? state.removed.join(', ') : 'none',
+        labels: list(state.labels),
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ValidationError && error.field === 'labels' && /не подходит/.test(error.message)) {
+      return answer(`${escapeHtml(error.message)}\n${botText(MANAGERS_LOCALE, 'manager-label-how')}`);
+    }
     if (error instanceof ValidationError || error instanceof ForbiddenError) return answer(escapeHtml(error.message));
     throw error;
   }

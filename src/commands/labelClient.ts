@@ -1,0 +1,115 @@
+/**
+ * Labels on clients (issue 19.5): a manager adds (`/label vip opt` in the
+ * client's topic, or the client page) or removes (`/unlabel vip`, the page)
+ * labels on a client. The rule of a label is core/labels; the rows are
+ * `client_labels`. Each label added or removed is one event
+ * (`client.label_added` / `client.label_removed`, subject the client,
+ * `after: { label }`) — the client page's timeline shows them. The client
+ * card in the topic shows the labels: its refresh is queued in the outbox,
+ * once per dialog while one is still waiting (so a burst of label changes
+ * costs the managers' group one edit, paced by the outbox's limits).
+ */
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../db/index.js';
+import { clientLabels, clients, dialogs } from '../db/schema.js';
+import { LABELS_PER_CLIENT_MAX, LABEL_MAX, parseLabels } from '../core/labels.js';
+import { mayLabelClients, type Viewer } from '../policies/access.js';
+import { ForbiddenError, inTransaction, NotFoundError, recordEvent, type CommandContext } from './context.js';
+import { enqueueTelegram } from './telegramOutbox.js';
+import { FieldErrors } from './validation.js';
+
+export interface Props {
+  actor: Viewer;
+  clientId: number;
+  /** Labels to add, as typed (normalised here); several separated by spaces or commas. */
+  add?: string[];
+  /** Labels to remove, as typed (normalised here). */
+  remove?: string[];
+}
+
+export interface LabelsState {
+  /** The client's labels after the change, alphabetical. */
+  labels: string[];
+  /** What was really added / removed (a label already there, or not there, is left out). */
+  added: string[];
+  removed: string[];
+}
+
+/** The message of a label that breaks the rule (400 `labels`), naming it. */
+export const labelRuleMessage = (typed: string) =>
+  `Метка «${typed.slice(0, 40)}» не подходит: от 1 до ${LABEL_MAX} букв, цифр, _ или -, без пробелов`;
+
+/**
+ * Adds and removes labels on one client in one transaction and returns the
+ * labels after it. Removing a label the client has not, or adding one it has,
+ * changes nothing (and writes nothing).
+ * Errors: 403 ForbiddenError for anyone but our staff (`mayLabelClients`);
+ * 404 NotFoundError for an unknown client; 400 FieldErrors `labels` when a
+ * label breaks the rule of core/labels (nothing is changed then, not even the
+ * good ones) or when the client would carry more than LABELS_PER_CLIENT_MAX.
+ */
+export async function labelClient(ctx: CommandContext, props: Props, tx?: Tx): Promise<LabelsState> {
+  return inTransaction(ctx, tx, async (tx) => {
+    if (!(await mayLabelClients(tx.db, props.actor))) throw new ForbiddenError('Метки клиентов ставят только менеджеры');
+    const add = parseLabels((props.add ?? []).join(' '));
+    const remove = parseLabels((props.remove ?? []).join(' '));
+    const invalid = [...add.invalid, ...remove.invalid];
+    if (invalid.length > 0) throw new FieldErrors({ labels: labelRuleMessage(invalid[0]!) });
+    // The client row is the lock: two changes of one client's labels go one after the other.
+    const [client] = await tx.db.select({ id: clients.id }).from(clients).where(eq(clients.id, props.clientId)).for('update');
+    if (!client) throw new NotFoundError('Клиент не найден');
+    const current = await labelsOf(tx, client.id);
+    const removed = remove.labels.filter((label) => current.includes(label));
+    const added = add.labels.filter((label) => !current.includes(label) && !remove.labels.includes(label));
+    const after = [...current.filter((label) => !removed.includes(label)), ...added].sort();
+    if (after.length > LABELS_PER_CLIENT_MAX) throw new FieldErrors({ labels: `У клиента не больше ${LABELS_PER_CLIENT_MAX} меток` });
+    if (removed.length === 0 && added.length === 0) return { labels: current, added, removed };
+    if (removed.length > 0) await tx.db.delete(clientLabels).where(and(eq(clientLabels.clientId, client.id), inArray(clientLabels.label, removed)));
+    if (added.length > 0) {
+      await tx.db.insert(clientLabels).values(added.map((label) => ({ clientId: client.id, label, createdBy: props.actor.userId })));
+    }
+    for (const label of removed) {
+      await recordEvent(tx, { actor: { userId: props.actor.userId }, subjectType: 'client', subjectId: client.id, name: 'client.label_removed', before: { label }, after: { label } });
+    }
+    for (const label of added) {
+      await recordEvent(tx, { actor: { userId: props.actor.userId }, subjectType: 'client', subjectId: client.id, name: 'client.label_added', before: null, after: { label } });
+    }
+    await refreshCardOnce(ctx, tx, client.id);
+    tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { clientId: client.id } }));
+    return { labels: after, added, removed };
+  });
+}
+
+/** A client's labels, alphabetical. */
+export async function labelsOf(tx: Pick<Tx, 'db'>, clientId: number): Promise<string[]> {
+  const rows = await tx.db.select({ label: clientLabels.label }).from(clientLabels).where(eq(clientLabels.clientId, clientId)).orderBy(asc(clientLabels.label));
+  return rows.map((row) => row.label);
+}
+
+/** Every label in use and how many clients carry it, most used first (for the lists' filter). */
+export async function labelsInUse(tx: Pick<Tx, 'db'>): Promise<Array<{ label: string; clients: number }>> {
+  const rows = await tx.db
+    .select({ label: clientLabels.label, clients: count() })
+    .from(clientLabels)
+    .groupBy(clientLabels.label)
+    .orderBy(sql`count(*) desc`, asc(clientLabels.label))
+    .limit(500);
+  return rows.map((row) => ({ label: row.label, clients: Number(row.clients) }));
+}
+
+/**
+ * Queues a refresh of the client card of the client's dialog — unless one is
+ * already waiting in the outbox and not yet taken by a worker: that one will
+ * read the labels as they are when it runs. A dialog without a topic gets the
+ * labels in its first card.
+ */
+async function refreshCardOnce(ctx: CommandContext, tx: Tx, clientId: number): Promise<void> {
+  const [dialog] = await tx.db.select({ id: dialogs.id, chatId: dialogs.managersChatId, topicId: dialogs.topicId }).from(dialogs).where(eq(dialogs.clientId, clientId));
+  if (!dialog || dialog.topicId === null) return;
+  const waiting = await tx.db.execute(sql`
+    select 1 from telegram_outbox
+     where queue = ${`dialog:${dialog.id}`} and method = 'hotline.refreshClientCard' and state = 'pending' and lease_until is null
+     limit 1`);
+  if (waiting.rows.length > 0) return;
+  await enqueueTelegram(ctx, tx, { chatId: dialog.chatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
+}

@@ -1,0 +1,43 @@
+/**
+ * Labels on clients (issue 19.5): short tags a manager puts on a client
+ * (`/label vip`, the client page) to filter lists, send to a group of clients
+ * and export them.
+ *
+ * The rule of a label (one place, used by the bot, the API and the database
+ * check): the text as typed is trimmed, a leading `#` is dropped (managers
+ * write `#vip` by habit), and it is lower-cased (`VIP`, `Vip` and `vip` are one
+ * label); what remains must be 1–{@link LABEL_MAX} characters of letters
+ * (Latin or Cyrillic, `ё` included), digits, `_` and `-`. So a label never
+ * holds a space, a comma or markup: it is safe in Telegram HTML, a URL query
+ * and a CSV cell, and `/label vip opt` is two labels. A client has at most
+ * {@link LABELS_PER_CLIENT_MAX} labels.
+ */
+
+/** The longest label, in characters. */
+export const LABEL_MAX = 32;
+/** The most labels one client may carry (a filter tag, not a notebook). */
+export const LABELS_PER_CLIENT_MAX = 20;
+/** A normalised label: see the rule above. */
+export const LABEL_PATTERN = /^[a-zа-яё0-9_-]{1,32}$/;
+
+/** The label `typed` stands for (trimmed, `#` dropped, lower-case), or undefined when it breaks the rule. */
+export function normaliseLabel(typed: string): string | undefined {
+  const label = typed.trim().replace(/^#/, '').toLowerCase();
+  return LABEL_PATTERN.test(label) ? label : undefined;
+}
+
+/**
+ * Labels typed in one go, separated by spaces or commas (`vip, opt`): the
+ * normalised ones, each once, in the order typed, and the pieces that broke
+ * the rule (as typed, to name them in the answer).
+ */
+export function parseLabels(typed: string): { labels: string[]; invalid: string[] } {
+  const labels: string[] = [];
+  const invalid: string[] = [];
+  for (const piece of typed.split(/[\s,]+/).filter(Boolean)) {
+    const label = normaliseLabel(piece);
+    if (label === undefined) invalid.push(piece);
+    else if (!labels.includes(label)) labels.push(label);
+  }
+  return { labels, invalid };
+}
