@@ -10,6 +10,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import util from 'node:util';
 import { z } from 'zod';
+import { isTimeZone } from './core/workingHours.js';
 import { oneCMapping, oneCMappingOverride, oneCWebBase, type OneCDocumentMapping } from './core/oneCOData.js';
 
 /** Thrown when a setting is missing or malformed; `message` is the one line to print. */
@@ -179,6 +180,22 @@ const schema = z
       emptyToUndefined,
       z.coerce.number({ message: 'must be a number of hours' }).min(0, 'must be 0 (off) or more').max(24 * 365, 'must be at most a year').default(0),
     ),
+    ANSWER_TIME_LIMIT_MINUTES: z.preprocess(
+      emptyToUndefined,
+      z.coerce
+        .number({ message: 'must be a number of minutes' })
+        .int('must be a whole number of minutes')
+        .min(0, 'must be 0 (off) or more')
+        .max(7 * 24 * 60, 'must be at most a week (10080)')
+        .default(0),
+    ),
+    BUSINESS_TIME_ZONE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine(isTimeZone, { message: 'must be an IANA time zone name such as Europe/Moscow' })
+        .default('Europe/Moscow'),
+    ),
     RATING_REQUEST: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('off')),
     RATING_COMMENT_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(10)),
   })
@@ -286,6 +303,14 @@ export interface Config {
    * RATING_COMMENT_MINUTES (default 10) after the rating is its comment.
    */
   rating: { ask: boolean; commentMinutes: number };
+  /**
+   * The answer-time promise (issue 19.3): a client waiting longer than
+   * `limitMinutes` of working time (ANSWER_TIME_LIMIT_MINUTES; 0 — off, the
+   * default) gets one reminder in the topic; working hours are read in
+   * `timeZone` (BUSINESS_TIME_ZONE, IANA, default Europe/Moscow). The hours and
+   * holidays themselves are kept on the platform (commands/workingHours).
+   */
+  answerTime: { limitMinutes: number; timeZone: string };
 }
 
 /** Reads a `.env` file if there is one; values in the real environment win. */
@@ -362,6 +387,7 @@ export function loadConfig(
     topicTitleDelaySeconds: e.TOPIC_TITLE_DELAY_SECONDS,
     dialogAutoCloseHours: e.DIALOG_AUTO_CLOSE_HOURS,
     rating: { ask: e.RATING_REQUEST === 'on', commentMinutes: e.RATING_COMMENT_MINUTES },
+    answerTime: { limitMinutes: e.ANSWER_TIME_LIMIT_MINUTES, timeZone: e.BUSINESS_TIME_ZONE },
   };
 }
 

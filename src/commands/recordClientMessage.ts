@@ -7,6 +7,7 @@ import { inTransaction, type CommandContext } from './context.js';
 import { botText, clientLocale } from './botTexts.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import { takeRatingComment } from './rateRequest.js';
+import { offHoursAnswer } from './answerTime.js';
 import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
 import { queueTopicTitle } from './dialogStatus.js';
@@ -145,6 +146,9 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       calls.push({ chatId: client.telegramUserId, method: 'sendMessage', payload: { text: greetingFor(client.language, ctx.config.greeting) } });
       await tx.db.update(clients).set({ greetedAt: new Date() }).where(eq(clients.id, client.id));
     }
+    // Outside working hours the client is told when we answer, once per off-hours period (issue 19.3).
+    const offHours = await offHoursAnswer(ctx, tx, dialog, client);
+    if (offHours) calls.push(offHours);
     await enqueueTelegram(ctx, tx, ...calls);
     if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
     if (!known || startsWaiting) {

@@ -126,8 +126,11 @@ describe('working time under random calendars (properties)', () => {
   const calendar = fc.record({
     timeZone: zones,
     week: fc.array(fc.option(range, { nil: null }), { minLength: 7, maxLength: 7 }).filter((week) => week.some(Boolean)),
-    holidays: fc.uniqueArray(fc.integer({ min: 0, max: 30 }).map((d) => new Date(base + d * 86_400_000).toISOString().slice(0, 10)), { maxLength: 4 }),
-    workdays: fc.constant([]),
+    holidays: fc.uniqueArray(fc.integer({ min: 0, max: 8 }).map((d) => new Date(base + d * 86_400_000).toISOString().slice(0, 10)), { maxLength: 4 }),
+    // Extra working days on other dates than the holidays (which take days 0–8).
+    workdays: fc.uniqueArray(fc.tuple(fc.integer({ min: 9, max: 16 }), range), { maxLength: 3, selector: ([d]) => d }).map((days) =>
+      days.map(([d, hours]) => ({ date: new Date(base + d * 86_400_000).toISOString().slice(0, 10), ...hours })),
+    ),
     offHoursAnswer: fc.constant(true),
   });
 

@@ -52,7 +52,11 @@ export interface WorkingCalendar extends WorkingHoursSettings {
   timeZone: string;
 }
 
-/** Until an administrator edits them: Monday to Friday 09:00–18:00, no holidays, the automatic answer on. */
+/**
+ * Until an administrator edits them: Monday to Friday 09:00–18:00, no
+ * holidays. The automatic answer is off until an administrator turns it on
+ * (an upgrade does not start writing to clients unasked).
+ */
 export const DEFAULT_WORKING_HOURS: WorkingHoursSettings = {
   week: [
     { start: '09:00', end: '18:00' },
@@ -65,7 +69,7 @@ export const DEFAULT_WORKING_HOURS: WorkingHoursSettings = {
   ],
   holidays: [],
   workdays: [],
-  offHoursAnswer: true,
+  offHoursAnswer: false,
 };
 
 /** At most this many dates in each list (a few years of holidays). */

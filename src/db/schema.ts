@@ -149,6 +149,13 @@ export const dialogs = pgTable(
     status: text('status').notNull().default('open'),
     /** Since when the client waits for our answer (UTC): set by the client's message, cleared by ours; null when nobody waits. */
     waitingSince: timestamp('waiting_since', { withTimezone: true }),
+    /**
+     * The wait (its `waiting_since`) the answer-time reminder was sent for (issue 19.3, commands/answerTime):
+     * one reminder per waiting episode; a new episode (we answered, then the client wrote) has another `waiting_since`.
+     */
+    remindedWaitingSince: timestamp('reminded_waiting_since', { withTimezone: true }),
+    /** The client got the off-hours automatic answer; none again before this opening (UTC): once per off-hours period. */
+    offHoursAnsweredUntil: timestamp('off_hours_answered_until', { withTimezone: true }),
     /** The title the topic was last given (core/dialogStatus `topicTitle`): a rename to the same title is skipped. */
     topicTitle: text('topic_title'),
     /** The newest request linked to this dialog; its chat receives new messages. */

@@ -96,8 +96,11 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
   return { text: joined.text, entities: joined.entities ?? [] };
 }
 
-/** Queues of housekeeping the group's budget serves after content: topic titles (commands/dialogStatus `titleQueue`). */
-const isHousekeeping = (queue: string): boolean => queue.startsWith('title:');
+/**
+ * Queues of housekeeping the group's budget serves after content: topic titles (commands/dialogStatus `titleQueue`)
+ * and answer-time reminders (commands/answerTime `reminderQueue`).
+ */
+const isHousekeeping = (queue: string): boolean => queue.startsWith('title:') || queue.startsWith('reminder:');
 
 export class TelegramOutbox {
   private readonly limiter: RateLimiter;

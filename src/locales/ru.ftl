@@ -252,3 +252,12 @@ rating-thanks = Спасибо за оценку { $score } из 5! Если х�
 rating-already = Вы уже оценили эту заявку. Спасибо!
 # In the client's topic (managers read Russian).
 rating-topic-note = ⭐ Клиент оценил заявку № { $number }: { $score } из 5.
+
+# The answer-time promise (issue 19.3). $who is an HTML mention (escaped by the caller); $wait is like «12 мин».
+answer-time-reminder-owner = ⏰ Клиент ждёт ответа уже { $wait } рабочего времени (обещаем отвечать за { $limit } мин). { $who }, ответьте, пожалуйста.
+answer-time-reminder-group = ⏰ Клиент ждёт ответа уже { $wait } рабочего времени (обещаем отвечать за { $limit } мин), а ответственного нет. Ответьте, пожалуйста, или возьмите диалог: /take
+answer-time-summary = ⏰ Ждут ответа дольше { $limit } мин рабочего времени ещё { $count } кл.:
+answer-time-summary-line = • { $client } — { $wait }, { $who }
+answer-time-summary-nobody = без ответственного
+# To a client who writes outside working hours, once until we open; $opening is like «в понедельник, 30.11.2026, в 09:00 по Москве».
+off-hours-answer = Спасибо, мы получили ваше сообщение! Сейчас у нас нерабочее время — ответим { $opening }.

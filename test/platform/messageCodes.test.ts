@@ -16,6 +16,7 @@ import { startTestApp, validOffer, validRequest, type ApiClient, type TestApp } 
 import { purposeGapsMessage } from '../../src/core/purpose.js';
 import { validateRequestFields } from '../../src/commands/requestFields.js';
 import { FieldErrors } from '../../src/commands/validation.js';
+import { MAX_CALENDAR_DATES, validateWorkingHours } from '../../src/core/workingHours.js';
 
 const NOW = new Date('2026-11-30T08:00:00Z');
 
@@ -53,6 +54,15 @@ describe('server refusals carry codes the page can translate', () => {
       validateCnaps(''), validateCnaps('1'), validateRuAccount(''), validateRuAccount('1'), validateCorrAccount(''), validateCorrAccount('1'), validateCorrAccount('12345678901234567890'),
       validateOgrn(''), validateOgrn('', 'individual'), validateOgrn('x'), validateOgrn('1', 'legal'), validateOgrn('1', 'individual'), validateOgrn('1'), validateOgrn('1027700132194'),
       ...Object.values(validateOrganizationRequisites({}).errors),
+      ...Object.values(
+        validateWorkingHours({
+          week: [{ start: '18:00', end: '09:00' }, { start: '9', end: '25:00' }, null, null, null, null, null],
+          holidays: ['2026-02-30', '2026-12-31', '2026-12-31', ...Array.from({ length: MAX_CALENDAR_DATES }, () => '2027-01-01')],
+          workdays: [{ date: '2026-12-31', start: '10:00', end: '14:00' }],
+          offHoursAnswer: true,
+        }).errors,
+      ),
+      ...Object.values(validateWorkingHours({ week: Array(7).fill(null), holidays: [], workdays: [], offHoursAnswer: false }).errors),
       ...Object.values(validateOrganizationRequisites({ fullName: 'x'.repeat(301), inn: '500100732259', kpp: '773601001', bic: '044525225', account: '40702810900000000001', corrAccount: '30101810400000000225' }).errors),
       ...['', '-1', 'abc', '0', '1.1234567', '100,000', '99999999999999'].flatMap((text) =>
         (['amount', 'rate', 'feePercent', 'fixedFee'] as const).map((field) => { const r = parseTermsDecimal(field, text); return r.ok ? null : r.error; })),

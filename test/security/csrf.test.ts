@@ -46,7 +46,8 @@ async function snapshot(): Promise<unknown> {
            (select count(*) from organizations) as organizations, (select count(*) from sessions) as sessions,
            (select string_agg(status::text || coalesce(terms::text, ''), ',' order by id) from requests) as states,
            (select string_agg(name || coalesce(disabled_at::text, '') || coalesce(password_hash, ''), ',' order by id) from users) as users_state,
-           (select string_agg(name || kind::text || requisites::text, ',' order by id) from organizations) as organizations_state`);
+           (select string_agg(name || kind::text || requisites::text, ',' order by id) from organizations) as organizations_state,
+           (select string_agg(key || value::text, ',' order by key) from settings) as settings`);
   return result.rows[0];
 }
 
@@ -81,6 +82,7 @@ describe('CSRF', () => {
       'POST /api/admin/users': { organizationId: customer.organizationId, role: 'customer', email: 'x@test.local', name: 'X', password: 'password-123456' },
       'PATCH /api/admin/users/:id': { password: 'attacker-chosen-1' },
       'PUT /api/admin/requisites': { phone: '+7 000' },
+      'PUT /api/admin/working-hours': { week: Array(7).fill({ start: '00:00', end: '24:00' }), holidays: [], workdays: [], offHoursAnswer: true },
     };
 
     const stateChanging = (await apiRoutes(app)).filter((route) => !route.startsWith('GET '));

@@ -102,6 +102,14 @@ const TABLE: Record<string, Rule[]> = {
   'GET /api/admin/telegram-health': [{ expect: adminOnly, call: () => ({ path: '/api/admin/telegram-health' }) }],
   'GET /api/admin/requisites': [{ expect: adminOnly, call: () => ({ path: '/api/admin/requisites' }) }],
   'PUT /api/admin/requisites': [{ expect: adminOnly, mutates: true, call: () => ({ path: '/api/admin/requisites', body: OUR_REQUISITES }) }],
+  'GET /api/admin/working-hours': [{ expect: adminOnly, call: () => ({ path: '/api/admin/working-hours' }) }],
+  'PUT /api/admin/working-hours': [
+    {
+      expect: adminOnly,
+      mutates: true,
+      call: () => ({ path: '/api/admin/working-hours', body: { week: Array(7).fill({ start: '08:00', end: '20:00' }), holidays: ['2027-01-01'], workdays: [], offHoursAnswer: true } }),
+    },
+  ],
   'GET /api/admin/users': [{ expect: adminOnly, call: () => ({ path: '/api/admin/users' }) }],
   'POST /api/admin/users': [
     {

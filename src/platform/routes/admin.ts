@@ -11,6 +11,7 @@ import { pausedManagersChats, unhealthyManagersChats } from '../../commands/mana
 import { updateOrganization } from '../../commands/updateOrganization.js';
 import { updateOurRequisites } from '../../commands/updateOurRequisites.js';
 import { updateUser } from '../../commands/updateUser.js';
+import { readWorkingHours, saveWorkingHours } from '../../commands/workingHours.js';
 import { ORGANIZATION_REQUISITE_FIELDS, type OrganizationRequisites } from '../../core/requisites.js';
 import { organizations, users } from '../../db/schema.js';
 import type { RouteOptions } from '../api.js';
@@ -41,6 +42,24 @@ const ourRequisites = z.object({
   /** Null when no organization is marked as ours. */
   organization: z.object({ id: z.number(), name: z.string() }).nullable(),
   requisites: z.object(requisiteFields),
+});
+
+const dayHours = z.object({ start: z.string().max(10), end: z.string().max(10) });
+const workingHoursBody = z.object({
+  /** Monday first to Sunday; null: a day off. */
+  week: z.array(dayHours.nullable()).length(7),
+  /** ISO dates off. */
+  holidays: z.array(z.string().max(20)).max(1000),
+  /** Dates normally off that are worked, with their hours. */
+  workdays: z.array(dayHours.extend({ date: z.string().max(20) })).max(1000),
+  /** The automatic answer to clients who write outside working hours (once per off-hours period). */
+  offHoursAnswer: z.boolean(),
+});
+const workingHours = workingHoursBody.extend({
+  /** BUSINESS_TIME_ZONE: the hours are wall-clock times there (read-only here). */
+  timeZone: z.string(),
+  /** ANSWER_TIME_LIMIT_MINUTES: the promised answer time in working minutes; 0 — off (read-only here). */
+  limitMinutes: z.number(),
 });
 
 function requireAdmin(request: FastifyRequest) {
@@ -163,6 +182,41 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
       },
     },
     async (request) => pickRequisites(await updateOurRequisites(getContext(), { actor: requireAdmin(request), requisites: request.body })),
+  );
+
+  /** Working hours as the admin page edits them, with the settings that come from the environment. */
+  const withSettings = (hours: Awaited<ReturnType<typeof readWorkingHours>>) => ({
+    ...hours,
+    timeZone: getContext().config.answerTime.timeZone,
+    limitMinutes: getContext().config.answerTime.limitMinutes,
+  });
+
+  app.get(
+    '/admin/working-hours',
+    {
+      schema: {
+        tags,
+        summary: 'Working hours per weekday, holidays and extra working days, and the off-hours automatic answer (issue 19.3); defaults Mon–Fri 09:00–18:00 until edited',
+        response: { 200: workingHours },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      return withSettings(await readWorkingHours(getContext().database.db));
+    },
+  );
+
+  app.put(
+    '/admin/working-hours',
+    {
+      schema: {
+        tags,
+        summary: 'Sets the working hours and holiday calendar; every field is checked (HH:MM, end after start, real dates, no date twice), one mistake saves nothing (400 with a message per field)',
+        body: workingHoursBody,
+        response: { 200: workingHours },
+      },
+    },
+    async (request) => withSettings(await saveWorkingHours(getContext(), { actor: requireAdmin(request), hours: request.body })),
   );
 
   const listUsers = async (id?: number) => {

@@ -15,6 +15,9 @@ import { setDialogOwner } from '../../commands/dialogOwner.js';
 import { isStartParameter } from '../../core/startParameter.js';
 import { DIALOG_STATUSES, dialogStatusOf, type DialogStatus } from '../../core/dialogStatus.js';
 import { setDialogStatus } from '../../commands/dialogStatus.js';
+import { workingCalendar } from '../../commands/workingHours.js';
+import { workingMsBetween } from '../../core/workingHours.js';
+import { topicLink } from '../../core/topicLink.js';
 
 const dialog = z.object({
   id: z.number(),
@@ -37,6 +40,12 @@ const dialog = z.object({
   startParameter: z.string().nullable(),
   /** The manager responsible for the dialog (commands/dialogOwner), or null. */
   owner: z.object({ userId: z.number(), name: z.string() }).nullable(),
+  /** Working time the client has waited for our answer, whole minutes (core/workingHours), while waiting for us; else null. */
+  waitedWorkingMinutes: z.number().nullable(),
+  /** Waiting longer than the answer-time limit (ANSWER_TIME_LIMIT_MINUTES, working time); false with the limit off. */
+  late: z.boolean(),
+  /** The client's topic in Telegram (or the sandbox page), when it exists. */
+  topicUrl: z.string().nullable(),
 });
 
 const ownerState = z.object({ owner: z.object({ userId: z.number(), name: z.string() }).nullable(), changed: z.boolean() });
@@ -100,6 +109,11 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           source: z.string().max(200).optional(),
           /** `recent` (default): the newest message first, paged by `before`; `waiting`: the client waiting longest first, then the rest by recency. */
           sort: z.enum(['recent', 'waiting']).optional(),
+          /**
+           * `true`: «waiting too long» — only dialogs whose client has waited longer than the answer-time limit
+           * (working time, issue 19.3), the longest wait first; empty with the limit off. Not paged by `before`.
+           */
+          late: z.enum(['true', 'false']).optional(),
         }),
         response: { 200: z.object({ items: z.array(dialog) }) },
       },
@@ -117,7 +131,17 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const owner = request.query.owner;
       const ownerFilter =
         owner === undefined ? sql`true` : owner === 'none' ? sql`d.owner_user_id is null` : sql`d.owner_user_id = ${owner === 'me' ? viewer.userId : owner}`;
-      const byWaiting = request.query.sort === 'waiting';
+      const ctx = getContext();
+      const lateOnly = request.query.late === 'true';
+      const limitMinutes = ctx.config.answerTime.limitMinutes;
+      if (lateOnly && request.query.before !== undefined) throw new ValidationError('Список ждущих слишком долго не листается: before только для всех диалогов', 'before');
+      // Late ones: waiting for us since before the limit in wall-clock time (working time never runs faster), then counted in core.
+      const lateFilter = lateOnly
+        ? limitMinutes > 0
+          ? sql`d.status = 'open' and d.waiting_since <= now() - make_interval(mins => ${limitMinutes})`
+          : sql`false`
+        : sql`true`;
+      const byWaiting = request.query.sort === 'waiting' || lateOnly;
       if (byWaiting && request.query.before !== undefined) throw new ValidationError('Список по времени ожидания не листается: before только для sort=recent', 'before');
       const before = request.query.before ? parseIsoDateTime(request.query.before) : null;
       if (request.query.before && !before) throw new ValidationError(`Дата в формате ГГГГ-ММ-ДД, с ${DATE_MIN} по ${DATE_MAX}`, 'before');
@@ -136,8 +160,10 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         start_parameter: string | null;
         owner_user_id: number | null;
         owner_name: string | null;
+        managers_chat_id: number;
+        topic_id: number | null;
       }>(sql`
-        select d.id, d.client_id, c.banned_at, c.ban_reason, c.start_parameter, d.owner_user_id, owner.name as owner_name, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status, d.waiting_since,
+        select d.id, d.client_id, d.managers_chat_id, d.topic_id, c.banned_at, c.ban_reason, c.start_parameter, d.owner_user_id, owner.name as owner_name, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status, d.waiting_since,
                last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
                (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
                   from requests r where r.dialog_id = d.id and r.status in ('collecting_offers', 'accepted')) as open_requests
@@ -149,12 +175,26 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         ) last on true
         where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
           and ${ownerFilter}
+          and ${lateFilter}
           and ${request.query.source === undefined ? sql`true` : sql`c.start_parameter = ${request.query.source}`}
           and ${request.query.banned === undefined ? sql`true` : request.query.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`}
         order by ${byWaiting ? sql`case when d.status = 'open' then d.waiting_since end asc nulls last, case when d.status = 'open' and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
-        limit ${limit}`);
+        limit ${lateOnly ? 1000 : limit}`);
+      const calendar = await workingCalendar(ctx);
+      const now = new Date();
+      const items = result.rows.map((row) => {
+        const waiting = row.status === 'open' && row.waiting_since ? new Date(row.waiting_since) : null;
+        const waitedMs = waiting ? workingMsBetween(calendar, waiting, now) : null;
+        return {
+          row,
+          waitedWorkingMinutes: waitedMs === null ? null : Math.floor(waitedMs / 60_000),
+          late: waitedMs !== null && limitMinutes > 0 && waitedMs >= limitMinutes * 60_000,
+          topicUrl: row.topic_id === null ? null : topicLink(ctx.config, Number(row.managers_chat_id), Number(row.topic_id)),
+        };
+      });
+      const shown = lateOnly ? items.filter((item) => item.late).sort((a, b) => b.waitedWorkingMinutes! - a.waitedWorkingMinutes!).slice(0, limit) : items;
       return {
-        items: result.rows.map((row) => ({
+        items: shown.map(({ row, waitedWorkingMinutes, late, topicUrl }) => ({
           id: Number(row.id),
           clientId: Number(row.client_id),
           clientName: row.client_name || '—',
@@ -168,6 +208,9 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           ban: row.banned_at ? { at: new Date(row.banned_at).toISOString(), reason: row.ban_reason ?? '' } : null,
           startParameter: row.start_parameter,
           owner: row.owner_user_id === null ? null : { userId: Number(row.owner_user_id), name: row.owner_name ?? '—' },
+          waitedWorkingMinutes,
+          late,
+          topicUrl,
         })),
       };
     },

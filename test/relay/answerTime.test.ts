@@ -1,0 +1,209 @@
+/**
+ * Issue 19.3 through the emulator and the platform's API: the answer-time
+ * promise. A client waiting longer than ANSWER_TIME_LIMIT_MINUTES of working
+ * time gets ONE reminder per wait in the topic, mentioning the dialog's owner
+ * (or addressed to the group); many late dialogs at once do not flood the
+ * group; outside working hours the client gets one automatic answer per
+ * off-hours period in their language. Time is controlled by the working hours
+ * the administrator sets (now inside / outside) and by backdating the wait in
+ * the database — never by sleeping.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '@grammyjs/types';
+import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
+import { remindLateDialogs } from '../../src/commands/answerTime.js';
+import { REMIND_LATE_DIALOGS } from '../../src/jobs/dialogStatus.js';
+
+const ALWAYS = { start: '00:00', end: '24:00' };
+
+async function dialogWith(t: TelegramWorld, name: string, text: string, extra: Partial<Pick<User, 'language_code'>> = {}) {
+  const client = await t.newClient(name, extra);
+  await t.control.sendMessage({ from: client.id, text });
+  const topic = await t.waitForTopic(client, { textIncludes: text });
+  const say = (text: string, from: User = t.manager) => t.control.sendMessage({ from: from.id, chat_id: t.group, message_thread_id: topic.threadId, text });
+  return { client, topic, say, inTopic: { chat_id: t.group, message_thread_id: topic.threadId } };
+}
+
+/** Waits for a message holding `text` where given, and returns it. */
+async function waitText(t: TelegramWorld, where: { chat_id: number; message_thread_id?: number }, text: string) {
+  const transcript = await t.control.waitFor({ ...where, text_includes: text });
+  return transcript.messages.findLast((m) => m.text?.includes(text))!;
+}
+
+/** The reminders in a topic so far. */
+const remindersIn = async (t: TelegramWorld, threadId: number) =>
+  visible(await t.control.transcript(t.group, { thread_id: threadId })).filter((m) => m.text?.startsWith('⏰'));
+
+/** The client waits since `minutes` ago (the test's clock: the stored wait moved back). */
+async function backdate(t: TelegramWorld, threadId: number, minutes: number) {
+  await t.hotline.database().pool.query(`update dialogs set waiting_since = now() - make_interval(mins => $1) where managers_chat_id = $2 and topic_id = $3 and waiting_since is not null`, [
+    minutes,
+    t.group,
+    threadId,
+  ]);
+}
+
+describe('the answer-time promise', () => {
+  let t: TelegramWorld;
+  let admin: ApiClient;
+  const hours = (body: Record<string, unknown>) => admin.request('PUT', '/api/admin/working-hours', { week: Array(7).fill(ALWAYS), holidays: [], workdays: [], offHoursAnswer: true, ...body });
+  beforeAll(async () => {
+    t = await startTelegramWorld({ env: { ANSWER_TIME_LIMIT_MINUTES: '10', BUSINESS_TIME_ZONE: 'Europe/Moscow' } });
+    admin = new ApiClient(t.hotline.url);
+    expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+    // Working all week round the clock: «now» is always inside working hours.
+    expect((await hours({})).status).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('a client waiting longer than the limit: one reminder in the topic mentioning the owner; not repeated for the same wait', async () => {
+    const { client, topic, say, inTopic } = await dialogWith(t, 'Торопыга', 'Где мой платёж?');
+    await say('/take');
+    await t.control.waitFor({ ...inTopic, text_includes: '👤 Диалог ведёт Мария Менеджер' });
+    // /take is not an answer: the client still waits. 5 minutes: not late yet.
+    await backdate(t, topic.threadId, 5);
+    expect(await remindLateDialogs(t.hotline.context())).toBe(0);
+
+    await backdate(t, topic.threadId, 11);
+    expect(await remindLateDialogs(t.hotline.context())).toBe(1);
+    const reminder = await waitText(t, { ...inTopic }, '⏰ Клиент ждёт ответа уже 11 мин рабочего времени (обещаем отвечать за 10 мин). Мария Менеджер, ответьте, пожалуйста.');
+    // A Telegram mention of the manager's account (the emulator keeps tg://user links as text_link entities).
+    expect(reminder.entities).toContainEqual(expect.objectContaining({ type: 'text_link', url: `tg://user?id=${t.manager.id}` }));
+
+    // The client writes again: the same wait, no second reminder; the scheduled job does not repeat it either.
+    await t.control.sendMessage({ from: client.id, text: 'Ау?' });
+    await t.control.waitFor({ ...inTopic, text_includes: 'Ау?' });
+    expect(await remindLateDialogs(t.hotline.context())).toBe(0);
+    await t.hotline.jobs().boss.send(REMIND_LATE_DIALOGS, {});
+    // The client never sees a reminder.
+    expect((await t.control.transcript(client.id)).messages.map((m) => m.text ?? '').join('\n')).not.toContain('⏰');
+
+    // We answer, the client writes again and waits too long again: a new wait, a new reminder.
+    await say('Смотрю');
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Смотрю' });
+    await t.control.sendMessage({ from: client.id, text: 'И?' });
+    await t.control.waitFor({ ...inTopic, text_includes: 'И?' });
+    await backdate(t, topic.threadId, 30);
+    expect(await remindLateDialogs(t.hotline.context())).toBe(1);
+    await expect.poll(async () => (await remindersIn(t, topic.threadId)).length, { timeout: 15_000 }).toBe(2);
+  });
+
+  it('the scheduled job reminds a dialog without an owner, addressed to the group', async () => {
+    const { topic, inTopic } = await dialogWith(t, 'Ничейный', 'Есть кто?');
+    await backdate(t, topic.threadId, 15);
+    await t.hotline.jobs().boss.send(REMIND_LATE_DIALOGS, {});
+    const reminder = await waitText(t, { ...inTopic }, '⏰ Клиент ждёт ответа уже 15 мин');
+    expect(reminder.text).toContain('а ответственного нет. Ответьте, пожалуйста, или возьмите диалог: /take');
+    expect(await remindersIn(t, topic.threadId)).toHaveLength(1);
+  });
+
+  it('the waiting time counts working time only: a wait that began outside working hours is not late yet', async () => {
+    // Today is a holiday and the wait began 3 hours ago: no working time has passed.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+    expect((await hours({ holidays: [today], offHoursAnswer: false })).status).toBe(200);
+    const { topic } = await dialogWith(t, 'Праздничный', 'С праздником! Вопрос');
+    await backdate(t, topic.threadId, 180);
+    expect(await remindLateDialogs(t.hotline.context())).toBe(0);
+    expect(await remindersIn(t, topic.threadId)).toHaveLength(0);
+    // The working day is back: 3 hours of working time, late.
+    expect((await hours({})).status).toBe(200);
+    expect(await remindLateDialogs(t.hotline.context())).toBe(1);
+    await expect.poll(async () => (await remindersIn(t, topic.threadId)).length, { timeout: 15_000 }).toBe(1);
+  });
+
+  it('many late dialogs at once do not flood the group: 3 reminders in their topics, the rest in one summary', async () => {
+    const dialogs = [];
+    for (let i = 1; i <= 6; i++) dialogs.push(await dialogWith(t, `Очередь ${i}`, `Вопрос очереди ${i}`));
+    for (const [i, dialog] of dialogs.entries()) await backdate(t, dialog.topic.threadId, 60 - i);
+    const sentBefore = (await t.control.transcript(t.group)).messages.length;
+    expect(await remindLateDialogs(t.hotline.context())).toBe(6);
+    // The three who waited longest in their topics…
+    for (const dialog of dialogs.slice(0, 3)) await expect.poll(async () => (await remindersIn(t, dialog.topic.threadId)).length, { timeout: 15_000 }).toBe(1);
+    // …the other three in one message in the group's General topic, each with a link to its topic.
+    const summary = await waitText(t, { chat_id: t.group }, '⏰ Ждут ответа дольше 10 мин рабочего времени ещё 3 кл.:');
+    for (const dialog of dialogs.slice(3)) {
+      expect(summary.text).toContain(`Очередь ${dialogs.indexOf(dialog) + 1} — `);
+      expect(summary.entities).toContainEqual(expect.objectContaining({ type: 'text_link', url: expect.stringMatching(new RegExp(`/${dialog.topic.threadId}$`)) }));
+      expect(await remindersIn(t, dialog.topic.threadId)).toHaveLength(0);
+    }
+    expect(summary.text).toContain('без ответственного');
+    // Four messages for six late dialogs; a second run adds none.
+    expect(await remindLateDialogs(t.hotline.context())).toBe(0);
+    expect((await t.control.transcript(t.group)).messages.length - sentBefore).toBe(4);
+  });
+
+  it('the «waiting too long» list on the platform: working time waited, owner, link to the topic', async () => {
+    const { client, topic, say, inTopic } = await dialogWith(t, 'Списочный', 'Я в списке?');
+    await say('/take');
+    await t.control.waitFor({ ...inTopic, text_includes: '👤 Диалог ведёт' });
+    await backdate(t, topic.threadId, 25);
+    const { body } = await admin.get('/api/dialogs?late=true&limit=200');
+    const row = body.items.find((d: { clientName: string }) => d.clientName === 'Списочный');
+    expect(row).toMatchObject({ dialogStatus: 'waiting_us', owner: { name: 'Мария Менеджер' }, late: true, topicUrl: expect.stringMatching(new RegExp(`/${topic.threadId}$`)) });
+    expect(row.waitedWorkingMinutes).toBeGreaterThanOrEqual(25);
+    // Only the late: an answered dialog is not in it, and the list is the longest wait first.
+    expect(body.items.every((d: { late: boolean }) => d.late)).toBe(true);
+    const waits = body.items.map((d: { waitedWorkingMinutes: number }) => d.waitedWorkingMinutes);
+    expect([...waits].sort((a: number, b: number) => b - a)).toEqual(waits);
+    await say('Да');
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Да' });
+    await expect.poll(async () => (await admin.get('/api/dialogs?late=true&limit=200')).body.items.some((d: { clientName: string }) => d.clientName === 'Списочный'), { timeout: 15_000 }).toBe(false);
+  });
+});
+
+describe('outside working hours', () => {
+  let t: TelegramWorld;
+  let admin: ApiClient;
+  beforeAll(async () => {
+    t = await startTelegramWorld({ env: { BUSINESS_TIME_ZONE: 'Europe/Moscow' } });
+    admin = new ApiClient(t.hotline.url);
+    expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('a client who writes off hours gets one automatic answer in Russian, another client one in English; messages are relayed as always', async () => {
+    // Today is a holiday; the next working day (every other day 09:00–18:00) is tomorrow.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+    const day = { start: '09:00', end: '18:00' };
+    const saved = await admin.request('PUT', '/api/admin/working-hours', { week: Array(7).fill(day), holidays: [today], workdays: [], offHoursAnswer: true });
+    expect(saved.status).toBe(200);
+
+    const ru = await dialogWith(t, 'Ночной', 'Добрый вечер, вопрос');
+    const answer = await waitText(t, { chat_id: ru.client.id }, 'Сейчас у нас нерабочее время — ответим завтра в 09:00 по Москве.');
+    expect(answer.text).toMatch(/^Спасибо, мы получили ваше сообщение!/);
+    await t.control.sendMessage({ from: ru.client.id, text: 'Ещё вопрос' });
+    await t.control.waitFor({ ...ru.inTopic, text_includes: 'Ещё вопрос' });
+
+    const en = await dialogWith(t, 'Night Owl', 'Hello, a question', { language_code: 'en' });
+    await t.control.waitFor({ chat_id: en.client.id, text_includes: 'We are closed now and will answer tomorrow at 09:00 (Europe/Moscow).' });
+    await t.control.sendMessage({ from: en.client.id, text: 'Another one' });
+    await t.control.waitFor({ ...en.inTopic, text_includes: 'Another one' });
+
+    // Once per off-hours period: the second message got no second answer (the English one came after it was relayed).
+    const autoAnswers = async (id: number) => (await t.control.transcript(id)).messages.filter((m) => /нерабочее время|We are closed now/.test(m.text ?? '')).length;
+    expect(await autoAnswers(ru.client.id)).toBe(1);
+    expect(await autoAnswers(en.client.id)).toBe(1);
+  });
+
+  it('the administrator switches it off: no automatic answer', async () => {
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+    expect((await admin.request('PUT', '/api/admin/working-hours', { week: Array(7).fill({ start: '09:00', end: '18:00' }), holidays: [today], workdays: [], offHoursAnswer: false })).status).toBe(200);
+    const quiet = await dialogWith(t, 'Тихий', 'Ответите?');
+    await t.control.sendMessage({ from: quiet.client.id, text: 'Второе' });
+    await t.control.waitFor({ ...quiet.inTopic, text_includes: 'Второе' });
+    expect((await t.control.transcript(quiet.client.id)).messages.filter((m) => /нерабочее время/.test(m.text ?? ''))).toHaveLength(0);
+  });
+
+  it('bad hours are refused with a message per field, nothing saved; agents may not see or set them', async () => {
+    const before = (await admin.get('/api/admin/working-hours')).body;
+    const bad = await admin.request('PUT', '/api/admin/working-hours', { ...before, week: [{ start: '18:00', end: '09:00' }, ...before.week.slice(1)], holidays: ['2026-02-30'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields).toMatchObject({ 'week.0.end': 'Конец рабочего дня должен быть позже начала', 'holidays.0': 'Дата в формате ДД.ММ.ГГГГ' });
+    expect((await admin.get('/api/admin/working-hours')).body).toEqual(before);
+  });
+});
