@@ -1,4 +1,4 @@
-/** `/admin`: users, organizations and our requisites (admins only); `?tab=` keeps the open tab across reloads. */
+/** `/admin`: users, organizations, our requisites and working hours (admins only); `?tab=` keeps the open tab across reloads. */
 import { useSearchParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Badge, Button, Grid, Group, Paper, PasswordInput, Select, Stack, Table, Tabs, TextInput, Title } from '@mantine/core';
@@ -7,6 +7,7 @@ import { api, type OrganizationKind, type Role } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState } from '../components/common.js';
 import { OurRequisites } from '../components/OurRequisites.js';
+import { WorkingHours } from '../components/WorkingHours.js';
 import { useFormState, useSubmit } from '../components/forms.js';
 import { useMe } from '../session.js';
 
@@ -26,7 +27,7 @@ interface UserRow {
   disabled: boolean;
 }
 
-const TABS = ['users', 'organizations', 'requisites'] as const;
+const TABS = ['users', 'organizations', 'requisites', 'hours'] as const;
 
 export default function AdminPage() {
   const { t } = useI18n();
@@ -47,6 +48,7 @@ export default function AdminPage() {
           <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>
           <Tabs.Tab value="organizations">{t('admin.organizations')}</Tabs.Tab>
           <Tabs.Tab value="requisites">{t('admin.requisites')}</Tabs.Tab>
+          <Tabs.Tab value="hours">{t('admin.hours')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
           <Users />
@@ -56,6 +58,9 @@ export default function AdminPage() {
         </Tabs.Panel>
         <Tabs.Panel value="requisites" pt="md">
           {tab === 'requisites' && <OurRequisites />}
+        </Tabs.Panel>
+        <Tabs.Panel value="hours" pt="md">
+          {tab === 'hours' && <WorkingHours />}
         </Tabs.Panel>
       </Tabs>
     </Stack>

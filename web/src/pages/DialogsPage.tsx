@@ -28,6 +28,12 @@ interface DialogRow {
   dialogStatus: DialogStatus;
   /** Since when the client waits for our answer (ISO 8601), or null. */
   waitingSince: string | null;
+  /** Working time waited, whole minutes (issue 19.3), or null. */
+  waitedWorkingMinutes: number | null;
+  /** Waiting longer than the answer-time limit. */
+  late: boolean;
+  /** The client's topic in Telegram, or null. */
+  topicUrl: string | null;
 }
 
 type DialogStatus = 'waiting_us' | 'waiting_client' | 'on_hold' | 'closed';
@@ -40,7 +46,7 @@ interface Manager {
   onShift: boolean;
 }
 
-type Filter = 'all' | 'mine' | 'unowned' | 'banned';
+type Filter = 'all' | 'mine' | 'unowned' | 'late' | 'banned';
 type Sort = 'recent' | 'waiting';
 
 /** What went wrong, as the server said it; a lost connection in the reader's language. */
@@ -64,8 +70,9 @@ export default function DialogsPage() {
       if (filter === 'banned') query.set('banned', 'true');
       if (filter === 'mine') query.set('owner', 'me');
       if (filter === 'unowned') query.set('owner', 'none');
+      if (filter === 'late') query.set('late', 'true');
       if (source) query.set('source', source);
-      if (sort === 'waiting') query.set('sort', 'waiting');
+      if (sort === 'waiting' && filter !== 'late') query.set('sort', 'waiting');
       return api<{ items: DialogRow[] }>(`/dialogs${query.size ? `?${query}` : ''}`);
     },
     refetchInterval: 15_000,
@@ -119,6 +126,7 @@ export default function DialogsPage() {
             { value: 'all', label: t('dialogs.filterAll') },
             { value: 'mine', label: t('dialogs.filterMine') },
             { value: 'unowned', label: t('dialogs.filterUnowned') },
+            { value: 'late', label: t('dialogs.filterLate') },
             { value: 'banned', label: t('dialogs.filterBanned') },
           ]}
           data-testid="dialogs-filter"
@@ -131,7 +139,9 @@ export default function DialogsPage() {
       <QueryState query={dialogs}>
         {() =>
           dialogs.data!.items.length === 0 ? (
-            <Text c="dimmed">{filter === 'banned' ? t('dialogs.noneBanned') : t('common.empty')}</Text>
+            <Text c="dimmed" data-testid="dialogs-empty">
+              {filter === 'banned' ? t('dialogs.noneBanned') : filter === 'late' ? t('dialogs.noneLate') : t('common.empty')}
+            </Text>
           ) : (
             <Table striped data-testid="dialogs">
               <Table.Thead>
@@ -176,6 +186,26 @@ export default function DialogsPage() {
                         <Text size="xs" c="dimmed" data-testid="dialog-waiting-since">
                           {t('dialogs.waitingSince', { date: dateTime(dialog.waitingSince) })}
                         </Text>
+                      )}
+                      {dialog.waitedWorkingMinutes !== null && (
+                        <Text size="xs" c={dialog.late ? 'red' : 'dimmed'} fw={dialog.late ? 600 : undefined} data-testid="dialog-waited">
+                          {t('dialogs.waited', {
+                            wait:
+                              dialog.waitedWorkingMinutes >= 60
+                                ? t('wait.hm', { h: Math.floor(dialog.waitedWorkingMinutes / 60), m: String(dialog.waitedWorkingMinutes % 60).padStart(2, '0') })
+                                : t('wait.m', { m: dialog.waitedWorkingMinutes }),
+                          })}
+                        </Text>
+                      )}
+                      {dialog.late && (
+                        <Badge color="red" variant="filled" size="xs" data-testid="dialog-late">
+                          {t('dialogs.late')}
+                        </Badge>
+                      )}
+                      {dialog.topicUrl && (
+                        <Anchor href={dialog.topicUrl} target="_blank" rel="noopener noreferrer" size="xs" display="block" data-testid="dialog-topic-link">
+                          {t('dialogs.openTopic')}
+                        </Anchor>
                       )}
                       <Group gap={4} mt={4}>
                         {(dialog.dialogStatus === 'waiting_us' || dialog.dialogStatus === 'waiting_client') && (
