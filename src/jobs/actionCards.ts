@@ -82,12 +82,13 @@ export class ActionCards {
     if (existing) {
       if (card.card?.renderedHash === card.hash && card.card.pinned === !card.final) return;
       try {
-        await this.limiter.take(chatId);
-        await this.api.editMessageText(chatId, existing, card.html, {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          reply_markup: markup,
-        });
+        await this.limiter.sending(chatId, () =>
+          this.api.editMessageText(chatId, existing, card.html, {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            reply_markup: markup,
+          }),
+        );
       } catch (error) {
         const description = error instanceof GrammyError ? error.description : '';
         if (!/message is not modified/.test(description)) {
@@ -111,13 +112,14 @@ export class ActionCards {
     hash: string,
     final: boolean,
   ): Promise<void> {
-    await this.limiter.take(chatId);
-    const message = await this.api.sendMessage(chatId, html, {
-      message_thread_id: threadId,
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      reply_markup: markup as never,
-    });
+    const message = await this.limiter.sending(chatId, () =>
+      this.api.sendMessage(chatId, html, {
+        message_thread_id: threadId,
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        reply_markup: markup as never,
+      }),
+    );
     await this.ctx.database.db
       .insert(actionCards)
       .values({ requestId, managersChatId: chatId, topicId: threadId, messageId: message.message_id, renderedHash: hash, pinned: false })
@@ -130,10 +132,8 @@ export class ActionCards {
 
   private async setPinned(requestId: number, chatId: number, messageId: number, pin: boolean, pinned: boolean): Promise<void> {
     if (pin === pinned) return;
-    await this.limiter.take(chatId);
     try {
-      if (pin) await this.api.pinChatMessage(chatId, messageId, { disable_notification: true });
-      else await this.api.unpinChatMessage(chatId, messageId);
+      await this.limiter.sending(chatId, () => (pin ? this.api.pinChatMessage(chatId, messageId, { disable_notification: true }) : this.api.unpinChatMessage(chatId, messageId)));
     } catch (error) {
       // Unpinning a message that is no longer pinned is not a failure.
       if (pin || !(error instanceof GrammyError && error.error_code === 400)) throw error;

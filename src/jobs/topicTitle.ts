@@ -32,9 +32,8 @@ export async function renameTopic(ctx: CommandContext, api: Api, topics: Topics,
   const { dialog, client } = row;
   const title = topicTitle(client, dialogStatusOf(dialog));
   if (title === dialog.topicTitle) return;
-  await limiter.take(dialog.managersChatId);
   try {
-    await api.editForumTopic(dialog.managersChatId, dialog.topicId!, { name: title });
+    await limiter.sending(dialog.managersChatId, () => api.editForumTopic(dialog.managersChatId, dialog.topicId!, { name: title }));
   } catch (error) {
     // TOPIC_NOT_MODIFIED: Telegram's answer when the title already is this one.
     if (!(error instanceof GrammyError && /TOPIC_NOT_MODIFIED/.test(error.description))) throw error;

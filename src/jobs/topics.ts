@@ -139,10 +139,9 @@ export class Topics {
       if (dialog.topicId !== null) return dialog.topicId;
       throw new TopicPending(dialogId);
     }
-    await this.limiter.take(chatId);
     let topic;
     try {
-      topic = await this.api.createForumTopic(chatId, name);
+      topic = await this.limiter.sending(chatId, () => this.api.createForumTopic(chatId, name));
     } catch (error) {
       // Refused: Telegram created nothing, the claim goes. Unknown outcome
       // (no answer): the claim stays, so that the topic Telegram may have
@@ -192,11 +191,12 @@ export class Topics {
     const chatId = dialog.managersChatId;
     if (dialog.clientCardMessageId) {
       try {
-        await this.limiter.take(chatId);
-        await this.api.editMessageText(chatId, dialog.clientCardMessageId, html, {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-        });
+        await this.limiter.sending(chatId, () =>
+          this.api.editMessageText(chatId, dialog.clientCardMessageId!, html, {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+          }),
+        );
         return;
       } catch (error) {
         if (error instanceof GrammyError && /message is not modified/.test(error.description)) return;
@@ -213,9 +213,8 @@ export class Topics {
    * new one instead of retrying the dead topic forever.
    */
   private async postCard(dialogId: number, chatId: number, topicId: number, html: string): Promise<void> {
-    await this.limiter.take(chatId);
-    const card = await this.api
-      .sendMessage(chatId, html, { message_thread_id: topicId, parse_mode: 'HTML', link_preview_options: { is_disabled: true } })
+    const card = await this.limiter
+      .sending(chatId, () => this.api.sendMessage(chatId, html, { message_thread_id: topicId, parse_mode: 'HTML', link_preview_options: { is_disabled: true } }))
       .catch(async (error: unknown) => {
         if (topicGone(error)) await this.forget(dialogId, topicId);
         throw error;

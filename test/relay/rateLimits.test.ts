@@ -1,0 +1,33 @@
+/**
+ * The group's budget as the topic steps spend it (topics, titles, cards): a
+ * call counts from Telegram's answer, not from when it was taken, or a busy
+ * group gets a 21st call within Telegram's minute (bench/dialogStatus.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { RateLimiter } from '../../src/jobs/rateLimits.js';
+
+const GROUP = -1001234567890;
+
+describe('the group budget of a call made with sending()', () => {
+  it('counts the call from its answer: the window reopens a minute after the answer, not after the take', async () => {
+    const limiter = new RateLimiter({ perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 1, timeScale: 1 });
+    const before = Date.now();
+    // A call that takes a second on the way (a slow network, a busy Telegram).
+    const result = await limiter.sending(GROUP, () => new Promise<string>((resolve) => setTimeout(() => resolve('sent'), 1000)));
+    expect(result).toBe('sent');
+    // Half a second after a minute from the take the call still counts: it reached Telegram later.
+    expect(limiter.wait(GROUP, before + 60_500)).toBeGreaterThan(0);
+  });
+
+  it('a refused call is counted too (Telegram may have counted it), and the error reaches the caller', async () => {
+    const limiter = new RateLimiter({ perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 1, timeScale: 1 });
+    await expect(limiter.sending(GROUP, () => Promise.reject(new Error('Bad Request')))).rejects.toThrow('Bad Request');
+    expect(limiter.wait(GROUP)).toBeGreaterThan(0);
+  });
+
+  it('limits off: the call is made at once', async () => {
+    const limiter = new RateLimiter(false);
+    expect(await limiter.sending(GROUP, async () => 1)).toBe(1);
+    expect(limiter.wait(GROUP)).toBe(0);
+  });
+});
