@@ -99,6 +99,8 @@ export async function rateRequest(ctx: CommandContext, props: RateProps, tx: Tx)
       payload: { text: botText(MANAGERS_LOCALE, 'rating-topic-note', { number: row.number, score: props.score }) },
       target: { topicOfDialog: row.dialog.id },
     },
+    // The card shows the client's ratings: refreshed after the note, paced with the group's other calls.
+    { chatId: row.dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: row.dialog.id } },
   );
   return botText(locale, 'rating-thanks', { score: props.score });
 }

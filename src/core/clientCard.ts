@@ -21,6 +21,8 @@ export interface ClientCardData {
   startParameter?: string | null;
   /** The client's labels (core/labels: plain letters, digits, `_`, `-`), alphabetical; none shown when empty. */
   labels?: string[];
+  /** The client's ratings of their completed requests (issue 19.8), 1–5, newest first. */
+  ratings?: number[];
   /** The client's requests, newest first. */
   requests: Array<{ id: number; number: string; status: string }>;
   /** Base URL of the platform, for links. */
@@ -52,6 +54,16 @@ export function formatDateTime(date: Date, timeZone: string): string {
   }).format(date);
 }
 
+/** The ratings shown on the card at most; the average is of all of them. */
+const CARD_RATINGS = 10;
+
+/** «Оценки: 5, 4 (средняя 4,5)»: the newest scores first, the average with one decimal in the managers' language. */
+function ratingsLine(ratings: number[], t: BotTextOf): string {
+  const shown = ratings.slice(0, CARD_RATINGS).join(', ') + (ratings.length > CARD_RATINGS ? ', …' : '');
+  const average = Math.round((ratings.reduce((sum, score) => sum + score, 0) / ratings.length) * 10) / 10;
+  return t('card-ratings', { scores: shown, average });
+}
+
 /** The card's HTML; `t`: the managers' texts (commands/botTexts `textsFor(MANAGERS_LOCALE)`). */
 export function renderClientCard(data: ClientCardData, t: BotTextOf): string {
   const name = [data.firstName, data.lastName].filter(Boolean).join(' ') || '—';
@@ -66,6 +78,7 @@ export function renderClientCard(data: ClientCardData, t: BotTextOf): string {
   if (data.labels && data.labels.length > 0) lines.push(t('card-labels', { labels: escape(data.labels.join(', ')) }));
   lines.push(data.ownerName ? t('card-owner', { name: escape(data.ownerName) }) : t('card-owner-none'));
   if (data.blocked) lines.push(t('card-blocked'));
+  if (data.ratings?.length) lines.push(ratingsLine(data.ratings, t));
   if (data.requests.length === 0) {
     lines.push(t('card-no-requests'));
   } else {

@@ -6,10 +6,10 @@
  */
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, isNotNull } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { botText } from '../commands/botTexts.js';
-import { clients, dialogs, requests, users } from '../db/schema.js';
+import { clients, dialogs, requestRatings, requests, users } from '../db/schema.js';
 import { renderClientCard } from '../core/clientCard.js';
 import { MANAGERS_LOCALE, textsFor } from '../commands/botTexts.js';
 import { dialogStatusOf, STATUS_EMOJI, topicTitle } from '../core/dialogStatus.js';
@@ -79,6 +79,13 @@ export class Topics {
       .where(eq(requests.dialogId, dialogId))
       .orderBy(desc(requests.createdAt))
       .limit(10);
+    // The client's ratings (issue 19.8), from every dialog of theirs: the card's line shows the newest ten and the average of all.
+    const ratings = await this.ctx.database.db
+      .select({ score: requestRatings.score })
+      .from(requestRatings)
+      .innerJoin(dialogs, eq(dialogs.id, requestRatings.dialogId))
+      .where(and(eq(dialogs.clientId, client.id), isNotNull(requestRatings.score)))
+      .orderBy(desc(requestRatings.ratedAt));
     return renderClientCard({
       telegramUserId: client.telegramUserId,
       firstName: client.firstName,
@@ -90,6 +97,7 @@ export class Topics {
       startParameter: client.startParameter,
       labels: await labelsOf(this.ctx.database, client.id),
       ownerName: owner?.name ?? null,
+      ratings: ratings.map((r) => r.score!),
       statusText: `${STATUS_EMOJI[dialogStatusOf(dialog)]} ${botText(MANAGERS_LOCALE, `dialog-status-${dialogStatusOf(dialog)}`)}`,
       requests: clientRequests,
       publicUrl: this.ctx.config.publicUrl,

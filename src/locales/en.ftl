@@ -158,6 +158,7 @@ card-source = Source: <code>{ $source }</code>
 card-owner = Responsible: { $name }
 card-owner-none = Responsible: nobody — take it: /take
 card-blocked = ⛔️ The client has blocked the bot
+card-ratings = Ratings: { $scores } (average { NUMBER($average, maximumFractionDigits: 1) })
 card-no-requests = No requests yet. Create one: /new
 card-requests = Requests:
 card-request = • <a href="{ $url }">No. { $number }</a> — { $status }

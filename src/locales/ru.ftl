@@ -159,6 +159,7 @@ card-source = Источник: <code>{ $source }</code>
 card-owner = Ответственный: { $name }
 card-owner-none = Ответственный: нет — взять: /take
 card-blocked = ⛔️ Клиент заблокировал бота
+card-ratings = Оценки: { $scores } (средняя { NUMBER($average, maximumFractionDigits: 1) })
 card-no-requests = Заявок пока нет. Создать: /new
 card-requests = Заявки:
 card-request = • <a href="{ $url }">№ { $number }</a> — { $status }

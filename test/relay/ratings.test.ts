@@ -7,9 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '@grammyjs/types';
-import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
+import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
 import { acceptDeal, actionCard, pressCardButton } from '../documents/helpers.js';
+import { renderClientCard } from '../../src/core/clientCard.js';
+import { textsFor } from '../../src/commands/botTexts.js';
 
 let t: TelegramWorld;
 let admin: ApiClient;
@@ -34,6 +36,17 @@ async function completedDeal(client: User, first: string) {
   return { topic, deal };
 }
 
+/** The client card of a topic (its first message, «👤 …»), as managers read it now. */
+const cardOf = async (threadId: number) => visible(await t.control.transcript(t.group, { thread_id: threadId })).find((m) => m.text?.startsWith('👤 '))?.text ?? '';
+
+/** The client presses `score` ⭐ under the newest request for a rating. */
+async function rate(client: User, score: number) {
+  const asked = await t.control.waitFor({ chat_id: client.id, text_includes: 'Оцените, пожалуйста' });
+  const ask = asked.messages.filter((m) => m.text?.includes('Оцените')).at(-1)!;
+  const button = ask.buttons!.flat().find((b) => b.text === `${score} ⭐`)!;
+  await t.control.pressButton({ from: client.id, chat_id: client.id, message_id: ask.message_id, callback_data: button.callback_data! });
+}
+
 describe('the client rates a completed request', () => {
   it('buttons 1–5 in Russian; the press is stored for the owner and noted in the topic; the next message is the comment and still relayed', async () => {
     const client = await t.newClient('Ольга');
@@ -56,6 +69,19 @@ describe('the client rates a completed request', () => {
       .toMatchObject({ rated: 1, average: '5.00', lastComment: 'Всё быстро, спасибо' });
   });
 
+  it('the card’s line in English managers’ groups (MANAGERS_LOCALE=en): the decimal point, at most ten scores shown', () => {
+    const card = (ratings: number[], locale: 'ru' | 'en') =>
+      renderClientCard(
+        { telegramUserId: 1, firstName: 'Ann', lastName: null, username: null, language: 'en', firstContactAt: new Date(0), blocked: false, ratings, requests: [], publicUrl: 'http://x', timeZone: 'UTC' },
+        textsFor(locale),
+      );
+    expect(card([4, 5], 'en')).toContain('Ratings: 4, 5 (average 4.5)');
+    expect(card([4, 5], 'ru')).toContain('Оценки: 4, 5 (средняя 4,5)');
+    expect(card([5, 4, 4], 'ru')).toContain('(средняя 4,3)');
+    expect(card(Array.from({ length: 12 }, () => 3), 'en')).toContain('Ratings: 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, … (average 3)');
+    expect(card([], 'en')).not.toContain('Ratings');
+  });
+
   it('an English-speaking client is asked in English; someone else cannot press their buttons', async () => {
     const client = await t.newClient('John', { language_code: 'en' });
     await completedDeal(client, 'I need to pay an invoice');
@@ -68,6 +94,24 @@ describe('the client rates a completed request', () => {
     const maria = (await admin.get('/api/ratings/managers')).body.items.find((r: { name: string }) => r.name === 'Мария Менеджер');
     expect(maria).toMatchObject({ rated: 2, average: '4.00' });
   });
+
+  it('the client card in the topic shows the client’s ratings, newest first, with their average', async () => {
+    const client = await t.newClient('Пётр');
+    const { topic } = await completedDeal(client, 'Оплатить поставщику');
+    expect(await cardOf(topic.threadId)).not.toContain('Оценки');
+    await rate(client, 5);
+    await expect.poll(() => cardOf(topic.threadId), { timeout: 15_000 }).toContain('Оценки: 5 (средняя 5)');
+
+    // A second request of the same dialog, completed and rated 4.
+    await acceptDeal(t, topic.threadId);
+    await pressCardButton(t, topic.threadId, 'Завершить');
+    await expect.poll(async () => (await actionCard(t, topic.threadId)).buttons?.flat().some((b) => b.text.includes('подтвердите')), { timeout: 10_000 }).toBe(true);
+    await pressCardButton(t, topic.threadId, 'Завершить — подтвердите');
+    await expect.poll(async () => (await t.control.transcript(client.id)).messages.filter((m) => m.text?.includes('Оцените')).length, { timeout: 15_000 }).toBe(2);
+    await rate(client, 4);
+    await expect.poll(() => cardOf(topic.threadId), { timeout: 15_000 }).toContain('Оценки: 4, 5 (средняя 4,5)');
+  });
+
 
   it('off by default: a completed request asks nothing', async () => {
     const plainWorld = await startTelegramWorld();

@@ -425,7 +425,9 @@ export const ru = {
   'client.documentOfRequest': 'Документ «{name}» заявки {number}',
   'client.now': 'сейчас: {status}',
   'client.by': 'кто: {name}',
-  'client.notStored': 'Оценок и меток Hotline пока не хранит — их в истории нет.',
+  'client.rating': 'Клиент оценил заявку {number}: {score} из 5',
+  'client.ratingComment': 'Комментарий: «{comment}»',
+  'client.notStored': 'Меток Hotline пока не хранит — их в истории нет.',
   'client.truncated': 'И ещё {count} более ранних записей.',
 } as const;
 
@@ -857,7 +859,9 @@ export const en: Messages = {
   'client.documentOfRequest': 'Document “{name}” of request {number}',
   'client.now': 'now: {status}',
   'client.by': 'by {name}',
-  'client.notStored': 'Hotline does not store ratings or labels yet — the history has none.',
+  'client.rating': 'The client rated request {number}: {score} out of 5',
+  'client.ratingComment': 'Comment: “{comment}”',
+  'client.notStored': 'Hotline does not store labels yet — the history has none.',
   'client.truncated': 'And {count} earlier entries.',
 };
 

@@ -1,17 +1,18 @@
 /**
  * `/clients/:id/history`: one client on one timeline — their dialog, every
  * request made from it and each status it went through, every document of
- * the dialog and its requests. Ratings and labels are listed as not stored
- * (Hotline keeps neither yet). The same rule as the client's dialog and its
- * Telegram deals: our managers and administrators only (`maySeeDialogs`), 403
- * for others; an unknown client is 404.
+ * the dialog and its requests, the client's ratings of completed requests
+ * (issue 19.8: score and comment). Labels are listed as not stored (Hotline
+ * keeps none yet). The same rule as the client's dialog and its Telegram
+ * deals: our managers and administrators only (`maySeeDialogs`), 403 for
+ * others; an unknown client is 404.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ForbiddenError, NotFoundError } from '../../commands/context.js';
-import { clients, dialogs } from '../../db/schema.js';
+import { clients, dialogs, requestRatings, requests } from '../../db/schema.js';
 import { maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
@@ -23,7 +24,7 @@ export const HISTORY_LIMIT = 500;
 const entry = z.object({
   /** ISO time. */
   at: z.string(),
-  kind: z.enum(['dialog', 'request', 'status', 'document']),
+  kind: z.enum(['dialog', 'request', 'status', 'document', 'rating']),
   requestId: z.number().nullable(),
   requestNumber: z.string().nullable(),
   /** Request: its current status; status: the status reached. */
@@ -34,6 +35,9 @@ const entry = z.object({
   documentId: z.number().nullable(),
   documentName: z.string().nullable(),
   actorName: z.string().nullable(),
+  /** Rating: the client's score, 1–5, and their comment (null when they wrote none). */
+  score: z.number().nullable(),
+  comment: z.string().nullable(),
 });
 
 const history = z.object({
@@ -52,7 +56,8 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
   /**
    * A client's history, newest first: `dialog` (opened), `request` (created:
    * number, amount, currency, current status), `status` (a status the request
-   * reached, by whom), `document` (a file of the dialog or of its requests).
+   * reached, by whom), `document` (a file of the dialog or of its requests),
+   * `rating` (the client rated a completed request: score 1–5, comment).
    * At most HISTORY_LIMIT entries; `truncated` counts the rest.
    */
   app.get(
@@ -96,18 +101,21 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           case kind when 'status' then 0 when 'document' then 1 when 'request' then 2 else 3 end, document_id desc nulls last
         limit ${HISTORY_LIMIT}`);
       const rows = result.rows;
+      // The client's ratings (issue 19.8), at the time they pressed a score.
+      const rated =
+        dialogId === null
+          ? []
+          : await db
+              .select({ at: requestRatings.ratedAt, requestId: requests.id, number: requests.number, score: requestRatings.score, comment: requestRatings.comment })
+              .from(requestRatings)
+              .innerJoin(requests, eq(requests.id, requestRatings.requestId))
+              .where(and(eq(requestRatings.dialogId, dialogId), isNotNull(requestRatings.score)))
+              .orderBy(desc(requestRatings.ratedAt))
+              .limit(HISTORY_LIMIT);
       const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
       const id = (value: unknown) => (value === null || value === undefined ? null : Number(value));
-      return {
-        client: {
-          id: client.id,
-          name: [client.firstName, client.lastName].filter(Boolean).join(' ').trim() || '—',
-          username: client.username,
-          telegramUserId: client.telegramUserId,
-          firstSeenAt: client.createdAt.toISOString(),
-        },
-        dialogId,
-        entries: rows.map((row) => ({
+      const entries = [
+        ...rows.map((row) => ({
           at: new Date(row.at as string | Date).toISOString(),
           kind: row.kind as 'dialog' | 'request' | 'status' | 'document',
           requestId: id(row.request_id),
@@ -118,9 +126,39 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           documentId: id(row.document_id),
           documentName: text(row.document_name),
           actorName: text(row.actor_name),
+          score: null,
+          comment: null,
         })),
-        truncated: Math.max(0, Number(rows[0]?.total ?? 0) - rows.length),
-        notStored: ['ratings', 'labels'] as Array<'ratings' | 'labels'>,
+        ...rated.map((rating) => ({
+          at: rating.at!.toISOString(),
+          kind: 'rating' as const,
+          requestId: rating.requestId,
+          requestNumber: rating.number,
+          status: null,
+          amount: null,
+          currency: null,
+          documentId: null,
+          documentName: null,
+          actorName: null,
+          score: rating.score,
+          comment: rating.comment,
+        })),
+      ]
+        // Newest first (the sort is stable: entries of one instant keep the timeline's order).
+        .sort((a, b) => b.at.localeCompare(a.at))
+        .slice(0, HISTORY_LIMIT);
+      return {
+        client: {
+          id: client.id,
+          name: [client.firstName, client.lastName].filter(Boolean).join(' ').trim() || '—',
+          username: client.username,
+          telegramUserId: client.telegramUserId,
+          firstSeenAt: client.createdAt.toISOString(),
+        },
+        dialogId,
+        entries,
+        truncated: Math.max(0, Number(rows[0]?.total ?? 0) + rated.length - entries.length),
+        notStored: ['labels'] as Array<'ratings' | 'labels'>,
       };
     },
   );

@@ -1,7 +1,7 @@
 /**
  * `/clients/:id`: one client's history on one timeline, newest first — the
  * dialog, each request made from it and every status it reached, the
- * documents. Reached from the dialogs list and from a request's page (our
+ * documents, the client's ratings with their comments. Reached from the dialogs list and from a request's page (our
  * managers and administrators; others get the API's refusal).
  */
 import { Link, useParams } from 'react-router';
@@ -13,7 +13,7 @@ import { QueryState } from '../components/common.js';
 
 interface HistoryEntry {
   at: string;
-  kind: 'dialog' | 'request' | 'status' | 'document';
+  kind: 'dialog' | 'request' | 'status' | 'document' | 'rating';
   requestId: number | null;
   requestNumber: string | null;
   status: string | null;
@@ -22,6 +22,9 @@ interface HistoryEntry {
   documentId: number | null;
   documentName: string | null;
   actorName: string | null;
+  /** Rating: 1–5 and the client's comment. */
+  score: number | null;
+  comment: string | null;
 }
 
 interface ClientHistory {
@@ -70,6 +73,16 @@ export default function ClientPage() {
           </>
         );
       }
+      case 'rating': {
+        const [before, after] = t('client.rating', { score: entry.score ?? 0 }).split('{number}');
+        return (
+          <>
+            {before}
+            {requestLink(entry)}
+            {after}
+          </>
+        );
+      }
       case 'document': {
         const name = entry.documentName ?? '';
         if (entry.requestId === null) return t('client.document', { name });
@@ -103,6 +116,11 @@ export default function ClientPage() {
                     {entry.kind === 'request' && entry.status ? ` · ${t('client.now', { status: statusText(entry.status) })}` : ''}
                     {entry.actorName ? ` · ${t('client.by', { name: entry.actorName })}` : ''}
                   </Text>
+                  {entry.kind === 'rating' && entry.comment && (
+                    <Text size="sm" data-testid="rating-comment">
+                      {t('client.ratingComment', { comment: entry.comment })}
+                    </Text>
+                  )}
                 </Timeline.Item>
               ))}
             </Timeline>
