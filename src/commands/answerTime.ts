@@ -179,7 +179,7 @@ export async function remindLateDialogs(ctx: CommandContext, options: { now?: Da
  */
 export async function offHoursAnswer(ctx: Pick<CommandContext, 'database' | 'config'>, tx: Tx, dialog: Dialog, client: Client, now = new Date()): Promise<TelegramCall | undefined> {
   if (dialog.offHoursAnsweredUntil && dialog.offHoursAnsweredUntil > now) return undefined;
-  const calendar = await workingCalendar(ctx);
+  const calendar = await workingCalendar(ctx, tx);
   if (!calendar.offHoursAnswer || isWorkingTime(calendar, now)) return undefined;
   const opening = nextOpening(calendar, now);
   if (!opening) return undefined;

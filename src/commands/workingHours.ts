@@ -37,13 +37,19 @@ export async function readWorkingHours(db: Database['db'] | Tx['db']): Promise<W
   return settingsOf(row?.value);
 }
 
-/** The calendar the calculations read: the stored hours (cached CACHE_MS per instance) in BUSINESS_TIME_ZONE. */
-export async function workingCalendar(ctx: Pick<CommandContext, 'database' | 'config'>): Promise<WorkingCalendar> {
+/**
+ * The calendar the calculations read: the stored hours (cached CACHE_MS per
+ * instance) in BUSINESS_TIME_ZONE. Inside a transaction pass it as `tx`: the
+ * read must go through the transaction's own connection (the embedded
+ * database serializes transactions, so a second connection would wait on it
+ * for ever — ARCHITECTURE §4, jobs).
+ */
+export async function workingCalendar(ctx: Pick<CommandContext, 'database' | 'config'>, tx?: Tx): Promise<WorkingCalendar> {
   const cached = cache.get(ctx.database);
   const now = Date.now();
   let value = cached && cached.until > now ? cached.value : undefined;
   if (!value) {
-    value = await readWorkingHours(ctx.database.db);
+    value = await readWorkingHours(tx ? tx.db : ctx.database.db);
     cache.set(ctx.database, { value, until: now + CACHE_MS });
   }
   return { ...value, timeZone: ctx.config.answerTime.timeZone };

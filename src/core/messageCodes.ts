@@ -115,6 +115,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'list.staleCursor': 'Ссылка на страницу списка устарела или повреждена: откройте список сначала',
   'list.dateRange': 'Дата в формате ГГГГ-ММ-ДД, с {min} по {max}',
   'list.dialogsCursor': 'Список диалогов листается параметром before (дата и время ISO), а не cursor',
+  'list.lateNoBefore': 'Список ждущих слишком долго не листается: before только для всех диалогов',
 
   // Request form (src/commands/requestFields.ts).
   'request.currency.required': 'Выберите валюту платежа',

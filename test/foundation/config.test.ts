@@ -15,6 +15,15 @@ function errorOf(env: Record<string, string>): string {
 }
 
 describe('config', () => {
+  it('the answer-time promise: off by default, minutes and an IANA time zone (issue 19.3)', () => {
+    expect(load({}).answerTime).toEqual({ limitMinutes: 0, timeZone: 'Europe/Moscow' });
+    expect(load({ ANSWER_TIME_LIMIT_MINUTES: '10', BUSINESS_TIME_ZONE: 'Asia/Yekaterinburg' }).answerTime).toEqual({ limitMinutes: 10, timeZone: 'Asia/Yekaterinburg' });
+    expect(load({ ANSWER_TIME_LIMIT_MINUTES: '' }).answerTime.limitMinutes).toBe(0);
+    expect(errorOf({ ANSWER_TIME_LIMIT_MINUTES: '-1' })).toBe('Setting ANSWER_TIME_LIMIT_MINUTES: must be 0 (off) or more');
+    expect(errorOf({ ANSWER_TIME_LIMIT_MINUTES: 'ten' })).toBe('Setting ANSWER_TIME_LIMIT_MINUTES: must be a number of minutes');
+    expect(errorOf({ BUSINESS_TIME_ZONE: 'Moscow' })).toBe('Setting BUSINESS_TIME_ZONE: must be an IANA time zone name such as Europe/Moscow');
+  });
+
   it('starts in sandbox mode on the embedded database with nothing set', () => {
     const config = load({});
     expect(config.sandbox).toBe(true);

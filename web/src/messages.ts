@@ -952,6 +952,7 @@ export const serverMessagesEn: Record<string, string> = {
   'list.staleCursor': 'The link to this page of the list is outdated or damaged: open the list from the start',
   'list.dateRange': 'A date as YYYY-MM-DD, from {min} to {max}',
   'list.dialogsCursor': 'The dialog list pages with the before parameter (an ISO date and time), not cursor',
+  'list.lateNoBefore': 'The «waiting too long» list is not paged: before is for the list of all dialogs only',
   'request.currency.required': 'Choose the payment currency',
   'request.currency.unknown': 'No such currency: choose one from the list',
   'request.country.unknown': 'No such country: choose one from the list',
