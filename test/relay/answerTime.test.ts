@@ -167,6 +167,14 @@ describe('outside working hours', () => {
     await t?.stop();
   });
 
+  it('with nothing set by an administrator (the defaults, the automatic answer off) a client is relayed as always and gets no automatic answer', async () => {
+    // The first message reads the stored hours inside its own transaction (nothing cached yet).
+    const first = await dialogWith(t, 'Первый', 'Здравствуйте');
+    await t.control.sendMessage({ from: first.client.id, text: 'Второе сообщение' });
+    await t.control.waitFor({ ...first.inTopic, text_includes: 'Второе сообщение' });
+    expect((await t.control.transcript(first.client.id)).messages.filter((m) => /нерабочее время/.test(m.text ?? ''))).toHaveLength(0);
+  });
+
   it('a client who writes off hours gets one automatic answer in Russian, another client one in English; messages are relayed as always', async () => {
     // Today is a holiday; the next working day (every other day 09:00–18:00) is tomorrow.
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
