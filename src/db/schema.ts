@@ -175,10 +175,23 @@ export const dialogs = pgTable(
     ownerSince: timestamp('owner_since', { withTimezone: true }),
     /** Until then the client's next message is also the comment of their last rating (issue 19.8); null otherwise. */
     ratingCommentUntil: timestamp('rating_comment_until', { withTimezone: true }),
+    /**
+     * The dialog's first answer, for the dashboard (docs/insight.md «First response»): when the client
+     * first wrote (the `in` message of lowest seq) and the first thing a manager sent the client after it
+     * (a topic message `out` of higher seq, or a platform post delivered to the client, whichever came
+     * first), with its author (platform account, else Telegram id). Kept by the database itself in the
+     * transaction that writes a message or a post (migration 0025: triggers calling
+     * `dialog_first_answers_refresh`); null until there is one.
+     */
+    firstAskedAt: timestamp('first_asked_at', { withTimezone: true }),
+    firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
+    firstAnswerUserId: bigint('first_answer_user_id', { mode: 'number' }),
+    firstAnswerTelegramId: tgId('first_answer_telegram_id'),
     createdAt: createdAt(),
   },
   (t) => [
     index('dialogs_owner_idx').on(t.ownerUserId),
+    index('dialogs_created_idx').on(t.createdAt),
     index('dialogs_waiting_idx').on(t.waitingSince),
     uniqueIndex('dialogs_topic_key').on(t.managersChatId, t.topicId),
     uniqueIndex('dialogs_client_key').on(t.clientId),
@@ -358,6 +371,10 @@ export const requests = pgTable(
     index('requests_list_amount_idx').on(t.status, t.hidden, t.amount, t.id),
     index('requests_customer_idx').on(t.customerOrganizationId, t.createdAt),
     index('requests_dialog_idx').on(t.dialogId),
+    // The dashboard's request charts read only these columns of the requests created in a period, and
+    // its funnel only those of a dialog's requests: index-only scans (src/platform/routes/insightQueries.ts).
+    index('requests_insight_idx').on(t.createdAt, t.status, t.currency, t.acceptedOfferId, t.createdBy, t.amount),
+    index('requests_insight_dialog_idx').on(t.dialogId, t.status, t.acceptedOfferId),
     index('requests_search_idx').using('gin', sql.raw(requestVector())),
     index('requests_search_trgm_idx').using('gin', sql.raw(`${requestKeys()} gin_trgm_ops`)),
     /** Search by an amount typed as a number. */
@@ -532,7 +549,13 @@ export const events = pgTable(
     before: jsonb('before'),
     after: jsonb('after'),
   },
-  (t) => [index('events_subject_idx').on(t.subjectType, t.subjectId, t.at)],
+  (t) => [
+    index('events_subject_idx').on(t.subjectType, t.subjectId, t.at),
+    // The dashboard's resolutions: requests completed in a period, by when (src/platform/routes/insightQueries.ts).
+    index('events_completed_idx')
+      .on(t.at, t.subjectId)
+      .where(sql`${t.subjectType} = 'request' and ${t.name} = 'request.status' and (${t.after} ->> 'status') = 'completed'`),
+  ],
 );
 
 /** Exactly-once intake: an update id is stored in the transaction that applied it. */
