@@ -14,6 +14,7 @@ import { safeErrorSerializer, scrubLogText } from './logRedaction.js';
 import { DataDirLockedError } from './db/embedded.js';
 import { openDatabase, type Database } from './db/index.js';
 import { Jobs } from './db/jobs.js';
+import { Instance } from './db/instances.js';
 import { createHttpServer } from './platform/server.js';
 import { apiPlugin } from './platform/api.js';
 import { LiveBus } from './commands/live.js';
@@ -158,6 +159,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   // webhook, and an update answered 503 then waits for Telegram's retry.
   const webhookHandler = () => (bot?.isInited() ? (update: Update) => bot!.handleUpdate(update) : undefined);
   let outbox: TelegramOutbox | undefined;
+  let instance: Instance | undefined;
   let stopping = false;
   const live = new LiveBus();
   const getContext = () => {
@@ -199,6 +201,9 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     // A missing bucket or refused credentials stop start-up with one line; an unreachable storage is waited for.
     await waitForStorage(openStorage(config), log, () => stopping);
     database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, log });
+    // This process's heartbeat: its outbox leases are taken over within seconds if it dies.
+    instance = new Instance(database, log);
+    await instance.start();
     jobs = new Jobs(database, log);
     await jobs.start();
     const ready: CommandContext = { database, jobs, config, live, log };
@@ -215,7 +220,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     const apiRoot = sandbox ? `${url}${SANDBOX_API_PREFIX}` : config.telegram.apiRoot;
     if (token) {
       bot = createBot(context, { token, apiRoot });
-      outbox = new TelegramOutbox(context, bot.api, { ...options.outbox, limits: options.telegramLimits ?? telegramLimits(config) });
+      outbox = new TelegramOutbox(context, bot.api, { instance: instance.id, ...options.outbox, limits: options.telegramLimits ?? telegramLimits(config) });
       outbox.start();
       await startDocumentWorkers(context, bot.api);
       await startDialogStatusJobs(context);
@@ -266,6 +271,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       await http.close();
       await outbox?.stop();
       await jobs?.stop(options.shutdownGraceMs);
+      await instance?.stop();
       await database?.close();
       await sandbox?.emulator.close();
     },

@@ -626,8 +626,17 @@ export const telegramOutbox = pgTable(
     state: outboxState('state').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),
-    /** A sender holds the row until then; another instance takes it over after a crash. */
+    /**
+     * A sender holds the row until then; another instance takes it over when
+     * the lease runs out, or at once when its holder is gone (leaseHolder).
+     */
     leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    /**
+     * The instance (`instances.id`) that holds the lease: once its heartbeat
+     * stops, another instance takes the row without waiting for `leaseUntil`
+     * (src/db/instances.ts). Null: only the lease's time counts.
+     */
+    leaseHolder: text('lease_holder'),
     lastError: text('last_error'),
     /**
      * An earlier try may have reached Telegram without its answer coming back
@@ -671,6 +680,20 @@ export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: jsonb('value').notNull(),
   updatedAt: updatedAt(),
+});
+
+/**
+ * The running Hotline processes on this database, one row each, refreshed
+ * every half second (src/db/instances.ts). A row whose heartbeat stopped is an
+ * instance that is gone (killed, crashed, cut off): the outbox rows it leased
+ * are taken over at once instead of after their lease.
+ */
+export const instances = pgTable('instances', {
+  /** A random id per process start. */
+  id: text('id').primaryKey(),
+  startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+  /** The database's clock at the last heartbeat. */
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** One holder at a time per key across instances, e.g. a request's 1C jobs (src/db/exclusive.ts). */

@@ -4,8 +4,9 @@
  *
  * - One call per chat is in flight at a time; chats are served in parallel.
  * - A row is leased before it is sent, so several instances never send it
- *   twice while both are alive; a crashed instance's lease runs out and another
- *   instance takes the row over.
+ *   twice while both are alive. The lease names its instance: once that
+ *   instance's heartbeat stops (killed, crashed), another one takes the row
+ *   over within seconds (src/db/instances.ts); otherwise the lease runs out.
  * - 429 pauses the chat for `retry_after`; 5xx, timeouts and network errors
  *   are retried with backoff, forever — nothing is dropped but calls Telegram
  *   refuses for good (and those are logged and marked failed). What each
@@ -25,6 +26,7 @@ import { joinTexts, type Entity } from '../core/composeText.js';
 import { CONTENT_FORBIDDEN, COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } from './contentFallback.js';
 import { renameTopic, RENAME_TOPIC } from './topicTitle.js';
 import { isDatabaseAway } from '../db/index.js';
+import { holderGoneSql } from '../db/instances.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits } from './rateLimits.js';
@@ -41,8 +43,14 @@ export interface OutboxOptions {
   limits: Limits | false;
   /** Chats served at once. */
   concurrency?: number;
-  /** How long a claimed row stays ours; after a crash, another instance waits this long. */
+  /** How long a claimed row stays ours; after a crash, another instance waits this long unless it knows we are gone (`instance`). */
   leaseMs?: number;
+  /**
+   * This process's id in `instances` (src/db/instances.ts), recorded on the
+   * rows it leases: when its heartbeat stops, others take them at once.
+   * Unset: leases only run out.
+   */
+  instance?: string;
   /** Give up waiting for one Bot API call after this long (then retry it). */
   callTimeoutMs?: number;
   /** Look for work at least this often even without a wake-up (rows written by other instances). */
@@ -117,6 +125,7 @@ export class TelegramOutbox {
   private readonly leaseMs: number;
   private readonly callTimeoutMs: number;
   private readonly pollMs: number;
+  private readonly instance: string | null;
   /** A Bot API call failed on the network (Telegram unreachable or too slow) since the last success. */
   private unreachable = false;
   private readonly statements: ReturnType<TelegramOutbox['buildStatements']>;
@@ -139,6 +148,7 @@ export class TelegramOutbox {
     // Long enough for one call, short so that a crashed instance's row is taken over soon.
     this.leaseMs = options.leaseMs ?? this.callTimeoutMs + 5_000;
     this.pollMs = options.pollMs ?? 500;
+    this.instance = options.instance ?? null;
     this.statements = this.buildStatements();
   }
 
@@ -194,8 +204,11 @@ export class TelegramOutbox {
   private async dispatch(): Promise<number> {
     const heads = await this.ctx.database.pool.query<{ id: number; queue: string; chat_id: string; not_before: Date; lease_until: Date | null }>({
       name: 'hotline_outbox_heads',
-      text: `SELECT DISTINCT ON (queue) id, queue, chat_id, not_before, lease_until
+      // A lease whose holder is gone counts as none: its row is due now.
+      text: `SELECT DISTINCT ON (queue) id, queue, chat_id, not_before,
+                    CASE WHEN ${holderGoneSql('lease_holder', '$1::text')} THEN NULL ELSE lease_until END AS lease_until
                FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id`,
+      values: [this.instance],
     });
     metrics.outboxBacklog.set(heads.rowCount ?? 0);
     await this.refreshPaused();
@@ -265,14 +278,18 @@ export class TelegramOutbox {
       .update(telegramOutbox)
       .set({
         leaseUntil: sql`now() + make_interval(secs => ${sql.placeholder('leaseSeconds')}::float8)`,
+        leaseHolder: sql`${sql.placeholder('instance')}::text`,
         attempts: sql`${telegramOutbox.attempts} + 1`,
         // Claimed before and no failure recorded: the last try died mid-call
         // (a crash, or a call that outlived its lease) — Telegram may have it.
+        // A row whose holder is gone is taken at once (src/db/instances.ts).
         maybeApplied: sql`${telegramOutbox.maybeApplied} OR (${telegramOutbox.attempts} > 0 AND ${telegramOutbox.lastError} IS NULL)`,
       })
       .where(
         sql`${telegramOutbox.id} = (SELECT id FROM telegram_outbox WHERE queue = ${sql.placeholder('queue')}::text AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE)
-          AND ${telegramOutbox.notBefore} <= now() AND (${telegramOutbox.leaseUntil} IS NULL OR ${telegramOutbox.leaseUntil} < now())`,
+          AND ${telegramOutbox.notBefore} <= now()
+          AND (${telegramOutbox.leaseUntil} IS NULL OR ${telegramOutbox.leaseUntil} < now()
+               OR (${telegramOutbox.leaseHolder} IS DISTINCT FROM ${sql.placeholder('instance')}::text AND ${sql.raw(holderGoneSql('telegram_outbox.lease_holder', 'NULL'))}))`,
       )
       .returning({
         ...getTableColumns(telegramOutbox),
@@ -299,7 +316,7 @@ export class TelegramOutbox {
 
   /** Leases the queue's head row, and the rows that go out with it in one call. */
   private async claim(queue: string): Promise<Row[]> {
-    const [claimed] = await this.statements.claim.execute({ queue, leaseSeconds: this.leaseMs / 1000 });
+    const [claimed] = await this.statements.claim.execute({ queue, leaseSeconds: this.leaseMs / 1000, instance: this.instance });
     if (!claimed) return [];
     const { backlogged, ...head } = claimed;
     const headId = head.id;
@@ -343,9 +360,10 @@ export class TelegramOutbox {
       name: 'hotline_outbox_batch',
       text: `UPDATE telegram_outbox
                 SET batch_head = $1,
-                    lease_until = CASE WHEN id = $1 THEN lease_until ELSE now() + make_interval(secs => $3::float8) END
+                    lease_until = CASE WHEN id = $1 THEN lease_until ELSE now() + make_interval(secs => $3::float8) END,
+                    lease_holder = $4::text
               WHERE id = ANY($2::bigint[])`,
-      values: [headId, rows.map((r) => r.id), this.leaseMs / 1000],
+      values: [headId, rows.map((r) => r.id), this.leaseMs / 1000, this.instance],
     });
   }
 
@@ -388,9 +406,10 @@ export class TelegramOutbox {
    */
   private async mirrorInFlight(head: Row, ref: NonNullable<OutboxTarget['replyToTelegram']>): Promise<boolean> {
     if (Date.now() - head.createdAt.getTime() > REPLY_TARGET_WAIT_MS) return false;
+    // A call whose sender is gone is not waited for (its row is taken over, and its repeat marked).
     const { rows } = await this.ctx.database.pool.query(
       `SELECT 1 FROM telegram_outbox o
-        WHERE o.state = 'pending' AND o.lease_until > now() AND o.id <> $1 AND o.link->>'side' = $2
+        WHERE o.state = 'pending' AND o.lease_until > now() AND NOT ${holderGoneSql('o.lease_holder', 'NULL')} AND o.id <> $1 AND o.link->>'side' = $2
           AND (o.link->'messages'->>0)::bigint IN (SELECT id FROM messages WHERE dialog_id = $3)
         LIMIT 1`,
       [head.id, ref.side, ref.dialogId],
