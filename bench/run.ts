@@ -20,6 +20,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = 
   platform: () => import('./platform.js'),
   lcp: () => import('./lcp.js'),
   scaleout: () => import('./scaleOut.js'),
+  crash: () => import('./crash.js'),
   search: () => import('./search.js'),
   dashboard: () => import('./dashboard.js'),
   media: () => import('./media.js'),

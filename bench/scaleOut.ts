@@ -25,7 +25,7 @@ import { UserActions } from '../src/sandbox/userActions.js';
 import { cpuMeter, freePort, freshPostgres, groupMessage, median, onEmulatorEvent, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
-const SECRET = 'bench-webhook-secret';
+export const SECRET = 'bench-webhook-secret';
 const APP_SECRET = 'bench-app-secret-shared-by-every-instance';
 const MAX_CONNECTIONS = 40;
 const CLIENTS = 50;
@@ -42,7 +42,7 @@ function chatOf(update: Update): number {
 }
 
 /** Telegram's parallel webhook delivery, in front of `targets`. */
-class ParallelDelivery {
+export class ParallelDelivery {
   private readonly queues = new Map<number, string[]>();
   private readonly busy = new Set<number>();
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { readResults, renderReport, RESULTS_DIR } from './report.js';
 
 /** The scenario files of test/faults. */
-const SCENARIOS = 8;
+const SCENARIOS = 9;
 const DOC = path.resolve(import.meta.dirname, '../../docs/RELIABILITY.md');
 
 let started = 0;
