@@ -135,7 +135,7 @@ export function cpuMeter(appPids: number[], databaseName: string | undefined): (
 }
 
 export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((r) => child.on('exit', r));
   child.kill('SIGTERM');
   await exited;
