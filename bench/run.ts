@@ -24,6 +24,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = 
   search: () => import('./search.js'),
   dashboard: () => import('./dashboard.js'),
   media: () => import('./media.js'),
+  status: () => import('./dialogStatus.js'),
 };
 
 /** A table row as written: the figure, the benchmark that measured it and when. */

@@ -1,0 +1,358 @@
+/**
+ * Issue 19.1 under load: 500 dialogs (topics) in one managers' group whose
+ * status flips — the client writes (🔴), a manager answers (🟢), `/hold` (⏸),
+ * `/close` (✅) and the client writing again reopens — while the relay is
+ * busy. The app runs in its own process (the built `dist/main.js`), the
+ * emulator in this one, on PostgreSQL.
+ *
+ * - Latency, limits off (as the relay benchmark): client message → mirror in
+ *   the topic at 100 updates/s, p50/p99, without status churn and with it
+ *   (runs alternate on one world; titles settle after 1 s, so the renames and
+ *   card edits fall inside the measured 10 s).
+ * - The group's budget, limits on in the app and the emulator (Telegram's
+ *   windows ×0.1: 20 calls per 6 s, the title delay 30 s ×0.1 = 3 s): every
+ *   call the bot makes into the group (messages, service messages of topic
+ *   renames/closes/reopens, card edits) per window ÷ 20, renames per window,
+ *   status changes ÷ renames, 429s, and how long after the churn stops every
+ *   title shows its dialog's status.
+ *
+ * The 500 topics are opened with the limits off (a first app process), then
+ * the app is started again with them on, on the same database and emulator:
+ * opening 500 topics within Telegram's limits would take 25 minutes of the
+ * group's budget and measures nothing of the status.
+ */
+import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { startEmulator, type StartedEmulator } from '../src/sandbox/standalone.js';
+import { UserActions } from '../src/sandbox/userActions.js';
+import { STATUS_EMOJI, dialogStatusOf } from '../src/core/dialogStatus.js';
+import { freePort, freshPostgres, median, quantile, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+
+const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+const DIALOGS = 500;
+const TIME_SCALE = 0.1;
+const WINDOW_MS = 60_000 * TIME_SCALE;
+const RUNS = 3;
+
+type Model = 'waiting_us' | 'waiting_client' | 'on_hold' | 'closed';
+
+interface World {
+  emulator: StartedEmulator;
+  users: UserActions;
+  botId: number;
+  managerId: number;
+  group: number;
+  clients: number[];
+  /** The topic of each client's dialog. */
+  threadOf: Map<number, number>;
+  /** The status the driver expects, per client. */
+  model: Map<number, Model>;
+  pgUrl: string;
+  drop: () => Promise<void>;
+  dataDir: string;
+  app?: ChildProcess;
+  /** Listeners of the group's changes (set per phase). */
+  onBotCall?: (kind: 'message' | 'edit', service: string | undefined, at: number) => void;
+  onMirror?: (line: string, at: number) => void;
+}
+
+async function startApp(w: World, limits: boolean, titleDelaySeconds: number): Promise<void> {
+  const port = await freePort();
+  w.app = spawnBuilt({
+    PORT: String(port),
+    DATA_DIR: w.dataDir,
+    DATABASE_URL: w.pgUrl,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: w.emulator.apiRoot,
+    TELEGRAM_MANAGERS_CHAT_ID: String(w.group),
+    TELEGRAM_RATE_LIMITS: limits ? 'on' : 'off',
+    ...(limits ? { TELEGRAM_LIMITS_TIME_SCALE: String(TIME_SCALE) } : {}),
+    TOPIC_TITLE_DELAY_SECONDS: String(titleDelaySeconds),
+  });
+  await waitFor(`http://127.0.0.1:${port}/readyz`, 200, 60_000);
+}
+
+/** The emulator, one group, 500 clients each with a topic (opened limits off), the app running limits off. */
+async function world(): Promise<World> {
+  const emulator = await startEmulator();
+  const emu = emulator.emulator;
+  const bot = emu.createBot({ token: TOKEN, username: 'bench_bot', firstName: 'Bench' });
+  const manager = emu.createUser({ first_name: 'Manager' });
+  const group = emu.createGroup({ title: 'G', memberIds: [manager.id], botIds: [bot.id] }).chat.id;
+  const clients: number[] = [];
+  for (let i = 0; i < DIALOGS; i++) clients.push(emu.createUser({ first_name: `C${i}` }).id);
+  const db = await freshPostgres();
+  const w: World = {
+    emulator,
+    users: new UserActions(emu),
+    botId: bot.id,
+    managerId: manager.id,
+    group,
+    clients,
+    threadOf: new Map(),
+    model: new Map(),
+    pgUrl: db.url,
+    drop: db.drop,
+    dataDir: tempDir(),
+  };
+  const log = emu.events;
+  const emit = log.emit.bind(log);
+  log.emit = (event) => {
+    emit(event);
+    if (event.chat_id !== group || (event.type !== 'message' && event.type !== 'edit')) return;
+    const stored = emu.group(group)?.messages.get(event.message_id!);
+    if (!stored || stored.message.from?.id !== bot.id) return;
+    const at = Date.now();
+    w.onBotCall?.(event.type, stored.service, at);
+    if (event.type !== 'message') return;
+    for (const line of (stored.message.text ?? '').split('\n')) {
+      if (!line.startsWith('#')) continue;
+      if (line.startsWith('#w')) w.threadOf.set(Number(line.slice(2)), stored.threadId!);
+      w.onMirror?.(line, at);
+    }
+  };
+  await startApp(w, false, 1);
+  for (const client of clients) {
+    w.users.send({ from: client, text: `#w${client}` });
+    w.model.set(client, 'waiting_us');
+  }
+  const deadline = Date.now() + 300_000;
+  while (w.threadOf.size < DIALOGS) {
+    if (Date.now() > deadline) throw new Error(`only ${w.threadOf.size} of ${DIALOGS} topics opened`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await settled(w);
+  return w;
+}
+
+async function withDb<T>(w: World, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: w.pgUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Waits until the outbox has nothing left to send (titles included). */
+async function settled(w: World, timeoutMs = 120_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const pending = await withDb(w, async (c) => Number((await c.query(`SELECT count(*) AS n FROM telegram_outbox WHERE state = 'pending'`)).rows[0].n));
+    if (pending === 0) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) return NaN;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Dialogs whose topic title does not show the status stored in the database. */
+async function wrongTitles(w: World): Promise<number> {
+  const rows = await withDb(w, async (c) => (await c.query<{ topic_id: number; status: string; waiting_since: Date | null }>(`SELECT topic_id, status, waiting_since FROM dialogs WHERE topic_id IS NOT NULL`)).rows);
+  const topics = w.emulator.emulator.group(w.group)!.topics;
+  let wrong = 0;
+  for (const row of rows) {
+    const emoji = STATUS_EMOJI[dialogStatusOf({ status: row.status, waitingSince: row.waiting_since })];
+    if (!topics.get(Number(row.topic_id))?.name.startsWith(emoji)) wrong++;
+  }
+  return wrong;
+}
+
+const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)]!;
+
+/**
+ * One step of a manager on a random open dialog: answer a waiting client
+ * (🟢), or `/hold` (⏸), or `/close` (✅). Returns whether the status the
+ * driver expects changed.
+ */
+function managerStep(w: World): boolean {
+  const client = pick(w.clients);
+  const now = w.model.get(client)!;
+  const thread = w.threadOf.get(client)!;
+  const roll = Math.random();
+  let text: string;
+  let next: Model;
+  if (now === 'closed') return false;
+  if (now === 'waiting_us' && roll < 0.6) [text, next] = ['Ответ менеджера', 'waiting_client'];
+  else if (now !== 'on_hold' && roll < 0.8) [text, next] = ['/hold', 'on_hold'];
+  else [text, next] = ['/close', 'closed'];
+  try {
+    w.users.send({ from: w.managerId, chat_id: w.group, message_thread_id: thread, text });
+  } catch {
+    // The topic is still closed (the client's message reopening it is on its way): skip.
+    return false;
+  }
+  w.model.set(client, next);
+  return now !== next;
+}
+
+/** A client writes: its dialog waits for us (reopened if closed). Returns whether the expected status changed. */
+function clientStep(w: World, client: number, text: string): boolean {
+  w.users.send({ from: client, text });
+  const before = w.model.get(client);
+  w.model.set(client, 'waiting_us');
+  return before !== 'waiting_us';
+}
+
+/**
+ * Client messages at `rate` a second for `seconds`, and manager steps at
+ * `managerRate` a second meanwhile. Returns the latencies client message →
+ * mirror in the topic, and the status changes made.
+ */
+async function drive(w: World, tag: string, rate: number, managerRate: number, seconds: number, waitMirrorsMs = 30_000): Promise<{ latencies: number[]; changes: number; sent: number }> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  w.onMirror = (line, at) => {
+    const t0 = sentAt.get(line);
+    if (t0 !== undefined) latencies.push(at - t0);
+  };
+  let changes = 0;
+  const total = Math.round(rate * seconds);
+  const managerSteps = Math.round(managerRate * seconds);
+  const started = Date.now();
+  const events = [
+    ...Array.from({ length: total }, (_, i) => ({ at: (i * 1000) / rate, client: i })),
+    ...Array.from({ length: managerSteps }, (_, i) => ({ at: ((i + 0.5) * 1000) / managerRate, client: -1 })),
+  ].sort((a, b) => a.at - b.at);
+  for (const event of events) {
+    const wait = started + event.at - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (event.client < 0) {
+      if (managerStep(w)) changes++;
+      continue;
+    }
+    const text = `#${tag}${event.client}`;
+    sentAt.set(text, Date.now());
+    if (clientStep(w, pick(w.clients), text)) changes++;
+  }
+  const deadline = Date.now() + waitMirrorsMs;
+  while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  w.onMirror = undefined;
+  return { latencies, changes, sent: total };
+}
+
+async function close(w: World): Promise<void> {
+  if (w.app) await stop(w.app);
+  await w.emulator.close();
+  await w.drop();
+}
+
+export async function run(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const w = await world();
+
+  // ── Latency, limits off: alternate runs without and with the status churn.
+  const quiet = { p50: [] as number[], p99: [] as number[] };
+  const churn = { p50: [] as number[], p99: [] as number[], changes: 0, renames: 0 };
+  for (let i = 0; i < RUNS; i++) {
+    const plain = await drive(w, `q${i}-`, 100, 0, 10);
+    quiet.p50.push(quantile(plain.latencies, 0.5));
+    quiet.p99.push(quantile(plain.latencies, 0.99));
+    await settled(w);
+    let renames = 0;
+    w.onBotCall = (kind, service) => {
+      if (service === 'forum_topic_edited') renames++;
+    };
+    const busy = await drive(w, `c${i}-`, 100, 20, 10);
+    churn.p50.push(quantile(busy.latencies, 0.5));
+    churn.p99.push(quantile(busy.latencies, 0.99));
+    churn.changes += busy.changes;
+    await settled(w);
+    churn.renames += renames;
+    w.onBotCall = undefined;
+    console.log(`run ${i + 1}: without churn p50/p99 ${quiet.p50.at(-1)}/${quiet.p99.at(-1)} ms; with churn ${churn.p50.at(-1)}/${churn.p99.at(-1)} ms, ${busy.changes} status changes`);
+  }
+  const q99 = median(quiet.p99);
+  const c99 = median(churn.p99);
+  figures.push({
+    area: 'Dialog status',
+    what: `client message → mirror in the topic at 100 updates/s into ${DIALOGS} topics, PostgreSQL, limits off, without status churn: p50 / p99 (median of ${RUNS} runs of 10 s)`,
+    value: `${Math.round(median(quiet.p50))} / ${Math.round(q99)} ms`,
+    target: 'p99 ≤ 50 ms',
+    ok: q99 <= 50,
+  });
+  figures.push({
+    area: 'Dialog status',
+    what: `the same with 20 manager steps/s (answer 🟢, /hold ⏸, /close ✅; clients' messages 🔴 and reopen), titles settling after 1 s: p50 / p99 (${churn.changes} status changes, ${churn.renames} renames in the ${RUNS} runs)`,
+    value: `${Math.round(median(churn.p50))} / ${Math.round(c99)} ms`,
+    target: 'p99 ≤ 50 ms and within 5 ms of without',
+    ok: c99 <= 50 && c99 - q99 <= 5,
+  });
+
+  // ── The group's budget, limits on (app and emulator), on the same database and topics.
+  await stop(w.app!);
+  w.emulator.emulator.limits.configure({ enabled: true, timeScale: TIME_SCALE });
+  await startApp(w, true, 30 * TIME_SCALE);
+  const calls: number[] = [];
+  const renames: number[] = [];
+  w.onBotCall = (_kind, service, at) => {
+    calls.push(at);
+    if (service === 'forum_topic_edited') renames.push(at);
+  };
+  const windows = 10;
+  const clientRate = 1;
+  const managerRate = 1;
+  const statsBefore = await w.emulator.control.stats();
+  const started = Date.now();
+  const busy = await drive(w, 'L', clientRate, managerRate, (windows * WINDOW_MS) / 1000, 0);
+  const ended = Date.now();
+  const wrongAtEnd = await wrongTitles(w);
+  // Every title right: the outbox emptied (its last renames sent).
+  const drainMs = await settled(w, 300_000);
+  const wrongAfter = await wrongTitles(w);
+  const statsAfter = await w.emulator.control.stats();
+  const tooMany = statsAfter.too_many_requests - statsBefore.too_many_requests;
+  w.onBotCall = undefined;
+  // Windows after the first (a bucket starts full: Telegram lets the first 20 through at once).
+  const perWindow: number[] = [];
+  const renamesPerWindow: number[] = [];
+  for (let k = 1; k < windows; k++) {
+    const from = started + k * WINDOW_MS;
+    const to = from + WINDOW_MS;
+    perWindow.push(calls.filter((at) => at >= from && at < to).length);
+    renamesPerWindow.push(renames.filter((at) => at >= from && at < to).length);
+  }
+  // The strictest view: the most calls in any 6 s, sliding from call to call.
+  let maxSliding = 0;
+  for (let i = 0, j = 0; i < calls.length; i++) {
+    while (calls[i]! - calls[j]! >= WINDOW_MS) j++;
+    if (calls[i]! >= started + WINDOW_MS) maxSliding = Math.max(maxSliding, i - j + 1);
+  }
+  const meanCalls = perWindow.reduce((a, b) => a + b, 0) / perWindow.length;
+  const meanRenames = renamesPerWindow.reduce((a, b) => a + b, 0) / renamesPerWindow.length;
+  const renamesDuring = renames.filter((at) => at < ended).length;
+  console.log(`limits on: calls per window ${perWindow.join(' ')}; renames ${renamesPerWindow.join(' ')}; max in a sliding window ${maxSliding}; 429s ${tooMany}; wrong titles at end ${wrongAtEnd}, after drain ${wrongAfter} (${drainMs} ms)`);
+  figures.push({
+    area: 'Dialog status',
+    what: `limits on (windows ×${TIME_SCALE}), ${DIALOGS} topics, ${clientRate} client message + ${managerRate} manager step a second (×10 in Telegram's time) for ${windows} windows: all the bot's calls into the group per window ÷ 20 (mean; most in any sliding window)`,
+    value: `${(meanCalls / 20).toFixed(2)} (${maxSliding} of 20)`,
+    target: '≤ 1',
+    ok: meanCalls / 20 <= 1 && maxSliding <= 20,
+  });
+  figures.push({
+    area: 'Dialog status',
+    what: 'limits on: topic renames (editForumTopic) per group per Telegram minute, mean',
+    value: meanRenames.toFixed(1),
+  });
+  figures.push({
+    area: 'Dialog status',
+    what: 'limits on: status changes ÷ renames sent while the churn ran (coalescing)',
+    value: `${(busy.changes / Math.max(1, renamesDuring)).toFixed(1)} (${busy.changes} changes, ${renamesDuring} renames)`,
+    target: '> 1',
+    ok: busy.changes > renamesDuring,
+  });
+  figures.push({
+    area: 'Dialog status',
+    what: "limits on: 429 answers Telegram (the emulator) had to give during the churn",
+    value: String(tooMany),
+    target: '0',
+    ok: tooMany === 0,
+  });
+  figures.push({
+    area: 'Dialog status',
+    what: `limits on: titles not showing their dialog's status when the churn stopped, of ${DIALOGS}; then time until every title is right (outbox empty)`,
+    value: `${wrongAtEnd}; ${Number.isNaN(drainMs) ? 'not within 300 s' : `${(drainMs / 1000).toFixed(0)} s (${((drainMs / 1000) / (60 * TIME_SCALE)).toFixed(1)} Telegram minutes), ${wrongAfter} wrong then`}`,
+  });
+  await close(w);
+  return figures;
+}
