@@ -29,6 +29,7 @@ import { startDocumentWorkers } from './jobs/media.js';
 import { startDialogStatusJobs } from './jobs/dialogStatus.js';
 import { openStorage, waitForStorage } from './documents/storage.js';
 import { TELEGRAM_LIMITS, type Limits } from './jobs/rateLimits.js';
+import { BroadcastFeeder } from './jobs/broadcasts.js';
 import type { Bot } from 'grammy';
 import type { Update } from '@grammyjs/types';
 import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
@@ -160,6 +161,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
   const webhookHandler = () => (bot?.isInited() ? (update: Update) => bot!.handleUpdate(update) : undefined);
   let outbox: TelegramOutbox | undefined;
   let instance: Instance | undefined;
+  let feeder: BroadcastFeeder | undefined;
   let stopping = false;
   const live = new LiveBus();
   const getContext = () => {
@@ -222,6 +224,8 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       bot = createBot(context, { token, apiRoot });
       outbox = new TelegramOutbox(context, bot.api, { instance: instance.id, ...options.outbox, limits: options.telegramLimits ?? telegramLimits(config) });
       outbox.start();
+      feeder = new BroadcastFeeder(context);
+      feeder.start();
       await startDocumentWorkers(context, bot.api);
       await startDialogStatusJobs(context);
       telegram = await connectTelegram(context, bot, () => stopping, {
@@ -269,6 +273,7 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
       await started.catch(() => undefined);
       await telegram?.stop();
       await http.close();
+      await feeder?.stop();
       await outbox?.stop();
       await jobs?.stop(options.shutdownGraceMs);
       await instance?.stop();

@@ -32,7 +32,7 @@ export async function recordEvent(
   tx: Tx,
   event: {
     actor?: Actor;
-    subjectType: 'request' | 'offer' | 'dialog' | 'message' | 'client' | 'user' | 'organization' | 'document' | 'quick_reply';
+    subjectType: 'request' | 'offer' | 'dialog' | 'message' | 'client' | 'user' | 'organization' | 'document' | 'quick_reply' | 'broadcast';
     subjectId: number;
     name: string;
     before?: unknown;

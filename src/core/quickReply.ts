@@ -168,11 +168,11 @@ export function templateVariables(body: string): string[] {
   return [...seen];
 }
 
-/** A field's sentence for the template's body, or null when it is fine to store. */
-export function checkTemplateBody(body: string): string | null {
+/** A field's sentence for the template's body, or null when it is fine to store; `variables`: those it may use (a broadcast's are fewer, core/broadcast). */
+export function checkTemplateBody(body: string, variables: Readonly<Record<string, string>> = QUICK_REPLY_VARIABLES): string | null {
   if (!body.trim()) return 'Напишите текст';
-  const unknown = templateVariables(body).find((name) => !(name in QUICK_REPLY_VARIABLES));
-  if (unknown) return `Неизвестная переменная {${unknown}}: можно ${Object.keys(QUICK_REPLY_VARIABLES).map((v) => `{${v}}`).join(' ')}`;
+  const unknown = templateVariables(body).find((name) => !(name in variables));
+  if (unknown) return `Неизвестная переменная {${unknown}}: можно ${Object.keys(variables).map((v) => `{${v}}`).join(' ')}`;
   let parsed: FormattedText;
   try {
     parsed = parseTemplateHtml(body);

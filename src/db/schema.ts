@@ -98,6 +98,8 @@ export const clients = pgTable(
     /** Where the client came from: the parameter of their first deep link (`t.me/<bot>?start=ads_autumn` → `ads_autumn`). */
     startParameter: text('start_parameter'),
     greetedAt: timestamp('greeted_at', { withTimezone: true }),
+    /** Set when the client unsubscribed from broadcasts (the «Отписаться» button or `/stop`); `/start` or «Подписаться снова» clears it. */
+    broadcastOptOutAt: timestamp('broadcast_opt_out_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -754,4 +756,57 @@ export const requestRatings = pgTable(
     index('request_ratings_owner_idx').on(t.ownerUserId),
     check('request_ratings_score_range', sql`${t.score} between 1 and 5`),
   ],
+);
+
+/**
+ * A broadcast (рассылка, issue 19.5): one text sent to every client having
+ * one of `labels`. `draft` until started (editable; a test send to the
+ * starter's own Telegram is required first), `sending` while the feeder
+ * (jobs/broadcasts) hands recipients to the outbox, `done` when every
+ * recipient has an outcome, `cancelled` when stopped (recipients not yet
+ * handed over stay skipped).
+ */
+export const broadcasts = pgTable('broadcasts', {
+  id: id(),
+  title: text('title').notNull(),
+  /** Telegram HTML of the quick replies' subset (core/quickReply) with `{client}` / `{manager}`. */
+  body: text('body').notNull(),
+  /** Clients having any of these labels (client_labels.label) receive it. */
+  labels: text('labels').array().notNull(),
+  state: text('state').notNull().default('draft'),
+  /** The body as it was when last test-sent to its sender's own Telegram; a start needs it equal to `body`. */
+  testedBody: text('tested_body'),
+  testedAt: timestamp('tested_at', { withTimezone: true }),
+  testedBy: bigint('tested_by', { mode: 'number' }).references(() => users.id),
+  createdBy: bigint('created_by', { mode: 'number' }).references(() => users.id),
+  startedBy: bigint('started_by', { mode: 'number' }).references(() => users.id),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * One recipient of a started broadcast. `pending` until the feeder takes
+ * it; then `skipped` (with `reason`: opted_out, banned, no_label) or
+ * `queued` with the outbox row that carries its message — from then on that
+ * row's state (pending → sent / failed, last_error) is the recipient's
+ * outcome, written by the outbox in the same statement that records
+ * Telegram's answer, so a restart neither loses nor repeats a send.
+ */
+export const broadcastRecipients = pgTable(
+  'broadcast_recipients',
+  {
+    broadcastId: bigint('broadcast_id', { mode: 'number' })
+      .notNull()
+      .references(() => broadcasts.id),
+    clientId: bigint('client_id', { mode: 'number' })
+      .notNull()
+      .references(() => clients.id),
+    state: text('state').notNull().default('pending'),
+    reason: text('reason'),
+    outboxId: bigint('outbox_id', { mode: 'number' }),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.broadcastId, t.clientId] }), index('broadcast_recipients_state_idx').on(t.broadcastId, t.state), index('broadcast_recipients_client_idx').on(t.clientId)],
 );

@@ -3,7 +3,7 @@ import { RateLimiter } from './rateLimits.js';
 
 const GROUP = -100123;
 /** Telegram's group limit with the window shrunk to 1 s: 20 messages a second. */
-const limits = { perBotPerSecond: 1000, perPrivateChatPerSecond: 1, perGroupPerMinute: 20, timeScale: 1 / 60 };
+const limits = { perBotPerSecond: 1000, perPrivateChatPerSecond: 1, perGroupPerMinute: 20, broadcastPerSecond: 1000, timeScale: 1 / 60 };
 
 describe('the outbox rate limiter', () => {
   it('takes at most 20 sends into a group per window, and the window reopens a window after the first', () => {

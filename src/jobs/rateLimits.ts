@@ -9,11 +9,19 @@ export interface Limits {
   perBotPerSecond: number;
   perPrivateChatPerSecond: number;
   perGroupPerMinute: number;
+  /**
+   * Of the bot's messages a second, at most this many for bulk sends
+   * (broadcasts, issue 19.5): the rest of the second is always left to the
+   * relay. Telegram's Bot API FAQ asks bulk notifications to stay within
+   * about 30 a second; 25 leaves 5 a second to clients and managers even
+   * while a broadcast runs.
+   */
+  broadcastPerSecond: number;
   /** Multiplies every window: 1 is Telegram's real time; tests use less to run in seconds. */
   timeScale: number;
 }
 
-export const TELEGRAM_LIMITS: Limits = { perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 20, timeScale: 1 };
+export const TELEGRAM_LIMITS: Limits = { perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 20, broadcastPerSecond: 25, timeScale: 1 };
 
 /** Send times within one window, oldest first. */
 class Window {
@@ -23,10 +31,12 @@ class Window {
     private readonly ms: number,
   ) {}
 
-  /** Milliseconds until one more send fits (0 = now). */
-  wait(now: number): number {
+  /** Milliseconds until one more send fits (0 = now), leaving `reserve` sends of the window unused. */
+  wait(now: number, reserve = 0): number {
     while (this.times.length && this.times[0]! <= now - this.ms) this.times.shift();
-    return this.times.length < this.size ? 0 : this.times[0]! + this.ms - now;
+    const size = Math.max(1, this.size - reserve);
+    if (this.times.length < size) return 0;
+    return this.times[this.times.length - size]! + this.ms - now;
   }
 
   record(now: number): void {
@@ -72,10 +82,15 @@ export class RateLimiter {
     return window;
   }
 
-  /** Milliseconds until a message to `chatId` may be sent. */
-  wait(chatId: number, now = Date.now()): number {
+  /**
+   * Milliseconds until a message to `chatId` may be sent. `bulk`: a
+   * broadcast's message, which leaves `perBotPerSecond - broadcastPerSecond`
+   * of the bot's second to everything else.
+   */
+  wait(chatId: number, now = Date.now(), bulk = false): number {
     const paused = Math.max(0, (this.pausedUntil.get(chatId) ?? 0) - now);
-    return Math.max(paused, this.bot?.wait(now) ?? 0, this.window(chatId)?.wait(now) ?? 0);
+    const reserve = bulk && this.limits ? Math.max(0, this.limits.perBotPerSecond - this.limits.broadcastPerSecond) : 0;
+    return Math.max(paused, this.bot?.wait(now, reserve) ?? 0, this.window(chatId)?.wait(now) ?? 0);
   }
 
   /** Counts one sent message. */
@@ -88,8 +103,8 @@ export class RateLimiter {
    * Takes one send from the budget if it allows one now. Check and take in
    * one step, so the many queues of one group never overdraw its budget.
    */
-  tryTake(chatId: number, now = Date.now()): boolean {
-    if (this.wait(chatId, now) > 0) return false;
+  tryTake(chatId: number, now = Date.now(), bulk = false): boolean {
+    if (this.wait(chatId, now, bulk) > 0) return false;
     this.record(chatId, now);
     return true;
   }

@@ -35,6 +35,7 @@ import { classifyFailure, markRepeat, postsMessage, retryDelayMs } from './outbo
 import { followManagersChatMigration, noticeBotReturn, pauseManagersChat, pausedManagersChats, resumeManagersChat, unhealthyManagersChats, GROUP_PROBLEMS } from '../commands/managersChats.js';
 import { ActionCards } from './actionCards.js';
 import { REFRESH_ACTION_CARD } from '../commands/actionCards.js';
+import { BROADCAST_QUEUE_PREFIX } from '../core/broadcast.js';
 
 type Row = typeof telegramOutbox.$inferSelect;
 
@@ -109,6 +110,13 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
  * and answer-time reminders (commands/answerTime `reminderQueue`).
  */
 const isHousekeeping = (queue: string): boolean => queue.startsWith('title:') || queue.startsWith('reminder:');
+
+/**
+ * Queues of a broadcast's messages (core/broadcast, issue 19.5): served after
+ * every other due queue, within the bot's bulk pace (Limits.broadcastPerSecond),
+ * and on at most half of the concurrent slots, so the relay never waits for them.
+ */
+const isBroadcast = (queue: string): boolean => queue.startsWith(BROADCAST_QUEUE_PREFIX);
 
 export class TelegramOutbox {
   private readonly limiter: RateLimiter;
@@ -215,7 +223,9 @@ export class TelegramOutbox {
     // The queue waiting longest goes first: in name order, more busy queues
     // than `concurrency` would keep the ones sorting last (the managers'
     // topics, after the clients' chats) waiting until the others ran dry.
-    heads.rows.sort((a, b) => a.id - b.id);
+    // Broadcasts after everything else (isBroadcast).
+    heads.rows.sort((a, b) => Number(isBroadcast(a.queue)) - Number(isBroadcast(b.queue)) || a.id - b.id);
+    let bulkBusy = [...this.busy].filter(isBroadcast).length;
     const now = Date.now();
     // Housekeeping after content (ARCHITECTURE §5): a topic's title waits while its group has other calls due or out.
     const contentDue = new Set(
@@ -226,10 +236,12 @@ export class TelegramOutbox {
       const chatId = Number(head.chat_id);
       if (this.busy.has(head.queue)) continue;
       if (isHousekeeping(head.queue) && contentDue.has(head.chat_id)) continue;
+      const bulk = isBroadcast(head.queue);
+      if (bulk && bulkBusy >= Math.max(1, Math.floor(this.concurrency / 2))) break;
       const due = Math.max(
         head.not_before.getTime() - now,
         head.lease_until ? head.lease_until.getTime() - now : 0,
-        this.limiter.wait(chatId, now),
+        this.limiter.wait(chatId, now, bulk),
       );
       if (due > 0) {
         nextMs = Math.min(nextMs, due);
@@ -238,6 +250,7 @@ export class TelegramOutbox {
       if (this.busy.size >= this.concurrency) break;
       const queue = head.queue;
       this.busy.add(queue);
+      if (bulk) bulkBusy++;
       void this.drain(queue, chatId)
         .catch((error: unknown) => this.ctx.log.warn(`Telegram outbox, ${queue}: ${(error as Error).message}`))
         .finally(() => {
@@ -256,7 +269,7 @@ export class TelegramOutbox {
   private async drain(queue: string, chatId: number): Promise<void> {
     for (let sent = 0; this.running && sent < SENDS_PER_TURN; sent++) {
       const takenAt = Date.now();
-      if (!this.limiter.tryTake(chatId, takenAt)) return;
+      if (!this.limiter.tryTake(chatId, takenAt, isBroadcast(queue))) return;
       const rows = await this.claim(queue);
       if (rows.length === 0) {
         this.limiter.giveBack(chatId);

@@ -260,3 +260,11 @@ answer-time-summary-line = • { $client } — { $wait }, { $who }
 answer-time-summary-nobody = nobody handling
 # To a client who writes outside working hours, once until we open; $opening is like «on Monday, 30 Nov 2026, at 09:00 (Europe/Moscow)».
 off-hours-answer = Thank you, we have received your message! We are closed now and will answer { $opening }.
+
+# Broadcasts (issue 19.5, src/commands/feedBroadcasts.ts, setBroadcastOptOut.ts); the client's language.
+broadcast-unsubscribe = Unsubscribe
+broadcast-opted-out = You have unsubscribed from our mailings. Your messages to our managers still get through. To come back: the button below or /start.
+broadcast-resubscribe = Subscribe again
+broadcast-opted-in = You will get our mailings again. To unsubscribe: /stop.
+broadcast-button-done = Done
+broadcast-button-not-client = This is a test send: for clients this button unsubscribes them from mailings.

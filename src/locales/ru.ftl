@@ -262,3 +262,11 @@ answer-time-summary-line = • { $client } — { $wait }, { $who }
 answer-time-summary-nobody = без ответственного
 # To a client who writes outside working hours, once until we open; $opening is like «в понедельник, 30.11.2026, в 09:00 по Москве».
 off-hours-answer = Спасибо, мы получили ваше сообщение! Сейчас у нас нерабочее время — ответим { $opening }.
+
+# Broadcasts (issue 19.5, src/commands/feedBroadcasts.ts, setBroadcastOptOut.ts); the client's language.
+broadcast-unsubscribe = Отписаться
+broadcast-opted-out = Вы отписались от рассылок. Сообщения менеджерам по-прежнему доходят. Вернуться: кнопка ниже или /start.
+broadcast-resubscribe = Подписаться снова
+broadcast-opted-in = Вы снова получаете наши рассылки. Отписаться: /stop.
+broadcast-button-done = Готово
+broadcast-button-not-client = Это тестовая рассылка: у клиентов эта кнопка отписывает от рассылок.

@@ -32,6 +32,7 @@ import { insightRoutes } from './routes/insight.js';
 import { clientRoutes } from './routes/clients.js';
 import { quickReplyRoutes } from './routes/quickReplies.js';
 import { ratingRoutes } from './routes/ratings.js';
+import { broadcastRoutes } from './routes/broadcasts.js';
 
 export interface ApiOptions {
   /** The command context; available once the database is open (earlier calls get 503). */
@@ -165,7 +166,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       telegramLoginToken: options.telegramLoginToken,
       signInRequestsPerMinute: options.signInRequestsPerMinute ?? 60,
     };
-    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes, searchRoutes, insightRoutes, clientRoutes, quickReplyRoutes, ratingRoutes]) {
+    for (const plugin of [authRoutes, adminRoutes, referenceRoutes, requestRoutes, agentRoutes, offerRoutes, chatRoutes, dialogRoutes, termsRoutes, documentRoutes, searchRoutes, insightRoutes, clientRoutes, quickReplyRoutes, ratingRoutes, broadcastRoutes]) {
       await app.register(plugin, routeOptions);
     }
   };

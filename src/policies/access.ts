@@ -78,6 +78,18 @@ export async function mayUseQuickReplies(db: Db, viewer: Viewer): Promise<boolea
   return maySeeDialogs(db, viewer);
 }
 
+/**
+ * Broadcasts (issue 19.5): writing to every client with a label is our
+ * staff's — managers and administrators of our organization, who see those
+ * clients' dialogs anyway; agents and customers are refused (403) on every
+ * route (create, test send, start, progress, report). The test send goes to
+ * the sender's own Telegram, so starting needs no higher role: the team
+ * lead's review is the test message, not a permission.
+ */
+export async function maySendBroadcasts(db: Db, viewer: Viewer): Promise<boolean> {
+  return maySeeDialogs(db, viewer);
+}
+
 /** Clients' ratings per manager (issue 19.8): our staff, as the dialogs they come from (403 for others). */
 export async function maySeeRatings(db: Db, viewer: Viewer): Promise<boolean> {
   return maySeeDialogs(db, viewer);

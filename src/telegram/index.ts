@@ -10,6 +10,7 @@ import { exactlyOnce } from './intake.js';
 import { managerCommands } from './managerCommands.js';
 import { actionCardButtons } from './deal.js';
 import { ratingButtons } from './rating.js';
+import { broadcastOptOut } from './broadcastOptOut.js';
 import { ALLOWED_UPDATES, Poller } from './poller.js';
 import { relay } from './relay.js';
 import { managersGroup } from './managersGroup.js';
@@ -40,6 +41,7 @@ export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 't
   bot.use(managersGroup(ctx));
   bot.use(managerCommands(ctx));
   bot.use(ratingButtons(ctx));
+  bot.use(broadcastOptOut(ctx));
   bot.use(actionCardButtons(ctx));
   bot.use(relay(ctx));
   return bot;

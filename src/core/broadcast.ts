@@ -1,0 +1,72 @@
+/**
+ * Broadcasts (рассылки, issue 19.5): one text sent to every client having a
+ * label, paced below Telegram's limits, with an «Отписаться» button.
+ *
+ * The text is a quick reply's template (core/quickReply: Telegram HTML of the
+ * checked subset) with fewer variables: a broadcast has no current deal, so
+ * only the client's name and the sender's.
+ *
+ * Pacing (Telegram Bot API FAQ, «My bot is hitting limits, how do I avoid
+ * this?»: avoid more than one message per second to one chat and about 30
+ * messages per second in bulk): broadcasts take at most
+ * TELEGRAM_LIMITS.broadcastPerSecond of the bot's 30 a second
+ * (jobs/rateLimits), so the rest of the budget is always left to relayed
+ * messages, which the outbox serves first (jobs/telegramOutbox).
+ */
+
+/** The variables a broadcast's text may use, with what the page says about them. */
+export const BROADCAST_VARIABLES = {
+  client: 'имя клиента',
+  manager: 'имя менеджера, который запустил рассылку',
+} as const;
+
+/** The title's limit (it is shown in lists and the report, never sent). */
+export const BROADCAST_TITLE_MAX = 100;
+/** At most this many labels per broadcast. */
+export const BROADCAST_LABELS_MAX = 20;
+
+/** The «Отписаться» button's callback data (≤ 64 bytes, Bot API InlineKeyboardButton). */
+export const BROADCAST_OPT_OUT = 'bcast:off';
+/** «Подписаться снова», under the confirmation of an opt-out. */
+export const BROADCAST_OPT_IN = 'bcast:on';
+
+/** Outbox queues of broadcast messages start so: the outbox sends them after everything else and within their own pace. */
+export const BROADCAST_QUEUE_PREFIX = 'broadcast:';
+
+/** The outbox queue of one recipient's message (one queue per recipient: a slow chat holds nobody else up). */
+export function broadcastQueue(broadcastId: number, chatId: number): string {
+  return `${BROADCAST_QUEUE_PREFIX}${broadcastId}:${chatId}`;
+}
+
+export type BroadcastState = 'draft' | 'sending' | 'done' | 'cancelled';
+
+/** A recipient's outcome as the report shows it. */
+export type RecipientOutcome = 'pending' | 'sent' | 'failed' | 'skipped';
+
+/**
+ * Why a recipient did not get it: `opted_out` (pressed «Отписаться» or sent
+ * /stop), `banned` (on the blocklist, commands/banClient), `cancelled` (the
+ * broadcast was stopped first), `blocked` (Telegram 403: the client blocked
+ * the bot or deleted the account), `failed` (another refusal, kept in `detail`).
+ */
+export type RecipientReason = 'opted_out' | 'banned' | 'cancelled' | 'blocked' | 'failed';
+
+/** The reason of a failed send from Telegram's description (the outbox's last_error). */
+export function failureReason(description: string | null): RecipientReason {
+  return /blocked by the user|user is deactivated|bot can't initiate conversation|chat not found/i.test(description ?? '') ? 'blocked' : 'failed';
+}
+
+/** A field's sentence for the title, or null when it is fine. */
+export function checkBroadcastTitle(title: string): string | null {
+  if (!title) return 'Напишите название рассылки';
+  if (title.length > BROADCAST_TITLE_MAX) return `Название длиннее ${BROADCAST_TITLE_MAX} символов`;
+  return null;
+}
+
+/** The labels as stored (trimmed, lower-case, each once), or a sentence for the field. */
+export function normalizeLabels(labels: readonly string[]): { labels: string[]; error: string | null } {
+  const clean = [...new Set(labels.map((l) => l.trim().toLowerCase()).filter(Boolean))];
+  if (clean.length === 0) return { labels: clean, error: 'Выберите хотя бы одну метку' };
+  if (clean.length > BROADCAST_LABELS_MAX) return { labels: clean, error: `Не больше ${BROADCAST_LABELS_MAX} меток` };
+  return { labels: clean, error: null };
+}
