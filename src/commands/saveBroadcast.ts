@@ -32,7 +32,7 @@ export interface Props {
   title: string;
   /** Telegram HTML of the quick replies' subset with `{client}` / `{manager}`; at most 4096 characters of text. */
   body: string;
-  /** Clients having any of these labels get it (trimmed, compared ignoring case). */
+  /** Clients having any of these labels get it (normalised as core/labels: `#` dropped, lower-case). */
   labels: string[];
 }
 

@@ -34,11 +34,11 @@ export async function startBroadcast(ctx: CommandContext, props: { actor: Viewer
     if (!broadcast) throw new NotFoundError(NOT_FOUND);
     if (broadcast.state !== 'draft') throw new ConflictError(ALREADY_STARTED);
     if (broadcast.testedBody === null || broadcast.testedBody !== broadcast.body) throw new ConflictError(TEST_FIRST);
-    // client_labels(client_id, label): the labels of issue 19.5 (commands of the labels feature); compared ignoring case.
+    // client_labels(client_id, label): the labels of issue 19.5 (commands of the labels feature); stored lower-case (core/labels).
     const inserted = await tx.db.execute(sql`
       insert into broadcast_recipients (broadcast_id, client_id)
       select distinct ${broadcast.id}::bigint, cl.client_id from client_labels cl
-       where lower(cl.label) in (${sql.join(broadcast.labels.map((label) => sql`${label}`), sql`, `)})
+       where cl.label in (${sql.join(broadcast.labels.map((label) => sql`${label}`), sql`, `)})
       on conflict do nothing`);
     const recipients = inserted.rowCount ?? 0;
     if (recipients === 0) throw new ValidationError(NO_RECIPIENTS, 'labels');

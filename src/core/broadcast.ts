@@ -13,6 +13,7 @@
  * (jobs/rateLimits), so the rest of the budget is always left to relayed
  * messages, which the outbox serves first (jobs/telegramOutbox).
  */
+import { LABEL_MAX, normaliseLabel } from './labels.js';
 
 /** The variables a broadcast's text may use, with what the page says about them. */
 export const BROADCAST_VARIABLES = {
@@ -63,9 +64,12 @@ export function checkBroadcastTitle(title: string): string | null {
   return null;
 }
 
-/** The labels as stored (trimmed, lower-case, each once), or a sentence for the field. */
+/** The labels as stored (core/labels: `#` dropped, lower-case; each once), or a sentence for the field. */
 export function normalizeLabels(labels: readonly string[]): { labels: string[]; error: string | null } {
-  const clean = [...new Set(labels.map((l) => l.trim().toLowerCase()).filter(Boolean))];
+  const typed = labels.map((l) => l.trim()).filter(Boolean);
+  const bad = typed.find((l) => normaliseLabel(l) === undefined);
+  const clean = [...new Set(typed.map((l) => normaliseLabel(l)).filter((l): l is string => l !== undefined))];
+  if (bad !== undefined) return { labels: clean, error: `Метка «${bad.slice(0, 40)}» не подходит: от 1 до ${LABEL_MAX} букв, цифр, _ или -, без пробелов` };
   if (clean.length === 0) return { labels: clean, error: 'Выберите хотя бы одну метку' };
   if (clean.length > BROADCAST_LABELS_MAX) return { labels: clean, error: `Не больше ${BROADCAST_LABELS_MAX} меток` };
   return { labels: clean, error: null };

@@ -100,7 +100,7 @@ export const broadcastRoutes: FastifyPluginAsync<RouteOptions> = async (instance
       const { db } = getContext().database;
       const items = await listBroadcasts({ db }, viewer);
       const labels = await db.execute<{ label: string; clients: number }>(
-        sql`select lower(label) as label, count(distinct client_id)::int as clients from client_labels group by 1 order by 1 limit 500`,
+        sql`select label, count(*)::int as clients from client_labels group by label order by label limit 500`,
       );
       return {
         items: items.map(view),

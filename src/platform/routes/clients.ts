@@ -24,7 +24,8 @@ export const HISTORY_LIMIT = 500;
 const entry = z.object({
   /** ISO time. */
   at: z.string(),
-  kind: z.enum(['dialog', 'request', 'status', 'document', 'rating']),
+  /** `broadcast`: a broadcast (issue 19.5) to the client — its title in `documentName`, its outcome (sent, failed, skipped, pending) in `status`, who started it in `actorName`. */
+  kind: z.enum(['dialog', 'request', 'status', 'document', 'rating', 'broadcast']),
   requestId: z.number().nullable(),
   requestNumber: z.string().nullable(),
   /** Request: its current status; status: the status reached. */
@@ -95,6 +96,12 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           select doc.created_at, 'document', doc.request_id, r.number, null, null, null, doc.id, doc.name, null
             from documents doc left join own_requests r on r.id = doc.request_id
            where doc.dialog_id = ${dialogId} or doc.request_id in (select id from own_requests)
+          union all
+          select coalesce(o.sent_at, br.updated_at), 'broadcast', null, null,
+                 case when br.state = 'skipped' then 'skipped' else coalesce(o.state::text, 'pending') end, null, null, null, b.title, u.name
+            from broadcast_recipients br join broadcasts b on b.id = br.broadcast_id
+            left join telegram_outbox o on o.id = br.outbox_id left join users u on u.id = b.started_by
+           where br.client_id = ${client.id} and br.state <> 'pending'
         )
         select *, count(*) over () as total from timeline order by at desc,
           -- At one instant the later step first: a status after the request it changed, after the dialog it came from.
@@ -117,7 +124,7 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const entries = [
         ...rows.map((row) => ({
           at: new Date(row.at as string | Date).toISOString(),
-          kind: row.kind as 'dialog' | 'request' | 'status' | 'document',
+          kind: row.kind as 'dialog' | 'request' | 'status' | 'document' | 'broadcast',
           requestId: id(row.request_id),
           requestNumber: text(row.request_number),
           status: text(row.status),

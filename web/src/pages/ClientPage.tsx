@@ -13,7 +13,7 @@ import { QueryState } from '../components/common.js';
 
 interface HistoryEntry {
   at: string;
-  kind: 'dialog' | 'request' | 'status' | 'document' | 'rating';
+  kind: 'dialog' | 'request' | 'status' | 'document' | 'rating' | 'broadcast';
   requestId: number | null;
   requestNumber: string | null;
   status: string | null;
@@ -51,6 +51,8 @@ export default function ClientPage() {
     ) : null;
   const title = (entry: HistoryEntry) => {
     switch (entry.kind) {
+      case 'broadcast':
+        return t(`client.broadcast.${entry.status ?? 'pending'}` as MessageKey, { name: entry.documentName ?? '' });
       case 'dialog':
         return t('client.dialog');
       case 'request': {
