@@ -70,6 +70,7 @@ describe('CSRF', () => {
       // Unknown ids: the CSRF check comes before the route looks anything up.
       '/api/dialogs/:id': 999_999,
       '/api/quick-replies/:id': 999_999,
+      '/api/broadcasts/:id': 999_999,
     };
     const bodies: Record<string, unknown> = {
       'POST /api/requests': validRequest(),

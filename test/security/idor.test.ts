@@ -193,6 +193,17 @@ const TABLE: Record<string, Rule[]> = {
   'DELETE /api/quick-replies/:id': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/quick-replies/${await quickReplyId()}` }) }],
   'POST /api/quick-replies/:id/file': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/quick-replies/${await quickReplyId()}/file`, upload: true, uploadName: 'template.png' }) }],
   'DELETE /api/quick-replies/:id/file': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/quick-replies/${await quickReplyId()}/file` }) }],
+  // Broadcasts (issue 19.5): our managers and admins only.
+  'GET /api/broadcasts': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/broadcasts' }) }],
+  'POST /api/broadcasts': [{ expect: only(['admin', 'manager'], 403, 201), mutates: true, call: () => ({ path: '/api/broadcasts', body: { title: 'Проверка доступа', body: 'Текст', labels: ['idor'] } }) }],
+  'GET /api/broadcasts/:id': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/broadcasts/${await broadcastId()}` }) }],
+  'PUT /api/broadcasts/:id': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId()}`, body: { title: 'Изменено', body: 'Изменено', labels: ['idor'] } }) }],
+  // The manager (signed in from Telegram) gets it; the admin, with no linked Telegram account, 400 — past the access rule.
+  'POST /api/broadcasts/:id/test': [{ expect: { ...only(['admin', 'manager'], 403), admin: 400 }, mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/test` }) }],
+  'POST /api/broadcasts/:id/start': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/start` }) }],
+  'POST /api/broadcasts/:id/cancel': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId('sending')}/cancel` }) }],
+  'GET /api/broadcasts/:id/report': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/report` }) }],
+  'GET /api/broadcasts/:id/report.csv': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/report.csv` }) }],
   'GET /api/ratings/managers': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/ratings/managers' }) }],
   'PUT /api/dialogs/:id/owner': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/owner`, body: { userId: null } }) }],
   // A client's history: the rule of the dialogs (our managers and admins).
@@ -221,6 +232,16 @@ async function dialogId(): Promise<number> {
 
 async function quickReplyId(): Promise<number> {
   const row = await app.ctx.database.db.execute<{ id: number }>(sql`insert into quick_replies (name, body) values (${`qr_${++counter}`}, 'Текст') returning id`);
+  return Number(row.rows[0]!.id);
+}
+
+/** A tested draft (or a sending broadcast) for the label `idor`, which one client has. */
+async function broadcastId(state: 'draft' | 'sending' = 'draft'): Promise<number> {
+  const { db } = app.ctx.database;
+  await db.execute(sql`insert into client_labels (client_id, label) select ${await clientOfDialog(await dialogId())}, 'idor'`);
+  const row = await db.execute<{ id: number }>(
+    sql`insert into broadcasts (title, body, labels, state, tested_body) values ('Проверка', 'Текст', ARRAY['idor'], ${state}, 'Текст') returning id`,
+  );
   return Number(row.rows[0]!.id);
 }
 
