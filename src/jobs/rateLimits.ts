@@ -14,9 +14,9 @@ export interface Limits {
    * (broadcasts, issue 19.5): the rest of the second is always left to the
    * relay. Telegram's Bot API FAQ asks bulk notifications to stay within
    * about 30 a second; 25 leaves 5 a second to clients and managers even
-   * while a broadcast runs.
+   * while a broadcast runs. Unset: no reserve.
    */
-  broadcastPerSecond: number;
+  broadcastPerSecond?: number;
   /** Multiplies every window: 1 is Telegram's real time; tests use less to run in seconds. */
   timeScale: number;
 }
@@ -89,7 +89,7 @@ export class RateLimiter {
    */
   wait(chatId: number, now = Date.now(), bulk = false): number {
     const paused = Math.max(0, (this.pausedUntil.get(chatId) ?? 0) - now);
-    const reserve = bulk && this.limits ? Math.max(0, this.limits.perBotPerSecond - this.limits.broadcastPerSecond) : 0;
+    const reserve = bulk && this.limits ? Math.max(0, this.limits.perBotPerSecond - (this.limits.broadcastPerSecond ?? this.limits.perBotPerSecond)) : 0;
     return Math.max(paused, this.bot?.wait(now, reserve) ?? 0, this.window(chatId)?.wait(now) ?? 0);
   }
 
