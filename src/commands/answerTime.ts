@@ -75,12 +75,13 @@ export async function lateDialogs(ctx: Pick<CommandContext, 'database'>, calenda
 async function markReminded(tx: Tx, late: LateDialog) {
   const [dialog] = await tx.db
     .update(dialogs)
-    .set({ remindedWaitingSince: late.waitingSince })
+    // The stored value itself (PostgreSQL keeps microseconds, a JS Date milliseconds): still this wait, compared within a millisecond.
+    .set({ remindedWaitingSince: sql`${dialogs.waitingSince}` })
     .where(
       and(
         eq(dialogs.id, late.id),
         eq(dialogs.status, 'open'),
-        eq(dialogs.waitingSince, late.waitingSince),
+        sql`abs(extract(epoch from (${dialogs.waitingSince} - ${late.waitingSince.toISOString()}::timestamptz))) < 0.001`,
         or(isNull(dialogs.remindedWaitingSince), sql`${dialogs.remindedWaitingSince} <> ${dialogs.waitingSince}`),
       ),
     )
