@@ -12,7 +12,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clientLabels, clients, dialogs } from '../db/schema.js';
-import { LABELS_PER_CLIENT_MAX, LABEL_MAX, parseLabels } from '../core/labels.js';
+import { LABELS_PER_CLIENT_MAX, LABEL_MAX, normaliseLabel } from '../core/labels.js';
 import { mayLabelClients, type Viewer } from '../policies/access.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { enqueueTelegram } from './telegramOutbox.js';
@@ -21,9 +21,9 @@ import { FieldErrors } from './validation.js';
 export interface Props {
   actor: Viewer;
   clientId: number;
-  /** Labels to add, as typed (normalised here); several separated by spaces or commas. */
+  /** Labels to add, one label per item as typed (normalised here: core/labels `normaliseLabel`). */
   add?: string[];
-  /** Labels to remove, as typed (normalised here). */
+  /** Labels to remove, one per item as typed (normalised here). */
   remove?: string[];
 }
 
@@ -51,8 +51,8 @@ export const labelRuleMessage = (typed: string) =>
 export async function labelClient(ctx: CommandContext, props: Props, tx?: Tx): Promise<LabelsState> {
   return inTransaction(ctx, tx, async (tx) => {
     if (!(await mayLabelClients(tx.db, props.actor))) throw new ForbiddenError('Метки клиентов ставят только менеджеры');
-    const add = parseLabels((props.add ?? []).join(' '));
-    const remove = parseLabels((props.remove ?? []).join(' '));
+    const add = normaliseAll(props.add ?? []);
+    const remove = normaliseAll(props.remove ?? []);
     const invalid = [...add.invalid, ...remove.invalid];
     if (invalid.length > 0) throw new FieldErrors({ labels: labelRuleMessage(invalid[0]!) });
     // The client row is the lock: two changes of one client's labels go one after the other.
@@ -78,6 +78,18 @@ export async function labelClient(ctx: CommandContext, props: Props, tx?: Tx): P
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { clientId: client.id } }));
     return { labels: after, added, removed };
   });
+}
+
+/** Each item normalised (core/labels), each label once in the order given; the items that break the rule, as given. */
+function normaliseAll(typed: string[]): { labels: string[]; invalid: string[] } {
+  const labels: string[] = [];
+  const invalid: string[] = [];
+  for (const item of typed) {
+    const label = normaliseLabel(item);
+    if (label === undefined) invalid.push(item);
+    else if (!labels.includes(label)) labels.push(label);
+  }
+  return { labels, invalid };
 }
 
 /** A client's labels, alphabetical. */

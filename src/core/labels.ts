@@ -26,18 +26,7 @@ export function normaliseLabel(typed: string): string | undefined {
   return LABEL_PATTERN.test(label) ? label : undefined;
 }
 
-/**
- * Labels typed in one go, separated by spaces or commas (`vip, opt`): the
- * normalised ones, each once, in the order typed, and the pieces that broke
- * the rule (as typed, to name them in the answer).
- */
-export function parseLabels(typed: string): { labels: string[]; invalid: string[] } {
-  const labels: string[] = [];
-  const invalid: string[] = [];
-  for (const piece of typed.split(/[\s,]+/).filter(Boolean)) {
-    const label = normaliseLabel(piece);
-    if (label === undefined) invalid.push(piece);
-    else if (!labels.includes(label)) labels.push(label);
-  }
-  return { labels, invalid };
+/** Labels typed in one go in the topic (`/label vip, опт`): the pieces between spaces and commas, as typed. */
+export function splitLabels(typed: string): string[] {
+  return typed.split(/[\s,]+/).filter(Boolean);
 }

@@ -11,6 +11,7 @@ import { dialogOfTopic, type Dialog } from '../commands/dialogs.js';
 import { markSkip } from '../commands/markSkip.js';
 import { banClient } from '../commands/banClient.js';
 import { labelClient, labelsOf } from '../commands/labelClient.js';
+import { splitLabels } from '../core/labels.js';
 import { sendQuickReply } from '../commands/sendQuickReply.js';
 import { setDialogStatus, type StatusChange } from '../commands/dialogStatus.js';
 import { managerByUsername, onShiftNames, setDialogOwner, setOnShift } from '../commands/dialogOwner.js';
@@ -348,7 +349,7 @@ async function label(
     return answer(labels.length > 0 ? botText(MANAGERS_LOCALE, 'manager-labels-list', { labels: list(labels) }) : botText(MANAGERS_LOCALE, 'manager-labels-none'));
   }
   try {
-    const state = await labelClient(ctx, { actor: manager, clientId: dialog.clientId, ...(name === 'label' ? { add: [typed] } : { remove: [typed] }) }, c.tx);
+    const state = await labelClient(ctx, { actor: manager, clientId: dialog.clientId, ...(name === 'label' ? { add: splitLabels(typed) } : { remove: splitLabels(typed) }) }, c.tx);
     if (state.added.length === 0 && state.removed.length === 0) return answer(botText(MANAGERS_LOCALE, 'manager-labels-unchanged', { labels: list(state.labels) }));
     return answer(
       botText(MANAGERS_LOCALE, 'manager-labels-changed', {

@@ -93,7 +93,7 @@ describe('dashboard API', () => {
     expect(response.status).toBe(200);
     expect(response.body.client.name).toBe('Клиент Три');
     expect(response.body.dialogId).toBe(seed.dialogD3);
-    expect(response.body.notStored).toEqual(['labels']);
+    expect(response.body.notStored).toEqual([]);
     const entries = response.body.entries.map((entry: { kind: string; requestNumber: string | null; status: string | null }) => [entry.kind, entry.requestNumber, entry.status]);
     expect(entries).toEqual([
       ['status', '2026-900005', 'completed'],

@@ -71,6 +71,7 @@ describe('CSRF', () => {
       '/api/dialogs/:id': 999_999,
       '/api/quick-replies/:id': 999_999,
       '/api/broadcasts/:id': 999_999,
+      '/api/clients/:id': 999_999,
     };
     const bodies: Record<string, unknown> = {
       'POST /api/requests': validRequest(),

@@ -208,6 +208,12 @@ const TABLE: Record<string, Rule[]> = {
   'PUT /api/dialogs/:id/owner': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/dialogs/${await dialogId()}/owner`, body: { userId: null } }) }],
   // A client's history: the rule of the dialogs (our managers and admins).
   'GET /api/clients/:id/history': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/clients/${await clientOfDialog(await dialogId())}/history` }) }],
+  // Labels on clients and the export of clients (issue 19.5): who may label a client is who may see it — our staff.
+  'POST /api/clients/:id/labels': [
+    { expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/clients/${await clientOfDialog(await dialogId())}/labels`, body: { add: ['idor'] } }) },
+  ],
+  'GET /api/clients/labels': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/clients/labels' }) }],
+  'GET /api/clients/export': [{ expect: only(['admin', 'manager'], 403), call: () => ({ path: '/api/clients/export?format=csv', stream: true }) }],
   // The dashboard: the head of team (an admin of our organization) only; a manager too is refused.
   ...Object.fromEntries(
     ['managers', 'dialogs', 'first-response', 'resolution', 'managers-times', 'funnel', 'volume-currency', 'volume-agent', 'statuses', 'sources'].map((chart) => [
@@ -309,6 +315,7 @@ async function counts(): Promise<Record<string, number>> {
            (select count(*) from request_posts) as posts, (select count(*) from documents) as documents,
            (select count(*) from events) as events, (select count(*) from users) as users,
            (select count(*) from organizations) as organizations, (select count(*) from sessions) as sessions,
+           (select count(*) from client_labels) as client_labels,
            (select string_agg(status::text || coalesce(terms::text, ''), ',' order by id) from requests) as states,
            (select string_agg(name || coalesce(disabled_at::text, ''), ',' order by id) from users) as user_names,
            (select string_agg(name || kind::text || coalesce(requisites::text, ''), ',' order by id) from organizations) as organization_names`);

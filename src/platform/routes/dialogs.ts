@@ -12,7 +12,7 @@ import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { banClient } from '../../commands/banClient.js';
 import { setDialogOwner } from '../../commands/dialogOwner.js';
-import { isStartParameter } from '../../core/startParameter.js';
+import { clientFilterSql } from './clientQueries.js';
 import { DIALOG_STATUSES, dialogStatusOf, type DialogStatus } from '../../core/dialogStatus.js';
 import { setDialogStatus } from '../../commands/dialogStatus.js';
 import { workingCalendar } from '../../commands/workingHours.js';
@@ -46,6 +46,8 @@ const dialog = z.object({
   late: z.boolean(),
   /** The client's topic in Telegram (or the sandbox page), when it exists. */
   topicUrl: z.string().nullable(),
+  /** The client's labels (core/labels), alphabetical. */
+  labels: z.array(z.string()),
 });
 
 const ownerState = z.object({ owner: z.object({ userId: z.number(), name: z.string() }).nullable(), changed: z.boolean() });
@@ -107,6 +109,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           owner: z.union([z.enum(['me', 'none']), decimalInteger(1, Number.MAX_SAFE_INTEGER)]).optional(),
           /** Only clients who came by this deep link (`ads_autumn`; Telegram's rule: 1–64 of A–Z a–z 0–9 _ -). */
           source: z.string().max(200).optional(),
+          /** Only clients with this label (core/labels; typed forms such as `VIP` or `#vip` are normalised). */
+          label: z.string().max(200).optional(),
           /** `recent` (default): the newest message first, paged by `before`; `waiting`: the client waiting longest first, then the rest by recency. */
           sort: z.enum(['recent', 'waiting']).optional(),
           /**
@@ -125,12 +129,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const limit = request.query.limit ?? 50;
       // Named so the answer can say why: the requests list's cursor means nothing here.
       if (request.query.cursor !== undefined) throw new ValidationError('Список диалогов листается параметром before (дата и время ISO), а не cursor', 'cursor');
-      if (request.query.source !== undefined && !isStartParameter(request.query.source)) {
-        throw new ValidationError('Источник — параметр ссылки t.me/…?start=: от 1 до 64 латинских букв, цифр, _ и -', 'source');
-      }
-      const owner = request.query.owner;
-      const ownerFilter =
-        owner === undefined ? sql`true` : owner === 'none' ? sql`d.owner_user_id is null` : sql`d.owner_user_id = ${owner === 'me' ? viewer.userId : owner}`;
+      const filter = clientFilterSql(request.query, viewer);
       const ctx = getContext();
       const lateOnly = request.query.late === 'true';
       const limitMinutes = ctx.config.answerTime.limitMinutes;
@@ -162,9 +161,11 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         owner_name: string | null;
         managers_chat_id: number;
         topic_id: number | null;
+        labels: string[] | null;
       }>(sql`
         select d.id, d.client_id, d.managers_chat_id, d.topic_id, c.banned_at, c.ban_reason, c.start_parameter, d.owner_user_id, owner.name as owner_name, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status, d.waiting_since,
                last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
+               array(select l.label from client_labels l where l.client_id = c.id order by l.label) as labels,
                (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
                   from requests r where r.dialog_id = d.id and r.status in ('collecting_offers', 'accepted')) as open_requests
         from dialogs d
@@ -174,10 +175,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           select m.text, m.sent_at from messages m where m.dialog_id = d.id order by m.seq desc limit 1
         ) last on true
         where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
-          and ${ownerFilter}
+          and ${filter}
           and ${lateFilter}
-          and ${request.query.source === undefined ? sql`true` : sql`c.start_parameter = ${request.query.source}`}
-          and ${request.query.banned === undefined ? sql`true` : request.query.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`}
         order by ${byWaiting ? sql`case when d.status = 'open' then d.waiting_since end asc nulls last, case when d.status = 'open' and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${lateOnly ? 1000 : limit}`);
       const calendar = await workingCalendar(ctx);
@@ -211,6 +210,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           waitedWorkingMinutes,
           late,
           topicUrl,
+          labels: row.labels ?? [],
         })),
       };
     },

@@ -1,19 +1,23 @@
 /**
  * `/clients/:id`: one client's history on one timeline, newest first — the
  * dialog, each request made from it and every status it reached, the
- * documents, the client's ratings with their comments. Reached from the dialogs list and from a request's page (our
- * managers and administrators; others get the API's refusal).
+ * documents, the client's ratings with their comments, each label put on or
+ * taken off. The client's labels (issue 19.5) are shown and edited here — the
+ * same command as `/label` and `/unlabel` in the topic. Reached from the
+ * dialogs list and from a request's page (our managers and administrators;
+ * others get the API's refusal).
  */
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, Stack, Text, Timeline, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Anchor, Badge, Button, CloseButton, Group, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
 import { api, ApiError } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState } from '../components/common.js';
 
 interface HistoryEntry {
   at: string;
-  kind: 'dialog' | 'request' | 'status' | 'document' | 'rating' | 'broadcast';
+  kind: 'dialog' | 'request' | 'status' | 'document' | 'rating' | 'broadcast' | 'label_added' | 'label_removed';
   requestId: number | null;
   requestNumber: string | null;
   status: string | null;
@@ -25,10 +29,11 @@ interface HistoryEntry {
   /** Rating: 1–5 and the client's comment. */
   score: number | null;
   comment: string | null;
+  label: string | null;
 }
 
 interface ClientHistory {
-  client: { id: number; name: string; username: string | null; telegramUserId: number; firstSeenAt: string };
+  client: { id: number; name: string; username: string | null; telegramUserId: number; firstSeenAt: string; labels: string[] };
   dialogId: number | null;
   entries: HistoryEntry[];
   truncated: number;
@@ -85,6 +90,10 @@ export default function ClientPage() {
           </>
         );
       }
+      case 'label_added':
+        return t('client.labelAdded', { label: entry.label ?? '' });
+      case 'label_removed':
+        return t('client.labelRemoved', { label: entry.label ?? '' });
       case 'document': {
         const name = entry.documentName ?? '';
         if (entry.requestId === null) return t('client.document', { name });
@@ -110,6 +119,7 @@ export default function ClientPage() {
               {client.username ? `@${client.username} · ` : ''}
               {t('client.telegramId', { id: String(client.telegramUserId) })} · {t('client.firstSeen', { date: dateTime(client.firstSeenAt) })}
             </Text>
+            <ClientLabels clientId={client.id} labels={client.labels} />
             <Timeline bulletSize={14} lineWidth={2} data-testid="client-timeline">
               {entries.map((entry, index) => (
                 <Timeline.Item key={`${entry.kind}-${entry.at}-${index}`} title={title(entry)} data-kind={entry.kind}>
@@ -131,12 +141,84 @@ export default function ClientPage() {
                 {t('client.truncated', { count: truncated })}
               </Text>
             )}
-            <Text size="sm" c="dimmed" data-testid="client-not-stored">
-              {t('client.notStored')}
-            </Text>
           </Stack>
         );
       }}
     </QueryState>
+  );
+}
+
+/**
+ * The client's labels: each a badge with a cross that takes it off, and a
+ * field that puts new ones on (several separated by spaces). A label that
+ * breaks the rule is refused by the server; its message shows under the field.
+ */
+function ClientLabels({ clientId, labels }: { clientId: number; labels: string[] }) {
+  const { t } = useI18n();
+  const queryClient = useQueryClient();
+  const [typed, setTyped] = useState('');
+  const change = useMutation({
+    mutationFn: (body: { add?: string[]; remove?: string[] }) => api<{ labels: string[] }>(`/clients/${clientId}/labels`, { method: 'POST', body }),
+    onSuccess: async (_data, body) => {
+      if (body.add) setTyped('');
+      await queryClient.invalidateQueries({ queryKey: ['client-history'] });
+      await queryClient.invalidateQueries({ queryKey: ['dialogs'] });
+    },
+  });
+  const error = change.error instanceof ApiError ? (change.error.fields.labels ?? change.error.message) : change.error ? t('error.network') : null;
+  return (
+    <Stack gap="xs" data-testid="client-labels-editor">
+      <Group gap="xs">
+        <Text size="sm" fw={500}>
+          {t('client.labels')}:
+        </Text>
+        {labels.length === 0 && (
+          <Text size="sm" c="dimmed">
+            {t('client.labelsNone')}
+          </Text>
+        )}
+        {labels.map((label) => (
+          <Badge
+            key={label}
+            variant="light"
+            color="grape"
+            data-testid="client-label"
+            rightSection={
+              <CloseButton size="xs" aria-label={t('client.removeLabel', { label })} onClick={() => change.mutate({ remove: [label] })} />
+            }
+          >
+            {label}
+          </Badge>
+        ))}
+      </Group>
+      <form
+        noValidate
+        onSubmit={(event) => {
+          event.preventDefault();
+          const add = typed.split(/[\s,]+/).filter(Boolean);
+          if (add.length > 0) change.mutate({ add });
+        }}
+      >
+        <Group align="flex-start" gap="xs">
+          <TextInput
+            size="xs"
+            w={260}
+            aria-label={t('client.newLabel')}
+            placeholder={t('client.newLabel')}
+            description={t('client.newLabelHint')}
+            value={typed}
+            onChange={(event) => {
+              setTyped(event.currentTarget.value);
+              change.reset();
+            }}
+            error={error}
+            data-testid="client-label-input"
+          />
+          <Button type="submit" size="xs" loading={change.isPending}>
+            {t('client.addLabel')}
+          </Button>
+        </Group>
+      </form>
+    </Stack>
   );
 }

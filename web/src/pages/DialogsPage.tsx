@@ -2,6 +2,8 @@
  * `/dialogs`: the Telegram dialogs — client, last message, open requests —
  * and the blocklist (issue 19.7): a client banned with a reason, here or by
  * `/ban` in the topic, is listed under «Чёрный список» and can be let back.
+ * Filters by source and by label (issue 19.5); «Выгрузить CSV / Excel»
+ * downloads the clients of the list as filtered (`/api/clients/export`).
  */
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -24,6 +26,8 @@ interface DialogRow {
   ban: { at: string; reason: string } | null;
   startParameter: string | null;
   owner: { userId: number; name: string } | null;
+  /** The client's labels (issue 19.5), alphabetical. */
+  labels: string[];
   /** As managers see it (issue 19.1): who waits for whom, on hold, closed. */
   dialogStatus: DialogStatus;
   /** Since when the client waits for our answer (ISO 8601), or null. */
@@ -56,22 +60,28 @@ function errorText(error: unknown, networkText: string): string {
 }
 
 export default function DialogsPage() {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const me = useMe();
   const [filter, setFilter] = useState<Filter>('all');
   const [banning, setBanning] = useState<DialogRow | null>(null);
   const [source, setSource] = useState<string | null>(null);
   const [sort, setSort] = useState<Sort>('recent');
+  const [label, setLabel] = useState<string | null>(null);
+  const labels = useQuery({ queryKey: ['dialogs', 'labels'], queryFn: () => api<{ items: Array<{ label: string; clients: number }> }>('/clients/labels') });
+  // The list's filters, shared by the list and the export (the same query parameters).
+  const filters = new URLSearchParams();
+  if (filter === 'banned') filters.set('banned', 'true');
+  if (filter === 'mine') filters.set('owner', 'me');
+  if (filter === 'unowned') filters.set('owner', 'none');
+  if (source) filters.set('source', source);
+  if (label) filters.set('label', label);
+  const exportHref = (format: 'csv' | 'xlsx') => `/api/clients/export?${new URLSearchParams([['format', format], ['lang', locale], ...filters])}`;
   const sources = useQuery({ queryKey: ['dialogs', 'sources'], queryFn: () => api<{ items: Array<{ source: string; clients: number }> }>('/dialogs/sources') });
   const dialogs = useQuery({
-    queryKey: ['dialogs', filter, source, sort],
+    queryKey: ['dialogs', filter, source, label, sort],
     queryFn: () => {
-      const query = new URLSearchParams();
-      if (filter === 'banned') query.set('banned', 'true');
-      if (filter === 'mine') query.set('owner', 'me');
-      if (filter === 'unowned') query.set('owner', 'none');
+      const query = new URLSearchParams(filters);
       if (filter === 'late') query.set('late', 'true');
-      if (source) query.set('source', source);
       if (sort === 'waiting' && filter !== 'late') query.set('sort', 'waiting');
       return api<{ items: DialogRow[] }>(`/dialogs${query.size ? `?${query}` : ''}`);
     },
@@ -109,6 +119,18 @@ export default function DialogsPage() {
           data-testid="dialogs-source"
           w={240}
         />
+        <Select
+          placeholder={t('dialogs.allLabels')}
+          aria-label={t('dialogs.label')}
+          data={(labels.data?.items ?? []).map((item) => ({ value: item.label, label: t('dialogs.labelOption', { label: item.label, count: item.clients }) }))}
+          value={label}
+          onChange={setLabel}
+          clearable
+          searchable
+          nothingFoundMessage={t('common.nothingFound')}
+          data-testid="dialogs-label"
+          w={200}
+        />
         <SegmentedControl
           value={sort}
           onChange={(value) => setSort(value as Sort)}
@@ -132,6 +154,14 @@ export default function DialogsPage() {
           data-testid="dialogs-filter"
         />
         </Group>
+      </Group>
+      <Group gap="xs" justify="flex-end" title={t('dialogs.exportHint')}>
+        <Button component="a" href={exportHref('csv')} download size="xs" variant="default" data-testid="export-csv">
+          {t('dialogs.exportCsv')}
+        </Button>
+        <Button component="a" href={exportHref('xlsx')} download size="xs" variant="default" data-testid="export-xlsx">
+          {t('dialogs.exportXlsx')}
+        </Button>
       </Group>
       {unban.error && <Alert color="red">{errorText(unban.error, t('error.network'))}</Alert>}
       {changeStatus.error && <Alert color="red">{errorText(changeStatus.error, t('error.network'))}</Alert>}
@@ -166,6 +196,15 @@ export default function DialogsPage() {
                         <Text c="dimmed" size="xs" data-testid="client-source">
                           {t('dialogs.sourceLine', { source: dialog.startParameter })}
                         </Text>
+                      )}
+                      {dialog.labels.length > 0 && (
+                        <Group gap={4} mt={2} data-testid="client-labels">
+                          {dialog.labels.map((name) => (
+                            <Badge key={name} size="xs" variant="outline" color="grape">
+                              {name}
+                            </Badge>
+                          ))}
+                        </Group>
                       )}
                       {dialog.ban && (
                         <Stack gap={0} mt={4}>
