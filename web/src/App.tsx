@@ -31,6 +31,7 @@ const RequestPage = lazy(() =>
 const DialogsPage = lazy(() => import('./pages/DialogsPage.js'));
 const QuickRepliesPage = lazy(() => import('./pages/QuickRepliesPage.js'));
 const RatingsPage = lazy(() => import('./pages/RatingsPage.js'));
+const BroadcastsPage = lazy(() => import('./pages/BroadcastsPage.js'));
 const AdminPage = lazy(() => import('./pages/AdminPage.js'));
 const InsightPage = lazy(() => import('./pages/InsightPage.js'));
 const ClientPage = lazy(() => import('./pages/ClientPage.js'));
@@ -209,6 +210,7 @@ function Navigation() {
       {(me.role === 'manager' || me.role === 'admin') && link('/dialogs', t('nav.dialogs'))}
       {(me.role === 'manager' || me.role === 'admin') && link('/quick-replies', t('nav.quickReplies'))}
       {(me.role === 'manager' || me.role === 'admin') && link('/ratings', t('nav.ratings'))}
+      {(me.role === 'manager' || me.role === 'admin') && link('/broadcasts', t('nav.broadcasts'))}
       {me.role === 'admin' && link('/insight', t('nav.insight'))}
       {me.role === 'admin' && link('/admin', t('nav.admin'))}
       <Menu position="bottom-end" withinPortal>
@@ -269,6 +271,7 @@ function Shell() {
               <Route path="/dialogs" element={<RequireUser><DialogsPage /></RequireUser>} />
               <Route path="/quick-replies" element={<RequireUser><QuickRepliesPage /></RequireUser>} />
               <Route path="/ratings" element={<RequireUser><RatingsPage /></RequireUser>} />
+              <Route path="/broadcasts" element={<RequireUser><BroadcastsPage /></RequireUser>} />
               <Route path="/admin" element={<RequireUser><AdminPage /></RequireUser>} />
               <Route path="/insight" element={<RequireUser><InsightPage /></RequireUser>} />
               <Route path="/clients/:id" element={<RequireUser><ClientPage /></RequireUser>} />
