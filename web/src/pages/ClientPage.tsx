@@ -182,6 +182,7 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
             key={label}
             variant="light"
             color="grape"
+            tt="none"
             data-testid="client-label"
             rightSection={
               <CloseButton size="xs" aria-label={t('client.removeLabel', { label })} onClick={() => change.mutate({ remove: [label] })} />

@@ -200,7 +200,7 @@ export default function DialogsPage() {
                       {dialog.labels.length > 0 && (
                         <Group gap={4} mt={2} data-testid="client-labels">
                           {dialog.labels.map((name) => (
-                            <Badge key={name} size="xs" variant="outline" color="grape">
+                            <Badge key={name} size="xs" variant="outline" color="grape" tt="none">
                               {name}
                             </Badge>
                           ))}
