@@ -210,7 +210,6 @@ function Navigation() {
       {(me.role === 'manager' || me.role === 'admin') && link('/dialogs', t('nav.dialogs'))}
       {(me.role === 'manager' || me.role === 'admin') && link('/quick-replies', t('nav.quickReplies'))}
       {(me.role === 'manager' || me.role === 'admin') && link('/ratings', t('nav.ratings'))}
-      {(me.role === 'manager' || me.role === 'admin') && link('/broadcasts', t('nav.broadcasts'))}
       {me.role === 'admin' && link('/insight', t('nav.insight'))}
       {me.role === 'admin' && link('/admin', t('nav.admin'))}
       <Menu position="bottom-end" withinPortal>
@@ -220,6 +219,12 @@ function Navigation() {
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
+          {/* Broadcasts (issue 19.5) live in this menu: the header's one line at 1280 px has no room for a ninth link. */}
+          {(me.role === 'manager' || me.role === 'admin') && (
+            <Menu.Item component={NavLink} to="/broadcasts">
+              {t('nav.broadcasts')}
+            </Menu.Item>
+          )}
           <Menu.Item
             onClick={async () => {
               await api('/auth/sign-out', { method: 'POST' }).catch(() => undefined);

@@ -1,0 +1,63 @@
+/**
+ * The broadcasts page in a real browser (issue 19.5): a manager writes a
+ * draft for a label, sees a refusal beside the field, saves, cannot start
+ * before the test send, sends it to themselves, starts it and sees the
+ * progress end and the report — in Russian, then the same page in English.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { eq, sql } from 'drizzle-orm';
+import { browserAvailable, ensureWebBuilt, launchBrowser, signedInPage } from '../helpers/browser.js';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { users } from '../../src/db/schema.js';
+
+describe.skipIf(!browserAvailable())('the broadcasts page', () => {
+  let app: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    ensureWebBuilt();
+    app = await startTestApp();
+    browser = await launchBrowser();
+    const { db } = app.ctx.database;
+    // The admin's Telegram (the test send goes there) and two labelled clients, ids the sandbox does not know: reported not delivered.
+    await db.update(users).set({ telegramUserId: 555000111 }).where(eq(users.id, app.admin.userId));
+    for (const [i, name] of [[1, 'Анна'], [2, 'Борис']] as const) {
+      const row = await db.execute<{ id: number }>(sql`insert into clients (telegram_user_id, first_name) values (${7200000 + i}, ${name}) returning id`);
+      await db.execute(sql`insert into client_labels (client_id, label) values (${row.rows[0]!.id}, 'vip')`);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('draft, refusal beside the field, test send, start, progress and report; English labels', async () => {
+    const page = await signedInPage(browser, app.url, app.admin);
+    await page.getByTestId('current-user').click();
+    await page.getByRole('menuitem', { name: 'Рассылки' }).click();
+    await page.getByRole('heading', { name: 'Рассылки', exact: true }).waitFor();
+    await page.getByLabel('Название').fill('Новый тариф');
+    await page.getByLabel('Текст').fill('Здравствуйте, {client}! <b>Новый тариф');
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('Выберите хотя бы одну метку').waitFor();
+    await page.getByText('Тег <b> не закрыт: допишите </b>').waitFor();
+    await page.getByLabel('Текст').fill('Здравствуйте, {client}! <b>Новый тариф</b>');
+    await page.getByLabel('Метки клиентов').first().click();
+    await page.getByRole('option', { name: 'vip (2)' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('Перед запуском отправьте рассылку себе').waitFor();
+    expect(await page.getByRole('button', { name: 'Начать рассылку' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Отправить себе (тест)' }).click();
+    await page.getByText(/Тест отправлен .*Можно запускать/).waitFor();
+    await page.getByRole('button', { name: 'Начать рассылку' }).click();
+    await page.getByText('осталось: 0').waitFor({ timeout: 60_000 });
+    const report = page.getByTestId('broadcast-report');
+    await report.getByText('Анна').waitFor();
+    await report.getByText('Борис').waitFor();
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Mailings', exact: true }).waitFor();
+    await page.getByText('left: 0').waitFor();
+    await page.context().close();
+  });
+});
