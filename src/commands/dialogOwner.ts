@@ -85,9 +85,11 @@ export async function setDialogOwner(ctx: CommandContext, props: Props, tx?: Tx)
       const text =
         props.how === 'release'
           ? botText(MANAGERS_LOCALE, 'dialog-owner-released', { by })
-          : props.how === 'take' || owner!.id === props.actor.userId
-            ? botText(MANAGERS_LOCALE, 'dialog-owner-taken', { who: escapeHtml(owner!.name) })
-            : botText(MANAGERS_LOCALE, 'dialog-owner-assigned', { who: escapeHtml(owner!.name), by });
+          : props.how === 'take' && current
+            ? botText(MANAGERS_LOCALE, 'dialog-owner-taken-from', { who: escapeHtml(owner!.name), from: escapeHtml(current.name) })
+            : props.how === 'take' || owner!.id === props.actor.userId
+              ? botText(MANAGERS_LOCALE, 'dialog-owner-taken', { who: escapeHtml(owner!.name) })
+              : botText(MANAGERS_LOCALE, 'dialog-owner-assigned', { who: escapeHtml(owner!.name), by });
       calls.push({ chatId: dialog.managersChatId, method: 'sendMessage', payload: { text, parse_mode: 'HTML' }, target: { topicOfDialog: dialog.id } });
     }
     // The card shows the owner; a dialog whose topic is not made yet gets it in its first card.

@@ -35,9 +35,9 @@ export interface LabelsState {
   removed: string[];
 }
 
-/** The message of a label that breaks the rule (400 `labels`), naming it. */
+/** The message of a label that breaks the rule (400 `labels`), naming it (a long one cut at 40 characters, with «…»). */
 export const labelRuleMessage = (typed: string) =>
-  `Метка «${typed.slice(0, 40)}» не подходит: от 1 до ${LABEL_MAX} букв, цифр, _ или -, без пробелов`;
+  `Метка «${typed.length > 40 ? `${typed.slice(0, 40)}…` : typed}» не подходит: от 1 до ${LABEL_MAX} букв, цифр, _ или -, без пробелов`;
 
 /**
  * Adds and removes labels on one client in one transaction and returns the

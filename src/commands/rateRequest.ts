@@ -59,6 +59,8 @@ export interface RateProps {
   requestId: number;
   /** 1–5. */
   score: number;
+  /** The client's message that carries the buttons: they are taken off it once the score is stored. */
+  promptMessageId?: number;
 }
 
 /**
@@ -92,6 +94,10 @@ export async function rateRequest(ctx: CommandContext, props: RateProps, tx: Tx)
   await enqueueTelegram(
     ctx,
     tx,
+    // The buttons go (editMessageReplyMarkup without reply_markup removes an inline keyboard, Bot API): nothing left to press.
+    ...(props.promptMessageId !== undefined
+      ? [{ chatId: row.client.telegramUserId, method: 'editMessageReplyMarkup', payload: { message_id: props.promptMessageId } }]
+      : []),
     { chatId: row.client.telegramUserId, method: 'sendMessage', payload: { text: botText(locale, 'rating-thanks', { score: props.score }) }, target: { side: 'client' } },
     {
       chatId: row.dialog.managersChatId,
@@ -108,17 +114,20 @@ export async function rateRequest(ctx: CommandContext, props: RateProps, tx: Tx)
 /**
  * A client's message while the dialog's comment window is open: kept as the
  * comment of their latest rating, and the window closes (the message itself
- * is relayed as usual by the caller).
+ * is relayed as usual by the caller). True when it became a comment (an
+ * answer to our question, so the client does not start waiting for us).
  */
-export async function takeRatingComment(tx: Tx, dialogId: number, text: string | undefined): Promise<void> {
+export async function takeRatingComment(tx: Tx, dialogId: number, text: string | undefined): Promise<boolean> {
   await tx.db.update(dialogs).set({ ratingCommentUntil: null }).where(eq(dialogs.id, dialogId));
   const comment = (text ?? '').trim();
-  if (!comment) return;
+  if (!comment) return false;
   const [latest] = await tx.db
     .select({ id: requestRatings.id })
     .from(requestRatings)
     .where(and(eq(requestRatings.dialogId, dialogId), isNotNull(requestRatings.score), isNull(requestRatings.comment)))
     .orderBy(desc(requestRatings.ratedAt))
     .limit(1);
-  if (latest) await tx.db.update(requestRatings).set({ comment: comment.slice(0, 2000) }).where(eq(requestRatings.id, latest.id));
+  if (!latest) return false;
+  await tx.db.update(requestRatings).set({ comment: comment.slice(0, 2000) }).where(eq(requestRatings.id, latest.id));
+  return true;
 }

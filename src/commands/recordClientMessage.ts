@@ -92,8 +92,9 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
     }
 
     // Right after a rating, the client's next message is also its comment (commands/rateRequest); relayed all the same.
+    let ratingComment = false;
     if (dialog.ratingCommentUntil) {
-      if (dialog.ratingCommentUntil > new Date()) await takeRatingComment(tx, dialog.id, incoming.text);
+      if (dialog.ratingCommentUntil > new Date()) ratingComment = await takeRatingComment(tx, dialog.id, incoming.text);
       else await tx.db.update(dialogs).set({ ratingCommentUntil: null }).where(eq(dialogs.id, dialog.id));
     }
     const calls: TelegramCall[] = [];
@@ -139,7 +140,8 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
     }
     // The client now waits for us (issue 19.1): a new name, or a new status, shows in the topic's title once it
     // held for a while (commands/dialogStatus); a topic not yet created gets its title when it is (jobs/topics).
-    const startsWaiting = dialog.waitingSince === null || dialog.status !== 'open';
+    // A rating's comment answers our question: it does not make the client wait for us (a closed dialog still reopens).
+    const startsWaiting = (dialog.waitingSince === null && !ratingComment) || dialog.status !== 'open';
     const renamed = changed && topicName(client) !== topicName(touched?.client ?? client);
     if ((startsWaiting || renamed) && dialog.topicId !== null) await queueTopicTitle(ctx, tx, dialog);
     if (!client.greetedAt) {

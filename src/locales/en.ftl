@@ -58,7 +58,7 @@ manager-unban-not-banned = The client is not on the blocklist.
 
 # /label, /unlabel in a client's topic (labels on clients). { $labels } is a comma-separated list (labels are plain: letters, digits, _ and -).
 manager-label-how = Type labels separated by spaces: <code>/label vip wholesale</code> — put them on, <code>/unlabel vip</code> — take off, <code>/label</code> — show the client's labels. A label is up to 32 letters, digits, _ or -, no spaces.
-manager-unlabel-how = Type which labels to take off: <code>/unlabel vip</code>. The client's labels: /label
+manager-unlabel-how = Type which labels to take off: <code>/unlabel vip</code>. The client's labels: { $labels }
 manager-labels-list = 🏷 The client's labels: { $labels }
 manager-labels-none = The client has no labels. Put one on: <code>/label vip</code>
 manager-labels-changed = 🏷 { $added ->
@@ -95,6 +95,8 @@ managers-group-cannot-manage-topics-ended = ✅ The bot may create topics again:
 
 # Who is responsible for a dialog (/take, /assign, /release, /shift). Names are HTML-escaped by the caller.
 dialog-owner-taken = 👤 { $who } is handling this dialog.
+# /take of a dialog another manager held: the one who had it is named, so nobody loses a dialog unseen.
+dialog-owner-taken-from = 👤 { $who } is handling this dialog (taken over from { $from }).
 dialog-owner-assigned = 👤 Dialog handed over: { $who } is handling it now (by { $by }).
 dialog-owner-released = 👤 Nobody is handling this dialog now (released by { $by }). To take it: /take
 manager-owner-unchanged = { $who } is already handling this dialog.

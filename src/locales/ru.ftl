@@ -59,7 +59,7 @@ manager-unban-not-banned = Клиента нет в чёрном списке.
 
 # /label, /unlabel in a client's topic (labels on clients). { $labels } is a comma-separated list (labels are plain: letters, digits, _ and -).
 manager-label-how = Метки пишите через пробел: <code>/label vip опт</code> — поставить, <code>/unlabel vip</code> — снять, <code>/label</code> — показать метки клиента. Метка — до 32 букв, цифр, _ или -, без пробелов.
-manager-unlabel-how = Напишите, какие метки снять: <code>/unlabel vip</code>. Метки клиента: /label
+manager-unlabel-how = Напишите, какие метки снять: <code>/unlabel vip</code>. Метки клиента: { $labels }
 manager-labels-list = 🏷 Метки клиента: { $labels }
 manager-labels-none = У клиента нет меток. Поставить: <code>/label vip</code>
 manager-labels-changed = 🏷 { $added ->
@@ -96,6 +96,8 @@ managers-group-cannot-manage-topics-ended = ✅ Бот снова может с�
 
 # Who is responsible for a dialog (/take, /assign, /release, /shift). Names are HTML-escaped by the caller.
 dialog-owner-taken = 👤 Диалог ведёт { $who }.
+# /take of a dialog another manager held: the one who had it is named, so nobody loses a dialog unseen.
+dialog-owner-taken-from = 👤 Диалог ведёт { $who } (забрал(а) у { $from }).
 dialog-owner-assigned = 👤 Диалог передан: теперь его ведёт { $who } (передал(а) { $by }).
 dialog-owner-released = 👤 У диалога больше нет ответственного (снял(а) { $by }). Взять: /take
 manager-owner-unchanged = Диалог уже ведёт { $who }.
@@ -257,7 +259,11 @@ rating-topic-note = ⭐ Клиент оценил заявку № { $number }: 
 # The answer-time promise (issue 19.3). $who is an HTML mention (escaped by the caller); $wait is like «12 мин».
 answer-time-reminder-owner = ⏰ Клиент ждёт ответа уже { $wait } рабочего времени (обещаем отвечать за { $limit } мин). { $who }, ответьте, пожалуйста.
 answer-time-reminder-group = ⏰ Клиент ждёт ответа уже { $wait } рабочего времени (обещаем отвечать за { $limit } мин), а ответственного нет. Ответьте, пожалуйста, или возьмите диалог: /take
-answer-time-summary = ⏰ Ждут ответа дольше { $limit } мин рабочего времени ещё { $count } кл.:
+answer-time-summary = ⏰ Ждут ответа дольше { $limit } мин рабочего времени ещё { $count } { $count ->
+    [one] клиент
+    [few] клиента
+   *[many] клиентов
+}:
 answer-time-summary-line = • { $client } — { $wait }, { $who }
 answer-time-summary-nobody = без ответственного
 # To a client who writes outside working hours, once until we open; $opening is like «в понедельник, 30.11.2026, в 09:00 по Москве».

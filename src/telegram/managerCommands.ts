@@ -344,8 +344,8 @@ async function label(
   const typed = c.message!.text!.replace(/^\/\S+/, '').trim();
   const list = (labels: string[]) => (labels.length > 0 ? labels.join(', ') : botText(MANAGERS_LOCALE, 'manager-labels-empty'));
   if (!typed) {
-    if (name === 'unlabel') return answer(botText(MANAGERS_LOCALE, 'manager-unlabel-how'));
     const labels = await labelsOf(c.tx, dialog.clientId);
+    if (name === 'unlabel') return answer(botText(MANAGERS_LOCALE, 'manager-unlabel-how', { labels: list(labels) }));
     return answer(labels.length > 0 ? botText(MANAGERS_LOCALE, 'manager-labels-list', { labels: list(labels) }) : botText(MANAGERS_LOCALE, 'manager-labels-none'));
   }
   try {

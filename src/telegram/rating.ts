@@ -14,7 +14,11 @@ export function ratingButtons(ctx: CommandContext): Composer<HotlineContext> {
     const parsed = parseRatingCallback(c.callbackQuery.data);
     if (!parsed) return next();
     const answer = c.callbackQuery.message?.chat.type === 'private'
-      ? await rateRequest(ctx, { clientTelegramId: c.callbackQuery.from.id, requestId: parsed.requestId, score: parsed.score }, c.tx)
+      ? await rateRequest(
+          ctx,
+          { clientTelegramId: c.callbackQuery.from.id, requestId: parsed.requestId, score: parsed.score, promptMessageId: c.callbackQuery.message?.message_id },
+          c.tx,
+        )
       : undefined;
     c.tx.afterCommit(() => void c.answerCallbackQuery(answer ? { text: answer } : {}).catch(() => undefined));
   });

@@ -62,6 +62,9 @@ describe('who handles a dialog', () => {
     const [note] = await say(colleague, '! я возьму, знаю клиента');
     await say(t.manager, '/assign', { reply_to_message_id: note!.message_id });
     await t.control.waitFor({ ...inTopic, text_includes: 'теперь его ведёт Олег Коллега' });
+    // /take of a colleague's dialog takes it over, and says from whom: nobody loses a dialog unseen.
+    await say(t.manager, '/take');
+    await t.control.waitFor({ ...inTopic, text_includes: '👤 Диалог ведёт Мария Менеджер (забрал(а) у Олег Коллега).' });
 
     // The client never sees any of it.
     const clientChat = (await t.control.transcript(client.id)).messages.map((m) => m.text ?? '').join('\n');

@@ -40,7 +40,7 @@ describe('labels from the topic', () => {
     await t.control.waitFor({ ...inTopic, text_includes: 'Метки пишите через пробел: /label vip опт' });
 
     await say('/unlabel');
-    await t.control.waitFor({ ...inTopic, text_includes: 'Напишите, какие метки снять: /unlabel vip' });
+    await t.control.waitFor({ ...inTopic, text_includes: 'Напишите, какие метки снять: /unlabel vip. Метки клиента: vip, опт' });
 
     await say('/unlabel VIP');
     await t.control.waitFor({ ...inTopic, text_includes: '🏷 Снято: vip. Метки клиента: опт' });

@@ -59,11 +59,19 @@ describe('the client rates a completed request', () => {
     const answer = await t.control.pressButton({ from: client.id, chat_id: client.id, message_id: ask.message_id, callback_data: five.callback_data! });
     expect(JSON.stringify(answer)).toContain('Спасибо за оценку 5 из 5!');
     await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: '⭐ Клиент оценил заявку №' });
-    const again = await t.control.pressButton({ from: client.id, chat_id: client.id, message_id: ask.message_id, callback_data: ask.buttons!.flat()[0]!.callback_data! });
-    expect(JSON.stringify(again)).toContain('Вы уже оценили эту заявку');
+    // Nothing left to press: the buttons leave the question once the score is stored.
+    await expect
+      .poll(async () => (await t.control.transcript(client.id)).messages.find((m) => m.message_id === ask.message_id)?.buttons?.flat().length ?? 0)
+      .toBe(0);
 
+    // The comment answers our question: the client is not waiting for us because of it.
     await t.control.sendMessage({ from: client.id, text: 'Всё быстро, спасибо' });
     await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Всё быстро, спасибо' });
+    await expect
+      .poll(async () => (await admin.get('/api/ratings/managers')).body.items.find((r: { name: string }) => r.name === 'Мария Менеджер')?.lastComment)
+      .toBe('Всё быстро, спасибо');
+    const dialog = (await admin.get('/api/dialogs?limit=200')).body.items.find((d: { clientName: string }) => d.clientName.startsWith('Ольга'));
+    expect(dialog).toMatchObject({ dialogStatus: 'waiting_client', waitingSince: null });
     await expect
       .poll(async () => (await admin.get('/api/ratings/managers')).body.items.find((r: { name: string }) => r.name === 'Мария Менеджер'), { timeout: 10_000 })
       .toMatchObject({ rated: 1, average: '5.00', lastComment: 'Всё быстро, спасибо' });
