@@ -123,7 +123,7 @@ describe('the answer-time promise', () => {
     // The three who waited longest in their topics…
     for (const dialog of dialogs.slice(0, 3)) await expect.poll(async () => (await remindersIn(t, dialog.topic.threadId)).length, { timeout: 15_000 }).toBe(1);
     // …the other three in one message in the group's General topic, each with a link to its topic.
-    const summary = await waitText(t, { chat_id: t.group }, '⏰ Ждут ответа дольше 10 мин рабочего времени ещё 3 кл.:');
+    const summary = await waitText(t, { chat_id: t.group }, '⏰ Ждут ответа дольше 10 мин рабочего времени ещё 3 клиента:');
     for (const dialog of dialogs.slice(3)) {
       expect(summary.text).toContain(`Очередь ${dialogs.indexOf(dialog) + 1} — `);
       expect(summary.entities).toContainEqual(expect.objectContaining({ type: 'text_link', url: expect.stringMatching(new RegExp(`/${dialog.topic.threadId}$`)) }));
