@@ -53,6 +53,9 @@ export function parseTypedDate(text: string, locale: Locale = 'ru'): string | nu
   return null;
 }
 
+/** Day, month and year in digits whose day or month is out of range (31.02.2026, 00.13.2026). */
+const NO_SUCH_DAY = /^\d{1,2}[./-]\d{1,2}[./-]\d{4}$/;
+
 export interface DateFieldProps {
   label: string;
   name?: string;
@@ -66,8 +69,9 @@ export interface DateFieldProps {
 
 export function DateField({ label, name, value, onChange, error, size, style }: DateFieldProps) {
   const { locale, t } = useI18n();
-  // What was typed and could not be read: said beside the field rather than silently emptied.
-  const [unreadable, setUnreadable] = useState(false);
+  // What was typed and could not be read: said beside the field, quoted (the field itself goes back to its last
+  // good date, so what it shows is what is saved); a well-formed day that does not exist (31.02.2026) is named as such.
+  const [unreadable, setUnreadable] = useState<{ kind: 'unreadable' | 'noSuchDay'; typed: string } | null>(null);
   return (
     <DatesProvider settings={{ locale, firstDayOfWeek: 1 }}>
       <DateInput
@@ -77,12 +81,14 @@ export function DateField({ label, name, value, onChange, error, size, style }: 
         style={style}
         value={value || null}
         onChange={(next) => {
-          setUnreadable(false);
+          setUnreadable(null);
           onChange(next ?? '');
         }}
         onBlur={(event) => {
           const typed = event.currentTarget.value.trim();
-          setUnreadable(typed !== '' && parseTypedDate(typed, locale) === null);
+          if (typed === '' || parseTypedDate(typed, locale) !== null) return setUnreadable(null);
+          const noSuchDay = NO_SUCH_DAY.test(typed) && (locale === 'ru' || Number(typed.split(/[./-]/)[0]) > 12);
+          setUnreadable({ kind: noSuchDay ? 'noSuchDay' : 'unreadable', typed });
         }}
         valueFormat={FORMAT[locale]}
         dateParser={(typed) => parseTypedDate(typed, locale)}
@@ -91,7 +97,7 @@ export function DateField({ label, name, value, onChange, error, size, style }: 
         // Fixed, not absolute: the open calendar near the page's foot does not lengthen the page, so closing it does
         // not make the page jump under the next field's dropdown.
         popoverProps={{ floatingStrategy: 'fixed' }}
-        error={error ?? (unreadable ? t('date.unreadable') : null)}
+        error={unreadable ? t(unreadable.kind === 'noSuchDay' ? 'date.noSuchDay' : 'date.unreadableTyped', { typed: unreadable.typed }) : (error ?? null)}
       />
     </DatesProvider>
   );
