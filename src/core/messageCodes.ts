@@ -40,11 +40,13 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'search.control': 'В запросе недопустимые управляющие символы',
   // Working hours and holidays (src/core/workingHours.ts HOURS_MESSAGES).
   'hours.time': 'Время в формате ЧЧ:ММ, например 09:00',
+  'hours.noTime': 'Укажите время: ЧЧ:ММ, например 09:00',
   'hours.range': 'Конец рабочего дня должен быть позже начала',
   'hours.noWorkday': 'Отметьте хотя бы один рабочий день недели',
   'hours.date': 'Дата в формате ДД.ММ.ГГГГ',
   'hours.duplicate': 'Этот день уже есть в списке',
   'hours.both': 'Этот день уже отмечен выходным',
+  'hours.sameAsWeek': 'В этот день и так работаем с такими часами — перенос не нужен',
   'hours.tooMany': 'Не больше {max} дней в списке',
   // Quick replies (src/core/quickReply.ts, src/commands/saveQuickReply.ts).
   'quickReply.ampersand': 'Знак «&» пишите как &amp; (символ {at})',

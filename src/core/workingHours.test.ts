@@ -107,6 +107,19 @@ describe('validating the hours an administrator sets', () => {
     expect(validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week: Array(7).fill(null) }).errors).toEqual({ week: HOURS_MESSAGES.noWorkday });
   });
 
+  it('an emptied time asks for one; an extra working day the week already works with the same hours is refused, a shortened one is taken', () => {
+    const week = DEFAULT_WORKING_HOURS.week.map((range, day) => (day === 2 ? { start: '', end: '18:00' } : range));
+    expect(validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week }).errors).toEqual({ 'week.2.start': HOURS_MESSAGES.noTime });
+    const monday = DEFAULT_WORKING_HOURS.week[0]!;
+    // 7 Dec 2026 is a Monday.
+    expect(validateWorkingHours({ ...DEFAULT_WORKING_HOURS, workdays: [{ date: '2026-12-07', ...monday }] }).errors).toEqual({
+      'workdays.0.date': HOURS_MESSAGES.sameAsWeek,
+    });
+    const shortened = validateWorkingHours({ ...DEFAULT_WORKING_HOURS, workdays: [{ date: '2026-12-07', start: monday.start, end: '17:00' }] });
+    expect(shortened.errors).toEqual({});
+    expect(shortened.value?.workdays).toEqual([{ date: '2026-12-07', start: monday.start, end: '17:00' }]);
+  });
+
   it('takes good hours, sorted', () => {
     const { value } = validateWorkingHours({ ...DEFAULT_WORKING_HOURS, holidays: ['2027-01-02', '2027-01-01'], workdays: [{ date: '2026-12-26', start: '10:00', end: '24:00' }] });
     expect(value?.holidays).toEqual(['2027-01-01', '2027-01-02']);

@@ -108,19 +108,22 @@ function isIsoDate(value: string): boolean {
 /** The refusals (Russian, with codes in core/messageCodes). */
 export const HOURS_MESSAGES = {
   time: 'Время в формате ЧЧ:ММ, например 09:00',
+  noTime: 'Укажите время: ЧЧ:ММ, например 09:00',
   range: 'Конец рабочего дня должен быть позже начала',
   noWorkday: 'Отметьте хотя бы один рабочий день недели',
   date: 'Дата в формате ДД.ММ.ГГГГ',
   duplicate: 'Этот день уже есть в списке',
   both: 'Этот день уже отмечен выходным',
+  sameAsWeek: 'В этот день и так работаем с такими часами — перенос не нужен',
   tooMany: `Не больше ${MAX_CALENDAR_DATES} дней в списке`,
 } as const;
 
 function checkRange(range: DayHours, field: string, errors: Record<string, string>): DayHours | null {
   const start = minutesOf(range.start ?? '');
   const end = minutesOf(range.end ?? '');
-  if (start === null || start === 24 * 60) errors[`${field}.start`] = HOURS_MESSAGES.time;
-  if (end === null) errors[`${field}.end`] = HOURS_MESSAGES.time;
+  const timeMessage = (typed: string | undefined) => ((typed ?? '').trim() === '' ? HOURS_MESSAGES.noTime : HOURS_MESSAGES.time);
+  if (start === null || start === 24 * 60) errors[`${field}.start`] = timeMessage(range.start);
+  if (end === null) errors[`${field}.end`] = timeMessage(range.end);
   if (start === null || end === null || start === 24 * 60) return null;
   if (end <= start) {
     errors[`${field}.end`] = HOURS_MESSAGES.range;
@@ -132,7 +135,8 @@ function checkRange(range: DayHours, field: string, errors: Record<string, strin
 /**
  * Checks what an administrator sent: every time `HH:MM` (`24:00` only as an
  * end), each end after its start, at least one working weekday, dates real
- * ISO dates, no date twice, no date both off and worked, at most
+ * ISO dates, no date twice, no date both off and worked, no extra working
+ * day that the week already works with the same hours, at most
  * MAX_CALENDAR_DATES per list. Errors are keyed by field path (`week.0.end`,
  * `holidays.2`, `workdays.1.date`); with any error `value` is null.
  */
@@ -161,6 +165,11 @@ export function validateWorkingHours(input: WorkingHoursSettings): { value: Work
     else if (seen.has(date)) errors[`workdays.${i}.date`] = HOURS_MESSAGES.both;
     workdaySeen.add(date);
     const range = checkRange(day, `workdays.${i}`, errors);
+    // An extra working day is for a day normally off, or a normal one with other hours (a shortened eve of a holiday).
+    const usual = isIsoDate(date) ? week[Temporal.PlainDate.from(date).dayOfWeek - 1] : null;
+    if (range && usual && usual.start === range.start && usual.end === range.end && !errors[`workdays.${i}.date`]) {
+      errors[`workdays.${i}.date`] = HOURS_MESSAGES.sameAsWeek;
+    }
     return { date, start: range?.start ?? day.start, end: range?.end ?? day.end };
   });
   if (Object.keys(errors).length > 0) return { value: null, errors };
