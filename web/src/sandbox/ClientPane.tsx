@@ -73,10 +73,13 @@ export function ClientPane({ clients, chats, bot, typing, t, locale, notify }: P
 
 export function Avatar({ name, id }: { name: string; id: number }) {
   const colors = ['#e17076', '#7bc862', '#65aadd', '#a695e7', '#ee7aae', '#6ec9cb', '#faa774'];
+  // The first letter (or digit) of the first two words that have one: a status emoji in a topic's title
+  // (🔴 Иван Петров) is skipped, not cut in half (String indices are UTF-16 code units).
   const initials = name
     .split(/\s+/)
+    .map((part) => /[\p{L}\p{N}]/u.exec(part)?.[0])
+    .filter((letter): letter is string => letter !== undefined)
     .slice(0, 2)
-    .map((part) => part[0] ?? '')
     .join('')
     .toUpperCase();
   return (
