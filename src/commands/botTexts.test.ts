@@ -25,13 +25,17 @@ describe('bot texts for clients follow the client\'s language (issue 17.15)', ()
   it('ru.ftl and en.ftl hold the same keys, and every text renders in both', () => {
     expect(keys('en.ftl')).toEqual(keys('ru.ftl'));
     for (const key of keys('ru.ftl')) {
-      // Every variable the texts use, a number for those a selector reads.
+      // Every variable the texts use (also inside a function: NUMBER($average)), a number for those a selector or
+      // NUMBER() reads.
+      const numbers = new Set(['count', 'more', 'average']);
       const vars = Object.fromEntries(
-        [...fs.readFileSync(new URL('../locales/ru.ftl', import.meta.url), 'utf8').matchAll(/\{\s*\$(\w+)/g)].map((m) => [m[1]!, m[1] === 'count' || m[1] === 'more' ? 2 : `/${m[1]}`]),
+        [...fs.readFileSync(new URL('../locales/ru.ftl', import.meta.url), 'utf8').matchAll(/\$(\w+)/g)].map((m) => [m[1]!, numbers.has(m[1]!) ? 2 : `/${m[1]}`]),
       );
       expect(botText('ru', key!, vars)).not.toMatch(/^\{/);
       expect(botText('en', key!, vars)).not.toMatch(/^\{/);
-      expect(botText('en', key!, vars)).not.toBe(botText('ru', key!, vars));
+      // A text of words is translated; one of only variables and signs («• { $client } — { $wait }») is the same in both.
+      const words = botText('ru', key!, vars).replace(/\/\w+/g, '');
+      if (/\p{L}/u.test(words)) expect(botText('en', key!, vars)).not.toBe(botText('ru', key!, vars));
     }
   });
 
