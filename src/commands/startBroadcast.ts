@@ -15,6 +15,7 @@ import { ConflictError, inTransaction, NotFoundError, recordEvent, ValidationErr
 import { NOT_FOUND, requireBroadcasts, type Broadcast } from './saveBroadcast.js';
 
 export const TEST_FIRST = 'Сначала отправьте рассылку себе (тестовая отправка); после изменения текста — снова';
+export const TEST_BY_STARTER = 'Запускает тот, кто проверил рассылку: отправьте тест себе, затем запускайте';
 export const NO_RECIPIENTS = 'Ни у одного клиента нет этих меток';
 export const ALREADY_STARTED = 'Рассылка уже запущена';
 export const NOT_SENDING = 'Рассылка не идёт: останавливать нечего';
@@ -24,7 +25,8 @@ export const BROADCASTS_CHANNEL = 'broadcasts';
 
 /**
  * Starts a tested draft. Errors: 403 for others than our staff; 404 unknown;
- * 409 already started, or its current body not test-sent; 400 when no client
+ * 409 already started, its current body not test-sent, or tested by someone
+ * else; 400 when no client
  * has any of its labels. Returns the broadcast and how many recipients it has.
  */
 export async function startBroadcast(ctx: CommandContext, props: { actor: Viewer; id: number }, tx?: Tx): Promise<{ broadcast: Broadcast; recipients: number }> {
@@ -34,6 +36,8 @@ export async function startBroadcast(ctx: CommandContext, props: { actor: Viewer
     if (!broadcast) throw new NotFoundError(NOT_FOUND);
     if (broadcast.state !== 'draft') throw new ConflictError(ALREADY_STARTED);
     if (broadcast.testedBody === null || broadcast.testedBody !== broadcast.body) throw new ConflictError(TEST_FIRST);
+    // The test shows what this sender's clients get ({manager} is them): the one who tested starts it.
+    if (broadcast.testedBy !== props.actor.userId) throw new ConflictError(TEST_BY_STARTER);
     // client_labels(client_id, label): the labels of issue 19.5 (commands of the labels feature); stored lower-case (core/labels).
     const inserted = await tx.db.execute(sql`
       insert into broadcast_recipients (broadcast_id, client_id)

@@ -49,6 +49,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'hours.sameAsWeek': 'В этот день и так работаем с такими часами — перенос не нужен',
   'hours.tooMany': 'Не больше {max} дней в списке',
   // Quick replies (src/core/quickReply.ts, src/commands/saveQuickReply.ts).
+  'template.tooLongFilled': 'С подставленными переменными текст может выйти длиннее {max} символов — сократите его',
   'quickReply.ampersand': 'Знак «&» пишите как &amp; (символ {at})',
   'quickReply.entity': 'Неизвестная замена {entity}: можно &lt; &gt; &amp; &quot; (символ {at})',
   'quickReply.greater': 'Знак «>» пишите как &gt; (символ {at})',
@@ -80,6 +81,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'broadcast.labelsTooMany': 'Не больше {max} меток',
   'broadcast.noTelegram': 'Ваш аккаунт не связан с Telegram, а тестовая отправка идёт вам в Telegram: напишите что-нибудь в группе менеджеров или попросите администратора указать ваш Telegram ID',
   'broadcast.testFirst': 'Сначала отправьте рассылку себе (тестовая отправка); после изменения текста — снова',
+  'broadcast.testByStarter': 'Запускает тот, кто проверил рассылку: отправьте тест себе, затем запускайте',
   'broadcast.noRecipients': 'Ни у одного клиента нет этих меток',
   'broadcast.alreadyStarted': 'Рассылка уже запущена',
   'broadcast.notSending': 'Рассылка не идёт: останавливать нечего',

@@ -21,6 +21,9 @@ describe('quick reply templates', () => {
     expect(checkTemplateBody('<b></b>')).toBe('Напишите текст');
     expect(checkTemplateBody('x'.repeat(4097))).toMatch(/^Текст длиннее 4096/);
     expect(checkTemplateBody('Привет, {client}')).toBeNull();
+    // Sent with the variables filled: 4,000 characters and a client's name of up to 129 may not fit (outside check).
+    expect(checkTemplateBody(`${'x'.repeat(3970)} {client}`)).toBe('С подставленными переменными текст может выйти длиннее 4096 символов — сократите его');
+    expect(checkTemplateBody(`${'x'.repeat(3900)} {client}`)).toBeNull();
   });
 
   it('names: letters (Latin, Cyrillic), digits, _ and -, up to 32', () => {

@@ -182,8 +182,20 @@ export function checkTemplateBody(body: string, variables: Readonly<Record<strin
   }
   if (!parsed.text.trim()) return 'Напишите текст';
   if (parsed.text.length > MESSAGE_TEXT_MAX) return `Текст длиннее ${MESSAGE_TEXT_MAX} символов — столько Telegram не отправит`;
+  // What is sent has the variables filled: the text must fit with the longest value each may take.
+  const longest = parseTemplateHtml(body.replace(VARIABLE, (_whole, name: string) => 'x'.repeat(VARIABLE_LONGEST[name] ?? VARIABLE_LONGEST_OTHER)));
+  if (longest.text.length > MESSAGE_TEXT_MAX) return `С подставленными переменными текст может выйти длиннее ${MESSAGE_TEXT_MAX} символов — сократите его`;
   return null;
 }
+
+/**
+ * The longest value a variable can take, in UTF-16 units: a name is a Telegram
+ * first name and last name, 64 characters each (Bot API User; TDLib's limit)
+ * with a space, or a platform user's name (at most 200); the rest are numbers
+ * and amounts.
+ */
+const VARIABLE_LONGEST: Readonly<Record<string, number>> = { client: 129, manager: 200 };
+const VARIABLE_LONGEST_OTHER = 40;
 
 /** A field's sentence for a template's name, or null when it is fine. */
 export function checkTemplateName(name: string): string | null {

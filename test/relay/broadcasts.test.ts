@@ -90,6 +90,15 @@ describe('a broadcast to the clients with a label', () => {
     expect(tested.status, JSON.stringify(tested.body)).toBe(200);
     expect(tested.body.tested).toBe(true);
     await t.control.waitFor({ chat_id: t.manager.id, text_includes: '! Новый тариф' });
+    // A colleague did not see this test ({manager} would be them): they may not start it (outside check).
+    const [me] = await t.hotline.database().db.select({ organizationId: users.organizationId }).from(users).where(eq(users.email, ADMIN_EMAIL));
+    const added = await admin.post('/api/admin/users', { organizationId: me!.organizationId, role: 'manager', email: 'bcast-colleague@test.local', name: 'Коллега', password: 'password-123456' });
+    expect(added.status, JSON.stringify(added.body)).toBeLessThan(300);
+    const colleague = new ApiClient(t.hotline.url);
+    expect((await colleague.signIn('bcast-colleague@test.local', 'password-123456')).status).toBe(200);
+    const byColleague = await colleague.post(`/api/broadcasts/${id}/start`);
+    expect(byColleague.status).toBe(409);
+    expect(byColleague.body.error).toBe('Запускает тот, кто проверил рассылку: отправьте тест себе, затем запускайте');
     // The text changed after the test: a new test is needed.
     const edited = await admin.request('PUT', `/api/broadcasts/${id}`, { title: 'Новый тариф', body: 'Здравствуйте, <b>{client}</b>! Новый тариф с 1 декабря', labels: ['vip'] });
     expect(edited.body.tested).toBe(false);
