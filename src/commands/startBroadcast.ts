@@ -9,13 +9,15 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { broadcasts } from '../db/schema.js';
+import { broadcasts, telegramOutbox } from '../db/schema.js';
 import type { Viewer } from '../policies/access.js';
 import { ConflictError, inTransaction, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { NOT_FOUND, requireBroadcasts, type Broadcast } from './saveBroadcast.js';
 
 export const TEST_FIRST = 'Сначала отправьте рассылку себе (тестовая отправка); после изменения текста — снова';
 export const TEST_BY_STARTER = 'Запускает тот, кто проверил рассылку: отправьте тест себе, затем запускайте';
+export const TEST_IN_FLIGHT = 'Тестовое сообщение ещё в пути — запустите через несколько секунд';
+export const TEST_NOT_DELIVERED = 'Тестовое сообщение до вас не дошло (бот остановлен у вас в Telegram или текст не принят) — исправьте и отправьте тест снова';
 export const NO_RECIPIENTS = 'Ни у одного клиента нет этих меток';
 export const ALREADY_STARTED = 'Рассылка уже запущена';
 export const NOT_SENDING = 'Рассылка не идёт: останавливать нечего';
@@ -25,8 +27,8 @@ export const BROADCASTS_CHANNEL = 'broadcasts';
 
 /**
  * Starts a tested draft. Errors: 403 for others than our staff; 404 unknown;
- * 409 already started, its current body not test-sent, or tested by someone
- * else; 400 when no client
+ * 409 already started, its current body not test-sent, tested by someone
+ * else, or its test message not (yet) taken by Telegram; 400 when no client
  * has any of its labels. Returns the broadcast and how many recipients it has.
  */
 export async function startBroadcast(ctx: CommandContext, props: { actor: Viewer; id: number }, tx?: Tx): Promise<{ broadcast: Broadcast; recipients: number }> {
@@ -38,6 +40,11 @@ export async function startBroadcast(ctx: CommandContext, props: { actor: Viewer
     if (broadcast.testedBody === null || broadcast.testedBody !== broadcast.body) throw new ConflictError(TEST_FIRST);
     // The test shows what this sender's clients get ({manager} is them): the one who tested starts it.
     if (broadcast.testedBy !== props.actor.userId) throw new ConflictError(TEST_BY_STARTER);
+    // Tested means seen: Telegram took the test message (its outbox row `sent`), not merely that it was queued.
+    if (broadcast.testedOutboxId === null) throw new ConflictError(TEST_FIRST);
+    const [test] = await tx.db.select({ state: telegramOutbox.state }).from(telegramOutbox).where(eq(telegramOutbox.id, broadcast.testedOutboxId));
+    if (test?.state === 'pending') throw new ConflictError(TEST_IN_FLIGHT);
+    if (test?.state !== 'sent') throw new ConflictError(TEST_NOT_DELIVERED);
     // client_labels(client_id, label): the labels of issue 19.5 (commands of the labels feature); stored lower-case (core/labels).
     const inserted = await tx.db.execute(sql`
       insert into broadcast_recipients (broadcast_id, client_id)

@@ -4,8 +4,9 @@
  * linked Telegram id, users.telegram_user_id — set when they first act in the
  * managers' group, commands/ensureManagerUser, or by an administrator), exactly
  * as a client would: same text, `{client}` filled with the sender's own name,
- * the «Отписаться» button. The body tested is remembered; commands/startBroadcast
- * refuses to start a body that was not tested.
+ * the «Отписаться» button. The body tested and its outbox row are remembered;
+ * commands/startBroadcast refuses to start a body that was not tested, or
+ * whose test message Telegram has not taken.
  */
 import { eq } from 'drizzle-orm';
 import type { MessageEntity } from '@grammyjs/types';
@@ -57,11 +58,14 @@ export async function testBroadcast(ctx: CommandContext, props: { actor: Viewer;
     if (!me?.telegramUserId) throw new ValidationError(NO_TELEGRAM);
     const name = personName([me.name], 'Менеджер');
     const payload = broadcastMessage(broadcast.body, { client: name, manager: name }, clientLocale(me.locale));
-    await tx.db.insert(telegramOutbox).values({ chatId: me.telegramUserId, queue: `chat:${me.telegramUserId}`, method: 'sendMessage', payload });
+    const [row] = await tx.db
+      .insert(telegramOutbox)
+      .values({ chatId: me.telegramUserId, queue: `chat:${me.telegramUserId}`, method: 'sendMessage', payload })
+      .returning({ id: telegramOutbox.id });
     tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
     const [tested] = await tx.db
       .update(broadcasts)
-      .set({ testedBody: broadcast.body, testedAt: new Date(), testedBy: me.id })
+      .set({ testedBody: broadcast.body, testedAt: new Date(), testedBy: me.id, testedOutboxId: row!.id })
       .where(eq(broadcasts.id, broadcast.id))
       .returning();
     await recordEvent(tx, { actor: { userId: me.id }, subjectType: 'broadcast', subjectId: broadcast.id, name: 'broadcast.tested', after: { telegramUserId: me.telegramUserId } });

@@ -82,6 +82,8 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'broadcast.noTelegram': 'Ваш аккаунт не связан с Telegram, а тестовая отправка идёт вам в Telegram: напишите что-нибудь в группе менеджеров или попросите администратора указать ваш Telegram ID',
   'broadcast.testFirst': 'Сначала отправьте рассылку себе (тестовая отправка); после изменения текста — снова',
   'broadcast.testByStarter': 'Запускает тот, кто проверил рассылку: отправьте тест себе, затем запускайте',
+  'broadcast.testInFlight': 'Тестовое сообщение ещё в пути — запустите через несколько секунд',
+  'broadcast.testNotDelivered': 'Тестовое сообщение до вас не дошло (бот остановлен у вас в Telegram или текст не принят) — исправьте и отправьте тест снова',
   'broadcast.noRecipients': 'Ни у одного клиента нет этих меток',
   'broadcast.alreadyStarted': 'Рассылка уже запущена',
   'broadcast.notSending': 'Рассылка не идёт: останавливать нечего',

@@ -778,6 +778,8 @@ export const broadcasts = pgTable('broadcasts', {
   testedBody: text('tested_body'),
   testedAt: timestamp('tested_at', { withTimezone: true }),
   testedBy: bigint('tested_by', { mode: 'number' }).references(() => users.id),
+  /** The outbox row of the test send: a start waits for Telegram to have taken it (state `sent`). */
+  testedOutboxId: bigint('tested_outbox_id', { mode: 'number' }),
   createdBy: bigint('created_by', { mode: 'number' }).references(() => users.id),
   startedBy: bigint('started_by', { mode: 'number' }).references(() => users.id),
   startedAt: timestamp('started_at', { withTimezone: true }),

@@ -10,6 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import { browserAvailable, ensureWebBuilt, launchBrowser, signedInPage } from '../helpers/browser.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { users } from '../../src/db/schema.js';
+import { SandboxControl } from '../../src/sandbox/control.js';
 
 describe.skipIf(!browserAvailable())('the broadcasts page', () => {
   let app: TestApp;
@@ -19,8 +20,12 @@ describe.skipIf(!browserAvailable())('the broadcasts page', () => {
     app = await startTestApp();
     browser = await launchBrowser();
     const { db } = app.ctx.database;
-    // The admin's Telegram (the test send goes there) and two labelled clients, ids the sandbox does not know: reported not delivered.
-    await db.update(users).set({ telegramUserId: 555000111 }).where(eq(users.id, app.admin.userId));
+    // The admin's Telegram (the test send goes there: a sandbox user who started the bot) and two labelled clients,
+    // ids the sandbox does not know: reported not delivered.
+    const control = new SandboxControl(`${app.url}/tg`);
+    const me = await control.createUser({ first_name: 'Админ' });
+    await control.sendMessage({ from: me.id, text: '/start' });
+    await db.update(users).set({ telegramUserId: me.id }).where(eq(users.id, app.admin.userId));
     for (const [i, name] of [[1, 'Анна'], [2, 'Борис']] as const) {
       const row = await db.execute<{ id: number }>(sql`insert into clients (telegram_user_id, first_name) values (${7200000 + i}, ${name}) returning id`);
       await db.execute(sql`insert into client_labels (client_id, label) values (${row.rows[0]!.id}, 'vip')`);
@@ -50,6 +55,10 @@ describe.skipIf(!browserAvailable())('the broadcasts page', () => {
     expect(await page.getByRole('button', { name: 'Начать рассылку' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Отправить себе (тест)' }).click();
     await page.getByText(/Тест отправлен .*Можно запускать/).waitFor();
+    // The start waits until Telegram has taken the test message (before that: «ещё в пути», press again).
+    await expect
+      .poll(async () => (await app.ctx.database.db.execute<{ state: string }>(sql`select o.state from broadcasts b join telegram_outbox o on o.id = b.tested_outbox_id`)).rows[0]?.state)
+      .toBe('sent');
     await page.getByRole('button', { name: 'Начать рассылку' }).click();
     await page.getByText('осталось: 0').waitFor({ timeout: 60_000 });
     const report = page.getByTestId('broadcast-report');

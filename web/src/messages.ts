@@ -1020,6 +1020,8 @@ export const serverMessagesEn: Record<string, string> = {
   'broadcast.noTelegram': 'Your account is not linked to Telegram, and the test send goes to your Telegram: write anything in the managers\' group or ask an administrator to set your Telegram ID',
   'broadcast.testFirst': 'Send the mailing to yourself first (test send); after changing the text, again',
   'broadcast.testByStarter': 'The one who tested the mailing starts it: send the test to yourself, then start',
+  'broadcast.testInFlight': 'The test message is still on its way — start in a few seconds',
+  'broadcast.testNotDelivered': 'The test message did not reach you (the bot is stopped in your Telegram, or the text was refused) — fix it and send the test again',
   'broadcast.noRecipients': 'No client has these labels',
   'broadcast.alreadyStarted': 'The mailing has already been started',
   'broadcast.notSending': 'The mailing is not running: nothing to stop',

@@ -1,0 +1,1 @@
+ALTER TABLE "broadcasts" ADD COLUMN "tested_outbox_id" bigint;
