@@ -200,7 +200,10 @@ const TABLE: Record<string, Rule[]> = {
   'PUT /api/broadcasts/:id': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId()}`, body: { title: 'Изменено', body: 'Изменено', labels: ['idor'] } }) }],
   // The manager (signed in from Telegram) gets it; the admin, with no linked Telegram account, 400 — past the access rule.
   'POST /api/broadcasts/:id/test': [{ expect: { ...only(['admin', 'manager'], 403), admin: 400 }, mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/test` }) }],
-  'POST /api/broadcasts/:id/start': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/start` }) }],
+  // Past the access rule our staff meet the start's own rule: only the one whose test send Telegram took starts it (409 here).
+  'POST /api/broadcasts/:id/start': [
+    { expect: { ...only(['admin', 'manager'], 403), admin: 409, manager: 409 }, mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/start` }) },
+  ],
   'POST /api/broadcasts/:id/cancel': [{ expect: only(['admin', 'manager'], 403), mutates: true, call: async () => ({ path: `/api/broadcasts/${await broadcastId('sending')}/cancel` }) }],
   'GET /api/broadcasts/:id/report': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/report` }) }],
   'GET /api/broadcasts/:id/report.csv': [{ expect: only(['admin', 'manager'], 403), call: async () => ({ path: `/api/broadcasts/${await broadcastId()}/report.csv` }) }],
