@@ -12,7 +12,7 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clientLabels, clients, dialogs } from '../db/schema.js';
-import { LABELS_PER_CLIENT_MAX, LABEL_MAX, normaliseLabel } from '../core/labels.js';
+import { LABELS_PER_CLIENT_MAX, LABEL_MAX, mixesScripts, normaliseLabel } from '../core/labels.js';
 import { mayLabelClients, type Viewer } from '../policies/access.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { enqueueTelegram } from './telegramOutbox.js';
@@ -39,14 +39,17 @@ export interface LabelsState {
 export const labelRuleMessage = (typed: string) =>
   `Метка «${typed.length > 40 ? `${typed.slice(0, 40)}…` : typed}» не подходит: от 1 до ${LABEL_MAX} букв, цифр, _ или -, без пробелов`;
 
+/** The message of a new label that mixes Latin and Cyrillic letters (400 `labels`; core/labels `mixesScripts`). */
+export const mixedScriptsMessage = (label: string) => `Метка «${label}» не подходит: в ней и латинские, и русские буквы — напишите её одним алфавитом`;
+
 /**
  * Adds and removes labels on one client in one transaction and returns the
  * labels after it. Removing a label the client has not, or adding one it has,
  * changes nothing (and writes nothing).
  * Errors: 403 ForbiddenError for anyone but our staff (`mayLabelClients`);
  * 404 NotFoundError for an unknown client; 400 FieldErrors `labels` when a
- * label breaks the rule of core/labels (nothing is changed then, not even the
- * good ones) or when the client would carry more than LABELS_PER_CLIENT_MAX.
+ * label breaks the rule of core/labels, or a new one mixes Latin and Cyrillic
+ * letters (nothing is changed then, not even the good ones) or when the client would carry more than LABELS_PER_CLIENT_MAX.
  */
 export async function labelClient(ctx: CommandContext, props: Props, tx?: Tx): Promise<LabelsState> {
   return inTransaction(ctx, tx, async (tx) => {
@@ -55,6 +58,8 @@ export async function labelClient(ctx: CommandContext, props: Props, tx?: Tx): P
     const remove = normaliseAll(props.remove ?? []);
     const invalid = [...add.invalid, ...remove.invalid];
     if (invalid.length > 0) throw new FieldErrors({ labels: labelRuleMessage(invalid[0]!) });
+    const mixed = add.labels.find(mixesScripts);
+    if (mixed !== undefined) throw new FieldErrors({ labels: mixedScriptsMessage(mixed) });
     // The client row is the lock: two changes of one client's labels go one after the other.
     const [client] = await tx.db.select({ id: clients.id }).from(clients).where(eq(clients.id, props.clientId)).for('update');
     if (!client) throw new NotFoundError('Клиент не найден');

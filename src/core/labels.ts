@@ -26,6 +26,16 @@ export function normaliseLabel(typed: string): string | undefined {
   return LABEL_PATTERN.test(label) ? label : undefined;
 }
 
+/**
+ * True when a label mixes Latin and Cyrillic letters («viр» with a Cyrillic
+ * р): it looks like another label on screen («vip») while filters, broadcasts
+ * and exports treat it as a different one, so a new label may not (old ones
+ * can still be taken off).
+ */
+export function mixesScripts(label: string): boolean {
+  return /[a-z]/.test(label) && /[а-яё]/.test(label);
+}
+
 /** Labels typed in one go in the topic (`/label vip, опт`): the pieces between spaces and commas, as typed. */
 export function splitLabels(typed: string): string[] {
   return typed.split(/[\s,]+/).filter(Boolean);

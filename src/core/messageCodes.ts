@@ -116,6 +116,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   // Labels on clients and the export of clients (src/commands/labelClient.ts, src/platform/routes/clients.ts).
   'labels.staffOnly': 'Метки клиентов ставят только менеджеры',
   'labels.form': 'Метка «{label}» не подходит: от 1 до {max} букв, цифр, _ или -, без пробелов',
+  'labels.mixedScripts': 'Метка «{label}» не подходит: в ней и латинские, и русские буквы — напишите её одним алфавитом',
   'labels.tooMany': 'У клиента не больше {max} меток',
   'labels.filterForm': 'Метка в фильтре: от 1 до {max} букв, цифр, _ или -, без пробелов',
   'export.staffOnly': 'Выгружать клиентов могут только менеджеры',

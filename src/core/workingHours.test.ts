@@ -90,7 +90,7 @@ describe('validating the hours an administrator sets', () => {
   it('refuses bad ranges and dates, field by field, and saves nothing', () => {
     const { value, errors } = validateWorkingHours({
       week: [{ start: '18:00', end: '09:00' }, { start: '9', end: '18:00' }, { start: '09:00', end: '25:00' }, null, null, null, null],
-      holidays: ['2026-02-30', '2026-12-31', '2026-12-31'],
+      holidays: ['2026-02-30', '2026-12-31', '2026-12-31', '0001-01-01'],
       workdays: [{ date: '2026-12-31', start: '10:00', end: '14:00' }, { date: '2026-12-26', start: '24:00', end: '24:00' }],
       offHoursAnswer: true,
     });
@@ -101,6 +101,7 @@ describe('validating the hours an administrator sets', () => {
       'week.2.end': HOURS_MESSAGES.time,
       'holidays.0': HOURS_MESSAGES.date,
       'holidays.2': HOURS_MESSAGES.duplicate,
+      'holidays.3': HOURS_MESSAGES.date,
       'workdays.0.date': HOURS_MESSAGES.both,
       'workdays.1.start': HOURS_MESSAGES.time,
     });

@@ -95,11 +95,12 @@ export function minutesOf(time: string): number | null {
   return match[1] === undefined ? 24 * 60 : Number(match[1]) * 60 + Number(match[2]);
 }
 
+/** A real calendar day `YYYY-MM-DD` within 1990–2100, the platform's range for dates. */
 function isIsoDate(value: string): boolean {
   if (!ISO_DATE.test(value)) return false;
   try {
-    Temporal.PlainDate.from(value, { overflow: 'reject' });
-    return true;
+    const { year } = Temporal.PlainDate.from(value, { overflow: 'reject' });
+    return year >= 1990 && year <= 2100;
   } catch {
     return false;
   }

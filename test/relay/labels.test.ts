@@ -35,6 +35,9 @@ describe('labels from the topic', () => {
     await say('/label vip');
     await t.control.waitFor({ ...inTopic, text_includes: 'Ничего не изменилось. Метки клиента: vip, опт' });
 
+    // A label that looks like «vip» but holds a Cyrillic «р» would be a different label on screen alike (attacker check).
+    await say('/label viр');
+    await t.control.waitFor({ ...inTopic, text_includes: 'Метка «viр» не подходит: в ней и латинские, и русские буквы — напишите её одним алфавитом' });
     await say('/label хороший<клиент>');
     await t.control.waitFor({ ...inTopic, text_includes: 'Метка «хороший<клиент>» не подходит: от 1 до 32 букв, цифр, _ или -, без пробелов' });
     await t.control.waitFor({ ...inTopic, text_includes: 'Метки пишите через пробел: /label vip опт' });

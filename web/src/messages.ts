@@ -1055,6 +1055,7 @@ export const serverMessagesEn: Record<string, string> = {
   'dialogs.sourceForm': 'A source is the parameter of a t.me/…?start= link: 1 to 64 Latin letters, digits, _ and -',
   'labels.staffOnly': 'Only managers label clients',
   'labels.form': 'The label «{label}» does not fit: 1 to {max} letters, digits, _ or -, no spaces',
+  'labels.mixedScripts': 'The label «{label}» does not fit: it mixes Latin and Cyrillic letters — write it in one alphabet',
   'labels.tooMany': 'A client has at most {max} labels',
   'labels.filterForm': 'A label in the filter: 1 to {max} letters, digits, _ or -, no spaces',
   'export.staffOnly': 'Only managers export clients',
