@@ -165,7 +165,10 @@ export const broadcastRoutes: FastifyPluginAsync<RouteOptions> = async (instance
     },
   );
 
-  /** Starts sending. 409 when the current text was not test-sent, or it was started already; 400 when no client has its labels. */
+  /**
+   * Starts sending. 409 when the current text was not test-sent, was tested by someone else, its test message is not
+   * (yet) taken by Telegram, or it was started already; 400 when no client has its labels (commands/startBroadcast).
+   */
   app.post(
     '/broadcasts/:id/start',
     {
