@@ -12,12 +12,30 @@
  *
  * Words are matched by PostgreSQL full text with the `russian` configuration
  * («договором» finds «договор»), names and identifiers by pg_trgm (typos,
- * part of a number or an INN), over the GIN indexes of src/db/searchIndex.ts.
- * Messages come newest first; a word found in very many messages (or
- * requests, or a name many clients share) shows the newest (most similar) of
- * the first `CANDIDATES` the index yields: the bound that keeps a search fast
- * on ten million messages. Requests matching exactly (number, INN, amount)
- * come first, found through their own indexes whatever else matches.
+ * part of a number or an INN), over the stored vectors and GIN indexes of
+ * src/db/searchIndex.ts (migration 0029).
+ *
+ * Messages, requests and documents come newest first, and they are the
+ * newest matches there are, found in at most three steps, each bounded by a
+ * number written here, never by the planner's estimate (`newestMatches`):
+ * 1. walk the newest `WALK` rows (a btree on the time, newest first) and keep
+ *    those whose stored vector matches — a word in one message of a hundred
+ *    fills the page here, however many million messages hold it;
+ * 2. when the walk found some but not a page, walk again as far as that rate
+ *    says a page needs, at most `WALK_MAX` rows;
+ * 3. otherwise (a rare word: an article number, a name) the GIN index finds
+ *    every match and the newest are sorted out — with plain index scans and
+ *    sequential scans switched off for that one statement, so it can be
+ *    nothing but the bitmap of the GIN index (a rare number the statistics
+ *    guess frequent once walked all ten million messages: two minutes).
+ * A word frequent in old rows but absent from the newest `WALK_MAX` costs
+ * reading its GIN posting list whole (hundreds of milliseconds at millions
+ * of rows): the one slow case left, bounded by the index, not by the table.
+ *
+ * A name many clients share shows the most similar of the first `CANDIDATES`
+ * the trigram index yields; outside our staff, a deal room's chat messages the
+ * newest of the first `CANDIDATES` matches. Requests matching exactly (number,
+ * INN, amount) come first, found through their own indexes whatever else matches.
  *
  * Results come grouped by dialog (a client and their deals) or, for a request
  * without a dialog, by request; each hit carries plain text and the ranges
@@ -25,7 +43,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
-import { clientKeys, documentVector, messageVector, requestKeys, requestVector } from '../db/searchIndex.js';
+import { clientKeys, requestKeys, SEARCH_VECTOR } from '../db/searchIndex.js';
 import { highlightMatched, highlightWords, MARK_END, MARK_START, markedWords, type Highlight, type SearchQuery } from '../core/searchText.js';
 import { dealRoomOf, maySeeDialogs, requestVisibleTo, type Viewer } from '../policies/access.js';
 
@@ -34,6 +52,12 @@ import { dealRoomOf, maySeeDialogs, requestVisibleTo, type Viewer } from '../pol
  * (the most similar names) are shown (see the module comment).
  */
 export const CANDIDATES = 300;
+
+/** Newest rows the first walk reads (step 1 of the module comment). */
+export const WALK = 2_000;
+
+/** Most rows the second walk reads (step 2 of the module comment). */
+export const WALK_MAX = 50_000;
 
 export type SearchHitKind = 'client' | 'message' | 'request' | 'document';
 
@@ -283,21 +307,73 @@ async function findClients(db: Db, query: SearchQuery, limit: number): Promise<R
   return result.rows;
 }
 
+/**
+ * The ids of the newest `limit` matches, newest first, in the steps of the
+ * module comment: `walk(rows)` reads the newest `rows` rows and returns the
+ * matches among them (newest first, at most `limit`); `viaIndex` returns the
+ * newest `limit` matches of all rows, found through a GIN index.
+ */
+async function newestMatches(db: Db, limit: number, walk: (rows: number) => SQL, viaIndex: SQL): Promise<Row[]> {
+  const first = (await db.execute<Row>(walk(WALK))).rows;
+  if (first.length >= limit) return first;
+  if (first.length > 0) {
+    // A match every WALK / found rows: read half again as many as a page needs at that rate.
+    const rows = Math.min(WALK_MAX, Math.ceil(((WALK * limit) / first.length) * 1.5));
+    const second = (await db.execute<Row>(walk(rows))).rows;
+    if (second.length >= limit) return second;
+  }
+  return bitmapOnly(db, viaIndex);
+}
+
+/**
+ * Runs one read with sequential and plain index scans switched off for it
+ * (`SET LOCAL`, in a transaction or a savepoint of the caller's): a
+ * condition a GIN index serves is then read through that index's bitmap,
+ * whatever the planner estimates — never as a walk along another index
+ * filtering row by row, nor as a read of the whole table. The settings are
+ * put back before the savepoint ends (they would outlive it in the caller's
+ * transaction), and fall back by themselves if the read fails.
+ */
+async function bitmapOnly(db: Db, statement: SQL): Promise<Row[]> {
+  return db.transaction(async (tx) => {
+    const before = (
+      await tx.execute<{ seq: string; idx: string; only: string }>(
+        sql`select current_setting('enable_seqscan') as seq, current_setting('enable_indexscan') as idx, current_setting('enable_indexonlyscan') as only,
+                   set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true)`,
+      )
+    ).rows[0]!;
+    const rows = (await tx.execute<Row>(statement)).rows;
+    await tx.execute(sql`select set_config('enable_seqscan', ${before.seq}, true), set_config('enable_indexscan', ${before.idx}, true), set_config('enable_indexonlyscan', ${before.only}, true)`);
+    return rows;
+  });
+}
+
+/** A list of ids as one `bigint[]` parameter. */
+const idArray = (ids: number[]) => sql`${`{${ids.join(',')}}`}::bigint[]`;
+const vectorOf = (alias: string) => sql.raw(`${alias}."${SEARCH_VECTOR}"`);
+
 async function findMessages(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
-  const vector = sql.raw(messageVector('m.'));
+  const vector = vectorOf('m');
   // The headline (it parses the text again) only for the rows shown.
   const headline = sql`ts_headline('russian', ${sql.raw(unmarked('m.text'))}, ${tsquery}, ${HEADLINE_OPTIONS})`;
   if (staff) {
+    const found = await newestMatches(
+      db,
+      limit,
+      (rows) => sql`
+        select m.id from (select id, sent_at, ${sql.raw(`"${SEARCH_VECTOR}"`)} from messages order by sent_at desc, id desc limit ${rows}) m
+        where ${vector} @@ ${tsquery}
+        order by m.sent_at desc, m.id desc
+        limit ${limit}`,
+      sql`select m.id from messages m where ${vector} @@ ${tsquery} order by m.sent_at desc, m.id desc limit ${limit}`,
+    );
+    if (!found.length) return [];
     const result = await db.execute<Row>(sql`
       select m.id, m.dialog_id, m.direction, m.sent_at, m.text, m.media ->> 'fileName' as file_name, 0 as rank, ${headline} as headline, ${CLIENT_COLUMNS}
-      from (
-        select id from (select m.id, m.sent_at from messages m where ${vector} @@ ${tsquery} limit ${CANDIDATES}) candidates
-        order by sent_at desc, id desc
-        limit ${limit}
-      ) found
-      join messages m on m.id = found.id
+      from messages m
       join dialogs d on d.id = m.dialog_id
       join clients c on c.id = d.client_id
+      where m.id = any(${idArray(found.map((row) => Number(row.id)))})
       order by m.sent_at desc, m.id desc`);
     return result.rows;
   }
@@ -322,7 +398,6 @@ async function findMessages(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL
 }
 
 async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: SearchQuery, tsquery: SQL, limit: number): Promise<Row[]> {
-  const vector = sql.raw(requestVector('requests.'));
   const keys = sql.raw(requestKeys('requests.'));
   // Exact matches, each through its index: the number, the payer's INN (inside the trigram keys), the amount.
   const exactMatches: SQL[] = [sql`requests.number = ${query.text}`];
@@ -331,57 +406,70 @@ async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: Searc
   const exact = sql`case when requests.number = ${query.text} then 'number'
                          when ${query.digits ?? ''} <> '' and requests.payer ->> 'inn' = ${query.digits ?? ''} then 'inn'
                          when ${query.amount ?? '-1'}::numeric = requests.amount then 'amount' end`;
-  // Words and parts of identifiers: the newest of the first candidates (a word in thousands of requests).
+  // Words and parts of identifiers: the newest matches (a word may be in thousands of requests).
   const wordMatches: SQL[] = [];
   if (query.contains) wordMatches.push(sql`${keys} like ${query.contains}`);
-  wordMatches.push(sql`${vector} @@ ${tsquery}`);
+  wordMatches.push(sql`${vectorOf('requests')} @@ ${tsquery}`);
+  const words = sql.join(wordMatches, sql` or `);
   const visible = requestVisibleTo(viewer);
-  const shown = `coalesce(r.beneficiary ->> 'name', '') || ' · ' || r.purpose`;
-  const result = await db.execute<Row>(sql`
-    with exact as (
-      select requests.id, ${exact} as exact, requests.created_at
+  const exactRows = (
+    await db.execute<Row>(sql`
+      select requests.id, ${exact} as exact
       from requests
       where ${visible} and (${sql.join(exactMatches, sql` or `)})
       order by requests.created_at desc, requests.id desc
-      limit ${limit}
-    ), words as (
-      select id, null::text as exact, created_at from (
-        select requests.id, requests.created_at from requests where ${visible} and (${sql.join(wordMatches, sql` or `)}) limit ${CANDIDATES}
-      ) candidates
-      where id not in (select id from exact)
-      order by created_at desc, id desc
-      limit ${limit}
-    )
+      limit ${limit}`)
+  ).rows;
+  const wordRows = await newestMatches(
+    db,
+    limit,
+    (rows) => sql`
+      select requests.id from (select * from requests order by created_at desc, id desc limit ${rows}) requests
+      where (${words}) and ${visible}
+      order by requests.created_at desc, requests.id desc
+      limit ${limit}`,
+    sql`select requests.id from requests where (${words}) and ${visible} order by requests.created_at desc, requests.id desc limit ${limit}`,
+  );
+  const exactOf = new Map(exactRows.map((row) => [Number(row.id), row.exact as string | null]));
+  const ids = [...exactOf.keys(), ...wordRows.map((row) => Number(row.id)).filter((id) => !exactOf.has(id))].slice(0, limit);
+  if (!ids.length) return [];
+  const shown = `coalesce(r.beneficiary ->> 'name', '') || ' · ' || r.purpose`;
+  const result = await db.execute<Row>(sql`
     select r.id, r.number, r.dialog_id, r.status, r.amount::text as amount, r.currency, r.beneficiary ->> 'name' as beneficiary_name, r.purpose,
-           r.payer ->> 'inn' as inn, r.created_at, found.exact, 0 as rank,
+           r.payer ->> 'inn' as inn, r.created_at, 0 as rank,
            ts_headline('russian', ${sql.raw(unmarked(shown))}, ${tsquery}, ${HEADLINE_OPTIONS}) as headline,
            ${staff ? CLIENT_COLUMNS : sql.raw('null as client_id')}
-    from (select * from exact union all select * from words) found
+    from unnest(${idArray(ids)}) with ordinality as found(id, position)
     join requests r on r.id = found.id
     ${staff ? sql`left join dialogs d on d.id = r.dialog_id left join clients c on c.id = d.client_id` : sql``}
-    order by found.exact is null, found.created_at desc, r.id desc
-    limit ${limit}`);
-  return result.rows;
+    order by found.position`);
+  return result.rows.map((row) => ({ ...row, exact: exactOf.get(Number(row.id)) ?? null }));
 }
 
 async function findDocuments(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
-  const vector = sql.raw(documentVector('doc.'));
+  const vector = vectorOf('doc');
   // A correlated check per found document, not a join: a join reads every request to hash them.
   const inDealRoom = sql`(doc.request_id is not null and exists (select 1 from requests where requests.id = doc.request_id and ${dealRoomOf(viewer)}))`;
   const visible = staff ? sql`(doc.dialog_id is not null or ${inDealRoom})` : inDealRoom;
   // The newest matches first; the request's number and the client's columns for those only.
-  const result = await db.execute<Row>(sql`
-    select found.id, found.name, found.request_id, r.number as request_number, found.dialog_id, found.created_at
-           ${staff ? sql`, ${CLIENT_COLUMNS}` : sql``}
-    from (
-      select doc.id, doc.name, doc.request_id, doc.dialog_id, doc.created_at
-      from documents doc
+  const found = await newestMatches(
+    db,
+    limit,
+    (rows) => sql`
+      select doc.id from (select * from documents order by created_at desc, id desc limit ${rows}) doc
       where ${vector} @@ ${tsquery} and ${visible}
       order by doc.created_at desc, doc.id desc
-      limit ${limit}
-    ) found
-    left join requests r on r.id = found.request_id
-    ${staff ? sql`left join dialogs d on d.id = found.dialog_id left join clients c on c.id = d.client_id` : sql``}
-    order by found.created_at desc, found.id desc`);
+      limit ${limit}`,
+    sql`select doc.id from documents doc where ${vector} @@ ${tsquery} and ${visible} order by doc.created_at desc, doc.id desc limit ${limit}`,
+  );
+  if (!found.length) return [];
+  const result = await db.execute<Row>(sql`
+    select doc.id, doc.name, doc.request_id, r.number as request_number, doc.dialog_id, doc.created_at
+           ${staff ? sql`, ${CLIENT_COLUMNS}` : sql``}
+    from documents doc
+    left join requests r on r.id = doc.request_id
+    ${staff ? sql`left join dialogs d on d.id = doc.dialog_id left join clients c on c.id = d.client_id` : sql``}
+    where doc.id = any(${idArray(found.map((row) => Number(row.id)))})
+    order by doc.created_at desc, doc.id desc`);
   return result.rows;
 }

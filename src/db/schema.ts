@@ -21,7 +21,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import { clientKeys, documentVector, messageVector, requestKeys, requestVector } from './searchIndex.js';
+import { clientKeys, requestKeys, SEARCH_VECTOR } from './searchIndex.js';
 
 const id = () => bigserial('id', { mode: 'number' }).primaryKey();
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
@@ -320,7 +320,9 @@ export const messages = pgTable(
     uniqueIndex('messages_client_chat_key').on(t.dialogId, t.clientChatMessageId),
     // Not unique: when a group's backlog grows, consecutive client texts are mirrored as one topic message.
     index('messages_topic_idx').on(t.dialogId, t.topicMessageId),
-    index('messages_search_idx').using('gin', sql.raw(messageVector())),
+    // The search (src/commands/search.ts): words through the stored vector (migration 0029), newest first through `messages_newest_idx`.
+    index('messages_search_idx').using('gin', sql.raw(`"${SEARCH_VECTOR}"`)),
+    index('messages_newest_idx').on(t.sentAt, t.id),
     // The dashboard's first answers (platform/routes/insightQueries.ts): a dialog's first client message and the
     // first answer after it, each one probe that reads what it needs from the index, not every message on the way.
     index('messages_first_in_idx').on(t.dialogId, t.seq, t.sentAt).where(sql`${t.direction} = 'in'`),
@@ -377,7 +379,8 @@ export const requests = pgTable(
     // its funnel only those of a dialog's requests: index-only scans (src/platform/routes/insightQueries.ts).
     index('requests_insight_idx').on(t.createdAt, t.status, t.currency, t.acceptedOfferId, t.createdBy, t.amount),
     index('requests_insight_dialog_idx').on(t.dialogId, t.status, t.acceptedOfferId),
-    index('requests_search_idx').using('gin', sql.raw(requestVector())),
+    index('requests_search_idx').using('gin', sql.raw(`"${SEARCH_VECTOR}"`)),
+    index('requests_newest_idx').on(t.createdAt, t.id),
     index('requests_search_trgm_idx').using('gin', sql.raw(`${requestKeys()} gin_trgm_ops`)),
     /** Search by an amount typed as a number. */
     index('requests_amount_idx').on(t.amount),
@@ -532,7 +535,8 @@ export const documents = pgTable(
   (t) => [
     index('documents_request_idx').on(t.requestId),
     index('documents_dialog_idx').on(t.dialogId),
-    index('documents_search_idx').using('gin', sql.raw(documentVector())),
+    index('documents_search_idx').using('gin', sql.raw(`"${SEARCH_VECTOR}"`)),
+    index('documents_newest_idx').on(t.createdAt, t.id),
   ],
 );
 

@@ -1,9 +1,15 @@
 /**
- * What the search (src/commands/search.ts) looks in, written once: the same
- * expressions build the GIN indexes (src/db/schema.ts) and the queries, so
- * PostgreSQL uses the index (an expression index serves a query only when
- * the query repeats its expression; PostgreSQL docs, 11.7 "Indexes on
- * Expressions").
+ * What the search (src/commands/search.ts) looks in, written once. The word
+ * vectors of messages, requests and documents are stored: a column
+ * `search_vector` that PostgreSQL computes from these expressions when a row
+ * is written (`GENERATED ALWAYS AS (…) STORED`, migration 0029), indexed by
+ * GIN and read as it is by the search's newest-first walk (no `to_tsvector`
+ * per row read). The column is not declared in src/db/schema.ts on purpose:
+ * Drizzle would then read it back with every message and request it
+ * selects; nothing but the search reads it, by name (`SEARCH_VECTOR`).
+ * A change to an expression here needs a migration that redefines the column.
+ * Trigram keys stay expression indexes (PostgreSQL docs, 11.7 "Indexes on
+ * Expressions": the query repeats the expression).
  *
  * Full text uses the `russian` configuration (Snowball stemming: «договором»
  * and «договор» are one lexeme); names and identifiers use pg_trgm trigrams
@@ -13,6 +19,9 @@
  * Each function takes the table's alias with its dot (`m.`), or nothing in
  * the index definition.
  */
+
+/** The stored word vector's column in messages, requests and documents (migration 0029). */
+export const SEARCH_VECTOR = 'search_vector';
 
 /** The text search configuration of every tsvector and tsquery. */
 export const SEARCH_CONFIG = 'russian';
