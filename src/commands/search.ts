@@ -291,8 +291,12 @@ const CLIENT_COLUMNS = sql.raw(`c.id as client_id, c.first_name, c.last_name, c.
 async function findClients(db: Db, query: SearchQuery, limit: number): Promise<Row[]> {
   const keys = sql.raw(clientKeys('c.'));
   const byId = query.digits !== null && query.digits.length <= 15 ? sql` or c.telegram_user_id = ${query.digits}::bigint` : sql``;
-  // A name thousands of clients share: the best of the first candidates the index yields, scored once each.
-  const result = await db.execute<Row>(sql`
+  // A name thousands of clients share: the best of the first candidates the trigram index yields, scored once
+  // each — through the index always: read in table order instead (the planner's pick when it guesses thousands
+  // match), the candidates cost a word_similarity each for every client on the way (70 ms at 50,000 clients).
+  return bitmapOnly(
+    db,
+    sql`
     select found.id, d.id as dialog_id, ${CLIENT_COLUMNS}, found.score
     from (
       select id, word_similarity(${query.lower}, keys) as score from (
@@ -303,8 +307,8 @@ async function findClients(db: Db, query: SearchQuery, limit: number): Promise<R
     ) found
     join clients c on c.id = found.id
     left join dialogs d on d.client_id = c.id
-    order by found.score desc, found.id desc`);
-  return result.rows;
+    order by found.score desc, found.id desc`,
+  );
 }
 
 /**

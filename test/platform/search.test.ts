@@ -122,6 +122,42 @@ describe('a manager finds', () => {
   });
 });
 
+describe('newest matches first', () => {
+  let dialogId: number;
+  beforeAll(async () => {
+    const { db } = app.ctx.database;
+    const [client] = await db.insert(clients).values({ telegramUserId: 555000222, firstName: 'Анна', lastName: 'Логистова' }).returning();
+    const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 78 }).returning();
+    dialogId = dialog!.id;
+    // Written out of order: the newest by time is not the last row stored (an import, a late mirror).
+    const days = [5, 1, 9, 3, 7];
+    await db.insert(messages).values(
+      days.map((day, i) => ({ dialogId, seq: i + 1, direction: 'in' as const, text: `Коносамент номер ${day}, прошу проверить`, sentAt: new Date(`2026-11-0${day}T12:00:00Z`) })),
+    );
+  });
+
+  it('when more messages match than a page holds, the page shows the newest of them, newest first', async () => {
+    const response = await as.manager.get(`/api/search?q=${encodeURIComponent('коносамента')}&limit=3`);
+    expect(response.status).toBe(200);
+    const shown = hits(response.body.groups as Group[]).filter((h) => h.kind === 'message');
+    expect(shown.map((h) => h.text)).toEqual(['Коносамент номер 9, прошу проверить', 'Коносамент номер 7, прошу проверить', 'Коносамент номер 5, прошу проверить']);
+    expect(marked(shown[0]!)).toEqual(['Коносамент']);
+  });
+
+  it('a word in a single old message is found too (the index, past the newest messages)', async () => {
+    const shown = hits(await find(as.manager, 'номер 1')).filter((h) => h.kind === 'message');
+    expect(shown.map((h) => h.text)).toEqual(['Коносамент номер 1, прошу проверить']);
+  });
+
+  it('an edited message is found by its new words, no longer by the old ones', async () => {
+    const { db } = app.ctx.database;
+    // As recordEdit stores an edit: the text changes, the search follows without any step of ours.
+    await db.update(messages).set({ text: 'Дубликат счёта отправлен', editedAt: new Date() }).where(sql`${messages.dialogId} = ${dialogId} and ${messages.seq} = 2`);
+    expect(hits(await find(as.manager, 'дубликата')).filter((h) => h.kind === 'message').map((h) => h.text)).toEqual(['Дубликат счёта отправлен']);
+    expect(hits(await find(as.manager, 'номер 1')).filter((h) => h.kind === 'message')).toEqual([]);
+  });
+});
+
 describe('nobody finds what they may not see', () => {
   it('customers and agents never find a client, the dialog, its messages or files', async () => {
     for (const who of ['customer', 'otherCustomer', 'agentA', 'agentB', 'agentC', 'ourAgent'] as const) {
