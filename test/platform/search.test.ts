@@ -10,6 +10,8 @@ import { startTestApp, validOffer, validRequest, type ApiClient, type TestApp, t
 import { createRequest } from '../../src/commands/createRequest.js';
 import { clients, dialogs, documents, messages, requestMessages } from '../../src/db/schema.js';
 import { requestAccess, requestVisibleTo, dealRoomOf, canSeeDealRoom } from '../../src/policies/access.js';
+import { search } from '../../src/commands/search.js';
+import { readSearchQuery } from '../../src/core/searchText.js';
 
 let app: TestApp;
 let manager: TestUser;
@@ -147,6 +149,19 @@ describe('newest matches first', () => {
   it('a word in a single old message is found too (the index, past the newest messages)', async () => {
     const shown = hits(await find(as.manager, 'номер 1')).filter((h) => h.kind === 'message');
     expect(shown.map((h) => h.text)).toEqual(['Коносамент номер 1, прошу проверить']);
+  });
+
+  it("inside a caller's transaction (the bot's /find) the search leaves the planner's settings as they were", async () => {
+    const { db } = app.ctx.database;
+    const read = readSearchQuery('номер 1');
+    if (!read.ok) throw new Error(read.error);
+    const after = await db.transaction(async (tx) => {
+      // A word in one old message: the step through the GIN index, which switches scans off for itself.
+      const groups = await search(tx, manager, read.query, { limit: 20 });
+      expect(groups.flatMap((g) => g.hits).some((h) => h.kind === 'message')).toBe(true);
+      return (await tx.execute(sql`select current_setting('enable_seqscan') as seq, current_setting('enable_indexscan') as idx, current_setting('enable_indexonlyscan') as only`)).rows[0];
+    });
+    expect(after).toEqual({ seq: 'on', idx: 'on', only: 'on' });
   });
 
   it('an edited message is found by its new words, no longer by the old ones', async () => {
