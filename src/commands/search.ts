@@ -28,9 +28,10 @@
  *    sequential scans switched off for that one statement, so it can be
  *    nothing but the bitmap of the GIN index (a rare number the statistics
  *    guess frequent once walked all ten million messages: two minutes).
- * A word frequent in old rows but absent from the newest `WALK_MAX` costs
- * reading its GIN posting list whole (hundreds of milliseconds at millions
- * of rows): the one slow case left, bounded by the index, not by the table.
+ * A word frequent in old rows but absent from the newest `WALK` (or too rare
+ * in the newest `WALK_MAX` to fill a page) costs reading its GIN posting list
+ * whole and sorting its matches (hundreds of milliseconds at a million): the
+ * one slow case left, bounded by the index, not by the table.
  *
  * A name many clients share shows the most similar of the first `CANDIDATES`
  * the trigram index yields; outside our staff, a deal room's chat messages the
