@@ -103,7 +103,11 @@ export const clients = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  () => [index('clients_search_trgm_idx').using('gin', sql.raw(`${clientKeys()} gin_trgm_ops`))],
+  (t) => [
+    index('clients_search_trgm_idx').using('gin', sql.raw(`${clientKeys()} gin_trgm_ops`)),
+    // The dashboard's sources: migration 0030 makes it INCLUDE start_parameter (drizzle cannot declare INCLUDE).
+    index('clients_created_idx').on(t.createdAt),
+  ],
 );
 
 /**
@@ -189,11 +193,22 @@ export const dialogs = pgTable(
     firstAnsweredAt: timestamp('first_answered_at', { withTimezone: true }),
     firstAnswerUserId: bigint('first_answer_user_id', { mode: 'number' }),
     firstAnswerTelegramId: tgId('first_answer_telegram_id'),
+    /**
+     * The dialog's funnel, for the dashboard (docs/insight.md «Funnel»): it has a request / one whose offer
+     * was accepted / one completed / one cancelled. Kept by the database in the transaction that writes a
+     * request (migration 0030: triggers calling `dialog_funnel_refresh`).
+     */
+    funnelRequest: boolean('funnel_request').notNull().default(false),
+    funnelAccepted: boolean('funnel_accepted').notNull().default(false),
+    funnelCompleted: boolean('funnel_completed').notNull().default(false),
+    funnelCancelled: boolean('funnel_cancelled').notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
     index('dialogs_owner_idx').on(t.ownerUserId),
-    index('dialogs_created_idx').on(t.createdAt),
+    // The dashboard's dialog charts: migration 0030 makes it INCLUDE id, the first answer and the funnel
+    // (first_*, funnel_*), so they are index-only scans (drizzle cannot declare INCLUDE).
+    index('dialogs_insight_idx').on(t.createdAt),
     index('dialogs_waiting_idx').on(t.waitingSince),
     uniqueIndex('dialogs_topic_key').on(t.managersChatId, t.topicId),
     uniqueIndex('dialogs_client_key').on(t.clientId),
@@ -361,6 +376,13 @@ export const requests = pgTable(
     deadline: timestamp('deadline', { withTimezone: true }),
     comment: text('comment'),
     acceptedOfferId: bigint('accepted_offer_id', { mode: 'number' }),
+    /** The agent organization of the accepted offer, set by the database from `offers` (migration 0030 trigger `requests_accepted_agent`); for the dashboard. */
+    acceptedAgentId: bigint('accepted_agent_id', { mode: 'number' }),
+    /**
+     * When the request was completed: the `at` of its `request.status` event to `completed`, set by the
+     * database as that event is written (migration 0030 trigger `events_completed_added`); for the dashboard.
+     */
+    completedAt: timestamp('completed_at', { withTimezone: true }),
     /** The final terms once accepted: rate, fees and the computed amounts. */
     terms: jsonb('terms').$type<Record<string, string>>(),
     onecRef: text('onec_ref'),
@@ -375,10 +397,16 @@ export const requests = pgTable(
     index('requests_list_amount_idx').on(t.status, t.hidden, t.amount, t.id),
     index('requests_customer_idx').on(t.customerOrganizationId, t.createdAt),
     index('requests_dialog_idx').on(t.dialogId),
-    // The dashboard's request charts read only these columns of the requests created in a period, and
-    // its funnel only those of a dialog's requests: index-only scans (src/platform/routes/insightQueries.ts).
-    index('requests_insight_idx').on(t.createdAt, t.status, t.currency, t.acceptedOfferId, t.createdBy, t.amount),
+    // The dashboard's request charts read only the requests created in a period: migration 0030 makes this
+    // index INCLUDE status, currency, accepted_offer_id, accepted_agent_id, created_by, amount, so they are
+    // index-only scans (src/platform/routes/insightQueries.ts; drizzle cannot declare INCLUDE). The dialog
+    // index serves the funnel trigger (`dialog_funnel_refresh`).
+    index('requests_insight_idx').on(t.createdAt),
     index('requests_insight_dialog_idx').on(t.dialogId, t.status, t.acceptedOfferId),
+    // The dashboard's resolutions (migration 0030 makes it INCLUDE id, created_at, created_by).
+    index('requests_completed_idx')
+      .on(t.completedAt)
+      .where(sql`${t.completedAt} is not null`),
     index('requests_search_idx').using('gin', sql.raw(`"${SEARCH_VECTOR}"`)),
     index('requests_newest_idx').on(t.createdAt, t.id),
     index('requests_search_trgm_idx').using('gin', sql.raw(`${requestKeys()} gin_trgm_ops`)),
@@ -557,10 +585,6 @@ export const events = pgTable(
   },
   (t) => [
     index('events_subject_idx').on(t.subjectType, t.subjectId, t.at),
-    // The dashboard's resolutions: requests completed in a period, by when (src/platform/routes/insightQueries.ts).
-    index('events_completed_idx')
-      .on(t.at, t.subjectId)
-      .where(sql`${t.subjectType} = 'request' and ${t.name} = 'request.status' and (${t.after} ->> 'status') = 'completed'`),
   ],
 );
 

@@ -4,11 +4,13 @@
  * the dashboard reads one row per dialog: after every kind of write it must
  * equal the definition (docs/insight.md «First response»), computed here
  * from the messages and posts themselves, and the charts must show it.
+ * Likewise the other facts the charts read from one row (migration 0030):
+ * each dialog's funnel, each request's accepted agent and completion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { startTestApp, type ApiClient, type TestApp, type TestUser } from '../helpers/app.js';
-import { clients, dialogs, messages, requestPosts, requests } from '../../src/db/schema.js';
+import { clients, dialogs, events, messages, offers, requestPosts, requests } from '../../src/db/schema.js';
 
 /** The definition, from the rows: what the dashboard computed before the answer was kept. */
 const DEFINITION = sql`
@@ -31,6 +33,22 @@ const DEFINITION = sql`
 const STORED = sql`
   select id, first_asked_at as asked_at, first_answered_at as answered_at, first_answer_user_id as user_id, first_answer_telegram_id as telegram_id
   from dialogs order by id`;
+
+/** The funnel and request facts by definition (docs/insight.md «Funnel», «Volume by agent», «Resolution») and as kept (migration 0030). */
+const FACTS_DEFINED = sql`
+  select 'd' || d.id as row, (count(r.id) > 0)::text as a, coalesce(bool_or(r.accepted_offer_id is not null), false)::text as b,
+         coalesce(bool_or(r.status = 'completed'), false)::text as c, coalesce(bool_or(r.status = 'cancelled'), false)::text as d
+  from dialogs d left join requests r on r.dialog_id = d.id group by d.id
+  union all
+  select 'r' || r.id, null, null, o.agent_organization_id::text,
+         (select max(e.at) from events e where e.subject_type = 'request' and e.subject_id = r.id and e.name = 'request.status' and e.after ->> 'status' = 'completed')::text
+  from requests r left join offers o on o.id = r.accepted_offer_id
+  order by 1`;
+const FACTS_STORED = sql`
+  select 'd' || id as row, funnel_request::text as a, funnel_accepted::text as b, funnel_completed::text as c, funnel_cancelled::text as d from dialogs
+  union all
+  select 'r' || id, null, null, accepted_agent_id::text, completed_at::text from requests
+  order by 1`;
 
 const at = (iso: string) => new Date(iso);
 
@@ -160,5 +178,45 @@ describe('first answers kept on the dialog', () => {
     expect((await answerOf(from)).answered).toBeNull();
     expect((await answerOf(to)).answered).toBe('2026-04-04T09:00:00.000Z');
     expect(await stored()).toEqual(await defined());
+  });
+
+  it('the funnel, the accepted agent and the completion are kept on the rows as requests, offers and events are written', async () => {
+    const facts = async (query: typeof FACTS_STORED) => (await db().execute(query)).rows.map((row) => ({ ...row }));
+    const funnelOf = async (day: string) => (await admin.get(`/api/insight/funnel?from=${day}&to=${day}`)).body.rows;
+    const agent = await app.addOrganization('Агент Фактов', 'agent');
+    const d = await openDialog('2026-04-05T07:00:00Z');
+    const other = await openDialog('2026-04-05T08:00:00Z');
+    expect(await funnelOf('2026-04-05')).toEqual({ dialogs: 2, withRequest: 0, accepted: 0, completed: 0, cancelled: 0 });
+
+    const first = await openRequest(d, anna);
+    const second = await openRequest(d, boris);
+    const [offer] = await db()
+      .insert(offers)
+      .values({ requestId: first, agentOrganizationId: agent, rate: '12.5', feePercent: '1', fixedFee: '0', total: '1', days: 1, status: 'accepted', createdBy: anna.userId })
+      .returning({ id: offers.id });
+    await db().update(requests).set({ acceptedOfferId: offer!.id, status: 'accepted' }).where(sql`${requests.id} = ${first}`);
+    expect((await facts(FACTS_STORED)).find((row) => row.row === `r${first}`)).toMatchObject({ c: String(agent), d: null });
+    expect(await funnelOf('2026-04-05')).toEqual({ dialogs: 2, withRequest: 1, accepted: 1, completed: 0, cancelled: 0 });
+
+    // Completed: the status and its event, in one transaction as the command writes them.
+    await app.ctx.database.transaction(async (tx) => {
+      await tx.db.update(requests).set({ status: 'completed' }).where(sql`${requests.id} = ${first}`);
+      await tx.db.insert(events).values({ at: at('2026-04-06T07:00:00Z'), subjectType: 'request', subjectId: first, name: 'request.status', before: { status: 'accepted' }, after: { status: 'completed' } });
+    });
+    await db().update(requests).set({ status: 'cancelled' }).where(sql`${requests.id} = ${second}`);
+    expect(await funnelOf('2026-04-05')).toEqual({ dialogs: 2, withRequest: 1, accepted: 1, completed: 1, cancelled: 1 });
+    const resolution = await admin.get('/api/insight/resolution?from=2026-04-06&to=2026-04-06');
+    expect(resolution.body.rows).toEqual([{ day: '2026-04-06', completed: 1, median: expect.any(Number), p90: expect.any(Number) }]);
+    expect(await facts(FACTS_STORED)).toEqual(await facts(FACTS_DEFINED));
+
+    // Moved to the other dialog, the offer given to another agent, a request deleted, the event deleted (fixes by hand).
+    await db().update(requests).set({ dialogId: other }).where(sql`${requests.id} = ${first}`);
+    expect(await funnelOf('2026-04-05')).toEqual({ dialogs: 2, withRequest: 2, accepted: 1, completed: 1, cancelled: 1 });
+    await db().update(offers).set({ agentOrganizationId: app.ourOrganizationId }).where(sql`${offers.id} = ${offer!.id}`);
+    await db().delete(requests).where(sql`${requests.id} = ${second}`);
+    await db().delete(events).where(sql`${events.subjectId} = ${first} and ${events.name} = 'request.status'`);
+    expect(await funnelOf('2026-04-05')).toEqual({ dialogs: 2, withRequest: 1, accepted: 1, completed: 1, cancelled: 0 });
+    expect((await facts(FACTS_STORED)).find((row) => row.row === `r${first}`)).toMatchObject({ c: String(app.ourOrganizationId), d: null });
+    expect(await facts(FACTS_STORED)).toEqual(await facts(FACTS_DEFINED));
   });
 });

@@ -36,13 +36,16 @@ const days = (f: InsightFilter) => sql`select d::date as day from generate_serie
  * message's platform author, else the account with its author's Telegram id.
  *
  * The answer is kept on the dialog by the database as messages and posts
- * are written (`dialogs.first_*`, migration 0025), so this reads one row per
- * dialog and no message.
+ * are written (`dialogs.first_*`, migration 0025), and so is the dialog's
+ * funnel as requests are written (`dialogs.funnel_*`, migration 0030): this
+ * reads one entry per dialog of `dialogs_insight_idx`, which holds them all
+ * (an index-only scan), and no message or request.
  */
 const answeredDialogs = (f: InsightFilter) => sql`
   answered as (
     select d.id, ${dayOf(sql`d.created_at`, f)} as day, d.first_asked_at as asked_at, d.first_answered_at as replied_at,
-           coalesce(d.first_answer_user_id, u.id) as replied_by
+           coalesce(d.first_answer_user_id, u.id) as replied_by,
+           d.funnel_request, d.funnel_accepted, d.funnel_completed, d.funnel_cancelled
     from dialogs d
     left join users u on d.first_answer_user_id is null and u.telegram_user_id = d.first_answer_telegram_id
     where ${inPeriod(sql`d.created_at`, f)}
@@ -52,25 +55,28 @@ const answeredDialogs = (f: InsightFilter) => sql`
   )`;
 
 /**
- * The dialogs opened in the period as `mine (id, day)`: all of them, or with
+ * The dialogs opened in the period as `mine (id, day, funnel_*)`: all of them, or with
  * a manager chosen, those that manager answered first (`answeredDialogs`).
  */
 const openedDialogs = (f: InsightFilter) =>
   f.managerId === null
-    ? sql`mine as (select d.id, ${dayOf(sql`d.created_at`, f)} as day from dialogs d where ${inPeriod(sql`d.created_at`, f)})`
+    ? sql`mine as (
+        select d.id, ${dayOf(sql`d.created_at`, f)} as day, d.funnel_request, d.funnel_accepted, d.funnel_completed, d.funnel_cancelled
+        from dialogs d where ${inPeriod(sql`d.created_at`, f)})`
     : answeredDialogs(f);
 
 /**
  * Requests completed in the period (the `request.status` event that made
- * them `completed`), with the seconds from creation to completion and the
- * manager who created them.
+ * them `completed`, whose `at` the database keeps on the request as
+ * `requests.completed_at`, migration 0030), with the seconds from creation to
+ * completion and the manager who created them: the period's entries of
+ * `requests_completed_idx`, which holds all three.
  */
 const resolvedRequests = (f: InsightFilter) => sql`
   resolved as (
-    select r.id, r.created_by, ${dayOf(sql`e.at`, f)} as day, extract(epoch from e.at - r.created_at) as seconds
-    from events e join requests r on r.id = e.subject_id
-    where e.subject_type = 'request' and e.name = 'request.status' and e.after ->> 'status' = 'completed'
-      and ${inPeriod(sql`e.at`, f)}
+    select r.id, r.created_by, ${dayOf(sql`r.completed_at`, f)} as day, extract(epoch from r.completed_at - r.created_at) as seconds
+    from requests r
+    where r.completed_at is not null and ${inPeriod(sql`r.completed_at`, f)}
       and ${f.managerId === null ? sql`true` : sql`r.created_by = ${f.managerId}`}
   )`;
 
@@ -183,24 +189,18 @@ export interface Funnel {
 
 /**
  * The funnel over the dialogs opened in the period: how many have a request,
- * one whose offer was accepted, one completed, one cancelled.
+ * one whose offer was accepted, one completed, one cancelled. Each dialog's
+ * four answers are kept on it by the database (`dialogs.funnel_*`, migration
+ * 0030, recomputed from its requests whenever one is written), so this counts
+ * the period's entries of `dialogs_insight_idx` and reads no request.
  */
 export async function funnel(db: Db, f: InsightFilter): Promise<Funnel> {
   const [row] = await rows<Record<string, unknown>>(
     db,
-    sql`with ${openedDialogs(f)},
-        reached as (
-          select mine.id,
-                 bool_or(r.id is not null) as with_request,
-                 bool_or(r.accepted_offer_id is not null) as accepted,
-                 bool_or(r.status = 'completed') as completed,
-                 bool_or(r.status = 'cancelled') as cancelled
-          from mine left join requests r on r.dialog_id = mine.id
-          group by mine.id
-        )
-        select count(*) as dialogs, count(*) filter (where with_request) as with_request, count(*) filter (where accepted) as accepted,
-               count(*) filter (where completed) as completed, count(*) filter (where cancelled) as cancelled
-        from reached`,
+    sql`with ${openedDialogs(f)}
+        select count(*) as dialogs, count(*) filter (where funnel_request) as with_request, count(*) filter (where funnel_accepted) as accepted,
+               count(*) filter (where funnel_completed) as completed, count(*) filter (where funnel_cancelled) as cancelled
+        from mine`,
   );
   return {
     dialogs: Number(row?.dialogs ?? 0),
@@ -227,16 +227,25 @@ export async function volumeByCurrency(db: Db, f: InsightFilter): Promise<Array<
   return result.map((row) => ({ currency: row.currency, requests: Number(row.requests), volume: row.volume }));
 }
 
-/** The same volume per payment agent (the organization whose offer was accepted) and currency. */
+/**
+ * The same volume per payment agent (the organization whose offer was
+ * accepted) and currency. The agent is kept on the request
+ * (`requests.accepted_agent_id`, set from the offer by migration 0030's
+ * trigger), so the period's entries of `requests_insight_idx` are summed
+ * first and only the few sums are joined to the agents' names.
+ */
 export async function volumeByAgent(db: Db, f: InsightFilter): Promise<Array<{ agentId: number; agent: string; currency: string; requests: number; volume: string }>> {
   const result = await rows<{ agent_id: string; agent: string; currency: string; requests: string; volume: string }>(
     db,
-    sql`select a.id as agent_id, a.name as agent, r.currency, count(*) as requests, sum(r.amount)::text as volume
-        from requests r
-        join offers o on o.id = r.accepted_offer_id
-        join organizations a on a.id = o.agent_organization_id
-        where ${periodRequests(f)} and r.status in ('accepted', 'completed')
-        group by a.id, a.name, r.currency order by a.name, a.id, r.currency`,
+    sql`with sums as (
+          select r.accepted_agent_id, r.currency, count(*) as requests, sum(r.amount) as volume
+          from requests r
+          where ${periodRequests(f)} and r.accepted_offer_id is not null and r.status in ('accepted', 'completed')
+          group by r.accepted_agent_id, r.currency
+        )
+        select a.id as agent_id, a.name as agent, sums.currency, sums.requests, sums.volume::text as volume
+        from sums join organizations a on a.id = sums.accepted_agent_id
+        order by a.name, a.id, sums.currency`,
   );
   return result.map((row) => ({ agentId: Number(row.agent_id), agent: row.agent, currency: row.currency, requests: Number(row.requests), volume: row.volume }));
 }
@@ -245,10 +254,11 @@ export async function volumeByAgent(db: Db, f: InsightFilter): Promise<Array<{ a
 export async function requestsByStatus(db: Db, f: InsightFilter): Promise<Array<{ status: string; requests: number }>> {
   const result = await rows<{ status: string; requests: string }>(
     db,
-    sql`select s.status::text as status, count(r.id) as requests
+    sql`with counted as (select r.status, count(*) as requests from requests r where ${periodRequests(f)} group by r.status)
+        select s.status::text as status, coalesce(counted.requests, 0) as requests
         from unnest(enum_range(null::request_status)) as s(status)
-        left join requests r on r.status = s.status and ${periodRequests(f)}
-        group by s.status order by s.status`,
+        left join counted on counted.status = s.status
+        order by s.status`,
   );
   return result.map((row) => ({ status: row.status, requests: Number(row.requests) }));
 }
