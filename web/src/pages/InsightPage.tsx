@@ -9,7 +9,7 @@
  */
 import { useRef, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, ColorSwatch, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { BarChart, DonutChart, LineChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
@@ -30,6 +30,14 @@ interface Period {
 }
 type Rows<T> = Period & { rows: T };
 type Seconds = number | null;
+
+interface FunnelCounts {
+  dialogs: number;
+  withRequest: number;
+  accepted: number;
+  completed: number;
+  cancelled: number;
+}
 
 interface ManagerTimes {
   managerId: number;
@@ -76,23 +84,328 @@ function useChart<T>(chart: InsightChart, filter: string) {
   });
 }
 
+/**
+ * The page's frame. It subscribes to no chart itself: each card below reads
+ * its own query (`Chart`), so an answer re-renders its card only — not the
+ * nine others, as one component holding all ten queries did (ten answers ×
+ * ten charts drawn again on a busy machine; docs/PERFORMANCE.md «Dashboard»).
+ */
 function Dashboard() {
   const { t, date, money, number } = useI18n();
   const [params, setParams] = useSearchParams();
-  const filterValues = { from: params.get('from') ?? undefined, to: params.get('to') ?? undefined, manager: params.get('manager') ?? undefined };
   const filter = insightFilter(params);
+  const dayColumn = <T extends { day: string }>(): Column<T> => ({ label: t('insight.col.day'), value: (row) => row.day, show: (row) => date(row.day) });
+  const duration = (seconds: Seconds) => formatDuration(seconds);
+  const funnelRowsOf = (counts: FunnelCounts) =>
+    (['dialogs', 'withRequest', 'accepted', 'completed', 'cancelled'] as const).map((stage) => ({ stage, label: t(`insight.funnel.${stage}` as MessageKey), count: counts[stage] }));
+
+  return (
+    <Stack data-testid="insight">
+      <Title order={2}>{t('insight.title')}</Title>
+      <Filters params={params} setParams={setParams} filter={filter} />
+      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+        <Chart<Rows<Array<{ day: string; dialogs: number }>>> chart="dialogs" filter={filter}>
+          {(dialogs) => (
+    <ChartCard
+            id="dialogs"
+            title={t('insight.dialogs.title')}
+            stamp={stampOf(dialogs.data)}
+            rows={dialogs.data?.rows}
+            columns={[dayColumn(), { label: t('insight.col.dialogs'), value: (row) => row.dialogs }]}
+          >
+            {(rows) => <BarChart h={220} data={rows.map((row) => ({ day: date(row.day), dialogs: row.dialogs }))} dataKey="day" yAxisProps={{ allowDecimals: false }} series={[{ name: 'dialogs', label: t('insight.col.dialogs'), color: 'blue.6' }]} />}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<Array<{ day: string; answered: number; median: Seconds; p90: Seconds }>>> chart="first-response" filter={filter}>
+          {(firstResponse) => (
+    <ChartCard
+            id="first-response"
+            title={t('insight.firstResponse.title')}
+            stamp={stampOf(firstResponse.data)}
+            rows={firstResponse.data?.rows}
+            columns={[
+              dayColumn(),
+              { label: t('insight.col.answered'), value: (row) => row.answered },
+              { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
+              { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
+            ]}
+          >
+            {(rows) => (
+              <LineChart
+                h={220}
+                connectNulls
+                data={rows.map((row) => ({ day: date(row.day), median: minutes(row.median), p90: minutes(row.p90) }))}
+                dataKey="day"
+                withLegend
+                series={[
+                  { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
+                  { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6', strokeDasharray: '6 4' },
+                ]}
+              />
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<Array<{ day: string; completed: number; median: Seconds; p90: Seconds }>>> chart="resolution" filter={filter}>
+          {(resolution) => (
+    <ChartCard
+            id="resolution"
+            title={t('insight.resolution.title')}
+            stamp={stampOf(resolution.data)}
+            rows={resolution.data?.rows}
+            columns={[
+              dayColumn(),
+              { label: t('insight.col.completed'), value: (row) => row.completed },
+              { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
+              { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
+            ]}
+          >
+            {(rows) => (
+              <LineChart
+                h={220}
+                connectNulls
+                data={rows.map((row) => ({ day: date(row.day), median: hours(row.median), p90: hours(row.p90) }))}
+                dataKey="day"
+                withLegend
+                series={[
+                  { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
+                  { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6', strokeDasharray: '6 4' },
+                ]}
+              />
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<FunnelCounts>> chart="funnel" filter={filter}>
+          {(funnel) => (
+    <ChartCard
+            id="funnel"
+            title={t('insight.funnel.title')}
+            stamp={stampOf(funnel.data)}
+            rows={funnel.data ? funnelRowsOf(funnel.data.rows) : undefined}
+            columns={[
+              { label: t('insight.col.stage'), value: (row) => row.label },
+              { label: t('insight.col.count'), value: (row) => row.count },
+            ]}
+          >
+            {(rows) => (
+              <BarChart
+                h={220}
+                orientation="vertical"
+                yAxisProps={{ width: 110 }}
+                xAxisProps={{ allowDecimals: false }}
+                data={rows.map((row) => ({ stage: row.label, count: row.count }))}
+                dataKey="stage"
+                series={[{ name: 'count', label: t('insight.col.count'), color: 'indigo.6' }]}
+              />
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<ManagerTimes[]>> chart="managers-times" filter={filter}>
+          {(managerTimes) => (
+    <ChartCard
+            id="managers-response"
+            title={t('insight.managersResponse.title')}
+            stamp={stampOf(managerTimes.data)}
+            rows={managerTimes.data?.rows.filter((row) => row.answered > 0)}
+            columns={[
+              { label: t('insight.col.manager'), value: (row) => row.manager },
+              { label: t('insight.col.answered'), value: (row) => row.answered },
+              { label: `${t('insight.col.median')} (s)`, value: (row) => row.firstResponseMedian, show: (row) => duration(row.firstResponseMedian) },
+              { label: `${t('insight.col.p90')} (s)`, value: (row) => row.firstResponseP90, show: (row) => duration(row.firstResponseP90) },
+            ]}
+          >
+            {(rows) => (
+              <BarChart
+                h={220}
+                withLegend
+                data={rows.map((row) => ({ manager: row.manager, median: minutes(row.firstResponseMedian), p90: minutes(row.firstResponseP90) }))}
+                dataKey="manager"
+                series={[
+                  { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
+                  { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6' },
+                ]}
+              />
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<ManagerTimes[]>> chart="managers-times" filter={filter}>
+          {(managerTimes) => (
+    <ChartCard
+            id="managers-resolution"
+            title={t('insight.managersResolution.title')}
+            stamp={stampOf(managerTimes.data)}
+            rows={managerTimes.data?.rows.filter((row) => row.completed > 0)}
+            columns={[
+              { label: t('insight.col.manager'), value: (row) => row.manager },
+              { label: t('insight.col.completed'), value: (row) => row.completed },
+              { label: `${t('insight.col.median')} (s)`, value: (row) => row.resolutionMedian, show: (row) => duration(row.resolutionMedian) },
+              { label: `${t('insight.col.p90')} (s)`, value: (row) => row.resolutionP90, show: (row) => duration(row.resolutionP90) },
+            ]}
+          >
+            {(rows) => (
+              <BarChart
+                h={220}
+                withLegend
+                data={rows.map((row) => ({ manager: row.manager, median: hours(row.resolutionMedian), p90: hours(row.resolutionP90) }))}
+                dataKey="manager"
+                series={[
+                  { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
+                  { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6' },
+                ]}
+              />
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<Array<{ currency: string; requests: number; volume: string }>>> chart="volume-currency" filter={filter}>
+          {(volumeCurrency) => (
+    <ChartCard
+            id="volume-currency"
+            title={t('insight.volumeCurrency.title')}
+            stamp={stampOf(volumeCurrency.data)}
+            rows={volumeCurrency.data?.rows}
+            columns={[
+              { label: t('insight.col.currency'), value: (row) => row.currency },
+              { label: t('insight.col.requests'), value: (row) => row.requests },
+              { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
+            ]}
+          >
+            {(rows) => (
+              <BarChart
+                h={220}
+                data={rows.map((row) => ({ currency: row.currency, volume: Number(row.volume) }))}
+                dataKey="currency"
+                valueFormatter={(value) => number(value, { max: 2 })}
+                series={[{ name: 'volume', label: t('insight.col.volume'), color: 'green.6' }]}
+              />
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<Array<{ agentId: number; agent: string; currency: string; requests: number; volume: string }>>> chart="volume-agent" filter={filter}>
+          {(volumeAgent) => (
+    <ChartCard
+            id="volume-agent"
+            title={t('insight.volumeAgent.title')}
+            stamp={stampOf(volumeAgent.data)}
+            rows={volumeAgent.data?.rows}
+            columns={[
+              { label: t('insight.col.agent'), value: (row) => row.agent },
+              { label: t('insight.col.currency'), value: (row) => row.currency },
+              { label: t('insight.col.requests'), value: (row) => row.requests },
+              { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
+            ]}
+          >
+            {() => (
+              <BarChart
+                h={220}
+                withLegend
+                data={agentChartOf(volumeAgent.data?.rows ?? [])}
+                dataKey="agent"
+                valueFormatter={(value) => number(value, { max: 2 })}
+                series={currenciesOf(volumeAgent.data?.rows ?? []).map((currency, index) => ({ name: currency, color: SERIES_COLORS[index % SERIES_COLORS.length]! }))}
+              />
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<Array<{ status: string; requests: number }>>> chart="statuses" filter={filter}>
+          {(statuses) => (
+    <ChartCard
+            id="statuses"
+            title={t('insight.statuses.title')}
+            stamp={stampOf(statuses.data)}
+            rows={statuses.data?.rows}
+            columns={[
+              { label: t('insight.col.status'), value: (row) => row.status, show: (row) => t(`status.${row.status}` as MessageKey) },
+              { label: t('insight.col.requests'), value: (row) => row.requests },
+            ]}
+          >
+            {(rows) => (
+              <Group justify="center" gap="xl">
+                <DonutChart
+                  size={180}
+                  thickness={28}
+                  withLabels
+                  withLabelsLine
+                  data={rows.filter((row) => row.requests > 0).map((row) => ({ name: t(`status.${row.status}` as MessageKey), value: row.requests, color: STATUS_COLORS[row.status] ?? 'gray.6' }))}
+                />
+                <Stack gap={4}>
+                  {rows.map((row) => (
+                    <Group key={row.status} gap={6} wrap="nowrap">
+                      <ColorSwatch size={12} color={`var(--mantine-color-${(STATUS_COLORS[row.status] ?? 'gray.6').replace('.', '-')})`} />
+                      <Text size="sm">
+                        {t(`status.${row.status}` as MessageKey)}: {row.requests}
+                      </Text>
+                    </Group>
+                  ))}
+                </Stack>
+              </Group>
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+        <Chart<Rows<Array<{ source: string | null; clients: number }>>> chart="sources" filter={filter}>
+          {(sources) => (
+    <ChartCard
+            id="sources"
+            title={t('insight.sources.title')}
+            stamp={stampOf(sources.data)}
+            note={t('insight.sources.note')}
+            rows={sources.data?.rows}
+            columns={[
+              { label: t('insight.col.source'), value: (row) => row.source ?? '', show: (row) => row.source ?? t('insight.source.none') },
+              { label: t('insight.col.clients'), value: (row) => row.clients },
+            ]}
+          >
+            {(rows) => (
+              <BarChart
+                h={200}
+                data={rows.map((row) => ({ source: row.source ?? t('insight.source.none'), clients: row.clients }))}
+                dataKey="source"
+                yAxisProps={{ allowDecimals: false }} series={[{ name: 'clients', label: t('insight.col.clients'), color: 'cyan.6' }]}
+              />
+            )}
+          </ChartCard>
+          )}
+        </Chart>
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+/** The period part of an export's file name. */
+const stampOf = (period: Period | undefined) => (period ? `${period.from}_${period.to}` : 'period');
+
+/** The currencies of the volume-by-agent rows, sorted (one bar series each). */
+const currenciesOf = (rows: Array<{ currency: string }>) => [...new Set(rows.map((row) => row.currency))].sort();
+
+/** Volume-by-agent rows as one chart entry per agent, a number per currency (drawn only: the table and the CSV show the exact decimal text). */
+const agentChartOf = (rows: Array<{ agentId: number; agent: string; currency: string; volume: string }>) =>
+  Object.values(
+    rows.reduce<Record<string, Record<string, string | number>>>((byAgent, row) => {
+      const entry = (byAgent[row.agentId] ??= { agent: row.agent });
+      entry[row.currency] = Number(row.volume);
+      return byAgent;
+    }, {}),
+  );
+
+/** One chart's query (polled, previous answer kept), handed to what draws it; re-renders alone when its answer changes. */
+function Chart<T>({ chart, filter, children }: { chart: InsightChart; filter: string; children: (query: UseQueryResult<T>) => ReactNode }) {
+  const query = useChart<T>(chart, filter);
+  return <>{children(query)}</>;
+}
+
+/** The period and manager fields, and the line saying which period is shown (the first chart's echo) or why nothing is. */
+function Filters({ params, setParams, filter }: { params: URLSearchParams; setParams: ReturnType<typeof useSearchParams>[1]; filter: string }) {
+  const { t, date } = useI18n();
+  const filterValues = { from: params.get('from') ?? undefined, to: params.get('to') ?? undefined, manager: params.get('manager') ?? undefined };
   const managers = useQuery({ queryKey: ['insight', 'managers'], queryFn: () => api<{ rows: Array<{ id: number; name: string }> }>('/insight/managers') });
-
-  const dialogs = useChart<Rows<Array<{ day: string; dialogs: number }>>>('dialogs', filter);
-  const firstResponse = useChart<Rows<Array<{ day: string; answered: number; median: Seconds; p90: Seconds }>>>('first-response', filter);
-  const resolution = useChart<Rows<Array<{ day: string; completed: number; median: Seconds; p90: Seconds }>>>('resolution', filter);
-  const managerTimes = useChart<Rows<ManagerTimes[]>>('managers-times', filter);
-  const funnel = useChart<Rows<{ dialogs: number; withRequest: number; accepted: number; completed: number; cancelled: number }>>('funnel', filter);
-  const volumeCurrency = useChart<Rows<Array<{ currency: string; requests: number; volume: string }>>>('volume-currency', filter);
-  const volumeAgent = useChart<Rows<Array<{ agentId: number; agent: string; currency: string; requests: number; volume: string }>>>('volume-agent', filter);
-  const statuses = useChart<Rows<Array<{ status: string; requests: number }>>>('statuses', filter);
-  const sources = useChart<Rows<Array<{ source: string | null; clients: number }>>>('sources', filter);
-
+  const dialogs = useChart<Period>('dialogs', filter);
   const period = dialogs.data;
   const refused = dialogs.error instanceof ApiError ? dialogs.error : null;
   const setFilter = (name: 'from' | 'to' | 'manager', value: string | null) => {
@@ -101,26 +414,8 @@ function Dashboard() {
     else next.delete(name);
     setParams(next, { replace: true });
   };
-  const dayColumn = <T extends { day: string }>(): Column<T> => ({ label: t('insight.col.day'), value: (row) => row.day, show: (row) => date(row.day) });
-  const duration = (seconds: Seconds) => formatDuration(seconds);
-  const stamp = period ? `${period.from}_${period.to}` : 'period';
-
-  const funnelRows = funnel.data
-    ? (['dialogs', 'withRequest', 'accepted', 'completed', 'cancelled'] as const).map((stage) => ({ stage, label: t(`insight.funnel.${stage}` as MessageKey), count: funnel.data.rows[stage] }))
-    : [];
-  const agentCurrencies = [...new Set((volumeAgent.data?.rows ?? []).map((row) => row.currency))].sort();
-  const agentChart = Object.values(
-    (volumeAgent.data?.rows ?? []).reduce<Record<string, Record<string, string | number>>>((byAgent, row) => {
-      const entry = (byAgent[row.agentId] ??= { agent: row.agent });
-      // Drawn only: the table and the CSV show the exact decimal text.
-      entry[row.currency] = Number(row.volume);
-      return byAgent;
-    }, {}),
-  );
-
   return (
-    <Stack data-testid="insight">
-      <Title order={2}>{t('insight.title')}</Title>
+    <>
       <Group align="flex-end" gap="md">
         <div data-testid="insight-from">
           <DateField label={t('insight.from')} value={filterValues.from ?? period?.from ?? ''} onChange={(value) => setFilter('from', value)} style={{ width: 150 }} />
@@ -150,238 +445,7 @@ function Dashboard() {
           </Text>
         )
       )}
-      <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-        <ChartCard
-          id="dialogs"
-          title={t('insight.dialogs.title')}
-          stamp={stamp}
-          rows={dialogs.data?.rows}
-          columns={[dayColumn(), { label: t('insight.col.dialogs'), value: (row) => row.dialogs }]}
-        >
-          {(rows) => <BarChart h={220} data={rows.map((row) => ({ day: date(row.day), dialogs: row.dialogs }))} dataKey="day" yAxisProps={{ allowDecimals: false }} series={[{ name: 'dialogs', label: t('insight.col.dialogs'), color: 'blue.6' }]} />}
-        </ChartCard>
-        <ChartCard
-          id="first-response"
-          title={t('insight.firstResponse.title')}
-          stamp={stamp}
-          rows={firstResponse.data?.rows}
-          columns={[
-            dayColumn(),
-            { label: t('insight.col.answered'), value: (row) => row.answered },
-            { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
-            { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
-          ]}
-        >
-          {(rows) => (
-            <LineChart
-              h={220}
-              connectNulls
-              data={rows.map((row) => ({ day: date(row.day), median: minutes(row.median), p90: minutes(row.p90) }))}
-              dataKey="day"
-              withLegend
-              series={[
-                { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
-                { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6', strokeDasharray: '6 4' },
-              ]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
-          id="resolution"
-          title={t('insight.resolution.title')}
-          stamp={stamp}
-          rows={resolution.data?.rows}
-          columns={[
-            dayColumn(),
-            { label: t('insight.col.completed'), value: (row) => row.completed },
-            { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
-            { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
-          ]}
-        >
-          {(rows) => (
-            <LineChart
-              h={220}
-              connectNulls
-              data={rows.map((row) => ({ day: date(row.day), median: hours(row.median), p90: hours(row.p90) }))}
-              dataKey="day"
-              withLegend
-              series={[
-                { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
-                { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6', strokeDasharray: '6 4' },
-              ]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
-          id="funnel"
-          title={t('insight.funnel.title')}
-          stamp={stamp}
-          rows={funnel.data ? funnelRows : undefined}
-          columns={[
-            { label: t('insight.col.stage'), value: (row) => row.label },
-            { label: t('insight.col.count'), value: (row) => row.count },
-          ]}
-        >
-          {(rows) => (
-            <BarChart
-              h={220}
-              orientation="vertical"
-              yAxisProps={{ width: 110 }}
-              xAxisProps={{ allowDecimals: false }}
-              data={rows.map((row) => ({ stage: row.label, count: row.count }))}
-              dataKey="stage"
-              series={[{ name: 'count', label: t('insight.col.count'), color: 'indigo.6' }]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
-          id="managers-response"
-          title={t('insight.managersResponse.title')}
-          stamp={stamp}
-          rows={managerTimes.data?.rows.filter((row) => row.answered > 0)}
-          columns={[
-            { label: t('insight.col.manager'), value: (row) => row.manager },
-            { label: t('insight.col.answered'), value: (row) => row.answered },
-            { label: `${t('insight.col.median')} (s)`, value: (row) => row.firstResponseMedian, show: (row) => duration(row.firstResponseMedian) },
-            { label: `${t('insight.col.p90')} (s)`, value: (row) => row.firstResponseP90, show: (row) => duration(row.firstResponseP90) },
-          ]}
-        >
-          {(rows) => (
-            <BarChart
-              h={220}
-              withLegend
-              data={rows.map((row) => ({ manager: row.manager, median: minutes(row.firstResponseMedian), p90: minutes(row.firstResponseP90) }))}
-              dataKey="manager"
-              series={[
-                { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
-                { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6' },
-              ]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
-          id="managers-resolution"
-          title={t('insight.managersResolution.title')}
-          stamp={stamp}
-          rows={managerTimes.data?.rows.filter((row) => row.completed > 0)}
-          columns={[
-            { label: t('insight.col.manager'), value: (row) => row.manager },
-            { label: t('insight.col.completed'), value: (row) => row.completed },
-            { label: `${t('insight.col.median')} (s)`, value: (row) => row.resolutionMedian, show: (row) => duration(row.resolutionMedian) },
-            { label: `${t('insight.col.p90')} (s)`, value: (row) => row.resolutionP90, show: (row) => duration(row.resolutionP90) },
-          ]}
-        >
-          {(rows) => (
-            <BarChart
-              h={220}
-              withLegend
-              data={rows.map((row) => ({ manager: row.manager, median: hours(row.resolutionMedian), p90: hours(row.resolutionP90) }))}
-              dataKey="manager"
-              series={[
-                { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
-                { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6' },
-              ]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
-          id="volume-currency"
-          title={t('insight.volumeCurrency.title')}
-          stamp={stamp}
-          rows={volumeCurrency.data?.rows}
-          columns={[
-            { label: t('insight.col.currency'), value: (row) => row.currency },
-            { label: t('insight.col.requests'), value: (row) => row.requests },
-            { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
-          ]}
-        >
-          {(rows) => (
-            <BarChart
-              h={220}
-              data={rows.map((row) => ({ currency: row.currency, volume: Number(row.volume) }))}
-              dataKey="currency"
-              valueFormatter={(value) => number(value, { max: 2 })}
-              series={[{ name: 'volume', label: t('insight.col.volume'), color: 'green.6' }]}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
-          id="volume-agent"
-          title={t('insight.volumeAgent.title')}
-          stamp={stamp}
-          rows={volumeAgent.data?.rows}
-          columns={[
-            { label: t('insight.col.agent'), value: (row) => row.agent },
-            { label: t('insight.col.currency'), value: (row) => row.currency },
-            { label: t('insight.col.requests'), value: (row) => row.requests },
-            { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
-          ]}
-        >
-          {() => (
-            <BarChart
-              h={220}
-              withLegend
-              data={agentChart}
-              dataKey="agent"
-              valueFormatter={(value) => number(value, { max: 2 })}
-              series={agentCurrencies.map((currency, index) => ({ name: currency, color: SERIES_COLORS[index % SERIES_COLORS.length]! }))}
-            />
-          )}
-        </ChartCard>
-        <ChartCard
-          id="statuses"
-          title={t('insight.statuses.title')}
-          stamp={stamp}
-          rows={statuses.data?.rows}
-          columns={[
-            { label: t('insight.col.status'), value: (row) => row.status, show: (row) => t(`status.${row.status}` as MessageKey) },
-            { label: t('insight.col.requests'), value: (row) => row.requests },
-          ]}
-        >
-          {(rows) => (
-            <Group justify="center" gap="xl">
-              <DonutChart
-                size={180}
-                thickness={28}
-                withLabels
-                withLabelsLine
-                data={rows.filter((row) => row.requests > 0).map((row) => ({ name: t(`status.${row.status}` as MessageKey), value: row.requests, color: STATUS_COLORS[row.status] ?? 'gray.6' }))}
-              />
-              <Stack gap={4}>
-                {rows.map((row) => (
-                  <Group key={row.status} gap={6} wrap="nowrap">
-                    <ColorSwatch size={12} color={`var(--mantine-color-${(STATUS_COLORS[row.status] ?? 'gray.6').replace('.', '-')})`} />
-                    <Text size="sm">
-                      {t(`status.${row.status}` as MessageKey)}: {row.requests}
-                    </Text>
-                  </Group>
-                ))}
-              </Stack>
-            </Group>
-          )}
-        </ChartCard>
-        <ChartCard
-          id="sources"
-          title={t('insight.sources.title')}
-          stamp={stamp}
-          note={t('insight.sources.note')}
-          rows={sources.data?.rows}
-          columns={[
-            { label: t('insight.col.source'), value: (row) => row.source ?? '', show: (row) => row.source ?? t('insight.source.none') },
-            { label: t('insight.col.clients'), value: (row) => row.clients },
-          ]}
-        >
-          {(rows) => (
-            <BarChart
-              h={200}
-              data={rows.map((row) => ({ source: row.source ?? t('insight.source.none'), clients: row.clients }))}
-              dataKey="source"
-              yAxisProps={{ allowDecimals: false }} series={[{ name: 'clients', label: t('insight.col.clients'), color: 'cyan.6' }]}
-            />
-          )}
-        </ChartCard>
-      </SimpleGrid>
-    </Stack>
+    </>
   );
 }
 
