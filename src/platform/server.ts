@@ -31,6 +31,7 @@ import {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { metrics } from '../metrics.js';
+import { htmlWithPreloads, PRELOADED_PAGES } from './pagePreload.js';
 import { DEFAULT_BODY_LIMIT, isLocalCaller, registerSecurityHeaders, sameSecret, UNAUTHENTICATED_BODY_LIMIT } from './security.js';
 
 export const webDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -197,10 +198,15 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
         else reply.header('cache-control', 'no-cache');
       },
     });
+    // Pages whose code is announced in index.html's head when opened cold (pagePreload.ts), read once.
+    const preloaded = PRELOADED_PAGES.map((page) => ({ path: page.path, html: htmlWithPreloads(webDir, page.source) }));
     // Client-side routing: any unknown GET outside the API opens the app.
     app.setNotFoundHandler((request, reply) => {
       const url = request.url;
-      if (request.method === 'GET' && !/^\/(api|tg|docs|metrics)(\/|$)/.test(url) && !path.extname(url.split('?')[0]!)) {
+      const pathname = url.split('?')[0]!;
+      if (request.method === 'GET' && !/^\/(api|tg|docs|metrics)(\/|$)/.test(url) && !path.extname(pathname)) {
+        const page = preloaded.find((candidate) => candidate.html && candidate.path.test(pathname));
+        if (page?.html) return reply.type('text/html').header('cache-control', 'no-cache').send(page.html);
         return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
       }
       return reply.code(404).send({ error: 'Not found' });

@@ -196,6 +196,15 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
     await page.context().close();
   });
 
+  it('the dashboard opened cold names its chart code in the page head, so it loads beside the app’s; other pages do not', async () => {
+    const html = async (url: string) => (await fetch(app.url + url)).text();
+    const insight = await html(`${dashboard}`);
+    const chunk = /<link rel="modulepreload" crossorigin href="(\/assets\/InsightPage-[^"]+\.js)">/.exec(insight);
+    expect(chunk, insight).not.toBeNull();
+    expect((await fetch(app.url + chunk![1]!)).status).toBe(200);
+    expect(await html('/requests')).not.toContain('InsightPage-');
+  });
+
   it('a manager and an agent are refused the dashboard', async () => {
     for (const user of [seed.anna, await app.addUser({ role: 'agent', organization: 'Агент Север' })]) {
       const page = await open(user, dashboard);
