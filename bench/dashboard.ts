@@ -82,7 +82,7 @@ const READ_TIMINGS = `(() => {
   const resources = performance.getEntriesByType('resource');
   const insight = resources.filter((r) => r.name.includes('/api/insight/'));
   const scripts = resources.filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'));
-  const chartCode = resources.find((r) => /\/assets\/InsightPage-[^/]*\.js$/.test(r.name));
+  const chartCode = resources.find((r) => r.name.includes('/assets/InsightPage-') && r.name.endsWith('.js'));
   return {
     drawn: window.__allDrawn,
     dcl: navigation.domContentLoadedEventEnd,
