@@ -15,7 +15,7 @@ import { clientLabels, clients, dialogs } from '../db/schema.js';
 import { LABELS_PER_CLIENT_MAX, LABEL_MAX, mixesScripts, normaliseLabel } from '../core/labels.js';
 import { mayLabelClients, type Viewer } from '../policies/access.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, type CommandContext } from './context.js';
-import { enqueueTelegram } from './telegramOutbox.js';
+import { REFRESH_CLIENT_CARD, cardQueue, enqueueTelegram } from './telegramOutbox.js';
 import { FieldErrors } from './validation.js';
 
 export interface Props {
@@ -125,7 +125,7 @@ async function refreshCardOnce(ctx: CommandContext, tx: Tx, clientId: number): P
   if (!dialog || dialog.topicId === null) return;
   const waiting = await tx.db.execute(sql`
     select 1 from telegram_outbox
-     where queue = ${`dialog:${dialog.id}`} and method = 'hotline.refreshClientCard' and state = 'pending' and lease_until is null
+     where queue = ${cardQueue(dialog.id)} and method = ${REFRESH_CLIENT_CARD} and state = 'pending' and lease_until is null
      limit 1`);
   if (waiting.rows.length > 0) return;
   await enqueueTelegram(ctx, tx, { chatId: dialog.chatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });

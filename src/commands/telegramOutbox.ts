@@ -26,17 +26,44 @@ export interface TelegramCall {
 /** The LiveBus channel the outbox worker listens on to wake up at once. */
 export const OUTBOX_CHANNEL = 'telegram-outbox';
 
+/** The outbox step that brings a dialog's client card up to date, or posts it (src/jobs/topics.ts refreshCard). */
+export const REFRESH_CLIENT_CARD = 'hotline.refreshClientCard';
+
+/**
+ * The queue of a dialog's client card: apart from its messages, and
+ * housekeeping (src/jobs/telegramOutbox.ts isHousekeeping) — it waits while
+ * the group has content due, so a card never costs the group's budget
+ * before a client's words (issue 21.1). Refreshes waiting side by side go
+ * out as one (their coalesce key): the step reads the card's data when it runs.
+ */
+export const cardQueue = (dialogId: number): string => `card:${dialogId}`;
+
+/**
+ * The queue of the bot's reactions in a managers' group (the lasting marks of
+ * core/topicMarks, 👌 on a command): housekeeping as well — a mark on a
+ * message already shown can wait for the clients' words.
+ */
+export const markQueue = (chatId: number): string => `mark:${chatId}`;
+
+/** Where a call goes by default: a card or a reaction to its housekeeping queue, a dialog's message to the dialog's queue, else the chat's. */
+function defaultQueue(call: TelegramCall): string {
+  const dialogId = call.target?.topicOfDialog;
+  if (call.method === REFRESH_CLIENT_CARD && dialogId !== undefined) return cardQueue(dialogId);
+  if (call.method === 'setMessageReaction' && call.chatId < 0) return markQueue(call.chatId);
+  return dialogId !== undefined ? `dialog:${dialogId}` : `chat:${call.chatId}`;
+}
+
 export async function enqueueTelegram(ctx: Pick<CommandContext, 'live'>, tx: Tx, ...calls: TelegramCall[]): Promise<void> {
   if (calls.length === 0) return;
   await tx.db.insert(telegramOutbox).values(
     calls.map((call) => ({
       chatId: call.chatId,
-      queue: call.queue ?? (call.target?.topicOfDialog !== undefined ? `dialog:${call.target.topicOfDialog}` : `chat:${call.chatId}`),
+      queue: call.queue ?? defaultQueue(call),
       method: call.method,
       payload: call.payload ?? {},
       target: call.target ?? null,
       link: call.link ?? null,
-      coalesceKey: call.coalesceKey ?? null,
+      coalesceKey: call.coalesceKey ?? (call.method === REFRESH_CLIENT_CARD && call.target?.topicOfDialog !== undefined ? cardQueue(call.target.topicOfDialog) : null),
       ...(call.notBefore ? { notBefore: call.notBefore } : {}),
     })),
   );

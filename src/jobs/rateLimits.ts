@@ -39,6 +39,12 @@ class Window {
     return this.times[this.times.length - size]! + this.ms - now;
   }
 
+  /** Sends that fit in the window now. */
+  free(now: number): number {
+    while (this.times.length && this.times[0]! <= now - this.ms) this.times.shift();
+    return Math.max(0, this.size - this.times.length);
+  }
+
   record(now: number): void {
     this.times.push(now);
   }
@@ -80,6 +86,21 @@ export class RateLimiter {
       this.chats.set(chatId, window);
     }
     return window;
+  }
+
+  /** True when Telegram's limits are respected (false: sends go as fast as the API answers). */
+  get enabled(): boolean {
+    return this.limits !== false;
+  }
+
+  /**
+   * Sends to `chatId` that fit now without waiting (the chat's window and the
+   * bot's second, whichever has fewer left); Infinity with the limits off.
+   */
+  free(chatId: number, now = Date.now()): number {
+    if (!this.limits) return Infinity;
+    if ((this.pausedUntil.get(chatId) ?? 0) > now) return 0;
+    return Math.min(this.bot!.free(now), this.window(chatId)!.free(now));
   }
 
   /**

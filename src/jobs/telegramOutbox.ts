@@ -19,7 +19,7 @@
 import { Api, GrammyError } from 'grammy';
 import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
-import { OUTBOX_CHANNEL, enqueueTelegram } from '../commands/telegramOutbox.js';
+import { OUTBOX_CHANNEL, REFRESH_CLIENT_CARD, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { editedNoteCalls } from '../commands/recordEdit.js';
 import { botText, clientLocale } from '../commands/botTexts.js';
 import { joinTexts, type Entity } from '../core/composeText.js';
@@ -78,8 +78,23 @@ class WaitForReplyTarget extends Error {
   }
 }
 
-/** A client's texts are merged only while the chat has at least this many calls waiting (a minute of a group's limit). */
+/**
+ * A client's texts are merged only while the chat has at least this many calls waiting (a minute of a group's limit)…
+ * or, with Telegram's limits on, more than the group's budget lets out now without waiting (mergeAt()).
+ */
 const MERGE_BACKLOG = 20;
+
+/**
+ * How many calls must wait for the chat before a client's texts are merged:
+ * with `free` sends left in the chat's budget after this one, the rows after
+ * the head that do not fit (pending ≥ free + 2) would wait for the window to
+ * reopen — merged, they go now as one message (issue 21.1: a line waits for a
+ * call, not for a minute). Never below 2 (a lone text is not merged with
+ * nothing), never above MERGE_BACKLOG (limits off: free is Infinity).
+ */
+export function mergeAt(free: number): number {
+  return Math.max(2, Math.min(MERGE_BACKLOG, free + 2));
+}
 /** The most rows one call carries (an album holds at most 10). */
 const MAX_MERGED = 20;
 const MERGE_SEPARATOR = '\n';
@@ -106,10 +121,13 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
 }
 
 /**
- * Queues of housekeeping the group's budget serves after content: topic titles (commands/dialogStatus `titleQueue`)
- * and answer-time reminders (commands/answerTime `reminderQueue`).
+ * Queues of housekeeping the group's budget serves after content: topic titles (commands/dialogStatus `titleQueue`),
+ * answer-time reminders (commands/answerTime `reminderQueue`), client cards (commands/telegramOutbox `cardQueue`:
+ * a new topic's first card too, see jobs/topics) and the bot's reactions (`markQueue`). Issue 21.1: what managers
+ * need first — the clients' words — goes first.
  */
-const isHousekeeping = (queue: string): boolean => queue.startsWith('title:') || queue.startsWith('reminder:');
+const HOUSEKEEPING = ['title:', 'reminder:', 'card:', 'mark:'];
+export const isHousekeeping = (queue: string): boolean => HOUSEKEEPING.some((prefix) => queue.startsWith(prefix));
 
 /**
  * Queues of a broadcast's messages (core/broadcast, issue 19.5): served after
@@ -270,7 +288,7 @@ export class TelegramOutbox {
     for (let sent = 0; this.running && sent < SENDS_PER_TURN; sent++) {
       const takenAt = Date.now();
       if (!this.limiter.tryTake(chatId, takenAt, isBroadcast(queue))) return;
-      const rows = await this.claim(queue);
+      const rows = await this.claim(queue, mergeAt(this.limiter.free(chatId, takenAt)));
       if (rows.length === 0) {
         this.limiter.giveBack(chatId);
         return;
@@ -307,7 +325,7 @@ export class TelegramOutbox {
       .returning({
         ...getTableColumns(telegramOutbox),
         backlogged: sql<boolean>`CASE WHEN ${telegramOutbox.coalesceKey} LIKE 'text:%' THEN
-          (SELECT count(*) FROM (SELECT 1 FROM telegram_outbox b WHERE b.chat_id = ${telegramOutbox.chatId} AND b.state = 'pending' LIMIT ${sql.raw(String(MERGE_BACKLOG))}) backlog) >= ${sql.raw(String(MERGE_BACKLOG))}
+          (SELECT count(*) FROM (SELECT 1 FROM telegram_outbox b WHERE b.chat_id = ${telegramOutbox.chatId} AND b.state = 'pending' LIMIT ${sql.placeholder('mergeAt')}::int) backlog) >= ${sql.placeholder('mergeAt')}::int
           ELSE false END`,
       })
       .prepare('hotline_outbox_claim');
@@ -328,8 +346,8 @@ export class TelegramOutbox {
   }
 
   /** Leases the queue's head row, and the rows that go out with it in one call. */
-  private async claim(queue: string): Promise<Row[]> {
-    const [claimed] = await this.statements.claim.execute({ queue, leaseSeconds: this.leaseMs / 1000, instance: this.instance });
+  private async claim(queue: string, mergeAtPending: number): Promise<Row[]> {
+    const [claimed] = await this.statements.claim.execute({ queue, leaseSeconds: this.leaseMs / 1000, instance: this.instance, mergeAt: mergeAtPending });
     if (!claimed) return [];
     const { backlogged, ...head } = claimed;
     const headId = head.id;
@@ -473,7 +491,7 @@ export class TelegramOutbox {
     try {
       // Hotline's own steps take their budget call by call.
       if (head.method.startsWith('hotline.')) this.limiter.giveBack(head.chatId);
-      if (head.method === 'hotline.refreshClientCard') {
+      if (head.method === REFRESH_CLIENT_CARD) {
         await this.topics.refreshCard(head.target!.topicOfDialog!);
         await this.done(rows, null);
         return;

@@ -19,6 +19,7 @@ import { labelsOf } from '../commands/labelClient.js';
 import type { Logger } from 'pino';
 import { topicGone } from './outboxFailures.js';
 import { recordGroupProblem } from '../commands/managersChats.js';
+import { OUTBOX_CHANNEL, REFRESH_CLIENT_CARD, cardQueue } from '../commands/telegramOutbox.js';
 
 /**
  * Telegram's refusal of createForumTopic for want of rights: the Bot API
@@ -106,9 +107,18 @@ export class Topics {
   }
 
   /**
-   * The dialog's topic id, creating the topic (and its client card) if there
-   * is none. Read from the database on every call, never from a per-process
-   * cache: another instance may have recreated the topic a moment ago.
+   * The dialog's topic id, creating the topic if there is none, and seeing
+   * to its client card. Read from the database on every call, never from a
+   * per-process cache: another instance may have recreated the topic a
+   * moment ago.
+   *
+   * The card: with Telegram's limits off it is posted here, before the
+   * topic's first message. With them on it is queued as housekeeping
+   * (commands/telegramOutbox `cardQueue`) and goes out once the group has no
+   * client content due: a new client costs the group's 20 messages a minute
+   * their topic and their words first, the card after (issue 21.1). The
+   * queued step is durable (an outbox row), so a card that waits still
+   * arrives — after a crash too: a topic still without a card queues one again.
    *
    * Throws TopicPending while an earlier createForumTopic of this dialog has
    * an unknown outcome (its answer was lost): Telegram may have created that
@@ -116,16 +126,38 @@ export class Topics {
    * so a second one is not created until the claim runs out.
    */
   async ensure(dialogId: number): Promise<number> {
+    const { topicId, cardMessageId, chatId } = await this.topic(dialogId);
+    if (cardMessageId === null) {
+      if (this.limiter.enabled) await this.queueCard(dialogId, chatId);
+      else await this.postCard(dialogId, chatId, topicId, await this.cardHtml(dialogId));
+    }
+    return topicId;
+  }
+
+  /** The dialog's topic (created if it has none) and its card's message id (null: no card yet). */
+  private async topic(dialogId: number): Promise<{ topicId: number; cardMessageId: number | null; chatId: number }> {
     const { dialog, client } = await this.load(dialogId);
     const chatId = dialog.managersChatId;
-    let topicId = dialog.topicId;
-    let cardMessageId = dialog.clientCardMessageId;
-    if (topicId === null) {
-      topicId = await this.create(dialogId, chatId, topicTitle(client, dialogStatusOf(dialog)));
-      cardMessageId = null;
-    }
-    if (cardMessageId === null) await this.postCard(dialogId, chatId, topicId, await this.cardHtml(dialogId));
-    return topicId;
+    if (dialog.topicId !== null) return { topicId: dialog.topicId, cardMessageId: dialog.clientCardMessageId, chatId };
+    const topicId = await this.create(dialogId, chatId, topicTitle(client, dialogStatusOf(dialog)));
+    return { topicId, cardMessageId: null, chatId };
+  }
+
+  /**
+   * Queues the card step (a refresh posts the card a topic lacks) unless one
+   * is waiting already: one statement, so a dialog's every message on its way
+   * does not add one. Two instances at once may both add one; waiting side by
+   * side they go out as one (their coalesce key), else the second finds the
+   * card up to date.
+   */
+  private async queueCard(dialogId: number, chatId: number): Promise<void> {
+    const queued = await this.ctx.database.pool.query(
+      `INSERT INTO telegram_outbox (chat_id, queue, method, payload, target, coalesce_key)
+       SELECT $1, $2::text, $3, '{}'::jsonb, $4::jsonb, $2::text
+        WHERE NOT EXISTS (SELECT 1 FROM telegram_outbox WHERE queue = $2::text AND state = 'pending')`,
+      [chatId, cardQueue(dialogId), REFRESH_CLIENT_CARD, JSON.stringify({ topicOfDialog: dialogId })],
+    );
+    if (queued.rowCount) this.ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' });
   }
 
   /**
@@ -193,7 +225,7 @@ export class Topics {
 
   /** Edits the client card in place; posts a new one if the old card is gone. */
   async refreshCard(dialogId: number): Promise<void> {
-    const threadId = await this.ensure(dialogId);
+    const { topicId: threadId } = await this.topic(dialogId);
     const { dialog } = await this.load(dialogId);
     const html = await this.cardHtml(dialogId);
     const chatId = dialog.managersChatId;

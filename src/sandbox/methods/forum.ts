@@ -4,11 +4,20 @@
  * the topic; a closed topic takes messages only from admins who may manage
  * topics and from its creator; a deleted topic is gone with its messages.
  * The General topic (id 1) is the forum's own and has its own methods.
+ *
+ * Flood limits: every call here that posts a service message into the group
+ * (a topic created, edited, closed, reopened) takes one message of the
+ * group's budget, as a send does. Telegram's rule (Bot API FAQ, «My bot is
+ * hitting limits»: "your bot will not be able to send more than 20 messages
+ * per minute to the same group") counts messages and does not name service
+ * messages; the emulator counts them, so that a client that fits within it
+ * fits within the stricter reading too. Hotline's own limiter counts them
+ * the same way (src/jobs/rateLimits.ts).
  */
 import type { ForumTopic } from '@grammyjs/types';
 import type { ChatState, TopicState } from '../chat.js';
 import { badRequest, reasons } from '../errors.js';
-import { resolveChat, type Method, type MethodContext } from './context.js';
+import { resolveChat, takeLimit, type Method, type MethodContext } from './context.js';
 
 /** The colours Telegram allows for topic icons; the first is its default. */
 export const TOPIC_COLORS = [7322096, 16766590, 13338331, 9367192, 16749490, 16478047];
@@ -50,6 +59,7 @@ const createForumTopic: Method = (ctx): ForumTopic => {
   };
   const emoji = ctx.params.str('icon_custom_emoji_id');
   if (emoji) input.icon_custom_emoji_id = emoji;
+  takeLimit(ctx, chat);
   const topic = ctx.emulator.createTopic(chat, ctx.bot.user, input);
   const result: ForumTopic = { message_thread_id: topic.id, name: topic.name, icon_color: topic.icon_color };
   if (topic.icon_custom_emoji_id) result.icon_custom_emoji_id = topic.icon_custom_emoji_id;
@@ -77,6 +87,7 @@ const editForumTopic: Method = (ctx) => {
   if ((name === undefined || name === topic.name) && (emoji === undefined || emoji === topic.icon_custom_emoji_id)) {
     throw badRequest(reasons.topicNotModified);
   }
+  takeLimit(ctx, chat);
   const edited: { name?: string; icon_custom_emoji_id?: string } = {};
   if (name !== undefined) edited.name = topic.name = name;
   if (emoji !== undefined) edited.icon_custom_emoji_id = topic.icon_custom_emoji_id = emoji;
@@ -88,6 +99,7 @@ function setClosed(closed: boolean): Method {
   return (ctx) => {
     const { chat, topic } = ownTopic(ctx);
     if (topic.closed === closed) throw badRequest(reasons.topicNotModified);
+    takeLimit(ctx, chat);
     topic.closed = closed;
     const service = closed ? 'forum_topic_closed' : 'forum_topic_reopened';
     ctx.emulator.topicChanged(chat, topic, ctx.bot.user, { [service]: {} }, service);
