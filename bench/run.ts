@@ -25,6 +25,7 @@ const benchmarks: Record<string, () => Promise<{ run(): Promise<Figure[]> }>> = 
   dashboard: () => import('./dashboard.js'),
   media: () => import('./media.js'),
   status: () => import('./dialogStatus.js'),
+  budget: () => import('./budget.js'),
 };
 
 /** A table row as written: the figure, the benchmark that measured it and when. */
