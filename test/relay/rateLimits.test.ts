@@ -31,3 +31,17 @@ describe('the group budget of a call made with sending()', () => {
     expect(limiter.wait(GROUP)).toBe(0);
   });
 });
+
+describe('when a client\'s texts are merged (issue 21.1)', () => {
+  it('as soon as the group\'s budget cannot take the waiting calls one by one, never for a lone text, at most at a minute\'s backlog', async () => {
+    const { mergeAt } = await import('../../src/jobs/telegramOutbox.js');
+    const limiter = new RateLimiter({ perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 20, timeScale: 1 });
+    const now = Date.now();
+    expect(limiter.free(GROUP, now)).toBe(20);
+    for (let i = 0; i < 17; i++) limiter.record(GROUP, now);
+    // 3 sends left now: 5 calls waiting (this one and 4 more) would leave one for the next window — merge.
+    expect(mergeAt(limiter.free(GROUP, now))).toBe(5);
+    expect(mergeAt(0)).toBe(2);
+    expect(mergeAt(new RateLimiter(false).free(GROUP))).toBe(20);
+  });
+});

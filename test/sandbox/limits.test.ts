@@ -51,6 +51,21 @@ describe('flood limits', () => {
     expect((refused[0]!.reason as GrammyError).parameters.retry_after).toBe(1);
   });
 
+  it('a topic created or renamed counts one message of the group\'s 20 a minute (its service message); a refused one changes nothing', async () => {
+    await sandbox.control.setLimits({ enabled: true, time_scale: 1 });
+    const groupId = (await sandbox.control.createGroup({ title: 'Managers', member_ids: [managerId], bot_ids: [sandbox.botId], is_forum: true })).id;
+    const topic = await sandbox.bot.api.createForumTopic(groupId, 'Ivan');
+    await sandbox.bot.api.editForumTopic(groupId, topic.message_thread_id, { name: 'Ivan Petrov' });
+    for (let i = 0; i < 18; i++) await sandbox.bot.api.sendMessage(groupId, `m${i}`, { message_thread_id: topic.message_thread_id });
+    // 20 taken: the next topic, rename or message waits.
+    const refused = await sandbox.bot.api.createForumTopic(groupId, 'Olga').catch((error: GrammyError) => error);
+    expect(refused).toBeInstanceOf(GrammyError);
+    expect((refused as GrammyError).error_code).toBe(429);
+    await expect(sandbox.bot.api.editForumTopic(groupId, topic.message_thread_id, { name: 'Ivan P.' })).rejects.toMatchObject({ error_code: 429 });
+    const transcript = await sandbox.control.transcript(groupId);
+    expect(transcript.topics.map((t) => t.name)).toEqual(['Ivan Petrov']);
+  });
+
   it('limits are off by default', async () => {
     const groupId = await newGroup();
     await Promise.all(Array.from({ length: 50 }, (_, i) => sandbox.bot.api.sendMessage(groupId, `m${i}`)));
