@@ -52,6 +52,8 @@ interface Measured {
   linesPerMinute: number;
   tooMany: number;
   lost: number;
+  /** Topics per group at the end: how the new dialogs were spread. */
+  placed: number[];
 }
 
 async function burst({ kind, groups: groupCount }: Burst): Promise<Measured> {
@@ -114,17 +116,22 @@ async function burst({ kind, groups: groupCount }: Burst): Promise<Measured> {
       const at = Date.now();
       for (const line of text.split('\n')) if (line.startsWith('#') && !seen.has(line)) seen.set(line, at);
     };
-    const groupOf = (i: number) => groups[i % groupCount]!;
+    /** Client i's group and topic (Hotline places a new dialog in the group with the fewest). */
+    const topicOf = (i: number): [number, number] => {
+      for (const g of groups) {
+        const topic = [...emu.group(g)!.topics.values()].find((t) => !t.deleted && t.name.split(' ').slice(1).join(' ') === `C${i}`);
+        if (topic) return [g, topic.id];
+      }
+      throw new Error(`no topic for C${i}`);
+    };
 
     if (kind === 'existing') {
       // Each client wrote before: topic and card are there; a manager answered (the title turns 🟢).
       for (const [i, client] of clients.entries()) users.send({ from: client, text: `#w${i}` });
       await until(() => clients.every((_, i) => seen.has(`#w${i}`)) && cards.size >= clients.length, 'the warm-up lines and cards', 300_000, 50);
       for (const [i] of clients.entries()) {
-        const group = emu.group(groupOf(i))!;
-        const topic = [...group.topics.values()].find((t) => !t.deleted && t.name.split(' ').slice(1).join(' ') === `C${i}`);
-        if (!topic) throw new Error(`no topic for C${i}`);
-        users.send({ from: manager.id, chat_id: groupOf(i), message_thread_id: topic.id, text: `Answer ${i}` });
+        const [group, topic] = topicOf(i);
+        users.send({ from: manager.id, chat_id: group, message_thread_id: topic, text: `Answer ${i}` });
       }
       await until(
         () => groups.every((g) => [...emu.group(g)!.topics.values()].filter((t) => !t.deleted).every((t) => t.name.startsWith('🟢'))),
@@ -159,6 +166,7 @@ async function burst({ kind, groups: groupCount }: Burst): Promise<Measured> {
     await new Promise((r) => setTimeout(r, 500));
     measuring = false;
 
+    const placed = groups.map((g) => [...emu.group(g)!.topics.values()].filter((t) => !t.deleted).length);
     const latencies = wanted.filter((t) => seen.has(t)).map((t) => (seen.get(t)! - sentAt.get(t)!) / TIME_SCALE);
     const fullWindows = Math.floor((lastLine - start) / WINDOW_MS);
     const budgetUse =
@@ -177,6 +185,7 @@ async function burst({ kind, groups: groupCount }: Burst): Promise<Measured> {
       linesPerMinute: lines / groupCount / (Math.max(1, lastLine - start) / WINDOW_MS),
       tooMany: emu.stats.view().too_many_requests - tooManyBefore,
       lost: wanted.length - lines,
+      placed,
     };
   } finally {
     await stop(app);

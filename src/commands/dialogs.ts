@@ -55,10 +55,18 @@ export async function upsertClient(tx: Tx, person: TelegramPerson): Promise<{ cl
   return { client: updated!, created: false, changed };
 }
 
-/** The managers' group with the fewest dialogs; a dialog never moves once opened. */
+/**
+ * The managers' group with the fewest dialogs; a dialog never moves once
+ * opened. New dialogs are placed one at a time (a transaction lock, held to
+ * commit): clients opening at once were otherwise all counted against the
+ * same committed dialogs and sent to the same group, which then had its 20
+ * messages a minute for all of them while the other groups idled (issue 21.1,
+ * bench/budget.ts).
+ */
 async function leastLoadedGroup(tx: Tx, groups: number[]): Promise<number> {
   if (groups.length === 0) throw new Error('No managers\' group is configured (TELEGRAM_MANAGERS_CHAT_ID)');
   if (groups.length === 1) return groups[0]!;
+  await tx.db.execute(sql`select pg_advisory_xact_lock(hashtext('hotline.dialog_placement'))`);
   const counts = await tx.db
     .select({ chatId: dialogs.managersChatId, n: sql<number>`count(*)::int` })
     .from(dialogs)
