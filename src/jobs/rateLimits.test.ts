@@ -32,3 +32,20 @@ describe('the outbox rate limiter', () => {
     expect(limiter.tryTake(GROUP, 2)).toBe(false);
   });
 });
+
+describe('giving back a send among others answered meanwhile', () => {
+  it('frees the place of that send, not of a later one answered since (which Telegram still counts)', () => {
+    const limiter = new RateLimiter(limits);
+    // A call taken at 100 ms…
+    limiter.tryTake(GROUP, 100);
+    // …a Hotline step takes at 300 ms (its own calls take their own budget)…
+    limiter.tryTake(GROUP, 300);
+    // …the call is answered at 400 ms: Telegram counts it until 1,400 ms…
+    limiter.settle(GROUP, 100, 400);
+    // …and the step gives its take back.
+    limiter.giveBack(GROUP, 300);
+    // At 1,350 ms the call answered at 400 ms still counts: 19 places, not 20.
+    for (let i = 0; i < 19; i++) expect(limiter.tryTake(GROUP, 1350)).toBe(true);
+    expect(limiter.tryTake(GROUP, 1350)).toBe(false);
+  });
+});

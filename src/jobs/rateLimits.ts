@@ -49,9 +49,16 @@ class Window {
     this.times.push(now);
   }
 
-  /** Gives back the latest send (it did not happen after all). */
-  undo(): void {
-    this.times.pop();
+  /**
+   * Gives back a send that did not happen after all: the one taken at `at`
+   * (the latest such), or the latest send. By its time, not the last entry:
+   * meanwhile another call into the chat may have been answered and counted
+   * later than this take (settle()), and dropping that one instead would
+   * reopen the window before Telegram's — a 429 (bench/budget.ts saw them).
+   */
+  undo(at?: number): void {
+    const index = at === undefined ? this.times.length - 1 : this.times.lastIndexOf(at);
+    if (index >= 0) this.times.splice(index, 1);
   }
 
   /** Moves a send counted at `takenAt` to `now`, when Telegram answered it. */
@@ -169,10 +176,10 @@ export class RateLimiter {
     this.window(chatId)?.settle(takenAt, now);
   }
 
-  /** Returns a send taken by tryTake() that was not made. */
-  giveBack(chatId: number): void {
-    this.bot?.undo();
-    this.window(chatId)?.undo();
+  /** Returns a send taken by tryTake() (at `takenAt`, its answer) that was not made. */
+  giveBack(chatId: number, takenAt?: number): void {
+    this.bot?.undo(takenAt);
+    this.window(chatId)?.undo(takenAt);
   }
 
   /** Telegram said 429: nothing more to this chat for `ms`. */

@@ -290,11 +290,14 @@ export class TelegramOutbox {
       if (!this.limiter.tryTake(chatId, takenAt, isBroadcast(queue))) return;
       const rows = await this.claim(queue, mergeAt(this.limiter.free(chatId, takenAt)));
       if (rows.length === 0) {
-        this.limiter.giveBack(chatId);
+        this.limiter.giveBack(chatId, takenAt);
         return;
       }
+      // Hotline's own steps (a card, a title) take their budget call by call: this take goes back.
+      const own = rows[0]!.method.startsWith('hotline.');
+      if (own) this.limiter.giveBack(chatId, takenAt);
       await this.send(rows);
-      this.limiter.settle(chatId, takenAt);
+      if (!own) this.limiter.settle(chatId, takenAt);
     }
   }
 
@@ -489,8 +492,6 @@ export class TelegramOutbox {
     /** Set once the row's own call is out: only then may Telegram have applied it. */
     const attempt: { sending: boolean; threadId?: number } = { sending: false };
     try {
-      // Hotline's own steps take their budget call by call.
-      if (head.method.startsWith('hotline.')) this.limiter.giveBack(head.chatId);
       if (head.method === REFRESH_CLIENT_CARD) {
         await this.topics.refreshCard(head.target!.topicOfDialog!);
         await this.done(rows, null);
