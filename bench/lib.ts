@@ -8,6 +8,7 @@ import type { Message } from '@grammyjs/types';
 import { createPostgresDatabase } from '../test/helpers/database.js';
 import type { TelegramEmulator } from '../src/sandbox/emulator.js';
 import type { SandboxEvent } from '../src/sandbox/events.js';
+import { NODE_ARGS, RUNTIME_ENV } from '../src/runtime.js';
 
 export const root = path.resolve(import.meta.dirname, '..');
 
@@ -49,9 +50,10 @@ export function freshPostgres(serverUrl = process.env.BENCH_DATABASE_URL ?? 'pos
 export function spawnBuilt(env: Record<string, string>): ChildProcess {
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app.
   const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  return spawn(process.execPath, [...nodeArgs, path.join(root, 'dist/main.js')], {
+  return spawn(process.execPath, [...NODE_ARGS, ...nodeArgs, path.join(root, 'dist/main.js')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    // The same Node flags and malloc settings as `npm start` (src/runtime.ts).
+    env: { ...RUNTIME_ENV, PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     // BENCH_APP_LOGS=1 shows the app's log lines (LOG_LEVEL warn) among the benchmark's output.
     stdio: ['ignore', process.env.BENCH_APP_LOGS ? 'inherit' : 'ignore', 'inherit'],
   });

@@ -37,6 +37,8 @@ if (fs.existsSync(path.join(root, 'web/vite.config.ts')) && mtime(webOut) < newe
 // package); a machine's own older Node may be the one that started this script.
 const bundledNode = path.join(root, 'node_modules/.bin/node');
 const runtime = fs.existsSync(bundledNode) ? bundledNode : process.execPath;
-const child = spawn(runtime, [serverOut], { cwd: root, stdio: 'inherit' });
+// Node flags and malloc settings that keep an idle instance small (src/runtime.ts says why).
+const { NODE_ARGS, runtimeEnv } = await import(new URL('../dist/runtime.js', import.meta.url).href);
+const child = spawn(runtime, [...NODE_ARGS, serverOut], { cwd: root, stdio: 'inherit', env: runtimeEnv(process.env) });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

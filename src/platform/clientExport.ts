@@ -20,7 +20,6 @@
  */
 import { PassThrough, Readable, pipeline, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import { csvSafe } from '../core/spreadsheet.js';
 import type { ExportRow } from './routes/clientQueries.js';
 
@@ -91,6 +90,9 @@ function xlsxStream(language: ExportLanguage, currencies: string[], rows: AsyncI
   const out = new PassThrough();
   const dateFormat = language === 'ru' ? 'dd.mm.yyyy hh:mm' : 'yyyy-mm-dd hh:mm';
   const write = async () => {
+    // Loaded on the first spreadsheet export, not at start: exceljs and its zip
+    // and XML libraries are ~2 MB of JavaScript an idle instance never runs.
+    const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out as Writable, useStyles: true, useSharedStrings: false });
     const sheet = workbook.addWorksheet(language === 'ru' ? 'Клиенты' : 'Clients');
     const header = exportHeader(language, currencies);
