@@ -9,6 +9,7 @@
  * PGlite is single-process: a lock file keeps a second Hotline from opening
  * the same data directory.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,6 +100,44 @@ function socketDirectory(dataDir: string): { dir: string; remove: boolean } {
 /** The name `pg` looks for in a socket directory (PostgreSQL's `.s.PGSQL.<port>`, port 5432 by default). */
 const SOCKET_NAME = '.s.PGSQL.5432';
 
+/**
+ * PostgreSQL's settings for the embedded database. Its default 128 MB of
+ * shared buffers is sized for a server; the embedded database is small and
+ * lives inside our process's memory.
+ */
+const POSTGRESQL_CONF = ['shared_buffers=16MB'];
+
+/**
+ * Creates the database files in `dir` (PostgreSQL's initdb) in a short-lived
+ * child Node process, so the memory initdb needs never enters the app's
+ * process. PGlite runs initdb in-process with a second PostgreSQL instance
+ * and initdb's own WebAssembly module beside the first; measured 2026-11-30,
+ * a bare PGlite that created its database idled at 315–530 MB, one that
+ * opened an existing database at 150–170 MB, and much of the difference is
+ * memory the process never gives back. Rejects with initdb's last error
+ * output when the child fails.
+ */
+async function createInChild(dir: string): Promise<void> {
+  const pglite = import.meta.resolve('@electric-sql/pglite');
+  const trgm = import.meta.resolve('@electric-sql/pglite/contrib/pg_trgm');
+  const code =
+    `const { PGlite } = await import(${JSON.stringify(pglite)});` +
+    `const { pg_trgm } = await import(${JSON.stringify(trgm)});` +
+    `const db = await PGlite.create(process.argv[1], { postgresqlconf: ${JSON.stringify(POSTGRESQL_CONF)}, extensions: { pg_trgm } });` +
+    'await db.close();';
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code, dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-2000)));
+    child.on('error', reject);
+    child.on('close', (status, signal) =>
+      status === 0
+        ? resolve()
+        : reject(new Error(`Creating the embedded database in ${dir} failed (${signal ?? `exit ${status}`}): ${stderr.trim()}`)),
+    );
+  });
+}
+
 /** Starts PGlite on `dataDir/pg` and serves it on a Unix socket only its owner can open. */
 export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
   const dir = path.join(dataDir, 'pg');
@@ -106,10 +145,10 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
   const unlock = lock(dataDir);
   let socketDir: { dir: string; remove: boolean } | undefined;
   try {
-    // PostgreSQL's default 128 MB of shared buffers is sized for a server; the
-    // embedded database is small and lives inside our process's memory.
+    // A first start creates the database in a child process (see createInChild); PGlite then finds it.
+    if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await createInChild(dir);
     // pg_trgm (trigram search of names and typos) ships with PGlite but must be loaded to be created.
-    const db = await PGlite.create(dir, { postgresqlconf: ['shared_buffers=16MB'], extensions: { pg_trgm } });
+    const db = await PGlite.create(dir, { postgresqlconf: POSTGRESQL_CONF, extensions: { pg_trgm } });
     socketDir = socketDirectory(dataDir);
     const socket = path.join(socketDir.dir, SOCKET_NAME);
     // A socket left by a process that died (we hold the lock, so it is not live).
