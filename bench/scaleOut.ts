@@ -1,7 +1,14 @@
 /**
- * Scale-out: two app instances (the built `dist/main.js`, each its own
- * process) in webhook mode on one PostgreSQL against one instance, inbound
- * updates per second until every mirror reached the emulator (limits off).
+ * Scale-out on simulated separate machines: one, two and three app instances
+ * (the built `dist/main.js`, each its own process) in webhook mode on one
+ * PostgreSQL, each instance in its own cgroup v1 with the same CPU quota
+ * (bench/cgroup.ts; BENCH_SCALEOUT_QUOTA cores, default 0.25), PostgreSQL
+ * and this process (emulator, delivery stand-in, load) unrestricted on the
+ * rest of the machine. Inbound updates per second until every mirror reached
+ * the emulator (limits off), and per instance-core. Every run also checks
+ * that each client's texts arrived in its own topic exactly once and in the
+ * order sent. Where cgroups are not writable the benchmark skips with a line
+ * saying why.
  *
  * The emulator delivers a bot's webhook one update at a time; Telegram opens
  * up to `max_connections` (40 by default) at once, which is what lets several
@@ -22,6 +29,7 @@ import { pathToFileURL } from 'node:url';
 import type { Message, Update } from '@grammyjs/types';
 import { startEmulator } from '../src/sandbox/standalone.js';
 import { UserActions } from '../src/sandbox/userActions.js';
+import { CpuGroup, cgroupSkipReason } from './cgroup.js';
 import { cpuMeter, freePort, freshPostgres, groupMessage, median, onEmulatorEvent, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -31,7 +39,10 @@ const MAX_CONNECTIONS = 40;
 const CLIENTS = 50;
 const TOTAL = 2000;
 const RUNS = 3;
-const TARGET = 1.7;
+/** CPU quota of each instance, in cores. */
+const QUOTA = Number(process.env.BENCH_SCALEOUT_QUOTA ?? 0.25);
+const INSTANCES: number[] = [1, 2, 3];
+const TARGETS: Record<number, number> = { 2: 1.8, 3: 2.5 };
 
 /** The chat an update belongs to (its order is kept). */
 function chatOf(update: Update): number {
@@ -112,16 +123,30 @@ export class ParallelDelivery {
   }
 }
 
+/** What the group showed of the burst: every client's texts in its own topic, once each, in the order sent. */
+export interface Integrity {
+  lost: number;
+  duplicated: number;
+  outOfOrder: number;
+  wrongTopic: number;
+}
+
 interface Burst {
   perSecond: number;
   /** Deliveries an instance refused during the burst (status → count), retried until taken. */
   retried: Map<number, number>;
-  /** Shares of one core over the burst: each instance, our database's PostgreSQL backends, this process (emulator, delivery, clients), the whole machine. */
-  cpu: { apps: number[]; postgres: number; bench: number; machine: number };
+  integrity: Integrity;
+  /**
+   * Shares of one core over the burst: each instance (its cgroup), our
+   * database's PostgreSQL backends, this process (emulator, delivery,
+   * clients), the whole machine; and the share of the burst's CFS periods in
+   * which the instances were throttled (mean over the instances).
+   */
+  cpu: { apps: number[]; postgres: number; bench: number; machine: number; throttled: number };
 }
 
-/** Inbound updates per second with `instances` app processes, until all `TOTAL` texts are mirrored. */
-export async function throughput(instances: number): Promise<Burst> {
+/** Inbound updates per second with `instances` app processes, each in a cgroup of `quota` cores, until all `TOTAL` texts are mirrored. */
+export async function throughput(instances: number, quota: number): Promise<Burst> {
   const started = await startEmulator();
   const { emulator } = started;
   const bot = emulator.createBot({ token: TOKEN, username: 'bench_bot', firstName: 'Bench' });
@@ -134,18 +159,34 @@ export async function throughput(instances: number): Promise<Burst> {
   const deliveryPort = await freePort();
   await delivery.listen(deliveryPort);
   const apps: ReturnType<typeof spawnBuilt>[] = [];
-  let warm = 0;
-  let done = 0;
+  const groups: CpuGroup[] = [];
+  // Each client's topic (from its warm-up line), each text's copies, each client's last text seen.
+  const topicOf = new Map<number, number>();
+  const copies = new Map<number, number>();
+  const lastSeen = new Map<number, number>();
+  const integrity: Integrity = { lost: 0, duplicated: 0, outOfOrder: 0, wrongTopic: 0 };
   onEmulatorEvent(emulator, (event) => {
     if (event.type !== 'message' || event.chat_id !== group) return;
-    for (const line of (groupMessage(emulator, group, event.message_id!)?.text ?? '').split('\n')) {
-      if (line.startsWith('#w')) warm++;
-      else if (line.startsWith('#m')) done++;
+    const message = groupMessage(emulator, group, event.message_id!);
+    const topic = message?.message_thread_id ?? event.message_thread_id ?? 0;
+    for (const line of (message?.text ?? '').split('\n')) {
+      const warm = /^#w(\d+)/.exec(line);
+      if (warm) topicOf.set(Number(warm[1]), topic);
+      const text = /^#m(\d+)/.exec(line);
+      if (!text) continue;
+      const i = Number(text[1]);
+      const client = clients[i % clients.length]!;
+      const seen = copies.get(i) ?? 0;
+      copies.set(i, seen + 1);
+      if (seen > 0) integrity.duplicated++;
+      if (topicOf.get(client) !== topic) integrity.wrongTopic++;
+      if ((lastSeen.get(client) ?? -1) > i) integrity.outOfOrder++;
+      lastSeen.set(client, Math.max(lastSeen.get(client) ?? -1, i));
     }
   });
   try {
     // One after another: the first applies the migrations.
-    for (const port of ports) {
+    for (const [k, port] of ports.entries()) {
       const app = spawnBuilt({
         PORT: String(port),
         PUBLIC_URL: `http://127.0.0.1:${deliveryPort}`,
@@ -161,9 +202,13 @@ export async function throughput(instances: number): Promise<Burst> {
       });
       apps.push(app);
       await waitFor(`http://127.0.0.1:${port}/readyz`, 200, 60_000);
+      // Then into its own "machine" (start-up is not what is measured; under the quota it took minutes per run).
+      const machine = CpuGroup.create(`scaleout-${k + 1}`, quota);
+      groups.push(machine);
+      machine.add(app.pid!);
     }
     // The clients' messages go into the emulator in this process, not through its HTTP control API
-    // (as in bench/relay.ts): Telegram's side is not what is measured, and it shares the 2 cores.
+    // (as in bench/relay.ts): Telegram's side is not what is measured.
     const users = new UserActions(emulator);
     const sendAll = async (texts: Array<[client: number, text: string]>) => {
       for (let i = 0; i < texts.length; i++) {
@@ -173,30 +218,47 @@ export async function throughput(instances: number): Promise<Burst> {
     };
     // Warm-up: every client's topic exists before the clock starts.
     await sendAll(clients.map((client) => [client, `#w${client}`]));
-    while (warm < clients.length) await new Promise((r) => setTimeout(r, 20));
+    while (topicOf.size < clients.length) await new Promise((r) => setTimeout(r, 20));
+    if (process.env.BENCH_DEBUG) console.log(`scaleout: ${instances} ready and warm at ${Math.round(performance.now())} ms`);
     delivery.retried.clear();
     const cpu = cpuMeter(apps.map((app) => app.pid!), new URL(database.url).pathname.slice(1));
+    const appCpu = groups.map((g) => g.usageSeconds());
+    const throttledBefore = groups.map((g) => g.throttling());
     const begun = performance.now();
     await sendAll(Array.from({ length: TOTAL }, (_, i) => [clients[i % clients.length]!, `#m${i}`]));
     const deadline = Date.now() + 300_000;
-    while (done < TOTAL) {
-      if (Date.now() > deadline) throw new Error(`scaleout: only ${done} of ${TOTAL} mirrored`);
+    while (copies.size < TOTAL) {
+      if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     const seconds = (performance.now() - begun) / 1000;
     const used = cpu();
+    const throttled = groups.map((g, k) => {
+      const [before, after] = [throttledBefore[k]!, g.throttling()];
+      return (after.throttled - before.throttled) / Math.max(1, after.periods - before.periods);
+    });
+    // A late copy would be a duplicate: give one a moment to show before counting.
+    await new Promise((r) => setTimeout(r, 1000));
+    integrity.lost = TOTAL - copies.size;
     return {
-      perSecond: TOTAL / seconds,
+      perSecond: copies.size / seconds,
       retried: delivery.retried,
+      integrity,
       cpu: {
-        apps: used.apps.map((app) => app / seconds),
+        // The cgroup's own count where cpuacct is there (it includes every thread and child), else /proc.
+        apps: groups.map((g, k) => {
+          const [before, after] = [appCpu[k], g.usageSeconds()];
+          return (before !== undefined && after !== undefined ? after - before : used.apps[k]!) / seconds;
+        }),
         postgres: used.postgres / seconds,
         bench: used.bench / seconds,
         machine: used.machine / seconds,
+        throttled: throttled.reduce((a, b) => a + b, 0) / throttled.length,
       },
     };
   } finally {
     for (const app of apps) await stop(app);
+    for (const machine of groups) machine.destroy();
     await delivery.close();
     await started.close();
     await database.drop();
@@ -204,41 +266,76 @@ export async function throughput(instances: number): Promise<Burst> {
 }
 
 export async function run(): Promise<Figure[]> {
-  const one: Burst[] = [];
-  const two: Burst[] = [];
-  // Interleaved, so a change in the machine's other load hits both sides alike.
-  for (let i = 0; i < RUNS; i++) {
-    one.push(await throughput(1));
-    two.push(await throughput(2));
+  const skip = cgroupSkipReason();
+  if (skip) {
+    return [{ area: 'Scale-out', what: `one, two and three instances on simulated separate machines (cgroup CPU quotas): skipped — ${skip}`, value: 'skipped' }];
   }
-  const middle = (bursts: Burst[]) => bursts.find((b) => b.perSecond === median(bursts.map((x) => x.perSecond)))!;
-  const [single, double] = [middle(one), middle(two)];
-  const ratio = double.perSecond / single.perSecond;
+  const bursts = new Map<number, Burst[]>(INSTANCES.map((n) => [n, []]));
+  // Interleaved, so a change in the machine's other load hits every size alike.
+  for (let i = 0; i < RUNS; i++) for (const n of INSTANCES) bursts.get(n)!.push(await throughput(n, QUOTA));
+  const middle = (list: Burst[]) => list.find((b) => b.perSecond === median(list.map((x) => x.perSecond)))!;
+  const mid = new Map(INSTANCES.map((n) => [n, middle(bursts.get(n)!)]));
+  const all = [...bursts.values()].flat();
+  const sum = (key: keyof Integrity) => all.reduce((total, b) => total + b.integrity[key], 0);
+  const integrity: Integrity = { lost: sum('lost'), duplicated: sum('duplicated'), outOfOrder: sum('outOfOrder'), wrongTopic: sum('wrongTopic') };
+  const clean = Object.values(integrity).every((n) => n === 0);
   const retried = new Map<number, number>();
-  for (const burst of two) for (const [status, n] of burst.retried) retried.set(status, (retried.get(status) ?? 0) + n);
+  for (const burst of all) for (const [status, n] of burst.retried) retried.set(status, (retried.get(status) ?? 0) + n);
   const refused = [...retried].map(([status, n]) => `${status === 0 ? 'no answer' : status}: ${n}`).join(', ');
   const cores = os.cpus().length;
-  const share = ({ cpu }: Burst) => {
-    const other = cpu.machine - cpu.apps.reduce((a, b) => a + b, 0) - cpu.postgres - cpu.bench;
-    return `app ${cpu.apps.map((c) => c.toFixed(2)).join(' + ')}, PostgreSQL ${cpu.postgres.toFixed(2)}, emulator and load ${cpu.bench.toFixed(2)}, other work on the machine ${Math.max(0, other).toFixed(2)} — ${cpu.machine.toFixed(2)} of ${cores} busy`;
+  const single = mid.get(1)!.perSecond;
+  const perCore = (n: number) => mid.get(n)!.perSecond / (n * QUOTA);
+  const share = (n: number) => {
+    const { cpu } = mid.get(n)!;
+    const apps = cpu.apps.reduce((a, b) => a + b, 0);
+    return `${n}: instances ${cpu.apps.map((c) => c.toFixed(2)).join(' + ')} (throttled in ${Math.round(cpu.throttled * 100)} % of periods), PostgreSQL ${cpu.postgres.toFixed(2)}, emulator and load ${cpu.bench.toFixed(2)}, other ${Math.max(0, cpu.machine - apps - cpu.postgres - cpu.bench).toFixed(2)} — ${cpu.machine.toFixed(2)} of ${cores} busy`;
   };
+  const perUpdate = (n: number) => {
+    const { cpu, perSecond } = mid.get(n)!;
+    const apps = cpu.apps.reduce((a, b) => a + b, 0);
+    return `${n}: ${((apps * 1000) / perSecond).toFixed(2)} / ${((cpu.postgres * 1000) / perSecond).toFixed(2)}`;
+  };
+  const machines = `each instance in its own cgroup with ${QUOTA} of a core (CFS quota), PostgreSQL and the emulator and load unrestricted on the rest of ${cores} cores`;
   return [
     {
       area: 'Scale-out',
-      what: `webhook mode on one PostgreSQL, ${TOTAL.toLocaleString('en')} texts from ${CLIENTS} clients until all mirrored, limits off, ${MAX_CONNECTIONS} webhook connections: one instance / two instances (median of ${RUNS} each${refused ? `; deliveries refused and retried with two — ${refused}` : ''})`,
-      value: `${Math.round(single.perSecond)}/s / ${Math.round(double.perSecond)}/s`,
+      what: `webhook mode on one PostgreSQL, ${TOTAL.toLocaleString('en')} texts from ${CLIENTS} clients until all mirrored, limits off, ${MAX_CONNECTIONS} webhook connections round-robin; ${machines}: one / two / three instances (median of ${RUNS} each, interleaved${refused ? `; deliveries refused and retried — ${refused}` : ''})`,
+      value: INSTANCES.map((n) => `${Math.round(mid.get(n)!.perSecond)}/s`).join(' / '),
     },
     {
       area: 'Scale-out',
-      what: `two instances ÷ one instance, inbound updates/s — on ${cores} cores shared by both instances, PostgreSQL, the emulator and the load`,
-      value: `${ratio.toFixed(2)}×`,
-      target: `≥ ${TARGET}×`,
-      ok: ratio >= TARGET,
+      what: 'the same, updates/s per instance-core (updates/s ÷ (instances × quota)): one / two / three',
+      value: INSTANCES.map((n) => `${Math.round(perCore(n))}`).join(' / '),
+    },
+    ...INSTANCES.filter((n) => TARGETS[n]).map((n) => {
+      const ratio = mid.get(n)!.perSecond / single;
+      return {
+        area: 'Scale-out',
+        what: `${n === 2 ? 'two' : 'three'} instances ÷ one, inbound updates/s (each instance on its own simulated machine; runs: ${bursts
+          .get(n)!
+          .map((b, i) => (b.perSecond / bursts.get(1)![i]!.perSecond).toFixed(2))
+          .join(', ')} against the one-instance run beside it)`,
+        value: `${ratio.toFixed(2)}×`,
+        target: `≥ ${TARGETS[n]}×`,
+        ok: ratio >= TARGETS[n]! && clean,
+      };
+    }),
+    {
+      area: 'Scale-out',
+      what: `all ${all.length} bursts (${(all.length * TOTAL).toLocaleString('en')} texts): texts lost; duplicated; out of order within a client; in another client's topic`,
+      value: `${integrity.lost}; ${integrity.duplicated}; ${integrity.outOfOrder}; ${integrity.wrongTopic}`,
+      target: '0; 0; 0; 0',
+      ok: clean,
     },
     {
       area: 'Scale-out',
-      what: 'cores busy during those median bursts (CPU seconds per second): one instance; two instances',
-      value: `${share(single)}; ${share(double)}`,
+      what: 'CPU per update in those median bursts (ms of one core): instances (all together) / PostgreSQL — by number of instances',
+      value: INSTANCES.map(perUpdate).join('; '),
+    },
+    {
+      area: 'Scale-out',
+      what: 'cores busy during those median bursts (CPU seconds per second), by number of instances',
+      value: INSTANCES.map(share).join('; '),
     },
   ];
 }
