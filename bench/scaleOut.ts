@@ -2,7 +2,7 @@
  * Scale-out on simulated separate machines: one, two and three app instances
  * (the built `dist/main.js`, each its own process) in webhook mode on one
  * PostgreSQL, each instance in its own cgroup v1 with the same CPU quota
- * (bench/cgroup.ts; BENCH_SCALEOUT_QUOTA cores, default 0.25), PostgreSQL
+ * (bench/cgroup.ts; BENCH_SCALEOUT_QUOTA cores, default 0.15), PostgreSQL
  * and this process (emulator, delivery stand-in, load) unrestricted on the
  * rest of the machine. Inbound updates per second until every mirror reached
  * the emulator (limits off), and per instance-core. Every run also checks
@@ -40,7 +40,7 @@ const CLIENTS = 50;
 const TOTAL = 2000;
 const RUNS = 3;
 /** CPU quota of each instance, in cores. */
-const QUOTA = Number(process.env.BENCH_SCALEOUT_QUOTA ?? 0.25);
+const QUOTA = Number(process.env.BENCH_SCALEOUT_QUOTA ?? 0.15);
 const INSTANCES: number[] = [1, 2, 3];
 const TARGETS: Record<number, number> = { 2: 1.8, 3: 2.5 };
 
