@@ -1,0 +1,63 @@
+/**
+ * The benchmarks' simulated machines (bench/cgroup.ts) and open-loop load
+ * generator (bench/openLoad.ts): a group holds the quota it was given and
+ * the process moved into it, and leaves nothing behind; the load generator
+ * sends exactly the requests it was asked for and counts refusals.
+ * Where cgroups are not writable (not root, no cgroup v1 `cpu`), the group
+ * tests are skipped with the reason the benchmarks print.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { CpuGroup, cgroupSkipReason } from '../../bench/cgroup.js';
+import { openLoad } from '../../bench/openLoad.js';
+
+const skip = cgroupSkipReason();
+
+describe.skipIf(skip !== null)(`cgroup v1 CPU quota${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  it('holds its quota and the process moved into it, and is gone after destroy (the process lives on)', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const group = CpuGroup.create(`test-${process.pid}`, 0.3);
+    try {
+      group.add(child.pid!);
+      expect(fs.readFileSync(path.join(group.dir, 'cpu.cfs_quota_us'), 'utf8').trim()).toBe('30000');
+      expect(fs.readFileSync(path.join(group.dir, 'cpu.cfs_period_us'), 'utf8').trim()).toBe('100000');
+      expect(fs.readFileSync(path.join(group.dir, 'cgroup.procs'), 'utf8').split('\n')).toContain(String(child.pid));
+      expect(group.throttling().periods).toBeGreaterThanOrEqual(0);
+      group.destroy();
+      expect(fs.existsSync(group.dir)).toBe(false);
+      expect(child.exitCode).toBeNull();
+      group.destroy(); // twice is harmless
+    } finally {
+      group.destroy();
+      child.kill();
+    }
+  });
+
+  it('refuses a quota that is not a positive number of cores', () => {
+    expect(() => CpuGroup.create('test-zero', 0)).toThrow(/> 0 cores/);
+  });
+});
+
+describe('open-loop load generator', () => {
+  it('sends rate × seconds requests and counts the refused ones', async () => {
+    let served = 0;
+    const server = http.createServer((request, response) => {
+      served++;
+      response.statusCode = served % 10 === 0 ? 503 : 200;
+      response.end(request.headers.cookie ?? '');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const result = await openLoad(`http://127.0.0.1:${port}/`, 100, 0.5, 5, 'a=b');
+      expect(served).toBe(50);
+      expect(result.errors).toBe(5);
+      expect(result.p99).toBeGreaterThanOrEqual(result.p50);
+    } finally {
+      server.close();
+    }
+  });
+});
