@@ -49,3 +49,18 @@ describe('giving back a send among others answered meanwhile', () => {
     expect(limiter.tryTake(GROUP, 1350)).toBe(false);
   });
 });
+
+describe('a take renewed when its call goes later (retake)', () => {
+  it('a take older than the window is taken again from now, waiting for room: the window never holds more than 20', async () => {
+    const limiter = new RateLimiter({ ...limits, timeScale: 1 / 600 }); // a 100 ms window
+    const first = Date.now();
+    limiter.tryTake(GROUP, first);
+    for (let i = 0; i < 19; i++) limiter.tryTake(GROUP, first);
+    // The window passes (a topic was being created); meanwhile 20 other sends took the freed places.
+    await new Promise((r) => setTimeout(r, 120));
+    for (let i = 0; i < 20; i++) expect(limiter.tryTake(GROUP)).toBe(true);
+    const renewed = await limiter.retake(GROUP, first);
+    // It had to wait for a place: counted from when it could go, a window after the others.
+    expect(renewed - first).toBeGreaterThanOrEqual(200);
+  });
+});

@@ -137,6 +137,20 @@ export class RateLimiter {
     return true;
   }
 
+  /**
+   * A send taken at `takenAt` is about to be made only now (its call waited
+   * for something else first — a topic to be created, itself a send): it is
+   * taken again from now, waiting for room if its place ran out meanwhile.
+   * Otherwise a take older than the window would have left it while its call
+   * was still to come, and the queues that took that place would overdraw
+   * the chat's budget with it (Telegram's 429). Returns the new take's time.
+   */
+  async retake(chatId: number, takenAt: number): Promise<number> {
+    if (!this.limits) return takenAt;
+    this.giveBack(chatId, takenAt);
+    return this.take(chatId);
+  }
+
   /** Waits until the budget allows one more send to `chatId`, and takes it; returns when it was taken (for settle()). */
   async take(chatId: number): Promise<number> {
     for (;;) {

@@ -296,8 +296,9 @@ export class TelegramOutbox {
       // Hotline's own steps (a card, a title) take their budget call by call: this take goes back.
       const own = rows[0]!.method.startsWith('hotline.');
       if (own) this.limiter.giveBack(chatId, takenAt);
-      await this.send(rows);
-      if (!own) this.limiter.settle(chatId, takenAt);
+      const budget = { takenAt };
+      await this.send(rows, budget);
+      if (!own) this.limiter.settle(chatId, budget.takenAt);
     }
   }
 
@@ -487,7 +488,8 @@ export class TelegramOutbox {
     return fn(params, AbortSignal.timeout(this.callTimeoutMs));
   }
 
-  private async send(rows: Row[]): Promise<void> {
+  /** Sends `rows` as one call; `budget.takenAt`: when drain() took the chat's budget for it (renewed here if the call had to wait). */
+  private async send(rows: Row[], budget: { takenAt: number } = { takenAt: Date.now() }): Promise<void> {
     const head = rows[0]!;
     /** Set once the row's own call is out: only then may Telegram have applied it. */
     const attempt: { sending: boolean; threadId?: number } = { sending: false };
@@ -514,6 +516,9 @@ export class TelegramOutbox {
         await this.fail(rows, 'the message it refers to was never delivered');
         return;
       }
+      // A topic may have been created first (its own send, which may have waited up to a window for room):
+      // the message's take is renewed, so it counts from when it really goes (RateLimiter.retake).
+      if (head.target?.topicOfDialog !== undefined) budget.takenAt = await this.limiter.retake(head.chatId, budget.takenAt);
       attempt.threadId = call.params.message_thread_id as number | undefined;
       // An album is several messages for Telegram's limits (the first was taken by drain()).
       if (call.method === 'copyMessages') for (let i = 1; i < rows.length; i++) this.limiter.record(head.chatId);
