@@ -101,7 +101,8 @@ async function burst({ kind, groups: groupCount }: Burst): Promise<Measured> {
     };
     const sentAt = new Map<string, number>();
     const seen = new Map<string, number>();
-    const cards = new Set<number>();
+    /** Topics (group:thread) that have their card: thread ids repeat across groups. */
+    const cards = new Set<string>();
     const log = emu.events;
     const emit = log.emit.bind(log);
     log.emit = (event) => {
@@ -112,7 +113,7 @@ async function burst({ kind, groups: groupCount }: Burst): Promise<Measured> {
       const stored = emu.group(event.chat_id)?.messages.get(event.message_id!);
       const message = (stored as { message?: Message } | undefined)?.message;
       const text = message?.text ?? '';
-      if (text.includes('Telegram ID:')) cards.add(message!.message_thread_id ?? 0);
+      if (text.includes('Telegram ID:')) cards.add(`${event.chat_id}:${message!.message_thread_id ?? 0}`);
       const at = Date.now();
       for (const line of text.split('\n')) if (line.startsWith('#') && !seen.has(line)) seen.set(line, at);
     };
