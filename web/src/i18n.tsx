@@ -77,13 +77,19 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
     const dateTimeFormat = new Intl.DateTimeFormat(tag, { ...numericDate, hour: '2-digit', minute: '2-digit', timeZone: zone });
     // Calendar dates (contract date, deadline) are days, not instants: shown as stored, in UTC.
     const dateFormat = new Intl.DateTimeFormat(tag, { ...numericDate, timeZone: 'UTC' });
+    // Made once per option set and reused: a new Intl.NumberFormat costs far more than a format() call, and a
+    // chart formats every tick and tooltip value on each draw (the dashboard, docs/PERFORMANCE.md «Dashboard»).
+    const formats = new Map<string, Intl.NumberFormat>();
+    const numberFormat = (options: Intl.NumberFormatOptions) => {
+      const key = JSON.stringify(options);
+      let format = formats.get(key);
+      if (!format) formats.set(key, (format = new Intl.NumberFormat(tag, options)));
+      return format;
+    };
     const number: I18n['number'] = (value, digits = {}) => {
       const n = toNumeric(value);
       if (n === null) return String(value);
-      return new Intl.NumberFormat(tag, {
-        minimumFractionDigits: digits.min ?? 0,
-        maximumFractionDigits: digits.max ?? 6,
-      }).format(n);
+      return numberFormat({ minimumFractionDigits: digits.min ?? 0, maximumFractionDigits: digits.max ?? 6 }).format(n);
     };
     return {
       locale,
@@ -96,10 +102,10 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
       money(value, currency) {
         const n = toNumeric(value);
         if (n === null) return String(value);
-        if (!currency) return new Intl.NumberFormat(tag, { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+        if (!currency) return numberFormat({ minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
         try {
           // «¥» for the yuan, the ISO code where a sign would mislead a Russian reader (core/money's currencyDisplay).
-          return new Intl.NumberFormat(tag, { style: 'currency', currency, currencyDisplay: currencyDisplay(currency, locale), minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+          return numberFormat({ style: 'currency', currency, currencyDisplay: currencyDisplay(currency, locale), minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
         } catch {
           return `${new Intl.NumberFormat(tag, { minimumFractionDigits: 2 }).format(n)} ${currency}`;
         }
