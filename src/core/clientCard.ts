@@ -43,15 +43,18 @@ export function topicName(client: Pick<ClientCardData, 'firstName' | 'lastName' 
 }
 
 export function formatDateTime(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('ru-RU', {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(date);
+  return dateTimeFormat(timeZone).format(date);
+}
+
+/** One formatter per zone: building an Intl.DateTimeFormat costs far more than using it (a card is rendered on every status change). */
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+    dateTimeFormats.set(timeZone, format);
+  }
+  return format;
 }
 
 /** The ratings shown on the card at most; the average is of all of them. */
