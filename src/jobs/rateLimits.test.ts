@@ -64,3 +64,33 @@ describe('a take renewed when its call goes later (retake)', () => {
     expect(renewed - first).toBeGreaterThanOrEqual(200);
   });
 });
+
+describe('the group reserve for content (titles, cards, reactions are housekeeping)', () => {
+  const reserved = { ...limits, groupReserveForContent: 5 };
+
+  it('housekeeping stops at 15 of a group’s 20, and the last 5 still go to clients’ words at once', () => {
+    const limiter = new RateLimiter(reserved);
+    for (let i = 0; i < 15; i++) expect(limiter.tryTake(GROUP, 0, 'housekeeping')).toBe(true);
+    expect(limiter.tryTake(GROUP, 1, 'housekeeping')).toBe(false);
+    expect(limiter.wait(GROUP, 1, 'housekeeping')).toBe(999);
+    for (let i = 0; i < 5; i++) expect(limiter.tryTake(GROUP, 2)).toBe(true);
+    expect(limiter.tryTake(GROUP, 3)).toBe(false);
+  });
+
+  it('content may use the whole window, and then housekeeping waits for 6 places to be free', () => {
+    const limiter = new RateLimiter(reserved);
+    for (let i = 0; i < 20; i++) expect(limiter.tryTake(GROUP, i * 10)).toBe(true);
+    // At 1,000 ms the first send leaves the window: 1 free, content may go, housekeeping may not.
+    expect(limiter.wait(GROUP, 1000)).toBe(0);
+    expect(limiter.wait(GROUP, 1000, 'housekeeping')).toBe(50);
+    expect(limiter.tryTake(GROUP, 1050, 'housekeeping')).toBe(true);
+  });
+
+  it('a private chat has no reserve: housekeeping there waits only as long as content would', () => {
+    const limiter = new RateLimiter(reserved);
+    expect(limiter.tryTake(42, 0, 'housekeeping')).toBe(true);
+    expect(limiter.wait(42, 10, 'housekeeping')).toBeGreaterThan(0);
+    expect(limiter.wait(42, 10, 'housekeeping')).toBe(limiter.wait(42, 10));
+    expect(limiter.tryTake(42, 20, 'housekeeping')).toBe(true);
+  });
+});

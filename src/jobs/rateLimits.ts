@@ -17,11 +17,29 @@ export interface Limits {
    * while a broadcast runs. Unset: no reserve.
    */
   broadcastPerSecond?: number;
+  /**
+   * Of a group's messages a minute, this many are kept for content (clients'
+   * words, managers' answers): housekeeping — topic titles, client cards,
+   * reactions, reminders — sends only while more than this many are free, so
+   * a client line that comes after a burst of renames still goes at once
+   * instead of waiting for the window to reopen (up to a minute). Issue 21.1
+   * and 19.1; bench/dialogStatus.ts measures the lines with and without the
+   * churn. Unset: no reserve.
+   */
+  groupReserveForContent?: number;
   /** Multiplies every window: 1 is Telegram's real time; tests use less to run in seconds. */
   timeScale: number;
 }
 
-export const TELEGRAM_LIMITS: Limits = { perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 20, broadcastPerSecond: 25, timeScale: 1 };
+export const TELEGRAM_LIMITS: Limits = { perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 20, broadcastPerSecond: 25, groupReserveForContent: 5, timeScale: 1 };
+
+/**
+ * What a call is for, as the budget serves it: `content` (the default) may use
+ * everything; `housekeeping` leaves a group's `groupReserveForContent` unused;
+ * `bulk` (a broadcast's message) leaves the bot's second's
+ * `perBotPerSecond - broadcastPerSecond` to everything else.
+ */
+export type SendKind = 'content' | 'housekeeping' | 'bulk';
 
 /** Send times within one window, oldest first. */
 class Window {
@@ -110,15 +128,13 @@ export class RateLimiter {
     return Math.min(this.bot!.free(now), this.window(chatId)!.free(now));
   }
 
-  /**
-   * Milliseconds until a message to `chatId` may be sent. `bulk`: a
-   * broadcast's message, which leaves `perBotPerSecond - broadcastPerSecond`
-   * of the bot's second to everything else.
-   */
-  wait(chatId: number, now = Date.now(), bulk = false): number {
+  /** Milliseconds until a message of `kind` to `chatId` may be sent (see SendKind). */
+  wait(chatId: number, now = Date.now(), kind: SendKind = 'content'): number {
     const paused = Math.max(0, (this.pausedUntil.get(chatId) ?? 0) - now);
-    const reserve = bulk && this.limits ? Math.max(0, this.limits.perBotPerSecond - (this.limits.broadcastPerSecond ?? this.limits.perBotPerSecond)) : 0;
-    return Math.max(paused, this.bot?.wait(now, reserve) ?? 0, this.window(chatId)?.wait(now) ?? 0);
+    if (!this.limits) return paused;
+    const botReserve = kind === 'bulk' ? Math.max(0, this.limits.perBotPerSecond - (this.limits.broadcastPerSecond ?? this.limits.perBotPerSecond)) : 0;
+    const chatReserve = kind === 'housekeeping' && chatId < 0 ? (this.limits.groupReserveForContent ?? 0) : 0;
+    return Math.max(paused, this.bot!.wait(now, botReserve), this.window(chatId)!.wait(now, chatReserve));
   }
 
   /** Counts one sent message. */
@@ -131,8 +147,8 @@ export class RateLimiter {
    * Takes one send from the budget if it allows one now. Check and take in
    * one step, so the many queues of one group never overdraw its budget.
    */
-  tryTake(chatId: number, now = Date.now(), bulk = false): boolean {
-    if (this.wait(chatId, now, bulk) > 0) return false;
+  tryTake(chatId: number, now = Date.now(), kind: SendKind = 'content'): boolean {
+    if (this.wait(chatId, now, kind) > 0) return false;
     this.record(chatId, now);
     return true;
   }
@@ -152,10 +168,10 @@ export class RateLimiter {
   }
 
   /** Waits until the budget allows one more send to `chatId`, and takes it; returns when it was taken (for settle()). */
-  async take(chatId: number): Promise<number> {
+  async take(chatId: number, kind: SendKind = 'content'): Promise<number> {
     for (;;) {
       const now = Date.now();
-      const wait = this.wait(chatId, now);
+      const wait = this.wait(chatId, now, kind);
       if (wait <= 0) {
         this.record(chatId, now);
         return now;
@@ -170,8 +186,8 @@ export class RateLimiter {
    * group's window reopen early by the call's time on the way, and a busy group
    * would get 21 calls within Telegram's minute (bench/dialogStatus.ts saw it).
    */
-  async sending<T>(chatId: number, call: () => Promise<T>): Promise<T> {
-    const takenAt = await this.take(chatId);
+  async sending<T>(chatId: number, call: () => Promise<T>, kind: SendKind = 'content'): Promise<T> {
+    const takenAt = await this.take(chatId, kind);
     try {
       return await call();
     } finally {

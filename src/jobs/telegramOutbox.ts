@@ -29,7 +29,7 @@ import { isDatabaseAway } from '../db/index.js';
 import { holderGoneSql } from '../db/instances.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
-import { RateLimiter, type Limits } from './rateLimits.js';
+import { RateLimiter, type Limits, type SendKind } from './rateLimits.js';
 import { Topics, TopicPending } from './topics.js';
 import { classifyFailure, markRepeat, postsMessage, retryDelayMs } from './outboxFailures.js';
 import { followManagersChatMigration, noticeBotReturn, pauseManagersChat, pausedManagersChats, resumeManagersChat, unhealthyManagersChats, GROUP_PROBLEMS } from '../commands/managersChats.js';
@@ -128,6 +128,9 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
  */
 const HOUSEKEEPING = ['title:', 'reminder:', 'card:', 'mark:'];
 export const isHousekeeping = (queue: string): boolean => HOUSEKEEPING.some((prefix) => queue.startsWith(prefix));
+
+/** How the budget serves a queue's sends (jobs/rateLimits SendKind): housekeeping leaves the group's reserve to content. */
+const sendKind = (queue: string): SendKind => (isBroadcast(queue) ? 'bulk' : isHousekeeping(queue) ? 'housekeeping' : 'content');
 
 /**
  * Queues of a broadcast's messages (core/broadcast, issue 19.5): served after
@@ -259,7 +262,7 @@ export class TelegramOutbox {
       const due = Math.max(
         head.not_before.getTime() - now,
         head.lease_until ? head.lease_until.getTime() - now : 0,
-        this.limiter.wait(chatId, now, bulk),
+        this.limiter.wait(chatId, now, sendKind(head.queue)),
       );
       if (due > 0) {
         nextMs = Math.min(nextMs, due);
@@ -287,7 +290,7 @@ export class TelegramOutbox {
   private async drain(queue: string, chatId: number): Promise<void> {
     for (let sent = 0; this.running && sent < SENDS_PER_TURN; sent++) {
       const takenAt = Date.now();
-      if (!this.limiter.tryTake(chatId, takenAt, isBroadcast(queue))) return;
+      if (!this.limiter.tryTake(chatId, takenAt, sendKind(queue))) return;
       const rows = await this.claim(queue, mergeAt(this.limiter.free(chatId, takenAt)));
       if (rows.length === 0) {
         this.limiter.giveBack(chatId, takenAt);

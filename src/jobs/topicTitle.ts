@@ -33,7 +33,7 @@ export async function renameTopic(ctx: CommandContext, api: Api, topics: Topics,
   const title = topicTitle(client, dialogStatusOf(dialog));
   if (title === dialog.topicTitle) return;
   try {
-    await limiter.sending(dialog.managersChatId, () => api.editForumTopic(dialog.managersChatId, dialog.topicId!, { name: title }));
+    await limiter.sending(dialog.managersChatId, () => api.editForumTopic(dialog.managersChatId, dialog.topicId!, { name: title }), 'housekeeping');
   } catch (error) {
     // TOPIC_NOT_MODIFIED: Telegram's answer when the title already is this one.
     if (!(error instanceof GrammyError && /TOPIC_NOT_MODIFIED/.test(error.description))) throw error;

@@ -231,11 +231,15 @@ export class Topics {
     const chatId = dialog.managersChatId;
     if (dialog.clientCardMessageId) {
       try {
-        await this.limiter.sending(chatId, () =>
-          this.api.editMessageText(chatId, dialog.clientCardMessageId!, html, {
-            parse_mode: 'HTML',
-            link_preview_options: { is_disabled: true },
-          }),
+        // A card is housekeeping (jobs/telegramOutbox HOUSEKEEPING): it leaves the group's reserve to the clients' words.
+        await this.limiter.sending(
+          chatId,
+          () =>
+            this.api.editMessageText(chatId, dialog.clientCardMessageId!, html, {
+              parse_mode: 'HTML',
+              link_preview_options: { is_disabled: true },
+            }),
+          'housekeeping',
         );
         return;
       } catch (error) {
@@ -254,7 +258,7 @@ export class Topics {
    */
   private async postCard(dialogId: number, chatId: number, topicId: number, html: string): Promise<void> {
     const card = await this.limiter
-      .sending(chatId, () => this.api.sendMessage(chatId, html, { message_thread_id: topicId, parse_mode: 'HTML', link_preview_options: { is_disabled: true } }))
+      .sending(chatId, () => this.api.sendMessage(chatId, html, { message_thread_id: topicId, parse_mode: 'HTML', link_preview_options: { is_disabled: true } }), 'housekeeping')
       .catch(async (error: unknown) => {
         if (topicGone(error)) await this.forget(dialogId, topicId);
         throw error;
