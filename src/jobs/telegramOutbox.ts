@@ -129,6 +129,14 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
 const HOUSEKEEPING = ['title:', 'reminder:', 'card:', 'mark:'];
 export const isHousekeeping = (queue: string): boolean => HOUSEKEEPING.some((prefix) => queue.startsWith(prefix));
 
+/**
+ * Housekeeping queues drained at once, at most (of `concurrency`): enough for
+ * the titles and cards of a busy hotline (a rename and its card take ~10 ms:
+ * two slots serve ~200 a second, where Telegram lets one group have 20 a
+ * minute), few enough that they never crowd the clients' lines (bench/dialogStatus.ts).
+ */
+const HOUSEKEEPING_SLOTS = 2;
+
 /** How the budget serves a queue's sends (jobs/rateLimits SendKind): housekeeping leaves the group's reserve to content. */
 const sendKind = (queue: string): SendKind => (isBroadcast(queue) ? 'bulk' : isHousekeeping(queue) ? 'housekeeping' : 'content');
 
@@ -247,6 +255,7 @@ export class TelegramOutbox {
     // Broadcasts after everything else (isBroadcast).
     heads.rows.sort((a, b) => Number(isBroadcast(a.queue)) - Number(isBroadcast(b.queue)) || a.id - b.id);
     let bulkBusy = [...this.busy].filter(isBroadcast).length;
+    let housekeepingBusy = [...this.busy].filter(isHousekeeping).length;
     const now = Date.now();
     // Housekeeping after content (ARCHITECTURE §5): a topic's title waits while its group has other calls due or out.
     const contentDue = new Set(
@@ -256,7 +265,11 @@ export class TelegramOutbox {
     for (const head of heads.rows) {
       const chatId = Number(head.chat_id);
       if (this.busy.has(head.queue)) continue;
-      if (isHousekeeping(head.queue) && contentDue.has(head.chat_id)) continue;
+      const housekeeping = isHousekeeping(head.queue);
+      if (housekeeping && contentDue.has(head.chat_id)) continue;
+      // Housekeeping trickles: a gap in the content would otherwise start up to `concurrency` renames and card
+      // renders at once, and the client line that comes next would share the CPU and the database with all of them.
+      if (housekeeping && housekeepingBusy >= HOUSEKEEPING_SLOTS) continue;
       const bulk = isBroadcast(head.queue);
       if (bulk && bulkBusy >= Math.max(1, Math.floor(this.concurrency / 2))) break;
       const due = Math.max(
@@ -272,6 +285,7 @@ export class TelegramOutbox {
       const queue = head.queue;
       this.busy.add(queue);
       if (bulk) bulkBusy++;
+      if (housekeeping) housekeepingBusy++;
       void this.drain(queue, chatId)
         .catch((error: unknown) => this.ctx.log.warn(`Telegram outbox, ${queue}: ${(error as Error).message}`))
         .finally(() => {
