@@ -94,3 +94,16 @@ describe('the group reserve for content (titles, cards, reactions are housekeepi
     expect(limiter.tryTake(42, 20, 'housekeeping')).toBe(true);
   });
 });
+
+describe('windows restored after a restart', () => {
+  it('sends of the last second before the restart count in the bot’s second and the private chat’s, not in a group’s minute', () => {
+    const limiter = new RateLimiter({ ...limits, perBotPerSecond: 30, timeScale: 1 });
+    for (let i = 0; i < 30; i++) limiter.restore(100 + i, 500);
+    // The bot's second is full until 1,500 ms: a new process may not add a second's worth at once.
+    expect(limiter.wait(1, 600)).toBe(900);
+    expect(limiter.wait(100, 1500)).toBe(0);
+    limiter.restore(GROUP, 1600);
+    // The group's minute starts empty (see TelegramOutbox.restoreWindows); only the bot's second holds the send.
+    expect(limiter.free(GROUP, 1600)).toBe(20);
+  });
+});

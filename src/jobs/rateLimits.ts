@@ -113,6 +113,23 @@ export class RateLimiter {
     return window;
   }
 
+  /**
+   * Counts a send made before this limiter existed (another process's, or
+   * this instance's before a restart) in the bot's second and, for a private
+   * chat, the chat's second. A group's minute is not restored: see
+   * TelegramOutbox.restoreWindows.
+   */
+  restore(chatId: number, at: number): void {
+    if (!this.limits) return;
+    this.bot!.record(at);
+    if (chatId > 0) this.window(chatId)!.record(at);
+  }
+
+  /** The bot's window (a second, scaled), in ms; 0 with the limits off. */
+  get botWindowMs(): number {
+    return this.limits ? 1000 * this.limits.timeScale : 0;
+  }
+
   /** True when Telegram's limits are respected (false: sends go as fast as the API answers). */
   get enabled(): boolean {
     return this.limits !== false;

@@ -223,7 +223,40 @@ export class TelegramOutbox {
     });
   }
 
+  /**
+   * Counts what was sent in the last second before this process started — by
+   * this instance before a restart, or by another one — in the bot's and the
+   * private chats' windows: Telegram counts them, and a limiter starting empty
+   * let a fast restart in the middle of a broadcast send another second's worth
+   * at once (10 × 429: test/relay/broadcasts.test.ts, a restart mid-broadcast).
+   * Reads the newest sent rows by id (the primary key: a bounded read, no index
+   * on sent_at), as ages measured by the database, so clocks need not agree.
+   * Not restored: a group's minute — the rows cannot tell which sends Telegram
+   * counted (a deployment that ran with the limits off), and a restored minute
+   * would hold the group's clients' lines for up to a minute after every
+   * restart; a group's 429 after a restart pauses that group for Telegram's
+   * retry_after and loses nothing.
+   */
+  private async restoreWindows(): Promise<void> {
+    const windowMs = this.limiter.botWindowMs;
+    if (windowMs <= 0) return;
+    const recent = await this.ctx.database.pool.query<{ chat_id: string; age_ms: number }>({
+      text: `SELECT chat_id, extract(epoch FROM now() - sent_at) * 1000 AS age_ms
+               FROM (SELECT chat_id, sent_at FROM telegram_outbox WHERE state = 'sent' ORDER BY id DESC LIMIT 200) newest
+              WHERE sent_at > now() - make_interval(secs => $1::float8)
+              ORDER BY sent_at`,
+      values: [windowMs / 1000],
+    });
+    const now = Date.now();
+    for (const row of recent.rows) this.limiter.restore(Number(row.chat_id), now - Number(row.age_ms));
+  }
+
   private async run(): Promise<void> {
+    try {
+      await this.restoreWindows();
+    } catch (error) {
+      this.ctx.log.warn(`Telegram outbox: the budget's windows were not restored (${(error as Error).message}); starting with them empty`);
+    }
     while (this.running) {
       this.woken = false;
       let nextMs = this.pollMs;
