@@ -111,275 +111,275 @@ function Dashboard() {
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <Chart<Rows<Array<{ day: string; dialogs: number }>>> chart="dialogs" filter={filter}>
           {(dialogs) => (
-    <ChartCard
-            id="dialogs"
-            title={t('insight.dialogs.title')}
-            stamp={stampOf(dialogs.data)}
-            rows={dialogs.data?.rows}
-            columns={[dayColumn(), { label: t('insight.col.dialogs'), value: (row) => row.dialogs }]}
-          >
-            {(rows) => <BarChart h={220} data={rows.map((row) => ({ day: date(row.day), dialogs: row.dialogs }))} dataKey="day" yAxisProps={{ allowDecimals: false }} series={[{ name: 'dialogs', label: t('insight.col.dialogs'), color: 'blue.6' }]} />}
-          </ChartCard>
+            <ChartCard
+              id="dialogs"
+              title={t('insight.dialogs.title')}
+              stamp={stampOf(dialogs.data)}
+              rows={dialogs.data?.rows}
+              columns={[dayColumn(), { label: t('insight.col.dialogs'), value: (row) => row.dialogs }]}
+            >
+              {(rows) => <BarChart h={220} data={rows.map((row) => ({ day: date(row.day), dialogs: row.dialogs }))} dataKey="day" yAxisProps={{ allowDecimals: false }} series={[{ name: 'dialogs', label: t('insight.col.dialogs'), color: 'blue.6' }]} />}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<Array<{ day: string; answered: number; median: Seconds; p90: Seconds }>>> chart="first-response" filter={filter}>
           {(firstResponse) => (
-    <ChartCard
-            id="first-response"
-            title={t('insight.firstResponse.title')}
-            stamp={stampOf(firstResponse.data)}
-            rows={firstResponse.data?.rows}
-            columns={[
-              dayColumn(),
-              { label: t('insight.col.answered'), value: (row) => row.answered },
-              { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
-              { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
-            ]}
-          >
-            {(rows) => (
-              <LineChart
-                h={220}
-                connectNulls
-                withDots={false}
-                lineProps={HOVER_DOT}
-                data={rows.map((row) => ({ day: date(row.day), median: minutes(row.median), p90: minutes(row.p90) }))}
-                dataKey="day"
-                withLegend
-                series={[
-                  { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
-                  { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6', strokeDasharray: '6 4' },
-                ]}
-              />
-            )}
-          </ChartCard>
+            <ChartCard
+              id="first-response"
+              title={t('insight.firstResponse.title')}
+              stamp={stampOf(firstResponse.data)}
+              rows={firstResponse.data?.rows}
+              columns={[
+                dayColumn(),
+                { label: t('insight.col.answered'), value: (row) => row.answered },
+                { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
+                { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
+              ]}
+            >
+              {(rows) => (
+                <LineChart
+                  h={220}
+                  connectNulls
+                  withDots={false}
+                  lineProps={HOVER_DOT}
+                  data={rows.map((row) => ({ day: date(row.day), median: minutes(row.median), p90: minutes(row.p90) }))}
+                  dataKey="day"
+                  withLegend
+                  series={[
+                    { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
+                    { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6', strokeDasharray: '6 4' },
+                  ]}
+                />
+              )}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<Array<{ day: string; completed: number; median: Seconds; p90: Seconds }>>> chart="resolution" filter={filter}>
           {(resolution) => (
-    <ChartCard
-            id="resolution"
-            title={t('insight.resolution.title')}
-            stamp={stampOf(resolution.data)}
-            rows={resolution.data?.rows}
-            columns={[
-              dayColumn(),
-              { label: t('insight.col.completed'), value: (row) => row.completed },
-              { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
-              { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
-            ]}
-          >
-            {(rows) => (
-              <LineChart
-                h={220}
-                connectNulls
-                withDots={false}
-                lineProps={HOVER_DOT}
-                data={rows.map((row) => ({ day: date(row.day), median: hours(row.median), p90: hours(row.p90) }))}
-                dataKey="day"
-                withLegend
-                series={[
-                  { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
-                  { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6', strokeDasharray: '6 4' },
-                ]}
-              />
-            )}
-          </ChartCard>
+            <ChartCard
+              id="resolution"
+              title={t('insight.resolution.title')}
+              stamp={stampOf(resolution.data)}
+              rows={resolution.data?.rows}
+              columns={[
+                dayColumn(),
+                { label: t('insight.col.completed'), value: (row) => row.completed },
+                { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
+                { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
+              ]}
+            >
+              {(rows) => (
+                <LineChart
+                  h={220}
+                  connectNulls
+                  withDots={false}
+                  lineProps={HOVER_DOT}
+                  data={rows.map((row) => ({ day: date(row.day), median: hours(row.median), p90: hours(row.p90) }))}
+                  dataKey="day"
+                  withLegend
+                  series={[
+                    { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
+                    { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6', strokeDasharray: '6 4' },
+                  ]}
+                />
+              )}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<FunnelCounts>> chart="funnel" filter={filter}>
           {(funnel) => (
-    <ChartCard
-            id="funnel"
-            title={t('insight.funnel.title')}
-            stamp={stampOf(funnel.data)}
-            rows={funnel.data ? funnelRowsOf(funnel.data.rows) : undefined}
-            columns={[
-              { label: t('insight.col.stage'), value: (row) => row.label },
-              { label: t('insight.col.count'), value: (row) => row.count },
-            ]}
-          >
-            {(rows) => (
-              <BarChart
-                h={220}
-                orientation="vertical"
-                yAxisProps={{ width: 110 }}
-                xAxisProps={{ allowDecimals: false }}
-                data={rows.map((row) => ({ stage: row.label, count: row.count }))}
-                dataKey="stage"
-                series={[{ name: 'count', label: t('insight.col.count'), color: 'indigo.6' }]}
-              />
-            )}
-          </ChartCard>
+            <ChartCard
+              id="funnel"
+              title={t('insight.funnel.title')}
+              stamp={stampOf(funnel.data)}
+              rows={funnel.data ? funnelRowsOf(funnel.data.rows) : undefined}
+              columns={[
+                { label: t('insight.col.stage'), value: (row) => row.label },
+                { label: t('insight.col.count'), value: (row) => row.count },
+              ]}
+            >
+              {(rows) => (
+                <BarChart
+                  h={220}
+                  orientation="vertical"
+                  yAxisProps={{ width: 110 }}
+                  xAxisProps={{ allowDecimals: false }}
+                  data={rows.map((row) => ({ stage: row.label, count: row.count }))}
+                  dataKey="stage"
+                  series={[{ name: 'count', label: t('insight.col.count'), color: 'indigo.6' }]}
+                />
+              )}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<ManagerTimes[]>> chart="managers-times" filter={filter}>
           {(managerTimes) => (
-    <ChartCard
-            id="managers-response"
-            title={t('insight.managersResponse.title')}
-            stamp={stampOf(managerTimes.data)}
-            rows={managerTimes.data?.rows.filter((row) => row.answered > 0)}
-            columns={[
-              { label: t('insight.col.manager'), value: (row) => row.manager },
-              { label: t('insight.col.answered'), value: (row) => row.answered },
-              { label: `${t('insight.col.median')} (s)`, value: (row) => row.firstResponseMedian, show: (row) => duration(row.firstResponseMedian) },
-              { label: `${t('insight.col.p90')} (s)`, value: (row) => row.firstResponseP90, show: (row) => duration(row.firstResponseP90) },
-            ]}
-          >
-            {(rows) => (
-              <BarChart
-                h={220}
-                withLegend
-                data={rows.map((row) => ({ manager: row.manager, median: minutes(row.firstResponseMedian), p90: minutes(row.firstResponseP90) }))}
-                dataKey="manager"
-                series={[
-                  { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
-                  { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6' },
-                ]}
-              />
-            )}
-          </ChartCard>
+            <ChartCard
+              id="managers-response"
+              title={t('insight.managersResponse.title')}
+              stamp={stampOf(managerTimes.data)}
+              rows={managerTimes.data?.rows.filter((row) => row.answered > 0)}
+              columns={[
+                { label: t('insight.col.manager'), value: (row) => row.manager },
+                { label: t('insight.col.answered'), value: (row) => row.answered },
+                { label: `${t('insight.col.median')} (s)`, value: (row) => row.firstResponseMedian, show: (row) => duration(row.firstResponseMedian) },
+                { label: `${t('insight.col.p90')} (s)`, value: (row) => row.firstResponseP90, show: (row) => duration(row.firstResponseP90) },
+              ]}
+            >
+              {(rows) => (
+                <BarChart
+                  h={220}
+                  withLegend
+                  data={rows.map((row) => ({ manager: row.manager, median: minutes(row.firstResponseMedian), p90: minutes(row.firstResponseP90) }))}
+                  dataKey="manager"
+                  series={[
+                    { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
+                    { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6' },
+                  ]}
+                />
+              )}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<ManagerTimes[]>> chart="managers-times" filter={filter}>
           {(managerTimes) => (
-    <ChartCard
-            id="managers-resolution"
-            title={t('insight.managersResolution.title')}
-            stamp={stampOf(managerTimes.data)}
-            rows={managerTimes.data?.rows.filter((row) => row.completed > 0)}
-            columns={[
-              { label: t('insight.col.manager'), value: (row) => row.manager },
-              { label: t('insight.col.completed'), value: (row) => row.completed },
-              { label: `${t('insight.col.median')} (s)`, value: (row) => row.resolutionMedian, show: (row) => duration(row.resolutionMedian) },
-              { label: `${t('insight.col.p90')} (s)`, value: (row) => row.resolutionP90, show: (row) => duration(row.resolutionP90) },
-            ]}
-          >
-            {(rows) => (
-              <BarChart
-                h={220}
-                withLegend
-                data={rows.map((row) => ({ manager: row.manager, median: hours(row.resolutionMedian), p90: hours(row.resolutionP90) }))}
-                dataKey="manager"
-                series={[
-                  { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
-                  { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6' },
-                ]}
-              />
-            )}
-          </ChartCard>
+            <ChartCard
+              id="managers-resolution"
+              title={t('insight.managersResolution.title')}
+              stamp={stampOf(managerTimes.data)}
+              rows={managerTimes.data?.rows.filter((row) => row.completed > 0)}
+              columns={[
+                { label: t('insight.col.manager'), value: (row) => row.manager },
+                { label: t('insight.col.completed'), value: (row) => row.completed },
+                { label: `${t('insight.col.median')} (s)`, value: (row) => row.resolutionMedian, show: (row) => duration(row.resolutionMedian) },
+                { label: `${t('insight.col.p90')} (s)`, value: (row) => row.resolutionP90, show: (row) => duration(row.resolutionP90) },
+              ]}
+            >
+              {(rows) => (
+                <BarChart
+                  h={220}
+                  withLegend
+                  data={rows.map((row) => ({ manager: row.manager, median: hours(row.resolutionMedian), p90: hours(row.resolutionP90) }))}
+                  dataKey="manager"
+                  series={[
+                    { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
+                    { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6' },
+                  ]}
+                />
+              )}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<Array<{ currency: string; requests: number; volume: string }>>> chart="volume-currency" filter={filter}>
           {(volumeCurrency) => (
-    <ChartCard
-            id="volume-currency"
-            title={t('insight.volumeCurrency.title')}
-            stamp={stampOf(volumeCurrency.data)}
-            rows={volumeCurrency.data?.rows}
-            columns={[
-              { label: t('insight.col.currency'), value: (row) => row.currency },
-              { label: t('insight.col.requests'), value: (row) => row.requests },
-              { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
-            ]}
-          >
-            {(rows) => (
-              <BarChart
-                h={220}
-                data={rows.map((row) => ({ currency: row.currency, volume: Number(row.volume) }))}
-                dataKey="currency"
-                valueFormatter={(value) => number(value, { max: 2 })}
-                series={[{ name: 'volume', label: t('insight.col.volume'), color: 'green.6' }]}
-              />
-            )}
-          </ChartCard>
+            <ChartCard
+              id="volume-currency"
+              title={t('insight.volumeCurrency.title')}
+              stamp={stampOf(volumeCurrency.data)}
+              rows={volumeCurrency.data?.rows}
+              columns={[
+                { label: t('insight.col.currency'), value: (row) => row.currency },
+                { label: t('insight.col.requests'), value: (row) => row.requests },
+                { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
+              ]}
+            >
+              {(rows) => (
+                <BarChart
+                  h={220}
+                  data={rows.map((row) => ({ currency: row.currency, volume: Number(row.volume) }))}
+                  dataKey="currency"
+                  valueFormatter={(value) => number(value, { max: 2 })}
+                  series={[{ name: 'volume', label: t('insight.col.volume'), color: 'green.6' }]}
+                />
+              )}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<Array<{ agentId: number; agent: string; currency: string; requests: number; volume: string }>>> chart="volume-agent" filter={filter}>
           {(volumeAgent) => (
-    <ChartCard
-            id="volume-agent"
-            title={t('insight.volumeAgent.title')}
-            stamp={stampOf(volumeAgent.data)}
-            rows={volumeAgent.data?.rows}
-            columns={[
-              { label: t('insight.col.agent'), value: (row) => row.agent },
-              { label: t('insight.col.currency'), value: (row) => row.currency },
-              { label: t('insight.col.requests'), value: (row) => row.requests },
-              { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
-            ]}
-          >
-            {() => (
-              <BarChart
-                h={220}
-                withLegend
-                data={agentChartOf(volumeAgent.data?.rows ?? [])}
-                dataKey="agent"
-                valueFormatter={(value) => number(value, { max: 2 })}
-                series={currenciesOf(volumeAgent.data?.rows ?? []).map((currency, index) => ({ name: currency, color: SERIES_COLORS[index % SERIES_COLORS.length]! }))}
-              />
-            )}
-          </ChartCard>
+            <ChartCard
+              id="volume-agent"
+              title={t('insight.volumeAgent.title')}
+              stamp={stampOf(volumeAgent.data)}
+              rows={volumeAgent.data?.rows}
+              columns={[
+                { label: t('insight.col.agent'), value: (row) => row.agent },
+                { label: t('insight.col.currency'), value: (row) => row.currency },
+                { label: t('insight.col.requests'), value: (row) => row.requests },
+                { label: t('insight.col.volume'), value: (row) => row.volume, show: (row) => money(row.volume, row.currency) },
+              ]}
+            >
+              {() => (
+                <BarChart
+                  h={220}
+                  withLegend
+                  data={agentChartOf(volumeAgent.data?.rows ?? [])}
+                  dataKey="agent"
+                  valueFormatter={(value) => number(value, { max: 2 })}
+                  series={currenciesOf(volumeAgent.data?.rows ?? []).map((currency, index) => ({ name: currency, color: SERIES_COLORS[index % SERIES_COLORS.length]! }))}
+                />
+              )}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<Array<{ status: string; requests: number }>>> chart="statuses" filter={filter}>
           {(statuses) => (
-    <ChartCard
-            id="statuses"
-            title={t('insight.statuses.title')}
-            stamp={stampOf(statuses.data)}
-            rows={statuses.data?.rows}
-            columns={[
-              { label: t('insight.col.status'), value: (row) => row.status, show: (row) => t(`status.${row.status}` as MessageKey) },
-              { label: t('insight.col.requests'), value: (row) => row.requests },
-            ]}
-          >
-            {(rows) => (
-              <Group justify="center" gap="xl">
-                <DonutChart
-                  size={180}
-                  thickness={28}
-                  withLabels
-                  withLabelsLine
-                  data={rows.filter((row) => row.requests > 0).map((row) => ({ name: t(`status.${row.status}` as MessageKey), value: row.requests, color: STATUS_COLORS[row.status] ?? 'gray.6' }))}
-                />
-                <Stack gap={4}>
-                  {rows.map((row) => (
-                    <Group key={row.status} gap={6} wrap="nowrap">
-                      <ColorSwatch size={12} color={`var(--mantine-color-${(STATUS_COLORS[row.status] ?? 'gray.6').replace('.', '-')})`} />
-                      <Text size="sm">
-                        {t(`status.${row.status}` as MessageKey)}: {row.requests}
-                      </Text>
-                    </Group>
-                  ))}
-                </Stack>
-              </Group>
-            )}
-          </ChartCard>
+            <ChartCard
+              id="statuses"
+              title={t('insight.statuses.title')}
+              stamp={stampOf(statuses.data)}
+              rows={statuses.data?.rows}
+              columns={[
+                { label: t('insight.col.status'), value: (row) => row.status, show: (row) => t(`status.${row.status}` as MessageKey) },
+                { label: t('insight.col.requests'), value: (row) => row.requests },
+              ]}
+            >
+              {(rows) => (
+                <Group justify="center" gap="xl">
+                  <DonutChart
+                    size={180}
+                    thickness={28}
+                    withLabels
+                    withLabelsLine
+                    data={rows.filter((row) => row.requests > 0).map((row) => ({ name: t(`status.${row.status}` as MessageKey), value: row.requests, color: STATUS_COLORS[row.status] ?? 'gray.6' }))}
+                  />
+                  <Stack gap={4}>
+                    {rows.map((row) => (
+                      <Group key={row.status} gap={6} wrap="nowrap">
+                        <ColorSwatch size={12} color={`var(--mantine-color-${(STATUS_COLORS[row.status] ?? 'gray.6').replace('.', '-')})`} />
+                        <Text size="sm">
+                          {t(`status.${row.status}` as MessageKey)}: {row.requests}
+                        </Text>
+                      </Group>
+                    ))}
+                  </Stack>
+                </Group>
+              )}
+            </ChartCard>
           )}
         </Chart>
         <Chart<Rows<Array<{ source: string | null; clients: number }>>> chart="sources" filter={filter}>
           {(sources) => (
-    <ChartCard
-            id="sources"
-            title={t('insight.sources.title')}
-            stamp={stampOf(sources.data)}
-            note={t('insight.sources.note')}
-            rows={sources.data?.rows}
-            columns={[
-              { label: t('insight.col.source'), value: (row) => row.source ?? '', show: (row) => row.source ?? t('insight.source.none') },
-              { label: t('insight.col.clients'), value: (row) => row.clients },
-            ]}
-          >
-            {(rows) => (
-              <BarChart
-                h={200}
-                data={rows.map((row) => ({ source: row.source ?? t('insight.source.none'), clients: row.clients }))}
-                dataKey="source"
-                yAxisProps={{ allowDecimals: false }} series={[{ name: 'clients', label: t('insight.col.clients'), color: 'cyan.6' }]}
-              />
-            )}
-          </ChartCard>
+            <ChartCard
+              id="sources"
+              title={t('insight.sources.title')}
+              stamp={stampOf(sources.data)}
+              note={t('insight.sources.note')}
+              rows={sources.data?.rows}
+              columns={[
+                { label: t('insight.col.source'), value: (row) => row.source ?? '', show: (row) => row.source ?? t('insight.source.none') },
+                { label: t('insight.col.clients'), value: (row) => row.clients },
+              ]}
+            >
+              {(rows) => (
+                <BarChart
+                  h={200}
+                  data={rows.map((row) => ({ source: row.source ?? t('insight.source.none'), clients: row.clients }))}
+                  dataKey="source"
+                  yAxisProps={{ allowDecimals: false }} series={[{ name: 'clients', label: t('insight.col.clients'), color: 'cyan.6' }]}
+                />
+              )}
+            </ChartCard>
           )}
         </Chart>
       </SimpleGrid>
