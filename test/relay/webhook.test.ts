@@ -36,14 +36,13 @@ describe('webhook mode', () => {
 
   it('a call without the secret, or with a wrong one, gets 401 and stores nothing', async () => {
     const db = t.hotline.database().db;
-    const before = await db.select({ n: sql<number>`count(*)::int` }).from(telegramUpdates);
     const update = forgedUpdate(900_000_001, { id: 555_000_001, first_name: 'Злоумышленник' }, 'подделка', 1);
     for (const headers of [{}, { 'x-telegram-bot-api-secret-token': 'wrong' }] as Array<Record<string, string>>) {
       const response = await fetch(webhook(), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
       expect(response.status).toBe(401);
     }
-    const after = await db.select({ n: sql<number>`count(*)::int` }).from(telegramUpdates);
-    expect(after[0]!.n).toBe(before[0]!.n);
+    // The forged update itself is not stored (counting all updates raced with the world's own ones still arriving).
+    expect(await db.select().from(telegramUpdates).where(eq(telegramUpdates.updateId, update.update_id))).toHaveLength(0);
     expect(await db.select().from(messages).where(eq(messages.text, 'подделка'))).toHaveLength(0);
   });
 
