@@ -212,64 +212,8 @@ function Dashboard() {
             </ChartCard>
           )}
         </Chart>
-        <Chart<Rows<ManagerTimes[]>> chart="managers-times" filter={filter}>
-          {(managerTimes) => (
-            <ChartCard
-              id="managers-response"
-              title={t('insight.managersResponse.title')}
-              stamp={stampOf(managerTimes.data)}
-              rows={managerTimes.data?.rows.filter((row) => row.answered > 0)}
-              columns={[
-                { label: t('insight.col.manager'), value: (row) => row.manager },
-                { label: t('insight.col.answered'), value: (row) => row.answered },
-                { label: `${t('insight.col.median')} (s)`, value: (row) => row.firstResponseMedian, show: (row) => duration(row.firstResponseMedian) },
-                { label: `${t('insight.col.p90')} (s)`, value: (row) => row.firstResponseP90, show: (row) => duration(row.firstResponseP90) },
-              ]}
-            >
-              {(rows) => (
-                <BarChart
-                  h={220}
-                  withLegend
-                  data={rows.map((row) => ({ manager: row.manager, median: minutes(row.firstResponseMedian), p90: minutes(row.firstResponseP90) }))}
-                  dataKey="manager"
-                  series={[
-                    { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
-                    { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6' },
-                  ]}
-                />
-              )}
-            </ChartCard>
-          )}
-        </Chart>
-        <Chart<Rows<ManagerTimes[]>> chart="managers-times" filter={filter}>
-          {(managerTimes) => (
-            <ChartCard
-              id="managers-resolution"
-              title={t('insight.managersResolution.title')}
-              stamp={stampOf(managerTimes.data)}
-              rows={managerTimes.data?.rows.filter((row) => row.completed > 0)}
-              columns={[
-                { label: t('insight.col.manager'), value: (row) => row.manager },
-                { label: t('insight.col.completed'), value: (row) => row.completed },
-                { label: `${t('insight.col.median')} (s)`, value: (row) => row.resolutionMedian, show: (row) => duration(row.resolutionMedian) },
-                { label: `${t('insight.col.p90')} (s)`, value: (row) => row.resolutionP90, show: (row) => duration(row.resolutionP90) },
-              ]}
-            >
-              {(rows) => (
-                <BarChart
-                  h={220}
-                  withLegend
-                  data={rows.map((row) => ({ manager: row.manager, median: hours(row.resolutionMedian), p90: hours(row.resolutionP90) }))}
-                  dataKey="manager"
-                  series={[
-                    { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
-                    { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6' },
-                  ]}
-                />
-              )}
-            </ChartCard>
-          )}
-        </Chart>
+        <ManagerTimesChart filter={filter} kind="response" />
+        <ManagerTimesChart filter={filter} kind="resolution" />
         <Chart<Rows<Array<{ currency: string; requests: number; volume: string }>>> chart="volume-currency" filter={filter}>
           {(volumeCurrency) => (
             <ChartCard
@@ -402,6 +346,58 @@ const agentChartOf = (rows: Array<{ agentId: number; agent: string; currency: st
       return byAgent;
     }, {}),
   );
+
+/**
+ * Per manager, median and p90 of one duration from the `managers-times` query
+ * (one request serves both cards): `response` — first response, in minutes;
+ * `resolution` — dialog to completed request, in hours.
+ */
+function ManagerTimesChart({ filter, kind }: { filter: string; kind: 'response' | 'resolution' }) {
+  const { t } = useI18n();
+  const response = kind === 'response';
+  const count = (row: ManagerTimes) => (response ? row.answered : row.completed);
+  const median = (row: ManagerTimes) => (response ? row.firstResponseMedian : row.resolutionMedian);
+  const p90 = (row: ManagerTimes) => (response ? row.firstResponseP90 : row.resolutionP90);
+  const unit = response ? minutes : hours;
+  return (
+    <Chart<Rows<ManagerTimes[]>> chart="managers-times" filter={filter}>
+      {(managerTimes) => (
+        <ChartCard
+          id={response ? 'managers-response' : 'managers-resolution'}
+          title={t(response ? 'insight.managersResponse.title' : 'insight.managersResolution.title')}
+          stamp={stampOf(managerTimes.data)}
+          rows={managerTimes.data?.rows.filter((row) => count(row) > 0)}
+          columns={[
+            { label: t('insight.col.manager'), value: (row) => row.manager },
+            { label: t(response ? 'insight.col.answered' : 'insight.col.completed'), value: count },
+            { label: `${t('insight.col.median')} (s)`, value: median, show: (row) => formatDuration(median(row)) },
+            { label: `${t('insight.col.p90')} (s)`, value: p90, show: (row) => formatDuration(p90(row)) },
+          ]}
+        >
+          {(rows) => (
+            <BarChart
+              h={220}
+              withLegend
+              data={rows.map((row) => ({ manager: row.manager, median: unit(median(row)), p90: unit(p90(row)) }))}
+              dataKey="manager"
+              series={
+                response
+                  ? [
+                      { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
+                      { name: 'p90', label: t('insight.col.p90Minutes'), color: 'orange.6' },
+                    ]
+                  : [
+                      { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
+                      { name: 'p90', label: t('insight.col.p90Hours'), color: 'grape.6' },
+                    ]
+              }
+            />
+          )}
+        </ChartCard>
+      )}
+    </Chart>
+  );
+}
 
 /** One chart's query (polled, previous answer kept), handed to what draws it; re-renders alone when its answer changes. */
 function Chart<T>({ chart, filter, children }: { chart: InsightChart; filter: string; children: (query: UseQueryResult<T>) => ReactNode }) {
