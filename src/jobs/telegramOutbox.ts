@@ -29,7 +29,7 @@ import { isDatabaseAway } from '../db/index.js';
 import { holderGoneSql } from '../db/instances.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
-import { RateLimiter, type Limits, type SendKind } from './rateLimits.js';
+import { RateLimiter, type Limits, type SendKind, type Take } from './rateLimits.js';
 import { Topics, TopicPending } from './topics.js';
 import { classifyFailure, markRepeat, postsMessage, retryDelayMs } from './outboxFailures.js';
 import { followManagersChatMigration, noticeBotReturn, pauseManagersChat, pausedManagersChats, resumeManagersChat, unhealthyManagersChats, GROUP_PROBLEMS } from '../commands/managersChats.js';
@@ -118,6 +118,34 @@ export function mergeTexts(rows: Row[]): { text: string; entities: MergeText['en
     }),
   );
   return { text: joined.text, entities: joined.entities ?? [] };
+}
+
+/**
+ * `group` (its head first) with the rows of `next` (the queue's following
+ * rows, in order) that may go out in the same call: the same coalesce key,
+ * not leased by another try, at most an album's 10, 4,096 characters of
+ * merged text (Telegram's limit for one message) and MAX_MERGED rows.
+ */
+function joinRows(group: Row[], next: Row[]): Row[] {
+  const head = group[0]!;
+  const joined = [...group];
+  let length = 0;
+  for (const [i, row] of group.entries()) {
+    const text = mergeText(row);
+    if (text) length += (i ? MERGE_SEPARATOR.length : 0) + text.text.length;
+  }
+  for (const row of next) {
+    if (joined.length >= MAX_MERGED) break;
+    if (row.coalesceKey !== head.coalesceKey || (row.leaseUntil && row.leaseUntil.getTime() > Date.now())) break;
+    if (head.coalesceKey?.startsWith('album:') && joined.length >= 10) break;
+    const text = mergeText(row);
+    if (text) {
+      length += MERGE_SEPARATOR.length + text.text.length;
+      if (length > 4096) break;
+    }
+    joined.push(row);
+  }
+  return joined;
 }
 
 /**
@@ -346,9 +374,10 @@ export class TelegramOutbox {
       // Hotline's own steps (a card, a title) take their budget call by call: this take goes back.
       const own = rows[0]!.method.startsWith('hotline.');
       if (own) this.limiter.giveBack(chatId, takenAt);
-      const budget = { takenAt };
+      const budget: Take = { takenAt };
       await this.send(rows, budget);
-      if (!own) this.limiter.settle(chatId, budget.takenAt);
+      // Spent (by a topic created first) and not renewed: the call that spent it settled it.
+      if (!own && !budget.spent) this.limiter.settle(chatId, budget.takenAt);
     }
   }
 
@@ -420,19 +449,29 @@ export class TelegramOutbox {
       return batch;
     }
     const next = await this.statements.following.execute({ queue, headId });
-    const group = [head];
-    let length = mergeText(head)?.text.length ?? 0;
-    for (const row of next) {
-      if (row.coalesceKey !== head.coalesceKey || (row.leaseUntil && row.leaseUntil.getTime() > Date.now())) break;
-      if (head.coalesceKey.startsWith('album:') && group.length >= 10) break;
-      const text = mergeText(row);
-      if (text) {
-        length += MERGE_SEPARATOR.length + text.text.length;
-        if (length > 4096) break;
-      }
-      group.push(row);
-    }
+    const group = joinRows([head], next);
     if (group.length > 1) await this.markBatch(headId, group);
+    return group;
+  }
+
+  /**
+   * A text's rows, with what the client wrote while its call waited for the
+   * dialog's topic — created first with the message's place in the group's
+   * budget, so the message's own place may come up to a window later: the
+   * texts that arrived meanwhile go in the same message (issue 21.1: a burst
+   * of new clients shows each client's lines in one message, not the first
+   * line alone and the rest a window later), when the group could not take
+   * them one by one either (mergeAt, counted on this queue alone). Only
+   * before the first try: a repeat is the same message.
+   */
+  private async extend(rows: Row[], chatId: number): Promise<Row[]> {
+    const head = rows[0]!;
+    if (!head.coalesceKey?.startsWith('text:') || head.attempts > 1 || rows.length >= MAX_MERGED) return rows;
+    const next = await this.statements.following.execute({ queue: head.queue, headId: rows.at(-1)!.id });
+    if (rows.length === 1 && 1 + next.length < mergeAt(this.limiter.free(chatId))) return rows;
+    const group = joinRows(rows, next);
+    if (group.length === rows.length) return rows;
+    await this.markBatch(head.id, group);
     return group;
   }
 
@@ -503,13 +542,13 @@ export class TelegramOutbox {
   }
 
   /** The Bot API call for `rows`, with every id resolved. Undefined: nothing to send (the target never arrived). */
-  private async prepare(rows: Row[]): Promise<{ method: string; params: Record<string, unknown> } | undefined> {
+  private async prepare(rows: Row[], take?: Take): Promise<{ method: string; params: Record<string, unknown> } | undefined> {
     const head = rows[0]!;
     const target = head.target ?? {};
     // `merge` and `fallback` are Hotline's notes on the row, not Bot API parameters.
     const { merge: _merge, fallback: _fallback, ...payload } = head.payload;
     const params: Record<string, unknown> = { ...payload, chat_id: head.chatId };
-    if (target.topicOfDialog !== undefined) params.message_thread_id = await this.topics.ensure(target.topicOfDialog);
+    if (target.topicOfDialog !== undefined) params.message_thread_id = await this.topics.ensure(target.topicOfDialog, take);
     const replyToMessage = target.replyToMessage ?? (target.replyToTelegram ? await this.repliedTo(head, target.replyToTelegram) : undefined);
     if (replyToMessage !== undefined && target.side) {
       const replyTo = await this.telegramIdOf(replyToMessage, target.side);
@@ -538,8 +577,12 @@ export class TelegramOutbox {
     return fn(params, AbortSignal.timeout(this.callTimeoutMs));
   }
 
-  /** Sends `rows` as one call; `budget.takenAt`: when drain() took the chat's budget for it (renewed here if the call had to wait). */
-  private async send(rows: Row[], budget: { takenAt: number } = { takenAt: Date.now() }): Promise<void> {
+  /**
+   * Sends `rows` as one call; `budget.takenAt`: when drain() took the chat's
+   * budget for it (renewed here if the call had to wait; spent on the
+   * dialog's topic if that had to be created first, and then taken anew).
+   */
+  private async send(rows: Row[], budget: Take = { takenAt: Date.now() }): Promise<void> {
     const head = rows[0]!;
     /** Set once the row's own call is out: only then may Telegram have applied it. */
     const attempt: { sending: boolean; threadId?: number } = { sending: false };
@@ -561,14 +604,30 @@ export class TelegramOutbox {
         await this.done(rows, null);
         return;
       }
-      const call = await this.prepare(rows);
+      let call = await this.prepare(rows, budget);
       if (!call) {
         await this.fail(rows, 'the message it refers to was never delivered');
         return;
       }
-      // A topic may have been created first (its own send, which may have waited up to a window for room):
-      // the message's take is renewed, so it counts from when it really goes (RateLimiter.retake).
-      if (head.target?.topicOfDialog !== undefined) budget.takenAt = await this.limiter.retake(head.chatId, budget.takenAt);
+      if (budget.spent) {
+        // The topic was created first, with this message's place in the budget: the message waits for one of its own
+        // (up to a window), and what the client wrote meanwhile goes with it.
+        budget.takenAt = await this.limiter.take(head.chatId);
+        budget.spent = false;
+        const more = await this.extend(rows, head.chatId);
+        if (more.length > rows.length) {
+          rows = more;
+          call = await this.prepare(rows);
+          if (!call) {
+            await this.fail(rows, 'the message it refers to was never delivered');
+            return;
+          }
+        }
+      } else if (head.target?.topicOfDialog !== undefined) {
+        // Hotline's other steps before the call may have waited: the message's take is renewed, so it counts from
+        // when it really goes (RateLimiter.retake).
+        budget.takenAt = await this.limiter.retake(head.chatId, budget.takenAt);
+      }
       attempt.threadId = call.params.message_thread_id as number | undefined;
       // An album is several messages for Telegram's limits (the first was taken by drain()).
       if (call.method === 'copyMessages') for (let i = 1; i < rows.length; i++) this.limiter.record(head.chatId);

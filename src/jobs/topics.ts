@@ -13,7 +13,7 @@ import { clients, dialogs, requestRatings, requests, users } from '../db/schema.
 import { renderClientCard } from '../core/clientCard.js';
 import { MANAGERS_LOCALE, textsFor } from '../commands/botTexts.js';
 import { dialogStatusOf, STATUS_EMOJI, topicTitle } from '../core/dialogStatus.js';
-import type { RateLimiter } from './rateLimits.js';
+import type { RateLimiter, Take } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
 import { labelsOf } from '../commands/labelClient.js';
 import type { Logger } from 'pino';
@@ -124,9 +124,14 @@ export class Topics {
    * an unknown outcome (its answer was lost): Telegram may have created that
    * topic, and its `forum_topic_created` will be adopted (adoptCreatedTopic),
    * so a second one is not created until the claim runs out.
+   *
+   * `take`: the outbox's take of the group's budget for the message that
+   * needs the topic; a topic created here spends it (marked `spent`: the
+   * message then takes another), so a burst of new clients' messages never
+   * holds the group's window while their topics wait for room (issue 21.1).
    */
-  async ensure(dialogId: number): Promise<number> {
-    const { topicId, cardMessageId, chatId } = await this.topic(dialogId);
+  async ensure(dialogId: number, take?: Take): Promise<number> {
+    const { topicId, cardMessageId, chatId } = await this.topic(dialogId, take);
     if (cardMessageId === null) {
       if (this.limiter.enabled) await this.queueCard(dialogId, chatId);
       else await this.postCard(dialogId, chatId, topicId, await this.cardHtml(dialogId));
@@ -135,11 +140,11 @@ export class Topics {
   }
 
   /** The dialog's topic (created if it has none) and its card's message id (null: no card yet). */
-  private async topic(dialogId: number): Promise<{ topicId: number; cardMessageId: number | null; chatId: number }> {
+  private async topic(dialogId: number, take?: Take): Promise<{ topicId: number; cardMessageId: number | null; chatId: number }> {
     const { dialog, client } = await this.load(dialogId);
     const chatId = dialog.managersChatId;
     if (dialog.topicId !== null) return { topicId: dialog.topicId, cardMessageId: dialog.clientCardMessageId, chatId };
-    const topicId = await this.create(dialogId, chatId, topicTitle(client, dialogStatusOf(dialog)));
+    const topicId = await this.create(dialogId, chatId, topicTitle(client, dialogStatusOf(dialog)), take);
     return { topicId, cardMessageId: null, chatId };
   }
 
@@ -166,7 +171,7 @@ export class Topics {
    * claim), and the new topic is saved only where the dialog still has none.
    * A topic that lost that race is an orphan and is deleted at once.
    */
-  private async create(dialogId: number, chatId: number, name: string): Promise<number> {
+  private async create(dialogId: number, chatId: number, name: string, take?: Take): Promise<number> {
     const claimed = await this.ctx.database.pool.query(
       `UPDATE dialogs SET topic_claimed_at = now(), topic_claim_name = $2, topic_title = $2
         WHERE id = $1 AND topic_id IS NULL
@@ -181,7 +186,7 @@ export class Topics {
     }
     let topic;
     try {
-      topic = await this.limiter.sending(chatId, () => this.api.createForumTopic(chatId, name));
+      topic = await this.limiter.sending(chatId, () => this.api.createForumTopic(chatId, name), 'content', take);
     } catch (error) {
       // Refused: Telegram created nothing, the claim goes. Unknown outcome
       // (no answer): the claim stays, so that the topic Telegram may have

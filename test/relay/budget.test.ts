@@ -91,6 +91,40 @@ describe('the group\'s budget under Telegram\'s limits: the clients\' words firs
     expect((await t.control.stats()).too_many_requests).toBe(0);
   }, 120_000);
 
+  it('new clients whose lines keep coming while their topics are created: the topic takes the message\'s place in the budget, and each client\'s lines go out as one message', async () => {
+    // One message a (scaled) minute per group in Hotline (the emulator allows Telegram's 20): a new client's topic
+    // spends the whole window, so the first line's message waits a window for its own place — while the client's
+    // next lines arrive. They go out with it, not a window later on their own.
+    const windowScale = 0.1;
+    t = await startTelegramWorld({ start: { telegramLimits: { ...TELEGRAM_LIMITS, perGroupPerMinute: 1, timeScale: windowScale } } });
+    await t.control.setLimits({ enabled: true, time_scale: windowScale });
+    const sent = new Map<User, string[]>();
+    for (let c = 0; c < 2; c++) {
+      const client = await t.newClient(`W${c}`);
+      const texts = [`${client.first_name}: 0`];
+      sent.set(client, texts);
+      await t.control.sendMessage({ from: client.id, text: texts[0]! });
+      // The topic is there: its message now waits for the group's next place.
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && !(await t.control.transcript(t.group)).topics.some((x) => !x.deleted && topicClientName(x.name) === client.first_name)) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (let i = 1; i < LINES; i++) {
+        texts.push(`${client.first_name}: ${i}`);
+        await t.control.sendMessage({ from: client.id, text: texts.at(-1)! });
+      }
+    }
+    for (const [client, texts] of sent) {
+      const deadline = Date.now() + 60_000;
+      let messages: TranscriptMessage[] = [];
+      while (Date.now() < deadline && linesOf((messages = await topicOf(t.control, t.group, client)), client).length < texts.length) await new Promise((r) => setTimeout(r, 100));
+      expect(linesOf(messages, client)).toEqual(texts);
+      // One message of the client's lines: the first line's call took the lines that came while it waited.
+      expect(messages.filter((m) => !m.service && !m.deleted && (m.text ?? '').startsWith(`${client.first_name}:`))).toHaveLength(1);
+    }
+    expect((await t.control.stats()).too_many_requests).toBe(0);
+  }, 120_000);
+
   it(`${CLIENTS} clients with topics already, ${LINES} messages each at once: every line of the burst is on screen before the first title change (🟢 → 🔴), all once and in order, no 429`, async () => {
     t = await startTelegramWorld({ start: { telegramLimits: { ...TELEGRAM_LIMITS, timeScale: TIME_SCALE } } });
     await t.control.setLimits({ enabled: true, time_scale: TIME_SCALE });

@@ -25,6 +25,19 @@ describe('the group budget of a call made with sending()', () => {
     expect(limiter.wait(GROUP)).toBeGreaterThan(0);
   });
 
+  it('a call given a take (the outbox\'s, for a message that needs the topic first) spends it instead of waiting for another, and marks it spent (issue 21.1)', async () => {
+    const limiter = new RateLimiter({ perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 1, timeScale: 1 });
+    const take = { takenAt: Date.now() };
+    expect(limiter.tryTake(GROUP, take.takenAt)).toBe(true);
+    // The group's only place is the message's: without spending it the topic's call would wait a minute for another.
+    expect(await limiter.sending(GROUP, async () => 'topic', 'content', take)).toBe('topic');
+    expect(take.spent).toBe(true);
+    // One send counted, not two.
+    expect(limiter.free(GROUP)).toBe(0);
+    limiter.giveBack(GROUP);
+    expect(limiter.free(GROUP)).toBe(1);
+  });
+
   it('limits off: the call is made at once', async () => {
     const limiter = new RateLimiter(false);
     expect(await limiter.sending(GROUP, async () => 1)).toBe(1);
