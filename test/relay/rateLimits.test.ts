@@ -4,7 +4,7 @@
  * group gets a 21st call within Telegram's minute (bench/dialogStatus.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../../src/jobs/rateLimits.js';
+import { RateLimiter, type Take } from '../../src/jobs/rateLimits.js';
 
 const GROUP = -1001234567890;
 
@@ -27,7 +27,7 @@ describe('the group budget of a call made with sending()', () => {
 
   it('a call given a take (the outbox\'s, for a message that needs the topic first) spends it instead of waiting for another, and marks it spent (issue 21.1)', async () => {
     const limiter = new RateLimiter({ perBotPerSecond: 30, perPrivateChatPerSecond: 1, perGroupPerMinute: 1, timeScale: 1 });
-    const take = { takenAt: Date.now() };
+    const take: Take = { takenAt: Date.now() };
     expect(limiter.tryTake(GROUP, take.takenAt)).toBe(true);
     // The group's only place is the message's: without spending it the topic's call would wait a minute for another.
     expect(await limiter.sending(GROUP, async () => 'topic', 'content', take)).toBe('topic');
