@@ -8,7 +8,7 @@
  * `{ code, params }`, src/core/messageCodes.ts) so a page shows them in its
  * own language; the Russian `error` / `fields` stay for API clients.
  */
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import type { CommandContext } from '../commands/context.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
@@ -59,14 +59,99 @@ export interface RouteOptions {
 }
 
 /** Zod's issues as `{ 'beneficiary.swift': message }`. */
-function zodFields(error: FastifyError): Record<string, string> {
+function zodFields(error: FastifyError, request: FastifyRequest): Record<string, string> {
   const fields: Record<string, string> = {};
+  const input = validatedInput(error, request);
   for (const issue of error.validation ?? []) {
-    const params = issue.params as { issue?: { path?: PropertyKey[] } } | undefined;
-    const path = params?.issue?.path?.map(String).join('.') || issue.instancePath.replace(/^\//, '').replaceAll('/', '.') || 'body';
-    fields[path] ??= 'Неверное значение';
+    // fastify-type-provider-zod hands each Zod issue over as `keyword` (its
+    // code), `message`, `instancePath` ("/a/b") and the rest in `params`.
+    const zodIssue: ZodIssueShape = { ...(issue.params as Omit<ZodIssueShape, 'code' | 'message'>), code: issue.keyword, message: issue.message };
+    const pathParts = issue.instancePath.split('/').filter(Boolean);
+    if (zodIssue?.code === 'unrecognized_keys' && zodIssue.keys?.length) {
+      // One message beside each key nobody asked for, not one for the whole form.
+      for (const key of zodIssue.keys) fields[[...pathParts, key].join('.')] ??= 'Неизвестное поле: уберите его';
+      continue;
+    }
+    fields[pathParts.join('.') || 'body'] ??= fieldMessage(zodIssue, valueAt(input, pathParts));
   }
   return fields;
+}
+
+/** The parts of a Zod 4 issue the messages below read (zod's `$ZodIssue`). */
+interface ZodIssueShape {
+  code?: string;
+  message?: string;
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  keys?: string[];
+  values?: unknown[];
+  format?: string;
+  errors?: ZodIssueShape[][];
+}
+
+/** What the failed schema was checking: the body, the query string or the path's parameters. */
+function validatedInput(error: FastifyError, request: FastifyRequest): unknown {
+  switch (error.validationContext) {
+    case 'body': return request.body;
+    case 'querystring': return request.query;
+    case 'params': return request.params;
+    default: return undefined;
+  }
+}
+
+function valueAt(input: unknown, path: string[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * A field's refusal that says what is allowed (issue 20: «limit=500» got
+ * only «Неверное значение»). Russian sentences of the catalogue
+ * (src/core/messageCodes.ts, `form.*`), so the page shows them in its
+ * language. A sentence of our own a schema carries (a regex's message in
+ * Russian) is kept; Zod's own English defaults never reach the caller.
+ */
+function fieldMessage(issue: ZodIssueShape, value: unknown): string {
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'Обязательное поле';
+  const own = ownMessage(issue);
+  if (own) return own;
+  const bound = (n: number | bigint | undefined) => String(n);
+  switch (issue.code) {
+    case 'too_big':
+      if (issue.origin === 'string') return `Максимальная длина: ${bound(issue.maximum)}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `Не больше ${bound(issue.maximum)} в списке`;
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `Число не больше ${bound(issue.maximum)}`;
+      break;
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'Заполните поле' : `Минимальная длина: ${bound(issue.minimum)}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `Хотя бы ${bound(issue.minimum)} в списке`;
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `Число не меньше ${bound(issue.minimum)}`;
+      break;
+    case 'invalid_type':
+      if (issue.message?.includes('expected int')) return 'Нужно целое число';
+      break;
+    case 'invalid_value':
+      if (issue.values?.length && issue.values.length <= 12) return `Допустимые значения: ${issue.values.map(String).join(', ')}`;
+      break;
+  }
+  return 'Неверное значение';
+}
+
+/** A Russian message a schema set itself (Zod's defaults are English), here or in a union's branches. */
+function ownMessage(issue: ZodIssueShape): string | undefined {
+  if (issue.message && /[А-Яа-яЁё]/.test(issue.message)) return issue.message;
+  for (const branch of issue.errors ?? []) {
+    for (const inner of branch) {
+      const found = ownMessage(inner);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -140,7 +225,7 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       if (error instanceof ForbiddenError) return reply.code(403).send({ error: error.message });
       if (error instanceof ConflictError) return reply.code(409).send({ error: error.message });
       if (error instanceof UnauthorizedError) return reply.code(401).send({ error: error.message });
-      if (raw.validation) return reply.code(400).send({ error: 'Проверьте поля формы', fields: zodFields(raw) });
+      if (raw.validation) return reply.code(400).send({ error: 'Проверьте поля формы', fields: zodFields(raw, request) });
       if (raw.statusCode && raw.statusCode < 500) return reply.code(raw.statusCode).send({ error: raw.message });
       if (isUniqueViolation(raw)) {
         // Two callers raced for one unique value a command had checked (an e-mail, a Telegram ID): the loser is told.

@@ -230,10 +230,23 @@ describe('bad input', () => {
     expect(response.body.fields.q).toMatch(reason);
   });
 
-  it('no q, an unknown parameter or a bad limit → 400; signed out → 401', async () => {
-    expect((await as.manager.get('/api/search')).status).toBe(400);
-    expect((await as.manager.get('/api/search?q=договор&page=2')).status).toBe(400);
-    expect((await as.manager.get('/api/search?q=договор&limit=500')).status).toBe(400);
+  it('no q, an unknown parameter or a bad limit → 400 saying what is allowed, beside the parameter; signed out → 401', async () => {
+    const refused = async (query: string) => {
+      const response = await as.manager.get(`/api/search${query}`);
+      expect(response.status).toBe(400);
+      return response.body as { fields: Record<string, string>; fieldCodes?: Record<string, { code: string; params?: Record<string, string> }> };
+    };
+    expect((await refused('')).fields.q).toBe('Обязательное поле');
+    const unknown = await refused('?q=договор&page=2');
+    expect(unknown.fields).toEqual({ page: 'Неизвестное поле: уберите его' });
+    expect(unknown.fieldCodes?.page).toEqual({ code: 'form.unknownField' });
+    const tooMany = await refused('?q=договор&limit=500');
+    expect(tooMany.fields.limit).toBe('Число не больше 50');
+    // The page shows the English text from the code and its parameter.
+    expect(tooMany.fieldCodes?.limit).toEqual({ code: 'form.numberMax', params: { max: '50' } });
+    expect((await refused('?q=договор&limit=0')).fields.limit).toBe('Число не меньше 1');
+    expect((await refused('?q=договор&limit=abc')).fields.limit).toBe('Целое число из цифр 0–9');
+    expect((await refused('?q=договор&limit=2.5')).fields.limit).toBe('Целое число из цифр 0–9');
     expect((await app.client().get('/api/search?q=договор')).status).toBe(401);
   });
 });
