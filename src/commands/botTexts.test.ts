@@ -39,6 +39,17 @@ describe('bot texts for clients follow the client\'s language (issue 17.15)', ()
     }
   });
 
+  it('counts agree with their noun in both languages (no «client(s)»)', () => {
+    expect(botText('en', 'answer-time-summary', { count: 1, limit: 10 })).toMatch(/^⏰ 1 more client has waited/);
+    expect(botText('en', 'answer-time-summary', { count: 3, limit: 10 })).toMatch(/^⏰ 3 more clients have waited/);
+    expect(botText('ru', 'answer-time-summary', { count: 3, limit: 10 })).toMatch(/ещё 3 клиента:$/);
+    for (const locale of ['ru', 'en'] as const) {
+      for (const line of fs.readFileSync(new URL(`../locales/${locale}.ftl`, import.meta.url), 'utf8').split('\n')) {
+        if (!line.startsWith('#')) expect(line).not.toMatch(/\w\(s\)/);
+      }
+    }
+  });
+
   it('the greeting: English for an English client; the operator\'s GREETING replaces the Russian one only', () => {
     expect(greetingFor('en', undefined)).toMatch(/^Hello! We have received your message/);
     expect(greetingFor('ru', undefined)).toMatch(/^Здравствуйте!/);

@@ -257,7 +257,10 @@ rating-topic-note = ⭐ The client rated request No. { $number }: { $score } out
 # The answer-time promise (issue 19.3). $who is an HTML mention (escaped by the caller); $wait is like «12 min».
 answer-time-reminder-owner = ⏰ The client has waited { $wait } of working time for an answer (we promise { $limit } min). { $who }, please answer.
 answer-time-reminder-group = ⏰ The client has waited { $wait } of working time for an answer (we promise { $limit } min), and nobody is handling the dialog. Please answer, or take it: /take
-answer-time-summary = ⏰ { $count } more client(s) have waited longer than { $limit } min of working time:
+answer-time-summary = ⏰ { $count ->
+    [one] { $count } more client has
+   *[other] { $count } more clients have
+} waited longer than { $limit } min of working time:
 answer-time-summary-line = • { $client } — { $wait }, { $who }
 answer-time-summary-nobody = nobody handling
 # To a client who writes outside working hours, once until we open; $opening is like «on Monday, 30 Nov 2026, at 09:00 (Europe/Moscow)».

@@ -123,7 +123,8 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
     await page.getByText('EN', { exact: true }).click();
     await page.getByRole('heading', { name: 'Team dashboard' }).waitFor();
     await page.getByTestId('insight-period').getByText('Period: 01 Mar 2026 – 03 Mar 2026').waitFor();
-    expect(await headerOf(page, 'first-response')).toEqual(['Day', 'Answered', 'Median (s)', 'p90 (s)']);
+    // The table shows durations as H:MM:SS under plain headers; the CSV says its unit (seconds).
+    expect(await headerOf(page, 'first-response')).toEqual(['Day', 'Answered', 'Median', 'p90']);
     expect(await tableOf(page, 'dialogs')).toEqual([
       ['01 Mar 2026', '1'],
       ['02 Mar 2026', '2'],
@@ -159,6 +160,13 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
     expect(csv.suggestedFilename()).toBe('volume-agent_2026-03-01_2026-03-03.csv');
     const csvText = fs.readFileSync((await csv.path())!, 'utf8');
     expect(csvText.replace(/^\ufeff/, '').trim().split('\r\n')).toEqual(['Agent,Currency,Requests,Volume', 'Агент Восток,USD,2,1200.00', 'Наша компания,CNY,1,2500.25']);
+    const [timesCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('insight-first-response').getByRole('button', { name: 'CSV' }).click()]);
+    const timesHeader = fs.readFileSync((await timesCsv.path())!, 'utf8').replace(/^\ufeff/, '').split('\r\n')[0];
+    expect(timesHeader).toBe('Day,Answered,"Median, s","p90, s"');
+    // Statuses go to the CSV as the page names them, not as internal codes.
+    const [statusCsv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('insight-statuses').getByRole('button', { name: 'CSV' }).click()]);
+    const statusLines = fs.readFileSync((await statusCsv.path())!, 'utf8').replace(/^\ufeff/, '').trim().split('\r\n');
+    expect(statusLines).toEqual(['Status,Requests', 'Collecting offers,1', 'Accepted,1', 'Completed,2', 'Cancelled,1']);
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('insight-dialogs').getByRole('button', { name: 'PNG' }).click()]);
     const bytes = fs.readFileSync((await png.path())!);
     if (screenshots) fs.copyFileSync((await png.path())!, path.join(screenshots, 'insight-export-dialogs.png'));

@@ -50,9 +50,10 @@ interface ManagerTimes {
   resolutionP90: Seconds;
 }
 
-/** One column of a chart's table and CSV: `value` goes to the CSV as is, `show` to the table. */
+/** One column of a chart's table and CSV: `value` goes to the CSV as is, `show` to the table; `csvLabel` heads the CSV's column when its unit differs from the table's. */
 interface Column<T> {
   label: string;
+  csvLabel?: string;
   value: (row: T) => string | number | null;
   show?: (row: T) => string;
 }
@@ -132,8 +133,8 @@ function Dashboard() {
               columns={[
                 dayColumn(),
                 { label: t('insight.col.answered'), value: (row) => row.answered },
-                { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
-                { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
+                { label: t('insight.col.median'), csvLabel: t('insight.col.medianSeconds'), value: (row) => row.median, show: (row) => duration(row.median) },
+                { label: t('insight.col.p90'), csvLabel: t('insight.col.p90Seconds'), value: (row) => row.p90, show: (row) => duration(row.p90) },
               ]}
             >
               {(rows) => (
@@ -164,8 +165,8 @@ function Dashboard() {
               columns={[
                 dayColumn(),
                 { label: t('insight.col.completed'), value: (row) => row.completed },
-                { label: `${t('insight.col.median')} (s)`, value: (row) => row.median, show: (row) => duration(row.median) },
-                { label: `${t('insight.col.p90')} (s)`, value: (row) => row.p90, show: (row) => duration(row.p90) },
+                { label: t('insight.col.median'), csvLabel: t('insight.col.medianSeconds'), value: (row) => row.median, show: (row) => duration(row.median) },
+                { label: t('insight.col.p90'), csvLabel: t('insight.col.p90Seconds'), value: (row) => row.p90, show: (row) => duration(row.p90) },
               ]}
             >
               {(rows) => (
@@ -274,7 +275,7 @@ function Dashboard() {
               stamp={stampOf(statuses.data)}
               rows={statuses.data?.rows}
               columns={[
-                { label: t('insight.col.status'), value: (row) => row.status, show: (row) => t(`status.${row.status}` as MessageKey) },
+                { label: t('insight.col.status'), value: (row) => t(`status.${row.status}` as MessageKey) },
                 { label: t('insight.col.requests'), value: (row) => row.requests },
               ]}
             >
@@ -370,8 +371,8 @@ function ManagerTimesChart({ filter, kind }: { filter: string; kind: 'response' 
           columns={[
             { label: t('insight.col.manager'), value: (row) => row.manager },
             { label: t(response ? 'insight.col.answered' : 'insight.col.completed'), value: count },
-            { label: `${t('insight.col.median')} (s)`, value: median, show: (row) => formatDuration(median(row)) },
-            { label: `${t('insight.col.p90')} (s)`, value: p90, show: (row) => formatDuration(p90(row)) },
+            { label: t('insight.col.median'), csvLabel: t('insight.col.medianSeconds'), value: median, show: (row) => formatDuration(median(row)) },
+            { label: t('insight.col.p90'), csvLabel: t('insight.col.p90Seconds'), value: p90, show: (row) => formatDuration(p90(row)) },
           ]}
         >
           {(rows) => (
@@ -470,7 +471,7 @@ function ChartCard<T>({ id, title, stamp, note, rows, columns, children }: { id:
             size="compact-xs"
             variant="default"
             disabled={!rows}
-            onClick={() => rows && downloadCsv(`${id}_${stamp}.csv`, columns.map((column) => column.label), rows.map((row) => columns.map((column) => column.value(row))), locale)}
+            onClick={() => rows && downloadCsv(`${id}_${stamp}.csv`, columns.map((column) => column.csvLabel ?? column.label), rows.map((row) => columns.map((column) => column.value(row))), locale)}
           >
             {t('insight.csv')}
           </Button>
