@@ -198,8 +198,12 @@ export async function search(db: Db, viewer: Viewer, query: SearchQuery, options
     const inn = (row.inn as string | null) ?? '';
     const amount = row.amount as string;
     const exact = (row.exact as string | null) ?? null;
-    const details = [row.beneficiary_name, row.purpose].filter(Boolean).join(' · ');
-    const headline = highlightMatched(details, markedWords((row.headline as string) ?? ''));
+    // The beneficiary and the purpose always; the payer's name and the comment (searched as well) only when a
+    // word matched there, so a request found by its comment shows the comment's words marked.
+    const words = markedWords((row.headline as string) ?? '');
+    const matchedAlso = [row.payer_name, row.comment].filter((part): part is string => typeof part === 'string' && highlightMatched(part, words).ranges.length > 0);
+    const details = [row.beneficiary_name, row.purpose, ...matchedAlso].filter(Boolean).join(' · ');
+    const headline = highlightMatched(details, words);
     const hit: Pick<SearchHit, 'field' | 'text' | 'ranges'> =
       exact === 'inn'
         ? { field: 'inn', text: `ИНН ${inn}`, ranges: [[4, 4 + inn.length]] }
@@ -440,10 +444,10 @@ async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: Searc
   const exactOf = new Map(exactRows.map((row) => [Number(row.id), row.exact as string | null]));
   const ids = [...exactOf.keys(), ...wordRows.map((row) => Number(row.id)).filter((id) => !exactOf.has(id))].slice(0, limit);
   if (!ids.length) return [];
-  const shown = `coalesce(r.beneficiary ->> 'name', '') || ' · ' || r.purpose`;
+  const shown = `concat_ws(' · ', r.beneficiary ->> 'name', r.purpose, r.payer ->> 'name', r.comment)`;
   const result = await db.execute<Row>(sql`
     select r.id, r.number, r.dialog_id, r.status, r.amount::text as amount, r.currency, r.beneficiary ->> 'name' as beneficiary_name, r.purpose,
-           r.payer ->> 'inn' as inn, r.created_at, 0 as rank,
+           r.payer ->> 'inn' as inn, r.payer ->> 'name' as payer_name, r.comment, r.created_at, 0 as rank,
            ts_headline('russian', ${sql.raw(unmarked(shown))}, ${tsquery}, ${HEADLINE_OPTIONS}) as headline,
            ${staff ? CLIENT_COLUMNS : sql.raw('null as client_id')}
     from unnest(${idArray(ids)}) with ordinality as found(id, position)

@@ -76,7 +76,7 @@ beforeAll(async () => {
   // A dialog's file not (yet) in any request: our staff only.
   await db.insert(documents).values({ dialogId: dialog!.id, source: 'chat', state: 'stored', name: 'Паспорт_Иванова.jpg' });
 
-  listed = (await as.otherCustomer.post('/api/requests', validRequest({ amount: '777', payer: { name: 'ООО «Лютик»', inn: '500100732259' } }))).body;
+  listed = (await as.otherCustomer.post('/api/requests', validRequest({ amount: '777', payer: { name: 'ООО «Лютик»', inn: '500100732259' }, comment: 'Груз стоит на таможне в Забайкальске' }))).body;
 });
 afterAll(async () => {
   await app?.stop();
@@ -115,6 +115,17 @@ describe('a manager finds', () => {
     expect(marked(byInn[0]!)).toEqual(['500100732259']);
     const byAmount = hits(await find(as.manager, '777,00')).filter((h) => h.kind === 'request');
     expect(byAmount.map((h) => h.requestId)).toEqual([listed.id]);
+  });
+
+  it("a request by a word of its comment or its payer's name: that word is shown and marked", async () => {
+    const byComment = hits(await find(as.manager, 'Забайкальск')).find((h) => h.kind === 'request');
+    expect(byComment).toMatchObject({ field: 'details', requestId: listed.id });
+    expect(byComment!.text).toContain('Груз стоит на таможне в Забайкальске');
+    expect(marked(byComment!)).toEqual(['Забайкальске']);
+    const byPayer = hits(await find(as.manager, 'Лютика')).find((h) => h.kind === 'request');
+    expect(byPayer?.text).toContain('ООО «Лютик»');
+    expect(byPayer?.text).not.toContain('Забайкальске');
+    expect(marked(byPayer!)).toEqual(['Лютик']);
   });
 
   it('text with HTML comes back as plain text with ranges, never markup of ours', async () => {
