@@ -1,14 +1,16 @@
 /**
  * One search over what Hotline stores — clients (name, @username, Telegram
  * id), dialog messages (text, captions, file names), requests (number,
- * beneficiary, purpose, payer and INN, amount) and documents (file names) —
+ * beneficiary, purpose, payer and INN, amount, comment), documents (file
+ * names) and posts in requests' chats on the platform —
  * as far as the viewer may see each (src/policies/access.ts):
  *
  * - clients, dialogs and their messages: our staff only (`maySeeDialogs`);
  * - requests: the rows `requestAccess` would show (`requestVisibleTo`);
  * - outside our staff, dialog messages only as the chat of a request whose
  *   deal room the viewer is in, skipped ones not (as the chat shows them);
- * - documents: a request's for its deal room (`dealRoomOf`), a dialog's for our staff.
+ * - documents: a request's for its deal room (`dealRoomOf`), a dialog's for our staff;
+ * - posts in a request's chat: for its deal room (`dealRoomOf`), as the chat shows them.
  *
  * Words are matched by PostgreSQL full text with the `russian` configuration
  * («договором» finds «договор»), names and identifiers by pg_trgm (typos,
@@ -60,12 +62,13 @@ export const WALK = 2_000;
 /** Most rows the second walk reads (step 2 of the module comment). */
 export const WALK_MAX = 50_000;
 
-export type SearchHitKind = 'client' | 'message' | 'request' | 'document';
+/** `post`: a message written in a request's chat on the platform (request_posts), not relayed from Telegram. */
+export type SearchHitKind = 'client' | 'message' | 'request' | 'document' | 'post';
 
 /** One thing found. */
 export interface SearchHit {
   kind: SearchHitKind;
-  /** The row's id in its table (clients, messages, requests, documents). */
+  /** The row's id in its table (clients, messages, requests, documents, request_posts). */
   id: number;
   /** Which field matched: `name`, `telegramId`, `text`, `fileName`, `number`, `inn`, `amount`, `details`. */
   field: 'name' | 'telegramId' | 'text' | 'fileName' | 'number' | 'inn' | 'amount' | 'details';
@@ -104,7 +107,7 @@ export interface SearchOptions {
   /** Most hits of each kind, 1–50. */
   limit: number;
   /**
-   * Run the four reads at once, each on a connection of the pool (the API).
+   * Run the five reads at once, each on a connection of the pool (the API).
    * Not with a transaction's one connection (the bot's /find): there they go one after another.
    */
   parallel?: boolean;
@@ -142,11 +145,12 @@ export async function search(db: Db, viewer: Viewer, query: SearchQuery, options
     () => findMessages(db, viewer, staff, tsquery, limit),
     () => findRequests(db, viewer, staff, query, tsquery, limit),
     () => findDocuments(db, viewer, staff, tsquery, limit),
+    () => findPosts(db, viewer, staff, tsquery, limit),
   ];
   const rows: Row[][] = [];
   if (options.parallel) rows.push(...(await Promise.all(reads.map((read) => read()))));
   else for (const read of reads) rows.push(await read());
-  const [clientRows, messageRows, requestRows, documentRows] = rows as [Row[], Row[], Row[], Row[]];
+  const [clientRows, messageRows, requestRows, documentRows, postRows] = rows as [Row[], Row[], Row[], Row[], Row[]];
 
   for (const row of clientRows) {
     const name = fullName(row.first_name, row.last_name);
@@ -245,6 +249,26 @@ export async function search(db: Db, viewer: Viewer, query: SearchQuery, options
         ranges: highlightWords(name, query.text),
         at: iso(row.created_at),
         requestId,
+        requestNumber: (row.request_number as string | null) ?? null,
+      },
+    });
+  }
+
+  for (const row of postRows) {
+    const author = (row.author_name as string | null) ?? '—';
+    const shown = highlightMatched(row.text as string, markedWords((row.headline as string) ?? ''));
+    scored.push({
+      score: Number(row.rank),
+      group: row.dialog_id !== null && staff ? dialogGroup(row, staff) : requestGroup(row),
+      hit: {
+        kind: 'post',
+        id: Number(row.id),
+        field: 'text',
+        // «Author: text», the author as the request's chat names them.
+        text: `${author}: ${shown.text}`,
+        ranges: shown.ranges.map(([start, end]) => [start + author.length + 2, end + author.length + 2] as [number, number]),
+        at: iso(row.created_at),
+        requestId: num(row.request_id),
         requestNumber: (row.request_number as string | null) ?? null,
       },
     });
@@ -455,6 +479,39 @@ async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: Searc
     ${staff ? sql`left join dialogs d on d.id = r.dialog_id left join clients c on c.id = d.client_id` : sql``}
     order by found.position`);
   return result.rows.map((row) => ({ ...row, exact: exactOf.get(Number(row.id)) ?? null }));
+}
+
+/**
+ * Posts in requests' chats on the platform whose deal room the viewer is in
+ * (`dealRoomOf`, as the chat shows them: our staff too only there), newest
+ * matches first, as messages are found (`newestMatches`).
+ */
+async function findPosts(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
+  const vector = vectorOf('p');
+  // A correlated check per found post, not a join (as for documents).
+  const visible = sql`exists (select 1 from requests where requests.id = p.request_id and ${dealRoomOf(viewer)})`;
+  const found = await newestMatches(
+    db,
+    limit,
+    (rows) => sql`
+      select p.id from (select id, request_id, created_at, ${sql.raw(`"${SEARCH_VECTOR}"`)} from request_posts order by created_at desc, id desc limit ${rows}) p
+      where ${vector} @@ ${tsquery} and ${visible}
+      order by p.created_at desc, p.id desc
+      limit ${limit}`,
+    sql`select p.id from request_posts p where ${vector} @@ ${tsquery} and ${visible} order by p.created_at desc, p.id desc limit ${limit}`,
+  );
+  if (!found.length) return [];
+  const result = await db.execute<Row>(sql`
+    select p.id, p.text, p.request_id, p.created_at, 0 as rank, r.number as request_number, r.dialog_id, u.name as author_name,
+           ts_headline('russian', ${sql.raw(unmarked('p.text'))}, ${tsquery}, ${HEADLINE_OPTIONS}) as headline
+           ${staff ? sql`, ${CLIENT_COLUMNS}` : sql``}
+    from request_posts p
+    join requests r on r.id = p.request_id
+    join users u on u.id = p.author_user_id
+    ${staff ? sql`left join dialogs d on d.id = r.dialog_id left join clients c on c.id = d.client_id` : sql``}
+    where p.id = any(${idArray(found.map((row) => Number(row.id)))})
+    order by p.created_at desc, p.id desc`);
+  return result.rows;
 }
 
 async function findDocuments(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {

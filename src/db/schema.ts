@@ -521,7 +521,12 @@ export const requestPosts = pgTable(
     deliveredTo: text('delivered_to').$type<'topic' | 'client'>(),
     createdAt: createdAt(),
   },
-  (t) => [index('request_posts_chat_idx').on(t.requestId, t.createdAt, t.id)],
+  (t) => [
+    index('request_posts_chat_idx').on(t.requestId, t.createdAt, t.id),
+    // The search (src/db/searchIndex.ts): newest first, and the stored word vector (migration 0031).
+    index('request_posts_newest_idx').on(t.createdAt, t.id),
+    index('request_posts_search_idx').using('gin', sql.raw(`"${SEARCH_VECTOR}"`)),
+  ],
 );
 
 /** The pinned bot message in a topic that shows a request's terms and buttons. */

@@ -20,7 +20,7 @@
  * the index definition.
  */
 
-/** The stored word vector's column in messages, requests and documents (migration 0029). */
+/** The stored word vector's column in messages, requests and documents (migration 0029), and request posts (0031). */
 export const SEARCH_VECTOR = 'search_vector';
 
 /** The text search configuration of every tsvector and tsquery. */
@@ -43,6 +43,9 @@ export const requestKeys = (t = '') =>
 /** A client's names for trigram matching: first and last name, @username. */
 export const clientKeys = (t = '') =>
   `lower(coalesce(${t}"first_name", '') || ' ' || coalesce(${t}"last_name", '') || ' ' || coalesce(${t}"username", ''))`;
+
+/** A post in a request's chat on the platform: its text, as words (migration 0031). */
+export const postVector = (t = '') => `to_tsvector('russian'::regconfig, ${t}"text")`;
 
 /** A document's name, as words. */
 export const documentVector = (t = '') => `to_tsvector('russian'::regconfig, ${fileWords(`${t}"name"`)})`;

@@ -34,7 +34,7 @@ export function markedHtml(text: string, ranges: ReadonlyArray<readonly [number,
   return html + escapeHtml(text.slice(at));
 }
 
-const ICONS: Record<SearchHit['kind'], string> = { client: '👤', message: '💬', request: '📄', document: '📎' };
+const ICONS: Record<SearchHit['kind'], string> = { client: '👤', message: '💬', request: '📄', document: '📎', post: '🗨' };
 
 /** The answer to `/find …` (Telegram HTML): `argument` is what follows the command. */
 export async function findAnswer(ctx: CommandContext, db: Db, manager: Viewer, argument: string): Promise<string> {

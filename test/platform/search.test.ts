@@ -214,6 +214,29 @@ describe('nobody finds what they may not see', () => {
     expect(hits(await find(as.agentC, '500100732259')).map((h) => h.requestId)).toEqual([listed.id]);
   });
 
+  it("a post in a request's chat on the platform: found by that deal room (another word form, the word marked), by nobody else", async () => {
+    const posted = await as.customer.post(`/api/requests/${webDeal.id}/messages`, { text: 'Платёжку по инвойсу отправили, ждём подтверждения от бенефициара' });
+    expect(posted.status).toBe(200);
+    const postOf = async (who: keyof typeof as) => hits(await find(as[who], 'подтверждение бенефициаров')).filter((h) => h.kind === 'post');
+    for (const who of ['customer', 'agentA'] as const) {
+      const [post] = await postOf(who);
+      expect(post, who).toMatchObject({ field: 'text', requestId: webDeal.id });
+      expect(post!.text, who).toMatch(/: Платёжку по инвойсу отправили, ждём подтверждения от бенефициара$/);
+      expect(marked(post!), who).toEqual(['подтверждения', 'бенефициара']);
+    }
+    // Agent B offered but was not accepted, agent C never offered, another customer has nothing to do with it; our
+    // manager is outside this web deal's room, as its chat page says.
+    for (const who of ['agentB', 'agentC', 'otherCustomer', 'ourAgent', 'manager'] as const) expect(await postOf(who), who).toEqual([]);
+
+    // On a Telegram deal our manager writes in the request's chat: found under the client's dialog, by our staff only.
+    expect((await as.manager.post(`/api/requests/${telegramDeal.id}/messages`, { text: 'Курс согласовали с казначейством' })).status).toBe(200);
+    const groups = await find(as.manager, 'казначейства');
+    const group = groups.find((g) => g.hits.some((h) => h.kind === 'post'));
+    expect(group?.client?.name).toBe('Пётр Иванов');
+    expect(group!.hits.find((h) => h.kind === 'post')).toMatchObject({ requestId: telegramDeal.id, text: 'Мария Менеджер: Курс согласовали с казначейством' });
+    for (const who of ['customer', 'agentA', 'ourAgent'] as const) expect(hits(await find(as[who], 'казначейства')), who).toEqual([]);
+  });
+
   it('the SQL rules of search agree with requestAccess for every user and request', async () => {
     const { db } = app.ctx.database;
     const all = [telegramDeal.id, webDeal.id, listed.id];

@@ -13,7 +13,8 @@ import { decimalInteger, errorBody } from './schemas.js';
 const range = z.tuple([z.number(), z.number()]);
 
 const hit = z.object({
-  kind: z.enum(['client', 'message', 'request', 'document']),
+  /** `post`: a message in a request's chat written on the platform. */
+  kind: z.enum(['client', 'message', 'request', 'document', 'post']),
   id: z.number(),
   field: z.enum(['name', 'telegramId', 'text', 'fileName', 'number', 'inn', 'amount', 'details']),
   /** Plain text (never HTML): the page escapes it as any other text. */
@@ -46,7 +47,7 @@ export const searchRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
   /**
    * Searches clients (name, @username, Telegram id), dialog messages (text,
    * captions, file names), requests (number, beneficiary, purpose, payer, INN,
-   * amount) and documents (file names): Russian word forms match
+   * amount, comment), documents (file names) and posts in requests' chats: Russian word forms match
    * («договором» finds «договор»), names forgive a typo. Every result obeys
    * the access rules (src/commands/search.ts): an agent or a customer never
    * finds a client, a dialog message outside their deal rooms, or a request

@@ -13,7 +13,7 @@ import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState, StatusBadge } from '../components/common.js';
 
 interface SearchHit {
-  kind: 'client' | 'message' | 'request' | 'document';
+  kind: 'client' | 'message' | 'request' | 'document' | 'post';
   id: number;
   field: string;
   text: string;
@@ -56,6 +56,7 @@ const KIND_LABEL: Record<SearchHit['kind'], MessageKey> = {
   message: 'search.kind.message',
   request: 'search.kind.request',
   document: 'search.kind.document',
+  post: 'search.kind.post',
 };
 
 export default function SearchPage() {
