@@ -35,6 +35,7 @@ import type { Update } from '@grammyjs/types';
 import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
 import { botApiAlias, emulatorPlugin } from './sandbox/plugin.js';
 import { logStartupChecks } from './doctor.js';
+import { returnFreeMemory } from './memory.js';
 
 export interface Hotline {
   config: Config;
@@ -343,6 +344,8 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error, log);
   }
+  // What start-up freed goes back to the system now (src/memory.ts).
+  returnFreeMemory();
   // Ctrl+C signals the whole process group, and `npm start`'s launcher (scripts/start.mjs) passes it on too: the
   // same stop arrives twice within milliseconds. Only a signal well after the first one means "exit at once".
   let firstSignalAt: number | undefined;
