@@ -8,9 +8,19 @@
  * second's requests in a burst at the start of the second, which measures its
  * own queueing instead.
  *
+ * The first WARMUP_SECONDS of the schedule are sent but not counted: a fresh
+ * generator is not ready to keep a schedule. Measured 2026-11-30 (platform
+ * benchmark, generator in a cgroup of 0.5 core): starting it (tsx compiling
+ * this file) used up the group's quota in every one of its first 5–7
+ * 100 ms periods, and the first 100–200 ms of requests then went out up to
+ * 75 ms late — 20–40 of a run's 1,000 requests, enough to be its p99.
+ *
  * `tsx bench/openLoad.ts <url> <rate/s> <seconds> <connections> [cookie]`
- * prints one JSON line: { p50, p99, max (ms), rps (answered per second), errors (non-2xx or failed) }.
+ * prints one JSON line: { p50, p99, max (ms), rps (answered per second), errors (non-2xx or failed),
+ * late (requests sent more than 5 ms after their time: the generator's own stalls), throttled (CFS periods in which
+ * the generator's own cgroup ran out of quota while measuring; null where it has no cgroup v1 quota) }.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { quantile } from './lib.js';
@@ -21,41 +31,76 @@ export interface OpenLoadResult {
   max: number;
   rps: number;
   errors: number;
+  late: number;
+  throttled: number | null;
+}
+
+/** Seconds of the schedule sent before the measured part starts (not counted). */
+export const WARMUP_SECONDS = 1;
+
+/** `nr_throttled` of this process's cgroup v1 `cpu` controller, or null without one. */
+function throttledPeriods(): number | null {
+  try {
+    const line = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => /^\d+:(?:[^:]*,)?cpu(?:,[^:]*)?:/.test(l));
+    if (!line) return null;
+    const stat = fs.readFileSync(`/sys/fs/cgroup/cpu${line.slice(line.lastIndexOf(':') + 1)}/cpu.stat`, 'utf8');
+    const value = /nr_throttled (\d+)/.exec(stat)?.[1];
+    return value === undefined ? null : Number(value);
+  } catch {
+    return null;
+  }
 }
 
 /** Sends `rate` × `seconds` GETs to `url` on schedule; see the file's comment. */
 export async function openLoad(url: string, rate: number, seconds: number, connections: number, cookie = ''): Promise<OpenLoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const total = Math.round(rate * seconds);
+  const warmup = Math.round(rate * WARMUP_SECONDS);
+  const total = warmup + Math.round(rate * seconds);
   const latencies: number[] = [];
   let errors = 0;
+  let late = 0;
   const start = performance.now();
-  const one = (scheduled: number) =>
+  const measuredFrom = start + (warmup * 1000) / rate;
+  const one = (scheduled: number, counted: boolean) =>
     new Promise<void>((resolve) => {
+      if (counted && performance.now() - scheduled > 5) late++;
       const request = http.get(url, { agent, headers: { cookie } }, (response) => {
         response.resume();
         response.on('end', () => {
-          if ((response.statusCode ?? 0) >= 300) errors++;
-          latencies.push(performance.now() - scheduled);
+          if (counted) {
+            if ((response.statusCode ?? 0) >= 300) errors++;
+            latencies.push(performance.now() - scheduled);
+          }
           resolve();
         });
       });
       request.on('error', () => {
-        errors++;
+        if (counted) errors++;
         resolve();
       });
     });
   const pending: Promise<void>[] = [];
+  let throttledBefore: number | null = null;
   for (let i = 0; i < total; i++) {
     const scheduled = start + (i * 1000) / rate;
     const wait = scheduled - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(one(scheduled));
+    if (i === warmup) throttledBefore = throttledPeriods();
+    pending.push(one(scheduled, i >= warmup));
   }
   await Promise.all(pending);
-  const elapsed = (performance.now() - start) / 1000;
+  const throttledAfter = throttledPeriods();
+  const elapsed = (performance.now() - measuredFrom) / 1000;
   agent.destroy();
-  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: Math.max(...latencies), rps: latencies.length / elapsed, errors };
+  return {
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: Math.max(...latencies),
+    rps: latencies.length / elapsed,
+    errors,
+    late,
+    throttled: throttledBefore === null || throttledAfter === null ? null : throttledAfter - throttledBefore,
+  };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

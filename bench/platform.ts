@@ -24,7 +24,7 @@ import { pathToFileURL } from 'node:url';
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { CpuGroup, cgroupSkipReason } from './cgroup.js';
-import type { OpenLoadResult } from './openLoad.js';
+import { WARMUP_SECONDS, type OpenLoadResult } from './openLoad.js';
 import { cpuMeter, freePort, freshPostgres, median, root, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -78,6 +78,9 @@ interface Load {
   errors: number;
   /** CPU seconds autocannon used (its cgroup's count), when cgroups are there. */
   cpu: number | undefined;
+  /** Fixed rate only: requests the generator sent more than 5 ms late, and CFS periods its quota ran out in while measuring. */
+  late?: number;
+  loadThrottled?: number | null;
 }
 
 /**
@@ -104,7 +107,7 @@ async function load(base: string, url: string, cookie: string, rate?: number, gr
     if (rate) {
       // Its CPU count would include tsx compiling it: not reported.
       const result = last as OpenLoadResult;
-      return { p50: result.p50, p99: result.p99, rps: result.rps, errors: result.errors, cpu: undefined };
+      return { p50: result.p50, p99: result.p99, rps: result.rps, errors: result.errors, cpu: undefined, late: result.late, loadThrottled: result.throttled };
     }
     const result = last as { latency: { p50: number; p99: number }; requests: { average: number }; errors: number; timeouts: number; non2xx: number };
     return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors: result.errors + result.timeouts + result.non2xx, cpu: group?.usageSeconds() };
@@ -222,7 +225,12 @@ export async function run(): Promise<Figure[]> {
         const mid = (key: 'p50' | 'p99' | 'rps' | 'app' | 'postgres') => median(runs.map((run) => run[key]));
         const loadCpu = runs.every((run) => run.autocannon !== undefined) ? `, autocannon ${median(runs.map((run) => run.autocannon!)).toFixed(2)} ms` : '';
         const errors = runs.reduce((sum, run) => sum + run.errors, 0);
-        const cpu = `CPU per request: app ${mid('app').toFixed(2)} ms, PostgreSQL ${mid('postgres').toFixed(2)} ms${loadCpu}${appGroup ? `; the app's quota ran out in ${throttled} of its 100 ms periods over the ${RUNS} runs` : ''}`;
+        const late = runs.reduce((sum, run) => sum + (run.late ?? 0), 0);
+        const loadThrottled = runs.every((run) => typeof run.loadThrottled === 'number') ? runs.reduce((sum, run) => sum + run.loadThrottled!, 0) : undefined;
+        const generator = rate
+          ? `; the load generator sent ${late} of ${Math.round(rate * SECONDS * RUNS)} requests more than 5 ms late${loadThrottled === undefined ? '' : ` and its quota ran out in ${loadThrottled} periods`} (after ${WARMUP_SECONDS} s of warm-up not counted)`
+          : '';
+        const cpu = `CPU per request: app ${mid('app').toFixed(2)} ms, PostgreSQL ${mid('postgres').toFixed(2)} ms${loadCpu}${appGroup ? `; the app's quota ran out in ${throttled} of its 100 ms periods over the ${RUNS} runs` : ''}${generator}`;
         const how = rate
           ? `p99 at a fixed offered rate of ${rate} requests/s (evenly spaced, open loop: latency from each request's scheduled time)`
           : `p99 at ${CONCURRENCY} connections as fast as answers come (a throughput figure: p50 ≈ ${CONCURRENCY} ÷ req/s)`;
