@@ -23,10 +23,12 @@
  *
  * `npx tsx bench/scaleOut.ts` prints the figures; `run()` returns them.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import type { Message, Update } from '@grammyjs/types';
+import pg from 'pg';
 import { startEmulator } from '../src/sandbox/standalone.js';
 import { UserActions } from '../src/sandbox/userActions.js';
 import { CpuGroup, cgroupSkipReason } from './cgroup.js';
@@ -37,11 +39,21 @@ export const SECRET = 'bench-webhook-secret';
 const APP_SECRET = 'bench-app-secret-shared-by-every-instance';
 const MAX_CONNECTIONS = 40;
 const CLIENTS = 50;
-const TOTAL = 2000;
-const RUNS = 3;
+/** Texts per burst; BENCH_SCALEOUT_TOTAL for shorter exploratory runs (the rows are written with the default). */
+const TOTAL = Number(process.env.BENCH_SCALEOUT_TOTAL ?? 2000);
+/** Bursts per instance count (interleaved); BENCH_SCALEOUT_RUNS for exploratory runs. */
+const RUNS = Number(process.env.BENCH_SCALEOUT_RUNS ?? 3);
 /** CPU quota of each instance, in cores. */
 const QUOTA = Number(process.env.BENCH_SCALEOUT_QUOTA ?? 0.15);
-const INSTANCES: number[] = [1, 2, 3];
+/** Instance counts compared; BENCH_SCALEOUT_INSTANCES="1,3" for exploratory runs (must include 1: the ratios are against it). */
+const INSTANCES: number[] = (process.env.BENCH_SCALEOUT_INSTANCES ?? '1,2,3').split(',').map(Number);
+/**
+ * BENCH_SCALEOUT_STATEMENTS=<PostgreSQL's log file>: the burst's database logs
+ * every statement (`log_statement = all` on that database only), and each
+ * burst prints how many statements of each kind it ran per update (the log's
+ * slice written during the burst). For diagnosis: logging costs PostgreSQL CPU.
+ */
+const STATEMENT_LOG = process.env.BENCH_SCALEOUT_STATEMENTS;
 const TARGETS: Record<number, number> = { 2: 1.8, 3: 2.5 };
 
 /** The chat an update belongs to (its order is kept). */
@@ -50,6 +62,27 @@ function chatOf(update: Update): number {
     | { chat?: { id: number }; message?: Message; from?: { id: number } }
     | undefined;
   return body?.chat?.id ?? body?.message?.chat.id ?? body?.from?.id ?? 0;
+}
+
+/** Prints the statements PostgreSQL logged since `from` (bytes into STATEMENT_LOG), by kind, per update. */
+function printStatements(instances: number, from: number, updates: number): void {
+  const fd = fs.openSync(STATEMENT_LOG!, 'r');
+  const size = fs.fstatSync(fd).size;
+  const buffer = Buffer.alloc(size - from);
+  fs.readSync(fd, buffer, 0, buffer.length, from);
+  fs.closeSync(fd);
+  const kinds = new Map<string, number>();
+  let total = 0;
+  for (const line of buffer.toString('utf8').split('\n')) {
+    const m = /LOG:\s+(?:statement|execute [^:]*):\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const name = /execute ([^:<][^:]*):/.exec(line)?.[1];
+    const kind = name ?? m[1]!.replace(/\s+/g, ' ').replace(/'[^']*'/g, '?').replace(/\$\d+/g, '$').slice(0, 90);
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    total++;
+  }
+  console.log(`scaleout ${instances}: ${(total / updates).toFixed(2)} statements per update`);
+  for (const [kind, n] of [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${(n / updates).toFixed(3)}  ${kind}`);
 }
 
 /** Telegram's parallel webhook delivery, in front of `targets`. */
@@ -133,6 +166,8 @@ export interface Integrity {
 
 interface Burst {
   perSecond: number;
+  /** The burst's texts per message in the group (the outbox merges a client's texts while the group has ≥ 20 calls waiting). */
+  textsPerMessage: number;
   /** Deliveries an instance refused during the burst (status → count), retried until taken. */
   retried: Map<number, number>;
   integrity: Integrity;
@@ -154,6 +189,12 @@ export async function throughput(instances: number, quota: number): Promise<Burs
   const group = emulator.createGroup({ title: 'Managers', memberIds: [manager.id], botIds: [bot.id] }).chat.id;
   const clients = Array.from({ length: CLIENTS }, (_, i) => emulator.createUser({ first_name: `C${i}` }).id);
   const database = await freshPostgres();
+  if (STATEMENT_LOG) {
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET log_statement = 'all'`);
+    await admin.end();
+  }
   const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
   const delivery = new ParallelDelivery(ports.map((port) => new URL(`http://127.0.0.1:${port}/telegram/webhook`)));
   const deliveryPort = await freePort();
@@ -165,10 +206,13 @@ export async function throughput(instances: number, quota: number): Promise<Burs
   const copies = new Map<number, number>();
   const lastSeen = new Map<number, number>();
   const integrity: Integrity = { lost: 0, duplicated: 0, outOfOrder: 0, wrongTopic: 0 };
+  /** Messages in the group carrying the burst's texts (a merged message carries several). */
+  let calls = 0;
   onEmulatorEvent(emulator, (event) => {
     if (event.type !== 'message' || event.chat_id !== group) return;
     const message = groupMessage(emulator, group, event.message_id!);
     const topic = message?.message_thread_id ?? event.message_thread_id ?? 0;
+    if (/^#m\d+/.test(message?.text ?? '')) calls++;
     for (const line of (message?.text ?? '').split('\n')) {
       const warm = /^#w(\d+)/.exec(line);
       if (warm) topicOf.set(Number(warm[1]), topic);
@@ -224,6 +268,7 @@ export async function throughput(instances: number, quota: number): Promise<Burs
     const cpu = cpuMeter(apps.map((app) => app.pid!), new URL(database.url).pathname.slice(1));
     const appCpu = groups.map((g) => g.usageSeconds());
     const throttledBefore = groups.map((g) => g.throttling());
+    const logFrom = STATEMENT_LOG ? fs.statSync(STATEMENT_LOG).size : 0;
     const begun = performance.now();
     await sendAll(Array.from({ length: TOTAL }, (_, i) => [clients[i % clients.length]!, `#m${i}`]));
     const deadline = Date.now() + 300_000;
@@ -233,6 +278,8 @@ export async function throughput(instances: number, quota: number): Promise<Burs
     }
     const seconds = (performance.now() - begun) / 1000;
     const used = cpu();
+    if (STATEMENT_LOG) printStatements(instances, logFrom, copies.size);
+    if (process.env.BENCH_DEBUG) console.log(`scaleout ${instances}: ${Math.round(copies.size / ((performance.now() - begun) / 1000))}/s, ${(copies.size / Math.max(1, calls)).toFixed(2)} texts per message`);
     const throttled = groups.map((g, k) => {
       const [before, after] = [throttledBefore[k]!, g.throttling()];
       return (after.throttled - before.throttled) / Math.max(1, after.periods - before.periods);
@@ -242,6 +289,7 @@ export async function throughput(instances: number, quota: number): Promise<Burs
     integrity.lost = TOTAL - copies.size;
     return {
       perSecond: copies.size / seconds,
+      textsPerMessage: copies.size / Math.max(1, calls),
       retried: delivery.retried,
       integrity,
       cpu: {
@@ -331,6 +379,11 @@ export async function run(): Promise<Figure[]> {
       area: 'Scale-out',
       what: 'CPU per update in those median bursts (ms of one core): instances (all together) / PostgreSQL — by number of instances',
       value: INSTANCES.map(perUpdate).join('; '),
+    },
+    {
+      area: 'Scale-out',
+      what: "texts per message in the managers' group in those median bursts (a client's texts are merged while the group has ≥ 20 calls waiting): by number of instances",
+      value: INSTANCES.map((n) => `${n}: ${mid.get(n)!.textsPerMessage.toFixed(2)}`).join('; '),
     },
     {
       area: 'Scale-out',
