@@ -378,6 +378,9 @@ export class TelegramOutbox {
       await this.send(rows, budget);
       // Spent (by a topic created first) and not renewed: the call that spent it settled it.
       if (!own && !budget.spent) this.limiter.settle(chatId, budget.takenAt);
+      // Nothing was waiting behind these rows when they were claimed: the drain ends here. A row written since
+      // is found by the dispatch round its end starts (the wake in dispatch()), as after any drain.
+      if (rows.length === 1 && this.claimed.get(rows[0]!)?.more === false) return;
     }
   }
 
@@ -407,6 +410,12 @@ export class TelegramOutbox {
       )
       .returning({
         ...getTableColumns(telegramOutbox),
+        // Whether the queue has a row after this one: a drain that sent its last row stops without a claim that finds nothing.
+        more: sql<boolean>`EXISTS (SELECT 1 FROM telegram_outbox n WHERE n.queue = ${telegramOutbox.queue} AND n.state = 'pending' AND n.id > ${telegramOutbox.id})`,
+        // The dialog's topic, read in the same statement (not cached: as fresh as a read just after), when it and its card exist;
+        // otherwise null and Topics.ensure() reads, creates or posts what is missing.
+        knownTopic: sql<number | null>`(SELECT CASE WHEN d.client_card_message_id IS NOT NULL THEN d.topic_id END FROM dialogs d
+          WHERE d.id = (${telegramOutbox.target}->>'topicOfDialog')::bigint)`,
         backlogged: sql<boolean>`CASE WHEN ${telegramOutbox.coalesceKey} LIKE 'text:%' THEN
           (SELECT count(*) FROM (SELECT 1 FROM telegram_outbox b WHERE b.chat_id = ${telegramOutbox.chatId} AND b.state = 'pending' LIMIT ${sql.placeholder('mergeAt')}::int) backlog) >= ${sql.placeholder('mergeAt')}::int
           ELSE false END`,
@@ -428,12 +437,20 @@ export class TelegramOutbox {
     return { claim, following };
   }
 
+  /**
+   * What the claim read beside a head row: whether its queue had more pending
+   * rows then (`more`), and the dialog's topic id if it had a topic and a card
+   * (`knownTopic`). Keyed by the head row object, dropped with it.
+   */
+  private readonly claimed = new WeakMap<Row, { more: boolean; knownTopic: number | undefined }>();
+
   /** Leases the queue's head row, and the rows that go out with it in one call. */
   private async claim(queue: string, mergeAtPending: number): Promise<Row[]> {
     const [claimed] = await this.statements.claim.execute({ queue, leaseSeconds: this.leaseMs / 1000, instance: this.instance, mergeAt: mergeAtPending });
     if (!claimed) return [];
-    const { backlogged, ...head } = claimed;
+    const { backlogged, more, knownTopic, ...head } = claimed;
     const headId = head.id;
+    this.claimed.set(head, { more, knownTopic: knownTopic === null ? undefined : Number(knownTopic) });
     if (!head.coalesceKey) return [head];
     // A row tried before on its own goes out on its own again (a repeat must be the same message).
     if (head.attempts > 1 && head.batchHead !== headId) return [head];
@@ -548,7 +565,7 @@ export class TelegramOutbox {
     // `merge` and `fallback` are Hotline's notes on the row, not Bot API parameters.
     const { merge: _merge, fallback: _fallback, ...payload } = head.payload;
     const params: Record<string, unknown> = { ...payload, chat_id: head.chatId };
-    if (target.topicOfDialog !== undefined) params.message_thread_id = await this.topics.ensure(target.topicOfDialog, take);
+    if (target.topicOfDialog !== undefined) params.message_thread_id = this.claimed.get(head)?.knownTopic ?? (await this.topics.ensure(target.topicOfDialog, take));
     const replyToMessage = target.replyToMessage ?? (target.replyToTelegram ? await this.repliedTo(head, target.replyToTelegram) : undefined);
     if (replyToMessage !== undefined && target.side) {
       const replyTo = await this.telegramIdOf(replyToMessage, target.side);
