@@ -411,13 +411,15 @@ export class TelegramOutbox {
       .returning({
         ...getTableColumns(telegramOutbox),
         // Whether the queue has a row after this one: a drain that sent its last row stops without a claim that finds nothing.
-        more: sql<boolean>`EXISTS (SELECT 1 FROM telegram_outbox n WHERE n.queue = ${telegramOutbox.queue} AND n.state = 'pending' AND n.id > ${telegramOutbox.id})`,
+        // (Columns of the claimed row are written out qualified: drizzle renders them bare in RETURNING, where a bare
+        // name inside a subquery means the subquery's own table.)
+        more: sql<boolean>`EXISTS (SELECT 1 FROM telegram_outbox n WHERE n.queue = telegram_outbox.queue AND n.state = 'pending' AND n.id > telegram_outbox.id)`,
         // The dialog's topic, read in the same statement (not cached: as fresh as a read just after), when it and its card exist;
         // otherwise null and Topics.ensure() reads, creates or posts what is missing.
         knownTopic: sql<number | null>`(SELECT CASE WHEN d.client_card_message_id IS NOT NULL THEN d.topic_id END FROM dialogs d
-          WHERE d.id = (${telegramOutbox.target}->>'topicOfDialog')::bigint)`,
+          WHERE d.id = (telegram_outbox.target->>'topicOfDialog')::bigint)`,
         backlogged: sql<boolean>`CASE WHEN ${telegramOutbox.coalesceKey} LIKE 'text:%' THEN
-          (SELECT count(*) FROM (SELECT 1 FROM telegram_outbox b WHERE b.chat_id = ${telegramOutbox.chatId} AND b.state = 'pending' LIMIT ${sql.placeholder('mergeAt')}::int) backlog) >= ${sql.placeholder('mergeAt')}::int
+          (SELECT count(*) FROM (SELECT 1 FROM telegram_outbox b WHERE b.chat_id = telegram_outbox.chat_id AND b.state = 'pending' LIMIT ${sql.placeholder('mergeAt')}::int) backlog) >= ${sql.placeholder('mergeAt')}::int
           ELSE false END`,
       })
       .prepare('hotline_outbox_claim');
@@ -465,6 +467,8 @@ export class TelegramOutbox {
       await this.markBatch(headId, batch);
       return batch;
     }
+    // Nothing was behind the head when it was claimed: nothing to merge (no read for it).
+    if (!more) return [head];
     const next = await this.statements.following.execute({ queue, headId });
     const group = joinRows([head], next);
     if (group.length > 1) await this.markBatch(headId, group);
