@@ -40,6 +40,15 @@ describe('highlights', () => {
     expect(h.text.startsWith('…') && h.text.endsWith('…')).toBe(true);
     expect(h.text.length).toBeLessThanOrEqual(82);
     expect(marked(h)).toEqual(['договор']);
+    // A match near the end of a long text stays inside the fragment (the outside check: 15 long words, then the
+    // word, came back cut before it with nothing marked).
+    for (const words of [10, 15, 40, 320]) {
+      for (const tail of ['', ' хвост', ` ${'хвост '.repeat(50)}`]) {
+        const near = highlightMatched(`${'длиннослово '.repeat(words)}зетакит${tail}`, ['зетакит']);
+        expect(marked(near), `${words} words, tail ${tail.length}`).toEqual(['зетакит']);
+        expect(near.text.length).toBeLessThanOrEqual(162);
+      }
+    }
   });
 
   it('marks a name typed with a typo, and a part of a number', () => {

@@ -108,11 +108,19 @@ export function highlightMatched(text: string, words: readonly string[], max = F
   }
   if (text.length <= max) return { text, ranges };
   const first = ranges[0]?.[0] ?? 0;
+  const firstEnd = ranges[0]?.[1] ?? 0;
   let start = Math.max(0, Math.min(first - Math.floor(max / 4), text.length - max));
-  // Start and end at a word boundary when one is near.
-  if (start > 0) start = text.lastIndexOf(' ', start) + 1 || start;
+  // Start and end at a word boundary when one is near — never so that the first match falls outside (a
+  // boundary found left of the start would push the end left of a match near the text's end).
+  if (start > 0) {
+    const boundary = text.lastIndexOf(' ', start) + 1;
+    if (boundary > 0 && boundary + max >= firstEnd) start = boundary;
+  }
   let end = Math.min(text.length, start + max);
-  if (end < text.length) end = text.lastIndexOf(' ', end) > start + max / 2 ? text.lastIndexOf(' ', end) : end;
+  if (end < text.length) {
+    const boundary = text.lastIndexOf(' ', end);
+    if (boundary > start + max / 2 && boundary >= firstEnd) end = boundary;
+  }
   const prefix = start > 0 ? '…' : '';
   const shift = prefix.length - start;
   ranges = ranges.filter(([s, e]) => s >= start && e <= end).map(([s, e]) => [s + shift, e + shift]);
