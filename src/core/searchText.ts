@@ -47,12 +47,22 @@ export function readSearchQuery(raw: string): ReadSearchQuery {
   const text = raw.replace(/\s+/g, ' ').trim();
   if (text.length < SEARCH_QUERY_MIN) return { ok: false, error: `Введите хотя бы ${SEARCH_QUERY_MIN} символа` };
   if (text.length > SEARCH_QUERY_MAX) return { ok: false, error: `Запрос длиннее ${SEARCH_QUERY_MAX} символов: сократите его` };
+  // websearch_to_tsquery reads «-слово» as «without слово»: a query of exclusions only would match nearly
+  // everything (PostgreSQL docs, 12.3.2 "Parsing Queries").
+  if (onlyExclusions(text)) return { ok: false, error: 'Добавьте слово, которое нужно найти: «-слово» только исключает' };
   const lower = text.toLowerCase().replace(/^@/, '');
   const compact = text.replace(/[\s\u00a0]/g, '');
   const digits = /^\d{1,19}$/.test(compact) ? compact : null;
   const amountValue = /^\d[\d.,]*$/.test(compact) ? parseDecimal(compact) : null;
   const amount = amountValue && amountValue.gt(0) && amountValue.decimalPlaces() <= 2 && amountValue.lt('1e18') ? amountValue.toFixed() : null;
   return { ok: true, query: { text, lower, contains: lower.length >= 3 ? `%${escapeLike(lower)}%` : null, digits, amount } };
+}
+
+/** Every word of the query outside quotes is «-word» (and «or» between them): nothing is looked for. */
+function onlyExclusions(text: string): boolean {
+  if (text.includes('"')) return false;
+  const words = text.split(' ').filter((word) => word.toLowerCase() !== 'or');
+  return words.length > 0 && words.every((word) => word.startsWith('-'));
 }
 
 /** A highlighted piece of text: plain text and the `[start, end)` ranges (UTF-16 offsets) that matched. */

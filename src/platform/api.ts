@@ -60,7 +60,8 @@ export interface RouteOptions {
 
 /** Zod's issues as `{ 'beneficiary.swift': message }`. */
 function zodFields(error: FastifyError, request: FastifyRequest): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // No prototype: a refused key named «__proto__» or «constructor» is a field like any other.
+  const fields = Object.create(null) as Record<string, string>;
   const input = validatedInput(error, request);
   for (const issue of error.validation ?? []) {
     // fastify-type-provider-zod hands each Zod issue over as `keyword` (its
@@ -77,6 +78,19 @@ function zodFields(error: FastifyError, request: FastifyRequest): Record<string,
   return fields;
 }
 
+/**
+ * Fastify's own refusals of a request's body (fastify/lib/errors.js), in the
+ * words of our answers instead of its English (the outside check found them
+ * on the page). Status codes stay Fastify's (400, 413, 415).
+ */
+const FRAMEWORK_REFUSALS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Тело запроса — не JSON, или в нём ключ __proto__ / constructor',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Пустое тело запроса при Content-Type: application/json — пришлите {} или уберите заголовок',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Неподдерживаемый Content-Type: нужен application/json (файлы — multipart/form-data)',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Слишком большой запрос',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Размер тела запроса не совпадает с Content-Length',
+};
+
 /** The parts of a Zod 4 issue the messages below read (zod's `$ZodIssue`). */
 interface ZodIssueShape {
   code?: string;
@@ -86,6 +100,10 @@ interface ZodIssueShape {
   maximum?: number | bigint;
   keys?: string[];
   values?: unknown[];
+  /** `too_small` / `too_big`: false when the bound itself is refused (`.positive()`, `.gt()`). */
+  inclusive?: boolean;
+  /** `invalid_type`: what the schema wanted (`string`, `number`, `int`, `array`, …). */
+  expected?: string;
   format?: string;
   errors?: ZodIssueShape[][];
 }
@@ -117,7 +135,7 @@ function valueAt(input: unknown, path: string[]): unknown {
  * Russian) is kept; Zod's own English defaults never reach the caller.
  */
 function fieldMessage(issue: ZodIssueShape, value: unknown): string {
-  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) return 'Обязательное поле';
+  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value')) return 'Обязательное поле';
   const own = ownMessage(issue);
   if (own) return own;
   const bound = (n: number | bigint | undefined) => String(n);
@@ -125,15 +143,27 @@ function fieldMessage(issue: ZodIssueShape, value: unknown): string {
     case 'too_big':
       if (issue.origin === 'string') return `Максимальная длина: ${bound(issue.maximum)}`;
       if (issue.origin === 'array' || issue.origin === 'set') return `Не больше ${bound(issue.maximum)} в списке`;
-      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `Число не больше ${bound(issue.maximum)}`;
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+        return issue.inclusive === false ? `Число меньше ${bound(issue.maximum)}` : `Число не больше ${bound(issue.maximum)}`;
+      }
       break;
     case 'too_small':
       if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'Заполните поле' : `Минимальная длина: ${bound(issue.minimum)}`;
       if (issue.origin === 'array' || issue.origin === 'set') return `Хотя бы ${bound(issue.minimum)} в списке`;
-      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') return `Число не меньше ${bound(issue.minimum)}`;
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+        // `.positive()` is «greater than 0», not «at least 0».
+        return issue.inclusive === false ? `Число больше ${bound(issue.minimum)}` : `Число не меньше ${bound(issue.minimum)}`;
+      }
       break;
     case 'invalid_type':
-      if (issue.message?.includes('expected int')) return 'Нужно целое число';
+      switch (issue.expected) {
+        case 'int': return 'Нужно целое число';
+        case 'number': return 'Нужно число';
+        case 'string': return 'Нужен текст';
+        case 'boolean': return 'Нужно true или false';
+        case 'array': return 'Нужен список';
+        case 'object': return 'Нужен объект с полями';
+      }
       break;
     case 'invalid_value':
       if (issue.values?.length && issue.values.length <= 12) return `Допустимые значения: ${issue.values.map(String).join(', ')}`;
@@ -226,6 +256,8 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       if (error instanceof ConflictError) return reply.code(409).send({ error: error.message });
       if (error instanceof UnauthorizedError) return reply.code(401).send({ error: error.message });
       if (raw.validation) return reply.code(400).send({ error: 'Проверьте поля формы', fields: zodFields(raw, request) });
+      const framework = raw.code ? FRAMEWORK_REFUSALS[raw.code] : undefined;
+      if (framework && raw.statusCode && raw.statusCode < 500) return reply.code(raw.statusCode).send({ error: framework });
       if (raw.statusCode && raw.statusCode < 500) return reply.code(raw.statusCode).send({ error: raw.message });
       if (isUniqueViolation(raw)) {
         // Two callers raced for one unique value a command had checked (an e-mail, a Telegram ID): the loser is told.

@@ -144,3 +144,41 @@ describe('one rule per field, in every channel (16.18)', () => {
     expect(stored).toHaveLength(1);
   });
 });
+
+describe('a refused request says what is wrong, in our words, and changes nothing (outside check of issue 20)', () => {
+  const raw = (client: ApiClient, method: string, path: string, body: string | undefined, contentType: string | undefined) =>
+    fetch(t.hotline.url + path, {
+      method,
+      headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken, ...(contentType ? { 'content-type': contentType } : {}) },
+      body,
+    }).then(async (response) => ({ status: response.status, body: (await response.json()) as { error: string; code?: { code: string } } }));
+
+  it("Fastify's own refusals of a body come in Russian with a code, never its English", async () => {
+    const broken = await raw(customer, 'POST', '/api/requests', '{"amount": ', 'application/json');
+    expect(broken).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^Тело запроса — не JSON/), code: { code: 'request.invalidJson' } } });
+    const empty = await raw(customer, 'POST', '/api/requests', '', 'application/json');
+    expect(empty).toMatchObject({ status: 400, body: { code: { code: 'request.emptyJson' } } });
+    const xml = await raw(customer, 'POST', '/api/requests', '<request/>', 'text/xml');
+    expect(xml).toMatchObject({ status: 415, body: { code: { code: 'request.mediaType' } } });
+    for (const answer of [broken, empty, xml]) expect(answer.body.error).not.toMatch(/[A-Za-z]{4,} (is|cannot|Media)/);
+  });
+
+  it('a field of the wrong type, a bound the schema excludes, a key named __proto__: a message beside the field', async () => {
+    const typed = await customer.post('/api/requests', { ...validRequest(), amount: [1], comment: 5 });
+    expect(typed.status).toBe(400);
+    expect(typed.body.fields).toMatchObject({ comment: 'Нужен текст' });
+    const offer = await customer.post('/api/requests/1/offers', { rate: '90', feePercent: '1', fixedFee: '0', days: '2', dealFromMessageId: 0 });
+    expect(offer.status).toBe(400);
+    // «.positive()»: 0 itself is refused, so the message may not say «at least 0».
+    expect(offer.body.fields.dealFromMessageId).toBe('Число больше 0');
+    expect(offer.body.fieldCodes.dealFromMessageId).toEqual({ code: 'form.numberAbove', params: { min: '0' } });
+    const proto = await customer.get('/api/search?q=договор&__proto__=1');
+    expect(proto.status).toBe(400);
+    expect(proto.body.fields).toEqual({ __proto__: 'Неизвестное поле: уберите его' });
+    const huge = await customer.get('/api/search?q=договор&limit=99999999999999999');
+    expect(huge.body.fields.limit).toBe('Число не больше 50');
+    const exclusionsOnly = await customer.get('/api/search?q=-договор');
+    expect(exclusionsOnly.status).toBe(400);
+    expect(exclusionsOnly.body.fields.q).toMatch(/^Добавьте слово, которое нужно найти/);
+  });
+});

@@ -7,7 +7,7 @@ import { z } from 'zod';
  * probe would quietly address another row; here those are a 400 (issue 16.14).
  */
 export const decimalInteger = (min: number, max: number) =>
-  z.union([z.number(), z.string().regex(/^\d{1,16}$/, 'Целое число из цифр 0–9').transform(Number)]).pipe(z.number().int().min(min).max(max));
+  z.union([z.number(), z.string().regex(/^\d{1,32}$/, 'Целое число из цифр 0–9').transform(Number)]).pipe(z.number().min(min).max(max).int());
 
 /** A row id: a positive safe integer in plain decimal digits. */
 export const rowId = decimalInteger(1, Number.MAX_SAFE_INTEGER);
