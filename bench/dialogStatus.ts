@@ -2,8 +2,10 @@
  * Issue 19.1 under load: 500 dialogs (topics) in one managers' group whose
  * status flips — the client writes (🔴), a manager answers (🟢), `/hold` (⏸),
  * `/close` (✅) and the client writing again reopens — while the relay is
- * busy. The app runs in its own process (the built `dist/main.js`), the
- * emulator in this one, on PostgreSQL.
+ * busy. The app runs in its own process (the built `dist/main.js`), on
+ * PostgreSQL; the emulator in a third (bench/statusEmulator.ts), which stamps
+ * a client's message going in and its line showing in the topic on its own
+ * clock, so this driver's work cannot stall the latencies it reports.
  *
  * - Latency, limits off (as the relay benchmark): client message → mirror in
  *   the topic at 100 updates/s, p50/p99, without status churn and with it
@@ -33,8 +35,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
-import { startEmulator, type StartedEmulator } from '../src/sandbox/standalone.js';
-import { UserActions } from '../src/sandbox/userActions.js';
+import { SandboxControl } from '../src/sandbox/control.js';
+import { startStatusEmulator, type StatusEmulator } from './statusEmulator.js';
 import { STATUS_EMOJI, dialogStatusOf } from '../src/core/dialogStatus.js';
 import { freePort, freshPostgres, median, quantile, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
@@ -50,8 +52,9 @@ const RUN_SECONDS = 20;
 type Model = 'waiting_us' | 'waiting_client' | 'on_hold' | 'closed';
 
 interface World {
-  emulator: StartedEmulator;
-  users: UserActions;
+  emulator: StatusEmulator;
+  apiRoot: string;
+  control: SandboxControl;
   botId: number;
   managerId: number;
   group: number;
@@ -66,7 +69,8 @@ interface World {
   app?: ChildProcess;
   /** Listeners of the group's changes (set per phase). */
   onBotCall?: (kind: 'message' | 'edit', service: string | undefined, at: number) => void;
-  onMirror?: (line: string, at: number) => void;
+  /** A `#…` line of the bot in the group; `latencyMs` as the emulator's process measured it (client message in → line in the topic). */
+  onMirror?: (line: string, latencyMs: number | undefined) => void;
 }
 
 async function startApp(w: World, limits: boolean, titleDelaySeconds: number): Promise<void> {
@@ -76,7 +80,7 @@ async function startApp(w: World, limits: boolean, titleDelaySeconds: number): P
     DATA_DIR: w.dataDir,
     DATABASE_URL: w.pgUrl,
     TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_API_ROOT: w.emulator.apiRoot,
+    TELEGRAM_API_ROOT: w.apiRoot,
     TELEGRAM_MANAGERS_CHAT_ID: String(w.group),
     TELEGRAM_RATE_LIMITS: limits ? 'on' : 'off',
     ...(limits ? { TELEGRAM_LIMITS_TIME_SCALE: String(TIME_SCALE) } : {}),
@@ -87,19 +91,15 @@ async function startApp(w: World, limits: boolean, titleDelaySeconds: number): P
 
 /** The emulator, one group, 500 clients each with a topic (opened limits off), the app running limits off. */
 async function world(): Promise<World> {
-  const emulator = await startEmulator();
-  const emu = emulator.emulator;
-  const bot = emu.createBot({ token: TOKEN, username: 'bench_bot', firstName: 'Bench' });
-  const manager = emu.createUser({ first_name: 'Manager' });
-  const group = emu.createGroup({ title: 'G', memberIds: [manager.id], botIds: [bot.id] }).chat.id;
-  const clients: number[] = [];
-  for (let i = 0; i < DIALOGS; i++) clients.push(emu.createUser({ first_name: `C${i}` }).id);
+  const emulator = startStatusEmulator();
+  const { apiRoot, botId, managerId, group, clients } = await emulator.setup(TOKEN, DIALOGS);
   const db = await freshPostgres();
   const w: World = {
     emulator,
-    users: new UserActions(emu),
-    botId: bot.id,
-    managerId: manager.id,
+    apiRoot,
+    control: new SandboxControl(apiRoot),
+    botId,
+    managerId,
     group,
     clients,
     threadOf: new Map(),
@@ -108,25 +108,17 @@ async function world(): Promise<World> {
     drop: db.drop,
     dataDir: tempDir(),
   };
-  const log = emu.events;
-  const emit = log.emit.bind(log);
-  log.emit = (event) => {
-    emit(event);
-    if (event.chat_id !== group || (event.type !== 'message' && event.type !== 'edit')) return;
-    const stored = emu.group(group)?.messages.get(event.message_id!);
-    if (!stored || stored.message.from?.id !== bot.id) return;
-    const at = Date.now();
-    w.onBotCall?.(event.type, stored.service, at);
-    if (event.type !== 'message') return;
-    for (const line of (stored.message.text ?? '').split('\n')) {
-      if (!line.startsWith('#')) continue;
-      if (line.startsWith('#w')) w.threadOf.set(Number(line.slice(2)), stored.threadId!);
-      w.onMirror?.(line, at);
+  emulator.onEvent = (event) => {
+    if (event.ev === 'call') {
+      w.onBotCall?.(event.kind, event.service, event.at);
+      return;
     }
+    if (event.line.startsWith('#w')) w.threadOf.set(Number(event.line.slice(2)), event.thread);
+    w.onMirror?.(event.line, event.latencyMs);
   };
   await startApp(w, false, 1);
   for (const client of clients) {
-    w.users.send({ from: client, text: `#w${client}` });
+    w.emulator.client(client, `#w${client}`);
     w.model.set(client, 'waiting_us');
   }
   const deadline = Date.now() + 300_000;
@@ -162,11 +154,11 @@ async function settled(w: World, timeoutMs = 120_000): Promise<number> {
 /** Dialogs whose topic title does not show the status stored in the database. */
 async function wrongTitles(w: World): Promise<number> {
   const rows = await withDb(w, async (c) => (await c.query<{ topic_id: number; status: string; waiting_since: Date | null }>(`SELECT topic_id, status, waiting_since FROM dialogs WHERE topic_id IS NOT NULL`)).rows);
-  const topics = w.emulator.emulator.group(w.group)!.topics;
+  const topics = new Map(await w.emulator.topics());
   let wrong = 0;
   for (const row of rows) {
     const emoji = STATUS_EMOJI[dialogStatusOf({ status: row.status, waitingSince: row.waiting_since })];
-    if (!topics.get(Number(row.topic_id))?.name.startsWith(emoji)) wrong++;
+    if (!topics.get(Number(row.topic_id))?.startsWith(emoji)) wrong++;
   }
   return wrong;
 }
@@ -178,7 +170,7 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.
  * (🟢), or `/hold` (⏸), or `/close` (✅). Returns whether the status the
  * driver expects changed.
  */
-function managerStep(w: World): boolean {
+async function managerStep(w: World): Promise<boolean> {
   const client = pick(w.clients);
   const now = w.model.get(client)!;
   const thread = w.threadOf.get(client)!;
@@ -189,19 +181,15 @@ function managerStep(w: World): boolean {
   if (now === 'waiting_us' && roll < 0.6) [text, next] = ['Ответ менеджера', 'waiting_client'];
   else if (now !== 'on_hold' && roll < 0.8) [text, next] = ['/hold', 'on_hold'];
   else [text, next] = ['/close', 'closed'];
-  try {
-    w.users.send({ from: w.managerId, chat_id: w.group, message_thread_id: thread, text });
-  } catch {
-    // The topic is still closed (the client's message reopening it is on its way): skip.
-    return false;
-  }
+  // Refused: the topic is still closed (the client's message reopening it is on its way): skip.
+  if (!(await w.emulator.manager(thread, text))) return false;
   w.model.set(client, next);
   return now !== next;
 }
 
 /** A client writes: its dialog waits for us (reopened if closed). Returns whether the expected status changed. */
 function clientStep(w: World, client: number, text: string): boolean {
-  w.users.send({ from: client, text });
+  w.emulator.client(client, text);
   const before = w.model.get(client);
   w.model.set(client, 'waiting_us');
   return before !== 'waiting_us';
@@ -213,11 +201,10 @@ function clientStep(w: World, client: number, text: string): boolean {
  * mirror in the topic, and the status changes made.
  */
 async function drive(w: World, tag: string, rate: number, managerRate: number, seconds: number, waitMirrorsMs = 30_000, keepListening = false): Promise<{ latencies: number[]; changes: number; sent: number }> {
-  const sentAt = new Map<string, number>();
+  const prefix = `#${tag}`;
   const latencies: number[] = [];
-  w.onMirror = (line, at) => {
-    const t0 = sentAt.get(line);
-    if (t0 !== undefined) latencies.push(at - t0);
+  w.onMirror = (line, latencyMs) => {
+    if (latencyMs !== undefined && line.startsWith(prefix)) latencies.push(latencyMs);
   };
   let changes = 0;
   const total = Math.round(rate * seconds);
@@ -231,11 +218,10 @@ async function drive(w: World, tag: string, rate: number, managerRate: number, s
     const wait = started + event.at - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if (event.client < 0) {
-      if (managerStep(w)) changes++;
+      if (await managerStep(w)) changes++;
       continue;
     }
-    const text = `#${tag}${event.client}`;
-    sentAt.set(text, Date.now());
+    const text = `${prefix}${event.client}`;
     if (clientStep(w, pick(w.clients), text)) changes++;
   }
   const deadline = Date.now() + waitMirrorsMs;
@@ -258,9 +244,11 @@ export async function run(): Promise<Figure[]> {
   // ── Latency, limits off: alternate runs without and with the status churn.
   // A first short run warms the app's and the driver's code paths (it is not
   // counted); then the kinds alternate, and which one goes first alternates
-  // too, so neither always follows the other's settling. The driver's own
-  // event-loop delay is logged beside each run: a stall there (the emulator
-  // and the driver share this process) shows as latency of the app.
+  // too, so neither always follows the other's settling. The longest
+  // event-loop stall of the emulator's process (where the latencies are
+  // stamped) and of this driver are logged beside each run: a stall of the
+  // emulator's shows as latency of the app, one of the driver's only delays
+  // when messages are sent.
   await drive(w, 'warm-', 100, 20, 3);
   await settled(w);
   const quiet = { p50: [] as number[], p99: [] as number[] };
@@ -273,19 +261,22 @@ export async function run(): Promise<Figure[]> {
     };
     loop.reset();
     loop.enable();
+    await w.emulator.loop('start');
     const run = await drive(w, `${kind === 'with' ? 'c' : 'q'}${i}-`, 100, kind === 'with' ? 20 : 0, RUN_SECONDS);
+    const emulatorStall = await w.emulator.loop('stop');
     loop.disable();
     const stall = Math.round(loop.max / 1e6);
     await settled(w);
     w.onBotCall = undefined;
     const into = kind === 'with' ? churn : quiet;
-    into.p50.push(quantile(run.latencies, 0.5));
-    into.p99.push(quantile(run.latencies, 0.99));
+    const ms = (x: number) => Math.round(x * 10) / 10;
+    into.p50.push(ms(quantile(run.latencies, 0.5)));
+    into.p99.push(ms(quantile(run.latencies, 0.99)));
     if (kind === 'with') {
       churn.changes += run.changes;
       churn.renames += renames;
     }
-    return `${kind} churn p50/p99 ${into.p50.at(-1)}/${into.p99.at(-1)} ms (driver's longest stall ${stall} ms${kind === 'with' ? `, ${run.changes} status changes, ${renames} renames` : ''})`;
+    return `${kind} churn p50/p99 ${into.p50.at(-1)}/${into.p99.at(-1)} ms (${run.latencies.length} of ${run.sent}; longest stall of the emulator ${emulatorStall} ms, of the driver ${stall} ms${kind === 'with' ? `, ${run.changes} status changes, ${renames} renames` : ''})`;
   };
   for (let i = 0; i < RUNS; i++) {
     const order: Array<'without' | 'with'> = i % 2 === 0 ? ['without', 'with'] : ['with', 'without'];
@@ -298,7 +289,7 @@ export async function run(): Promise<Figure[]> {
   // Runs of the two kinds are paired (run i of each, back to back): the
   // median of the pairs' differences cancels what drifts on a shared machine
   // (other processes' load) between one pair and the next.
-  const differences = churn.p99.map((c, i) => c - quiet.p99[i]!);
+  const differences = churn.p99.map((c, i) => Math.round((c - quiet.p99[i]!) * 10) / 10);
   const added = median(differences);
   figures.push({
     area: 'Dialog status',
@@ -317,7 +308,7 @@ export async function run(): Promise<Figure[]> {
 
   // ── The group's budget, limits on (app and emulator), on the same database and topics.
   await stop(w.app!);
-  w.emulator.emulator.limits.configure({ enabled: true, timeScale: TIME_SCALE });
+  await w.emulator.limits(true, TIME_SCALE);
   await startApp(w, true, 30 * TIME_SCALE);
   const calls: number[] = [];
   const renames: number[] = [];
@@ -333,7 +324,7 @@ export async function run(): Promise<Figure[]> {
     calls.push(at);
     if (service === 'forum_topic_edited') renames.push(at);
   };
-  const statsBefore = await w.emulator.control.stats();
+  const statsBefore = await w.control.stats();
   const started = Date.now();
   const busy = await drive(w, 'L', clientRate, managerRate, (windows * WINDOW_MS) / 1000, 0, true);
   const ended = Date.now();
@@ -348,7 +339,7 @@ export async function run(): Promise<Figure[]> {
     with: { p50: telegramSeconds(quantile(busy.latencies, 0.5)), p99: telegramSeconds(quantile(busy.latencies, 0.99)), n: busy.latencies.length, sent: busy.sent },
   };
   console.log(`limits on: client line in the topic, Telegram's time: without churn p50/p99 ${limited.without.p50.toFixed(1)}/${limited.without.p99.toFixed(1)} s (${limited.without.n} of ${limited.without.sent}); with ${limited.with.p50.toFixed(1)}/${limited.with.p99.toFixed(1)} s (${limited.with.n} of ${limited.with.sent})`);
-  const statsAfter = await w.emulator.control.stats();
+  const statsAfter = await w.control.stats();
   const tooMany = statsAfter.too_many_requests - statsBefore.too_many_requests;
   w.onBotCall = undefined;
   // Windows after the first (a bucket starts full: Telegram lets the first 20 through at once).
