@@ -38,7 +38,7 @@ import pg from 'pg';
 import { SandboxControl } from '../src/sandbox/control.js';
 import { startStatusEmulator, type StatusEmulator } from './statusEmulator.js';
 import { STATUS_EMOJI, dialogStatusOf } from '../src/core/dialogStatus.js';
-import { freePort, freshPostgres, median, quantile, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuMeter, freePort, freshPostgres, median, quantile, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const DIALOGS = 500;
@@ -262,7 +262,9 @@ export async function run(): Promise<Figure[]> {
     loop.reset();
     loop.enable();
     await w.emulator.loop('start');
+    const cpu = cpuMeter([w.app!.pid!], new URL(w.pgUrl).pathname.slice(1));
     const run = await drive(w, `${kind === 'with' ? 'c' : 'q'}${i}-`, 100, kind === 'with' ? 20 : 0, RUN_SECONDS);
+    const used = cpu();
     const emulatorStall = await w.emulator.loop('stop');
     loop.disable();
     const stall = Math.round(loop.max / 1e6);
@@ -276,7 +278,7 @@ export async function run(): Promise<Figure[]> {
       churn.changes += run.changes;
       churn.renames += renames;
     }
-    return `${kind} churn p50/p99 ${into.p50.at(-1)}/${into.p99.at(-1)} ms (${run.latencies.length} of ${run.sent}; longest stall of the emulator ${emulatorStall} ms, of the driver ${stall} ms${kind === 'with' ? `, ${run.changes} status changes, ${renames} renames` : ''})`;
+    return `${kind} churn p50/p99 ${into.p50.at(-1)}/${into.p99.at(-1)} ms (${run.latencies.length} of ${run.sent}; CPU s: app ${used.apps[0]!.toFixed(1)}, PostgreSQL ${used.postgres.toFixed(1)}, machine ${used.machine.toFixed(1)} of ${2 * RUN_SECONDS}; longest stall of the emulator ${emulatorStall} ms, of the driver ${stall} ms${kind === 'with' ? `, ${run.changes} status changes, ${renames} renames` : ''})`;
   };
   for (let i = 0; i < RUNS; i++) {
     const order: Array<'without' | 'with'> = i % 2 === 0 ? ['without', 'with'] : ['with', 'without'];
