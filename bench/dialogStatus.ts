@@ -278,7 +278,7 @@ export async function run(): Promise<Figure[]> {
       churn.changes += run.changes;
       churn.renames += renames;
     }
-    return `${kind} churn p50/p99 ${into.p50.at(-1)}/${into.p99.at(-1)} ms (${run.latencies.length} of ${run.sent}; CPU s: app ${used.apps[0]!.toFixed(1)}, PostgreSQL ${used.postgres.toFixed(1)}, machine ${used.machine.toFixed(1)} of ${2 * RUN_SECONDS}; longest stall of the emulator ${emulatorStall} ms, of the driver ${stall} ms${kind === 'with' ? `, ${run.changes} status changes, ${renames} renames` : ''})`;
+    return `${kind} churn p50/p99 ${into.p50.at(-1)}/${into.p99.at(-1)} ms (${run.latencies.length} of ${run.sent}; CPU s: app ${used.apps[0]!.toFixed(1)}, PostgreSQL ${used.postgres.toFixed(1)}; longest stall of the emulator ${emulatorStall} ms, of the driver ${stall} ms${kind === 'with' ? `, ${run.changes} status changes, ${renames} renames` : ''})`;
   };
   for (let i = 0; i < RUNS; i++) {
     const order: Array<'without' | 'with'> = i % 2 === 0 ? ['without', 'with'] : ['with', 'without'];

@@ -44,5 +44,6 @@ export async function renameTopic(ctx: CommandContext, api: Api, topics: Topics,
     .where(and(eq(dialogs.id, dialogId), eq(dialogs.topicId, dialog.topicId!)));
   // The card shows the status (not the name's changes, which it reads itself): refreshed with the title, paced with it.
   const statusShown = (t: string | null) => (t ? Array.from(t)[0] : undefined);
-  if (statusShown(dialog.topicTitle) !== statusShown(title)) await topics.refreshCard(dialogId);
+  // The row read above (its status is the one just shown) makes the card: not read again.
+  if (statusShown(dialog.topicTitle) !== statusShown(title)) await topics.refreshCard(dialogId, row);
 }

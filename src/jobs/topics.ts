@@ -32,6 +32,12 @@ export const CANNOT_CREATE_TOPIC = /not enough rights to create a topic/i;
 
 export const MANAGERS_TIME_ZONE = 'Europe/Moscow';
 
+/** A dialog's row with its client's, as one join reads them (what a card and a title are made of). */
+export interface DialogWithClient {
+  dialog: typeof dialogs.$inferSelect;
+  client: typeof clients.$inferSelect;
+}
+
 /** The dialog's topic is being created by a call whose answer was lost: wait for it (or for its claim to run out). */
 export class TopicPending extends Error {
   constructor(readonly dialogId: number) {
@@ -60,7 +66,7 @@ export class Topics {
     private readonly limiter: RateLimiter,
   ) {}
 
-  private async load(dialogId: number) {
+  private async load(dialogId: number): Promise<DialogWithClient> {
     const db = this.ctx.database.db;
     const [row] = await db
       .select({ dialog: dialogs, client: clients })
@@ -71,8 +77,10 @@ export class Topics {
     return row;
   }
 
-  private async cardHtml(dialogId: number): Promise<string> {
-    const { client, dialog } = await this.load(dialogId);
+  /** The card of the dialog as `row` has it (read by the caller, once). */
+  private async cardHtml(row: DialogWithClient): Promise<string> {
+    const { client, dialog } = row;
+    const dialogId = dialog.id;
     const [owner] = dialog.ownerUserId === null ? [] : await this.ctx.database.db.select({ name: users.name }).from(users).where(eq(users.id, dialog.ownerUserId));
     const clientRequests = await this.ctx.database.db
       .select({ id: requests.id, number: requests.number, status: requests.status })
@@ -131,20 +139,21 @@ export class Topics {
    * holds the group's window while their topics wait for room (issue 21.1).
    */
   async ensure(dialogId: number, take?: Take): Promise<number> {
-    const { topicId, cardMessageId, chatId } = await this.topic(dialogId, take);
+    const row = await this.load(dialogId);
+    const { topicId, cardMessageId, chatId } = await this.topic(row, take);
     if (cardMessageId === null) {
       if (this.limiter.enabled) await this.queueCard(dialogId, chatId);
-      else await this.postCard(dialogId, chatId, topicId, await this.cardHtml(dialogId));
+      else await this.postCard(dialogId, chatId, topicId, await this.cardHtml(row));
     }
     return topicId;
   }
 
-  /** The dialog's topic (created if it has none) and its card's message id (null: no card yet). */
-  private async topic(dialogId: number, take?: Take): Promise<{ topicId: number; cardMessageId: number | null; chatId: number }> {
-    const { dialog, client } = await this.load(dialogId);
+  /** The dialog's topic (created if `row` has none) and its card's message id (null: no card yet). */
+  private async topic(row: DialogWithClient, take?: Take): Promise<{ topicId: number; cardMessageId: number | null; chatId: number }> {
+    const { dialog, client } = row;
     const chatId = dialog.managersChatId;
     if (dialog.topicId !== null) return { topicId: dialog.topicId, cardMessageId: dialog.clientCardMessageId, chatId };
-    const topicId = await this.create(dialogId, chatId, topicTitle(client, dialogStatusOf(dialog)), take);
+    const topicId = await this.create(dialog.id, chatId, topicTitle(client, dialogStatusOf(dialog)), take);
     return { topicId, cardMessageId: null, chatId };
   }
 
@@ -228,19 +237,24 @@ export class Topics {
     if (forgotten.length) this.ctx.log.warn(`The topic of dialog ${dialogId} was deleted; it will be recreated with the client card`);
   }
 
-  /** Edits the client card in place; posts a new one if the old card is gone. */
-  async refreshCard(dialogId: number): Promise<void> {
-    const { topicId: threadId } = await this.topic(dialogId);
-    const { dialog } = await this.load(dialogId);
-    const html = await this.cardHtml(dialogId);
-    const chatId = dialog.managersChatId;
-    if (dialog.clientCardMessageId) {
+  /**
+   * Edits the client card in place; posts a new one if the old card is gone
+   * (or the topic had none; a dialog without a topic gets one first).
+   * `loaded`: the dialog and client as the caller just read them (a rename,
+   * jobs/topicTitle), so they are not read again; otherwise read here, once.
+   */
+  async refreshCard(dialogId: number, loaded?: DialogWithClient): Promise<void> {
+    const row = loaded ?? (await this.load(dialogId));
+    const { topicId: threadId, cardMessageId } = await this.topic(row);
+    const html = await this.cardHtml(row);
+    const chatId = row.dialog.managersChatId;
+    if (cardMessageId) {
       try {
         // A card is housekeeping (jobs/telegramOutbox HOUSEKEEPING): it leaves the group's reserve to the clients' words.
         await this.limiter.sending(
           chatId,
           () =>
-            this.api.editMessageText(chatId, dialog.clientCardMessageId!, html, {
+            this.api.editMessageText(chatId, cardMessageId, html, {
               parse_mode: 'HTML',
               link_preview_options: { is_disabled: true },
             }),
