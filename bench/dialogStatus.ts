@@ -295,7 +295,7 @@ export async function run(): Promise<Figure[]> {
   const added = median(differences);
   figures.push({
     area: 'Dialog status',
-    what: `client message → mirror in the topic at 100 updates/s into ${DIALOGS} topics, PostgreSQL, limits off, without status churn: p50 / p99 (median of ${RUNS} runs of ${RUN_SECONDS} s; p99 of each run: ${quiet.p99.join(', ')} ms)`,
+    what: `client message → mirror in the topic at 100 updates/s into ${DIALOGS} topics, PostgreSQL, limits off, both stamped in the emulator's own process, without status churn: p50 / p99 (median of ${RUNS} runs of ${RUN_SECONDS} s; p99 of each run: ${quiet.p99.join(', ')} ms)`,
     value: `${Math.round(median(quiet.p50))} / ${Math.round(q99)} ms`,
     target: 'p99 ≤ 50 ms',
     ok: q99 <= 50,
