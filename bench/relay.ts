@@ -164,7 +164,11 @@ export async function latency(database: 'postgres' | 'pglite', rate = 100, secon
 /**
  * With limits on: a backlog of client texts in `groups` groups; counts the
  * mirrors (Bot API messages) each group received per limit window after the
- * first window, and client messages per mirror.
+ * first window, and client messages per mirror. The clients keep writing (one
+ * more text each every quarter window) so the backlog outlasts the measured
+ * windows: a fixed backlog that Hotline, merging texts, delivers before the
+ * last window ends would measure the work running out, not the budget used
+ * (0.875 after issue 21.1, when 600 texts went out in 90 calls).
  */
 export async function limited(groups: number, timeScale = 0.1, windows = 4): Promise<{ ratio: number; perCall: number; tooMany: number }> {
   const w = await world({ database: 'postgres', groups, clients: 30 * groups, limits: true, timeScale });
@@ -184,7 +188,13 @@ export async function limited(groups: number, timeScale = 0.1, windows = 4): Pro
   // Many clients write at once, far more than the groups may receive.
   for (let round = 0; round < 20; round++) for (const client of w.clients) send(w, client, `#b${client}-${round}`);
   const start = Date.now();
+  let round = 20;
+  const more = setInterval(() => {
+    for (const client of w.clients) send(w, client, `#b${client}-${round}`);
+    round++;
+  }, windowMs / 4);
   await new Promise((r) => setTimeout(r, windowMs * (windows + 1)));
+  clearInterval(more);
   const from = start + windowMs;
   const to = from + windowMs * windows;
   let ratioSum = 0;
