@@ -150,6 +150,13 @@ export class ParallelDelivery {
     this.pump();
   }
 
+  /** Updates taken from the emulator and not yet accepted by an instance. */
+  pending(): number {
+    let n = 0;
+    for (const queue of this.queues.values()) n += queue.length;
+    return n;
+  }
+
   async close(): Promise<void> {
     this.agent.destroy();
     await new Promise((resolve) => this.server?.close(resolve));
@@ -262,7 +269,12 @@ export async function throughput(instances: number, quota: number): Promise<Burs
     };
     // Warm-up: every client's topic exists before the clock starts.
     await sendAll(clients.map((client) => [client, `#w${client}`]));
-    while (topicOf.size < clients.length) await new Promise((r) => setTimeout(r, 20));
+    // Bounded: once a run waited here for 18 minutes for 4 of the 50 warm-up lines (their updates never reached an instance).
+    const warmDeadline = Date.now() + 120_000;
+    while (topicOf.size < clients.length) {
+      if (Date.now() > warmDeadline) throw new Error(`scaleout ${instances}: only ${topicOf.size} of ${clients.length} warm-up lines arrived in 120 s (delivery stand-in: ${delivery.pending()} updates waiting)`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     if (process.env.BENCH_DEBUG) console.log(`scaleout: ${instances} ready and warm at ${Math.round(performance.now())} ms`);
     delivery.retried.clear();
     const cpu = cpuMeter(apps.map((app) => app.pid!), new URL(database.url).pathname.slice(1));
