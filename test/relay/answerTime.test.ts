@@ -101,9 +101,11 @@ describe('the answer-time promise', () => {
   });
 
   it('the waiting time counts working time only: a wait that began outside working hours is not late yet', async () => {
-    // Today is a holiday and the wait began 3 hours ago: no working time has passed.
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
-    expect((await hours({ holidays: [today], offHoursAnswer: false })).status).toBe(200);
+    // Today is a holiday and the wait began 3 hours ago: no working time has passed. In the first 3 hours after
+    // Moscow's midnight the wait began yesterday, so yesterday is a holiday too (the test ran at 00:07 MSK once).
+    const moscowDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(at);
+    const holidays = [...new Set([moscowDay(new Date(Date.now() - 190 * 60_000)), moscowDay(new Date())])];
+    expect((await hours({ holidays, offHoursAnswer: false })).status).toBe(200);
     const { topic } = await dialogWith(t, 'Праздничный', 'С праздником! Вопрос');
     await backdate(t, topic.threadId, 180);
     expect(await remindLateDialogs(t.hotline.context())).toBe(0);
