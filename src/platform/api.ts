@@ -135,7 +135,8 @@ function valueAt(input: unknown, path: string[]): unknown {
  * Russian) is kept; Zod's own English defaults never reach the caller.
  */
 function fieldMessage(issue: ZodIssueShape, value: unknown): string {
-  if (value === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value')) return 'Обязательное поле';
+  // Left out, or sent empty (null or '': a select with nothing chosen) where a value is needed.
+  if ((value === undefined || value === null || value === '') && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value')) return 'Обязательное поле';
   const own = ownMessage(issue);
   if (own) return own;
   const bound = (n: number | bigint | undefined) => String(n);

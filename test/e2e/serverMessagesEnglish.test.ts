@@ -176,8 +176,8 @@ describe.skipIf(!available)("the server's refusals in the English UI", () => {
     await page.getByLabel('E-mail', { exact: true }).fill('not-an-email');
     await page.getByLabel('Password (at least 10 characters)').fill('short');
     await page.getByRole('button', { name: 'Create' }).click();
-    // No organization chosen: the request's own shape check answers, in English.
-    await page.getByText('Invalid value').waitFor();
+    // No organization chosen: the request's own shape check answers, in English, saying what is wrong.
+    await page.getByText('Required field').waitFor();
     await select(page, 'Role').click();
     await page.getByRole('option', { name: 'Manager' }).click();
     await select(page, 'Organization').fill('Наша');

@@ -112,7 +112,7 @@ function Users() {
   const { values, set, setValues } = useFormState({ name: '', email: '', password: '', role: 'agent' as Role, organizationId: '' });
   const refresh = () => client.invalidateQueries({ queryKey: ['admin', 'users'] });
   const { submit, fieldErrors, error, busy } = useSubmit(
-    () => api('/admin/users', { method: 'POST', body: { ...values, organizationId: Number(values.organizationId) } }),
+    () => api('/admin/users', { method: 'POST', body: { ...values, organizationId: values.organizationId ? Number(values.organizationId) : null } }),
     () => {
       setValues((v) => ({ ...v, name: '', email: '', password: '' }));
       void refresh();
