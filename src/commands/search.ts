@@ -482,24 +482,31 @@ async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: Searc
 }
 
 /**
+ * The ids of `table`'s newest rows (by `created_at`, `id`) that satisfy
+ * `where` (written over `alias`), found as `newestMatches` does: the newest
+ * rows walked first, the index when the walk finds too few.
+ */
+function newestByCreation(db: Db, table: 'documents' | 'request_posts', alias: string, where: SQL, limit: number): Promise<Row[]> {
+  const from = sql.raw(table);
+  const as = sql.raw(alias);
+  const order = sql.raw(`${alias}.created_at desc, ${alias}.id desc`);
+  return newestMatches(
+    db,
+    limit,
+    (rows) => sql`select ${as}.id from (select * from ${from} order by created_at desc, id desc limit ${rows}) ${as} where ${where} order by ${order} limit ${limit}`,
+    sql`select ${as}.id from ${from} ${as} where ${where} order by ${order} limit ${limit}`,
+  );
+}
+
+/**
  * Posts in requests' chats on the platform whose deal room the viewer is in
  * (`dealRoomOf`, as the chat shows them: our staff too only there), newest
  * matches first, as messages are found (`newestMatches`).
  */
 async function findPosts(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
-  const vector = vectorOf('p');
   // A correlated check per found post, not a join (as for documents).
   const visible = sql`exists (select 1 from requests where requests.id = p.request_id and ${dealRoomOf(viewer)})`;
-  const found = await newestMatches(
-    db,
-    limit,
-    (rows) => sql`
-      select p.id from (select id, request_id, created_at, ${sql.raw(`"${SEARCH_VECTOR}"`)} from request_posts order by created_at desc, id desc limit ${rows}) p
-      where ${vector} @@ ${tsquery} and ${visible}
-      order by p.created_at desc, p.id desc
-      limit ${limit}`,
-    sql`select p.id from request_posts p where ${vector} @@ ${tsquery} and ${visible} order by p.created_at desc, p.id desc limit ${limit}`,
-  );
+  const found = await newestByCreation(db, 'request_posts', 'p', sql`${vectorOf('p')} @@ ${tsquery} and ${visible}`, limit);
   if (!found.length) return [];
   const result = await db.execute<Row>(sql`
     select p.id, p.text, p.request_id, p.created_at, 0 as rank, r.number as request_number, r.dialog_id, u.name as author_name,
@@ -515,21 +522,11 @@ async function findPosts(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, l
 }
 
 async function findDocuments(db: Db, viewer: Viewer, staff: boolean, tsquery: SQL, limit: number): Promise<Row[]> {
-  const vector = vectorOf('doc');
   // A correlated check per found document, not a join: a join reads every request to hash them.
   const inDealRoom = sql`(doc.request_id is not null and exists (select 1 from requests where requests.id = doc.request_id and ${dealRoomOf(viewer)}))`;
   const visible = staff ? sql`(doc.dialog_id is not null or ${inDealRoom})` : inDealRoom;
   // The newest matches first; the request's number and the client's columns for those only.
-  const found = await newestMatches(
-    db,
-    limit,
-    (rows) => sql`
-      select doc.id from (select * from documents order by created_at desc, id desc limit ${rows}) doc
-      where ${vector} @@ ${tsquery} and ${visible}
-      order by doc.created_at desc, doc.id desc
-      limit ${limit}`,
-    sql`select doc.id from documents doc where ${vector} @@ ${tsquery} and ${visible} order by doc.created_at desc, doc.id desc limit ${limit}`,
-  );
+  const found = await newestByCreation(db, 'documents', 'doc', sql`${vectorOf('doc')} @@ ${tsquery} and ${visible}`, limit);
   if (!found.length) return [];
   const result = await db.execute<Row>(sql`
     select doc.id, doc.name, doc.request_id, r.number as request_number, doc.dialog_id, doc.created_at
