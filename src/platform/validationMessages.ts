@@ -1,0 +1,132 @@
+/**
+ * The API's answers to input a route's schema refused (src/platform/api.ts's
+ * error handler): a message beside each refused field saying what is allowed,
+ * and Fastify's own refusals of a body, as Russian sentences of the catalogue
+ * (src/core/messageCodes.ts) so the page shows them in its language.
+ */
+import type { FastifyError, FastifyRequest } from 'fastify';
+
+/** Zod's issues as `{ 'beneficiary.swift': message }`. */
+export function zodFields(error: FastifyError, request: FastifyRequest): Record<string, string> {
+  // No prototype: a refused key named «__proto__» or «constructor» is a field like any other.
+  const fields = Object.create(null) as Record<string, string>;
+  const input = validatedInput(error, request);
+  for (const issue of error.validation ?? []) {
+    // fastify-type-provider-zod hands each Zod issue over as `keyword` (its
+    // code), `message`, `instancePath` ("/a/b") and the rest in `params`.
+    const zodIssue: ZodIssueShape = { ...(issue.params as Omit<ZodIssueShape, 'code' | 'message'>), code: issue.keyword, message: issue.message };
+    const pathParts = issue.instancePath.split('/').filter(Boolean);
+    if (zodIssue.code === 'unrecognized_keys' && zodIssue.keys?.length) {
+      // One message beside each key nobody asked for, not one for the whole form.
+      for (const key of zodIssue.keys) fields[[...pathParts, key].join('.')] ??= 'Неизвестное поле: уберите его';
+      continue;
+    }
+    fields[pathParts.join('.') || 'body'] ??= fieldMessage(zodIssue, valueAt(input, pathParts));
+  }
+  return fields;
+}
+
+/**
+ * Fastify's own refusals of a request's body (fastify/lib/errors.js), in the
+ * words of our answers instead of its English (the outside check found them
+ * on the page). Status codes stay Fastify's (400, 413, 415).
+ */
+export const FRAMEWORK_REFUSALS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Тело запроса — не JSON, или в нём ключ __proto__ / constructor',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Пустое тело запроса при Content-Type: application/json — пришлите {} или уберите заголовок',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Неподдерживаемый Content-Type: нужен application/json (файлы — multipart/form-data)',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Слишком большой запрос',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Размер тела запроса не совпадает с Content-Length',
+};
+
+/** The parts of a Zod 4 issue the messages below read (zod's `$ZodIssue`). */
+interface ZodIssueShape {
+  code?: string;
+  message?: string;
+  origin?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  keys?: string[];
+  values?: unknown[];
+  /** `too_small` / `too_big`: false when the bound itself is refused (`.positive()`, `.gt()`). */
+  inclusive?: boolean;
+  /** `invalid_type`: what the schema wanted (`string`, `number`, `int`, `array`, …). */
+  expected?: string;
+  errors?: ZodIssueShape[][];
+}
+
+/** What the failed schema was checking: the body, the query string or the path's parameters. */
+function validatedInput(error: FastifyError, request: FastifyRequest): unknown {
+  switch (error.validationContext) {
+    case 'body': return request.body;
+    case 'querystring': return request.query;
+    case 'params': return request.params;
+    default: return undefined;
+  }
+}
+
+function valueAt(input: unknown, path: string[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * A field's refusal that says what is allowed (issue 20: «limit=500» got
+ * only «Неверное значение»). Russian sentences of the catalogue
+ * (src/core/messageCodes.ts, `form.*`), so the page shows them in its
+ * language. A sentence of our own a schema carries (a regex's message in
+ * Russian) is kept; Zod's own English defaults never reach the caller.
+ */
+function fieldMessage(issue: ZodIssueShape, value: unknown): string {
+  // Left out, or sent empty (null or '': a select with nothing chosen) where a value is needed.
+  if ((value === undefined || value === null || value === '') && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value')) return 'Обязательное поле';
+  const own = ownMessage(issue);
+  if (own) return own;
+  switch (issue.code) {
+    case 'too_big':
+      if (issue.origin === 'string') return `Максимальная длина: ${String(issue.maximum)}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `Не больше ${String(issue.maximum)} в списке`;
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+        return issue.inclusive === false ? `Число меньше ${String(issue.maximum)}` : `Число не больше ${String(issue.maximum)}`;
+      }
+      break;
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'Заполните поле' : `Минимальная длина: ${String(issue.minimum)}`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `Хотя бы ${String(issue.minimum)} в списке`;
+      if (issue.origin === 'number' || issue.origin === 'int' || issue.origin === 'bigint') {
+        // `.positive()` is «greater than 0», not «at least 0».
+        return issue.inclusive === false ? `Число больше ${String(issue.minimum)}` : `Число не меньше ${String(issue.minimum)}`;
+      }
+      break;
+    case 'invalid_type':
+      switch (issue.expected) {
+        case 'int': return 'Нужно целое число';
+        case 'number': return 'Нужно число';
+        case 'string': return 'Нужен текст';
+        case 'boolean': return 'Нужно true или false';
+        case 'array': return 'Нужен список';
+        case 'object': return 'Нужен объект с полями';
+      }
+      break;
+    case 'invalid_value':
+      if (issue.values?.length && issue.values.length <= 12) return `Допустимые значения: ${issue.values.map(String).join(', ')}`;
+      break;
+  }
+  return 'Неверное значение';
+}
+
+/** A Russian message a schema set itself (Zod's defaults are English), here or in a union's branches. */
+function ownMessage(issue: ZodIssueShape): string | undefined {
+  if (issue.message && /[А-Яа-яЁё]/.test(issue.message)) return issue.message;
+  for (const branch of issue.errors ?? []) {
+    for (const inner of branch) {
+      const found = ownMessage(inner);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
