@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { organizations, users } from '../db/schema.js';
 import { managerRefusal, type Viewer } from '../policies/access.js';
@@ -62,4 +62,22 @@ export async function actingManager(tx: Tx, person: TelegramPerson): Promise<Vie
   const refusal = managerRefusal(user!);
   if (refusal) throw new ForbiddenError(refusal);
   return { userId: user!.userId, organizationId: user!.organizationId, role: user!.role, organizationKind: user!.organizationKind };
+}
+
+/**
+ * Whether the Telegram account `telegramUserId` belongs to one of our staff:
+ * an enabled platform user of our organization (a manager or an
+ * administrator) linked to that account — by an administrator, by signing
+ * in from Telegram, or on first use in the managers' group (any message or
+ * command there, `ensureManagerUser`). Returns the language their answers
+ * take (`users.locale`), or undefined for anyone else (a client). One indexed
+ * read (`users.telegram_user_id` is unique).
+ */
+export async function ourStaffByTelegram(tx: Tx, telegramUserId: number): Promise<{ locale: 'ru' | 'en' } | undefined> {
+  const [row] = await tx.db
+    .select({ locale: users.locale })
+    .from(users)
+    .innerJoin(organizations, eq(organizations.id, users.organizationId))
+    .where(and(eq(users.telegramUserId, telegramUserId), eq(organizations.isOurs, true), inArray(users.role, ['manager', 'admin']), isNull(users.disabledAt)));
+  return row ? { locale: row.locale === 'en' ? 'en' : 'ru' } : undefined;
 }

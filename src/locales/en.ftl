@@ -41,6 +41,9 @@ manager-unknown-command-suggestion = Unknown command <code>{ $typed }</code>. Di
 
 manager-new-outside-topic = /new works in a client's topic: open the topic and type /new there.
 manager-topic-only = This command works in a client's topic.
+
+# One of our managers wrote to the bot privately: no client dialog is opened for them (relay.ts).
+manager-private-chat = You are a Hotline manager, so this chat does not become a client dialog and no topic is made for you. Answer clients in their topics of the managers' group (/help there lists the commands); requests, dialogs and ratings are on the platform: { $url }
 manager-skip-how = Reply with /skip to the message that should not be copied into the request.
 manager-unskip-how = Reply with /unskip to the message that should be copied into the request again.
 

@@ -41,6 +41,9 @@ manager-unknown-command-suggestion = Неизвестная команда <code
 
 manager-new-outside-topic = Команда /new работает в теме клиента: откройте тему и напишите /new там.
 manager-topic-only = Эта команда работает в теме клиента.
+
+# One of our managers wrote to the bot privately: no client dialog is opened for them (relay.ts).
+manager-private-chat = Вы менеджер Hotline, поэтому этот чат не становится диалогом с клиентом и тема для вас не создаётся. Клиентам отвечайте в их темах группы менеджеров (команды — /help там); заявки, диалоги и оценки — на платформе: { $url }
 manager-skip-how = Ответьте командой /skip на сообщение, которое не нужно переносить в заявку.
 manager-unskip-how = Ответьте командой /unskip на сообщение, которое нужно снова переносить в заявку.
 

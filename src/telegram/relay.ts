@@ -5,7 +5,10 @@
 import { Composer } from 'grammy';
 import type { Message } from '@grammyjs/types';
 import type { CommandContext } from '../commands/context.js';
+import { botText } from '../commands/botTexts.js';
 import { dialogOfTopic } from '../commands/dialogs.js';
+import { ourStaffByTelegram } from '../commands/ensureManagerUser.js';
+import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { isMigratedManagersChat } from '../commands/managersChats.js';
 import { recordClientMessage } from '../commands/recordClientMessage.js';
 import { recordEdit } from '../commands/recordEdit.js';
@@ -40,6 +43,17 @@ export function relay(ctx: CommandContext): Composer<HotlineContext> {
   const privateChat = composer.chatType('private');
   privateChat.on('message', async (c) => {
     if (c.from.is_bot || isService(c.message)) return;
+    // One of our managers writing to the bot privately (often /start, to see what clients see) is not a client:
+    // no dialog, no topic — a short answer in their language says where the work happens (issue 19, check 1).
+    const staff = await ourStaffByTelegram(c.tx, c.from.id);
+    if (staff) {
+      await enqueueTelegram(ctx, c.tx, {
+        chatId: c.chat.id,
+        method: 'sendMessage',
+        payload: { text: botText(staff.locale, 'manager-private-chat', { url: ctx.config.publicUrl }), link_preview_options: { is_disabled: true } },
+      });
+      return;
+    }
     await recordClientMessage(ctx, { from: c.from, message: extractMessage(c.message) }, c.tx);
   });
   privateChat.on('edited_message', async (c) => {
