@@ -17,14 +17,14 @@
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
 import { escapeHtml } from '../core/html.js';
 import { topicLink } from '../core/topicLink.js';
-import { formatOpening, formatWait, isWorkingTime, nextOpening, workingDeadline, workingMsBetween, type WorkingCalendar } from '../core/workingHours.js';
+import { formatOpening, formatWait, isWorkingTime, nextOpening, waitDeadline, waitedWorkingMs, type CalendarHistory } from '../core/workingHours.js';
 import type { Tx } from '../db/index.js';
 import { dialogs, users } from '../db/schema.js';
 import { botText, clientLocale, MANAGERS_LOCALE } from './botTexts.js';
 import { inTransaction, recordEvent, type CommandContext } from './context.js';
 import type { Client, Dialog } from './dialogs.js';
 import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
-import { workingCalendar } from './workingHours.js';
+import { workingCalendar, workingHistory } from './workingHours.js';
 
 /**
  * Reminders per managers' group per run (a minute apart): 3 of the group's 20
@@ -51,9 +51,11 @@ export interface LateDialog {
  * The open dialogs whose client has waited longer than `limitMinutes` of
  * working time at `now` and was not reminded in this wait, oldest wait first
  * (at most 500 looked at per run). A wall-clock prefilter in SQL (working time
- * never exceeds elapsed time), the working time in core.
+ * never exceeds elapsed time), the working time in core — over the hours'
+ * history (commands/workingHours `workingHistory`): the part of a wait before
+ * an edit of the hours counts under the hours then in force.
  */
-export async function lateDialogs(ctx: Pick<CommandContext, 'database'>, calendar: WorkingCalendar, limitMinutes: number, now: Date): Promise<LateDialog[]> {
+export async function lateDialogs(ctx: Pick<CommandContext, 'database'>, history: CalendarHistory, limitMinutes: number, now: Date): Promise<LateDialog[]> {
   const limitMs = limitMinutes * 60_000;
   const rows = await ctx.database.db.execute<{ id: number; managers_chat_id: number; topic_id: number; waiting_since: Date }>(sql`
     select d.id, d.managers_chat_id, d.topic_id, d.waiting_since
@@ -65,9 +67,9 @@ export async function lateDialogs(ctx: Pick<CommandContext, 'database'>, calenda
      limit 500`);
   return rows.rows.flatMap((row) => {
     const since = new Date(row.waiting_since);
-    const deadline = workingDeadline(calendar, since, limitMs);
+    const deadline = waitDeadline(history, since, limitMs);
     if (!deadline || deadline > now) return [];
-    return [{ id: Number(row.id), managersChatId: Number(row.managers_chat_id), topicId: Number(row.topic_id), waitingSince: since, waitedMs: workingMsBetween(calendar, since, now) }];
+    return [{ id: Number(row.id), managersChatId: Number(row.managers_chat_id), topicId: Number(row.topic_id), waitingSince: since, waitedMs: waitedWorkingMs(history, since, now) }];
   });
 }
 
@@ -111,8 +113,7 @@ export async function remindLateDialogs(ctx: CommandContext, options: { now?: Da
   if (limitMinutes <= 0) return 0;
   const now = options.now ?? new Date();
   const perGroup = options.perGroup ?? REMINDERS_PER_GROUP;
-  const calendar = await workingCalendar(ctx);
-  const late = await lateDialogs(ctx, calendar, limitMinutes, now);
+  const late = await lateDialogs(ctx, await workingHistory(ctx), limitMinutes, now);
   const byGroup = new Map<number, LateDialog[]>();
   for (const dialog of late) byGroup.set(dialog.managersChatId, [...(byGroup.get(dialog.managersChatId) ?? []), dialog]);
   const t = (key: string, variables?: Record<string, string | number>) => botText(MANAGERS_LOCALE, key, variables);

@@ -3,11 +3,12 @@
  * RATING_REQUEST is on, the client is asked once, in their language, to rate
  * the service with buttons 1–5. The press stores the score on the request's
  * rating, credited to the manager who owned the dialog at completion
- * (dialogs.owner_user_id); the client's next message within
+ * (dialogs.owner_user_id) — or, in a dialog nobody owned, to the manager of
+ * ours who answered the client last before it (`creditedManager`); the client's next message within
  * RATING_COMMENT_MINUTES is also kept as the rating's comment (and relayed
  * as any message). A banned client is never asked (commands/banClient).
  */
-import { and, desc, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clients, dialogs, requestRatings, requests } from '../db/schema.js';
 import { botText, clientLocale, MANAGERS_LOCALE } from './botTexts.js';
@@ -25,6 +26,32 @@ export function parseRatingCallback(data: string): { requestId: number; score: n
   return match ? { requestId: Number(match[1]), score: Number(match[2]) } : undefined;
 }
 
+/**
+ * Whom a rating of a request in `dialogId` counts for: the dialog's owner; in
+ * a dialog nobody owns (DIALOG_ASSIGNMENT=manual, or released), the manager
+ * or administrator of ours who answered the client last (the newest outgoing
+ * message by a person: from the topic, a quick reply); failing that, the one
+ * of ours who created the request (`/new`). Null when none of them exists —
+ * the ratings page shows such ratings as «Без ответственного». Why: the head
+ * of a team reads ratings per manager; with ownership off most dialogs have
+ * no owner, and the person the client was talking to is who they rate.
+ */
+export async function creditedManager(tx: Tx, dialog: { id: number; ownerUserId: number | null }, createdBy: number | null): Promise<number | null> {
+  if (dialog.ownerUserId !== null) return dialog.ownerUserId;
+  const result = await tx.db.execute<{ id: string }>(sql`
+    select u.id from messages m
+      join users u on (m.author_user_id is not null and u.id = m.author_user_id) or (m.author_user_id is null and u.telegram_user_id = m.author_telegram_id)
+      join organizations o on o.id = u.organization_id and o.is_ours
+     where m.dialog_id = ${dialog.id} and m.direction = 'out' and u.role in ('manager', 'admin')
+     order by m.seq desc
+     limit 1`);
+  if (result.rows[0]) return Number(result.rows[0].id);
+  if (createdBy === null) return null;
+  const creator = await tx.db.execute<{ id: string }>(sql`
+    select u.id from users u join organizations o on o.id = u.organization_id and o.is_ours where u.id = ${createdBy} and u.role in ('manager', 'admin')`);
+  return creator.rows[0] ? Number(creator.rows[0].id) : null;
+}
+
 /** Asks the client of a just completed request for a rating (nothing when off, without a dialog, for a banned client, or asked before). */
 export async function askForRating(ctx: Pick<CommandContext, 'config' | 'live'>, tx: Tx, requestId: number): Promise<void> {
   if (!ctx.config.rating.ask) return;
@@ -37,7 +64,7 @@ export async function askForRating(ctx: Pick<CommandContext, 'config' | 'live'>,
   if (!row || row.request.status !== 'completed' || row.client.bannedAt) return;
   const [rating] = await tx.db
     .insert(requestRatings)
-    .values({ requestId, dialogId: row.dialog.id, ownerUserId: row.dialog.ownerUserId })
+    .values({ requestId, dialogId: row.dialog.id, ownerUserId: await creditedManager(tx, row.dialog, row.request.createdBy) })
     .onConflictDoNothing()
     .returning({ id: requestRatings.id });
   if (!rating) return;

@@ -5,7 +5,7 @@ import { managerRefusal } from '../policies/access.js';
 import { markReaction, NOTE_MARK } from '../core/topicMarks.js';
 import { botText, MANAGERS_LOCALE } from './botTexts.js';
 import { setDialogOwner } from './dialogOwner.js';
-import { actingManager } from './ensureManagerUser.js';
+import { actingManager, ensureManagerUser } from './ensureManagerUser.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
@@ -35,6 +35,9 @@ export interface Props {
 export async function recordManagerMessage(ctx: CommandContext, props: Props, tx?: Tx): Promise<StoredMessage> {
   return inTransaction(ctx, tx, async (tx) => {
     const { dialog, from, message: incoming } = props;
+    // A member who writes in a topic is known to the platform from then on (as a command makes them): a rating can count
+    // for them (commands/rateRequest creditedManager), and their own private chat with the bot is no client dialog.
+    await ensureManagerUser(tx, from);
     const [account] = await tx.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.telegramUserId, from.id));
     const [client] = await tx.db.select().from(clients).where(eq(clients.id, dialog.clientId));
     // The bot sends a banned client nothing (commands/banClient): the message stays a note, and the topic is told.

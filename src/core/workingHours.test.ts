@@ -16,6 +16,9 @@ import {
   isWorkingTime,
   nextOpening,
   validateWorkingHours,
+  waitDeadline,
+  waitedWorkingMs,
+  historyOf,
   workingDeadline,
   workingMsBetween,
   type WorkingCalendar,
@@ -177,5 +180,42 @@ describe('working time under random calendars (properties)', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('with no edits it is the calendar itself; across random edits it is the sum of the periods', () => {
+    fc.assert(
+      fc.property(calendar, calendar, instant, fc.integer({ min: 0, max: 60 * 24 * 3 }), fc.integer({ min: 0, max: 60 * 24 * 3 }), fc.integer({ min: 1, max: 600 }), (before, after, from, split, x, limit) => {
+        const until = new Date(from.getTime() + split * MIN);
+        const to = new Date(from.getTime() + x * MIN);
+        const h = { earlier: [{ until, calendar: before }], current: after };
+        expect(waitedWorkingMs(historyOf(before), from, to)).toBe(workingMsBetween(before, from, to));
+        const expected = workingMsBetween(before, from, to < until ? to : until) + (to > until ? workingMsBetween(after, until, to) : 0);
+        expect(waitedWorkingMs(h, from, to)).toBe(expected);
+        const deadline = waitDeadline(h, from, limit * MIN)!;
+        expect(waitedWorkingMs(h, from, deadline)).toBe(limit * MIN);
+      }),
+      { numRuns: 80 },
+    );
+  });
+});
+
+describe('working time across edits of the hours (the outside check, fault 3)', () => {
+  // Tuesday 01.12.2026: 09:00–18:00 Moscow until an edit at 12:00 makes the day a holiday from then on.
+  const edit = at('2026-12-01T12:00:00+03:00');
+  const holiday: WorkingCalendar = { ...moscow, holidays: ['2026-12-01'] };
+  const history = { earlier: [{ until: edit, calendar: moscow }], current: holiday };
+
+  it('a wait keeps the working time it had before the edit; after it, the new hours count', () => {
+    const since = at('2026-12-01T10:00:00+03:00');
+    // Under the holiday alone the morning would be recounted to nothing; under the history it stays 2 hours.
+    expect(workingMsBetween(holiday, since, at('2026-12-01T15:00:00+03:00'))).toBe(0);
+    expect(waitedWorkingMs(history, since, at('2026-12-01T15:00:00+03:00'))).toBe(120 * MIN);
+    expect(waitedWorkingMs(history, since, at('2026-12-02T09:30:00+03:00'))).toBe(150 * MIN);
+    // The deadline of a 10-minute limit fell before the edit and stays there.
+    expect(waitDeadline(history, since, 10 * MIN)).toEqual(at('2026-12-01T10:10:00+03:00'));
+    // A wait running over the edit: 30 minutes before it, the rest of a 60-minute limit on the next working morning.
+    expect(waitDeadline(history, at('2026-12-01T11:30:00+03:00'), 60 * MIN)).toEqual(at('2026-12-02T09:30:00+03:00'));
+    // A wait that began after the edit: the new hours only.
+    expect(waitDeadline(history, at('2026-12-01T13:00:00+03:00'), 10 * MIN)).toEqual(at('2026-12-02T09:10:00+03:00'));
   });
 });

@@ -307,3 +307,68 @@ export function formatWait(ms: number, locale: 'ru' | 'en'): string {
   if (h > 0) return `${h} ${u.h} ${String(m).padStart(2, '0')} ${u.m}`;
   return `${m} ${u.m}`;
 }
+
+/**
+ * The working hours over time: each earlier calendar was in force until its
+ * `until` (in order, oldest first; each from the previous one's `until`, the
+ * first from always), `current` from the last `until` on. An administrator's
+ * edit starts a new period and never rewrites the past (issue 19, the outside
+ * check, fault 3): a wait keeps the working time it accrued under the hours
+ * then in force, and runs on under the new hours from the edit on.
+ */
+export interface CalendarHistory {
+  earlier: ReadonlyArray<{ until: Date; calendar: WorkingCalendar }>;
+  current: WorkingCalendar;
+}
+
+/** A calendar with no history: the same hours always. */
+export function historyOf(calendar: WorkingCalendar): CalendarHistory {
+  return { earlier: [], current: calendar };
+}
+
+/** The periods of a history that overlap [from, ∞), each with its calendar and its instants (ms; `end` Infinity for the current one). */
+function periodsFrom(history: CalendarHistory, from: number): Array<{ calendar: WorkingCalendar; start: number; end: number }> {
+  const periods: Array<{ calendar: WorkingCalendar; start: number; end: number }> = [];
+  let start = -Infinity;
+  for (const { until, calendar } of history.earlier) {
+    const end = until.getTime();
+    if (end > from && end > start) periods.push({ calendar, start: Math.max(start, from), end });
+    start = Math.max(start, end);
+  }
+  periods.push({ calendar: history.current, start: Math.max(start, from), end: Infinity });
+  return periods;
+}
+
+/**
+ * Working time between `from` and `to` (ms) across a history: each part of
+ * the span counted under the calendar in force then (`workingMsBetween` per
+ * period). 0 when `to` is not after `from`.
+ */
+export function waitedWorkingMs(history: CalendarHistory, from: Date, to: Date): number {
+  const b = to.getTime();
+  let total = 0;
+  for (const period of periodsFrom(history, from.getTime())) {
+    if (period.start >= b) break;
+    total += workingMsBetween(period.calendar, new Date(period.start), new Date(Math.min(b, period.end)));
+  }
+  return total;
+}
+
+/**
+ * `workingDeadline` across a history: the instant `limitMs` of working time
+ * has passed since `since`, each period counted under its own calendar; null
+ * when no calendar gives the time within SEARCH_DAYS of the current one. A
+ * wait whose deadline fell before an edit keeps it; one still running when
+ * the hours change gets the rest of its limit under the new hours.
+ */
+export function waitDeadline(history: CalendarHistory, since: Date, limitMs: number): Date | null {
+  let left = Math.max(0, limitMs);
+  for (const period of periodsFrom(history, since.getTime())) {
+    const start = new Date(period.start);
+    const deadline = workingDeadline(period.calendar, start, left);
+    if (period.end === Infinity) return deadline;
+    if (deadline && deadline.getTime() <= period.end) return deadline;
+    left -= workingMsBetween(period.calendar, start, new Date(period.end));
+  }
+  return null;
+}

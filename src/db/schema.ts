@@ -764,7 +764,8 @@ export const quickReplies = pgTable(
 /**
  * The client's rating of a completed request (issue 19.8): asked once when
  * the request completes (RATING_REQUEST=on), 1–5 and an optional comment,
- * credited to the manager who owned the dialog then.
+ * credited to the manager who owned the dialog then — or who answered the
+ * client last, in a dialog nobody owned (commands/rateRequest creditedManager).
  */
 export const requestRatings = pgTable(
   'request_ratings',
@@ -776,7 +777,7 @@ export const requestRatings = pgTable(
     dialogId: bigint('dialog_id', { mode: 'number' })
       .notNull()
       .references(() => dialogs.id),
-    /** The dialog's owner when the request completed (dialogs.owner_user_id); null when nobody owned it. */
+    /** Whom the rating counts for (commands/rateRequest creditedManager): the dialog's owner when the request completed, else the manager of ours who answered last, else the request's creator; null when none. */
     ownerUserId: bigint('owner_user_id', { mode: 'number' }).references(() => users.id),
     /** 1–5, null until the client presses a button. */
     score: integer('score'),

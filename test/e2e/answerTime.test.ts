@@ -15,6 +15,7 @@ import { startTestApp, type TestApp } from '../helpers/app.js';
 import { root } from '../helpers/process.js';
 import { clients, dialogs, messages } from '../../src/db/schema.js';
 import { saveWorkingHours } from '../../src/commands/workingHours.js';
+import { hoursInForceAllAlong } from '../helpers/workingHours.js';
 
 const available = browserAvailable();
 const artifacts = path.join(root, 'test-artifacts/answer-time');
@@ -41,6 +42,8 @@ describe.skipIf(!available)('the answer-time promise on the platform', () => {
     browser = await launchBrowser();
     // Working round the clock: «now» is inside working hours, so wall-clock waits are working time.
     await saveWorkingHours(app.ctx, { actor: app.admin, hours: { week: Array(7).fill(ALWAYS), holidays: [], workdays: [], offHoursAnswer: false } });
+    // …and was when the seeded waits began (an edit counts from when it is saved, commands/workingHours workingHistory).
+    await hoursInForceAllAlong(app.ctx.database);
     const { db } = app.ctx.database;
     const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
     const seeded = [

@@ -14,6 +14,7 @@ import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/tele
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
 import { remindLateDialogs } from '../../src/commands/answerTime.js';
 import { REMIND_LATE_DIALOGS } from '../../src/jobs/dialogStatus.js';
+import { editsMovedBack, hoursInForceAllAlong } from '../helpers/workingHours.js';
 
 const ALWAYS = { start: '00:00', end: '24:00' };
 
@@ -52,8 +53,9 @@ describe('the answer-time promise', () => {
     t = await startTelegramWorld({ env: { ANSWER_TIME_LIMIT_MINUTES: '10', BUSINESS_TIME_ZONE: 'Europe/Moscow' } });
     admin = new ApiClient(t.hotline.url);
     expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
-    // Working all week round the clock: «now» is always inside working hours.
+    // Working all week round the clock: «now» is always inside working hours — and was, for waits the tests backdate.
     expect((await hours({})).status).toBe(200);
+    await hoursInForceAllAlong(t.hotline.database());
   });
   afterAll(async () => {
     await t?.stop();
@@ -106,14 +108,42 @@ describe('the answer-time promise', () => {
     const moscowDay = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(at);
     const holidays = [...new Set([moscowDay(new Date(Date.now() - 190 * 60_000)), moscowDay(new Date())])];
     expect((await hours({ holidays, offHoursAnswer: false })).status).toBe(200);
+    await hoursInForceAllAlong(t.hotline.database());
     const { topic } = await dialogWith(t, 'Праздничный', 'С праздником! Вопрос');
     await backdate(t, topic.threadId, 180);
     expect(await remindLateDialogs(t.hotline.context())).toBe(0);
     expect(await remindersIn(t, topic.threadId)).toHaveLength(0);
-    // The working day is back: 3 hours of working time, late.
+    const listed = async () => (await admin.get('/api/dialogs?limit=200')).body.items.find((d: { clientName: string }) => d.clientName === 'Праздничный');
+    expect(await listed()).toMatchObject({ waitedWorkingMinutes: 0, late: false });
+
+    // The administrator makes today a working day again. The 3 hours before the edit were a holiday then and stay so:
+    // the wait is not recounted and not late; its working time runs from the edit on.
     expect((await hours({})).status).toBe(200);
+    expect(await remindLateDialogs(t.hotline.context())).toBe(0);
+    expect(await listed()).toMatchObject({ waitedWorkingMinutes: 0, late: false });
+    // The test's clock: the edit was 11 minutes ago — 11 minutes of working time under the new hours, late.
+    await editsMovedBack(t.hotline.database(), 11);
+    expect(await listed()).toMatchObject({ waitedWorkingMinutes: 11, late: true });
     expect(await remindLateDialogs(t.hotline.context())).toBe(1);
     await expect.poll(async () => (await remindersIn(t, topic.threadId)).length, { timeout: 15_000 }).toBe(1);
+    expect((await remindersIn(t, topic.threadId))[0]!.text).toContain('⏰ Клиент ждёт ответа уже 11 мин рабочего времени');
+    await hoursInForceAllAlong(t.hotline.database());
+  });
+
+  it('an edit of the hours does not undo a wait that was already late, nor the «waiting too long» list', async () => {
+    const { topic } = await dialogWith(t, 'Давно ждущий', 'Жду ответа');
+    await backdate(t, topic.threadId, 30);
+    const listed = async () => (await admin.get('/api/dialogs?late=true&limit=200')).body.items.find((d: { clientName: string }) => d.clientName === 'Давно ждущий');
+    expect(await listed()).toMatchObject({ waitedWorkingMinutes: 30, late: true });
+    // Today becomes a holiday from now on: the 30 minutes already waited in working time stay, the list still shows them.
+    const moscowDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+    expect((await hours({ holidays: [moscowDay], offHoursAnswer: false })).status).toBe(200);
+    expect(await listed()).toMatchObject({ waitedWorkingMinutes: 30, late: true });
+    expect(await remindLateDialogs(t.hotline.context())).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await remindersIn(t, topic.threadId)).length, { timeout: 15_000 }).toBe(1);
+    expect((await remindersIn(t, topic.threadId))[0]!.text).toContain('⏰ Клиент ждёт ответа уже 30 мин рабочего времени');
+    expect((await hours({})).status).toBe(200);
+    await hoursInForceAllAlong(t.hotline.database());
   });
 
   it('many late dialogs at once do not flood the group: 3 reminders in their topics, the rest in one summary', async () => {

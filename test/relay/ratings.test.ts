@@ -139,3 +139,60 @@ describe('the client rates a completed request', () => {
     }
   });
 });
+
+describe('a rating of a dialog nobody owns (DIALOG_ASSIGNMENT=manual)', () => {
+  it('counts for the manager who answered the client last, else for who made the request; the platform lists it under that manager', async () => {
+    const manual = await startTelegramWorld({ env: { RATING_REQUEST: 'on', DIALOG_ASSIGNMENT: 'manual' } });
+    const previous = t;
+    t = manual;
+    try {
+      const boss = new ApiClient(t.hotline.url);
+      expect((await boss.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+      const oleg = await t.control.createUser({ first_name: 'Олег', last_name: 'Коллега', username: 'oleg_colleague' });
+      await t.control.addMember(t.group, { user_id: oleg.id });
+
+      // Мария answers first and makes the request; Олег answers the client last. Nobody owns the dialog.
+      const client = await t.newClient('Безхозный');
+      const { topic } = await completedDealAnsweredBy(client, 'Нужна оплата', oleg);
+      expect((await boss.get('/api/dialogs?limit=200')).body.items.find((d: { clientName: string }) => d.clientName === 'Безхозный').owner).toBeNull();
+      await rate(client, 4);
+      await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: '⭐ Клиент оценил заявку №' });
+      await expect
+        .poll(async () => (await boss.get('/api/ratings/managers')).body.items, { timeout: 10_000 })
+        .toEqual([expect.objectContaining({ name: 'Олег Коллега', rated: 1, average: '4.00' })]);
+
+      // Nobody answered in the topic: the manager who made the request (/new) gets it.
+      const quiet = await t.newClient('Молчаливый');
+      await t.control.sendMessage({ from: quiet.id, text: 'Оплатите, пожалуйста' });
+      const quietTopic = await t.waitForTopic(quiet, { textIncludes: 'Оплатите' });
+      await acceptDeal(t, quietTopic.threadId);
+      await complete(quietTopic.threadId);
+      await rate(quiet, 5);
+      await expect
+        .poll(async () => (await boss.get('/api/ratings/managers')).body.items.map((r: { name: string | null; rated: number }) => [r.name, r.rated]), { timeout: 10_000 })
+        .toEqual(expect.arrayContaining([['Мария Менеджер', 1], ['Олег Коллега', 1]]));
+      expect((await boss.get('/api/ratings/managers')).body.items.some((r: { userId: number | null }) => r.userId === null)).toBe(false);
+    } finally {
+      t = previous;
+      await manual.stop();
+    }
+  });
+});
+
+async function complete(threadId: number) {
+  await pressCardButton(t, threadId, 'Завершить');
+  await expect.poll(async () => (await actionCard(t, threadId)).buttons?.flat().some((b) => b.text.includes('подтвердите')), { timeout: 10_000 }).toBe(true);
+  await pressCardButton(t, threadId, 'Завершить — подтвердите');
+}
+
+/** A deal the world's manager makes after they and then `last` answered the client in the topic. */
+async function completedDealAnsweredBy(client: User, first: string, last: User) {
+  await t.control.sendMessage({ from: client.id, text: first });
+  const topic = await t.waitForTopic(client, { textIncludes: first });
+  await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: 'Здравствуйте, сейчас посмотрим' });
+  await t.control.sendMessage({ from: last.id, chat_id: t.group, message_thread_id: topic.threadId, text: 'Я продолжу, оформляю' });
+  await t.control.waitFor({ chat_id: client.id, text_includes: 'Я продолжу, оформляю' });
+  await acceptDeal(t, topic.threadId);
+  await complete(topic.threadId);
+  return { topic };
+}

@@ -15,8 +15,8 @@ import { setDialogOwner } from '../../commands/dialogOwner.js';
 import { clientFilterSql } from './clientQueries.js';
 import { DIALOG_STATUSES, dialogStatusOf, type DialogStatus } from '../../core/dialogStatus.js';
 import { setDialogStatus } from '../../commands/dialogStatus.js';
-import { workingCalendar } from '../../commands/workingHours.js';
-import { workingMsBetween } from '../../core/workingHours.js';
+import { workingHistory } from '../../commands/workingHours.js';
+import { waitedWorkingMs } from '../../core/workingHours.js';
 import { topicLink } from '../../core/topicLink.js';
 
 const dialog = z.object({
@@ -179,11 +179,12 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           and ${lateFilter}
         order by ${byWaiting ? sql`case when d.status = 'open' then d.waiting_since end asc nulls last, case when d.status = 'open' and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${lateOnly ? 1000 : limit}`);
-      const calendar = await workingCalendar(ctx);
+      // Over the hours' history: an edit of the hours does not recount the part of a wait before it.
+      const history = await workingHistory(ctx);
       const now = new Date();
       const items = result.rows.map((row) => {
         const waiting = row.status === 'open' && row.waiting_since ? new Date(row.waiting_since) : null;
-        const waitedMs = waiting ? workingMsBetween(calendar, waiting, now) : null;
+        const waitedMs = waiting ? waitedWorkingMs(history, waiting, now) : null;
         return {
           row,
           waitedWorkingMinutes: waitedMs === null ? null : Math.floor(waitedMs / 60_000),

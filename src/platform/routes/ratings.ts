@@ -14,7 +14,7 @@ import { requireViewer } from '../auth/guard.js';
 import { errorBody } from './schemas.js';
 
 const managerRatings = z.object({
-  /** The manager who owned the dialog when the request completed; null for dialogs nobody owned. */
+  /** The manager the ratings count for (the dialog's owner at completion, else who answered the client last — commands/rateRequest creditedManager); null: nobody of ours took part. */
   userId: z.number().nullable(),
   name: z.string().nullable(),
   /** Ratings given (buttons pressed). */
