@@ -47,7 +47,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/index.js';
 import { clientKeys, requestKeys, SEARCH_VECTOR } from '../db/searchIndex.js';
-import { highlightMatched, highlightWords, MARK_END, MARK_START, markedWords, type Highlight, type SearchQuery } from '../core/searchText.js';
+import { highlightMatched, highlightTypos, highlightWords, MARK_END, MARK_START, markedWords, typoWord, type Highlight, type SearchQuery } from '../core/searchText.js';
 import { dealRoomOf, maySeeDialogs, requestVisibleTo, type Viewer } from '../policies/access.js';
 
 /**
@@ -205,7 +205,11 @@ export async function search(db: Db, viewer: Viewer, query: SearchQuery, options
     // The beneficiary and the purpose always; the payer's name and the comment (searched as well) only when a
     // word matched there, so a request found by its comment shows the comment's words marked.
     const words = markedWords((row.headline as string) ?? '');
-    const matchedAlso = [row.payer_name, row.comment].filter((part): part is string => typeof part === 'string' && highlightMatched(part, words).ranges.length > 0);
+    // Found by a typo: the names it was found in are shown, the alike words marked.
+    const typo = typeof row.typo === 'string' ? row.typo : null;
+    const matchedAlso = [row.payer_name, row.comment].filter(
+      (part): part is string => typeof part === 'string' && (typo ? highlightTypos(part, typo).length > 0 : highlightMatched(part, words).ranges.length > 0),
+    );
     const details = [row.beneficiary_name, row.purpose, ...matchedAlso].filter(Boolean).join(' · ');
     const headline = highlightMatched(details, words);
     const hit: Pick<SearchHit, 'field' | 'text' | 'ranges'> =
@@ -215,7 +219,9 @@ export async function search(db: Db, viewer: Viewer, query: SearchQuery, options
           ? { field: 'amount', text: `${amount} ${row.currency as string}`, ranges: [[0, amount.length]] }
           : exact === 'number' || (query.contains && number.toLowerCase().includes(query.lower))
             ? { field: 'number', text: number, ranges: highlightWords(number, query.lower) }
-            : headline.ranges.length
+            : typo
+              ? { field: 'details', text: details, ranges: highlightTypos(details, typo) }
+              : headline.ranges.length
               ? { field: 'details', ...headline }
               : { field: 'details', text: details, ranges: highlightWords(details, query.text) };
     scored.push({
@@ -367,18 +373,55 @@ async function newestMatches(db: Db, limit: number, walk: (rows: number) => SQL,
  * put back before the savepoint ends (they would outlive it in the caller's
  * transaction), and fall back by themselves if the read fails.
  */
-async function bitmapOnly(db: Db, statement: SQL): Promise<Row[]> {
+async function bitmapOnly(db: Db, statement: SQL, options: { wordSimilarity?: number } = {}): Promise<Row[]> {
   return db.transaction(async (tx) => {
     const before = (
-      await tx.execute<{ seq: string; idx: string; only: string }>(
+      await tx.execute<{ seq: string; idx: string; only: string; similarity: string | null }>(
         sql`select current_setting('enable_seqscan') as seq, current_setting('enable_indexscan') as idx, current_setting('enable_indexonlyscan') as only,
+                   current_setting('pg_trgm.word_similarity_threshold', true) as similarity,
                    set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), set_config('enable_indexonlyscan', 'off', true)`,
       )
     ).rows[0]!;
+    // The typo search's lower bar for `<%` (pg_trgm, F.35.2: word_similarity_threshold, default 0.6), for this statement only.
+    if (options.wordSimilarity !== undefined) await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(options.wordSimilarity)}, true)`);
     const rows = (await tx.execute<Row>(statement)).rows;
     await tx.execute(sql`select set_config('enable_seqscan', ${before.seq}, true), set_config('enable_indexscan', ${before.idx}, true), set_config('enable_indexonlyscan', ${before.only}, true)`);
+    if (options.wordSimilarity !== undefined) await tx.execute(sql`select set_config('pg_trgm.word_similarity_threshold', ${before.similarity || '0.6'}, true)`);
     return rows;
   });
+}
+
+/**
+ * How alike a name must be for the typo search (pg_trgm word_similarity:
+ * trigrams shared with the best-matching part of a name over the trigrams of
+ * both). One wrong letter inside a word touches 3 of its trigrams: in a word
+ * of 6 letters 4 of 7 stay shared (4 / (7 + 7 − 4) = 0.4), of 5 letters 3 of
+ * 6 (3 / 9 = 0.33) — far below pg_trgm's default 0.6, which the normal
+ * search keeps; 0.3 is pg_trgm's own default for `%`. Measured on the
+ * search tests (test/platform/search.test.ts) on PGlite and PostgreSQL.
+ */
+export const TYPO_SIMILARITY = 0.3;
+
+/**
+ * The typo search of requests by a name (the payer's, the beneficiary's —
+ * the trigram keys, db/searchIndex requestKeys): run only when nothing else
+ * matched and the query is one word of at least 5 letters (core/searchText
+ * typoWord), so it never adds noise to a search that found something. The
+ * candidates come through the trigram GIN index (at most CANDIDATES), the
+ * most alike first.
+ */
+async function findRequestsByTypo(db: Db, visible: SQL, keys: SQL, word: string, limit: number): Promise<number[]> {
+  const rows = await bitmapOnly(
+    db,
+    sql`
+      select id from (
+        select requests.id, word_similarity(${word}, ${keys}) as score from requests where ${word} <% ${keys} and ${visible} limit ${CANDIDATES}
+      ) candidates
+      order by score desc, id desc
+      limit ${limit}`,
+    { wordSimilarity: TYPO_SIMILARITY },
+  );
+  return rows.map((row) => Number(row.id));
 }
 
 /** A list of ids as one `bigint[]` parameter. */
@@ -466,7 +509,10 @@ async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: Searc
     sql`select requests.id from requests where (${words}) and ${visible} order by requests.created_at desc, requests.id desc limit ${limit}`,
   );
   const exactOf = new Map(exactRows.map((row) => [Number(row.id), row.exact as string | null]));
-  const ids = [...exactOf.keys(), ...wordRows.map((row) => Number(row.id)).filter((id) => !exactOf.has(id))].slice(0, limit);
+  let ids = [...exactOf.keys(), ...wordRows.map((row) => Number(row.id)).filter((id) => !exactOf.has(id))].slice(0, limit);
+  // Nothing at all: perhaps a name typed with a wrong letter («Ивонов» for «Иванов»).
+  const typo = ids.length === 0 ? typoWord(query) : null;
+  if (typo) ids = await findRequestsByTypo(db, visible, keys, typo, limit);
   if (!ids.length) return [];
   const shown = `concat_ws(' · ', r.beneficiary ->> 'name', r.purpose, r.payer ->> 'name', r.comment)`;
   const result = await db.execute<Row>(sql`
@@ -478,7 +524,7 @@ async function findRequests(db: Db, viewer: Viewer, staff: boolean, query: Searc
     join requests r on r.id = found.id
     ${staff ? sql`left join dialogs d on d.id = r.dialog_id left join clients c on c.id = d.client_id` : sql``}
     order by found.position`);
-  return result.rows.map((row) => ({ ...row, exact: exactOf.get(Number(row.id)) ?? null }));
+  return result.rows.map((row) => ({ ...row, exact: exactOf.get(Number(row.id)) ?? null, typo }));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeLike, highlightFromMarks, highlightMatched, highlightWords, markedWords, readSearchQuery } from './searchText.js';
+import { escapeLike, highlightFromMarks, highlightMatched, highlightTypos, highlightWords, markedWords, readSearchQuery, typoWord, type SearchQuery } from './searchText.js';
 import { topicLink } from './topicLink.js';
 
 const marked = (h: { text: string; ranges: Array<[number, number]> }) => h.ranges.map(([s, e]) => h.text.slice(s, e));
@@ -62,5 +62,24 @@ describe('topicLink', () => {
   it('is t.me/c without -100 in production, the sandbox page in sandbox mode', () => {
     expect(topicLink({ sandbox: false, publicUrl: 'https://x' }, -1001234567890, 77)).toBe('https://t.me/c/1234567890/77');
     expect(topicLink({ sandbox: true, publicUrl: 'http://127.0.0.1:3000' }, -1001234567890, 77)).toBe('http://127.0.0.1:3000/sandbox?chat=-1001234567890&topic=77');
+  });
+});
+
+describe('the typo search of names', () => {
+  const read = (q: string) => (readSearchQuery(q) as { ok: true; query: SearchQuery }).query;
+
+  it('tries one word of five letters or more only', () => {
+    expect(typoWord(read('Ивонов'))).toBe('ивонов');
+    expect(typoWord(read('Лютек'))).toBe('лютек');
+    expect(typoWord(read('Лтик'))).toBeNull();
+    expect(typoWord(read('ИП Ивонов'))).toBeNull();
+    expect(typoWord(read('12345'))).toBeNull();
+  });
+
+  it('marks the words one letter away (two for long words), nothing else', () => {
+    expect(highlightTypos('ИП Иванов Сергей', 'ивонов')).toEqual([[3, 9]]);
+    expect(highlightTypos('ООО «Лютик»', 'лютек')).toEqual([[5, 10]]);
+    expect(highlightTypos('Guangzhou Lighting', 'guanzhoou')).toEqual([[0, 9]]);
+    expect(highlightTypos('Петров Иван', 'ивонов')).toEqual([]);
   });
 });

@@ -177,3 +177,44 @@ export function highlightWords(text: string, query: string): Array<[number, numb
   }
   return ranges;
 }
+
+/** Shortest query word the typo search tries (letters): below it one wrong letter leaves too little to go on. */
+export const TYPO_MIN_LETTERS = 5;
+
+/**
+ * The word a typo search can look for (commands/search, the names'
+ * fallback): the query when it is one word of at least TYPO_MIN_LETTERS
+ * letters, lower case; else null.
+ */
+export function typoWord(query: SearchQuery): string | null {
+  return /^\p{L}+$/u.test(query.lower) && [...query.lower].length >= TYPO_MIN_LETTERS ? query.lower : null;
+}
+
+/** Levenshtein distance of two short words, stopping early above `most` (returns most + 1 then). */
+function editDistance(a: string, b: string, most: number): number {
+  const x = [...a];
+  const y = [...b];
+  if (Math.abs(x.length - y.length) > most) return most + 1;
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    if (Math.min(...row) > most) return most + 1;
+    previous = row;
+  }
+  return previous[y.length]!;
+}
+
+/**
+ * Ranges of the words in `text` within two letters' edits of `word` (or
+ * within one for words under 8 letters): where a typo search's row matched
+ * («ивонов» marks «Иванов»). Case-insensitive.
+ */
+export function highlightTypos(text: string, word: string): Array<[number, number]> {
+  const most = [...word].length >= 8 ? 2 : 1;
+  const ranges: Array<[number, number]> = [];
+  for (const match of text.matchAll(WORD)) {
+    if (editDistance(match[0].toLowerCase(), word.toLowerCase(), most) <= most) ranges.push([match.index, match.index + match[0].length]);
+  }
+  return ranges;
+}

@@ -128,6 +128,26 @@ describe('a manager finds', () => {
     expect(marked(byPayer!)).toEqual(['Лютик']);
   });
 
+  it("a request by its payer's name typed with one wrong letter (5 letters or more); not a shorter word, not for whom the request is hidden", async () => {
+    const ivanov = (await as.otherCustomer.post('/api/requests', validRequest({ payer: { name: 'ИП Иванов Сергей', inn: '7707083893', kpp: '773601001' } }))).body;
+    const requestsFound = async (who: ApiClient, q: string) => hits(await find(who, q)).filter((h) => h.kind === 'request');
+    for (const [q, id, word] of [
+      ['Ивонов', ivanov.id, 'Иванов'],
+      ['Лютек', listed.id, 'Лютик'],
+    ] as const) {
+      const found = await requestsFound(as.manager, q);
+      expect(found.map((h) => h.requestId), q).toEqual([id]);
+      expect(found[0]!.text, q).toContain(word);
+      expect(marked(found[0]!), q).toEqual([word]);
+    }
+    // Four letters: too little to guess from; a search that found something gets no guesses added.
+    expect(await requestsFound(as.manager, 'Лтик')).toEqual([]);
+    expect((await requestsFound(as.manager, 'Иванов')).map((h) => h.requestId)).toEqual([ivanov.id]);
+    // The guess follows the same rules of who sees what.
+    expect(await requestsFound(as.customer, 'Ивонов')).toEqual([]);
+    expect((await requestsFound(as.otherCustomer, 'Ивонов')).map((h) => h.requestId)).toEqual([ivanov.id]);
+  });
+
   it('text with HTML comes back as plain text with ranges, never markup of ours', async () => {
     const note = hits(await find(as.manager, 'валютного контроля')).find((h) => h.kind === 'message');
     expect(note?.text).toBe('!проверить <b>валютный</b> контроль');
