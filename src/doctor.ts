@@ -232,9 +232,13 @@ async function checkPostgres(config: Config, url: string, timeoutMs: number): Pr
   client.on('error', () => undefined);
   try {
     await client.connect();
-    const { rows } = await client.query<{ version: string }>("SELECT current_setting('server_version') AS version");
+    const { rows } = await client.query<{ version: string; autovacuum: string }>(
+      "SELECT current_setting('server_version') AS version, current_setting('autovacuum') AS autovacuum",
+    );
     const migrations = await migrationsApplied(client);
-    const detail = `PostgreSQL ${rows[0]?.version ?? ''} at ${where}, ${migrations.detail}`;
+    // Not a failure: Hotline vacuums its own tables where autovacuum is off (db/maintenance).
+    const vacuum = rows[0]?.autovacuum === 'on' ? '' : '; autovacuum is off: Hotline vacuums its own tables once a minute (turn autovacuum on if other applications share this server)';
+    const detail = `PostgreSQL ${rows[0]?.version ?? ''} at ${where}, ${migrations.detail}${vacuum}`;
     return migrations.ok ? [{ name, ok: true, detail }, ...(await checkOurRequisites(config, client))] : [{ name, ok: false, detail, fix: NOT_MIGRATED_FIX }];
   } catch (error) {
     const code = (error as { code?: string }).code;

@@ -15,6 +15,7 @@ import { DataDirLockedError } from './db/embedded.js';
 import { openDatabase, type Database } from './db/index.js';
 import { Jobs } from './db/jobs.js';
 import { Instance } from './db/instances.js';
+import { startTableMaintenance } from './jobs/tableMaintenance.js';
 import { createHttpServer } from './platform/server.js';
 import { apiPlugin } from './platform/api.js';
 import { LiveBus } from './commands/live.js';
@@ -209,6 +210,8 @@ export async function startHotline(config: Config, options: StartOptions = {}): 
     await instance.start();
     jobs = new Jobs(database, log);
     await jobs.start();
+    // Autovacuum's job where none runs (the embedded database; a server with autovacuum off).
+    await startTableMaintenance({ database, jobs, log });
     const ready: CommandContext = { database, jobs, config, live, log };
     // Our organization and the first admin exist before /readyz says 200.
     const boot = await bootstrap(ready);
