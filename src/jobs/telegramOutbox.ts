@@ -733,6 +733,8 @@ export class TelegramOutbox {
         ? rows.map(() => (result as { message_id: number }).message_id)
         : [];
     // One statement (atomic without BEGIN/COMMIT): the mirrors' ids and the rows marked sent.
+    // The messages are found by their key (`m.id = ANY($4)`), not by joining the recordset: the planner
+    // guesses 100 rows for jsonb_to_recordset and, on a table it thinks small, read every message for each send.
     const links = rows.flatMap((row, i) =>
       row.link?.messages && row.link.side && ids[i] !== undefined
         ? row.link.messages.map((messageId) => ({ messageId, side: row.link!.side!, telegramId: ids[i]! }))
@@ -745,7 +747,7 @@ export class TelegramOutbox {
            topic_message_id = CASE WHEN l.side = 'topic' THEN l.telegram_id ELSE m.topic_message_id END,
            client_chat_message_id = CASE WHEN l.side = 'client' THEN l.telegram_id ELSE m.client_chat_message_id END
          FROM jsonb_to_recordset($1::jsonb) AS l(message_id bigint, side text, telegram_id int)
-         WHERE m.id = l.message_id
+         WHERE m.id = l.message_id AND m.id = ANY($4::bigint[])
          RETURNING m.id)
        UPDATE telegram_outbox SET state = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, result = $2::jsonb
         WHERE id = ANY($3::bigint[])`,
@@ -753,6 +755,7 @@ export class TelegramOutbox {
         JSON.stringify(links.map((l) => ({ message_id: l.messageId, side: l.side, telegram_id: l.telegramId }))),
         ids.length ? JSON.stringify({ message_ids: ids }) : null,
         rows.map((r) => r.id),
+        links.map((l) => l.messageId),
       ],
     });
   }
