@@ -33,6 +33,7 @@
  * group's budget and measures nothing of the status.
  */
 import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { SandboxControl } from '../src/sandbox/control.js';
@@ -45,7 +46,24 @@ const DIALOGS = 500;
 const TIME_SCALE = 0.1;
 const WINDOW_MS = 60_000 * TIME_SCALE;
 /** Latency runs of each kind (they alternate, and which goes first alternates too). */
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_STATUS_RUNS ?? 5);
+/**
+ * BENCH_STATUS_TABLES=1: each latency run also prints what PostgreSQL did to
+ * each table meanwhile (rows read by sequential and index scans, rows
+ * updated, of them HOT, dead rows at the end): for diagnosis of work that
+ * grows run after run.
+ */
+const TABLE_STATS = process.env.BENCH_STATUS_TABLES === '1';
+/**
+ * BENCH_STATUS_STATEMENTS=<PostgreSQL's log file>: the database logs every
+ * statement with its duration (`log_min_duration_statement = 0` on that
+ * database only), and each latency run prints the statements that took the
+ * most time in all (the log's slice written during the run). For diagnosis:
+ * logging costs PostgreSQL CPU.
+ */
+const STATEMENT_LOG = process.env.BENCH_STATUS_STATEMENTS;
+/** BENCH_STATUS_LATENCY_ONLY=1: only the latency runs (limits off), for exploratory runs; the rows are written with the whole benchmark. */
+const LATENCY_ONLY = process.env.BENCH_STATUS_LATENCY_ONLY === '1';
 /** Seconds of each latency run (2,000 messages at 100/s: the p99 is the 20th slowest, not the 10th). */
 const RUN_SECONDS = 20;
 
@@ -94,6 +112,18 @@ async function world(): Promise<World> {
   const emulator = startStatusEmulator();
   const { apiRoot, botId, managerId, group, clients } = await emulator.setup(TOKEN, DIALOGS);
   const db = await freshPostgres();
+  if (STATEMENT_LOG) {
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    const name = new URL(db.url).pathname.slice(1);
+    await admin.query(`ALTER DATABASE "${name}" SET log_min_duration_statement = 0`);
+    // BENCH_STATUS_EXPLAIN=1: the plans of statements over 1 ms too (auto_explain), to find what reads whole tables.
+    if (process.env.BENCH_STATUS_EXPLAIN === '1') {
+      await admin.query(`ALTER DATABASE "${name}" SET session_preload_libraries = 'auto_explain'`);
+      await admin.query(`ALTER DATABASE "${name}" SET auto_explain.log_min_duration = '1ms'`);
+    }
+    await admin.end();
+  }
   const w: World = {
     emulator,
     apiRoot,
@@ -231,6 +261,57 @@ async function drive(w: World, tag: string, rate: number, managerRate: number, s
   return { latencies, changes, sent: total };
 }
 
+/** The statements of the log's slice from byte `from`, by total duration: the top `top` as lines. */
+function statementTimes(from: number, top = 12): string {
+  const fd = fs.openSync(STATEMENT_LOG!, 'r');
+  const size = fs.fstatSync(fd).size;
+  const buffer = Buffer.alloc(size - from);
+  fs.readSync(fd, buffer, 0, buffer.length, from);
+  fs.closeSync(fd);
+  const kinds = new Map<string, { n: number; ms: number }>();
+  let all = 0;
+  // A record: "… LOG:  duration: 0.123 ms  execute name: SELECT …" then continuation lines (tab-indented).
+  for (const record of buffer.toString('utf8').split(/\n(?=\S)/)) {
+    const m = /LOG:\s+duration: ([\d.]+) ms\s+(parse|bind|execute|statement)[^:]*:\s*([\s\S]*)$/.exec(record);
+    if (!m) continue;
+    const ms = Number(m[1]);
+    const kind = `${m[2]} ${m[3]!.replace(/\s+/g, ' ').replace(/'[^']*'/g, '?').replace(/\$\d+/g, '$').slice(0, 110)}`;
+    const k = kinds.get(kind) ?? { n: 0, ms: 0 };
+    k.n++;
+    k.ms += ms;
+    kinds.set(kind, k);
+    all += ms;
+  }
+  const lines = [...kinds].sort((a, b) => b[1].ms - a[1].ms).slice(0, top).map(([kind, k]) => `    ${k.ms.toFixed(0).padStart(6)} ms ${String(k.n).padStart(6)}×  ${kind}`);
+  return `  statements: ${all.toFixed(0)} ms in all\n${lines.join('\n')}`;
+}
+
+type TableStats = Map<string, { seq: number; idx: number; upd: number; hot: number; dead: number; live: number }>;
+
+/** Per-table counters of this database (pg_stat_user_tables; PostgreSQL reports them with a delay of up to a second, so a run's are read after it settled). */
+async function tableStats(w: World): Promise<TableStats> {
+  return withDb(w, async (c) => {
+    await c.query('SELECT pg_stat_clear_snapshot()');
+    const rows = (await c.query<{ relname: string; seq: string; idx: string; upd: string; hot: string; dead: string; live: string }>(
+      `SELECT relname, seq_tup_read AS seq, coalesce(idx_tup_fetch, 0) AS idx, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_dead_tup AS dead, n_live_tup AS live FROM pg_stat_user_tables`,
+    )).rows;
+    return new Map(rows.map((r) => [r.relname, { seq: Number(r.seq), idx: Number(r.idx), upd: Number(r.upd), hot: Number(r.hot), dead: Number(r.dead), live: Number(r.live) }]));
+  });
+}
+
+/** The tables whose counters moved most between two snapshots, one line. */
+function tableDelta(before: TableStats, after: TableStats): string {
+  const parts: Array<[number, string]> = [];
+  for (const [name, a] of after) {
+    const b = before.get(name) ?? { seq: 0, idx: 0, upd: 0, hot: 0, dead: 0, live: 0 };
+    const read = a.seq - b.seq + a.idx - b.idx;
+    const upd = a.upd - b.upd;
+    if (read + upd === 0) continue;
+    parts.push([read + upd, `${name}: seq ${a.seq - b.seq}, idx ${a.idx - b.idx}, upd ${upd} (hot ${a.hot - b.hot}), dead ${a.dead}, live ${a.live}`]);
+  }
+  return parts.sort((x, y) => y[0] - x[0]).slice(0, 8).map((p) => p[1]).join(' | ');
+}
+
 async function close(w: World): Promise<void> {
   if (w.app) await stop(w.app);
   await w.emulator.close();
@@ -261,14 +342,21 @@ export async function run(): Promise<Figure[]> {
     };
     loop.reset();
     loop.enable();
+    const tablesBefore = TABLE_STATS ? await tableStats(w) : undefined;
+    const logFrom = STATEMENT_LOG ? fs.statSync(STATEMENT_LOG).size : 0;
     await w.emulator.loop('start');
     const cpu = cpuMeter([w.app!.pid!], new URL(w.pgUrl).pathname.slice(1));
     const run = await drive(w, `${kind === 'with' ? 'c' : 'q'}${i}-`, 100, kind === 'with' ? 20 : 0, RUN_SECONDS);
     const used = cpu();
+    if (STATEMENT_LOG) console.log(`  ${kind} ${i}:\n${statementTimes(logFrom)}`);
     const emulatorStall = await w.emulator.loop('stop');
     loop.disable();
     const stall = Math.round(loop.max / 1e6);
     await settled(w);
+    if (tablesBefore) {
+      await new Promise((r) => setTimeout(r, 1000));
+      console.log(`  tables (${kind} ${i}): ${tableDelta(tablesBefore, await tableStats(w))}`);
+    }
     w.onBotCall = undefined;
     const into = kind === 'with' ? churn : quiet;
     const ms = (x: number) => Math.round(x * 10) / 10;
@@ -307,6 +395,11 @@ export async function run(): Promise<Figure[]> {
     target: 'p99 ≤ 50 ms, added ≤ 5 ms',
     ok: c99 <= 50 && added <= 5,
   });
+
+  if (LATENCY_ONLY) {
+    await close(w);
+    return figures;
+  }
 
   // ── The group's budget, limits on (app and emulator), on the same database and topics.
   await stop(w.app!);
