@@ -13,7 +13,10 @@
  * So Hotline does autovacuum's job itself there, with autovacuum's default
  * thresholds (PostgreSQL docs, «The Autovacuum Daemon»): a table is vacuumed
  * when its dead rows exceed 50 + 20 % of its rows
- * (`autovacuum_vacuum_threshold`, `autovacuum_vacuum_scale_factor`), analyzed
+ * (`autovacuum_vacuum_threshold`, `autovacuum_vacuum_scale_factor`) or its rows
+ * inserted since its last vacuum exceed 1,000 + 20 % (`autovacuum_vacuum_insert_threshold`,
+ * `…_insert_scale_factor`: the vacuum that also empties a GIN index's pending
+ * list, which an insert would otherwise flush alone at 4 MB), analyzed
  * when the rows changed since its last analyze exceed 50 + 10 %
  * (`autovacuum_analyze_threshold`, `autovacuum_analyze_scale_factor`). Where
  * autovacuum runs, nothing is done.
@@ -25,6 +28,8 @@ type Queryable = Pick<pg.Pool, 'query'>;
 /** Autovacuum's defaults (PostgreSQL 15–17, `postgresql.conf`). */
 export const VACUUM_THRESHOLD = 50;
 export const VACUUM_SCALE_FACTOR = 0.2;
+export const INSERT_THRESHOLD = 1000;
+export const INSERT_SCALE_FACTOR = 0.2;
 export const ANALYZE_THRESHOLD = 50;
 export const ANALYZE_SCALE_FACTOR = 0.1;
 
@@ -56,13 +61,15 @@ export async function needsOwnVacuum(pool: Queryable, embedded: boolean): Promis
 export async function vacuumWhereDue(pool: Queryable): Promise<MaintenanceReport> {
   const { rows } = await pool.query<{ name: string; due_vacuum: boolean; due_analyze: boolean }>(
     `SELECT format('%I.%I', schemaname, relname) AS name,
-            n_dead_tup > $1::float8 + $2::float8 * greatest(n_live_tup, 0) AS due_vacuum,
+            (n_dead_tup > $1::float8 + $2::float8 * greatest(n_live_tup, 0)
+             OR n_ins_since_vacuum > $5::float8 + $6::float8 * greatest(n_live_tup, 0)) AS due_vacuum,
             n_mod_since_analyze > $3::float8 + $4::float8 * greatest(n_live_tup, 0) AS due_analyze
        FROM pg_stat_user_tables
       WHERE n_dead_tup > $1::float8 + $2::float8 * greatest(n_live_tup, 0)
+         OR n_ins_since_vacuum > $5::float8 + $6::float8 * greatest(n_live_tup, 0)
          OR n_mod_since_analyze > $3::float8 + $4::float8 * greatest(n_live_tup, 0)
       ORDER BY n_dead_tup DESC`,
-    [VACUUM_THRESHOLD, VACUUM_SCALE_FACTOR, ANALYZE_THRESHOLD, ANALYZE_SCALE_FACTOR],
+    [VACUUM_THRESHOLD, VACUUM_SCALE_FACTOR, ANALYZE_THRESHOLD, ANALYZE_SCALE_FACTOR, INSERT_THRESHOLD, INSERT_SCALE_FACTOR],
   );
   const report: MaintenanceReport = { vacuumed: [], analyzed: [] };
   for (const row of rows) {

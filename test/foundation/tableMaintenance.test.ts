@@ -68,4 +68,17 @@ describe('vacuum where no autovacuum runs', () => {
     expect(again.vacuumed).not.toContain('public.churned');
     expect(again.analyzed).not.toContain('public.churned');
   });
+
+  it('a table only inserted into (no dead rows) is vacuumed past 1,000 + 20 % new rows', async () => {
+    await database.pool.query('CREATE TABLE appended (id int PRIMARY KEY)');
+    await database.pool.query('INSERT INTO appended SELECT g FROM generate_series(1, 1500) g');
+    await database.pool.query('SELECT pg_stat_force_next_flush()');
+    let report = await vacuumWhereDue(database.pool);
+    for (let i = 0; i < 50 && !report.vacuumed.includes('public.appended'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      report = await vacuumWhereDue(database.pool);
+    }
+    expect(report.vacuumed).toContain('public.appended');
+    expect((await vacuumWhereDue(database.pool)).vacuumed).not.toContain('public.appended');
+  });
 });
