@@ -89,6 +89,7 @@ function printStatements(instances: number, from: number, updates: number): void
 export class ParallelDelivery {
   private readonly queues = new Map<number, string[]>();
   private readonly busy = new Set<number>();
+  private readonly outSince = new Map<number, number>();
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
   private inFlight = 0;
   private turn = 0;
@@ -118,6 +119,7 @@ export class ParallelDelivery {
       if (this.inFlight >= MAX_CONNECTIONS) return;
       if (this.busy.has(chat) || queue.length === 0) continue;
       this.busy.add(chat);
+      this.outSince.set(chat, performance.now());
       this.inFlight++;
       void this.deliver(chat, queue[0]!);
     }
@@ -148,6 +150,15 @@ export class ParallelDelivery {
     this.busy.delete(chat);
     this.inFlight--;
     this.pump();
+  }
+
+  /** The chats with updates not yet accepted: how many each holds, and whether one is out at an instance now (and since when, ms). */
+  stuck(): string {
+    const now = performance.now();
+    return [...this.queues]
+      .filter(([, queue]) => queue.length > 0)
+      .map(([chat, queue]) => `${chat}: ${queue.length}${this.busy.has(chat) ? `, out for ${Math.round(now - (this.outSince.get(chat) ?? now))} ms` : ', not out'}`)
+      .join('; ');
   }
 
   /** Updates taken from the emulator and not yet accepted by an instance. */
@@ -272,7 +283,24 @@ export async function throughput(instances: number, quota: number): Promise<Burs
     // Bounded: once a run waited here for 18 minutes for 4 of the 50 warm-up lines (their updates never reached an instance).
     const warmDeadline = Date.now() + 120_000;
     while (topicOf.size < clients.length) {
-      if (Date.now() > warmDeadline) throw new Error(`scaleout ${instances}: only ${topicOf.size} of ${clients.length} warm-up lines arrived in 120 s (delivery stand-in: ${delivery.pending()} updates waiting)`);
+      if (Date.now() > warmDeadline) {
+        const missing = clients.filter((client) => !topicOf.has(client));
+        const db = new pg.Client({ connectionString: database.url });
+        await db.connect();
+        const state = await db.query(
+          `SELECT c.telegram_user_id AS client, (SELECT count(*) FROM messages m WHERE m.dialog_id = d.id) AS stored, d.topic_id,
+                  (SELECT string_agg(o.method || '/' || o.state || coalesce('/' || o.last_error, ''), ', ') FROM telegram_outbox o WHERE o.queue = 'dialog:' || d.id) AS outbox
+             FROM clients c LEFT JOIN dialogs d ON d.client_id = c.id WHERE c.telegram_user_id = ANY($1::bigint[])`,
+          [missing],
+        );
+        const updates = await db.query('SELECT count(*) AS n FROM telegram_updates');
+        await db.end();
+        throw new Error(
+          `scaleout ${instances}: only ${topicOf.size} of ${clients.length} warm-up lines arrived in 120 s; missing clients ${missing.join(', ')}; ` +
+            `delivery stand-in: ${delivery.pending()} updates waiting (${delivery.stuck()}); emulator: ${emulator.bot(bot.id)?.queue.size ?? '?'} updates undelivered; ` +
+            `updates recorded ${updates.rows[0].n}; in the database: ${JSON.stringify(state.rows)}`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
     if (process.env.BENCH_DEBUG) console.log(`scaleout: ${instances} ready and warm at ${Math.round(performance.now())} ms`);
