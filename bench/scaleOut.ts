@@ -90,6 +90,8 @@ export class ParallelDelivery {
   private readonly queues = new Map<number, string[]>();
   private readonly busy = new Set<number>();
   private readonly outSince = new Map<number, number>();
+  /** Per chat, each delivery tried: update id → the instance's port: its answer (0 = no answer). */
+  readonly answers = new Map<number, string[]>();
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: MAX_CONNECTIONS });
   private inFlight = 0;
   private turn = 0;
@@ -139,6 +141,7 @@ export class ParallelDelivery {
       request.on('error', () => resolve(0));
       request.end(body);
     });
+    this.answers.set(chat, [...(this.answers.get(chat) ?? []), `${(JSON.parse(body) as Update).update_id}→${target.port}:${status}`]);
     if (status >= 200 && status < 300) {
       const queue = this.queues.get(chat)!;
       queue.shift();
@@ -293,12 +296,17 @@ export async function throughput(instances: number, quota: number): Promise<Burs
              FROM clients c LEFT JOIN dialogs d ON d.client_id = c.id WHERE c.telegram_user_id = ANY($1::bigint[])`,
           [missing],
         );
+        const tried = missing.map((client) => delivery.answers.get(client) ?? []);
+        const ids = tried.flat().map((entry) => Number(entry.split('→')[0]));
+        const recorded = await db.query('SELECT update_id FROM telegram_updates WHERE update_id = ANY($1::bigint[])', [ids]);
         const updates = await db.query('SELECT count(*) AS n FROM telegram_updates');
         await db.end();
         throw new Error(
           `scaleout ${instances}: only ${topicOf.size} of ${clients.length} warm-up lines arrived in 120 s; missing clients ${missing.join(', ')}; ` +
             `delivery stand-in: ${delivery.pending()} updates waiting (${delivery.stuck()}); emulator: ${emulator.bot(bot.id)?.queue.size ?? '?'} updates undelivered; ` +
-            `updates recorded ${updates.rows[0].n}; in the database: ${JSON.stringify(state.rows)}`,
+            `updates recorded ${updates.rows[0].n}; in the database: ${JSON.stringify(state.rows)}; ` +
+            `their deliveries (update→port:status): ${tried.map((t) => t.join(' ')).join('; ')} (instances on ports ${ports.join(', ')}); ` +
+            `of those update ids recorded as applied: ${recorded.rows.map((r: { update_id: string }) => r.update_id).join(', ') || 'none'}`,
         );
       }
       await new Promise((r) => setTimeout(r, 20));
