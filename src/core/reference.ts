@@ -10,12 +10,14 @@
  * fillPurposeTemplate(PAYMENT_PURPOSE_TEMPLATES[0]!.ru, { contract: '15', date: '01.10.2026' });
  */
 import { data as currencyData } from 'currency-codes';
-import countries from 'i18n-iso-countries';
+// The library's own entry (index.js), not its Node entry (entry-node.js): that one registers all ~80 locales
+// (0.6 MB of JSON parsed into the heap at start-up) where only these two are used.
+import countries from 'i18n-iso-countries/index.js';
 import en from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
 import ru from 'i18n-iso-countries/langs/ru.json' with { type: 'json' };
 import type { SearchOption } from './search.js';
 
-// Registered explicitly: the browser build of i18n-iso-countries ships no locales.
+// Registered explicitly: the library's index.js (in the browser and here) ships no locales.
 countries.registerLocale(ru);
 countries.registerLocale(en);
 
