@@ -78,12 +78,14 @@ describe('dashboard API', () => {
     const agent = await app.signIn(await app.addUser({ role: 'agent', organization: 'Агент Запад' }));
     const customer = await app.signIn(await app.addUser({ role: 'customer', organization: 'ООО Покупатель' }));
     for (const chart of ['managers', 'dialogs', 'first-response', 'resolution', 'managers-times', 'funnel', 'volume-currency', 'volume-agent', 'statuses', 'sources']) {
+      // The managers' list takes no period (an unknown parameter would be a 400 before the 403).
+      const query = chart === 'managers' ? '' : `?${period}`;
       for (const client of [manager, agent, customer]) {
-        const refused = await client.get(`/api/insight/${chart}?${period}`);
+        const refused = await client.get(`/api/insight/${chart}${query}`);
         expect(refused.status, chart).toBe(403);
         expect(refused.body.code).toEqual({ code: 'insight.adminOnly' });
       }
-      expect((await app.client().get(`/api/insight/${chart}?${period}`)).status, chart).toBe(401);
+      expect((await app.client().get(`/api/insight/${chart}${query}`)).status, chart).toBe(401);
     }
   });
 

@@ -162,7 +162,11 @@ describe('customer → agents → accept', () => {
   });
 
   it('an offer stores the total computed on the server (100 000 × 12.25 + 1.5 % + 500)', async () => {
-    const a = await asAgentA.post(`/api/requests/${requestId}/offers`, validOffer({ total: '1' }));
+    // A total of the agent's own is not taken: a key the API does not know is refused beside it.
+    const forged = await asAgentA.post(`/api/requests/${requestId}/offers`, validOffer({ total: '1' }));
+    expect(forged.status).toBe(400);
+    expect(forged.body.fields).toEqual({ total: 'Неизвестное поле: уберите его' });
+    const a = await asAgentA.post(`/api/requests/${requestId}/offers`, validOffer());
     expect(a.status).toBe(200);
     expect(a.body.total).toBe('1243875.00');
     offerA = a.body.id;

@@ -32,7 +32,7 @@ const user = z.object({
   createdAt: z.string(),
 });
 const requisiteFields = Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, z.string()])) as Record<keyof OrganizationRequisites, z.ZodString>;
-const requisitesBody = z.object(
+const requisitesBody = z.strictObject(
   Object.fromEntries(ORGANIZATION_REQUISITE_FIELDS.map((field) => [field, z.string().max(2000).nullable().optional()])) as Record<
     keyof OrganizationRequisites,
     z.ZodOptional<z.ZodNullable<z.ZodString>>
@@ -44,8 +44,8 @@ const ourRequisites = z.object({
   requisites: z.object(requisiteFields),
 });
 
-const dayHours = z.object({ start: z.string().max(10), end: z.string().max(10) });
-const workingHoursBody = z.object({
+const dayHours = z.strictObject({ start: z.string().max(10), end: z.string().max(10) });
+const workingHoursBody = z.strictObject({
   /** Monday first to Sunday; null: a day off. */
   week: z.array(dayHours.nullable()).length(7),
   /** ISO dates off. */
@@ -55,7 +55,13 @@ const workingHoursBody = z.object({
   /** The automatic answer to clients who write outside working hours (once per off-hours period). */
   offHoursAnswer: z.boolean(),
 });
-const workingHours = workingHoursBody.extend({
+/** The answer (not strict: an answer is not checked for keys the caller did not send). */
+const answeredDay = z.object({ start: z.string(), end: z.string() });
+const workingHours = z.object({
+  week: z.array(answeredDay.nullable()),
+  holidays: z.array(z.string()),
+  workdays: z.array(answeredDay.extend({ date: z.string() })),
+  offHoursAnswer: z.boolean(),
   /** BUSINESS_TIME_ZONE: the hours are wall-clock times there (read-only here). */
   timeZone: z.string(),
   /** ANSWER_TIME_LIMIT_MINUTES: the promised answer time in working minutes; 0 — off (read-only here). */
@@ -94,7 +100,7 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
 
   app.post(
     '/admin/organizations',
-    { schema: { tags, summary: 'Adds an organization', body: z.object({ name: z.string(), kind }), response: { 200: organization } } },
+    { schema: { tags, summary: 'Adds an organization', body: z.strictObject({ name: z.string(), kind }), response: { 200: organization } } },
     async (request) => pickOrganization(await createOrganization(getContext(), { actor: requireAdmin(request), ...request.body })),
   );
 
@@ -105,7 +111,7 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
         tags,
         summary: 'Renames an organization or changes its kind',
         params: idParam,
-        body: z.object({ name: z.string().optional(), kind: kind.optional() }),
+        body: z.strictObject({ name: z.string().optional(), kind: kind.optional() }),
         response: { 200: organization },
       },
     },
@@ -250,7 +256,7 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
       schema: {
         tags,
         summary: 'Adds a user with a password',
-        body: z.object({
+        body: z.strictObject({
           organizationId: rowId,
           role,
           email: z.string(),
@@ -274,7 +280,7 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
         tags,
         summary: 'Disables or enables a user, renames, or sets a new password',
         params: idParam,
-        body: z.object({ disabled: z.boolean().optional(), password: z.string().optional(), name: z.string().optional() }),
+        body: z.strictObject({ disabled: z.boolean().optional(), password: z.string().optional(), name: z.string().optional() }),
         response: { 200: user },
       },
     },

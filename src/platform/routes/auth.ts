@@ -129,7 +129,7 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (
       schema: {
         tags: ['auth'],
         summary: 'Sign in with e-mail and password; sets the session cookie',
-        body: z.object({ email: z.string().max(320), password: z.string().max(1000) }),
+        body: z.strictObject({ email: z.string().max(320), password: z.string().max(1000) }),
         response: { 200: session, 401: error, 429: error },
       },
     },
@@ -202,7 +202,7 @@ export const authRoutes: FastifyPluginAsync<RouteOptions> = async (
       schema: {
         tags: ['auth'],
         summary: "Sign in by the bot's /new link: `query` is the whole query the page was opened with (the link's signed parameters and Telegram's login data)",
-        body: z.object({ token: z.string().max(200), query: z.record(z.string(), z.string().max(1000)).optional() }),
+        body: z.strictObject({ token: z.string().max(200), query: z.record(z.string(), z.string().max(1000)).optional() }),
         response: { 200: session, 403: linkRefusal, 404: error, 410: linkRefusal, 429: error },
       },
     },

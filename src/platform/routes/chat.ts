@@ -152,7 +152,7 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
           "Writes into the request's chat; on a request from a dialog also into the client's topic (marked as written on the platform), " +
           'and with `sendTo: client` to the client as well',
         params: idParam,
-        body: z.object({ text: z.string(), sendTo: z.enum(['topic', 'client']).optional() }),
+        body: z.strictObject({ text: z.string(), sendTo: z.enum(['topic', 'client']).optional() }),
         response: { 200: z.object({ id: z.string(), deliveredTo: z.enum(['topic', 'client']).nullable() }), 400: errorBody, 403: errorBody, 404: errorBody },
       },
     },

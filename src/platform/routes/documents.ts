@@ -50,6 +50,7 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
     {
       schema: {
         tags,
+        consumes: ['multipart/form-data'],
         summary: 'Uploads a document to the request (multipart: `file`, optional `sendToClient=true` before it); sent into the topic when the request has a dialog',
         params: idParam,
         response: { 200: z.object({ id: z.number(), name: z.string(), mime: z.string().nullable(), size: z.number().nullable() }), 400: errorBody, 404: errorBody },
@@ -121,7 +122,7 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
         tags,
         summary: 'The bytes of a stored document; `inline=1` shows images, audio, video and PDF in place',
         params: idParam,
-        querystring: z.object({ inline: z.enum(['0', '1']).optional() }),
+        querystring: z.strictObject({ inline: z.enum(['0', '1']).optional() }),
       },
     },
     async (request, reply) => {

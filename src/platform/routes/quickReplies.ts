@@ -118,6 +118,7 @@ export const quickReplyRoutes: FastifyPluginAsync<RouteOptions> = async (instanc
     {
       schema: {
         tags: ['quick replies'],
+        consumes: ['multipart/form-data'],
         summary: 'Attaches a file to a quick reply (multipart `file`)',
         params: idParam,
         response: { 200: quickReply, 400: errorBody, 401: errorBody, 403: errorBody, 404: errorBody },

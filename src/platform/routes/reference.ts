@@ -16,7 +16,7 @@ import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { countryList, currencyList, purposeTemplates } from './referenceData.js';
 
-const locale = z.object({ locale: z.enum(['ru', 'en']).optional() });
+const locale = z.strictObject({ locale: z.enum(['ru', 'en']).optional() });
 const option = z.object({
   code: z.string(),
   name: z.string().describe('the name people use: «Китай»'),
@@ -24,7 +24,7 @@ const option = z.object({
   aliases: z.array(z.string()).optional().describe('other names to search by (both languages, the countries of a currency)'),
   priority: z.number().optional().describe('among equal matches, lower first (the popular ones)'),
 });
-const search = z.object({ q: z.string().max(100).optional(), dialogId: rowId.optional(), limit: decimalInteger(1, 50).optional() });
+const search = z.strictObject({ q: z.string().max(100).optional(), dialogId: rowId.optional(), limit: decimalInteger(1, 50).optional() });
 
 /** `%` and `_` typed by a person are letters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;

@@ -29,11 +29,11 @@ const optionalText = z.union([z.string(), z.number(), z.null()]).optional().tran
 
 export const requestStatus = z.enum(['collecting_offers', 'accepted', 'completed', 'cancelled']);
 
-export const requestBody = z.object({
+export const requestBody = z.strictObject({
   amount: text,
   currency: z.string(),
   fundingCurrency: z.string().optional(),
-  beneficiary: z.object({
+  beneficiary: z.strictObject({
     name: z.string(),
     country: z.string(),
     address: optionalText,
@@ -44,16 +44,16 @@ export const requestBody = z.object({
   }),
   purpose: z.string(),
   documents: z
-    .object({ contractNumber: optionalText, contractDate: optionalText, invoiceNumber: optionalText, invoiceDate: optionalText })
+    .strictObject({ contractNumber: optionalText, contractDate: optionalText, invoiceNumber: optionalText, invoiceDate: optionalText })
     .optional(),
-  payer: z.object({ name: z.string(), inn: text, kpp: optionalText }),
+  payer: z.strictObject({ name: z.string(), inn: text, kpp: optionalText }),
   deadline: z.string().nullable().optional(),
   comment: z.string().nullable().optional(),
   /** The client's dialog when a manager fills the form from the bot's link (our staff only). */
   dialogId: rowId.optional(),
 });
 
-export const offerBody = z.object({
+export const offerBody = z.strictObject({
   rate: text,
   feePercent: text,
   fixedFee: text,
@@ -99,7 +99,7 @@ export const offer = z.object({
   createdAt: z.string(),
 });
 
-export const listQuery = z.object({
+export const listQuery = z.strictObject({
   currency: z.string().max(3).optional(),
   country: z.string().max(2).optional(),
   /** Decimal strings (see `requestQueries.ts`'s `filterAmount`); a bad one is a 400 naming the field. */

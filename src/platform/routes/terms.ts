@@ -24,7 +24,7 @@ export const termsRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
         tags: ['requests'],
         summary: 'Changes one term of an accepted request (the same edit commands as in Telegram: rate, amount, fee, fixed, days, purpose, deadline, beneficiary, undo)',
         params: idParam,
-        body: z.object({ command: z.enum(commands), value: z.string().max(1000).default('') }),
+        body: z.strictObject({ command: z.enum(commands), value: z.string().max(1000).default('') }),
         response: {
           200: z.object({
             field: z.string(),
