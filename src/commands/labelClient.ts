@@ -35,11 +35,11 @@ export interface LabelsState {
   removed: string[];
 }
 
-/** The message of a label that breaks the rule (400 `labels`), naming it (a long one cut at 40 characters, with «…»). */
+/** The message of a label that breaks the rule (400 beside its item, `add.0`), naming it (a long one cut at 40 characters, with «…»). */
 export const labelRuleMessage = (typed: string) =>
   `Метка «${typed.length > 40 ? `${typed.slice(0, 40)}…` : typed}» не подходит: от 1 до ${LABEL_MAX} букв, цифр, _ или -, без пробелов`;
 
-/** The message of a new label that mixes Latin and Cyrillic letters (400 `labels`; core/labels `mixesScripts`). */
+/** The message of a new label that mixes Latin and Cyrillic letters (400 beside its item; core/labels `mixesScripts`). */
 export const mixedScriptsMessage = (label: string) => `Метка «${label}» не подходит: в ней и латинские, и русские буквы — напишите её одним алфавитом`;
 
 /**
@@ -47,19 +47,27 @@ export const mixedScriptsMessage = (label: string) => `Метка «${label}» �
  * labels after it. Removing a label the client has not, or adding one it has,
  * changes nothing (and writes nothing).
  * Errors: 403 ForbiddenError for anyone but our staff (`mayLabelClients`);
- * 404 NotFoundError for an unknown client; 400 FieldErrors `labels` when a
- * label breaks the rule of core/labels, or a new one mixes Latin and Cyrillic
- * letters (nothing is changed then, not even the good ones) or when the client would carry more than LABELS_PER_CLIENT_MAX.
+ * 404 NotFoundError for an unknown client; 400 FieldErrors keyed by the
+ * item (`add.0`, `remove.2`, every bad one at once) when a label breaks the
+ * rule of core/labels, or a new one mixes Latin and Cyrillic letters (nothing
+ * is changed then, not even the good ones), or `add` when the client would
+ * carry more than LABELS_PER_CLIENT_MAX.
  */
 export async function labelClient(ctx: CommandContext, props: Props, tx?: Tx): Promise<LabelsState> {
   return inTransaction(ctx, tx, async (tx) => {
     if (!(await mayLabelClients(tx.db, props.actor))) throw new ForbiddenError('Метки клиентов ставят только менеджеры');
     const add = normaliseAll(props.add ?? []);
     const remove = normaliseAll(props.remove ?? []);
-    const invalid = [...add.invalid, ...remove.invalid];
-    if (invalid.length > 0) throw new FieldErrors({ labels: labelRuleMessage(invalid[0]!) });
-    const mixed = add.labels.find(mixesScripts);
-    if (mixed !== undefined) throw new FieldErrors({ labels: mixedScriptsMessage(mixed) });
+    // Each refused label beside its item (`add.1`), all of them at once, as the API keys every list item.
+    const refused: Record<string, string> = {};
+    for (const [list, { invalid }] of [['add', add], ['remove', remove]] as const) {
+      for (const { index, typed } of invalid) refused[`${list}.${index}`] = labelRuleMessage(typed);
+    }
+    (props.add ?? []).forEach((typed, index) => {
+      const label = normaliseLabel(typed);
+      if (label !== undefined && mixesScripts(label)) refused[`add.${index}`] ??= mixedScriptsMessage(label);
+    });
+    if (Object.keys(refused).length > 0) throw new FieldErrors(refused);
     // The client row is the lock: two changes of one client's labels go one after the other.
     const [client] = await tx.db.select({ id: clients.id }).from(clients).where(eq(clients.id, props.clientId)).for('update');
     if (!client) throw new NotFoundError('Клиент не найден');
@@ -67,7 +75,7 @@ export async function labelClient(ctx: CommandContext, props: Props, tx?: Tx): P
     const removed = remove.labels.filter((label) => current.includes(label));
     const added = add.labels.filter((label) => !current.includes(label) && !remove.labels.includes(label));
     const after = [...current.filter((label) => !removed.includes(label)), ...added].sort();
-    if (after.length > LABELS_PER_CLIENT_MAX) throw new FieldErrors({ labels: `У клиента не больше ${LABELS_PER_CLIENT_MAX} меток` });
+    if (after.length > LABELS_PER_CLIENT_MAX) throw new FieldErrors({ add: `У клиента не больше ${LABELS_PER_CLIENT_MAX} меток` });
     if (removed.length === 0 && added.length === 0) return { labels: current, added, removed };
     if (removed.length > 0) await tx.db.delete(clientLabels).where(and(eq(clientLabels.clientId, client.id), inArray(clientLabels.label, removed)));
     if (added.length > 0) {
@@ -86,12 +94,12 @@ export async function labelClient(ctx: CommandContext, props: Props, tx?: Tx): P
 }
 
 /** Each item normalised (core/labels), each label once in the order given; the items that break the rule, as given. */
-function normaliseAll(typed: string[]): { labels: string[]; invalid: string[] } {
+function normaliseAll(typed: string[]): { labels: string[]; invalid: Array<{ index: number; typed: string }> } {
   const labels: string[] = [];
-  const invalid: string[] = [];
-  for (const item of typed) {
+  const invalid: Array<{ index: number; typed: string }> = [];
+  for (const [index, item] of typed.entries()) {
     const label = normaliseLabel(item);
-    if (label === undefined) invalid.push(item);
+    if (label === undefined) invalid.push({ index, typed: item });
     else if (!labels.includes(label)) labels.push(label);
   }
   return { labels, invalid };

@@ -51,7 +51,7 @@ export async function saveBroadcast(ctx: CommandContext, props: Props, tx?: Tx):
     const errors = new FieldErrorCollector();
     errors.add('title', checkBroadcastTitle(title));
     errors.add('body', checkTemplateBody(body, BROADCAST_VARIABLES));
-    errors.add('labels', labels.error);
+    for (const [field, message] of Object.entries(labels.errors)) errors.add(field, message);
     let before: Broadcast | undefined;
     if (props.id !== undefined) {
       [before] = await tx.db.select().from(broadcasts).where(eq(broadcasts.id, props.id)).for('update');

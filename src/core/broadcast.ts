@@ -64,13 +64,21 @@ export function checkBroadcastTitle(title: string): string | null {
   return null;
 }
 
-/** The labels as stored (core/labels: `#` dropped, lower-case; each once), or a sentence for the field. */
-export function normalizeLabels(labels: readonly string[]): { labels: string[]; error: string | null } {
-  const typed = labels.map((l) => l.trim()).filter(Boolean);
-  const bad = typed.find((l) => normaliseLabel(l) === undefined);
-  const clean = [...new Set(typed.map((l) => normaliseLabel(l)).filter((l): l is string => l !== undefined))];
-  if (bad !== undefined) return { labels: clean, error: `Метка «${bad.slice(0, 40)}» не подходит: от 1 до ${LABEL_MAX} букв, цифр, _ или -, без пробелов` };
-  if (clean.length === 0) return { labels: clean, error: 'Выберите хотя бы одну метку' };
-  if (clean.length > BROADCAST_LABELS_MAX) return { labels: clean, error: `Не больше ${BROADCAST_LABELS_MAX} меток` };
-  return { labels: clean, error: null };
+/**
+ * The labels as stored (core/labels: `#` dropped, lower-case; each once), and
+ * a sentence for each field to fix: a label that breaks the rule beside its
+ * item (`labels.2`, the index in the list sent, as the API keys every list
+ * item), none or too many beside the list (`labels`). Empty `errors`: fine.
+ */
+export function normalizeLabels(labels: readonly string[]): { labels: string[]; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  labels.forEach((typed, i) => {
+    const label = typed.trim();
+    if (label && normaliseLabel(label) === undefined) errors[`labels.${i}`] = `Метка «${label.slice(0, 40)}» не подходит: от 1 до ${LABEL_MAX} букв, цифр, _ или -, без пробелов`;
+  });
+  const clean = [...new Set(labels.map((l) => normaliseLabel(l.trim())).filter((l): l is string => l !== undefined))];
+  if (Object.keys(errors).length) return { labels: clean, errors };
+  if (clean.length === 0) return { labels: clean, errors: { labels: 'Выберите хотя бы одну метку' } };
+  if (clean.length > BROADCAST_LABELS_MAX) return { labels: clean, errors: { labels: `Не больше ${BROADCAST_LABELS_MAX} меток` } };
+  return { labels: clean, errors: {} };
 }

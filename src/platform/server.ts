@@ -15,6 +15,7 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
+  type FastifyReply,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -32,6 +33,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { metrics } from '../metrics.js';
 import { htmlWithPreloads, PRELOADED_PAGES } from './pagePreload.js';
+import { clientErrorAnswer, frameworkRefusal } from './validationMessages.js';
 import { DEFAULT_BODY_LIMIT, isLocalCaller, registerSecurityHeaders, sameSecret, UNAUTHENTICATED_BODY_LIMIT } from './security.js';
 
 export const webDistDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
@@ -82,6 +84,18 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     // X-Forwarded-For is believed only when an operator says a proxy sets it (TRUST_PROXY).
     trustProxy: (options.trustProxy ?? false) as boolean, // Fastify takes a number or addresses too; its overloads want one type
     ...(options.rewriteUrl ? { rewriteUrl: (request: { url?: string }) => options.rewriteUrl!(request.url ?? '/') } : {}),
+    // A URL the router cannot decode (`%E0%A4%A`), a path parameter too long: our words and a code, not Fastify's English.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = frameworkRefusal(error);
+      // The reply before any route: its types know no schema, any status goes.
+      void (reply as unknown as FastifyReply).code(status).send(body);
+    },
+    // Raw non-ASCII bytes in the URL, a malformed request: Node's parser refuses before Fastify; answered the same way.
+    clientErrorHandler: (error, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorAnswer(error.code));
+      socket.destroy(error);
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -5,6 +5,7 @@
  * (src/core/messageCodes.ts) so the page shows them in its language.
  */
 import type { FastifyError, FastifyRequest } from 'fastify';
+import { messageCode, type MessageCode } from '../core/messageCodes.js';
 
 /** Zod's issues as `{ 'beneficiary.swift': message }`. */
 export function zodFields(error: FastifyError, request: FastifyRequest): Record<string, string> {
@@ -37,7 +38,40 @@ export const FRAMEWORK_REFUSALS: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Неподдерживаемый Content-Type: нужен application/json (файлы — multipart/form-data)',
   FST_ERR_CTP_BODY_TOO_LARGE: 'Слишком большой запрос',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Размер тела запроса не совпадает с Content-Length',
+  // Refusals of the URL before any route (Fastify's `frameworkErrors`, src/platform/server.ts).
+  FST_ERR_BAD_URL: 'Адрес запроса не читается: неверная %-последовательность; символы вне ASCII пришлите %-кодированными в UTF-8, например %D1%8F вместо «я»',
+  FST_ERR_MAX_PARAM_LENGTH: 'Слишком длинная часть адреса запроса',
 };
+
+/**
+ * A refusal of a request before any route sees it, as the API answers:
+ * `{ error, code }` (the page shows the code's text in its language).
+ * `frameworkRefusal` for Fastify's `frameworkErrors` (a URL its router cannot
+ * decode, a path parameter over its length); `clientErrorAnswer` for Node's
+ * HTTP parser (`clientError`: raw non-ASCII bytes in the URL, a malformed
+ * request line or header, headers too large, a request too slow), where
+ * Fastify's default writes English («Bad Request», «Client Error»).
+ */
+export function frameworkRefusal(error: FastifyError): { status: number; body: { error: string; code?: MessageCode } } {
+  const status = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : error.code === 'FST_ERR_BAD_URL' ? 400 : 500;
+  const message = FRAMEWORK_REFUSALS[error.code] ?? (status === 500 ? 'Внутренняя ошибка сервера' : 'Запрос не читается как HTTP/1.1');
+  return { status, body: { error: message, code: messageCode(message) } };
+}
+
+/** Node's HTTP parser's refusals (`clientError` codes) in our words; anything else is «не читается как HTTP/1.1». */
+const CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
+  HPE_INVALID_URL: { status: 400, message: 'Адрес запроса не читается: символы вне ASCII пришлите %-кодированными в UTF-8, например %D1%8F вместо «я»' },
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'Слишком большие заголовки запроса' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'Запрос не пришёл целиком вовремя: повторите его' },
+};
+
+/** The raw HTTP answer to a request Node could not parse (Fastify's `clientErrorHandler`), UTF-8 JSON. */
+export function clientErrorAnswer(errorCode: string | undefined): string {
+  const { status, message } = CLIENT_ERRORS[errorCode ?? ''] ?? { status: 400, message: 'Запрос не читается как HTTP/1.1' };
+  const body = JSON.stringify({ error: message, code: messageCode(message) });
+  const reason = status === 400 ? 'Bad Request' : status === 408 ? 'Request Timeout' : 'Request Header Fields Too Large';
+  return `HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`;
+}
 
 /** The parts of a Zod 4 issue the messages below read (zod's `$ZodIssue`). */
 interface ZodIssueShape {

@@ -359,7 +359,7 @@ async function label(
       }),
     );
   } catch (error) {
-    if (error instanceof ValidationError && error.field === 'labels' && /не подходит/.test(error.message)) {
+    if (error instanceof ValidationError && /^(add|remove)\.\d+$/.test(error.field ?? '') && /не подходит/.test(error.message)) {
       return answer(`${escapeHtml(error.message)}\n${botText(MANAGERS_LOCALE, 'manager-label-how')}`);
     }
     if (error instanceof ValidationError || error instanceof ForbiddenError) return answer(escapeHtml(error.message));

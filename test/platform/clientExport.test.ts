@@ -56,8 +56,8 @@ describe('labels and the export of clients from the platform', () => {
 
     const bad = await admin.post(`/api/clients/${vip.clientId}/labels`, { add: ['vip', 'два слова'] });
     expect(bad.status).toBe(400);
-    expect(bad.body.fields.labels).toBe('Метка «два слова» не подходит: от 1 до 32 букв, цифр, _ или -, без пробелов');
-    expect(bad.body.fieldCodes.labels).toEqual({ code: 'labels.form', params: { label: 'два слова', max: '32' } });
+    expect(bad.body.fields['add.1']).toBe('Метка «два слова» не подходит: от 1 до 32 букв, цифр, _ или -, без пробелов');
+    expect(bad.body.fieldCodes['add.1']).toEqual({ code: 'labels.form', params: { label: 'два слова', max: '32' } });
     const added = await admin.post(`/api/clients/${vip.clientId}/labels`, { add: ['VIP', 'опт', 'tmp'] });
     expect(added.status).toBe(200);
     expect(added.body).toEqual({ labels: ['tmp', 'vip', 'опт'], added: ['vip', 'опт', 'tmp'], removed: [] });

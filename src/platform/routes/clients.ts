@@ -201,8 +201,9 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
    * Puts labels on a client and takes labels off — the same command as
    * `/label` and `/unlabel` in the topic (commands/labelClient). Body
    * `{ add?: string[], remove?: string[] }`, each label as typed (normalised
-   * by core/labels). 200 with the labels now and what changed; 400 `labels`
-   * for a label that breaks the rule or one too many (nothing changed); 403
+   * by core/labels). 200 with the labels now and what changed; 400 beside
+   * each label that breaks the rule (`add.0`, `remove.1`), or `add` for one
+   * too many (nothing changed); 403
    * for anyone but our staff; 404 an unknown client.
    */
   app.post(

@@ -19,6 +19,17 @@ import { workingHistory } from '../../commands/workingHours.js';
 import { waitedWorkingMs } from '../../core/workingHours.js';
 import { topicLink } from '../../core/topicLink.js';
 
+/** `?owner=` refused: the values it takes (the list's filter; a user id is a manager's or an admin's). */
+const DIALOG_OWNER_VALUES = 'Допустимые значения: me, none или id пользователя (целое число от 1)';
+/** `me`, `none` or a user id in plain decimal digits; anything else is refused with DIALOG_OWNER_VALUES (one message, whichever part is wrong). */
+const dialogOwnerFilter = z.string().transform((value, ctx): 'me' | 'none' | number => {
+  if (value === 'me' || value === 'none') return value;
+  const id = /^\d{1,16}$/.test(value) ? Number(value) : 0;
+  if (id >= 1 && Number.isSafeInteger(id)) return id;
+  ctx.addIssue({ code: 'custom', message: DIALOG_OWNER_VALUES });
+  return z.NEVER;
+});
+
 const dialog = z.object({
   id: z.number(),
   /** The client's history page: `/clients/:clientId`. */
@@ -106,7 +117,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           /** `true`: the blocklist — banned clients only; `false`: everyone else. */
           banned: z.enum(['true', 'false']).optional(),
           /** `me`: the signed-in manager's dialogs; `none`: dialogs nobody is responsible for; a user id: that manager's. */
-          owner: z.union([z.enum(['me', 'none']), decimalInteger(1, Number.MAX_SAFE_INTEGER)]).optional(),
+          owner: dialogOwnerFilter.optional(),
           /** Only clients who came by this deep link (`ads_autumn`; Telegram's rule: 1–64 of A–Z a–z 0–9 _ -). */
           source: z.string().max(200).optional(),
           /** Only clients with this label (core/labels; typed forms such as `VIP` or `#vip` are normalised). */

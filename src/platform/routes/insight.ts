@@ -14,7 +14,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ForbiddenError, ValidationError } from '../../commands/context.js';
+import { ForbiddenError } from '../../commands/context.js';
+import { FieldErrorCollector } from '../../commands/validation.js';
 import type { Db } from '../../db/index.js';
 import { maySeeDashboard } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
@@ -79,22 +80,21 @@ function validZone(zone: string | undefined): string {
 
 /**
  * The filter of one chart request: the period checked and defaulted, the
- * manager checked against our staff. Throws ValidationError (400) naming the field.
+ * manager checked against our staff. Throws FieldErrors (400) with every
+ * bad field at once (`from`, `to`, `manager`), not only the first.
  */
 export async function readFilter(db: Db, query: z.infer<typeof filterQuery>, timeZone: string | undefined): Promise<InsightFilter> {
   const zone = validZone(timeZone);
+  const errors = new FieldErrorCollector();
   const to = query.to === undefined ? today(zone) : calendarDate(query.to);
-  if (!to) throw new ValidationError('Дата «по» — в формате ГГГГ-ММ-ДД, существующий день с 2000 по 2100 год', 'to');
-  const from = query.from === undefined ? addDays(to, -(DEFAULT_PERIOD_DAYS - 1)) : calendarDate(query.from);
-  if (!from) throw new ValidationError('Дата «с» — в формате ГГГГ-ММ-ДД, существующий день с 2000 по 2100 год', 'from');
-  if (from > to) throw new ValidationError('Дата «с» позже даты «по»', 'from');
-  if (daysBetween(from, to) + 1 > MAX_PERIOD_DAYS) throw new ValidationError(`Период — не больше ${MAX_PERIOD_DAYS} дней`, 'from');
-  let managerId: number | null = null;
-  if (query.manager !== undefined) {
-    if (!(await staffList(db)).some((user) => user.id === query.manager)) throw new ValidationError('Такого менеджера нет', 'manager');
-    managerId = query.manager;
-  }
-  return { from, to, timeZone: zone, managerId };
+  if (!to) errors.add('to', 'Дата «по» — в формате ГГГГ-ММ-ДД, существующий день с 2000 по 2100 год');
+  const from = query.from === undefined ? (to ? addDays(to, -(DEFAULT_PERIOD_DAYS - 1)) : null) : calendarDate(query.from);
+  if (query.from !== undefined && !from) errors.add('from', 'Дата «с» — в формате ГГГГ-ММ-ДД, существующий день с 2000 по 2100 год');
+  if (from && to && from > to) errors.add('from', 'Дата «с» позже даты «по»');
+  else if (from && to && daysBetween(from, to) + 1 > MAX_PERIOD_DAYS) errors.add('from', `Период — не больше ${MAX_PERIOD_DAYS} дней`);
+  if (query.manager !== undefined && !(await staffList(db)).some((user) => user.id === query.manager)) errors.add('manager', 'Такого менеджера нет');
+  errors.throwIfAny();
+  return { from: from!, to: to!, timeZone: zone, managerId: query.manager ?? null };
 }
 
 export const insightRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {

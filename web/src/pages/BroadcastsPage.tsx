@@ -153,7 +153,7 @@ export default function BroadcastsPage() {
               value={form.labels}
               disabled={!editable}
               searchable
-              error={errors.labels}
+              error={errors.labels ?? Object.entries(errors).find(([field]) => field.startsWith('labels.'))?.[1]}
               onChange={(labels) => setForm({ ...form, labels })}
             />
             <Textarea

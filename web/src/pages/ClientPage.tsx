@@ -165,7 +165,7 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
       await queryClient.invalidateQueries({ queryKey: ['dialogs'] });
     },
   });
-  const error = change.error instanceof ApiError ? (change.error.fields.labels ?? change.error.message) : change.error ? t('error.network') : null;
+  const error = change.error instanceof ApiError ? (Object.values(change.error.fields)[0] ?? change.error.message) : change.error ? t('error.network') : null;
   return (
     <Stack gap="xs" data-testid="client-labels-editor">
       <Group gap="xs">
