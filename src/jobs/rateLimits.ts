@@ -24,11 +24,7 @@ export interface Limits {
    * a client line that comes after a burst of renames still goes at once
    * instead of waiting for the window to reopen (up to a minute). Issue 21.1
    * and 19.1; bench/dialogStatus.ts measures the lines with and without the
-   * churn. The reserve grows to the content the group had in its last
-   * window (a minute), when that was more: a steady six client lines a minute
-   * with a fixed five kept would make every sixth wait for renames to leave
-   * the window (bench/dialogStatus.ts saw a line wait 5 s of Telegram's time).
-   * Unset: no reserve.
+   * churn. Unset: no reserve.
    */
   groupReserveForContent?: number;
   /** Multiplies every window: 1 is Telegram's real time; tests use less to run in seconds. */
@@ -110,8 +106,6 @@ export class RateLimiter {
   private readonly bot: Window | undefined;
   private readonly chats = new Map<number, Window>();
   private readonly pausedUntil = new Map<number, number>();
-  /** Per group, when its content sends of the last window were taken (the reserve follows them; groupReserveForContent). */
-  private readonly contentTimes = new Map<number, number[]>();
 
   /** `false` turns the limits off (benchmarks of raw throughput). */
   constructor(private readonly limits: Limits | false) {
@@ -168,33 +162,14 @@ export class RateLimiter {
     const paused = Math.max(0, (this.pausedUntil.get(chatId) ?? 0) - now);
     if (!this.limits) return paused;
     const botReserve = kind === 'bulk' ? Math.max(0, this.limits.perBotPerSecond - (this.limits.broadcastPerSecond ?? this.limits.perBotPerSecond)) : 0;
-    const chatReserve = kind === 'housekeeping' && chatId < 0 ? this.groupReserve(chatId, now) : 0;
+    const chatReserve = kind === 'housekeeping' && chatId < 0 ? (this.limits.groupReserveForContent ?? 0) : 0;
     return Math.max(paused, this.bot!.wait(now, botReserve), this.window(chatId)!.wait(now, chatReserve));
   }
 
-  /**
-   * What housekeeping leaves free in group `chatId`: groupReserveForContent,
-   * or the content sent in the group's last window when that was more (at
-   * most the window less one).
-   */
-  private groupReserve(chatId: number, now: number): number {
-    if (!this.limits || this.limits.groupReserveForContent === undefined) return 0;
-    const times = this.contentTimes.get(chatId);
-    const windowMs = 60_000 * this.limits.timeScale;
-    while (times?.length && times[0]! <= now - windowMs) times.shift();
-    return Math.min(this.limits.perGroupPerMinute - 1, Math.max(this.limits.groupReserveForContent, times?.length ?? 0));
-  }
-
-  /** Counts one sent message (of `kind`: a group's content sends also set its reserve). */
-  record(chatId: number, now = Date.now(), kind: SendKind = 'content'): void {
+  /** Counts one sent message. */
+  record(chatId: number, now = Date.now()): void {
     this.bot?.record(now);
     this.window(chatId)?.record(now);
-    if (kind === 'content' && chatId < 0 && this.limits && this.limits.groupReserveForContent !== undefined) {
-      let times = this.contentTimes.get(chatId);
-      if (!times) this.contentTimes.set(chatId, (times = []));
-      times.push(now);
-      while (times[0]! <= now - 60_000 * this.limits.timeScale) times.shift();
-    }
   }
 
   /**
@@ -203,7 +178,7 @@ export class RateLimiter {
    */
   tryTake(chatId: number, now = Date.now(), kind: SendKind = 'content'): boolean {
     if (this.wait(chatId, now, kind) > 0) return false;
-    this.record(chatId, now, kind);
+    this.record(chatId, now);
     return true;
   }
 
@@ -227,7 +202,7 @@ export class RateLimiter {
       const now = Date.now();
       const wait = this.wait(chatId, now, kind);
       if (wait <= 0) {
-        this.record(chatId, now, kind);
+        this.record(chatId, now);
         return now;
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
