@@ -3,6 +3,8 @@
  * records its `update_id`. A redelivered update finds its id and changes
  * nothing; an update whose transaction failed is not recorded, so Telegram
  * delivers it again (the poller does not confirm it, the webhook answers 5xx).
+ * An error not known to be temporary gets UPDATE_TRIES tries before the
+ * update is given up (logged, recorded as handled).
  */
 import type { MiddlewareFn } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
@@ -39,6 +41,36 @@ export function makeWellFormed<T>(value: T): T {
   return value;
 }
 
+/**
+ * Tries of an update that failed with an error not known to be temporary,
+ * before it is given up as one we cannot apply. Not 1: an error we did not
+ * classify may still be a race or an overload (a unique key two instances
+ * wrote at once, a statement cancelled under load) — given up on the first
+ * try, a client's message would be lost where a second try applies it
+ * (bench/scaleOut.ts: 4 of 50 first messages recorded as handled with no
+ * client row, three instances on a saturated machine). Not unbounded: a
+ * poison update would hold up its chat (the poller confirms nothing past it)
+ * and be redelivered forever.
+ */
+export const UPDATE_TRIES = 3;
+
+/** Failed tries per update id, in this process (bounded: the oldest are forgotten). */
+const failedTries = new Map<number, number>();
+const FAILED_TRIES_KEPT = 10_000;
+
+/**
+ * Counts a failed try of `updateId`; true when it may be tried again
+ * (fewer than UPDATE_TRIES so far in this process). Exported for tests.
+ */
+export function tryAgain(updateId: number): boolean {
+  const tries = (failedTries.get(updateId) ?? 0) + 1;
+  failedTries.delete(updateId);
+  if (tries >= UPDATE_TRIES) return false;
+  failedTries.set(updateId, tries);
+  if (failedTries.size > FAILED_TRIES_KEPT) failedTries.delete(failedTries.keys().next().value!);
+  return true;
+}
+
 export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
   return async (c, next) => {
     const updateId = c.update.update_id;
@@ -55,12 +87,17 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
         { begin: `INSERT INTO telegram_updates (update_id) VALUES (${Math.trunc(updateId)}) ON CONFLICT DO NOTHING` },
       );
       if (applied) metrics.updatesProcessed.inc();
+      if (failedTries.size > 0) failedTries.delete(updateId);
     } catch (error) {
       // The database is away or the transaction lost a race: not applied, Telegram delivers it again.
       if (isTransientDatabaseError(error)) throw error;
+      // Ids and kind only: an update carries a client's words and files, which never go to a log (issue 16.17).
+      if (tryAgain(updateId)) {
+        ctx.log.warn({ err: error, ...describeUpdate(c.update) }, `Update ${updateId} failed (${safeErrorMessage(error)}); it will be tried again`);
+        throw error;
+      }
       // A bug or an input we cannot handle: log it and move on, rather than
       // have Telegram redeliver the same poison update forever.
-      // Ids and kind only: an update carries a client's words and files, which never go to a log (issue 16.17).
       ctx.log.error({ err: error, ...describeUpdate(c.update) }, `Update ${updateId} could not be applied: ${safeErrorMessage(error)}`);
       await markProcessed(ctx, updateId);
     }
