@@ -26,7 +26,7 @@ import { joinTexts, type Entity } from '../core/composeText.js';
 import { CONTENT_FORBIDDEN, COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } from './contentFallback.js';
 import { renameTopic, RENAME_TOPIC } from './topicTitle.js';
 import { isDatabaseAway } from '../db/index.js';
-import { holderGoneSql } from '../db/instances.js';
+import { GONE_AFTER_MS, holderGoneSql } from '../db/instances.js';
 import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits, type SendKind, type Take } from './rateLimits.js';
@@ -175,12 +175,46 @@ const sendKind = (queue: string): SendKind => (isBroadcast(queue) ? 'bulk' : isH
  */
 const isBroadcast = (queue: string): boolean => queue.startsWith(BROADCAST_QUEUE_PREFIX);
 
+/**
+ * Each queue has one owner among the live instances (issue 21.2): the
+ * instance whose place in the live list (`instances` by id, heartbeat within
+ * GONE_AFTER_MS) is the queue's number modulo their count — the number the
+ * queue's name ends with (a dialog's id, a chat's id: consecutive dialogs
+ * alternate owners), else a hash of the name. Only the owner claims the
+ * queue's rows, so two instances never race for one client's queue (a lost
+ * race is a claim that waited for the other's row lock and found nothing).
+ * An instance not in the list (no heartbeat, or none yet) and a single
+ * instance own everything. When an instance dies, its queues pass to the
+ * others as soon as it drops out of the list (the same GONE_AFTER_MS its
+ * leases are taken over after, src/db/instances.ts). Ownership only decides
+ * who tries: the lease still decides who sends.
+ */
+const LIVE_INSTANCES_SQL = `WITH live AS (
+    SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n FROM instances
+     WHERE GREATEST(heartbeat_at, pg_postmaster_start_time()) >= now() - make_interval(secs => ${GONE_AFTER_MS / 1000})),
+  me AS (SELECT k, n FROM live WHERE id = $1::text)`;
+const QUEUE_MINE_SQL = `(me.n IS NULL OR mod(abs(COALESCE(substring(queue from ':(-?[0-9]{1,15})$')::bigint, hashtext(queue)::bigint)), me.n) = me.k)`;
+
+/**
+ * How long another instance's queue may stand due with its head unleased and
+ * unchanged before this instance takes it: its owner is alive (heartbeating)
+ * but not sending — its outbox stopped or has no slots. A dead owner is not
+ * waited for: it leaves the live list after GONE_AFTER_MS.
+ */
+const OWNER_GRACE_MS = 3_000;
+/** How often an instance with live siblings looks for rows they wrote into its queues (their wake-ups are in-process). */
+const SHARED_POLL_MS = 100;
+
 export class TelegramOutbox {
   private readonly limiter: RateLimiter;
   readonly topics: Topics;
   private readonly cards: ActionCards;
   /** Queues being drained by this process. */
   private readonly busy = new Set<string>();
+  /** Other instances' queues whose head was due and unleased at the last dispatch: that head, and since when (ms). */
+  private foreignHeads = new Map<string, { head: number; since: number }>();
+  /** Live instances at the last dispatch that found rows (LIVE_INSTANCES_SQL). */
+  private liveInstances = 1;
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -300,12 +334,15 @@ export class TelegramOutbox {
 
   /** Starts a drain for every queue whose head row is due; returns ms until the next one is. */
   private async dispatch(): Promise<number> {
-    const heads = await this.ctx.database.pool.query<{ id: number; queue: string; chat_id: string; not_before: Date; lease_until: Date | null }>({
+    const heads = await this.ctx.database.pool.query<{ id: number; queue: string; chat_id: string; not_before: Date; lease_until: Date | null; mine: boolean; live: number }>({
       name: 'hotline_outbox_heads',
-      // A lease whose holder is gone counts as none: its row is due now.
-      text: `SELECT DISTINCT ON (queue) id, queue, chat_id, not_before,
-                    CASE WHEN ${holderGoneSql('lease_holder', '$1::text')} THEN NULL ELSE lease_until END AS lease_until
-               FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id`,
+      // A lease whose holder is gone counts as none: its row is due now. `mine`: the queue's owner (QUEUE_MINE_SQL).
+      text: `${LIVE_INSTANCES_SQL}
+             SELECT h.*, ${QUEUE_MINE_SQL} AS mine, coalesce(me.n, 1)::int AS live
+               FROM (SELECT DISTINCT ON (queue) id, queue, chat_id, not_before,
+                            CASE WHEN ${holderGoneSql('lease_holder', '$1::text')} THEN NULL ELSE lease_until END AS lease_until
+                       FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id) h
+               LEFT JOIN me ON true`,
       values: [this.instance],
     });
     metrics.outboxBacklog.set(heads.rowCount ?? 0);
@@ -323,9 +360,23 @@ export class TelegramOutbox {
       heads.rows.filter((h) => !isHousekeeping(h.queue) && (h.not_before.getTime() <= now || this.busy.has(h.queue))).map((h) => h.chat_id),
     );
     let nextMs = this.pollMs;
+    const waiting = new Map<string, { head: number; since: number }>();
     for (const head of heads.rows) {
       const chatId = Number(head.chat_id);
       if (this.busy.has(head.queue)) continue;
+      if (!head.mine) {
+        // Another live instance's queue: it is left to its owner while the owner moves it on. A head that stood due
+        // and unleased for OWNER_GRACE_MS (an owner alive but not sending: its outbox stopped, or sends nothing) is taken.
+        const free = head.not_before.getTime() <= now && !(head.lease_until && head.lease_until.getTime() > now);
+        if (!free) continue;
+        const seen = this.foreignHeads.get(head.queue);
+        const since = seen?.head === head.id ? seen.since : now;
+        waiting.set(head.queue, { head: head.id, since });
+        if (now - since < OWNER_GRACE_MS) {
+          nextMs = Math.min(nextMs, since + OWNER_GRACE_MS - now);
+          continue;
+        }
+      }
       const housekeeping = isHousekeeping(head.queue);
       if (housekeeping && contentDue.has(head.chat_id)) continue;
       // Housekeeping trickles: a gap in the content would otherwise start up to `concurrency` renames and card
@@ -354,6 +405,11 @@ export class TelegramOutbox {
           this.wake();
         });
     }
+    this.foreignHeads = waiting;
+    // Several live instances: rows for this one's queues are also written by the others, whose wake-ups do not reach it.
+    // (With nothing pending the count is not read: the last one read stands.)
+    this.liveInstances = heads.rows[0]?.live ?? this.liveInstances;
+    if (this.liveInstances > 1) nextMs = Math.min(nextMs, SHARED_POLL_MS);
     return nextMs;
   }
 
