@@ -457,6 +457,10 @@ export class TelegramOutbox {
         // (a crash, or a call that outlived its lease) — Telegram may have it.
         // A row whose holder is gone is taken at once (src/db/instances.ts).
         maybeApplied: sql`${telegramOutbox.maybeApplied} OR (${telegramOutbox.attempts} > 0 AND ${telegramOutbox.lastError} IS NULL)`,
+        // This try has no failure yet: an earlier try's (a 429, a 5xx) must not make a later try that died mid-call
+        // look failed — its repeat would go out unmarked (test/faults/takeover.test.ts saw it). The SET above reads
+        // the old value.
+        lastError: null,
       })
       .where(
         sql`${telegramOutbox.id} = (SELECT id FROM telegram_outbox WHERE queue = ${sql.placeholder('queue')}::text AND state = 'pending' ORDER BY id LIMIT 1 FOR UPDATE)
