@@ -61,6 +61,10 @@ describe('working time', () => {
     // 02:30 does not exist on 29 March: the range starts at 03:30 (summer time), 30 minutes to 04:00.
     expect(nextOpening(night, at('2026-03-29T00:00:00+01:00'))).toEqual(at('2026-03-29T03:30:00+02:00'));
     expect(workingMsBetween(night, at('2026-03-29T00:00:00+01:00'), at('2026-03-29T12:00:00+02:00'))).toBe(30 * MIN);
+    // A range the clocks skip whole opens nothing: the next opening is the next real one (found by the property below, CI of stop 28).
+    const skipped: WorkingCalendar = { ...berlin, week: [null, null, null, null, null, null, { start: '00:00', end: '00:15' }], workdays: [{ date: '2026-03-29', start: '02:00', end: '03:00' }] };
+    expect(nextOpening(skipped, at('2026-03-22T00:00:00+01:00'))).toEqual(at('2026-04-05T00:00:00+02:00'));
+    expect(workingMsBetween(skipped, at('2026-03-29T00:00:00+01:00'), at('2026-03-30T00:00:00+02:00'))).toBe(0);
   });
 
   it('the next opening: later today, tomorrow, after the weekend', () => {

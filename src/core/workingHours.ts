@@ -195,7 +195,9 @@ function rangeOn(calendar: WorkingCalendar, date: Temporal.PlainDate): { start: 
   const start = minutesOf(hours.start);
   const end = minutesOf(hours.end);
   if (start === null || end === null || end <= start) return null;
-  return { start: instantAt(calendar.timeZone, date, start), end: instantAt(calendar.timeZone, date, end) };
+  const range = { start: instantAt(calendar.timeZone, date, start), end: instantAt(calendar.timeZone, date, end) };
+  // A range the clocks skip whole (02:00–03:00 on the day they move forward) lasts no real time: no range, no opening.
+  return range.end > range.start ? range : null;
 }
 
 /** Epoch milliseconds of `minutes` after the wall-clock midnight of `date` in `timeZone` (24:00 is the next day's 00:00). */
