@@ -27,14 +27,17 @@ export type CreatedRequest = typeof requests.$inferSelect;
 
 /** The command in its own transaction; publishes to live pages after commit. */
 export async function createRequest(ctx: CommandContext, props: CreateRequestProps): Promise<CreatedRequest> {
-  return ctx.database.transaction((tx) => createRequestInTx(tx, props));
+  return ctx.database.transaction((tx) => createRequestInTx(tx, props, new Date(), ctx.config.answerTime.timeZone));
 }
 
-/** The same inside a caller's transaction (the deal flow creates a request and its offer in one). */
-export async function createRequestInTx(tx: Tx, props: CreateRequestProps, now = new Date()): Promise<CreatedRequest> {
+/**
+ * The same inside a caller's transaction (the deal flow creates a request and its offer in one).
+ * `timeZone` (BUSINESS_TIME_ZONE) says which calendar day is today for the deadline and document dates.
+ */
+export async function createRequestInTx(tx: Tx, props: CreateRequestProps, now = new Date(), timeZone?: string): Promise<CreatedRequest> {
   const origin = props.origin ?? (props.dialogId ? 'telegram' : 'web');
   if (!canRequest(props.actor)) throw new ForbiddenError('Ваша организация не может создавать заявки');
-  const fields = validateRequestFields(props, now);
+  const fields = validateRequestFields(props, now, timeZone);
   let clientId: number | null = null;
   if (props.dialogId !== undefined) {
     // Dialogs are our hotline's: only our staff see one and turn it into a request.

@@ -69,7 +69,13 @@ export function validateAmount(value: string, errors: FieldErrorCollector, field
   return null;
 }
 
-export function validateRequestFields(input: RequestFields, now = new Date()): ValidRequestFields {
+/**
+ * Checks a request's fields as typed in the form (or sent to the API): amounts as decimal strings, dates
+ * as ISO or ДД.ММ.ГГГГ, «today» for the deadline and the document dates being the calendar day in
+ * `timeZone` (BUSINESS_TIME_ZONE; Europe/Moscow when not given). Throws ValidationError with every bad
+ * field named; returns the normalized fields.
+ */
+export function validateRequestFields(input: RequestFields, now = new Date(), timeZone?: string): ValidRequestFields {
   const errors = new FieldErrorCollector();
   const amount = validateAmount(input.amount, errors);
 
@@ -111,7 +117,7 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
     const shaped = /^\d{4}-\d{2}-\d{2}/.test(value);
     // The banner and an API client see the sentence without its field: it names the date (issue 17).
     const which = key === 'contractDate' ? 'договора' : 'инвойса';
-    if (shaped && value.slice(0, 10) > businessDate(now)) errors.add(`documents.${key}`, `Дата ${which} не может быть в будущем`);
+    if (shaped && value.slice(0, 10) > businessDate(now, timeZone)) errors.add(`documents.${key}`, `Дата ${which} не может быть в будущем`);
     else if (shaped && value.slice(0, 10) < DATE_MIN) errors.add(`documents.${key}`, `Дата ${which} не может быть раньше ${DATE_MIN.slice(0, 4)} года`);
     else if (!date) errors.add(`documents.${key}`, 'Дата в формате ГГГГ-ММ-ДД');
     else documents[key] = value.slice(0, 10);
@@ -128,7 +134,7 @@ export function validateRequestFields(input: RequestFields, now = new Date()): V
   if (deadlineText) {
     // The rule of the Telegram /deadline command (today in Moscow … two years
     // ahead), so both channels accept the same dates; a date-time counts by its date.
-    const parsed = parseDeadline(/^\d{4}-\d{2}-\d{2}T/.test(deadlineText) ? deadlineText.slice(0, 10) : deadlineText, now);
+    const parsed = parseDeadline(/^\d{4}-\d{2}-\d{2}T/.test(deadlineText) ? deadlineText.slice(0, 10) : deadlineText, now, timeZone);
     if (parsed.ok) deadline = new Date(`${parsed.value}T00:00:00Z`);
     else errors.add('deadline', parsed.error);
   }

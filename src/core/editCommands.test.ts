@@ -160,6 +160,16 @@ describe('parseDeadline and businessDate', () => {
     expect(parseDeadline('25.11.2026', new Date('2026-11-25T21:00:00Z'))).toMatchObject({ ok: false });
   });
 
+  it('counts «today» in the business time zone the deployment sets (BUSINESS_TIME_ZONE)', () => {
+    // 15:00 UTC on 25 November is already 26 November in Vladivostok (UTC+10), still the 25th in Moscow.
+    const at = new Date('2026-11-25T15:00:00Z');
+    expect(businessDate(at, 'Asia/Vladivostok')).toBe('2026-11-26');
+    expect(parseDeadline('25.11.2026', at, 'Asia/Vladivostok')).toMatchObject({ ok: false });
+    expect(parseDeadline('25.11.2026', at)).toEqual({ ok: true, value: '2026-11-25' });
+    expect(parseEditCommand('/deadline 25.11.2026', at, { timeZone: 'Asia/Vladivostok' })).toMatchObject({ ok: false });
+    expect(parseEditCommand('/deadline 26.11.2026', at, { timeZone: 'Asia/Vladivostok' })).toEqual({ ok: true, edit: { field: 'deadline', value: '2026-11-26' } });
+  });
+
   it('accepts 29 February only in a leap year', () => {
     expect(parseDeadline('29.02.2028', now)).toEqual({ ok: true, value: '2028-02-29' });
     expect(parseDeadline('29.02.2027', now)).toMatchObject({ ok: false });

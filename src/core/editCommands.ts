@@ -44,6 +44,8 @@ export type ParseEditResult =
 export interface ParseEditOptions {
   /** The bot's username without «@»; when set, `/rate@OtherBot 1` is not ours (null). */
   botUsername?: string;
+  /** IANA zone whose calendar day is «today» for `/deadline` (BUSINESS_TIME_ZONE); Europe/Moscow when not given. */
+  timeZone?: string;
 }
 
 export interface EditCommandSpec {
@@ -93,8 +95,8 @@ export const PURPOSE_MAX_LENGTH = 500;
 export const BENEFICIARY_NAME_MAX_LENGTH = 200;
 /** A deadline further ahead than this is surely a typo. */
 const DEADLINE_MAX_YEARS_AHEAD = 2;
-/** Managers work on Moscow time: «today» for a deadline is Moscow's today. */
-const BUSINESS_TIME_ZONE = 'Europe/Moscow';
+/** «Today» for a deadline is the business day where the team works: BUSINESS_TIME_ZONE, Europe/Moscow by default. */
+const DEFAULT_BUSINESS_TIME_ZONE = 'Europe/Moscow';
 
 const COMMAND_SHAPE = /^\/([A-Za-z_]+)(?:@([A-Za-z0-9_]+))?(?=\s|$)([\s\S]*)$/;
 
@@ -152,7 +154,7 @@ function parse(text: string, now: Date, options: ParseEditOptions): ParseEditRes
       return { ok: true, edit: { field: 'beneficiaryName', value } };
     }
     case 'deadline': {
-      const result = parseDeadline(argument, now);
+      const result = parseDeadline(argument, now, options.timeZone);
       return result.ok ? { ok: true, edit: { field: 'deadline', value: result.value } } : fail(result.error);
     }
     case 'undo':
@@ -168,7 +170,7 @@ function parse(text: string, now: Date, options: ParseEditOptions): ParseEditRes
  * as an ISO date. It must exist, not be in the past (Moscow time) and be at
  * most two years ahead.
  */
-export function parseDeadline(input: string, now: Date = new Date()): { ok: true; value: string } | { ok: false; error: string } {
+export function parseDeadline(input: string, now: Date = new Date(), timeZone: string = DEFAULT_BUSINESS_TIME_ZONE): { ok: true; value: string } | { ok: false; error: string } {
   const text = input.trim();
   const format = 'Срок оплаты — дата в виде ДД.ММ.ГГГГ или ГГГГ-ММ-ДД, например 01.12.2026.';
   if (!text) return { ok: false, error: `Укажите дату. ${format}` };
@@ -184,7 +186,7 @@ export function parseDeadline(input: string, now: Date = new Date()): { ok: true
     return { ok: false, error: `Такой даты нет. ${format}` };
   }
   const value = `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  const today = businessDate(now);
+  const today = businessDate(now, timeZone);
   if (value < today) return { ok: false, error: `Дата ${String(day).padStart(2, '0')}.${String(month).padStart(2, '0')}.${year} уже прошла. Укажите сегодняшнюю или будущую дату.` };
   const [ty, tm, td] = today.split('-');
   const limit = `${Number(ty) + DEADLINE_MAX_YEARS_AHEAD}-${tm}-${td}`;
@@ -192,10 +194,10 @@ export function parseDeadline(input: string, now: Date = new Date()): { ok: true
   return { ok: true, value };
 }
 
-/** Today's date in Moscow as YYYY-MM-DD. */
-export function businessDate(now: Date): string {
+/** The calendar date of `now` in `timeZone` (IANA; BUSINESS_TIME_ZONE, Europe/Moscow by default) as YYYY-MM-DD. */
+export function businessDate(now: Date, timeZone: string = DEFAULT_BUSINESS_TIME_ZONE): string {
   if (Number.isNaN(now.getTime())) return new Date().toISOString().slice(0, 10);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: BUSINESS_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /** One line of free text: whitespace collapsed, control characters and lone surrogates dropped. */

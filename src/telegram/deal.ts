@@ -72,7 +72,7 @@ async function targetRequest(c: HotlineContext, dialog: Dialog) {
  * (the dispatcher then tries the others).
  */
 export async function editTerms(ctx: CommandContext, c: HotlineContext, dialog: Dialog, manager: Viewer, answer: Answer): Promise<boolean> {
-  const parsed = parseEditCommand(c.message!.text!, new Date(), { botUsername: c.me?.username });
+  const parsed = parseEditCommand(c.message!.text!, new Date(), { botUsername: c.me?.username, timeZone: ctx.config.answerTime.timeZone });
   if (!parsed) return false;
   if (!parsed.ok) {
     await answer(escapeHtml(parsed.error));

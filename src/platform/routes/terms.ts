@@ -42,7 +42,7 @@ export const termsRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
     },
     async (request) => {
       const { command, value } = request.body;
-      const parsed = parseEditCommand(`/${command} ${value}`.trim());
+      const parsed = parseEditCommand(`/${command} ${value}`.trim(), new Date(), { timeZone: getContext().config.answerTime.timeZone });
       const field = EDIT_COMMANDS.find((c) => c.command === command)!.field;
       // The form's sentence, not the bot's reply: no «Пример: /rate 12.25» on a web page (issue 17).
       if (!parsed?.ok) throw new ValidationError(parsed?.message ?? 'Неизвестная команда', field);
