@@ -60,14 +60,13 @@ export async function needsOwnVacuum(pool: Queryable, embedded: boolean): Promis
  */
 export async function vacuumWhereDue(pool: Queryable): Promise<MaintenanceReport> {
   const { rows } = await pool.query<{ name: string; due_vacuum: boolean; due_analyze: boolean }>(
-    `SELECT format('%I.%I', schemaname, relname) AS name,
-            (n_dead_tup > $1::float8 + $2::float8 * greatest(n_live_tup, 0)
-             OR n_ins_since_vacuum > $5::float8 + $6::float8 * greatest(n_live_tup, 0)) AS due_vacuum,
-            n_mod_since_analyze > $3::float8 + $4::float8 * greatest(n_live_tup, 0) AS due_analyze
-       FROM pg_stat_user_tables
-      WHERE n_dead_tup > $1::float8 + $2::float8 * greatest(n_live_tup, 0)
-         OR n_ins_since_vacuum > $5::float8 + $6::float8 * greatest(n_live_tup, 0)
-         OR n_mod_since_analyze > $3::float8 + $4::float8 * greatest(n_live_tup, 0)
+    `SELECT name, due_vacuum, due_analyze
+       FROM (SELECT format('%I.%I', schemaname, relname) AS name, n_dead_tup,
+                    (n_dead_tup > $1::float8 + $2::float8 * greatest(n_live_tup, 0)
+                     OR n_ins_since_vacuum > $5::float8 + $6::float8 * greatest(n_live_tup, 0)) AS due_vacuum,
+                    n_mod_since_analyze > $3::float8 + $4::float8 * greatest(n_live_tup, 0) AS due_analyze
+               FROM pg_stat_user_tables) AS t
+      WHERE due_vacuum OR due_analyze
       ORDER BY n_dead_tup DESC`,
     [VACUUM_THRESHOLD, VACUUM_SCALE_FACTOR, ANALYZE_THRESHOLD, ANALYZE_SCALE_FACTOR, INSERT_THRESHOLD, INSERT_SCALE_FACTOR],
   );
