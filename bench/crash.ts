@@ -19,11 +19,9 @@ import pg from 'pg';
 import { startEmulator } from '../src/sandbox/standalone.js';
 import { UserActions } from '../src/sandbox/userActions.js';
 import { REPEAT_MARK } from '../src/jobs/outboxFailures.js';
-import { ParallelDelivery, SECRET } from './scaleOut.js';
-import { freePort, freshPostgres, median, onEmulatorEvent, groupMessage, spawnBuilt, stop, tempDir, until, waitFor, type Figure } from './lib.js';
+import { ParallelDelivery, TOKEN, webhookInstanceEnv } from './scaleOut.js';
+import { freePort, freshPostgres, median, onEmulatorEvent, groupMessage, spawnBuilt, stop, until, waitFor, type Figure } from './lib.js';
 
-const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
-const APP_SECRET = 'bench-app-secret-shared-by-every-instance';
 const CLIENTS = 20;
 const PER_CLIENT = 15;
 /** How late the emulator answers a send it applied at once: calls are out when the kill comes. */
@@ -82,21 +80,7 @@ export async function crash(): Promise<Crash> {
   });
   try {
     for (const port of ports) {
-      apps.push(
-        spawnBuilt({
-          PORT: String(port),
-          PUBLIC_URL: `http://127.0.0.1:${deliveryPort}`,
-          APP_SECRET,
-          DATA_DIR: tempDir(),
-          DATABASE_URL: database.url,
-          TELEGRAM_BOT_TOKEN: TOKEN,
-          TELEGRAM_API_ROOT: started.apiRoot,
-          TELEGRAM_MANAGERS_CHAT_ID: String(group),
-          TELEGRAM_MODE: 'webhook',
-          TELEGRAM_WEBHOOK_SECRET: SECRET,
-          TELEGRAM_RATE_LIMITS: 'off',
-        }),
-      );
+      apps.push(spawnBuilt(webhookInstanceEnv({ port, deliveryPort, databaseUrl: database.url, apiRoot: started.apiRoot, group })));
       await waitFor(`http://127.0.0.1:${port}/readyz`, 200, 60_000);
     }
     // The second instance started last: its heartbeat row is the newer one.

@@ -34,9 +34,30 @@ import { UserActions } from '../src/sandbox/userActions.js';
 import { CpuGroup, cgroupSkipReason } from './cgroup.js';
 import { cpuMeter, freePort, freshPostgres, groupMessage, median, onEmulatorEvent, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
-const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
+export const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 export const SECRET = 'bench-webhook-secret';
 const APP_SECRET = 'bench-app-secret-shared-by-every-instance';
+
+/**
+ * The environment of one of several Hotline instances behind the webhook
+ * proxy at `deliveryPort`: one database, one bot, one managers' group, the
+ * same APP_SECRET, the emulator's limits off (crash and scale-out benches).
+ */
+export function webhookInstanceEnv(o: { port: number; deliveryPort: number; databaseUrl: string; apiRoot: string; group: number }): Record<string, string> {
+  return {
+    PORT: String(o.port),
+    PUBLIC_URL: `http://127.0.0.1:${o.deliveryPort}`,
+    APP_SECRET,
+    DATA_DIR: tempDir(),
+    DATABASE_URL: o.databaseUrl,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: o.apiRoot,
+    TELEGRAM_MANAGERS_CHAT_ID: String(o.group),
+    TELEGRAM_MODE: 'webhook',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_RATE_LIMITS: 'off',
+  };
+}
 const MAX_CONNECTIONS = 40;
 const CLIENTS = 50;
 /** Texts per burst; BENCH_SCALEOUT_TOTAL for shorter exploratory runs (the rows are written with the default). */
@@ -252,19 +273,7 @@ export async function throughput(instances: number, quota: number): Promise<Burs
   try {
     // One after another: the first applies the migrations.
     for (const [k, port] of ports.entries()) {
-      const app = spawnBuilt({
-        PORT: String(port),
-        PUBLIC_URL: `http://127.0.0.1:${deliveryPort}`,
-        APP_SECRET,
-        DATA_DIR: tempDir(),
-        DATABASE_URL: database.url,
-        TELEGRAM_BOT_TOKEN: TOKEN,
-        TELEGRAM_API_ROOT: started.apiRoot,
-        TELEGRAM_MANAGERS_CHAT_ID: String(group),
-        TELEGRAM_MODE: 'webhook',
-        TELEGRAM_WEBHOOK_SECRET: SECRET,
-        TELEGRAM_RATE_LIMITS: 'off',
-      });
+      const app = spawnBuilt(webhookInstanceEnv({ port, deliveryPort, databaseUrl: database.url, apiRoot: started.apiRoot, group }));
       apps.push(app);
       await waitFor(`http://127.0.0.1:${port}/readyz`, 200, 60_000);
       // Then into its own "machine" (start-up is not what is measured; under the quota it took minutes per run).
