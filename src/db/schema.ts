@@ -600,6 +600,20 @@ export const telegramUpdates = pgTable('telegram_updates', {
 });
 
 /**
+ * When the bot last answered one of our staff who wrote to it privately
+ * (src/telegram/relay.ts): their private chat is no client dialog, and the
+ * answer that says so is sent once per STAFF_ANSWER_INTERVAL_MS and again
+ * when `kind` changes — `linked` (a platform account of ours) or `member`
+ * (in a managers' group, no account linked yet). Keyed by the Telegram
+ * account: a member without an account has no users row.
+ */
+export const staffPrivateAnswers = pgTable('staff_private_answers', {
+  telegramUserId: bigint('telegram_user_id', { mode: 'number' }).primaryKey(),
+  kind: text('kind').notNull(),
+  answeredAt: timestamp('answered_at', { withTimezone: true }).notNull(),
+});
+
+/**
  * Where an outbox call goes and what to fill in at send time. Ids of messages
  * that are themselves still in the outbox are unknown when a command writes
  * the row, so rows name dialog messages and the sender resolves them.

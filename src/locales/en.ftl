@@ -44,6 +44,8 @@ manager-topic-only = This command works in a client's topic.
 
 # One of our managers wrote to the bot privately: no client dialog is opened for them (relay.ts).
 manager-private-chat = You are a Hotline manager, so this chat does not become a client dialog and no topic is made for you. Answer clients in their topics of the managers' group (/help there lists the commands); requests, dialogs and ratings are on the platform: { $url }
+# A member of a managers' group with no platform account linked yet wrote to the bot privately (relay.ts): any message or command in the group links it (ensureManagerUser).
+member-private-chat = You are in the Hotline managers' group, but your Telegram is not linked to a platform account yet, so this chat does not become a client dialog and no topic is made for you. To link your account, send /help in the managers' group; the private chat with the bot is for managers with a linked account.
 manager-skip-how = Reply with /skip to the message that should not be copied into the request.
 manager-unskip-how = Reply with /unskip to the message that should be copied into the request again.
 

@@ -44,6 +44,8 @@ manager-topic-only = Эта команда работает в теме клие
 
 # One of our managers wrote to the bot privately: no client dialog is opened for them (relay.ts).
 manager-private-chat = Вы менеджер Hotline, поэтому этот чат не становится диалогом с клиентом и тема для вас не создаётся. Клиентам отвечайте в их темах группы менеджеров (команды — /help там); заявки, диалоги и оценки — на платформе: { $url }
+# A member of a managers' group with no platform account linked yet wrote to the bot privately (relay.ts): any message or command in the group links it (ensureManagerUser).
+member-private-chat = Вы в группе менеджеров Hotline, но ваш Telegram ещё не связан с учётной записью на платформе, поэтому этот чат не становится диалогом с клиентом и тема для вас не создаётся. Чтобы связать учётную запись, отправьте /help в группе менеджеров; личный чат с ботом — для менеджеров со связанной учётной записью.
 manager-skip-how = Ответьте командой /skip на сообщение, которое не нужно переносить в заявку.
 manager-unskip-how = Ответьте командой /unskip на сообщение, которое нужно снова переносить в заявку.
 

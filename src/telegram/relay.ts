@@ -5,10 +5,10 @@
 import { Composer } from 'grammy';
 import type { Message } from '@grammyjs/types';
 import type { CommandContext } from '../commands/context.js';
-import { botText } from '../commands/botTexts.js';
+import type { BotLocale } from '../commands/botTexts.js';
 import { dialogOfTopic } from '../commands/dialogs.js';
 import { ourStaffByTelegram } from '../commands/ensureManagerUser.js';
-import { enqueueTelegram } from '../commands/telegramOutbox.js';
+import { answerStaffInPrivate, staffLocale, type StaffKind } from '../commands/staffPrivateChat.js';
 import { isMigratedManagersChat } from '../commands/managersChats.js';
 import { recordClientMessage } from '../commands/recordClientMessage.js';
 import { recordEdit } from '../commands/recordEdit.js';
@@ -36,26 +36,72 @@ function isService(message: Message): boolean {
   );
 }
 
+/** How long the relay waits for Telegram's getChatMember before it takes the writer for a client. */
+const MEMBERSHIP_TIMEOUT_MS = 3_000;
+
 export function relay(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
   const isManagersChat = (chatId: number | undefined) => chatId !== undefined && ctx.config.telegram.managersChatIds.includes(chatId);
 
+  /**
+   * Whether `telegramUserId` is a member of one of the managers' groups
+   * (getChatMember: creator, administrator, member, or restricted but still
+   * a member). Asked on each private message of someone who is not linked
+   * staff — no cache, so someone added to the group is staff from their next
+   * message (Telegram sends no update of another member's joining to a bot
+   * that does not ask for chat_member updates). When Telegram does not
+   * answer in MEMBERSHIP_TIMEOUT_MS or refuses, the writer is taken for a
+   * client: a client's message must not be lost to a failed check, and a
+   * member's message becoming a dialog is the lesser harm.
+   */
+  async function isManagersGroupMember(c: HotlineContext, telegramUserId: number): Promise<boolean> {
+    for (const chatId of ctx.config.telegram.managersChatIds) {
+      try {
+        const member = await c.api.getChatMember(chatId, telegramUserId, AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS) as Parameters<typeof c.api.getChatMember>[2]);
+        if (member.status === 'creator' || member.status === 'administrator' || member.status === 'member' || (member.status === 'restricted' && member.is_member)) return true;
+      } catch (error) {
+        ctx.log.warn(`Could not ask Telegram whether user ${telegramUserId} is in the managers' group ${chatId} (${error instanceof Error ? error.message : String(error)}); taken for a client`);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Staff writing privately, or undefined for a client. Staff are linked
+   * platform accounts of ours (`ourStaffByTelegram`) and members of a
+   * managers' group without one (issue: the outside check, fault 1).
+   */
+  async function staffWriting(c: HotlineContext, from: { id: number; language_code?: string }): Promise<{ kind: StaffKind; locale: BotLocale } | undefined> {
+    const linked = await ourStaffByTelegram(c.tx, from.id);
+    if (linked) return { kind: 'linked', locale: staffLocale(from.language_code, linked.locale) };
+    if (await isManagersGroupMember(c, from.id)) return { kind: 'member', locale: staffLocale(from.language_code) };
+    return undefined;
+  }
+
   const privateChat = composer.chatType('private');
+  /**
+   * A private message. From one of our staff (linked, or a managers' group
+   * member — see `staffWriting`) it is no client's: no dialog, no topic, and
+   * a short answer in their language says what this chat is for, once a day
+   * (commands/staffPrivateChat.ts). This holds for someone who wrote as a
+   * client before and became staff since: their old dialog and topic stay as
+   * they are (history, requests, a manager's late answer still reaches them),
+   * but what they write privately from now on is not relayed into it — the
+   * least surprising of the choices: nothing is deleted or closed under the
+   * managers' feet, and a colleague's test messages do not land in a client
+   * topic. Someone who leaves the group and has no enabled account of ours
+   * is a client again.
+   */
   privateChat.on('message', async (c) => {
     if (c.from.is_bot || isService(c.message)) return;
-    // One of our managers writing to the bot privately (often /start, to see what clients see) is not a client:
-    // no dialog, no topic — a short answer in their language says where the work happens (issue 19, check 1).
-    const staff = await ourStaffByTelegram(c.tx, c.from.id);
+    const staff = await staffWriting(c, c.from);
     if (staff) {
-      await enqueueTelegram(ctx, c.tx, {
-        chatId: c.chat.id,
-        method: 'sendMessage',
-        payload: { text: botText(staff.locale, 'manager-private-chat', { url: ctx.config.publicUrl }), link_preview_options: { is_disabled: true } },
-      });
+      await answerStaffInPrivate(ctx, c.tx, { telegramUserId: c.from.id, kind: staff.kind, locale: staff.locale });
       return;
     }
     await recordClientMessage(ctx, { from: c.from, message: extractMessage(c.message) }, c.tx);
   });
+  /** An edit in a private chat: relayed into the writer's dialog, unless they are staff now (as their new messages are not). */
   privateChat.on('edited_message', async (c) => {
     const [row] = await c.tx.db
       .select({ dialog: dialogs })
@@ -63,6 +109,7 @@ export function relay(ctx: CommandContext): Composer<HotlineContext> {
       .innerJoin(clients, eq(clients.id, dialogs.clientId))
       .where(eq(clients.telegramUserId, c.from.id));
     if (!row) return;
+    if (await staffWriting(c, c.from)) return;
     await recordEdit(ctx, { dialog: row.dialog, side: 'client', editorTelegramId: c.from.id, message: extractMessage(c.editedMessage) }, c.tx);
   });
   privateChat.on('my_chat_member', async (c) => {
