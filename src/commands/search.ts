@@ -164,7 +164,9 @@ export async function search(db: Db, viewer: Viewer, query: SearchQuery, options
         kind: 'client',
         id: Number(row.id),
         field: byId ? 'telegramId' : 'name',
-        ...(byId ? { text: `${shown} · ${telegramUserId}`, ranges: [[shown.length + 3, shown.length + 3 + String(telegramUserId).length]] } : { text: shown, ranges: highlightWords(shown, query.lower) }),
+        ...(byId
+          ? { text: `${shown} · ${telegramUserId}`, ranges: [[shown.length + 3, shown.length + 3 + String(telegramUserId).length]] }
+          : { text: shown, ranges: typeof row.typo === 'string' ? highlightTypos(shown, row.typo) : highlightWords(shown, query.lower) }),
         at: null,
         requestId: null,
         requestNumber: null,
@@ -323,27 +325,38 @@ function requestGroup(row: Row): Omit<SearchGroup, 'hits'> {
 /** The client's columns and topic for a row joined to `dialogs d` and `clients c`. */
 const CLIENT_COLUMNS = sql.raw(`c.id as client_id, c.first_name, c.last_name, c.username, c.telegram_user_id, d.managers_chat_id, d.topic_id`);
 
+/**
+ * Clients by name, @username or Telegram id (trigram keys, db/searchIndex
+ * clientKeys). When nothing matches and the query is one word of at least 5
+ * letters (core/searchText typoWord), the same read again at the typo bar
+ * (TYPO_SIMILARITY) — the tolerance requests' payer and beneficiary names
+ * have (`findRequestsByTypo`), so «Ивонов» finds the client «Иванов» too;
+ * those rows carry `typo` (the word), for the hit to mark the alike words.
+ */
 async function findClients(db: Db, query: SearchQuery, limit: number): Promise<Row[]> {
   const keys = sql.raw(clientKeys('c.'));
   const byId = query.digits !== null && query.digits.length <= 15 ? sql` or c.telegram_user_id = ${query.digits}::bigint` : sql``;
   // A name thousands of clients share: the best of the first candidates the trigram index yields, scored once
   // each — through the index always: read in table order instead (the planner's pick when it guesses thousands
   // match), the candidates cost a word_similarity each for every client on the way (70 ms at 50,000 clients).
-  return bitmapOnly(
-    db,
-    sql`
+  const read = (word: string, extra: SQL) => sql`
     select found.id, d.id as dialog_id, ${CLIENT_COLUMNS}, found.score
     from (
-      select id, word_similarity(${query.lower}, keys) as score from (
-        select c.id, ${keys} as keys from clients c where ${query.lower} <% ${keys}${byId} limit ${CANDIDATES}
+      select id, word_similarity(${word}, keys) as score from (
+        select c.id, ${keys} as keys from clients c where ${word} <% ${keys}${extra} limit ${CANDIDATES}
       ) candidates
       order by score desc, id desc
       limit ${limit}
     ) found
     join clients c on c.id = found.id
     left join dialogs d on d.client_id = c.id
-    order by found.score desc, found.id desc`,
-  );
+    order by found.score desc, found.id desc`;
+  const rows = await bitmapOnly(db, read(query.lower, byId));
+  if (rows.length) return rows;
+  // Nothing at all: perhaps a name typed with a wrong letter.
+  const typo = typoWord(query);
+  if (!typo) return rows;
+  return (await bitmapOnly(db, read(typo, sql``), { wordSimilarity: TYPO_SIMILARITY })).map((row) => ({ ...row, typo }));
 }
 
 /**

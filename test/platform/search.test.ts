@@ -102,6 +102,22 @@ describe('a manager finds', () => {
     }
   });
 
+  it("a client by a name typed with one wrong letter, as requests' payers are found (5 letters or more); not for whom clients are hidden", async () => {
+    // «Ивонов» is too unlike «Иванов» for the normal bar (the outside check, fault 3): only the typo search finds it.
+    for (const [q, word] of [
+      ['Ивонов', 'Иванов'],
+      ['Иваноф', 'Иванов'],
+    ] as const) {
+      const client = hits(await find(as.manager, q)).find((h) => h.kind === 'client');
+      expect(client?.text, q).toContain('Пётр Иванов');
+      expect(marked(client!), q).toContain(word);
+    }
+    // Four letters: too little to guess from.
+    expect(hits(await find(as.manager, 'Ивнв')).filter((h) => h.kind === 'client')).toEqual([]);
+    // Clients are our staff's: the guess shows none to a customer.
+    expect(hits(await find(as.customer, 'Ивонов')).filter((h) => h.kind === 'client')).toEqual([]);
+  });
+
   it('a file sent in the dialog by a word of its name, in another form', async () => {
     const hit = hits(await find(as.manager, 'спецификации')).find((h) => h.kind === 'message');
     expect(hit).toMatchObject({ field: 'fileName', text: 'Спецификация_оборудования.pdf' });
