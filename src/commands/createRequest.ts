@@ -82,7 +82,16 @@ export async function createRequestInTx(tx: Tx, props: CreateRequestProps, now =
   return request!;
 }
 
-/** The next form's autocomplete offers what was used here (one row per beneficiary and per payer). */
+/**
+ * The next form's autocomplete offers what was used here (one row per
+ * beneficiary and per payer). A payer already known by its INN and KPP keeps
+ * its stored name: a request saved with another name for the same INN keeps
+ * that name in its own `requests.payer` (what its page, chat and documents
+ * show), but does not rename the organization's payer under every later form
+ * (the team24 outside check, fault 4: a save silently rewrote shared
+ * reference data). The form says beside the name when the stored one differs
+ * (web NewRequestPage, `request.payer.storedNameDiffers`).
+ */
 async function rememberBeneficiaryAndPayer(tx: Tx, organizationId: number, clientId: number | null, fields: ValidRequestFields, now: Date) {
   const { beneficiary, payer } = fields;
   const key = `${beneficiary.name.toLowerCase().replace(/\s+/g, ' ')}|${beneficiary.account ?? ''}`;
@@ -104,6 +113,6 @@ async function rememberBeneficiaryAndPayer(tx: Tx, organizationId: number, clien
     .values({ organizationId, inn: payer.inn!, kpp: payer.kpp ?? '', name: payer.name!, lastUsedAt: now })
     .onConflictDoUpdate({
       target: [payers.organizationId, payers.inn, payers.kpp],
-      set: { name: payer.name!, usedCount: sql`${payers.usedCount} + 1`, lastUsedAt: now },
+      set: { usedCount: sql`${payers.usedCount} + 1`, lastUsedAt: now },
     });
 }

@@ -139,6 +139,10 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
     'Эта ссылка создана для другого менеджера ({name}) и входит на платформу только под его учётной записью. Чтобы создать заявку, наберите /new в теме клиента сами.',
   'access.adminOnly': 'Это может только администратор',
   'access.dialogsManagersOnly': 'Диалоги видят только менеджеры',
+  'access.generalListOffersOnly': 'Общий список заявок видят только организации, которые делают предложения',
+  'access.ownRequestsRequestersOnly': 'Список своих заявок есть только у организаций, которые создают заявки',
+  'access.formReferenceRequestersOnly': 'Плательщики и получатели из заявок доступны только тем, кто создаёт заявки',
+  'access.formReferenceOursStaffOnly': 'Плательщики нашей организации — компании наших клиентов: их видят только менеджеры',
   'notFound.request': 'Заявка не найдена',
   'notFound.dialog': 'Диалог не найден',
   // The dialogs page: blocklist, ownership, sources (src/commands/banClient.ts, dialogOwner.ts, platform/routes/dialogs.ts).

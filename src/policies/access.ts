@@ -38,6 +38,37 @@ export const canRequest = (viewer: Viewer) => viewer.organizationKind !== 'agent
 export const canOffer = (viewer: Viewer) => viewer.organizationKind !== 'customer' && viewer.role !== 'customer';
 
 /**
+ * Lists follow the one rule of their resource, on every channel: a viewer the
+ * resource is not for is refused (403), never answered an empty list that
+ * looks like "nothing yet" (the team24 outside check, fault 5).
+ *
+ * - The agents' general list (`GET /api/agent/requests`, with or without
+ *   `mine`): whoever may make offers (`canOffer`).
+ * - The organization's own requests (`GET /api/requests`): whoever may place
+ *   requests (`canRequest`) — the page «Мои заявки» is shown to them only.
+ */
+export const mayListGeneralRequests = canOffer;
+/** See `mayListGeneralRequests`. */
+export const mayListOwnRequests = canRequest;
+
+/**
+ * The request form's remembered payers and beneficiaries
+ * (`/api/reference/payers`, `/api/reference/beneficiaries`): for whoever may
+ * place requests (`canRequest`, the form's audience); refused (403) for
+ * everyone else. Our organization's payers only for its staff: they are our
+ * clients' companies and keep no link to the client (a beneficiary does, and
+ * the route hides a client's from others). Returns the refusal's sentence,
+ * or null when allowed.
+ */
+export async function requestFormReferenceRefusal(db: Db, viewer: Viewer, list: 'payers' | 'beneficiaries'): Promise<string | null> {
+  if (!canRequest(viewer)) return 'Плательщики и получатели из заявок доступны только тем, кто создаёт заявки';
+  if (list === 'payers' && !isStaff(viewer) && (await isOurOrganization(db, viewer.organizationId))) {
+    return 'Плательщики нашей организации — компании наших клиентов: их видят только менеджеры';
+  }
+  return null;
+}
+
+/**
  * Our staff: managers and administrators (createUser lets these roles exist
  * only in our organization). Only they see clients' dialogs and the Telegram
  * deals made of them, and only they act in the managers' group.

@@ -156,7 +156,10 @@ describe('customer → agents → accept', () => {
     const list = await asAgentA.get('/api/agent/requests?limit=100');
     expect(list.status).toBe(200);
     expect(list.body.items.map((r: { id: number }) => r.id)).toContain(requestId);
-    expect((await asOtherCustomer.get('/api/agent/requests')).body.items).toEqual([]);
+    // A customer has no general list: refused with the reason, in Russian with its code for the page (not an empty list).
+    const refused = await asOtherCustomer.get('/api/agent/requests');
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ error: 'Общий список заявок видят только организации, которые делают предложения', code: { code: 'access.generalListOffersOnly' } });
     expect((await asOtherCustomer.get(`/api/requests/${requestId}`)).status).toBe(404);
     expect((await asOtherCustomer.get('/api/requests')).body.items.map((r: { id: number }) => r.id)).not.toContain(requestId);
   });
@@ -364,6 +367,36 @@ describe('reference lists and autocomplete', () => {
     const payers = await asCustomer.get('/api/reference/payers?q=7707');
     expect(payers.body[0]).toMatchObject({ inn: '7707083893', kpp: '773601001' });
     expect((await asCustomer.get('/api/reference/beneficiaries?q=%25')).status).toBe(200);
+  });
+
+  it('known payers are filtered by `q`: a part of the name, the start of the INN, a name with one wrong letter', async () => {
+    await newRequest(asCustomer, { payer: { name: 'ООО «Лютик»', inn: '500100732259' } });
+    const names = async (q: string) => {
+      const response = await asCustomer.get(`/api/reference/payers?q=${encodeURIComponent(q)}`);
+      expect(response.status, q).toBe(200);
+      return response.body.map((p: { name: string }) => p.name);
+    };
+    // A name typed with no digits no longer lists every payer (its INN's «starts with» was «like '%'»).
+    expect(await names('Лютик')).toEqual(['ООО «Лютик»']);
+    expect(await names('ромашк')).toEqual(['ООО «Ромашка»']);
+    expect(await names('5001')).toEqual(['ООО «Лютик»']);
+    // One wrong letter, as the search finds payers' names (5 letters or more); a shorter guess finds nothing.
+    expect(await names('Лютек')).toEqual(['ООО «Лютик»']);
+    expect(await names('Ромошка')).toEqual(['ООО «Ромашка»']);
+    expect(await names('Лтик')).toEqual([]);
+    expect(await names('Незабудка')).toEqual([]);
+    expect((await names('')).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a request saved with another name for a known INN keeps its own name and does not rename the organization's payer", async () => {
+    const first = await newRequest(asCustomer, { payer: { name: 'ООО «Ромашка»', inn: '7707083893', kpp: '773601001' } });
+    const renamed = await newRequest(asCustomer, { payer: { name: 'ООО «Ромашка-Опечатка»', inn: '7707083893', kpp: '773601001' } });
+    // The stored payer (the autocomplete every later form offers) is as it was.
+    const stored = (await asCustomer.get('/api/reference/payers?q=7707083893')).body;
+    expect(stored).toEqual([expect.objectContaining({ name: 'ООО «Ромашка»', inn: '7707083893', kpp: '773601001' })]);
+    // Each request shows the payer as it was saved with it.
+    expect((await asCustomer.get(`/api/requests/${renamed}`)).body.request.payer.name).toBe('ООО «Ромашка-Опечатка»');
+    expect((await asCustomer.get(`/api/requests/${first}`)).body.request.payer.name).toBe('ООО «Ромашка»');
   });
 });
 

@@ -128,13 +128,15 @@ const TABLE: Record<string, Rule[]> = {
   'GET /api/reference/currencies': [{ expect: everyone(200), call: () => ({ path: '/api/reference/currencies' }) }],
   'GET /api/reference/countries': [{ expect: everyone(200), call: () => ({ path: '/api/reference/countries' }) }],
   'GET /api/reference/purposes': [{ expect: everyone(200), call: () => ({ path: '/api/reference/purposes' }) }],
-  // Every signed-in user gets their own organization's list: A's beneficiaries stay A's (the SECRET check below).
-  'GET /api/reference/beneficiaries': [{ expect: everyone(), call: () => ({ path: `/api/reference/beneficiaries?q=${SECRET}` }) }],
+  // The request form's lists: whoever may place requests gets their own organization's (A's beneficiaries stay A's,
+  // the SECRET check below); an agent, who may not, is refused — not answered an empty list (the team24 outside check, fault 5).
+  'GET /api/reference/beneficiaries': [{ expect: only(['customerA', 'customerB', 'admin', 'manager'], 403), call: () => ({ path: `/api/reference/beneficiaries?q=${SECRET}` }) }],
   // Search answers every signed-in user from what they may see (the refusals by resource: test/platform/search.test.ts).
   'GET /api/search': [{ expect: everyone(), call: () => ({ path: `/api/search?q=${encodeURIComponent('проверка доступа')}` }) }],
-  'GET /api/reference/payers': [{ expect: everyone(), call: () => ({ path: `/api/reference/payers?q=${SECRET}` }) }],
+  'GET /api/reference/payers': [{ expect: only(['customerA', 'customerB', 'admin', 'manager'], 403), call: () => ({ path: `/api/reference/payers?q=${SECRET}` }) }],
 
-  'GET /api/requests': [{ expect: everyone(), call: () => ({ path: '/api/requests' }) }],
+  // One's own requests: whoever may place them (the «Мои заявки» page); an agent has none to list — 403, not an empty page.
+  'GET /api/requests': [{ expect: only(['customerA', 'customerB', 'admin', 'manager'], 403), call: () => ({ path: '/api/requests' }) }],
   'POST /api/requests': [
     { expect: only(['customerA', 'customerB', 'admin', 'manager'], 403), mutates: true, call: () => ({ path: '/api/requests', body: validRequest() }) },
     {
@@ -168,7 +170,11 @@ const TABLE: Record<string, Rule[]> = {
     // The offering agent is told it may not; everyone else does not see the offer at all.
     { expect: { ...only(['customerA'], 404), agent: 403 }, mutates: true, call: (f) => ({ path: `/api/offers/${f.openOfferId}/accept` }) },
   ],
-  'GET /api/agent/requests': [{ expect: everyone(), call: () => ({ path: '/api/agent/requests?mine=1' }) }],
+  // The general list (and `mine`): whoever may make offers; a customer is refused (403), not answered an empty list.
+  'GET /api/agent/requests': [
+    { expect: only(['agent', 'otherAgent', 'admin', 'manager'], 403), call: () => ({ path: '/api/agent/requests?mine=1' }) },
+    { expect: only(['agent', 'otherAgent', 'admin', 'manager'], 403), call: () => ({ path: '/api/agent/requests' }) },
+  ],
   'GET /api/requests/:id/messages': [{ expect: deal(), call: (f) => ({ path: `/api/requests/${f.dealId}/messages` }) }],
   // The deal's messages of a request from a dialog: the fixture's deal has none, so it is 404 to everyone (the rule for dialogs: test/deal/dealHistory.test.ts).
   'GET /api/requests/:id/deal-messages': [{ expect: only([], 404), call: (f) => ({ path: `/api/requests/${f.dealId}/deal-messages` }) }],

@@ -85,15 +85,23 @@ describe('the platform: our agents and customers do not see Telegram deals', () 
 
     it(`a user of our organization with the ${role} role finds the deal in no list and its client's beneficiary in no autocomplete`, async () => {
       const caller = role === 'agent' ? ourAgent : ourCustomer;
-      for (const path of ['/api/requests', '/api/agent/requests?mine=1', '/api/agent/requests']) {
+      // A list that is not for the role is refused (403: an agent places no requests, a customer makes no offers);
+      // the one that is shows the deal nowhere.
+      const lists = role === 'agent' ? { refused: ['/api/requests'], open: ['/api/agent/requests?mine=1', '/api/agent/requests'] } : { refused: ['/api/agent/requests?mine=1', '/api/agent/requests'], open: ['/api/requests'] };
+      for (const path of lists.refused) expect((await caller.get(path)).status, path).toBe(403);
+      for (const path of lists.open) {
         const list = await caller.get(path);
+        expect(list.status, path).toBe(200);
         expect(list.body.items.map((r: { id: number }) => r.id), path).not.toContain(dealId);
       }
+      // The request form's beneficiaries: the customer's form without the client's; no form for an agent.
       const beneficiaries = await caller.get(`/api/reference/beneficiaries?q=Client%20Secret&dialogId=${dialogId}`);
-      expect(beneficiaries.status).toBe(200);
+      expect(beneficiaries.status).toBe(role === 'agent' ? 403 : 200);
       expect(JSON.stringify(beneficiaries.body)).not.toContain(CLIENT_BENEFICIARY);
+      // Our organization's payers are our clients' companies: refused outside our staff, not an empty list.
       const payers = await caller.get('/api/reference/payers?q=7707083893');
-      expect(payers.body).toEqual([]);
+      expect(payers.status).toBe(403);
+      expect(JSON.stringify(payers.body)).not.toContain('7707083893');
       expect((await caller.get('/api/dialogs')).status).toBe(403);
       // Nor can they turn a client's dialog into a request of their own.
       const fromDialog = await caller.post('/api/requests', validRequest({ dialogId }));

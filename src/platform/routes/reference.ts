@@ -5,13 +5,17 @@
  * the bank details; in our organization a client's are for our staff only). Static lists are cacheable; autocomplete uses indexed
  * per-organization tables, so it stays fast however many requests exist.
  */
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decimalInteger, rowId } from './schemas.js';
+import { decimalInteger, errorBody, rowId } from './schemas.js';
+import { ForbiddenError } from '../../commands/context.js';
+import { TYPO_SIMILARITY } from '../../commands/search.js';
+import { TYPO_MIN_LETTERS } from '../../core/searchText.js';
+import type { Db } from '../../db/index.js';
 import { beneficiaries, dialogs, payers } from '../../db/schema.js';
-import { isOurOrganization, isStaff, maySeeDialogs } from '../../policies/access.js';
+import { maySeeDialogs, requestFormReferenceRefusal, type Viewer } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
 import { countryList, currencyList, purposeTemplates } from './referenceData.js';
@@ -25,6 +29,12 @@ const option = z.object({
   priority: z.number().optional().describe('among equal matches, lower first (the popular ones)'),
 });
 const search = z.strictObject({ q: z.string().max(100).optional(), dialogId: rowId.optional(), limit: decimalInteger(1, 50).optional() });
+
+/** Refuses (403, the sentence of the rule) a viewer the request form's remembered payers and beneficiaries are not for. */
+async function refuseUnlessRequestForm(db: Db, viewer: Viewer, list: 'payers' | 'beneficiaries'): Promise<void> {
+  const refusal = await requestFormReferenceRefusal(db, viewer, list);
+  if (refusal) throw new ForbiddenError(refusal);
+}
 
 /** `%` and `_` typed by a person are letters, not wildcards. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -54,14 +64,16 @@ export const referenceRoutes: FastifyPluginAsync<RouteOptions> = async (instance
     {
       schema: {
         tags,
-        summary: "The organization's known beneficiaries matching `q`; the dialog's client's first",
+        summary:
+          "The organization's known beneficiaries matching `q`; the dialog's client's first. 403 for whom the request form is not (policies/access.ts requestFormReferenceRefusal)",
         querystring: search,
-        response: { 200: z.array(z.object({ id: z.number(), name: z.string(), details: z.record(z.string(), z.string()) })) },
+        response: { 200: z.array(z.object({ id: z.number(), name: z.string(), details: z.record(z.string(), z.string()) })), 403: errorBody },
       },
     },
     async (request) => {
       const viewer = requireViewer(request);
       const { db } = getContext().database;
+      await refuseUnlessRequestForm(db, viewer, 'beneficiaries');
       const q = (request.query.q ?? '').trim();
       // Beneficiaries remembered from a Telegram client's deals are that client's data: our staff only.
       const staff = await maySeeDialogs(db, viewer);
@@ -90,28 +102,34 @@ export const referenceRoutes: FastifyPluginAsync<RouteOptions> = async (instance
     {
       schema: {
         tags,
-        summary: "The organization's known payers matching `q` (name or INN)",
+        summary:
+          "The organization's known payers matching `q`: a part of the name (any case), the start of the INN, or — when nothing matches and `q` is one word of 5+ letters — a name with a wrong letter (pg_trgm word_similarity ≥ TYPO_SIMILARITY, the search's typo bar); most recently used first, the alike names most alike first. 403 for whom the request form is not (policies/access.ts requestFormReferenceRefusal)",
         querystring: search,
-        response: { 200: z.array(z.object({ id: z.number(), name: z.string(), inn: z.string(), kpp: z.string() })) },
+        response: { 200: z.array(z.object({ id: z.number(), name: z.string(), inn: z.string(), kpp: z.string() })), 403: errorBody },
       },
     },
     async (request) => {
       const viewer = requireViewer(request);
       const q = (request.query.q ?? '').trim();
       const { db } = getContext().database;
-      // Our organization's payers are our clients' companies (payers keep no link to the client): our staff only.
-      if (!isStaff(viewer) && (await isOurOrganization(db, viewer.organizationId))) return [];
+      await refuseUnlessRequestForm(db, viewer, 'payers');
+      const limit = request.query.limit ?? 10;
+      const columns = { id: payers.id, name: payers.name, inn: payers.inn, kpp: payers.kpp };
+      const own = eq(payers.organizationId, viewer.organizationId);
+      const digits = q.replace(/\D/g, '');
+      // The INN's start only when `q` has digits: «like '%'» (no digits) matched every payer, so a name typed found them all.
+      const matches = q ? or(sql`${payers.name} ilike ${likePattern(q)}`, digits ? sql`${payers.inn} like ${`${digits}%`}` : undefined) : undefined;
+      const found = await db.select(columns).from(payers).where(and(own, matches)).orderBy(desc(payers.lastUsedAt)).limit(limit);
+      const word = q.toLowerCase();
+      if (found.length || !/^\p{L}+$/u.test(word) || [...word].length < TYPO_MIN_LETTERS) return found;
+      // Nothing: perhaps the name with a wrong letter («Лютек» for «Лютик»), as the search finds it.
+      const alike = sql`word_similarity(${word}, lower(${payers.name}))`;
       return db
-        .select({ id: payers.id, name: payers.name, inn: payers.inn, kpp: payers.kpp })
+        .select(columns)
         .from(payers)
-        .where(
-          and(
-            eq(payers.organizationId, viewer.organizationId),
-            q ? sql`(${payers.name} ilike ${likePattern(q)} or ${payers.inn} like ${`${q.replace(/\D/g, '')}%`})` : undefined,
-          ),
-        )
-        .orderBy(desc(payers.lastUsedAt))
-        .limit(request.query.limit ?? 10);
+        .where(and(own, sql`${alike} >= ${TYPO_SIMILARITY}`))
+        .orderBy(sql`${alike} desc`, desc(payers.lastUsedAt))
+        .limit(limit);
     },
   );
 };

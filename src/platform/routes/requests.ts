@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { changeRequestStatus } from '../../commands/changeRequestStatus.js';
 import { createRequest } from '../../commands/createRequest.js';
 import type { RouteOptions } from '../api.js';
+import { ForbiddenError } from '../../commands/context.js';
+import { mayListOwnRequests } from '../../policies/access.js';
 import { requireViewer } from '../auth/guard.js';
 import { listCustomerRequests, loadRequestPage } from './requestQueries.js';
 import { errorBody, idParam, listQuery, offer, requestBody, requestPage, requestStatus, requestSummary } from './schemas.js';
@@ -65,12 +67,17 @@ export const requestRoutes: FastifyPluginAsync<RouteOptions> = async (instance, 
     {
       schema: {
         tags,
-        summary: "The viewer's organization's own requests, newest first, keyset-paginated",
+        summary:
+          "The viewer's organization's own requests, newest first, keyset-paginated. 403 for a viewer who may not place requests (an agent): they have no list of their own (policies/access.ts mayListOwnRequests)",
         querystring: listQuery.extend({ status: requestStatus.optional() }),
-        response: { 200: requestPage },
+        response: { 200: requestPage, 403: errorBody },
       },
     },
-    async (request) => listCustomerRequests(getContext().database.db, requireViewer(request), request.query),
+    async (request) => {
+      const viewer = requireViewer(request);
+      if (!mayListOwnRequests(viewer)) throw new ForbiddenError('Список своих заявок есть только у организаций, которые создают заявки');
+      return listCustomerRequests(getContext().database.db, viewer, request.query);
+    },
   );
 
   app.get(
