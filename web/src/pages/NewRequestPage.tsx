@@ -73,6 +73,16 @@ export default function NewRequestPage() {
     queryFn: () => api<KnownBeneficiary[]>(`/reference/beneficiaries${query({ q: beneficiaryQuery, dialogId })}`),
   });
   const knownPayers = useQuery({ queryKey: ['payers', payerQuery], queryFn: () => api<KnownPayer[]>(`/reference/payers${query({ q: payerQuery })}`) });
+  // The payer already stored under the typed INN and KPP: a request saved with another name keeps its own, and the
+  // stored one stays as it is — said beside the name, so nobody expects the saved payer to be renamed.
+  const [innQuery] = useDebouncedValue(values.inn.replace(/\D/g, ''), 150);
+  const payerOfInn = useQuery({
+    queryKey: ['payers', innQuery],
+    queryFn: () => api<KnownPayer[]>(`/reference/payers${query({ q: innQuery })}`),
+    enabled: innQuery.length === 10 || innQuery.length === 12,
+  });
+  const storedPayer = payerOfInn.data?.find((p) => p.inn === innQuery && p.kpp === values.kpp.replace(/\s/g, ''));
+  const storedNameDiffers = storedPayer && values.payerName.trim() && storedPayer.name !== values.payerName.trim() ? storedPayer.name : undefined;
 
   const currencyOptions = useMemo(() => (currencies.data ?? []).map((c) => ({ value: c.code, label: `${c.code} — ${c.name}` })), [currencies.data]);
   const countryOptions = useMemo(() => (countries.data ?? []).map((c) => ({ value: c.code, label: c.name })), [countries.data]);
@@ -239,7 +249,13 @@ export default function NewRequestPage() {
           <Grid.Col span={{ base: 12, sm: 6 }}>
             <Autocomplete
               label={t('request.payer.name')}
-              description={!knownPayers.isFetching && nothingMatches(values.payerName, (knownPayers.data ?? []).map(payerLabel)) ? t('request.payer.nothingFound') : undefined}
+              description={
+                storedNameDiffers
+                  ? t('request.payer.storedNameDiffers', { name: storedNameDiffers })
+                  : !knownPayers.isFetching && nothingMatches(values.payerName, (knownPayers.data ?? []).map(payerLabel))
+                    ? t('request.payer.nothingFound')
+                    : undefined
+              }
               name="payerName"
               required
               data={(knownPayers.data ?? []).map(payerLabel)}
