@@ -50,7 +50,20 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'form.boolean': 'Нужно true или false',
   'form.list': 'Нужен список',
   'form.object': 'Нужен объект с полями',
-  'request.invalidJson': 'Тело запроса — не JSON, или в нём ключ __proto__ / constructor',
+  'request.invalidJson': 'Тело запроса — не JSON: проверьте кавычки, запятые и скобки',
+  'request.notUtf8': 'Тело запроса не читается: оно не в кодировке UTF-8',
+  'request.notFound': 'Такого адреса в API нет: проверьте путь запроса',
+  'request.methodNotAllowed': 'Метод {method} по этому адресу не принимается: допустимы {allowed}',
+  // Input that cannot be taken as sent (src/platform/queryString.ts, jsonBody.ts, refusals.ts, validationMessages.ts).
+  'form.emptyParameter': 'Пустое значение параметра: укажите значение',
+  'form.badEscape': 'Неверная %-последовательность: значение не читается как UTF-8 (например, «я» — это %D1%8F)',
+  'form.twice': 'Указано дважды: оставьте одно значение',
+  'form.surrogate': 'Недопустимый символ: одиночная половина суррогатной пары UTF-16 (\\uD800–\\uDFFF)',
+  'form.types': 'Нужно одно из: {types}',
+  'form.numberInfinite': 'Число слишком большое: JSON-число должно быть конечным (меньше 1,8e308)',
+  'form.unknownPart': 'Неизвестная часть формы: уберите её',
+  'filter.currency': 'Нет такой валюты: нужен код ISO 4217 из трёх латинских букв, например USD',
+  'filter.country': 'Нет такой страны: нужен код ISO 3166-1 из двух латинских букв, например CN',
   'request.emptyJson': 'Пустое тело запроса при Content-Type: application/json — пришлите {} или уберите заголовок',
   'request.mediaType': 'Неподдерживаемый Content-Type: нужен application/json (файлы — multipart/form-data)',
   'request.tooLarge': 'Слишком большой запрос',
@@ -349,6 +362,14 @@ export const MESSAGE_PHRASES: Record<string, string> = {
   'status.accepted': 'Принята',
   'status.completed': 'Завершена',
   'status.cancelled': 'Отменена',
+  // The types `form.types` names (src/platform/validationMessages.ts TYPE_WORDS).
+  'type.text': 'текст',
+  'type.number': 'число',
+  'type.int': 'целое число',
+  'type.boolean': 'true или false',
+  'type.null': 'null',
+  'type.list': 'список',
+  'type.object': 'объект с полями',
 };
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

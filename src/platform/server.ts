@@ -33,6 +33,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { metrics } from '../metrics.js';
 import { htmlWithPreloads, PRELOADED_PAGES } from './pagePreload.js';
+import { messageCode } from '../core/messageCodes.js';
+import { parseQueryString } from './queryString.js';
+import { refusalCodes, refusalHandler, refuseUnreadableInput } from './refusals.js';
 import { clientErrorAnswer, frameworkRefusal } from './validationMessages.js';
 import { DEFAULT_BODY_LIMIT, isLocalCaller, registerSecurityHeaders, sameSecret, UNAUTHENTICATED_BODY_LIMIT } from './security.js';
 
@@ -71,6 +74,21 @@ export interface ServerOptions {
   metricsToken?: string;
 }
 
+/** What the operations routes take in a query string: nothing (`/readyz?x=1` is a 400 naming `x`). */
+const NO_QUERY = z.strictObject({});
+
+/**
+ * A route's URL pattern (`/api/requests/:id`, `/files/*`) as a regular
+ * expression over a request's path: `:name` is one segment, `*` the rest.
+ */
+export function routePattern(url: string): RegExp {
+  const source = url
+    .split(/(:\w+|\*)/)
+    .map((part) => (part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
 /** Paths that answer before the app is ready. */
 const ALWAYS_OPEN = /^\/(healthz|readyz|metrics|docs|tg)(\/|$|\?)/;
 
@@ -83,6 +101,8 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     bodyLimit: DEFAULT_BODY_LIMIT,
     // X-Forwarded-For is believed only when an operator says a proxy sets it (TRUST_PROXY).
     trustProxy: (options.trustProxy ?? false) as boolean, // Fastify takes a number or addresses too; its overloads want one type
+    // Strict %-decoding: an unreadable or repeated parameter is remembered for the API to refuse (queryString.ts).
+    routerOptions: { querystringParser: parseQueryString },
     ...(options.rewriteUrl ? { rewriteUrl: (request: { url?: string }) => options.rewriteUrl!(request.url ?? '/') } : {}),
     // A URL the router cannot decode (`%E0%A4%A`), a path parameter too long: our words and a code, not Fastify's English.
     frameworkErrors: (error, _request, reply) => {
@@ -98,7 +118,17 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler((route) => {
+    // Refusals (4xx/5xx) are built by our handlers (refusals.ts) and sent as built: a Zod record would
+    // assign a refused key named `__proto__` as a prototype and drop it from `fields`.
+    if (/^[45]/.test(String(route.httpStatus))) return (data: unknown) => JSON.stringify(data);
+    return serializerCompiler(route as Parameters<typeof serializerCompiler>[0]);
+  });
+  // Every route's methods by its pattern, for the 405 answer of a known address asked with another method.
+  const routeMethods: Array<{ pattern: RegExp; methods: string[] }> = [];
+  app.addHook('onRoute', (route) => {
+    routeMethods.push({ pattern: routePattern(route.url), methods: ([] as string[]).concat(route.method) });
+  });
   // Nothing expensive before authentication: the sign-in routes parse at most a few KB (issue 16.11).
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/auth/') && route.bodyLimit === undefined) route.bodyLimit = UNAUTHENTICATED_BODY_LIMIT;
@@ -129,75 +159,84 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get(
-    '/readyz',
-    {
-      schema: {
-        tags: ['operations'],
-        summary:
-          "Ready to take traffic: the database answers and migrations are applied. Managers' groups that are paused or unhealthy are listed, but do not make it fail: clients' intake goes on",
-        response: {
-          200: z.object({
-            status: z.literal('ready'),
-            /** Managers' groups where the bot cannot post: their messages wait (none is dropped) until its rights are back. */
-            paused_managers_groups: z
-              .array(z.object({ chat_id: z.number(), paused_at: z.string(), reason: z.string(), reason_code: z.string(), waiting: z.number() }))
-              .optional(),
-            /**
-             * Managers' groups where the bot can post but not do its whole job: `cannot_read_messages` (a plain member in
-             * privacy mode: managers' answers do not reach clients), `cannot_manage_topics` (new clients' messages wait).
-             */
-            unhealthy_managers_groups: z.array(z.object({ chat_id: z.number(), problem: z.string(), since: z.string() })).optional(),
-          }),
-          503: z.object({ status: z.literal('starting') }),
+  // The operations routes refuse like the API (refusals.ts): an unknown query parameter is a 400 naming it,
+  // in our words with a code. Probes send none (`GET /healthz`, `GET /readyz`), so nothing they do changes.
+  await app.register(async (ops) => {
+    ops.addHook('preValidation', refuseUnreadableInput);
+    ops.addHook('preSerialization', refusalCodes);
+    ops.setErrorHandler(refusalHandler);
+    ops.get('/healthz', { schema: { hide: true, querystring: NO_QUERY } }, async () => ({ status: 'ok' }));
+    ops.get(
+      '/readyz',
+      {
+        schema: {
+          querystring: NO_QUERY,
+          tags: ['operations'],
+          summary:
+            "Ready to take traffic: the database answers and migrations are applied. Managers' groups that are paused or unhealthy are listed, but do not make it fail: clients' intake goes on",
+          response: {
+            200: z.object({
+              status: z.literal('ready'),
+              /** Managers' groups where the bot cannot post: their messages wait (none is dropped) until its rights are back. */
+              paused_managers_groups: z
+                .array(z.object({ chat_id: z.number(), paused_at: z.string(), reason: z.string(), reason_code: z.string(), waiting: z.number() }))
+                .optional(),
+              /**
+               * Managers' groups where the bot can post but not do its whole job: `cannot_read_messages` (a plain member in
+               * privacy mode: managers' answers do not reach clients), `cannot_manage_topics` (new clients' messages wait).
+               */
+              unhealthy_managers_groups: z.array(z.object({ chat_id: z.number(), problem: z.string(), since: z.string() })).optional(),
+            }),
+            503: z.object({ status: z.literal('starting') }),
+          },
         },
       },
-    },
-    async (_request, reply) => {
-      const ready = await options.ready();
-      if (!ready) return reply.code(503).send({ status: 'starting' as const });
-      const paused = (await options.pausedGroups?.().catch(() => [])) ?? [];
-      const unhealthy = (await options.unhealthyGroups?.().catch(() => [])) ?? [];
-      return {
-        status: 'ready' as const,
-        ...(paused.length > 0
-          ? {
-              paused_managers_groups: paused.map((p) => ({
-                chat_id: p.chatId,
-                paused_at: p.pausedAt.toISOString(),
-                reason: p.reason,
-                reason_code: p.reasonCode,
-                waiting: p.waiting,
-              })),
-            }
-          : {}),
-        ...(unhealthy.length > 0 ? { unhealthy_managers_groups: unhealthy.map((u) => ({ chat_id: u.chatId, problem: u.problem, since: u.since.toISOString() })) } : {}),
-      };
-    },
-  );
-  // Not public (issue 16.15): it counts sign-ins and errors. A scraper elsewhere presents METRICS_TOKEN;
-  // without one set, only callers on this machine that no proxy relays may read it.
-  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (options.metricsToken) {
-      const [scheme, token] = (request.headers.authorization ?? '').split(' ');
-      if (scheme?.toLowerCase() !== 'bearer' || !sameSecret(token, options.metricsToken)) {
-        return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: 'Send METRICS_TOKEN as a bearer token' });
+      async (_request, reply) => {
+        const ready = await options.ready();
+        if (!ready) return reply.code(503).send({ status: 'starting' as const });
+        const paused = (await options.pausedGroups?.().catch(() => [])) ?? [];
+        const unhealthy = (await options.unhealthyGroups?.().catch(() => [])) ?? [];
+        return {
+          status: 'ready' as const,
+          ...(paused.length > 0
+            ? {
+                paused_managers_groups: paused.map((p) => ({
+                  chat_id: p.chatId,
+                  paused_at: p.pausedAt.toISOString(),
+                  reason: p.reason,
+                  reason_code: p.reasonCode,
+                  waiting: p.waiting,
+                })),
+              }
+            : {}),
+          ...(unhealthy.length > 0 ? { unhealthy_managers_groups: unhealthy.map((u) => ({ chat_id: u.chatId, problem: u.problem, since: u.since.toISOString() })) } : {}),
+        };
+      },
+    );
+    // Not public (issue 16.15): it counts sign-ins and errors. A scraper elsewhere presents METRICS_TOKEN;
+    // without one set, only callers on this machine that no proxy relays may read it.
+    ops.get('/metrics', { schema: { hide: true, querystring: NO_QUERY } }, async (request, reply) => {
+      if (options.metricsToken) {
+        const [scheme, token] = (request.headers.authorization ?? '').split(' ');
+        if (scheme?.toLowerCase() !== 'bearer' || !sameSecret(token, options.metricsToken)) {
+          return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').send({ error: 'Send METRICS_TOKEN as a bearer token' });
+        }
+      } else if (!isLocalCaller(request)) {
+        return reply.code(403).send({ error: 'Metrics answer callers on this machine only; set METRICS_TOKEN to scrape from elsewhere' });
       }
-    } else if (!isLocalCaller(request)) {
-      return reply.code(403).send({ error: 'Metrics answer callers on this machine only; set METRICS_TOKEN to scrape from elsewhere' });
-    }
-    reply.header('content-type', metrics.registry.contentType);
-    return metrics.registry.metrics();
+      reply.header('content-type', metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+    ops.get('/api/meta', { schema: { tags: ['operations'], summary: 'What the web app needs to know at start', querystring: NO_QUERY } }, async () => ({
+      product: 'Hotline',
+      sandbox: options.sandbox,
+    }));
   });
-  app.get('/api/meta', { schema: { tags: ['operations'], summary: 'What the web app needs to know at start' } }, async () => ({
-    product: 'Hotline',
-    sandbox: options.sandbox,
-  }));
 
   for (const { plugin, prefix } of options.plugins ?? []) await app.register(plugin, { prefix });
 
   const webDir = options.webDir ?? webDistDir;
+  let webApp: { preloaded: Array<{ path: RegExp; html: string | null }> } | undefined;
   if (fs.existsSync(path.join(webDir, 'index.html'))) {
     await app.register(fastifyStatic, {
       root: webDir,
@@ -214,19 +253,25 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     });
     // Pages whose code is announced in index.html's head when opened cold (pagePreload.ts), read once.
     const preloaded = PRELOADED_PAGES.map((page) => ({ path: page.path, html: htmlWithPreloads(webDir, page.source) }));
-    // Client-side routing: any unknown GET outside the API opens the app.
-    app.setNotFoundHandler((request, reply) => {
-      const url = request.url;
-      const pathname = url.split('?')[0]!;
-      if (request.method === 'GET' && !/^\/(api|tg|docs|metrics)(\/|$)/.test(url) && !path.extname(pathname)) {
-        const page = preloaded.find((candidate) => candidate.html && candidate.path.test(pathname));
-        if (page?.html) return reply.type('text/html').header('cache-control', 'no-cache').send(page.html);
-        return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
-      }
-      return reply.code(404).send({ error: 'Not found' });
-    });
+    webApp = { preloaded };
   } else {
     options.log.warn(`The web app is not built (no ${webDir}/index.html); run \`npm run build\``);
   }
+  app.setNotFoundHandler((request, reply) => {
+    const url = request.url;
+    const pathname = url.split('?')[0]!;
+    // Client-side routing: any unknown GET outside the API opens the app.
+    if (webApp && request.method === 'GET' && !/^\/(api|tg|docs|metrics)(\/|$)/.test(url) && !path.extname(pathname)) {
+      const page = webApp.preloaded.find((candidate) => candidate.html && candidate.path.test(pathname));
+      if (page?.html) return reply.type('text/html').header('cache-control', 'no-cache').send(page.html);
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    // An address that exists with other methods: 405 naming them (RFC 9110 §15.5.6: with Allow); else 404. In the API's shape.
+    const allowed = [...new Set(routeMethods.filter((route) => route.pattern.test(pathname)).flatMap((route) => route.methods))].sort();
+    const error = allowed.length ? `Метод ${request.method} по этому адресу не принимается: допустимы ${allowed.join(', ')}` : 'Такого адреса в API нет: проверьте путь запроса';
+    const body = { error, code: messageCode(error) };
+    if (allowed.length) return reply.code(405).header('allow', allowed.join(', ')).send(body);
+    return reply.code(404).send(body);
+  });
   return app;
 }

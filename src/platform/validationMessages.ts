@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { messageCode, type MessageCode } from '../core/messageCodes.js';
+import { QUERY_REFUSALS } from './queryString.js';
 
 /** Zod's issues as `{ 'beneficiary.swift': message }`. */
 export function zodFields(error: FastifyError, request: FastifyRequest): Record<string, string> {
@@ -22,7 +23,7 @@ export function zodFields(error: FastifyError, request: FastifyRequest): Record<
       for (const key of zodIssue.keys) fields[[...pathParts, key].join('.')] ??= 'Неизвестное поле: уберите его';
       continue;
     }
-    fields[pathParts.join('.') || 'body'] ??= fieldMessage(zodIssue, valueAt(input, pathParts));
+    fields[pathParts.join('.') || 'body'] ??= fieldMessage(zodIssue, valueAt(input, pathParts), error.validationContext === 'querystring');
   }
   return fields;
 }
@@ -33,7 +34,7 @@ export function zodFields(error: FastifyError, request: FastifyRequest): Record<
  * on the page). Status codes stay Fastify's (400, 413, 415).
  */
 export const FRAMEWORK_REFUSALS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'Тело запроса — не JSON, или в нём ключ __proto__ / constructor',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Тело запроса — не JSON: проверьте кавычки, запятые и скобки',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'Пустое тело запроса при Content-Type: application/json — пришлите {} или уберите заголовок',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Неподдерживаемый Content-Type: нужен application/json (файлы — multipart/form-data)',
   FST_ERR_CTP_BODY_TOO_LARGE: 'Слишком большой запрос',
@@ -115,11 +116,18 @@ function valueAt(input: unknown, path: string[]): unknown {
  * language. A sentence of our own a schema carries (a regex's message in
  * Russian) is kept; Zod's own English defaults never reach the caller.
  */
-function fieldMessage(issue: ZodIssueShape, value: unknown): string {
+function fieldMessage(issue: ZodIssueShape, value: unknown, inQuery: boolean): string {
+  // A query parameter given with nothing after `=` (`?limit=`) is there, but empty: not «required».
+  if (inQuery && value === '') return EMPTY_PARAMETER;
   // Left out, or sent empty (null or '': a select with nothing chosen) where a value is needed.
   if ((value === undefined || value === null || value === '') && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value')) return 'Обязательное поле';
+  // `1e400` in JSON reads as Infinity: no field takes it, whatever its type.
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'Число слишком большое: JSON-число должно быть конечным (меньше 1,8e308)';
   const own = ownMessage(issue);
   if (own) return own;
+  // A union of plain types (text or number or null) refused a value of another type (`{…}` for a КПП): name the types it takes.
+  const types = issue.code === 'invalid_union' ? unionTypes(issue) : undefined;
+  if (types) return `Нужно одно из: ${types}`;
   switch (issue.code) {
     case 'too_big':
       if (issue.origin === 'string') return `Максимальная длина: ${String(issue.maximum)}`;
@@ -151,6 +159,24 @@ function fieldMessage(issue: ZodIssueShape, value: unknown): string {
       break;
   }
   return 'Неверное значение';
+}
+
+/** What the page shows for `?limit=` (src/core/messageCodes.ts `form.emptyParameter`). */
+export const EMPTY_PARAMETER = QUERY_REFUSALS.empty;
+
+/** The type words of `Нужно одно из: …` (src/core/messageCodes.ts MESSAGE_PHRASES `type.*`). */
+const TYPE_WORDS: Record<string, string> = { string: 'текст', number: 'число', int: 'целое число', boolean: 'true или false', null: 'null', array: 'список', object: 'объект с полями' };
+
+/** `текст, число, null` when each branch of a union refused the value only for its type; undefined otherwise. */
+function unionTypes(issue: ZodIssueShape): string | undefined {
+  const words: string[] = [];
+  for (const branch of issue.errors ?? []) {
+    const [only, ...more] = branch;
+    const word = only?.code === 'invalid_type' && !more.length ? TYPE_WORDS[only.expected ?? ''] : undefined;
+    if (!word) return undefined;
+    if (!words.includes(word)) words.push(word);
+  }
+  return words.length ? words.join(', ') : undefined;
 }
 
 /** A Russian message a schema set itself (Zod's defaults are English), here or in a union's branches. */

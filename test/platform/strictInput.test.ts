@@ -204,4 +204,223 @@ describe('refusals through the API', () => {
       setApiLocale('ru');
     }
   });
+
+  /** A body sent as raw bytes (the API client would re-encode it), with the customer's session. */
+  const rawPost = async (path: string, body: string | Buffer, method = 'POST') => {
+    const response = await fetch(app.url + path, {
+      method,
+      headers: { cookie: customer.cookie, 'x-csrf-token': customer.csrfToken, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
+    return { status: response.status, body: (await response.json()) as { error: string; code?: MessageCode; fields?: Record<string, string>; fieldCodes?: Record<string, MessageCode> } };
+  };
+  const requestCount = async () => (await customer.get('/api/requests')).body.items.length as number;
+  const BAD_ESCAPE = 'Неверная %-последовательность: значение не читается как UTF-8 (например, «я» — это %D1%8F)';
+  const TWICE = 'Указано дважды: оставьте одно значение';
+
+  it('a query parameter with a broken %-escape or bytes that are not UTF-8 is a 400 beside it, not searched for as typed', async () => {
+    setApiLocale('en');
+    try {
+      for (const [path, field] of [
+        ['/api/search?q=%ZZ', 'q'],
+        ['/api/search?q=%E0%A4%A', 'q'],
+        ['/api/search?q=%FF%FE', 'q'],
+        // U+D800 written as UTF-8 bytes: no character.
+        ['/api/search?q=%ED%A0%80', 'q'],
+        ['/api/requests?currency=%', 'currency'],
+        ['/api/search?q=x&%ZZ=1', '%ZZ'],
+        [`/api/requests/${requestId}/messages?limit=%G1`, 'limit'],
+      ] as const) {
+        const response = await customer.get(path);
+        expect(response.status, path).toBe(400);
+        expect(response.body.fields, path).toEqual({ [field]: BAD_ESCAPE });
+        expect(response.body.fieldCodes[field], path).toEqual({ code: 'form.badEscape' });
+        expect(serverText(response.body.fields[field], response.body.fieldCodes[field]), path).toMatch(/^A broken %-sequence/);
+      }
+    } finally {
+      setApiLocale('ru');
+    }
+    // A well-formed escape is still read: «я» as %D1%8F.
+    expect((await customer.get('/api/search?q=%D1%8F%D1%8F')).status).toBe(200);
+  });
+
+  it('a query parameter named __proto__, constructor or prototype is named as unknown, on the API and beside it', async () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      for (const path of [`/api/search?q=x&${name}=1`, `/api/requests?${name}=1`, `/api/meta?${name}=1`]) {
+        const response = await customer.get(path);
+        expect(response.status, path).toBe(400);
+        expect(Object.keys(response.body.fields), path).toEqual([name]);
+        expect(response.body.fields[name], path).toBe(UNKNOWN);
+        expect(Object.keys(response.body.fieldCodes), path).toEqual([name]);
+      }
+    }
+  });
+
+  it('a query parameter given twice says so; one with an empty value says it is empty, not «required»', async () => {
+    for (const path of ['/api/search?q=x&limit=1&limit=2', '/api/requests?limit=1&limit=1', '/api/requests?sort=newest&sort=oldest']) {
+      const response = await customer.get(path);
+      expect(response.status, path).toBe(400);
+      expect(Object.values(response.body.fields), path).toEqual([TWICE]);
+      expect(Object.values(response.body.fieldCodes), path).toEqual([{ code: 'form.twice' }]);
+    }
+    for (const [path, field] of [['/api/search?q=x&limit=', 'limit'], ['/api/requests?limit', 'limit'], ['/api/requests?sort=', 'sort'], ['/api/dialogs?owner=', 'owner']] as const) {
+      const response = await (path.startsWith('/api/dialogs') ? manager : customer).get(path);
+      expect(response.status, path).toBe(400);
+      expect(response.body.fields, path).toEqual({ [field]: 'Пустое значение параметра: укажите значение' });
+      expect(response.body.fieldCodes[field], path).toEqual({ code: 'form.emptyParameter' });
+    }
+  });
+
+  it('a JSON key given twice is refused beside it (at any depth), never «the last one wins»; nothing is stored', async () => {
+    const before = await requestCount();
+    const body = JSON.stringify(validRequest());
+    const top = await rawPost('/api/requests', body.replace('{', '{"amount":"1",'));
+    expect(top.status).toBe(400);
+    expect(top.body.fields).toEqual({ amount: TWICE });
+    expect(top.body.fieldCodes).toEqual({ amount: { code: 'form.twice' } });
+    const nested = await rawPost('/api/requests', body.replace('"payer":{', '"payer":{"inn":"7707083893",'));
+    expect(nested.body.fields).toEqual({ 'payer.inn': TWICE });
+    const inList = await rawPost(`/api/clients/1/labels`, '{"add":[{"a":1,"a":2}]}');
+    expect(inList.body.fields).toEqual({ 'add.0.a': TWICE });
+    expect(await requestCount()).toBe(before);
+    // The same keys in different objects are no repeat.
+    expect((await rawPost('/api/requests', body)).status).toBe(200);
+  });
+
+  it('a JSON key __proto__ or constructor is named as unknown, not a field-less «not JSON»', async () => {
+    const before = await requestCount();
+    const body = JSON.stringify(validRequest());
+    const proto = await rawPost('/api/requests', body.replace('{', '{"__proto__":{"isAdmin":true},'));
+    expect(proto.status).toBe(400);
+    expect(Object.keys(proto.body.fields!)).toEqual(['__proto__']);
+    expect(proto.body.fields!.__proto__).toBe(UNKNOWN);
+    const constructor = await rawPost('/api/requests', body.replace('"payer":{', '"payer":{"constructor":{"prototype":{}},'));
+    expect(constructor.body.fields).toEqual({ 'payer.constructor': UNKNOWN });
+    expect(await requestCount()).toBe(before);
+  });
+
+  it('a body with bytes that are not UTF-8 is refused whole, not stored with U+FFFD', async () => {
+    const before = await requestCount();
+    const [head, tail] = JSON.stringify(validRequest({ purpose: 'Оплата SPLIT по договору' })).split('SPLIT');
+    for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80], [0xe0, 0x80, 0x80]]) {
+      const answer = await rawPost('/api/requests', Buffer.concat([Buffer.from(head!), Buffer.from(bad), Buffer.from(tail!)]));
+      expect(answer.status, String(bad)).toBe(400);
+      expect(answer.body).toEqual({ error: 'Тело запроса не читается: оно не в кодировке UTF-8', code: { code: 'request.notUtf8' } });
+    }
+    expect(await requestCount()).toBe(before);
+    setApiLocale('en');
+    try {
+      const answer = await rawPost('/api/requests', Buffer.from([0x7b, 0xff, 0x7d]));
+      expect(serverText(answer.body.error, answer.body.code)).toBe('The request body cannot be read: it is not UTF-8');
+    } finally {
+      setApiLocale('ru');
+    }
+  });
+
+  it('a lone UTF-16 surrogate in a JSON string is refused beside its field before anything is written', async () => {
+    const before = await requestCount();
+    const body = JSON.stringify(validRequest());
+    for (const [text, field] of [
+      [body.replace('{', '{"comment":"\\ud800",'), 'comment'],
+      [body.replace('"kpp":"773601001"', '"kpp":"77360100\\udfff"'), 'payer.kpp'],
+    ] as const) {
+      const answer = await rawPost('/api/requests', text);
+      expect(answer.status, field).toBe(400);
+      expect(answer.body.fields, field).toEqual({ [field]: 'Недопустимый символ: одиночная половина суррогатной пары UTF-16 (\\uD800–\\uDFFF)' });
+      expect(answer.body.fieldCodes![field], field).toEqual({ code: 'form.surrogate' });
+    }
+    const offer = await fetch(`${app.url}/api/requests/${requestId}/offers`, {
+      method: 'POST',
+      headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify(validOffer()).replace('{', '{"validUntil":"2027-01-01\\ud83d",'),
+    });
+    expect(offer.status).toBe(400);
+    expect(Object.keys(((await offer.json()) as { fields: object }).fields)).toEqual(['validUntil']);
+    expect(await requestCount()).toBe(before);
+    // A whole pair (an emoji) is text like any other.
+    expect((await customer.post('/api/requests', validRequest({ comment: 'Срочно \ud83d\ude80' }))).status).toBe(200);
+  });
+
+  it('a value of the wrong kind says which kinds the field takes; a number JSON cannot hold says it is too large', async () => {
+    const before = await requestCount();
+    const kpp = await customer.post('/api/requests', validRequest({ payer: { name: 'ООО Ромашка', inn: '7707083893', kpp: { value: '773601001' } } }));
+    expect(kpp.status).toBe(400);
+    expect(kpp.body.fields).toEqual({ 'payer.kpp': 'Нужно одно из: текст, число, null' });
+    expect(kpp.body.fieldCodes['payer.kpp']).toEqual({ code: 'form.types', params: { types: '@type.text, @type.number, @type.null' } });
+    setApiLocale('en');
+    try {
+      expect(serverText(kpp.body.fields['payer.kpp'], kpp.body.fieldCodes['payer.kpp'])).toBe('One of these is needed: text, a number, null');
+    } finally {
+      setApiLocale('ru');
+    }
+    const amount = await customer.post('/api/requests', validRequest({ amount: [100] }));
+    expect(amount.body.fields).toEqual({ amount: 'Нужно одно из: текст, число' });
+    expect(await requestCount()).toBe(before);
+
+    const days = await fetch(`${app.url}/api/requests/${requestId}/offers`, {
+      method: 'POST',
+      headers: { cookie: agent.cookie, 'x-csrf-token': agent.csrfToken, 'content-type': 'application/json' },
+      body: JSON.stringify(validOffer()).replace(/"days":("[^"]*"|[^,}]*)/, '"days":1e400'),
+    });
+    expect(days.status).toBe(400);
+    const refused = (await days.json()) as { fields: Record<string, string>; fieldCodes: Record<string, MessageCode> };
+    expect(refused.fields).toEqual({ days: 'Число слишком большое: JSON-число должно быть конечным (меньше 1,8e308)' });
+    expect(refused.fieldCodes.days).toEqual({ code: 'form.numberInfinite' });
+  });
+
+  it('a currency or country filter that is no code names the filter and the shape of a code, never an empty list', async () => {
+    for (const [query, field, message] of [
+      ['currency=ZZZ', 'currency', 'Нет такой валюты: нужен код ISO 4217 из трёх латинских букв, например USD'],
+      ['currency=US', 'currency', 'Нет такой валюты: нужен код ISO 4217 из трёх латинских букв, например USD'],
+      ['currency=%20USD', 'currency', 'Нет такой валюты: нужен код ISO 4217 из трёх латинских букв, например USD'],
+      ['country=QQ', 'country', 'Нет такой страны: нужен код ISO 3166-1 из двух латинских букв, например CN'],
+      ['country=CHN', 'country', 'Нет такой страны: нужен код ISO 3166-1 из двух латинских букв, например CN'],
+    ] as const) {
+      for (const [who, list] of [[customer, '/api/requests'], [agent, '/api/agent/requests']] as const) {
+        const response = await who.get(`${list}?${query}`);
+        expect(response.status, `${list}?${query}`).toBe(400);
+        expect(response.body.fields, `${list}?${query}`).toEqual({ [field]: message });
+        expect(response.body.fieldCodes[field].code).toBe(`filter.${field}`);
+      }
+    }
+    const usd = await customer.get('/api/requests?currency=USD&country=CN');
+    expect(usd.status).toBe(200);
+  });
+
+  it('an unknown address answers in our words with a code; a known one asked with another method is a 405 naming the methods', async () => {
+    setApiLocale('en');
+    try {
+      for (const [method, path] of [['GET', '/api/nope'], ['POST', '/api/requests/1/nope'], ['GET', '/api'], ['DELETE', '/nope.php']] as const) {
+        const response = await customer.request(method, path);
+        expect(response.status, path).toBe(404);
+        expect(response.body, path).toEqual({ error: 'Такого адреса в API нет: проверьте путь запроса', code: { code: 'request.notFound' } });
+        expect(serverText(response.body.error, response.body.code)).toBe('The API has no such address: check the request path');
+      }
+      const wrong = await customer.request('DELETE', '/api/search?q=x');
+      expect(wrong.status).toBe(405);
+      expect(wrong.headers.get('allow')).toBe('GET, HEAD');
+      expect(wrong.body).toEqual({
+        error: 'Метод DELETE по этому адресу не принимается: допустимы GET, HEAD',
+        code: { code: 'request.methodNotAllowed', params: { method: 'DELETE', allowed: 'GET, HEAD' } },
+      });
+      expect(serverText(wrong.body.error, wrong.body.code)).toBe('Method DELETE is not accepted at this address: allowed are GET, HEAD');
+      const put = await customer.request('PUT', `/api/requests/${requestId}/messages`, {});
+      expect(put.status).toBe(405);
+      expect(put.headers.get('allow')).toBe('GET, HEAD, POST');
+    } finally {
+      setApiLocale('ru');
+    }
+  });
+
+  it('the operations routes refuse an unknown query parameter too; probes without one still answer', async () => {
+    for (const path of ['/api/meta?x=1', '/readyz?x=1', '/healthz?x=1', '/api/meta?x=1&x=2']) {
+      const response = await customer.get(path);
+      expect(response.status, path).toBe(400);
+      expect(Object.keys(response.body.fields), path).toEqual(['x']);
+      expect(response.body.code, path).toBeTruthy();
+    }
+    expect((await customer.get('/readyz')).body).toMatchObject({ status: 'ready' });
+    expect((await customer.get('/healthz')).body).toEqual({ status: 'ok' });
+    expect((await customer.get('/api/meta')).status).toBe(200);
+  });
 });

@@ -154,6 +154,37 @@ describe('uploads that are refused with a reason', () => {
     expect(empty.status).toBe(400);
     expect(await empty.json()).toMatchObject({ error: 'Выберите файл' });
   });
+
+  it('a part the form does not name, a field given twice or a value it does not take: refused beside that part, nothing stored', async () => {
+    const send = async (parts: Array<[string, string | Blob, string?]>) => {
+      const form = new FormData();
+      for (const [name, value, fileName] of parts) {
+        if (typeof value === 'string') form.append(name, value);
+        else form.append(name, value, fileName);
+      }
+      const response = await fetch(`${app.url}/api/requests/${requestId}/documents`, { method: 'POST', headers: { cookie: customer.cookie, 'x-csrf-token': customer.csrfToken }, body: form });
+      return { status: response.status, body: (await response.json()) as { error: string; fields: Record<string, string>; fieldCodes: Record<string, { code: string }> } };
+    };
+    const rows = await documentRows();
+    const files = storedFiles();
+    const pdf = () => new Blob([new Uint8Array(PDF)], { type: 'application/pdf' });
+    for (const [parts, field, message] of [
+      [[['comment', 'срочно'], ['file', pdf(), 'a.pdf']], 'comment', 'Неизвестная часть формы: уберите её'],
+      [[['file', pdf(), 'a.pdf'], ['comment', 'после файла']], 'comment', 'Неизвестная часть формы: уберите её'],
+      [[['file', pdf(), 'a.pdf'], ['attachment', pdf(), 'b.pdf']], 'attachment', 'Неизвестная часть формы: уберите её'],
+      [[['sendToClient', 'true'], ['sendToClient', 'false'], ['file', pdf(), 'a.pdf']], 'sendToClient', 'Указано дважды: оставьте одно значение'],
+      [[['sendToClient', 'yes'], ['file', pdf(), 'a.pdf']], 'sendToClient', 'Допустимые значения: true, false, 1, 0, on'],
+    ] as Array<[Array<[string, string | Blob, string?]>, string, string]>) {
+      const answer = await send(parts);
+      expect(answer.status, field).toBe(400);
+      expect(answer.body.fields, field).toEqual({ [field]: message });
+    }
+    expect((await send([['comment', 'x'], ['file', pdf(), 'a.pdf']])).body.fieldCodes.comment).toEqual({ code: 'form.unknownPart' });
+    expect(await documentRows()).toBe(rows);
+    expect(storedFiles()).toEqual(files);
+    // The form as the page sends it is still taken.
+    expect((await send([['sendToClient', 'false'], ['file', pdf(), 'a.pdf']])).status).toBe(200);
+  });
 });
 
 describe('names that try to escape, split headers or disguise the type', () => {

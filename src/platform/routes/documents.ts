@@ -67,8 +67,11 @@ export const documentRoutes: FastifyPluginAsync<RouteOptions> = async (instance,
         request,
         reply,
         (upload, storage) => attachRequestDocument(ctx, { actor: viewer, requestId: request.params.id, sendToClient, storage, ...upload }),
-        (name, value) => {
-          if (name === 'sendToClient') sendToClient = value === 'true' || value === '1' || value === 'on';
+        {
+          sendToClient: (value) => {
+            if (!['true', 'false', '1', '0', 'on'].includes(String(value))) throw new ValidationError('Допустимые значения: true, false, 1, 0, on', 'sendToClient');
+            sendToClient = value === 'true' || value === '1' || value === 'on';
+          },
         },
       );
       return { id: document.id, name: document.name, mime: document.mime, size: document.size };

@@ -1,5 +1,6 @@
 /** Zod shapes shared by the request and offer routes (they also document the API at /docs). */
 import { z } from 'zod';
+import { isCountryCode, isCurrencyCode } from '../../core/reference.js';
 
 /**
  * A whole number written as plain decimal digits (a JSON number is taken as is).
@@ -100,8 +101,10 @@ export const offer = z.object({
 });
 
 export const listQuery = z.strictObject({
-  currency: z.string().max(3).optional(),
-  country: z.string().max(2).optional(),
+  /** An ISO 4217 code we know (`USD`, case aside); an unknown one is a 400, not an empty list. */
+  currency: z.string().refine((code) => /^[A-Za-z]{3}$/.test(code) && isCurrencyCode(code), 'Нет такой валюты: нужен код ISO 4217 из трёх латинских букв, например USD').optional(),
+  /** An ISO 3166-1 alpha-2 code (`CN`, case aside); an unknown one is a 400, not an empty list. */
+  country: z.string().refine((code) => /^[A-Za-z]{2}$/.test(code) && isCountryCode(code), 'Нет такой страны: нужен код ISO 3166-1 из двух латинских букв, например CN').optional(),
   /** Decimal strings (see `requestQueries.ts`'s `filterAmount`); a bad one is a 400 naming the field. */
   amountMin: z.string().max(40).optional(),
   amountMax: z.string().max(40).optional(),

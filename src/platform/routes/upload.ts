@@ -19,12 +19,15 @@ export interface Upload {
 
 /**
  * Reads the request's parts: `file` (exactly one; PDF, JPEG, PNG, WebP, DOCX,
- * XLSX, DOC, XLS by name, at most UPLOAD_LIMIT bytes) goes into storage, other
- * file parts are drained, fields go to `onField`. Then `save(upload, storage)`
- * keeps it; its result is returned.
- * Errors (ValidationError on `file`, a 400): not multipart; two files; no file;
+ * XLSX, DOC, XLS by name, at most UPLOAD_LIMIT bytes) goes into storage, each
+ * field part the route names in `fields` goes to its reader (once). Then
+ * `save(upload, storage)` keeps it; its result is returned.
+ * Errors (ValidationError, a 400): not multipart; two files; no file;
  * a name of a type not taken; a file over the limit (the connection is closed
- * rather than the rest of the body read). Whatever `save` throws is rethrown —
+ * rather than the rest of the body read) — on `file`; a part the route does
+ * not name, file or field («Неизвестная часть формы: уберите её»), a field
+ * part given twice, or a value its reader refuses — on that part (outside
+ * check: unknown parts were dropped in silence). Whatever `save` throws is rethrown —
  * in every error case the stored bytes are discarded first (unless another
  * document uses the same bytes: commands/attachRequestDocument `discardUpload`).
  */
@@ -33,20 +36,25 @@ export async function receiveUpload<T>(
   request: FastifyRequest,
   reply: FastifyReply,
   save: (upload: Upload, storage: Storage) => Promise<T>,
-  onField?: (name: string, value: unknown) => void,
+  fields: Record<string, (value: unknown) => void> = {},
 ): Promise<T> {
   if (!request.isMultipart()) throw new ValidationError('Пришлите файл формой multipart/form-data', 'file');
   const storage = openStorage(ctx.config);
   let upload: Upload | undefined;
   try {
+    const seen = new Set<string>();
     for await (const part of request.parts()) {
+      const read = Object.hasOwn(fields, part.fieldname) ? fields[part.fieldname] : undefined;
       if (part.type === 'field') {
-        onField?.(part.fieldname, part.value);
+        if (!read) throw new ValidationError('Неизвестная часть формы: уберите её', part.fieldname);
+        if (seen.has(part.fieldname)) throw new ValidationError('Указано дважды: оставьте одно значение', part.fieldname);
+        seen.add(part.fieldname);
+        read(part.value);
         continue;
       }
       if (part.fieldname !== 'file') {
         part.file.resume();
-        continue;
+        throw new ValidationError('Неизвестная часть формы: уберите её', part.fieldname);
       }
       if (upload) {
         part.file.resume();
