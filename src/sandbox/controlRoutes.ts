@@ -18,12 +18,28 @@ import { buildTranscript, holds, summarize, type Transcript } from './transcript
 import { ControlError, UserActions, type UserMessageInput } from './userActions.js';
 import { sniffMime, untrustedFileHeaders } from '../documents/untrusted.js';
 
+/** `value` read by `schema` (strict objects, controlSchemas.ts); a 400 naming each refused key otherwise (`x: unknown key, remove it`). */
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
-    throw new ControlError(400, result.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; '));
+    const problems = result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => `${[...issue.path, key].join('.')}: unknown key, remove it`)
+        : [`${issue.path.join('.') || 'body'}: ${issue.message}`],
+    );
+    throw new ControlError(400, problems.join('; '));
   }
   return result.data;
+}
+
+/** Control routes that read a query string (their schemas refuse unknown keys); every other one takes none. */
+const QUERY_ROUTES = new Set(['GET /chats/:chat_id', 'GET /events']);
+/** Control routes that take no body: a body with keys is refused rather than ignored. */
+const NO_BODY_ROUTES = new Set(['DELETE /faults', 'DELETE /stats', 'POST /reset']);
+
+/** Key names of a query string or body that is an object, for the refusal of a route that takes none. */
+function keysOf(value: unknown): string[] {
+  return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
 }
 
 /** A chat as the control API names it: a group id, or a user's id for their private chat with `bot_id`. */
@@ -49,6 +65,16 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     const users = new UserActions(emulator);
     const fileUrl = (fileId: string) => `${app.prefix}/files/${encodeURIComponent(fileId)}`;
     const transcriptOf = (chat: ChatState, threadId?: number): Transcript => buildTranscript(chat, threadId, fileUrl);
+
+    // A route that reads no query string (or no body) refuses one with keys, naming them, as the schemas do.
+    app.addHook('preValidation', async (request) => {
+      const route = `${request.method} ${(request.routeOptions.url ?? '').slice(app.prefix.length)}`;
+      const unknown = [
+        ...(QUERY_ROUTES.has(route) ? [] : keysOf(request.query).map((key) => `${key}: unknown query parameter, remove it`)),
+        ...(request.method === 'GET' || NO_BODY_ROUTES.has(route) ? keysOf(request.body).map((key) => `${key}: unknown key, remove it`) : []),
+      ];
+      if (unknown.length) throw new ControlError(400, unknown.join('; '));
+    });
 
     app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
       if (error instanceof ControlError) return reply.code(error.status).send({ error: error.message });

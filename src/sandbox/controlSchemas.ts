@@ -1,6 +1,8 @@
 /**
  * The control API's request bodies as zod schemas: one definition validates
- * the HTTP input and types the SandboxControl client.
+ * the HTTP input and types the SandboxControl client. Every object is strict:
+ * a key the control API does not know is a 400 naming it (a typo such as
+ * `user_ID` must not be dropped and the call done without it).
  */
 import { z } from 'zod';
 import { MEDIA_KINDS } from './media.js';
@@ -8,22 +10,22 @@ import { MEDIA_KINDS } from './media.js';
 const id = z.number().int();
 const entities = z.array(z.record(z.string(), z.unknown())).optional();
 
-export const createUserBody = z.object({
+export const createUserBody = z.strictObject({
   first_name: z.string().min(1),
   last_name: z.string().optional(),
   username: z.string().optional(),
   language_code: z.string().optional(),
 });
 
-export const createBotBody = z.object({ token: z.string().min(3), username: z.string().min(1), first_name: z.string().min(1) });
+export const createBotBody = z.strictObject({ token: z.string().min(3), username: z.string().min(1), first_name: z.string().min(1) });
 
 /**
  * BotFather's /setprivacy for a bot: `enabled` true is privacy mode on (the default; getMe's
  * `can_read_all_group_messages` false), false turns it off.
  */
-export const botPrivacyBody = z.object({ enabled: z.boolean() }).strict();
+export const botPrivacyBody = z.strictObject({ enabled: z.boolean() }).strict();
 
-export const createGroupBody = z.object({
+export const createGroupBody = z.strictObject({
   title: z.string().min(1),
   /** Users in the group; the first one owns it. */
   member_ids: z.array(id),
@@ -60,7 +62,7 @@ const chatPermissions = z
 export const chatPermissionsBody = chatPermissions;
 
 /** The owner upgrades a basic group to a supergroup (turning on Topics does it, with `is_forum`). */
-export const upgradeGroupBody = z.object({ is_forum: z.boolean().optional() });
+export const upgradeGroupBody = z.strictObject({ is_forum: z.boolean().optional() });
 
 /** An administrator's rights, as Telegram names them; unnamed ones are false. */
 const adminRights = z
@@ -81,7 +83,7 @@ const adminRights = z
   .partial()
   .strict();
 
-export const addMemberBody = z.object({
+export const addMemberBody = z.strictObject({
   user_id: id,
   /**
    * `kicked`: removed and banned (the bot then gets 403 "bot was kicked from the supergroup chat"); `left`: removed;
@@ -97,7 +99,7 @@ export const addMemberBody = z.object({
 /** Who acts and where: `chat_id` of a group, or omitted (or the user's id) for the private chat with `bot_id`. */
 const target = { from: id, chat_id: id.optional(), bot_id: id.optional() };
 
-export const mediaInput = z.object({
+export const mediaInput = z.strictObject({
   type: z.enum(MEDIA_KINDS),
   base64: z.string().optional(),
   size: z.number().int().min(1).max(60 * 1024 * 1024).optional(),
@@ -116,7 +118,7 @@ export const mediaInput = z.object({
 /** Message kinds beyond text and files a user may send (src/sandbox/methods/content.ts has Telegram's rules). */
 const contentFields = {
   poll: z
-    .object({
+    .strictObject({
       question: z.string(),
       options: z.array(z.string()),
       type: z.enum(['regular', 'quiz']).optional(),
@@ -126,9 +128,9 @@ const contentFields = {
       explanation: z.string().optional(),
     })
     .optional(),
-  dice: z.object({ emoji: z.string().optional(), value: z.number().int().min(1).optional() }).optional(),
+  dice: z.strictObject({ emoji: z.string().optional(), value: z.number().int().min(1).optional() }).optional(),
   venue: z
-    .object({ latitude: z.number(), longitude: z.number(), title: z.string().min(1), address: z.string().min(1), foursquare_id: z.string().optional() })
+    .strictObject({ latitude: z.number(), longitude: z.number(), title: z.string().min(1), address: z.string().min(1), foursquare_id: z.string().optional() })
     .optional(),
   /** A single album part: parts sent one by one with the same id form one album (as slow uploads arrive). */
   media_group_id: z.string().optional(),
@@ -136,7 +138,7 @@ const contentFields = {
   forwarded_from: id.optional(),
 };
 
-export const sendMessageBody = z.object({
+export const sendMessageBody = z.strictObject({
   ...target,
   message_thread_id: id.optional(),
   reply_to_message_id: id.optional(),
@@ -147,34 +149,34 @@ export const sendMessageBody = z.object({
   caption_entities: entities,
   media: mediaInput.optional(),
   album: z.array(mediaInput).optional(),
-  location: z.object({ latitude: z.number(), longitude: z.number() }).optional(),
-  contact: z.object({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional(), user_id: id.optional() }).optional(),
+  location: z.strictObject({ latitude: z.number(), longitude: z.number() }).optional(),
+  contact: z.strictObject({ phone_number: z.string(), first_name: z.string(), last_name: z.string().optional(), user_id: id.optional() }).optional(),
   ...contentFields,
 });
 
-export const editMessageBody = z.object({ ...target, message_id: id, text: z.string().optional(), entities, caption: z.string().optional() });
+export const editMessageBody = z.strictObject({ ...target, message_id: id, text: z.string().optional(), entities, caption: z.string().optional() });
 /** A user replaces the media of their message (Telegram clients allow it); `caption` omitted keeps none. */
-export const editMediaBody = z.object({ ...target, message_id: id, media: mediaInput, caption: z.string().optional() });
+export const editMediaBody = z.strictObject({ ...target, message_id: id, media: mediaInput, caption: z.string().optional() });
 /** A user changes their profile: the next updates carry the new name. */
-export const updateUserBody = z.object({
+export const updateUserBody = z.strictObject({
   first_name: z.string().min(1).optional(),
   last_name: z.string().nullable().optional(),
   username: z.string().nullable().optional(),
 });
-export const deleteMessageBody = z.object({ ...target, message_id: id });
-export const pressButtonBody = z.object({ ...target, message_id: id, callback_data: z.string(), wait_ms: z.number().int().min(0).max(60_000).optional() });
+export const deleteMessageBody = z.strictObject({ ...target, message_id: id });
+export const pressButtonBody = z.strictObject({ ...target, message_id: id, callback_data: z.string(), wait_ms: z.number().int().min(0).max(60_000).optional() });
 /** Presses a `login_url` button: by its text, or the message's only one. */
-export const openLoginUrlBody = z.object({ ...target, message_id: id, text: z.string().optional() });
-export const reactBody = z.object({ ...target, message_id: id, emoji: z.array(z.string()) });
-export const blockBody = z.object({ user_id: id, bot_id: id.optional(), blocked: z.boolean() });
-export const createTopicBody = z.object({ ...target, name: z.string(), icon_color: id.optional() });
-export const closeTopicBody = z.object({ ...target, message_thread_id: id, closed: z.boolean().optional() });
-export const deleteTopicBody = z.object({ ...target, message_thread_id: id });
+export const openLoginUrlBody = z.strictObject({ ...target, message_id: id, text: z.string().optional() });
+export const reactBody = z.strictObject({ ...target, message_id: id, emoji: z.array(z.string()) });
+export const blockBody = z.strictObject({ user_id: id, bot_id: id.optional(), blocked: z.boolean() });
+export const createTopicBody = z.strictObject({ ...target, name: z.string(), icon_color: id.optional() });
+export const closeTopicBody = z.strictObject({ ...target, message_thread_id: id, closed: z.boolean().optional() });
+export const deleteTopicBody = z.strictObject({ ...target, message_thread_id: id });
 
-export const transcriptQuery = z.object({ bot_id: z.coerce.number().int().optional(), thread_id: z.coerce.number().int().optional() });
-export const markReadBody = z.object({ bot_id: id.optional(), message_thread_id: id.optional() });
+export const transcriptQuery = z.strictObject({ bot_id: z.coerce.number().int().optional(), thread_id: z.coerce.number().int().optional() });
+export const markReadBody = z.strictObject({ bot_id: id.optional(), message_thread_id: id.optional() });
 
-export const waitBody = z.object({
+export const waitBody = z.strictObject({
   chat_id: id,
   bot_id: id.optional(),
   message_thread_id: id.optional(),
@@ -184,9 +186,9 @@ export const waitBody = z.object({
   timeout_ms: z.number().int().min(0).max(120_000).optional(),
 });
 
-export const limitsBody = z.object({ enabled: z.boolean().optional(), time_scale: z.number().positive().max(100).optional() });
+export const limitsBody = z.strictObject({ enabled: z.boolean().optional(), time_scale: z.number().positive().max(100).optional() });
 
-export const faultsBody = z.object({
+export const faultsBody = z.strictObject({
   error_rate: z.number().min(0).max(1).optional(),
   timeout_rate: z.number().min(0).max(1).optional(),
   too_many_rate: z.number().min(0).max(1).optional(),
@@ -202,7 +204,7 @@ export const faultsBody = z.object({
   late_ms: z.number().int().min(0).max(600_000).optional(),
 });
 
-export const eventsQuery = z.object({ after: z.coerce.number().int().min(0).optional(), timeout: z.coerce.number().min(0).max(60).optional() });
+export const eventsQuery = z.strictObject({ after: z.coerce.number().int().min(0).optional(), timeout: z.coerce.number().min(0).max(60).optional() });
 
 export type CreateUserInput = z.input<typeof createUserBody>;
 export type CreateBotInput = z.input<typeof createBotBody>;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TelegramEmulator } from '../../src/sandbox/emulator.js';
 import { startEmulator } from '../../src/sandbox/standalone.js';
+import * as controlSchemas from '../../src/sandbox/controlSchemas.js';
+import { looseObjects } from '../../src/platform/strictInput.js';
 import { startSandbox, TOKEN, type Sandbox } from './helpers.js';
 
 let sandbox: Sandbox;
@@ -13,6 +15,42 @@ beforeEach(async () => {
 afterEach(() => sandbox.close());
 
 describe('control API', () => {
+  it('a key the control API does not know is a 400 naming it (body, nested object, query string), and the call is not done', async () => {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const response = await fetch(`${sandbox.apiRoot}/sandbox${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as { error: string } };
+    };
+    const usersBefore = (await call('GET', '/users')).body;
+    const created = await call('POST', '/users', { first_name: 'Ivan', lastname: 'Petrov' });
+    expect(created).toEqual({ status: 400, body: { error: 'lastname: unknown key, remove it' } });
+    expect((await call('GET', '/users')).body).toEqual(usersBefore);
+
+    const client = await sandbox.control.createUser({ first_name: 'Ivan' });
+    await sandbox.control.sendMessage({ from: client.id, text: 'hello' });
+    const located = await call('POST', '/messages', { from: client.id, location: { latitude: 1, longitude: 2, altitude: 3 } });
+    expect(located).toEqual({ status: 400, body: { error: 'location.altitude: unknown key, remove it' } });
+    expect((await sandbox.control.transcript(client.id)).messages.map((m) => m.text)).toEqual(['hello']);
+    const faults = await call('PUT', '/faults', { drop_rate: 1 });
+    expect(faults.status).toBe(400);
+    expect(faults.body.error).toMatch(/^drop_rate: unknown key, remove it/);
+
+    expect(await call('GET', '/users?first_name=Ivan')).toEqual({ status: 400, body: { error: 'first_name: unknown query parameter, remove it' } });
+    expect(await call('GET', `/chats/${client.id}?thread=1`)).toEqual({ status: 400, body: { error: 'thread: unknown key, remove it' } });
+    expect(await call('POST', '/reset', { keep_bots: false })).toEqual({ status: 400, body: { error: 'keep_bots: unknown key, remove it' } });
+    expect((await call('GET', '/users')).body).toContainEqual(expect.objectContaining({ id: client.id }));
+    // What the control API names is still taken.
+    expect((await call('GET', `/chats/${client.id}?bot_id=${sandbox.botId}`)).status).toBe(200);
+  });
+
+  it('every object of every control API schema is strict (a new field cannot forget it)', () => {
+    const loose = Object.entries(controlSchemas).flatMap(([name, schema]) => looseObjects(schema).map((path) => `${name} ${path}`));
+    expect(loose).toEqual([]);
+  });
+
   it('the event feed long-polls for changes', async () => {
     const { control } = sandbox;
     const client = await control.createUser({ first_name: 'Ivan' });
