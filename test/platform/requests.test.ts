@@ -372,7 +372,8 @@ describe('reference lists and autocomplete', () => {
   it('known payers are filtered by `q`: a part of the name, the start of the INN, a name with one wrong letter', async () => {
     await newRequest(asCustomer, { payer: { name: 'ООО «Лютик»', inn: '500100732259' } });
     const names = async (q: string) => {
-      const response = await asCustomer.get(`/api/reference/payers?q=${encodeURIComponent(q)}`);
+      // No `q` at all for «every payer»: `?q=` with nothing is a 400 (src/platform/queryString.ts), as the form leaves it out.
+      const response = await asCustomer.get(`/api/reference/payers${q ? `?q=${encodeURIComponent(q)}` : ''}`);
       expect(response.status, q).toBe(200);
       return response.body.map((p: { name: string }) => p.name);
     };
