@@ -207,22 +207,34 @@ export class TelegramEmulator {
     return upgraded;
   }
 
-  /** Changes a membership; a bot whose membership changes gets my_chat_member, as in Telegram. */
+  /**
+   * Changes a membership. A bot whose membership changes gets my_chat_member;
+   * when someone else's changes, every bot that administers the chat gets
+   * chat_member (it reaches only bots that asked for it in allowed_updates) —
+   * Bot API, Update: «chat_member: A chat member's status was updated in a
+   * chat. The bot must be an administrator in the chat and must explicitly
+   * specify "chat_member" in the list of allowed_updates to receive these
+   * updates.»
+   */
   setMember(chat: ChatState, userId: number, state: MemberState, by?: User): void {
     const user = this.users.get(userId);
     if (!user) throw new Error(`user ${userId} does not exist`);
     const before = chat.members.get(userId);
     chat.members.set(userId, state);
+    const update: ChatMemberUpdated = {
+      chat: chat.chat,
+      from: by ?? user,
+      date: unixNow(),
+      old_chat_member: memberView(user, before),
+      new_chat_member: memberView(user, state),
+    };
     const bot = this.bots.get(userId);
-    if (bot) {
-      const update: ChatMemberUpdated = {
-        chat: chat.chat,
-        from: by ?? user,
-        date: unixNow(),
-        old_chat_member: memberView(user, before),
-        new_chat_member: memberView(user, state),
-      };
-      this.queue(bot, 'my_chat_member', update);
+    if (bot) this.queue(bot, 'my_chat_member', update);
+    else {
+      for (const [memberId, member] of chat.members) {
+        const admin = this.bots.get(memberId);
+        if (admin && (member.status === 'administrator' || member.status === 'creator')) this.queue(admin, 'chat_member', update);
+      }
     }
     this.changed();
   }

@@ -6,4 +6,8 @@ import type { Tx } from '../db/index.js';
  * pass `ctx.tx` to commands, so the update's effects and its "processed" mark
  * commit together (ARCHITECTURE.md §5, exactly-once intake).
  */
-export type HotlineContext = Context & { tx: Tx };
+export type HotlineContext = Context & {
+  tx: Tx;
+  /** For a private message or edit from a person: whether they are in a managers' group (groupMembership.ts, asked before the transaction). */
+  groupMember?: boolean;
+};

@@ -1,12 +1,14 @@
 /**
  * The Telegram adapter in one place: the grammY bot with its composers
- * (exactly-once intake → manager commands → relay), and how updates arrive
+ * (managers' group membership → exactly-once intake → manager commands →
+ * relay), and how updates arrive
  * (long polling or webhook).
  */
 import { Bot } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import type { HotlineContext } from './context.js';
 import { exactlyOnce } from './intake.js';
+import { GroupMembership, groupMembership } from './groupMembership.js';
 import { managerCommands } from './managerCommands.js';
 import { actionCardButtons } from './deal.js';
 import { ratingButtons } from './rating.js';
@@ -37,6 +39,13 @@ export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 't
   const bot = new Bot<HotlineContext>(options.token, {
     client: { ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}), timeoutSeconds: 60 },
   });
+  const membership = new GroupMembership(
+    () => ctx.config.telegram.managersChatIds,
+    (userId, chatId, error) =>
+      ctx.log.warn(`Could not ask Telegram whether user ${userId} is in the managers' group ${chatId} (${error instanceof Error ? error.message : String(error)}); taken for a client`),
+  );
+  // Before the intake's transaction: a Telegram call must not hold the database.
+  bot.use(groupMembership(ctx, membership));
   bot.use(exactlyOnce(ctx));
   bot.use(managersGroup(ctx));
   bot.use(managerCommands(ctx));

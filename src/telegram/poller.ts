@@ -10,7 +10,7 @@ import type { Update } from '@grammyjs/types';
 import type { Logger } from 'pino';
 import type { HotlineContext } from './context.js';
 
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'message_reaction'] as const;
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'message_reaction'] as const;
 
 /** The chat an update belongs to, for ordering. */
 function chatOf(update: Update): number {

@@ -36,45 +36,20 @@ function isService(message: Message): boolean {
   );
 }
 
-/** How long the relay waits for Telegram's getChatMember before it takes the writer for a client. */
-const MEMBERSHIP_TIMEOUT_MS = 3_000;
-
 export function relay(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
   const isManagersChat = (chatId: number | undefined) => chatId !== undefined && ctx.config.telegram.managersChatIds.includes(chatId);
 
   /**
-   * Whether `telegramUserId` is a member of one of the managers' groups
-   * (getChatMember: creator, administrator, member, or restricted but still
-   * a member). Asked on each private message of someone who is not linked
-   * staff — no cache, so someone added to the group is staff from their next
-   * message (Telegram sends no update of another member's joining to a bot
-   * that does not ask for chat_member updates). When Telegram does not
-   * answer in MEMBERSHIP_TIMEOUT_MS or refuses, the writer is taken for a
-   * client: a client's message must not be lost to a failed check, and a
-   * member's message becoming a dialog is the lesser harm.
-   */
-  async function isManagersGroupMember(c: HotlineContext, telegramUserId: number): Promise<boolean> {
-    for (const chatId of ctx.config.telegram.managersChatIds) {
-      try {
-        const member = await c.api.getChatMember(chatId, telegramUserId, AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS) as Parameters<typeof c.api.getChatMember>[2]);
-        if (member.status === 'creator' || member.status === 'administrator' || member.status === 'member' || (member.status === 'restricted' && member.is_member)) return true;
-      } catch (error) {
-        ctx.log.warn(`Could not ask Telegram whether user ${telegramUserId} is in the managers' group ${chatId} (${error instanceof Error ? error.message : String(error)}); taken for a client`);
-      }
-    }
-    return false;
-  }
-
-  /**
    * Staff writing privately, or undefined for a client. Staff are linked
    * platform accounts of ours (`ourStaffByTelegram`) and members of a
-   * managers' group without one (issue: the outside check, fault 1).
+   * managers' group without one (issue: the outside check, fault 1; asked
+   * before the transaction and kept a while: groupMembership.ts).
    */
   async function staffWriting(c: HotlineContext, from: { id: number; language_code?: string }): Promise<{ kind: StaffKind; locale: BotLocale } | undefined> {
     const linked = await ourStaffByTelegram(c.tx, from.id);
     if (linked) return { kind: 'linked', locale: staffLocale(from.language_code, linked.locale) };
-    if (await isManagersGroupMember(c, from.id)) return { kind: 'member', locale: staffLocale(from.language_code) };
+    if (c.groupMember) return { kind: 'member', locale: staffLocale(from.language_code) };
     return undefined;
   }
 

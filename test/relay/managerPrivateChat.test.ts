@@ -142,4 +142,20 @@ describe('a manager writing to the bot privately', () => {
     expect(await dialogNames()).toEqual(expect.arrayContaining(['Бывший Сотрудник', 'Обычный']));
     expect(await dialogNames()).not.toContain('Главный Админ');
   });
+
+  it('a client\'s messages cost Telegram one membership question, not one each; a join the group shows counts at once', async () => {
+    const asked = async () => (await t.control.stats()).calls.getChatMember ?? 0;
+    const vera = await t.newClient('Вера', { last_name: 'Частая' });
+    const before = await asked();
+    for (const text of ['Первое', 'Второе', 'Третье', 'Четвёртое']) await t.control.sendMessage({ from: vera.id, text });
+    await t.waitForTopic(vera, { textIncludes: 'Четвёртое' });
+    expect(await asked()).toBe(before + 1);
+    // Added to the group: the bot administers it and hears of the change (chat_member), so her next words are a colleague's at once.
+    await t.control.addMember(t.group, { user_id: vera.id });
+    await t.control.sendMessage({ from: vera.id, text: 'Теперь я в команде' });
+    await t.control.waitFor({ chat_id: vera.id, text_includes: 'ещё не связан' });
+    expect(await asked()).toBe(before + 1);
+    const topic = await t.waitForTopic(vera, { textIncludes: 'Четвёртое' });
+    expect(topic.messages.map((m) => m.text ?? '').join('\n')).not.toContain('Теперь я в команде');
+  });
 });

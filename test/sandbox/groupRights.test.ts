@@ -137,3 +137,30 @@ describe('a bot demoted to a plain member, or without Manage Topics', () => {
     await api.sendMessage(group.id, 'в своей теме', { message_thread_id: own.message_thread_id });
   });
 });
+
+describe('another member\'s change', () => {
+  it('reaches an administrator bot as chat_member only when it asks for it; a bot that is only a member hears nothing', async () => {
+    const group = await sandbox.control.createGroup({ title: 'Менеджеры', member_ids: [ownerId], bot_ids: [sandbox.botId] });
+    const ivan = (await sandbox.control.createUser({ first_name: 'Ivan' })).id;
+    await updates();
+    // Not asked for (allowed_updates not set): nothing, as Telegram's opt-in kinds.
+    await sandbox.control.addMember(group.id, { user_id: ivan });
+    expect((await updates()).filter((u) => u.chat_member)).toEqual([]);
+
+    await sandbox.bot.api.getUpdates({ timeout: 0, allowed_updates: ['message', 'chat_member'] });
+    await sandbox.control.addMember(group.id, { user_id: ivan, status: 'left' });
+    const [left] = await updates();
+    expect(left?.chat_member).toMatchObject({
+      chat: { id: group.id },
+      from: { id: ownerId },
+      old_chat_member: { status: 'member', user: { id: ivan } },
+      new_chat_member: { status: 'left', user: { id: ivan } },
+    });
+
+    // Demoted to a plain member, the bot no longer hears of others' changes.
+    await sandbox.control.addMember(group.id, { user_id: sandbox.botId, status: 'member' });
+    await updates();
+    await sandbox.control.addMember(group.id, { user_id: ivan });
+    expect((await updates()).filter((u) => u.chat_member)).toEqual([]);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Who is a member of a managers' group, for the private-chat relay: a member
+ * who writes to the bot privately is staff, not a client (relay.ts). Asking
+ * Telegram (getChatMember) on every private message would cost a Bot API call
+ * per client message and, inside the update's transaction, hold the database
+ * for Telegram's round trip (the embedded database has one connection). So:
+ *
+ * - the answer is asked before the update's transaction (`groupMembership`
+ *   middleware, installed ahead of the exactly-once intake) and kept
+ *   MEMBERSHIP_TTL_MS per user in this process;
+ * - what the managers' groups show keeps it current at once: a `chat_member`
+ *   update (Telegram sends them to a bot that administers the group and asks
+ *   for them in allowed_updates — Bot API, Update.chat_member), the service
+ *   messages of members joining and leaving (Message.new_chat_members,
+ *   left_chat_member), and anyone writing in the group (a member);
+ * - when Telegram does not answer in MEMBERSHIP_TIMEOUT_MS or refuses, the
+ *   writer is taken for a client (a client's message must never be lost to a
+ *   failed check) and Telegram is asked again after MEMBERSHIP_RETRY_MS.
+ *
+ * With several instances each keeps its own answers; a change another
+ * instance saw reaches this one within MEMBERSHIP_TTL_MS at the latest.
+ */
+import type { Api, MiddlewareFn } from 'grammy';
+import type { ChatMember } from '@grammyjs/types';
+import type { CommandContext } from '../commands/context.js';
+import type { HotlineContext } from './context.js';
+
+/** How long an answer (member or not) is kept, in ms. */
+export const MEMBERSHIP_TTL_MS = 10 * 60_000;
+/** How long a failed question counts as «not a member» before Telegram is asked again, in ms. */
+export const MEMBERSHIP_RETRY_MS = 30_000;
+/** How long a getChatMember may take before the writer is taken for a client, in ms. */
+export const MEMBERSHIP_TIMEOUT_MS = 3_000;
+/** Users whose answers are kept at most (the oldest go first). */
+const KEPT = 20_000;
+
+/** Whether a ChatMember is in the chat: creator, administrator, member, or restricted but still a member (Bot API, ChatMember). */
+export function isInChat(member: ChatMember): boolean {
+  return member.status === 'creator' || member.status === 'administrator' || member.status === 'member' || (member.status === 'restricted' && member.is_member);
+}
+
+export class GroupMembership {
+  private readonly known = new Map<number, { member: boolean; until: number }>();
+  /** getChatMember calls made (for tests and metrics). */
+  asked = 0;
+
+  constructor(
+    private readonly managersChatIds: () => readonly number[],
+    private readonly onFailure: (userId: number, chatId: number, error: unknown) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records what a managers' group showed about `userId` (kept MEMBERSHIP_TTL_MS unless `forMs` says otherwise). */
+  note(userId: number, member: boolean, forMs = MEMBERSHIP_TTL_MS): void {
+    this.known.delete(userId);
+    this.known.set(userId, { member, until: this.now() + forMs });
+    if (this.known.size > KEPT) this.known.delete(this.known.keys().next().value!);
+  }
+
+  /** Whether `userId` is in one of the managers' groups: the kept answer, else Telegram's (getChatMember in each group). Never throws. */
+  async isMember(api: Api, userId: number): Promise<boolean> {
+    const kept = this.known.get(userId);
+    if (kept && kept.until > this.now()) return kept.member;
+    let failed = false;
+    for (const chatId of this.managersChatIds()) {
+      try {
+        this.asked++;
+        const member = await api.getChatMember(chatId, userId, AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS) as Parameters<Api['getChatMember']>[2]);
+        if (isInChat(member)) {
+          this.note(userId, true);
+          return true;
+        }
+      } catch (error) {
+        failed = true;
+        this.onFailure(userId, chatId, error);
+      }
+    }
+    this.note(userId, false, failed ? MEMBERSHIP_RETRY_MS : MEMBERSHIP_TTL_MS);
+    return false;
+  }
+}
+
+/**
+ * The middleware, ahead of the exactly-once intake (no transaction open yet):
+ * notes what the managers' groups show (chat_member updates, joins, leaves,
+ * anyone writing there), and for a private message or edit from a person
+ * sets `c.groupMember` — whether the writer is in a managers' group.
+ */
+export function groupMembership(ctx: CommandContext, membership: GroupMembership): MiddlewareFn<HotlineContext> {
+  const isManagersChat = (chatId: number) => ctx.config.telegram.managersChatIds.includes(chatId);
+  return async (c, next) => {
+    const update = c.update;
+    const change = update.chat_member;
+    if (change && isManagersChat(change.chat.id) && !change.new_chat_member.user.is_bot) {
+      membership.note(change.new_chat_member.user.id, isInChat(change.new_chat_member));
+    }
+    const groupMessage = update.message;
+    if (groupMessage && isManagersChat(groupMessage.chat.id)) {
+      if (groupMessage.from && !groupMessage.from.is_bot) membership.note(groupMessage.from.id, true);
+      for (const joined of groupMessage.new_chat_members ?? []) if (!joined.is_bot) membership.note(joined.id, true);
+      const left = groupMessage.left_chat_member;
+      if (left && !left.is_bot) membership.note(left.id, false);
+    }
+    const own = update.message ?? update.edited_message;
+    if (own && own.chat.type === 'private' && own.from && !own.from.is_bot) c.groupMember = await membership.isMember(c.api, own.from.id);
+    await next();
+  };
+}
