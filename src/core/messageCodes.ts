@@ -308,6 +308,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'chat.topicCustomerOnly': 'Писать в тему клиента может только заказчик заявки',
   'chat.noTelegram': 'У этой заявки нет переписки в Telegram: сообщение останется на платформе',
   'file.multipart': 'Пришлите файл формой multipart/form-data',
+  'file.brokenForm': 'Форма multipart/form-data повреждена: нет границы частей (boundary) или тело оборвано',
   'file.one': 'Пришлите один файл за раз',
   'file.choose': 'Выберите файл',
   'file.tooLarge': 'Файл больше {size} МБ',

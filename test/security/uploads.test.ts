@@ -155,6 +155,33 @@ describe('uploads that are refused with a reason', () => {
     expect(await empty.json()).toMatchObject({ error: 'Выберите файл' });
   });
 
+  it('a multipart body with no boundary, an empty one, or one that breaks off: 400 with a reason on both upload routes, nothing stored (was a 500)', async () => {
+    const admin = await app.signIn(await app.addUser({ role: 'admin' }));
+    const quickReply = (await admin.post('/api/quick-replies', { name: 'broken_forms', body: 'x' })).body.id as number;
+    const rows = await documentRows();
+    const files = storedFiles();
+    for (const [who, url] of [
+      [customer, `/api/requests/${requestId}/documents`],
+      [admin, `/api/quick-replies/${quickReply}/file`],
+    ] as Array<[ApiClient, string]>) {
+      for (const [contentType, body] of [
+        ['multipart/form-data', 'whatever'],
+        ['multipart/form-data; boundary=', '--\r\n'],
+        ['multipart/form-data; boundary=zz', 'garbage with no boundary at all'],
+        ['multipart/form-data; boundary=zz', '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n%PDF-1.4 cut'],
+        ['multipart/form-data; boundary=zz', undefined],
+      ] as Array<[string, string | undefined]>) {
+        const response = await fetch(`${app.url}${url}`, { method: 'POST', headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken, 'content-type': contentType }, body });
+        const answer = (await response.json()) as { error: string; code?: { code: string }; fields?: Record<string, string> };
+        expect(response.status, `${url} ${contentType} ${body}`).toBe(400);
+        expect(answer.fields?.file, `${url} ${contentType} ${body}`).toMatch(/повреждена|Выберите файл/);
+        if (answer.error !== 'Выберите файл') expect(answer.code?.code).toBe('file.brokenForm');
+      }
+    }
+    expect(await documentRows()).toBe(rows);
+    expect(storedFiles()).toEqual(files);
+  });
+
   it('a part the form does not name, a field given twice or a value it does not take: refused beside that part, nothing stored', async () => {
     const send = async (parts: Array<[string, string | Blob, string?]>) => {
       const form = new FormData();

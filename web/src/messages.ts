@@ -1245,6 +1245,7 @@ export const serverMessagesEn: Record<string, string> = {
   'chat.topicCustomerOnly': 'Only the request\'s customer can write to the client\'s topic',
   'chat.noTelegram': 'This request has no Telegram chat: the message will stay on the platform',
   'file.multipart': 'Send the file as a multipart/form-data form',
+  'file.brokenForm': 'The multipart/form-data form is broken: no part boundary, or the body ends early',
   'file.one': 'Send one file at a time',
   'file.choose': 'Choose a file',
   'file.tooLarge': 'The file is larger than {size} MB',

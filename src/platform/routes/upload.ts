@@ -10,6 +10,17 @@ import { ValidationError, type CommandContext } from '../../commands/context.js'
 import { sanitizeFileName } from '../../commands/requestDocuments.js';
 import { FileTooLargeError, openStorage, type Storage, type StoredFile } from '../../documents/storage.js';
 
+/**
+ * What the multipart parser (busboy) says of a body that is not a form: no
+ * boundary in `content-type`, an empty one, a body that ends before its closing
+ * boundary, a broken part header. These are the client's mistakes; they used
+ * to reach the error handler as plain Errors (a 500).
+ */
+const BROKEN_FORM = /boundary not found|unexpected end of (multipart data|form)|malformed part header|terminated early/i;
+
+/** Refusal of a body that is not a readable multipart form (src/core/messageCodes.ts `file.brokenForm`). */
+export const BROKEN_FORM_MESSAGE = 'Форма multipart/form-data повреждена: нет границы частей (boundary) или тело оборвано';
+
 /** The file a client sent: its name and claimed type as sent, and where its bytes are now. */
 export interface Upload {
   fileName: string;
@@ -77,6 +88,7 @@ export async function receiveUpload<T>(
       request.raw.resume();
       throw new ValidationError(`Файл больше ${UPLOAD_LIMIT / 1024 / 1024} МБ`, 'file');
     }
+    if (error instanceof Error && !(error instanceof ValidationError) && BROKEN_FORM.test(error.message)) throw new ValidationError(BROKEN_FORM_MESSAGE, 'file');
     throw error;
   }
 }
