@@ -157,6 +157,8 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
       return newRequestLink(ctx, c, dialog, answer);
     }
     if (dialog && (await editTerms(ctx, c, dialog, manager, answer))) return;
+    // An edit command (/rate 12, /amount 100, /undo…) outside a client's topic gets the same answer as /take there, not «unknown command».
+    if (!dialog && EDIT_COMMANDS.some((c) => c.command === name)) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
     if (name === 'skip' || name === 'unskip') {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-topic-only'));
       return skip(ctx, c, dialog, name === 'skip', answer);
