@@ -369,6 +369,20 @@ describe('reference lists and autocomplete', () => {
     expect((await asCustomer.get('/api/reference/beneficiaries?q=%25')).status).toBe(200);
   });
 
+  it('a lookup for a dialog the viewer cannot see is 404 «Диалог не найден» (the rule of POST /api/requests {dialogId})', async () => {
+    expect((await asManager.get('/api/reference/beneficiaries?q=Unique')).status).toBe(200);
+    const missing = await asManager.get('/api/reference/beneficiaries?q=Unique&dialogId=999999');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toBe('Диалог не найден');
+    expect((await asManager.get('/api/reference/payers?dialogId=999999')).status).toBe(404);
+    // A customer sees no dialogs at all: any dialogId is one they cannot see.
+    expect((await asCustomer.get('/api/reference/payers')).status).toBe(200);
+    const customers = await asCustomer.get('/api/reference/payers?dialogId=1');
+    expect(customers.status).toBe(404);
+    expect(customers.body.error).toBe('Диалог не найден');
+    expect((await asCustomer.get('/api/reference/beneficiaries?dialogId=1')).status).toBe(404);
+  });
+
   it('known payers are filtered by `q`: a part of the name, the start of the INN, a name with one wrong letter', async () => {
     await newRequest(asCustomer, { payer: { name: 'ООО «Лютик»', inn: '500100732259' } });
     const names = async (q: string) => {

@@ -10,7 +10,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decimalInteger, errorBody, rowId } from './schemas.js';
-import { ForbiddenError } from '../../commands/context.js';
+import { ForbiddenError, NotFoundError } from '../../commands/context.js';
 import { TYPO_SIMILARITY } from '../../commands/search.js';
 import { TYPO_MIN_LETTERS } from '../../core/searchText.js';
 import type { Db } from '../../db/index.js';
@@ -34,6 +34,20 @@ const search = z.strictObject({ q: z.string().max(100).optional(), dialogId: row
 async function refuseUnlessRequestForm(db: Db, viewer: Viewer, list: 'payers' | 'beneficiaries'): Promise<void> {
   const refusal = await requestFormReferenceRefusal(db, viewer, list);
   if (refusal) throw new ForbiddenError(refusal);
+}
+
+/**
+ * The client of the dialog a lookup is asked for (`?dialogId=`): 404 «Диалог не
+ * найден» when the viewer may not see dialogs or there is no such dialog — the
+ * same rule as `POST /api/requests {dialogId}` (commands/createRequest). An
+ * ignored dialogId answered 200, so a lookup told nothing wrong was asked.
+ */
+async function dialogClient(db: Db, dialogId: number | undefined, staff: boolean): Promise<number | null> {
+  if (dialogId === undefined) return null;
+  if (!staff) throw new NotFoundError('Диалог не найден');
+  const [dialog] = await db.select({ clientId: dialogs.clientId }).from(dialogs).where(eq(dialogs.id, dialogId));
+  if (!dialog) throw new NotFoundError('Диалог не найден');
+  return dialog.clientId;
 }
 
 /** `%` and `_` typed by a person are letters, not wildcards. */
@@ -65,9 +79,9 @@ export const referenceRoutes: FastifyPluginAsync<RouteOptions> = async (instance
       schema: {
         tags,
         summary:
-          "The organization's known beneficiaries matching `q`; the dialog's client's first. 403 for whom the request form is not (policies/access.ts requestFormReferenceRefusal)",
+          "The organization's known beneficiaries matching `q`; the dialog's client's first. 403 for whom the request form is not (policies/access.ts requestFormReferenceRefusal); 404 «Диалог не найден» for a `dialogId` the viewer cannot see",
         querystring: search,
-        response: { 200: z.array(z.object({ id: z.number(), name: z.string(), details: z.record(z.string(), z.string()) })), 403: errorBody },
+        response: { 200: z.array(z.object({ id: z.number(), name: z.string(), details: z.record(z.string(), z.string()) })), 403: errorBody, 404: errorBody },
       },
     },
     async (request) => {
@@ -77,11 +91,7 @@ export const referenceRoutes: FastifyPluginAsync<RouteOptions> = async (instance
       const q = (request.query.q ?? '').trim();
       // Beneficiaries remembered from a Telegram client's deals are that client's data: our staff only.
       const staff = await maySeeDialogs(db, viewer);
-      let clientId: number | null = null;
-      if (request.query.dialogId && staff) {
-        const [dialog] = await db.select({ clientId: dialogs.clientId }).from(dialogs).where(eq(dialogs.id, request.query.dialogId));
-        clientId = dialog?.clientId ?? null;
-      }
+      const clientId = await dialogClient(db, request.query.dialogId, staff);
       return db
         .select({ id: beneficiaries.id, name: beneficiaries.name, details: beneficiaries.details })
         .from(beneficiaries)
@@ -103,9 +113,9 @@ export const referenceRoutes: FastifyPluginAsync<RouteOptions> = async (instance
       schema: {
         tags,
         summary:
-          "The organization's known payers matching `q`: a part of the name (any case), the start of the INN, or — when nothing matches and `q` is one word of 5+ letters — a name with a wrong letter (pg_trgm word_similarity ≥ TYPO_SIMILARITY, the search's typo bar); most recently used first, the alike names most alike first. 403 for whom the request form is not (policies/access.ts requestFormReferenceRefusal)",
+          "The organization's known payers matching `q`: a part of the name (any case), the start of the INN, or — when nothing matches and `q` is one word of 5+ letters — a name with a wrong letter (pg_trgm word_similarity ≥ TYPO_SIMILARITY, the search's typo bar); most recently used first, the alike names most alike first. 403 for whom the request form is not (policies/access.ts requestFormReferenceRefusal); 404 «Диалог не найден» for a `dialogId` the viewer cannot see",
         querystring: search,
-        response: { 200: z.array(z.object({ id: z.number(), name: z.string(), inn: z.string(), kpp: z.string() })), 403: errorBody },
+        response: { 200: z.array(z.object({ id: z.number(), name: z.string(), inn: z.string(), kpp: z.string() })), 403: errorBody, 404: errorBody },
       },
     },
     async (request) => {
@@ -113,6 +123,7 @@ export const referenceRoutes: FastifyPluginAsync<RouteOptions> = async (instance
       const q = (request.query.q ?? '').trim();
       const { db } = getContext().database;
       await refuseUnlessRequestForm(db, viewer, 'payers');
+      await dialogClient(db, request.query.dialogId, await maySeeDialogs(db, viewer));
       const limit = request.query.limit ?? 10;
       const columns = { id: payers.id, name: payers.name, inn: payers.inn, kpp: payers.kpp };
       const own = eq(payers.organizationId, viewer.organizationId);
