@@ -474,5 +474,23 @@ describe('dialogs and admin pages', () => {
     const renamed = await admin.patch(`/api/admin/organizations/${app.ourOrganizationId}`, { name: 'Платёжный агент «Восток»', kind: 'agent' });
     expect(renamed.status).toBe(400);
     expect(renamed.body.fields.kind).toMatch(/и заказчик, и агент/);
+
+    // A kind its users' roles would not fit is refused, naming the role and how many: the agent organization has one agent.
+    const toCustomer = await admin.patch(`/api/admin/organizations/${organization.body.id}`, { kind: 'customer' });
+    expect(toCustomer.status).toBe(400);
+    expect(toCustomer.body.fields.kind).toBe('Организация не может стать только заказчиком: в ней пользователи с ролью «агент» (1) — сначала смените им роль или организацию');
+    expect(toCustomer.body.fieldCodes.kind).toEqual({ code: 'organization.kindHasAgents', params: { count: '1' } });
+    const customers = await admin.post('/api/admin/organizations', { name: 'Новый заказчик', kind: 'customer' });
+    for (const [i, name] of ['Ольга', 'Павел'].entries()) {
+      const user = await admin.post('/api/admin/users', { organizationId: customers.body.id, role: 'customer', email: `c${i}@customer.test`, name, password: 'long-enough-pw' });
+      expect(user.status).toBe(200);
+    }
+    const toAgent = await admin.patch(`/api/admin/organizations/${customers.body.id}`, { kind: 'agent' });
+    expect(toAgent.status).toBe(400);
+    expect(toAgent.body.fields.kind).toMatch(/ролью «клиент» \(2\)/);
+    const list = await admin.get('/api/admin/organizations');
+    expect(list.body.find((o: { id: number }) => o.id === customers.body.id).kind).toBe('customer');
+    // «both» fits everyone.
+    expect((await admin.patch(`/api/admin/organizations/${customers.body.id}`, { kind: 'both' })).status).toBe(200);
   });
 });
