@@ -60,9 +60,7 @@ export async function createUserInTx(tx: Tx, props: CreateUserProps, passwordHas
     if (taken) errors.add('email', 'Пользователь с таким e-mail уже есть');
   }
   if (props.telegramUserId !== undefined && props.telegramUserId !== null) {
-    // One account per Telegram user: the bot finds the manager by it (and the column is unique).
-    const [taken] = await tx.db.select({ name: users.name }).from(users).where(eq(users.telegramUserId, props.telegramUserId));
-    if (taken) errors.add('telegramUserId', `Этот Telegram ID уже у пользователя «${taken.name}»`);
+    errors.add('telegramUserId', await claimTelegramId(tx, props.telegramUserId, props.actor?.userId, undefined));
   }
   errors.throwIfAny();
   const [user] = await tx.db
@@ -77,4 +75,33 @@ export async function createUserInTx(tx: Tx, props: CreateUserProps, passwordHas
     after: { email, name, role: props.role, organizationId: props.organizationId },
   });
   return user!;
+}
+
+/**
+ * Makes `telegramUserId` free for user `forUserId` (undefined: a user being
+ * created). One account per Telegram user — the bot finds the manager by it
+ * and the column is unique: an ENABLED other account holding it refuses
+ * (the sentence naming that account, for the `telegramUserId` field); a
+ * DISABLED one gives it up (its telegram_user_id is cleared and an event
+ * recorded), so a duplicate made by writing in the group, once disabled, no
+ * longer blocks the real account. Returns the refusal, or null.
+ */
+export async function claimTelegramId(tx: Tx, telegramUserId: number, actorId: number | undefined, forUserId: number | undefined): Promise<string | null> {
+  const [holder] = await tx.db
+    .select({ id: users.id, name: users.name, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.telegramUserId, telegramUserId))
+    .for('update');
+  if (!holder || holder.id === forUserId) return null;
+  if (!holder.disabledAt) return `Этот Telegram ID уже у пользователя «${holder.name}»`;
+  await tx.db.update(users).set({ telegramUserId: null }).where(eq(users.id, holder.id));
+  await recordEvent(tx, {
+    actor: actorId ? { userId: actorId } : undefined,
+    subjectType: 'user',
+    subjectId: holder.id,
+    name: 'user.updated',
+    before: { telegramUserId },
+    after: { telegramUserId: null, reason: 'given to another account' },
+  });
+  return null;
 }

@@ -2,13 +2,17 @@
  * An admin disables or enables a user, renames them, or sets a new password
  * (the rules of core/fields.ts, as when the user is created). A disabled
  * user's sessions end. An empty change is a FieldErrors, not a no-op.
+ * `telegramUserId` links the account to a Telegram user (null unlinks): so a
+ * manager created on the web is the one the bot knows when they write in the
+ * managers' group. Refused naming the holder when another ENABLED account has
+ * that id; a disabled holder gives it up (createUser.claimTelegramId).
  */
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '../db/schema.js';
 import type { Viewer } from '../policies/access.js';
 import { NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { requireAdmin } from './createOrganization.js';
-import type { UserRow } from './createUser.js';
+import { claimTelegramId, type UserRow } from './createUser.js';
 import { passwordProblem, userNameProblem } from '../core/fields.js';
 import { hashPassword } from './password.js';
 import { FieldErrors } from './validation.js';
@@ -19,12 +23,14 @@ export interface UpdateUserProps {
   disabled?: boolean;
   password?: string;
   name?: string;
+  /** Telegram user id to link, null to unlink. */
+  telegramUserId?: number | null;
 }
 
 export async function updateUser(ctx: CommandContext, props: UpdateUserProps): Promise<UserRow> {
   requireAdmin(props.actor);
-  if (props.disabled === undefined && props.password === undefined && props.name === undefined) {
-    throw new FieldErrors({ body: 'Укажите, что изменить: disabled, password или name' });
+  if (props.disabled === undefined && props.password === undefined && props.name === undefined && props.telegramUserId === undefined) {
+    throw new FieldErrors({ body: 'Укажите, что изменить: disabled, password, name или telegramUserId' });
   }
   const passwordError = props.password === undefined ? null : passwordProblem(props.password);
   if (passwordError) throw new FieldErrors({ password: passwordError });
@@ -42,6 +48,13 @@ export async function updateUser(ctx: CommandContext, props: UpdateUserProps): P
       if (nameError) throw new FieldErrors({ name: nameError });
       changes.name = name;
     }
+    if (props.telegramUserId !== undefined && props.telegramUserId !== before.telegramUserId) {
+      if (props.telegramUserId !== null) {
+        const refusal = await claimTelegramId(tx, props.telegramUserId, props.actor.userId, before.id);
+        if (refusal) throw new FieldErrors({ telegramUserId: refusal });
+      }
+      changes.telegramUserId = props.telegramUserId;
+    }
     const [after] = await tx.db.update(users).set(changes).where(eq(users.id, before.id)).returning();
     if (props.disabled || passwordHash) {
       await tx.db.delete(sessions).where(eq(sessions.userId, before.id));
@@ -53,8 +66,8 @@ export async function updateUser(ctx: CommandContext, props: UpdateUserProps): P
       subjectType: 'user',
       subjectId: before.id,
       name: 'user.updated',
-      before: { disabled: Boolean(before.disabledAt), name: before.name },
-      after: { disabled: Boolean(after!.disabledAt), name: after!.name, passwordChanged: Boolean(passwordHash) },
+      before: { disabled: Boolean(before.disabledAt), name: before.name, telegramUserId: before.telegramUserId },
+      after: { disabled: Boolean(after!.disabledAt), name: after!.name, telegramUserId: after!.telegramUserId, passwordChanged: Boolean(passwordHash) },
     });
     return after!;
   });

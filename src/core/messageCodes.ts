@@ -326,7 +326,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'user.roleMismatch': 'Роль не подходит организации: менеджеры и администраторы — наши, агенты — у агентов, клиенты — у заказчиков',
   'user.emailTaken': 'Пользователь с таким e-mail уже есть',
   'user.telegramTaken': 'Этот Telegram ID уже у пользователя «{name}»',
-  'user.nothingToChange': 'Укажите, что изменить: disabled, password или name',
+  'user.nothingToChange': 'Укажите, что изменить: disabled, password, name или telegramUserId',
   'user.selfDisable': 'Нельзя отключить самого себя',
   'user.passwordMin': 'Пароль: не короче {min} символов',
   'user.passwordMax': 'Пароль: не длиннее {max} символов',
@@ -337,6 +337,8 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'organization.nameMax': 'Название: не длиннее 200 символов',
   'organization.kindRequired': 'Выберите тип организации',
   'organization.ourBoth': 'Наша организация всегда и заказчик, и агент',
+  'organization.kindHasCustomers': 'Организация не может стать только агентом: в ней пользователи с ролью «клиент» ({count}) — сначала смените им роль или организацию',
+  'organization.kindHasAgents': 'Организация не может стать только заказчиком: в ней пользователи с ролью «агент» ({count}) — сначала смените им роль или организацию',
 };
 
 /** code → a Russian phrase that appears inside sentences as a parameter. */

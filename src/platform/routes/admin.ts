@@ -278,9 +278,15 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
     {
       schema: {
         tags,
-        summary: 'Disables or enables a user, renames, or sets a new password',
+        summary:
+          "Disables or enables a user, renames, sets a new password, or links/unlinks their Telegram (`telegramUserId`, null unlinks; 400 on telegramUserId naming the account when another enabled account has it — a disabled one gives it up)",
         params: idParam,
-        body: z.strictObject({ disabled: z.boolean().optional(), password: z.string().optional(), name: z.string().optional() }),
+        body: z.strictObject({
+          disabled: z.boolean().optional(),
+          password: z.string().optional(),
+          name: z.string().optional(),
+          telegramUserId: rowId.nullable().optional(),
+        }),
         response: { 200: user },
       },
     },
