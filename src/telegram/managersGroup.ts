@@ -5,7 +5,9 @@
  * a health problem, managersGroupHealth.ts),
  * the group becoming a supergroup (`migrate_to_chat_id`), and the topics it
  * created (`forum_topic_created`, adopted when a createForumTopic answer was
- * lost). Registered before the relay, which ignores bots' messages.
+ * lost), and members leaving and joining (a group-only account follows its
+ * owner's membership: commands/groupMemberAccount.ts). Registered before the
+ * relay, which ignores bots' messages.
  */
 import { Composer } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
@@ -13,6 +15,8 @@ import { adoptCreatedTopic } from '../commands/adoptCreatedTopic.js';
 import { followManagersChatMigration, isMigratedManagersChat, markBotRemoved, noticeBotReturn, pauseManagersChat, resumeManagersChat } from '../commands/managersChats.js';
 import { OUTBOX_CHANNEL } from '../commands/telegramOutbox.js';
 import { checkManagersGroupHealth } from './managersGroupHealth.js';
+import { memberJoinedManagersGroup, memberLeftManagersGroup } from '../commands/groupMemberAccount.js';
+import { isInChat } from './groupMembership.js';
 import type { HotlineContext } from './context.js';
 
 /** How long a paused group's calls wait before one tries again when no `my_chat_member` says the rights are back. */
@@ -58,8 +62,21 @@ export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
     await next();
   });
 
+  // Another member's change (Bot API Update.chat_member; the bot administers the group and asks for them).
+  managers.on('chat_member', async (c, next) => {
+    const member = c.chatMember.new_chat_member;
+    if (!member.user.is_bot) {
+      if (isInChat(member)) await memberJoinedManagersGroup(c.tx, member.user.id, c.chat.id);
+      else await memberLeftManagersGroup(ctx, c.tx, member.user.id, c.chat.id);
+    }
+    await next();
+  });
+
   managers.on('message', async (c, next) => {
     const message = c.message;
+    const left = message.left_chat_member;
+    if (left && !left.is_bot) await memberLeftManagersGroup(ctx, c.tx, left.id, c.chat.id);
+    for (const joined of message.new_chat_members ?? []) if (!joined.is_bot) await memberJoinedManagersGroup(c.tx, joined.id, c.chat.id);
     if (message.migrate_to_chat_id !== undefined) {
       await followManagersChatMigration(ctx, c.chat.id, message.migrate_to_chat_id, c.tx);
       return;
