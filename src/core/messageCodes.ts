@@ -47,6 +47,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'form.numberBelow': 'Число меньше {max}',
   'form.number': 'Нужно число',
   'form.text': 'Нужен текст',
+  'form.inexactNumber': 'Число с экспонентой (1e5) или больше 15 значащих цифр не передаётся точно: пришлите значение текстом, например "1234.56"',
   'form.boolean': 'Нужно true или false',
   'form.list': 'Нужен список',
   'form.object': 'Нужен объект с полями',
@@ -165,6 +166,9 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'ban.sendRefused': 'Клиент в чёрном списке: бот ничего ему не отправляет. Снимите блокировку на странице «Диалоги» или командой /unban в теме',
   'owner.staffOnly': 'Ответственных за диалоги назначают только менеджеры',
   'owner.notStaff': 'Вести диалог может только менеджер нашей организации с действующей учётной записью',
+  'owner.shiftStaffOnly': 'Смену отмечают только менеджеры',
+  'dialogs.statusStaffOnly': 'Статус диалога меняют только менеджеры',
+  'dialogs.beforeRecentOnly': 'Список по времени ожидания не листается: before только для sort=recent',
   'dialogs.sourceForm': 'Источник — параметр ссылки t.me/…?start=: от 1 до 64 латинских букв, цифр, _ и -',
   // Labels on clients and the export of clients (src/commands/labelClient.ts, src/platform/routes/clients.ts).
   'labels.staffOnly': 'Метки клиентов ставят только менеджеры',
@@ -178,6 +182,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'insight.fromDate': 'Дата «с» — в формате ГГГГ-ММ-ДД, существующий день с 2000 по 2100 год',
   'insight.toDate': 'Дата «по» — в формате ГГГГ-ММ-ДД, существующий день с 2000 по 2100 год',
   'insight.fromAfterTo': 'Дата «с» позже даты «по»',
+  'list.amountMinAboveMax': 'Сумма «от» больше суммы «до»',
   'insight.periodTooLong': 'Период — не больше {days} дней',
   'insight.unknownManager': 'Такого менеджера нет',
   'access.clientHistoryManagersOnly': 'Историю клиента видят только менеджеры',
@@ -318,6 +323,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'file.contentMismatch': 'Содержимое файла не соответствует его типу: имя говорит .{extension}, а внутри {inside}',
   'file.mimeMismatch': 'Заявленный тип {claimed} не соответствует содержимому ({expected})',
   'file.notSaved': 'Файл не сохранился — пришлите его ещё раз',
+  'file.notFound': 'Документ не найден',
 
   // Admin forms (createUser, createOrganization, updateUser, updateOrganization, core/fields.ts).
   'user.emailRequired': 'Укажите e-mail',
