@@ -345,16 +345,16 @@ describe('refusals through the API', () => {
     const before = await requestCount();
     const kpp = await customer.post('/api/requests', validRequest({ payer: { name: 'ООО Ромашка', inn: '7707083893', kpp: { value: '773601001' } } }));
     expect(kpp.status).toBe(400);
-    expect(kpp.body.fields).toEqual({ 'payer.kpp': 'Нужно одно из: текст, число, null' });
-    expect(kpp.body.fieldCodes['payer.kpp']).toEqual({ code: 'form.types', params: { types: '@type.text, @type.number, @type.null' } });
+    expect(kpp.body.fields).toEqual({ 'payer.kpp': 'Нужен текст' });
+    const amount = await customer.post('/api/requests', validRequest({ amount: [100] }));
+    expect(amount.body.fields).toEqual({ amount: 'Нужно одно из: текст, число' });
+    expect(amount.body.fieldCodes.amount).toEqual({ code: 'form.types', params: { types: '@type.text, @type.number' } });
     setApiLocale('en');
     try {
-      expect(serverText(kpp.body.fields['payer.kpp'], kpp.body.fieldCodes['payer.kpp'])).toBe('One of these is needed: text, a number, null');
+      expect(serverText(amount.body.fields.amount, amount.body.fieldCodes.amount)).toBe('One of these is needed: text, a number');
     } finally {
       setApiLocale('ru');
     }
-    const amount = await customer.post('/api/requests', validRequest({ amount: [100] }));
-    expect(amount.body.fields).toEqual({ amount: 'Нужно одно из: текст, число' });
     expect(await requestCount()).toBe(before);
 
     const days = await fetch(`${app.url}/api/requests/${requestId}/offers`, {
@@ -366,6 +366,47 @@ describe('refusals through the API', () => {
     const refused = (await days.json()) as { fields: Record<string, string>; fieldCodes: Record<string, MessageCode> };
     expect(refused.fields).toEqual({ days: 'Число слишком большое: JSON-число должно быть конечным (меньше 1,8e308)' });
     expect(refused.fieldCodes.days).toEqual({ code: 'form.numberInfinite' });
+  });
+
+  it('a JSON number in an identifier or text field is refused, not turned into other digits; an amount takes only a number it can keep exactly; an id is a number, not "2"', async () => {
+    const before = await requestCount();
+    const raw = async (path: string, body: string, who: ApiClient = customer) => {
+      const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { cookie: who.cookie, 'x-csrf-token': who.csrfToken, 'content-type': 'application/json' }, body });
+      return { status: response.status, body: (await response.json()) as { id?: number; fields?: Record<string, string>; fieldCodes?: Record<string, MessageCode> } };
+    };
+    const form = JSON.stringify(validRequest());
+    for (const [field, from, to] of [
+      ['beneficiary.account', '"account":"6222021234567890"', '"account":12345678901234567890'],
+      ['beneficiary.account', '"account":"6222021234567890"', '"account":1e10'],
+      ['documents.contractNumber', '"contractNumber":"C-1"', '"contractNumber":1e3'],
+      ['documents.invoiceNumber', '"invoiceNumber":"INV-7"', '"invoiceNumber":12.50'],
+      ['payer.inn', '"inn":"7707083893"', '"inn":7707083893'],
+    ] as const) {
+      expect(form).toContain(from);
+      const answer = await raw('/api/requests', form.replace(from, to));
+      expect(answer.status, to).toBe(400);
+      expect(answer.body.fields, to).toEqual({ [field]: 'Нужен текст' });
+      expect(answer.body.fieldCodes?.[field], to).toEqual({ code: 'form.text' });
+    }
+    for (const amount of ['1e308', '12345678901234567890', '0.1234567890123456789']) {
+      const answer = await raw('/api/requests', form.replace('"amount":"100000"', `"amount":${amount}`));
+      expect(answer.status, amount).toBe(400);
+      expect(answer.body.fields?.amount, amount).toMatch(/экспонентой.*пришлите значение текстом/);
+      expect(answer.body.fieldCodes?.amount, amount).toEqual({ code: 'form.inexactNumber' });
+    }
+    const offer = await raw(`/api/requests/${requestId}/offers`, JSON.stringify(validOffer()).replace('"rate":"12.25"', '"rate":1e-7'), agent);
+    expect(offer.body.fields).toEqual({ rate: expect.stringMatching(/экспонентой/) });
+    expect(await requestCount()).toBe(before);
+    // A number it keeps exactly is still an amount, as before.
+    const exact = await raw('/api/requests', form.replace('"amount":"100000"', '"amount":1500.25'));
+    expect(exact.status, JSON.stringify(exact.body)).toBe(200);
+    expect((await customer.get(`/api/requests/${exact.body.id}`)).body.request.amount).toBe('1500.25');
+
+    const organizations = (await admin.get('/api/admin/organizations')).body as Array<{ id: number }>;
+    const user = { organizationId: String(organizations[0]!.id), role: 'customer', email: 'typed@example.com', name: 'Строка', password: 'correct horse battery 1' };
+    const typed = await admin.post('/api/admin/users', user);
+    expect(typed.status).toBe(400);
+    expect(typed.body.fields).toEqual({ organizationId: 'Нужно число' });
   });
 
   it('a currency or country filter that is no code names the filter and the shape of a code, never an empty list', async () => {

@@ -3,7 +3,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idParam, rowId } from './schemas.js';
+import { bodyRowId, idParam } from './schemas.js';
 import { ForbiddenError } from '../../commands/context.js';
 import { createOrganization } from '../../commands/createOrganization.js';
 import { createUser } from '../../commands/createUser.js';
@@ -257,12 +257,12 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
         tags,
         summary: 'Adds a user with a password',
         body: z.strictObject({
-          organizationId: rowId,
+          organizationId: bodyRowId,
           role,
           email: z.string(),
           name: z.string(),
           password: z.string(),
-          telegramUserId: rowId.nullable().optional(),
+          telegramUserId: bodyRowId.nullable().optional(),
         }),
         response: { 200: user },
       },

@@ -13,6 +13,14 @@ export const decimalInteger = (min: number, max: number) =>
 /** A row id: a positive safe integer in plain decimal digits. */
 export const rowId = decimalInteger(1, Number.MAX_SAFE_INTEGER);
 
+/**
+ * A row id in a JSON body: a JSON number only. A body says what type it
+ * sends (the page sends numbers); `"2"` for a number is a type mismatch, a 400
+ * «Нужно число» beside the field (outside check: `organizationId: "2"` was taken).
+ * Query strings and paths, which are text, read ids with `rowId`.
+ */
+export const bodyRowId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+
 /** `:id` of a path: plain decimal digits only. */
 export const idParam = z.object({ id: rowId });
 /** A sentence's machine code and parameters (src/core/messageCodes.ts), for a page to show it in its own language. */
@@ -24,14 +32,42 @@ export const errorBody = z.object({
   fieldCodes: z.record(z.string(), messageCode).optional(),
 });
 
-/** Form values arrive as text; numbers are accepted too and read as text (never as floats). */
-const text = z.union([z.string(), z.number()]).transform(String);
-const optionalText = z.union([z.string(), z.number(), z.null()]).optional().transform((v) => (v === null || v === undefined ? undefined : String(v)));
+/**
+ * Identifiers and texts (an account, an ИНН, a contract's number or date) are
+ * JSON strings only: a JSON number is a 400 «Нужен текст» beside the field.
+ * Outside check: numbers were read with String(), so `12345678901234567890`
+ * became "12345678901234567000", `1e3` "1000", `12.50` "12.5" — another
+ * identifier than the one typed, stored in silence.
+ */
+const text = z.string();
+const optionalText = z.string().nullable().optional().transform((v) => v ?? undefined);
+
+/** The refusal of a JSON number a decimal field cannot take as sent (src/core/messageCodes.ts `form.inexactNumber`). */
+export const INEXACT_NUMBER = 'Число с экспонентой (1e5) или больше 15 значащих цифр не передаётся точно: пришлите значение текстом, например "1234.56"';
+
+/**
+ * A JSON number a decimal field (an amount, a rate, a fee) can take: one whose
+ * shortest decimal form is the value itself — a safe integer (≤ 2^53 − 1), or
+ * a fraction of at most 15 significant digits (every such decimal survives the
+ * trip through a binary double: IEEE 754, DBL_DIG = 15) — and written without an
+ * exponent. `1e308`, `12345678901234567890` or `0.1234567890123456789` are not:
+ * their digits are no longer what was typed.
+ */
+function exactNumber(value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  const written = String(value);
+  if (/e/i.test(written)) return false;
+  if (Number.isInteger(value)) return Number.isSafeInteger(value);
+  return written.replace(/^-?0*\.?0*/, '').replace('.', '').length <= 15;
+}
+
+/** A decimal value: text (read by the command, in its words), or a JSON number it can take exactly (`exactNumber`) as its decimal text. */
+const decimal = z.union([z.string(), z.number().refine(exactNumber, INEXACT_NUMBER)]).transform(String);
 
 export const requestStatus = z.enum(['collecting_offers', 'accepted', 'completed', 'cancelled']);
 
 export const requestBody = z.strictObject({
-  amount: text,
+  amount: decimal,
   currency: z.string(),
   fundingCurrency: z.string().optional(),
   beneficiary: z.strictObject({
@@ -51,13 +87,13 @@ export const requestBody = z.strictObject({
   deadline: z.string().nullable().optional(),
   comment: z.string().nullable().optional(),
   /** The client's dialog when a manager fills the form from the bot's link (our staff only). */
-  dialogId: rowId.optional(),
+  dialogId: bodyRowId.optional(),
 });
 
 export const offerBody = z.strictObject({
-  rate: text,
-  feePercent: text,
-  fixedFee: text,
+  rate: decimal,
+  feePercent: decimal,
+  fixedFee: decimal,
   days: z.union([z.string(), z.number()]),
   validUntil: z.string().nullable().optional(),
   /** A request from a dialog: the dialog message its deal starts from (none = since the previous request). */
