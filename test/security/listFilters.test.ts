@@ -70,6 +70,23 @@ describe('money filters of the request lists', () => {
     expect(ids(good.body)).not.toContain(smallId);
   });
 
+  it('a range that holds nothing (amountMin above amountMax, from after to) is a 400 naming its start on both lists, not an empty list; a range of one value still finds it', async () => {
+    for (const [who, list] of [[customer, '/api/requests'], [agent, '/api/agent/requests']] as const) {
+      const amounts = await who.get(`${list}?amountMin=10&amountMax=1`);
+      expect(amounts.status, list).toBe(400);
+      expect(amounts.body.fields, list).toEqual({ amountMin: 'Сумма «от» больше суммы «до»' });
+      expect(amounts.body.fieldCodes.amountMin, list).toEqual({ code: 'list.amountMinAboveMax' });
+      const dates = await who.get(`${list}?from=2026-03-01&to=2026-01-01`);
+      expect(dates.status, list).toBe(400);
+      expect(dates.body.fields, list).toEqual({ from: 'Дата «с» позже даты «по»' });
+      expect(dates.body.fieldCodes.from, list).toEqual({ code: 'insight.fromAfterTo' });
+      const one = await who.get(`${list}?amountMin=1000&amountMax=1000`);
+      expect(one.status, list).toBe(200);
+      expect(ids(one.body), list).toContain(smallId);
+      expect(ids(one.body), list).not.toContain(largeId);
+    }
+  });
+
   it('a limit written in hex or with an exponent is a 400; a decimal one still limits', async () => {
     expect((await customer.get('/api/requests?limit=0x1')).status).toBe(400);
     expect((await customer.get('/api/requests?limit=1e0')).status).toBe(400);

@@ -11,7 +11,7 @@ import type { Database, Db } from '../../db/index.js';
 import { offers, organizations, requests } from '../../db/schema.js';
 import { ValidationError } from '../../commands/context.js';
 import { DATE_MAX, DATE_MIN, parseIsoDateTime } from '../../core/fields.js';
-import { parseDecimal } from '../../core/money.js';
+import { Decimal, parseDecimal } from '../../core/money.js';
 
 export type RequestSort = 'newest' | 'oldest' | 'amountDesc' | 'amountAsc';
 
@@ -120,10 +120,13 @@ function page(conditions: Array<SQL | undefined>, filters: ListFilters) {
   if (filters.country) conditions.push(eq(requests.beneficiaryCountry, filters.country.toUpperCase()));
   const amountMin = filterAmount(filters.amountMin, 'amountMin');
   const amountMax = filterAmount(filters.amountMax, 'amountMax');
+  // A range that holds nothing is the caller's slip (the ends swapped), not an empty list (outside check).
+  if (amountMin && amountMax && new Decimal(amountMin).gt(amountMax)) throw new ValidationError('Сумма «от» больше суммы «до»', 'amountMin');
   if (amountMin) conditions.push(gte(requests.amount, amountMin));
   if (amountMax) conditions.push(lte(requests.amount, amountMax));
   const from = filterDate(filters.from, 'from');
   const to = filterDate(filters.to, 'to');
+  if (from && to && from > to) throw new ValidationError('Дата «с» позже даты «по»', 'from');
   if (from) conditions.push(gte(requests.createdAt, from));
   if (to) conditions.push(lt(requests.createdAt, to));
   const order = descending ? [desc(key), desc(requests.id)] : [asc(key), asc(requests.id)];
