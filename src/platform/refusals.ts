@@ -96,6 +96,26 @@ export async function refusalCodes(_request: FastifyRequest, reply: FastifyReply
   return withMessageCodes(payload as { error?: unknown; fields?: unknown });
 }
 
+/**
+ * Runs a route's command and answers its refusals under the names the caller
+ * sent: a command's field (`ownerUserId`, `dealFromMessageId`) is renamed to
+ * the route's (`userId` in the body, `from` in the query), given as
+ * `{ commandField: routeField }`. Outside check: refusals were keyed by names
+ * the caller never sent, so a page could not put them beside its field.
+ */
+export async function underRouteNames<T>(names: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof FieldErrors) {
+      const renamed = Object.fromEntries(Object.entries(error.fields).map(([field, message]) => [names[field] ?? field, message]));
+      throw new FieldErrors(renamed);
+    }
+    if (error instanceof ValidationError && error.field && Object.hasOwn(names, error.field)) throw new ValidationError(error.message, names[error.field]);
+    throw error;
+  }
+}
+
 /** A lone UTF-16 surrogate in a text (src/core/messageCodes.ts `form.surrogate`). */
 export const LONE_SURROGATE = 'Недопустимый символ: одиночная половина суррогатной пары UTF-16 (\\uD800–\\uDFFF)';
 

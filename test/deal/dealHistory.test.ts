@@ -99,10 +99,14 @@ describe("each request's chat holds its own deal", () => {
 
     // A start point from another dialog is refused, with the reason, and nothing is accepted.
     const foreignId = await foreignMessage();
-    expect((await second.manager.get(`/api/requests/${second.requestId}/deal-messages?from=${foreignId}`)).status).toBe(400);
+    const foreignPreview = await second.manager.get(`/api/requests/${second.requestId}/deal-messages?from=${foreignId}`);
+    expect(foreignPreview.status).toBe(400);
+    // Beside the query parameter the caller sent (`from`); the offer's body names it dealFromMessageId.
+    expect(foreignPreview.body.fields).toEqual({ from: 'Сообщение, с которого начать сделку, не из переписки с этим клиентом' });
     const refused = await second.manager.post(`/api/requests/${second.requestId}/offers`, { ...validOffer(), dealFromMessageId: foreignId });
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatch(/не из переписки с этим клиентом/);
+    expect(Object.keys(refused.body.fields)).toEqual(['dealFromMessageId']);
     const [still] = await t.hotline.database().db.select().from(requests).where(eq(requests.id, second.requestId));
     expect(still!.status).toBe('collecting_offers');
 

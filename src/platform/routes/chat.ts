@@ -18,6 +18,7 @@ import type { RouteOptions } from '../api.js';
 import { findSignedIn, requireViewer } from '../auth/guard.js';
 import { SESSION_COOKIE } from '../auth/sessions.js';
 import { decimalInteger, errorBody, idParam } from './schemas.js';
+import { underRouteNames } from '../refusals.js';
 
 const chatMessage = z.object({
   id: z.string(),
@@ -139,7 +140,7 @@ export const chatRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { g
     },
     async (request) => {
       const { db, pool } = getContext().database;
-      return previewDealMessages(db, pool, requireViewer(request), request.params.id, request.query.from);
+      return underRouteNames({ dealFromMessageId: 'from' }, () => previewDealMessages(db, pool, requireViewer(request), request.params.id, request.query.from));
     },
   );
 

@@ -7,6 +7,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../commands/c
 import { clients, dialogs } from '../../db/schema.js';
 import { DATE_MAX, DATE_MIN, parseIsoDateTime } from '../../core/fields.js';
 import { decimalInteger, errorBody, idParam } from './schemas.js';
+import { underRouteNames } from '../refusals.js';
 import { maySeeDialogs } from '../../policies/access.js';
 import type { RouteOptions } from '../api.js';
 import { requireViewer } from '../auth/guard.js';
@@ -299,7 +300,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const viewer = requireViewer(request);
       const { userId } = request.body;
       const how = userId === null ? 'release' : userId === viewer.userId ? 'take' : 'assign';
-      return setDialogOwner(getContext(), { actor: viewer, dialogId: request.params.id, ownerUserId: userId, how });
+      return underRouteNames({ ownerUserId: 'userId' }, () => setDialogOwner(getContext(), { actor: viewer, dialogId: request.params.id, ownerUserId: userId, how }));
     },
   );
 
