@@ -285,7 +285,7 @@ export const adminRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { 
           disabled: z.boolean().optional(),
           password: z.string().optional(),
           name: z.string().optional(),
-          telegramUserId: rowId.nullable().optional(),
+          telegramUserId: bodyRowId.nullable().optional(),
         }),
         response: { 200: user },
       },
