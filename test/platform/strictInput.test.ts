@@ -409,6 +409,23 @@ describe('refusals through the API', () => {
     expect(typed.body.fields).toEqual({ organizationId: 'Нужно число' });
   });
 
+  it('a refusal of a document or of a dialog status carries its code, so an English page can translate it', async () => {
+    for (const path of ['/api/documents/999999/download', '/api/documents/999999/thumbnail']) {
+      const missing = await customer.get(path);
+      expect(missing.status, path).toBe(404);
+      expect(missing.body, path).toMatchObject({ error: 'Документ не найден', code: { code: 'file.notFound' } });
+    }
+    const status = await customer.post('/api/dialogs/1/status', { change: 'hold' });
+    expect(status.status).toBe(403);
+    expect(status.body).toMatchObject({ error: 'Статус диалога меняют только менеджеры', code: { code: 'dialogs.statusStaffOnly' } });
+    setApiLocale('en');
+    try {
+      expect(serverText(status.body.error, status.body.code)).toBe("Only managers change a dialog's status");
+    } finally {
+      setApiLocale('ru');
+    }
+  });
+
   it('a currency or country filter that is no code names the filter and the shape of a code, never an empty list', async () => {
     for (const [query, field, message] of [
       ['currency=ZZZ', 'currency', 'Нет такой валюты: нужен код ISO 4217 из трёх латинских букв, например USD'],
