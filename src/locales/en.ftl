@@ -40,6 +40,7 @@ manager-unknown-command = Unknown command <code>{ $typed }</code>. Commands: /he
 manager-unknown-command-suggestion = Unknown command <code>{ $typed }</code>. Did you mean <code>{ $form }</code>? A command and its value are separated by a space. Commands: /help
 
 manager-new-outside-topic = /new works in a client's topic: open the topic and type /new there.
+manager-muted-no-deal = The group's administrators have restricted you from sending messages there, so deal buttons and commands are not available to you.
 manager-topic-only = This command works in a client's topic.
 
 # One of our managers wrote to the bot privately: no client dialog is opened for them (relay.ts).

@@ -40,6 +40,7 @@ manager-unknown-command = Неизвестная команда <code>{ $typed }
 manager-unknown-command-suggestion = Неизвестная команда <code>{ $typed }</code>. Возможно, вы имели в виду <code>{ $form }</code> — команда и значение через пробел. Список команд: /help
 
 manager-new-outside-topic = Команда /new работает в теме клиента: откройте тему и напишите /new там.
+manager-muted-no-deal = Администраторы группы запретили вам писать в ней — кнопки и команды сделок вам недоступны.
 manager-topic-only = Эта команда работает в теме клиента.
 
 # One of our managers wrote to the bot privately: no client dialog is opened for them (relay.ts).

@@ -10,4 +10,6 @@ export type HotlineContext = Context & {
   tx: Tx;
   /** For a private message or edit from a person: whether they are in a managers' group (groupMembership.ts, asked before the transaction). */
   groupMember?: boolean;
+  /** For a button pressed in a managers' group: whether the group's admins restricted the presser from sending (groupMembership.ts). */
+  groupMuted?: boolean;
 };

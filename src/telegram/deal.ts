@@ -24,6 +24,7 @@ import { transition } from '../core/requestStatus.js';
 import { actionCards, dialogs, requests } from '../db/schema.js';
 import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
+import { botText, clientLocale } from '../commands/botTexts.js';
 
 type Answer = (text: string, extra?: Record<string, unknown>) => Promise<void>;
 
@@ -125,6 +126,8 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
       return reply('Эта карточка не относится к заявке, на которую указывает кнопка.', true);
     }
     const { request, card, dialog } = row;
+    // A member the group's admins restricted from sending (muted) runs no deal: refused before any account is made for them.
+    if (c.groupMuted) return reply(botText(clientLocale(c.callbackQuery.from.language_code), 'manager-muted-no-deal'), true);
     // The same rule as the request page's buttons: an enabled manager of ours, acting for the request's customer.
     let manager: Viewer;
     try {

@@ -41,6 +41,8 @@ export function isInChat(member: ChatMember): boolean {
 
 export class GroupMembership {
   private readonly known = new Map<number, { member: boolean; until: number }>();
+  /** Members the group's admins restricted from sending (status restricted, can_send_messages false), as chat_member updates showed. */
+  private readonly muted = new Set<number>();
   /** getChatMember calls made (for tests and metrics). */
   asked = 0;
 
@@ -55,6 +57,18 @@ export class GroupMembership {
     this.known.delete(userId);
     this.known.set(userId, { member, until: this.now() + forMs });
     if (this.known.size > KEPT) this.known.delete(this.known.keys().next().value!);
+  }
+
+  /** Records whether a managers' group's admins restricted `userId` from sending (kept until a chat_member update says otherwise, in this process). */
+  noteMuted(userId: number, muted: boolean): void {
+    if (muted) this.muted.add(userId);
+    else this.muted.delete(userId);
+    if (this.muted.size > KEPT) this.muted.delete(this.muted.values().next().value!);
+  }
+
+  /** Whether `userId` was restricted from sending in a managers' group (as far as this process has seen). */
+  isMuted(userId: number): boolean {
+    return this.muted.has(userId);
   }
 
   /** Whether `userId` is in one of the managers' groups: the kept answer, else Telegram's (getChatMember in each group). Never throws. */
@@ -84,7 +98,10 @@ export class GroupMembership {
  * The middleware, ahead of the exactly-once intake (no transaction open yet):
  * notes what the managers' groups show (chat_member updates, joins, leaves,
  * anyone writing there), and for a private message or edit from a person
- * sets `c.groupMember` — whether the writer is in a managers' group.
+ * sets `c.groupMember` — whether the writer is in a managers' group; for a
+ * button pressed in a managers' group sets `c.groupMuted` — whether the
+ * group's admins restricted the presser from sending (a muted member gets no
+ * deal-control rights, telegram/deal.ts).
  */
 export function groupMembership(ctx: CommandContext, membership: GroupMembership): MiddlewareFn<HotlineContext> {
   const isManagersChat = (chatId: number) => ctx.config.telegram.managersChatIds.includes(chatId);
@@ -92,7 +109,9 @@ export function groupMembership(ctx: CommandContext, membership: GroupMembership
     const update = c.update;
     const change = update.chat_member;
     if (change && isManagersChat(change.chat.id) && !change.new_chat_member.user.is_bot) {
-      membership.note(change.new_chat_member.user.id, isInChat(change.new_chat_member));
+      const member = change.new_chat_member;
+      membership.note(member.user.id, isInChat(member));
+      membership.noteMuted(member.user.id, member.status === 'restricted' && member.is_member && !member.can_send_messages);
     }
     const groupMessage = update.message;
     if (groupMessage && isManagersChat(groupMessage.chat.id)) {
@@ -101,6 +120,8 @@ export function groupMembership(ctx: CommandContext, membership: GroupMembership
       const left = groupMessage.left_chat_member;
       if (left && !left.is_bot) membership.note(left.id, false);
     }
+    const pressed = update.callback_query;
+    if (pressed?.message && isManagersChat(pressed.message.chat.id)) c.groupMuted = membership.isMuted(pressed.from.id);
     const own = update.message ?? update.edited_message;
     if (own && own.chat.type === 'private' && own.from && !own.from.is_bot) c.groupMember = await membership.isMember(c.api, own.from.id);
     await next();

@@ -1,0 +1,49 @@
+/**
+ * A member the managers' group's admins restricted from sending («muted») gets
+ * no deal-control rights (outside tester's report: such a member with no
+ * account pressed «✅ Завершить», confirmed, completed the request, and a
+ * manager account was made for them). Their press is refused with an answer
+ * in their language; no account is made; the request stays as it was.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
+import { acceptDeal, actionCard } from '../documents/helpers.js';
+import { users } from '../../src/db/schema.js';
+
+let t: TelegramWorld;
+beforeAll(async () => {
+  t = await startTelegramWorld();
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('a muted member of the managers\' group', () => {
+  it('is refused on a deal card\'s buttons, in their language, and no account is made for them', async () => {
+    const client = await t.newClient('Ольга');
+    await t.control.sendMessage({ from: client.id, text: 'Нужен платёж' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Нужен платёж' });
+    await acceptDeal(t, topic.threadId);
+
+    const muted = await t.newClient('Глеб');
+    const mutedEn = await t.newClient('Greg', { language_code: 'en' });
+    for (const user of [muted, mutedEn]) {
+      await t.control.addMember(t.group, { user_id: user.id, status: 'member' });
+      await t.control.addMember(t.group, { user_id: user.id, status: 'restricted', permissions: {} });
+    }
+    const card = await actionCard(t, topic.threadId);
+    const finish = card.buttons!.flat().find((b) => b.text.includes('Завершить'))!;
+    const press = (from: number) => t.control.pressButton({ from, chat_id: t.group, message_id: card.message_id, callback_data: finish.callback_data!, wait_ms: 10_000 });
+
+    const ru = await press(muted.id);
+    expect(JSON.stringify(ru)).toContain('Администраторы группы запретили вам писать в ней');
+    const en = await press(mutedEn.id);
+    expect(JSON.stringify(en)).toContain("The group's administrators have restricted you");
+
+    const accounts = await t.hotline.database().db.select({ id: users.id }).from(users).where(eq(users.telegramUserId, muted.id));
+    expect(accounts).toEqual([]);
+    // The card did not move to «подтвердите».
+    expect((await actionCard(t, topic.threadId)).buttons!.flat().some((b) => b.text.includes('подтвердите'))).toBe(false);
+  });
+});
