@@ -82,6 +82,18 @@ export function apiPlugin(options: ApiOptions): FastifyPluginAsync {
       }
     });
 
+    // A JSON route takes JSON only: text/plain (Fastify's default parser made it a string, refused as
+    // «Нужен объект с полями») or a multipart form sent to a route that reads no file is a 415,
+    // as application/xml is (outside check) — `schema.consumes` names the upload routes.
+    app.removeContentTypeParser('text/plain');
+    app.addHook('preValidation', async (request) => {
+      if (!request.headers['content-type']?.toLowerCase().trimStart().startsWith('multipart/')) return;
+      const consumes = (request.routeOptions.schema as { consumes?: string[] } | undefined)?.consumes ?? [];
+      if (!consumes.includes('multipart/form-data')) {
+        throw Object.assign(new Error('multipart body on a JSON route'), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' });
+      }
+    });
+
     // Every refusal, from the error handler below or from a route's own reply, gets its codes here.
     app.addHook('preSerialization', refusalCodes);
 

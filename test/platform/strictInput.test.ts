@@ -426,6 +426,25 @@ describe('refusals through the API', () => {
     }
   });
 
+  it('text/plain or a multipart form sent to a JSON route (sign-in included) is a 415 naming the type, as application/xml is; nothing is stored', async () => {
+    const before = await requestCount();
+    const form = new FormData();
+    form.append('email', 'x@example.com');
+    for (const [path, who, headers, body] of [
+      ['/api/auth/sign-in', undefined, { 'content-type': 'text/plain' }, JSON.stringify({ email: 'x@example.com', password: 'y' })],
+      ['/api/auth/sign-in', undefined, {}, form],
+      ['/api/auth/sign-in', undefined, { 'content-type': 'application/xml' }, '<a/>'],
+      ['/api/requests', customer, { 'content-type': 'text/plain' }, JSON.stringify(validRequest())],
+      ['/api/requests', customer, {}, form],
+    ] as Array<[string, ApiClient | undefined, Record<string, string>, string | FormData]>) {
+      const auth: Record<string, string> = who ? { cookie: who.cookie, 'x-csrf-token': who.csrfToken } : {};
+      const response = await fetch(`${app.url}${path}`, { method: 'POST', headers: { ...auth, ...headers }, body });
+      expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(415);
+      expect(await response.json()).toMatchObject({ error: 'Неподдерживаемый Content-Type: нужен application/json (файлы — multipart/form-data)' });
+    }
+    expect(await requestCount()).toBe(before);
+  });
+
   it('a currency or country filter that is no code names the filter and the shape of a code, never an empty list', async () => {
     for (const [query, field, message] of [
       ['currency=ZZZ', 'currency', 'Нет такой валюты: нужен код ISO 4217 из трёх латинских букв, например USD'],
