@@ -136,9 +136,10 @@ describe('links that must not work', () => {
 
   it('junk in place of a link is refused with the same answer, never a 500', async () => {
     const { query } = await newLink();
-    for (const token of ['', ' ', 'x'.repeat(200), '../../etc/passwd', "' or 1=1 --", '\ud800']) await expectRefused(app.client().post('/api/auth/link', { token }));
-    // A NUL is refused at the API's boundary (400, before any SQL), for this route as for every other.
+    for (const token of ['', ' ', 'x'.repeat(200), '../../etc/passwd', "' or 1=1 --"]) await expectRefused(app.client().post('/api/auth/link', { token }));
+    // A NUL or a lone surrogate is refused at the API's boundary (400 naming the field, before any SQL), for this route as for every other.
     await expectRefusedWith(app.client().post('/api/auth/link', { token: '\u0000' }), 400, {});
+    await expectRefusedWith(app.client().post('/api/auth/link', { token: '\ud800' }), 400, { fields: { token: expect.any(String) } });
     await expectRefused(open({ ...query, exp: '99999999999999999999' }));
     // A «__proto__» key in the body is refused by the JSON parser itself (400, prototype poisoning), before any link logic.
     const withProto = `{"token":${JSON.stringify(query.token)},"query":${JSON.stringify(query).replace(/^\{/, '{"__proto__":"x",')}}`;
