@@ -260,8 +260,10 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
   app.setNotFoundHandler((request, reply) => {
     const url = request.url;
     const pathname = url.split('?')[0]!;
-    // Client-side routing: any unknown GET outside the API opens the app.
-    if (webApp && request.method === 'GET' && !/^\/(api|tg|docs|metrics)(\/|$)/.test(url) && !path.extname(pathname)) {
+    // Client-side routing: any unknown GET outside the API opens the app. Not under /api, /tg, /docs, /metrics
+    // in any case (`/API/requests` is the API's 404, not a page), nor the probes with a trailing slash
+    // (`/readyz/` must not answer 200 as if ready — outside check).
+    if (webApp && request.method === 'GET' && !/^\/(api|tg|docs|metrics|readyz|healthz)(\/|$)/i.test(url) && !path.extname(pathname)) {
       const page = webApp.preloaded.find((candidate) => candidate.html && candidate.path.test(pathname));
       if (page?.html) return reply.type('text/html').header('cache-control', 'no-cache').send(page.html);
       return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');

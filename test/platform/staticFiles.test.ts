@@ -55,6 +55,14 @@ describe('the web app’s files', () => {
     expect(plain.body.equals(built)).toBe(true);
   });
 
+  it('a probe with a trailing slash, or an API path in another case, is a 404 in the API\'s words — never the page with 200', async () => {
+    for (const url of ['/readyz/', '/healthz/', '/API/requests', '/Api/nope', '/api/nope']) {
+      const answer = await get(url);
+      expect(answer.status, url).toBe(404);
+      expect(JSON.parse(answer.body.toString()), url).toMatchObject({ error: 'Такого адреса в API нет: проверьте путь запроса' });
+    }
+  });
+
   it('hashed assets are cached for a year; the page and its client-side routes are revalidated', async () => {
     expect((await get(script, 'br')).headers['cache-control']).toBe('public, max-age=31536000, immutable');
     for (const page of ['/', '/requests/1', '/sandbox']) {
