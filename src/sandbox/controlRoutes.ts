@@ -42,6 +42,16 @@ function keysOf(value: unknown): string[] {
   return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
 }
 
+/**
+ * A path's id (`chat_id`, `bot_id`, `user_id`): an integer in decimal digits,
+ * else a 400 saying so — `Number('abc')` made «chat NaN does not exist».
+ */
+function numericParam(params: unknown, name: string): number {
+  const raw = (params as Record<string, string | undefined>)[name] ?? '';
+  if (!/^-?\d{1,16}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new ControlError(400, `${name} "${raw}" is not a number: an integer id is needed`);
+  return Number(raw);
+}
+
 /** A chat as the control API names it: a group id, or a user's id for their private chat with `bot_id`. */
 function chatById(emulator: TelegramEmulator, chatId: number, botId?: number): ChatState {
   let chat: ChatState | undefined;
@@ -92,7 +102,7 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       return emulator.createBot({ token: body.token, username: body.username, firstName: body.first_name });
     });
     app.put('/bots/:bot_id/privacy', async (request) => {
-      const botId = Number((request.params as { bot_id: string }).bot_id);
+      const botId = numericParam(request.params, 'bot_id');
       if (!emulator.bots.has(botId)) throw new ControlError(404, `bot ${botId} does not exist`);
       emulator.setPrivacy(botId, parse(schemas.botPrivacyBody, request.body).enabled);
       return { ok: true };
@@ -105,7 +115,7 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       return emulator.createGroup({ title: body.title, memberIds: body.member_ids, botIds: body.bot_ids, isForum: body.is_forum, username: body.username, type: body.type }).chat;
     });
     app.post('/groups/:chat_id/upgrade', async (request) => {
-      const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id));
+      const chat = chatById(emulator, numericParam(request.params, 'chat_id'));
       const body = parse(schemas.upgradeGroupBody, request.body ?? {});
       if (chat.chat.type !== 'group') throw new ControlError(400, `chat ${chat.id} is not a basic group`);
       if (chat.migratedTo !== undefined) throw new ControlError(400, `chat ${chat.id} was already upgraded to ${chat.migratedTo}`);
@@ -114,13 +124,13 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
       return emulator.upgradeGroup(chat, owner, { isForum: body.is_forum }).chat;
     });
     app.put('/groups/:chat_id/permissions', async (request) => {
-      const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id));
+      const chat = chatById(emulator, numericParam(request.params, 'chat_id'));
       if (!chat.isGroup) throw new ControlError(400, `chat ${chat.id} is not a group`);
       chat.permissions = parse(schemas.chatPermissionsBody, request.body);
       return { ok: true };
     });
     app.post('/groups/:chat_id/members', async (request) => {
-      const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id));
+      const chat = chatById(emulator, numericParam(request.params, 'chat_id'));
       const body = parse(schemas.addMemberBody, request.body);
       if (!emulator.users.has(body.user_id)) throw new ControlError(404, `user ${body.user_id} does not exist`);
       // Promoted (or demoted) members keep exactly the rights named; an administrator without any gets the bot's usual ones.
@@ -140,7 +150,7 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     app.post('/messages/edit', async (request) => users.edit(parse(schemas.editMessageBody, request.body) as Parameters<UserActions['edit']>[0]));
     app.post('/messages/media', async (request) => users.editMedia(parse(schemas.editMediaBody, request.body) as Parameters<UserActions['editMedia']>[0]));
     app.patch('/users/:user_id', async (request) =>
-      users.updateUser(Number((request.params as { user_id: string }).user_id), parse(schemas.updateUserBody, request.body)),
+      users.updateUser(numericParam(request.params, 'user_id'), parse(schemas.updateUserBody, request.body)),
     );
     app.post('/messages/delete', async (request) => {
       users.delete(parse(schemas.deleteMessageBody, request.body));
@@ -170,11 +180,11 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     app.get('/chats', async () => [...emulator.chats.values()].map(summarize));
     app.get('/chats/:chat_id', async (request) => {
       const query = parse(schemas.transcriptQuery, request.query);
-      return transcriptOf(chatById(emulator, Number((request.params as { chat_id: string }).chat_id), query.bot_id), query.thread_id);
+      return transcriptOf(chatById(emulator, numericParam(request.params, 'chat_id'), query.bot_id), query.thread_id);
     });
     app.post('/chats/:chat_id/read', async (request) => {
       const body = parse(schemas.markReadBody, request.body);
-      const chat = chatById(emulator, Number((request.params as { chat_id: string }).chat_id), body.bot_id);
+      const chat = chatById(emulator, numericParam(request.params, 'chat_id'), body.bot_id);
       const last = chat.nextMessageId - 1;
       if (body.message_thread_id === undefined) chat.readUpTo = last;
       else {

@@ -46,6 +46,12 @@ describe('control API', () => {
     expect((await call('GET', `/chats/${client.id}?bot_id=${sandbox.botId}`)).status).toBe(200);
   });
 
+  it('a chat id in the path that is not a number says so, instead of «chat NaN does not exist»', async () => {
+    const response = await fetch(`${sandbox.apiRoot}/sandbox/chats/abc`);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe('chat_id "abc" is not a number: an integer id is needed');
+  });
+
   it('every object of every control API schema is strict (a new field cannot forget it)', () => {
     const loose = Object.entries(controlSchemas).flatMap(([name, schema]) => looseObjects(schema).map((path) => `${name} ${path}`));
     expect(loose).toEqual([]);
