@@ -350,6 +350,8 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
 /** code → a Russian phrase that appears inside sentences as a parameter. */
 export const MESSAGE_PHRASES: Record<string, string> = {
   'field.amount': 'Сумма',
+  'field.amountMin': 'Сумма «от»',
+  'field.amountMax': 'Сумма «до»',
   'field.rate': 'Курс',
   'field.feePercent': 'Комиссия',
   'field.fixedFee': 'Фиксированная комиссия',

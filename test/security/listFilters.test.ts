@@ -70,6 +70,12 @@ describe('money filters of the request lists', () => {
     expect(ids(good.body)).not.toContain(smallId);
   });
 
+  it('a refused amount filter names its field by a key the English page translates, not a Russian literal', async () => {
+    const bad = await customer.get('/api/requests?amountMax=-1');
+    expect(bad.status).toBe(400);
+    expect(bad.body.fieldCodes.amountMax.params.field).toBe('@field.amountMax');
+  });
+
   it('a range that holds nothing (amountMin above amountMax, from after to) is a 400 naming its start on both lists, not an empty list; a range of one value still finds it', async () => {
     for (const [who, list] of [[customer, '/api/requests'], [agent, '/api/agent/requests']] as const) {
       const amounts = await who.get(`${list}?amountMin=10&amountMax=1`);

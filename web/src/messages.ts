@@ -1281,6 +1281,8 @@ export const serverMessagesEn: Record<string, string> = {
   'organization.kindHasCustomers': 'The organization cannot become an agent only: it has users with the «client» role ({count}) — change their role or organization first',
   'organization.kindHasAgents': 'The organization cannot become a customer only: it has users with the «agent» role ({count}) — change their role or organization first',
   '@field.amount': 'Amount',
+  '@field.amountMin': 'The “from” amount',
+  '@field.amountMax': 'The “to” amount',
   '@field.rate': 'Rate',
   '@field.feePercent': 'Fee',
   '@field.fixedFee': 'Fixed fee',
