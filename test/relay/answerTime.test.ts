@@ -8,7 +8,7 @@
  * the administrator sets (now inside / outside) and by backdating the wait in
  * the database — never by sleeping.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '@grammyjs/types';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
@@ -54,6 +54,14 @@ describe('the answer-time promise', () => {
     admin = new ApiClient(t.hotline.url);
     expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
     // Working all week round the clock: «now» is always inside working hours — and was, for waits the tests backdate.
+    expect((await hours({})).status).toBe(200);
+    await hoursInForceAllAlong(t.hotline.database());
+    // The once-a-minute schedule off: a run of it between a test's backdating and its own call would send the
+    // reminder first (the call then answering 0). The job's worker stays; the tests send it its job themselves.
+    await t.hotline.jobs().boss.unschedule(REMIND_LATE_DIALOGS);
+  });
+  // Each test starts from hours worked round the clock, in force all along, whatever a failed one left.
+  afterEach(async () => {
     expect((await hours({})).status).toBe(200);
     await hoursInForceAllAlong(t.hotline.database());
   });

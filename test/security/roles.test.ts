@@ -94,10 +94,14 @@ describe('the platform: our agents and customers do not see Telegram deals', () 
         expect(list.status, path).toBe(200);
         expect(list.body.items.map((r: { id: number }) => r.id), path).not.toContain(dealId);
       }
-      // The request form's beneficiaries: the customer's form without the client's; no form for an agent.
+      // The request form's beneficiaries: the customer's form without the client's; no form for an agent. Asked for
+      // the client's dialog, the customer gets the dialog's own answer (404, as POST /api/requests {dialogId} below).
       const beneficiaries = await caller.get(`/api/reference/beneficiaries?q=Client%20Secret&dialogId=${dialogId}`);
-      expect(beneficiaries.status).toBe(role === 'agent' ? 403 : 200);
+      expect(beneficiaries.status).toBe(role === 'agent' ? 403 : 404);
       expect(JSON.stringify(beneficiaries.body)).not.toContain(CLIENT_BENEFICIARY);
+      const own = await caller.get('/api/reference/beneficiaries?q=Client%20Secret');
+      expect(own.status).toBe(role === 'agent' ? 403 : 200);
+      expect(JSON.stringify(own.body)).not.toContain(CLIENT_BENEFICIARY);
       // Our organization's payers are our clients' companies: refused outside our staff, not an empty list.
       const payers = await caller.get('/api/reference/payers?q=7707083893');
       expect(payers.status).toBe(403);
