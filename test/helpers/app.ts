@@ -42,6 +42,14 @@ export interface ApiResponse<T = any> {
 }
 
 /** A signed-in API client: keeps the session cookie and sends the CSRF token. */
+/** A client of the app at `url` signed in as the seeded administrator (ADMIN_EMAIL); throws naming the answer when sign-in is refused. */
+export async function signedInAdmin(url: string): Promise<ApiClient> {
+  const admin = new ApiClient(url);
+  const answer = await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+  if (answer.status !== 200) throw new Error(`administrator sign-in refused: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return admin;
+}
+
 export class ApiClient {
   cookie = '';
   csrfToken = '';

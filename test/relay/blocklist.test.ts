@@ -7,15 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramWorld, visible, type TelegramWorld } from '../helpers/telegram.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
+import { ApiClient, signedInAdmin } from '../helpers/app.js';
 import { acceptDeal } from '../documents/helpers.js';
 
 let t: TelegramWorld;
 let admin: ApiClient;
 beforeAll(async () => {
   t = await startTelegramWorld();
-  admin = new ApiClient(t.hotline.url);
-  expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+  admin = await signedInAdmin(t.hotline.url);
 });
 afterAll(async () => {
   await t?.stop();

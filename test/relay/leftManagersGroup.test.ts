@@ -8,14 +8,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
+import { ADMIN_EMAIL, ApiClient, signedInAdmin } from '../helpers/app.js';
 
 let t: TelegramWorld;
 let admin: ApiClient;
 beforeAll(async () => {
   t = await startTelegramWorld();
-  admin = new ApiClient(t.hotline.url);
-  expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+  admin = await signedInAdmin(t.hotline.url);
 });
 afterAll(async () => {
   await t?.stop();
