@@ -42,6 +42,8 @@ manager-unknown-command-suggestion = Unknown command <code>{ $typed }</code>. Di
 manager-new-outside-topic = /new works in a client's topic: open the topic and type /new there.
 manager-muted-no-deal = The group's administrators have restricted you from sending messages there, so deal buttons and commands are not available to you.
 manager-topic-only = This command works in a client's topic.
+# A command that takes no value, typed with words after it (/take now): nothing is done. { $typed } is HTML-escaped by the caller.
+manager-command-takes-no-value = <code>{ $form }</code> takes no value — «<code>{ $typed }</code>» was not understood and nothing was done. Type just <code>{ $form }</code>.
 
 # One of our managers wrote to the bot privately: no client dialog is opened for them (relay.ts).
 manager-private-chat = You are a Hotline manager, so this chat does not become a client dialog and no topic is made for you. Answer clients in their topics of the managers' group (/help there lists the commands); requests, dialogs and ratings are on the platform: { $url }

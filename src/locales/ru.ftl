@@ -42,6 +42,8 @@ manager-unknown-command-suggestion = Неизвестная команда <code
 manager-new-outside-topic = Команда /new работает в теме клиента: откройте тему и напишите /new там.
 manager-muted-no-deal = Администраторы группы запретили вам писать в ней — кнопки и команды сделок вам недоступны.
 manager-topic-only = Эта команда работает в теме клиента.
+# A command that takes no value, typed with words after it (/take now): nothing is done. { $typed } is HTML-escaped by the caller.
+manager-command-takes-no-value = Команда <code>{ $form }</code> пишется без значения — «<code>{ $typed }</code>» не понято, ничего не сделано. Напишите просто <code>{ $form }</code>.
 
 # One of our managers wrote to the bot privately: no client dialog is opened for them (relay.ts).
 manager-private-chat = Вы менеджер Hotline, поэтому этот чат не становится диалогом с клиентом и тема для вас не создаётся. Клиентам отвечайте в их темах группы менеджеров (команды — /help там); заявки, диалоги и оценки — на платформе: { $url }

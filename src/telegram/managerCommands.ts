@@ -152,6 +152,13 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
     }
     // /find works anywhere in the group: the answer goes where it was typed (a topic or General).
     if (name === 'find') return answer(await findAnswer(ctx, c.tx.db, manager, message.text.replace(/^\/\S+\s*/, '')), { link_preview_options: { is_disabled: true } });
+    // A command without a value typed with words after it (`/take now`, `/close please`) does nothing and says its form:
+    // acting on it would drop the words the manager meant.
+    const known = KNOWN_COMMANDS.find((k) => k.command === name);
+    const extra = message.text.replace(/^\/\S+/, '').trim();
+    if (known?.takesValue === false && extra && name !== 'undo') {
+      return answer(botText(MANAGERS_LOCALE, 'manager-command-takes-no-value', { form: known.example, typed: escapeHtml(extra.slice(0, 64)) }));
+    }
     if (name === 'new') {
       if (!dialog) return answer(botText(MANAGERS_LOCALE, 'manager-new-outside-topic'));
       return newRequestLink(ctx, c, dialog, answer);

@@ -34,6 +34,26 @@ describe('a manager types a command wrong in the topic', () => {
     const privateChat = await t.control.transcript(client.id);
     expect(privateChat.messages.map((m) => m.text).join('\n')).not.toContain('rate');
   });
+
+  it('/take now and /close please do nothing and say the form: the words after a command without a value are not dropped silently', async () => {
+    const client = await t.newClient('Ефросинья');
+    await t.control.sendMessage({ from: client.id, text: 'Добрый день' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Добрый день' });
+    const inTopic = { chat_id: t.group, message_thread_id: topic.threadId };
+
+    await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/take прямо сейчас' });
+    const take = await t.control.waitFor({ ...inTopic, text_includes: 'Команда /take пишется без значения' });
+    expect(take.messages.findLast((m) => m.text?.includes('/take пишется'))!.text).toBe(
+      'Команда /take пишется без значения — «прямо сейчас» не понято, ничего не сделано. Напишите просто /take.',
+    );
+    await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/close пожалуйста' });
+    await t.control.waitFor({ ...inTopic, text_includes: 'Команда /close пишется без значения — «пожалуйста»' });
+    // Nothing was done: nobody owns the dialog, the topic is open; the plain command still works.
+    const shown = visible(await t.control.transcript(t.group, { thread_id: topic.threadId }));
+    expect(shown.some((m) => m.text?.includes('Диалог ведёт'))).toBe(false);
+    await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/take' });
+    await t.control.waitFor({ ...inTopic, text_includes: '👤 Диалог ведёт' });
+  });
 });
 
 describe('a manager scrolling back sees which messages the client never saw and which will not be copied', () => {
