@@ -17,6 +17,13 @@
  *   writer is taken for a client (a client's message must never be lost to a
  *   failed check) and Telegram is asked again after MEMBERSHIP_RETRY_MS.
  *
+ * Whether a member pressing a deal card's button was restricted from sending
+ * («muted») in that group is kept the same way, per group and user: what
+ * `chat_member` updates and the member's own messages in the group showed,
+ * else Telegram's answer (getChatMember, ChatMemberRestricted.can_send_messages)
+ * — so a restart or a forgotten entry asks Telegram again instead of taking a
+ * muted member for one who may act.
+ *
  * With several instances each keeps its own answers; a change another
  * instance saw reaches this one within MEMBERSHIP_TTL_MS at the latest.
  */
@@ -39,10 +46,15 @@ export function isInChat(member: ChatMember): boolean {
   return member.status === 'creator' || member.status === 'administrator' || member.status === 'member' || (member.status === 'restricted' && member.is_member);
 }
 
+/** Whether a ChatMember is restricted from sending messages while still in the chat (Bot API, ChatMemberRestricted). */
+export function isMutedMember(member: ChatMember): boolean {
+  return member.status === 'restricted' && member.is_member && !member.can_send_messages;
+}
+
 export class GroupMembership {
   private readonly known = new Map<number, { member: boolean; until: number }>();
-  /** Members the group's admins restricted from sending (status restricted, can_send_messages false), as chat_member updates showed. */
-  private readonly muted = new Set<number>();
+  /** `chatId:userId` → whether the group's admins restricted the user from sending there (restricted, can_send_messages false). */
+  private readonly muted = new Map<string, { muted: boolean; until: number }>();
   /** getChatMember calls made (for tests and metrics). */
   asked = 0;
 
@@ -59,16 +71,35 @@ export class GroupMembership {
     if (this.known.size > KEPT) this.known.delete(this.known.keys().next().value!);
   }
 
-  /** Records whether a managers' group's admins restricted `userId` from sending (kept until a chat_member update says otherwise, in this process). */
-  noteMuted(userId: number, muted: boolean): void {
-    if (muted) this.muted.add(userId);
-    else this.muted.delete(userId);
-    if (this.muted.size > KEPT) this.muted.delete(this.muted.values().next().value!);
+  /** Records whether managers' group `chatId`'s admins restricted `userId` from sending (kept MEMBERSHIP_TTL_MS unless `forMs` says otherwise). */
+  noteMuted(chatId: number, userId: number, muted: boolean, forMs = MEMBERSHIP_TTL_MS): void {
+    const key = `${chatId}:${userId}`;
+    this.muted.delete(key);
+    this.muted.set(key, { muted, until: this.now() + forMs });
+    if (this.muted.size > KEPT) this.muted.delete(this.muted.keys().next().value!);
   }
 
-  /** Whether `userId` was restricted from sending in a managers' group (as far as this process has seen). */
-  isMuted(userId: number): boolean {
-    return this.muted.has(userId);
+  /**
+   * Whether group `chatId`'s admins restricted `userId` from sending there: the kept answer, else Telegram's
+   * (getChatMember: status restricted, still a member, can_send_messages false — Bot API § ChatMemberRestricted).
+   * When Telegram does not answer, the last answer kept (even an expired one) stands, else «not muted»; asked
+   * again after MEMBERSHIP_RETRY_MS. Never throws.
+   */
+  async isMuted(api: Api, chatId: number, userId: number): Promise<boolean> {
+    const kept = this.muted.get(`${chatId}:${userId}`);
+    if (kept && kept.until > this.now()) return kept.muted;
+    try {
+      this.asked++;
+      const member = await api.getChatMember(chatId, userId, AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS) as Parameters<Api['getChatMember']>[2]);
+      const muted = isMutedMember(member);
+      this.noteMuted(chatId, userId, muted);
+      return muted;
+    } catch (error) {
+      this.onFailure(userId, chatId, error);
+      const muted = kept?.muted ?? false;
+      this.noteMuted(chatId, userId, muted, MEMBERSHIP_RETRY_MS);
+      return muted;
+    }
   }
 
   /** Whether `userId` is in one of the managers' groups: the kept answer, else Telegram's (getChatMember in each group). Never throws. */
@@ -111,17 +142,21 @@ export function groupMembership(ctx: CommandContext, membership: GroupMembership
     if (change && isManagersChat(change.chat.id) && !change.new_chat_member.user.is_bot) {
       const member = change.new_chat_member;
       membership.note(member.user.id, isInChat(member));
-      membership.noteMuted(member.user.id, member.status === 'restricted' && member.is_member && !member.can_send_messages);
+      membership.noteMuted(change.chat.id, member.user.id, isMutedMember(member));
     }
     const groupMessage = update.message;
     if (groupMessage && isManagersChat(groupMessage.chat.id)) {
-      if (groupMessage.from && !groupMessage.from.is_bot) membership.note(groupMessage.from.id, true);
+      // Someone who wrote in the group is a member there and was allowed to send.
+      if (groupMessage.from && !groupMessage.from.is_bot && !groupMessage.sender_chat) {
+        membership.note(groupMessage.from.id, true);
+        membership.noteMuted(groupMessage.chat.id, groupMessage.from.id, false);
+      }
       for (const joined of groupMessage.new_chat_members ?? []) if (!joined.is_bot) membership.note(joined.id, true);
       const left = groupMessage.left_chat_member;
       if (left && !left.is_bot) membership.note(left.id, false);
     }
     const pressed = update.callback_query;
-    if (pressed?.message && isManagersChat(pressed.message.chat.id)) c.groupMuted = membership.isMuted(pressed.from.id);
+    if (pressed?.message && isManagersChat(pressed.message.chat.id)) c.groupMuted = await membership.isMuted(c.api, pressed.message.chat.id, pressed.from.id);
     const own = update.message ?? update.edited_message;
     if (own && own.chat.type === 'private' && own.from && !own.from.is_bot) c.groupMember = await membership.isMember(c.api, own.from.id);
     await next();

@@ -46,4 +46,29 @@ describe('a muted member of the managers\' group', () => {
     // The card did not move to «подтвердите».
     expect((await actionCard(t, topic.threadId)).buttons!.flat().some((b) => b.text.includes('подтвердите'))).toBe(false);
   });
+
+  it('is still refused after Hotline restarts (what the process had seen is gone: Telegram is asked)', async () => {
+    const client = await t.newClient('Аркадий');
+    await t.control.sendMessage({ from: client.id, text: 'Счёт на оплату' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Счёт на оплату' });
+    await acceptDeal(t, topic.threadId);
+    const muted = await t.newClient('Зиновий');
+    await t.control.addMember(t.group, { user_id: muted.id, status: 'member' });
+    await t.control.addMember(t.group, { user_id: muted.id, status: 'restricted', permissions: {} });
+    // Hotline has taken the restriction's update and those after it before it stops.
+    await t.control.sendMessage({ from: client.id, text: 'Жду' });
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Жду' });
+
+    await t.restart();
+    const card = await actionCard(t, topic.threadId);
+    const finish = card.buttons!.flat().find((b) => b.text.includes('Завершить'))!;
+    const answer = await t.control.pressButton({ from: muted.id, chat_id: t.group, message_id: card.message_id, callback_data: finish.callback_data!, wait_ms: 10_000 });
+    expect(JSON.stringify(answer)).toContain('Администраторы группы запретили вам писать в ней');
+    expect((await actionCard(t, topic.threadId)).buttons!.flat().some((b) => b.text.includes('подтвердите'))).toBe(false);
+
+    // The group's admins lift the restriction: the same member may act (the card asks to confirm).
+    await t.control.addMember(t.group, { user_id: muted.id, status: 'member' });
+    const allowed = await t.control.pressButton({ from: muted.id, chat_id: t.group, message_id: card.message_id, callback_data: finish.callback_data!, wait_ms: 10_000 });
+    expect(JSON.stringify(allowed)).not.toContain('запретили вам писать');
+  });
 });
