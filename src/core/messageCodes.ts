@@ -281,7 +281,9 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'decimal.places': '{field}: не больше {places} {_} после запятой, например {example}',
   'decimal.min': '{field} {_} быть не меньше {min}',
   'decimal.max': '{field} {_} быть не больше {max}',
-  'decimal.ambiguous': '{field}: «{text}» можно понять двояко — {thousands} или {decimal}. Напишите {a} или {b}. ({english})',
+  'decimal.ambiguous': '{field}: «{text}» можно понять двояко — {thousands} или {decimal}. Напишите {a} или {b}.',
+  'decimal.exponent': '{field}: число с экспонентой ({text}) не принимается — напишите его цифрами: {plain}',
+  'decimal.exponentExample': '{field}: число с экспонентой ({text}) не принимается — напишите число цифрами, например {example}',
   'days.range': 'Срок исполнения должен быть целым числом дней от {min} до {max}, например {example}',
   'days.empty': 'Срок исполнения не указан — введите число дней, например {example}',
   'offer.validUntilPast': 'Срок действия должен быть в будущем',
@@ -412,12 +414,30 @@ function phraseParam(value: string): string {
 }
 
 /**
+ * Numbers a sentence writes the Russian way that the English page writes its
+ * own way, by code and parameter: `decimal` — the decimal comma becomes a dot
+ * («100,00» → «100.00»); `grouped` — also the (no-break) spaces between digit
+ * groups become commas («100 000» → «100,000»). The typed `{text}` is shown
+ * as typed.
+ */
+const ENGLISH_NUMBERS: Record<string, Record<string, 'decimal' | 'grouped'>> = {
+  'decimal.ambiguous': { thousands: 'grouped', decimal: 'decimal', b: 'decimal' },
+  'decimal.exponent': { plain: 'decimal' },
+};
+
+/**
  * A parameter as the page gets it: phrases as tokens; an example number,
  * written with the Russian decimal comma in the sentence («например 12,25»),
- * with a dot, as the English page writes it.
+ * with a dot, as the English page writes it; the numbers of ENGLISH_NUMBERS
+ * as an English reader writes them.
  */
-function param(name: string, value: string): string {
+function param(code: string, name: string, value: string): string {
   if (name === 'example' && /^\d+,\d+$/.test(value)) return value.replace(',', '.');
+  const number = ENGLISH_NUMBERS[code]?.[name];
+  if (number && /^\d[\d \u00A0\u202F]*(,\d+)?$/.test(value)) {
+    const english = value.replace(',', '.');
+    return number === 'grouped' ? english.replace(/[ \u00A0\u202F]/g, ',') : english;
+  }
   return phraseParam(value);
 }
 
@@ -427,7 +447,7 @@ export function messageCode(message: string): MessageCode | undefined {
     const match = pattern.exec(message);
     if (!match) continue;
     if (!names.length) return { code };
-    return { code, params: Object.fromEntries(names.map((name, i) => [name, param(name, match[i + 1]!)])) };
+    return { code, params: Object.fromEntries(names.map((name, i) => [name, param(code, name, match[i + 1]!)])) };
   }
   return undefined;
 }

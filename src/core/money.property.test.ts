@@ -110,8 +110,9 @@ describe('the money formula', () => {
           expect(result.value).toMatch(/^\d+(\.\d+)?$/);
           expect(new D(result.value).eq(new D(input.trim().replace(/[ \u00a0\u202f\u2009]/g, '').replace(',', '.')))).toBe(true);
         } else {
-          // … and whatever was refused is told in a Russian sentence with an example (or both readings of an ambiguous one).
-          expect(result.error).toMatch(/например|не больше|не меньше|после запятой|можно понять двояко/);
+          // … and whatever was refused is told in a Russian sentence with an example (or both readings of an ambiguous
+          // one, or an exponent form written out in digits).
+          expect(result.error).toMatch(/например|не больше|не меньше|после запятой|можно понять двояко|напишите его цифрами: \d/);
         }
       }),
       { numRuns: 3000 },

@@ -31,7 +31,7 @@ describe('parseDecimal: what a manager types', () => {
     ['', 'Курс не указан — введите число, например 12,25'],
     ['   ', 'Курс не указан — введите число, например 12,25'],
     ['12,3x', 'Курс должен быть положительным числом, например 12,25'],
-    ['1e5', 'Курс должен быть положительным числом, например 12,25'],
+    ['1e5', 'Курс: число с экспонентой (1e5) не принимается — напишите его цифрами: 100000'],
     ['NaN', 'Курс должен быть положительным числом, например 12,25'],
     ['Infinity', 'Курс должен быть положительным числом, например 12,25'],
     ['1,225,000.50', 'Курс должен быть положительным числом, например 12,25'],
@@ -52,6 +52,27 @@ describe('parseDecimal: what a manager types', () => {
     const result = parseDecimal(input, rate);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(plain(result.error)).toBe(message);
+  });
+
+  it.each([
+    ['1e5', 'Сумма: число с экспонентой (1e5) не принимается — напишите его цифрами: 100000'],
+    [' 1E+3 ', 'Сумма: число с экспонентой (1E+3) не принимается — напишите его цифрами: 1000'],
+    ['1,5e3', 'Сумма: число с экспонентой (1,5e3) не принимается — напишите его цифрами: 1500'],
+    ['2.5e-2', 'Сумма: число с экспонентой (2.5e-2) не принимается — напишите его цифрами: 0,025'],
+    ['1e400', 'Сумма: число с экспонентой (1e400) не принимается — напишите число цифрами, например 100000'],
+    ['1e99999999999', 'Сумма: число с экспонентой (1e99999999999) не принимается — напишите число цифрами, например 100000'],
+    ['1e-30', 'Сумма: число с экспонентой (1e-30) не принимается — напишите число цифрами, например 100000'],
+  ])('says an exponent form %j is not accepted and how to write it', (input, message) => {
+    expect(parseDecimal(input, { field: 'Сумма', gender: 'f', maxDecimals: 2, example: '100000' })).toEqual({ ok: false, error: message });
+  });
+
+  it('refuses «100,000» in Russian only, with both readings and both right forms', () => {
+    const result = parseDecimal('100,000', { field: 'Сумма', gender: 'f', maxDecimals: 2 });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(plain(result.error)).toBe('Сумма: «100,000» можно понять двояко — 100 000 или 100. Напишите 100000 или 100,00.');
+    const fee = parseDecimal('1.500', { field: 'Комиссия', gender: 'f', maxDecimals: 4, allowZero: true });
+    if (!fee.ok) expect(plain(fee.error)).toBe('Комиссия: «1.500» можно понять двояко — 1 500 или 1,5. Напишите 1500 или 1,50.');
+    expect(fee.ok).toBe(false);
   });
 
   it('agrees with the gender of the field and allows zero when asked', () => {

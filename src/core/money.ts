@@ -67,7 +67,12 @@ const MAX_INPUT_LENGTH = 64;
  * Reads a non-negative decimal typed by a person: comma or dot as the decimal
  * separator, spaces (also NBSP) between groups of thousands. Everything else
  * — letters, exponents, signs, several separators — is refused with a Russian
- * sentence that names the field and shows a valid example.
+ * sentence that names the field and shows a valid example. An exponent form
+ * («1e5») is told as such, with the number written out in digits («100000»)
+ * when that is a short plain number, else with the field's example; «100,000»,
+ * which reads as 100000 or as 100, is refused with both readings and both
+ * right forms (codes `decimal.exponent*`, `decimal.ambiguous` in
+ * core/messageCodes.ts).
  *
  * Without options (the legacy one-argument form) it returns the `Decimal` or
  * `null`, accepting any non-negative decimal of that shape.
@@ -77,7 +82,7 @@ export function parseDecimal(input: string): Decimal | null;
 export function parseDecimal(input: string, opts?: ParseDecimalOptions): ParseDecimalResult | Decimal | null {
   if (!opts) {
     const value = readDecimal(input);
-    return value === 'empty' || value === 'negative' || value === 'invalid' ? null : value;
+    return value instanceof Decimal ? value : null;
   }
   const g = opts.gender ?? 'm';
   const field = opts.field;
@@ -90,6 +95,12 @@ export function parseDecimal(input: string, opts?: ParseDecimalOptions): ParseDe
     return opts.allowZero
       ? fail(`${field} не ${CAN[g]} быть ${NEGATIVE[g]}, например ${example}`)
       : fail(`${field} ${MUST[g]} быть положительным числом, например ${example}`);
+  }
+  if (typeof value === 'object' && 'exponent' in value) {
+    const text = input.trim();
+    return value.exponent === undefined
+      ? fail(`${field}: число с экспонентой (${text}) не принимается — напишите число цифрами, например ${example}`)
+      : fail(`${field}: число с экспонентой (${text}) не принимается — напишите его цифрами: ${value.exponent.toFixed().replace('.', ',')}`);
   }
   if (value === 'invalid') {
     const kind = opts.maxDecimals === 0 ? 'целым числом' : opts.allowZero ? 'числом' : 'положительным числом';
@@ -114,10 +125,11 @@ export function parseDecimal(input: string, opts?: ParseDecimalOptions): ParseDe
     // money by 1,000. Ask instead, showing both readings.
     const text = input.trim();
     const decimal = value.toFixed(Math.min(2, opts.maxDecimals));
+    // Russian only: the web's English sentence is built from the same
+    // parameters (core/messageCodes.ts, `decimal.ambiguous`).
     return fail(
       `${field}: «${text}» можно понять двояко — ${formatDecimal(thousands, 'ru', 0)} или ${formatDecimal(value, 'ru', 20)}. ` +
-        `Напишите ${thousands.toFixed()} или ${decimal.replace('.', ',')}. ` +
-        `(«${text}» is ambiguous: ${formatDecimal(thousands, 'en', 0)} or ${formatDecimal(value, 'en', 20)}? Type ${thousands.toFixed()} or ${decimal}.)`,
+        `Напишите ${thousands.toFixed()} или ${decimal.replace('.', ',')}.`,
     );
   }
   return { ok: true, value };
@@ -142,12 +154,30 @@ function fits(value: Decimal, opts: ParseDecimalOptions): boolean {
   return true;
 }
 
-function readDecimal(input: unknown): Decimal | 'empty' | 'negative' | 'invalid' {
+/** A number in exponent form, «1e5», «1,5E-3»: digits, at most one separator, e, a signed whole exponent. */
+const EXPONENT_SHAPE = /^(\d+(?:[.,]\d*)?|[.,]\d+)[eE]([+-]?\d+)$/;
+/** Longest written-out number an exponent form is answered with; beyond it, the field's example. */
+const MAX_WRITTEN_OUT = 24;
+
+/**
+ * What a person typed, read: a `Decimal`, or why not. `{ exponent }` is an
+ * exponent form, with its value written out when that is at most
+ * MAX_WRITTEN_OUT characters (1e5 → 100000), else undefined (1e400).
+ */
+function readDecimal(input: unknown): Decimal | 'empty' | 'negative' | 'invalid' | { exponent: Decimal | undefined } {
   if (typeof input !== 'string') return typeof input === 'number' && Number.isFinite(input) ? readDecimal(String(input)) : 'invalid';
   const text = input.trim();
   if (text === '') return 'empty';
   if (text.length > MAX_INPUT_LENGTH) return 'invalid';
   if (/^[-−–]/.test(text) && DECIMAL_SHAPE.test(text.slice(1).trim())) return 'negative';
+  const exponent = EXPONENT_SHAPE.exec(text);
+  if (exponent) {
+    // The exponent's size is checked before decimal.js writes the number out: 1e999999 must not become a million digits.
+    const power = Number(exponent[2]);
+    if (Math.abs(power) > MAX_WRITTEN_OUT) return { exponent: undefined };
+    const value = new Decimal(`${exponent[1]!.replace(',', '.')}e${power}`);
+    return { exponent: value.toFixed().length <= MAX_WRITTEN_OUT ? value : undefined };
+  }
   const match = DECIMAL_SHAPE.exec(text);
   if (!match) return 'invalid';
   const normalized = text.replace(new RegExp(GROUP_SPACE, 'g'), '').replace(',', '.');

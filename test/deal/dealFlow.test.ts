@@ -124,6 +124,16 @@ describe('from the topic to a deal', () => {
     const unchanged = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
     expect(unchanged[0]!.terms!.rate).toBe('12.25');
 
+    // A number in exponent form is told as such, written out in digits — not «must be a positive number».
+    await say(deal.threadId, '/amount 1e5');
+    const exponent = await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: 'число с экспонентой' });
+    expect(exponent.messages.find((m) => m.text?.includes('число с экспонентой'))!.text).toBe(
+      'Сумма: число с экспонентой (1e5) не принимается — напишите его цифрами: 100000\nПример: /amount 100000',
+    );
+    const [sameAmount] = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
+    expect(sameAmount!.terms).toEqual(unchanged[0]!.terms);
+    expect(sameAmount!.version).toBe(unchanged[0]!.version);
+
     await say(deal.threadId, '/rate 12.30');
     // The scale the manager typed is kept: «12,30», not «12,3» (issue 17.17).
     await t.control.waitFor({ chat_id: t.group, message_thread_id: deal.threadId, text_includes: 'Курс: 12,25 → 12,30' });

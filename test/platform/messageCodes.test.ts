@@ -64,7 +64,7 @@ describe('server refusals carry codes the page can translate', () => {
       ),
       ...Object.values(validateWorkingHours({ week: Array(7).fill(null), holidays: [], workdays: [], offHoursAnswer: false }).errors),
       ...Object.values(validateOrganizationRequisites({ fullName: 'x'.repeat(301), inn: '500100732259', kpp: '773601001', bic: '044525225', account: '40702810900000000001', corrAccount: '30101810400000000225' }).errors),
-      ...['', '-1', 'abc', '0', '1.1234567', '100,000', '99999999999999'].flatMap((text) =>
+      ...['', '-1', 'abc', '0', '1.1234567', '100,000', '99999999999999', '1e5', '1e400'].flatMap((text) =>
         (['amount', 'rate', 'feePercent', 'fixedFee'] as const).map((field) => { const r = parseTermsDecimal(field, text); return r.ok ? null : r.error; })),
       ...['', '999', 'x'].map((text) => { const r = parseTermsDays(text); return r.ok ? null : r.error; }),
       ...['', 'завтра', '31.02.2027', '01.01.2020', '01.01.2099'].map((text) => { const r = parseDeadline(text, NOW); return r.ok ? null : r.error; }),
@@ -85,12 +85,41 @@ describe('server refusals carry codes the page can translate', () => {
     });
     expect(messageCode('Что-то совсем другое')).toBeUndefined();
   });
+
+  it('«100,000» and «1e5» read in Russian on the bot and in full English sentences on the page', () => {
+    const english = (russian: string) => {
+      setApiLocale('en');
+      try {
+        return serverText(russian, messageCode(russian));
+      } finally {
+        setApiLocale('ru');
+      }
+    };
+    const refusal = (field: 'amount' | 'feePercent' | 'fixedFee', text: string) => {
+      const result = parseTermsDecimal(field, text);
+      if (result.ok) throw new Error(`${text} was accepted`);
+      return result.error;
+    };
+    const ambiguous = refusal('amount', '100,000');
+    expect(ambiguous.replace(/[\u00a0\u202f]/g, ' ')).toBe('Сумма: «100,000» можно понять двояко — 100 000 или 100. Напишите 100000 или 100,00.');
+    expect(ambiguous).not.toMatch(/[A-Za-z]/);
+    expect(english(ambiguous)).toBe('Amount: «100,000» can be read two ways — 100,000 or 100. Type 100000 or 100.00.');
+    expect(english(refusal('fixedFee', '1,500'))).toBe('Fixed fee: «1,500» can be read two ways — 1,500 or 1.5. Type 1500 or 1.50.');
+
+    const exponent = refusal('amount', '1e5');
+    expect(exponent).toBe('Сумма: число с экспонентой (1e5) не принимается — напишите его цифрами: 100000');
+    expect(english(exponent)).toBe('Amount: a number in exponent form (1e5) is not accepted — write it out in digits: 100000');
+    expect(english(refusal('feePercent', '2.5e-1'))).toBe('Fee: a number in exponent form (2.5e-1) is not accepted — write it out in digits: 0.25');
+    const huge = refusal('amount', '1e400');
+    expect(huge).toBe('Сумма: число с экспонентой (1e400) не принимается — напишите число цифрами, например 100000');
+    expect(english(huge)).toBe('Amount: a number in exponent form (1e400) is not accepted — write the number in digits, e.g. 100000');
+  });
 });
 
 /** What a manager types wrong into each control of the terms editor (every command of EDIT_COMMANDS). */
 const BAD_TERMS: Record<string, string[]> = {
   rate: ['abc', '', '0', '-1', '12.1234567', '2000000'],
-  amount: ['', '0', '100,000', 'x', '1000000000001'],
+  amount: ['', '0', '100,000', 'x', '1000000000001', '1e5'],
   fee: ['150', '-1', '', '1.12345', 'abc'],
   fixed: ['-5', '', '1,500', 'x'],
   days: ['999', '', '3.5', 'x'],
