@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { messages, requestMessages } from '../db/schema.js';
-import { inTransaction, recordEvent, ValidationError, type CommandContext } from './context.js';
+import { inTransaction, recordEvent, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, type Dialog } from './dialogs.js';
 import { enqueueTelegram } from './telegramOutbox.js';
 import { markReaction, SKIP_MARK } from '../core/topicMarks.js';
@@ -18,14 +18,15 @@ export interface Props {
 /**
  * Marks a dialog message as skipped (not copied into requests on the
  * platform) or reverts that. Returns the number of messages changed — an
- * album or a coalesced mirror counts each of its messages.
+ * album or a coalesced mirror counts each of its messages — or `null`, with
+ * nothing changed, when the topic message is not one of the dialog's (the
+ * bot's own card or answer, a service message): the caller, the bot only,
+ * answers in its own words (src/locales, `manager-skip-not-dialog`).
  */
-export async function markSkip(ctx: CommandContext, props: Props, tx?: Tx): Promise<number> {
+export async function markSkip(ctx: CommandContext, props: Props, tx?: Tx): Promise<number | null> {
   return inTransaction(ctx, tx, async (tx) => {
     const target = await messageByTelegramId(tx, props.dialog.id, 'topic', props.topicMessageId);
-    if (!target) {
-      throw new ValidationError('Это сообщение не из переписки с клиентом. Ответьте командой /skip на сообщение клиента или менеджера.');
-    }
+    if (!target) return null;
     // Every stored message shown as this one topic message (an album part or coalesced texts).
     const shown = await tx.db
       .select()

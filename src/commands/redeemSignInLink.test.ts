@@ -4,7 +4,7 @@ import { openCommandContext, type CommandTestContext } from '../../test/helpers/
 import { clients, dialogs, signInLinks } from '../db/schema.js';
 import { hashToken, issueSignInLink } from './issueSignInLink.js';
 import { redeemSignInLink } from './redeemSignInLink.js';
-import { NotFoundError, ValidationError } from './context.js';
+import { NotFoundError } from './context.js';
 import { updateUser } from './updateUser.js';
 
 let t: CommandTestContext;
@@ -41,7 +41,8 @@ describe('sign-in links', () => {
   it('a Telegram id without a platform account → NotFoundError; a link must name someone', async () => {
     const link = await issueSignInLink(t.ctx, { telegramUserId: 123456789 });
     await expect(redeemSignInLink(t.ctx, { token: link.token })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(issueSignInLink(t.ctx, {})).rejects.toBeInstanceOf(ValidationError);
+    // Naming no one is a caller's mistake (no route or command asks for a link): a TypeError, not a refusal for people.
+    await expect(issueSignInLink(t.ctx, {})).rejects.toBeInstanceOf(TypeError);
   });
 
   it('two tabs redeeming the same link at once: exactly one signs in', async () => {

@@ -51,6 +51,8 @@ manager-private-chat = You are a Hotline manager, so this chat does not become a
 member-private-chat = You are in the Hotline managers' group, but your Telegram is not linked to a platform account yet, so this chat does not become a client dialog and no topic is made for you. To link your account, send /help in the managers' group; the private chat with the bot is for managers with a linked account.
 manager-skip-how = Reply with /skip to the message that should not be copied into the request.
 manager-unskip-how = Reply with /unskip to the message that should be copied into the request again.
+manager-skip-not-dialog = This message is not part of the conversation with the client. Reply with /skip to a message of the client or of a manager.
+manager-unskip-not-dialog = This message is not part of the conversation with the client. Reply with /unskip to a message of the client or of a manager.
 
 # /ban and /unban in a client's topic (the blocklist). { $who } and { $reason } are HTML-escaped by the caller.
 client-banned-notice = ⛔️ The client is on the blocklist ({ $who }): { $reason }

@@ -389,12 +389,8 @@ async function skip(
   if (!isRealReply) {
     return answer(botText(MANAGERS_LOCALE, value ? 'manager-skip-how' : 'manager-unskip-how'));
   }
-  try {
-    await markSkip(ctx, { dialog, topicMessageId: replied.message_id, skip: value, managerTelegramId: message.from!.id }, c.tx);
-  } catch (error) {
-    if (error instanceof ValidationError) return answer(error.message);
-    throw error;
-  }
+  const changed = await markSkip(ctx, { dialog, topicMessageId: replied.message_id, skip: value, managerTelegramId: message.from!.id }, c.tx);
+  if (changed === null) return answer(botText(MANAGERS_LOCALE, value ? 'manager-skip-not-dialog' : 'manager-unskip-not-dialog'));
   await enqueueTelegram(ctx, c.tx, {
     chatId: c.chat!.id,
     method: 'setMessageReaction',

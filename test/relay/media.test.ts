@@ -132,8 +132,18 @@ describe('/skip and /unskip', () => {
     await expect.poll(async () => (await stored()).skip, { timeout: 10_000 }).toBe(false);
 
     await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: '/skip' });
-    await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Ответьте командой /skip на сообщение' });
+    const how = await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Ответьте командой /skip на сообщение' });
     const privateChat = await t.control.transcript(client.id);
     expect(privateChat.messages.some((m) => m.text?.includes('/skip'))).toBe(false);
+
+    // A reply to a message that is not the client's conversation (here the bot's own answer): the bot says so,
+    // naming the command the manager typed, and nothing changes.
+    const botAnswer = how.messages.find((m) => m.from?.is_bot && m.text?.includes('Ответьте командой /skip'))!;
+    await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, reply_to_message_id: botAnswer.message_id, text: '/unskip' });
+    const notDialog = await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'не из переписки с клиентом' });
+    expect(notDialog.messages.find((m) => m.text?.includes('не из переписки с клиентом'))!.text).toBe(
+      'Это сообщение не из переписки с клиентом. Ответьте командой /unskip на сообщение клиента или менеджера.',
+    );
+    expect((await stored()).skip).toBe(false);
   });
 });
