@@ -8,7 +8,7 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { staffPrivateAnswers } from '../db/schema.js';
+import { clients, dialogs, staffPrivateAnswers } from '../db/schema.js';
 import { botText, clientLocale, type BotLocale } from './botTexts.js';
 import type { CommandContext } from './context.js';
 import { enqueueTelegram } from './telegramOutbox.js';
@@ -45,7 +45,12 @@ export function staffLocale(languageCode: string | null | undefined, accountLoca
  * STAFF_ANSWER_INTERVAL_MS before `now`. Writes the time of the answer in the
  * same transaction as the outbox row. Returns whether an answer was queued.
  * Texts: `manager-private-chat` (linked, with the platform's URL) and
- * `member-private-chat` (how to link: a command in the managers' group).
+ * `member-private-chat` (how to link: a command in the managers' group);
+ * someone who wrote as a client before and has a dialog (and a topic) gets
+ * `manager-private-chat-client` / `member-private-chat-client` instead: their
+ * words here are not relayed into their client topic while they are staff,
+ * and how to write as a client (another account; a member: or leave the
+ * group) — «no topic is made for you» would be untrue to them.
  */
 export async function answerStaffInPrivate(
   ctx: Pick<CommandContext, 'live' | 'config'>,
@@ -59,7 +64,14 @@ export async function answerStaffInPrivate(
     .insert(staffPrivateAnswers)
     .values({ telegramUserId: input.telegramUserId, kind: input.kind, answeredAt: now })
     .onConflictDoUpdate({ target: staffPrivateAnswers.telegramUserId, set: { kind: input.kind, answeredAt: now } });
-  const text = input.kind === 'linked' ? botText(input.locale, 'manager-private-chat', { url: ctx.config.publicUrl }) : botText(input.locale, 'member-private-chat');
+  const [dialog] = await tx.db
+    .select({ id: dialogs.id })
+    .from(dialogs)
+    .innerJoin(clients, eq(clients.id, dialogs.clientId))
+    .where(eq(clients.telegramUserId, input.telegramUserId))
+    .limit(1);
+  const key = `${input.kind === 'linked' ? 'manager' : 'member'}-private-chat${dialog ? '-client' : ''}` as const;
+  const text = botText(input.locale, key, { url: ctx.config.publicUrl });
   await enqueueTelegram(ctx, tx, { chatId: input.telegramUserId, method: 'sendMessage', payload: { text, link_preview_options: { is_disabled: true } } });
   return true;
 }

@@ -49,6 +49,9 @@ manager-command-takes-no-value = <code>{ $form }</code> takes no value — «<co
 manager-private-chat = You are a Hotline manager, so this chat does not become a client dialog and no topic is made for you. Answer clients in their topics of the managers' group (/help there lists the commands); requests, dialogs and ratings are on the platform: { $url }
 # A member of a managers' group with no platform account linked yet wrote to the bot privately (relay.ts): any message or command in the group links it (ensureManagerUser).
 member-private-chat = You are in the Hotline managers' group, but your Telegram is not linked to a platform account yet, so this chat does not become a client dialog and no topic is made for you. To link your account, send /help in the managers' group; the private chat with the bot is for managers with a linked account.
+# Staff (linked, or a member of the group) who wrote as a client before and have a dialog and a topic: their private messages are not relayed into it (relay.ts, staffPrivateChat.ts).
+manager-private-chat-client = You are a Hotline manager: your Telegram is linked to a platform account, so what you write here is not passed to your client topic. To write as a client, use another Telegram account. Requests, dialogs and ratings are on the platform: { $url }
+member-private-chat-client = You are in the Hotline managers' group: while you are in it, what you write here is not passed to your client topic. To write as a client, leave the group or use another Telegram account.
 manager-skip-how = Reply with /skip to the message that should not be copied into the request.
 manager-unskip-how = Reply with /unskip to the message that should be copied into the request again.
 manager-skip-not-dialog = This message is not part of the conversation with the client. Reply with /skip to a message of the client or of a manager.

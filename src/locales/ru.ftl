@@ -49,6 +49,9 @@ manager-command-takes-no-value = Команда <code>{ $form }</code> пише�
 manager-private-chat = Вы менеджер Hotline, поэтому этот чат не становится диалогом с клиентом и тема для вас не создаётся. Клиентам отвечайте в их темах группы менеджеров (команды — /help там); заявки, диалоги и оценки — на платформе: { $url }
 # A member of a managers' group with no platform account linked yet wrote to the bot privately (relay.ts): any message or command in the group links it (ensureManagerUser).
 member-private-chat = Вы в группе менеджеров Hotline, но ваш Telegram ещё не связан с учётной записью на платформе, поэтому этот чат не становится диалогом с клиентом и тема для вас не создаётся. Чтобы связать учётную запись, отправьте /help в группе менеджеров; личный чат с ботом — для менеджеров со связанной учётной записью.
+# Staff (linked, or a member of the group) who wrote as a client before and have a dialog and a topic: their private messages are not relayed into it (relay.ts, staffPrivateChat.ts).
+manager-private-chat-client = Вы менеджер Hotline: ваш Telegram связан с учётной записью на платформе, поэтому то, что вы пишете здесь, не передаётся в вашу тему клиента. Чтобы писать как клиент, напишите с другого аккаунта Telegram. Заявки, диалоги и оценки — на платформе: { $url }
+member-private-chat-client = Вы в группе менеджеров Hotline: пока вы в ней, то, что вы пишете здесь, не передаётся в вашу тему клиента. Чтобы писать как клиент, выйдите из группы или напишите с другого аккаунта Telegram.
 manager-skip-how = Ответьте командой /skip на сообщение, которое не нужно переносить в заявку.
 manager-unskip-how = Ответьте командой /unskip на сообщение, которое нужно снова переносить в заявку.
 manager-skip-not-dialog = Это сообщение не из переписки с клиентом. Ответьте командой /skip на сообщение клиента или менеджера.

@@ -64,8 +64,9 @@ export function relay(ctx: CommandContext): Composer<HotlineContext> {
    * but what they write privately from now on is not relayed into it — the
    * least surprising of the choices: nothing is deleted or closed under the
    * managers' feet, and a colleague's test messages do not land in a client
-   * topic. Someone who leaves the group and has no enabled account of ours
-   * is a client again.
+   * topic. Their answer says just that, and how to write as a client
+   * (`*-private-chat-client`). Someone who leaves the group and has no
+   * enabled account of ours is a client again.
    */
   privateChat.on('message', async (c) => {
     if (c.from.is_bot || isService(c.message)) return;

@@ -85,8 +85,12 @@ describe('a manager writing to the bot privately', () => {
 
     await t.control.addMember(t.group, { user_id: olga.id });
     await t.control.sendMessage({ from: olga.id, text: 'Я теперь у вас работаю' });
-    // In her Telegram's language (en), telling her how to link.
-    await t.control.waitFor({ chat_id: olga.id, text_includes: 'not linked to a platform account yet' });
+    // In her Telegram's language (en), telling the truth: she has a topic, her words here are not passed into it
+    // while she is in the group — not «no topic is made for you».
+    const told = await t.control.waitFor({ chat_id: olga.id, text_includes: 'not passed to your client topic' });
+    expect(told.messages.filter((m) => m.from?.is_bot).at(-1)!.text).toBe(
+      "You are in the Hotline managers' group: while you are in it, what you write here is not passed to your client topic. To write as a client, leave the group or use another Telegram account.",
+    );
 
     await t.control.addMember(t.group, { user_id: olga.id, status: 'left' });
     await t.control.sendMessage({ from: olga.id, text: 'Снова клиент' });
@@ -94,6 +98,34 @@ describe('a manager writing to the bot privately', () => {
     const texts = topic.messages.map((m) => m.text ?? '').join('\n');
     expect(texts).toContain('Нужна оплата');
     expect(texts).not.toContain('Я теперь у вас работаю');
+  });
+
+  it('a client with a topic who becomes a linked manager is told their words here do not reach their topic, in Russian', async () => {
+    const ivan = await t.newClient('Иван', { last_name: 'Двойной', language_code: 'ru' });
+    await t.control.sendMessage({ from: ivan.id, text: 'Здравствуйте, нужен платёж' });
+    await t.waitForTopic(ivan, { textIncludes: 'нужен платёж' });
+
+    await t.control.addMember(t.group, { user_id: ivan.id });
+    await t.control.sendMessage({ from: ivan.id, text: 'Это я, уже из группы' });
+    await t.control.waitFor({ chat_id: ivan.id, text_includes: 'пока вы в ней' });
+    // Linked from the group: the linked manager's version of the same truth.
+    await t.control.sendMessage({ from: ivan.id, chat_id: t.group, text: '/help' });
+    await expect.poll(async () => (await t.hotline.database().db.select({ id: users.id }).from(users).where(eq(users.telegramUserId, ivan.id))).length, { timeout: 15_000 }).toBe(1);
+    await t.control.sendMessage({ from: ivan.id, text: 'А теперь?' });
+    await t.control.waitFor({ chat_id: ivan.id, text_includes: 'Вы менеджер Hotline' });
+
+    const answers = (await t.control.transcript(ivan.id)).messages.filter((m) => m.from?.is_bot).map((m) => m.text!);
+    const [, member, linked] = answers; // the first is the client's greeting
+    expect(answers).toHaveLength(3);
+    expect(member).toBe(
+      'Вы в группе менеджеров Hotline: пока вы в ней, то, что вы пишете здесь, не передаётся в вашу тему клиента. Чтобы писать как клиент, выйдите из группы или напишите с другого аккаунта Telegram.',
+    );
+    expect(linked).toMatch(/^Вы менеджер Hotline: ваш Telegram связан с учётной записью на платформе, поэтому то, что вы пишете здесь, не передаётся в вашу тему клиента\. Чтобы писать как клиент, напишите с другого аккаунта Telegram\. Заявки, диалоги и оценки — на платформе: http/);
+    for (const text of answers) expect(text).not.toContain('тема для вас не создаётся');
+    const topic = await t.waitForTopic(ivan, { textIncludes: 'нужен платёж' });
+    const texts = topic.messages.map((m) => m.text ?? '').join('\n');
+    expect(texts).not.toContain('уже из группы');
+    expect(texts).not.toContain('А теперь?');
   });
 
   it('an English-speaking manager gets it in English', async () => {
@@ -152,7 +184,8 @@ describe('a manager writing to the bot privately', () => {
     // Added to the group: the bot administers it and hears of the change (chat_member), so her next words are a colleague's at once.
     await t.control.addMember(t.group, { user_id: vera.id });
     await t.control.sendMessage({ from: vera.id, text: 'Теперь я в команде' });
-    await t.control.waitFor({ chat_id: vera.id, text_includes: 'ещё не связан' });
+    // She has a topic: told her words here are not passed into it while she is in the group.
+    await t.control.waitFor({ chat_id: vera.id, text_includes: 'не передаётся в вашу тему клиента' });
     expect(await asked()).toBe(before + 1);
     const topic = await t.waitForTopic(vera, { textIncludes: 'Четвёртое' });
     expect(topic.messages.map((m) => m.text ?? '').join('\n')).not.toContain('Теперь я в команде');
