@@ -82,6 +82,19 @@ describe("managers' texts from the Fluent files", () => {
     expect(renderActionCard({ ...data, terms: { ...data.terms, days: '1' } }, textsFor('en')).html).toContain('Execution time: 1 day');
   });
 
+  it('a fee typed as 1.500 shows as «1,5 %» on the card, not «1,500 %» (reads as a thousands group); 2 as «2 %», 0.125 as «0,125 %»', () => {
+    const data = {
+      requestId: 8, number: '2026-000008', status: 'accepted' as const, clientName: 'Ли Вэй', amount: '10000.00', currency: 'CNY', fundingCurrency: 'RUB',
+      terms: { rate: '12.25', feePercent: '1.500', fixedFee: '0.00', fee: '1837.50', total: '124337.50', days: '3' },
+      beneficiaryName: 'Shenzhen Trading', beneficiaryCountry: 'CN', purpose: 'Оплата по контракту', deadline: null,
+      publicUrl: 'https://hotline.example', version: 1,
+    };
+    const feeLine = (feePercent: string) => plain(renderActionCard({ ...data, terms: { ...data.terms, feePercent } }, textsFor('ru')).html).split('\n').find((line) => line.startsWith('Комиссия:'));
+    expect(feeLine('1.500')).toBe('Комиссия: 1,5 % = 1 837,50 ₽');
+    expect(feeLine('2')).toBe('Комиссия: 2 % = 1 837,50 ₽');
+    expect(feeLine('0.125')).toBe('Комиссия: 0,125 % = 1 837,50 ₽');
+  });
+
   it('the requisites warning reads as before, with its link', () => {
     expect(ourRequisitesWarning('https://hotline.example', ['ИНН', 'БИК']).split('\n')).toEqual([
       '⚠️ <b>Реквизиты нашей компании не заполнены</b>',

@@ -6,7 +6,7 @@
  */
 import { formatDateRu, isoDatesToRu } from './dates.js';
 import { escapeHtml } from './html.js';
-import { formatMoney, formatTypedDecimal } from './money.js';
+import { formatMoney, formatPercent, formatTypedDecimal } from './money.js';
 import type { RequestStatus } from './requestStatus.js';
 import type { BotTextOf } from './botTextOf.js';
 
@@ -81,7 +81,7 @@ export function renderActionCard(card: ActionCardData, t: BotTextOf): { html: st
   if (card.terms) {
     lines.push(
       t('action-rate', { rate: e(formatTypedDecimal(card.terms.rate, 'ru', 6)), pair: `${e(card.fundingCurrency)}/${e(card.currency)}` }),
-      t('action-fee', { percent: e(formatTypedDecimal(card.terms.feePercent, 'ru', 4)), fee: e(formatMoney(card.terms.fee, card.fundingCurrency, 'ru')) }),
+      t('action-fee', { percent: e(formatPercent(card.terms.feePercent, 'ru')), fee: e(formatMoney(card.terms.fee, card.fundingCurrency, 'ru')) }),
       t('action-fixed-fee', { fee: e(formatMoney(card.terms.fixedFee, card.fundingCurrency, 'ru')) }),
       t('action-total', { total: e(formatMoney(card.terms.total, card.fundingCurrency, 'ru')) }),
       t('action-days', { days: Number(card.terms.days) }),

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal, formatDecimal, formatFileSize, formatMoney, formatTypedDecimal, parseDecimal, plural, round2 } from './money.js';
+import { Decimal, formatDecimal, formatFileSize, formatMoney, formatPercent, formatTypedDecimal, parseDecimal, plural, round2 } from './money.js';
 
 /** Intl puts (narrow) no-break spaces between groups; compare with plain spaces. */
 const plain = (text: string) => text.replace(/[\u00A0\u202F]/g, ' ');
@@ -174,6 +174,21 @@ describe('numbers and units in the Russian UI (issue 17.17)', () => {
     expect(plain(formatTypedDecimal('1225.5', 'ru', 6))).toBe('1 225,5');
     expect(plain(formatTypedDecimal('12.1234567', 'ru', 6))).toBe('12,123457');
     expect(plain(formatTypedDecimal('12.10', 'en', 6))).toBe('12.10');
+  });
+
+  it('a fee percent never shows three decimals that read like a thousands group: «1,500» is «1,5»; up to two typed places stay', () => {
+    expect(formatPercent('1.500', 'ru')).toBe('1,5');
+    expect(formatPercent('1.5000', 'ru')).toBe('1,5');
+    expect(formatPercent('2', 'ru')).toBe('2');
+    expect(formatPercent('2.000', 'ru')).toBe('2');
+    expect(formatPercent('0.125', 'ru')).toBe('0,125');
+    expect(formatPercent('1.2500', 'ru')).toBe('1,25');
+    expect(formatPercent('0.0001', 'ru')).toBe('0,0001');
+    expect(formatPercent('1.50', 'ru')).toBe('1,50');
+    expect(formatPercent('1.5', 'ru')).toBe('1,5');
+    expect(formatPercent('100', 'ru')).toBe('100');
+    expect(formatPercent('1.500', 'en')).toBe('1.5');
+    expect(formatPercent(new Decimal('1.500'), 'ru')).toBe('1,5');
   });
 
   it('file sizes are Б, КБ, МБ with a decimal comma in Russian; B, KB, MB in English', () => {

@@ -267,6 +267,25 @@ export function formatTypedDecimal(value: string, locale: Locale, maxDecimals: n
   return formatDecimal(value, locale, maxDecimals, Math.min(writtenScale(value), maxDecimals));
 }
 
+/** Decimal places a fee percent may have (src/core/terms.ts: «не больше 4 знаков после запятой»). */
+export const PERCENT_DECIMALS = 4;
+
+/**
+ * A percent (a fee) as people read it, the number only (the caller writes
+ * « %» after it), up to PERCENT_DECIMALS places. Places typed up to two are
+ * kept (issue 17: «1,50 %» stays «1,50 %»); a third or fourth typed place that
+ * is a trailing zero is dropped — `1,500` reads like a thousands group and is
+ * a form the product refuses as input (outside check):
+ * `formatPercent('1.500', 'ru')` → `1,5`, `'2'` → `2`, `'0.125'` → `0,125`,
+ * `'1.50'` → `1,50`, `'1.2500'` → `1,25`. The stored value is untouched.
+ * Used by the deal card, the terms note, the PDF and the web app
+ * (web/src/i18n.tsx `percent`).
+ */
+export function formatPercent(value: string | Decimal, locale: Locale): string {
+  const scale = writtenScale(value);
+  return formatDecimal(value, locale, PERCENT_DECIMALS, scale <= 2 ? scale : 0);
+}
+
 /** Size units as a Russian or English reader writes them (ГОСТ 8.417: Б, КБ, МБ). */
 const SIZE_UNITS: Record<Locale, readonly string[]> = { ru: ['Б', 'КБ', 'МБ', 'ГБ'], en: ['B', 'KB', 'MB', 'GB'] };
 

@@ -6,7 +6,7 @@
  */
 import { escapeHtml } from './html.js';
 import { formatDateRu } from './dates.js';
-import { formatMoney, formatTypedDecimal } from './money.js';
+import { formatMoney, formatPercent, formatTypedDecimal } from './money.js';
 import type { TermsField } from './terms.js';
 import type { BotTextOf } from './botTextOf.js';
 
@@ -37,7 +37,7 @@ export function renderTermsChangeNote(
     if (change.field === 'amount') return formatMoney(value, currency.amount, 'ru');
     if (change.field === 'fixedFee') return formatMoney(value, currency.funding, 'ru');
     if (change.field === 'rate') return formatTypedDecimal(value, 'ru', 6);
-    if (change.field === 'feePercent') return `${formatTypedDecimal(value, 'ru', 4)} %`;
+    if (change.field === 'feePercent') return `${formatPercent(value, 'ru')} %`;
     if (change.field === 'deadline') return formatDateRu(value);
     return value;
   };

@@ -11,7 +11,7 @@
  */
 import path from 'node:path';
 import { formatDateRu, isoDatesToRu } from '../core/dates.js';
-import { formatDecimal, formatMoney, formatTypedDecimal } from '../core/money.js';
+import { formatDecimal, formatMoney, formatPercent, formatTypedDecimal } from '../core/money.js';
 
 type PdfMake = typeof import('pdfmake').default;
 let loaded: Promise<PdfMake> | undefined;
@@ -100,7 +100,7 @@ export async function agentOrderPdf(data: DealDocumentData): Promise<Buffer> {
           ['Сумма перевода', formatMoney(data.amount, data.currency, 'ru')],
           ['Курс', formatTypedDecimal(t.rate ?? '0', 'ru', 6)],
           ['Сумма по курсу', formatMoney(t.base ?? '0', data.fundingCurrency, 'ru')],
-          ['Вознаграждение агента', `${formatTypedDecimal(t.feePercent ?? '0', 'ru', 4)} % = ${formatMoney(t.fee ?? '0', data.fundingCurrency, 'ru')}`],
+          ['Вознаграждение агента', `${formatPercent(t.feePercent ?? '0', 'ru')} % = ${formatMoney(t.fee ?? '0', data.fundingCurrency, 'ru')}`],
           ['Фиксированная комиссия', formatMoney(t.fixedFee ?? '0', data.fundingCurrency, 'ru')],
           ['Итого к оплате', formatMoney(t.total ?? '0', data.fundingCurrency, 'ru')],
           ['Срок исполнения', `${dash(t.days)} раб. дн.`],

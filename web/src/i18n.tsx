@@ -6,7 +6,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { ru, en, type Messages } from './messages.js';
 import { setApiLocale } from './api.js';
-import { currencyDisplay, writtenScale } from '../../src/core/money.js';
+import { currencyDisplay, formatPercent, writtenScale } from '../../src/core/money.js';
 
 export type Locale = 'ru' | 'en';
 export type MessageKey = keyof Messages;
@@ -34,7 +34,7 @@ interface I18n {
   number(value: string | number, fractionDigits?: { min?: number; max?: number }): string;
   /** An exchange rate with the places it was written with, up to 6: «12,10», not «12,1» (issue 17.17). */
   rate(value: string): string;
-  /** A fee percentage with the places it was typed with, up to 4: «1,50», not «1,5» (issue 17). */
+  /** A fee percentage, up to 4 places: «1,50» as typed, «1,5» for a typed «1,500» (core/money.ts formatPercent). */
   percent(value: string): string;
   /** Date and time in the user's time zone. */
   dateTime(value: string | Date): string;
@@ -112,7 +112,7 @@ export function I18nProvider({ children, timeZone }: { children: ReactNode; time
       },
       number,
       rate: (value) => number(value, { min: Math.min(writtenScale(value), 6), max: 6 }),
-      percent: (value) => number(value, { min: Math.min(writtenScale(value), 4), max: 4 }),
+      percent: (value) => (toNumeric(value) === null ? String(value) : formatPercent(value, locale)),
       dateTime: (value) => dateTimeFormat.format(new Date(value)),
       date: (value) => dateFormat.format(new Date(value)),
     };

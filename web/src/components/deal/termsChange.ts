@@ -46,7 +46,7 @@ export function termsChangeOfEvent(before: Record<string, unknown> | null, after
 
 /** A function that turns a change into one line of text in the current language. */
 export function useTermsChangeText(currency: string, fundingCurrency: string) {
-  const { t, money, number, rate, date } = useI18n();
+  const { t, money, number, percent, rate, date } = useI18n();
   return useCallback(
     (change: TermsChange): string => {
       const value = (raw: string): string => {
@@ -55,7 +55,7 @@ export function useTermsChangeText(currency: string, fundingCurrency: string) {
           case 'rate':
             return rate(raw);
           case 'feePercent':
-            return `${number(raw, { max: 4 })} %`;
+            return `${percent(raw)} %`;
           case 'amount':
             return money(raw, currency);
           case 'fixedFee':
