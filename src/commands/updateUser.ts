@@ -6,6 +6,12 @@
  * manager created on the web is the one the bot knows when they write in the
  * managers' group. Refused naming the holder when another ENABLED account has
  * that id; a disabled holder gives it up (createUser.claimTelegramId).
+ * A password is refused (FieldErrors on `password`, nothing changed) for an
+ * account without an e-mail — a manager made from the managers' group: one
+ * signs in with e-mail and password, so it could never be used, and it would
+ * take the account out of «membership is the grant» (groupMemberAccount.ts
+ * keys on no e-mail and no password). An e-mail is never removed here (this
+ * command does not change it), so no password is ever left without one.
  */
 import { eq } from 'drizzle-orm';
 import { sessions, users } from '../db/schema.js';
@@ -16,6 +22,9 @@ import { claimTelegramId, type UserRow } from './createUser.js';
 import { passwordProblem, userNameProblem } from '../core/fields.js';
 import { hashPassword } from './password.js';
 import { FieldErrors } from './validation.js';
+
+/** The refusal of a password for an account without an e-mail (src/core/messageCodes.ts `user.passwordNoEmail`). */
+export const PASSWORD_WITHOUT_EMAIL = 'У пользователя нет e-mail: пароль без e-mail не даёт войти — задать его нельзя';
 
 export interface UpdateUserProps {
   actor: Viewer;
@@ -41,6 +50,7 @@ export async function updateUser(ctx: CommandContext, props: UpdateUserProps): P
     if (!before) throw new NotFoundError('Пользователь не найден');
     const changes: Partial<UserRow> = {};
     if (props.disabled !== undefined) changes.disabledAt = props.disabled ? (before.disabledAt ?? new Date()) : null;
+    if (passwordHash && !before.email) throw new FieldErrors({ password: PASSWORD_WITHOUT_EMAIL });
     if (passwordHash) changes.passwordHash = passwordHash;
     if (props.name !== undefined) {
       const name = props.name.trim();

@@ -336,6 +336,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'user.telegramTaken': 'Этот Telegram ID уже у пользователя «{name}»',
   'user.nothingToChange': 'Укажите, что изменить: disabled, password, name или telegramUserId',
   'user.selfDisable': 'Нельзя отключить самого себя',
+  'user.passwordNoEmail': 'У пользователя нет e-mail: пароль без e-mail не даёт войти — задать его нельзя',
   'user.passwordMin': 'Пароль: не короче {min} символов',
   'user.passwordMax': 'Пароль: не длиннее {max} символов',
   'user.passwordNul': 'Пароль не может содержать символ NUL',

@@ -6,6 +6,9 @@
  * real one (outside tester's report).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { ensureManagerUser } from '../../src/commands/ensureManagerUser.js';
+import { events, users } from '../../src/db/schema.js';
 import { startTestApp, type ApiClient, type TestApp } from '../helpers/app.js';
 
 let app: TestApp;
@@ -49,5 +52,32 @@ describe('linking a user to Telegram', () => {
     expect((await userRow(another.body.id)).telegramUserId).toBe(7001);
 
     expect((await admin.patch(`/api/admin/users/${web.userId}`, { telegramUserId: 'abc' })).status).toBe(400);
+  });
+});
+
+describe('a password for an account without an e-mail', () => {
+  it('is refused beside the field, in Russian with a code the page translates, and nothing is changed (the whole PATCH)', async () => {
+    // A manager's account made from the managers' group: no e-mail, no password.
+    const { id } = await app.ctx.database.transaction((tx) => ensureManagerUser(tx, { id: 7301, first_name: 'Семён', last_name: 'Безпочты' }));
+    const eventsBefore = await app.ctx.database.db.select({ id: events.id }).from(events).where(eq(events.subjectId, id));
+
+    const refused = await admin.patch(`/api/admin/users/${id}`, { password: 'long-enough-pw', name: 'Семён Новый' });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.fields).toEqual({ password: 'У пользователя нет e-mail: пароль без e-mail не даёт войти — задать его нельзя' });
+    expect(refused.body.fieldCodes.password).toEqual({ code: 'user.passwordNoEmail' });
+
+    const [row] = await app.ctx.database.db.select({ email: users.email, passwordHash: users.passwordHash, name: users.name }).from(users).where(eq(users.id, id));
+    expect(row).toEqual({ email: null, passwordHash: null, name: 'Семён Безпочты' });
+    expect(await app.ctx.database.db.select({ id: events.id }).from(events).where(eq(events.subjectId, id))).toEqual(eventsBefore);
+
+    // The rest of the account can still be changed; an e-mail cannot be removed through this route (no such field).
+    expect((await admin.patch(`/api/admin/users/${id}`, { name: 'Семён Новый' })).status).toBe(200);
+    const web = await app.addUser({ role: 'manager', name: 'Ольга Почта' });
+    const noEmail = await admin.patch(`/api/admin/users/${web.userId}`, { email: null });
+    expect(noEmail.status).toBe(400);
+    expect(noEmail.body.fields).toEqual({ email: 'Неизвестное поле: уберите его' });
+    // An account with an e-mail still gets its new password, and signs in with it.
+    expect((await admin.patch(`/api/admin/users/${web.userId}`, { password: 'another-long-pw' })).status).toBe(200);
+    expect((await app.client().signIn(web.email, 'another-long-pw')).status).toBe(200);
   });
 });

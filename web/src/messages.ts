@@ -1271,6 +1271,7 @@ export const serverMessagesEn: Record<string, string> = {
   'user.telegramTaken': 'This Telegram ID already belongs to «{name}»',
   'user.nothingToChange': 'Say what to change: disabled, password, name or telegramUserId',
   'user.selfDisable': 'You cannot disable yourself',
+  'user.passwordNoEmail': 'This user has no e-mail: a password without an e-mail cannot be used to sign in, so it cannot be set',
   'user.passwordMin': 'Password: at least {min} characters',
   'user.passwordMax': 'Password: at most {max} characters',
   'user.passwordNul': 'The password cannot contain a NUL character',
