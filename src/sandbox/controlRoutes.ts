@@ -10,6 +10,7 @@ import type { User } from '@grammyjs/types';
 import type { z } from 'zod';
 import { ChatState, type MemberState } from './chat.js';
 import { closeSignal } from './closeSignal.js';
+import { parseControlJson } from './controlBody.js';
 import * as schemas from './controlSchemas.js';
 import type { TelegramEmulator } from './emulator.js';
 import { ApiError } from './errors.js';
@@ -84,6 +85,17 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
         ...(request.method === 'GET' || NO_BODY_ROUTES.has(route) ? keysOf(request.body).map((key) => `${key}: unknown key, remove it`) : []),
       ];
       if (unknown.length) throw new ControlError(400, unknown.join('; '));
+    });
+
+    // Bodies are JSON only, read strictly (controlBody.ts): a key given twice or a lone surrogate is a 400, not the
+    // last value kept in silence. Other body types (the emulator's form and multipart parsers) are a 415 here.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+      try {
+        done(null, parseControlJson(body as Buffer));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
     });
 
     app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {

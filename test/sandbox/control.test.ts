@@ -46,6 +46,37 @@ describe('control API', () => {
     expect((await call('GET', `/chats/${client.id}?bot_id=${sandbox.botId}`)).status).toBe(200);
   });
 
+  it('a body with a key given twice, a lone surrogate or bytes that are not UTF-8 is a 400 with the reason, and nothing is done; the Bot API routes are left as Telegram reads them', async () => {
+    const raw = async (path: string, body: string | Buffer, contentType = 'application/json') => {
+      const response = await fetch(`${sandbox.apiRoot}/sandbox${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+      return { status: response.status, body: (await response.json()) as { error: string } };
+    };
+    const users = async () => (await fetch(`${sandbox.apiRoot}/sandbox/users`)).json();
+    const usersBefore = await users();
+    expect(await raw('/users', '{"first_name":"Ivan","first_name":"Petr"}')).toEqual({ status: 400, body: { error: 'first_name: key given twice, keep one' } });
+    expect(await raw('/users', '{"first_name":"\\ud800van"}')).toEqual({ status: 400, body: { error: 'first_name: not text (a lone UTF-16 surrogate such as "\\ud800"), send whole characters' } });
+    expect(await raw('/users', Buffer.from([0x7b, 0x22, 0x66, 0x69, 0x72, 0x73, 0x74, 0x5f, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]))).toEqual({
+      status: 400,
+      body: { error: 'body is not UTF-8: send the JSON encoded as UTF-8' },
+    });
+    expect(await raw('/users', '{"__proto__":{"x":1},"first_name":"Ivan"}')).toEqual({ status: 400, body: { error: '__proto__: unknown key, remove it' } });
+    expect(await raw('/users', '{"first_name":')).toEqual({ status: 400, body: { error: 'body is not valid JSON' } });
+    expect((await raw('/users', 'first_name=Ivan&first_name=Petr', 'application/x-www-form-urlencoded')).status).toBe(415);
+    expect(await users()).toEqual(usersBefore);
+
+    const client = await sandbox.control.createUser({ first_name: 'Ivan' });
+    await sandbox.control.sendMessage({ from: client.id, text: 'hello' });
+    expect(await raw('/messages', `{"from":${client.id},"text":"one","text":"two"}`)).toEqual({ status: 400, body: { error: 'text: key given twice, keep one' } });
+    expect(await raw('/messages', `{"from":${client.id},"location":{"latitude":1,"latitude":2,"longitude":3}}`)).toEqual({ status: 400, body: { error: 'location.latitude: key given twice, keep one' } });
+    expect((await sandbox.control.transcript(client.id)).messages.map((m) => m.text)).toEqual(['hello']);
+    // A well-formed body is taken as before.
+    expect((await raw('/users', '{"first_name":"Иван 😀"}')).status).toBe(200);
+
+    // The Bot API keeps Telegram's reading of a body: the last of a duplicated key.
+    const sent = await fetch(`${sandbox.apiRoot}/bot${TOKEN}/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"chat_id":${client.id},"text":"one","text":"two"}` });
+    expect(((await sent.json()) as { ok: boolean; result: { text: string } }).result.text).toBe('two');
+  });
+
   it('a chat id in the path that is not a number says so, instead of «chat NaN does not exist»', async () => {
     const response = await fetch(`${sandbox.apiRoot}/sandbox/chats/abc`);
     expect(response.status).toBe(400);
