@@ -14,6 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { APP_PAGES, pagePathPattern } from '../core/appPages.js';
 
 interface ManifestChunk {
   file: string;
@@ -23,7 +24,7 @@ interface ManifestChunk {
 }
 
 /** Pages opened by path whose code is preloaded: path pattern → the page's source in web/ (its manifest key). */
-export const PRELOADED_PAGES: Array<{ path: RegExp; source: string }> = [{ path: /^\/insight\/?$/, source: 'src/pages/InsightPage.tsx' }];
+export const PRELOADED_PAGES: Array<{ path: RegExp; source: string }> = [{ path: pagePathPattern(APP_PAGES.insight), source: 'src/pages/InsightPage.tsx' }];
 
 /** The chunks (manifest keys) `key` loads, itself included. */
 function reachable(manifest: Record<string, ManifestChunk>, key: string, seen = new Set<string>()): Set<string> {

@@ -33,6 +33,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { metrics } from '../metrics.js';
 import { htmlWithPreloads, PRELOADED_PAGES } from './pagePreload.js';
+import { isAppPage } from '../core/appPages.js';
 import { messageCode } from '../core/messageCodes.js';
 import { parseQueryString } from './queryString.js';
 import { refusalCodes, refusalHandler, refuseUnreadableInput } from './refusals.js';
@@ -260,10 +261,13 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
   app.setNotFoundHandler((request, reply) => {
     const url = request.url;
     const pathname = url.split('?')[0]!;
-    // Client-side routing: any unknown GET outside the API opens the app. Not under /api, /tg, /docs, /metrics
-    // in any case (`/API/requests` is the API's 404, not a page), nor the probes with a trailing slash
-    // (`/readyz/` must not answer 200 as if ready — outside check).
+    // Client-side routing: a GET outside the API opens the app — with 200 for a page the app routes (core/appPages.ts,
+    // the list App.tsx routes by), with 404 for any other path: the app then shows its own «not found» page, and
+    // the status says so too (outside check: `/nope` answered 200). Not under /api, /tg, /docs, /metrics in any
+    // case (`/API/requests` is the API's 404, not a page), nor the probes with a trailing slash (`/readyz/` must
+    // not answer 200 as if ready — outside check).
     if (webApp && request.method === 'GET' && !/^\/(api|tg|docs|metrics|readyz|healthz)(\/|$)/i.test(url) && !path.extname(pathname)) {
+      if (!isAppPage(pathname)) return reply.code(404).type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
       const page = webApp.preloaded.find((candidate) => candidate.html && candidate.path.test(pathname));
       if (page?.html) return reply.type('text/html').header('cache-control', 'no-cache').send(page.html);
       return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');

@@ -57,6 +57,18 @@ describe.skipIf(!available)('platform in the browser', () => {
     await page.context().close();
   });
 
+  it('an address that is no page of the app answers 404 and shows the app\'s own «not found» page, in Russian', async () => {
+    const context = await browser.newContext({ locale: 'ru-RU' });
+    const page = await context.newPage();
+    const response = await page.goto(`${app.url}/requests/abc/extra`);
+    expect(response?.status()).toBe(404);
+    await page.getByTestId('not-found').waitFor();
+    const text = await page.getByTestId('not-found').innerText();
+    expect(text).toContain('Не найдено');
+    expect(text).toContain('Такой страницы нет или у вас нет к ней доступа.');
+    await context.close();
+  });
+
   it('a wrong password shows a message on the sign-in form', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${app.url}/sign-in`);

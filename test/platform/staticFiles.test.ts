@@ -10,6 +10,7 @@ import zlib from 'node:zlib';
 import http from 'node:http';
 import { ensureWebBuilt } from '../helpers/browser.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { APP_PAGES } from '../../src/core/appPages.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let app: TestApp;
@@ -60,6 +61,24 @@ describe('the web app’s files', () => {
       const answer = await get(url);
       expect(answer.status, url).toBe(404);
       expect(JSON.parse(answer.body.toString()), url).toMatchObject({ error: 'Такого адреса в API нет: проверьте путь запроса' });
+    }
+  });
+
+  it('every page the app routes is the app with 200 (ids, a sign-in link, a trailing slash); any other path is the app with 404', async () => {
+    const index = fs.readFileSync(path.join(root, 'dist/web/index.html'), 'utf8');
+    const pages = [...Object.values(APP_PAGES).map((page) => page.replaceAll(':id', '123')), '/requests/123/', '/auth/link?token=abc', '/Requests', '/insight'];
+    for (const page of pages) {
+      const response = await get(page);
+      expect(response.status, page).toBe(200);
+      expect(String(response.headers['content-type']), page).toMatch(/text\/html/);
+    }
+    for (const url of ['/nope', '/requests/abc/extra', '/requests/1/offers/new', '/agent', '/admin/users', '/sign-in/again', '/nope?x=1']) {
+      const response = await get(url);
+      expect(response.status, url).toBe(404);
+      expect(String(response.headers['content-type']), url).toMatch(/text\/html/);
+      // The app itself, so the browser shows its own «not found» page.
+      expect(response.body.toString(), url).toBe(index);
+      expect(response.headers['cache-control'], url).toBe('no-cache');
     }
   });
 

@@ -12,6 +12,7 @@ import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
 import { api, ApiError, type Session } from './api.js';
 import { NotFound, PageLoader } from './components/common.js';
 import { INSIGHT_CHARTS, insightChartQuery, insightFilter } from './components/insightQueries.js';
+import { APP_PAGES } from '../../src/core/appPages.js';
 
 const HomePage = lazy(() => import('./pages/HomePage.js'));
 const SignInPage = lazy(() => import('./pages/SignInPage.js'));
@@ -272,23 +273,23 @@ function Shell() {
         <Container size="xl" pt="md">
           <Suspense fallback={<PageLoader />}>
             <Routes>
-              <Route path="/" element={<HomePage />} />
-              <Route path="/sign-in" element={<SignInPage />} />
-              <Route path="/auth/link" element={<SignInLinkPage />} />
-              <Route path="/new" element={<NewRequestRoute />} />
-              <Route path="/requests" element={<RequireUser><MyRequestsPage /></RequireUser>} />
-              <Route path="/requests/:id" element={<RequireUser><RequestPage /></RequireUser>} />
-              <Route path="/agent/requests" element={<RequireUser><AgentRequestsPage /></RequireUser>} />
-              <Route path="/agent/requests/:id/offers/new" element={<RequireUser><OfferFormPage /></RequireUser>} />
-              <Route path="/dialogs" element={<RequireUser><DialogsPage /></RequireUser>} />
-              <Route path="/quick-replies" element={<RequireUser><QuickRepliesPage /></RequireUser>} />
-              <Route path="/ratings" element={<RequireUser><RatingsPage /></RequireUser>} />
-              <Route path="/broadcasts" element={<RequireUser><BroadcastsPage /></RequireUser>} />
-              <Route path="/admin" element={<RequireUser><AdminPage /></RequireUser>} />
-              <Route path="/insight" element={<RequireUser><InsightPage /></RequireUser>} />
-              <Route path="/clients/:id" element={<RequireUser><ClientPage /></RequireUser>} />
-              <Route path="/search" element={<RequireUser><SearchPage /></RequireUser>} />
-              <Route path="/sandbox" element={<SandboxPage />} />
+              <Route path={APP_PAGES.home} element={<HomePage />} />
+              <Route path={APP_PAGES.signIn} element={<SignInPage />} />
+              <Route path={APP_PAGES.signInLink} element={<SignInLinkPage />} />
+              <Route path={APP_PAGES.newRequest} element={<NewRequestRoute />} />
+              <Route path={APP_PAGES.myRequests} element={<RequireUser><MyRequestsPage /></RequireUser>} />
+              <Route path={APP_PAGES.request} element={<RequireUser><RequestPage /></RequireUser>} />
+              <Route path={APP_PAGES.agentRequests} element={<RequireUser><AgentRequestsPage /></RequireUser>} />
+              <Route path={APP_PAGES.offerForm} element={<RequireUser><OfferFormPage /></RequireUser>} />
+              <Route path={APP_PAGES.dialogs} element={<RequireUser><DialogsPage /></RequireUser>} />
+              <Route path={APP_PAGES.quickReplies} element={<RequireUser><QuickRepliesPage /></RequireUser>} />
+              <Route path={APP_PAGES.ratings} element={<RequireUser><RatingsPage /></RequireUser>} />
+              <Route path={APP_PAGES.broadcasts} element={<RequireUser><BroadcastsPage /></RequireUser>} />
+              <Route path={APP_PAGES.admin} element={<RequireUser><AdminPage /></RequireUser>} />
+              <Route path={APP_PAGES.insight} element={<RequireUser><InsightPage /></RequireUser>} />
+              <Route path={APP_PAGES.client} element={<RequireUser><ClientPage /></RequireUser>} />
+              <Route path={APP_PAGES.search} element={<RequireUser><SearchPage /></RequireUser>} />
+              <Route path={APP_PAGES.sandbox} element={<SandboxPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>
