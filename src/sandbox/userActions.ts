@@ -12,6 +12,7 @@ import { ApiError, reasons } from './errors.js';
 import type { MediaKind } from './files.js';
 import { mediaContent, mediaOf, newMediaGroupId, storeUpload, type MediaDetails } from './media.js';
 import { memberView } from './members.js';
+import { sendRefusal } from './sendRights.js';
 import { topicColor, topicName } from './methods/forum.js';
 import { formatText } from './text.js';
 import { buildPoll, checkAlbumKind, replaceMedia, rollDice, venueContent } from './methods/content.js';
@@ -117,11 +118,19 @@ export class UserActions {
     const { user, chat } = this.chat(input, true);
     const replyTo = input.reply_to_message_id === undefined ? undefined : this.message(chat, input.reply_to_message_id);
     const threadId = this.thread(chat, user, input.message_thread_id ?? replyTo?.threadId);
-    const post = (content: Partial<Message>) => this.emulator.post({ chat, from: user, content, threadId, replyTo }).message;
+    // Content the group's rights do not allow this member is refused as TDLib refuses any sender, a user's app
+    // included (MessageContent.cpp `can_send_message_content`; sendRights.ts): nothing is posted, no update sent.
+    const allowed = (content: Partial<Message>) => {
+      const refusal = sendRefusal(chat, user.id, content);
+      if (refusal) throw new ControlError(403, refusal.description.replace(/^Bad Request: /, ''));
+      return content;
+    };
+    const post = (content: Partial<Message>) => this.emulator.post({ chat, from: user, content: allowed(content), threadId, replyTo }).message;
     if (input.album) {
       if (input.album.length < 2 || input.album.length > 10) throw new ControlError(400, 'an album has 2-10 items');
       const album = newMediaGroupId();
-      return input.album.map((item) => post({ ...this.media(item), ...this.caption(item.caption), media_group_id: album }));
+      const parts = input.album.map((item) => allowed({ ...this.media(item), ...this.caption(item.caption), media_group_id: album }));
+      return parts.map(post);
     }
     let content: Partial<Message>;
     if (input.media) content = { ...this.media(input.media), ...this.caption(input.caption, input.caption_entities) };

@@ -56,6 +56,28 @@ describe('a manager types a command wrong in the topic', () => {
   });
 });
 
+describe('a command addressed to another bot in the group', () => {
+  it('is left to that bot: Hotline neither runs nor answers it, and the client does not get it; addressed to Hotline it runs', async () => {
+    const client = await t.newClient('Всеволод');
+    await t.control.sendMessage({ from: client.id, text: 'Вопрос по счёту' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Вопрос по счёту' });
+    const inTopic = { chat_id: t.group, message_thread_id: topic.threadId };
+
+    const other = await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/take@other_bot' });
+    await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/close@other_bot сейчас' });
+    // Hotline's own /help after them is answered in the topic's queue, behind anything the two had caused.
+    await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/help@hotline_test_bot' });
+    await t.control.waitFor({ ...inTopic, text_includes: 'Команды менеджера' });
+    const shown = visible(await t.control.transcript(t.group, { thread_id: topic.threadId }));
+    expect(shown.filter((m) => m.from?.is_bot && m.reply_to_message_id === other[0]!.message_id)).toEqual([]);
+    expect(shown.some((m) => m.text?.includes('пишется без значения') || m.text?.includes('Диалог ведёт'))).toBe(false);
+    expect((await t.control.transcript(client.id)).messages.map((m) => m.text ?? '').join('\n')).not.toContain('other_bot');
+
+    await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/take@hotline_test_bot' });
+    await t.control.waitFor({ ...inTopic, text_includes: '👤 Диалог ведёт Мария Менеджер' });
+  });
+});
+
 describe('a manager scrolling back sees which messages the client never saw and which will not be copied', () => {
   it('a «!» note gets ✍, a skipped message 🙈 until /unskip; the marks are the bot\'s reactions', async () => {
     const client = await t.newClient('Вера');

@@ -164,3 +164,28 @@ describe('another member\'s change', () => {
     expect((await updates()).filter((u) => u.chat_member)).toEqual([]);
   });
 });
+
+describe('a member without the right to send', () => {
+  it('restricted, or under the chat\'s defaults: what they may not send is refused as their app refuses it — nothing posted, no update; admins still post', async () => {
+    const member = (await sandbox.control.createUser({ first_name: 'Пётр' })).id;
+    const group = await sandbox.control.createGroup({ title: 'Менеджеры', member_ids: [ownerId, member], bot_ids: [sandbox.botId] });
+    await sandbox.control.addMember(group.id, { user_id: member, status: 'restricted', permissions: { can_send_photos: true } });
+    await updates();
+
+    const refused = await sandbox.control.sendMessage({ from: member, chat_id: group.id, text: '/take' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ status: 403, message: 'sandbox control: 403 not enough rights to send text messages to the chat' });
+    const [photo] = await sandbox.control.sendMessage({ from: member, chat_id: group.id, media: { type: 'photo' } });
+    expect((await updates()).map((u) => u.message?.message_id)).toEqual([photo!.message_id]);
+
+    // Lifted, then the chat's defaults forbid texts to every member who is no administrator.
+    await sandbox.control.addMember(group.id, { user_id: member, status: 'member' });
+    await sandbox.control.setChatPermissions(group.id, { can_send_messages: false });
+    await updates();
+    await expect(sandbox.control.sendMessage({ from: member, chat_id: group.id, text: 'Привет' })).rejects.toMatchObject({ status: 403 });
+    const [fromOwner] = await sandbox.control.sendMessage({ from: ownerId, chat_id: group.id, text: 'Привет' });
+    expect((await updates()).map((u) => u.message?.message_id)).toEqual([fromOwner!.message_id]);
+  });
+});
