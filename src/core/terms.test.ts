@@ -182,7 +182,7 @@ describe('numbers a locale reads two ways (issue 16.8)', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(plain(result.error)).toContain(`${thousands} или ${decimal}`);
-      expect(result.error).toContain('ambiguous');
+      expect(result.error).toContain('можно понять двояко');
     }
   });
 

@@ -9,6 +9,7 @@
  */
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { APP_PAGES } from '../../src/core/appPages.js';
 
 const read = (relative: string) => fs.readFileSync(new URL(`../../${relative}`, import.meta.url), 'utf8');
 const guide = read('docs/manager-guide.md');
@@ -40,7 +41,11 @@ const NOT_SCREENS: Record<string, string> = {
   '*': 'the «not found» page',
 };
 
-const routes = [...app.matchAll(/<Route path="([^"]+)"/g)].map((m) => m[1]!);
+// App.tsx routes by core/appPages.ts's list (test/platform/appPages.test.ts keeps the two equal), plus its «*».
+const routes = [
+  ...Object.values(APP_PAGES),
+  ...[...app.matchAll(/<Route path="([^"]+)"/g)].map((m) => m[1]!),
+];
 const pictures = [...guide.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!);
 
 describe('docs/manager-guide.md', () => {

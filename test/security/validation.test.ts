@@ -45,7 +45,8 @@ describe('numbers two locales read differently (16.8)', () => {
     const response = await customer.post('/api/requests', validRequest({ amount }));
     expect(response.status).toBe(400);
     expect(plain(response.body.fields.amount)).toContain(readings);
-    expect(response.body.fields.amount).toContain('ambiguous');
+    expect(response.body.fields.amount).toContain('можно понять двояко');
+    expect(response.body.fieldCodes.amount.code).toBe('decimal.ambiguous');
     expect((await customer.get('/api/requests')).body.items.length).toBe(before);
   });
 
