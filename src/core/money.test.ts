@@ -58,12 +58,34 @@ describe('parseDecimal: what a manager types', () => {
     ['1e5', 'Сумма: число с экспонентой (1e5) не принимается — напишите его цифрами: 100000'],
     [' 1E+3 ', 'Сумма: число с экспонентой (1E+3) не принимается — напишите его цифрами: 1000'],
     ['1,5e3', 'Сумма: число с экспонентой (1,5e3) не принимается — напишите его цифрами: 1500'],
-    ['2.5e-2', 'Сумма: число с экспонентой (2.5e-2) не принимается — напишите его цифрами: 0,025'],
+    ['2.5e-1', 'Сумма: число с экспонентой (2.5e-1) не принимается — напишите его цифрами: 0,25'],
     ['1e400', 'Сумма: число с экспонентой (1e400) не принимается — напишите число цифрами, например 100000'],
     ['1e99999999999', 'Сумма: число с экспонентой (1e99999999999) не принимается — напишите число цифрами, например 100000'],
     ['1e-30', 'Сумма: число с экспонентой (1e-30) не принимается — напишите число цифрами, например 100000'],
   ])('says an exponent form %j is not accepted and how to write it', (input, message) => {
     expect(parseDecimal(input, { field: 'Сумма', gender: 'f', maxDecimals: 2, example: '100000' })).toEqual({ ok: false, error: message });
+  });
+
+  it.each([
+    ['1e-3', 'Сумма: число с экспонентой (1e-3) не принимается — напишите число цифрами, например 100000'],
+    ['2.5e-2', 'Сумма: число с экспонентой (2.5e-2) не принимается — напишите число цифрами, например 100000'],
+    ['0e0', 'Сумма: число с экспонентой (0e0) не принимается — напишите число цифрами, например 100000'],
+    ['1e21', 'Сумма: число с экспонентой (1e21) не принимается — напишите число цифрами, например 100000'],
+    ['1.23456789e3', 'Сумма: число с экспонентой (1.23456789e3) не принимается — напишите число цифрами, например 100000'],
+  ])('answers an exponent form %j whose written-out number the field would refuse with the example', (input, message) => {
+    // 0,001 has too many decimals, 0 is not allowed, 10²¹ is above the max, 1234,56789 has too many decimals:
+    // suggesting any of them would only lead to a second refusal.
+    const amount = { field: 'Сумма', gender: 'f', maxDecimals: 2, max: '1000000000', example: '100000' } as const;
+    expect(parseDecimal(input, amount)).toEqual({ ok: false, error: message });
+    expect(parseDecimal('1e5', amount)).toEqual({ ok: false, error: 'Сумма: число с экспонентой (1e5) не принимается — напишите его цифрами: 100000' });
+    expect(parseDecimal('100000', amount)).toMatchObject({ ok: true });
+  });
+
+  it('answers an exponent form with the example when the field takes whole numbers or a minimum only', () => {
+    const count = { field: 'Количество', maxDecimals: 0, min: '2' } as const;
+    expect(parseDecimal('1.5e0', count)).toEqual({ ok: false, error: 'Количество: число с экспонентой (1.5e0) не принимается — напишите число цифрами, например 3' });
+    expect(parseDecimal('1e0', count)).toEqual({ ok: false, error: 'Количество: число с экспонентой (1e0) не принимается — напишите число цифрами, например 3' });
+    expect(parseDecimal('5e0', count)).toEqual({ ok: false, error: 'Количество: число с экспонентой (5e0) не принимается — напишите его цифрами: 5' });
   });
 
   it('refuses «100,000» in Russian only, with both readings and both right forms', () => {

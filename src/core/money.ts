@@ -69,7 +69,8 @@ const MAX_INPUT_LENGTH = 64;
  * — letters, exponents, signs, several separators — is refused with a Russian
  * sentence that names the field and shows a valid example. An exponent form
  * («1e5») is told as such, with the number written out in digits («100000»)
- * when that is a short plain number, else with the field's example; «100,000»,
+ * when that is a short plain number the field itself would take (decimal
+ * places, zero, min, max), else with the field's example; «100,000»,
  * which reads as 100000 or as 100, is refused with both readings and both
  * right forms (codes `decimal.exponent*`, `decimal.ambiguous` in
  * core/messageCodes.ts).
@@ -98,7 +99,8 @@ export function parseDecimal(input: string, opts?: ParseDecimalOptions): ParseDe
   }
   if (typeof value === 'object' && 'exponent' in value) {
     const text = input.trim();
-    return value.exponent === undefined
+    // The written-out number is suggested only when the field would take it; else the field's example.
+    return value.exponent === undefined || !fits(value.exponent, opts)
       ? fail(`${field}: число с экспонентой (${text}) не принимается — напишите число цифрами, например ${example}`)
       : fail(`${field}: число с экспонентой (${text}) не принимается — напишите его цифрами: ${value.exponent.toFixed().replace('.', ',')}`);
   }
@@ -146,9 +148,14 @@ function thousandsReading(input: string): Decimal | undefined {
   return match ? new Decimal(`${match[1]}${match[2]}`) : undefined;
 }
 
-/** Whether a value passes a field's limits (the thousands reading is a whole number, so decimals never fail it). */
+/**
+ * Whether a value passes every check of the field: zero, decimal places (also
+ * «whole number» when `maxDecimals` is 0), min and max — the same checks
+ * `parseDecimal` makes on a typed number.
+ */
 function fits(value: Decimal, opts: ParseDecimalOptions): boolean {
   if (value.isZero() && !opts.allowZero) return false;
+  if (value.decimalPlaces() > opts.maxDecimals) return false;
   if (opts.min !== undefined && value.lt(opts.min)) return false;
   if (opts.max !== undefined && value.gt(opts.max)) return false;
   return true;
