@@ -10,6 +10,7 @@ const known: KnownCommand[] = [
   { command: 'skip', example: '/skip', takesValue: false },
   { command: 'unskip', example: '/unskip', takesValue: false },
   { command: 'help', example: '/help', takesValue: false },
+  { command: 'hold', example: '/hold', takesValue: false },
 ];
 
 describe('a command typed wrong gets the nearest known one in its right form', () => {
@@ -27,7 +28,24 @@ describe('a command typed wrong gets the nearest known one in its right form', (
     ['/кфеу 12.30', 'rate', '/rate 12.30'],
     ['/unskp', 'unskip', '/unskip'],
   ])('%s → %s', (typed, command, form) => {
-    expect(suggestCommand(typed, known)).toEqual({ command, form });
+    expect(suggestCommand(typed, known)).toMatchObject({ command, form });
+  });
+
+  it.each([
+    ['/hold.', '/hold'],
+    ['/holdx', '/hold'],
+    ['/hold1', '/hold'],
+    ['/holdx сейчас', '/hold'],
+    ['/hepl me', '/help'],
+    ['/ткуц', '/new'],
+  ])('%s → just %s: a command without a value is suggested bare, says it takes none', (typed, form) => {
+    // `/hold .` or `/help me` would itself be refused («пишется без значения»).
+    expect(suggestCommand(typed, known)).toEqual({ command: form.slice(1), form, takesValue: false });
+  });
+
+  it('says a command with a value takes one', () => {
+    expect(suggestCommand('/rate12.30', known)).toEqual({ command: 'rate', form: '/rate 12.30', takesValue: true });
+    expect(suggestCommand('/raet', known)).toEqual({ command: 'rate', form: '/rate 12.25', takesValue: true });
   });
 
   it('suggests nothing for text far from every command or for no command at all', () => {

@@ -10,7 +10,9 @@
  *
  * @example
  * suggestCommand('/rate12.30', [{ command: 'rate', example: '/rate 12.25' }]);
- * // { command: 'rate', form: '/rate 12.30' }
+ * // { command: 'rate', form: '/rate 12.30', takesValue: true }
+ * suggestCommand('/hold.', [{ command: 'hold', example: '/hold', takesValue: false }]);
+ * // { command: 'hold', form: '/hold', takesValue: false }
  * suggestCommand('/hello', known); // undefined
  */
 import { distance } from 'fastest-levenshtein';
@@ -27,8 +29,14 @@ export interface KnownCommand {
 export interface CommandSuggestion {
   /** The command meant, without the slash. */
   command: string;
-  /** What to type: the typed value in the right form (`/rate 12.30`), else the example. */
+  /**
+   * What to type: the typed value in the right form (`/rate 12.30`), else the
+   * example; for a command without a value just the command (`/hold`), since
+   * anything after it would be refused.
+   */
   form: string;
+  /** Whether the command meant takes a value: the answer explains the space only then. */
+  takesValue: boolean;
 }
 
 /** ЙЦУКЕН → QWERTY, for `/кфеу` typed with the wrong layout on. */
@@ -54,8 +62,14 @@ export function suggestCommand(text: string, known: readonly KnownCommand[]): Co
   const token = match[1]!.replace(/@\w*$/, '').toLowerCase();
   const rest = match[2]!.trim();
   if (!token) return undefined;
+  // A command without a value is suggested bare: `/hold.` → `/hold`, never `/hold .` (refused with its form).
   const form = (spec: KnownCommand, value: string) =>
-    value ? `/${spec.command} ${value}` : spec.takesValue === false ? `/${spec.command}` : spec.example;
+    spec.takesValue === false ? `/${spec.command}` : value ? `/${spec.command} ${value}` : spec.example;
+  const suggest = (spec: KnownCommand, value: string): CommandSuggestion => ({
+    command: spec.command,
+    form: form(spec, value),
+    takesValue: spec.takesValue !== false,
+  });
 
   const spelled = [token, fromRussianLayout(token)];
   for (const word of spelled) {
@@ -65,7 +79,7 @@ export function suggestCommand(text: string, known: readonly KnownCommand[]): Co
       .find((spec) => word.startsWith(spec.command) && word.length > spec.command.length && !/^[a-z_]/.test(word.slice(spec.command.length)));
     if (glued) {
       const value = [match[1]!.replace(/@\w*$/, '').slice(glued.command.length), rest].filter(Boolean).join(' ');
-      return { command: glued.command, form: form(glued, value) };
+      return suggest(glued, value);
     }
   }
 
@@ -81,5 +95,5 @@ export function suggestCommand(text: string, known: readonly KnownCommand[]): Co
       if (edits <= maxEdits(spec.command) && (!best || edits < best.edits)) best = { spec, edits, value };
     }
   }
-  return best ? { command: best.spec.command, form: form(best.spec, best.value) } : undefined;
+  return best ? suggest(best.spec, best.value) : undefined;
 }

@@ -36,8 +36,9 @@ manager-help =
 manager-not-managers-group = Hotline commands work only in the managers' group.
 
 # A command nobody knows; { $typed } is HTML-escaped by the caller.
-manager-unknown-command = Unknown command <code>{ $typed }</code>. Commands: /help
-manager-unknown-command-suggestion = Unknown command <code>{ $typed }</code>. Did you mean <code>{ $form }</code>? A command and its value are separated by a space. Commands: /help
+manager-unknown-command = Unknown command “<code>{ $typed }</code>”. Commands: /help
+manager-unknown-command-suggestion = Unknown command “<code>{ $typed }</code>”. Did you mean <code>{ $form }</code>? A command and its value are separated by a space. Commands: /help
+manager-unknown-command-suggestion-bare = Unknown command “<code>{ $typed }</code>”. Did you mean <code>{ $form }</code>? This command takes no value. Commands: /help
 
 manager-new-outside-topic = /new works in a client's topic: open the topic and type /new there.
 manager-muted-no-deal = The group's administrators have restricted you from sending messages there, so deal buttons and commands are not available to you.

@@ -36,8 +36,9 @@ manager-help =
 manager-not-managers-group = Команды Hotline работают только в группе менеджеров.
 
 # A command nobody knows; { $typed } is HTML-escaped by the caller.
-manager-unknown-command = Неизвестная команда <code>{ $typed }</code>. Список команд: /help
-manager-unknown-command-suggestion = Неизвестная команда <code>{ $typed }</code>. Возможно, вы имели в виду <code>{ $form }</code> — команда и значение через пробел. Список команд: /help
+manager-unknown-command = Неизвестная команда «<code>{ $typed }</code>». Список команд: /help
+manager-unknown-command-suggestion = Неизвестная команда «<code>{ $typed }</code>». Возможно, вы имели в виду <code>{ $form }</code> — команда и значение через пробел. Список команд: /help
+manager-unknown-command-suggestion-bare = Неизвестная команда «<code>{ $typed }</code>». Возможно, вы имели в виду <code>{ $form }</code> — эта команда пишется без значения. Список команд: /help
 
 manager-new-outside-topic = Команда /new работает в теме клиента: откройте тему и напишите /new там.
 manager-muted-no-deal = Администраторы группы запретили вам писать в ней — кнопки и команды сделок вам недоступны.

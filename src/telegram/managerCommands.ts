@@ -84,15 +84,19 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
 ];
 
 /**
- * The answer to a command nobody knows: the text as typed, and the command
- * meant in its right form when one is close (`/rate12.30` → «Возможно, вы
- * имели в виду /rate 12.30»). Telegram HTML, the typed text escaped.
+ * The answer to a command nobody knows: the text as typed, in «…» so a typed
+ * full stop does not run into the sentence's own, and the command meant in
+ * its right form when one is close (`/rate12.30` → «Возможно, вы имели в виду
+ * /rate 12.30 — команда и значение через пробел»; `/hold.` → «… /hold — эта
+ * команда пишется без значения»). Telegram HTML, the typed text escaped.
  */
 export function unknownCommandAnswer(text: string): string {
   const typed = (/^\/\S*/.exec(text.trim())?.[0] ?? text.trim()).slice(0, 64);
   const suggestion = suggestCommand(text, KNOWN_COMMANDS);
   if (!suggestion) return botText(MANAGERS_LOCALE, 'manager-unknown-command', { typed: escapeHtml(typed) });
-  return botText(MANAGERS_LOCALE, 'manager-unknown-command-suggestion', { typed: escapeHtml(typed), form: escapeHtml(suggestion.form) });
+  // A command without a value gets a sentence that mentions none (`/hold.` → «… /hold — пишется без значения»).
+  const key = suggestion.takesValue ? 'manager-unknown-command-suggestion' : 'manager-unknown-command-suggestion-bare';
+  return botText(MANAGERS_LOCALE, key, { typed: escapeHtml(typed), form: escapeHtml(suggestion.form) });
 }
 
 /** The answer to a command typed in a group that is not a managers' group. */

@@ -24,15 +24,37 @@ describe('a manager types a command wrong in the topic', () => {
     await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: '/rate12.30' });
     const glued = await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'Возможно, вы имели в виду' });
     const answer = glued.messages.find((m) => m.text?.includes('Возможно'))!.text!;
-    expect(answer).toContain('Неизвестная команда /rate12.30.');
-    expect(answer).toContain('/rate 12.30');
+    expect(answer).toBe(
+      'Неизвестная команда «/rate12.30». Возможно, вы имели в виду /rate 12.30 — команда и значение через пробел. Список команд: /help',
+    );
 
     await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: '/neww' });
     const misspelt = await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: 'имели в виду /new ' });
-    expect(misspelt.messages.some((m) => m.text?.includes('Неизвестная команда /neww.'))).toBe(true);
+    expect(misspelt.messages.some((m) => m.text?.includes('Неизвестная команда «/neww».'))).toBe(true);
 
     const privateChat = await t.control.transcript(client.id);
     expect(privateChat.messages.map((m) => m.text).join('\n')).not.toContain('rate');
+  });
+
+  it('/hold. and /holdx get just /hold, told it takes no value — not «/hold .», which would be refused', async () => {
+    const client = await t.newClient('Прасковья');
+    await t.control.sendMessage({ from: client.id, text: 'Добрый вечер' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Добрый вечер' });
+    const inTopic = { chat_id: t.group, message_thread_id: topic.threadId };
+
+    await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/hold.' });
+    const dot = await t.control.waitFor({ ...inTopic, text_includes: 'Неизвестная команда «/hold.»' });
+    expect(dot.messages.findLast((m) => m.text?.includes('«/hold.»'))!.text).toBe(
+      'Неизвестная команда «/hold.». Возможно, вы имели в виду /hold — эта команда пишется без значения. Список команд: /help',
+    );
+    await t.control.sendMessage({ from: t.manager.id, ...inTopic, text: '/holdx' });
+    const letter = await t.control.waitFor({ ...inTopic, text_includes: 'Неизвестная команда «/holdx»' });
+    expect(letter.messages.findLast((m) => m.text?.includes('«/holdx»'))!.text).toBe(
+      'Неизвестная команда «/holdx». Возможно, вы имели в виду /hold — эта команда пишется без значения. Список команд: /help',
+    );
+    // Nothing was put on hold by either.
+    const shown = visible(await t.control.transcript(t.group, { thread_id: topic.threadId }));
+    expect(shown.some((m) => m.text?.includes('Диалог отложен'))).toBe(false);
   });
 
   it('/take now and /close please do nothing and say the form: the words after a command without a value are not dropped silently', async () => {
