@@ -265,8 +265,15 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     // the list App.tsx routes by), with 404 for any other path: the app then shows its own «not found» page, and
     // the status says so too (outside check: `/nope` answered 200). Not under /api, /tg, /docs, /metrics in any
     // case (`/API/requests` is the API's 404, not a page), nor the probes with a trailing slash (`/readyz/` must
-    // not answer 200 as if ready — outside check).
-    if (webApp && request.method === 'GET' && !/^\/(api|tg|docs|metrics|readyz|healthz)(\/|$)/i.test(url) && !path.extname(pathname)) {
+    // not answer 200 as if ready — outside check). A path with a dot (`/requests/1.5`, `/sign-in.html`) is a file
+    // no longer there — a plain 404 for a script or an image asking for it — unless a browser navigates to it
+    // (Accept prefers HTML): then the app's «not found» page too, not the API's JSON (outside check).
+    if (
+      webApp &&
+      request.method === 'GET' &&
+      !/^\/(api|tg|docs|metrics|readyz|healthz)(\/|$)/i.test(url) &&
+      (!path.extname(pathname) || prefersHtml(request.headers.accept))
+    ) {
       if (!isAppPage(pathname)) return reply.code(404).type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
       const page = webApp.preloaded.find((candidate) => candidate.html && candidate.path.test(pathname));
       if (page?.html) return reply.type('text/html').header('cache-control', 'no-cache').send(page.html);
@@ -280,4 +287,26 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     return reply.code(404).send(body);
   });
   return app;
+}
+
+/**
+ * Whether an Accept header asks for a page first: `text/html` (or
+ * `application/xhtml+xml`) named with a q as high as any other type's, as a
+ * browser's navigation does (`text/html,…,*\/*;q=0.8`). `*\/*` alone (curl,
+ * a script or image load), `application/javascript` or no header: false.
+ * RFC 9110 §12.5.1; a malformed q counts as 1.
+ */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let html = 0;
+  let best = 0;
+  for (const part of accept.split(',')) {
+    const [type = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    const qParam = params.find((param) => param.startsWith('q='));
+    const parsed = qParam ? Number(qParam.slice(2)) : 1;
+    const q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 1;
+    if (type === 'text/html' || type === 'application/xhtml+xml') html = Math.max(html, q);
+    best = Math.max(best, q);
+  }
+  return html > 0 && html >= best;
 }

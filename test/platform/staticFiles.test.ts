@@ -24,11 +24,17 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-/** A raw GET (fetch would decode the body itself). */
-function get(url: string, acceptEncoding?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+/** What a browser sends when it navigates to an address (Chromium's navigation Accept). */
+const NAVIGATION = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8';
+
+/** A raw GET (fetch would decode the body itself); `accept` as given, none when undefined. */
+function get(url: string, acceptEncoding?: string, accept?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const headers: Record<string, string> = {};
+  if (acceptEncoding) headers['accept-encoding'] = acceptEncoding;
+  if (accept) headers.accept = accept;
   return new Promise((resolve, reject) => {
     http
-      .get(`${app.url}${url}`, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (response) => {
+      .get(`${app.url}${url}`, { headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
@@ -72,7 +78,25 @@ describe('the web app’s files', () => {
       expect(response.status, page).toBe(200);
       expect(String(response.headers['content-type']), page).toMatch(/text\/html/);
     }
-    for (const url of ['/nope', '/requests/abc/extra', '/requests/1/offers/new', '/agent', '/admin/users', '/sign-in/again', '/nope?x=1']) {
+    for (const url of [
+      '/nope',
+      '/requests/abc/extra',
+      '/requests/1/offers/new',
+      '/agent',
+      '/admin/users',
+      '/sign-in/again',
+      '/nope?x=1',
+      // An id is a positive integer in plain digits (outside check: these were 200 and the page said «Проверьте поля формы»).
+      '/requests/abc',
+      '/requests/0',
+      '/requests/-1',
+      '/requests/01',
+      '/requests/9007199254740993',
+      '/clients/abc',
+      '/clients/0',
+      '/agent/requests/abc/offers/new',
+      '/agent/requests/0/offers/new',
+    ]) {
       const response = await get(url);
       expect(response.status, url).toBe(404);
       expect(String(response.headers['content-type']), url).toMatch(/text\/html/);
@@ -80,6 +104,38 @@ describe('the web app’s files', () => {
       expect(response.body.toString(), url).toBe(index);
       expect(response.headers['cache-control'], url).toBe('no-cache');
     }
+  });
+
+  it('a browser navigating to a path with a dot gets the app with 404 (its «not found» page), not the API\'s JSON', async () => {
+    const index = fs.readFileSync(path.join(root, 'dist/web/index.html'), 'utf8');
+    for (const url of ['/requests/1.5', '/requests/1.json', '/sign-in.html', '/nope.php', '/assets/missing.js']) {
+      const response = await get(url, undefined, NAVIGATION);
+      expect(response.status, url).toBe(404);
+      expect(String(response.headers['content-type']), url).toMatch(/text\/html/);
+      expect(response.body.toString(), url).toBe(index);
+    }
+  });
+
+  it('a missing file asked for by a script, an image or curl is a plain 404, not the app', async () => {
+    const index = fs.readFileSync(path.join(root, 'dist/web/index.html'), 'utf8');
+    for (const [url, accept] of [
+      ['/assets/missing.js', '*/*'],
+      ['/assets/missing.js', 'application/javascript'],
+      ['/assets/missing.js', undefined],
+      ['/assets/missing.png', 'image/avif,image/webp,image/apng,image/*,*/*;q=0.8'],
+      ['/assets/missing.css', 'text/css,*/*;q=0.1'],
+      ['/nope.php', '*/*'],
+      ['/requests/1.json', 'application/json, text/html;q=0.5'],
+    ] as const) {
+      const response = await get(url, undefined, accept);
+      expect(response.status, `${url} ${accept}`).toBe(404);
+      expect(String(response.headers['content-type']), `${url} ${accept}`).not.toMatch(/text\/html/);
+      expect(response.body.toString(), `${url} ${accept}`).not.toBe(index);
+    }
+    // A file that is there is served as itself, whatever the Accept.
+    const real = await get(script, undefined, NAVIGATION);
+    expect(real.status).toBe(200);
+    expect(String(real.headers['content-type'])).toMatch(/javascript/);
   });
 
   it('hashed assets are cached for a year; the page and its client-side routes are revalidated', async () => {
