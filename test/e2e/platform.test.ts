@@ -69,6 +69,24 @@ describe.skipIf(!available)('platform in the browser', () => {
     await context.close();
   });
 
+  it('a request address with an id that is no id (abc, 0, -1, 1.5) answers 404 and shows «Не найдено», not a form error', async () => {
+    const page = await signedInPage(customer);
+    for (const id of ['abc', '0', '-1', '1.5']) {
+      const response = await page.goto(`${app.url}/requests/${id}`);
+      expect(response?.status(), id).toBe(404);
+      await page.getByTestId('not-found').waitFor();
+      expect(await page.getByTestId('not-found').innerText(), id).toContain('Не найдено');
+      expect(await page.getByText('Что-то пошло не так').count(), id).toBe(0);
+    }
+    // Within the app too (no page load): the route shows «not found» for a non-numeric id.
+    await page.goto(`${app.url}/requests`);
+    // A string: the test's types know no DOM (react-router follows history through popstate).
+    await page.evaluate("history.pushState({}, '', '/clients/abc'); dispatchEvent(new PopStateEvent('popstate'))");
+    await page.getByTestId('not-found').waitFor();
+    expect(await page.getByText('Что-то пошло не так').count()).toBe(0);
+    await page.context().close();
+  });
+
   it('a wrong password shows a message on the sign-in form', async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${app.url}/sign-in`);

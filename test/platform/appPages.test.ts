@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_PAGES, isAppPage, pagePathPattern } from '../../src/core/appPages.js';
+import { APP_PAGES, isAppPage, isPageId, pagePathPattern } from '../../src/core/appPages.js';
 
 const app = fs.readFileSync(path.resolve(import.meta.dirname, '../../web/src/App.tsx'), 'utf8');
 
@@ -23,9 +23,16 @@ describe('the web app’s pages', () => {
     expect(app.match(/<Route\b/g)!.length).toBe(routes.length);
   });
 
-  it('matches as react-router does: one segment per :id, any case, a trailing slash; nothing more', () => {
+  it('matches as react-router does (any case, a trailing slash), each :id a row id; nothing more', () => {
     expect(['/', '/requests', '/requests/123', '/requests/123/', '/Requests/7', '/agent/requests/5/offers/new', '/clients/9', '/auth/link', '/insight/'].filter((p) => !isAppPage(p))).toEqual([]);
     expect(['/nope', '/requests/abc/extra', '/requests//', '/agent', '/agent/requests/5/offers', '/clients', '/admin/x', '//', '/sign-in/x'].filter((p) => isAppPage(p))).toEqual([]);
+    // Ids are positive integers in plain digits, no leading zero, at most 2^53 − 1 (the API's rowId).
+    expect(['/requests/9007199254740991', '/clients/1', '/agent/requests/10/offers/new'].filter((p) => !isAppPage(p))).toEqual([]);
+    const badIds = ['abc', '0', '-1', '01', '1.5', '1e3', '+1', '9007199254740992', '12345678901234567'];
+    expect(badIds.flatMap((id) => [`/requests/${id}`, `/clients/${id}`, `/agent/requests/${id}/offers/new`]).filter((p) => isAppPage(p))).toEqual([]);
+    expect(badIds.filter((id) => isPageId(id))).toEqual([]);
+    expect(isPageId(undefined)).toBe(false);
+    expect(isPageId('42')).toBe(true);
     // `/requests/` is the list (a trailing slash), not a request with an empty id.
     expect(pagePathPattern('/requests/:id').test('/requests/')).toBe(false);
     expect(isAppPage('/requests/')).toBe(true);

@@ -4,7 +4,7 @@
  * request form ships only what it needs.
  */
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
-import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, Menu, SegmentedControl, Text, TextInput, Title } from '@mantine/core';
 import { I18nProvider, useI18n, type Locale } from './i18n.js';
@@ -12,7 +12,7 @@ import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
 import { api, ApiError, type Session } from './api.js';
 import { NotFound, PageLoader } from './components/common.js';
 import { INSIGHT_CHARTS, insightChartQuery, insightFilter } from './components/insightQueries.js';
-import { APP_PAGES } from '../../src/core/appPages.js';
+import { APP_PAGES, isPageId } from '../../src/core/appPages.js';
 
 const HomePage = lazy(() => import('./pages/HomePage.js'));
 const SignInPage = lazy(() => import('./pages/SignInPage.js'));
@@ -63,7 +63,7 @@ const queryClient = new QueryClient({
  * after sign-in.
  */
 const opened = /^\/requests\/(\d+)\/?$/.exec(window.location.pathname);
-if (opened) {
+if (opened && isPageId(opened[1])) {
   void loadRequestPage();
   void queryClient.prefetchQuery({ queryKey: ['request', opened[1]], queryFn: () => api(`/requests/${opened[1]}`) });
 }
@@ -278,16 +278,16 @@ function Shell() {
               <Route path={APP_PAGES.signInLink} element={<SignInLinkPage />} />
               <Route path={APP_PAGES.newRequest} element={<NewRequestRoute />} />
               <Route path={APP_PAGES.myRequests} element={<RequireUser><MyRequestsPage /></RequireUser>} />
-              <Route path={APP_PAGES.request} element={<RequireUser><RequestPage /></RequireUser>} />
+              <Route path={APP_PAGES.request} element={<PageId><RequireUser><RequestPage /></RequireUser></PageId>} />
               <Route path={APP_PAGES.agentRequests} element={<RequireUser><AgentRequestsPage /></RequireUser>} />
-              <Route path={APP_PAGES.offerForm} element={<RequireUser><OfferFormPage /></RequireUser>} />
+              <Route path={APP_PAGES.offerForm} element={<PageId><RequireUser><OfferFormPage /></RequireUser></PageId>} />
               <Route path={APP_PAGES.dialogs} element={<RequireUser><DialogsPage /></RequireUser>} />
               <Route path={APP_PAGES.quickReplies} element={<RequireUser><QuickRepliesPage /></RequireUser>} />
               <Route path={APP_PAGES.ratings} element={<RequireUser><RatingsPage /></RequireUser>} />
               <Route path={APP_PAGES.broadcasts} element={<RequireUser><BroadcastsPage /></RequireUser>} />
               <Route path={APP_PAGES.admin} element={<RequireUser><AdminPage /></RequireUser>} />
               <Route path={APP_PAGES.insight} element={<RequireUser><InsightPage /></RequireUser>} />
-              <Route path={APP_PAGES.client} element={<RequireUser><ClientPage /></RequireUser>} />
+              <Route path={APP_PAGES.client} element={<PageId><RequireUser><ClientPage /></RequireUser></PageId>} />
               <Route path={APP_PAGES.search} element={<RequireUser><SearchPage /></RequireUser>} />
               <Route path={APP_PAGES.sandbox} element={<SandboxPage />} />
               <Route path="*" element={<NotFound />} />
@@ -308,6 +308,16 @@ function NewRequestRoute() {
       <NewRequestPage />
     </RequireUser>
   );
+}
+
+/**
+ * A page with an `:id` (core/appPages.ts): «not found» unless the id is a row
+ * id (`/requests/abc`, `/requests/0` are no page — the server answers them 404
+ * too), so the page never asks the API with an id it refuses.
+ */
+function PageId({ children }: { children: ReactNode }) {
+  const { id } = useParams();
+  return isPageId(id) ? <>{children}</> : <NotFound />;
 }
 
 /** Pages behind sign-in: unknown users go to the sign-in form and come back. */
