@@ -20,7 +20,8 @@
  * Whether a member pressing a deal card's button was restricted from sending
  * («muted») in that group is kept the same way, per group and user: what
  * `chat_member` updates and the member's own messages in the group showed,
- * else Telegram's answer (getChatMember, ChatMemberRestricted.can_send_messages)
+ * else Telegram's answer (getChatMember, ChatMemberRestricted.can_send_messages,
+ * and for a member who is no administrator the group's defaults from getChat)
  * — so a restart or a forgotten entry asks Telegram again instead of taking a
  * muted member for one who may act.
  *
@@ -55,12 +56,15 @@ export class GroupMembership {
   private readonly known = new Map<number, { member: boolean; until: number }>();
   /** `chatId:userId` → whether the group's admins restricted the user from sending there (restricted, can_send_messages false). */
   private readonly muted = new Map<string, { muted: boolean; until: number }>();
+  /** chatId → whether the group's default permissions let members send texts. */
+  private readonly chatDefaults = new Map<number, { maySend: boolean; until: number }>();
   /** getChatMember calls made (for tests and metrics). */
   asked = 0;
 
   constructor(
     private readonly managersChatIds: () => readonly number[],
-    private readonly onFailure: (userId: number, chatId: number, error: unknown) => void,
+    /** Told what could not be asked (a sentence's middle, e.g. «whether user 5 is in the managers' group -100…; …») and why. */
+    private readonly onFailure: (question: string, error: unknown) => void,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -79,6 +83,11 @@ export class GroupMembership {
     if (this.muted.size > KEPT) this.muted.delete(this.muted.keys().next().value!);
   }
 
+  /** Forgets what was kept about `userId` sending in `chatId` (the next question goes to Telegram). */
+  forgetMuted(chatId: number, userId: number): void {
+    this.muted.delete(`${chatId}:${userId}`);
+  }
+
   /**
    * Whether group `chatId`'s admins restricted `userId` from sending there: the kept answer, else Telegram's
    * (getChatMember: status restricted, still a member, can_send_messages false — Bot API § ChatMemberRestricted).
@@ -91,15 +100,38 @@ export class GroupMembership {
     try {
       this.asked++;
       const member = await api.getChatMember(chatId, userId, AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS) as Parameters<Api['getChatMember']>[2]);
-      const muted = isMutedMember(member);
+      // A member who is no administrator is also bound by the group's defaults (TDLib: a restriction ANDs them).
+      const bound = member.status === 'member' || (member.status === 'restricted' && member.is_member);
+      const muted = isMutedMember(member) || (bound && !(await this.membersMaySend(api, chatId)));
       this.noteMuted(chatId, userId, muted);
       return muted;
     } catch (error) {
-      this.onFailure(userId, chatId, error);
       const muted = kept?.muted ?? false;
+      this.onFailure(`whether user ${userId} may send in the managers' group ${chatId}; taken as ${muted ? 'muted' : 'not muted'}, as last known`, error);
       this.noteMuted(chatId, userId, muted, MEMBERSHIP_RETRY_MS);
       return muted;
     }
+  }
+
+  /**
+   * Whether group `chatId`'s default permissions let members send texts (getChat → ChatFullInfo.permissions
+   * .can_send_messages; Bot API § ChatFullInfo), kept MEMBERSHIP_TTL_MS; true when Telegram does not answer.
+   */
+  private async membersMaySend(api: Api, chatId: number): Promise<boolean> {
+    const kept = this.chatDefaults.get(chatId);
+    if (kept && kept.until > this.now()) return kept.maySend;
+    let maySend = true;
+    let forMs = MEMBERSHIP_TTL_MS;
+    try {
+      this.asked++;
+      const chat = await api.getChat(chatId, AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS) as Parameters<Api['getChat']>[1]);
+      maySend = chat.permissions?.can_send_messages !== false;
+    } catch (error) {
+      this.onFailure(`for the default permissions of the managers' group ${chatId}; members taken as allowed to send`, error);
+      forMs = MEMBERSHIP_RETRY_MS;
+    }
+    this.chatDefaults.set(chatId, { maySend, until: this.now() + forMs });
+    return maySend;
   }
 
   /** Whether `userId` is in one of the managers' groups: the kept answer, else Telegram's (getChatMember in each group). Never throws. */
@@ -117,7 +149,7 @@ export class GroupMembership {
         }
       } catch (error) {
         failed = true;
-        this.onFailure(userId, chatId, error);
+        this.onFailure(`whether user ${userId} is in the managers' group ${chatId}; taken for a client`, error);
       }
     }
     this.note(userId, false, failed ? MEMBERSHIP_RETRY_MS : MEMBERSHIP_TTL_MS);
@@ -142,7 +174,10 @@ export function groupMembership(ctx: CommandContext, membership: GroupMembership
     if (change && isManagersChat(change.chat.id) && !change.new_chat_member.user.is_bot) {
       const member = change.new_chat_member;
       membership.note(member.user.id, isInChat(member));
-      membership.noteMuted(change.chat.id, member.user.id, isMutedMember(member));
+      // Restricted from sending: muted. Otherwise the group's defaults may still forbid a plain member to write, which
+      // the update does not say: forget what was kept, so the next press asks Telegram.
+      if (isMutedMember(member)) membership.noteMuted(change.chat.id, member.user.id, true);
+      else membership.forgetMuted(change.chat.id, member.user.id);
     }
     const groupMessage = update.message;
     if (groupMessage && isManagersChat(groupMessage.chat.id)) {

@@ -41,8 +41,7 @@ export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 't
   });
   const membership = new GroupMembership(
     () => ctx.config.telegram.managersChatIds,
-    (userId, chatId, error) =>
-      ctx.log.warn(`Could not ask Telegram whether user ${userId} is in the managers' group ${chatId} (${error instanceof Error ? error.message : String(error)}); taken for a client`),
+    (question, error) => ctx.log.warn(`Could not ask Telegram ${question} (${error instanceof Error ? error.message : String(error)})`),
   );
   // Before the intake's transaction: a Telegram call must not hold the database.
   bot.use(groupMembership(ctx, membership));

@@ -71,4 +71,27 @@ describe('a muted member of the managers\' group', () => {
     const allowed = await t.control.pressButton({ from: muted.id, chat_id: t.group, message_id: card.message_id, callback_data: finish.callback_data!, wait_ms: 10_000 });
     expect(JSON.stringify(allowed)).not.toContain('запретили вам писать');
   });
+
+  it('a plain member is refused too when the group\'s default permissions forbid members to write', async () => {
+    const client = await t.newClient('Филимон');
+    await t.control.sendMessage({ from: client.id, text: 'Оплата поставщику' });
+    const topic = await t.waitForTopic(client, { textIncludes: 'Оплата поставщику' });
+    await acceptDeal(t, topic.threadId);
+    const plain = await t.newClient('Трофим');
+    await t.control.addMember(t.group, { user_id: plain.id, status: 'member' });
+    await t.control.setChatPermissions(t.group, { can_send_messages: false });
+    try {
+      // A new process: nothing kept about the group's defaults.
+      await t.restart();
+      const card = await actionCard(t, topic.threadId);
+      const finish = card.buttons!.flat().find((b) => b.text.includes('Завершить'))!;
+      const answer = await t.control.pressButton({ from: plain.id, chat_id: t.group, message_id: card.message_id, callback_data: finish.callback_data!, wait_ms: 10_000 });
+      expect(JSON.stringify(answer)).toContain('Администраторы группы запретили вам писать в ней');
+      // The manager, an administrator of the group, still may.
+      const own = await t.control.pressButton({ from: t.manager.id, chat_id: t.group, message_id: card.message_id, callback_data: finish.callback_data!, wait_ms: 10_000 });
+      expect(JSON.stringify(own)).not.toContain('запретили вам писать');
+    } finally {
+      await t.control.setChatPermissions(t.group, { can_send_messages: true });
+    }
+  });
 });

@@ -3,6 +3,7 @@
  * answers, and the profile settings a bot may write at start-up.
  */
 import type { BotCommand, ChatFullInfo, ChatMember, ReactionType } from '@grammyjs/types';
+import { ALL_SEND_PERMISSIONS } from '../sendRights.js';
 import { badRequest, reasons } from '../errors.js';
 import { memberView } from '../members.js';
 import { resolveChat, type Method } from './context.js';
@@ -14,6 +15,8 @@ const getChat: Method = (ctx): ChatFullInfo => {
   const info = { ...chat.chat, accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: ACCEPTED_GIFTS } as ChatFullInfo;
   const pinned = chat.pinnedIn();
   if (pinned) info.pinned_message = pinned.message;
+  // Bot API § ChatFullInfo.permissions: «default chat member permissions, for groups and supergroups».
+  if (chat.isGroup) info.permissions = { ...ALL_SEND_PERMISSIONS, ...chat.permissions };
   return info;
 };
 
