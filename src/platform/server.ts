@@ -33,6 +33,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { metrics } from '../metrics.js';
 import { htmlWithPreloads, PRELOADED_PAGES } from './pagePreload.js';
+import Negotiator from 'negotiator';
 import { isAppPage } from '../core/appPages.js';
 import { messageCode } from '../core/messageCodes.js';
 import { parseQueryString } from './queryString.js';
@@ -290,23 +291,14 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
 }
 
 /**
- * Whether an Accept header asks for a page first: `text/html` (or
- * `application/xhtml+xml`) named with a q as high as any other type's, as a
- * browser's navigation does (`text/html,…,*\/*;q=0.8`). `*\/*` alone (curl,
- * a script or image load), `application/javascript` or no header: false.
- * RFC 9110 §12.5.1; a malformed q counts as 1.
+ * Whether an Accept header asks for a page first, as a browser's navigation
+ * does (`text/html,…,*\/*;q=0.8`): the type it prefers most (RFC 9110
+ * §12.5.1, read by `negotiator`, the Express/Koa content negotiation library)
+ * is `text/html` or `application/xhtml+xml`. `*\/*` alone (curl, a script or
+ * image load), `application/javascript` or no header: false.
  */
 export function prefersHtml(accept: string | undefined): boolean {
   if (!accept) return false;
-  let html = 0;
-  let best = 0;
-  for (const part of accept.split(',')) {
-    const [type = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
-    const qParam = params.find((param) => param.startsWith('q='));
-    const parsed = qParam ? Number(qParam.slice(2)) : 1;
-    const q = Number.isFinite(parsed) ? Math.min(Math.max(parsed, 0), 1) : 1;
-    if (type === 'text/html' || type === 'application/xhtml+xml') html = Math.max(html, q);
-    best = Math.max(best, q);
-  }
-  return html > 0 && html >= best;
+  const [first] = new Negotiator({ headers: { accept } }).mediaTypes();
+  return first === 'text/html' || first === 'application/xhtml+xml';
 }
