@@ -54,6 +54,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'request.invalidJson': 'Тело запроса — не JSON: проверьте кавычки, запятые и скобки',
   'request.notUtf8': 'Тело запроса не читается: оно не в кодировке UTF-8',
   'request.notFound': 'Такого адреса в API нет: проверьте путь запроса',
+  'request.noFile': 'Такого файла нет: проверьте адрес',
   'request.methodNotAllowed': 'Метод {method} по этому адресу не принимается: допустимы {allowed}',
   // Input that cannot be taken as sent (src/platform/queryString.ts, jsonBody.ts, refusals.ts, validationMessages.ts).
   'form.emptyParameter': 'Пустое значение параметра: укажите значение',

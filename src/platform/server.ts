@@ -280,6 +280,11 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
       if (page?.html) return reply.type('text/html').header('cache-control', 'no-cache').send(page.html);
       return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
     }
+    // A file outside the API that is not there (a script's, an image's, curl's request): a 404 that says so, not the API's words.
+    if (webApp && request.method === 'GET' && !/^\/(api|tg|docs|metrics|readyz|healthz)(\/|$)/i.test(url) && path.extname(pathname)) {
+      const error = 'Такого файла нет: проверьте адрес';
+      return reply.code(404).send({ error, code: messageCode(error) });
+    }
     // An address that exists with other methods: 405 naming them (RFC 9110 §15.5.6: with Allow); else 404. In the API's shape.
     const allowed = [...new Set(routeMethods.filter((route) => route.pattern.test(pathname)).flatMap((route) => route.methods))].sort();
     const error = allowed.length ? `Метод ${request.method} по этому адресу не принимается: допустимы ${allowed.join(', ')}` : 'Такого адреса в API нет: проверьте путь запроса';

@@ -90,8 +90,11 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     // Bodies are JSON only, read strictly (controlBody.ts): a key given twice or a lone surrogate is a 400, not the
     // last value kept in silence. Other body types (the emulator's form and multipart parsers) are a 415 here.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
       try {
+        // JSON is UTF-8 (RFC 8259 §8.1): a body labelled with another charset is not read as if it were.
+        const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(request.headers['content-type'] ?? '')?.[1];
+        if (charset && !/^utf-?8$/i.test(charset)) throw new ControlError(415, `charset ${charset}: the control API reads JSON as UTF-8 only, send charset=utf-8 or none`);
         done(null, parseControlJson(body as Buffer));
       } catch (error) {
         done(error as Error, undefined);
@@ -101,6 +104,7 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
       if (error instanceof ControlError) return reply.code(error.status).send({ error: error.message });
       if (error instanceof ApiError) return reply.code(error.code).send({ error: error.description });
+      if (error.statusCode === 415) return reply.code(415).send({ error: 'the control API reads JSON bodies only: send Content-Type: application/json' });
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
       return reply.code(status).send({ error: error.message });
     });

@@ -131,6 +131,8 @@ describe('the web app’s files', () => {
       expect(response.status, `${url} ${accept}`).toBe(404);
       expect(String(response.headers['content-type']), `${url} ${accept}`).not.toMatch(/text\/html/);
       expect(response.body.toString(), `${url} ${accept}`).not.toBe(index);
+      // It says a file is missing, not that the API has no such address.
+      expect(JSON.parse(response.body.toString()), `${url} ${accept}`).toEqual({ error: 'Такого файла нет: проверьте адрес', code: { code: 'request.noFile' } });
     }
     // A file that is there is served as itself, whatever the Accept.
     const real = await get(script, undefined, NAVIGATION);

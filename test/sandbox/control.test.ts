@@ -61,7 +61,14 @@ describe('control API', () => {
     });
     expect(await raw('/users', '{"__proto__":{"x":1},"first_name":"Ivan"}')).toEqual({ status: 400, body: { error: '__proto__: unknown key, remove it' } });
     expect(await raw('/users', '{"first_name":')).toEqual({ status: 400, body: { error: 'body is not valid JSON' } });
-    expect((await raw('/users', 'first_name=Ivan&first_name=Petr', 'application/x-www-form-urlencoded')).status).toBe(415);
+    expect(await raw('/users', 'first_name=Ivan&first_name=Petr', 'application/x-www-form-urlencoded')).toEqual({
+      status: 415,
+      body: { error: 'the control API reads JSON bodies only: send Content-Type: application/json' },
+    });
+    expect(await raw('/users', '{"first_name":"Ivan"}', 'application/json; charset=latin1')).toEqual({
+      status: 415,
+      body: { error: 'charset latin1: the control API reads JSON as UTF-8 only, send charset=utf-8 or none' },
+    });
     expect(await users()).toEqual(usersBefore);
 
     const client = await sandbox.control.createUser({ first_name: 'Ivan' });
@@ -71,6 +78,7 @@ describe('control API', () => {
     expect((await sandbox.control.transcript(client.id)).messages.map((m) => m.text)).toEqual(['hello']);
     // A well-formed body is taken as before.
     expect((await raw('/users', '{"first_name":"Иван 😀"}')).status).toBe(200);
+    expect((await raw('/users', '{"first_name":"Иван"}', 'application/json; charset=UTF-8')).status).toBe(200);
 
     // The Bot API keeps Telegram's reading of a body: the last of a duplicated key.
     const sent = await fetch(`${sandbox.apiRoot}/bot${TOKEN}/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: `{"chat_id":${client.id},"text":"one","text":"two"}` });

@@ -1056,6 +1056,7 @@ export const serverMessagesEn: Record<string, string> = {
   'request.invalidJson': 'The request body is not JSON: check its quotes, commas and brackets',
   'request.notUtf8': 'The request body cannot be read: it is not UTF-8',
   'request.notFound': 'The API has no such address: check the request path',
+  'request.noFile': 'There is no such file: check the address',
   'request.methodNotAllowed': 'Method {method} is not accepted at this address: allowed are {allowed}',
   'form.emptyParameter': 'Empty parameter value: give a value',
   'form.badEscape': 'A broken %-sequence: the value cannot be read as UTF-8 (e.g. «я» is %D1%8F)',
