@@ -41,6 +41,11 @@ export async function updateUser(ctx: CommandContext, props: UpdateUserProps): P
   if (props.disabled === undefined && props.password === undefined && props.name === undefined && props.telegramUserId === undefined) {
     throw new FieldErrors({ body: 'Укажите, что изменить: disabled, password, name или telegramUserId' });
   }
+  if (props.password !== undefined) {
+    // No e-mail is the first thing to say: no password would do, however long (read again, locked, below).
+    const [account] = await ctx.database.db.select({ email: users.email }).from(users).where(eq(users.id, props.userId));
+    if (account && !account.email) throw new FieldErrors({ password: PASSWORD_WITHOUT_EMAIL });
+  }
   const passwordError = props.password === undefined ? null : passwordProblem(props.password);
   if (passwordError) throw new FieldErrors({ password: passwordError });
   if (props.disabled && props.userId === props.actor.userId) throw new FieldErrors({ disabled: 'Нельзя отключить самого себя' });

@@ -65,6 +65,8 @@ describe('a password for an account without an e-mail', () => {
     expect(refused.status, JSON.stringify(refused.body)).toBe(400);
     expect(refused.body.fields).toEqual({ password: 'У пользователя нет e-mail: пароль без e-mail не даёт войти — задать его нельзя' });
     expect(refused.body.fieldCodes.password).toEqual({ code: 'user.passwordNoEmail' });
+    // A too short one gets the same answer first: no password would do for this account, however long.
+    expect((await admin.patch(`/api/admin/users/${id}`, { password: 'x' })).body.fields).toEqual({ password: 'У пользователя нет e-mail: пароль без e-mail не даёт войти — задать его нельзя' });
 
     const [row] = await app.ctx.database.db.select({ email: users.email, passwordHash: users.passwordHash, name: users.name }).from(users).where(eq(users.id, id));
     expect(row).toEqual({ email: null, passwordHash: null, name: 'Семён Безпочты' });
