@@ -80,8 +80,11 @@ export function controlRoutes(emulator: TelegramEmulator): FastifyPluginAsync {
     // A route that reads no query string (or no body) refuses one with keys, naming them, as the schemas do.
     app.addHook('preValidation', async (request) => {
       const route = `${request.method} ${(request.routeOptions.url ?? '').slice(app.prefix.length)}`;
+      const query = (request.query ?? {}) as Record<string, unknown>;
       const unknown = [
         ...(QUERY_ROUTES.has(route) ? [] : keysOf(request.query).map((key) => `${key}: unknown query parameter, remove it`)),
+        // `?thread_id=2&thread_id=3` arrives as an array: say so rather than «expected number, received NaN».
+        ...(QUERY_ROUTES.has(route) ? keysOf(query).filter((key) => Array.isArray(query[key])).map((key) => `${key}: query parameter given twice, keep one`) : []),
         ...(request.method === 'GET' || NO_BODY_ROUTES.has(route) ? keysOf(request.body).map((key) => `${key}: unknown key, remove it`) : []),
       ];
       if (unknown.length) throw new ControlError(400, unknown.join('; '));

@@ -42,6 +42,7 @@ describe('control API', () => {
     expect(await call('GET', `/chats/${client.id}?thread=1`)).toEqual({ status: 400, body: { error: 'thread: unknown key, remove it' } });
     expect(await call('POST', '/reset', { keep_bots: false })).toEqual({ status: 400, body: { error: 'keep_bots: unknown key, remove it' } });
     expect((await call('GET', '/users')).body).toContainEqual(expect.objectContaining({ id: client.id }));
+    expect(await call('GET', `/chats/${client.id}?bot_id=${sandbox.botId}&bot_id=${sandbox.botId}`)).toEqual({ status: 400, body: { error: 'bot_id: query parameter given twice, keep one' } });
     // What the control API names is still taken.
     expect((await call('GET', `/chats/${client.id}?bot_id=${sandbox.botId}`)).status).toBe(200);
   });
