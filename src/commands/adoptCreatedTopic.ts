@@ -17,8 +17,9 @@ export interface Props {
 /**
  * Telegram tells the bot about a topic the bot created (`forum_topic_created`
  * from the bot itself). Usually the outbox already saved it; when the
- * createForumTopic answer was lost (a timeout after Telegram applied it), this
- * is how the dialog learns its topic: the one dialog whose creation claim has
+ * createForumTopic answer was lost (a timeout after Telegram applied it), or
+ * is not saved yet (the service message came first), this is how the dialog
+ * learns its topic: the one dialog whose creation claim has
  * this name adopts it. A bot-created topic no dialog owns (another try
  * created the dialog's topic meanwhile) is an orphan and is deleted, so
  * managers never see an empty topic.
@@ -44,7 +45,9 @@ export async function adoptCreatedTopic(ctx: CommandContext, props: Props, tx?: 
     if (claim) {
       const winner = await adoptTopic(tx.db, claim.id, managersChatId, topicId);
       if (winner === topicId) {
-        ctx.log.info(`Adopted topic ${topicId} in ${managersChatId} for dialog ${claim.id} (its createForumTopic answer was lost)`);
+        // Also the usual order under load: Telegram's service message can come before the outbox has saved the call's
+        // answer (which then finds the same topic already there) — the answer is not necessarily lost.
+        ctx.log.info(`Topic ${topicId} in ${managersChatId} is dialog ${claim.id}'s, learnt from Telegram's forum_topic_created before the createForumTopic answer was saved`);
         return 'adopted';
       }
     }
