@@ -28,21 +28,36 @@ function bodyRefusal(message: string): Error & { statusCode: number } {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Parses a JSON body as api.ts's content-type parser gets it; throws the refusals above. */
-export function parseJsonBody(raw: Buffer): unknown {
+/** A body's bytes read as JSON text: its text and value, or why not (the caller words the refusal). */
+export type ReadJson = { ok: true; text: string; value: unknown } | { ok: false; why: 'notUtf8' | 'empty' | 'invalid' };
+
+/** Decodes `raw` as UTF-8 (fatal on bad bytes) and parses it; never throws. Shared by the API's and the sandbox control API's parsers. */
+export function readJson(raw: Buffer): ReadJson {
   let text: string;
   try {
     text = utf8.decode(raw);
   } catch {
-    throw bodyRefusal(NOT_UTF8);
+    return { ok: false, why: 'notUtf8' };
   }
-  if (text.trim() === '') throw bodyRefusal(FRAMEWORK_REFUSALS.FST_ERR_CTP_EMPTY_JSON_BODY!);
-  let value: unknown;
+  if (text.trim() === '') return { ok: false, why: 'empty' };
   try {
-    value = JSON.parse(text);
+    return { ok: true, text, value: JSON.parse(text) };
   } catch {
-    throw bodyRefusal(FRAMEWORK_REFUSALS.FST_ERR_CTP_INVALID_JSON_BODY!);
+    return { ok: false, why: 'invalid' };
   }
+}
+
+const READ_REFUSALS: Record<Exclude<ReadJson, { ok: true }>['why'], string> = {
+  notUtf8: NOT_UTF8,
+  empty: FRAMEWORK_REFUSALS.FST_ERR_CTP_EMPTY_JSON_BODY!,
+  invalid: FRAMEWORK_REFUSALS.FST_ERR_CTP_INVALID_JSON_BODY!,
+};
+
+/** Parses a JSON body as api.ts's content-type parser gets it; throws the refusals above. */
+export function parseJsonBody(raw: Buffer): unknown {
+  const read = readJson(raw);
+  if (!read.ok) throw bodyRefusal(READ_REFUSALS[read.why]);
+  const { text, value } = read;
   const problems = keyProblems(text);
   if (problems) throw new FieldErrors(problems);
   return value;

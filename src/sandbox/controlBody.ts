@@ -14,27 +14,22 @@
  * - a lone UTF-16 surrogate in a text or a key (`"\ud800"`: valid JSON
  *   syntax, no character) — `first_name: not text (a lone UTF-16 surrogate), …`.
  */
-import { findIllFormed, keyProblems } from '../platform/jsonBody.js';
+import { findIllFormed, keyProblems, readJson, type ReadJson } from '../platform/jsonBody.js';
 import { QUERY_REFUSALS } from '../platform/queryString.js';
 import { ControlError } from './userActions.js';
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The control API's words for a body that cannot be read as JSON (English, as all its errors). */
+const READ_REFUSALS: Record<Exclude<ReadJson, { ok: true }>['why'], string> = {
+  notUtf8: 'body is not UTF-8: send the JSON encoded as UTF-8',
+  empty: 'body is empty although content-type is application/json: send a JSON object, or no content-type',
+  invalid: 'body is not valid JSON',
+};
 
 /** The JSON value of a control API request's body; throws ControlError(400, reason) as listed above. */
 export function parseControlJson(raw: Buffer): unknown {
-  let text: string;
-  try {
-    text = utf8.decode(raw);
-  } catch {
-    throw new ControlError(400, 'body is not UTF-8: send the JSON encoded as UTF-8');
-  }
-  if (text.trim() === '') throw new ControlError(400, 'body is empty although content-type is application/json: send a JSON object, or no content-type');
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new ControlError(400, 'body is not valid JSON');
-  }
+  const read = readJson(raw);
+  if (!read.ok) throw new ControlError(400, READ_REFUSALS[read.why]);
+  const { text, value } = read;
   const problems = keyProblems(text);
   if (problems) {
     throw new ControlError(
