@@ -269,19 +269,15 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
     // not answer 200 as if ready — outside check). A path with a dot (`/requests/1.5`, `/sign-in.html`) is a file
     // no longer there — a plain 404 for a script or an image asking for it — unless a browser navigates to it
     // (Accept prefers HTML): then the app's «not found» page too, not the API's JSON (outside check).
-    if (
-      webApp &&
-      request.method === 'GET' &&
-      !/^\/(api|tg|docs|metrics|readyz|healthz)(\/|$)/i.test(url) &&
-      (!path.extname(pathname) || prefersHtml(request.headers.accept))
-    ) {
+    const webGet = webApp && request.method === 'GET' && !/^\/(api|tg|docs|metrics|readyz|healthz)(\/|$)/i.test(url);
+    if (webGet && (!path.extname(pathname) || prefersHtml(request.headers.accept))) {
       if (!isAppPage(pathname)) return reply.code(404).type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
-      const page = webApp.preloaded.find((candidate) => candidate.html && candidate.path.test(pathname));
+      const page = webApp!.preloaded.find((candidate) => candidate.html && candidate.path.test(pathname));
       if (page?.html) return reply.type('text/html').header('cache-control', 'no-cache').send(page.html);
       return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
     }
     // A file outside the API that is not there (a script's, an image's, curl's request): a 404 that says so, not the API's words.
-    if (webApp && request.method === 'GET' && !/^\/(api|tg|docs|metrics|readyz|healthz)(\/|$)/i.test(url) && path.extname(pathname)) {
+    if (webGet) {
       const error = 'Такого файла нет: проверьте адрес';
       return reply.code(404).send({ error, code: messageCode(error) });
     }

@@ -125,8 +125,7 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
     const message = c.message;
     // A command addressed to another bot in the group (`/close@other_bot`) is that bot's: Hotline neither runs it nor
     // answers it, and it is no answer to the client either (Bot API, «Commands»: `/command@botname` in groups).
-    const addressee = /^\/[A-Za-z0-9_]+@(\w+)/.exec(message.text)?.[1];
-    if (addressee && addressee.toLowerCase() !== c.me.username.toLowerCase()) return;
+    if (commandName(message.text) !== undefined && commandName(message.text, c.me.username) === undefined) return;
     const threadId = message.is_topic_message ? message.message_thread_id : undefined;
     const dialog = threadId === undefined ? undefined : await dialogOfTopic(c.tx, c.chat.id, threadId);
     const answer = (text: string, extra: Record<string, unknown> = {}) =>
