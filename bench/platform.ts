@@ -233,13 +233,17 @@ export async function run(): Promise<Figure[]> {
         const cpu = `CPU per request: app ${mid('app').toFixed(2)} ms, PostgreSQL ${mid('postgres').toFixed(2)} ms${loadCpu}${appGroup ? `; the app's quota ran out in ${throttled} of its 100 ms periods over the ${RUNS} runs` : ''}${generator}`;
         const how = rate
           ? `p99 at a fixed offered rate of ${rate} requests/s (evenly spaced, open loop: latency from each request's scheduled time)`
-          : `p99 at ${CONCURRENCY} connections as fast as answers come (a throughput figure: p50 ≈ ${CONCURRENCY} ÷ req/s)`;
+          : `requests a second and p99 at ${CONCURRENCY} connections as fast as answers come (a throughput figure: p50 ≈ ${CONCURRENCY} ÷ req/s)`;
+        // Issue 21.4: the latency target is judged where the figure is a latency — at the fixed offered rate. At 50
+        // connections as fast as answers come the p99 is the throughput in disguise (Little's law: p50 ≈ 50 ÷ req/s),
+        // so that row reports the throughput and its p99 without a verdict on the p99 (errors still fail it).
+        const p99 = `${mid('p99').toFixed(1)} ms (runs: ${runs.map((run) => Math.round(run.p99)).join(', ')})`;
         figures.push({
           area: 'Platform API',
-          what: `${c.what}: ${how}, 100,000 requests; ${setup} (median of ${RUNS} runs of ${SECONDS} s: ${Math.round(mid('rps'))} req/s, p50 ${mid('p50').toFixed(1)} ms${errors ? `, ${errors} errors` : ''}; ${cpu})`,
-          value: `${mid('p99').toFixed(1)} ms (runs: ${runs.map((run) => Math.round(run.p99)).join(', ')})`,
-          target: `≤ ${c.target} ms`,
-          ok: mid('p99') <= c.target && errors === 0,
+          what: `${c.what}: ${how}, 100,000 requests; ${setup} (median of ${RUNS} runs of ${SECONDS} s${rate ? `: ${Math.round(mid('rps'))} req/s` : ''}, p50 ${mid('p50').toFixed(1)} ms${errors ? `, ${errors} errors` : ''}; ${cpu})`,
+          value: rate ? p99 : `${Math.round(mid('rps'))} req/s; p99 ${p99}`,
+          target: rate ? `≤ ${c.target} ms` : `— (a throughput figure; the ≤ ${c.target} ms target is judged at the fixed rate, next row)`,
+          ok: rate ? mid('p99') <= c.target && errors === 0 : errors === 0 ? undefined : false,
         });
       }
     }

@@ -36,7 +36,7 @@ import type { Update } from '@grammyjs/types';
 import { openSandbox, SANDBOX_API_PREFIX, type SandboxWorld } from './sandbox/mode.js';
 import { botApiAlias, emulatorPlugin } from './sandbox/plugin.js';
 import { logStartupChecks } from './doctor.js';
-import { returnFreeMemory } from './memory.js';
+import { compactHeap, returnFreeMemory } from './memory.js';
 
 export interface Hotline {
   config: Config;
@@ -347,7 +347,9 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(error, log);
   }
-  // What start-up freed goes back to the system now (src/memory.ts).
+  // What start-up freed goes back to the system now (src/memory.ts): V8's young generation shrunk, then glibc's
+  // free pages returned.
+  compactHeap();
   returnFreeMemory();
   // Ctrl+C signals the whole process group, and `npm start`'s launcher (scripts/start.mjs) passes it on too: the
   // same stop arrives twice within milliseconds. Only a signal well after the first one means "exit at once".

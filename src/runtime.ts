@@ -13,7 +13,8 @@
  * not shrink while the process idles. 8 MB semi-spaces cap it near 16 MB
  * (measured: 15 MB). Trade-off: a young collection every 8 MB allocated
  * instead of every few tens of MB, i.e. more, shorter scavenges under load;
- * the relay benchmark's throughput rows are measured with it.
+ * the relay benchmark's throughput rows are measured with it. What start-up
+ * grew is shrunk once when it is over (src/memory.ts, `compactHeap`).
  * Source: `node --v8-options` ("max size of a semi-space (in MBytes), the new
  * space consists of two semi-spaces").
  */
