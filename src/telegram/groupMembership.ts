@@ -30,6 +30,7 @@
  */
 import type { Api, MiddlewareFn } from 'grammy';
 import type { ChatMember } from '@grammyjs/types';
+import { LRUCache } from 'lru-cache';
 import type { CommandContext } from '../commands/context.js';
 import type { HotlineContext } from './context.js';
 
@@ -39,7 +40,7 @@ export const MEMBERSHIP_TTL_MS = 10 * 60_000;
 export const MEMBERSHIP_RETRY_MS = 30_000;
 /** How long a getChatMember may take before the writer is taken for a client, in ms. */
 export const MEMBERSHIP_TIMEOUT_MS = 3_000;
-/** Users whose answers are kept at most (the oldest go first). */
+/** Answers kept at most per kind (users, group-and-user pairs, groups); the least recently used go first. */
 const KEPT = 20_000;
 
 /** Whether a ChatMember is in the chat: creator, administrator, member, or restricted but still a member (Bot API, ChatMember). */
@@ -52,35 +53,47 @@ export function isMutedMember(member: ChatMember): boolean {
   return member.status === 'restricted' && member.is_member && !member.can_send_messages;
 }
 
+/**
+ * The answers kept in this process, in lru-cache's LRUCache (bounded by KEPT, each entry with its own time to
+ * live). An answer that expired or was pushed out by the bound is not an answer: the next question goes to
+ * Telegram. Only whether a member is muted falls back, when Telegram does not answer, on the last answer
+ * still held even if expired (`isMuted`).
+ */
 export class GroupMembership {
-  private readonly known = new Map<number, { member: boolean; until: number }>();
+  /** userId → whether the user is in one of the managers' groups. */
+  private readonly known: LRUCache<number, boolean>;
   /** `chatId:userId` → whether the group's admins restricted the user from sending there (restricted, can_send_messages false). */
-  private readonly muted = new Map<string, { muted: boolean; until: number }>();
+  private readonly muted: LRUCache<string, boolean>;
   /** chatId → whether the group's default permissions let members send texts. */
-  private readonly chatDefaults = new Map<number, { maySend: boolean; until: number }>();
+  private readonly chatDefaults: LRUCache<number, boolean>;
   /** getChatMember calls made (for tests and metrics). */
   asked = 0;
 
+  /**
+   * @param now the clock the times to live are measured on, in ms (a test's clock; must not return 0, which
+   *   lru-cache reads as «no start»); lru-cache's default (`performance.now()`, monotonic) when left out.
+   */
   constructor(
     private readonly managersChatIds: () => readonly number[],
     /** Told what could not be asked (a sentence's middle, e.g. «whether user 5 is in the managers' group -100…; …») and why. */
     private readonly onFailure: (question: string, error: unknown) => void,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now?: () => number,
+  ) {
+    // ttlResolution 0: every expiry check reads the clock (no 1 ms reuse of the last reading).
+    const options = { max: KEPT, ttl: MEMBERSHIP_TTL_MS, ttlResolution: 0, ...(now ? { perf: { now } } : {}) };
+    this.known = new LRUCache(options);
+    this.muted = new LRUCache(options);
+    this.chatDefaults = new LRUCache(options);
+  }
 
   /** Records what a managers' group showed about `userId` (kept MEMBERSHIP_TTL_MS unless `forMs` says otherwise). */
   note(userId: number, member: boolean, forMs = MEMBERSHIP_TTL_MS): void {
-    this.known.delete(userId);
-    this.known.set(userId, { member, until: this.now() + forMs });
-    if (this.known.size > KEPT) this.known.delete(this.known.keys().next().value!);
+    this.known.set(userId, member, { ttl: forMs });
   }
 
   /** Records whether managers' group `chatId`'s admins restricted `userId` from sending (kept MEMBERSHIP_TTL_MS unless `forMs` says otherwise). */
   noteMuted(chatId: number, userId: number, muted: boolean, forMs = MEMBERSHIP_TTL_MS): void {
-    const key = `${chatId}:${userId}`;
-    this.muted.delete(key);
-    this.muted.set(key, { muted, until: this.now() + forMs });
-    if (this.muted.size > KEPT) this.muted.delete(this.muted.keys().next().value!);
+    this.muted.set(`${chatId}:${userId}`, muted, { ttl: forMs });
   }
 
   /** Forgets what was kept about `userId` sending in `chatId` (the next question goes to Telegram). */
@@ -95,8 +108,10 @@ export class GroupMembership {
    * again after MEMBERSHIP_RETRY_MS. Never throws.
    */
   async isMuted(api: Api, chatId: number, userId: number): Promise<boolean> {
-    const kept = this.muted.get(`${chatId}:${userId}`);
-    if (kept && kept.until > this.now()) return kept.muted;
+    // An expired answer is kept (not deleted on this read) to stand in if Telegram does not answer.
+    const status: LRUCache.Status<string, boolean> = {};
+    const kept = this.muted.get(`${chatId}:${userId}`, { allowStale: true, noDeleteOnStaleGet: true, status });
+    if (kept !== undefined && status.get === 'hit') return kept;
     try {
       this.asked++;
       const member = await api.getChatMember(chatId, userId, AbortSignal.timeout(MEMBERSHIP_TIMEOUT_MS) as Parameters<Api['getChatMember']>[2]);
@@ -106,7 +121,7 @@ export class GroupMembership {
       this.noteMuted(chatId, userId, muted);
       return muted;
     } catch (error) {
-      const muted = kept?.muted ?? false;
+      const muted = kept ?? false;
       this.onFailure(`whether user ${userId} may send in the managers' group ${chatId}; taken as ${muted ? 'muted' : 'not muted'}, as last known`, error);
       this.noteMuted(chatId, userId, muted, MEMBERSHIP_RETRY_MS);
       return muted;
@@ -119,7 +134,7 @@ export class GroupMembership {
    */
   private async membersMaySend(api: Api, chatId: number): Promise<boolean> {
     const kept = this.chatDefaults.get(chatId);
-    if (kept && kept.until > this.now()) return kept.maySend;
+    if (kept !== undefined) return kept;
     let maySend = true;
     let forMs = MEMBERSHIP_TTL_MS;
     try {
@@ -130,14 +145,14 @@ export class GroupMembership {
       this.onFailure(`for the default permissions of the managers' group ${chatId}; members taken as allowed to send`, error);
       forMs = MEMBERSHIP_RETRY_MS;
     }
-    this.chatDefaults.set(chatId, { maySend, until: this.now() + forMs });
+    this.chatDefaults.set(chatId, maySend, { ttl: forMs });
     return maySend;
   }
 
   /** Whether `userId` is in one of the managers' groups: the kept answer, else Telegram's (getChatMember in each group). Never throws. */
   async isMember(api: Api, userId: number): Promise<boolean> {
     const kept = this.known.get(userId);
-    if (kept && kept.until > this.now()) return kept.member;
+    if (kept !== undefined) return kept;
     let failed = false;
     for (const chatId of this.managersChatIds()) {
       try {

@@ -4,6 +4,7 @@
  * without the matching `x-csrf-token` header answers 403.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type pg from 'pg';
 import type { loadViewer, Viewer } from '../../policies/access.js';
 import type { CommandContext } from '../../commands/context.js';
@@ -26,19 +27,22 @@ const NO_SESSION_NEEDED = /^\/api\/auth\/(sign-in|link)(\?|$)/;
 
 /** Signed-in lookups kept a few seconds: every API call needs one. */
 export const SESSION_CACHE_MS = 5_000;
+/** Signed-in lookups kept at most; the least recently used go first (a pushed-out one is read from the database again). */
+const SESSIONS_KEPT = 10_000;
 type SignedIn = { session: SessionRow; viewer: SignedInUser };
 /** One session ended (`tokenHash`), or every session of a user (`userId`). */
 export type SessionEnded = { tokenHash: string; userId?: undefined } | { userId: number; tokenHash?: undefined };
 
 /**
- * Remembers recent session lookups by token hash for a few seconds. Signing
- * out evicts at once; so does a command that ends a user's sessions
- * (it publishes `sessions` on the LiveBus), so a disabled user is out at once
- * on this instance. Other changes (an organization renamed) show within
+ * Remembers recent session lookups by token hash for `SESSION_CACHE_MS`, at
+ * most SESSIONS_KEPT of them (lru-cache's LRUCache). Signing out evicts at
+ * once; so does a command that ends a user's sessions (it publishes
+ * `sessions` on the LiveBus), so a disabled user is out at once on this
+ * instance. Other changes (an organization renamed) show within
  * `SESSION_CACHE_MS`.
  */
 export class SessionCache {
-  private readonly entries = new Map<string, { value: SignedIn | null; until: number }>();
+  private readonly entries = new LRUCache<string, SignedIn>({ max: SESSIONS_KEPT, ttl: SESSION_CACHE_MS });
   private subscribed = false;
   private readonly endedListeners = new Set<(ended: SessionEnded) => void>();
 
@@ -52,28 +56,27 @@ export class SessionCache {
     return () => this.endedListeners.delete(listener);
   }
 
-  get(tokenHash: string, now = Date.now()): SignedIn | null | undefined {
-    const entry = this.entries.get(tokenHash);
-    if (!entry) return undefined;
-    if (entry.until <= now) {
-      this.entries.delete(tokenHash);
-      return undefined;
-    }
-    return entry.value;
+  /** The lookup kept for `tokenHash` (a session token's SHA-256, hex), or undefined when none is kept or it expired. */
+  get(tokenHash: string): SignedIn | undefined {
+    return this.entries.get(tokenHash);
   }
 
-  set(tokenHash: string, value: SignedIn | null, now = Date.now()): void {
-    if (this.entries.size >= 10_000) this.entries.clear();
-    this.entries.set(tokenHash, { value, until: now + SESSION_CACHE_MS });
+  /** Keeps a signed-in lookup for SESSION_CACHE_MS (unknown tokens are not kept: findSignedIn). */
+  set(tokenHash: string, value: SignedIn): void {
+    this.entries.set(tokenHash, value);
   }
 
+  /** Forgets session `tokenHash` and tells the listeners it ended. */
   evict(tokenHash: string): void {
     this.entries.delete(tokenHash);
     for (const listener of [...this.endedListeners]) listener({ tokenHash });
   }
 
+  /** Forgets every kept session of `userId` and tells the listeners they ended. */
   evictUser(userId: number): void {
-    for (const [key, entry] of this.entries) if (entry.value?.session.userId === userId) this.entries.delete(key);
+    const gone: string[] = [];
+    for (const [key, value] of this.entries.entries()) if (value.session.userId === userId) gone.push(key);
+    for (const key of gone) this.entries.delete(key);
     for (const listener of [...this.endedListeners]) listener({ userId });
   }
 
