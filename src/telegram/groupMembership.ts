@@ -40,8 +40,10 @@ export const MEMBERSHIP_TTL_MS = 10 * 60_000;
 export const MEMBERSHIP_RETRY_MS = 30_000;
 /** How long a getChatMember may take before the writer is taken for a client, in ms. */
 export const MEMBERSHIP_TIMEOUT_MS = 3_000;
-/** Answers kept at most per kind (users, group-and-user pairs, groups); the least recently used go first. */
+/** Answers kept at most about users and about group-and-user pairs, each; the least recently used go first. */
 const KEPT = 20_000;
+/** Groups whose default permissions are kept at most (managers' groups are a configured handful). */
+const GROUPS_KEPT = 1_000;
 
 /** Whether a ChatMember is in the chat: creator, administrator, member, or restricted but still a member (Bot API, ChatMember). */
 export function isInChat(member: ChatMember): boolean {
@@ -54,8 +56,8 @@ export function isMutedMember(member: ChatMember): boolean {
 }
 
 /**
- * The answers kept in this process, in lru-cache's LRUCache (bounded by KEPT, each entry with its own time to
- * live). An answer that expired or was pushed out by the bound is not an answer: the next question goes to
+ * The answers kept in this process, in lru-cache's LRUCache (bounded by KEPT and GROUPS_KEPT, each entry with
+ * its own time to live). An answer that expired or was pushed out by the bound is not an answer: the next question goes to
  * Telegram. Only whether a member is muted falls back, when Telegram does not answer, on the last answer
  * still held even if expired (`isMuted`).
  */
@@ -80,10 +82,11 @@ export class GroupMembership {
     now?: () => number,
   ) {
     // ttlResolution 0: every expiry check reads the clock (no 1 ms reuse of the last reading).
-    const options = { max: KEPT, ttl: MEMBERSHIP_TTL_MS, ttlResolution: 0, ...(now ? { perf: { now } } : {}) };
-    this.known = new LRUCache(options);
-    this.muted = new LRUCache(options);
-    this.chatDefaults = new LRUCache(options);
+    // lru-cache allocates room for `max` entries up front (README, «max»): ~0.75 MB per 20 000 (heap and typed arrays, measured on Node 26).
+    const options = { ttl: MEMBERSHIP_TTL_MS, ttlResolution: 0, ...(now ? { perf: { now } } : {}) };
+    this.known = new LRUCache({ ...options, max: KEPT });
+    this.muted = new LRUCache({ ...options, max: KEPT });
+    this.chatDefaults = new LRUCache({ ...options, max: GROUPS_KEPT });
   }
 
   /** Records what a managers' group showed about `userId` (kept MEMBERSHIP_TTL_MS unless `forMs` says otherwise). */
