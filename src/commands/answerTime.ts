@@ -15,7 +15,7 @@
  *   per off-hours period (until the next opening), in their language.
  */
 import { and, eq, isNull, or, sql } from 'drizzle-orm';
-import { escapeHtml } from '../core/html.js';
+import { escapeHtml, mentionHtml } from '../core/html.js';
 import { topicLink } from '../core/topicLink.js';
 import { formatOpening, formatWait, isWorkingTime, nextOpening, waitDeadline, waitedWorkingMs, type CalendarHistory } from '../core/workingHours.js';
 import type { Tx } from '../db/index.js';
@@ -95,11 +95,6 @@ async function markReminded(tx: Tx, late: LateDialog) {
   return { ...dialog, owner };
 }
 
-/** The owner as a Telegram mention (HTML): a link to their account when we know it, else their name. */
-function mention(owner: { name: string; telegramUserId: number | null }): string {
-  const name = escapeHtml(owner.name);
-  return owner.telegramUserId ? `<a href="tg://user?id=${owner.telegramUserId}">${name}</a>` : name;
-}
 
 /**
  * One run of the reminder job: finds the late dialogs and reminds each wait
@@ -127,7 +122,7 @@ export async function remindLateDialogs(ctx: CommandContext, options: { now?: Da
         if (!marked) return false;
         const wait = formatWait(dialog.waitedMs, MANAGERS_LOCALE);
         const text = marked.owner
-          ? t('answer-time-reminder-owner', { who: mention(marked.owner), wait, limit: limitMinutes })
+          ? t('answer-time-reminder-owner', { who: mentionHtml(marked.owner), wait, limit: limitMinutes })
           : t('answer-time-reminder-group', { wait, limit: limitMinutes });
         await enqueueTelegram(ctx, tx, {
           chatId,
@@ -156,7 +151,7 @@ export async function remindLateDialogs(ctx: CommandContext, options: { now?: Da
           t('answer-time-summary-line', {
             client: `<a href="${escapeHtml(link)}">${escapeHtml(client?.name ?? '—')}</a>`,
             wait: formatWait(dialog.waitedMs, MANAGERS_LOCALE),
-            who: marked.owner ? mention(marked.owner) : t('answer-time-summary-nobody'),
+            who: marked.owner ? mentionHtml(marked.owner) : t('answer-time-summary-nobody'),
           }),
         );
         await event(tx, dialog, true);

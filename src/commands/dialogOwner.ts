@@ -14,7 +14,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { dialogs, organizations, users } from '../db/schema.js';
 import { mayOwnDialogs, type Viewer } from '../policies/access.js';
-import { escapeHtml } from '../core/html.js';
+import { escapeHtml, mentionHtml } from '../core/html.js';
 import { botText, MANAGERS_LOCALE } from './botTexts.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import type { Dialog } from './dialogs.js';
@@ -39,9 +39,9 @@ export interface OwnerState {
 }
 
 /** An enabled manager or admin of our organization, by id; undefined otherwise. */
-async function staffUser(tx: Tx, userId: number): Promise<{ id: number; name: string } | undefined> {
+async function staffUser(tx: Tx, userId: number): Promise<{ id: number; name: string; telegramUserId: number | null } | undefined> {
   const [user] = await tx.db
-    .select({ id: users.id, name: users.name })
+    .select({ id: users.id, name: users.name, telegramUserId: users.telegramUserId })
     .from(users)
     .innerJoin(organizations, eq(organizations.id, users.organizationId))
     .where(and(eq(users.id, userId), inArray(users.role, ['manager', 'admin']), isNull(users.disabledAt), eq(organizations.isOurs, true)));
@@ -62,7 +62,7 @@ export async function setDialogOwner(ctx: CommandContext, props: Props, tx?: Tx)
     const owner = props.ownerUserId === null ? undefined : await staffUser(tx, props.ownerUserId);
     if (props.ownerUserId !== null && !owner) throw new ValidationError('Вести диалог может только менеджер нашей организации с действующей учётной записью', 'ownerUserId');
     const before = dialog.ownerUserId;
-    const current = before === null ? null : ((await staffUser(tx, before)) ?? { id: before, name: '—' });
+    const current = before === null ? null : ((await staffUser(tx, before)) ?? { id: before, name: '—', telegramUserId: null });
     if (before === (owner?.id ?? null) || (props.how === 'first_answer' && before !== null)) {
       return { owner: current ? { userId: current.id, name: current.name } : null, changed: false };
     }
@@ -82,14 +82,17 @@ export async function setDialogOwner(ctx: CommandContext, props: Props, tx?: Tx)
     if (props.how === 'take' || props.how === 'assign' || props.how === 'release') {
       const [actor] = await tx.db.select({ name: users.name }).from(users).where(eq(users.id, props.actor.userId));
       const by = escapeHtml(actor?.name ?? '—');
+      // Whoever gains or loses the dialog and did not do it themselves is mentioned, so Telegram notifies them.
+      const named = (person: { id: number; name: string; telegramUserId: number | null }) =>
+        person.id === props.actor.userId ? escapeHtml(person.name) : mentionHtml(person);
       const text =
         props.how === 'release'
           ? botText(MANAGERS_LOCALE, 'dialog-owner-released', { by })
           : props.how === 'take' && current
-            ? botText(MANAGERS_LOCALE, 'dialog-owner-taken-from', { who: escapeHtml(owner!.name), from: escapeHtml(current.name) })
+            ? botText(MANAGERS_LOCALE, 'dialog-owner-taken-from', { who: named(owner!), from: named(current) })
             : props.how === 'take' || owner!.id === props.actor.userId
-              ? botText(MANAGERS_LOCALE, 'dialog-owner-taken', { who: escapeHtml(owner!.name) })
-              : botText(MANAGERS_LOCALE, 'dialog-owner-assigned', { who: escapeHtml(owner!.name), by });
+              ? botText(MANAGERS_LOCALE, 'dialog-owner-taken', { who: named(owner!) })
+              : botText(MANAGERS_LOCALE, 'dialog-owner-assigned', { who: named(owner!), by });
       calls.push({ chatId: dialog.managersChatId, method: 'sendMessage', payload: { text, parse_mode: 'HTML' }, target: { topicOfDialog: dialog.id } });
     }
     // The card shows the owner; a dialog whose topic is not made yet gets it in its first card.

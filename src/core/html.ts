@@ -18,6 +18,17 @@ export function escapeHtml(text: string): string {
   return String(text ?? '').replace(/[&<>"']/g, (ch) => ENTITIES[ch]!);
 }
 
+/**
+ * A person named in a Telegram HTML message so that Telegram notifies them: a
+ * link `tg://user?id=…` to their account when we know it (Bot API,
+ * «Formatting options»: «inline mention of a user»), else their name as text.
+ * The name is escaped here.
+ */
+export function mentionHtml(person: { name: string; telegramUserId: number | null }): string {
+  const name = escapeHtml(person.name);
+  return person.telegramUserId ? `<a href="tg://user?id=${Math.trunc(person.telegramUserId)}">${name}</a>` : name;
+}
+
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 /**

@@ -120,7 +120,8 @@ manager-assign-unknown = I do not know a manager @{ $username }: they should typ
 manager-shift-how = Type <code>/shift on</code> to start your shift, <code>/shift off</code> to end it, <code>/shift</code> to see who is on shift.
 manager-shift-on = { $mode ->
     [round_robin] You are on shift: new dialogs will be dealt to you in turn with colleagues on shift.
-   *[other] Shift noted. Dealing new dialogs in turn is off (DIALOG_ASSIGNMENT); take dialogs with /take.
+    [first_answer] Shift noted. New dialogs are not dealt in turn: whoever answers the client first handles the dialog, or take one with /take.
+   *[other] Shift noted. New dialogs are not dealt in turn: take dialogs with /take.
 }
 manager-shift-off = Shift ended: new dialogs are no longer dealt to you.
 manager-shift-list = On shift: { $who }

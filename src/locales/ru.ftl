@@ -111,7 +111,7 @@ managers-group-cannot-manage-topics-ended = ✅ Бот снова может с�
 # Who is responsible for a dialog (/take, /assign, /release, /shift). Names are HTML-escaped by the caller.
 dialog-owner-taken = 👤 Диалог ведёт { $who }.
 # /take of a dialog another manager held: the one who had it is named, so nobody loses a dialog unseen.
-dialog-owner-taken-from = 👤 Диалог ведёт { $who } (забрал(а) у { $from }).
+dialog-owner-taken-from = 👤 Диалог ведёт { $who } (до этого вёл(а) { $from }).
 dialog-owner-assigned = 👤 Диалог передан: теперь его ведёт { $who } (передал(а) { $by }).
 dialog-owner-released = 👤 У диалога больше нет ответственного (снял(а) { $by }). Взять: /take
 manager-owner-unchanged = Диалог уже ведёт { $who }.
@@ -121,7 +121,8 @@ manager-assign-unknown = Не знаю менеджера @{ $username }: пус
 manager-shift-how = Напишите <code>/shift on</code> — начать смену, <code>/shift off</code> — закончить, <code>/shift</code> — кто на смене.
 manager-shift-on = { $mode ->
     [round_robin] Вы на смене: новые диалоги будут приходить вам по очереди с коллегами на смене.
-   *[other] Смена отмечена. Раздача новых диалогов по очереди выключена (DIALOG_ASSIGNMENT), диалоги берут командой /take.
+    [first_answer] Смена отмечена. Новые диалоги по очереди не раздаются: диалог ведёт тот, кто первым ответит клиенту, или его берут командой /take.
+   *[other] Смена отмечена. Новые диалоги по очереди не раздаются: диалоги берут командой /take.
 }
 manager-shift-off = Смена закончена: новые диалоги вам больше не раздаются.
 manager-shift-list = На смене: { $who }

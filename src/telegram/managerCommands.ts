@@ -277,7 +277,7 @@ async function shift(ctx: CommandContext, c: HotlineContext, manager: Viewer, an
   if (argument && value === undefined) return answer(botText(MANAGERS_LOCALE, 'manager-shift-how'));
   const names = value === undefined ? await onShiftNames(c.tx) : await setOnShift(ctx, { actor: manager, onShift: value }, c.tx);
   const who = names.length > 0 ? names.map(escapeHtml).join(', ') : botText(MANAGERS_LOCALE, 'manager-shift-nobody');
-  const mode = ctx.config.dialogAssignment === 'round_robin' ? 'round_robin' : 'other';
+  const mode = ctx.config.dialogAssignment;
   const head = value === undefined ? '' : botText(MANAGERS_LOCALE, value ? 'manager-shift-on' : 'manager-shift-off', { mode }) + '\n';
   return answer(head + botText(MANAGERS_LOCALE, 'manager-shift-list', { who }));
 }

@@ -45,7 +45,10 @@ describe('who handles a dialog', () => {
     await t.control.waitFor({ ...inTopic, text_includes: 'Не знаю менеджера @oleg_colleague' });
     await say(colleague, '/help');
     await say(t.manager, '/assign @Oleg_Colleague');
-    await t.control.waitFor({ ...inTopic, text_includes: '👤 Диалог передан: теперь его ведёт Олег Коллега (передал(а) Мария Менеджер).' });
+    const handed = '👤 Диалог передан: теперь его ведёт Олег Коллега (передал(а) Мария Менеджер).';
+    const handedOver = (await t.control.waitFor({ ...inTopic, text_includes: handed })).messages.findLast((m) => m.text?.includes(handed))!;
+    // Олег is mentioned, so Telegram notifies him (the emulator keeps tg://user links as text_link entities); Мария did it herself.
+    expect(handedOver.entities).toEqual([expect.objectContaining({ type: 'text_link', url: `tg://user?id=${colleague.id}`, offset: handed.indexOf('Олег'), length: 'Олег Коллега'.length })]);
     await expect.poll(() => cardOf(t, topic.threadId), { timeout: 15_000 }).toContain('Ответственный: Олег Коллега');
 
     await say(colleague, '/take');
@@ -64,7 +67,19 @@ describe('who handles a dialog', () => {
     await t.control.waitFor({ ...inTopic, text_includes: 'теперь его ведёт Олег Коллега' });
     // /take of a colleague's dialog takes it over, and says from whom: nobody loses a dialog unseen.
     await say(t.manager, '/take');
-    await t.control.waitFor({ ...inTopic, text_includes: '👤 Диалог ведёт Мария Менеджер (забрал(а) у Олег Коллега).' });
+    const takenFrom = '👤 Диалог ведёт Мария Менеджер (до этого вёл(а) Олег Коллега).';
+    const taken = (await t.control.waitFor({ ...inTopic, text_includes: takenFrom })).messages.findLast((m) => m.text?.includes(takenFrom))!;
+    // The one who lost the dialog is mentioned (notified); the one who took it is not.
+    expect(taken.entities).toEqual([expect.objectContaining({ type: 'text_link', url: `tg://user?id=${colleague.id}` })]);
+
+    // /shift on where dialogs are not dealt in turn (the default, first answer): says how dialogs get an owner here,
+    // in the managers' words, not the setting's name.
+    await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, text: '/shift on' });
+    const shiftNote = 'Смена отмечена. Новые диалоги по очереди не раздаются: диалог ведёт тот, кто первым ответит клиенту, или его берут командой /take.';
+    const shifted = (await t.control.waitFor({ chat_id: t.group, text_includes: shiftNote })).messages.findLast((m) => m.text?.includes(shiftNote))!;
+    expect(shifted.text).not.toContain('DIALOG_ASSIGNMENT');
+    await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, text: '/shift off' });
+    await t.control.waitFor({ chat_id: t.group, text_includes: 'На смене: никого' });
 
     // The client never sees any of it.
     const clientChat = (await t.control.transcript(client.id)).messages.map((m) => m.text ?? '').join('\n');
