@@ -52,7 +52,8 @@ const chatIdList = z
   })
   .transform((ids) => ids.map(Number));
 
-const schema = z
+/** Every setting Hotline reads from the environment (or `.env`), with its parsing and default. */
+const settings = z
   .object({
     NODE_ENV: z.preprocess(emptyToUndefined, z.enum(['development', 'production', 'test']).default('development')),
     PORT: z.preprocess(
@@ -198,8 +199,12 @@ const schema = z
     ),
     RATING_REQUEST: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('off')),
     RATING_COMMENT_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(10)),
-  })
-  .superRefine((env, ctx) => {
+  });
+
+/** The names of every setting (`.env.example` documents each; test/operations/envExample.test.ts checks it). */
+export const SETTING_NAMES: readonly string[] = Object.keys(settings.shape);
+
+const schema = settings.superRefine((env, ctx) => {
     const need = (variable: string, reason: string) => ctx.addIssue({ code: 'custom', path: [variable], message: reason });
     // Fail closed: production never falls into the open sandbox because a token is missing (issue 16.1).
     if (env.SANDBOX === 'on' && env.TELEGRAM_BOT_TOKEN) {
