@@ -9,13 +9,12 @@ import type { Message } from '@grammyjs/types';
 import type { CommandContext } from '../commands/context.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../commands/context.js';
 import { changeTerms } from '../commands/changeTerms.js';
-import { changeRequestStatusInTx } from '../commands/changeRequestStatus.js';
-import { askForRating } from '../commands/rateRequest.js';
+import { changeRequestStatus } from '../commands/changeRequestStatus.js';
 import { scheduleActionCard, setCardConfirming } from '../commands/actionCards.js';
 import { actingManager } from '../commands/ensureManagerUser.js';
 import { issueRequestLink, REQUEST_LINK_TTL_SECONDS } from '../commands/issueRequestLink.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
-import { requestOneCDocuments, scheduleOneCSync } from '../commands/requestOneCDocuments.js';
+import { requestOneCDocuments } from '../commands/requestOneCDocuments.js';
 import type { Dialog } from '../commands/dialogs.js';
 import { parseCardCallback } from '../core/actionCard.js';
 import { EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
@@ -178,16 +177,12 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
         const action = parsed.action === 'confirm_complete' ? 'complete' : 'cancel';
         if (card.confirming !== action) return reply('Сначала нажмите кнопку ещё раз на актуальной карточке.', true);
         try {
-          await changeRequestStatusInTx(c.tx, { actor: manager, requestId: request.id, action });
+          // The command refreshes the card and the client card itself: the request page's buttons run the same one.
+          await changeRequestStatus(ctx, { actor: manager, requestId: request.id, action }, c.tx);
         } catch (error) {
           if (error instanceof ValidationError || error instanceof ForbiddenError || error instanceof NotFoundError) return reply(error.message, true);
           throw error;
         }
-        await scheduleOneCSync(ctx, c.tx, request.id);
-        if (action === 'complete') await askForRating(ctx, c.tx, request.id);
-        await setCardConfirming(ctx, c.tx, request, null);
-        await enqueueTelegram(ctx, c.tx, { chatId: dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: dialog.id } });
-        c.tx.afterCommit(() => ctx.live.publish({ channel: `request:${request.id}`, type: 'status', data: { status: action === 'complete' ? 'completed' : 'cancelled' }, audience: 'viewers' }));
         return reply(action === 'complete' ? 'Заявка завершена' : 'Заявка отменена');
       }
     }

@@ -50,6 +50,9 @@ async function card(threadId: number): Promise<TranscriptMessage> {
   return topic.messages.find((m) => m.message_id === topic.pinned_message_id)!;
 }
 
+/** The client card of a topic (its first message, «👤 …»), as managers read it now. */
+const clientCard = async (threadId: number) => visible(await t.control.transcript(t.group, { thread_id: threadId })).find((m) => m.text?.startsWith('👤 '))?.text ?? '';
+
 async function startDeal(name: string): Promise<Deal> {
   const client = await t.newClient(name);
   await t.control.sendMessage({ from: client.id, text: 'Нужно оплатить инвойс поставщику в Китай' });
@@ -216,6 +219,42 @@ describe('from the topic to a deal', () => {
     const [request] = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
     expect(request!.status).toBe('completed');
 
+  });
+
+  it('«Завершить» on the request page completes the deal in the topic too: the card final and unpinned, the client card refreshed — nobody pressing anything', async () => {
+    const deal = await startDeal('С платформы');
+    const pinned = await card(deal.threadId);
+    expect(pinned.buttons?.flat().map((b) => b.text)).toContain('✅ Завершить');
+    const { number } = (await deal.manager.get(`/api/requests/${deal.requestId}`)).body.request as { number: string };
+    await expect.poll(() => clientCard(deal.threadId), { timeout: 15_000 }).toContain(`№ ${number} — принята`);
+
+    const completed = await deal.manager.post(`/api/requests/${deal.requestId}/status`, { action: 'complete' });
+    expect(completed.status).toBe(200);
+    expect(completed.body.status).toBe('completed');
+
+    const topic = () => t.control.transcript(t.group, { thread_id: deal.threadId });
+    const cardNow = async () => (await topic()).messages.find((m) => m.message_id === pinned.message_id)!;
+    await expect.poll(async () => (await cardNow()).text, { timeout: 15_000 }).toContain('Завершена');
+    expect((await cardNow()).buttons ?? []).toHaveLength(0);
+    await expect.poll(async () => (await topic()).pinned_message_id, { timeout: 15_000 }).toBeUndefined();
+    await expect.poll(() => clientCard(deal.threadId), { timeout: 15_000 }).toContain(`№ ${number} — завершена`);
+    // The same card, edited in place: no second card was posted.
+    expect((await topic()).messages.filter((m) => m.text?.includes('Итого к оплате'))).toHaveLength(1);
+
+  });
+
+  it('«Отменить» on the request page cancels the deal in the topic too: the card final and unpinned, the client card refreshed', async () => {
+    const deal = await startDeal('Отмена с платформы');
+    const pinned = await card(deal.threadId);
+    const { number } = (await deal.manager.get(`/api/requests/${deal.requestId}`)).body.request as { number: string };
+    const cancelled = await deal.manager.post(`/api/requests/${deal.requestId}/status`, { action: 'cancel' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const topic = () => t.control.transcript(t.group, { thread_id: deal.threadId });
+    await expect.poll(async () => (await topic()).messages.find((m) => m.message_id === pinned.message_id)?.text, { timeout: 15_000 }).toContain('Отменена');
+    expect((await topic()).messages.find((m) => m.message_id === pinned.message_id)!.buttons ?? []).toHaveLength(0);
+    await expect.poll(async () => (await topic()).pinned_message_id, { timeout: 15_000 }).toBeUndefined();
+    await expect.poll(() => clientCard(deal.threadId), { timeout: 15_000 }).toContain(`№ ${number} — отменена`);
   });
 });
 
