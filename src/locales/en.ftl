@@ -261,6 +261,12 @@ action-button-confirm-cancel = ❌ Cancel — confirm
 action-button-keep = ↩️ Do not cancel
 action-button-complete = ✅ Complete
 action-button-cancel = ❌ Cancel
+# The card buttons' answers (telegram/deal.ts): a press on a card older than the request, and a leftover press on a closed request's card.
+action-answer-stale = The card is out of date — it is being updated. Press the button on the updated card.
+action-answer-closed = { $status ->
+    [completed] Request No. { $number } is already completed.
+   *[cancelled] Request No. { $number } is already cancelled.
+}
 
 # The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.
 rating-ask = Request No. { $number } is done. Please rate our work: 1 — poor, 5 — excellent.

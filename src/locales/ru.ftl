@@ -263,6 +263,12 @@ action-button-confirm-cancel = ❌ Отменить — подтвердите
 action-button-keep = ↩️ Не отменять
 action-button-complete = ✅ Завершить
 action-button-cancel = ❌ Отменить
+# The card buttons' answers (telegram/deal.ts): a press on a card older than the request, and a leftover press on a closed request's card.
+action-answer-stale = Карточка устарела — она уже обновляется. Нажмите кнопку на обновлённой карточке.
+action-answer-closed = { $status ->
+    [completed] Заявка № { $number } уже завершена.
+   *[cancelled] Заявка № { $number } уже отменена.
+}
 
 # The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.
 rating-ask = Заявка № { $number } выполнена. Оцените, пожалуйста, нашу работу: 1 — плохо, 5 — отлично.

@@ -19,11 +19,11 @@ import type { Dialog } from '../commands/dialogs.js';
 import { parseCardCallback } from '../core/actionCard.js';
 import { EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
 import { escapeHtml } from '../core/html.js';
-import { transition } from '../core/requestStatus.js';
+import { isFinalStatus, transition } from '../core/requestStatus.js';
 import { actionCards, dialogs, requests } from '../db/schema.js';
 import { mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
-import { botText, clientLocale } from '../commands/botTexts.js';
+import { botText, clientLocale, MANAGERS_LOCALE } from '../commands/botTexts.js';
 
 type Answer = (text: string, extra?: Record<string, unknown>) => Promise<void>;
 
@@ -136,9 +136,15 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
       if (error instanceof ForbiddenError || error instanceof NotFoundError) return reply(error.message, true);
       throw error;
     }
+    // A completed or cancelled request: a press left over on its card (a second «Завершить — подтвердите», say) is told so,
+    // not that the card is being updated. «Документы 1С» keeps its own rules.
+    if (isFinalStatus(request.status) && parsed.action !== 'docs' && parsed.action !== 'docs_anyway') {
+      if (parsed.version !== request.version) await scheduleActionCard(ctx, c.tx, request);
+      return reply(botText(MANAGERS_LOCALE, 'action-answer-closed', { number: request.number, status: request.status }), true);
+    }
     if (parsed.version !== request.version) {
       await scheduleActionCard(ctx, c.tx, request);
-      return reply('Карточка устарела — она уже обновляется. Нажмите кнопку на обновлённой карточке.', true);
+      return reply(botText(MANAGERS_LOCALE, 'action-answer-stale'), true);
     }
     const topicAnswer = (text: string) =>
       enqueueTelegram(ctx, c.tx, {

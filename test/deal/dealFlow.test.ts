@@ -53,6 +53,17 @@ async function card(threadId: number): Promise<TranscriptMessage> {
 /** The client card of a topic (its first message, «👤 …»), as managers read it now. */
 const clientCard = async (threadId: number) => visible(await t.control.transcript(t.group, { thread_id: threadId })).find((m) => m.text?.startsWith('👤 '))?.text ?? '';
 
+/**
+ * A press the manager's app sends from a card it has not re-rendered yet
+ * (Telegram delivers it with the button's old data): the emulator's own
+ * press, past the control API's check that the message still has that button.
+ */
+async function pressAsShownBefore(messageId: number, data: string) {
+  const emulator = t.emulator.emulator;
+  const stored = emulator.group(t.group)!.message(messageId)!;
+  return (await emulator.pressButton(emulator.bots.get(t.bot.id)!, t.manager, stored, data, 10_000)).answer;
+}
+
 async function startDeal(name: string): Promise<Deal> {
   const client = await t.newClient(name);
   await t.control.sendMessage({ from: client.id, text: 'Нужно оплатить инвойс поставщику в Китай' });
@@ -219,6 +230,10 @@ describe('from the topic to a deal', () => {
     const [request] = await t.hotline.database().db.select().from(requests).where(eq(requests.id, deal.requestId));
     expect(request!.status).toBe('completed');
 
+    // A second press on the confirming card, after the request is done, says so — not «the card is being updated».
+    const confirm = current.buttons!.flat().find((b) => b.text.includes('Завершить — подтвердите'))!;
+    const late = await pressAsShownBefore(current.message_id, confirm.callback_data!);
+    expect(late).toMatchObject({ text: `Заявка № ${request!.number} уже завершена.`, show_alert: true });
   });
 
   it('«Завершить» on the request page completes the deal in the topic too: the card final and unpinned, the client card refreshed — nobody pressing anything', async () => {
@@ -241,6 +256,10 @@ describe('from the topic to a deal', () => {
     // The same card, edited in place: no second card was posted.
     expect((await topic()).messages.filter((m) => m.text?.includes('Итого к оплате'))).toHaveLength(1);
 
+    // The old card's button, pressed after the page completed the request, says the request is done.
+    const button = pinned.buttons!.flat().find((b) => b.text === '✅ Завершить')!;
+    const late = await pressAsShownBefore(pinned.message_id, button.callback_data!);
+    expect(late).toMatchObject({ text: `Заявка № ${number} уже завершена.`, show_alert: true });
   });
 
   it('«Отменить» on the request page cancels the deal in the topic too: the card final and unpinned, the client card refreshed', async () => {
