@@ -92,6 +92,8 @@ describe.skipIf(!available)('platform in the browser', () => {
     await page.goto(`${app.url}/sign-in`);
     await page.getByLabel('E-mail').fill(customer.email);
     await page.getByLabel('Пароль').fill('wrong-password');
+    // The field's show/hide button speaks the page's language too (it said «Toggle password visibility»).
+    expect(await page.getByRole('button', { name: 'Показать или скрыть введённое' }).count()).toBe(1);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByTestId('sign-in-error').getByText('Неверный e-mail или пароль').waitFor();
     await page.context().close();

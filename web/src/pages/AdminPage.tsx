@@ -172,7 +172,7 @@ function Users() {
               <TextInput label={t('admin.user.email')} value={values.email} onChange={(e) => set('email', e.currentTarget.value)} error={fieldErrors.email} />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 4 }}>
-              <PasswordInput label={t('admin.user.password')} value={values.password} onChange={(e) => set('password', e.currentTarget.value)} error={fieldErrors.password} />
+              <PasswordInput label={t('admin.user.password')} visibilityToggleButtonProps={{ 'aria-label': t('signIn.passwordVisibility') }} value={values.password} onChange={(e) => set('password', e.currentTarget.value)} error={fieldErrors.password} />
             </Grid.Col>
             <Grid.Col span={{ base: 12, sm: 4 }}>
               <Select label={t('admin.user.role')} data={roles.map((role) => ({ value: role, label: t(`role.${role}`) }))} value={values.role} onChange={(v) => set('role', (v ?? 'agent') as Role)} error={fieldErrors.role} />
