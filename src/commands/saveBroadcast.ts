@@ -4,11 +4,11 @@
  * and change it until it is started (commands/startBroadcast). Also the reads
  * the page needs: the list, one broadcast with its progress, its report.
  */
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { broadcasts } from '../db/schema.js';
+import { broadcasts, telegramOutbox } from '../db/schema.js';
 import { checkTemplateBody } from '../core/quickReply.js';
-import { BROADCAST_VARIABLES, checkBroadcastTitle, failureReason, normalizeLabels, type RecipientOutcome, type RecipientReason } from '../core/broadcast.js';
+import { BROADCAST_VARIABLES, checkBroadcastTitle, failureReason, normalizeLabels, testDelivery, type RecipientOutcome, type RecipientReason, type TestDelivery, type TestFailure } from '../core/broadcast.js';
 import { maySendBroadcasts, type Viewer } from '../policies/access.js';
 import { ConflictError, ForbiddenError, inTransaction, NotFoundError, recordEvent, type CommandContext } from './context.js';
 import { FieldErrorCollector } from './validation.js';
@@ -89,15 +89,34 @@ const PROGRESS = sql`count(*)::int as total,
   count(*) filter (where r.state = 'skipped')::int as skipped,
   count(*) filter (where r.state = 'pending' or (r.state = 'queued' and o.state = 'pending'))::int as left`;
 
-/** The broadcast or 404 (our staff only: 403 for others). */
-export async function getBroadcast(tx: Pick<Tx, 'db'>, actor: Viewer, id: number): Promise<Broadcast & { progress: Progress; testedByName: string | null }> {
+/**
+ * Where the test of the current body stands (core/broadcast testDelivery),
+ * null when the current body was not test-sent (never, or the text changed).
+ */
+export type TestState = { delivery: TestDelivery; failure: TestFailure | null; detail: string | null } | null;
+
+/** The test states of these broadcasts, by id: their test outbox rows read at once. */
+async function testStates(tx: Pick<Tx, 'db'>, rows: Broadcast[]): Promise<Map<number, TestState>> {
+  const ids = rows.filter((b) => b.testedOutboxId !== null).map((b) => b.testedOutboxId!);
+  const outbox = ids.length
+    ? await tx.db.select({ id: telegramOutbox.id, state: telegramOutbox.state, lastError: telegramOutbox.lastError }).from(telegramOutbox).where(inArray(telegramOutbox.id, ids))
+    : [];
+  const byOutbox = new Map(outbox.map((o) => [o.id, o]));
+  return new Map(
+    rows.map((b) => [b.id, b.testedBody !== null && b.testedBody === b.body && b.testedOutboxId !== null ? testDelivery(byOutbox.get(b.testedOutboxId)) : null]),
+  );
+}
+
+/** The broadcast or 404 (our staff only: 403 for others), with its progress, its tester's name and its test's state. */
+export async function getBroadcast(tx: Pick<Tx, 'db'>, actor: Viewer, id: number): Promise<Broadcast & { progress: Progress; testedByName: string | null; test: TestState }> {
   await requireBroadcasts(tx, actor);
   const [row] = await tx.db.select().from(broadcasts).where(eq(broadcasts.id, id));
   if (!row) throw new NotFoundError(NOT_FOUND);
   const counts = await tx.db.execute<Record<keyof Progress, number>>(sql`select ${PROGRESS}
     from broadcast_recipients r left join telegram_outbox o on o.id = r.outbox_id where r.broadcast_id = ${id}`);
   const tester = row.testedBy ? await tx.db.execute<{ name: string }>(sql`select name from users where id = ${row.testedBy}`) : undefined;
-  return { ...row, progress: toProgress(counts.rows[0]), testedByName: tester?.rows[0]?.name ?? null };
+  const test = (await testStates(tx, [row])).get(row.id) ?? null;
+  return { ...row, progress: toProgress(counts.rows[0]), testedByName: tester?.rows[0]?.name ?? null, test };
 }
 
 function toProgress(row: Record<string, unknown> | undefined): Progress {
@@ -106,7 +125,7 @@ function toProgress(row: Record<string, unknown> | undefined): Progress {
 }
 
 /** Every broadcast, newest first (at most 200), with its progress. */
-export async function listBroadcasts(tx: Pick<Tx, 'db'>, actor: Viewer): Promise<Array<Broadcast & { progress: Progress }>> {
+export async function listBroadcasts(tx: Pick<Tx, 'db'>, actor: Viewer): Promise<Array<Broadcast & { progress: Progress; test: TestState }>> {
   await requireBroadcasts(tx, actor);
   const rows = await tx.db.select().from(broadcasts).orderBy(desc(broadcasts.id)).limit(200);
   if (rows.length === 0) return [];
@@ -114,7 +133,8 @@ export async function listBroadcasts(tx: Pick<Tx, 'db'>, actor: Viewer): Promise
     from broadcast_recipients r left join telegram_outbox o on o.id = r.outbox_id
     where r.broadcast_id in (${sql.join(rows.map((b) => sql`${b.id}`), sql`, `)}) group by r.broadcast_id`);
   const byId = new Map(counts.rows.map((c) => [Number(c.broadcast_id), toProgress(c)]));
-  return rows.map((b) => ({ ...b, progress: byId.get(b.id) ?? toProgress(undefined) }));
+  const tests = await testStates(tx, rows);
+  return rows.map((b) => ({ ...b, progress: byId.get(b.id) ?? toProgress(undefined), test: tests.get(b.id) ?? null }));
 }
 
 /** One line of the report: who, and what became of their message. */

@@ -10,6 +10,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { broadcasts, telegramOutbox } from '../db/schema.js';
+import { testDelivery } from '../core/broadcast.js';
 import type { Viewer } from '../policies/access.js';
 import { ConflictError, inTransaction, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { NOT_FOUND, requireBroadcasts, type Broadcast } from './saveBroadcast.js';
@@ -17,7 +18,11 @@ import { NOT_FOUND, requireBroadcasts, type Broadcast } from './saveBroadcast.js
 export const TEST_FIRST = 'Сначала отправьте рассылку себе (тестовая отправка); после изменения текста — снова';
 export const TEST_BY_STARTER = 'Запускает тот, кто проверил рассылку: отправьте тест себе, затем запускайте';
 export const TEST_IN_FLIGHT = 'Тестовое сообщение ещё в пути — запустите через несколько секунд';
-export const TEST_NOT_DELIVERED = 'Тестовое сообщение до вас не дошло (бот остановлен у вас в Telegram или текст не принят) — исправьте и отправьте тест снова';
+/** Telegram's 403 for the sender's private chat: never pressed Start in the bot, or stopped it (core/broadcast TestFailure `unreachable`). */
+export const TEST_UNREACHABLE =
+  'Тестовое сообщение до вас не дошло: Telegram не даёт боту написать вам — вы ещё не нажимали «Старт» в боте или остановили его. Откройте бота в Telegram, нажмите «Старт» и отправьте тест снова';
+/** Any other refusal of the test message (TestFailure `refused`): its words are on the page. */
+export const TEST_REFUSED = 'Тестовое сообщение до вас не дошло: Telegram его не принял — исправьте текст и отправьте тест снова';
 export const NO_RECIPIENTS = 'Ни у одного клиента нет этих меток';
 export const ALREADY_STARTED = 'Рассылка уже запущена';
 export const NOT_SENDING = 'Рассылка не идёт: останавливать нечего';
@@ -42,9 +47,13 @@ export async function startBroadcast(ctx: CommandContext, props: { actor: Viewer
     if (broadcast.testedBy !== props.actor.userId) throw new ConflictError(TEST_BY_STARTER);
     // Tested means seen: Telegram took the test message (its outbox row `sent`), not merely that it was queued.
     if (broadcast.testedOutboxId === null) throw new ConflictError(TEST_FIRST);
-    const [test] = await tx.db.select({ state: telegramOutbox.state }).from(telegramOutbox).where(eq(telegramOutbox.id, broadcast.testedOutboxId));
-    if (test?.state === 'pending') throw new ConflictError(TEST_IN_FLIGHT);
-    if (test?.state !== 'sent') throw new ConflictError(TEST_NOT_DELIVERED);
+    const [row] = await tx.db
+      .select({ state: telegramOutbox.state, lastError: telegramOutbox.lastError })
+      .from(telegramOutbox)
+      .where(eq(telegramOutbox.id, broadcast.testedOutboxId));
+    const test = testDelivery(row);
+    if (test?.delivery === 'sending') throw new ConflictError(TEST_IN_FLIGHT);
+    if (test?.delivery !== 'delivered') throw new ConflictError(test?.failure === 'unreachable' ? TEST_UNREACHABLE : TEST_REFUSED);
     // client_labels(client_id, label): the labels of issue 19.5 (commands of the labels feature); stored lower-case (core/labels).
     const inserted = await tx.db.execute(sql`
       insert into broadcast_recipients (broadcast_id, client_id)

@@ -57,6 +57,36 @@ export function failureReason(description: string | null): RecipientReason {
   return /blocked by the user|user is deactivated|bot can't initiate conversation|chat not found/i.test(description ?? '') ? 'blocked' : 'failed';
 }
 
+/**
+ * Where the test send (commands/testBroadcast) stands, as the page shows it:
+ * `sending` — queued or being retried, Telegram has not answered yet;
+ * `delivered` — Telegram took it (outbox row `sent`): only now may the
+ * broadcast start; `failed` — Telegram refused it for good.
+ */
+export type TestDelivery = 'sending' | 'delivered' | 'failed';
+
+/**
+ * Why a test send failed: `unreachable` — Telegram's 403 for a private chat
+ * the bot may not write to: "Forbidden: bot can't initiate conversation with
+ * a user" (the person never pressed Start in the bot) or "Forbidden: bot was
+ * blocked by the user" (they stopped it), also a deactivated account or an
+ * unknown chat (the same patterns as failureReason's `blocked`);
+ * `refused` — any other refusal (e.g. the text), its words kept in the
+ * outbox's last_error.
+ */
+export type TestFailure = 'unreachable' | 'refused';
+
+/**
+ * The test's state from its outbox row (`state`, `last_error`); null when
+ * there is no row (nothing tested, or the row was cleaned up).
+ */
+export function testDelivery(row: { state: string; lastError: string | null } | undefined): { delivery: TestDelivery; failure: TestFailure | null; detail: string | null } | null {
+  if (!row) return null;
+  if (row.state === 'sent') return { delivery: 'delivered', failure: null, detail: null };
+  if (row.state === 'failed') return { delivery: 'failed', failure: failureReason(row.lastError) === 'blocked' ? 'unreachable' : 'refused', detail: row.lastError };
+  return { delivery: 'sending', failure: null, detail: null };
+}
+
 /** A field's sentence for the title, or null when it is fine. */
 export function checkBroadcastTitle(title: string): string | null {
   if (!title) return 'Напишите название рассылки';

@@ -68,7 +68,7 @@ describe('a broadcast to the clients with a label', () => {
 
   it('test send first, then clients get it in their language; banned, unsubscribed and other labels get nothing; blocked is failed; the group sees nothing', async () => {
     const anna = await t.newClient('Анна');
-    const bob = await t.newClient('Bob', { language_code: 'en' });
+    const bob = await t.newClient('Bob', { language_code: 'en', username: 'li_wei_trade' });
     const spammer = await t.newClient('Спамер');
     const quiet = await t.newClient('Тихон');
     const gone = await t.newClient('Ушедший');
@@ -114,12 +114,36 @@ describe('a broadcast to the clients with a label', () => {
     const byColleague = await colleague.post(`/api/broadcasts/${id}/start`);
     expect(byColleague.status).toBe(409);
     expect(byColleague.body.error).toBe('Запускает тот, кто проверил рассылку: отправьте тест себе, затем запускайте');
-    // A test that never reached the sender (they stopped the bot) is no test (outside check: it counted before).
+    // A test that never reached the sender is no test, and the page says so (outside check: it showed «Тест отправлен…
+    // Можно запускать» after Telegram's 403). First a colleague whose Telegram never pressed Start in the bot.
+    const stranger = await t.control.createUser({ first_name: 'Коллега', language_code: 'ru' });
+    await t.hotline.database().db.update(users).set({ telegramUserId: stranger.id }).where(eq(users.email, 'bcast-colleague@test.local'));
+    const queued = await colleague.post(`/api/broadcasts/${id}/test`);
+    expect(queued.status).toBe(200);
+    // Right after the press it is not yet «delivered»: queued only.
+    expect(queued.body).toMatchObject({ tested: true, testedBy: 'Коллега' });
+    expect(queued.body.testDelivery).not.toBe('delivered');
+    const settled = async (who: ApiClient) => {
+      await expect.poll(async () => (await who.get(`/api/broadcasts/${id}`)).body.testDelivery, { timeout: 30_000, interval: 200 }).not.toBe('sending');
+      return (await who.get(`/api/broadcasts/${id}`)).body;
+    };
+    expect(await settled(colleague)).toMatchObject({
+      tested: true,
+      testDelivery: 'failed',
+      testFailure: 'unreachable',
+      testDetail: "Forbidden: bot can't initiate conversation with a user",
+    });
+    const neverStarted = await colleague.post(`/api/broadcasts/${id}/start`);
+    expect(neverStarted.status).toBe(409);
+    expect(neverStarted.body.error).toBe(
+      'Тестовое сообщение до вас не дошло: Telegram не даёт боту написать вам — вы ещё не нажимали «Старт» в боте или остановили его. Откройте бота в Telegram, нажмите «Старт» и отправьте тест снова',
+    );
+    expect(neverStarted.body.code).toEqual({ code: 'broadcast.testUnreachable' });
+    // Then the admin, who stopped the bot: the same state, Telegram's other 403.
     await t.control.setBlocked({ user_id: t.manager.id, blocked: true });
     expect((await admin.post(`/api/broadcasts/${id}/test`)).status).toBe(200);
-    await expect
-      .poll(async () => (await admin.post(`/api/broadcasts/${id}/start`)).body.error, { timeout: 30_000, interval: 200 })
-      .toBe('Тестовое сообщение до вас не дошло (бот остановлен у вас в Telegram или текст не принят) — исправьте и отправьте тест снова');
+    expect(await settled(admin)).toMatchObject({ testDelivery: 'failed', testFailure: 'unreachable', testDetail: 'Forbidden: bot was blocked by the user' });
+    expect((await admin.post(`/api/broadcasts/${id}/start`)).body.code).toEqual({ code: 'broadcast.testUnreachable' });
     await t.control.setBlocked({ user_id: t.manager.id, blocked: false });
     // The text changed after the test: a new test is needed.
     const edited = await admin.request('PUT', `/api/broadcasts/${id}`, { title: 'Новый тариф', body: 'Здравствуйте, <b>{client}</b>! Новый тариф с 1 декабря', labels: ['vip'] });
@@ -127,6 +151,7 @@ describe('a broadcast to the clients with a label', () => {
     expect((await admin.post(`/api/broadcasts/${id}/start`)).status).toBe(409);
     expect((await admin.post(`/api/broadcasts/${id}/test`)).status).toBe(200);
     await t.control.waitFor({ chat_id: t.manager.id, text_includes: 'Новый тариф с 1 декабря' });
+    expect(await settled(admin)).toMatchObject({ tested: true, testDelivery: 'delivered', testFailure: null, testDetail: null });
 
     const groupBefore = visible(await t.control.transcript(t.group)).length;
     const started = await startTested(admin, id);
@@ -155,7 +180,10 @@ describe('a broadcast to the clients with a label', () => {
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const csvText = await csv.text();
     expect(csvText).toContain('"Ушедший";"";');
-    expect(csvText).toContain('"не доставлено";"клиент заблокировал бота"');
+    // The username as Excel shows it: no `@` (which would start a formula), so no visible `'` guard (outside check).
+    expect(csvText).toContain('"Bob";"li_wei_trade";');
+    expect(csvText).not.toContain("'@");
+    expect(csvText).toContain('"не доставлено";"клиент остановил бота или не запускал его"');
 
     // The client's history on the platform shows the broadcast they got.
     const [annaRow] = await t.hotline.database().db.select({ id: clients.id }).from(clients).where(eq(clients.telegramUserId, anna.id));

@@ -10,7 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { BROADCAST_VARIABLES } from '../../core/broadcast.js';
-import { broadcastReport, getBroadcast, listBroadcasts, requireBroadcasts, saveBroadcast, type Broadcast, type Progress } from '../../commands/saveBroadcast.js';
+import { broadcastReport, getBroadcast, listBroadcasts, requireBroadcasts, saveBroadcast, type Broadcast, type Progress, type TestState } from '../../commands/saveBroadcast.js';
 import { cancelBroadcast, startBroadcast } from '../../commands/startBroadcast.js';
 import { testBroadcast } from '../../commands/testBroadcast.js';
 import type { RouteOptions } from '../api.js';
@@ -32,6 +32,15 @@ const broadcast = z.object({
   /** ISO time of the last test send, and who made it. */
   testedAt: z.string().nullable(),
   testedBy: z.string().nullable(),
+  /**
+   * Where the current body's test message is (null when not test-sent): `sending` — Telegram has not taken it yet
+   * (the page polls); `delivered` — it has, a start is allowed; `failed` — refused, see `testFailure`.
+   */
+  testDelivery: z.enum(['sending', 'delivered', 'failed']).nullable(),
+  /** Why the test failed: `unreachable` — Telegram's 403 (never pressed Start in the bot, or stopped it); `refused` — anything else. */
+  testFailure: z.enum(['unreachable', 'refused']).nullable(),
+  /** Telegram's words for a failed test (e.g. "Forbidden: bot can't initiate conversation with a user"). */
+  testDetail: z.string().nullable(),
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   progress,
@@ -53,7 +62,7 @@ const line = z.object({
 /** Body of create and update; sizes beyond the rules are refused by the command with a field message, these caps only stop abuse. */
 const broadcastBody = z.strictObject({ title: z.string().max(1000), body: z.string().max(20_000), labels: z.array(z.string().max(200)).max(100) });
 
-const view = (row: Broadcast & { progress: Progress; testedByName?: string | null }) => ({
+const view = (row: Broadcast & { progress: Progress; testedByName?: string | null; test: TestState }) => ({
   id: row.id,
   title: row.title,
   body: row.body,
@@ -62,6 +71,9 @@ const view = (row: Broadcast & { progress: Progress; testedByName?: string | nul
   tested: row.testedBody !== null && row.testedBody === row.body,
   testedAt: row.testedAt?.toISOString() ?? null,
   testedBy: row.testedByName ?? null,
+  testDelivery: row.test?.delivery ?? null,
+  testFailure: row.test?.failure ?? null,
+  testDetail: row.test?.detail ?? null,
   startedAt: row.startedAt?.toISOString() ?? null,
   finishedAt: row.finishedAt?.toISOString() ?? null,
   progress: row.progress,
@@ -75,7 +87,7 @@ function csvCell(value: string | number | null): string {
 }
 
 const OUTCOME_RU = { pending: 'ещё не отправлено', sent: 'доставлено', failed: 'не доставлено', skipped: 'пропущено' } as const;
-const REASON_RU = { opted_out: 'клиент отписался', banned: 'клиент в чёрном списке', cancelled: 'рассылка остановлена', blocked: 'клиент заблокировал бота', failed: 'Telegram отказал' } as const;
+const REASON_RU = { opted_out: 'клиент отписался', banned: 'клиент в чёрном списке', cancelled: 'рассылка остановлена', blocked: 'клиент остановил бота или не запускал его', failed: 'Telegram отказал' } as const;
 
 export const broadcastRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
@@ -218,7 +230,10 @@ export const broadcastRoutes: FastifyPluginAsync<RouteOptions> = async (instance
       const items = await broadcastReport(getContext().database, viewer, request.params.id);
       const rows = [
         ['Клиент', 'Username', 'Telegram ID', 'Итог', 'Причина', 'Ответ Telegram', 'Доставлено (UTC)'],
-        ...items.map((i) => [i.name, i.username ? `@${i.username}` : '', i.telegramUserId, OUTCOME_RU[i.outcome], i.reason ? REASON_RU[i.reason] : '', i.detail ?? '', i.sentAt ?? '']),
+        // The username without its `@` (as in the export of clients): Excel reads a cell starting with `@` as a formula,
+        // so `@name` would need csvCell's `'` guard and show as `'@name`. A Telegram username is [A-Za-z0-9_] (Telegram's
+        // rule), so without the `@` it can never start a formula and needs no guard; free text keeps the guard.
+        ...items.map((i) => [i.name, i.username ?? '', i.telegramUserId, OUTCOME_RU[i.outcome], i.reason ? REASON_RU[i.reason] : '', i.detail ?? '', i.sentAt ?? '']),
       ];
       const csv = '\uFEFF' + rows.map((r) => r.map(csvCell).join(';')).join('\r\n') + '\r\n';
       return reply

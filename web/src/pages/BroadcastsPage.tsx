@@ -29,6 +29,10 @@ interface Broadcast {
   tested: boolean;
   testedAt: string | null;
   testedBy: string | null;
+  /** The current body's test message: on its way, taken by Telegram, or refused (null: not test-sent). */
+  testDelivery: 'sending' | 'delivered' | 'failed' | null;
+  testFailure: 'unreachable' | 'refused' | null;
+  testDetail: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   progress: Counts;
@@ -62,7 +66,8 @@ export default function BroadcastsPage() {
     queryKey: ['broadcast', selected],
     queryFn: () => api<Broadcast>(`/broadcasts/${selected}`),
     enabled: selected !== null,
-    refetchInterval: (query) => (query.state.data?.state === 'sending' ? 1000 : false),
+    // Polled while it sends, and while its test message is on its way (the page then says delivered or why not).
+    refetchInterval: (query) => (query.state.data?.state === 'sending' || query.state.data?.testDelivery === 'sending' ? 1000 : false),
   });
   const broadcast = selected === null ? null : (current.data ?? null);
   const report = useQuery({
@@ -105,6 +110,14 @@ export default function BroadcastsPage() {
   const editable = broadcast === null || broadcast.state === 'draft';
   const changed = broadcast !== null && (form.title !== broadcast.title || form.body !== broadcast.body || form.labels.join(',') !== broadcast.labels.join(','));
   const counts = broadcast?.progress;
+  /** What became of the test send: «Можно запускать» only once Telegram has taken it, else on its way or why not. */
+  const testStatus = (b: Broadcast) => {
+    if (!b.tested || !b.testedAt || b.testDelivery === null) return t('broadcasts.testFirst');
+    const who = { at: dateTime(b.testedAt), name: b.testedBy ?? '' };
+    if (b.testDelivery === 'delivered') return t('broadcasts.tested', who);
+    if (b.testDelivery === 'sending') return t('broadcasts.testSending', who);
+    return b.testFailure === 'unreachable' ? t('broadcasts.testUnreachable') : t('broadcasts.testRefused', { detail: b.testDetail ?? '' });
+  };
 
   return (
     <Stack>
@@ -178,15 +191,15 @@ export default function BroadcastsPage() {
                   </Button>
                 )}
                 {broadcast && (
-                  <Button color="green" onClick={() => action.mutate('start')} loading={action.isPending && action.variables === 'start'} disabled={changed || !broadcast.tested}>
+                  <Button color="green" onClick={() => action.mutate('start')} loading={action.isPending && action.variables === 'start'} disabled={changed || !broadcast.tested || broadcast.testDelivery !== 'delivered'}>
                     {t('broadcasts.start')}
                   </Button>
                 )}
               </Group>
             )}
             {broadcast?.state === 'draft' && (
-              <Text size="sm" c="dimmed">
-                {broadcast.tested && broadcast.testedAt ? t('broadcasts.tested', { at: dateTime(broadcast.testedAt), name: broadcast.testedBy ?? '' }) : t('broadcasts.testFirst')}
+              <Text size="sm" c={broadcast.tested && broadcast.testDelivery === 'failed' ? 'red' : 'dimmed'} data-testid="broadcast-test">
+                {testStatus(broadcast)}
               </Text>
             )}
             {broadcast && broadcast.state !== 'draft' && counts && (
