@@ -8,41 +8,63 @@
  * starting with `@` is formula-like, see below), Telegram id, language, labels, start
  * parameter (source), first contact, last contact, number of requests,
  * completed requests, one volume column per currency (the sum of completed
- * requests' amounts, a decimal string such as `12500.00` — never a float), owner.
+ * requests' amounts, a decimal string such as `12500.00` in the app — never a
+ * float there; a number only in the file, see below), owner.
  *
  * CSV (csv-stringify): UTF-8 with a BOM (Excel then reads Cyrillic right),
  * CRLF line ends, the separator Excel expects for the header's language —
  * `;` for Russian (the list separator of a Russian Windows), `,` for
- * English — dates as ISO 8601 in UTC, every text cell guarded against formula
- * injection (core/spreadsheet `csvSafe`, OWASP). XLSX (exceljs' streaming
- * writer): dates are real date cells (UTC, shown ДД.ММ.ГГГГ ЧЧ:ММ in
- * Russian), ids and counts are numbers, volumes stay decimal text.
+ * English — dates as ISO 8601 with the offset of the business time zone
+ * (BUSINESS_TIME_ZONE, named in the dates' headers), every text cell guarded against formula
+ * injection (core/spreadsheet `csvSafe`, OWASP), volumes with the decimal
+ * separator of the file's language (`125000,60` Russian, `125000.60` English:
+ * core/spreadsheet `csvDecimal`). XLSX (exceljs' streaming writer): dates are
+ * real date cells (the business time zone's wall-clock time, shown
+ * ДД.ММ.ГГГГ ЧЧ:ММ in Russian), ids and counts
+ * are numbers, volumes are number cells shown with 2 decimals (converted
+ * exactly from the decimal string at this boundary, core/spreadsheet
+ * `spreadsheetNumber`; one beyond 15 significant digits stays text).
  */
 import { PassThrough, Readable, pipeline, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import { csvSafe } from '../core/spreadsheet.js';
+import { csvDecimal, csvSafe, spreadsheetNumber } from '../core/spreadsheet.js';
 import type { ExportRow } from './routes/clientQueries.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 export type ExportLanguage = 'ru' | 'en';
 
-const HEADERS: Record<ExportLanguage, { fixed: string[]; volume: (currency: string) => string; owner: string }> = {
+const HEADERS: Record<ExportLanguage, { fixed: (zone: string) => string[]; volume: (currency: string) => string; owner: string }> = {
   ru: {
-    fixed: ['ID клиента', 'Имя', 'Username', 'Telegram ID', 'Язык', 'Метки', 'Источник (start)', 'Первое обращение (UTC)', 'Последний контакт (UTC)', 'Заявок', 'Завершено заявок'],
+    fixed: (zone) => ['ID клиента', 'Имя', 'Username', 'Telegram ID', 'Язык', 'Метки', 'Источник (start)', `Первое обращение (${zone})`, `Последний контакт (${zone})`, 'Заявок', 'Завершено заявок'],
     volume: (currency) => `Объём ${currency}`,
     owner: 'Ответственный',
   },
   en: {
-    fixed: ['Client ID', 'Name', 'Username', 'Telegram ID', 'Language', 'Labels', 'Source (start)', 'First contact (UTC)', 'Last contact (UTC)', 'Requests', 'Completed requests'],
+    fixed: (zone) => ['Client ID', 'Name', 'Username', 'Telegram ID', 'Language', 'Labels', 'Source (start)', `First contact (${zone})`, `Last contact (${zone})`, 'Requests', 'Completed requests'],
     volume: (currency) => `Volume ${currency}`,
     owner: 'Owner',
   },
 };
 
-/** The header row for these volume currencies. */
-export function exportHeader(language: ExportLanguage, currencies: string[]): string[] {
+/** The header row for these volume currencies; the dates' columns name their IANA time zone (e.g. `Europe/Moscow`). */
+export function exportHeader(language: ExportLanguage, currencies: string[], timeZone: string): string[] {
   const headers = HEADERS[language];
-  return [...headers.fixed, ...currencies.map(headers.volume), headers.owner];
+  return [...headers.fixed(timeZone), ...currencies.map(headers.volume), headers.owner];
+}
+
+/** A moment as ISO 8601 with the zone's offset, to the second: `2026-12-01T17:02:00+03:00` (Europe/Moscow). */
+export function zonedIso(moment: Date, timeZone: string): string {
+  return Temporal.Instant.fromEpochMilliseconds(moment.getTime()).toZonedDateTimeISO(timeZone).toString({ timeZoneName: 'never', smallestUnit: 'second' });
+}
+
+/**
+ * The wall-clock time of `moment` in `timeZone`, as a Date whose UTC fields
+ * hold it: an XLSX date cell has no zone, and exceljs writes a Date's UTC
+ * fields, so the cell then shows the zone's local time.
+ */
+function wallClock(moment: Date, timeZone: string): Date {
+  const offsetMs = Temporal.Instant.fromEpochMilliseconds(moment.getTime()).toZonedDateTimeISO(timeZone).offsetNanoseconds / 1e6;
+  return new Date(moment.getTime() + offsetMs);
 }
 
 /** The file's MIME type. */
@@ -56,16 +78,16 @@ export const EXPORT_TYPES: Record<ExportFormat, string> = {
  * reading rows ends the stream with that error (the download breaks off
  * rather than ending as a file that looks whole).
  */
-export function exportStream(format: ExportFormat, language: ExportLanguage, currencies: string[], rows: AsyncIterable<ExportRow>): Readable {
-  return format === 'csv' ? csvStream(language, currencies, rows) : xlsxStream(language, currencies, rows);
+export function exportStream(format: ExportFormat, language: ExportLanguage, currencies: string[], rows: AsyncIterable<ExportRow>, timeZone: string): Readable {
+  return format === 'csv' ? csvStream(language, currencies, rows, timeZone) : xlsxStream(language, currencies, rows, timeZone);
 }
 
-function csvStream(language: ExportLanguage, currencies: string[], rows: AsyncIterable<ExportRow>): Readable {
+function csvStream(language: ExportLanguage, currencies: string[], rows: AsyncIterable<ExportRow>, timeZone: string): Readable {
   const out = stringify({ bom: true, delimiter: language === 'ru' ? ';' : ',', record_delimiter: 'windows', quoted_string: false });
   async function* records(): AsyncGenerator<string[]> {
-    yield exportHeader(language, currencies).map(csvSafe);
+    yield exportHeader(language, currencies, timeZone).map(csvSafe);
     for await (const row of rows) {
-      yield [
+      const fixed = [
         String(row.clientId),
         row.name,
         row.username ?? '',
@@ -73,20 +95,26 @@ function csvStream(language: ExportLanguage, currencies: string[], rows: AsyncIt
         row.language ?? '',
         row.labels.join(', '),
         row.startParameter ?? '',
-        row.firstContactAt.toISOString(),
-        row.lastContactAt?.toISOString() ?? '',
+        zonedIso(row.firstContactAt, timeZone),
+        row.lastContactAt ? zonedIso(row.lastContactAt, timeZone) : '',
         String(row.requests),
         String(row.completedRequests),
-        ...currencies.map((currency) => row.volume[currency] ?? ''),
-        row.owner ?? '',
       ].map(csvSafe);
+      // Volumes: numbers in the reader's notation (csvDecimal guards anything that is not a plain decimal).
+      const volumes = currencies.map((currency) => csvDecimal(row.volume[currency] ?? '', language));
+      yield [...fixed, ...volumes, csvSafe(row.owner ?? '')];
     }
   }
   pipeline(Readable.from(records()), out, () => {});
   return out;
 }
 
-function xlsxStream(language: ExportLanguage, currencies: string[], rows: AsyncIterable<ExportRow>): Readable {
+/** The 0-based column of the first volume (after the 11 fixed columns). */
+const VOLUME_COLUMN = 11;
+/** Volumes shown with 2 decimals and digit grouping (Excel shows the reader's own separators). */
+const MONEY_FORMAT = '#,##0.00';
+
+function xlsxStream(language: ExportLanguage, currencies: string[], rows: AsyncIterable<ExportRow>, timeZone: string): Readable {
   const out = new PassThrough();
   const dateFormat = language === 'ru' ? 'dd.mm.yyyy hh:mm' : 'yyyy-mm-dd hh:mm';
   const write = async () => {
@@ -95,11 +123,12 @@ function xlsxStream(language: ExportLanguage, currencies: string[], rows: AsyncI
     const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out as Writable, useStyles: true, useSharedStrings: false });
     const sheet = workbook.addWorksheet(language === 'ru' ? 'Клиенты' : 'Clients');
-    const header = exportHeader(language, currencies);
+    const header = exportHeader(language, currencies, timeZone);
     sheet.columns = header.map((title, index) => ({
       header: title,
       width: index === 1 || index === header.length - 1 ? 28 : 16,
       ...(index === 7 || index === 8 ? { style: { numFmt: dateFormat } } : {}),
+      ...(index >= VOLUME_COLUMN && index < VOLUME_COLUMN + currencies.length ? { style: { numFmt: MONEY_FORMAT } } : {}),
     }));
     sheet.getRow(1).font = { bold: true };
     for await (const row of rows) {
@@ -112,11 +141,16 @@ function xlsxStream(language: ExportLanguage, currencies: string[], rows: AsyncI
           row.language ?? '',
           row.labels.join(', '),
           row.startParameter ?? '',
-          row.firstContactAt,
-          row.lastContactAt,
+          wallClock(row.firstContactAt, timeZone),
+          row.lastContactAt && wallClock(row.lastContactAt, timeZone),
           row.requests,
           row.completedRequests,
-          ...currencies.map((currency) => row.volume[currency] ?? ''),
+          // The decimal string becomes the cell's number here and only here, exactly (at most 15 significant
+          // digits, which a double and Excel both keep); a longer one stays text rather than lose digits.
+          ...currencies.map((currency) => {
+            const volume = row.volume[currency];
+            return volume === undefined ? '' : (spreadsheetNumber(volume) ?? volume);
+          }),
           row.owner ?? '',
         ])
         .commit();

@@ -104,12 +104,14 @@ describe.skipIf(!available)('labels on the client page, the label filter and the
     expect(csv.name).toMatch(/^clients-\d{4}-\d{2}-\d{2}\.csv$/);
     expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(csv.bytes.toString('utf8').slice(1), ';');
-    expect(rows[0]).toEqual(['ID клиента', 'Имя', 'Username', 'Telegram ID', 'Язык', 'Метки', 'Источник (start)', 'Первое обращение (UTC)', 'Последний контакт (UTC)', 'Заявок', 'Завершено заявок', 'Объём CNY', 'Объём USD', 'Ответственный']);
+    expect(rows[0]).toEqual(['ID клиента', 'Имя', 'Username', 'Telegram ID', 'Язык', 'Метки', 'Источник (start)', 'Первое обращение (Europe/Moscow)', 'Последний контакт (Europe/Moscow)', 'Заявок', 'Завершено заявок', 'Объём CNY', 'Объём USD', 'Ответственный']);
     expect(rows.slice(1).map((row) => row[1]).sort()).toEqual(["'+7 Мошенник", 'Оптовик Ли'].sort());
     const li = rows.find((row) => row[1] === 'Оптовик Ли')!;
     expect(li.slice(2, 6)).toEqual(['user_0', '7000200', 'ru', 'vip']);
-    expect(li.slice(9, 13)).toEqual(['3', '3', '125000.60', '99999999999999.99']);
-    expect(li[7]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    // Russian CSV: the decimal comma Russian Excel reads as a number (outside check: `125000.60` was text there).
+    expect(li.slice(9, 13)).toEqual(['3', '3', '125000,60', '99999999999999,99']);
+    // Dates in the business time zone (Europe/Moscow by default), with its offset.
+    expect(li[7]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+03:00$/);
 
     const xlsx = await downloadOf(page, 'export-xlsx');
     expect(xlsx.name).toMatch(/^clients-\d{4}-\d{2}-\d{2}\.xlsx$/);
@@ -124,7 +126,13 @@ describe.skipIf(!available)('labels on the client page, the label filter and the
     expect(liRow[5]).toBe('vip');
     expect(liRow[7]).toBeInstanceOf(Date);
     expect(sheet.getCell(2, 8).numFmt).toBe('dd.mm.yyyy hh:mm');
-    expect(liRow.slice(11, 13)).toEqual(['125000.60', '99999999999999.99']);
+    // Volumes are number cells shown with 2 decimals (outside check: a text cell); 16 significant digits stay text, exact.
+    const liLine = [2, 3].find((n) => values(n)[1] === 'Оптовик Ли')!;
+    expect(sheet.getCell(liLine, 12).type).toBe(ExcelJS.ValueType.Number);
+    expect(sheet.getCell(liLine, 12).value).toBe(125000.6);
+    expect(sheet.getCell(liLine, 12).numFmt).toBe('#,##0.00');
+    expect(sheet.getCell(liLine, 13).type).toBe(ExcelJS.ValueType.String);
+    expect(sheet.getCell(liLine, 13).value).toBe('99999999999999.99');
     expect([2, 3].map(values).find((row) => row[1] === '+7 Мошенник')).toBeTruthy();
     await page.context().close();
   });

@@ -2,8 +2,9 @@
  * Issue 19.5, labels from the platform and the export of clients, through the
  * API a page uses: labels added and removed on a client (the same command as
  * `/label`), the dialogs list filtered by label, the client's timeline; the
- * export as CSV (BOM, `;` for Russian, formula injection guarded, ISO dates)
- * and XLSX (real date cells, decimal volumes), respecting the filters; an
+ * export as CSV (BOM, `;` and the decimal comma for Russian, formula injection
+ * guarded, ISO dates in the business time zone) and XLSX (real date cells,
+ * number volumes shown with 2 decimals), respecting the filters; an
  * agent is refused; a large set streams out page by page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,6 +54,8 @@ describe('labels and the export of clients from the platform', () => {
     await pressCardButton(t, vip.topic.threadId, 'Завершить');
     await expect.poll(async () => (await actionCard(t, vip.topic.threadId)).buttons?.flat().some((b) => b.text.includes('подтвердите')), { timeout: 10_000 }).toBe(true);
     await pressCardButton(t, vip.topic.threadId, 'Завершить — подтвердите');
+    // The tester's amount, with kopecks: 125 000.60 CNY.
+    await t.hotline.database().pool.query(`update requests set amount = '125000.60' where dialog_id in (select id from dialogs where client_id = $1) and status = 'completed'`, [vip.clientId]);
 
     const bad = await admin.post(`/api/clients/${vip.clientId}/labels`, { add: ['vip', 'два слова'] });
     expect(bad.status).toBe(400);
@@ -89,16 +92,25 @@ describe('labels and the export of clients from the platform', () => {
     const text = csv.bytes.toString('utf8').slice(1);
     expect(text).toContain('\r\n');
     const rows = parseCsv(text, ';');
-    expect(rows[0]).toEqual(['ID клиента', 'Имя', 'Username', 'Telegram ID', 'Язык', 'Метки', 'Источник (start)', 'Первое обращение (UTC)', 'Последний контакт (UTC)', 'Заявок', 'Завершено заявок', 'Объём CNY', 'Ответственный']);
+    expect(rows[0]).toEqual(['ID клиента', 'Имя', 'Username', 'Telegram ID', 'Язык', 'Метки', 'Источник (start)', 'Первое обращение (Europe/Moscow)', 'Последний контакт (Europe/Moscow)', 'Заявок', 'Завершено заявок', 'Объём CNY', 'Ответственный']);
     expect(rows).toHaveLength(2);
     const row = rows[1]!;
     expect(row[0]).toBe(String(vip.clientId));
     expect(row[1]).toBe(`'=HYPERLINK("http://evil.example")`);
     expect(row[3]).toBe(String(vip.client.id));
     expect(row[5]).toBe('vip, опт');
-    expect(row[7]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
-    expect(row[8]).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    expect(row.slice(9, 12)).toEqual(['1', '1', '100000.00']);
+    // Dates in the business time zone (BUSINESS_TIME_ZONE, Europe/Moscow by default) with its offset; the same moment.
+    expect(row[7]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+03:00$/);
+    const [stored] = (await t.hotline.database().pool.query<{ created_at: Date }>('select created_at from clients where id = $1', [vip.clientId])).rows;
+    expect(new Date(row[7]!).getTime()).toBe(Math.floor(stored!.created_at.getTime() / 1000) * 1000);
+    expect(row[8]).toMatch(/^\d{4}-\d{2}-\d{2}T.*\+03:00$/);
+    // The amount with the decimal comma Russian Excel reads as a number (outside check: `125000.60` was text there).
+    expect(row.slice(9, 12)).toEqual(['1', '1', '125000,60']);
+    // English CSV: `,`-separated, the decimal point.
+    const csvEn = await download(admin, '/api/clients/export?format=csv&lang=en&label=vip');
+    const rowsEn = parseCsv(csvEn.bytes.toString('utf8').slice(1), ',');
+    expect(rowsEn[0]!.slice(7, 9)).toEqual(['First contact (Europe/Moscow)', 'Last contact (Europe/Moscow)']);
+    expect(rowsEn[1]!.slice(9, 12)).toEqual(['1', '1', '125000.60']);
 
     // XLSX, English headers, the «опт» filter: both clients; real dates; the volume a decimal string.
     const xlsx = await download(admin, `/api/clients/export?format=xlsx&lang=en&label=${encodeURIComponent('опт')}`);
@@ -108,7 +120,7 @@ describe('labels and the export of clients from the platform', () => {
     await workbook.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
     const sheet = workbook.worksheets[0]!;
     const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
-    expect(values(1)).toEqual(['Client ID', 'Name', 'Username', 'Telegram ID', 'Language', 'Labels', 'Source (start)', 'First contact (UTC)', 'Last contact (UTC)', 'Requests', 'Completed requests', 'Volume CNY', 'Owner']);
+    expect(values(1)).toEqual(['Client ID', 'Name', 'Username', 'Telegram ID', 'Language', 'Labels', 'Source (start)', 'First contact (Europe/Moscow)', 'Last contact (Europe/Moscow)', 'Requests', 'Completed requests', 'Volume CNY', 'Owner']);
     expect(sheet.rowCount).toBe(3);
     const byId = new Map([2, 3].map((n) => [values(n)[0], values(n)]));
     const vipRow = byId.get(vip.clientId)!;
@@ -116,7 +128,13 @@ describe('labels and the export of clients from the platform', () => {
     expect(vipRow[7]).toBeInstanceOf(Date);
     expect(sheet.getCell(2, 8).numFmt).toBe('yyyy-mm-dd hh:mm');
     expect(vipRow[5]).toBe('vip, опт');
-    expect(vipRow[11]).toBe('100000.00');
+    // The amount is a number cell shown with 2 decimals (outside check: a text cell `125000.60`), read back with exceljs.
+    const vipLine = [2, 3].find((n) => values(n)[0] === vip.clientId)!;
+    expect(sheet.getCell(vipLine, 12).type).toBe(ExcelJS.ValueType.Number);
+    expect(sheet.getCell(vipLine, 12).value).toBe(125000.6);
+    expect(sheet.getCell(vipLine, 12).numFmt).toBe('#,##0.00');
+    // The date cell shows Moscow's wall-clock time (UTC+3): the CSV's local time, to the minute.
+    expect((vipRow[7] as Date).toISOString().slice(0, 16)).toBe(row[7]!.slice(0, 16));
     const otherRow = byId.get(other.clientId)!;
     expect(otherRow[1]).toBe('Пётр; "Иванов"');
     expect(otherRow[9]).toBe(0);

@@ -271,7 +271,8 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const where = clientFilterSql(filters, viewer);
       const currencies = await exportCurrencies(db, where);
       const name = `clients-${new Date().toISOString().slice(0, 10)}.${format}`;
-      const stream = exportStream(format, lang, currencies, exportRows(db, where));
+      // Dates in the business time zone (BUSINESS_TIME_ZONE), named in their columns' headers.
+      const stream = exportStream(format, lang, currencies, exportRows(db, where), getContext().config.answerTime.timeZone);
       stream.on('error', (error) => request.log.warn(`The export of clients broke off: ${error.message}`));
       return reply
         .header('content-type', EXPORT_TYPES[format])
