@@ -15,16 +15,18 @@ import { SandboxControl } from '../../src/sandbox/control.js';
 describe.skipIf(!browserAvailable())('the broadcasts page', () => {
   let app: TestApp;
   let browser: Browser;
+  let control: SandboxControl;
+  let me: { id: number };
   beforeAll(async () => {
     ensureWebBuilt();
     app = await startTestApp();
     browser = await launchBrowser();
     const { db } = app.ctx.database;
-    // The admin's Telegram (the test send goes there: a sandbox user who started the bot) and two labelled clients,
-    // ids the sandbox does not know: reported not delivered.
-    const control = new SandboxControl(`${app.url}/tg`);
-    const me = await control.createUser({ first_name: 'Админ' });
-    await control.sendMessage({ from: me.id, text: '/start' });
+    // The admin's Telegram (the test send goes there: a sandbox user who has not pressed Start in the bot yet — the
+    // test presses it after a first, refused test) and two labelled clients, ids the sandbox does not know: reported
+    // not delivered.
+    control = new SandboxControl(`${app.url}/tg`);
+    me = await control.createUser({ first_name: 'Админ' });
     await db.update(users).set({ telegramUserId: me.id }).where(eq(users.id, app.admin.userId));
     for (const [i, name] of [[1, 'Анна'], [2, 'Борис']] as const) {
       const row = await db.execute<{ id: number }>(sql`insert into clients (telegram_user_id, first_name) values (${7200000 + i}, ${name}) returning id`);
@@ -53,11 +55,18 @@ describe.skipIf(!browserAvailable())('the broadcasts page', () => {
     await page.getByRole('button', { name: 'Сохранить' }).click();
     await page.getByText('Перед запуском отправьте рассылку себе').waitFor();
     expect(await page.getByRole('button', { name: 'Начать рассылку' }).isDisabled()).toBe(true);
+    // A test to a Telegram that never pressed Start: Telegram's 403; the page says it did not arrive and why, and
+    // never «Можно запускать» (outside check: it did, beside the start's refusal).
+    await page.getByRole('button', { name: 'Отправить себе (тест)' }).click();
+    await page.getByTestId('broadcast-test').getByText('Тест не доставлен: Telegram не даёт боту написать вам — вы ещё не нажимали «Старт» в боте или остановили его').waitFor();
+    expect(await page.getByText('Можно запускать').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Начать рассылку' }).isDisabled()).toBe(true);
+    await control.sendMessage({ from: me.id, text: '/start' });
     await page.getByRole('button', { name: 'Отправить себе (тест)' }).click();
     // The page says what became of the test: «Можно запускать» only once Telegram has taken it (outside check: it said
     // so as soon as the test was queued), and the start button waits for that too.
     await page.getByText(/Тест доставлен .*Можно запускать/).waitFor();
-    expect((await app.ctx.database.db.execute<{ state: string }>(sql`select o.state from broadcasts b join telegram_outbox o on o.id = b.tested_outbox_id`)).rows[0]?.state).toBe('sent');
+    expect((await app.ctx.database.db.execute<{ state: string }>(sql`select o.state from broadcasts b join telegram_outbox o on o.id = b.tested_outbox_id order by b.id desc limit 1`)).rows[0]?.state).toBe('sent');
     expect(await page.getByRole('button', { name: 'Начать рассылку' }).isDisabled()).toBe(false);
     await page.getByRole('button', { name: 'Начать рассылку' }).click();
     await page.getByText('осталось: 0').waitFor({ timeout: 60_000 });
