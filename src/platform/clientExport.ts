@@ -76,7 +76,9 @@ export const EXPORT_TYPES: Record<ExportFormat, string> = {
 /**
  * The file as a stream: its bytes flow as `rows` yields. An error while
  * reading rows ends the stream with that error (the download breaks off
- * rather than ending as a file that looks whole).
+ * rather than ending as a file that looks whole). `timeZone`: an IANA name
+ * (BUSINESS_TIME_ZONE) — the dates are its wall-clock times, with its offset
+ * in the CSV, and the dates' headers name it.
  */
 export function exportStream(format: ExportFormat, language: ExportLanguage, currencies: string[], rows: AsyncIterable<ExportRow>, timeZone: string): Readable {
   return format === 'csv' ? csvStream(language, currencies, rows, timeZone) : xlsxStream(language, currencies, rows, timeZone);
