@@ -138,20 +138,22 @@ export async function dealNewDialog(ctx: Pick<CommandContext, 'config'>, tx: Tx,
 
 /**
  * `/shift on|off`: whether new dialogs are dealt to this manager
- * (round-robin). Returns the managers on shift now, by name.
+ * (round-robin). Returns the managers on shift now, by name, and whether
+ * this manager's shift changed (false: they already were on / off shift).
  */
-export async function setOnShift(ctx: CommandContext, props: { actor: Viewer; onShift: boolean }, tx?: Tx): Promise<string[]> {
+export async function setOnShift(ctx: CommandContext, props: { actor: Viewer; onShift: boolean }, tx?: Tx): Promise<{ names: string[]; changed: boolean }> {
   return inTransaction(ctx, tx, async (tx) => {
     if (!(await mayOwnDialogs(tx.db, props.actor))) throw new ForbiddenError('Смену отмечают только менеджеры');
     const [user] = await tx.db.select({ onShiftSince: users.onShiftSince }).from(users).where(eq(users.id, props.actor.userId)).for('update');
-    if (Boolean(user?.onShiftSince) !== props.onShift) {
+    const changed = Boolean(user?.onShiftSince) !== props.onShift;
+    if (changed) {
       await tx.db
         .update(users)
         .set({ onShiftSince: props.onShift ? new Date() : null })
         .where(eq(users.id, props.actor.userId));
       await recordEvent(tx, { actor: { userId: props.actor.userId }, subjectType: 'user', subjectId: props.actor.userId, name: props.onShift ? 'user.shift_started' : 'user.shift_ended' });
     }
-    return onShiftNames(tx);
+    return { names: await onShiftNames(tx), changed };
   });
 }
 

@@ -116,6 +116,7 @@ dialog-owner-released = 👤 Nobody is handling this dialog now (released by { $
 manager-owner-unchanged = { $who } is already handling this dialog.
 manager-owner-none = Nobody is handling this dialog already.
 manager-assign-how = To whom? Type <code>/assign @username</code> or reply with /assign to a colleague's message.
+manager-assign-not-username = «{ $typed }» is not a @username. To hand the dialog over: <code>/assign @username</code> of a colleague, or reply with /assign to their message.
 manager-assign-unknown = I do not know a manager @{ $username }: they should type a command in this group once (for example /help), or check the @username.
 manager-shift-how = Type <code>/shift on</code> to start your shift, <code>/shift off</code> to end it, <code>/shift</code> to see who is on shift.
 manager-shift-on = { $mode ->
@@ -124,6 +125,8 @@ manager-shift-on = { $mode ->
    *[other] Shift noted. New dialogs are not dealt in turn: take dialogs with /take.
 }
 manager-shift-off = Shift ended: new dialogs are no longer dealt to you.
+manager-shift-already-on = You are already on shift.
+manager-shift-already-off = You are not on shift.
 manager-shift-list = On shift: { $who }
 manager-shift-nobody = nobody
 

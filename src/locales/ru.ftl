@@ -117,6 +117,7 @@ dialog-owner-released = 👤 У диалога больше нет ответс�
 manager-owner-unchanged = Диалог уже ведёт { $who }.
 manager-owner-none = У диалога и так нет ответственного.
 manager-assign-how = Кому передать диалог? Напишите <code>/assign @username</code> или ответьте командой /assign на сообщение коллеги.
+manager-assign-not-username = «{ $typed }» — не @username. Передать диалог: <code>/assign @username</code> коллеги или ответьте командой /assign на его сообщение.
 manager-assign-unknown = Не знаю менеджера @{ $username }: пусть он хоть раз напишет команду в этой группе (например, /help), или проверьте @username.
 manager-shift-how = Напишите <code>/shift on</code> — начать смену, <code>/shift off</code> — закончить, <code>/shift</code> — кто на смене.
 manager-shift-on = { $mode ->
@@ -125,6 +126,8 @@ manager-shift-on = { $mode ->
    *[other] Смена отмечена. Новые диалоги по очереди не раздаются: диалоги берут командой /take.
 }
 manager-shift-off = Смена закончена: новые диалоги вам больше не раздаются.
+manager-shift-already-on = Вы уже на смене.
+manager-shift-already-off = Вы и так не на смене.
 manager-shift-list = На смене: { $who }
 manager-shift-nobody = никого
 

@@ -229,6 +229,9 @@ async function own(
       ownerUserId = target.id;
     } else if (!argument && repliedPerson) {
       ownerUserId = (await ensureManagerUser(c.tx, repliedPerson)).id;
+    } else if (argument) {
+      // A name or anything else that is no @username («/assign Пётр»): say what is expected instead of asking «to whom?».
+      return answer(botText(MANAGERS_LOCALE, 'manager-assign-not-username', { typed: escapeHtml(truncate(argument, 64)) }));
     } else {
       return answer(botText(MANAGERS_LOCALE, 'manager-assign-how'));
     }
@@ -275,10 +278,13 @@ async function shift(ctx: CommandContext, c: HotlineContext, manager: Viewer, an
   const argument = c.message!.text!.replace(/^\/\S+/, '').trim().toLowerCase();
   const value = ['on', 'вкл', 'да'].includes(argument) ? true : ['off', 'выкл', 'нет'].includes(argument) ? false : undefined;
   if (argument && value === undefined) return answer(botText(MANAGERS_LOCALE, 'manager-shift-how'));
-  const names = value === undefined ? await onShiftNames(c.tx) : await setOnShift(ctx, { actor: manager, onShift: value }, c.tx);
+  const shift = value === undefined ? { names: await onShiftNames(c.tx), changed: false } : await setOnShift(ctx, { actor: manager, onShift: value }, c.tx);
+  const names = shift.names;
   const who = names.length > 0 ? names.map(escapeHtml).join(', ') : botText(MANAGERS_LOCALE, 'manager-shift-nobody');
   const mode = ctx.config.dialogAssignment;
-  const head = value === undefined ? '' : botText(MANAGERS_LOCALE, value ? 'manager-shift-on' : 'manager-shift-off', { mode }) + '\n';
+  // Already on (off) shift: said so, rather than «shift started (ended)» for nothing.
+  const key = value ? (shift.changed ? 'manager-shift-on' : 'manager-shift-already-on') : shift.changed ? 'manager-shift-off' : 'manager-shift-already-off';
+  const head = value === undefined ? '' : botText(MANAGERS_LOCALE, key, { mode }) + '\n';
   return answer(head + botText(MANAGERS_LOCALE, 'manager-shift-list', { who }));
 }
 

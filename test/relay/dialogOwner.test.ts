@@ -55,6 +55,9 @@ describe('who handles a dialog', () => {
     await t.control.waitFor({ ...inTopic, text_includes: 'Диалог уже ведёт Олег Коллега.' });
     await say(t.manager, '/assign');
     await t.control.waitFor({ ...inTopic, text_includes: 'Кому передать диалог?' });
+    // A name instead of a @username: said what is expected, nothing changes hands.
+    await say(t.manager, '/assign Олег');
+    await t.control.waitFor({ ...inTopic, text_includes: '«Олег» — не @username. Передать диалог: /assign @username коллеги' });
 
     await say(colleague, '/release');
     await t.control.waitFor({ ...inTopic, text_includes: '👤 У диалога больше нет ответственного (снял(а) Олег Коллега). Взять: /take' });
@@ -80,6 +83,9 @@ describe('who handles a dialog', () => {
     expect(shifted.text).not.toContain('DIALOG_ASSIGNMENT');
     await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, text: '/shift off' });
     await t.control.waitFor({ chat_id: t.group, text_includes: 'На смене: никого' });
+    // Off shift already: said so, not «Смена закончена» again.
+    await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, text: '/shift off' });
+    await t.control.waitFor({ chat_id: t.group, text_includes: 'Вы и так не на смене.' });
 
     // The client never sees any of it.
     const clientChat = (await t.control.transcript(client.id)).messages.map((m) => m.text ?? '').join('\n');
