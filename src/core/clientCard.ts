@@ -35,11 +35,43 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 
 const STATUSES = new Set(['collecting_offers', 'accepted', 'completed', 'cancelled']);
 
-/** "Иван Петров (@ivan)", cut to Telegram's 128-character topic name limit. */
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069): in a name they would reorder what follows it in a title
+ * (the username, the «…»). Marks (LRM, RLM) are harmless and stay.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+/** Line breaks, tabs and other control characters, and runs of spaces: one space in a one-line title. */
+const SPACES = /[\p{Cc}\s]+/gu;
+/**
+ * What shows nothing: spaces, control and format characters (zero-width
+ * space, ZWJ…), the Hangul fillers and the Braille blank that people use for
+ * «invisible» Telegram names. A name of only these is no name: Telegram trims
+ * such a title to nothing (TDLib `clean_name` strips empty characters, then
+ * "Title must be non-empty").
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Z}\s\u115F\u1160\u3164\uFFA0\u2800]/gu;
+
+/** `text` on one line: bidi controls dropped, control characters and space runs made one space, trimmed. */
+export function oneLine(text: string): string {
+  return text.replace(BIDI_CONTROLS, '').replace(SPACES, ' ').trim();
+}
+
+/**
+ * "Иван Петров (@ivan)": the client's name as a topic shows it, on one line
+ * (`oneLine`), «Клиент <id>» when the name shows nothing. Not cut: the title
+ * is fitted to Telegram's limit as a whole (core/dialogStatus `topicTitle`).
+ */
 export function topicName(client: Pick<ClientCardData, 'firstName' | 'lastName' | 'username' | 'telegramUserId'>): string {
-  const name = [client.firstName, client.lastName].filter(Boolean).join(' ').trim() || `Клиент ${client.telegramUserId}`;
-  const full = client.username ? `${name} (@${client.username})` : name;
-  return Array.from(full).slice(0, 128).join('');
+  const cleaned = oneLine([client.firstName, client.lastName].filter(Boolean).join(' '));
+  const name = cleaned.replace(INVISIBLE, '') ? cleaned : neutralTopicName(client);
+  const username = client.username ? oneLine(client.username) : '';
+  return username ? `${name} (@${username})` : name;
+}
+
+/** «Клиент 123»: the name of a topic whose client's name shows nothing, or whose title Telegram refused. */
+export function neutralTopicName(client: Pick<ClientCardData, 'telegramUserId'>): string {
+  return `Клиент ${client.telegramUserId}`;
 }
 
 export function formatDateTime(date: Date, timeZone: string): string {

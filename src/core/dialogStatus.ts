@@ -3,7 +3,8 @@
  * topic's title, on the client card and in the platform's dialogs list.
  * Pure: derived from what `dialogs` stores, no I/O.
  */
-import { topicName, type ClientCardData } from './clientCard.js';
+import { neutralTopicName, topicName, type ClientCardData } from './clientCard.js';
+import { truncate } from './html.js';
 
 /**
  * - `waiting_us` — the client wrote last and nobody answered yet;
@@ -42,7 +43,43 @@ export const STATUS_EMOJI: Record<DialogStatus, string> = {
   closed: '✅',
 };
 
-/** The topic's title: the status emoji and the client's name, within Telegram's 128 characters. */
+/**
+ * Telegram's limit for a forum topic's name, counted here in UTF-16 code
+ * units. Bot API createForumTopic / editForumTopic `name`: "Topic name,
+ * 1-128 characters". TDLib (ForumTopicManager.h) has
+ * `MAX_FORUM_TOPIC_TITLE_LENGTH = 128  // server side limit for forum topic
+ * title` and applies it with `clean_name` → `utf8_truncate` (Unicode code
+ * points); the MTProto schema words `messages.createForumTopic` `title` as
+ * "maximum UTF-8 length: 128". Which unit the server counts is not written
+ * anywhere we could find, so titles are fitted to 128 UTF-16 code units: a
+ * non-BMP emoji counts 2 here and 1 in code points, so a title that fits
+ * here fits by code points and by UTF-16 alike. The emulator
+ * (src/sandbox/methods/forum.ts `topicName`) refuses by the same count.
+ */
+export const TOPIC_TITLE_MAX = 128;
+
+/**
+ * A topic title within Telegram's limit (`TOPIC_TITLE_MAX` UTF-16 code
+ * units): `prefix` (the status emoji and its space) kept whole, `name` cut
+ * between grapheme clusters (never inside a surrogate pair or an emoji
+ * sequence, core/html `truncate`) and ending with «…» when cut. `name` is
+ * expected on one line and not empty (core/clientCard `topicName`); an empty
+ * or blank one gives the prefix alone, trimmed.
+ */
+export function fitTopicTitle(prefix: string, name: string): string {
+  return `${prefix}${truncate(name, TOPIC_TITLE_MAX - prefix.length)}`.trim();
+}
+
+/** The topic's title: the status emoji and the client's name, fitted to Telegram's limit (`fitTopicTitle`). */
 export function topicTitle(client: Pick<ClientCardData, 'firstName' | 'lastName' | 'username' | 'telegramUserId'>, status: DialogStatus): string {
-  return Array.from(`${STATUS_EMOJI[status]} ${topicName(client)}`).slice(0, 128).join('');
+  return fitTopicTitle(`${STATUS_EMOJI[status]} `, topicName(client));
+}
+
+/**
+ * The title used when Telegram refused the client's (a count of the limit
+ * other than ours, a character it does not take): the status emoji and
+ * «Клиент <id>», which every count takes.
+ */
+export function neutralTopicTitle(client: Pick<ClientCardData, 'telegramUserId'>, status: DialogStatus): string {
+  return fitTopicTitle(`${STATUS_EMOJI[status]} `, neutralTopicName(client));
 }

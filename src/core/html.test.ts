@@ -34,6 +34,10 @@ describe('truncate', () => {
     ['abcdef', 1, '…'],
     ['abcdef', 0, ''],
     ['abcdef', Number.NaN, ''],
+    ['ab👩‍👩‍👧cd', 8, 'ab…'], // a ZWJ sequence (8 units) is kept or dropped whole
+    ['ab👩‍👩‍👧cd', 11, 'ab👩‍👩‍👧…'],
+    ['ab🇷🇺cd', 5, 'ab…'], // a flag (two regional indicators) is not split between them
+    ['ab cd', 4, 'ab…'], // no space before «…»
   ])('truncate(%j, %d) = %j', (text, max, expected) => expect(truncate(text, max)).toBe(expected));
 
   it('takes another ellipsis', () => {

@@ -29,18 +29,29 @@ export function mentionHtml(person: { name: string; telegramUserId: number | nul
   return person.telegramUserId ? `<a href="tg://user?id=${Math.trunc(person.telegramUserId)}">${name}</a>` : name;
 }
 
-const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+/** Grapheme clusters (what a reader sees as one character: an emoji ZWJ sequence, a letter with its marks). */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * Shortens `text` to at most `max` UTF-16 code units (the unit Telegram
- * counts its limits in), ending with `ellipsis` when something was cut. Never
- * splits a surrogate pair, so an emoji is kept whole or dropped whole.
+ * counts its limits in, see core/dialogStatus `TOPIC_TITLE_MAX`), ending with
+ * `ellipsis` when something was cut. Cuts only between grapheme clusters
+ * (Intl.Segmenter): never inside a surrogate pair, an emoji ZWJ sequence, a
+ * flag or a letter with its combining marks — those are kept whole or
+ * dropped whole. Spaces before the ellipsis are dropped. An ellipsis longer
+ * than `max` is left out (the text is then only cut).
  */
 export function truncate(text: string, max: number, ellipsis = '…'): string {
   const limit = Number.isFinite(max) ? Math.max(0, Math.floor(max)) : 0;
   if (text.length <= limit) return text;
   const tail = ellipsis.length <= limit ? ellipsis : '';
-  let end = limit - tail.length;
-  if (end > 0 && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
-  return text.slice(0, end) + tail;
+  const room = limit - tail.length;
+  let end = 0;
+  // Lazy: stops at the limit, so a long text is not segmented past it.
+  for (const { index, segment } of graphemes.segment(text)) {
+    if (index + segment.length > room) break;
+    end = index + segment.length;
+  }
+  const kept = text.slice(0, end);
+  return (tail ? kept.trimEnd() : kept) + tail;
 }

@@ -36,6 +36,16 @@ function topicOf(ctx: MethodContext, chat: ChatState): TopicState {
   return topic;
 }
 
+/**
+ * A topic's name as createForumTopic / editForumTopic take it (Bot API
+ * `name`: "Topic name, 1-128 characters"; TDLib ForumTopicManager.h:
+ * `MAX_FORUM_TOPIC_TITLE_LENGTH = 128  // server side limit for forum topic
+ * title`). Counted in UTF-16 code units (`String.length`: a non-BMP emoji is
+ * 2), the strictest of the counts Telegram's texts suggest short of UTF-8
+ * bytes, and the one Hotline fits its titles to (core/dialogStatus
+ * `TOPIC_TITLE_MAX`). Refuses an empty name (TOPIC_TITLE_EMPTY) and a longer
+ * one (TOPIC_TITLE_TOO_LONG), as Telegram's errors are named.
+ */
 export function topicName(name: string | undefined): string {
   const trimmed = name?.trim() ?? '';
   if (!trimmed) throw badRequest('TOPIC_TITLE_EMPTY');
