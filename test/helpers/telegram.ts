@@ -126,7 +126,7 @@ export async function startTelegramWorld(
       while (Date.now() < deadline) {
         for (const groupId of groupIds) {
           const chat = await control.transcript(groupId);
-          const topic = chat.topics.find((t) => !t.deleted && topicClientName(t.name).startsWith([client.first_name, client.last_name].filter(Boolean).join(' ')));
+          const topic = chat.topics.find((t) => !t.deleted && namesClient(t.name, client));
           if (!topic) continue;
           const transcript = await control.waitFor({
             chat_id: groupId,
@@ -177,6 +177,17 @@ export async function startTelegramWorld(
 /** A topic's title without its status emoji (core/dialogStatus `topicTitle`): the client's name as shown. */
 export function topicClientName(title: string): string {
   return title.replace(/^(🔴|🟢|⏸|✅) /u, '');
+}
+
+/**
+ * Whether a topic's title names `client`: its name and more (the username),
+ * or — a long name cut to Telegram's 128 (core/dialogStatus `fitTopicTitle`)
+ * — the start of its name, ending with «…».
+ */
+export function namesClient(title: string, client: Pick<User, 'first_name' | 'last_name'>): boolean {
+  const shown = topicClientName(title);
+  const name = [client.first_name, client.last_name].filter(Boolean).join(' ');
+  return shown.startsWith(name) || (shown.endsWith('…') && shown.length > 1 && name.startsWith(shown.slice(0, -1)));
 }
 
 /** The messages of a topic a person reads (no service messages). */
