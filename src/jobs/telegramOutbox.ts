@@ -821,7 +821,10 @@ export class TelegramOutbox {
   }
 
   private async fail(rows: Row[], reason: string): Promise<void> {
-    this.ctx.log.warn(`Telegram outbox: ${rows[0]!.method} to ${rows[0]!.chatId} failed for good: ${reason}`);
+    const dialogId = rows[0]!.target?.topicOfDialog;
+    if (dialogId === undefined) this.ctx.log.warn(`Telegram outbox: ${rows[0]!.method} to ${rows[0]!.chatId} failed for good: ${reason}`);
+    // Into a dialog's topic: managers will not see it in Telegram; said loudly, with where it still is.
+    else this.ctx.log.error(`Telegram outbox: ${rows[0]!.method} to ${rows[0]!.chatId} (the topic of dialog ${dialogId}) failed for good: ${reason}; managers see it only on the platform (the dialog's page)`);
     await this.ctx.database.db
       .update(telegramOutbox)
       .set({ state: 'failed', leaseUntil: null, lastError: reason })

@@ -10,10 +10,10 @@
 import { GrammyError, type Api } from 'grammy';
 import { and, eq } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
-import { dialogStatusOf, topicTitle } from '../core/dialogStatus.js';
+import { dialogStatusOf, neutralTopicTitle, topicTitle } from '../core/dialogStatus.js';
 import { clients, dialogs } from '../db/schema.js';
 import type { RateLimiter } from './rateLimits.js';
-import type { Topics } from './topics.js';
+import { titleRefused, type Topics } from './topics.js';
 
 export { RENAME_TOPIC } from '../commands/dialogStatus.js';
 
@@ -30,13 +30,26 @@ export async function renameTopic(ctx: CommandContext, api: Api, topics: Topics,
     .where(eq(dialogs.id, dialogId));
   if (!row || row.dialog.topicId === null) return;
   const { dialog, client } = row;
-  const title = topicTitle(client, dialogStatusOf(dialog));
+  const status = dialogStatusOf(dialog);
+  let title = topicTitle(client, status);
   if (title === dialog.topicTitle) return;
+  const rename = async (name: string) => {
+    try {
+      await limiter.sending(dialog.managersChatId, () => api.editForumTopic(dialog.managersChatId, dialog.topicId!, { name }), 'housekeeping');
+    } catch (error) {
+      // TOPIC_NOT_MODIFIED: Telegram's answer when the title already is this one.
+      if (!(error instanceof GrammyError && /TOPIC_NOT_MODIFIED/.test(error.description))) throw error;
+    }
+  };
   try {
-    await limiter.sending(dialog.managersChatId, () => api.editForumTopic(dialog.managersChatId, dialog.topicId!, { name: title }), 'housekeeping');
+    await rename(title);
   } catch (error) {
-    // TOPIC_NOT_MODIFIED: Telegram's answer when the title already is this one.
-    if (!(error instanceof GrammyError && /TOPIC_NOT_MODIFIED/.test(error.description))) throw error;
+    // A fitted title Telegram still refuses (jobs/topics does the same at creation): the status is shown with a neutral name.
+    const neutral = neutralTopicTitle(client, status);
+    if (!titleRefused(error) || neutral === title) throw error;
+    ctx.log.error(`Telegram refused the topic title of dialog ${dialogId} (${error.description}, ${title.length} UTF-16 units); renaming the topic to «${neutral}»`);
+    title = neutral;
+    if (title !== dialog.topicTitle) await rename(title);
   }
   await ctx.database.db
     .update(dialogs)

@@ -12,7 +12,7 @@ import { botText } from '../commands/botTexts.js';
 import { clients, dialogs, requestRatings, requests, users } from '../db/schema.js';
 import { renderClientCard } from '../core/clientCard.js';
 import { MANAGERS_LOCALE, textsFor } from '../commands/botTexts.js';
-import { dialogStatusOf, STATUS_EMOJI, topicTitle } from '../core/dialogStatus.js';
+import { dialogStatusOf, neutralTopicTitle, STATUS_EMOJI, topicTitle } from '../core/dialogStatus.js';
 import type { RateLimiter, Take } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
 import { labelsOf } from '../commands/labelClient.js';
@@ -29,6 +29,19 @@ import { OUTBOX_CHANNEL, REFRESH_CLIENT_CARD, cardQueue } from '../commands/tele
  * enough rights to create a topic".
  */
 export const CANNOT_CREATE_TOPIC = /not enough rights to create a topic/i;
+
+/**
+ * Telegram's refusals of a topic's name itself (createForumTopic,
+ * editForumTopic): TOPIC_TITLE_TOO_LONG, TOPIC_TITLE_EMPTY (the MTProto
+ * errors the Bot API server passes on), and TDLib's own "Title must be
+ * non-empty" (ForumTopicManager, after `clean_name`).
+ */
+const TITLE_REFUSED = /TOPIC_TITLE_TOO_LONG|TOPIC_TITLE_EMPTY|title must be non-empty/i;
+
+/** True when Telegram refused a topic's name (`TITLE_REFUSED`), not the call. */
+export function titleRefused(error: unknown): error is GrammyError {
+  return error instanceof GrammyError && error.error_code === 400 && TITLE_REFUSED.test(error.description);
+}
 
 export const MANAGERS_TIME_ZONE = 'Europe/Moscow';
 
@@ -153,7 +166,19 @@ export class Topics {
     const { dialog, client } = row;
     const chatId = dialog.managersChatId;
     if (dialog.topicId !== null) return { topicId: dialog.topicId, cardMessageId: dialog.clientCardMessageId, chatId };
-    const topicId = await this.create(dialog.id, chatId, topicTitle(client, dialogStatusOf(dialog)), take);
+    const status = dialogStatusOf(dialog);
+    const title = topicTitle(client, status);
+    let topicId;
+    try {
+      topicId = await this.create(dialog.id, chatId, title, take);
+    } catch (error) {
+      // A title Telegram refuses although it was fitted (core/dialogStatus `fitTopicTitle`): the client's words must
+      // still reach the managers, so the topic is created with a title every count takes, and the refusal is told.
+      const neutral = neutralTopicTitle(client, status);
+      if (!titleRefused(error) || neutral === title) throw error;
+      this.ctx.log.error(`Telegram refused the topic title of dialog ${dialog.id} (${error.description}, ${title.length} UTF-16 units); creating the topic as «${neutral}»`);
+      topicId = await this.create(dialog.id, chatId, neutral, take);
+    }
     return { topicId, cardMessageId: null, chatId };
   }
 
