@@ -3,7 +3,7 @@ import { openCommandContext, validOffer, validRequest, type CommandTestContext, 
 import { acceptOffer } from './acceptOffer.js';
 import { createOffer } from './createOffer.js';
 import { createRequest } from './createRequest.js';
-import { postRequestMessage } from './postRequestMessage.js';
+import { platformPostNote, postRequestMessage } from './postRequestMessage.js';
 import { NotFoundError } from './context.js';
 import { FieldErrors } from './validation.js';
 
@@ -33,5 +33,20 @@ describe('postRequestMessage', () => {
     expect(heard).toEqual([{ channel: `request:${request.id}`, type: 'message', data: { id: `p${post.id}` }, audience: 'dealRoom' }]);
     await expect(postRequestMessage(t.ctx, { actor: otherAgent, requestId: request.id, text: 'x' })).rejects.toBeInstanceOf(NotFoundError);
     await expect(postRequestMessage(t.ctx, { actor: customer, requestId: request.id, text: ' ' })).rejects.toBeInstanceOf(FieldErrors);
+  });
+});
+
+describe('platformPostNote', () => {
+  /** The text Telegram counts: the HTML's entities parsed away. */
+  const shown = (html: string) => html.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+
+  it('a post of 4000 by a user with a 200-character name still fits Telegram’s 4096, the name cut with «…»', () => {
+    const note = platformPostNote('Я'.repeat(200), '2026-000123', '&'.repeat(4000), true);
+    expect(shown(note).length).toBeLessThanOrEqual(4096);
+    expect(shown(note)).toMatch(/^💬 Я+… на платформе, заявка № 2026-000123 \(отправлено клиенту\):\n&{4000}$/);
+  });
+
+  it('a short post shows a usual name whole', () => {
+    expect(platformPostNote('Мария Менеджер', '2026-000001', 'Привет', false)).toBe('💬 <b>Мария Менеджер</b> <i>на платформе, заявка № 2026-000001 (клиент не видит)</i>:\nПривет');
   });
 });

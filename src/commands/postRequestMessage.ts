@@ -12,7 +12,8 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clients, dialogs, requestPosts, requests, users } from '../db/schema.js';
-import { escapeHtml } from '../core/html.js';
+import { escapeHtml, truncate } from '../core/html.js';
+import { MESSAGE_TEXT_MAX } from '../core/quickReply.js';
 import { canSeeDealRoom, mayRunDeal, requestAccess, type Viewer } from '../policies/access.js';
 import { ForbiddenError, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
 import { enqueueTelegram } from './telegramOutbox.js';
@@ -41,14 +42,22 @@ export async function postRequestMessage(ctx: CommandContext, props: PostRequest
   });
 }
 
+/** The most of the author's name a platform post's line in the topic shows (UTF-16 units). */
+const NOTE_AUTHOR_MAX = 64;
+
 /**
  * The topic's line for a post: who wrote it on the platform, in which request
  * (a topic holds every deal of the client, a closed one's too), and whether
- * the client got it.
+ * the client got it. Telegram counts the text after entities parsing (Bot API
+ * sendMessage: "1-4096 characters"): a post of up to 4000 with a user's name
+ * of up to 200 would not fit, so the name gives way (at most NOTE_AUTHOR_MAX,
+ * less when the post is long, with «…»).
  */
 export function platformPostNote(authorName: string, requestNumber: string, text: string, toClient: boolean): string {
   const whom = toClient ? 'отправлено клиенту' : 'клиент не видит';
-  return `💬 <b>${escapeHtml(authorName)}</b> <i>на платформе, заявка № ${escapeHtml(requestNumber)} (${whom})</i>:\n${escapeHtml(text)}`;
+  const room = MESSAGE_TEXT_MAX - `💬  на платформе, заявка № ${requestNumber} (${whom}):\n${text}`.length;
+  const name = truncate(authorName, Math.max(1, Math.min(NOTE_AUTHOR_MAX, room)));
+  return `💬 <b>${escapeHtml(name)}</b> <i>на платформе, заявка № ${escapeHtml(requestNumber)} (${whom})</i>:\n${escapeHtml(text)}`;
 }
 
 export async function postRequestMessageInTx(ctx: Pick<CommandContext, 'live'>, tx: Tx, props: PostRequestMessageProps): Promise<RequestPost> {

@@ -42,6 +42,19 @@ describe('quick reply templates', () => {
     }
   });
 
+  it('a template that passed the check fits 4096 with the longest names Telegram allows, emoji ones too', () => {
+    const body = `{client}, {manager}: ${'x'.repeat(4096 - 129 - 200 - 4)}`;
+    expect(checkTemplateBody(body)).toBeNull();
+    // 64 characters a part in Telegram's count, 128 UTF-16 units each: more than the check assumed.
+    const client = `${'😀'.repeat(64)} ${'😀'.repeat(64)}`;
+    const rendered = renderTemplate(body, { client, manager: 'М'.repeat(250) });
+    expect(rendered.text.length).toBeLessThanOrEqual(4096);
+    expect(rendered.text.startsWith('😀'.repeat(63))).toBe(true);
+    expect(rendered.text).toMatch(/^(😀)+…, М+…: x+$/u);
+    // Numbers and amounts are never cut.
+    expect(renderTemplate('{amount}', { amount: '1'.repeat(60) }).text).toBe('1'.repeat(60));
+  });
+
   it('an exact name wins over prefixes; a prefix may match several', () => {
     const all = [{ name: 'оплата' }, { name: 'оплата_usd' }, { name: 'Привет' }];
     expect(matchTemplates(all, 'ОПЛАТА').exact?.name).toBe('оплата');

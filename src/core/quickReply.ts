@@ -18,6 +18,7 @@
  * Variables are written `{name}`: see {@link QUICK_REPLY_VARIABLES}.
  */
 import type { MessageEntity } from '@grammyjs/types';
+import { truncate } from './html.js';
 
 /** A name: 1–32 letters (Latin or Cyrillic), digits, `_` or `-`; unique ignoring case. */
 export const QUICK_REPLY_NAME = /^[A-Za-zА-Яа-яЁё0-9_-]{1,32}$/;
@@ -192,7 +193,8 @@ export function checkTemplateBody(body: string, variables: Readonly<Record<strin
  * The longest value a variable can take, in UTF-16 units: a name is a Telegram
  * first name and last name, 64 characters each (Bot API User; TDLib's limit)
  * with a space, or a platform user's name (at most 200); the rest are numbers
- * and amounts.
+ * and amounts. Telegram's 64 are not UTF-16 units (an emoji counts 2 here), so
+ * renderTemplate fits the names to these lengths, with «…» when cut.
  */
 const VARIABLE_LONGEST: Readonly<Record<string, number>> = { client: 129, manager: 200 };
 const VARIABLE_LONGEST_OTHER = 40;
@@ -212,7 +214,10 @@ export function checkTemplateName(name: string): string | null {
 export function renderTemplate(body: string, values: Partial<Record<QuickReplyVariable, string>>): FormattedText {
   const missing = templateVariables(body).find((name) => !values[name as QuickReplyVariable]);
   if (missing) throw new TemplateError(missing);
-  const html = body.replace(VARIABLE, (_whole, name: string) => escapeText(values[name as QuickReplyVariable]!));
+  // A name is fitted to the length checkTemplateBody allowed for it, so what passed that check fits Telegram's
+  // 4096 when sent: a Telegram name is 64 characters a part, which is up to 128 UTF-16 units with emoji.
+  const fitted = (name: string, value: string) => (VARIABLE_LONGEST[name] === undefined ? value : truncate(value, VARIABLE_LONGEST[name]));
+  const html = body.replace(VARIABLE, (_whole, name: string) => escapeText(fitted(name, values[name as QuickReplyVariable]!)));
   return parseTemplateHtml(html);
 }
 
