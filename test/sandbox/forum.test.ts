@@ -2,6 +2,7 @@ import { GrammyError, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPolling, startSandbox, type Sandbox } from './helpers.js';
+import { TOPIC_TITLE_MAX, topicTitle } from '../../src/core/dialogStatus.js';
 
 let sandbox: Sandbox;
 let groupId: number;
@@ -133,5 +134,20 @@ describe('forum topics', () => {
     await bot.api.unpinAllForumTopicMessages(groupId, a.message_thread_id);
     const topics = (await control.transcript(groupId)).topics;
     expect(topics.map((t) => t.pinned_message_id)).toEqual([undefined, inB.message_id]);
+  });
+
+  it('a topic name is 1-128 UTF-16 code units, as Hotline fits its titles (core/dialogStatus TOPIC_TITLE_MAX)', async () => {
+    const { bot, control } = sandbox;
+    // 64 emoji are 64 code points but 128 UTF-16 units: taken; one unit more is refused, on creation and on rename.
+    const topic = await bot.api.createForumTopic(groupId, '😀'.repeat(64));
+    expect((await failure(bot.api.createForumTopic(groupId, `${'😀'.repeat(64)}x`))).description).toBe('Bad Request: TOPIC_TITLE_TOO_LONG');
+    expect((await failure(bot.api.createForumTopic(groupId, `🔴 ${'x'.repeat(126)}`))).description).toBe('Bad Request: TOPIC_TITLE_TOO_LONG');
+    expect((await failure(bot.api.editForumTopic(groupId, topic.message_thread_id, { name: 'x'.repeat(129) }))).description).toBe('Bad Request: TOPIC_TITLE_TOO_LONG');
+    expect((await failure(bot.api.createForumTopic(groupId, '   '))).description).toBe('Bad Request: TOPIC_TITLE_EMPTY');
+    // What Hotline sends for the outside tester's client fits.
+    const title = topicTitle({ telegramUserId: 1, firstName: 'A'.repeat(32), lastName: 'B'.repeat(61), username: 'very_long_username_for_test_1' }, 'waiting_us');
+    await bot.api.editForumTopic(groupId, topic.message_thread_id, { name: title });
+    expect((await control.transcript(groupId)).topics.map((t) => t.name)).toEqual([title]);
+    expect(title.length).toBe(TOPIC_TITLE_MAX);
   });
 });
