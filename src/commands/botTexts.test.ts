@@ -50,6 +50,20 @@ describe('bot texts for clients follow the client\'s language (issue 17.15)', ()
     }
   });
 
+  it('the deal\'s answers to managers (telegram/deal.ts) read as before in Russian and fit a callback answer (200 characters)', () => {
+    expect(botText('ru', 'action-answer-completed')).toBe('Заявка завершена');
+    expect(botText('ru', 'action-answer-press-again')).toBe('Сначала нажмите кнопку ещё раз на актуальной карточке.');
+    expect(botText('ru', 'deal-new-link', { manager: 'Ли Вэй', minutes: '10' })).toBe(
+      '📝 Создать заявку для клиента — кнопка ниже.\n' +
+        'Кнопка работает только у менеджера, набравшего /new (Ли Вэй): входит на платформу под его учётной записью через Telegram, один раз, в течение 10 мин.',
+    );
+    for (const locale of ['ru', 'en'] as const) {
+      for (const key of keys(`${locale}.ftl`).filter((k) => k!.startsWith('action-answer-'))) {
+        expect([...botText(locale, key!, { number: '2026-000007', status: 'completed' })].length, key).toBeLessThanOrEqual(200);
+      }
+    }
+  });
+
   it('the greeting: English for an English client; the operator\'s GREETING replaces the Russian one only', () => {
     expect(greetingFor('en', undefined)).toMatch(/^Hello! We have received your message/);
     expect(greetingFor('ru', undefined)).toMatch(/^Здравствуйте!/);

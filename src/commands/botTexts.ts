@@ -7,7 +7,9 @@
  * (src/telegram/managerCommands.ts); the deal notes (core/termsNote), the
  * client card (core/clientCard), the requisites warning and the 1C answers
  * (commands/requestOneCDocuments), 1C's failures (integrations/onec
- * odataClient `failureSentence`, http), the action card (core/actionCard).
+ * odataClient `failureSentence`, http), the action card (core/actionCard),
+ * the deal's answers to managers (telegram/deal.ts: /new's link, the card
+ * buttons' answers).
  * Core renderers get `textsFor(locale)`. Still Russian strings in their
  * modules: the OData job's progress notes (integrations/onec/odata.ts), the
  * relay's notes (jobs/contentFallback, media, telegramOutbox), topicName's

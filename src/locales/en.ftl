@@ -270,6 +270,24 @@ action-answer-closed = { $status ->
     [completed] Request No. { $number } is already completed.
    *[cancelled] Request No. { $number } is already cancelled.
 }
+# The deal's answers to managers (telegram/deal.ts): /new's link message and button, an edit command with no accepted
+# request, and the card buttons' answers (answerCallbackQuery: at most 200 characters, Bot API). $manager is escaped HTML.
+deal-new-link =
+    📝 Create a request for the client — the button below.
+    The button works only for the manager who typed /new ({ $manager }): it signs them in to the platform with their account via Telegram, once, within { $minutes } min.
+deal-new-link-button = Create a request
+deal-no-accepted-request = The client has no accepted request. Create one with /new — the terms can be changed once an offer is accepted.
+action-answer-dead-button = This button no longer works.
+action-answer-managers-only = The card's buttons work only for managers in their group.
+action-answer-wrong-card = This card does not belong to the request the button points to.
+action-answer-not-group-deal = This request is not run from the managers' group.
+action-answer-edit = The edit commands are in the topic
+action-answer-keep = OK, the request stays as it is
+action-answer-ask-complete = Press “Complete — confirm” to complete the request
+action-answer-ask-cancel = Press “Cancel — confirm” to cancel the request
+action-answer-press-again = First press the button again on the current card.
+action-answer-completed = Request completed
+action-answer-cancelled = Request cancelled
 
 # The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.
 rating-ask = Request No. { $number } is done. Please rate our work: 1 — poor, 5 — excellent.

@@ -272,6 +272,24 @@ action-answer-closed = { $status ->
     [completed] Заявка № { $number } уже завершена.
    *[cancelled] Заявка № { $number } уже отменена.
 }
+# The deal's answers to managers (telegram/deal.ts): /new's link message and button, an edit command with no accepted
+# request, and the card buttons' answers (answerCallbackQuery: at most 200 characters, Bot API). $manager is escaped HTML.
+deal-new-link =
+    📝 Создать заявку для клиента — кнопка ниже.
+    Кнопка работает только у менеджера, набравшего /new ({ $manager }): входит на платформу под его учётной записью через Telegram, один раз, в течение { $minutes } мин.
+deal-new-link-button = Создать заявку
+deal-no-accepted-request = У клиента нет принятой заявки. Создайте её командой /new — условия можно менять после принятия предложения.
+action-answer-dead-button = Эта кнопка больше не работает.
+action-answer-managers-only = Кнопки карточки доступны только менеджерам в их группе.
+action-answer-wrong-card = Эта карточка не относится к заявке, на которую указывает кнопка.
+action-answer-not-group-deal = Эта заявка не ведётся из группы менеджеров.
+action-answer-edit = Команды изменения — в теме
+action-answer-keep = Хорошо, заявка остаётся как есть
+action-answer-ask-complete = Нажмите «Завершить — подтвердите», чтобы завершить заявку
+action-answer-ask-cancel = Нажмите «Отменить — подтвердите», чтобы отменить заявку
+action-answer-press-again = Сначала нажмите кнопку ещё раз на актуальной карточке.
+action-answer-completed = Заявка завершена
+action-answer-cancelled = Заявка отменена
 
 # The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.
 rating-ask = Заявка № { $number } выполнена. Оцените, пожалуйста, нашу работу: 1 — плохо, 5 — отлично.

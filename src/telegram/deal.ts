@@ -40,11 +40,10 @@ export async function newRequestLink(ctx: CommandContext, c: HotlineContext, dia
   const from = c.message!.from!;
   const { url } = await issueRequestLink(ctx, { dialog, manager: from }, c.tx);
   const minutes = REQUEST_LINK_TTL_SECONDS / 60;
-  await answer(
-    `📝 Создать заявку для клиента — кнопка ниже.\n` +
-      `Кнопка работает только у менеджера, набравшего /new (${escapeHtml([from.first_name, from.last_name].filter(Boolean).join(' '))}): входит на платформу под его учётной записью через Telegram, один раз, в течение ${minutes} мин.`,
-    { reply_markup: { inline_keyboard: [[{ text: 'Создать заявку', login_url: { url } }]] } },
-  );
+  const manager = escapeHtml([from.first_name, from.last_name].filter(Boolean).join(' '));
+  await answer(botText(MANAGERS_LOCALE, 'deal-new-link', { manager, minutes: String(minutes) }), {
+    reply_markup: { inline_keyboard: [[{ text: botText(MANAGERS_LOCALE, 'deal-new-link-button'), login_url: { url } }]] },
+  });
 }
 
 /** The request an edit command is about: the one whose card is replied to, else the dialog's latest accepted one. */
@@ -80,7 +79,7 @@ export async function editTerms(ctx: CommandContext, c: HotlineContext, dialog: 
   }
   const requestId = await targetRequest(c, dialog);
   if (!requestId) {
-    await answer('У клиента нет принятой заявки. Создайте её командой /new — условия можно менять после принятия предложения.');
+    await answer(botText(MANAGERS_LOCALE, 'deal-no-accepted-request'));
     return true;
   }
   try {
@@ -105,9 +104,9 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
     const reply = (text: string, alert = false) => {
       c.tx.afterCommit(() => void c.answerCallbackQuery({ text, show_alert: alert }).catch(() => undefined));
     };
-    if (!parsed || !message) return reply('Эта кнопка больше не работает.');
+    if (!parsed || !message) return reply(botText(MANAGERS_LOCALE, 'action-answer-dead-button'));
     if (!ctx.config.telegram.managersChatIds.includes(message.chat.id)) {
-      return reply('Кнопки карточки доступны только менеджерам в их группе.', true);
+      return reply(botText(MANAGERS_LOCALE, 'action-answer-managers-only'), true);
     }
     const [row] = await c.tx.db
       .select({ request: requests, card: actionCards, dialog: dialogs })
@@ -122,7 +121,7 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
         ? row && message.from?.id === c.me.id && message.message_thread_id === row.dialog.topicId && row.dialog.managersChatId === message.chat.id
         : row && row.card.messageId === message.message_id;
     if (!row || !pressedOn || row.card.managersChatId !== message.chat.id) {
-      return reply('Эта карточка не относится к заявке, на которую указывает кнопка.', true);
+      return reply(botText(MANAGERS_LOCALE, 'action-answer-wrong-card'), true);
     }
     const { request, card, dialog } = row;
     // A member the group's admins restricted from sending (muted) runs no deal: refused before any account is made for them.
@@ -131,7 +130,7 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
     let manager: Viewer;
     try {
       manager = await actingManager(c.tx, c.callbackQuery.from);
-      if (!mayRunDeal(await requestAccess(c.tx.db, manager, request.id))) return reply('Эта заявка не ведётся из группы менеджеров.', true);
+      if (!mayRunDeal(await requestAccess(c.tx.db, manager, request.id))) return reply(botText(MANAGERS_LOCALE, 'action-answer-not-group-deal'), true);
     } catch (error) {
       if (error instanceof ForbiddenError || error instanceof NotFoundError) return reply(error.message, true);
       throw error;
@@ -158,11 +157,11 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
       case 'edit':
         if (card.confirming) await setCardConfirming(ctx, c.tx, request, null);
         await topicAnswer(escapeHtml(EDIT_COMMANDS_HELP_RU));
-        return reply('Команды изменения — в теме');
+        return reply(botText(MANAGERS_LOCALE, 'action-answer-edit'));
       case 'keep':
         // «↩️ Не завершать» / «↩️ Не отменять»: the card returns to its usual buttons; no help is posted.
         if (card.confirming) await setCardConfirming(ctx, c.tx, request, null);
-        return reply('Хорошо, заявка остаётся как есть');
+        return reply(botText(MANAGERS_LOCALE, 'action-answer-keep'));
       case 'docs':
       case 'docs_anyway': {
         // «Сформировать как есть» sits under the requisites warning, not on the card: answers reply to the card.
@@ -176,12 +175,12 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
         const check = transition(request.status, parsed.action);
         if (!check.ok) return reply(check.error, true);
         await setCardConfirming(ctx, c.tx, request, parsed.action);
-        return reply(parsed.action === 'complete' ? 'Нажмите «Завершить — подтвердите», чтобы завершить заявку' : 'Нажмите «Отменить — подтвердите», чтобы отменить заявку');
+        return reply(botText(MANAGERS_LOCALE, parsed.action === 'complete' ? 'action-answer-ask-complete' : 'action-answer-ask-cancel'));
       }
       case 'confirm_complete':
       case 'confirm_cancel': {
         const action = parsed.action === 'confirm_complete' ? 'complete' : 'cancel';
-        if (card.confirming !== action) return reply('Сначала нажмите кнопку ещё раз на актуальной карточке.', true);
+        if (card.confirming !== action) return reply(botText(MANAGERS_LOCALE, 'action-answer-press-again'), true);
         try {
           // The command refreshes the card and the client card itself: the request page's buttons run the same one.
           await changeRequestStatus(ctx, { actor: manager, requestId: request.id, action }, c.tx);
@@ -189,7 +188,7 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
           if (error instanceof ValidationError || error instanceof ForbiddenError || error instanceof NotFoundError) return reply(error.message, true);
           throw error;
         }
-        return reply(action === 'complete' ? 'Заявка завершена' : 'Заявка отменена');
+        return reply(botText(MANAGERS_LOCALE, action === 'complete' ? 'action-answer-completed' : 'action-answer-cancelled'));
       }
     }
   });
