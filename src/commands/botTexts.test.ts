@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { botText, clientLocale } from './botTexts.js';
 import { greetingFor } from './recordClientMessage.js';
+import { outageNotice } from './managersChats.js';
 
 const keys = (file: string) =>
   fs
@@ -50,12 +51,16 @@ describe('bot texts for clients follow the client\'s language (issue 17.15)', ()
     }
   });
 
-  it('the deal\'s answers to managers (telegram/deal.ts) read as before in Russian and fit a callback answer (200 characters)', () => {
+  it('the deal\'s answers and the topic\'s notes to managers read as before in Russian and fit a callback answer (200 characters)', () => {
     expect(botText('ru', 'action-answer-completed')).toBe('Заявка завершена');
     expect(botText('ru', 'action-answer-press-again')).toBe('Сначала нажмите кнопку ещё раз на актуальной карточке.');
     expect(botText('ru', 'deal-new-link', { manager: 'Ли Вэй', minutes: '10' })).toBe(
       '📝 Создать заявку для клиента — кнопка ниже.\n' +
         'Кнопка работает только у менеджера, набравшего /new (Ли Вэй): входит на платформу под его учётной записью через Telegram, один раз, в течение 10 мин.',
+    );
+    expect(outageNotice(new Date('2026-12-01T09:15:00Z'), new Date('2026-12-01T09:20:30Z'))).toBe(
+      '⚠️ Бот снова в группе. Сообщения, написанные здесь с 09:15:00 UTC до 09:20:30 UTC, до клиентов не дошли: ' +
+        'Telegram не передаёт боту сообщения из группы, в которой его нет. Повторите их, пожалуйста, в темах клиентов.',
     );
     for (const locale of ['ru', 'en'] as const) {
       for (const key of keys(`${locale}.ftl`).filter((k) => k!.startsWith('action-answer-'))) {

@@ -270,10 +270,7 @@ const clock = (at: Date) => `${at.toISOString().slice(11, 19)} UTC`;
  * did not reach clients.
  */
 export function outageNotice(from: Date, to: Date): string {
-  return (
-    `⚠️ Бот снова в группе. Сообщения, написанные здесь с ${clock(from)} до ${clock(to)}, до клиентов не дошли: ` +
-    'Telegram не передаёт боту сообщения из группы, в которой его нет. Повторите их, пожалуйста, в темах клиентов.'
-  );
+  return botText(MANAGERS_LOCALE, 'bot-back-in-group-notice', { from: clock(from), to: clock(to) });
 }
 
 /**

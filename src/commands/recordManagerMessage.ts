@@ -98,7 +98,7 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
         chatId: dialog.managersChatId,
         method: 'sendMessage',
         payload: {
-          text: `Сообщение не отправлено клиенту. ${refusal}`,
+          text: botText(MANAGERS_LOCALE, 'manager-message-not-sent', { reason: refusal }),
           reply_parameters: { message_id: incoming.telegramMessageId, allow_sending_without_reply: true },
         },
         target: { topicOfDialog: dialog.id },

@@ -3,6 +3,7 @@ import type { Tx } from '../db/index.js';
 import { clients, dialogs } from '../db/schema.js';
 import { inTransaction, recordEvent, type CommandContext } from './context.js';
 import { enqueueTelegram } from './telegramOutbox.js';
+import { botText, MANAGERS_LOCALE } from './botTexts.js';
 
 export interface Props {
   /** The client's Telegram user id. */
@@ -10,8 +11,9 @@ export interface Props {
   blocked: boolean;
 }
 
-export const BLOCKED_NOTICE = '⛔️ Клиент заблокировал бота: сообщения ему не доставляются.';
-export const UNBLOCKED_NOTICE = '✅ Клиент разблокировал бота: сообщения снова доставляются.';
+/** The topic's notes (src/locales, `client-blocked-bot-notice` / `client-unblocked-bot-notice`), in the managers' language. */
+export const BLOCKED_NOTICE = botText(MANAGERS_LOCALE, 'client-blocked-bot-notice');
+export const UNBLOCKED_NOTICE = botText(MANAGERS_LOCALE, 'client-unblocked-bot-notice');
 
 /**
  * Records that the client blocked (or unblocked) the bot, and tells the

@@ -288,6 +288,12 @@ action-answer-ask-cancel = Press “Cancel — confirm” to cancel the request
 action-answer-press-again = First press the button again on the current card.
 action-answer-completed = Request completed
 action-answer-cancelled = Request cancelled
+# The topic's notes to managers (commands/recordManagerMessage, setClientBlocked, managersChats `outageNotice`).
+# $reason is the refusal's sentence; $from and $to are times like «09:15:00 UTC».
+manager-message-not-sent = The message was not sent to the client. { $reason }
+client-blocked-bot-notice = ⛔️ The client blocked the bot: messages are not delivered to them.
+client-unblocked-bot-notice = ✅ The client unblocked the bot: messages are delivered again.
+bot-back-in-group-notice = ⚠️ The bot is back in the group. Messages written here from { $from } to { $to } did not reach clients: Telegram does not pass the bot messages from a group it is not in. Please repeat them in the clients' topics.
 
 # The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.
 rating-ask = Request No. { $number } is done. Please rate our work: 1 — poor, 5 — excellent.

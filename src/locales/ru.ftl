@@ -290,6 +290,12 @@ action-answer-ask-cancel = Нажмите «Отменить — подтвер�
 action-answer-press-again = Сначала нажмите кнопку ещё раз на актуальной карточке.
 action-answer-completed = Заявка завершена
 action-answer-cancelled = Заявка отменена
+# The topic's notes to managers (commands/recordManagerMessage, setClientBlocked, managersChats `outageNotice`).
+# $reason is the refusal's sentence; $from and $to are times like «09:15:00 UTC».
+manager-message-not-sent = Сообщение не отправлено клиенту. { $reason }
+client-blocked-bot-notice = ⛔️ Клиент заблокировал бота: сообщения ему не доставляются.
+client-unblocked-bot-notice = ✅ Клиент разблокировал бота: сообщения снова доставляются.
+bot-back-in-group-notice = ⚠️ Бот снова в группе. Сообщения, написанные здесь с { $from } до { $to }, до клиентов не дошли: Telegram не передаёт боту сообщения из группы, в которой его нет. Повторите их, пожалуйста, в темах клиентов.
 
 # The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.
 rating-ask = Заявка № { $number } выполнена. Оцените, пожалуйста, нашу работу: 1 — плохо, 5 — отлично.
