@@ -17,7 +17,7 @@ import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { requestOneCDocuments } from '../commands/requestOneCDocuments.js';
 import type { Dialog } from '../commands/dialogs.js';
 import { parseCardCallback } from '../core/actionCard.js';
-import { EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
+import { EDIT_COMMANDS_HELP_EN, EDIT_COMMANDS_HELP_RU, parseEditCommand } from '../core/editCommands.js';
 import { escapeHtml } from '../core/html.js';
 import { isFinalStatus, transition } from '../core/requestStatus.js';
 import { actionCards, dialogs, requests } from '../db/schema.js';
@@ -156,7 +156,8 @@ export function actionCardButtons(ctx: CommandContext): Composer<HotlineContext>
     switch (parsed.action) {
       case 'edit':
         if (card.confirming) await setCardConfirming(ctx, c.tx, request, null);
-        await topicAnswer(escapeHtml(EDIT_COMMANDS_HELP_RU));
+        // The help lives in core/editCommands (both languages, built from the command list), not in the Fluent files.
+        await topicAnswer(escapeHtml(MANAGERS_LOCALE === 'en' ? EDIT_COMMANDS_HELP_EN : EDIT_COMMANDS_HELP_RU));
         return reply(botText(MANAGERS_LOCALE, 'action-answer-edit'));
       case 'keep':
         // «↩️ Не завершать» / «↩️ Не отменять»: the card returns to its usual buttons; no help is posted.
