@@ -237,7 +237,8 @@ describe('doctor against the emulator (polling mode)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('✗ Telegram bot token: Telegram rejected the token (401 Unauthorized) — fix: copy the token again from @BotFather');
     expect(bad.stdout.trim().split('\n').at(-1)).toBe(`1 of ${t.database.kind === 'postgres' ? 8 : 7} checks failed.`);
-  });
+    // Two cold `node --import tsx` starts: on a loaded two-core machine (CI beside other work) they took 60 s.
+  }, 180_000);
 
   it('the managers\' groups the running Hotline reports unhealthy or paused are ✗ lines that say what to do; with no Hotline running it says so', async () => {
     // The owner demotes the bot to a plain member (privacy mode on): the running Hotline sees its my_chat_member.
