@@ -97,7 +97,7 @@ describe('validating the hours an administrator sets', () => {
   it('refuses bad ranges and dates, field by field, and saves nothing', () => {
     const { value, errors } = validateWorkingHours({
       week: [{ start: '18:00', end: '09:00' }, { start: '9', end: '18:00' }, { start: '09:00', end: '25:00' }, null, null, null, null],
-      holidays: ['2026-02-30', '2026-12-31', '2026-12-31', '0001-01-01'],
+      holidays: ['2026-02-30', '2026-12-31', '2026-12-31', '0001-01-01', '2027-02-29', '2026-01-00', '31.12.2026'],
       workdays: [{ date: '2026-12-31', start: '10:00', end: '14:00' }, { date: '2026-12-26', start: '24:00', end: '24:00' }],
       offHoursAnswer: true,
     });
@@ -106,9 +106,12 @@ describe('validating the hours an administrator sets', () => {
       'week.0.end': HOURS_MESSAGES.range,
       'week.1.start': HOURS_MESSAGES.time,
       'week.2.end': HOURS_MESSAGES.time,
-      'holidays.0': HOURS_MESSAGES.date,
+      'holidays.0': HOURS_MESSAGES.noSuchDate,
       'holidays.2': HOURS_MESSAGES.duplicate,
       'holidays.3': HOURS_MESSAGES.date,
+      'holidays.4': HOURS_MESSAGES.noSuchDate,
+      'holidays.5': HOURS_MESSAGES.noSuchDate,
+      'holidays.6': HOURS_MESSAGES.date,
       'workdays.0.date': HOURS_MESSAGES.both,
       'workdays.1.start': HOURS_MESSAGES.time,
     });

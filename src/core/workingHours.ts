@@ -97,12 +97,24 @@ export function minutesOf(time: string): number | null {
 
 /** A real calendar day `YYYY-MM-DD` within 1990–2100, the platform's range for dates. */
 function isIsoDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
+  return dateMessage(value) === null;
+}
+
+/**
+ * Why `value` is not a date the calendar takes, or null when it is one: not
+ * `YYYY-MM-DD` or outside 1990–2100 (HOURS_MESSAGES.date), or written so but
+ * a day the calendar has not (`2026-02-31`, `2027-02-29`, `2026-01-00`:
+ * HOURS_MESSAGES.noSuchDate).
+ */
+function dateMessage(value: string): string | null {
+  if (!ISO_DATE.test(value)) return HOURS_MESSAGES.date;
+  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  if (year < 1990 || year > 2100) return HOURS_MESSAGES.date;
   try {
-    const { year } = Temporal.PlainDate.from(value, { overflow: 'reject' });
-    return year >= 1990 && year <= 2100;
+    Temporal.PlainDate.from({ year, month, day }, { overflow: 'reject' });
+    return null;
   } catch {
-    return false;
+    return HOURS_MESSAGES.noSuchDate;
   }
 }
 
@@ -114,6 +126,7 @@ export const HOURS_MESSAGES = {
   noWorkday: 'Отметьте хотя бы один рабочий день недели',
   // The API takes ISO dates (the page's date field converts what a person types).
   date: 'Дата в формате ГГГГ-ММ-ДД, с 1990 по 2100 год',
+  noSuchDate: 'Такого дня в календаре нет — проверьте число и месяц',
   duplicate: 'Этот день уже есть в списке',
   both: 'Этот день уже отмечен выходным',
   sameAsWeek: 'В этот день и так работаем с такими часами — перенос не нужен',
@@ -154,7 +167,8 @@ export function validateWorkingHours(input: WorkingHoursSettings): { value: Work
   if (input.workdays.length > MAX_CALENDAR_DATES) errors['workdays'] = HOURS_MESSAGES.tooMany;
   const holidays = input.holidays.map((date, i) => {
     const value = date.trim();
-    if (!isIsoDate(value)) errors[`holidays.${i}`] = HOURS_MESSAGES.date;
+    const refused = dateMessage(value);
+    if (refused) errors[`holidays.${i}`] = refused;
     else if (seen.has(value)) errors[`holidays.${i}`] = HOURS_MESSAGES.duplicate;
     seen.add(value);
     return value;
@@ -162,7 +176,8 @@ export function validateWorkingHours(input: WorkingHoursSettings): { value: Work
   const workdaySeen = new Set<string>();
   const workdays = input.workdays.map((day, i) => {
     const date = (day.date ?? '').trim();
-    if (!isIsoDate(date)) errors[`workdays.${i}.date`] = HOURS_MESSAGES.date;
+    const refused = dateMessage(date);
+    if (refused) errors[`workdays.${i}.date`] = refused;
     else if (workdaySeen.has(date)) errors[`workdays.${i}.date`] = HOURS_MESSAGES.duplicate;
     else if (seen.has(date)) errors[`workdays.${i}.date`] = HOURS_MESSAGES.both;
     workdaySeen.add(date);

@@ -257,7 +257,7 @@ describe('outside working hours', () => {
     const { timeZone: _zone, limitMinutes: _limit, ...editable } = before;
     const bad = await admin.request('PUT', '/api/admin/working-hours', { ...editable, week: [{ start: '18:00', end: '09:00' }, ...editable.week.slice(1)], holidays: ['2026-02-30'] });
     expect(bad.status).toBe(400);
-    expect(bad.body.fields).toMatchObject({ 'week.0.end': 'Конец рабочего дня должен быть позже начала', 'holidays.0': 'Дата в формате ГГГГ-ММ-ДД, с 1990 по 2100 год' });
+    expect(bad.body.fields).toMatchObject({ 'week.0.end': 'Конец рабочего дня должен быть позже начала', 'holidays.0': 'Такого дня в календаре нет — проверьте число и месяц' });
     expect((await admin.get('/api/admin/working-hours')).body).toEqual(before);
   });
 });

@@ -44,14 +44,18 @@ const ourRequisites = z.object({
   requisites: z.object(requisiteFields),
 });
 
-const dayHours = z.strictObject({ start: z.string().max(10), end: z.string().max(10) });
+// Times and dates are checked by the command (core/workingHours validateWorkingHours), which answers every bad field
+// at once; the schema only bounds their length, loosely, so that a long mistyped value («09:00 и обед 13–14») gets the
+// command's message with the rest instead of a schema refusal alone.
+const TYPED_MAX = 100;
+const dayHours = z.strictObject({ start: z.string().max(TYPED_MAX), end: z.string().max(TYPED_MAX) });
 const workingHoursBody = z.strictObject({
   /** Monday first to Sunday; null: a day off. */
   week: z.array(dayHours.nullable()).length(7),
   /** ISO dates off. */
-  holidays: z.array(z.string().max(20)).max(1000),
+  holidays: z.array(z.string().max(TYPED_MAX)).max(1000),
   /** Dates normally off that are worked, with their hours. */
-  workdays: z.array(dayHours.extend({ date: z.string().max(20) })).max(1000),
+  workdays: z.array(dayHours.extend({ date: z.string().max(TYPED_MAX) })).max(1000),
   /** The automatic answer to clients who write outside working hours (once per off-hours period). */
   offHoursAnswer: z.boolean(),
 });
