@@ -144,4 +144,49 @@ describe.skipIf(!available)('the answer-time promise on the platform', () => {
     await shot(page, 'en-hours-refused');
     await page.context().close();
   });
+
+  it('several wrong fields at once: each has its message beside it, what was typed stays, nothing is saved (the outside tester)', async () => {
+    const week = [{ start: '09:00', end: '18:00' }, ...Array(6).fill(ALWAYS)];
+    await saveWorkingHours(app.ctx, { actor: app.admin, hours: { week, holidays: ['2026-12-31'], workdays: [], offHoursAnswer: false } });
+    const before = await hours();
+    const page = await signedInPage(browser, app.url, app.admin);
+    await page.goto(`${app.url}/admin?tab=hours`);
+    const form = page.getByTestId('working-hours');
+    // A saved holiday, 31.12.2026, typed over with a year of two digits; a new holiday on a day February has not;
+    // Monday ends before it starts.
+    const holiday = (i: number) => form.getByTestId(`hours-holiday-${i}`).getByRole('textbox', { name: 'Выходной день' });
+    expect(await holiday(0).inputValue()).toBe('31.12.2026');
+    await form.getByTestId('hours-add-holiday').click();
+    await holiday(0).fill('1.1.26');
+    await holiday(1).fill('31.02.2026');
+    await form.getByRole('textbox', { name: 'Понедельник: До' }).fill('08:00');
+    await form.getByRole('button', { name: 'Сохранить рабочее время' }).click();
+
+    await form.getByTestId('hours-day-0').getByText('Конец рабочего дня должен быть позже начала').waitFor();
+    await form.getByTestId('hours-holiday-0').getByText('Не понял дату «1.1.26»: напишите ДД.ММ.ГГГГ, например 30.11.2026').waitFor();
+    await form.getByTestId('hours-holiday-1').getByText('Дня «31.02.2026» в календаре нет — проверьте число и месяц').waitFor();
+    expect(await holiday(0).inputValue()).toBe('1.1.26');
+    expect(await holiday(1).inputValue()).toBe('31.02.2026');
+    expect(await form.getByRole('textbox', { name: 'Понедельник: До' }).inputValue()).toBe('08:00');
+    await shot(page, 'ru-hours-several-refused');
+    expect(await hours()).toEqual(before);
+
+    // The first row removed: the second keeps what was typed into it. Sent with Enter from inside a date field that
+    // holds what is no date (never left): refused beside it, still nothing saved.
+    await form.getByRole('textbox', { name: 'Понедельник: До' }).fill('18:00');
+    await form.getByTestId('hours-holiday-0').getByRole('button', { name: 'Убрать' }).click();
+    expect(await holiday(0).inputValue()).toBe('31.02.2026');
+    await holiday(0).fill('1.3.27');
+    await holiday(0).press('Enter');
+    await form.getByTestId('hours-holiday-0').getByText('Не понял дату «1.3.27»: напишите ДД.ММ.ГГГГ, например 30.11.2026').waitFor();
+    expect(await holiday(0).inputValue()).toBe('1.3.27');
+    expect(await hours()).toEqual(before);
+
+    // Fixed: saved.
+    await holiday(0).fill('28.02.2027');
+    await form.getByRole('button', { name: 'Сохранить рабочее время' }).click();
+    await form.getByTestId('hours-saved').waitFor();
+    expect((await hours()).holidays).toEqual(['2027-02-28']);
+    await page.context().close();
+  });
 });

@@ -6,12 +6,14 @@
  * month name, so neither a US nor a UK reader can take 03.11 for 11 March —
  * and takes what a person types: «30.11.2026», «30.11.26» is not guessed,
  * «2026-11-30», and in English «30 Nov 2026» too. The value stays an ISO date
- * (`YYYY-MM-DD`, '' when empty), as the API and storage keep it.
+ * (`YYYY-MM-DD`, '' when empty), as the API and storage keep it — or, with
+ * `keepTyped`, what was typed when it is not a date, so that a form sends it
+ * and is refused rather than saving the last good date.
  */
 import '@mantine/dates/styles.css';
 import 'dayjs/locale/ru';
 import 'dayjs/locale/en';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { DateInput, DatesProvider } from '@mantine/dates';
 import { useI18n, type Locale } from '../i18n.js';
 
@@ -53,25 +55,67 @@ export function parseTypedDate(text: string, locale: Locale = 'ru'): string | nu
   return null;
 }
 
-/** Day, month and year in digits whose day or month is out of range (31.02.2026, 00.13.2026). */
+/** Day, month and year in digits whose day or month is out of range (31.02.2026, 00.13.2026, 2027-02-29). */
 const NO_SUCH_DAY = /^\d{1,2}[./-]\d{1,2}[./-]\d{4}$/;
+const ISO_SHAPE = /^\d{4}-\d{1,2}-\d{1,2}$/;
+
+/** Whether `value` is the ISO date (`YYYY-MM-DD`) of a real day: what the field's value is when it holds a date. */
+function isDate(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && parseTypedDate(value) === value;
+}
+
+/**
+ * Why a typed text is not a date: `noSuchDay` for day, month and year in
+ * digits that name no day (31.02.2026, 29.02.2027, 00.01.2026, 2026-02-31),
+ * `unreadable` for the rest (1.1.26, 12/01/2026 in English); null when it
+ * reads as a date or is empty.
+ */
+export function typedDateRefusal(typed: string, locale: Locale): 'noSuchDay' | 'unreadable' | null {
+  const text = typed.trim();
+  if (text === '' || parseTypedDate(text, locale) !== null) return null;
+  if (ISO_SHAPE.test(text)) return 'noSuchDay';
+  return NO_SUCH_DAY.test(text) && (locale === 'ru' || Number(text.split(/[./-]/)[0]) > 12) ? 'noSuchDay' : 'unreadable';
+}
 
 export interface DateFieldProps {
   label: string;
   name?: string;
-  /** ISO date `YYYY-MM-DD`, or '' for none. */
+  /**
+   * ISO date `YYYY-MM-DD`, or '' for none; with `keepTyped`, also what was
+   * typed and is not a date (as `onChange` gave it).
+   */
   value: string;
   onChange: (value: string) => void;
   error?: string | null;
   size?: 'xs' | 'sm' | 'md';
   style?: React.CSSProperties;
+  /**
+   * What a person typed that is not a date (31.02.2026, 1.1.26) stays in the
+   * field, is said beside it, and goes to `onChange` as typed — so the form
+   * sends it and the server refuses it with the rest, instead of saving the
+   * field's last good date. Without it the field goes back to its last good
+   * date (for filters, where a refused value would empty a list).
+   */
+  keepTyped?: boolean;
 }
 
-export function DateField({ label, name, value, onChange, error, size, style }: DateFieldProps) {
+export function DateField({ label, name, value, onChange, error, size, style, keepTyped }: DateFieldProps) {
   const { locale, t } = useI18n();
   // What was typed and could not be read: said beside the field, quoted (the field itself goes back to its last
   // good date, so what it shows is what is saved); a well-formed day that does not exist (31.02.2026) is named as such.
   const [unreadable, setUnreadable] = useState<{ kind: 'unreadable' | 'noSuchDay'; typed: string } | null>(null);
+  const [focused, setFocused] = useState(false);
+  // keepTyped: the calendar holds the last real date ('' none) while the value is a typed text; a change of the
+  // calendar's value would make it write that date over what was typed.
+  const lastDate = useRef('');
+  const typed = keepTyped && value !== '' && !isDate(value) ? value : null;
+  if (typed === null) lastDate.current = value;
+  const typedKind = typed === null ? null : typedDateRefusal(typed, locale) ?? 'unreadable';
+  // A typed text's refusal is said as soon as it is a whole date that names no day (31.02.2026: said while the field
+  // is still focused, so the line it adds does not move the button the person is about to click); any other text that
+  // is not a date once the person has left the field (not at each keystroke), or when the form was sent from inside
+  // the field (Enter) and the server refused it.
+  const refusal = typed !== null ? (typedKind && (typedKind === 'noSuchDay' || !focused || error) ? { kind: typedKind, typed } : null) : unreadable;
   return (
     <DatesProvider settings={{ locale, firstDayOfWeek: 1 }}>
       <DateInput
@@ -79,25 +123,33 @@ export function DateField({ label, name, value, onChange, error, size, style }: 
         name={name}
         size={size}
         style={style}
-        value={value || null}
+        value={(keepTyped ? lastDate.current : value) || null}
         onChange={(next) => {
           setUnreadable(null);
           onChange(next ?? '');
         }}
-        onBlur={(event) => {
-          const typed = event.currentTarget.value.trim();
-          if (typed === '' || parseTypedDate(typed, locale) !== null) return setUnreadable(null);
-          const noSuchDay = NO_SUCH_DAY.test(typed) && (locale === 'ru' || Number(typed.split(/[./-]/)[0]) > 12);
-          setUnreadable({ kind: noSuchDay ? 'noSuchDay' : 'unreadable', typed });
+        onInput={(event) => {
+          // A text that reads as a date (or an emptied field) reaches onChange through the calendar's own parsing.
+          const text = event.currentTarget.value.trim();
+          if (keepTyped && typedDateRefusal(text, locale) !== null) onChange(text);
         }}
+        onFocus={() => setFocused(true)}
+        onBlur={(event) => {
+          setFocused(false);
+          if (keepTyped) return;
+          const text = event.currentTarget.value.trim();
+          const kind = typedDateRefusal(text, locale);
+          setUnreadable(kind ? { kind, typed: text } : null);
+        }}
+        fixOnBlur={typed === null}
         valueFormat={FORMAT[locale]}
-        dateParser={(typed) => parseTypedDate(typed, locale)}
+        dateParser={(text) => parseTypedDate(text, locale)}
         placeholder={PLACEHOLDER[locale]}
         clearable
         // Fixed, not absolute: the open calendar near the page's foot does not lengthen the page, so closing it does
         // not make the page jump under the next field's dropdown.
         popoverProps={{ floatingStrategy: 'fixed' }}
-        error={unreadable ? t(unreadable.kind === 'noSuchDay' ? 'date.noSuchDay' : 'date.unreadableTyped', { typed: unreadable.typed }) : (error ?? null)}
+        error={refusal ? t(refusal.kind === 'noSuchDay' ? 'date.noSuchDay' : 'date.unreadableTyped', { typed: refusal.typed }) : (error ?? null)}
       />
     </DatesProvider>
   );

@@ -2,10 +2,12 @@
  * The admin page's «Рабочее время» (issue 19.3): hours per weekday, days off
  * and holidays, working days that are normally off (dates ДД.ММ.ГГГГ in
  * Russian through DateField), and whether a client who writes off hours gets
- * the automatic answer. The server checks everything (src/core/workingHours.ts);
- * a refused value is shown beside its field and nothing is saved.
+ * the automatic answer. The server checks everything (src/core/workingHours.ts)
+ * and answers every refused field at once; each message is shown beside its
+ * field, what was typed stays in it (a date that is no date, 31.02.2026, is
+ * sent as typed and refused with the rest), and nothing is saved.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api } from '../api.js';
@@ -44,10 +46,18 @@ function WorkingHoursForm({ answer }: { answer: WorkingHoursAnswer }) {
   // Week rows keep their last hours while unticked, so ticking a day again restores them.
   const [kept, setKept] = useState<DayHours[]>(answer.week.map((day) => day ?? DEFAULT_DAY));
   const [saved, setSaved] = useState(false);
+  // Rows keep their own key when one above them is removed: a date field keeps the text typed into it, not its row's number.
+  const nextKey = useRef(0);
+  const newKeys = (count: number) => Array.from({ length: count }, () => nextKey.current++);
+  const [holidayKeys, setHolidayKeys] = useState(() => newKeys(answer.holidays.length));
+  const [workdayKeys, setWorkdayKeys] = useState(() => newKeys(answer.workdays.length));
   const { submit, fieldErrors, setFieldErrors, error, busy } = useSubmit(
     () => api<WorkingHoursAnswer>('/admin/working-hours', { method: 'PUT', body: value }),
     (result) => {
       setValue({ week: result.week, holidays: result.holidays, workdays: result.workdays, offHoursAnswer: result.offHoursAnswer });
+      // Saved lists come back sorted: rows are laid anew.
+      setHolidayKeys(newKeys(result.holidays.length));
+      setWorkdayKeys(newKeys(result.workdays.length));
       setSaved(true);
       client.setQueryData(QUERY_KEY, result);
     },
@@ -122,20 +132,37 @@ function WorkingHoursForm({ answer }: { answer: WorkingHoursAnswer }) {
           <Title order={5}>{t('admin.hours.holidays')}</Title>
           {fieldErrors['holidays'] && <Text c="red" size="sm">{fieldErrors['holidays']}</Text>}
           {value.holidays.map((date, i) => (
-            <Group key={i} align="flex-end" data-testid={`hours-holiday-${i}`}>
+            <Group key={holidayKeys[i] ?? `new-${i}`} align="flex-start" data-testid={`hours-holiday-${i}`}>
               <DateField
+                keepTyped
                 label={t('admin.hours.holiday')}
                 value={date}
                 error={fieldErrors[`holidays.${i}`]}
                 onChange={(next) => edit({ ...value, holidays: value.holidays.map((d, j) => (j === i ? next : d)) }, `holidays.${i}`)}
               />
-              <Button variant="subtle" color="gray" onClick={() => edit({ ...value, holidays: value.holidays.filter((_, j) => j !== i) }, 'holidays')}>
+              <Button
+                mt={24}
+                variant="subtle"
+                color="gray"
+                onClick={() => {
+                  setHolidayKeys((keys) => keys.filter((_, j) => j !== i));
+                  edit({ ...value, holidays: value.holidays.filter((_, j) => j !== i) }, 'holidays');
+                }}
+              >
                 {t('admin.hours.remove')}
               </Button>
             </Group>
           ))}
           <Group>
-            <Button variant="default" size="xs" onClick={() => edit({ ...value, holidays: [...value.holidays, ''] })} data-testid="hours-add-holiday">
+            <Button
+              variant="default"
+              size="xs"
+              onClick={() => {
+                setHolidayKeys((keys) => [...keys, ...newKeys(1)]);
+                edit({ ...value, holidays: [...value.holidays, ''] });
+              }}
+              data-testid="hours-add-holiday"
+            >
               {t('admin.hours.addHoliday')}
             </Button>
           </Group>
@@ -143,8 +170,9 @@ function WorkingHoursForm({ answer }: { answer: WorkingHoursAnswer }) {
           <Title order={5}>{t('admin.hours.workdays')}</Title>
           {fieldErrors['workdays'] && <Text c="red" size="sm">{fieldErrors['workdays']}</Text>}
           {value.workdays.map((day, i) => (
-            <Group key={i} align="flex-start" data-testid={`hours-workday-${i}`}>
+            <Group key={workdayKeys[i] ?? `new-${i}`} align="flex-start" data-testid={`hours-workday-${i}`}>
               <DateField
+                keepTyped
                 label={t('admin.hours.workday')}
                 value={day.date}
                 error={fieldErrors[`workdays.${i}.date`]}
@@ -157,13 +185,29 @@ function WorkingHoursForm({ answer }: { answer: WorkingHoursAnswer }) {
                 withLabels
                 onChange={(next) => edit({ ...value, workdays: value.workdays.map((d, j) => (j === i ? { ...d, ...next } : d)) }, `workdays.${i}.start`, `workdays.${i}.end`)}
               />
-              <Button mt={24} variant="subtle" color="gray" onClick={() => edit({ ...value, workdays: value.workdays.filter((_, j) => j !== i) }, 'workdays')}>
+              <Button
+                mt={24}
+                variant="subtle"
+                color="gray"
+                onClick={() => {
+                  setWorkdayKeys((keys) => keys.filter((_, j) => j !== i));
+                  edit({ ...value, workdays: value.workdays.filter((_, j) => j !== i) }, 'workdays');
+                }}
+              >
                 {t('admin.hours.remove')}
               </Button>
             </Group>
           ))}
           <Group>
-            <Button variant="default" size="xs" onClick={() => edit({ ...value, workdays: [...value.workdays, { date: '', ...DEFAULT_DAY }] })} data-testid="hours-add-workday">
+            <Button
+              variant="default"
+              size="xs"
+              onClick={() => {
+                setWorkdayKeys((keys) => [...keys, ...newKeys(1)]);
+                edit({ ...value, workdays: [...value.workdays, { date: '', ...DEFAULT_DAY }] });
+              }}
+              data-testid="hours-add-workday"
+            >
               {t('admin.hours.addWorkday')}
             </Button>
           </Group>
