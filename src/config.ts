@@ -199,6 +199,10 @@ const settings = z
     ),
     RATING_REQUEST: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).default('off')),
     RATING_COMMENT_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1440).default(10)),
+    RATING_TYPED_HOURS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ message: 'must be a number of hours' }).int('must be a whole number of hours').min(1, 'must be 1 or more').max(720, 'must be at most 30 days (720)').default(24),
+    ),
   });
 
 /** The names of every setting (`.env.example` documents each; test/operations/envExample.test.ts checks it). */
@@ -305,9 +309,11 @@ export interface Config {
   /**
    * RATING_REQUEST (`on`|`off`, default off): a completed request asks its
    * client to rate the service (buttons 1–5); the client's next message within
-   * RATING_COMMENT_MINUTES (default 10) after the rating is its comment.
+   * RATING_COMMENT_MINUTES (default 10) after the rating is its comment. A
+   * score typed as a message («5», «4 ⭐») instead of pressed counts within
+   * RATING_TYPED_HOURS (default 24) of the question (commands/rateRequest).
    */
-  rating: { ask: boolean; commentMinutes: number };
+  rating: { ask: boolean; commentMinutes: number; typedHours: number };
   /**
    * The answer-time promise (issue 19.3): a client waiting longer than
    * `limitMinutes` of working time (ANSWER_TIME_LIMIT_MINUTES; 0 — off, the
@@ -391,7 +397,7 @@ export function loadConfig(
     dialogAssignment: e.DIALOG_ASSIGNMENT,
     topicTitleDelaySeconds: e.TOPIC_TITLE_DELAY_SECONDS,
     dialogAutoCloseHours: e.DIALOG_AUTO_CLOSE_HOURS,
-    rating: { ask: e.RATING_REQUEST === 'on', commentMinutes: e.RATING_COMMENT_MINUTES },
+    rating: { ask: e.RATING_REQUEST === 'on', commentMinutes: e.RATING_COMMENT_MINUTES, typedHours: e.RATING_TYPED_HOURS },
     answerTime: { limitMinutes: e.ANSWER_TIME_LIMIT_MINUTES, timeZone: e.BUSINESS_TIME_ZONE },
   };
 }

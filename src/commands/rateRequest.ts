@@ -7,6 +7,8 @@
  * ours who answered the client last before it (`creditedManager`); the client's next message within
  * RATING_COMMENT_MINUTES is also kept as the rating's comment (and relayed
  * as any message). A banned client is never asked (commands/banClient).
+ * A client who types the score instead of pressing («5», «4 ⭐») rates the
+ * same way while the question is unanswered (`typedRating`).
  */
 import { and, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
@@ -24,6 +26,21 @@ export function ratingCallbackData(requestId: number, score: number): string {
 export function parseRatingCallback(data: string): { requestId: number; score: number } | undefined {
   const match = /^rate:(\d{1,15}):([1-5])$/.exec(data);
   return match ? { requestId: Number(match[1]), score: Number(match[2]) } : undefined;
+}
+
+/**
+ * A message that is only a score: 1–5 with spaces around, optionally after
+ * «оценка»/«rating» and followed by a star (⭐, 🌟, ★) or a full stop — «5»,
+ * « 3 », «5 ⭐», «оценка 4», «4.». Anything else («5000», «5 штук пришлите»,
+ * «1,5») is no score. Why so narrow: the same chat carries the deal's talk,
+ * where a bare number can answer a manager's question.
+ */
+const TYPED_SCORE = /^\s*(?:(?:оценка|rating)\s*:?\s*)?([1-5])\s*(?:(?:⭐|🌟|★)\uFE0F?|\.)?\s*$/iu;
+
+/** The score of a typed rating («5», «4 ⭐», «оценка 3»), or undefined when the text is not only a score (TYPED_SCORE). */
+export function parseTypedScore(text: string | undefined): number | undefined {
+  const match = text === undefined ? null : TYPED_SCORE.exec(text);
+  return match ? Number(match[1]) : undefined;
 }
 
 /**
@@ -136,6 +153,47 @@ export async function rateRequest(ctx: CommandContext, props: RateProps, tx: Tx)
     { chatId: row.dialog.managersChatId, method: 'hotline.refreshClientCard', target: { topicOfDialog: row.dialog.id } },
   );
   return botText(locale, 'rating-thanks', { score: props.score });
+}
+
+/**
+ * The rating a client's text gives as a typed score (`parseTypedScore`), when
+ * a question in `dialogId` still waits for it: the newest unanswered one,
+ * asked at most RATING_TYPED_HOURS ago, with no message of ours to the client
+ * since (after a manager's question a bare number answers that). Undefined
+ * otherwise: the text is an ordinary message. `promptMessageId` is the
+ * question's message in the client's chat, when the outbox recorded it, so
+ * its buttons go as after a press.
+ */
+export async function typedRating(
+  ctx: Pick<CommandContext, 'config'>,
+  tx: Tx,
+  dialogId: number,
+  text: string | undefined,
+): Promise<{ requestId: number; score: number; promptMessageId?: number } | undefined> {
+  const score = parseTypedScore(text);
+  if (score === undefined) return undefined;
+  const pending = await tx.db.execute<{ request_id: string; telegram_user_id: string }>(sql`
+    select r.request_id, c.telegram_user_id from request_ratings r
+      join dialogs d on d.id = r.dialog_id
+      join clients c on c.id = d.client_id
+     where r.dialog_id = ${dialogId} and r.score is null
+       and r.asked_at > now() - make_interval(hours => ${ctx.config.rating.typedHours})
+       -- Stored after the question (created_at: the database's clock, as asked_at; sent_at is Telegram's, whole seconds).
+       and not exists (select 1 from messages m where m.dialog_id = r.dialog_id and m.direction = 'out' and m.created_at > r.asked_at)
+     order by r.asked_at desc, r.id desc
+     limit 1`);
+  const row = pending.rows[0];
+  if (!row) return undefined;
+  const requestId = Number(row.request_id);
+  // The question as the outbox sent it (its first button's data is unique to the request): what Telegram answered.
+  const prompt = await tx.db.execute<{ message_id: number | null }>(sql`
+    select (o.result->'message_ids'->>0)::int as message_id from telegram_outbox o
+     where o.chat_id = ${row.telegram_user_id} and o.method = 'sendMessage' and o.state = 'sent'
+       and o.payload->'reply_markup'->'inline_keyboard'->0->0->>'callback_data' = ${ratingCallbackData(requestId, 1)}
+     order by o.id desc
+     limit 1`);
+  const promptMessageId = prompt.rows[0]?.message_id ?? undefined;
+  return { requestId, score, ...(promptMessageId != null ? { promptMessageId: Number(promptMessageId) } : {}) };
 }
 
 /**

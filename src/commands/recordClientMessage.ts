@@ -6,7 +6,7 @@ import { clients, dialogs, messages } from '../db/schema.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { botText, clientLocale } from './botTexts.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
-import { takeRatingComment } from './rateRequest.js';
+import { rateRequest, takeRatingComment, typedRating } from './rateRequest.js';
 import { offHoursAnswer } from './answerTime.js';
 import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
@@ -60,7 +60,9 @@ function insertIncoming(tx: Tx) {
  * Stores a client's message and mirrors it into the client's topic (opening
  * the dialog — and, through the outbox, the topic with its client card — on
  * first contact). The client gets the greeting once. A banned client's
- * message is stored, skipped, and relayed nowhere (commands/banClient).
+ * message is stored, skipped, and relayed nowhere (commands/banClient). A
+ * score typed while a rating question waits («5») also rates the request
+ * (commands/rateRequest `typedRating`).
  */
 export async function recordClientMessage(ctx: CommandContext, props: Props, tx?: Tx): Promise<StoredMessage> {
   return inTransaction(ctx, tx, async (tx) => {
@@ -91,9 +93,13 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
       return message!;
     }
 
+    // A score typed instead of pressed («5», «4 ⭐») while a rating question waits rates the request as the button
+    // would (commands/rateRequest typedRating), after the message is relayed like any other.
+    const typed = incoming.media || incoming.mediaGroupId ? undefined : await typedRating(ctx, tx, dialog.id, incoming.text);
     // Right after a rating, the client's next message is also its comment (commands/rateRequest); relayed all the same.
+    // A typed score is no comment of an earlier rating: rateRequest opens the window anew for this one.
     let ratingComment = false;
-    if (dialog.ratingCommentUntil) {
+    if (!typed && dialog.ratingCommentUntil) {
       if (dialog.ratingCommentUntil > new Date()) ratingComment = await takeRatingComment(tx, dialog.id, incoming.text);
       else await tx.db.update(dialogs).set({ ratingCommentUntil: null }).where(eq(dialogs.id, dialog.id));
     }
@@ -140,18 +146,19 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
     }
     // The client now waits for us (issue 19.1): a new name, or a new status, shows in the topic's title once it
     // held for a while (commands/dialogStatus); a topic not yet created gets its title when it is (jobs/topics).
-    // A rating's comment answers our question: it does not make the client wait for us (a closed dialog still reopens).
-    const startsWaiting = (dialog.waitingSince === null && !ratingComment) || dialog.status !== 'open';
+    // A rating's comment or typed score answers our question: it does not make the client wait for us (a closed dialog still reopens).
+    const startsWaiting = (dialog.waitingSince === null && !ratingComment && !typed) || dialog.status !== 'open';
     const renamed = changed && topicName(client) !== topicName(touched?.client ?? client);
     if ((startsWaiting || renamed) && dialog.topicId !== null) await queueTopicTitle(ctx, tx, dialog);
     if (!client.greetedAt) {
       calls.push({ chatId: client.telegramUserId, method: 'sendMessage', payload: { text: greetingFor(client.language, ctx.config.greeting) } });
       await tx.db.update(clients).set({ greetedAt: new Date() }).where(eq(clients.id, client.id));
     }
-    // Outside working hours the client is told when we answer, once per off-hours period (issue 19.3).
-    const offHours = await offHoursAnswer(ctx, tx, dialog, client);
+    // Outside working hours the client is told when we answer, once per off-hours period (issue 19.3); a typed score is thanked instead.
+    const offHours = typed ? undefined : await offHoursAnswer(ctx, tx, dialog, client);
     if (offHours) calls.push(offHours);
     await enqueueTelegram(ctx, tx, ...calls);
+    if (typed) await rateRequest(ctx, { clientTelegramId: client.telegramUserId, ...typed }, tx);
     if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
     if (!known || startsWaiting) {
       // One write: waiting since this message unless the client already waited (a hold keeps its wait); hold and closed end.

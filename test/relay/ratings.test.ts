@@ -12,6 +12,7 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, ApiClient } from '../helpers/app.js';
 import { acceptDeal, actionCard, pressCardButton } from '../documents/helpers.js';
 import { renderClientCard } from '../../src/core/clientCard.js';
 import { textsFor } from '../../src/commands/botTexts.js';
+import { parseTypedScore } from '../../src/commands/rateRequest.js';
 
 let t: TelegramWorld;
 let admin: ApiClient;
@@ -80,7 +81,7 @@ describe('the client rates a completed request', () => {
   it('the card’s line in English managers’ groups (MANAGERS_LOCALE=en): the decimal point, at most ten scores shown', () => {
     const card = (ratings: number[], locale: 'ru' | 'en') =>
       renderClientCard(
-        { telegramUserId: 1, firstName: 'Ann', lastName: null, username: null, language: 'en', firstContactAt: new Date(0), blocked: false, ratings, requests: [], publicUrl: 'http://x', timeZone: 'UTC' },
+        { telegramUserId: 1, firstName: 'Ann', lastName: null, username: null, language: 'en', firstContactAt: new Date(0), blockedAt: null, ratings, requests: [], publicUrl: 'http://x', timeZone: 'UTC' },
         textsFor(locale),
       );
     expect(card([4, 5], 'en')).toContain('Ratings: 4, 5 (average 4.5)');
@@ -136,6 +137,88 @@ describe('the client rates a completed request', () => {
       expect(texts.some((text) => text.includes('Оцените'))).toBe(false);
     } finally {
       await plainWorld.stop();
+    }
+  });
+});
+
+/** The texts of the client's chat with the bot. */
+const clientTexts = async (client: User) => (await t.control.transcript(client.id)).messages.map((m) => m.text ?? '');
+
+/** Waits until the topic shows a message of exactly `text` (what the client typed, relayed). */
+const relayed = (threadId: number, text: string) =>
+  expect.poll(async () => visible(await t.control.transcript(t.group, { thread_id: threadId })).some((m) => m.text === text), { timeout: 10_000 }).toBe(true);
+
+describe('the client types the score instead of pressing a button', () => {
+  it('«5 ⭐» counts as the button would: thanked in Russian, noted in the topic, buttons gone, the message still relayed; later digits are ordinary', async () => {
+    const client = await t.newClient('Ирина');
+    const { topic } = await completedDeal(client, 'Оплатить счёт из Китая');
+    const asked = await t.control.waitFor({ chat_id: client.id, text_includes: 'Оцените, пожалуйста' });
+    const ask = asked.messages.find((m) => m.text?.includes('Оцените'))!;
+
+    await t.control.sendMessage({ from: client.id, text: '5 ⭐' });
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Спасибо за оценку 5 из 5! Если хотите, напишите следующим сообщением' });
+    // Managers see what the client typed and the same note as after a press.
+    await relayed(topic.threadId, '5 ⭐');
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: '⭐ Клиент оценил заявку №' });
+    await expect.poll(() => cardOf(topic.threadId), { timeout: 15_000 }).toContain('Оценки: 5 (средняя 5)');
+    await expect
+      .poll(async () => (await t.control.transcript(client.id)).messages.find((m) => m.message_id === ask.message_id)?.buttons?.flat().length ?? 0)
+      .toBe(0);
+    // The score answers our question: the client does not wait for us because of it.
+    const dialog = (await admin.get('/api/dialogs?limit=200')).body.items.find((d: { clientName: string }) => d.clientName === 'Ирина');
+    expect(dialog).toMatchObject({ dialogStatus: 'waiting_client', waitingSince: null });
+
+    // Rated: a later «3» is an ordinary message (here the comment the thanks asked for), relayed, not a second score.
+    await t.control.sendMessage({ from: client.id, text: '3' });
+    await relayed(topic.threadId, '3');
+    // Whatever the «3» queued for the client went out before this later answer (one chat's sends keep their order).
+    await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: 'Спасибо за отзыв!' });
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Спасибо за отзыв!' });
+    expect((await clientTexts(client)).filter((text) => text.includes('Спасибо за оценку'))).toHaveLength(1);
+    expect(await cardOf(topic.threadId)).toContain('Оценки: 5 (средняя 5)');
+  });
+
+  it('«5000» and «5 штук пришлите» are no score; «оценка 4» then is — in English « 3 » thanks in English', async () => {
+    const client = await t.newClient('Семён');
+    const { topic } = await completedDeal(client, 'Оплата за станки');
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Оцените, пожалуйста' });
+    // One at a time, each shown to managers as typed.
+    for (const text of ['5000', '5 штук пришлите', 'оценка 4']) {
+      await t.control.sendMessage({ from: client.id, text });
+      await relayed(topic.threadId, text);
+    }
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Спасибо за оценку 4 из 5!' });
+    await expect.poll(() => cardOf(topic.threadId), { timeout: 15_000 }).toContain('Оценки: 4 (средняя 4)');
+    expect((await clientTexts(client)).filter((text) => text.includes('Спасибо за оценку'))).toEqual(['Спасибо за оценку 4 из 5! Если хотите, напишите следующим сообщением, что нам сделать лучше.']);
+
+    const john = await t.newClient('Jack', { language_code: 'en' });
+    const deal = await completedDeal(john, 'Please pay my supplier');
+    await t.control.waitFor({ chat_id: john.id, text_includes: 'Please rate our work' });
+    await t.control.sendMessage({ from: john.id, text: ' 3 ' });
+    await t.control.waitFor({ chat_id: john.id, text_includes: 'Thank you for rating us 3 out of 5! If you like, tell us in your next message' });
+    await expect.poll(() => cardOf(deal.topic.threadId), { timeout: 15_000 }).toContain('Оценки: 3 (средняя 3)');
+  });
+
+  it('after a manager writes to the client, a bare digit answers the manager, not the rating question', async () => {
+    const client = await t.newClient('Григорий');
+    const { topic } = await completedDeal(client, 'Нужно два платежа');
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Оцените, пожалуйста' });
+    await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: 'Сколько ещё платежей планируете?' });
+    await t.control.waitFor({ chat_id: client.id, text_includes: 'Сколько ещё платежей планируете?' });
+    await t.control.sendMessage({ from: client.id, text: '2' });
+    await relayed(topic.threadId, '2');
+    // The buttons still work, and theirs is the first score.
+    await rate(client, 5);
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: '⭐ Клиент оценил заявку №' });
+    await expect.poll(() => cardOf(topic.threadId), { timeout: 15_000 }).toContain('Оценки: 5 (средняя 5)');
+  });
+
+  it('what reads as a score: only a digit 1–5, spaces around, «оценка»/«rating» before, a star or full stop after', () => {
+    for (const [text, score] of [['5', 5], [' 3 ', 3], ['5 ⭐', 5], ['5⭐️', 5], ['4.', 4], ['оценка 4', 4], ['Оценка: 2', 2], ['rating 1', 1], ['2 ★', 2]] as const) {
+      expect(parseTypedScore(text), text).toBe(score);
+    }
+    for (const text of ['5000', '0', '6', '5 штук пришлите', '1,5', '4.5', '5 ⭐⭐', 'спасибо 5', '', undefined]) {
+      expect(parseTypedScore(text), String(text)).toBeUndefined();
     }
   });
 });
