@@ -22,7 +22,7 @@ const card = {
   username: 'liwei',
   language: 'zh',
   firstContactAt: new Date('2026-11-30T07:00:00Z'),
-  blocked: false,
+  blockedAt: null,
   requests: [{ id: 7, number: '2026-000007', status: 'accepted' }],
   publicUrl: 'https://hotline.example',
   timeZone: 'Europe/Moscow',

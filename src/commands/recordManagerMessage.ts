@@ -105,11 +105,14 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
       });
     }
     // We answered: the client no longer waits for us (issue 19.1); the topic's title follows once that held a while.
+    // Not so for a client who blocked the bot: the message goes out (the outbox marks it undelivered and tells the
+    // topic, jobs/telegramOutbox), but the client has no answer, so the status stays what it was.
+    const answered = !isNote && !client?.blockedAt;
     await tx.db
       .update(dialogs)
-      .set({ lastMessageAt: incoming.date, ...(isNote ? {} : { waitingSince: null }) })
+      .set({ lastMessageAt: incoming.date, ...(answered ? { waitingSince: null } : {}) })
       .where(eq(dialogs.id, dialog.id));
-    if (!isNote && dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
+    if (answered && dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
     await feedRequestChat(ctx, tx, dialog, message!);
     await recordMessageDocument(ctx, tx, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));

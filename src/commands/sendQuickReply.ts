@@ -136,8 +136,10 @@ export async function sendQuickReply(ctx: CommandContext, props: Props, tx?: Tx)
       await setDialogOwner(ctx, { actor: props.actor, dialogId: dialog.id, ownerUserId: props.actor.userId, how: 'first_answer' }, tx);
     }
     // We answered: the client no longer waits for us (issue 19.1, as recordManagerMessage); the title follows once that held.
-    await tx.db.update(dialogs).set({ lastMessageAt: now, waitingSince: null }).where(eq(dialogs.id, dialog.id));
-    if (dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
+    // A client who blocked the bot gets nothing: no answer, the status stays (as recordManagerMessage).
+    const answered = !client!.blockedAt;
+    await tx.db.update(dialogs).set({ lastMessageAt: now, ...(answered ? { waitingSince: null } : {}) }).where(eq(dialogs.id, dialog.id));
+    if (answered && dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
     await feedRequestChat(ctx, tx, dialog, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
     return { kind: 'sent', name: template.name };

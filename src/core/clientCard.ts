@@ -12,7 +12,8 @@ export interface ClientCardData {
   username: string | null;
   language: string | null;
   firstContactAt: Date;
-  blocked: boolean;
+  /** Since when the client has blocked the bot (nothing we send reaches them), or null (commands/setClientBlocked). */
+  blockedAt: Date | null;
   /** The manager responsible for the dialog (commands/dialogOwner); null when nobody is. */
   ownerName?: string | null;
   /** The dialog's status as managers read it (`🔴 ждёт нашего ответа`, core/dialogStatus), if shown. */
@@ -109,10 +110,11 @@ export function renderClientCard(data: ClientCardData, t: BotTextOf): string {
     t('card-first-contact', { at: formatDateTime(data.firstContactAt, data.timeZone) }),
   ];
   if (data.statusText) lines.push(t('card-dialog-status', { status: escape(data.statusText) }));
+  // Beside the status: whatever the status says, nothing we send reaches this client.
+  if (data.blockedAt) lines.push(t('card-blocked', { at: formatDateTime(data.blockedAt, data.timeZone) }));
   if (data.startParameter) lines.push(t('card-source', { source: escape(data.startParameter) }));
   if (data.labels && data.labels.length > 0) lines.push(t('card-labels', { labels: escape(data.labels.join(', ')) }));
   lines.push(data.ownerName ? t('card-owner', { name: escape(data.ownerName) }) : t('card-owner-none'));
-  if (data.blocked) lines.push(t('card-blocked'));
   if (data.ratings?.length) lines.push(ratingsLine(data.ratings, t));
   if (data.requests.length === 0) {
     lines.push(t('card-no-requests'));

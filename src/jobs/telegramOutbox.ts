@@ -21,7 +21,7 @@ import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, REFRESH_CLIENT_CARD, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { editedNoteCalls } from '../commands/recordEdit.js';
-import { botText, clientLocale } from '../commands/botTexts.js';
+import { botText, clientLocale, MANAGERS_LOCALE } from '../commands/botTexts.js';
 import { joinTexts, type Entity } from '../core/composeText.js';
 import { CONTENT_FORBIDDEN, COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } from './contentFallback.js';
 import { renameTopic, RENAME_TOPIC } from './topicTitle.js';
@@ -64,7 +64,8 @@ const SENDS_PER_TURN = 8;
 /** How grammY's HttpError (network failure, timeout) starts its message, which retryLater() keeps in last_error. */
 const NETWORK_ERROR_PREFIX = 'Network request for ';
 
-export const UNDELIVERED_NOTICE = '⚠️ Не доставлено клиенту: клиент заблокировал бота.';
+/** The note under a manager's message the client never got because they blocked the bot (src/locales, `undelivered-blocked-notice`). */
+export const UNDELIVERED_NOTICE = botText(MANAGERS_LOCALE, 'undelivered-blocked-notice');
 
 /** How long a reply waits for the id of the message it answers while that message's call is still out. */
 const REPLY_TARGET_WAIT_MS = 30_000;
@@ -973,15 +974,23 @@ export class TelegramOutbox {
       await tx.db.update(messages).set({ deliveryError: 'blocked' }).where(inArray(messages.id, messageIds));
       const [client] = await tx.db.select().from(clients).where(eq(clients.telegramUserId, rows[0]!.chatId));
       if (!client) return;
-      if (!client.blockedAt) await tx.db.update(clients).set({ blockedAt: new Date() }).where(eq(clients.id, client.id));
+      const learnt = !client.blockedAt;
+      if (learnt) await tx.db.update(clients).set({ blockedAt: new Date() }).where(eq(clients.id, client.id));
       const [dialog] = await tx.db.select().from(dialogs).where(eq(dialogs.clientId, client.id));
       if (!dialog) return;
-      await enqueueTelegram(this.ctx, tx, {
-        chatId: dialog.managersChatId,
-        method: 'sendMessage',
-        payload: { text: UNDELIVERED_NOTICE },
-        target: { topicOfDialog: dialog.id, replyToMessage: messageIds[0], side: 'topic' },
-      });
+      await enqueueTelegram(
+        this.ctx,
+        tx,
+        {
+          chatId: dialog.managersChatId,
+          method: 'sendMessage',
+          payload: { text: UNDELIVERED_NOTICE },
+          target: { topicOfDialog: dialog.id, replyToMessage: messageIds[0], side: 'topic' },
+        },
+        // Learnt only now (no my_chat_member came): the card shows it from now on, with since when.
+        ...(learnt ? [{ chatId: dialog.managersChatId, method: REFRESH_CLIENT_CARD, target: { topicOfDialog: dialog.id } }] : []),
+      );
+      if (learnt) tx.afterCommit(() => this.ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
     });
   }
 

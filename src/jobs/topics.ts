@@ -115,7 +115,7 @@ export class Topics {
       username: client.username,
       language: client.language,
       firstContactAt: client.createdAt,
-      blocked: Boolean(client.blockedAt),
+      blockedAt: client.blockedAt,
       startParameter: client.startParameter,
       labels: await labelsOf(this.ctx.database, client.id),
       ownerName: owner?.name ?? null,

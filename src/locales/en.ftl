@@ -177,7 +177,7 @@ card-first-contact = First contact: { $at }
 card-source = Source: <code>{ $source }</code>
 card-owner = Responsible: { $name }
 card-owner-none = Responsible: nobody — take it: /take
-card-blocked = ⛔️ The client has blocked the bot
+card-blocked = ⛔️ The client has blocked the bot (since { $at }): messages do not reach them
 card-ratings = Ratings: { $scores } (average { NUMBER($average, maximumFractionDigits: 1) })
 card-no-requests = No requests yet. Create one: /new
 card-requests = Requests:
@@ -293,6 +293,8 @@ action-answer-cancelled = Request cancelled
 manager-message-not-sent = The message was not sent to the client. { $reason }
 client-blocked-bot-notice = ⛔️ The client blocked the bot: messages are not delivered to them.
 client-unblocked-bot-notice = ✅ The client unblocked the bot: messages are delivered again.
+# Under a manager's message Telegram refused because the client blocked the bot (jobs/telegramOutbox).
+undelivered-blocked-notice = ⚠️ Not delivered to the client: the client has blocked the bot.
 bot-back-in-group-notice = ⚠️ The bot is back in the group. Messages written here from { $from } to { $to } did not reach clients: Telegram does not pass the bot messages from a group it is not in. Please repeat them in the clients' topics.
 
 # The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.

@@ -178,7 +178,7 @@ card-first-contact = Первое обращение: { $at }
 card-source = Источник: <code>{ $source }</code>
 card-owner = Ответственный: { $name }
 card-owner-none = Ответственный: нет — взять: /take
-card-blocked = ⛔️ Клиент заблокировал бота
+card-blocked = ⛔️ Клиент заблокировал бота (с { $at }): сообщения ему не доставляются
 card-ratings = Оценки: { $scores } (средняя { NUMBER($average, maximumFractionDigits: 1) })
 card-no-requests = Заявок пока нет. Создать: /new
 card-requests = Заявки:
@@ -295,6 +295,8 @@ action-answer-cancelled = Заявка отменена
 manager-message-not-sent = Сообщение не отправлено клиенту. { $reason }
 client-blocked-bot-notice = ⛔️ Клиент заблокировал бота: сообщения ему не доставляются.
 client-unblocked-bot-notice = ✅ Клиент разблокировал бота: сообщения снова доставляются.
+# Under a manager's message Telegram refused because the client blocked the bot (jobs/telegramOutbox).
+undelivered-blocked-notice = ⚠️ Не доставлено клиенту: клиент заблокировал бота.
 bot-back-in-group-notice = ⚠️ Бот снова в группе. Сообщения, написанные здесь с { $from } до { $to }, до клиентов не дошли: Telegram не передаёт боту сообщения из группы, в которой его нет. Повторите их, пожалуйста, в темах клиентов.
 
 # The rating asked when a request completes (issue 19.8, src/commands/rateRequest.ts); the client's language.

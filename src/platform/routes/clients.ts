@@ -57,6 +57,8 @@ const history = z.object({
     username: z.string().nullable(),
     telegramUserId: z.number(),
     firstSeenAt: z.string(),
+    /** Since when the client has blocked the bot (ISO 8601, UTC; commands/setClientBlocked): nothing we send reaches them. Null otherwise. */
+    blockedAt: z.string().nullable(),
     /** The client's labels now (core/labels), alphabetical. */
     labels: z.array(z.string()),
   }),
@@ -187,6 +189,7 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           username: client.username,
           telegramUserId: client.telegramUserId,
           firstSeenAt: client.createdAt.toISOString(),
+          blockedAt: client.blockedAt?.toISOString() ?? null,
           labels: await labelsOf({ db }, client.id),
         },
         dialogId,

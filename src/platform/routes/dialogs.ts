@@ -48,6 +48,8 @@ const dialog = z.object({
   openRequests: z.array(z.object({ id: z.number(), number: z.string(), status: z.string() })),
   /** Set while the client is on the blocklist (commands/banClient): since when (ISO 8601, UTC) and why. */
   ban: z.object({ at: z.string(), reason: z.string() }).nullable(),
+  /** Since when the client has blocked the bot (ISO 8601, UTC; commands/setClientBlocked): nothing we send reaches them. Null otherwise. */
+  clientBlockedAt: z.string().nullable(),
   /** Where the client came from: their first deep link's parameter (`ads_autumn`), or null. */
   startParameter: z.string().nullable(),
   /** The manager responsible for the dialog (commands/dialogOwner), or null. */
@@ -168,6 +170,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         open_requests: Array<{ id: number; number: string; status: string }> | null;
         banned_at: Date | null;
         ban_reason: string | null;
+        blocked_at: Date | null;
         start_parameter: string | null;
         owner_user_id: number | null;
         owner_name: string | null;
@@ -175,7 +178,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         topic_id: number | null;
         labels: string[] | null;
       }>(sql`
-        select d.id, d.client_id, d.managers_chat_id, d.topic_id, c.banned_at, c.ban_reason, c.start_parameter, d.owner_user_id, owner.name as owner_name, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status, d.waiting_since,
+        select d.id, d.client_id, d.managers_chat_id, d.topic_id, c.banned_at, c.ban_reason, c.blocked_at, c.start_parameter, d.owner_user_id, owner.name as owner_name, trim(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, '')) as client_name, c.username, d.status, d.waiting_since,
                last.text as last_text, coalesce(d.last_message_at, last.sent_at) as last_at,
                array(select l.label from client_labels l where l.client_id = c.id order by l.label) as labels,
                (select json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) order by r.id)
@@ -218,6 +221,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           lastMessageAt: row.last_at ? new Date(row.last_at).toISOString() : null,
           openRequests: row.open_requests ?? [],
           ban: row.banned_at ? { at: new Date(row.banned_at).toISOString(), reason: row.ban_reason ?? '' } : null,
+          clientBlockedAt: row.blocked_at ? new Date(row.blocked_at).toISOString() : null,
           startParameter: row.start_parameter,
           owner: row.owner_user_id === null ? null : { userId: Number(row.owner_user_id), name: row.owner_name ?? '—' },
           waitedWorkingMinutes,

@@ -33,7 +33,7 @@ interface HistoryEntry {
 }
 
 interface ClientHistory {
-  client: { id: number; name: string; username: string | null; telegramUserId: number; firstSeenAt: string; labels: string[] };
+  client: { id: number; name: string; username: string | null; telegramUserId: number; firstSeenAt: string; blockedAt: string | null; labels: string[] };
   dialogId: number | null;
   entries: HistoryEntry[];
   truncated: number;
@@ -119,6 +119,11 @@ export default function ClientPage() {
               {client.username ? `@${client.username} · ` : ''}
               {t('client.telegramId', { id: String(client.telegramUserId) })} · {t('client.firstSeen', { date: dateTime(client.firstSeenAt) })}
             </Text>
+            {client.blockedAt && (
+              <Alert color="red" variant="light" data-testid="client-blocked-bot">
+                {t('client.blockedBot', { date: dateTime(client.blockedAt) })}
+              </Alert>
+            )}
             <ClientLabels clientId={client.id} labels={client.labels} />
             <Timeline bulletSize={14} lineWidth={2} data-testid="client-timeline">
               {entries.map((entry, index) => (

@@ -24,6 +24,8 @@ interface DialogRow {
   lastMessageAt: string | null;
   openRequests: Array<{ id: number; number: string; status: string }>;
   ban: { at: string; reason: string } | null;
+  /** Since when the client has blocked the bot (ISO 8601), or null: shown beside the status, which it does not change. */
+  clientBlockedAt: string | null;
   startParameter: string | null;
   owner: { userId: number; name: string } | null;
   /** The client's labels (issue 19.5), alphabetical. */
@@ -221,6 +223,11 @@ export default function DialogsPage() {
                       <Badge color={STATUS_COLOR[dialog.dialogStatus]} variant="light" data-testid="dialog-status-badge">
                         {t(`dialogs.status.${dialog.dialogStatus}`)}
                       </Badge>
+                      {dialog.clientBlockedAt && (
+                        <Text size="xs" c="red" data-testid="dialog-client-blocked">
+                          {t('dialogs.clientBlocked', { date: dateTime(dialog.clientBlockedAt) })}
+                        </Text>
+                      )}
                       {dialog.waitingSince && (
                         <Text size="xs" c="dimmed" data-testid="dialog-waiting-since">
                           {t('dialogs.waitingSince', { date: dateTime(dialog.waitingSince) })}
