@@ -11,6 +11,8 @@
  *   per group per run go into their topics; more late dialogs of that group
  *   are listed in one summary message in the group's General topic. Both go
  *   through the outbox in a housekeeping queue, served after client content.
+ * - A client on the blocklist (commands/banClient) waits for nobody: no
+ *   reminder, in no summary, while banned; after `/unban` their wait counts again.
  * - A client who writes outside working hours gets the automatic answer once
  *   per off-hours period (until the next opening), in their language.
  */
@@ -85,6 +87,8 @@ async function markReminded(tx: Tx, late: LateDialog) {
         eq(dialogs.status, 'open'),
         sql`abs(extract(epoch from (${dialogs.waitingSince} - ${late.waitingSince.toISOString()}::timestamptz))) < 0.001`,
         or(isNull(dialogs.remindedWaitingSince), sql`${dialogs.remindedWaitingSince} <> ${dialogs.waitingSince}`),
+        // Banned since it was found late: nobody is asked to answer a client on the blocklist (commands/banClient).
+        sql`not exists (select 1 from clients c where c.id = ${dialogs.clientId} and c.banned_at is not null)`,
       ),
     )
     .returning({ id: dialogs.id, ownerUserId: dialogs.ownerUserId, clientId: dialogs.clientId });

@@ -4,6 +4,15 @@
  * messages are stored (skipped: they feed no request) but never relayed to the
  * topic, and the bot sends the client nothing — no greeting, no managers'
  * messages, no platform posts or files. `/unban` (or the page) lifts it.
+ *
+ * While banned the dialog waits for nobody (issue 19, part 1): it shows as
+ * ⛔ «в чёрном списке» (core/dialogStatus) in the topic's title, on the client
+ * card and on the dialogs page, and is in no «waiting» list, order or
+ * reminder (commands/answerTime, platform/routes/dialogs). What `dialogs`
+ * stores (status, the wait) is left as it was, so after `/unban` the dialog
+ * shows its true state again: a client who waited for our answer before the
+ * ban waits again, counted from when they began (a wait already reminded is
+ * not reminded again). Messages written while banned start no wait.
  */
 import { and, count, eq, gte } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
@@ -12,6 +21,7 @@ import { mayBanClients, type Viewer } from '../policies/access.js';
 import { escapeHtml } from '../core/html.js';
 import { botText, MANAGERS_LOCALE } from './botTexts.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, ValidationError, type CommandContext } from './context.js';
+import { queueTopicTitle } from './dialogStatus.js';
 import { enqueueTelegram } from './telegramOutbox.js';
 import { FieldErrors } from './validation.js';
 
@@ -93,6 +103,8 @@ export async function banClient(ctx: CommandContext, props: Props, tx?: Tx): Pro
       payload: { text, parse_mode: 'HTML' },
       target: { topicOfDialog: dialog.id },
     });
+    // The title shows ⛔ while banned and the true status after: one paced rename (a quick ban and unban cost none).
+    if (dialog.topicId !== null) await queueTopicTitle(ctx, tx, dialog);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
     return { bannedAt, reason: props.banned ? reason : null, changed: true };
   });

@@ -10,11 +10,14 @@ import { truncate } from './html.js';
  * - `waiting_us` — the client wrote last and nobody answered yet;
  * - `waiting_client` — we answered last (or nobody wrote yet);
  * - `on_hold` — parked by `/hold` until the client writes again or `/unhold`;
- * - `closed` — closed by `/close`, a manager closing the topic, or inactivity.
+ * - `closed` — closed by `/close`, a manager closing the topic, or inactivity;
+ * - `banned` — the client is on the blocklist (commands/banClient): nothing
+ *   they write is relayed, so nobody is asked to answer them — whatever the
+ *   stored status, which shows again once they are let back (issue 19, part 1).
  */
-export type DialogStatus = 'waiting_us' | 'waiting_client' | 'on_hold' | 'closed';
+export type DialogStatus = 'waiting_us' | 'waiting_client' | 'on_hold' | 'closed' | 'banned';
 
-export const DIALOG_STATUSES: readonly DialogStatus[] = ['waiting_us', 'waiting_client', 'on_hold', 'closed'];
+export const DIALOG_STATUSES: readonly DialogStatus[] = ['waiting_us', 'waiting_client', 'on_hold', 'closed', 'banned'];
 
 /** What `dialogs` stores: `status` (`open` | `on_hold` | `closed`) and since when the client waits for us. */
 export interface StoredDialogStatus {
@@ -22,8 +25,18 @@ export interface StoredDialogStatus {
   waitingSince: Date | null;
 }
 
-/** The status shown for a stored dialog: hold and closed are stored, waiting for whom is derived. */
-export function dialogStatusOf(dialog: StoredDialogStatus): DialogStatus {
+/** What `clients` stores of the blocklist: since when the client is banned, or null. */
+export interface StoredBan {
+  bannedAt: Date | string | null;
+}
+
+/**
+ * The status shown for a stored dialog: a ban (on the client) comes first; hold
+ * and closed are stored, waiting for whom is derived. Without `client` the ban
+ * is not looked at.
+ */
+export function dialogStatusOf(dialog: StoredDialogStatus, client?: StoredBan): DialogStatus {
+  if (client?.bannedAt) return 'banned';
   if (dialog.status === 'closed') return 'closed';
   if (dialog.status === 'on_hold') return 'on_hold';
   return dialog.waitingSince ? 'waiting_us' : 'waiting_client';
@@ -33,14 +46,16 @@ export function dialogStatusOf(dialog: StoredDialogStatus): DialogStatus {
  * The title prefix. Traffic-light colours read at a glance in a long topic
  * list and survive every Telegram client's emoji font: red — act now (the
  * client waits for us); green — nothing to do (the ball is with the client);
- * pause — parked on purpose; check mark — done. Shapes differ too, so the
- * four are told apart without colour vision.
+ * pause — parked on purpose; check mark — done; no-entry sign — on the
+ * blocklist (the sign the ban's notice in the topic starts with). Shapes
+ * differ too, so the five are told apart without colour vision.
  */
 export const STATUS_EMOJI: Record<DialogStatus, string> = {
   waiting_us: '🔴',
   waiting_client: '🟢',
   on_hold: '⏸',
   closed: '✅',
+  banned: '⛔',
 };
 
 /**

@@ -30,7 +30,8 @@ export async function renameTopic(ctx: CommandContext, api: Api, topics: Topics,
     .where(eq(dialogs.id, dialogId));
   if (!row || row.dialog.topicId === null) return;
   const { dialog, client } = row;
-  const status = dialogStatusOf(dialog);
+  // A banned client's topic shows the ban (⛔), not a wait nobody is asked to answer (commands/banClient).
+  const status = dialogStatusOf(dialog, client);
   let title = topicTitle(client, status);
   if (title === dialog.topicTitle) return;
   const rename = async (name: string) => {

@@ -120,7 +120,7 @@ export class Topics {
       labels: await labelsOf(this.ctx.database, client.id),
       ownerName: owner?.name ?? null,
       ratings: ratings.map((r) => r.score!),
-      statusText: `${STATUS_EMOJI[dialogStatusOf(dialog)]} ${botText(MANAGERS_LOCALE, `dialog-status-${dialogStatusOf(dialog)}`)}`,
+      statusText: `${STATUS_EMOJI[dialogStatusOf(dialog, client)]} ${botText(MANAGERS_LOCALE, `dialog-status-${dialogStatusOf(dialog, client)}`)}`,
       requests: clientRequests,
       publicUrl: this.ctx.config.publicUrl,
       timeZone: MANAGERS_TIME_ZONE,
@@ -166,7 +166,7 @@ export class Topics {
     const { dialog, client } = row;
     const chatId = dialog.managersChatId;
     if (dialog.topicId !== null) return { topicId: dialog.topicId, cardMessageId: dialog.clientCardMessageId, chatId };
-    const status = dialogStatusOf(dialog);
+    const status = dialogStatusOf(dialog, client);
     const title = topicTitle(client, status);
     let topicId;
     try {

@@ -136,6 +136,7 @@ dialog-status-waiting_us = waiting for our answer
 dialog-status-waiting_client = waiting for the client
 dialog-status-on_hold = on hold
 dialog-status-closed = closed
+dialog-status-banned = on the blocklist
 dialog-status-hold = ⏸ Dialog on hold (by { $by }) until the client writes again. To resume: /unhold
 dialog-status-unhold = ▶️ Dialog back in work (by { $by }).
 dialog-status-close = ✅ Dialog closed (by { $by }). The topic reopens when the client writes.

@@ -137,6 +137,7 @@ dialog-status-waiting_us = ждёт нашего ответа
 dialog-status-waiting_client = ждём ответа клиента
 dialog-status-on_hold = отложен
 dialog-status-closed = закрыт
+dialog-status-banned = в чёрном списке
 dialog-status-hold = ⏸ Диалог отложен (отложил(а) { $by }) до нового сообщения клиента. Вернуть: /unhold
 dialog-status-unhold = ▶️ Диалог снова в работе (вернул(а) { $by }).
 dialog-status-close = ✅ Диалог закрыт (закрыл(а) { $by }). Когда клиент напишет, тема откроется снова.

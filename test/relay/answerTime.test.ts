@@ -196,6 +196,49 @@ describe('the answer-time promise', () => {
     await t.control.waitFor({ chat_id: client.id, text_includes: 'Да' });
     await expect.poll(async () => (await admin.get('/api/dialogs?late=true&limit=200')).body.items.some((d: { clientName: string }) => d.clientName === 'Списочный'), { timeout: 15_000 }).toBe(false);
   });
+
+  it('a banned client waits for nobody: off the «waiting too long» list, no reminder, ⛔ in the title; /unban shows the wait again', async () => {
+    const { client, topic, say, inTopic } = await dialogWith(t, 'Рекламщик', 'Купите рекламу');
+    const titleOf = async () => (await t.control.transcript(t.group)).topics.find((x) => x.message_thread_id === topic.threadId)!.name;
+    const cardOf = async () => visible(await t.control.transcript(t.group, { thread_id: topic.threadId })).find((m) => m.text?.startsWith('👤 '))?.text ?? '';
+    const row = async (query = 'limit=200') => (await admin.get(`/api/dialogs?${query}`)).body.items.find((d: { clientName: string }) => d.clientName === 'Рекламщик');
+    /** The wait reminded, as the reminder job marks it in the transaction that sends the reminder. */
+    const reminded = async () =>
+      (await t.hotline.database().pool.query(`select reminded_waiting_since from dialogs where managers_chat_id = $1 and topic_id = $2`, [t.group, topic.threadId])).rows[0]!.reminded_waiting_since;
+    await backdate(t, topic.threadId, 30);
+    expect(await row('late=true&limit=200')).toMatchObject({ dialogStatus: 'waiting_us', late: true });
+
+    // Late, the manager bans the client instead of answering: nobody is asked to answer them any more.
+    await say('/ban спам');
+    await t.control.waitFor({ ...inTopic, text_includes: '⛔️ Клиент в чёрном списке' });
+    expect(await row('late=true&limit=200')).toBeUndefined();
+    expect(await row()).toMatchObject({ dialogStatus: 'banned', waitingSince: null, waitedWorkingMinutes: null, late: false, ban: { reason: 'спам' } });
+    // In the «waiting longest first» order a banned client is not among those waiting: after every dialog that waits.
+    const byWait = (await admin.get('/api/dialogs?sort=waiting&limit=200')).body.items as Array<{ clientName: string; waitingSince: string | null }>;
+    expect(byWait.slice(byWait.findIndex((d) => d.clientName === 'Рекламщик')).some((d) => d.waitingSince !== null)).toBe(false);
+    await remindLateDialogs(t.hotline.context());
+    await runJobToEnd(t.hotline.jobs().boss, REMIND_LATE_DIALOGS);
+    expect(await reminded()).toBeNull();
+    await expect.poll(titleOf, { timeout: 15_000 }).toBe('⛔ Рекламщик');
+    await expect.poll(cardOf, { timeout: 15_000 }).toContain('Статус: ⛔ в чёрном списке');
+    // Writing on while banned (stored, not relayed) makes them wait for nobody either.
+    await t.control.sendMessage({ from: client.id, text: 'Ещё реклама' });
+    await expect.poll(async () => (await row())?.lastMessageText, { timeout: 15_000 }).toBe('Ещё реклама');
+    expect(await row()).toMatchObject({ dialogStatus: 'banned', late: false });
+    await remindLateDialogs(t.hotline.context());
+    expect(await reminded()).toBeNull();
+    expect(await remindersIn(t, topic.threadId)).toHaveLength(0);
+
+    // Let back: the dialog shows its true state — the client still waits for our answer, for long — and is reminded once.
+    await say('/unban');
+    await t.control.waitFor({ ...inTopic, text_includes: '✅ Клиент убран из чёрного списка' });
+    expect(await row('late=true&limit=200')).toMatchObject({ dialogStatus: 'waiting_us', late: true, ban: null });
+    await expect.poll(titleOf, { timeout: 15_000 }).toBe('🔴 Рекламщик');
+    await expect.poll(cardOf, { timeout: 15_000 }).toContain('Статус: 🔴 ждёт нашего ответа');
+    expect(await remindLateDialogs(t.hotline.context())).toBeGreaterThanOrEqual(1);
+    expect(await reminded()).not.toBeNull();
+    await expect.poll(async () => (await remindersIn(t, topic.threadId)).length, { timeout: 15_000 }).toBe(1);
+  });
 });
 
 describe('outside working hours', () => {

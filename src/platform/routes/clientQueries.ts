@@ -22,6 +22,8 @@ export interface ClientFilters {
   source?: string;
   /** A label as typed (normalised here, core/labels). */
   label?: string;
+  /** One client: their Telegram user id. */
+  client?: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export function clientFilterSql(filters: ClientFilters, viewer: Viewer): SQL {
       filters.source === undefined ? sql`true` : sql`c.start_parameter = ${filters.source}`,
       filters.banned === undefined ? sql`true` : filters.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`,
       label === undefined ? sql`true` : sql`exists (select 1 from client_labels l where l.client_id = c.id and l.label = ${label})`,
+      filters.client === undefined ? sql`true` : sql`c.telegram_user_id = ${filters.client}`,
     ],
     sql` and `,
   );

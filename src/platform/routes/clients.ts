@@ -243,7 +243,7 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
 
   /**
    * The export of clients (platform/clientExport): `format=csv|xlsx`, the
-   * dialogs list's filters (`label`, `source`, `owner`, `banned`, as
+   * dialogs list's filters (`label`, `source`, `owner`, `banned`, `client`, as
    * `GET /dialogs`) and `lang=ru|en` for the header row (and the CSV
    * separator: `;` Russian, `,` English). Streams an attachment
    * `clients-YYYY-MM-DD.csv|xlsx`, oldest client first. 400 for a filter that
@@ -263,6 +263,7 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           owner: z.union([z.enum(['me', 'none']), decimalInteger(1, Number.MAX_SAFE_INTEGER)]).optional(),
           source: z.string().max(200).optional(),
           label: z.string().max(200).optional(),
+          client: decimalInteger(1, Number.MAX_SAFE_INTEGER).optional(),
         }),
       },
     },

@@ -39,9 +39,9 @@ const dialog = z.object({
   clientUsername: z.string().nullable(),
   /** As stored: `open`, `on_hold` or `closed`. */
   status: z.string(),
-  /** As managers see it (core/dialogStatus): `waiting_us`, `waiting_client`, `on_hold` or `closed`. */
+  /** As managers see it (core/dialogStatus): `waiting_us`, `waiting_client`, `on_hold`, `closed`, or `banned` while the client is on the blocklist. */
   dialogStatus: z.enum(DIALOG_STATUSES as [DialogStatus, ...DialogStatus[]]),
-  /** Since when the client waits for our answer (ISO 8601, UTC), while the dialog is waiting for us; else null. */
+  /** Since when the client waits for our answer (ISO 8601, UTC), while the dialog is waiting for us; else null (a banned client waits for nobody). */
   waitingSince: z.string().nullable(),
   lastMessageText: z.string().nullable(),
   lastMessageAt: z.string().nullable(),
@@ -119,6 +119,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           cursor: z.string().max(200).optional(),
           /** `true`: the blocklist — banned clients only; `false`: everyone else. */
           banned: z.enum(['true', 'false']).optional(),
+          /** One client's dialogs: their Telegram user id (the client card's link «Все заявки клиента на платформе»). */
+          client: decimalInteger(1, Number.MAX_SAFE_INTEGER).optional(),
           /** `me`: the signed-in manager's dialogs; `none`: dialogs nobody is responsible for; a user id: that manager's. */
           owner: dialogOwnerFilter.optional(),
           /** Only clients who came by this deep link (`ads_autumn`; Telegram's rule: 1–64 of A–Z a–z 0–9 _ -). */
@@ -149,9 +151,10 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const limitMinutes = ctx.config.answerTime.limitMinutes;
       if (lateOnly && request.query.before !== undefined) throw new ValidationError('Список ждущих слишком долго не листается: before только для всех диалогов', 'before');
       // Late ones: waiting for us since before the limit in wall-clock time (working time never runs faster), then counted in core.
+      // A banned client waits for nobody (commands/banClient): never late, last in the «waiting» order.
       const lateFilter = lateOnly
         ? limitMinutes > 0
-          ? sql`d.status = 'open' and d.waiting_since <= now() - make_interval(mins => ${limitMinutes})`
+          ? sql`d.status = 'open' and c.banned_at is null and d.waiting_since <= now() - make_interval(mins => ${limitMinutes})`
           : sql`false`
         : sql`true`;
       const byWaiting = request.query.sort === 'waiting' || lateOnly;
@@ -192,13 +195,13 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
           and ${filter}
           and ${lateFilter}
-        order by ${byWaiting ? sql`case when d.status = 'open' then d.waiting_since end asc nulls last, case when d.status = 'open' and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
+        order by ${byWaiting ? sql`case when d.status = 'open' and c.banned_at is null then d.waiting_since end asc nulls last, case when d.status = 'open' and c.banned_at is null and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${lateOnly ? 1000 : limit}`);
       // Over the hours' history: an edit of the hours does not recount the part of a wait before it.
       const history = await workingHistory(ctx);
       const now = new Date();
       const items = result.rows.map((row) => {
-        const waiting = row.status === 'open' && row.waiting_since ? new Date(row.waiting_since) : null;
+        const waiting = row.status === 'open' && row.waiting_since && !row.banned_at ? new Date(row.waiting_since) : null;
         const waitedMs = waiting ? waitedWorkingMs(history, waiting, now) : null;
         return {
           row,
@@ -215,8 +218,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           clientName: row.client_name || '—',
           clientUsername: row.username,
           status: row.status,
-          dialogStatus: dialogStatusOf({ status: row.status, waitingSince: row.waiting_since }),
-          waitingSince: row.status === 'open' && row.waiting_since ? new Date(row.waiting_since).toISOString() : null,
+          dialogStatus: dialogStatusOf({ status: row.status, waitingSince: row.waiting_since }, { bannedAt: row.banned_at }),
+          waitingSince: row.status === 'open' && row.waiting_since && !row.banned_at ? new Date(row.waiting_since).toISOString() : null,
           lastMessageText: row.last_text,
           lastMessageAt: row.last_at ? new Date(row.last_at).toISOString() : null,
           openRequests: row.open_requests ?? [],
