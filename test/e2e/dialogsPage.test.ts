@@ -4,7 +4,11 @@
  *   required, said beside the field), finds them under «Чёрный список» with the
  *   reason and the date, and lets them back;
  * - 19.6: each client shows the deep link they came by, and the list filters by it;
- * - 19.2: a manager takes a dialog («Взять себе»), finds it under «Мои», hands it over.
+ * - 19.2: a manager takes a dialog («Взять себе»), finds it under «Мои», hands it over;
+ * - a banned client's status reads ⛔ «В чёрном списке», not 🔴 «ждёт нашего ответа»;
+ * - the filters live in the address: `/dialogs?client=<Telegram id>` (the client
+ *   card's link) shows that client only, a chosen filter survives a reload;
+ * - a long client name never squeezes the status column out of sight.
  * In Russian and in English. Screenshots go to test-artifacts/dialogs/.
  */
 import fs from 'node:fs';
@@ -42,7 +46,11 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     ];
     for (const [i, { name, source }] of seeded.entries()) {
       const [client] = await db.insert(clients).values({ telegramUserId: 7000100 + i, firstName: name, startParameter: source }).returning();
-      const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 20 + i }).returning();
+      // The first client waits for our answer (🔴) until banned.
+      const [dialog] = await db
+        .insert(dialogs)
+        .values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 20 + i, waitingSince: i === 0 ? new Date() : null })
+        .returning();
       await db.insert(messages).values({ dialogId: dialog!.id, seq: 1, direction: 'in', text: `Сообщение от ${name}`, sentAt: new Date() });
     }
   });
@@ -56,6 +64,7 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     const page = await signedInPage(browser, app.url, app.admin);
     await page.goto(`${app.url}/dialogs`);
     const row = page.getByTestId('dialogs').getByRole('row').filter({ hasText: 'Навязчивый' });
+    expect(plain(await row.getByTestId('dialog-status-badge').textContent())).toBe('🔴 Ждёт нашего ответа');
     await row.getByRole('button', { name: 'В чёрный список' }).click();
     const modal = page.getByRole('dialog');
     await modal.getByText('В чёрный список: Навязчивый').waitFor();
@@ -68,6 +77,9 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await modal.getByRole('button', { name: 'В чёрный список' }).click();
     await row.getByText('В чёрном списке').waitFor();
     expect(plain(await row.getByTestId('ban-reason').textContent())).toMatch(/^с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}: Рассылает рекламу$/);
+    // Banned, the client waits for nobody: the status says so, with no wait beside it.
+    expect(plain(await row.getByTestId('dialog-status-badge').textContent())).toBe('⛔ В чёрном списке');
+    expect(await row.getByTestId('dialog-waiting-since').count()).toBe(0);
 
     await page.getByTestId('dialogs-filter').getByText('Чёрный список').click();
     await expect.poll(async () => (await page.getByTestId('dialogs').getByRole('row').allTextContents()).slice(1).map(plain), { timeout: 15_000 }).toEqual([
@@ -79,6 +91,8 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await page.getByText('В чёрном списке никого нет').waitFor();
     await page.getByTestId('dialogs-filter').getByText('Все').click();
     await expect.poll(() => row.getByText('В чёрном списке').count(), { timeout: 15_000 }).toBe(0);
+    // Let back, the client waits for our answer again.
+    expect(plain(await row.getByTestId('dialog-status-badge').textContent())).toBe('🔴 Ждёт нашего ответа');
     await page.context().close();
   });
 
@@ -142,6 +156,73 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await page.getByTestId('dialogs-filter').getByText('Все').click();
     await page.getByText('EN', { exact: true }).click();
     await page.getByRole('columnheader', { name: 'Responsible' }).waitFor();
+    await page.context().close();
+  });
+
+  it('the filters live in the address: the client card\'s link shows that client only; a reload keeps the filters; in English too', async () => {
+    const page = await signedInPage(browser, app.url, app.admin);
+    const names = async () => (await page.getByTestId('dialogs').getByRole('row').allTextContents()).slice(1).map((row) => ['Навязчивый', 'Вежливая', 'Партнёрский', 'Осенняя'].find((name) => row.includes(name)));
+    // «Все заявки клиента на платформе» on the client card: /dialogs?client=<the client's Telegram id>.
+    await page.goto(`${app.url}/dialogs?client=7000103`);
+    await expect.poll(names, { timeout: 15_000 }).toEqual(['Осенняя']);
+    expect(plain(await page.getByTestId('dialogs-client-filter').textContent())).toBe('Только клиент: Осенняя');
+
+    // A filter chosen on the page goes into the address beside the client's; a reload (or the link shared) shows the same list.
+    await page.getByTestId('dialogs-source').click();
+    await page.getByRole('option', { name: 'ads_autumn (2)' }).click();
+    await page.getByTestId('dialogs-sort').getByText('Дольше всех ждут').click();
+    await expect.poll(() => new URL(page.url()).searchParams.toString(), { timeout: 15_000 }).toBe('client=7000103&source=ads_autumn&sort=waiting');
+    await page.reload();
+    await expect.poll(names, { timeout: 15_000 }).toEqual(['Осенняя']);
+    expect(await page.getByTestId('dialogs-source').inputValue()).toBe('ads_autumn (2)');
+    await shot(page, 'ru-client-filter');
+
+    // «Показать всех клиентов» drops the client, the source stays.
+    await page.getByRole('button', { name: 'Показать всех клиентов' }).click();
+    await expect.poll(async () => (await names()).sort(), { timeout: 15_000 }).toEqual(['Вежливая', 'Осенняя']);
+    expect(new URL(page.url()).searchParams.toString()).toBe('source=ads_autumn&sort=waiting');
+    await page.getByTestId('dialogs-filter').getByText('Чёрный список').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('filter'), { timeout: 15_000 }).toBe('banned');
+    await page.reload();
+    await page.getByText('В чёрном списке никого нет').waitFor();
+
+    // In English; a client that is no Telegram id is refused, not shown as everyone.
+    await page.getByText('EN', { exact: true }).click();
+    await page.goto(`${app.url}/dialogs?client=7000101`);
+    await expect.poll(names, { timeout: 15_000 }).toEqual(['Вежливая']);
+    expect(plain(await page.getByTestId('dialogs-client-filter').textContent())).toBe('Only client: Вежливая');
+    await page.goto(`${app.url}/dialogs?client=abc`);
+    const refused = page.getByTestId('dialogs-client-refused');
+    await refused.waitFor();
+    expect(plain(await refused.textContent())).toBe('The page address names no client: «abc» is not a Telegram id (a whole number). To show all clients, use the cross above.');
+    expect(await page.getByTestId('dialogs').count()).toBe(0);
+    await page.getByRole('button', { name: 'Show all clients' }).click();
+    await expect.poll(async () => (await names()).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+    await page.context().close();
+  });
+
+  it('a long client name does not squeeze the status column: the status reads whole', async () => {
+    const { db } = app.ctx.database;
+    const name = 'Чрезвычайнодлинноеимяклиентабезединогопробела'.repeat(4);
+    const [client] = await db.insert(clients).values({ telegramUserId: 7000199, firstName: name, lastName: 'Оченьдлиннаяфамилиятожебезпробелов'.repeat(3) }).returning();
+    const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 99, waitingSince: new Date() }).returning();
+    await db.insert(messages).values({ dialogId: dialog!.id, seq: 1, direction: 'in', text: 'Длинное сообщение без пробелов '.repeat(20), sentAt: new Date() });
+    const page = await signedInPage(browser, app.url, app.admin);
+    for (const [lang, status] of [
+      ['RU', '🔴 Ждёт нашего ответа'],
+      ['EN', '🔴 Waiting for our answer'],
+    ] as const) {
+      await page.getByText(lang, { exact: true }).click();
+      await page.goto(`${app.url}/dialogs?client=7000199`);
+      const badge = page.getByTestId(`dialog-${dialog!.id}`).getByTestId('dialog-status-badge');
+      await badge.waitFor();
+      expect(plain(await badge.textContent())).toBe(status);
+      // Shown whole: the badge's label is not cut (an ellipsis would make its content wider than its box)…
+      expect(await badge.evaluate((el) => [...el.querySelectorAll('*'), el].every((part) => part.scrollWidth <= part.clientWidth))).toBe(true);
+      // …and the column keeps its width beside the long name.
+      expect((await page.getByTestId(`dialog-${dialog!.id}`).getByTestId('dialog-status').boundingBox())!.width).toBeGreaterThanOrEqual(200);
+      await shot(page, `${lang.toLowerCase()}-long-name`);
+    }
     await page.context().close();
   });
 });

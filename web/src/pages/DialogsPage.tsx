@@ -4,11 +4,14 @@
  * `/ban` in the topic, is listed under «Чёрный список» and can be let back.
  * Filters by source and by label (issue 19.5); «Выгрузить CSV / Excel»
  * downloads the clients of the list as filtered (`/api/clients/export`).
+ * The filters live in the address (`?filter=late&source=ads_autumn&client=…`,
+ * `client` a Telegram user id as the client card's link carries it), so a
+ * reload or a shared link shows the same list.
  */
 import { useState } from 'react';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Badge, Button, Group, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, CloseButton, Group, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
 import { api, ApiError } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { useMe } from '../session.js';
@@ -42,9 +45,11 @@ interface DialogRow {
   topicUrl: string | null;
 }
 
-type DialogStatus = 'waiting_us' | 'waiting_client' | 'on_hold' | 'closed';
+type DialogStatus = 'waiting_us' | 'waiting_client' | 'on_hold' | 'closed' | 'banned';
 type StatusChange = 'hold' | 'unhold' | 'close';
-const STATUS_COLOR: Record<DialogStatus, string> = { waiting_us: 'red', waiting_client: 'green', on_hold: 'gray', closed: 'blue' };
+const STATUS_COLOR: Record<DialogStatus, string> = { waiting_us: 'red', waiting_client: 'green', on_hold: 'gray', closed: 'blue', banned: 'dark' };
+/** The status column's least width: a long client name in the next column never squeezes the status out of sight. */
+const STATUS_COLUMN_WIDTH = 210;
 
 interface Manager {
   userId: number;
@@ -54,6 +59,9 @@ interface Manager {
 
 type Filter = 'all' | 'mine' | 'unowned' | 'late' | 'banned';
 type Sort = 'recent' | 'waiting';
+const FILTERS: readonly Filter[] = ['all', 'mine', 'unowned', 'late', 'banned'];
+/** The list's state in the address: `filter`, `sort`, `source`, `label`, `client`; a default is left out. */
+type UrlKey = 'filter' | 'sort' | 'source' | 'label' | 'client';
 
 /** What went wrong, as the server said it; a lost connection in the reader's language. */
 function errorText(error: unknown, networkText: string): string {
@@ -64,11 +72,26 @@ function errorText(error: unknown, networkText: string): string {
 export default function DialogsPage() {
   const { t, dateTime, locale } = useI18n();
   const me = useMe();
-  const [filter, setFilter] = useState<Filter>('all');
+  const [params, setParams] = useSearchParams();
   const [banning, setBanning] = useState<DialogRow | null>(null);
-  const [source, setSource] = useState<string | null>(null);
-  const [sort, setSort] = useState<Sort>('recent');
-  const [label, setLabel] = useState<string | null>(null);
+  // Read from the address on every render; an unknown filter or order shows the default list.
+  const filter: Filter = FILTERS.find((value) => value === params.get('filter')) ?? 'all';
+  const sort: Sort = params.get('sort') === 'waiting' ? 'waiting' : 'recent';
+  const source = params.get('source') || null;
+  const label = params.get('label') || null;
+  // A Telegram user id (the client card's link); anything else in the address is refused here, the list not asked for.
+  const clientId = params.get('client') || null;
+  const clientValid = clientId === null || /^[1-9]\d{0,15}$/.test(clientId);
+  const setParam = (key: UrlKey, value: string | null) => {
+    const next = new URLSearchParams(params);
+    if (value && !(key === 'filter' && value === 'all') && !(key === 'sort' && value === 'recent')) next.set(key, value);
+    else next.delete(key);
+    setParams(next, { replace: true });
+  };
+  const setFilter = (value: Filter) => setParam('filter', value);
+  const setSort = (value: Sort) => setParam('sort', value);
+  const setSource = (value: string | null) => setParam('source', value);
+  const setLabel = (value: string | null) => setParam('label', value);
   const labels = useQuery({ queryKey: ['dialogs', 'labels'], queryFn: () => api<{ items: Array<{ label: string; clients: number }> }>('/clients/labels') });
   // The list's filters, shared by the list and the export (the same query parameters).
   const filters = new URLSearchParams();
@@ -77,10 +100,11 @@ export default function DialogsPage() {
   if (filter === 'unowned') filters.set('owner', 'none');
   if (source) filters.set('source', source);
   if (label) filters.set('label', label);
+  if (clientId) filters.set('client', clientId);
   const exportHref = (format: 'csv' | 'xlsx') => `/api/clients/export?${new URLSearchParams([['format', format], ['lang', locale], ...filters])}`;
   const sources = useQuery({ queryKey: ['dialogs', 'sources'], queryFn: () => api<{ items: Array<{ source: string; clients: number }> }>('/dialogs/sources') });
   const dialogs = useQuery({
-    queryKey: ['dialogs', filter, source, label, sort],
+    queryKey: ['dialogs', filter, source, label, sort, clientId],
     queryFn: () => {
       const query = new URLSearchParams(filters);
       if (filter === 'late') query.set('late', 'true');
@@ -88,6 +112,7 @@ export default function DialogsPage() {
       return api<{ items: DialogRow[] }>(`/dialogs${query.size ? `?${query}` : ''}`);
     },
     refetchInterval: 15_000,
+    enabled: clientValid,
   });
   const client = useQueryClient();
   const managers = useQuery({ queryKey: ['dialogs', 'managers'], queryFn: () => api<{ items: Manager[] }>('/dialogs/managers') });
@@ -157,176 +182,207 @@ export default function DialogsPage() {
         />
         </Group>
       </Group>
-      <Group gap="xs" justify="flex-end" title={t('dialogs.exportHint')}>
-        <Button component="a" href={exportHref('csv')} download size="xs" variant="default" data-testid="export-csv">
-          {t('dialogs.exportCsv')}
-        </Button>
-        <Button component="a" href={exportHref('xlsx')} download size="xs" variant="default" data-testid="export-xlsx">
-          {t('dialogs.exportXlsx')}
-        </Button>
+      <Group justify="space-between">
+        {clientId ? (
+          <Badge
+            size="lg"
+            variant="light"
+            tt="none"
+            maw="70%"
+            data-testid="dialogs-client-filter"
+            rightSection={<CloseButton size="xs" aria-label={t('dialogs.allClients')} onClick={() => setParam('client', null)} />}
+          >
+            {t('dialogs.onlyClient', { client: dialogs.data?.items[0]?.clientName ?? clientId })}
+          </Badge>
+        ) : (
+          <span />
+        )}
+        <Group gap="xs" title={t('dialogs.exportHint')}>
+          <Button component="a" href={exportHref('csv')} download size="xs" variant="default" data-testid="export-csv">
+            {t('dialogs.exportCsv')}
+          </Button>
+          <Button component="a" href={exportHref('xlsx')} download size="xs" variant="default" data-testid="export-xlsx">
+            {t('dialogs.exportXlsx')}
+          </Button>
+        </Group>
       </Group>
       {unban.error && <Alert color="red">{errorText(unban.error, t('error.network'))}</Alert>}
       {changeStatus.error && <Alert color="red">{errorText(changeStatus.error, t('error.network'))}</Alert>}
       {setOwner.error && <Alert color="red">{errorText(setOwner.error, t('error.network'))}</Alert>}
-      <QueryState query={dialogs}>
-        {() =>
-          dialogs.data!.items.length === 0 ? (
-            <Text c="dimmed" data-testid="dialogs-empty">
-              {filter === 'banned' ? t('dialogs.noneBanned') : filter === 'late' ? t('dialogs.noneLate') : t('common.empty')}
-            </Text>
-          ) : (
-            <Table striped data-testid="dialogs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('dialogs.client')}</Table.Th>
-                  <Table.Th>{t('dialogs.status')}</Table.Th>
-                  <Table.Th>{t('dialogs.lastMessage')}</Table.Th>
-                  <Table.Th>{t('dialogs.openRequests')}</Table.Th>
-                  <Table.Th>{t('dialogs.owner')}</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {dialogs.data!.items.map((dialog) => (
-                  <Table.Tr key={dialog.id} data-testid={`dialog-${dialog.id}`}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/clients/${dialog.clientId}`} title={t('client.link')}>
-                        {dialog.clientName}
-                      </Anchor>
-                      {dialog.clientUsername && <Text c="dimmed" size="xs">@{dialog.clientUsername}</Text>}
-                      {dialog.startParameter && (
-                        <Text c="dimmed" size="xs" data-testid="client-source">
-                          {t('dialogs.sourceLine', { source: dialog.startParameter })}
-                        </Text>
-                      )}
-                      {dialog.labels.length > 0 && (
-                        <Group gap={4} mt={2} data-testid="client-labels">
-                          {dialog.labels.map((name) => (
-                            <Badge key={name} size="xs" variant="outline" color="grape" tt="none">
-                              {name}
-                            </Badge>
-                          ))}
-                        </Group>
-                      )}
-                      {dialog.ban && (
-                        <Stack gap={0} mt={4}>
-                          <Badge color="red" variant="light" size="sm">
-                            {t('dialogs.banned')}
-                          </Badge>
-                          <Text size="xs" c="dimmed" data-testid="ban-reason">
+      {!clientValid && (
+        <Alert color="red" data-testid="dialogs-client-refused">
+          {t('dialogs.badClient', { client: clientId! })}
+        </Alert>
+      )}
+      {clientValid && (
+        <QueryState query={dialogs}>
+          {() =>
+            dialogs.data!.items.length === 0 ? (
+              <Text c="dimmed" data-testid="dialogs-empty">
+                {filter === 'banned' ? t('dialogs.noneBanned') : filter === 'late' ? t('dialogs.noneLate') : t('common.empty')}
+              </Text>
+            ) : (
+              <Table striped data-testid="dialogs">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('dialogs.client')}</Table.Th>
+                    <Table.Th miw={STATUS_COLUMN_WIDTH} w={STATUS_COLUMN_WIDTH}>
+                      {t('dialogs.status')}
+                    </Table.Th>
+                    <Table.Th>{t('dialogs.lastMessage')}</Table.Th>
+                    <Table.Th>{t('dialogs.openRequests')}</Table.Th>
+                    <Table.Th>{t('dialogs.owner')}</Table.Th>
+                    <Table.Th />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {dialogs.data!.items.map((dialog) => (
+                    <Table.Tr key={dialog.id} data-testid={`dialog-${dialog.id}`}>
+                      {/* A long name wraps anywhere rather than widening its column over the status. */}
+                      <Table.Td style={{ overflowWrap: 'anywhere' }}>
+                        <Anchor component={Link} to={`/clients/${dialog.clientId}`} title={t('client.link')}>
+                          {dialog.clientName}
+                        </Anchor>
+                        {dialog.clientUsername && <Text c="dimmed" size="xs">@{dialog.clientUsername}</Text>}
+                        {dialog.startParameter && (
+                          <Text c="dimmed" size="xs" data-testid="client-source">
+                            {t('dialogs.sourceLine', { source: dialog.startParameter })}
+                          </Text>
+                        )}
+                        {dialog.labels.length > 0 && (
+                          <Group gap={4} mt={2} data-testid="client-labels">
+                            {dialog.labels.map((name) => (
+                              <Badge key={name} size="xs" variant="outline" color="grape" tt="none">
+                                {name}
+                              </Badge>
+                            ))}
+                          </Group>
+                        )}
+                      </Table.Td>
+                      <Table.Td data-testid="dialog-status" miw={STATUS_COLUMN_WIDTH}>
+                        {/* In sentence case and wrapping rather than cut: a status never ends in «…». */}
+                        <Badge
+                          color={STATUS_COLOR[dialog.dialogStatus]}
+                          variant="light"
+                          tt="none"
+                          maw="100%"
+                          h="auto"
+                          styles={{ label: { whiteSpace: 'normal', overflow: 'visible' } }}
+                          data-testid="dialog-status-badge"
+                        >
+                          {t(`dialogs.status.${dialog.dialogStatus}`)}
+                        </Badge>
+                        {dialog.clientBlockedAt && (
+                          <Text size="xs" c="red" data-testid="dialog-client-blocked">
+                            {t('dialogs.clientBlocked', { date: dateTime(dialog.clientBlockedAt) })}
+                          </Text>
+                        )}
+                        {/* A banned client waits for nobody: the ban, since when and why, instead of a wait. */}
+                        {dialog.ban && (
+                          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }} data-testid="ban-reason">
                             {t('dialogs.bannedSince', { date: dateTime(dialog.ban.at), reason: dialog.ban.reason })}
                           </Text>
-                        </Stack>
-                      )}
-                    </Table.Td>
-                    <Table.Td data-testid="dialog-status">
-                      <Badge color={STATUS_COLOR[dialog.dialogStatus]} variant="light" data-testid="dialog-status-badge">
-                        {t(`dialogs.status.${dialog.dialogStatus}`)}
-                      </Badge>
-                      {dialog.clientBlockedAt && (
-                        <Text size="xs" c="red" data-testid="dialog-client-blocked">
-                          {t('dialogs.clientBlocked', { date: dateTime(dialog.clientBlockedAt) })}
-                        </Text>
-                      )}
-                      {dialog.waitingSince && (
-                        <Text size="xs" c="dimmed" data-testid="dialog-waiting-since">
-                          {t('dialogs.waitingSince', { date: dateTime(dialog.waitingSince) })}
-                        </Text>
-                      )}
-                      {dialog.waitedWorkingMinutes !== null && (
-                        <Text size="xs" c={dialog.late ? 'red' : 'dimmed'} fw={dialog.late ? 600 : undefined} data-testid="dialog-waited">
-                          {t('dialogs.waited', {
-                            wait:
-                              dialog.waitedWorkingMinutes >= 60
-                                ? t('wait.hm', { h: Math.floor(dialog.waitedWorkingMinutes / 60), m: String(dialog.waitedWorkingMinutes % 60).padStart(2, '0') })
-                                : t('wait.m', { m: dialog.waitedWorkingMinutes }),
-                          })}
-                        </Text>
-                      )}
-                      {dialog.late && (
-                        <Badge color="red" variant="filled" size="xs" data-testid="dialog-late">
-                          {t('dialogs.late')}
-                        </Badge>
-                      )}
-                      {dialog.topicUrl && (
-                        <Anchor href={dialog.topicUrl} target="_blank" rel="noopener noreferrer" size="xs" display="block" data-testid="dialog-topic-link">
-                          {t('dialogs.openTopic')}
-                        </Anchor>
-                      )}
-                      <Group gap={4} mt={4}>
-                        {(dialog.dialogStatus === 'waiting_us' || dialog.dialogStatus === 'waiting_client') && (
-                          <Button size="compact-xs" variant="subtle" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'hold' })}>
-                            {t('dialogs.hold')}
-                          </Button>
                         )}
-                        {dialog.dialogStatus === 'on_hold' && (
-                          <Button size="compact-xs" variant="subtle" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'unhold' })}>
-                            {t('dialogs.unhold')}
-                          </Button>
+                        {dialog.waitingSince && (
+                          <Text size="xs" c="dimmed" data-testid="dialog-waiting-since">
+                            {t('dialogs.waitingSince', { date: dateTime(dialog.waitingSince) })}
+                          </Text>
                         )}
-                        {dialog.dialogStatus !== 'closed' && (
-                          <Button size="compact-xs" variant="subtle" color="gray" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'close' })}>
-                            {t('dialogs.close')}
-                          </Button>
+                        {dialog.waitedWorkingMinutes !== null && (
+                          <Text size="xs" c={dialog.late ? 'red' : 'dimmed'} fw={dialog.late ? 600 : undefined} data-testid="dialog-waited">
+                            {t('dialogs.waited', {
+                              wait:
+                                dialog.waitedWorkingMinutes >= 60
+                                  ? t('wait.hm', { h: Math.floor(dialog.waitedWorkingMinutes / 60), m: String(dialog.waitedWorkingMinutes % 60).padStart(2, '0') })
+                                  : t('wait.m', { m: dialog.waitedWorkingMinutes }),
+                            })}
+                          </Text>
                         )}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="sm" lineClamp={2}>
-                        {dialog.lastMessageText ?? '—'}
-                      </Text>
-                      {dialog.lastMessageAt && (
-                        <Text size="xs" c="dimmed">
-                          {dateTime(dialog.lastMessageAt)}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap="xs">
-                        {dialog.openRequests.map((request) => (
-                          <Anchor key={request.id} component={Link} to={`/requests/${request.id}`} size="sm">
-                            {request.number}
+                        {dialog.late && (
+                          <Badge color="red" variant="filled" size="xs" data-testid="dialog-late">
+                            {t('dialogs.late')}
+                          </Badge>
+                        )}
+                        {dialog.topicUrl && (
+                          <Anchor href={dialog.topicUrl} target="_blank" rel="noopener noreferrer" size="xs" display="block" data-testid="dialog-topic-link">
+                            {t('dialogs.openTopic')}
                           </Anchor>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>
-                      <Select
-                        size="xs"
-                        w={200}
-                        aria-label={t('dialogs.owner')}
-                        placeholder={t('dialogs.nobody')}
-                        data={(managers.data?.items ?? []).map((m) => ({ value: String(m.userId), label: m.onShift ? `${m.name} · ${t('dialogs.onShift')}` : m.name }))}
-                        value={dialog.owner ? String(dialog.owner.userId) : null}
-                        onChange={(value) => setOwner.mutate({ dialogId: dialog.id, userId: value ? Number(value) : null })}
-                        clearable
-                        allowDeselect={false}
-                        data-testid="dialog-owner"
-                      />
-                      {!dialog.owner && me && (
-                        <Button size="compact-xs" variant="subtle" mt={4} onClick={() => setOwner.mutate({ dialogId: dialog.id, userId: me.id })}>
-                          {t('dialogs.take')}
-                        </Button>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      {dialog.ban ? (
-                        <Button size="xs" variant="default" loading={unban.isPending && unban.variables === dialog.id} onClick={() => unban.mutate(dialog.id)}>
-                          {t('dialogs.unban')}
-                        </Button>
-                      ) : (
-                        <Button size="xs" variant="subtle" color="red" onClick={() => setBanning(dialog)}>
-                          {t('dialogs.ban')}
-                        </Button>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          )
-        }
-      </QueryState>
+                        )}
+                        <Group gap={4} mt={4}>
+                          {(dialog.dialogStatus === 'waiting_us' || dialog.dialogStatus === 'waiting_client') && (
+                            <Button size="compact-xs" variant="subtle" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'hold' })}>
+                              {t('dialogs.hold')}
+                            </Button>
+                          )}
+                          {dialog.dialogStatus === 'on_hold' && (
+                            <Button size="compact-xs" variant="subtle" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'unhold' })}>
+                              {t('dialogs.unhold')}
+                            </Button>
+                          )}
+                          {dialog.dialogStatus !== 'closed' && (
+                            <Button size="compact-xs" variant="subtle" color="gray" onClick={() => changeStatus.mutate({ dialogId: dialog.id, change: 'close' })}>
+                              {t('dialogs.close')}
+                            </Button>
+                          )}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <Text size="sm" lineClamp={2}>
+                          {dialog.lastMessageText ?? '—'}
+                        </Text>
+                        {dialog.lastMessageAt && (
+                          <Text size="xs" c="dimmed">
+                            {dateTime(dialog.lastMessageAt)}
+                          </Text>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        <Group gap="xs">
+                          {dialog.openRequests.map((request) => (
+                            <Anchor key={request.id} component={Link} to={`/requests/${request.id}`} size="sm">
+                              {request.number}
+                            </Anchor>
+                          ))}
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>
+                        <Select
+                          size="xs"
+                          w={200}
+                          aria-label={t('dialogs.owner')}
+                          placeholder={t('dialogs.nobody')}
+                          data={(managers.data?.items ?? []).map((m) => ({ value: String(m.userId), label: m.onShift ? `${m.name} · ${t('dialogs.onShift')}` : m.name }))}
+                          value={dialog.owner ? String(dialog.owner.userId) : null}
+                          onChange={(value) => setOwner.mutate({ dialogId: dialog.id, userId: value ? Number(value) : null })}
+                          clearable
+                          allowDeselect={false}
+                          data-testid="dialog-owner"
+                        />
+                        {!dialog.owner && me && (
+                          <Button size="compact-xs" variant="subtle" mt={4} onClick={() => setOwner.mutate({ dialogId: dialog.id, userId: me.id })}>
+                            {t('dialogs.take')}
+                          </Button>
+                        )}
+                      </Table.Td>
+                      <Table.Td>
+                        {dialog.ban ? (
+                          <Button size="xs" variant="default" loading={unban.isPending && unban.variables === dialog.id} onClick={() => unban.mutate(dialog.id)}>
+                            {t('dialogs.unban')}
+                          </Button>
+                        ) : (
+                          <Button size="xs" variant="subtle" color="red" onClick={() => setBanning(dialog)}>
+                            {t('dialogs.ban')}
+                          </Button>
+                        )}
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )
+          }
+        </QueryState>
+      )}
       {banning && <BanDialog dialog={banning} onClose={() => setBanning(null)} />}
     </Stack>
   );
