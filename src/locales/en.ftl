@@ -178,7 +178,7 @@ card-first-contact = First contact: { $at }
 card-source = Source: <code>{ $source }</code>
 card-owner = Responsible: { $name }
 card-owner-none = Responsible: nobody — take it: /take
-card-blocked = ⛔️ The client has blocked the bot (since { $at }): messages do not reach them
+card-blocked = 📵 The client has blocked the bot (since { $at }): messages do not reach them
 card-ratings = Ratings: { $scores } (average { NUMBER($average, maximumFractionDigits: 1) })
 card-no-requests = No requests yet. Create one: /new
 card-requests = Requests:
@@ -292,7 +292,7 @@ action-answer-cancelled = Request cancelled
 # The topic's notes to managers (commands/recordManagerMessage, setClientBlocked, managersChats `outageNotice`).
 # $reason is the refusal's sentence; $from and $to are times like «09:15:00 UTC».
 manager-message-not-sent = The message was not sent to the client. { $reason }
-client-blocked-bot-notice = ⛔️ The client blocked the bot: messages are not delivered to them.
+client-blocked-bot-notice = 📵 The client blocked the bot: messages are not delivered to them.
 client-unblocked-bot-notice = ✅ The client unblocked the bot: messages are delivered again.
 # Under a manager's message Telegram refused because the client blocked the bot (jobs/telegramOutbox).
 undelivered-blocked-notice = ⚠️ Not delivered to the client: the client has blocked the bot.

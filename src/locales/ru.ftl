@@ -179,7 +179,7 @@ card-first-contact = Первое обращение: { $at }
 card-source = Источник: <code>{ $source }</code>
 card-owner = Ответственный: { $name }
 card-owner-none = Ответственный: нет — взять: /take
-card-blocked = ⛔️ Клиент заблокировал бота (с { $at }): сообщения ему не доставляются
+card-blocked = 📵 Клиент заблокировал бота (с { $at }): сообщения ему не доставляются
 card-ratings = Оценки: { $scores } (средняя { NUMBER($average, maximumFractionDigits: 1) })
 card-no-requests = Заявок пока нет. Создать: /new
 card-requests = Заявки:
@@ -294,7 +294,7 @@ action-answer-cancelled = Заявка отменена
 # The topic's notes to managers (commands/recordManagerMessage, setClientBlocked, managersChats `outageNotice`).
 # $reason is the refusal's sentence; $from and $to are times like «09:15:00 UTC».
 manager-message-not-sent = Сообщение не отправлено клиенту. { $reason }
-client-blocked-bot-notice = ⛔️ Клиент заблокировал бота: сообщения ему не доставляются.
+client-blocked-bot-notice = 📵 Клиент заблокировал бота: сообщения ему не доставляются.
 client-unblocked-bot-notice = ✅ Клиент разблокировал бота: сообщения снова доставляются.
 # Under a manager's message Telegram refused because the client blocked the bot (jobs/telegramOutbox).
 undelivered-blocked-notice = ⚠️ Не доставлено клиенту: клиент заблокировал бота.

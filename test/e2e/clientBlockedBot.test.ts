@@ -55,7 +55,7 @@ describe.skipIf(!available)('a client who blocked the bot, on the platform', () 
     await page.goto(`${app.url}/dialogs`);
     const mark = rowOf(page, 'Заблокировал бота').getByTestId('dialog-client-blocked');
     await mark.waitFor();
-    expect(plain(await mark.textContent())).toMatch(/^⛔ Клиент заблокировал бота \(с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}\): сообщения не доставляются$/);
+    expect(plain(await mark.textContent())).toMatch(/^📵 Клиент заблокировал бота \(с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}\): сообщения не доставляются$/);
     // The status itself is the dialog's: the client still waits for our answer.
     expect(plain(await rowOf(page, 'Заблокировал бота').getByTestId('dialog-status-badge').textContent())).toBe('🔴 Ждёт нашего ответа');
     expect(await rowOf(page, 'На связи').getByTestId('dialog-client-blocked').count()).toBe(0);
@@ -64,7 +64,7 @@ describe.skipIf(!available)('a client who blocked the bot, on the platform', () 
     await page.goto(`${app.url}/clients/${blockedClientId}`);
     const alert = page.getByTestId('client-blocked-bot');
     await alert.waitFor();
-    expect(plain(await alert.textContent())).toMatch(/^⛔ Клиент заблокировал бота \(с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}\): наши сообщения ему не доставляются\./);
+    expect(plain(await alert.textContent())).toMatch(/^📵 Клиент заблокировал бота \(с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}\): наши сообщения ему не доставляются\./);
     await shot(page, 'ru-client');
     await page.context().close();
   });
@@ -75,11 +75,11 @@ describe.skipIf(!available)('a client who blocked the bot, on the platform', () 
     await page.goto(`${app.url}/dialogs`);
     const mark = rowOf(page, 'Заблокировал бота').getByTestId('dialog-client-blocked');
     await mark.waitFor();
-    expect(plain(await mark.textContent())).toMatch(/^⛔ The client has blocked the bot \(since .+\): messages do not reach them$/);
+    expect(plain(await mark.textContent())).toMatch(/^📵 The client has blocked the bot \(since .+\): messages do not reach them$/);
     await page.goto(`${app.url}/clients/${blockedClientId}`);
     const alert = page.getByTestId('client-blocked-bot');
     await alert.waitFor();
-    expect(plain(await alert.textContent())).toMatch(/^⛔ The client has blocked the bot \(since .+\): our messages do not reach them\./);
+    expect(plain(await alert.textContent())).toMatch(/^📵 The client has blocked the bot \(since .+\): our messages do not reach them\./);
     await shot(page, 'en-client');
     await page.context().close();
   });

@@ -41,7 +41,7 @@ describe('the client blocked the bot', () => {
 
     await t.control.setBlocked({ user_id: client.id, blocked: true });
     await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: BLOCKED_NOTICE });
-    await expect.poll(() => cardOf(topic.threadId), { timeout: 15_000 }).toMatch(/⛔️ Клиент заблокировал бота \(с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} [^)]+\): сообщения ему не доставляются/);
+    await expect.poll(() => cardOf(topic.threadId), { timeout: 15_000 }).toMatch(/📵 Клиент заблокировал бота \(с \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2} [^)]+\): сообщения ему не доставляются/);
     const row = await dialogRow('Заблокировавший');
     expect(row.clientBlockedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(row.dialogStatus).toBe('waiting_us');
@@ -83,7 +83,7 @@ describe('the client blocked the bot', () => {
         { telegramUserId: 1, firstName: 'Ann', lastName: null, username: null, language: 'en', firstContactAt: new Date(0), blockedAt, requests: [], publicUrl: 'http://x', timeZone: 'UTC' },
         textsFor('en'),
       );
-    expect(card(new Date('2026-12-01T09:30:00Z'))).toContain('⛔️ The client has blocked the bot (since 01.12.2026, 09:30 UTC): messages do not reach them');
+    expect(card(new Date('2026-12-01T09:30:00Z'))).toContain('📵 The client has blocked the bot (since 01.12.2026, 09:30 UTC): messages do not reach them');
     expect(card(null)).not.toContain('blocked');
     expect(textsFor('en')('undelivered-blocked-notice')).toBe('⚠️ Not delivered to the client: the client has blocked the bot.');
   });
