@@ -10,6 +10,7 @@
 import { and, eq } from 'drizzle-orm';
 import { computeTerms, parseTermsDays, parseTermsDecimal } from '../core/terms.js';
 import { Decimal } from '../core/money.js';
+import { DATE_NO_SUCH_DAY, isoDateNamesNoDay, parseIsoDateTime } from '../core/fields.js';
 import type { Tx } from '../db/index.js';
 import { offers, requests } from '../db/schema.js';
 import { acceptOfferInTx } from './acceptOffer.js';
@@ -30,7 +31,10 @@ export interface CreateOfferProps {
   fixedFee: string;
   /** Execution time in days. */
   days: number | string;
-  /** The offer expires after this moment (ISO date or date-time); none = until the request closes. */
+  /**
+   * The offer expires after this moment: an ISO date (to its end, 23:59:59 UTC) or date-time, a real day in
+   * 1990–2100 (core/fields parseIsoDateTime); none = until the request closes. Anything else is refused beside the field.
+   */
   validUntil?: string | null;
   /**
    * A request from a dialog: the message its deal starts from (the form's
@@ -64,8 +68,12 @@ export function validateOfferFields(input: Omit<CreateOfferProps, 'actor' | 'req
   let validUntil: Date | null = null;
   const validText = (input.validUntil ?? '').trim();
   if (validText) {
-    const date = /^\d{4}-\d{2}-\d{2}$/.test(validText) ? new Date(`${validText}T23:59:59Z`) : new Date(validText);
-    if (Number.isNaN(date.getTime())) errors.add('validUntil', 'Дата в формате ГГГГ-ММ-ДД');
+    // Read strictly (core/fields parseIsoDateTime), not by Date's own parser, which takes «1.1.27», «12/01/2027» and
+    // 2026-02-31 (as 3 March): the page sends what was typed when it is no date, and it must be refused, not saved.
+    const parsed = parseIsoDateTime(validText);
+    const date = parsed && /^\d{4}-\d{2}-\d{2}$/.test(validText) ? new Date(`${validText}T23:59:59Z`) : parsed;
+    if (isoDateNamesNoDay(validText)) errors.add('validUntil', DATE_NO_SUCH_DAY);
+    else if (!date) errors.add('validUntil', 'Дата в формате ГГГГ-ММ-ДД');
     else if (date.getTime() <= now.getTime()) errors.add('validUntil', 'Срок действия должен быть в будущем');
     else validUntil = date;
   }

@@ -8,7 +8,7 @@ import { isCountryCode, isCurrencyCode } from '../core/reference.js';
 import { parseTermsDecimal } from '../core/terms.js';
 import { normalizeRequisite, validateBeneficiary, validatePayer } from '../core/requisites.js';
 import { FieldErrorCollector } from './validation.js';
-import { DATE_MIN, parseIsoDateTime } from '../core/fields.js';
+import { DATE_MIN, DATE_NO_SUCH_DAY, isoDateNamesNoDay, parseIsoDateTime } from '../core/fields.js';
 import { businessDate, parseDeadline } from '../core/editCommands.js';
 
 export interface RequestFields {
@@ -117,7 +117,9 @@ export function validateRequestFields(input: RequestFields, now = new Date(), ti
     const shaped = /^\d{4}-\d{2}-\d{2}/.test(value);
     // The banner and an API client see the sentence without its field: it names the date (issue 17).
     const which = key === 'contractDate' ? 'договора' : 'инвойса';
-    if (shaped && value.slice(0, 10) > businessDate(now, timeZone)) errors.add(`documents.${key}`, `Дата ${which} не может быть в будущем`);
+    // A day the calendar has not (2026-02-31, 2026-13-45) is said as such first: it is neither in the future nor misformatted.
+    if (isoDateNamesNoDay(value)) errors.add(`documents.${key}`, DATE_NO_SUCH_DAY);
+    else if (shaped && value.slice(0, 10) > businessDate(now, timeZone)) errors.add(`documents.${key}`, `Дата ${which} не может быть в будущем`);
     else if (shaped && value.slice(0, 10) < DATE_MIN) errors.add(`documents.${key}`, `Дата ${which} не может быть раньше ${DATE_MIN.slice(0, 4)} года`);
     else if (!date) errors.add(`documents.${key}`, 'Дата в формате ГГГГ-ММ-ДД');
     else documents[key] = value.slice(0, 10);

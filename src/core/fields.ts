@@ -90,3 +90,21 @@ export function parseIsoDateTime(text: string): Date | null {
   if (iso < DATE_MIN || iso > DATE_MAX) return null;
   return date;
 }
+
+/** What a date written YYYY-MM-DD that names no day is told (isoDateNamesNoDay); the working hours' sentence (hours.noSuchDate). */
+export const DATE_NO_SUCH_DAY = 'Такого дня в календаре нет — проверьте число и месяц';
+
+/**
+ * Whether `text` is written as an ISO date (`YYYY-MM-DD`, a time may follow)
+ * whose day the calendar has not — 2026-02-31, 2027-02-29, 2026-13-01,
+ * 2026-01-00 —: such a date is told DATE_NO_SUCH_DAY, not that its format is
+ * wrong or that it lies in the future. False for any other text.
+ */
+export function isoDateNamesNoDay(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:$|T)/.exec(text.trim());
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < 1000) return false;
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return calendar.getUTCFullYear() !== year || calendar.getUTCMonth() !== month - 1 || calendar.getUTCDate() !== day;
+}

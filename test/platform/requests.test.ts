@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, validOffer, validRequest, type ApiClient, type TestApp, type TestUser } from '../helpers/app.js';
 import { createRequest } from '../../src/commands/createRequest.js';
 import { eq } from 'drizzle-orm';
-import { clients, dialogs, messages, requestMessages } from '../../src/db/schema.js';
+import { clients, dialogs, messages, offers, requestMessages, requests } from '../../src/db/schema.js';
 
 let app: TestApp;
 let customer: TestUser;
@@ -87,6 +87,11 @@ describe('request form validation', () => {
     ['deadline', { deadline: '2020-01-01' }, /уже прошла/],
     ['deadline', { deadline: 'завтра' }, /ГГГГ-ММ-ДД/],
     ['documents.contractDate', { documents: { contractDate: '2999-01-01' } }, /в будущем/],
+    // What the page sends when a typed date is no date (DateField keepTyped).
+    ['documents.contractDate', { documents: { contractDate: '31.02.2026' } }, /^Дата в формате ГГГГ-ММ-ДД$/],
+    ['documents.invoiceDate', { documents: { invoiceDate: '2026-02-31' } }, /^Такого дня в календаре нет/],
+    ['documents.contractDate', { documents: { contractDate: '2026-13-45' } }, /^Такого дня в календаре нет/],
+    ['deadline', { deadline: '31.02.2026' }, /^Такой даты нет/],
     ['purpose', { purpose: 'x'.repeat(501) }, /500/],
     ['beneficiary.address', { beneficiary: { ...validRequest().beneficiary, address: 'x'.repeat(301) } }, /300/],
     ['payer.name', { payer: { name: 'x'.repeat(301), inn: '7707083893', kpp: '773601001' } }, /300/],
@@ -135,10 +140,33 @@ describe('offer form validation', () => {
     ['days', { days: 400 }, /от 0 до 365/],
     ['days', { days: '1.5' }, /целым числом/],
     ['validUntil', { validUntil: '2020-01-01' }, /в будущем/],
+    // What the page sends when a typed date is no date (DateField keepTyped): refused, not read by Date's own parser.
+    ['validUntil', { validUntil: '31.02.2026' }, /^Дата в формате ГГГГ-ММ-ДД$/],
+    ['validUntil', { validUntil: '1.1.27' }, /^Дата в формате ГГГГ-ММ-ДД$/],
+    ['validUntil', { validUntil: '12/01/2027' }, /^Дата в формате ГГГГ-ММ-ДД$/],
+    ['validUntil', { validUntil: '2027-02-31' }, /^Такого дня в календаре нет/],
+    ['validUntil', { validUntil: '2027-02-29T12:00:00Z' }, /^Такого дня в календаре нет/],
   ])('%s: %j → a message beside the field', async (field, overrides, message) => {
     const response = await asAgentA.post(`/api/requests/${requestId}/offers`, validOffer(overrides));
     expect(response.status).toBe(400);
     expect(response.body.fields[field]).toMatch(message);
+  });
+
+  it('a date that is no date is refused beside its field with its code, and nothing is saved (request and offer)', async () => {
+    const count = async () => ({
+      requests: (await app.ctx.database.db.select({ id: requests.id }).from(requests)).length,
+      offers: (await app.ctx.database.db.select({ id: offers.id }).from(offers)).length,
+    });
+    const before = await count();
+    const request = await asCustomer.post('/api/requests', validRequest({ documents: { contractDate: '2026-02-31' }, deadline: '31.02.2027' }));
+    expect(request.status).toBe(400);
+    expect(request.body.fields).toEqual({ 'documents.contractDate': 'Такого дня в календаре нет — проверьте число и месяц', deadline: expect.stringMatching(/^Такой даты нет/) });
+    expect(request.body.fieldCodes).toMatchObject({ 'documents.contractDate': { code: 'hours.noSuchDate' }, deadline: { code: 'deadline.noSuchDate' } });
+    const offer = await asAgentA.post(`/api/requests/${requestId}/offers`, validOffer({ validUntil: '31.02.2027' }));
+    expect(offer.status).toBe(400);
+    expect(offer.body.fields).toEqual({ validUntil: 'Дата в формате ГГГГ-ММ-ДД' });
+    expect(offer.body.fieldCodes).toEqual({ validUntil: { code: 'date.isoFormat' } });
+    expect(await count()).toEqual(before);
   });
 
   it('a customer cannot make offers (403)', async () => {
