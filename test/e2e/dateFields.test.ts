@@ -71,7 +71,8 @@ describe.skipIf(!available)('date fields in an English-language browser', () => 
     await deadline.fill('31.02.2027');
     await page.getByRole('textbox', { name: 'Комментарий' }).click();
     await page.getByText('Дня «31.02.2027» в календаре нет — проверьте число и месяц').waitFor();
-    expect(await deadline.inputValue()).toBe('31.12.2026');
+    // Kept as typed (DateField keepTyped), so that the form sends it and is refused instead of saving 31.12.2026.
+    expect(await deadline.inputValue()).toBe('31.02.2027');
     await deadline.fill('31.12.2026');
     await page.getByRole('textbox', { name: 'Комментарий' }).click();
     await expect.poll(() => page.getByText('в календаре нет').count(), { timeout: 15_000 }).toBe(0);

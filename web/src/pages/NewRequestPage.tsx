@@ -219,13 +219,13 @@ export default function NewRequestPage() {
             <TextInput label={t('request.contractNumber')} name="contractNumber" value={values.contractNumber} onChange={(ev) => set('contractNumber', ev.currentTarget.value)} error={e('documents.contractNumber')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 3 }}>
-            <DateField label={t('request.contractDate')} name="contractDate" value={values.contractDate} onChange={(v) => set('contractDate', v)} error={e('documents.contractDate')} />
+            <DateField keepTyped label={t('request.contractDate')} name="contractDate" value={values.contractDate} onChange={(v) => set('contractDate', v)} error={e('documents.contractDate')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 3 }}>
             <TextInput label={t('request.invoiceNumber')} name="invoiceNumber" value={values.invoiceNumber} onChange={(ev) => set('invoiceNumber', ev.currentTarget.value)} error={e('documents.invoiceNumber')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 3 }}>
-            <DateField label={t('request.invoiceDate')} name="invoiceDate" value={values.invoiceDate} onChange={(v) => set('invoiceDate', v)} error={e('documents.invoiceDate')} />
+            <DateField keepTyped label={t('request.invoiceDate')} name="invoiceDate" value={values.invoiceDate} onChange={(v) => set('invoiceDate', v)} error={e('documents.invoiceDate')} />
           </Grid.Col>
           <Grid.Col span={12}>
             <Autocomplete
@@ -271,7 +271,7 @@ export default function NewRequestPage() {
             <TextInput label={t('request.payer.kpp')} name="kpp" value={values.kpp} onChange={(ev) => set('kpp', ev.currentTarget.value)} error={e('payer.kpp')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <DateField label={t('request.deadline')} name="deadline" value={values.deadline} onChange={(v) => set('deadline', v)} error={e('deadline')} />
+            <DateField keepTyped label={t('request.deadline')} name="deadline" value={values.deadline} onChange={(v) => set('deadline', v)} error={e('deadline')} />
           </Grid.Col>
           <Grid.Col span={12}>
             <Textarea label={t('request.comment')} name="comment" autosize minRows={2} value={values.comment} onChange={(ev) => set('comment', ev.currentTarget.value)} error={e('comment')} />

@@ -120,7 +120,7 @@ function OfferForm({ page }: { page: RequestPage }) {
             <TextInput label={t('offer.days')} name="days" inputMode="numeric" value={values.days} onChange={(e) => set('days', e.currentTarget.value)} error={fieldErrors.days} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
-            <DateField label={t('offer.validUntil')} name="validUntil" value={values.validUntil} onChange={(v) => set('validUntil', v)} error={fieldErrors.validUntil} />
+            <DateField keepTyped label={t('offer.validUntil')} name="validUntil" value={values.validUntil} onChange={(v) => set('validUntil', v)} error={fieldErrors.validUntil} />
           </Grid.Col>
         </Grid>
         <Paper withBorder p="md">

@@ -114,8 +114,9 @@ function TermRow({ requestId, control, current, onChanged, onEdit }: { requestId
     >
       <Group align="flex-start" wrap="nowrap" gap="xs">
         {control.type === 'date' ? (
-          // ДД.ММ.ГГГГ in Russian whatever the browser's language (DateField); the command takes the ISO date.
-          <DateField style={{ flex: 1 }} size="sm" label={t(termLabels[control.field]!)} name={`terms-${control.command}`} value={value} onChange={edit} error={error} />
+          // ДД.ММ.ГГГГ in Russian whatever the browser's language (DateField); the command takes the ISO date, and what is
+          // no date (31.02.2026) as typed, so that it is refused beside the field instead of the old date staying unsaid.
+          <DateField keepTyped style={{ flex: 1 }} size="sm" label={t(termLabels[control.field]!)} name={`terms-${control.command}`} value={value} onChange={edit} error={error} />
         ) : (
           <TextInput
             style={{ flex: 1 }}
