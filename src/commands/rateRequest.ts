@@ -32,14 +32,15 @@ export function parseRatingCallback(data: string): { requestId: number; score: n
  * A message that is only a score: 1–5 with spaces around, optionally after
  * «оценка»/«rating», optionally out of five («5/5», «4 из 5», «3 of 5»), and
  * followed by a star (⭐, 🌟, ★) or a full stop — «5», « 3 », «5 ⭐»,
- * «оценка 4», «4.», «5/5»; or a run of one to five stars alone («⭐⭐⭐⭐⭐» is
- * 5). Anything else («5000», «5 штук пришлите», «1,5», «5 ⭐⭐») is no score.
+ * «оценка 4», «4.», «5/5»; or a run of two to five stars alone («⭐⭐⭐⭐⭐» is
+ * 5; a lone ⭐ is as often a thank-you as a score of 1, so it is a message).
+ * Anything else («5000», «5 штук пришлите», «1,5», «5 ⭐⭐») is no score.
  * Why so narrow: the same chat carries the deal's talk, where a bare number
  * can answer a manager's question.
  */
 const TYPED_SCORE = /^\s*(?:(?:оценка|rating)\s*:?\s*)?([1-5])\s*(?:(?:\/|из|of)\s*5\s*)?(?:(?:⭐|🌟|★)\uFE0F?|\.)?\s*$/iu;
 const STAR = /⭐|🌟|★/gu;
-const STARS_ALONE = /^\s*(?:(?:⭐|🌟|★)\uFE0F?\s*){1,5}$/u;
+const STARS_ALONE = /^\s*(?:(?:⭐|🌟|★)\uFE0F?\s*){2,5}$/u;
 
 /** The score of a typed rating («5», «4 ⭐», «оценка 3», «5/5», «⭐⭐⭐»), or undefined when the text is not only a score (TYPED_SCORE). */
 export function parseTypedScore(text: string | undefined): number | undefined {
