@@ -48,7 +48,7 @@ describe("managers' texts from the Fluent files", () => {
       'Ответственный: нет — взять: /take',
       'Заявки:',
       '• <a href="https://hotline.example/requests/7">№ 2026-000007</a> — принята',
-      '<a href="https://hotline.example/dialogs?client=42">Все заявки клиента на платформе</a>',
+      '<a href="https://hotline.example/dialogs?client=42">Диалог и заявки клиента на платформе</a>',
     ]);
     expect(renderClientCard({ ...card, requests: [] }, textsFor('ru'))).toContain('Заявок пока нет. Создать: /new');
     expect(renderClientCard(card, textsFor('en'))).toContain('• <a href="https://hotline.example/requests/7">No. 2026-000007</a> — accepted');

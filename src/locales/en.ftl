@@ -187,7 +187,7 @@ card-status-collecting_offers = collecting offers
 card-status-accepted = accepted
 card-status-completed = completed
 card-status-cancelled = cancelled
-card-all-requests = <a href="{ $url }">All the client's requests on the platform</a>
+card-all-requests = <a href="{ $url }">The client's dialog and requests on the platform</a>
 
 # «📄 Документы 1С» on the action card (commands/requestOneCDocuments): the topic's messages and the button's answers.
 onec-link = Request No. { $number } in 1C

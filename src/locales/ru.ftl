@@ -188,7 +188,7 @@ card-status-collecting_offers = сбор предложений
 card-status-accepted = принята
 card-status-completed = завершена
 card-status-cancelled = отменена
-card-all-requests = <a href="{ $url }">Все заявки клиента на платформе</a>
+card-all-requests = <a href="{ $url }">Диалог и заявки клиента на платформе</a>
 
 # «📄 Документы 1С» on the action card (commands/requestOneCDocuments): the topic's messages and the button's answers.
 onec-link = Заявка №{ $number } в 1С

@@ -163,7 +163,7 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
   it('the filters live in the address: the client card\'s link shows that client only; a reload keeps the filters; in English too', async () => {
     const page = await signedInPage(browser, app.url, app.admin);
     const names = async () => (await page.getByTestId('dialogs').getByRole('row').allTextContents()).slice(1).map((row) => ['Навязчивый', 'Вежливая', 'Партнёрский', 'Осенняя'].find((name) => row.includes(name)));
-    // «Все заявки клиента на платформе» on the client card: /dialogs?client=<the client's Telegram id>.
+    // «Диалог и заявки клиента на платформе» on the client card: /dialogs?client=<the client's Telegram id>.
     await page.goto(`${app.url}/dialogs?client=7000103`);
     await expect.poll(names, { timeout: 15_000 }).toEqual(['Осенняя']);
     expect(plain(await page.getByTestId('dialogs-client-filter').textContent())).toBe('Только клиент: Осенняя');

@@ -119,7 +119,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           cursor: z.string().max(200).optional(),
           /** `true`: the blocklist — banned clients only; `false`: everyone else. */
           banned: z.enum(['true', 'false']).optional(),
-          /** One client's dialogs: their Telegram user id (the client card's link «Все заявки клиента на платформе»). */
+          /** One client's dialogs: their Telegram user id (the client card's link «Диалог и заявки клиента на платформе»). */
           client: decimalInteger(1, Number.MAX_SAFE_INTEGER).optional(),
           /** `me`: the signed-in manager's dialogs; `none`: dialogs nobody is responsible for; a user id: that manager's. */
           owner: dialogOwnerFilter.optional(),
