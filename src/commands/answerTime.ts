@@ -12,7 +12,10 @@
  *   are listed in one summary message in the group's General topic. Both go
  *   through the outbox in a housekeeping queue, served after client content.
  * - A client on the blocklist (commands/banClient) waits for nobody: no
- *   reminder, in no summary, while banned; after `/unban` their wait counts again.
+ *   reminder, in no summary, while banned; `/unban` starts their wait afresh.
+ * - Nor does a client who blocked the bot (commands/setClientBlocked): nobody
+ *   can reach them through Telegram, so no reminder and in no summary while
+ *   blocked. Their dialog keeps its status and wait (🔴, with 📵 beside it).
  * - A client who writes outside working hours gets the automatic answer once
  *   per off-hours period (until the next opening), in their language.
  */
@@ -62,7 +65,8 @@ export async function lateDialogs(ctx: Pick<CommandContext, 'database'>, history
   const rows = await ctx.database.db.execute<{ id: number; managers_chat_id: number; topic_id: number; waiting_since: Date }>(sql`
     select d.id, d.managers_chat_id, d.topic_id, d.waiting_since
       from dialogs d join clients c on c.id = d.client_id
-     where d.status = 'open' and d.waiting_since is not null and d.topic_id is not null and c.banned_at is null
+     where d.status = 'open' and d.waiting_since is not null and d.topic_id is not null
+       and c.banned_at is null and c.blocked_at is null
        and d.waiting_since <= ${new Date(now.getTime() - limitMs).toISOString()}::timestamptz
        and d.reminded_waiting_since is distinct from d.waiting_since
      order by d.waiting_since, d.id
@@ -87,8 +91,9 @@ async function markReminded(tx: Tx, late: LateDialog) {
         eq(dialogs.status, 'open'),
         sql`abs(extract(epoch from (${dialogs.waitingSince} - ${late.waitingSince.toISOString()}::timestamptz))) < 0.001`,
         or(isNull(dialogs.remindedWaitingSince), sql`${dialogs.remindedWaitingSince} <> ${dialogs.waitingSince}`),
-        // Banned since it was found late: nobody is asked to answer a client on the blocklist (commands/banClient).
-        sql`not exists (select 1 from clients c where c.id = ${dialogs.clientId} and c.banned_at is not null)`,
+        // Banned or blocked the bot since it was found late: nobody is asked to answer a client on the blocklist
+        // (commands/banClient) or one Telegram cannot reach (commands/setClientBlocked).
+        sql`not exists (select 1 from clients c where c.id = ${dialogs.clientId} and (c.banned_at is not null or c.blocked_at is not null))`,
       ),
     )
     .returning({ id: dialogs.id, ownerUserId: dialogs.ownerUserId, clientId: dialogs.clientId });

@@ -11,10 +11,12 @@
  * reminder (commands/answerTime, platform/routes/dialogs). What `dialogs`
  * stores (status, the wait) is left as it was, so after `/unban` the dialog
  * shows its true state again: a client who waited for our answer before the
- * ban waits again, counted from when they began (a wait already reminded is
- * not reminded again). Messages written while banned start no wait.
+ * ban waits again — a new wait, counted from the unban (the ban's time is no
+ * waiting for us, issue 19's tester): no reminder at once, one when the
+ * answer-time limit has passed since the unban. Messages written while banned
+ * start no wait.
  */
-import { and, count, eq, gte } from 'drizzle-orm';
+import { and, count, eq, gte, isNotNull } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clients, dialogs, messages, users } from '../db/schema.js';
 import { mayBanClients, type Viewer } from '../policies/access.js';
@@ -70,11 +72,20 @@ export async function banClient(ctx: CommandContext, props: Props, tx?: Tx): Pro
     }
     const { client, dialog } = row;
     if (Boolean(client.bannedAt) === props.banned) return { bannedAt: client.bannedAt, reason: client.banReason, changed: false };
-    const bannedAt = props.banned ? new Date() : null;
+    const now = new Date();
+    const bannedAt = props.banned ? now : null;
     await tx.db
       .update(clients)
-      .set({ bannedAt, banReason: props.banned ? reason : null, updatedAt: new Date() })
+      .set({ bannedAt, banReason: props.banned ? reason : null, updatedAt: now })
       .where(eq(clients.id, client.id));
+    // Let back while waiting for our answer: the wait starts afresh at the unban (commands/answerTime).
+    // One conditional write: the dialog as it is now, not as read above (its row is not locked here).
+    if (!props.banned) {
+      await tx.db
+        .update(dialogs)
+        .set({ waitingSince: now })
+        .where(and(eq(dialogs.id, dialog.id), eq(dialogs.status, 'open'), isNotNull(dialogs.waitingSince)));
+    }
     const [actor] = await tx.db.select({ name: users.name }).from(users).where(eq(users.id, props.actor.userId));
     const who = escapeHtml(actor?.name ?? '—');
     let text: string;

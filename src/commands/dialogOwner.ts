@@ -1,7 +1,8 @@
 /**
  * Who is responsible for a dialog (issue 19.2). A dialog has at most one
  * owner — a manager or admin of ours — who took it (`/take`), was handed it
- * (`/assign @username`), answered first (DIALOG_ASSIGNMENT=first_answer), or
+ * (`/assign @username`), answered first (DIALOG_ASSIGNMENT=first_answer; a
+ * message to a client who blocked the bot, undelivered, is no answer), or
  * was dealt it while on shift (round_robin, `/shift on`). `/release` leaves it
  * with nobody. The same commands serve the topic and the dialogs page.
  *

@@ -45,6 +45,9 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
     const refusal =
       (account ? managerRefusal(account) : null) ?? (client?.bannedAt && !typedNote ? botText(MANAGERS_LOCALE, 'manager-message-to-banned') : null);
     const isNote = refusal !== null || typedNote;
+    // An answer reaches the client. Not so for a client who blocked the bot: the message goes out (the outbox marks it
+    // undelivered and tells the topic, jobs/telegramOutbox), but the client has no answer.
+    const answered = !isNote && !client?.blockedAt;
     const replyTo = incoming.replyToTelegramMessageId
       ? await messageByTelegramId(tx, dialog.id, 'topic', incoming.replyToTelegramMessageId)
       : undefined;
@@ -84,8 +87,9 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
           : {}),
       });
       if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
-      // The first manager to answer a dialog nobody owns becomes its owner (DIALOG_ASSIGNMENT, commands/dialogOwner).
-      if (dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
+      // The first manager to answer a dialog nobody owns becomes its owner (DIALOG_ASSIGNMENT, commands/dialogOwner);
+      // a message undelivered to a client who blocked the bot is no answer.
+      if (answered && dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
         const manager = await actingManager(tx, from);
         await setDialogOwner(ctx, { actor: manager, dialogId: dialog.id, ownerUserId: manager.userId, how: 'first_answer' }, tx);
       }
@@ -105,9 +109,7 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
       });
     }
     // We answered: the client no longer waits for us (issue 19.1); the topic's title follows once that held a while.
-    // Not so for a client who blocked the bot: the message goes out (the outbox marks it undelivered and tells the
-    // topic, jobs/telegramOutbox), but the client has no answer, so the status stays what it was.
-    const answered = !isNote && !client?.blockedAt;
+    // Not so for a client who blocked the bot: the status stays what it was.
     await tx.db
       .update(dialogs)
       .set({ lastMessageAt: incoming.date, ...(answered ? { waitingSince: null } : {}) })

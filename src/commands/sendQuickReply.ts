@@ -131,13 +131,14 @@ export async function sendQuickReply(ctx: CommandContext, props: Props, tx?: Tx)
       },
       { chatId: client!.telegramUserId, method: 'sendMessage', payload: content, target: { side: 'client' }, link: { messages: [message!.id], side: 'client' } },
     );
-    // Like a typed answer: the first one takes a dialog nobody owns (DIALOG_ASSIGNMENT, commands/dialogOwner).
-    if (dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
+    // A client who blocked the bot gets nothing: no answer (as recordManagerMessage).
+    const answered = !client!.blockedAt;
+    // Like a typed answer: the first one takes a dialog nobody owns (DIALOG_ASSIGNMENT, commands/dialogOwner); an undelivered one does not.
+    if (answered && dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
       await setDialogOwner(ctx, { actor: props.actor, dialogId: dialog.id, ownerUserId: props.actor.userId, how: 'first_answer' }, tx);
     }
     // We answered: the client no longer waits for us (issue 19.1, as recordManagerMessage); the title follows once that held.
-    // A client who blocked the bot gets nothing: no answer, the status stays (as recordManagerMessage).
-    const answered = !client!.blockedAt;
+    // Not so for a client who blocked the bot: the status stays.
     await tx.db.update(dialogs).set({ lastMessageAt: now, ...(answered ? { waitingSince: null } : {}) }).where(eq(dialogs.id, dialog.id));
     if (answered && dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
     await feedRequestChat(ctx, tx, dialog, message!);

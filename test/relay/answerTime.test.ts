@@ -16,6 +16,8 @@ import { remindLateDialogs } from '../../src/commands/answerTime.js';
 import { REMIND_LATE_DIALOGS } from '../../src/jobs/dialogStatus.js';
 import { editsMovedBack, hoursInForceAllAlong } from '../helpers/workingHours.js';
 import { runJobToEnd } from '../helpers/jobs.js';
+import { BLOCKED_NOTICE, UNBLOCKED_NOTICE } from '../../src/commands/setClientBlocked.js';
+import { UNDELIVERED_NOTICE } from '../../src/jobs/telegramOutbox.js';
 
 const ALWAYS = { start: '00:00', end: '24:00' };
 
@@ -197,7 +199,7 @@ describe('the answer-time promise', () => {
     await expect.poll(async () => (await admin.get('/api/dialogs?late=true&limit=200')).body.items.some((d: { clientName: string }) => d.clientName === 'Списочный'), { timeout: 15_000 }).toBe(false);
   });
 
-  it('a banned client waits for nobody: off the «waiting too long» list, no reminder, ⛔ in the title; /unban shows the wait again', async () => {
+  it('a banned client waits for nobody: off the «waiting too long» list, no reminder, ⛔ in the title; /unban starts the wait afresh', async () => {
     const { client, topic, say, inTopic } = await dialogWith(t, 'Рекламщик', 'Купите рекламу');
     const titleOf = async () => (await t.control.transcript(t.group)).topics.find((x) => x.message_thread_id === topic.threadId)!.name;
     const cardOf = async () => visible(await t.control.transcript(t.group, { thread_id: topic.threadId })).find((m) => m.text?.startsWith('👤 '))?.text ?? '';
@@ -229,14 +231,72 @@ describe('the answer-time promise', () => {
     expect(await reminded()).toBeNull();
     expect(await remindersIn(t, topic.threadId)).toHaveLength(0);
 
-    // Let back: the dialog shows its true state — the client still waits for our answer, for long — and is reminded once.
+    // Let back: the dialog shows its true state — the client waits for our answer — but the ban's time is no wait:
+    // the wait starts at the unban, so the client is not late at once and no reminder comes.
     await say('/unban');
     await t.control.waitFor({ ...inTopic, text_includes: '✅ Клиент убран из чёрного списка' });
-    expect(await row('late=true&limit=200')).toMatchObject({ dialogStatus: 'waiting_us', late: true, ban: null });
+    expect(await row('late=true&limit=200')).toBeUndefined();
+    const unbanned = await row();
+    expect(unbanned).toMatchObject({ dialogStatus: 'waiting_us', waitingSince: expect.any(String), late: false, ban: null });
+    expect(unbanned.waitedWorkingMinutes).toBeLessThan(10);
     await expect.poll(titleOf, { timeout: 15_000 }).toBe('🔴 Рекламщик');
     await expect.poll(cardOf, { timeout: 15_000 }).toContain('Статус: 🔴 ждёт нашего ответа');
+    await remindLateDialogs(t.hotline.context());
+    await runJobToEnd(t.hotline.jobs().boss, REMIND_LATE_DIALOGS);
+    expect(await reminded()).toBeNull();
+    expect(await remindersIn(t, topic.threadId)).toHaveLength(0);
+    // The limit passes again from the unban (the test's clock: 11 minutes since it): now late, reminded once.
+    await backdate(t, topic.threadId, 11);
+    expect(await row('late=true&limit=200')).toMatchObject({ dialogStatus: 'waiting_us', late: true });
     expect(await remindLateDialogs(t.hotline.context())).toBeGreaterThanOrEqual(1);
     expect(await reminded()).not.toBeNull();
+    await expect.poll(async () => (await remindersIn(t, topic.threadId)).length, { timeout: 15_000 }).toBe(1);
+    expect((await remindersIn(t, topic.threadId))[0]!.text).toContain('⏰ Клиент ждёт ответа уже 11 мин рабочего времени');
+  });
+
+  it('a client who blocked the bot waits for nobody either: off the «waiting too long» list, no reminder, after those waiting; still 🔴 with the wait; a message to them takes no owner', async () => {
+    const { client, topic, say, inTopic } = await dialogWith(t, 'Пропавший', 'Где мой перевод?');
+    const other = await dialogWith(t, 'Ждущий рядом', 'И мой тоже');
+    const titleOf = async () => (await t.control.transcript(t.group)).topics.find((x) => x.message_thread_id === topic.threadId)!.name;
+    const cardOf = async () => visible(await t.control.transcript(t.group, { thread_id: topic.threadId })).find((m) => m.text?.startsWith('👤 '))?.text ?? '';
+    const row = async (query = 'limit=200') => (await admin.get(`/api/dialogs?${query}`)).body.items.find((d: { clientName: string }) => d.clientName === 'Пропавший');
+    const reminded = async () =>
+      (await t.hotline.database().pool.query(`select reminded_waiting_since from dialogs where managers_chat_id = $1 and topic_id = $2`, [t.group, topic.threadId])).rows[0]!.reminded_waiting_since;
+    await backdate(t, topic.threadId, 30);
+    await backdate(t, other.topic.threadId, 5);
+    expect(await row('late=true&limit=200')).toMatchObject({ dialogStatus: 'waiting_us', late: true });
+
+    // The client blocks the bot: nobody can reach them through Telegram, so nobody is asked to answer them.
+    await t.control.setBlocked({ user_id: client.id, blocked: true });
+    await t.control.waitFor({ ...inTopic, text_includes: BLOCKED_NOTICE });
+    expect(await row('late=true&limit=200')).toBeUndefined();
+    // The status and the wait stay as they are (the 📵 mark is beside them), only not late.
+    const blocked = await row();
+    expect(blocked).toMatchObject({ dialogStatus: 'waiting_us', waitingSince: expect.any(String), late: false, clientBlockedAt: expect.any(String), owner: null });
+    expect(blocked.waitedWorkingMinutes).toBeGreaterThanOrEqual(30);
+    // «Waiting longest first»: after a client who waits only 5 minutes — after every client who can be answered.
+    const byWait = (await admin.get('/api/dialogs?sort=waiting&limit=200')).body.items as Array<{ clientName: string; waitingSince: string | null; clientBlockedAt: string | null }>;
+    const at = byWait.findIndex((d) => d.clientName === 'Пропавший');
+    expect(byWait.findIndex((d) => d.clientName === 'Ждущий рядом')).toBeLessThan(at);
+    expect(byWait.slice(at + 1).some((d) => d.waitingSince !== null && d.clientBlockedAt === null)).toBe(false);
+    await remindLateDialogs(t.hotline.context());
+    await runJobToEnd(t.hotline.jobs().boss, REMIND_LATE_DIALOGS);
+    expect(await reminded()).toBeNull();
+    expect(await remindersIn(t, topic.threadId)).toHaveLength(0);
+    await expect.poll(titleOf, { timeout: 15_000 }).toBe('🔴 Пропавший');
+    await expect.poll(cardOf, { timeout: 15_000 }).toContain('Статус: 🔴 ждёт нашего ответа');
+
+    // A manager writes anyway (DIALOG_ASSIGNMENT=first_answer by default): undelivered, so no answer — nobody becomes the owner.
+    await say('Вы здесь?');
+    await t.control.waitFor({ ...inTopic, text_includes: UNDELIVERED_NOTICE });
+    expect(await row()).toMatchObject({ dialogStatus: 'waiting_us', waitingSince: expect.any(String), owner: null });
+    expect(visible(await t.control.transcript(t.group, { thread_id: topic.threadId })).some((m) => m.text?.includes('👤 Диалог ведёт'))).toBe(false);
+
+    // Unblocked: the client waits as long as they did, and is late and reminded once.
+    await t.control.setBlocked({ user_id: client.id, blocked: false });
+    await t.control.waitFor({ ...inTopic, text_includes: UNBLOCKED_NOTICE });
+    expect(await row('late=true&limit=200')).toMatchObject({ dialogStatus: 'waiting_us', late: true, clientBlockedAt: null });
+    expect(await remindLateDialogs(t.hotline.context())).toBeGreaterThanOrEqual(1);
     await expect.poll(async () => (await remindersIn(t, topic.threadId)).length, { timeout: 15_000 }).toBe(1);
   });
 });

@@ -4,7 +4,8 @@
  * client card (with since when), the dialogs list beside the status and the
  * client's page — and a manager's message to that client, which Telegram
  * refuses, is marked undelivered and does not turn the dialog into «waiting
- * for the client»: the client has no answer. Unblocking undoes all of it.
+ * for the client» nor makes its author the dialog's owner: the client has no
+ * answer. Unblocking undoes all of it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCKED_NOTICE, UNBLOCKED_NOTICE } from '../../src/commands/setClientBlocked.js';
@@ -52,7 +53,8 @@ describe('the client blocked the bot', () => {
     await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: 'Вы здесь? Курс сегодня 12,45' });
     await expect.poll(() => undelivered(topic.threadId), { timeout: 15_000 }).toBe(1);
     expect((await t.control.transcript(client.id)).messages.some((m) => m.text?.includes('Курс сегодня'))).toBe(false);
-    expect(await dialogRow('Заблокировавший')).toMatchObject({ dialogStatus: 'waiting_us', waitingSince: expect.any(String) });
+    // Nor is it a first answer (DIALOG_ASSIGNMENT=first_answer by default): the manager does not become the owner.
+    expect(await dialogRow('Заблокировавший')).toMatchObject({ dialogStatus: 'waiting_us', waitingSince: expect.any(String), owner: null });
 
     // Unblocked: the note, the card and the list lose the mark; the next answer reaches the client and counts.
     await t.control.setBlocked({ user_id: client.id, blocked: false });
@@ -62,7 +64,7 @@ describe('the client blocked the bot', () => {
     expect((await admin.get(`/api/clients/${row.clientId}/history`)).body.client.blockedAt).toBeNull();
     await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: 'Курс сегодня 12,45' });
     await t.control.waitFor({ chat_id: client.id, text_includes: 'Курс сегодня 12,45' });
-    expect(await dialogRow('Заблокировавший')).toMatchObject({ dialogStatus: 'waiting_client', waitingSince: null });
+    expect(await dialogRow('Заблокировавший')).toMatchObject({ dialogStatus: 'waiting_client', waitingSince: null, owner: { name: 'Мария Менеджер' } });
   });
 
   it('a quick reply to a client who blocked the bot leaves the status too', async () => {
@@ -74,7 +76,7 @@ describe('the client blocked the bot', () => {
     expect((await admin.post('/api/quick-replies', { name: 'тариф', body: 'Комиссия 1%' })).status).toBe(201);
     await t.control.sendMessage({ from: t.manager.id, chat_id: t.group, message_thread_id: topic.threadId, text: '/t тариф' });
     await expect.poll(() => undelivered(topic.threadId), { timeout: 15_000 }).toBe(1);
-    expect(await dialogRow('Ушедший')).toMatchObject({ dialogStatus: 'waiting_us', waitingSince: expect.any(String) });
+    expect(await dialogRow('Ушедший')).toMatchObject({ dialogStatus: 'waiting_us', waitingSince: expect.any(String), owner: null });
   });
 
   it('the card’s line in English managers’ groups (MANAGERS_LOCALE=en)', () => {

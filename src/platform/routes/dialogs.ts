@@ -56,7 +56,10 @@ const dialog = z.object({
   owner: z.object({ userId: z.number(), name: z.string() }).nullable(),
   /** Working time the client has waited for our answer, whole minutes (core/workingHours), while waiting for us; else null. */
   waitedWorkingMinutes: z.number().nullable(),
-  /** Waiting longer than the answer-time limit (ANSWER_TIME_LIMIT_MINUTES, working time); false with the limit off. */
+  /**
+   * Waiting longer than the answer-time limit (ANSWER_TIME_LIMIT_MINUTES, working time); false with the limit off,
+   * and for a client who blocked the bot (`clientBlockedAt`: nobody can reach them; their wait is still shown).
+   */
   late: z.boolean(),
   /** The client's topic in Telegram (or the sandbox page), when it exists. */
   topicUrl: z.string().nullable(),
@@ -127,11 +130,15 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           source: z.string().max(200).optional(),
           /** Only clients with this label (core/labels; typed forms such as `VIP` or `#vip` are normalised). */
           label: z.string().max(200).optional(),
-          /** `recent` (default): the newest message first, paged by `before`; `waiting`: the client waiting longest first, then the rest by recency. */
+          /**
+           * `recent` (default): the newest message first, paged by `before`; `waiting`: the client waiting longest first, then the rest
+           * by recency (banned clients and clients who blocked the bot among the rest).
+           */
           sort: z.enum(['recent', 'waiting']).optional(),
           /**
            * `true`: «waiting too long» — only dialogs whose client has waited longer than the answer-time limit
-           * (working time, issue 19.3), the longest wait first; empty with the limit off. Not paged by `before`.
+           * (working time, issue 19.3), the longest wait first; empty with the limit off. Not paged by `before`. Never a banned
+           * client or one who blocked the bot.
            */
           late: z.enum(['true', 'false']).optional(),
         }),
@@ -151,10 +158,11 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const limitMinutes = ctx.config.answerTime.limitMinutes;
       if (lateOnly && request.query.before !== undefined) throw new ValidationError('Список ждущих слишком долго не листается: before только для всех диалогов', 'before');
       // Late ones: waiting for us since before the limit in wall-clock time (working time never runs faster), then counted in core.
-      // A banned client waits for nobody (commands/banClient): never late, last in the «waiting» order.
+      // A banned client waits for nobody (commands/banClient): never late, last in the «waiting» order. Nor is a
+      // client who blocked the bot (commands/setClientBlocked, nobody can reach them): their status and wait stay shown.
       const lateFilter = lateOnly
         ? limitMinutes > 0
-          ? sql`d.status = 'open' and c.banned_at is null and d.waiting_since <= now() - make_interval(mins => ${limitMinutes})`
+          ? sql`d.status = 'open' and c.banned_at is null and c.blocked_at is null and d.waiting_since <= now() - make_interval(mins => ${limitMinutes})`
           : sql`false`
         : sql`true`;
       const byWaiting = request.query.sort === 'waiting' || lateOnly;
@@ -195,7 +203,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
           and ${filter}
           and ${lateFilter}
-        order by ${byWaiting ? sql`case when d.status = 'open' and c.banned_at is null then d.waiting_since end asc nulls last, case when d.status = 'open' and c.banned_at is null and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
+        order by ${byWaiting ? sql`case when d.status = 'open' and c.banned_at is null and c.blocked_at is null then d.waiting_since end asc nulls last, case when d.status = 'open' and c.banned_at is null and c.blocked_at is null and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${lateOnly ? 1000 : limit}`);
       // Over the hours' history: an edit of the hours does not recount the part of a wait before it.
       const history = await workingHistory(ctx);
@@ -206,7 +214,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         return {
           row,
           waitedWorkingMinutes: waitedMs === null ? null : Math.floor(waitedMs / 60_000),
-          late: waitedMs !== null && limitMinutes > 0 && waitedMs >= limitMinutes * 60_000,
+          late: waitedMs !== null && !row.blocked_at && limitMinutes > 0 && waitedMs >= limitMinutes * 60_000,
           topicUrl: row.topic_id === null ? null : topicLink(ctx.config, Number(row.managers_chat_id), Number(row.topic_id)),
         };
       });
