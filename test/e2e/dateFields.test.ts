@@ -5,7 +5,8 @@
  * and the purpose template fills it in as such —; switched to English the
  * same dates read «30 Nov 2026» and a date typed that way is taken; digits
  * are taken only when they cannot be misread (11/30/2026), and 12/01/2027 gets
- * a message beside the field instead of a guess.
+ * a message beside the field instead of a guess; a day that does not exist
+ * (31 Feb 2026, 31.02.2027) is named as such in any form the field takes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -73,6 +74,11 @@ describe.skipIf(!available)('date fields in an English-language browser', () => 
     await page.getByText('Дня «31.02.2027» в календаре нет — проверьте число и месяц').waitFor();
     // Kept as typed (DateField keepTyped), so that the form sends it and is refused instead of saving 31.12.2026.
     expect(await deadline.inputValue()).toBe('31.02.2027');
+    // Any form the field takes that names no day says so, a month's name too (outside check: «31 Feb 2026» was asked to
+    // be typed «as 30 Nov 2026»).
+    await deadline.fill('29 Feb 2027');
+    await page.getByRole('textbox', { name: 'Комментарий' }).click();
+    await page.getByText('Дня «29 Feb 2027» в календаре нет — проверьте число и месяц').waitFor();
     await deadline.fill('31.12.2026');
     await page.getByRole('textbox', { name: 'Комментарий' }).click();
     await expect.poll(() => page.getByText('в календаре нет').count(), { timeout: 15_000 }).toBe(0);
@@ -95,6 +101,14 @@ describe.skipIf(!available)('date fields in an English-language browser', () => 
     await deadlineEn.fill('12/01/2027');
     await page.getByRole('textbox', { name: 'Comment' }).click();
     await page.getByText('Could not read «12/01/2027» for sure: type it as 30 Nov 2026 or 2026-11-30').waitFor();
+    // A day that does not exist, in the placeholder's own form or another the field takes, is named as such — not
+    // «type it as 30 Nov 2026» (outside check).
+    for (const typed of ['31 Feb 2026', '29 Feb 2027', 'Feb 31, 2026', '02/31/2026']) {
+      await deadlineEn.fill(typed);
+      await page.getByRole('textbox', { name: 'Comment' }).click();
+      await page.getByText(`There is no day «${typed}» in the calendar — check the day and the month`).waitFor();
+      expect(await page.getByText('Could not read').count()).toBe(0);
+    }
     await deadlineEn.fill('1 Dec 2027');
     await page.getByRole('textbox', { name: 'Comment' }).click();
     expect(await deadlineEn.inputValue()).toBe('1 Dec 2027');

@@ -8,6 +8,9 @@
  * - a banned client's status reads ⛔ «В чёрном списке», not 🔴 «ждёт нашего ответа»;
  * - the filters live in the address: `/dialogs?client=<Telegram id>` (the client
  *   card's link) shows that client only, a chosen filter survives a reload;
+ * - a source or label in the address that matches nothing shows in its dropdown and
+ *   is removed by its cross; one that can be none says the address is wrong and
+ *   offers «Сбросить фильтры»; an unknown `filter`/`sort` leaves the address;
  * - a long client name never squeezes the status column out of sight.
  * In Russian and in English. Screenshots go to test-artifacts/dialogs/.
  */
@@ -102,10 +105,11 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await page.getByText('EN', { exact: true }).click();
     await page.goto(`${app.url}/dialogs`);
     const row = page.getByTestId('dialogs').getByRole('row').filter({ hasText: 'Вежливая' });
-    await row.getByRole('button', { name: 'Blocklist' }).click();
+    // The action says what it does; «Blocklist» alone is the filter tab's name (outside check).
+    await row.getByRole('button', { name: 'Add to blocklist', exact: true }).click();
     const modal = page.getByRole('dialog');
     await modal.getByLabel('Reason').fill('Test ban');
-    await modal.getByRole('button', { name: 'Blocklist' }).click();
+    await modal.getByRole('button', { name: 'Add to blocklist', exact: true }).click();
     await row.getByText('Blocklisted').waitFor();
     expect(plain(await row.getByTestId('ban-reason').textContent())).toContain('Test ban');
     await page.getByTestId('dialogs-filter').getByText('Blocklist').click();
@@ -199,6 +203,51 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     expect(await page.getByTestId('dialogs').count()).toBe(0);
     await page.getByRole('button', { name: 'Show all clients' }).click();
     await expect.poll(async () => (await names()).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+    await page.context().close();
+  });
+
+  it('a filter in the address that matches nothing is shown and removable; one that can be none is said to be the address\'s fault; unknown filter/sort are dropped', async () => {
+    const page = await signedInPage(browser, app.url, app.admin);
+    // An old link or a typo: no client has this label or source. The dropdowns show them (not «Все …» over an empty list).
+    await page.goto(`${app.url}/dialogs?label=nosuch&source=nope`);
+    await page.getByTestId('dialogs-empty').waitFor();
+    await expect.poll(() => page.getByTestId('dialogs-source').inputValue(), { timeout: 15_000 }).toBe('nope — нет клиентов с таким источником');
+    await expect.poll(() => page.getByTestId('dialogs-label').inputValue(), { timeout: 15_000 }).toBe('nosuch — нет клиентов с такой меткой');
+    await shot(page, 'ru-unknown-filters');
+    // The dropdown's cross removes the value from the address and the list fills again.
+    await page.getByRole('button', { name: 'Все источники' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.toString(), { timeout: 15_000 }).toBe('label=nosuch');
+    await page.getByRole('button', { name: 'Все метки' }).click();
+    await expect.poll(() => new URL(page.url()).search, { timeout: 15_000 }).toBe('');
+    await expect.poll(async () => (await page.getByTestId('dialogs').getByRole('row').count()) - 1, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+
+    // One that can be no label at all: the page says the address is wrong and how to reset it, not «Что-то пошло не так».
+    await page.goto(`${app.url}/dialogs?label=${encodeURIComponent('<script>')}&sort=waiting`);
+    const refused = page.getByTestId('dialogs-filter-refused');
+    await refused.waitFor();
+    expect(plain(await refused.textContent())).toContain('В адресе страницы неверный фильтр: метки «<script>» быть не может');
+    expect(await page.getByText('Что-то пошло не так').count()).toBe(0);
+    await shot(page, 'ru-bad-label');
+    await refused.getByRole('button', { name: 'Сбросить фильтры' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.toString(), { timeout: 15_000 }).toBe('sort=waiting');
+    await expect.poll(async () => (await page.getByTestId('dialogs').getByRole('row').count()) - 1, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+
+    // An unknown filter or order leaves the address; the known ones stay.
+    await page.goto(`${app.url}/dialogs?filter=zzz&sort=zzz&source=ads_autumn`);
+    await expect.poll(() => new URL(page.url()).searchParams.toString(), { timeout: 15_000 }).toBe('source=ads_autumn');
+    await page.goto(`${app.url}/dialogs?filter=late&sort=zzz`);
+    await expect.poll(() => new URL(page.url()).searchParams.toString(), { timeout: 15_000 }).toBe('filter=late');
+
+    // In English.
+    await page.getByText('EN', { exact: true }).click();
+    await page.goto(`${app.url}/dialogs?label=nosuch&source=${encodeURIComponent('a b')}`);
+    const refusedEn = page.getByTestId('dialogs-filter-refused');
+    await refusedEn.waitFor();
+    expect(plain(await refusedEn.textContent())).toContain('The page address holds a wrong filter: «a b» cannot be a source');
+    await expect.poll(() => page.getByTestId('dialogs-label').inputValue(), { timeout: 15_000 }).toBe('nosuch — no client has this label');
+    await refusedEn.getByRole('button', { name: 'Reset filters' }).click();
+    await expect.poll(() => new URL(page.url()).search, { timeout: 15_000 }).toBe('');
+    expect(await page.getByTestId('dialogs-label').inputValue()).toBe('');
     await page.context().close();
   });
 

@@ -28,36 +28,49 @@ function isoDate(year: number, month: number, day: number): string | null {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/** Day, month and year as a typed text names them — a day that may not exist (31 Feb 2026) — or null. */
+interface TypedParts {
+  year: number;
+  month: number;
+  day: number;
+}
+
 /**
- * A typed date as ISO, or null while it is not a whole date yet (or cannot
- * be read for sure): `2026-11-30`, `30 Nov 2026` / `Nov 30, 2026`, and digits
- * with `.`, `/` or `-` between them. In Russian those are always day first
+ * The day, month and year a typed text names, whether or not that day
+ * exists, or null when it is not in a form the field takes or cannot be read
+ * for sure: `2026-11-30`, `30 Nov 2026` / `Nov 30, 2026`, and digits with
+ * `.`, `/` or `-` between them. In Russian those are always day first
  * (30.11.2026). In English they are read only when they cannot be misread:
  * 30/11/2026 (day first) and 11/30/2026 (month first, as in the US) are
  * clear; 12/01/2026 is 12 January to a British reader and 1 December to an
  * American one, so it is not guessed — the field says how to write it.
  */
-export function parseTypedDate(text: string, locale: Locale = 'ru'): string | null {
+function readTypedDate(text: string, locale: Locale): TypedParts | null {
   const value = text.trim().toLowerCase();
   let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
-  if (match) return isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  if (match) return { year: Number(match[1]), month: Number(match[2]), day: Number(match[3]) };
   match = /^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$/.exec(value);
   if (match) {
     const [first, second, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
-    if (locale === 'ru' || first > 12 || first === second) return isoDate(year, second, first);
-    if (second > 12) return isoDate(year, first, second);
+    if (locale === 'ru' || first > 12 || first === second) return { year, month: second, day: first };
+    if (second > 12) return { year, month: first, day: second };
     return null;
   }
   match = /^(\d{1,2})\s+([a-z]{3})[a-z]*\.?,?\s+(\d{4})$/.exec(value);
-  if (match && MONTHS.includes(match[2]!)) return isoDate(Number(match[3]), MONTHS.indexOf(match[2]!) + 1, Number(match[1]));
+  if (match && MONTHS.includes(match[2]!)) return { year: Number(match[3]), month: MONTHS.indexOf(match[2]!) + 1, day: Number(match[1]) };
   match = /^([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4})$/.exec(value);
-  if (match && MONTHS.includes(match[1]!)) return isoDate(Number(match[3]), MONTHS.indexOf(match[1]!) + 1, Number(match[2]));
+  if (match && MONTHS.includes(match[1]!)) return { year: Number(match[3]), month: MONTHS.indexOf(match[1]!) + 1, day: Number(match[2]) };
   return null;
 }
 
-/** Day, month and year in digits whose day or month is out of range (31.02.2026, 00.13.2026, 2027-02-29). */
-const NO_SUCH_DAY = /^\d{1,2}[./-]\d{1,2}[./-]\d{4}$/;
-const ISO_SHAPE = /^\d{4}-\d{1,2}-\d{1,2}$/;
+/**
+ * A typed date as ISO (`YYYY-MM-DD`), or null while it is not a whole date of
+ * a real day yet or cannot be read for sure (forms as in `readTypedDate`).
+ */
+export function parseTypedDate(text: string, locale: Locale = 'ru'): string | null {
+  const parts = readTypedDate(text, locale);
+  return parts && isoDate(parts.year, parts.month, parts.day);
+}
 
 /** Whether `value` is the ISO date (`YYYY-MM-DD`) of a real day: what the field's value is when it holds a date. */
 function isDate(value: string): boolean {
@@ -65,16 +78,16 @@ function isDate(value: string): boolean {
 }
 
 /**
- * Why a typed text is not a date: `noSuchDay` for day, month and year in
- * digits that name no day (31.02.2026, 29.02.2027, 00.01.2026, 2026-02-31),
- * `unreadable` for the rest (1.1.26, 12/01/2026 in English); null when it
- * reads as a date or is empty.
+ * Why a typed text is not a date: `noSuchDay` for any form the field takes
+ * whose day, month and year name no day (31.02.2026, 29.02.2027, 00.01.2026,
+ * 2026-02-31, 31 Feb 2026, Feb 31, 2026, 02/31/2026 in English),
+ * `unreadable` for the rest (1.1.26, 12/01/2026 in English, 31 Foo 2026);
+ * null when it reads as a date or is empty.
  */
 export function typedDateRefusal(typed: string, locale: Locale): 'noSuchDay' | 'unreadable' | null {
   const text = typed.trim();
   if (text === '' || parseTypedDate(text, locale) !== null) return null;
-  if (ISO_SHAPE.test(text)) return 'noSuchDay';
-  return NO_SUCH_DAY.test(text) && (locale === 'ru' || Number(text.split(/[./-]/)[0]) > 12) ? 'noSuchDay' : 'unreadable';
+  return readTypedDate(text, locale) ? 'noSuchDay' : 'unreadable';
 }
 
 export interface DateFieldProps {

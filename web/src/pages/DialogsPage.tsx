@@ -6,9 +6,13 @@
  * downloads the clients of the list as filtered (`/api/clients/export`).
  * The filters live in the address (`?filter=late&source=ads_autumn&client=…`,
  * `client` a Telegram user id as the client card's link carries it), so a
- * reload or a shared link shows the same list.
+ * reload or a shared link shows the same list. A source or label in the
+ * address that the dropdown does not offer (an old link, a typo) is shown in
+ * its dropdown, marked, and one that can be no source or label gets a
+ * sentence saying the address is wrong and how to reset it; an unknown
+ * `filter` or `sort` is dropped from the address.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Anchor, Badge, Button, CloseButton, Group, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
@@ -60,6 +64,7 @@ interface Manager {
 type Filter = 'all' | 'mine' | 'unowned' | 'late' | 'banned';
 type Sort = 'recent' | 'waiting';
 const FILTERS: readonly Filter[] = ['all', 'mine', 'unowned', 'late', 'banned'];
+const SORTS: readonly Sort[] = ['recent', 'waiting'];
 /** The list's state in the address: `filter`, `sort`, `source`, `label`, `client`; a default is left out. */
 type UrlKey = 'filter' | 'sort' | 'source' | 'label' | 'client';
 
@@ -76,7 +81,7 @@ export default function DialogsPage() {
   const [banning, setBanning] = useState<DialogRow | null>(null);
   // Read from the address on every render; an unknown filter or order shows the default list.
   const filter: Filter = FILTERS.find((value) => value === params.get('filter')) ?? 'all';
-  const sort: Sort = params.get('sort') === 'waiting' ? 'waiting' : 'recent';
+  const sort: Sort = SORTS.find((value) => value === params.get('sort')) ?? 'recent';
   const source = params.get('source') || null;
   const label = params.get('label') || null;
   // A Telegram user id (the client card's link); anything else in the address is refused here, the list not asked for.
@@ -88,6 +93,21 @@ export default function DialogsPage() {
     else next.delete(key);
     setParams(next, { replace: true });
   };
+  // An unknown filter or order is dropped from the address too, so that what the address says is what is shown.
+  const unknownFilter = params.has('filter') && !FILTERS.some((value) => value === params.get('filter'));
+  const unknownSort = params.has('sort') && !SORTS.some((value) => value === params.get('sort'));
+  useEffect(() => {
+    if (!unknownFilter && !unknownSort) return;
+    setParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        if (unknownFilter) next.delete('filter');
+        if (unknownSort) next.delete('sort');
+        return next;
+      },
+      { replace: true },
+    );
+  }, [unknownFilter, unknownSort, setParams]);
   const setFilter = (value: Filter) => setParam('filter', value);
   const setSort = (value: Sort) => setParam('sort', value);
   const setSource = (value: string | null) => setParam('source', value);
@@ -103,6 +123,19 @@ export default function DialogsPage() {
   if (clientId) filters.set('client', clientId);
   const exportHref = (format: 'csv' | 'xlsx') => `/api/clients/export?${new URLSearchParams([['format', format], ['lang', locale], ...filters])}`;
   const sources = useQuery({ queryKey: ['dialogs', 'sources'], queryFn: () => api<{ items: Array<{ source: string; clients: number }> }>('/dialogs/sources') });
+  // A source or label from the address that is not offered (no client has it: an old link, a typo) is still shown
+  // in its dropdown, marked, rather than the placeholder «all» over a list it empties; the cross removes it.
+  const sourceOptions = (sources.data?.items ?? []).map((item) => ({ value: item.source, label: t('dialogs.sourceOption', { source: item.source, count: item.clients }) }));
+  if (source && !sourceOptions.some((option) => option.value === source)) {
+    sourceOptions.unshift({ value: source, label: sources.data ? t('dialogs.unknownSource', { source }) : source });
+  }
+  // The server reads a label as typed forms normalise (`VIP`, `#vip` → `vip`, core/labels).
+  const labelOffered = (name: string) => label !== null && name === label.trim().replace(/^#/, '').toLowerCase();
+  const labelOptions = (labels.data?.items ?? []).map((item) => ({ value: item.label, label: t('dialogs.labelOption', { label: item.label, count: item.clients }) }));
+  const labelValue = labelOptions.find((option) => labelOffered(option.value))?.value ?? label;
+  if (label && !labelOptions.some((option) => option.value === labelValue)) {
+    labelOptions.unshift({ value: label, label: labels.data ? t('dialogs.unknownLabel', { label }) : label });
+  }
   const dialogs = useQuery({
     queryKey: ['dialogs', filter, source, label, sort, clientId],
     queryFn: () => {
@@ -114,6 +147,15 @@ export default function DialogsPage() {
     refetchInterval: 15_000,
     enabled: clientValid,
   });
+  // A source or label that can be none (the server's rule, clientQueries): the address is wrong, said as such.
+  const refusedFields = dialogs.error instanceof ApiError && dialogs.error.status === 400 ? dialogs.error.fields : {};
+  const badFilter = source && refusedFields.source ? 'source' : label && refusedFields.label ? 'label' : null;
+  const resetFilters = () => {
+    const next = new URLSearchParams(params);
+    next.delete('source');
+    next.delete('label');
+    setParams(next, { replace: true });
+  };
   const client = useQueryClient();
   const managers = useQuery({ queryKey: ['dialogs', 'managers'], queryFn: () => api<{ items: Manager[] }>('/dialogs/managers') });
   const setOwner = useMutation({
@@ -136,8 +178,9 @@ export default function DialogsPage() {
         <Group>
         <Select
           placeholder={t('dialogs.allSources')}
+          clearButtonProps={{ 'aria-label': t('dialogs.allSources') }}
           aria-label={t('dialogs.source')}
-          data={(sources.data?.items ?? []).map((item) => ({ value: item.source, label: t('dialogs.sourceOption', { source: item.source, count: item.clients }) }))}
+          data={sourceOptions}
           value={source}
           onChange={setSource}
           clearable
@@ -148,9 +191,10 @@ export default function DialogsPage() {
         />
         <Select
           placeholder={t('dialogs.allLabels')}
+          clearButtonProps={{ 'aria-label': t('dialogs.allLabels') }}
           aria-label={t('dialogs.label')}
-          data={(labels.data?.items ?? []).map((item) => ({ value: item.label, label: t('dialogs.labelOption', { label: item.label, count: item.clients }) }))}
-          value={label}
+          data={labelOptions}
+          value={labelValue}
           onChange={setLabel}
           clearable
           searchable
@@ -214,7 +258,17 @@ export default function DialogsPage() {
           {t('dialogs.badClient', { client: clientId! })}
         </Alert>
       )}
-      {clientValid && (
+      {badFilter && (
+        <Alert color="red" data-testid="dialogs-filter-refused">
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{badFilter === 'source' ? t('dialogs.badSource', { source: source! }) : t('dialogs.badLabel', { label: label! })}</Text>
+            <Button size="xs" variant="default" onClick={resetFilters}>
+              {t('dialogs.resetFilters')}
+            </Button>
+          </Stack>
+        </Alert>
+      )}
+      {clientValid && !badFilter && (
         <QueryState query={dialogs}>
           {() =>
             dialogs.data!.items.length === 0 ? (
