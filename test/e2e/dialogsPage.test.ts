@@ -247,7 +247,7 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await expect.poll(() => page.getByTestId('dialogs-label').inputValue(), { timeout: 15_000 }).toBe('nosuch — no client has this label');
     await refusedEn.getByRole('button', { name: 'Reset filters' }).click();
     await expect.poll(() => new URL(page.url()).search, { timeout: 15_000 }).toBe('');
-    expect(await page.getByTestId('dialogs-label').inputValue()).toBe('');
+    await expect.poll(() => page.getByTestId('dialogs-label').inputValue(), { timeout: 15_000 }).toBe('');
     await page.context().close();
   });
 

@@ -176,9 +176,11 @@ export default function DialogsPage() {
       <Group justify="space-between">
         <Title order={2}>{t('dialogs.title')}</Title>
         <Group>
+        {/* The dropdowns' crosses are named buttons a keyboard reaches (Mantine hides them from both by default): the
+            way to drop a filter the address brought in. */}
         <Select
           placeholder={t('dialogs.allSources')}
-          clearButtonProps={{ 'aria-label': t('dialogs.allSources') }}
+          clearButtonProps={{ 'aria-label': t('dialogs.allSources'), 'aria-hidden': false, tabIndex: 0 }}
           aria-label={t('dialogs.source')}
           data={sourceOptions}
           value={source}
@@ -191,7 +193,7 @@ export default function DialogsPage() {
         />
         <Select
           placeholder={t('dialogs.allLabels')}
-          clearButtonProps={{ 'aria-label': t('dialogs.allLabels') }}
+          clearButtonProps={{ 'aria-label': t('dialogs.allLabels'), 'aria-hidden': false, tabIndex: 0 }}
           aria-label={t('dialogs.label')}
           data={labelOptions}
           value={labelValue}
