@@ -328,15 +328,16 @@ export default function DialogsPage() {
                         >
                           {t(`dialogs.status.${dialog.dialogStatus}`)}
                         </Badge>
-                        {dialog.clientBlockedAt && (
-                          <Text size="xs" c="red" data-testid="dialog-client-blocked">
-                            {t('dialogs.clientBlocked', { date: dateTime(dialog.clientBlockedAt) })}
-                          </Text>
-                        )}
                         {/* A banned client waits for nobody: the ban, since when and why, instead of a wait. */}
                         {dialog.ban && (
                           <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }} data-testid="ban-reason">
                             {t('dialogs.bannedSince', { date: dateTime(dialog.ban.at), reason: dialog.ban.reason })}
+                          </Text>
+                        )}
+                        {/* After the ban's line, so its «since …: reason» stays right under the ⛔ it explains. */}
+                        {dialog.clientBlockedAt && (
+                          <Text size="xs" c="red" data-testid="dialog-client-blocked">
+                            {t('dialogs.clientBlocked', { date: dateTime(dialog.clientBlockedAt) })}
                           </Text>
                         )}
                         {dialog.waitingSince && (
