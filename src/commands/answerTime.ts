@@ -32,6 +32,15 @@ import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
 import { workingCalendar, workingHistory } from './workingHours.js';
 
 /**
+ * Whether the client `c` (an alias of `clients` in the query) is one we are
+ * asked to answer: not on the blocklist (commands/banClient) and not out of
+ * Telegram's reach (blocked the bot, commands/setClientBlocked). The one rule
+ * for the reminders here and the platform's «waiting too long» list and order
+ * (platform/routes/dialogs).
+ */
+export const ANSWERABLE_CLIENT = sql`(c.banned_at is null and c.blocked_at is null)`;
+
+/**
  * Reminders per managers' group per run (a minute apart): 3 of the group's 20
  * messages a minute, plus at most one summary for the rest.
  */
@@ -66,7 +75,7 @@ export async function lateDialogs(ctx: Pick<CommandContext, 'database'>, history
     select d.id, d.managers_chat_id, d.topic_id, d.waiting_since
       from dialogs d join clients c on c.id = d.client_id
      where d.status = 'open' and d.waiting_since is not null and d.topic_id is not null
-       and c.banned_at is null and c.blocked_at is null
+       and ${ANSWERABLE_CLIENT}
        and d.waiting_since <= ${new Date(now.getTime() - limitMs).toISOString()}::timestamptz
        and d.reminded_waiting_since is distinct from d.waiting_since
      order by d.waiting_since, d.id
@@ -93,7 +102,7 @@ async function markReminded(tx: Tx, late: LateDialog) {
         or(isNull(dialogs.remindedWaitingSince), sql`${dialogs.remindedWaitingSince} <> ${dialogs.waitingSince}`),
         // Banned or blocked the bot since it was found late: nobody is asked to answer a client on the blocklist
         // (commands/banClient) or one Telegram cannot reach (commands/setClientBlocked).
-        sql`not exists (select 1 from clients c where c.id = ${dialogs.clientId} and (c.banned_at is not null or c.blocked_at is not null))`,
+        sql`exists (select 1 from clients c where c.id = ${dialogs.clientId} and ${ANSWERABLE_CLIENT})`,
       ),
     )
     .returning({ id: dialogs.id, ownerUserId: dialogs.ownerUserId, clientId: dialogs.clientId });

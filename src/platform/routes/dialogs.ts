@@ -19,6 +19,7 @@ import { setDialogStatus } from '../../commands/dialogStatus.js';
 import { workingHistory } from '../../commands/workingHours.js';
 import { waitedWorkingMs } from '../../core/workingHours.js';
 import { topicLink } from '../../core/topicLink.js';
+import { ANSWERABLE_CLIENT } from '../../commands/answerTime.js';
 
 /** `?owner=` refused: the values it takes (the list's filter; a user id is a manager's or an admin's). */
 const DIALOG_OWNER_VALUES = 'Допустимые значения: me, none или id пользователя (целое число от 1)';
@@ -160,9 +161,11 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       // Late ones: waiting for us since before the limit in wall-clock time (working time never runs faster), then counted in core.
       // A banned client waits for nobody (commands/banClient): never late, last in the «waiting» order. Nor is a
       // client who blocked the bot (commands/setClientBlocked, nobody can reach them): their status and wait stay shown.
+      // One rule with the reminders (commands/answerTime ANSWERABLE_CLIENT).
+      const waitsForUs = sql`d.status = 'open' and ${ANSWERABLE_CLIENT}`;
       const lateFilter = lateOnly
         ? limitMinutes > 0
-          ? sql`d.status = 'open' and c.banned_at is null and c.blocked_at is null and d.waiting_since <= now() - make_interval(mins => ${limitMinutes})`
+          ? sql`${waitsForUs} and d.waiting_since <= now() - make_interval(mins => ${limitMinutes})`
           : sql`false`
         : sql`true`;
       const byWaiting = request.query.sort === 'waiting' || lateOnly;
@@ -203,7 +206,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
         where ${before ? sql`coalesce(d.last_message_at, d.created_at) < ${before}` : sql`true`}
           and ${filter}
           and ${lateFilter}
-        order by ${byWaiting ? sql`case when d.status = 'open' and c.banned_at is null and c.blocked_at is null then d.waiting_since end asc nulls last, case when d.status = 'open' and c.banned_at is null and c.blocked_at is null and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
+        order by ${byWaiting ? sql`case when ${waitsForUs} then d.waiting_since end asc nulls last, case when ${waitsForUs} and d.waiting_since is not null then d.id end asc, ` : sql``}coalesce(d.last_message_at, d.created_at) desc, d.id desc
         limit ${lateOnly ? 1000 : limit}`);
       // Over the hours' history: an edit of the hours does not recount the part of a wait before it.
       const history = await workingHistory(ctx);
