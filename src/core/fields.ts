@@ -91,7 +91,7 @@ export function parseIsoDateTime(text: string): Date | null {
   return date;
 }
 
-/** What a date written YYYY-MM-DD that names no day is told (isoDateNamesNoDay); the working hours' sentence (hours.noSuchDate). */
+/** What a date written YYYY-MM-DD that names no day is told (isoDateNamesNoDay): message code `hours.noSuchDate`, also the working hours' (core/workingHours). */
 export const DATE_NO_SUCH_DAY = 'Такого дня в календаре нет — проверьте число и месяц';
 
 /**

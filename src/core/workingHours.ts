@@ -22,6 +22,7 @@
  * // A client wrote Friday 23:00; Monday 09:10 they have waited 10 working minutes:
  * workingMsBetween(hours, new Date('2026-11-27T20:00:00Z'), new Date('2026-11-30T06:10:00Z')); // 600000
  */
+import { DATE_NO_SUCH_DAY, isoDateNamesNoDay } from './fields.js';
 
 /** One day's working range, wall-clock `HH:MM` in the business time zone; `end` may be `24:00`. */
 export interface DayHours {
@@ -108,14 +109,9 @@ function isIsoDate(value: string): boolean {
  */
 function dateMessage(value: string): string | null {
   if (!ISO_DATE.test(value)) return HOURS_MESSAGES.date;
-  const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+  const year = Number(value.slice(0, 4));
   if (year < 1990 || year > 2100) return HOURS_MESSAGES.date;
-  try {
-    Temporal.PlainDate.from({ year, month, day }, { overflow: 'reject' });
-    return null;
-  } catch {
-    return HOURS_MESSAGES.noSuchDate;
-  }
+  return isoDateNamesNoDay(value) ? HOURS_MESSAGES.noSuchDate : null;
 }
 
 /** The refusals (Russian, with codes in core/messageCodes). */
@@ -126,7 +122,7 @@ export const HOURS_MESSAGES = {
   noWorkday: 'Отметьте хотя бы один рабочий день недели',
   // The API takes ISO dates (the page's date field converts what a person types).
   date: 'Дата в формате ГГГГ-ММ-ДД, с 1990 по 2100 год',
-  noSuchDate: 'Такого дня в календаре нет — проверьте число и месяц',
+  noSuchDate: DATE_NO_SUCH_DAY,
   duplicate: 'Этот день уже есть в списке',
   both: 'Этот день уже отмечен выходным',
   sameAsWeek: 'В этот день и так работаем с такими часами — перенос не нужен',
