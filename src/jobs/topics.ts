@@ -108,6 +108,7 @@ export class Topics {
       .innerJoin(dialogs, eq(dialogs.id, requestRatings.dialogId))
       .where(and(eq(dialogs.clientId, client.id), isNotNull(requestRatings.score)))
       .orderBy(desc(requestRatings.ratedAt));
+    const status = dialogStatusOf(dialog, client);
     return renderClientCard({
       telegramUserId: client.telegramUserId,
       firstName: client.firstName,
@@ -120,7 +121,7 @@ export class Topics {
       labels: await labelsOf(this.ctx.database, client.id),
       ownerName: owner?.name ?? null,
       ratings: ratings.map((r) => r.score!),
-      statusText: `${STATUS_EMOJI[dialogStatusOf(dialog, client)]} ${botText(MANAGERS_LOCALE, `dialog-status-${dialogStatusOf(dialog, client)}`)}`,
+      statusText: `${STATUS_EMOJI[status]} ${botText(MANAGERS_LOCALE, `dialog-status-${status}`)}`,
       requests: clientRequests,
       publicUrl: this.ctx.config.publicUrl,
       timeZone: MANAGERS_TIME_ZONE,
