@@ -11,7 +11,10 @@
  * - a source or label in the address that matches nothing shows in its dropdown and
  *   is removed by its cross; one that can be none says the address is wrong and
  *   offers «Сбросить фильтры»; an unknown `filter`/`sort` leaves the address;
- * - a long client name never squeezes the status column out of sight.
+ * - a long client name never squeezes the status column out of sight;
+ * - in a 1024-px window the header fits (its page links behind a menu) and the
+ *   table scrolls sideways rather than crushing the client's name; Back undoes a
+ *   filter; a Telegram id nobody wrote from is said to be no client.
  * In Russian and in English. Screenshots go to test-artifacts/dialogs/.
  */
 import fs from 'node:fs';
@@ -248,6 +251,45 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await refusedEn.getByRole('button', { name: 'Reset filters' }).click();
     await expect.poll(() => new URL(page.url()).search, { timeout: 15_000 }).toBe('');
     await expect.poll(() => page.getByTestId('dialogs-label').inputValue(), { timeout: 15_000 }).toBe('');
+    await page.context().close();
+  });
+
+  it('a 1024-px window: the header fits (page links behind «Разделы»), the table scrolls rather than crushing names; Back undoes a filter; an unknown client is said so; in English too', async () => {
+    const page = await signedInPage(browser, app.url, app.admin);
+    await page.setViewportSize({ width: 1024, height: 768 });
+    const headerFits = () => page.locator('header').evaluate((header) => [...header.querySelectorAll('*')].every((el) => el.getBoundingClientRect().right <= window.innerWidth + 1));
+    for (const [lang, pages, dialogsLink, notFound] of [
+      ['RU', 'Разделы', 'Диалоги', 'Клиент с Telegram id 7999999 не найден: он ещё не писал боту. Показать всех клиентов — крестик выше.'],
+      ['EN', 'Pages', 'Dialogs', 'No client with Telegram id 7999999: they have not written to the bot. To show all clients, use the cross above.'],
+    ] as const) {
+      await page.goto(`${app.url}/`);
+      await page.getByText(lang, { exact: true }).click();
+      // The header's every part is inside the window; the page links are one press away.
+      expect(await headerFits()).toBe(true);
+      await page.getByRole('button', { name: pages }).click();
+      await page.getByTestId('nav-menu').getByRole('link', { name: dialogsLink }).click();
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 15_000 }).toBe('/dialogs');
+      const firstRow = page.getByTestId('dialogs').getByRole('row').nth(1);
+      await firstRow.waitFor();
+      // A client's name keeps a readable width (before: squeezed to a few letters a line beside the status and owner columns).
+      expect((await firstRow.getByRole('cell').first().boundingBox())!.width).toBeGreaterThanOrEqual(150);
+      await shot(page, `${lang.toLowerCase()}-1024`);
+
+      // Each filter chosen is a step Back undoes.
+      await page.getByTestId('dialogs-filter').getByText(lang === 'RU' ? 'Чёрный список' : 'Blocklist').click();
+      await expect.poll(() => new URL(page.url()).searchParams.get('filter'), { timeout: 15_000 }).toBe('banned');
+      await page.goBack();
+      await expect.poll(() => new URL(page.url()).search, { timeout: 15_000 }).toBe('');
+      await expect.poll(async () => (await page.getByTestId('dialogs').getByRole('row').count()) - 1, { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
+
+      // A Telegram id nobody wrote from: said so, and no export of a list that is not there.
+      await page.goto(`${app.url}/dialogs?client=7999999`);
+      await page.getByTestId('dialogs-empty').waitFor();
+      expect(plain(await page.getByTestId('dialogs-empty').textContent())).toBe(notFound);
+      await page.goto(`${app.url}/dialogs?client=abc`);
+      await page.getByTestId('dialogs-client-refused').waitFor();
+      expect(await page.getByTestId('export-csv').count()).toBe(0);
+    }
     await page.context().close();
   });
 

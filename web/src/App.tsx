@@ -6,7 +6,7 @@
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, AppShell, Button, Container, Group, MantineProvider, Menu, SegmentedControl, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, AppShell, Burger, Button, Container, Drawer, Group, MantineProvider, Menu, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { I18nProvider, useI18n, type Locale } from './i18n.js';
 import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
 import { api, ApiError, type Session } from './api.js';
@@ -198,28 +198,51 @@ function SearchBox() {
   );
 }
 
+/** The platform's pages this user may open, in the header's order (one rule for the header and the narrow window's menu). */
+function usePageLinks(): Array<{ to: string; label: string }> {
+  const me = useMe();
+  const { t } = useI18n();
+  if (!me) return [];
+  const staff = me.role === 'manager' || me.role === 'admin';
+  return [
+    ...(me.canRequest ? [{ to: '/new', label: t('nav.newRequest') }, { to: '/requests', label: t('nav.myRequests') }] : []),
+    ...(me.canOffer ? [{ to: '/agent/requests', label: t('nav.agentRequests') }] : []),
+    ...(staff ? [{ to: '/dialogs', label: t('nav.dialogs') }, { to: '/quick-replies', label: t('nav.quickReplies') }, { to: '/ratings', label: t('nav.ratings') }] : []),
+    ...(me.role === 'admin' ? [{ to: '/insight', label: t('nav.insight') }, { to: '/admin', label: t('nav.admin') }] : []),
+  ];
+}
+
+/** The width from which the page links fit on the header's one line (Mantine's `lg`, 75em = 1200 px); narrower, they are in a menu. */
+const WIDE_HEADER = 'lg';
+
 function Navigation() {
   const me = useMe();
   const { t } = useI18n();
   const changed = useSessionChanged();
   const navigate = useNavigate();
+  const links = usePageLinks();
+  const [menuOpen, setMenuOpen] = useState(false);
   const link = (to: string, label: string) => (
-    <Anchor component={NavLink} to={to} size="sm" style={{ whiteSpace: 'nowrap' }}>
+    <Anchor key={to} component={NavLink} to={to} size="sm" style={{ whiteSpace: 'nowrap' }}>
       {label}
     </Anchor>
   );
   if (!me) return link('/sign-in', t('nav.signIn'));
-  // One line at 1280 px even for an admin's eight pages: the account and «Выйти» share one menu.
+  // One line at 1280 px even for an admin's eight pages: the account and «Выйти» share one menu. Below 1200 px the
+  // page links move into a menu behind the burger (a 1024-px laptop window pushed them past the edge).
   return (
     <Group gap="sm" wrap="nowrap">
-      {me.canRequest && link('/new', t('nav.newRequest'))}
-      {me.canRequest && link('/requests', t('nav.myRequests'))}
-      {me.canOffer && link('/agent/requests', t('nav.agentRequests'))}
-      {(me.role === 'manager' || me.role === 'admin') && link('/dialogs', t('nav.dialogs'))}
-      {(me.role === 'manager' || me.role === 'admin') && link('/quick-replies', t('nav.quickReplies'))}
-      {(me.role === 'manager' || me.role === 'admin') && link('/ratings', t('nav.ratings'))}
-      {me.role === 'admin' && link('/insight', t('nav.insight'))}
-      {me.role === 'admin' && link('/admin', t('nav.admin'))}
+      <Group gap="sm" wrap="nowrap" visibleFrom={WIDE_HEADER}>
+        {links.map((page) => link(page.to, page.label))}
+      </Group>
+      {links.length > 0 && (
+        <Burger hiddenFrom={WIDE_HEADER} size="sm" opened={menuOpen} onClick={() => setMenuOpen((open) => !open)} aria-label={t('nav.pages')} data-testid="nav-burger" />
+      )}
+      <Drawer opened={menuOpen} onClose={() => setMenuOpen(false)} position="right" size="xs" title={t('nav.pages')} hiddenFrom={WIDE_HEADER}>
+        <Stack gap="md" onClick={() => setMenuOpen(false)} data-testid="nav-menu">
+          {links.map((page) => link(page.to, page.label))}
+        </Stack>
+      </Drawer>
       <Menu position="bottom-end" withinPortal>
         <Menu.Target>
           <Button size="compact-sm" variant="subtle" color="gray" data-testid="current-user" style={{ whiteSpace: 'nowrap' }}>

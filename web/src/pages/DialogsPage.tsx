@@ -54,6 +54,10 @@ type StatusChange = 'hold' | 'unhold' | 'close';
 const STATUS_COLOR: Record<DialogStatus, string> = { waiting_us: 'red', waiting_client: 'green', on_hold: 'gray', closed: 'blue', banned: 'dark' };
 /** The status column's least width: a long client name in the next column never squeezes the status out of sight. */
 const STATUS_COLUMN_WIDTH = 210;
+/** The client column's least width: a name stays readable (wrapped at most into a few lines) in a narrow window. */
+const CLIENT_COLUMN_WIDTH = 160;
+/** Below this width the table scrolls sideways (the six columns with their least widths and the owner's picker). */
+const TABLE_MIN_WIDTH = 960;
 
 interface Manager {
   userId: number;
@@ -91,7 +95,8 @@ export default function DialogsPage() {
     const next = new URLSearchParams(params);
     if (value && !(key === 'filter' && value === 'all') && !(key === 'sort' && value === 'recent')) next.set(key, value);
     else next.delete(key);
-    setParams(next, { replace: true });
+    // A manager's choice is a step in the browser's history (Back returns to the list as it was); the corrections below are not.
+    setParams(next);
   };
   // An unknown filter or order is dropped from the address too, so that what the address says is what is shown.
   const unknownFilter = params.has('filter') && !FILTERS.some((value) => value === params.get('filter'));
@@ -243,6 +248,8 @@ export default function DialogsPage() {
         ) : (
           <span />
         )}
+        {/* No export of a list the address cannot describe (a refused client, source or label): the file would not be what is shown. */}
+        {clientValid && !badFilter && (
         <Group gap="xs" title={t('dialogs.exportHint')}>
           <Button component="a" href={exportHref('csv')} download size="xs" variant="default" data-testid="export-csv">
             {t('dialogs.exportCsv')}
@@ -251,6 +258,7 @@ export default function DialogsPage() {
             {t('dialogs.exportXlsx')}
           </Button>
         </Group>
+        )}
       </Group>
       {unban.error && <Alert color="red">{errorText(unban.error, t('error.network'))}</Alert>}
       {changeStatus.error && <Alert color="red">{errorText(changeStatus.error, t('error.network'))}</Alert>}
@@ -275,13 +283,21 @@ export default function DialogsPage() {
           {() =>
             dialogs.data!.items.length === 0 ? (
               <Text c="dimmed" data-testid="dialogs-empty">
-                {filter === 'banned' ? t('dialogs.noneBanned') : filter === 'late' ? t('dialogs.noneLate') : t('common.empty')}
+                {clientId && filter === 'all' && !source && !label
+                  ? t('dialogs.clientNotFound', { client: clientId })
+                  : filter === 'banned'
+                    ? t('dialogs.noneBanned')
+                    : filter === 'late'
+                      ? t('dialogs.noneLate')
+                      : t('common.empty')}
               </Text>
             ) : (
+              // Narrower than the columns need (a 1024-px window), the table scrolls sideways rather than crushing the names.
+              <Table.ScrollContainer minWidth={TABLE_MIN_WIDTH}>
               <Table striped data-testid="dialogs">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>{t('dialogs.client')}</Table.Th>
+                    <Table.Th miw={CLIENT_COLUMN_WIDTH}>{t('dialogs.client')}</Table.Th>
                     <Table.Th miw={STATUS_COLUMN_WIDTH} w={STATUS_COLUMN_WIDTH}>
                       {t('dialogs.status')}
                     </Table.Th>
@@ -436,6 +452,7 @@ export default function DialogsPage() {
                   ))}
                 </Table.Tbody>
               </Table>
+              </Table.ScrollContainer>
             )
           }
         </QueryState>
