@@ -118,6 +118,15 @@ describe('validating the hours an administrator sets', () => {
     expect(validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week: Array(7).fill(null) }).errors).toEqual({ week: HOURS_MESSAGES.noWorkday });
   });
 
+  it('an hour written without its leading zero («9:00») is taken and kept as 09:00; «9» or «9.00» is still refused', () => {
+    const week = [{ start: '9:00', end: '18:00' }, { start: ' 8:30 ', end: '17:30' }, null, null, null, null, null];
+    const { value, errors } = validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week });
+    expect(errors).toEqual({});
+    expect(value?.week.slice(0, 2)).toEqual([{ start: '09:00', end: '18:00' }, { start: '08:30', end: '17:30' }]);
+    const refused = validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week: [{ start: '9', end: '9.00' }, ...week.slice(1)] });
+    expect(refused.errors).toEqual({ 'week.0.start': HOURS_MESSAGES.time, 'week.0.end': HOURS_MESSAGES.time });
+  });
+
   it('an emptied time asks for one; an extra working day the week already works with the same hours is refused, a shortened one is taken', () => {
     const week = DEFAULT_WORKING_HOURS.week.map((range, day) => (day === 2 ? { start: '', end: '18:00' } : range));
     expect(validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week }).errors).toEqual({ 'week.2.start': HOURS_MESSAGES.noTime });

@@ -86,10 +86,11 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-const TIME = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
+// «9:00» is 09:00, as people write it (and as Russian typography prints hours); stored as `HH:MM` (checkRange).
+const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$|^24:00$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Minutes after midnight of an `HH:MM`, or null when it is not one. */
+/** Minutes after midnight of an `HH:MM` (or `H:MM`), or null when it is not one. */
 export function minutesOf(time: string): number | null {
   const match = TIME.exec(time.trim());
   if (!match) return null;
@@ -140,7 +141,12 @@ function checkRange(range: DayHours, field: string, errors: Record<string, strin
     errors[`${field}.end`] = HOURS_MESSAGES.range;
     return null;
   }
-  return { start: range.start.trim(), end: range.end.trim() };
+  return { start: clockTime(start), end: clockTime(end) };
+}
+
+/** `HH:MM` of minutes after midnight (1440 is `24:00`). */
+function clockTime(minutes: number): string {
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 /**
