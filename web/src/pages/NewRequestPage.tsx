@@ -268,7 +268,8 @@ export default function NewRequestPage() {
             <TextInput label={t('request.payer.inn')} name="inn" required inputMode="numeric" value={values.inn} onChange={(ev) => set('inn', ev.currentTarget.value)} error={e('payer.inn')} />
           </Grid.Col>
           <Grid.Col span={{ base: 6, sm: 3 }}>
-            <TextInput label={t('request.payer.kpp')} name="kpp" value={values.kpp} onChange={(ev) => set('kpp', ev.currentTarget.value)} error={e('payer.kpp')} />
+            {/* An organization (a 10-digit ИНН) must give its КПП, a sole proprietor (12 digits) has none: the asterisk follows the ИНН (core/requisites). */}
+            <TextInput label={t('request.payer.kpp')} name="kpp" withAsterisk={/^\d{10}$/.test(values.inn.replace(/\s/g, ''))} value={values.kpp} onChange={(ev) => set('kpp', ev.currentTarget.value)} error={e('payer.kpp')} />
           </Grid.Col>
           <Grid.Col span={{ base: 12, sm: 4 }}>
             <DateField keepTyped label={t('request.deadline')} name="deadline" value={values.deadline} onChange={(v) => set('deadline', v)} error={e('deadline')} />
