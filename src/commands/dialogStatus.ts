@@ -18,6 +18,7 @@ import { botText, MANAGERS_LOCALE } from './botTexts.js';
 import { ForbiddenError, inTransaction, NotFoundError, recordEvent, type CommandContext } from './context.js';
 import type { Dialog } from './dialogs.js';
 import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
+import { setDialogOwner } from './dialogOwner.js';
 
 /** The outbox step that gives a dialog's topic its title: status emoji and client's name (src/jobs/topicTitle.ts). */
 export const RENAME_TOPIC = 'hotline.renameTopic';
@@ -55,6 +56,33 @@ export async function queueTopicTitle(ctx: Pick<CommandContext, 'live' | 'config
     coalesceKey: `rename:${dialog.id}`,
     notBefore: new Date(Date.now() + delaySeconds * 1000),
   });
+}
+
+/**
+ * What our message to the client — a typed answer in the topic
+ * (commands/recordManagerMessage) or a quick reply (commands/sendQuickReply)
+ * — does to its dialog: `lastMessageAt` becomes `at`; when `answered` (the
+ * client gets it: not a note, not a client who blocked the bot) the client no
+ * longer waits for us (issue 19.1: `waitingSince` cleared, the title follows
+ * once that held, `queueTopicTitle`) and the first answer to a dialog nobody
+ * owns makes its author the owner unless DIALOG_ASSIGNMENT is `manual`
+ * (issue 19.2, commands/dialogOwner). `author` is asked only then.
+ */
+export async function recordOurAnswer(
+  ctx: CommandContext,
+  tx: Tx,
+  props: { dialog: Pick<Dialog, 'id' | 'managersChatId' | 'ownerUserId' | 'waitingSince' | 'status'>; at: Date; answered: boolean; author: () => Promise<Viewer> },
+): Promise<void> {
+  const { dialog, answered } = props;
+  if (answered && dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
+    const author = await props.author();
+    await setDialogOwner(ctx, { actor: author, dialogId: dialog.id, ownerUserId: author.userId, how: 'first_answer' }, tx);
+  }
+  await tx.db
+    .update(dialogs)
+    .set({ lastMessageAt: props.at, ...(answered ? { waitingSince: null } : {}) })
+    .where(eq(dialogs.id, dialog.id));
+  if (answered && dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
 }
 
 /** What a manager asks for: park the dialog, unpark it, or close it. */

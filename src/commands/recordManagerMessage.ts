@@ -1,16 +1,15 @@
 import { eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
-import { clients, dialogs, messages, users } from '../db/schema.js';
+import { clients, messages, users } from '../db/schema.js';
 import { managerRefusal } from '../policies/access.js';
 import { markReaction, NOTE_MARK } from '../core/topicMarks.js';
 import { botText, MANAGERS_LOCALE } from './botTexts.js';
-import { setDialogOwner } from './dialogOwner.js';
 import { actingManager, ensureManagerUser } from './ensureManagerUser.js';
 import { inTransaction, type CommandContext } from './context.js';
 import { feedRequestChat, messageByTelegramId, nextSeq, type Dialog, type StoredMessage } from './dialogs.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
-import { queueTopicTitle } from './dialogStatus.js';
+import { recordOurAnswer } from './dialogStatus.js';
 import { ALBUM_QUIET_MS, albumKey, enqueueTelegram, holdAlbum } from './telegramOutbox.js';
 
 /** A manager's message that starts with this is an internal note: stored, never sent to the client. */
@@ -87,12 +86,6 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
           : {}),
       });
       if (incoming.mediaGroupId) await holdAlbum(tx, incoming.mediaGroupId);
-      // The first manager to answer a dialog nobody owns becomes its owner (DIALOG_ASSIGNMENT, commands/dialogOwner);
-      // a message undelivered to a client who blocked the bot is no answer.
-      if (answered && dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
-        const manager = await actingManager(tx, from);
-        await setDialogOwner(ctx, { actor: manager, dialogId: dialog.id, ownerUserId: manager.userId, how: 'first_answer' }, tx);
-      }
     } else {
       // The lasting mark: ✍ on a message the client never saw (core/topicMarks).
       await enqueueTelegram(ctx, tx, { chatId: dialog.managersChatId, method: 'setMessageReaction', payload: markReaction(incoming.telegramMessageId, NOTE_MARK) });
@@ -108,13 +101,8 @@ export async function recordManagerMessage(ctx: CommandContext, props: Props, tx
         target: { topicOfDialog: dialog.id },
       });
     }
-    // We answered: the client no longer waits for us (issue 19.1); the topic's title follows once that held a while.
-    // Not so for a client who blocked the bot: the status stays what it was.
-    await tx.db
-      .update(dialogs)
-      .set({ lastMessageAt: incoming.date, ...(answered ? { waitingSince: null } : {}) })
-      .where(eq(dialogs.id, dialog.id));
-    if (answered && dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
+    // We answered: the client no longer waits for us, and the first answer may take the dialog (commands/dialogStatus).
+    await recordOurAnswer(ctx, tx, { dialog, at: incoming.date, answered, author: () => actingManager(tx, from) });
     await feedRequestChat(ctx, tx, dialog, message!);
     await recordMessageDocument(ctx, tx, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));

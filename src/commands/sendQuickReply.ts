@@ -9,13 +9,12 @@
 import { eq } from 'drizzle-orm';
 import type { MessageEntity } from '@grammyjs/types';
 import type { Tx } from '../db/index.js';
-import { clients, dialogs, documents, messages, requests, users, type MessageMedia } from '../db/schema.js';
+import { clients, documents, messages, requests, users, type MessageMedia } from '../db/schema.js';
 import { formatDecimal, formatMoney, formatTypedDecimal } from '../core/money.js';
 import { matchTemplates, renderTemplate, TemplateError, type QuickReplyVariable } from '../core/quickReply.js';
 import type { Viewer } from '../policies/access.js';
 import { inTransaction, type CommandContext } from './context.js';
-import { setDialogOwner } from './dialogOwner.js';
-import { queueTopicTitle } from './dialogStatus.js';
+import { recordOurAnswer } from './dialogStatus.js';
 import { feedRequestChat, nextSeq, type Dialog } from './dialogs.js';
 import type { TelegramPerson } from './relayTypes.js';
 import { listQuickReplies, requireQuickReplies } from './saveQuickReply.js';
@@ -131,16 +130,8 @@ export async function sendQuickReply(ctx: CommandContext, props: Props, tx?: Tx)
       },
       { chatId: client!.telegramUserId, method: 'sendMessage', payload: content, target: { side: 'client' }, link: { messages: [message!.id], side: 'client' } },
     );
-    // A client who blocked the bot gets nothing: no answer (as recordManagerMessage).
-    const answered = !client!.blockedAt;
-    // Like a typed answer: the first one takes a dialog nobody owns (DIALOG_ASSIGNMENT, commands/dialogOwner); an undelivered one does not.
-    if (answered && dialog.ownerUserId === null && ctx.config.dialogAssignment !== 'manual') {
-      await setDialogOwner(ctx, { actor: props.actor, dialogId: dialog.id, ownerUserId: props.actor.userId, how: 'first_answer' }, tx);
-    }
-    // We answered: the client no longer waits for us (issue 19.1, as recordManagerMessage); the title follows once that held.
-    // Not so for a client who blocked the bot: the status stays.
-    await tx.db.update(dialogs).set({ lastMessageAt: now, ...(answered ? { waitingSince: null } : {}) }).where(eq(dialogs.id, dialog.id));
-    if (answered && dialog.waitingSince !== null && dialog.status === 'open') await queueTopicTitle(ctx, tx, dialog);
+    // Like a typed answer (commands/dialogStatus recordOurAnswer); a client who blocked the bot gets nothing: no answer.
+    await recordOurAnswer(ctx, tx, { dialog, at: now, answered: !client!.blockedAt, author: async () => props.actor });
     await feedRequestChat(ctx, tx, dialog, message!);
     tx.afterCommit(() => ctx.live.publish({ channel: 'dialogs', type: 'message', data: { dialogId: dialog.id } }));
     return { kind: 'sent', name: template.name };
