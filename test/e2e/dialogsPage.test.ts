@@ -257,7 +257,7 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
   it('a 1024-px window: the header fits (page links behind «Разделы»), the table scrolls rather than crushing names; Back undoes a filter; an unknown client is said so; in English too', async () => {
     const page = await signedInPage(browser, app.url, app.admin);
     await page.setViewportSize({ width: 1024, height: 768 });
-    const headerFits = () => page.locator('header').evaluate((header) => [...header.querySelectorAll('*')].every((el) => el.getBoundingClientRect().right <= window.innerWidth + 1));
+    const headerFits = () => page.locator('header').evaluate((header, width) => [...header.querySelectorAll('*')].every((el) => el.getBoundingClientRect().right <= width + 1), 1024);
     for (const [lang, pages, dialogsLink, notFound] of [
       ['RU', 'Разделы', 'Диалоги', 'Клиент с Telegram id 7999999 не найден: он ещё не писал боту. Показать всех клиентов — крестик выше.'],
       ['EN', 'Pages', 'Dialogs', 'No client with Telegram id 7999999: they have not written to the bot. To show all clients, use the cross above.'],
