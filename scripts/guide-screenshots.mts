@@ -20,8 +20,7 @@
  *
  * Pictures it does not make (left as they were taken, each shows a state this
  * run does not set up): guide-request-form,
- * guide-offer-form, guide-dialogs, guide-mine, guide-ban, guide-late,
- * guide-dialogs-labels, guide-client-labels, guide-quick-replies,
+ * guide-offer-form, guide-ban, guide-late, guide-client-labels, guide-quick-replies,
  * guide-quick-reply-error, guide-working-hours; the sandbox-*.png come from
  * test/e2e/sandbox.test.ts (UPDATE_DOCS_SCREENSHOTS=1), insight-*.png from
  * test/e2e/insight.test.ts.
@@ -225,6 +224,17 @@ async function main(): Promise<void> {
     await page.getByText('Сергей').first().waitFor();
     await shot(page, 'search');
 
+    // The dialogs page: statuses, waits and owners; the same filtered by a label (with the export buttons); «Мои».
+    await page.goto(`${app.url}/dialogs`);
+    await page.getByTestId('dialogs').getByText('Ольга').first().waitFor();
+    await shot(page, 'dialogs');
+    await page.goto(`${app.url}/dialogs?label=vip`);
+    await page.getByTestId('dialogs').getByText('Сергей').first().waitFor();
+    await shot(page, 'dialogs-labels');
+    await page.goto(`${app.url}/dialogs?filter=mine`);
+    await page.getByTestId('dialogs').getByText('Иван').first().waitFor();
+    await shot(page, 'mine');
+
     const sergeyClient = await ok<{ clientId?: number; client?: { id?: number } }>(`GET /api/dialogs/${dialogOf('Сергей')}`, maria.get(`/api/dialogs/${dialogOf('Сергей')}`));
     const clientId = sergeyClient.clientId ?? sergeyClient.client?.id;
     if (typeof clientId !== 'number') throw new Error(`guide-screenshots: no client id in ${JSON.stringify(sergeyClient).slice(0, 300)}`);
@@ -237,7 +247,7 @@ async function main(): Promise<void> {
     await page.getByTestId('broadcasts').getByText('Праздничный график').waitFor();
     await shot(page, 'broadcasts');
     await page.getByTestId('broadcasts').getByText('Праздничный график').click();
-    await page.getByText(/Тест отправлен/).first().waitFor();
+    await page.getByText(/Тест доставлен/).first().waitFor();
     await scrollToTop(page, page.getByLabel('Название'), 60);
     await shot(page, 'broadcast-form');
     await page.getByTestId('broadcasts').getByText('Новый тариф на оплату в юанях').click();
