@@ -254,10 +254,11 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await page.context().close();
   });
 
-  it('a 1024-px window: the header fits (page links behind «Разделы»), the table scrolls rather than crushing names; Back undoes a filter; an unknown client is said so; in English too', async () => {
+  it('a 1024-px window: the header fits (page links behind «Разделы» below 1280 px), the table scrolls rather than crushing names; Back undoes a filter; an unknown client is said so; in English too', async () => {
     const page = await signedInPage(browser, app.url, app.admin);
     await page.setViewportSize({ width: 1024, height: 768 });
-    const headerFits = () => page.locator('header').evaluate((header, width) => [...header.querySelectorAll('*')].every((el) => el.getBoundingClientRect().right <= width + 1), 1024);
+    let width = 1024;
+    const headerFits = () => page.locator('header').evaluate((header, w) => [...header.querySelectorAll('*')].every((el) => el.getBoundingClientRect().right <= w + 1), width);
     for (const [lang, pages, dialogsLink, notFound] of [
       ['RU', 'Разделы', 'Диалоги', 'Клиент с Telegram id 7999999 не найден: он ещё не писал боту. Показать всех клиентов — крестик выше.'],
       ['EN', 'Pages', 'Dialogs', 'No client with Telegram id 7999999: they have not written to the bot. To show all clients, use the cross above.'],
@@ -289,6 +290,17 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
       await page.goto(`${app.url}/dialogs?client=abc`);
       await page.getByTestId('dialogs-client-refused').waitFor();
       expect(await page.getByTestId('export-csv').count()).toBe(0);
+    }
+    // Just under the width where an administrator's eight links fit (English, the longer): still the menu, nothing cut;
+    // at 1280 the links are in the header, and fit.
+    for (const [w, menu] of [[1200, true], [1280, false]] as const) {
+      width = w;
+      await page.setViewportSize({ width, height: 768 });
+      await page.goto(`${app.url}/dialogs`);
+      await page.getByTestId('dialogs').waitFor();
+      expect(await page.getByRole('button', { name: 'Pages' }).count()).toBe(menu ? 1 : 0);
+      expect(await page.locator('header').getByRole('link', { name: 'Administration' }).count()).toBe(menu ? 0 : 1);
+      expect(await headerFits()).toBe(true);
     }
     await page.context().close();
   });

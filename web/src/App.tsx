@@ -6,7 +6,8 @@
 import { Component, lazy, Suspense, useState, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, NavLink, Route, Routes, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
-import { Alert, Anchor, AppShell, Burger, Button, Container, Drawer, Group, MantineProvider, Menu, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { Alert, Anchor, AppShell, Box, Burger, Button, Container, Drawer, Group, MantineProvider, Menu, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { I18nProvider, useI18n, type Locale } from './i18n.js';
 import { useMe, useMeta, useSession, useSessionChanged } from './session.js';
 import { api, ApiError, type Session } from './api.js';
@@ -177,7 +178,7 @@ function LanguageSwitch() {
 }
 
 /** The search box of the header (signed-in users): Enter opens /search?q=…. */
-function SearchBox() {
+function SearchBox({ onSearch }: { onSearch?: () => void } = {}) {
   const me = useMe();
   const { t } = useI18n();
   const navigate = useNavigate();
@@ -190,7 +191,10 @@ function SearchBox() {
       onSubmit={(event) => {
         event.preventDefault();
         const q = text.trim();
-        if (q) void navigate(`/search?q=${encodeURIComponent(q)}`);
+        if (q) {
+          onSearch?.();
+          void navigate(`/search?q=${encodeURIComponent(q)}`);
+        }
       }}
     >
       <TextInput size="xs" w={180} type="search" value={text} onChange={(event) => setText(event.currentTarget.value)} placeholder={t('search.placeholder')} aria-label={t('search.label')} maxLength={100} />
@@ -212,8 +216,13 @@ function usePageLinks(): Array<{ to: string; label: string }> {
   ];
 }
 
-/** The width from which the page links fit on the header's one line (Mantine's `lg`, 75em = 1200 px); narrower, they are in a menu. */
-const WIDE_HEADER = 'lg';
+/**
+ * The width from which the page links fit on the header's one line: 80em (1280 px) — an administrator's eight links,
+ * in English, end at ~1270 px (the outside check found «EN» cut at 1200). Narrower, they are in a menu.
+ */
+const WIDE_HEADER_QUERY = '(min-width: 80em)';
+/** Below this (a phone), the search box moves from the header into that menu. */
+const SEARCH_IN_HEADER = 'sm';
 
 function Navigation() {
   const me = useMe();
@@ -222,27 +231,33 @@ function Navigation() {
   const navigate = useNavigate();
   const links = usePageLinks();
   const [menuOpen, setMenuOpen] = useState(false);
+  const wide = useMediaQuery(WIDE_HEADER_QUERY, window.matchMedia(WIDE_HEADER_QUERY).matches, { getInitialValueInEffect: false });
   const link = (to: string, label: string) => (
     <Anchor key={to} component={NavLink} to={to} size="sm" style={{ whiteSpace: 'nowrap' }}>
       {label}
     </Anchor>
   );
   if (!me) return link('/sign-in', t('nav.signIn'));
-  // One line at 1280 px even for an admin's eight pages: the account and «Выйти» share one menu. Below 1200 px the
+  // One line at 1280 px even for an admin's eight pages: the account and «Выйти» share one menu. Below 1280 px the
   // page links move into a menu behind the burger (a 1024-px laptop window pushed them past the edge).
   return (
     <Group gap="sm" wrap="nowrap">
-      <Group gap="sm" wrap="nowrap" visibleFrom={WIDE_HEADER}>
-        {links.map((page) => link(page.to, page.label))}
-      </Group>
-      {links.length > 0 && (
-        <Burger hiddenFrom={WIDE_HEADER} size="sm" opened={menuOpen} onClick={() => setMenuOpen((open) => !open)} aria-label={t('nav.pages')} data-testid="nav-burger" />
+      {wide && links.map((page) => link(page.to, page.label))}
+      {!wide && (
+        <>
+          <Burger size="sm" opened={menuOpen} onClick={() => setMenuOpen((open) => !open)} aria-label={t('nav.pages')} data-testid="nav-burger" />
+          <Drawer opened={menuOpen} onClose={() => setMenuOpen(false)} position="right" size="xs" title={t('nav.pages')}>
+            <Stack gap="md" data-testid="nav-menu">
+              <Box hiddenFrom={SEARCH_IN_HEADER}>
+                <SearchBox onSearch={() => setMenuOpen(false)} />
+              </Box>
+              <Stack gap="md" onClick={() => setMenuOpen(false)}>
+                {links.map((page) => link(page.to, page.label))}
+              </Stack>
+            </Stack>
+          </Drawer>
+        </>
       )}
-      <Drawer opened={menuOpen} onClose={() => setMenuOpen(false)} position="right" size="xs" title={t('nav.pages')} hiddenFrom={WIDE_HEADER}>
-        <Stack gap="md" onClick={() => setMenuOpen(false)} data-testid="nav-menu">
-          {links.map((page) => link(page.to, page.label))}
-        </Stack>
-      </Drawer>
       <Menu position="bottom-end" withinPortal>
         <Menu.Target>
           <Button size="compact-sm" variant="subtle" color="gray" data-testid="current-user" style={{ whiteSpace: 'nowrap' }}>
@@ -284,7 +299,9 @@ function Shell() {
             </Anchor>
           </Title>
           <Group gap="md" wrap="nowrap">
-            <SearchBox />
+            <Box visibleFrom={SEARCH_IN_HEADER}>
+              <SearchBox />
+            </Box>
             <Navigation />
             <LanguageSwitch />
           </Group>
