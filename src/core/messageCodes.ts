@@ -95,6 +95,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   'hours.range': 'Конец рабочего дня должен быть позже начала',
   'hours.noWorkday': 'Отметьте хотя бы один рабочий день недели',
   'hours.date': 'Дата в формате ГГГГ-ММ-ДД, с 1990 по 2100 год',
+  'hours.noDate': 'Укажите дату',
   'hours.noSuchDate': 'Такого дня в календаре нет — проверьте число и месяц',
   'hours.duplicate': 'Этот день уже есть в списке',
   'hours.both': 'Этот день уже отмечен выходным',

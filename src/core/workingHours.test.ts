@@ -123,6 +123,8 @@ describe('validating the hours an administrator sets', () => {
     const { value, errors } = validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week });
     expect(errors).toEqual({});
     expect(value?.week.slice(0, 2)).toEqual([{ start: '09:00', end: '18:00' }, { start: '08:30', end: '17:30' }]);
+    // An added day left empty asks for a date (not for the API's ГГГГ-ММ-ДД, which the page's field does not show).
+    expect(validateWorkingHours({ ...DEFAULT_WORKING_HOURS, holidays: [' '] }).errors).toEqual({ 'holidays.0': HOURS_MESSAGES.noDate });
     const refused = validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week: [{ start: '9', end: '9.00' }, ...week.slice(1)] });
     expect(refused.errors).toEqual({ 'week.0.start': HOURS_MESSAGES.time, 'week.0.end': HOURS_MESSAGES.time });
   });

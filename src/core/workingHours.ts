@@ -109,6 +109,7 @@ function isIsoDate(value: string): boolean {
  * HOURS_MESSAGES.noSuchDate).
  */
 function dateMessage(value: string): string | null {
+  if (value === '') return HOURS_MESSAGES.noDate;
   if (!ISO_DATE.test(value)) return HOURS_MESSAGES.date;
   const year = Number(value.slice(0, 4));
   if (year < 1990 || year > 2100) return HOURS_MESSAGES.date;
@@ -123,6 +124,8 @@ export const HOURS_MESSAGES = {
   noWorkday: 'Отметьте хотя бы один рабочий день недели',
   // The API takes ISO dates (the page's date field converts what a person types).
   date: 'Дата в формате ГГГГ-ММ-ДД, с 1990 по 2100 год',
+  // An added day left empty (the page's date field writes ДД.ММ.ГГГГ: naming the API's format there misled).
+  noDate: 'Укажите дату',
   noSuchDate: DATE_NO_SUCH_DAY,
   duplicate: 'Этот день уже есть в списке',
   both: 'Этот день уже отмечен выходным',

@@ -1026,6 +1026,7 @@ export const serverMessagesEn: Record<string, string> = {
   'hours.range': 'The working day must end after it starts',
   'hours.noWorkday': 'Mark at least one working day of the week',
   'hours.date': 'A date as YYYY-MM-DD, from 1990 to 2100',
+  'hours.noDate': 'Fill in the date',
   'hours.noSuchDate': 'There is no such day in the calendar — check the day and the month',
   'hours.duplicate': 'This day is already in the list',
   'hours.both': 'This day is already marked as a day off',

@@ -54,10 +54,13 @@ type StatusChange = 'hold' | 'unhold' | 'close';
 const STATUS_COLOR: Record<DialogStatus, string> = { waiting_us: 'red', waiting_client: 'green', on_hold: 'gray', closed: 'blue', banned: 'dark' };
 /** The status column's least width: a long client name in the next column never squeezes the status out of sight. */
 const STATUS_COLUMN_WIDTH = 210;
-/** The client column's least width: a name stays readable (wrapped at most into a few lines) in a narrow window. */
-const CLIENT_COLUMN_WIDTH = 160;
-/** Below this width the table scrolls sideways (the six columns with their least widths and the owner's picker). */
-const TABLE_MIN_WIDTH = 960;
+/**
+ * The client column's width: a name stays readable (a few words a line) in a narrow window. A table cell's min-width
+ * is not kept by browsers in an automatic layout; its width is — as the column's least, like the status column's.
+ */
+const CLIENT_COLUMN_WIDTH = 200;
+/** Below this width the table scrolls sideways, with a visible scrollbar (the six columns at their least widths). */
+const TABLE_MIN_WIDTH = 1100;
 
 interface Manager {
   userId: number;
@@ -293,11 +296,13 @@ export default function DialogsPage() {
               </Text>
             ) : (
               // Narrower than the columns need (a 1024-px window), the table scrolls sideways rather than crushing the names.
-              <Table.ScrollContainer minWidth={TABLE_MIN_WIDTH}>
+              <Table.ScrollContainer minWidth={TABLE_MIN_WIDTH} type="native">
               <Table striped data-testid="dialogs">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th miw={CLIENT_COLUMN_WIDTH}>{t('dialogs.client')}</Table.Th>
+                    <Table.Th miw={CLIENT_COLUMN_WIDTH} w={CLIENT_COLUMN_WIDTH}>
+                      {t('dialogs.client')}
+                    </Table.Th>
                     <Table.Th miw={STATUS_COLUMN_WIDTH} w={STATUS_COLUMN_WIDTH}>
                       {t('dialogs.status')}
                     </Table.Th>

@@ -53,8 +53,11 @@ const empty = {
   comment: '',
 };
 
-/** CNAPS is required only for a payment in yuan: changing the currency answers its message too. */
-const CNAPS_FOLLOWS_CURRENCY = { 'beneficiary.cnaps': ['currency'] };
+/**
+ * Fields whose verdict also follows another value: CNAPS is required only for a payment in yuan (changing the
+ * currency answers its message too); КПП only for an organization's 10-digit ИНН (a sole proprietor's 12 has none).
+ */
+const FIELDS_FOLLOWING = { 'beneficiary.cnaps': ['currency'], 'payer.kpp': ['inn'] };
 
 export default function NewRequestPage() {
   const { t, locale } = useI18n();
@@ -117,7 +120,7 @@ export default function NewRequestPage() {
       }),
     (created) => void navigate(dialogId ? `/agent/requests/${created.id}/offers/new` : `/requests/${created.id}`),
     values,
-    CNAPS_FOLLOWS_CURRENCY,
+    FIELDS_FOLLOWING,
   );
   const e = (field: string) => fieldErrors[field];
 
