@@ -243,9 +243,9 @@ function Navigation() {
   return (
     <Group gap="sm" wrap="nowrap">
       {wide && links.map((page) => link(page.to, page.label))}
-      {!wide && (
+      {!wide && links.length > 0 && (
         <>
-          <Burger size="sm" opened={menuOpen} onClick={() => setMenuOpen((open) => !open)} aria-label={t('nav.pages')} data-testid="nav-burger" />
+          <Burger size="sm" opened={menuOpen} onClick={() => setMenuOpen((open) => !open)} aria-label={t('nav.pages')} aria-expanded={menuOpen} data-testid="nav-burger" />
           <Drawer opened={menuOpen} onClose={() => setMenuOpen(false)} position="right" size="xs" title={t('nav.pages')}>
             <Stack gap="md" data-testid="nav-menu">
               <Box hiddenFrom={SEARCH_IN_HEADER}>
