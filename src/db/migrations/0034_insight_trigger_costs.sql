@@ -45,14 +45,14 @@ CREATE OR REPLACE FUNCTION request_completed_refresh(ids bigint[]) RETURNS void 
   SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   IF cardinality(ids) = 0 THEN RETURN; END IF;
+  -- The completion event's time, read once per request (0030 wrote the same subquery twice: for SET and WHERE).
   UPDATE requests r
-     SET completed_at = (SELECT max(e.at) FROM events e
-                          WHERE e.subject_type = 'request' AND e.subject_id = r.id
-                            AND e.name = 'request.status' AND e.after ->> 'status' = 'completed')
-   WHERE r.id = ANY(ids)
-     AND r.completed_at IS DISTINCT FROM (SELECT max(e.at) FROM events e
-                          WHERE e.subject_type = 'request' AND e.subject_id = r.id
-                            AND e.name = 'request.status' AND e.after ->> 'status' = 'completed');
+     SET completed_at = c.at
+    FROM (SELECT q.id, (SELECT max(e.at) FROM events e
+                         WHERE e.subject_type = 'request' AND e.subject_id = q.id
+                           AND e.name = 'request.status' AND e.after ->> 'status' = 'completed') AS at
+            FROM requests q WHERE q.id = ANY(ids)) c
+   WHERE r.id = c.id AND r.completed_at IS DISTINCT FROM c.at;
 END
 $$;
 --> statement-breakpoint
