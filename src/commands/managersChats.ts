@@ -12,7 +12,6 @@ import type { Tx } from '../db/index.js';
 import type { CommandContext } from './context.js';
 import { botText, MANAGERS_LOCALE } from './botTexts.js';
 import { enqueueTelegram, OUTBOX_CHANNEL } from './telegramOutbox.js';
-import { metrics } from '../metrics.js';
 
 /**
  * Where the statements run: the pool (the outbox), or an intake
@@ -180,12 +179,6 @@ const FIX: Record<GroupProblem, string> = {
     "new clients' messages wait while their topics cannot be created; make the bot an administrator of the group with the right Manage Topics",
 };
 
-/** Sets `hotline_managers_chats_unhealthy{problem}` from the database (every instance's view). */
-export async function refreshHealthGauge(db: Queryable): Promise<void> {
-  const unhealthy = await unhealthyManagersChats(db);
-  for (const problem of GROUP_PROBLEMS) metrics.managersChatsUnhealthy.set({ problem }, unhealthy.filter((u) => u.problem === problem).length);
-}
-
 /**
  * Records whether `problem` holds in the group now (setGroupProblem, a
  * conditional update: across instances exactly one caller sees a change) and
@@ -216,7 +209,6 @@ export async function recordGroupProblem(
     const text = botText(MANAGERS_LOCALE, `managers-group-${problem.replaceAll('_', '-')}-${change}`);
     await ctx.database.transaction((tx) => enqueueTelegram(ctx, tx, { chatId, method: 'sendMessage', payload: { text } }));
   }
-  if (change) await refreshHealthGauge(ctx.database.pool);
   return change;
 }
 

@@ -32,7 +32,7 @@ import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits, type SendKind, type Take } from './rateLimits.js';
 import { Topics, TopicPending } from './topics.js';
 import { classifyFailure, markRepeat, postsMessage, retryDelayMs } from './outboxFailures.js';
-import { followManagersChatMigration, noticeBotReturn, pauseManagersChat, pausedManagersChats, resumeManagersChat, unhealthyManagersChats, GROUP_PROBLEMS } from '../commands/managersChats.js';
+import { followManagersChatMigration, noticeBotReturn, pauseManagersChat, pausedManagersChats, resumeManagersChat } from '../commands/managersChats.js';
 import { ActionCards } from './actionCards.js';
 import { REFRESH_ACTION_CARD } from '../commands/actionCards.js';
 import { BROADCAST_QUEUE_PREFIX } from '../core/broadcast.js';
@@ -910,10 +910,6 @@ export class TelegramOutbox {
     this.pausedReadAt = Date.now();
     const paused = await pausedManagersChats(this.ctx.database.pool);
     this.pausedChats = new Set(paused.map((p) => p.chatId));
-    metrics.managersChatsPaused.set(paused.length);
-    // Another instance may have seen the bot's rights change: the gauge follows the database.
-    const unhealthy = await unhealthyManagersChats(this.ctx.database.pool);
-    for (const problem of GROUP_PROBLEMS) metrics.managersChatsUnhealthy.set({ problem }, unhealthy.filter((u) => u.problem === problem).length);
   }
 
   /**
@@ -923,7 +919,6 @@ export class TelegramOutbox {
   private async pause(chatId: number, reason: string, holdMs: number): Promise<void> {
     const paused = await pauseManagersChat(this.ctx.database.pool, chatId, reason, holdMs);
     this.pausedChats.add(chatId);
-    metrics.managersChatsPaused.set(this.pausedChats.size);
     if (paused) {
       // What managers must do: a group without topics needs Topics turned on (a basic group then becomes a supergroup, which is followed); otherwise the bot's rights.
       const fix = /not a forum/i.test(reason)
@@ -935,7 +930,6 @@ export class TelegramOutbox {
 
   private async resume(chatId: number): Promise<void> {
     this.pausedChats.delete(chatId);
-    metrics.managersChatsPaused.set(this.pausedChats.size);
     if (await resumeManagersChat(this.ctx.database.pool, chatId)) {
       this.ctx.log.warn(`Managers' group ${chatId} is reachable again; its waiting messages go out now`);
       this.wake();

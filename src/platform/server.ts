@@ -31,6 +31,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { GROUP_PROBLEMS } from '../commands/managersChats.js';
 import { metrics } from '../metrics.js';
 import { htmlWithPreloads, PRELOADED_PAGES } from './pagePreload.js';
 import Negotiator from 'negotiator';
@@ -226,6 +227,11 @@ export async function createHttpServer(options: ServerOptions): Promise<HttpServ
       } else if (!isLocalCaller(request)) {
         return reply.code(403).send({ error: 'Metrics answer callers on this machine only; set METRICS_TOKEN to scrape from elsewhere' });
       }
+      // The managers' groups gauges are the database's view at the moment of the scrape, as /readyz shows it:
+      // set here and nowhere else, so no writer holding an older reading can overwrite a newer one.
+      const [paused, unhealthy] = await Promise.all([options.pausedGroups?.().catch(() => null), options.unhealthyGroups?.().catch(() => null)]);
+      if (paused) metrics.managersChatsPaused.set(paused.length);
+      if (unhealthy) for (const problem of GROUP_PROBLEMS) metrics.managersChatsUnhealthy.set({ problem }, unhealthy.filter((u) => u.problem === problem).length);
       reply.header('content-type', metrics.registry.contentType);
       return metrics.registry.metrics();
     });

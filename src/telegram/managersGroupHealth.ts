@@ -23,7 +23,7 @@
 import type { Api } from 'grammy';
 import type { ChatMember, UserFromGetMe } from '@grammyjs/types';
 import type { CommandContext } from '../commands/context.js';
-import { currentManagersChatId, GROUP_PROBLEMS, MANAGERS_CHATS_CHANNEL, recordGroupProblem, refreshHealthGauge as refreshGauge, type GroupProblem } from '../commands/managersChats.js';
+import { currentManagersChatId, GROUP_PROBLEMS, MANAGERS_CHATS_CHANNEL, recordGroupProblem, type GroupProblem } from '../commands/managersChats.js';
 import { MANAGER_COMMANDS } from './managerCommands.js';
 
 /**
@@ -49,11 +49,6 @@ export function groupProblems(member: ChatMember, me: Pick<UserFromGetMe, 'can_r
     default:
       return { cannot_read_messages: false, cannot_manage_topics: undefined };
   }
-}
-
-/** Sets `hotline_managers_chats_unhealthy{problem}` from the database (every instance's view). */
-export async function refreshHealthGauge(ctx: Pick<CommandContext, 'database'>): Promise<void> {
-  await refreshGauge(ctx.database.pool);
 }
 
 /**
@@ -86,7 +81,6 @@ export async function checkManagersGroupHealth(
       startup: options.startup,
     });
   }
-  await refreshHealthGauge(ctx);
 }
 
 /**
