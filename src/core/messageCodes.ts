@@ -92,6 +92,7 @@ export const MESSAGE_TEMPLATES: Record<string, string> = {
   // Working hours and holidays (src/core/workingHours.ts HOURS_MESSAGES).
   'hours.time': 'Время в формате ЧЧ:ММ, например 09:00',
   'hours.noTime': 'Укажите время: ЧЧ:ММ, например 09:00',
+  'hours.noSuchTime': 'Такого времени нет: часы от 00 до 23 (24:00 — только конец дня), минуты от 00 до 59',
   'hours.range': 'Конец рабочего дня должен быть позже начала',
   'hours.noWorkday': 'Отметьте хотя бы один рабочий день недели',
   'hours.date': 'Дата в формате ГГГГ-ММ-ДД, с 1990 по 2100 год',

@@ -105,7 +105,7 @@ describe('validating the hours an administrator sets', () => {
     expect(errors).toEqual({
       'week.0.end': HOURS_MESSAGES.range,
       'week.1.start': HOURS_MESSAGES.time,
-      'week.2.end': HOURS_MESSAGES.time,
+      'week.2.end': HOURS_MESSAGES.noSuchTime,
       'holidays.0': HOURS_MESSAGES.noSuchDate,
       'holidays.2': HOURS_MESSAGES.duplicate,
       'holidays.3': HOURS_MESSAGES.date,
@@ -113,7 +113,7 @@ describe('validating the hours an administrator sets', () => {
       'holidays.5': HOURS_MESSAGES.noSuchDate,
       'holidays.6': HOURS_MESSAGES.date,
       'workdays.0.date': HOURS_MESSAGES.both,
-      'workdays.1.start': HOURS_MESSAGES.time,
+      'workdays.1.start': HOURS_MESSAGES.noSuchTime,
     });
     expect(validateWorkingHours({ ...DEFAULT_WORKING_HOURS, week: Array(7).fill(null) }).errors).toEqual({ week: HOURS_MESSAGES.noWorkday });
   });

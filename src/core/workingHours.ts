@@ -89,6 +89,8 @@ export function isTimeZone(timeZone: string): boolean {
 // «9:00» is 09:00, as people write it (and as Russian typography prints hours); stored as `HH:MM` (checkRange).
 const TIME = /^([01]?\d|2[0-3]):([0-5]\d)$|^24:00$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+// The shape of a time, whatever its numbers (to tell «25:00» — no such time — from «9» — not a time).
+const CLOCK_SHAPE = /^\d{1,2}:\d{2}$/;
 
 /** Minutes after midnight of an `HH:MM` (or `H:MM`), or null when it is not one. */
 export function minutesOf(time: string): number | null {
@@ -120,6 +122,7 @@ function dateMessage(value: string): string | null {
 export const HOURS_MESSAGES = {
   time: 'Время в формате ЧЧ:ММ, например 09:00',
   noTime: 'Укажите время: ЧЧ:ММ, например 09:00',
+  noSuchTime: 'Такого времени нет: часы от 00 до 23 (24:00 — только конец дня), минуты от 00 до 59',
   range: 'Конец рабочего дня должен быть позже начала',
   noWorkday: 'Отметьте хотя бы один рабочий день недели',
   // The API takes ISO dates (the page's date field converts what a person types).
@@ -136,7 +139,12 @@ export const HOURS_MESSAGES = {
 function checkRange(range: DayHours, field: string, errors: Record<string, string>): DayHours | null {
   const start = minutesOf(range.start ?? '');
   const end = minutesOf(range.end ?? '');
-  const timeMessage = (typed: string | undefined) => ((typed ?? '').trim() === '' ? HOURS_MESSAGES.noTime : HOURS_MESSAGES.time);
+  const timeMessage = (typed: string | undefined) => {
+    const text = (typed ?? '').trim();
+    if (text === '') return HOURS_MESSAGES.noTime;
+    // Written as a time but not one the clock has («25:00», «12:60», «24:00» as a start): saying the format again misled.
+    return CLOCK_SHAPE.test(text) ? HOURS_MESSAGES.noSuchTime : HOURS_MESSAGES.time;
+  };
   if (start === null || start === 24 * 60) errors[`${field}.start`] = timeMessage(range.start);
   if (end === null) errors[`${field}.end`] = timeMessage(range.end);
   if (start === null || end === null || start === 24 * 60) return null;

@@ -1023,6 +1023,7 @@ export const serverMessagesEn: Record<string, string> = {
   'search.control': 'The query holds control characters, which are not allowed',
   'hours.time': 'Write the time as HH:MM, e.g. 09:00',
   'hours.noTime': 'Fill in the time: HH:MM, e.g. 09:00',
+  'hours.noSuchTime': 'No such time: hours 00 to 23 (24:00 only as the end of the day), minutes 00 to 59',
   'hours.range': 'The working day must end after it starts',
   'hours.noWorkday': 'Mark at least one working day of the week',
   'hours.date': 'A date as YYYY-MM-DD, from 1990 to 2100',
