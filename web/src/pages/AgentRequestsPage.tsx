@@ -3,12 +3,13 @@
  * URL (shareable, survive reload); pages load by cursor ("show more").
  */
 import { useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, Grid, Select, Stack, TextInput, Title } from '@mantine/core';
 import { SearchSelect } from '../components/pickers.js';
 import { DateField } from '../components/DateField.js';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useAddressParams } from '../address.js';
 import { api, query, type Page, type RequestSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState } from '../components/common.js';
@@ -25,14 +26,17 @@ function dayStart(day: string, plusDays = 0): string | undefined {
 
 export default function AgentRequestsPage() {
   const { t, locale } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useAddressParams();
   const filters = Object.fromEntries(FILTERS.map((key) => [key, params.get(key) ?? ''])) as Record<(typeof FILTERS)[number], string>;
   const [debounced] = useDebouncedValue(filters, 300);
   const setFilter = (key: (typeof FILTERS)[number], value: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    setParams(next, { replace: true });
+    changeParams(
+      (next) => {
+        if (value) next.set(key, value);
+        else next.delete(key);
+      },
+      { replace: true },
+    );
   };
 
   const currencies = useQuery({ queryKey: ['currencies', locale], queryFn: () => api<Array<{ code: string; name: string }>>(`/reference/currencies${query({ locale })}`), staleTime: Infinity });

@@ -13,10 +13,12 @@
  * `filter` or `sort` is dropped from the address.
  */
 import { useEffect, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Anchor, Badge, Button, CloseButton, Group, Modal, SegmentedControl, Select, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { api, ApiError } from '../api.js';
+import { useAddressParams } from '../address.js';
 import { useI18n } from '../i18n.js';
 import { useMe } from '../session.js';
 import { QueryState } from '../components/common.js';
@@ -61,6 +63,8 @@ const STATUS_COLUMN_WIDTH = 210;
 const CLIENT_COLUMN_WIDTH = 200;
 /** Below this width the table scrolls sideways, with a visible scrollbar (the six columns at their least widths). */
 const TABLE_MIN_WIDTH = 1100;
+/** Below this width (36em, Mantine's `xs`) the page is laid out for a phone. */
+const PHONE_QUERY = '(max-width: 36em)';
 
 interface Manager {
   userId: number;
@@ -84,7 +88,7 @@ function errorText(error: unknown, networkText: string): string {
 export default function DialogsPage() {
   const { t, dateTime, locale } = useI18n();
   const me = useMe();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useAddressParams();
   const [banning, setBanning] = useState<DialogRow | null>(null);
   // Read from the address on every render; an unknown filter or order shows the default list.
   const filter: Filter = FILTERS.find((value) => value === params.get('filter')) ?? 'all';
@@ -93,29 +97,31 @@ export default function DialogsPage() {
   const label = params.get('label') || null;
   // A Telegram user id (the client card's link); anything else in the address is refused here, the list not asked for.
   const clientId = params.get('client') || null;
+  // Telegram user ids have at most 52 significant bits (Bot API, User.id): 16 digits at most.
   const clientValid = clientId === null || /^[1-9]\d{0,15}$/.test(clientId);
+  // A phone's width: the filters stack, each the width of the screen, and the two switches become dropdowns
+  // (five segments in Russian are ~600 px: at 375 px they ran off the screen).
+  const phone = useMediaQuery(PHONE_QUERY, window.matchMedia(PHONE_QUERY).matches, { getInitialValueInEffect: false });
   const setParam = (key: UrlKey, value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value && !(key === 'filter' && value === 'all') && !(key === 'sort' && value === 'recent')) next.set(key, value);
-    else next.delete(key);
     // A manager's choice is a step in the browser's history (Back returns to the list as it was); the corrections below are not.
-    setParams(next);
+    changeParams((next) => {
+      if (value && !(key === 'filter' && value === 'all') && !(key === 'sort' && value === 'recent')) next.set(key, value);
+      else next.delete(key);
+    });
   };
   // An unknown filter or order is dropped from the address too, so that what the address says is what is shown.
   const unknownFilter = params.has('filter') && !FILTERS.some((value) => value === params.get('filter'));
   const unknownSort = params.has('sort') && !SORTS.some((value) => value === params.get('sort'));
   useEffect(() => {
     if (!unknownFilter && !unknownSort) return;
-    setParams(
-      (current) => {
-        const next = new URLSearchParams(current);
+    changeParams(
+      (next) => {
         if (unknownFilter) next.delete('filter');
         if (unknownSort) next.delete('sort');
-        return next;
       },
       { replace: true },
     );
-  }, [unknownFilter, unknownSort, setParams]);
+  }, [unknownFilter, unknownSort, changeParams]);
   const setFilter = (value: Filter) => setParam('filter', value);
   const setSort = (value: Sort) => setParam('sort', value);
   const setSource = (value: string | null) => setParam('source', value);
@@ -159,11 +165,27 @@ export default function DialogsPage() {
   const refusedFields = dialogs.error instanceof ApiError && dialogs.error.status === 400 ? dialogs.error.fields : {};
   const badFilter = source && refusedFields.source ? 'source' : label && refusedFields.label ? 'label' : null;
   const resetFilters = () => {
-    const next = new URLSearchParams(params);
-    next.delete('source');
-    next.delete('label');
-    setParams(next, { replace: true });
+    changeParams(
+      (next) => {
+        next.delete('source');
+        next.delete('label');
+      },
+      { replace: true },
+    );
   };
+  const sortOptions = [
+    { value: 'recent', label: t('dialogs.sortRecent') },
+    { value: 'waiting', label: t('dialogs.sortWaiting') },
+  ];
+  const filterOptions = [
+    { value: 'all', label: t('dialogs.filterAll') },
+    { value: 'mine', label: t('dialogs.filterMine') },
+    { value: 'unowned', label: t('dialogs.filterUnowned') },
+    { value: 'late', label: t('dialogs.filterLate') },
+    { value: 'banned', label: t('dialogs.filterBanned') },
+  ];
+  // A client the list does not hold (not found, or not under the other filters): nothing to export.
+  const noSuchClient = clientId !== null && dialogs.data?.items.length === 0;
   const client = useQueryClient();
   const managers = useQuery({ queryKey: ['dialogs', 'managers'], queryFn: () => api<{ items: Manager[] }>('/dialogs/managers') });
   const setOwner = useMutation({
@@ -179,6 +201,23 @@ export default function DialogsPage() {
     mutationFn: (dialogId: number) => api(`/dialogs/${dialogId}/ban`, { method: 'DELETE' }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['dialogs'] }),
   });
+  /** What an empty list says: why it is empty, and for a filter what would fill it. */
+  const emptyListText = () => {
+    if (clientId) return filter === 'all' && !source && !label ? t('dialogs.clientNotFound', { client: clientId }) : t('dialogs.clientNotInList', { client: clientId });
+    if (source || label) return t('dialogs.noneFiltered');
+    switch (filter) {
+      case 'banned':
+        return t('dialogs.noneBanned');
+      case 'late':
+        return t('dialogs.noneLate');
+      case 'mine':
+        return t('dialogs.noneMine');
+      case 'unowned':
+        return t('dialogs.noneUnowned');
+      default:
+        return t('dialogs.none');
+    }
+  };
   return (
     <Stack>
       <Group justify="space-between">
@@ -197,7 +236,7 @@ export default function DialogsPage() {
           searchable
           nothingFoundMessage={t('common.nothingFound')}
           data-testid="dialogs-source"
-          w={240}
+          w={phone ? '100%' : 240}
         />
         <Select
           placeholder={t('dialogs.allLabels')}
@@ -210,30 +249,19 @@ export default function DialogsPage() {
           searchable
           nothingFoundMessage={t('common.nothingFound')}
           data-testid="dialogs-label"
-          w={200}
+          w={phone ? '100%' : 200}
         />
-        <SegmentedControl
-          value={sort}
-          onChange={(value) => setSort(value as Sort)}
-          aria-label={t('dialogs.sort')}
-          data={[
-            { value: 'recent', label: t('dialogs.sortRecent') },
-            { value: 'waiting', label: t('dialogs.sortWaiting') },
-          ]}
-          data-testid="dialogs-sort"
-        />
-        <SegmentedControl
-          value={filter}
-          onChange={(value) => setFilter(value as Filter)}
-          data={[
-            { value: 'all', label: t('dialogs.filterAll') },
-            { value: 'mine', label: t('dialogs.filterMine') },
-            { value: 'unowned', label: t('dialogs.filterUnowned') },
-            { value: 'late', label: t('dialogs.filterLate') },
-            { value: 'banned', label: t('dialogs.filterBanned') },
-          ]}
-          data-testid="dialogs-filter"
-        />
+        {phone ? (
+          <>
+            <Select value={sort} onChange={(value) => value && setSort(value as Sort)} aria-label={t('dialogs.sort')} data={sortOptions} allowDeselect={false} data-testid="dialogs-sort" w="100%" />
+            <Select value={filter} onChange={(value) => value && setFilter(value as Filter)} aria-label={t('dialogs.filter')} data={filterOptions} allowDeselect={false} data-testid="dialogs-filter" w="100%" />
+          </>
+        ) : (
+          <>
+            <SegmentedControl value={sort} onChange={(value) => setSort(value as Sort)} aria-label={t('dialogs.sort')} data={sortOptions} data-testid="dialogs-sort" />
+            <SegmentedControl value={filter} onChange={(value) => setFilter(value as Filter)} aria-label={t('dialogs.filter')} data={filterOptions} data-testid="dialogs-filter" />
+          </>
+        )}
         </Group>
       </Group>
       <Group justify="space-between">
@@ -252,7 +280,7 @@ export default function DialogsPage() {
           <span />
         )}
         {/* No export of a list the address cannot describe (a refused client, source or label): the file would not be what is shown. */}
-        {clientValid && !badFilter && (
+        {clientValid && !badFilter && !noSuchClient && (
         <Group gap="xs" title={t('dialogs.exportHint')}>
           <Button component="a" href={exportHref('csv')} download size="xs" variant="default" data-testid="export-csv">
             {t('dialogs.exportCsv')}
@@ -286,13 +314,7 @@ export default function DialogsPage() {
           {() =>
             dialogs.data!.items.length === 0 ? (
               <Text c="dimmed" data-testid="dialogs-empty">
-                {clientId && filter === 'all' && !source && !label
-                  ? t('dialogs.clientNotFound', { client: clientId })
-                  : filter === 'banned'
-                    ? t('dialogs.noneBanned')
-                    : filter === 'late'
-                      ? t('dialogs.noneLate')
-                      : t('common.empty')}
+                {emptyListText()}
               </Text>
             ) : (
               // Narrower than the columns need (a 1024-px window), the table scrolls sideways rather than crushing the names.

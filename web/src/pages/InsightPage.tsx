@@ -8,7 +8,7 @@
  * new one loads, so nothing flickers.
  */
 import { useRef, type ReactNode } from 'react';
-import { useSearchParams } from 'react-router';
+import { useAddressParams, type ChangeParams } from '../address.js';
 import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, ColorSwatch, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { BarChart, DonutChart, LineChart } from '@mantine/charts';
@@ -98,7 +98,7 @@ function useChart<T>(chart: InsightChart, filter: string) {
  */
 function Dashboard() {
   const { t, date, money, number } = useI18n();
-  const [params, setParams] = useSearchParams();
+  const [params, changeParams] = useAddressParams();
   const filter = insightFilter(params);
   const dayColumn = <T extends { day: string }>(): Column<T> => ({ label: t('insight.col.day'), value: (row) => row.day, show: (row) => date(row.day) });
   const duration = (seconds: Seconds) => formatDuration(seconds);
@@ -108,7 +108,7 @@ function Dashboard() {
   return (
     <Stack data-testid="insight">
       <Title order={2}>{t('insight.title')}</Title>
-      <Filters params={params} setParams={setParams} filter={filter} />
+      <Filters params={params} changeParams={changeParams} filter={filter} />
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <Chart<Rows<Array<{ day: string; dialogs: number }>>> chart="dialogs" filter={filter}>
           {(dialogs) => (
@@ -407,7 +407,7 @@ function Chart<T>({ chart, filter, children }: { chart: InsightChart; filter: st
 }
 
 /** The period and manager fields, and the line saying which period is shown (the first chart's echo) or why nothing is. */
-function Filters({ params, setParams, filter }: { params: URLSearchParams; setParams: ReturnType<typeof useSearchParams>[1]; filter: string }) {
+function Filters({ params, changeParams, filter }: { params: URLSearchParams; changeParams: ChangeParams; filter: string }) {
   const { t, date } = useI18n();
   const filterValues = { from: params.get('from') ?? undefined, to: params.get('to') ?? undefined, manager: params.get('manager') ?? undefined };
   const managers = useQuery({ queryKey: ['insight', 'managers'], queryFn: () => api<{ rows: Array<{ id: number; name: string }> }>('/insight/managers') });
@@ -415,10 +415,13 @@ function Filters({ params, setParams, filter }: { params: URLSearchParams; setPa
   const period = dialogs.data;
   const refused = dialogs.error instanceof ApiError ? dialogs.error : null;
   const setFilter = (name: 'from' | 'to' | 'manager', value: string | null) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    setParams(next, { replace: true });
+    changeParams(
+      (next) => {
+        if (value) next.set(name, value);
+        else next.delete(name);
+      },
+      { replace: true },
+    );
   };
   return (
     <>
