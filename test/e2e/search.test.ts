@@ -57,6 +57,19 @@ describe.skipIf(!available)('search in the browser', () => {
 
   it('a manager finds a message by another word form, a client by a name with a typo, a request by number and by INN', async () => {
     const page = await signedInPage(browser, app.url, manager);
+    // The header's box says what it finds, whole (its placeholder was cut mid-word), in Russian and in English.
+    for (const [lang, placeholder] of [['EN', 'Client, request, INN…'], ['RU', 'Клиент, заявка, ИНН…']] as const) {
+      await page.getByText(lang, { exact: true }).click();
+      const box = page.getByRole('searchbox');
+      await expect.poll(() => box.getAttribute('placeholder')).toBe(placeholder);
+      const room = await box.evaluate((el: any) => {
+        const style = el.ownerDocument.defaultView.getComputedStyle(el);
+        const canvas = el.ownerDocument.createElement('canvas').getContext('2d');
+        canvas.font = `${style.fontSize} ${style.fontFamily}`;
+        return el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - canvas.measureText(el.placeholder).width;
+      });
+      expect(room).toBeGreaterThan(0);
+    }
 
     await search(page, 'договором');
     const message = page.getByTestId('search-hit').filter({ hasText: 'Подписал договор' });

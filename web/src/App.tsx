@@ -197,8 +197,30 @@ function SearchBox({ onSearch }: { onSearch?: () => void } = {}) {
         }
       }}
     >
-      <TextInput size="xs" w={180} type="search" value={text} onChange={(event) => setText(event.currentTarget.value)} placeholder={t('search.placeholder')} aria-label={t('search.label')} maxLength={100} />
+      {/* The placeholder fits the header's 180 px (the full list of what is found was cut mid-word); the tooltip gives the whole. */}
+      <TextInput
+        size="xs"
+        w={180}
+        type="search"
+        value={text}
+        onChange={(event) => setText(event.currentTarget.value)}
+        placeholder={t('search.placeholder')}
+        title={t('search.boxHint')}
+        aria-label={t('search.label')}
+        leftSection={<SearchIcon />}
+        maxLength={100}
+      />
     </form>
+  );
+}
+
+/** A magnifier, drawn (no icon library for one glyph). */
+function SearchIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" aria-hidden="true">
+      <circle cx="10.5" cy="10.5" r="6.5" />
+      <path d="M15.5 15.5 21 21" />
+    </svg>
   );
 }
 
