@@ -184,8 +184,18 @@ export default function DialogsPage() {
     { value: 'late', label: t('dialogs.filterLate') },
     { value: 'banned', label: t('dialogs.filterBanned') },
   ];
-  // A client the list does not hold (not found, or not under the other filters): nothing to export.
-  const noSuchClient = clientId !== null && dialogs.data?.items.length === 0;
+  // The list the export would write: shown only for a list that holds someone (an empty one is a header-only file) and
+  // for the filters the export takes — «Ждут слишком долго» is a moment's state of dialogs, not a set of clients.
+  const exportable = clientValid && !badFilter && filter !== 'late' && (dialogs.data?.items.length ?? 0) > 0;
+  // The client of the address when the filtered list does not hold them: asked alone, so the page can say whether
+  // they exist (and name them) rather than «not found or not under the filters».
+  const filtersNarrow = filter !== 'all' || source !== null || label !== null;
+  const clientAlone = useQuery({
+    queryKey: ['dialogs', 'client', clientId],
+    queryFn: () => api<{ items: DialogRow[] }>(`/dialogs?${new URLSearchParams([['client', clientId!]])}`),
+    enabled: clientValid && clientId !== null && filtersNarrow && dialogs.data?.items.length === 0,
+  });
+  const clientName = dialogs.data?.items[0]?.clientName ?? clientAlone.data?.items[0]?.clientName ?? null;
   const client = useQueryClient();
   const managers = useQuery({ queryKey: ['dialogs', 'managers'], queryFn: () => api<{ items: Manager[] }>('/dialogs/managers') });
   const setOwner = useMutation({
@@ -203,7 +213,10 @@ export default function DialogsPage() {
   });
   /** What an empty list says: why it is empty, and for a filter what would fill it. */
   const emptyListText = () => {
-    if (clientId) return filter === 'all' && !source && !label ? t('dialogs.clientNotFound', { client: clientId }) : t('dialogs.clientNotInList', { client: clientId });
+    if (clientId) {
+      if (!filtersNarrow || clientAlone.data?.items.length === 0) return t('dialogs.clientNotFound', { client: clientId });
+      return clientName ? t('dialogs.clientFiltered', { client: clientName }) : t('dialogs.clientNotInList', { client: clientId });
+    }
     if (source || label) return t('dialogs.noneFiltered');
     switch (filter) {
       case 'banned':
@@ -274,13 +287,13 @@ export default function DialogsPage() {
             data-testid="dialogs-client-filter"
             rightSection={<CloseButton size="xs" aria-label={t('dialogs.allClients')} onClick={() => setParam('client', null)} />}
           >
-            {t('dialogs.onlyClient', { client: dialogs.data?.items[0]?.clientName ?? clientId })}
+            {t('dialogs.onlyClient', { client: clientName ?? clientId })}
           </Badge>
         ) : (
           <span />
         )}
         {/* No export of a list the address cannot describe (a refused client, source or label): the file would not be what is shown. */}
-        {clientValid && !badFilter && !noSuchClient && (
+        {exportable && (
         <Group gap="xs" title={t('dialogs.exportHint')}>
           <Button component="a" href={exportHref('csv')} download size="xs" variant="default" data-testid="export-csv">
             {t('dialogs.exportCsv')}
