@@ -132,6 +132,8 @@ describe.skipIf(!available)('the answer-time promise on the platform', () => {
   it('in English: a time that is no time is refused beside its field', async () => {
     const before = await hours();
     const page = await signedInPage(browser, app.url, app.admin);
+    // A phone: the save button is a screen below the week's fields.
+    await page.setViewportSize({ width: 375, height: 812 });
     await page.getByText('EN', { exact: true }).click();
     await page.goto(`${app.url}/admin?tab=hours`);
     const form = page.getByTestId('working-hours');
@@ -143,6 +145,9 @@ describe.skipIf(!available)('the answer-time promise on the platform', () => {
     await form.getByRole('button', { name: 'Save working hours' }).click();
     await form.getByText('No such time: hours 00 to 23 (24:00 only as the end of the day), minutes 00 to 59').waitFor();
     await form.getByText('Write the time as HH:MM, e.g. 09:00').waitFor();
+    // Beside the button, how many are left; the cursor goes to the first refused field (on a phone, a screen above).
+    expect(plain(await form.getByTestId('hours-refused').textContent())).toBe('Check the form fields — left to fix: 2');
+    await expect.poll(() => form.getByRole('textbox', { name: 'Tuesday: To' }).evaluate((el: any) => el === el.ownerDocument.activeElement)).toBe(true);
     expect(await hours()).toEqual(before);
     await shot(page, 'en-hours-refused');
     await page.context().close();

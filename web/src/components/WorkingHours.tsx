@@ -7,7 +7,7 @@
  * field, what was typed stays in it (a date that is no date, 31.02.2026, is
  * sent as typed and refused with the rest), and nothing is saved.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Group, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { api } from '../api.js';
@@ -75,15 +75,29 @@ function WorkingHoursForm({ answer }: { answer: WorkingHoursAnswer }) {
     edit({ ...value, week: value.week.map((h, i) => (i === day ? hours : h)) }, `week.${day}`, 'week');
   };
   const hasFieldErrors = Object.keys(fieldErrors).length > 0;
+  // A refused save brings its first refused field into view, with the cursor in it: on a phone the save button is a
+  // screen below the week, and a refusal beside a field out of sight looked like nothing had happened.
+  const form = useRef<HTMLFormElement>(null);
+  const submits = useRef(0);
+  const refusedAt = useRef(0);
+  useEffect(() => {
+    if (busy || !hasFieldErrors || refusedAt.current === submits.current) return;
+    refusedAt.current = submits.current;
+    const first = form.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+    first?.scrollIntoView({ block: 'center' });
+    first?.focus({ preventScroll: true });
+  }, [busy, hasFieldErrors]);
 
   return (
     <Paper withBorder p="md">
       <form
         noValidate
         data-testid="working-hours"
+        ref={form}
         onSubmit={(event) => {
           event.preventDefault();
           setSaved(false);
+          submits.current += 1;
           void submit();
         }}
       >
@@ -222,6 +236,12 @@ function WorkingHoursForm({ answer }: { answer: WorkingHoursAnswer }) {
             <Button type="submit" loading={busy}>
               {t('admin.hours.save')}
             </Button>
+            {/* Beside the button too: how many fields are left to fix. */}
+            {hasFieldErrors && error && (
+              <Text c="red" size="sm" data-testid="hours-refused">
+                {error}
+              </Text>
+            )}
             {saved && (
               <Text c="green" size="sm" data-testid="hours-saved">
                 {t('admin.hours.saved')}
