@@ -352,6 +352,11 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
       // An empty list is no file: no export buttons.
       expect(await page.getByTestId('export-csv').count()).toBe(0);
       await shot(page, `${lang.toLowerCase()}-phone-mine`);
+      // A small tablet (600 px): still the phone's layout, nothing past the edge.
+      await page.setViewportSize({ width: 600, height: 812 });
+      expect(await page.getByTestId('dialogs-filter').evaluate((el) => el.tagName)).toBe('INPUT');
+      expect(await page.locator('[data-testid^="dialogs-"]').evaluateAll((parts) => parts.every((el) => el.getBoundingClientRect().right <= 600 + 1))).toBe(true);
+      await page.setViewportSize({ width: 375, height: 812 });
       // A source with clients, under «Мои»: empty because of the filters, and said so.
       await page.goto(`${app.url}/dialogs?filter=mine&source=ads_autumn`);
       await page.getByTestId('dialogs-empty').waitFor();

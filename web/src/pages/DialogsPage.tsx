@@ -63,8 +63,11 @@ const STATUS_COLUMN_WIDTH = 210;
 const CLIENT_COLUMN_WIDTH = 200;
 /** Below this width the table scrolls sideways, with a visible scrollbar (the six columns at their least widths). */
 const TABLE_MIN_WIDTH = 1100;
-/** Below this width (36em, Mantine's `xs`) the page is laid out for a phone. */
-const PHONE_QUERY = '(max-width: 36em)';
+/**
+ * Below this width (48em, Mantine's `sm` — where the header moves its search box into the menu) the page is laid out
+ * for a phone: the five filter segments need ~600 px, which a 576–768 px window does not always give.
+ */
+const PHONE_QUERY = '(max-width: 48em)';
 
 interface Manager {
   userId: number;
@@ -184,8 +187,9 @@ export default function DialogsPage() {
     { value: 'late', label: t('dialogs.filterLate') },
     { value: 'banned', label: t('dialogs.filterBanned') },
   ];
-  // The list the export would write: shown only for a list that holds someone (an empty one is a header-only file) and
-  // for the filters the export takes — «Ждут слишком долго» is a moment's state of dialogs, not a set of clients.
+  // The export is offered only for a list it would write as shown: not for one the address cannot describe (a refused
+  // client, source or label), not for an empty one (a header-only file), and not for «Ждут слишком долго» — a moment's
+  // state of dialogs, not a set of clients, which the export does not take.
   const exportable = clientValid && !badFilter && filter !== 'late' && (dialogs.data?.items.length ?? 0) > 0;
   // The client of the address when the filtered list does not hold them: asked alone, so the page can say whether
   // they exist (and name them) rather than «not found or not under the filters».
@@ -292,7 +296,6 @@ export default function DialogsPage() {
         ) : (
           <span />
         )}
-        {/* No export of a list the address cannot describe (a refused client, source or label): the file would not be what is shown. */}
         {exportable && (
         <Group gap="xs" title={t('dialogs.exportHint')}>
           <Button component="a" href={exportHref('csv')} download size="xs" variant="default" data-testid="export-csv">
