@@ -102,11 +102,15 @@ export async function openDialog(ctx: Pick<CommandContext, 'config'>, tx: Tx, cl
  * has since moved away from still reaches the client.
  */
 export async function dialogOfTopic(tx: Tx, managersChatId: number, topicId: number): Promise<Dialog | undefined> {
-  const [dialog] = await tx.db
-    .select()
-    .from(dialogs)
-    .where(and(eq(dialogs.managersChatId, managersChatId), eq(dialogs.topicId, topicId)))
-    .for('update');
+  // Prepared once per connection: it runs for every message a manager writes in a topic.
+  const [dialog] = await prepared(tx, 'dialog_of_topic', (db, name) =>
+    db
+      .select()
+      .from(dialogs)
+      .where(and(eq(dialogs.managersChatId, sql`${sql.placeholder('chat')}::bigint`), eq(dialogs.topicId, sql`${sql.placeholder('topic')}::integer`)))
+      .for('update')
+      .prepare(name),
+  ).execute({ chat: managersChatId, topic: topicId });
   if (dialog) return dialog;
   const [earlier] = await tx.db
     .select({ dialog: dialogs })

@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Tx } from '../db/index.js';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { prepared, type Tx } from '../db/index.js';
 import { organizations, users } from '../db/schema.js';
 import { managerRefusal, type Viewer } from '../policies/access.js';
 import { ForbiddenError, recordEvent } from './context.js';
@@ -74,10 +74,25 @@ export async function actingManager(tx: Tx, person: TelegramPerson): Promise<Vie
  * read (`users.telegram_user_id` is unique).
  */
 export async function ourStaffByTelegram(tx: Tx, telegramUserId: number): Promise<{ locale: 'ru' | 'en' } | undefined> {
-  const [row] = await tx.db
-    .select({ locale: users.locale })
-    .from(users)
-    .innerJoin(organizations, eq(organizations.id, users.organizationId))
-    .where(and(eq(users.telegramUserId, telegramUserId), eq(organizations.isOurs, true), inArray(users.role, ['manager', 'admin']), isNull(users.disabledAt)));
+  const [row] = await staffByTelegram(tx).execute({ telegramUserId });
   return row ? { locale: row.locale === 'en' ? 'en' : 'ru' } : undefined;
+}
+
+/** ourStaffByTelegram's read, prepared once per connection: it runs for every message a client writes. */
+function staffByTelegram(tx: Tx) {
+  return prepared(tx, 'staff_by_telegram', (db, name) =>
+    db
+      .select({ locale: users.locale })
+      .from(users)
+      .innerJoin(organizations, eq(organizations.id, users.organizationId))
+      .where(
+        and(
+          eq(users.telegramUserId, sql`${sql.placeholder('telegramUserId')}::bigint`),
+          eq(organizations.isOurs, true),
+          inArray(users.role, ['manager', 'admin']),
+          isNull(users.disabledAt),
+        ),
+      )
+      .prepare(name),
+  );
 }

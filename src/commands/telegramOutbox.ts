@@ -4,7 +4,7 @@
  * per chat after commit (src/jobs/telegramOutbox.ts).
  */
 import { sql } from 'drizzle-orm';
-import type { Tx } from '../db/index.js';
+import { prepared, type Tx } from '../db/index.js';
 import { telegramOutbox, type OutboxLink, type OutboxTarget } from '../db/schema.js';
 import type { CommandContext } from './context.js';
 
@@ -53,20 +53,51 @@ function defaultQueue(call: TelegramCall): string {
   return dialogId !== undefined ? `dialog:${dialogId}` : `chat:${call.chatId}`;
 }
 
+/** The INSERT of one outbox row, prepared once per connection (Drizzle built it anew for every message). */
+function insertOneCall(tx: Tx) {
+  const value = (name: string, type: string) => sql`${sql.placeholder(name)}::${sql.raw(type)}`;
+  return prepared(tx, 'enqueue_telegram_call', (db, name) =>
+    db
+      .insert(telegramOutbox)
+      .values({
+        chatId: value('chatId', 'bigint'),
+        queue: value('queue', 'text'),
+        method: value('method', 'text'),
+        payload: value('payload', 'jsonb'),
+        target: value('target', 'jsonb'),
+        link: value('link', 'jsonb'),
+        coalesceKey: value('coalesceKey', 'text'),
+        notBefore: sql`coalesce(${value('notBefore', 'timestamptz')}, now())`,
+      })
+      .prepare(name),
+  );
+}
+
 export async function enqueueTelegram(ctx: Pick<CommandContext, 'live'>, tx: Tx, ...calls: TelegramCall[]): Promise<void> {
   if (calls.length === 0) return;
-  await tx.db.insert(telegramOutbox).values(
-    calls.map((call) => ({
-      chatId: call.chatId,
-      queue: call.queue ?? defaultQueue(call),
-      method: call.method,
-      payload: call.payload ?? {},
-      target: call.target ?? null,
-      link: call.link ?? null,
-      coalesceKey: call.coalesceKey ?? (call.method === REFRESH_CLIENT_CARD && call.target?.topicOfDialog !== undefined ? cardQueue(call.target.topicOfDialog) : null),
-      ...(call.notBefore ? { notBefore: call.notBefore } : {}),
-    })),
-  );
+  const rows = calls.map((call) => ({
+    chatId: call.chatId,
+    queue: call.queue ?? defaultQueue(call),
+    method: call.method,
+    payload: call.payload ?? {},
+    target: call.target ?? null,
+    link: call.link ?? null,
+    coalesceKey: call.coalesceKey ?? (call.method === REFRESH_CLIENT_CARD && call.target?.topicOfDialog !== undefined ? cardQueue(call.target.topicOfDialog) : null),
+    notBefore: call.notBefore ?? null,
+  }));
+  if (rows.length === 1) {
+    // One call — a client's line, a manager's answer, a title: the relay's every message. Prepared once per connection.
+    const [row] = rows as [(typeof rows)[number]];
+    await insertOneCall(tx).execute({
+      ...row,
+      payload: JSON.stringify(row.payload),
+      target: row.target === null ? null : JSON.stringify(row.target),
+      link: row.link === null ? null : JSON.stringify(row.link),
+      notBefore: row.notBefore?.toISOString() ?? null,
+    });
+  } else {
+    await tx.db.insert(telegramOutbox).values(rows.map(({ notBefore, ...row }) => ({ ...row, ...(notBefore ? { notBefore } : {}) })));
+  }
   tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
 }
 

@@ -645,6 +645,14 @@ export interface OutboxLink {
   cardOfRequest?: number;
 }
 
+/**
+ * Queues of housekeeping the group's budget serves after content (jobs/telegramOutbox isHousekeeping): topic titles
+ * (`title:`), answer-time reminders (`reminder:`), client cards (`card:`), the bot's reactions (`mark:`).
+ */
+export const HOUSEKEEPING_QUEUE_PREFIXES = ['title:', 'reminder:', 'card:', 'mark:'] as const;
+/** A row's queue is housekeeping's, in SQL (the predicate of telegram_outbox_content_pending_idx, written once). */
+export const HOUSEKEEPING_QUEUES_SQL = `(${HOUSEKEEPING_QUEUE_PREFIXES.map((prefix) => `queue LIKE '${prefix}%'`).join(' OR ')})`;
+
 /** The durable outbox of Bot API calls; one chat's rows are sent in `id` order. */
 export const telegramOutbox = pgTable(
   'telegram_outbox',
@@ -697,7 +705,14 @@ export const telegramOutbox = pgTable(
     createdAt: createdAt(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
   },
-  (t) => [index('telegram_outbox_pending_idx').on(t.queue, t.id).where(sql`${t.state} = 'pending'`)],
+  (t) => [
+    index('telegram_outbox_pending_idx').on(t.queue, t.id).where(sql`${t.state} = 'pending'`),
+    // The dispatch round's read of content's heads, after every drain (jobs/telegramOutbox dispatch()): without it, the
+    // read walked every pending row — under a status storm, hundreds of titles waiting out their delay — to return a few.
+    index('telegram_outbox_content_pending_idx')
+      .on(t.queue, t.id)
+      .where(sql`${t.state} = 'pending' AND NOT ${sql.raw(HOUSEKEEPING_QUEUES_SQL)}`),
+  ],
 );
 
 /** Platform sessions (cookie holds the raw token; only its hash is stored). */

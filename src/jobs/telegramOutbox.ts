@@ -27,7 +27,7 @@ import { CONTENT_FORBIDDEN, COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } 
 import { renameTopic, RENAME_TOPIC } from './topicTitle.js';
 import { isDatabaseAway } from '../db/index.js';
 import { GONE_AFTER_MS, holderGoneSql } from '../db/instances.js';
-import { clients, dialogs, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
+import { clients, dialogs, HOUSEKEEPING_QUEUES_SQL, HOUSEKEEPING_QUEUE_PREFIXES, messages, telegramOutbox, type OutboxTarget } from '../db/schema.js';
 import { metrics } from '../metrics.js';
 import { RateLimiter, type Limits, type SendKind, type Take } from './rateLimits.js';
 import { Topics, TopicPending } from './topics.js';
@@ -155,8 +155,7 @@ function joinRows(group: Row[], next: Row[]): Row[] {
  * a new topic's first card too, see jobs/topics) and the bot's reactions (`markQueue`). Issue 21.1: what managers
  * need first — the clients' words — goes first.
  */
-const HOUSEKEEPING = ['title:', 'reminder:', 'card:', 'mark:'];
-export const isHousekeeping = (queue: string): boolean => HOUSEKEEPING.some((prefix) => queue.startsWith(prefix));
+export const isHousekeeping = (queue: string): boolean => HOUSEKEEPING_QUEUE_PREFIXES.some((prefix) => queue.startsWith(prefix));
 
 /**
  * Housekeeping queues drained at once, at most (of `concurrency`): enough for
@@ -195,6 +194,37 @@ const LIVE_INSTANCES_SQL = `WITH live AS (
      WHERE GREATEST(heartbeat_at, pg_postmaster_start_time()) >= now() - make_interval(secs => ${GONE_AFTER_MS / 1000})),
   me AS (SELECT k, n FROM live WHERE id = $1::text)`;
 const QUEUE_MINE_SQL = `(me.n IS NULL OR mod(abs(COALESCE(substring(queue from ':(-?[0-9]{1,15})$')::bigint, hashtext(queue)::bigint)), me.n) = me.k)`;
+
+interface Head {
+  id: number;
+  queue: string;
+  chat_id: string;
+  not_before: Date;
+  lease_until: Date | null;
+  mine: boolean;
+  live: number;
+}
+
+/** The dispatch round's reads: each queue's first pending row (by id), of content's queues or of housekeeping's. */
+const HEADS_SQL = Object.fromEntries(
+  (['content', 'housekeeping'] as const).map((kind) => [
+    kind,
+    `${LIVE_INSTANCES_SQL}
+     SELECT h.*, ${QUEUE_MINE_SQL} AS mine, coalesce(me.n, 1)::int AS live
+       FROM (SELECT DISTINCT ON (queue) id, queue, chat_id, not_before,
+                    CASE WHEN ${holderGoneSql('lease_holder', '$1::text')} THEN NULL ELSE lease_until END AS lease_until
+               FROM telegram_outbox WHERE state = 'pending' AND ${kind === 'content' ? 'NOT ' : ''}${HOUSEKEEPING_QUEUES_SQL}
+              ORDER BY queue, id) h
+       LEFT JOIN me ON true`,
+  ]),
+) as Record<'content' | 'housekeeping', string>;
+
+/**
+ * How often, at most, the dispatch round reads housekeeping's heads (see
+ * dispatch()). A title or a card waits up to this long more: titles wait
+ * TOPIC_TITLE_DELAY_SECONDS anyway, and all of it waits for the group's content.
+ */
+const HOUSEKEEPING_SCAN_MS = 200;
 
 /**
  * How long another instance's queue may stand due with its head unleased and
@@ -271,6 +301,7 @@ export class TelegramOutbox {
 
   wake(): void {
     this.woken = true;
+    this.wokenSinceScan = true;
     this.wakeUp?.();
   }
 
@@ -333,20 +364,53 @@ export class TelegramOutbox {
     }
   }
 
-  /** Starts a drain for every queue whose head row is due; returns ms until the next one is. */
-  private async dispatch(): Promise<number> {
-    const heads = await this.ctx.database.pool.query<{ id: number; queue: string; chat_id: string; not_before: Date; lease_until: Date | null; mine: boolean; live: number }>({
-      name: 'hotline_outbox_heads',
-      // A lease whose holder is gone counts as none: its row is due now. `mine`: the queue's owner (QUEUE_MINE_SQL).
-      text: `${LIVE_INSTANCES_SQL}
-             SELECT h.*, ${QUEUE_MINE_SQL} AS mine, coalesce(me.n, 1)::int AS live
-               FROM (SELECT DISTINCT ON (queue) id, queue, chat_id, not_before,
-                            CASE WHEN ${holderGoneSql('lease_holder', '$1::text')} THEN NULL ELSE lease_until END AS lease_until
-                       FROM telegram_outbox WHERE state = 'pending' ORDER BY queue, id) h
-               LEFT JOIN me ON true`,
+  /**
+   * The pending heads of the queues the `kind` selects (HEADS_SQL). A lease
+   * whose holder is gone counts as none: its row is due now. `mine`: the
+   * queue's owner (QUEUE_MINE_SQL); `live`: live instances.
+   */
+  private async heads(kind: 'content' | 'housekeeping'): Promise<Head[]> {
+    const result = await this.ctx.database.pool.query<Head>({
+      name: `hotline_outbox_heads_${kind}`,
+      text: HEADS_SQL[kind],
       values: [this.instance],
     });
-    metrics.outboxBacklog.set(heads.rowCount ?? 0);
+    return result.rows;
+  }
+
+  /**
+   * Housekeeping's heads as last read (at most HOUSEKEEPING_SCAN_MS old), by
+   * queue; a queue leaves when a drain starts on it (the next read finds its
+   * next row, if any). Stale entries cost nothing but a claim that finds
+   * nothing: the claim, not this list, decides what is sent.
+   */
+  private housekeepingHeads = new Map<string, Head>();
+  private housekeepingReadAt = -Infinity;
+  /** A wake (a write, a drain's end) came after housekeeping's heads were read: they may be missing a new row. */
+  private wokenSinceScan = true;
+
+  /**
+   * Starts a drain for every queue whose head row is due; returns ms until the next one is.
+   *
+   * Content's heads are read every round (a round follows every drain's end and
+   * every write); housekeeping's — titles waiting out their delay, cards,
+   * reminders, marks, hundreds of rows under a status storm — at most every
+   * HOUSEKEEPING_SCAN_MS: reading and sorting them after each drain was the
+   * outbox's largest cost under churn (docs/PERFORMANCE.md «Dialog status»,
+   * ~230 rounds a second × 500 title rows), and housekeeping waits for the
+   * group's content anyway.
+   */
+  private async dispatch(): Promise<number> {
+    const content = await this.heads('content');
+    let now = Date.now();
+    if (now - this.housekeepingReadAt >= HOUSEKEEPING_SCAN_MS) {
+      this.wokenSinceScan = false;
+      const housekeeping = await this.heads('housekeeping');
+      this.housekeepingReadAt = now;
+      this.housekeepingHeads = new Map(housekeeping.map((h) => [h.queue, h]));
+    }
+    const heads = { rows: [...content, ...this.housekeepingHeads.values()] };
+    metrics.outboxBacklog.set(heads.rows.length);
     await this.refreshPaused();
     // The queue waiting longest goes first: in name order, more busy queues
     // than `concurrency` would keep the ones sorting last (the managers'
@@ -355,7 +419,7 @@ export class TelegramOutbox {
     heads.rows.sort((a, b) => Number(isBroadcast(a.queue)) - Number(isBroadcast(b.queue)) || a.id - b.id);
     let bulkBusy = [...this.busy].filter(isBroadcast).length;
     let housekeepingBusy = [...this.busy].filter(isHousekeeping).length;
-    const now = Date.now();
+    now = Date.now();
     // Housekeeping after content (ARCHITECTURE §5): a topic's title waits while its group has other calls due or out.
     const contentDue = new Set(
       heads.rows.filter((h) => !isHousekeeping(h.queue) && (h.not_before.getTime() <= now || this.busy.has(h.queue))).map((h) => h.chat_id),
@@ -398,7 +462,10 @@ export class TelegramOutbox {
       const queue = head.queue;
       this.busy.add(queue);
       if (bulk) bulkBusy++;
-      if (housekeeping) housekeepingBusy++;
+      if (housekeeping) {
+        housekeepingBusy++;
+        this.housekeepingHeads.delete(queue);
+      }
       void this.drain(queue, chatId)
         .catch((error: unknown) => this.ctx.log.warn(`Telegram outbox, ${queue}: ${(error as Error).message}`))
         .finally(() => {
@@ -411,6 +478,9 @@ export class TelegramOutbox {
     // (With nothing pending the count is not read: the last one read stands.)
     this.liveInstances = heads.rows[0]?.live ?? this.liveInstances;
     if (this.liveInstances > 1) nextMs = Math.min(nextMs, SHARED_POLL_MS);
+    // Housekeeping left waiting (its group's content, its slots, its time), or rows written since the read: read again
+    // once the scan's pace allows.
+    if (this.housekeepingHeads.size > 0 || this.wokenSinceScan) nextMs = Math.min(nextMs, Math.max(1, this.housekeepingReadAt + HOUSEKEEPING_SCAN_MS - Date.now()));
     return nextMs;
   }
 

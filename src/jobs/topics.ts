@@ -6,16 +6,15 @@
  */
 import type { Api } from 'grammy';
 import { GrammyError } from 'grammy';
-import { and, desc, eq, isNotNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { botText } from '../commands/botTexts.js';
-import { clients, dialogs, requestRatings, requests, users } from '../db/schema.js';
+import { clients, dialogs } from '../db/schema.js';
 import { renderClientCard } from '../core/clientCard.js';
 import { MANAGERS_LOCALE, textsFor } from '../commands/botTexts.js';
 import { dialogStatusOf, neutralTopicTitle, STATUS_EMOJI, topicTitle } from '../core/dialogStatus.js';
 import type { RateLimiter, Take } from './rateLimits.js';
 import { adoptTopic, TOPIC_CLAIM_MS } from '../commands/dialogs.js';
-import { labelsOf } from '../commands/labelClient.js';
 import type { Logger } from 'pino';
 import { topicGone } from './outboxFailures.js';
 import { recordGroupProblem } from '../commands/managersChats.js';
@@ -72,6 +71,31 @@ export async function deleteOrphanTopic(api: Api, chatId: number, topicId: numbe
   }
 }
 
+/** What a client card shows beside its dialog and client (CARD_EXTRA_SQL). */
+interface CardExtra {
+  owner_name: string | null;
+  requests: Array<{ id: number; number: string; status: string }>;
+  ratings: number[];
+  labels: string[];
+}
+
+/**
+ * A card's other facts in one statement, prepared once per connection (a card
+ * is rendered on every status change, issue 19.1: four statements built by
+ * Drizzle each time were most of a rename's cost): the owner's name; the
+ * dialog's newest ten requests; the client's ratings (issue 19.8) from every
+ * dialog of theirs, newest first; their labels in name order. $1 owner's user
+ * id (or null), $2 dialog id, $3 client id.
+ */
+const CARD_EXTRA_SQL = `SELECT
+    (SELECT name FROM users WHERE id = $1::bigint) AS owner_name,
+    coalesce((SELECT json_agg(json_build_object('id', r.id, 'number', r.number, 'status', r.status) ORDER BY r.created_at DESC)
+                FROM (SELECT id, number, status, created_at FROM requests WHERE dialog_id = $2::bigint ORDER BY created_at DESC LIMIT 10) r), '[]') AS requests,
+    coalesce((SELECT json_agg(rr.score ORDER BY rr.rated_at DESC)
+                FROM request_ratings rr JOIN dialogs d ON d.id = rr.dialog_id
+               WHERE d.client_id = $3::bigint AND rr.score IS NOT NULL), '[]') AS ratings,
+    coalesce((SELECT json_agg(l.label ORDER BY l.label) FROM client_labels l WHERE l.client_id = $3::bigint), '[]') AS labels`;
+
 export class Topics {
   constructor(
     private readonly ctx: CommandContext,
@@ -94,20 +118,7 @@ export class Topics {
   private async cardHtml(row: DialogWithClient): Promise<string> {
     const { client, dialog } = row;
     const dialogId = dialog.id;
-    const [owner] = dialog.ownerUserId === null ? [] : await this.ctx.database.db.select({ name: users.name }).from(users).where(eq(users.id, dialog.ownerUserId));
-    const clientRequests = await this.ctx.database.db
-      .select({ id: requests.id, number: requests.number, status: requests.status })
-      .from(requests)
-      .where(eq(requests.dialogId, dialogId))
-      .orderBy(desc(requests.createdAt))
-      .limit(10);
-    // The client's ratings (issue 19.8), from every dialog of theirs: the card's line shows the newest ten and the average of all.
-    const ratings = await this.ctx.database.db
-      .select({ score: requestRatings.score })
-      .from(requestRatings)
-      .innerJoin(dialogs, eq(dialogs.id, requestRatings.dialogId))
-      .where(and(eq(dialogs.clientId, client.id), isNotNull(requestRatings.score)))
-      .orderBy(desc(requestRatings.ratedAt));
+    const { rows: [extra] } = await this.ctx.database.pool.query<CardExtra>({ name: 'hotline_card_extra', text: CARD_EXTRA_SQL, values: [dialog.ownerUserId, dialogId, client.id] });
     const status = dialogStatusOf(dialog, client);
     return renderClientCard({
       telegramUserId: client.telegramUserId,
@@ -118,11 +129,11 @@ export class Topics {
       firstContactAt: client.createdAt,
       blockedAt: client.blockedAt,
       startParameter: client.startParameter,
-      labels: await labelsOf(this.ctx.database, client.id),
-      ownerName: owner?.name ?? null,
-      ratings: ratings.map((r) => r.score!),
+      labels: extra!.labels,
+      ownerName: extra!.owner_name,
+      ratings: extra!.ratings,
       statusText: `${STATUS_EMOJI[status]} ${botText(MANAGERS_LOCALE, `dialog-status-${status}`)}`,
-      requests: clientRequests,
+      requests: extra!.requests,
       publicUrl: this.ctx.config.publicUrl,
       timeZone: MANAGERS_TIME_ZONE,
     }, textsFor(MANAGERS_LOCALE));
