@@ -478,9 +478,11 @@ export class TelegramOutbox {
     // (With nothing pending the count is not read: the last one read stands.)
     this.liveInstances = heads.rows[0]?.live ?? this.liveInstances;
     if (this.liveInstances > 1) nextMs = Math.min(nextMs, SHARED_POLL_MS);
-    // Housekeeping left waiting (its group's content, its slots, its time), or rows written since the read: read again
-    // once the scan's pace allows.
-    if (this.housekeepingHeads.size > 0 || this.wokenSinceScan) nextMs = Math.min(nextMs, Math.max(1, this.housekeepingReadAt + HOUSEKEEPING_SCAN_MS - Date.now()));
+    // Rows may have been written since the read (a wake came): read again once the scan's pace allows. Heads already
+    // read need no faster rounds than before: their time is in nextMs above, and their group's content or a freed slot
+    // ends in a drain's wake. (Re-reading for them alone polled every 200 ms while a title waited out its delay, or a
+    // paused group's cards waited for hours.)
+    if (this.wokenSinceScan) nextMs = Math.min(nextMs, Math.max(1, this.housekeepingReadAt + HOUSEKEEPING_SCAN_MS - Date.now()));
     return nextMs;
   }
 

@@ -307,6 +307,15 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
       await page.goto(`${app.url}/dialogs?filter=late`);
       await page.getByTestId('dialogs-empty').or(page.getByTestId('dialogs')).first().waitFor();
       expect(await page.getByTestId('export-csv').count()).toBe(0);
+      // No answer time set (this app's ANSWER_TIME_LIMIT_MINUTES is 0): nobody can be late, and the list says so rather
+      // than «nobody waits longer than promised»; the choice is not offered while another filter is on.
+      await expect
+        .poll(async () => plain(await page.getByTestId('dialogs-empty').textContent()), { timeout: 15_000 })
+        .toBe(lang === 'RU' ? 'Время ответа клиентам не задано — «ждущих слишком долго» не бывает. Его задаёт администратор Hotline.' : 'No answer time is set for clients, so nobody is “waiting too long”. The Hotline administrator sets it.');
+      await page.getByTestId('dialogs-filter').getByText(lang === 'RU' ? 'Все' : 'All', { exact: true }).click();
+      await expect.poll(() => new URL(page.url()).searchParams.has('filter'), { timeout: 15_000 }).toBe(false);
+      await page.getByTestId('dialogs').getByRole('row').nth(1).waitFor();
+      await expect.poll(async () => plain(await page.getByTestId('dialogs-filter').textContent()), { timeout: 15_000 }).not.toContain(lang === 'RU' ? 'Ждут слишком долго' : 'Waiting too long');
       // Twenty digits are a whole number but no Telegram id (at most 52 bits): the message says how long one may be.
       await page.goto(`${app.url}/dialogs?client=12345678901234567890`);
       expect(plain(await page.getByTestId('dialogs-client-refused').textContent())).toContain(lang === 'RU' ? 'не длиннее 16 цифр' : 'at most 16 digits');

@@ -189,6 +189,8 @@ describe('the answer-time promise', () => {
     const row = body.items.find((d: { clientName: string }) => d.clientName === 'Списочный');
     expect(row).toMatchObject({ dialogStatus: 'waiting_us', owner: { name: 'Мария Менеджер' }, late: true, topicUrl: expect.stringMatching(new RegExp(`/${topic.threadId}$`)) });
     expect(row.waitedWorkingMinutes).toBeGreaterThanOrEqual(25);
+    // The page offers the list only with a promise to keep (test/e2e/dialogsPage.test.ts: none set, no such filter).
+    expect(body.answerTimeLimitMinutes).toBe(10);
     expect(await admin.get('/api/dialogs?late=true&before=2026-01-01T00:00:00Z')).toMatchObject({ status: 400, body: { code: { code: 'list.lateNoBefore' } } });
     // Only the late: an answered dialog is not in it, and the list is the longest wait first.
     expect(body.items.every((d: { late: boolean }) => d.late)).toBe(true);

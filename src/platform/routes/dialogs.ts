@@ -143,7 +143,13 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
            */
           late: z.enum(['true', 'false']).optional(),
         }),
-        response: { 200: z.object({ items: z.array(dialog) }) },
+        response: {
+          200: z.object({
+            items: z.array(dialog),
+            /** The promised answer time in working minutes (ANSWER_TIME_LIMIT_MINUTES); 0 — none, so nobody is ever late. */
+            answerTimeLimitMinutes: z.number().int(),
+          }),
+        },
       },
     },
     async (request) => {
@@ -243,6 +249,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           topicUrl,
           labels: row.labels ?? [],
         })),
+        answerTimeLimitMinutes: limitMinutes,
       };
     },
   );

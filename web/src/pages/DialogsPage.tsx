@@ -159,7 +159,7 @@ export default function DialogsPage() {
       const query = new URLSearchParams(filters);
       if (filter === 'late') query.set('late', 'true');
       if (sort === 'waiting' && filter !== 'late') query.set('sort', 'waiting');
-      return api<{ items: DialogRow[] }>(`/dialogs${query.size ? `?${query}` : ''}`);
+      return api<{ items: DialogRow[]; answerTimeLimitMinutes: number }>(`/dialogs${query.size ? `?${query}` : ''}`);
     },
     refetchInterval: 15_000,
     enabled: clientValid,
@@ -180,13 +180,20 @@ export default function DialogsPage() {
     { value: 'recent', label: t('dialogs.sortRecent') },
     { value: 'waiting', label: t('dialogs.sortWaiting') },
   ];
+  // With no answer time promised (ANSWER_TIME_LIMIT_MINUTES 0) nobody is ever late: «Ждут слишком долго» is not offered
+  // (an address that asks for it keeps it, and the empty list says why). The limit as the last list told it: a list
+  // being loaded for another filter does not make the choice flicker in and out; before any list, it waits.
+  const [answerTimeLimit, setAnswerTimeLimit] = useState<number | null>(null);
+  const toldLimit = dialogs.data?.answerTimeLimitMinutes;
+  if (toldLimit !== undefined && toldLimit !== answerTimeLimit) setAnswerTimeLimit(toldLimit);
+  const noAnswerTime = answerTimeLimit === 0;
   const filterOptions = [
     { value: 'all', label: t('dialogs.filterAll') },
     { value: 'mine', label: t('dialogs.filterMine') },
     { value: 'unowned', label: t('dialogs.filterUnowned') },
     { value: 'late', label: t('dialogs.filterLate') },
     { value: 'banned', label: t('dialogs.filterBanned') },
-  ];
+  ].filter((option) => option.value !== 'late' || (answerTimeLimit !== null && answerTimeLimit > 0) || filter === 'late');
   // The export is offered only for a list it would write as shown: not for one the address cannot describe (a refused
   // client, source or label), not for an empty one (a header-only file), and not for «Ждут слишком долго» — a moment's
   // state of dialogs, not a set of clients, which the export does not take.
@@ -226,7 +233,7 @@ export default function DialogsPage() {
       case 'banned':
         return t('dialogs.noneBanned');
       case 'late':
-        return t('dialogs.noneLate');
+        return noAnswerTime ? t('dialogs.noAnswerTime') : t('dialogs.noneLate');
       case 'mine':
         return t('dialogs.noneMine');
       case 'unowned':
