@@ -193,6 +193,9 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     expect(new URL(page.url()).searchParams.toString()).toBe('source=ads_autumn&sort=waiting');
     await page.getByTestId('dialogs-filter').getByText('Чёрный список').click();
     await expect.poll(() => new URL(page.url()).searchParams.get('filter'), { timeout: 15_000 }).toBe('banned');
+    // A banned client waits for nobody: the blocklist is newest first, whatever the address's order (outside tester).
+    await expect.poll(() => page.getByTestId('dialogs-sort').getByLabel('Новые сообщения').isChecked(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByTestId('dialogs-sort').getByLabel('Дольше всех ждут').isDisabled()).toBe(true);
     await page.reload();
     // Nobody banned came from ads_autumn: the source narrows the list too, and the page says the filters emptied it.
     await page.getByText('Под выбранные фильтры не подходит ни один диалог', { exact: false }).waitFor();
@@ -264,9 +267,21 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await page.setViewportSize({ width: 1024, height: 768 });
     let width = 1024;
     const headerFits = () => page.locator('header').evaluate((header, w) => [...header.querySelectorAll('*')].every((el) => el.getBoundingClientRect().right <= w + 1), width);
-    for (const [lang, pages, dialogsLink, notFound] of [
-      ['RU', 'Разделы', 'Диалоги', 'Клиент с Telegram id 7999999 не найден: он ещё не писал боту. Показать всех клиентов — крестик выше.'],
-      ['EN', 'Pages', 'Dialogs', 'No client with Telegram id 7999999: they have not written to the bot. To show all clients, use the cross above.'],
+    for (const [lang, pages, dialogsLink, notFound, noAnswerTime] of [
+      [
+        'RU',
+        'Разделы',
+        'Диалоги',
+        'Клиент с Telegram id 7999999 не найден: он ещё не писал боту. Показать всех клиентов — крестик выше.',
+        'Время ответа клиентам не задано, поэтому «ждущих слишком долго» не бывает. Его задаёт администратор Hotline настройкой ANSWER_TIME_LIMIT_MINUTES (видна в «Администрирование → Рабочее время»).',
+      ],
+      [
+        'EN',
+        'Pages',
+        'Dialogs',
+        'No client with Telegram id 7999999: they have not written to the bot. To show all clients, use the cross above.',
+        'No answer time is set for clients, so nobody is “waiting too long”. The Hotline administrator sets it with ANSWER_TIME_LIMIT_MINUTES (shown in “Administration → Working hours”).',
+      ],
     ] as const) {
       await page.goto(`${app.url}/`);
       await page.getByText(lang, { exact: true }).click();
@@ -311,7 +326,17 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
       // than «nobody waits longer than promised»; the choice is not offered while another filter is on.
       await expect
         .poll(async () => plain(await page.getByTestId('dialogs-empty').textContent()), { timeout: 15_000 })
-        .toBe(lang === 'RU' ? 'Время ответа клиентам не задано — «ждущих слишком долго» не бывает. Его задаёт администратор Hotline.' : 'No answer time is set for clients, so nobody is “waiting too long”. The Hotline administrator sets it.');
+        .toBe(noAnswerTime);
+      // With a source that some clients came by as well: the reason is still the missing answer time, not the filters
+      // (the outside tester: it said «no dialog matches the chosen filters», and clearing the source left it empty).
+      await page.goto(`${app.url}/dialogs?filter=late&source=ads_autumn`);
+      await expect.poll(async () => plain(await page.getByTestId('dialogs-empty').textContent()), { timeout: 15_000 }).toBe(noAnswerTime);
+      // This list has one order, the longest wait first: the order switch shows it and cannot be changed.
+      const order = page.getByTestId('dialogs-sort');
+      expect(await order.getByLabel(lang === 'RU' ? 'Дольше всех ждут' : 'Waiting longest').isChecked()).toBe(true);
+      expect(await order.getByLabel(lang === 'RU' ? 'Новые сообщения' : 'Latest messages').isDisabled()).toBe(true);
+      expect(await order.getAttribute('title')).toBe(null);
+      expect(await order.locator('xpath=..').getAttribute('title')).toBe(lang === 'RU' ? 'Этот список всегда в порядке «Дольше всех ждут»' : 'This list is always in the order “Waiting longest”');
       await page.getByTestId('dialogs-filter').getByText(lang === 'RU' ? 'Все' : 'All', { exact: true }).click();
       await expect.poll(() => new URL(page.url()).searchParams.has('filter'), { timeout: 15_000 }).toBe(false);
       await page.getByTestId('dialogs').getByRole('row').nth(1).waitFor();

@@ -88,6 +88,9 @@ function errorText(error: unknown, networkText: string): string {
   return String((error as Error).message);
 }
 
+/** The answer-time limit the last dialogs list told (ANSWER_TIME_LIMIT_MINUTES), for the page's next visit; null — none yet. */
+let knownAnswerTimeLimit: number | null = null;
+
 export default function DialogsPage() {
   const { t, dateTime, locale } = useI18n();
   const me = useMe();
@@ -96,6 +99,9 @@ export default function DialogsPage() {
   // Read from the address on every render; an unknown filter or order shows the default list.
   const filter: Filter = FILTERS.find((value) => value === params.get('filter')) ?? 'all';
   const sort: Sort = SORTS.find((value) => value === params.get('sort')) ?? 'recent';
+  // Two lists have one order, whatever the address says: «Ждут слишком долго» the longest wait first (the server's),
+  // the blocklist the newest message first (a banned client waits for nobody). The switch shows it, the other disabled.
+  const fixedSort: Sort | null = filter === 'late' ? 'waiting' : filter === 'banned' ? 'recent' : null;
   const source = params.get('source') || null;
   const label = params.get('label') || null;
   // A Telegram user id (the client card's link); anything else in the address is refused here, the list not asked for.
@@ -158,7 +164,7 @@ export default function DialogsPage() {
     queryFn: () => {
       const query = new URLSearchParams(filters);
       if (filter === 'late') query.set('late', 'true');
-      if (sort === 'waiting' && filter !== 'late') query.set('sort', 'waiting');
+      if (fixedSort === null && sort === 'waiting') query.set('sort', 'waiting');
       return api<{ items: DialogRow[]; answerTimeLimitMinutes: number }>(`/dialogs${query.size ? `?${query}` : ''}`);
     },
     refetchInterval: 15_000,
@@ -176,17 +182,25 @@ export default function DialogsPage() {
       { replace: true },
     );
   };
+  const sortFixedHint = fixedSort ? t('dialogs.sortFixed', { order: t(fixedSort === 'waiting' ? 'dialogs.sortWaiting' : 'dialogs.sortRecent') }) : undefined;
+  // Where the order is fixed, the other order is shown disabled beside it (the phone's dropdown is disabled whole).
   const sortOptions = [
-    { value: 'recent', label: t('dialogs.sortRecent') },
-    { value: 'waiting', label: t('dialogs.sortWaiting') },
+    { value: 'recent', label: t('dialogs.sortRecent'), disabled: fixedSort !== null && fixedSort !== 'recent' },
+    { value: 'waiting', label: t('dialogs.sortWaiting'), disabled: fixedSort !== null && fixedSort !== 'waiting' },
   ];
   // With no answer time promised (ANSWER_TIME_LIMIT_MINUTES 0) nobody is ever late: «Ждут слишком долго» is not offered
-  // (an address that asks for it keeps it, and the empty list says why). The limit as the last list told it: a list
-  // being loaded for another filter does not make the choice flicker in and out; before any list, it waits.
-  const [answerTimeLimit, setAnswerTimeLimit] = useState<number | null>(null);
+  // (an address that asks for it keeps it, and the empty list says why). The limit as the last list told it (kept for
+  // the next visit of the page): a list being loaded for another filter does not make the choice flicker in and out.
+  // Before the first list the filter switch waits, so that it does not appear without the choice and then grow it
+  // (and wrap to a second row) when the list comes — unless no list is coming (a refused address, an error).
+  const [answerTimeLimit, setAnswerTimeLimit] = useState<number | null>(knownAnswerTimeLimit);
   const toldLimit = dialogs.data?.answerTimeLimitMinutes;
-  if (toldLimit !== undefined && toldLimit !== answerTimeLimit) setAnswerTimeLimit(toldLimit);
+  if (toldLimit !== undefined && toldLimit !== answerTimeLimit) {
+    knownAnswerTimeLimit = toldLimit;
+    setAnswerTimeLimit(toldLimit);
+  }
   const noAnswerTime = answerTimeLimit === 0;
+  const filterShown = answerTimeLimit !== null || !dialogs.isLoading;
   const filterOptions = [
     { value: 'all', label: t('dialogs.filterAll') },
     { value: 'mine', label: t('dialogs.filterMine') },
@@ -224,6 +238,8 @@ export default function DialogsPage() {
   });
   /** What an empty list says: why it is empty, and for a filter what would fill it. */
   const emptyListText = () => {
+    // Nobody can be late without a promised time: that, not a client or a label, is why the list is empty.
+    if (filter === 'late' && noAnswerTime) return t('dialogs.noAnswerTime');
     if (clientId) {
       if (!filtersNarrow || clientAlone.data?.items.length === 0) return t('dialogs.clientNotFound', { client: clientId });
       return clientName ? t('dialogs.clientFiltered', { client: clientName }) : t('dialogs.clientNotInList', { client: clientId });
@@ -233,7 +249,7 @@ export default function DialogsPage() {
       case 'banned':
         return t('dialogs.noneBanned');
       case 'late':
-        return noAnswerTime ? t('dialogs.noAnswerTime') : t('dialogs.noneLate');
+        return t('dialogs.noneLate');
       case 'mine':
         return t('dialogs.noneMine');
       case 'unowned':
@@ -277,13 +293,35 @@ export default function DialogsPage() {
         />
         {phone ? (
           <>
-            <Select value={sort} onChange={(value) => value && setSort(value as Sort)} aria-label={t('dialogs.sort')} data={sortOptions} allowDeselect={false} data-testid="dialogs-sort" w="100%" />
-            <Select value={filter} onChange={(value) => value && setFilter(value as Filter)} aria-label={t('dialogs.filter')} data={filterOptions} allowDeselect={false} data-testid="dialogs-filter" w="100%" />
+            <Select
+              value={fixedSort ?? sort}
+              onChange={(value) => value && setSort(value as Sort)}
+              aria-label={t('dialogs.sort')}
+              data={sortOptions}
+              allowDeselect={false}
+              disabled={fixedSort !== null}
+              title={sortFixedHint}
+              data-testid="dialogs-sort"
+              w="100%"
+            />
+            {filterShown && (
+              <Select value={filter} onChange={(value) => value && setFilter(value as Filter)} aria-label={t('dialogs.filter')} data={filterOptions} allowDeselect={false} data-testid="dialogs-filter" w="100%" />
+            )}
           </>
         ) : (
           <>
-            <SegmentedControl value={sort} onChange={(value) => setSort(value as Sort)} aria-label={t('dialogs.sort')} data={sortOptions} data-testid="dialogs-sort" />
-            <SegmentedControl value={filter} onChange={(value) => setFilter(value as Filter)} aria-label={t('dialogs.filter')} data={filterOptions} data-testid="dialogs-filter" />
+            <div title={sortFixedHint}>
+              <SegmentedControl
+                value={fixedSort ?? sort}
+                onChange={(value) => setSort(value as Sort)}
+                aria-label={t('dialogs.sort')}
+                data={sortOptions}
+                data-testid="dialogs-sort"
+              />
+            </div>
+            {filterShown && (
+              <SegmentedControl value={filter} onChange={(value) => setFilter(value as Filter)} aria-label={t('dialogs.filter')} data={filterOptions} data-testid="dialogs-filter" />
+            )}
           </>
         )}
         </Group>
