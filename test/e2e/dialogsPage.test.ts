@@ -134,6 +134,10 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await expect.poll(clientNames, { timeout: 15_000 }).toHaveLength(4);
     const row = page.getByTestId('dialogs').getByRole('row').filter({ hasText: 'Партнёрский' });
     expect(plain(await row.getByTestId('client-source').textContent())).toBe('Источник: partner-42');
+    // Nobody has a label yet: the label dropdown says how one is set, not «Ничего не найдено» (the outside tester).
+    await page.getByTestId('dialogs-label').click();
+    await page.getByText('Меток пока нет: их ставят командой /label в теме клиента или на его карточке').waitFor();
+    await page.keyboard.press('Escape');
 
     await page.getByTestId('dialogs-source').click();
     await page.getByRole('option', { name: 'ads_autumn (2)' }).click();

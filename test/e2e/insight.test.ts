@@ -195,6 +195,18 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
     ]);
     // R4 only: R1 (01.03) is outside the period now, R2 is Boris's.
     await expect.poll(() => tableOf(page, 'volume-currency')).toEqual([['USD', '1', '199,50 $']]);
+    // A period with nothing in it: every chart says so in words — none draws bare axes or an all-zero donut, none
+    // offers a picture of nothing (the outside tester: three of the ten showed empty drawings).
+    await page.goto(`${app.url}/insight?from=2020-01-01&to=2020-01-31`);
+    await page.getByTestId('insight-period').getByText('Период: 01.01.2020 — 31.01.2020').waitFor();
+    const cards = page.locator('[data-testid^="insight-"][aria-busy]');
+    await expect.poll(() => cards.count()).toBe(10);
+    await expect.poll(() => page.locator('[data-testid^="insight-"][aria-busy="true"]').count()).toBe(0);
+    for (const card of await cards.all()) {
+      const id = await card.getAttribute('data-testid');
+      expect(await card.getByText('Нет данных за период').count(), id!).toBe(1);
+      expect(await card.getByRole('button', { name: 'PNG' }).isDisabled(), id!).toBe(true);
+    }
     // A period the server refuses is said in the page's language, and the charts keep the last good answer.
     await page.goto(`${app.url}/insight?from=2026-03-05&to=2026-03-01`);
     await page.getByTestId('insight-error').getByText('Дата «с» позже даты «по»').waitFor();

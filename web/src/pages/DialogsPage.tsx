@@ -274,7 +274,7 @@ export default function DialogsPage() {
           onChange={setSource}
           clearable
           searchable
-          nothingFoundMessage={t('common.nothingFound')}
+          nothingFoundMessage={sources.data?.items.length === 0 ? t('dialogs.noSources') : t('common.nothingFound')}
           data-testid="dialogs-source"
           w={phone ? '100%' : 240}
         />
@@ -287,7 +287,7 @@ export default function DialogsPage() {
           onChange={setLabel}
           clearable
           searchable
-          nothingFoundMessage={t('common.nothingFound')}
+          nothingFoundMessage={labels.data?.items.length === 0 ? t('dialogs.noLabels') : t('common.nothingFound')}
           data-testid="dialogs-label"
           w={phone ? '100%' : 200}
         />

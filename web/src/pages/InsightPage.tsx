@@ -117,6 +117,7 @@ function Dashboard() {
               title={t('insight.dialogs.title')}
               stamp={stampOf(dialogs.data)}
               rows={dialogs.data?.rows}
+              hasData={(row) => row.dialogs > 0}
               columns={[dayColumn(), { label: t('insight.col.dialogs'), value: (row) => row.dialogs }]}
             >
               {(rows) => <BarChart h={220} data={rows.map((row) => ({ day: date(row.day), dialogs: row.dialogs }))} dataKey="day" yAxisProps={{ allowDecimals: false }} series={[{ name: 'dialogs', label: t('insight.col.dialogs'), color: 'blue.6' }]} />}
@@ -130,6 +131,7 @@ function Dashboard() {
               title={t('insight.firstResponse.title')}
               stamp={stampOf(firstResponse.data)}
               rows={firstResponse.data?.rows}
+              hasData={(row) => row.answered > 0}
               columns={[
                 dayColumn(),
                 { label: t('insight.col.answered'), value: (row) => row.answered },
@@ -162,6 +164,7 @@ function Dashboard() {
               title={t('insight.resolution.title')}
               stamp={stampOf(resolution.data)}
               rows={resolution.data?.rows}
+              hasData={(row) => row.completed > 0}
               columns={[
                 dayColumn(),
                 { label: t('insight.col.completed'), value: (row) => row.completed },
@@ -194,6 +197,7 @@ function Dashboard() {
               title={t('insight.funnel.title')}
               stamp={stampOf(funnel.data)}
               rows={funnel.data ? funnelRowsOf(funnel.data.rows) : undefined}
+              hasData={(row) => row.count > 0}
               columns={[
                 { label: t('insight.col.stage'), value: (row) => row.label },
                 { label: t('insight.col.count'), value: (row) => row.count },
@@ -274,6 +278,7 @@ function Dashboard() {
               title={t('insight.statuses.title')}
               stamp={stampOf(statuses.data)}
               rows={statuses.data?.rows}
+              hasData={(row) => row.requests > 0}
               columns={[
                 { label: t('insight.col.status'), value: (row) => t(`status.${row.status}` as MessageKey) },
                 { label: t('insight.col.requests'), value: (row) => row.requests },
@@ -458,11 +463,33 @@ function Filters({ params, changeParams, filter }: { params: URLSearchParams; ch
   );
 }
 
-/** A chart with its title, export buttons and data table; `rows` undefined while the first answer loads. */
-function ChartCard<T>({ id, title, stamp, note, rows, columns, children }: { id: string; title: string; stamp: string; note?: string; rows: T[] | undefined; columns: Array<Column<T>>; children: (rows: T[]) => ReactNode }) {
+/**
+ * A chart with its title, export buttons and data table; `rows` undefined while the first answer loads. `hasData`: a
+ * row that counts something (a chart answered with a row per day or per status, each zero, has nothing to draw: it
+ * says «Нет данных за период» like a chart answered with no rows, not bare axes or an all-zero donut).
+ */
+function ChartCard<T>({
+  id,
+  title,
+  stamp,
+  note,
+  rows,
+  hasData,
+  columns,
+  children,
+}: {
+  id: string;
+  title: string;
+  stamp: string;
+  note?: string;
+  rows: T[] | undefined;
+  hasData?: (row: T) => boolean;
+  columns: Array<Column<T>>;
+  children: (rows: T[]) => ReactNode;
+}) {
   const { t, locale } = useI18n();
   const chart = useRef<HTMLDivElement>(null);
-  const empty = rows !== undefined && rows.length === 0;
+  const empty = rows !== undefined && (rows.length === 0 || (hasData !== undefined && !rows.some(hasData)));
   return (
     <Paper withBorder p="md" radius="md" data-testid={`insight-${id}`} aria-busy={rows === undefined}>
       <Group justify="space-between" mb="xs" wrap="nowrap">
@@ -499,7 +526,7 @@ function ChartCard<T>({ id, title, stamp, note, rows, columns, children }: { id:
           children(rows)
         )}
       </div>
-      {rows && rows.length > 0 && (
+      {rows && !empty && (
         <details>
           <summary>
             <Text span size="xs" c="dimmed">
