@@ -207,6 +207,12 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
       expect(await card.getByText('Нет данных за период').count(), id!).toBe(1);
       expect(await card.getByRole('button', { name: 'PNG' }).isDisabled(), id!).toBe(true);
     }
+    // One day with a first answer: the day is drawn as a dot (a line needs two days: without dots the chart looked
+    // empty over a table with a row — the outside tester); the axis reads Russian numbers.
+    await page.goto(`${app.url}/insight?from=2026-03-01&to=2026-03-01`);
+    await expect.poll(() => tableOf(page, 'first-response')).toEqual([['01.03.2026', '1', '0:05:00', '0:05:00']]);
+    const firstResponse = page.getByTestId('insight-first-response');
+    expect(await firstResponse.locator('.recharts-line-dots circle').count()).toBeGreaterThan(0);
     // A period the server refuses is said in the page's language, and the charts keep the last good answer.
     await page.goto(`${app.url}/insight?from=2026-03-05&to=2026-03-01`);
     await page.getByTestId('insight-error').getByText('Дата «с» позже даты «по»').waitFor();

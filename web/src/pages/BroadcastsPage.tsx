@@ -11,6 +11,7 @@ import { Alert, Anchor, Badge, Button, Group, MultiSelect, Progress, Stack, Tabl
 import { api, ApiError } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState } from '../components/common.js';
+import { ru } from '../messages.js';
 
 interface Counts {
   total: number;
@@ -55,6 +56,12 @@ interface ListResponse {
 
 export default function BroadcastsPage() {
   const { t, dateTime } = useI18n();
+  // A variable's meaning in the page's language (the server's description is Russian; a variable the page does not
+  // know yet shows it as it came).
+  const variableText = (variable: { name: string; description: string }) => {
+    const key = `broadcasts.var.${variable.name}`;
+    return key in ru ? t(key as MessageKey) : variable.description;
+  };
   const queryClient = useQueryClient();
   const list = useQuery({ queryKey: ['broadcasts'], queryFn: () => api<ListResponse>('/broadcasts') });
   const [selected, setSelected] = useState<number | null>(null);
@@ -166,12 +173,13 @@ export default function BroadcastsPage() {
               value={form.labels}
               disabled={!editable}
               searchable
+              nothingFoundMessage={list.data!.labels.length === 0 ? t('dialogs.noLabels') : t('common.nothingFound')}
               error={errors.labels ?? Object.entries(errors).find(([field]) => field.startsWith('labels.'))?.[1]}
               onChange={(labels) => setForm({ ...form, labels })}
             />
             <Textarea
               label={t('broadcasts.field.body')}
-              description={t('broadcasts.field.bodyHint', { variables: list.data!.variables.map((v) => `{${v.name}} — ${v.description}`).join('; ') })}
+              description={t('broadcasts.field.bodyHint', { variables: list.data!.variables.map((v) => `{${v.name}} — ${variableText(v)}`).join('; ') })}
               autosize
               minRows={4}
               value={form.body}

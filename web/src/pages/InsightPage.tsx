@@ -66,6 +66,12 @@ const STATUS_COLORS: Record<string, string> = { collecting_offers: 'blue.6', acc
  * pointer still gets its dot (Recharts fills it with the line's colour) beside the tooltip.
  */
 const HOVER_DOT = { activeDot: { r: 4 } };
+/**
+ * Whether a daily line has at least two days with a value, so the line (nulls bridged) shows them: a single day of
+ * data drawn without dots is a line of no length — an empty-looking chart over a table that has a row (the outside
+ * tester). With fewer, the days are drawn as dots.
+ */
+const joined = (rows: Array<{ median: Seconds }>) => rows.filter((row) => row.median !== null).length >= 2;
 const SERIES_COLORS = ['blue.6', 'orange.6', 'teal.6', 'grape.6', 'red.6', 'cyan.6', 'lime.6', 'pink.6'];
 
 export default function InsightPage() {
@@ -143,10 +149,11 @@ function Dashboard() {
                 <LineChart
                   h={220}
                   connectNulls
-                  withDots={false}
+                  withDots={!joined(rows)}
                   lineProps={HOVER_DOT}
                   data={rows.map((row) => ({ day: date(row.day), median: minutes(row.median), p90: minutes(row.p90) }))}
                   dataKey="day"
+                  valueFormatter={(value) => number(value, { max: 2 })}
                   withLegend
                   series={[
                     { name: 'median', label: t('insight.col.medianMinutes'), color: 'blue.6' },
@@ -176,10 +183,11 @@ function Dashboard() {
                 <LineChart
                   h={220}
                   connectNulls
-                  withDots={false}
+                  withDots={!joined(rows)}
                   lineProps={HOVER_DOT}
                   data={rows.map((row) => ({ day: date(row.day), median: hours(row.median), p90: hours(row.p90) }))}
                   dataKey="day"
+                  valueFormatter={(value) => number(value, { max: 2 })}
                   withLegend
                   series={[
                     { name: 'median', label: t('insight.col.medianHours'), color: 'teal.6' },
@@ -359,7 +367,7 @@ const agentChartOf = (rows: Array<{ agentId: number; agent: string; currency: st
  * `resolution` — dialog to completed request, in hours.
  */
 function ManagerTimesChart({ filter, kind }: { filter: string; kind: 'response' | 'resolution' }) {
-  const { t } = useI18n();
+  const { t, number } = useI18n();
   const response = kind === 'response';
   const count = (row: ManagerTimes) => (response ? row.answered : row.completed);
   const median = (row: ManagerTimes) => (response ? row.firstResponseMedian : row.resolutionMedian);
@@ -386,6 +394,7 @@ function ManagerTimesChart({ filter, kind }: { filter: string; kind: 'response' 
               withLegend
               data={rows.map((row) => ({ manager: row.manager, median: unit(median(row)), p90: unit(p90(row)) }))}
               dataKey="manager"
+              valueFormatter={(value) => number(value, { max: 2 })}
               series={
                 response
                   ? [
