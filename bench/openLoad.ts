@@ -8,6 +8,11 @@
  * second's requests in a burst at the start of the second, which measures its
  * own queueing instead.
  *
+ * Each request carries its place in the schedule (0-based) in an
+ * `x-load-sequence` header: over several connections the server may see them
+ * in another order, so a test server keys its answers on that, not on the
+ * order it serves them.
+ *
  * The first WARMUP_SECONDS of the schedule are sent but not counted: a fresh
  * generator is not ready to keep a schedule. Measured 2026-11-30 (platform
  * benchmark, generator in a cgroup of 0.5 core): starting it (tsx compiling
@@ -61,10 +66,10 @@ export async function openLoad(url: string, rate: number, seconds: number, conne
   let late = 0;
   const start = performance.now();
   const measuredFrom = start + (warmup * 1000) / rate;
-  const one = (scheduled: number, counted: boolean) =>
+  const one = (index: number, scheduled: number, counted: boolean) =>
     new Promise<void>((resolve) => {
       if (counted && performance.now() - scheduled > 5) late++;
-      const request = http.get(url, { agent, headers: { cookie } }, (response) => {
+      const request = http.get(url, { agent, headers: { cookie, 'x-load-sequence': String(index) } }, (response) => {
         response.resume();
         response.on('end', () => {
           if (counted) {
@@ -86,7 +91,7 @@ export async function openLoad(url: string, rate: number, seconds: number, conne
     const wait = scheduled - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     if (i === warmup) throttledBefore = throttledPeriods();
-    pending.push(one(scheduled, i >= warmup));
+    pending.push(one(i, scheduled, i >= warmup));
   }
   await Promise.all(pending);
   const throttledAfter = throttledPeriods();

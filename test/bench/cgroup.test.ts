@@ -46,15 +46,18 @@ describe('open-loop load generator', () => {
     let served = 0;
     const server = http.createServer((request, response) => {
       served++;
-      response.statusCode = served % 10 === 0 ? 503 : 200;
+      // Keyed on the request's place in the schedule: over five connections the server may serve them in another
+      // order (a stalled socket), and a refusal keyed on the order served could fall on either side of the warm-up.
+      const sequence = Number(request.headers['x-load-sequence']);
+      response.statusCode = sequence % 10 === 9 ? 503 : 200;
       response.end(request.headers.cookie ?? '');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as { port: number };
       const result = await openLoad(`http://127.0.0.1:${port}/`, 100, 0.5, 5, 'a=b');
-      // The warm-up second (100 requests at 100/s) goes first, uncounted; then the 50 measured ones, of which the
-      // server refuses every tenth it serves (the 110th … 150th): 5.
+      // The warm-up second (100 requests at 100/s, sequence 0–99) goes first, uncounted; then the 50 measured ones
+      // (100–149), of which the server refuses every tenth (109, 119, … 149): 5.
       expect(served).toBe(100 * WARMUP_SECONDS + 50);
       expect(result.errors).toBe(5);
       expect(result.p99).toBeGreaterThanOrEqual(result.p50);
