@@ -55,9 +55,12 @@ describe.skipIf(!browserAvailable())('the ratings page', () => {
     const row = page.getByTestId('ratings').getByRole('row').filter({ hasText: 'Ирина Менеджер' });
     await row.waitFor();
     expect(plain(await row.textContent())).toBe('Ирина Менеджер4,50 ⭐20Быстро и понятно');
+    // This app runs with RATING_REQUEST off (the default): the page says the table will not grow, and why.
+    expect(await page.getByTestId('ratings-asking').textContent()).toBe('Сейчас выключено (RATING_REQUEST=off): бот не просит оценку, новых оценок не будет.');
     await page.getByText('EN', { exact: true }).click();
     await page.getByRole('heading', { name: "Clients' ratings" }).waitFor();
     expect(plain(await row.textContent())).toBe('Ирина Менеджер4.50 ⭐20Быстро и понятно');
+    expect(await page.getByTestId('ratings-asking').textContent()).toBe('Off now (RATING_REQUEST=off): the bot asks nobody, no new ratings will come.');
     await page.context().close();
   });
 

@@ -100,8 +100,9 @@ describe('the client rates a completed request', () => {
     await t.control.pressButton({ from: stranger.id, chat_id: client.id, message_id: ask.message_id, callback_data: ask.buttons!.flat()[2]!.callback_data! }).catch(() => undefined);
     const three = await t.control.pressButton({ from: client.id, chat_id: client.id, message_id: ask.message_id, callback_data: ask.buttons!.flat()[2]!.callback_data! });
     expect(JSON.stringify(three)).toContain('Thank you for rating us 3 out of 5!');
-    const maria = (await admin.get('/api/ratings/managers')).body.items.find((r: { name: string }) => r.name === 'Мария Менеджер');
-    expect(maria).toMatchObject({ rated: 2, average: '4.00' });
+    const ratings = (await admin.get('/api/ratings/managers')).body;
+    expect(ratings.asking).toBe(true); // RATING_REQUEST=on: the page says ratings are asked for
+    expect(ratings.items.find((r: { name: string }) => r.name === 'Мария Менеджер')).toMatchObject({ rated: 2, average: '4.00' });
   });
 
   it('the client card in the topic shows the client’s ratings, newest first, with their average', async () => {

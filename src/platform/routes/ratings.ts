@@ -30,14 +30,25 @@ const managerRatings = z.object({
 export const ratingRoutes: FastifyPluginAsync<RouteOptions> = async (instance, { getContext }) => {
   const app = instance.withTypeProvider<ZodTypeProvider>();
 
-  /** Ratings per manager, best average first (the average is computed in SQL numeric, never a float). */
+  /**
+   * Ratings per manager, best average first (the average is computed in SQL numeric, never a float), and whether the
+   * bot asks for ratings now (`asking`), so the page can say why none come.
+   */
   app.get(
     '/ratings/managers',
     {
       schema: {
         tags: ['ratings'],
         summary: "Clients' ratings of completed requests per manager (our managers and admins only)",
-        response: { 200: z.object({ items: z.array(managerRatings) }), 401: errorBody, 403: errorBody },
+        response: {
+          200: z.object({
+            items: z.array(managerRatings),
+            /** Whether the bot asks for a rating when a request completes now (RATING_REQUEST=on); off: no new ratings come. */
+            asking: z.boolean(),
+          }),
+          401: errorBody,
+          403: errorBody,
+        },
       },
     },
     async (request) => {
@@ -62,6 +73,7 @@ export const ratingRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           average: row.average,
           lastComment: row.last_comment,
         })),
+        asking: getContext().config.rating.ask,
       };
     },
   );
