@@ -1,7 +1,8 @@
 /**
  * Labels and the export of clients in a real browser (issue 19.5): a manager
  * puts labels on a client on the client page (a wrong label is said beside the
- * field), takes one off, sees both on the timeline; filters the dialogs list
+ * field, the labels in use are offered as one types), takes one off, sees
+ * both on the timeline and where the client came from; filters the dialogs list
  * by a label; downloads the clients of the filtered list as CSV and XLSX and
  * the files hold exactly those clients, their labels and decimal volumes.
  * In Russian and English; an agent is refused. Screenshots: test-artifacts/labels/.
@@ -43,7 +44,11 @@ describe.skipIf(!available)('labels on the client page, the label filter and the
     const { db } = app.ctx.database;
     const [ours] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.isOurs, true));
     for (const [i, name] of ['Оптовик Ли', 'Разовый Пётр', '+7 Мошенник'].entries()) {
-      const [client] = await db.insert(clients).values({ telegramUserId: 7000200 + i, firstName: name, username: `user_${i}`, language: 'ru' }).returning();
+      // Пётр came by an ad's deep link; the other two without a parameter.
+      const [client] = await db
+        .insert(clients)
+        .values({ telegramUserId: 7000200 + i, firstName: name, username: `user_${i}`, language: 'ru', startParameter: i === 1 ? 'ads_autumn' : null })
+        .returning();
       const [dialog] = await db.insert(dialogs).values({ clientId: client!.id, managersChatId: -1001234567890, topicId: 40 + i }).returning();
       await db.insert(messages).values({ dialogId: dialog!.id, seq: 1, direction: 'in', text: `Сообщение от ${name}`, sentAt: new Date() });
       ids[name] = client!.id;
@@ -68,6 +73,7 @@ describe.skipIf(!available)('labels on the client page, the label filter and the
     await page.goto(`${app.url}/clients/${ids['Оптовик Ли']}`);
     const editor = page.getByTestId('client-labels-editor');
     await editor.getByText('Меток нет').waitFor();
+    expect(await page.getByTestId('client-source').textContent()).toBe('Пришёл без параметра ссылки');
     const input = editor.getByLabel('Новая метка');
     await input.fill('хороший<клиент>');
     await editor.getByRole('button', { name: 'Поставить' }).click();
@@ -86,9 +92,19 @@ describe.skipIf(!available)('labels on the client page, the label filter and the
     await timeline.getByText('Поставлена метка «опт»').waitFor();
     await shot(page, 'ru-client-labels');
 
-    // The second client gets «vip» too, through the API the page uses; the third stays without.
+    // The second client gets «vip» too: the field offers the labels in use that hold the word typed (the client's own
+    // left out), and the one chosen completes the word; the third client stays without.
     await page.goto(`${app.url}/clients/${ids['+7 Мошенник']}`);
-    await page.getByTestId('client-labels-editor').getByLabel('Новая метка').fill('vip');
+    const secondInput = page.getByTestId('client-labels-editor').getByLabel('Новая метка');
+    await secondInput.pressSequentially('i');
+    await expect.poll(() => page.getByRole('option').allTextContents()).toEqual(['vip']);
+    await secondInput.fill('vip опт ');
+    // A new word begun: every label in use is offered but those typed already — «vip» — and «опт» is on nobody now.
+    await expect.poll(() => page.getByRole('option').allTextContents()).toEqual([]);
+    await secondInput.fill('');
+    await secondInput.pressSequentially('V');
+    await page.getByRole('option', { name: 'vip' }).click();
+    expect(await secondInput.inputValue()).toBe('vip');
     await page.getByTestId('client-labels-editor').getByRole('button', { name: 'Поставить' }).click();
     await page.getByTestId('client-labels-editor').getByTestId('client-label').getByText('vip').waitFor();
 
@@ -143,6 +159,10 @@ describe.skipIf(!available)('labels on the client page, the label filter and the
     await page.goto(`${app.url}/clients/${ids['Разовый Пётр']}`);
     const editor = page.getByTestId('client-labels-editor');
     await editor.getByText('No labels').waitFor();
+    // Where the client came from, a link to everyone who came by the same deep link.
+    const source = page.getByTestId('client-source');
+    expect(plain(await source.textContent())).toBe('Came by the link ads_autumn');
+    expect(await source.getByRole('link', { name: 'ads_autumn' }).getAttribute('href')).toBe('/dialogs?source=ads_autumn');
     await editor.getByLabel('New label').fill('one_off');
     await editor.getByRole('button', { name: 'Add' }).click();
     await page.getByTestId('client-timeline').getByText('Label «one_off» added').waitFor();

@@ -61,6 +61,8 @@ const history = z.object({
     blockedAt: z.string().nullable(),
     /** The client's labels now (core/labels), alphabetical. */
     labels: z.array(z.string()),
+    /** The deep-link parameter the client came by (`ads_autumn`, core/startParameter); null: they came without one. */
+    startParameter: z.string().nullable(),
   }),
   dialogId: z.number().nullable(),
   entries: z.array(entry),
@@ -191,6 +193,7 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           firstSeenAt: client.createdAt.toISOString(),
           blockedAt: client.blockedAt?.toISOString() ?? null,
           labels: await labelsOf({ db }, client.id),
+          startParameter: client.startParameter,
         },
         dialogId,
         entries,

@@ -10,7 +10,7 @@
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Anchor, Badge, Button, CloseButton, Group, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import { Alert, Anchor, Autocomplete, Badge, Button, CloseButton, Group, Stack, Text, Timeline, Title } from '@mantine/core';
 import { api, ApiError } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState } from '../components/common.js';
@@ -33,7 +33,17 @@ interface HistoryEntry {
 }
 
 interface ClientHistory {
-  client: { id: number; name: string; username: string | null; telegramUserId: number; firstSeenAt: string; blockedAt: string | null; labels: string[] };
+  client: {
+    id: number;
+    name: string;
+    username: string | null;
+    telegramUserId: number;
+    firstSeenAt: string;
+    blockedAt: string | null;
+    labels: string[];
+    /** The deep link they came by (the bot's /start parameter); null: none. */
+    startParameter: string | null;
+  };
   dialogId: number | null;
   entries: HistoryEntry[];
   truncated: number;
@@ -118,6 +128,20 @@ export default function ClientPage() {
             <Text c="dimmed" size="sm">
               {client.username ? `@${client.username} · ` : ''}
               {t('client.telegramId', { id: String(client.telegramUserId) })} · {t('client.firstSeen', { date: dateTime(client.firstSeenAt) })}
+              {' · '}
+              {/* Where the client came from: the deep link's parameter, a link to the dialogs of everyone who came by it. */}
+              <span data-testid="client-source">
+                {client.startParameter === null ? (
+                  t('client.sourceNone')
+                ) : (
+                  <>
+                    {t('client.source')}{' '}
+                    <Anchor component={Link} to={`/dialogs?${new URLSearchParams({ source: client.startParameter })}`}>
+                      {client.startParameter}
+                    </Anchor>
+                  </>
+                )}
+              </span>
             </Text>
             {client.blockedAt && (
               <Alert color="red" variant="light" data-testid="client-blocked-bot">
@@ -155,7 +179,8 @@ export default function ClientPage() {
 
 /**
  * The client's labels: each a badge with a cross that takes it off, and a
- * field that puts new ones on (several separated by spaces). A label that
+ * field that puts new ones on (several separated by spaces), offering the
+ * labels already in use that match the word being typed. A label that
  * breaks the rule is refused by the server; its message shows under the field.
  */
 function ClientLabels({ clientId, labels }: { clientId: number; labels: string[] }) {
@@ -168,9 +193,21 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
       if (body.add) setTyped('');
       await queryClient.invalidateQueries({ queryKey: ['client-history'] });
       await queryClient.invalidateQueries({ queryKey: ['dialogs'] });
+      await queryClient.invalidateQueries({ queryKey: ['client-labels-in-use'] });
     },
   });
   const error = change.error instanceof ApiError ? (Object.values(change.error.fields)[0] ?? change.error.message) : change.error ? t('error.network') : null;
+  // The labels the team already uses (the dialogs list's filter), offered as the word being typed is completed, so that
+  // «опт» is not typed again as «оптовик»: the last word typed is matched anywhere in a label, the client's own left out.
+  const inUse = useQuery({ queryKey: ['client-labels-in-use'], queryFn: () => api<{ items: Array<{ label: string; clients: number }> }>('/clients/labels') });
+  const words = typed.split(/([\s,]+)/);
+  const last = words.at(-1)?.toLowerCase() ?? '';
+  const before = words.slice(0, -1).join('');
+  const suggestions = (inUse.data?.items ?? [])
+    .map((item) => item.label)
+    .filter((label) => !labels.includes(label) && !typed.split(/[\s,]+/).slice(0, -1).includes(label) && label.toLowerCase().includes(last.replace(/^#/, '')))
+    .slice(0, 8)
+    .map((label) => `${before}${label}`);
   return (
     <Stack gap="xs" data-testid="client-labels-editor">
       <Group gap="xs">
@@ -206,15 +243,17 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
         }}
       >
         <Group align="flex-start" gap="xs">
-          <TextInput
+          <Autocomplete
             size="xs"
             w={260}
             aria-label={t('client.newLabel')}
             placeholder={t('client.newLabel')}
             description={t('client.newLabelHint')}
             value={typed}
-            onChange={(event) => {
-              setTyped(event.currentTarget.value);
+            data={suggestions}
+            filter={({ options }) => options}
+            onChange={(value) => {
+              setTyped(value);
               change.reset();
             }}
             error={error}
