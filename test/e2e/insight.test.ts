@@ -206,6 +206,9 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
       const id = await card.getAttribute('data-testid');
       expect(await card.getByText('Нет данных за период').count(), id!).toBe(1);
       expect(await card.getByRole('button', { name: 'PNG' }).isDisabled(), id!).toBe(true);
+      // Nor a CSV of a header alone; the reason is on hover.
+      expect(await card.getByRole('button', { name: 'CSV' }).isDisabled(), id!).toBe(true);
+      expect(await card.getByTestId(`${id}-export`).getAttribute('title'), id!).toBe('Нет данных за период — выгружать нечего');
     }
     // One day with a first answer: the day is drawn as a dot (a line needs two days: without dots the chart looked
     // empty over a table with a row — the outside tester); the axis reads Russian numbers.

@@ -475,7 +475,8 @@ function Filters({ params, changeParams, filter }: { params: URLSearchParams; ch
 /**
  * A chart with its title, export buttons and data table; `rows` undefined while the first answer loads. `hasData`: a
  * row that counts something (a chart answered with a row per day or per status, each zero, has nothing to draw: it
- * says «Нет данных за период» like a chart answered with no rows, not bare axes or an all-zero donut).
+ * says «Нет данных за период» like a chart answered with no rows, not bare axes or an all-zero donut; its CSV and PNG
+ * are disabled then, saying why on hover).
  */
 function ChartCard<T>({
   id,
@@ -505,11 +506,12 @@ function ChartCard<T>({
         <Title order={4} size="h5">
           {title}
         </Title>
-        <Group gap={4} wrap="nowrap">
+        {/* Nothing to export when the chart says «Нет данных за период»: both buttons disabled, the reason on hover. */}
+        <Group gap={4} wrap="nowrap" title={empty ? t('insight.nothingToExport') : undefined} data-testid={`insight-${id}-export`}>
           <Button
             size="compact-xs"
             variant="default"
-            disabled={!rows}
+            disabled={!rows || empty}
             onClick={() => rows && downloadCsv(`${id}_${stamp}.csv`, columns.map((column) => column.csvLabel ?? column.label), rows.map((row) => columns.map((column) => column.value(row))), locale)}
           >
             {t('insight.csv')}
