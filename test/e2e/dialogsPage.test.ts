@@ -374,8 +374,9 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     await page.setViewportSize({ width: 375, height: 812 });
     const insideScreen = () => page.locator('[data-testid^="dialogs-"]').evaluateAll((parts) => parts.every((el) => el.getBoundingClientRect().right <= 375 + 1));
     for (const [lang, mine, noneMine, empty] of [
-      ['RU', 'Мои', 'За вами пока нет диалогов', 'Под выбранные фильтры не подходит ни один диалог'],
-      ['EN', 'Mine', 'No dialogs are yours yet', 'No dialog matches the chosen filters'],
+      // This app runs with DIALOG_ASSIGNMENT=first_answer (the default): the text names that way, not «if so configured».
+      ['RU', 'Мои', 'За вами пока нет диалогов. Диалог становится вашим, когда вы первым отвечаете клиенту', 'Под выбранные фильтры не подходит ни один диалог'],
+      ['EN', 'Mine', 'No dialogs are yours yet. A dialog becomes yours when you answer the client first', 'No dialog matches the chosen filters'],
     ] as const) {
       await page.goto(`${app.url}/dialogs`);
       await page.getByText(lang, { exact: true }).click();

@@ -103,7 +103,10 @@ describe('who handles a dialog', () => {
     const taken = await admin.request('PUT', `/api/dialogs/${dialogId}/owner`, { userId: me });
     expect(taken.body).toEqual({ owner: { userId: me, name: 'Администратор' }, changed: true });
     await t.control.waitFor({ chat_id: t.group, message_thread_id: topic.threadId, text_includes: '👤 Диалог ведёт Администратор.' });
-    expect((await admin.get('/api/dialogs?owner=me')).body.items.map((d: { id: number }) => d.id)).toEqual([dialogId]);
+    const mine = (await admin.get('/api/dialogs?owner=me')).body;
+    expect(mine.items.map((d: { id: number }) => d.id)).toEqual([dialogId]);
+    // The page's empty «Мои» names how a dialog becomes yours here: the default, the first answer.
+    expect(mine.dialogAssignment).toBe('first_answer');
 
     const managers = (await admin.get('/api/dialogs/managers')).body.items as Array<{ userId: number; name: string }>;
     const oleg = managers.find((m) => m.name === 'Олег Коллега')!;
@@ -162,5 +165,9 @@ describe('round-robin among managers on shift', () => {
     await t.control.sendMessage({ from: late.id, text: 'Есть кто?' });
     const topic = await t.waitForTopic(late, { textIncludes: 'Есть кто?' });
     await expect.poll(() => cardOf(t, topic.threadId), { timeout: 15_000 }).toContain('Ответственный: нет — взять: /take');
+    // The dialogs page is told the way, so its empty «Мои» speaks of shifts.
+    const admin = new ApiClient(t.hotline.url);
+    expect((await admin.signIn(ADMIN_EMAIL, ADMIN_PASSWORD)).status).toBe(200);
+    expect((await admin.get('/api/dialogs?owner=me')).body.dialogAssignment).toBe('round_robin');
   });
 });

@@ -148,6 +148,11 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
             items: z.array(dialog),
             /** The promised answer time in working minutes (ANSWER_TIME_LIMIT_MINUTES); 0 — none, so nobody is ever late. */
             answerTimeLimitMinutes: z.number().int(),
+            /**
+             * How a dialog gets its owner besides /take and /assign (DIALOG_ASSIGNMENT): `first_answer` — whoever answers
+             * the client first; `round_robin` — a new client is dealt to a manager on shift; `manual` — nothing else.
+             */
+            dialogAssignment: z.enum(['manual', 'first_answer', 'round_robin']),
           }),
         },
       },
@@ -250,6 +255,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           labels: row.labels ?? [],
         })),
         answerTimeLimitMinutes: limitMinutes,
+        dialogAssignment: ctx.config.dialogAssignment,
       };
     },
   );

@@ -165,7 +165,7 @@ export default function DialogsPage() {
       const query = new URLSearchParams(filters);
       if (filter === 'late') query.set('late', 'true');
       if (fixedSort === null && sort === 'waiting') query.set('sort', 'waiting');
-      return api<{ items: DialogRow[]; answerTimeLimitMinutes: number }>(`/dialogs${query.size ? `?${query}` : ''}`);
+      return api<{ items: DialogRow[]; answerTimeLimitMinutes: number; dialogAssignment: 'manual' | 'first_answer' | 'round_robin' }>(`/dialogs${query.size ? `?${query}` : ''}`);
     },
     refetchInterval: 15_000,
     enabled: clientValid,
@@ -251,7 +251,8 @@ export default function DialogsPage() {
       case 'late':
         return t('dialogs.noneLate');
       case 'mine':
-        return t('dialogs.noneMine');
+        // How a dialog becomes yours on this deployment (DIALOG_ASSIGNMENT), not «if so configured».
+        return t(`dialogs.noneMine.${dialogs.data?.dialogAssignment ?? 'manual'}`);
       case 'unowned':
         return t('dialogs.noneUnowned');
       default:
