@@ -230,6 +230,25 @@ describe.skipIf(!available)('platform in the browser', () => {
     await managerPage.getByText('Из Telegram').waitFor();
     await managerPage.context().close();
   });
+
+  it('an empty list says why and what would fill it: a new organization’s requests, an agent’s filters that match none', async () => {
+    const newcomer = await app.addUser({ role: 'customer', organization: 'ООО Новичок', name: 'Олег' });
+    const page = await signedInPage(newcomer);
+    await page.getByRole('link', { name: 'Мои заявки' }).click();
+    const empty = page.getByTestId('request-table-empty');
+    await empty.waitFor();
+    expect(await empty.textContent()).toBe('У вашей организации пока нет заявок. Первую можно создать здесь: Новая заявка');
+    await empty.getByRole('link', { name: 'Новая заявка' }).click();
+    await page.waitForURL(/\/new$/);
+    await page.context().close();
+
+    const agentPage = await signedInPage(agent);
+    await agentPage.goto(`${app.url}/agent/requests?amountMin=999999999999`);
+    await agentPage.getByTestId('request-table-empty').getByText('Под выбранные фильтры не подходит ни одна заявка — измените или очистите их.').waitFor();
+    await agentPage.getByText('EN', { exact: true }).click();
+    await agentPage.getByTestId('request-table-empty').getByText('No request matches the chosen filters — change or clear them.').waitFor();
+    await agentPage.context().close();
+  });
 });
 
 async function expectText(page: Page, testId: string, pattern: RegExp) {

@@ -4,10 +4,19 @@ import type { RequestSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { StatusBadge } from './common.js';
 
-/** Requests as rows: number, amount, beneficiary, customer, status, offers; `action` adds a button per row. */
-export function RequestTable({ items, action }: { items: RequestSummary[]; action?: (request: RequestSummary) => React.ReactNode }) {
+/**
+ * Requests as rows: number, amount, beneficiary, customer, status, offers; `action` adds a button per row. `empty`: what
+ * the page says when there are none — why, and what would bring one (default «Пока ничего нет»).
+ */
+export function RequestTable({ items, action, empty }: { items: RequestSummary[]; action?: (request: RequestSummary) => React.ReactNode; empty?: React.ReactNode }) {
   const { t, money, dateTime } = useI18n();
-  if (items.length === 0) return <Text c="dimmed">{t('common.empty')}</Text>;
+  if (items.length === 0) {
+    return (
+      <Text c="dimmed" data-testid="request-table-empty">
+        {empty ?? t('common.empty')}
+      </Text>
+    );
+  }
   return (
     <Table striped highlightOnHover data-testid="request-table">
       <Table.Thead>

@@ -105,6 +105,8 @@ export default function AgentRequestsPage() {
           <>
             <RequestTable
               items={list.data!.pages.flatMap((p) => p.items)}
+              // Filtered: that the filters leave none (the full list may not be empty); unfiltered: that nothing collects offers now.
+              empty={t(FILTERS.some((key) => key !== 'sort' && filters[key]) ? 'agent.emptyFiltered' : 'agent.empty')}
               action={(request) =>
                 request.status === 'collecting_offers' ? (
                   <Button component={Link} to={`/agent/requests/${request.id}/offers/new`} size="compact-sm" variant="light" data-testid={`offer-${request.number}`}>

@@ -1,5 +1,10 @@
+/**
+ * `/requests`: the requests of the viewer's organization, newest first, paged
+ * by cursor («Показать ещё»); with none yet, the page says how one is made.
+ */
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Stack, Title } from '@mantine/core';
+import { Link } from 'react-router';
+import { Anchor, Stack, Title } from '@mantine/core';
 import { api, query, type Page, type RequestSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState } from '../components/common.js';
@@ -19,7 +24,17 @@ export default function MyRequestsPage() {
       <QueryState query={list}>
         {() => (
           <>
-            <RequestTable items={list.data!.pages.flatMap((p) => p.items)} />
+            <RequestTable
+              items={list.data!.pages.flatMap((p) => p.items)}
+              empty={
+                <>
+                  {t('my.empty')}{' '}
+                  <Anchor component={Link} to="/new">
+                    {t('nav.newRequest')}
+                  </Anchor>
+                </>
+              }
+            />
             <MoreButton hasMore={list.hasNextPage} loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()} />
           </>
         )}
