@@ -74,6 +74,7 @@ describe.skipIf(!available)('labels on the client page, the label filter and the
     const editor = page.getByTestId('client-labels-editor');
     await editor.getByText('Меток нет').waitFor();
     expect(await page.getByTestId('client-source').textContent()).toBe('Пришёл без параметра ссылки');
+    expect(await page.getByTestId('client-source').getByRole('link').getAttribute('href')).toBe('/dialogs?withoutSource=true');
     const input = editor.getByLabel('Новая метка');
     await input.fill('хороший<клиент>');
     await editor.getByRole('button', { name: 'Поставить' }).click();

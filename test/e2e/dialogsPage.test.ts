@@ -149,6 +149,20 @@ describe.skipIf(!available)('the dialogs page: blocklist and sources', () => {
     expect(await page.getByTestId('dialogs-source').inputValue()).toBe('ads_autumn (2)');
     expect(plain(await page.getByTestId('dialogs').getByRole('row').filter({ hasText: 'Вежливая' }).getByTestId('client-source').textContent())).toBe('Source: ads_autumn');
     await expect.poll(async () => (await clientNames()).sort(), { timeout: 15_000 }).toEqual(['Вежливая', 'Осенняя']);
+
+    // Those who came without a parameter are a choice of their own (last), in the address, the list and the export.
+    await page.getByTestId('dialogs-source').click();
+    await page.getByRole('option', { name: 'No link parameter (1)' }).click();
+    await expect.poll(clientNames, { timeout: 15_000 }).toEqual(['Навязчивый']);
+    expect(new URL(page.url()).searchParams.get('withoutSource')).toBe('true');
+    expect(new URL(page.url()).searchParams.has('source')).toBe(false);
+    expect(await page.getByTestId('export-csv').getAttribute('href')).toContain('withoutSource=true');
+    await page.getByText('RU', { exact: true }).click();
+    expect(await page.getByTestId('dialogs-source').inputValue()).toBe('Без параметра ссылки (1)');
+    // An address with both a source and «without one» shows the source's list and drops the other.
+    await page.goto(`${app.url}/dialogs?source=partner-42&withoutSource=true`);
+    await expect.poll(clientNames, { timeout: 15_000 }).toEqual(['Партнёрский']);
+    await expect.poll(() => new URL(page.url()).searchParams.has('withoutSource')).toBe(false);
     await page.context().close();
   });
 

@@ -49,6 +49,26 @@ describe('where a client comes from', () => {
     expect(sources.body.items).toEqual(expect.arrayContaining([{ source: 'partner-42', clients: 1 }, { source: 'ads_autumn', clients: 1 }]));
   });
 
+  it('the clients who came without a link parameter are a choice of their own, in the list and in the export', async () => {
+    const client = await t.newClient('Безссылочный');
+    await t.control.sendMessage({ from: client.id, text: 'Просто пишу' });
+    await t.waitForTopic(client, { textIncludes: 'Просто пишу' });
+    const names = async (query: string) => (await admin.get(`/api/dialogs?${query}`)).body.items.map((d: { clientName: string }) => d.clientName);
+    const without = await names('withoutSource=true');
+    expect(without).toContain('Безссылочный');
+    expect(without).not.toContain('Осенний');
+    expect(without).not.toContain('Вернувшийся'); // came by a link later: a source now
+    expect((await admin.get('/api/dialogs/sources')).body.without).toBe(without.length);
+    const csv = await admin.get('/api/clients/export?format=csv&withoutSource=true&lang=en');
+    expect(csv.status).toBe(200);
+    expect(csv.body).toContain('Безссылочный');
+    expect(csv.body).not.toContain('Осенний');
+    // A source and «without one» at once can match nobody: refused, saying why.
+    const both = await admin.get('/api/dialogs?source=ads_autumn&withoutSource=true');
+    expect(both.status).toBe(400);
+    expect(both.body.fields.withoutSource).toContain('выберите одно');
+  });
+
   it('a malformed source filter is refused with the rule', async () => {
     const bad = await admin.get('/api/dialogs?source=' + encodeURIComponent('ads autumn'));
     expect(bad.status).toBe(400);

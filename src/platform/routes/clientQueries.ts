@@ -20,6 +20,11 @@ export interface ClientFilters {
   owner?: 'me' | 'none' | number;
   /** A deep-link parameter (core/startParameter). */
   source?: string;
+  /**
+   * `true`: only clients who came without a deep-link parameter (a separate key: every text of 1–64 A–Z a–z 0–9 _ -
+   * is a parameter Telegram can carry, so no value of `source` can mean «none»); not with `source`.
+   */
+  withoutSource?: 'true' | 'false';
   /** A label as typed (normalised here, core/labels). */
   label?: string;
   /** One client: their Telegram user id. */
@@ -28,9 +33,12 @@ export interface ClientFilters {
 
 /**
  * The SQL condition of the filters over `clients c` left-joined to `dialogs d`.
- * Errors: 400 ValidationError `source` / `label` for a value that breaks its rule.
+ * Errors: 400 ValidationError `source` / `label` for a value that breaks its rule, `withoutSource` beside a `source`.
  */
 export function clientFilterSql(filters: ClientFilters, viewer: Viewer): SQL {
+  if (filters.withoutSource === 'true' && filters.source !== undefined) {
+    throw new ValidationError('Источник и «без параметра ссылки» вместе не бывают: выберите одно', 'withoutSource');
+  }
   if (filters.source !== undefined && !isStartParameter(filters.source)) {
     throw new ValidationError('Источник — параметр ссылки t.me/…?start=: от 1 до 64 латинских букв, цифр, _ и -', 'source');
   }
@@ -43,6 +51,7 @@ export function clientFilterSql(filters: ClientFilters, viewer: Viewer): SQL {
     [
       owner === undefined ? sql`true` : owner === 'none' ? sql`d.owner_user_id is null` : sql`d.owner_user_id = ${owner === 'me' ? viewer.userId : owner}`,
       filters.source === undefined ? sql`true` : sql`c.start_parameter = ${filters.source}`,
+      filters.withoutSource === 'true' ? sql`c.start_parameter is null` : sql`true`,
       filters.banned === undefined ? sql`true` : filters.banned === 'true' ? sql`c.banned_at is not null` : sql`c.banned_at is null`,
       label === undefined ? sql`true` : sql`exists (select 1 from client_labels l where l.client_id = c.id and l.label = ${label})`,
       filters.client === undefined ? sql`true` : sql`c.telegram_user_id = ${filters.client}`,

@@ -246,7 +246,7 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
 
   /**
    * The export of clients (platform/clientExport): `format=csv|xlsx`, the
-   * dialogs list's filters (`label`, `source`, `owner`, `banned`, `client`, as
+   * dialogs list's filters (`label`, `source`, `withoutSource`, `owner`, `banned`, `client`, as
    * `GET /dialogs`) and `lang=ru|en` for the header row (and the CSV
    * separator: `;` Russian, `,` English). Streams an attachment
    * `clients-YYYY-MM-DD.csv|xlsx`, oldest client first. 400 for a filter that
@@ -265,6 +265,7 @@ export const clientRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           banned: z.enum(['true', 'false']).optional(),
           owner: z.union([z.enum(['me', 'none']), decimalInteger(1, Number.MAX_SAFE_INTEGER)]).optional(),
           source: z.string().max(200).optional(),
+          withoutSource: z.enum(['true', 'false']).optional(),
           label: z.string().max(200).optional(),
           client: decimalInteger(1, Number.MAX_SAFE_INTEGER).optional(),
         }),

@@ -129,6 +129,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
           owner: dialogOwnerFilter.optional(),
           /** Only clients who came by this deep link (`ads_autumn`; Telegram's rule: 1–64 of A–Z a–z 0–9 _ -). */
           source: z.string().max(200).optional(),
+          /** `true`: only clients who came without a deep-link parameter (not with `source`: 400). */
+          withoutSource: z.enum(['true', 'false']).optional(),
           /** Only clients with this label (core/labels; typed forms such as `VIP` or `#vip` are normalised). */
           label: z.string().max(200).optional(),
           /**
@@ -262,7 +264,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
 
   /**
    * Where clients come from: every deep-link parameter clients came with
-   * (core/startParameter) and how many clients came with it, most first.
+   * (core/startParameter) and how many clients came with it, most first;
+   * `without`: how many came with none (the list's `withoutSource=true`).
    * Our managers and admins only (403 for others).
    */
   app.get(
@@ -271,7 +274,7 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       schema: {
         tags: ['dialogs'],
         summary: 'Deep-link sources of clients (the /start parameter) and their client counts (our managers and admins only)',
-        response: { 200: z.object({ items: z.array(z.object({ source: z.string(), clients: z.number() })) }), 403: errorBody },
+        response: { 200: z.object({ items: z.array(z.object({ source: z.string(), clients: z.number() })), without: z.number() }), 403: errorBody },
       },
     },
     async (request) => {
@@ -281,7 +284,8 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const result = await db.execute<{ source: string; clients: number }>(
         sql`select start_parameter as source, count(*)::int as clients from clients where start_parameter is not null group by 1 order by 2 desc, 1 limit 500`,
       );
-      return { items: result.rows.map((row) => ({ source: row.source, clients: Number(row.clients) })) };
+      const [without] = (await db.execute<{ clients: number }>(sql`select count(*)::int as clients from clients where start_parameter is null`)).rows;
+      return { items: result.rows.map((row) => ({ source: row.source, clients: Number(row.clients) })), without: Number(without?.clients ?? 0) };
     },
   );
 

@@ -129,10 +129,12 @@ export default function ClientPage() {
               {client.username ? `@${client.username} · ` : ''}
               {t('client.telegramId', { id: String(client.telegramUserId) })} · {t('client.firstSeen', { date: dateTime(client.firstSeenAt) })}
               {' · '}
-              {/* Where the client came from: the deep link's parameter, a link to the dialogs of everyone who came by it. */}
+              {/* Where the client came from: the deep link's parameter (or none), a link to the dialogs of everyone who came so. */}
               <span data-testid="client-source">
                 {client.startParameter === null ? (
-                  t('client.sourceNone')
+                  <Anchor component={Link} to="/dialogs?withoutSource=true">
+                    {t('client.sourceNone')}
+                  </Anchor>
                 ) : (
                   <>
                     {t('client.source')}{' '}

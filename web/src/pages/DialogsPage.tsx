@@ -2,7 +2,7 @@
  * `/dialogs`: the Telegram dialogs — client, last message, open requests —
  * and the blocklist (issue 19.7): a client banned with a reason, here or by
  * `/ban` in the topic, is listed under «Чёрный список» and can be let back.
- * Filters by source and by label (issue 19.5); «Выгрузить CSV / Excel»
+ * Filters by source (or «без параметра ссылки») and by label (issue 19.5); «Выгрузить CSV / Excel»
  * downloads the clients of the list as filtered (`/api/clients/export`).
  * The filters live in the address (`?filter=late&source=ads_autumn&client=…`,
  * `client` a Telegram user id as the client card's link carries it), so a
@@ -79,8 +79,14 @@ type Filter = 'all' | 'mine' | 'unowned' | 'late' | 'banned';
 type Sort = 'recent' | 'waiting';
 const FILTERS: readonly Filter[] = ['all', 'mine', 'unowned', 'late', 'banned'];
 const SORTS: readonly Sort[] = ['recent', 'waiting'];
-/** The list's state in the address: `filter`, `sort`, `source`, `label`, `client`; a default is left out. */
-type UrlKey = 'filter' | 'sort' | 'source' | 'label' | 'client';
+/** The list's state in the address: `filter`, `sort`, `source`, `withoutSource`, `label`, `client`; a default is left out. */
+type UrlKey = 'filter' | 'sort' | 'source' | 'withoutSource' | 'label' | 'client';
+
+/**
+ * The source dropdown's value for «came without a link parameter» (`withoutSource=true` in the address and the API):
+ * `!` is outside Telegram's parameter alphabet (A–Z a–z 0–9 _ -), so no real source can be taken for it.
+ */
+const NO_SOURCE = '!none';
 
 /** What went wrong, as the server said it; a lost connection in the reader's language. */
 function errorText(error: unknown, networkText: string): string {
@@ -103,6 +109,9 @@ export default function DialogsPage() {
   // the blocklist the newest message first (a banned client waits for nobody). The switch shows it, the other disabled.
   const fixedSort: Sort | null = filter === 'late' ? 'waiting' : filter === 'banned' ? 'recent' : null;
   const source = params.get('source') || null;
+  // A source and «without one» can match nobody together: the source wins, and the other is dropped from the address.
+  const withoutSource = source === null && params.get('withoutSource') === 'true';
+  const strayWithoutSource = source !== null && params.has('withoutSource');
   const label = params.get('label') || null;
   // A Telegram user id (the client card's link); anything else in the address is refused here, the list not asked for.
   const clientId = params.get('client') || null;
@@ -122,18 +131,25 @@ export default function DialogsPage() {
   const unknownFilter = params.has('filter') && !FILTERS.some((value) => value === params.get('filter'));
   const unknownSort = params.has('sort') && !SORTS.some((value) => value === params.get('sort'));
   useEffect(() => {
-    if (!unknownFilter && !unknownSort) return;
+    if (!unknownFilter && !unknownSort && !strayWithoutSource) return;
     changeParams(
       (next) => {
         if (unknownFilter) next.delete('filter');
         if (unknownSort) next.delete('sort');
+        if (strayWithoutSource) next.delete('withoutSource');
       },
       { replace: true },
     );
-  }, [unknownFilter, unknownSort, changeParams]);
+  }, [unknownFilter, unknownSort, strayWithoutSource, changeParams]);
   const setFilter = (value: Filter) => setParam('filter', value);
   const setSort = (value: Sort) => setParam('sort', value);
-  const setSource = (value: string | null) => setParam('source', value);
+  const setSource = (value: string | null) =>
+    changeParams((next) => {
+      next.delete('source');
+      next.delete('withoutSource');
+      if (value === NO_SOURCE) next.set('withoutSource', 'true');
+      else if (value) next.set('source', value);
+    });
   const setLabel = (value: string | null) => setParam('label', value);
   const labels = useQuery({ queryKey: ['dialogs', 'labels'], queryFn: () => api<{ items: Array<{ label: string; clients: number }> }>('/clients/labels') });
   // The list's filters, shared by the list and the export (the same query parameters).
@@ -142,15 +158,20 @@ export default function DialogsPage() {
   if (filter === 'mine') filters.set('owner', 'me');
   if (filter === 'unowned') filters.set('owner', 'none');
   if (source) filters.set('source', source);
+  if (withoutSource) filters.set('withoutSource', 'true');
   if (label) filters.set('label', label);
   if (clientId) filters.set('client', clientId);
   const exportHref = (format: 'csv' | 'xlsx') => `/api/clients/export?${new URLSearchParams([['format', format], ['lang', locale], ...filters])}`;
-  const sources = useQuery({ queryKey: ['dialogs', 'sources'], queryFn: () => api<{ items: Array<{ source: string; clients: number }> }>('/dialogs/sources') });
+  const sources = useQuery({ queryKey: ['dialogs', 'sources'], queryFn: () => api<{ items: Array<{ source: string; clients: number }>; without: number }>('/dialogs/sources') });
   // A source or label from the address that is not offered (no client has it: an old link, a typo) is still shown
   // in its dropdown, marked, rather than the placeholder «all» over a list it empties; the cross removes it.
   const sourceOptions = (sources.data?.items ?? []).map((item) => ({ value: item.source, label: t('dialogs.sourceOption', { source: item.source, count: item.clients }) }));
   if (source && !sourceOptions.some((option) => option.value === source)) {
     sourceOptions.unshift({ value: source, label: sources.data ? t('dialogs.unknownSource', { source }) : source });
+  }
+  // Those who came without a parameter, last (as on the insight page's sources), when there are any or the address asks.
+  if ((sources.data?.without ?? 0) > 0 || withoutSource) {
+    sourceOptions.push({ value: NO_SOURCE, label: t('dialogs.withoutSourceOption', { count: sources.data?.without ?? 0 }) });
   }
   // The server reads a label as typed forms normalise (`VIP`, `#vip` → `vip`, core/labels).
   const labelOffered = (name: string) => label !== null && name === label.trim().replace(/^#/, '').toLowerCase();
@@ -177,6 +198,7 @@ export default function DialogsPage() {
     changeParams(
       (next) => {
         next.delete('source');
+        next.delete('withoutSource');
         next.delete('label');
       },
       { replace: true },
@@ -214,7 +236,7 @@ export default function DialogsPage() {
   const exportable = clientValid && !badFilter && filter !== 'late' && (dialogs.data?.items.length ?? 0) > 0;
   // The client of the address when the filtered list does not hold them: asked alone, so the page can say whether
   // they exist (and name them) rather than «not found or not under the filters».
-  const filtersNarrow = filter !== 'all' || source !== null || label !== null;
+  const filtersNarrow = filter !== 'all' || source !== null || withoutSource || label !== null;
   const clientAlone = useQuery({
     queryKey: ['dialogs', 'client', clientId],
     queryFn: () => api<{ items: DialogRow[] }>(`/dialogs?${new URLSearchParams([['client', clientId!]])}`),
@@ -244,7 +266,7 @@ export default function DialogsPage() {
       if (!filtersNarrow || clientAlone.data?.items.length === 0) return t('dialogs.clientNotFound', { client: clientId });
       return clientName ? t('dialogs.clientFiltered', { client: clientName }) : t('dialogs.clientNotInList', { client: clientId });
     }
-    if (source || label) return t('dialogs.noneFiltered');
+    if (source || withoutSource || label) return t('dialogs.noneFiltered');
     switch (filter) {
       case 'banned':
         return t('dialogs.noneBanned');
@@ -271,7 +293,7 @@ export default function DialogsPage() {
           clearButtonProps={{ 'aria-label': t('dialogs.allSources'), 'aria-hidden': false, tabIndex: 0 }}
           aria-label={t('dialogs.source')}
           data={sourceOptions}
-          value={source}
+          value={withoutSource ? NO_SOURCE : source}
           onChange={setSource}
           clearable
           searchable
