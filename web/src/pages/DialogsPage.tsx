@@ -181,7 +181,7 @@ export default function DialogsPage() {
     labelOptions.unshift({ value: label, label: labels.data ? t('dialogs.unknownLabel', { label }) : label });
   }
   const dialogs = useQuery({
-    queryKey: ['dialogs', filter, source, label, sort, clientId],
+    queryKey: ['dialogs', filter, source, withoutSource, label, sort, clientId],
     queryFn: () => {
       const query = new URLSearchParams(filters);
       if (filter === 'late') query.set('late', 'true');
