@@ -222,6 +222,26 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
     await page.getByText('EN', { exact: true }).click();
     await page.goto(`${app.url}/insight?from=2026-03-05&to=2026-03-01`);
     await page.getByTestId('insight-error').getByText('The “from” date is after the “to” date').waitFor();
+    // Opened with that period, no chart has an answer to keep: each says why instead of loading for ever.
+    const refusedCards = page.locator('[data-testid^="insight-"][aria-busy]');
+    await expect.poll(() => page.locator('[data-testid$="-failure"]').count()).toBe(10);
+    expect(await page.locator('[data-testid^="insight-"][aria-busy="true"]').count()).toBe(0);
+    for (const card of await refusedCards.all()) {
+      expect(plain(await card.textContent())).toContain('Not drawn: the period was refused — fix the dates above');
+      expect(await card.getByRole('button', { name: 'CSV' }).isDisabled()).toBe(true);
+    }
+    // One end typed where the address had none: the other keeps the date it showed, even when the period is refused.
+    await page.getByText('RU', { exact: true }).click();
+    await page.goto(`${app.url}/insight`);
+    const to = page.getByTestId('insight-to').getByRole('textbox');
+    await expect.poll(() => to.inputValue()).toMatch(/^\d{2}\.\d{2}\.\d{4}$/);
+    const shownTo = await to.inputValue();
+    const fromField = page.getByTestId('insight-from').getByRole('textbox');
+    await fromField.fill('01.01.2020');
+    await fromField.press('Enter');
+    await page.getByTestId('insight-error').getByText('Период — не больше 366 дней').waitFor();
+    expect(await to.inputValue()).toBe(shownTo);
+    expect(plain(await page.getByTestId('insight-dialogs').textContent())).toContain('Не построен: период не принят — исправьте даты выше');
     await page.context().close();
   });
 

@@ -7,7 +7,7 @@
  * the data polls every 30 s and keeps the previous answer on screen while a
  * new one loads, so nothing flickers.
  */
-import { useRef, type ReactNode } from 'react';
+import { createContext, useContext, useRef, type ReactNode } from 'react';
 import { useAddressParams, type ChangeParams } from '../address.js';
 import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
 import { Alert, Button, ColorSwatch, Group, Paper, Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
@@ -414,10 +414,18 @@ function ManagerTimesChart({ filter, kind }: { filter: string; kind: 'response' 
   );
 }
 
+/**
+ * Why a chart has no answer to draw: `period` — the server refused the filter (said above the charts, by `Filters`);
+ * `failed` — the request failed otherwise (the server unreachable, an error). Null while it loads or once it has an
+ * answer (a refusal after a good answer keeps that answer drawn). Without it a refused first load spun for ever.
+ */
+const ChartFailure = createContext<'period' | 'failed' | null>(null);
+
 /** One chart's query (polled, previous answer kept), handed to what draws it; re-renders alone when its answer changes. */
 function Chart<T>({ chart, filter, children }: { chart: InsightChart; filter: string; children: (query: UseQueryResult<T>) => ReactNode }) {
   const query = useChart<T>(chart, filter);
-  return <>{children(query)}</>;
+  const failure = query.data !== undefined || !query.error ? null : query.error instanceof ApiError && query.error.status === 400 ? 'period' : 'failed';
+  return <ChartFailure.Provider value={failure}>{children(query)}</ChartFailure.Provider>;
 }
 
 /** The period and manager fields, and the line saying which period is shown (the first chart's echo) or why nothing is. */
@@ -431,6 +439,10 @@ function Filters({ params, changeParams, filter }: { params: URLSearchParams; ch
   const setFilter = (name: 'from' | 'to' | 'manager', value: string | null) => {
     changeParams(
       (next) => {
+        // One end changed: the other keeps the date it shows. Left to the server's default (the last 30 days), «по»
+        // went blank as soon as a «с» made a period it refused (over 366 days), and the manager lost the date they saw.
+        if (period && name === 'from' && !next.has('to')) next.set('to', period.to);
+        if (period && name === 'to' && !next.has('from')) next.set('from', period.from);
         if (value) next.set(name, value);
         else next.delete(name);
       },
@@ -499,15 +511,18 @@ function ChartCard<T>({
 }) {
   const { t, locale } = useI18n();
   const chart = useRef<HTMLDivElement>(null);
+  const failure = useContext(ChartFailure);
   const empty = rows !== undefined && (rows.length === 0 || (hasData !== undefined && !rows.some(hasData)));
+  // Nothing to export: no rows, rows of nothing, or no answer at all (refused or failed) — the reason on hover.
+  const exportRefusal = empty ? t('insight.nothingToExport') : rows === undefined && failure ? t(failure === 'period' ? 'insight.chartPeriodRefused' : 'insight.chartFailed') : undefined;
   return (
-    <Paper withBorder p="md" radius="md" data-testid={`insight-${id}`} aria-busy={rows === undefined}>
+    <Paper withBorder p="md" radius="md" data-testid={`insight-${id}`} aria-busy={rows === undefined && failure === null}>
       <Group justify="space-between" mb="xs" wrap="nowrap">
         <Title order={4} size="h5">
           {title}
         </Title>
         {/* Nothing to export when the chart says «Нет данных за период»: both buttons disabled, the reason on hover. */}
-        <Group gap={4} wrap="nowrap" title={empty ? t('insight.nothingToExport') : undefined} data-testid={`insight-${id}-export`}>
+        <Group gap={4} wrap="nowrap" title={exportRefusal} data-testid={`insight-${id}-export`}>
           <Button
             size="compact-xs"
             variant="default"
@@ -527,7 +542,11 @@ function ChartCard<T>({
         </Text>
       )}
       <div ref={chart}>
-        {rows === undefined ? (
+        {rows === undefined && failure !== null ? (
+          <Text c="dimmed" size="sm" py="xl" ta="center" data-testid={`insight-${id}-failure`}>
+            {t(failure === 'period' ? 'insight.chartPeriodRefused' : 'insight.chartFailed')}
+          </Text>
+        ) : rows === undefined ? (
           <PageLoader />
         ) : empty ? (
           <Text c="dimmed" size="sm" py="xl" ta="center">
