@@ -108,6 +108,11 @@ describe.skipIf(!available)('labels on the client page, the label filter and the
     expect(await secondInput.inputValue()).toBe('vip');
     await page.getByTestId('client-labels-editor').getByRole('button', { name: 'Поставить' }).click();
     await page.getByTestId('client-labels-editor').getByTestId('client-label').getByText('vip').waitFor();
+    // The same label again, typed another way: nothing changes, and the page says the client has it already.
+    await secondInput.fill('#VIP');
+    await page.getByTestId('client-labels-editor').getByRole('button', { name: 'Поставить' }).click();
+    await page.getByTestId('client-label-already').getByText('Уже стоит у клиента: «vip»').waitFor();
+    expect(await page.getByTestId('client-labels-editor').getByTestId('client-label').count()).toBe(1);
 
     await page.goto(`${app.url}/dialogs`);
     await page.getByTestId('dialogs-label').click();

@@ -247,7 +247,28 @@ describe.skipIf(!available)('platform in the browser', () => {
     await agentPage.getByTestId('request-table-empty').getByText('Под выбранные фильтры не подходит ни одна заявка — измените или очистите их.').waitFor();
     await agentPage.getByText('EN', { exact: true }).click();
     await agentPage.getByTestId('request-table-empty').getByText('No request matches the chosen filters — change or clear them.').waitFor();
+    // One click clears them, and the list is back.
+    await agentPage.getByTestId('agent-clear-filters').click();
+    await agentPage.getByTestId('request-table').waitFor();
+    expect(new URL(agentPage.url()).search).toBe('');
+    // «Only with my offers» alone: it says that no offer of theirs is there, not «the filters».
+    const other = await app.addUser({ role: 'agent', organization: 'Агент Юг', name: 'Семён' });
+    const otherPage = await signedInPage(other);
+    await otherPage.goto(`${app.url}/agent/requests?mine=1`);
+    await otherPage.getByTestId('request-table-empty').getByText('Ни на одну заявку, ждущую предложений, ваша организация ещё не предлагала.').waitFor();
+    await otherPage.context().close();
     await agentPage.context().close();
+
+    // A customer who opens the dialogs or the agents' list by address gets the reason alone — no filters over an error.
+    const customerPage = await signedInPage(newcomer);
+    await customerPage.goto(`${app.url}/dialogs`);
+    await customerPage.getByTestId('dialogs-forbidden').getByText('Диалоги видят только менеджеры').waitFor();
+    expect(await customerPage.getByTestId('dialogs-source').count()).toBe(0);
+    expect(await customerPage.getByText('Что-то пошло не так').count()).toBe(0);
+    await customerPage.goto(`${app.url}/agent/requests`);
+    await customerPage.getByTestId('agent-requests-forbidden').waitFor();
+    expect(await customerPage.getByText('Что-то пошло не так').count()).toBe(0);
+    await customerPage.context().close();
   });
 });
 

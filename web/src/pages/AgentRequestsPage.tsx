@@ -5,12 +5,12 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Button, Checkbox, Grid, Select, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Grid, Select, Stack, TextInput, Title } from '@mantine/core';
 import { SearchSelect } from '../components/pickers.js';
 import { DateField } from '../components/DateField.js';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useAddressParams } from '../address.js';
-import { api, query, type Page, type RequestSummary } from '../api.js';
+import { api, ApiError, query, type Page, type RequestSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { QueryState } from '../components/common.js';
 import { MoreButton, RequestTable } from '../components/RequestTable.js';
@@ -61,6 +61,20 @@ export default function AgentRequestsPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 
+  // The filters that narrow the list (the order does not), and the way to drop them all at once.
+  const narrowing = FILTERS.filter((key) => key !== 'sort' && filters[key]);
+  const clearFilters = () =>
+    changeParams((next) => {
+      for (const key of FILTERS) if (key !== 'sort') next.delete(key);
+    });
+  // Not an offering organization's account: the server's reason alone, without filters over «Что-то пошло не так».
+  if (list.error instanceof ApiError && list.error.status === 403) {
+    return (
+      <Alert color="gray" data-testid="agent-requests-forbidden">
+        {list.error.message}
+      </Alert>
+    );
+  }
   return (
     <Stack>
       <Title order={2}>{t('agent.title')}</Title>
@@ -105,8 +119,20 @@ export default function AgentRequestsPage() {
           <>
             <RequestTable
               items={list.data!.pages.flatMap((p) => p.items)}
-              // Filtered: that the filters leave none (the full list may not be empty); unfiltered: that nothing collects offers now.
-              empty={t(FILTERS.some((key) => key !== 'sort' && filters[key]) ? 'agent.emptyFiltered' : 'agent.empty')}
+              // Filtered: that the filters leave none (the full list may not be empty), with the way to clear them — «only
+              // mine» alone: that no offer of theirs is there yet; unfiltered: that nothing collects offers now.
+              empty={
+                narrowing.length === 0 ? (
+                  t('agent.empty')
+                ) : (
+                  <>
+                    {t(narrowing.length === 1 && narrowing[0] === 'mine' ? 'agent.emptyMine' : 'agent.emptyFiltered')}{' '}
+                    <Button variant="subtle" size="compact-sm" onClick={clearFilters} data-testid="agent-clear-filters">
+                      {t('agent.clearFilters')}
+                    </Button>
+                  </>
+                )
+              }
               action={(request) =>
                 request.status === 'collecting_offers' ? (
                   <Button component={Link} to={`/agent/requests/${request.id}/offers/new`} size="compact-sm" variant="light" data-testid={`offer-${request.number}`}>

@@ -190,7 +190,7 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
   const queryClient = useQueryClient();
   const [typed, setTyped] = useState('');
   const change = useMutation({
-    mutationFn: (body: { add?: string[]; remove?: string[] }) => api<{ labels: string[] }>(`/clients/${clientId}/labels`, { method: 'POST', body }),
+    mutationFn: (body: { add?: string[]; remove?: string[] }) => api<{ labels: string[]; added: string[]; removed: string[] }>(`/clients/${clientId}/labels`, { method: 'POST', body }),
     onSuccess: async (_data, body) => {
       if (body.add) setTyped('');
       await queryClient.invalidateQueries({ queryKey: ['client-history'] });
@@ -199,6 +199,10 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
     },
   });
   const error = change.error instanceof ApiError ? (Object.values(change.error.fields)[0] ?? change.error.message) : change.error ? t('error.network') : null;
+  // Labels typed that the client already had: the server changes nothing for them, and the page says so (an emptied
+  // field and no new badge looked like a lost click). Typed forms normalised as the server does (core/labels).
+  const typedLabels = (change.variables?.add ?? []).map((label) => label.trim().replace(/^#/, '').toLowerCase());
+  const already = change.data ? change.data.labels.filter((label) => typedLabels.includes(label) && !change.data.added.includes(label)) : [];
   // The labels the team already uses (the dialogs list's filter), offered as the word being typed is completed, so that
   // «опт» is not typed again as «оптовик»: the last word typed is matched anywhere in a label, the client's own left out.
   const inUse = useQuery({ queryKey: ['client-labels-in-use'], queryFn: () => api<{ items: Array<{ label: string; clients: number }> }>('/clients/labels') });
@@ -259,12 +263,19 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
               change.reset();
             }}
             error={error}
+            // The hint under the field, so the button lines up with the field itself.
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
             data-testid="client-label-input"
           />
           <Button type="submit" size="xs" loading={change.isPending}>
             {t('client.addLabel')}
           </Button>
         </Group>
+        {already.length > 0 && (
+          <Text size="xs" c="dimmed" mt={4} data-testid="client-label-already">
+            {t('client.labelAlready', { labels: already.map((label) => `«${label}»`).join(', ') })}
+          </Text>
+        )}
       </form>
     </Stack>
   );

@@ -281,6 +281,15 @@ export default function DialogsPage() {
         return t('dialogs.none');
     }
   };
+  // Not ours to see (a customer's or an agent's account): the server's reason alone, as on the ratings page — no
+  // filters over «Что-то пошло не так».
+  if (dialogs.error instanceof ApiError && dialogs.error.status === 403) {
+    return (
+      <Alert color="gray" data-testid="dialogs-forbidden">
+        {dialogs.error.message}
+      </Alert>
+    );
+  }
   return (
     <Stack>
       <Group justify="space-between">
