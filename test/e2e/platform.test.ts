@@ -269,6 +269,12 @@ describe.skipIf(!available)('platform in the browser', () => {
     await customerPage.getByTestId('agent-requests-forbidden').waitFor();
     expect(await customerPage.getByText('Что-то пошло не так').count()).toBe(0);
     await customerPage.context().close();
+    // The same for any list page: an agent opening «Мои заявки» by address gets the server's reason, calmly.
+    const agentAgain = await signedInPage(agent);
+    await agentAgain.goto(`${app.url}/requests`);
+    await agentAgain.getByTestId('forbidden').getByText('Список своих заявок есть только у организаций, которые создают заявки').waitFor();
+    expect(await agentAgain.getByText('Что-то пошло не так').count()).toBe(0);
+    await agentAgain.context().close();
   });
 });
 

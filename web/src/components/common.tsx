@@ -20,12 +20,21 @@ export function NotFound() {
   );
 }
 
-/** Loading, not-found and error states of a query in one place. */
+/** Loading, not-found, not-yours (403) and error states of a query in one place. */
 export function QueryState({ query, children }: { query: { isPending: boolean; error: unknown }; children: () => ReactNode }) {
   const { t } = useI18n();
   if (query.isPending) return <PageLoader />;
   if (query.error) {
     if (query.error instanceof ApiError && query.error.status === 404) return <NotFound />;
+    // Not this account's to see (an address opened by a role the page is not for): the server's reason, calmly —
+    // not «Что-то пошло не так», nothing went wrong.
+    if (query.error instanceof ApiError && query.error.status === 403) {
+      return (
+        <Alert color="gray" data-testid="forbidden">
+          {query.error.message}
+        </Alert>
+      );
+    }
     return (
       <Alert color="red" title={t('common.error')}>
         {query.error instanceof ApiError && query.error.status === 0 ? t('error.network') : String((query.error as Error).message)}
