@@ -242,6 +242,12 @@ describe.skipIf(!available)('dashboard and client history in the browser', () =>
     await page.getByTestId('insight-error').getByText('Период — не больше 366 дней').waitFor();
     expect(await to.inputValue()).toBe(shownTo);
     expect(plain(await page.getByTestId('insight-dialogs').textContent())).toContain('Не построен: период не принят — исправьте даты выше');
+    // An address's date that names no day is said in its field — not rolled over (09.02.2027), not «Invalid Date».
+    await page.goto(`${app.url}/insight?from=2026-13-40&to=abc`);
+    await page.getByTestId('insight-from').getByText('Дня «2026-13-40» в календаре нет — проверьте число и месяц').waitFor();
+    await page.getByTestId('insight-to').getByText('Не понял дату «abc»: напишите ДД.ММ.ГГГГ, например 30.11.2026').waitFor();
+    expect(await page.getByTestId('insight-from').getByRole('textbox').inputValue()).toBe('');
+    expect(await page.getByTestId('insight-to').getByRole('textbox').inputValue()).toBe('');
     await page.context().close();
   });
 

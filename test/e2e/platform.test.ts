@@ -251,6 +251,19 @@ describe.skipIf(!available)('platform in the browser', () => {
     await agentPage.getByTestId('agent-clear-filters').click();
     await agentPage.getByTestId('request-table').waitFor();
     expect(new URL(agentPage.url()).search).toBe('');
+    // Filters the server refuses: the reason beside the field, the way out beside the list — no «Something went wrong».
+    await agentPage.getByText('RU', { exact: true }).click();
+    await agentPage.goto(`${app.url}/agent/requests?amountMin=500&amountMax=100`);
+    await agentPage.getByText('Сумма «от» больше суммы «до»').waitFor();
+    await agentPage.getByTestId('agent-filters-refused').getByText('Список не построен: исправьте отмеченные фильтры или очистите их.').waitFor();
+    expect(await agentPage.getByText('Что-то пошло не так').count()).toBe(0);
+    await agentPage.getByTestId('agent-clear-filters').click();
+    await agentPage.getByTestId('request-table').waitFor();
+    // A day the calendar has not (an address's 2026-13-40) is said so in its field, not rolled over to 09.02.2027.
+    await agentPage.goto(`${app.url}/agent/requests?from=2026-13-40`);
+    await agentPage.getByText('Дня «2026-13-40» в календаре нет — проверьте число и месяц').waitFor();
+    expect(await agentPage.getByRole('textbox', { name: 'Создана с' }).inputValue()).toBe('');
+    await agentPage.getByTestId('agent-filters-refused').waitFor();
     // «Only with my offers» alone: it says that no offer of theirs is there, not «the filters».
     const other = await app.addUser({ role: 'agent', organization: 'Агент Юг', name: 'Семён' });
     const otherPage = await signedInPage(other);

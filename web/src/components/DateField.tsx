@@ -124,11 +124,21 @@ export function DateField({ label, name, value, onChange, error, size, style, ke
   const typed = keepTyped && value !== '' && !isDate(value) ? value : null;
   if (typed === null) lastDate.current = value;
   const typedKind = typed === null ? null : typedDateRefusal(typed, locale) ?? 'unreadable';
+  // A value that is no date without keepTyped — an address's `?from=2026-13-40` or `?to=abc`: the calendar would
+  // roll it over (09.02.2027) or print «Invalid Date»; the field stays empty and says what the address held.
+  const badValue = !keepTyped && value !== '' && !isDate(value) ? value : null;
   // A typed text's refusal is said as soon as it is a whole date that names no day (31.02.2026: said while the field
   // is still focused, so the line it adds does not move the button the person is about to click); any other text that
   // is not a date once the person has left the field (not at each keystroke), or when the form was sent from inside
   // the field (Enter) and the server refused it.
-  const refusal = typed !== null ? (typedKind && (typedKind === 'noSuchDay' || !focused || error) ? { kind: typedKind, typed } : null) : unreadable;
+  const refusal =
+    typed !== null
+      ? typedKind && (typedKind === 'noSuchDay' || !focused || error)
+        ? { kind: typedKind, typed }
+        : null
+      : badValue !== null
+        ? { kind: typedDateRefusal(badValue, locale) ?? 'unreadable', typed: badValue }
+        : unreadable;
   return (
     <DatesProvider settings={{ locale, firstDayOfWeek: 1 }}>
       <DateInput
@@ -136,7 +146,7 @@ export function DateField({ label, name, value, onChange, error, size, style, ke
         name={name}
         size={size}
         style={style}
-        value={(keepTyped ? lastDate.current : value) || null}
+        value={(keepTyped ? lastDate.current : badValue === null ? value : '') || null}
         onChange={(next) => {
           setUnreadable(null);
           onChange(next ?? '');

@@ -17,10 +17,19 @@ import { MoreButton, RequestTable } from '../components/RequestTable.js';
 
 const FILTERS = ['currency', 'country', 'amountMin', 'amountMax', 'from', 'to', 'sort', 'mine'] as const;
 
-/** A local date (YYYY-MM-DD) as the UTC instant its day starts in the viewer's time zone. */
+/**
+ * A local date (YYYY-MM-DD) as the UTC instant its day starts in the viewer's time zone; undefined for none. A text
+ * that names no real day (an address's `from=2026-13-40`, `abc`) is passed on as it is, for the server to refuse
+ * beside the field — not rolled over into another day (09.02.2027) nor dropped, either of which lists requests the
+ * address did not ask for.
+ */
 function dayStart(day: string, plusDays = 0): string | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return undefined;
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  if (day === '') return undefined;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return day;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const local = new Date(y, m - 1, d);
+  if (local.getFullYear() !== y || local.getMonth() !== m - 1 || local.getDate() !== d) return day;
   return new Date(y, m - 1, d + plusDays).toISOString();
 }
 
@@ -67,6 +76,10 @@ export default function AgentRequestsPage() {
     changeParams((next) => {
       for (const key of FILTERS) if (key !== 'sort') next.delete(key);
     });
+  // Filters the server refused (a «from» over a «to», an amount that is no number, a country that does not exist):
+  // each reason beside its field, and the list's place says to fix them or clear them — not «Что-то пошло не так».
+  const refused = list.error instanceof ApiError && list.error.status === 400 ? list.error : null;
+  const fieldError = (key: (typeof FILTERS)[number]) => refused?.fields[key] ?? null;
   // Not an offering organization's account: the server's reason alone, without filters over «Что-то пошло не так».
   if (list.error instanceof ApiError && list.error.status === 403) {
     return (
@@ -80,16 +93,16 @@ export default function AgentRequestsPage() {
       <Title order={2}>{t('agent.title')}</Title>
       <Grid align="flex-end">
         <Grid.Col span={{ base: 6, sm: 2 }}>
-          <SearchSelect label={t('agent.filter.currency')} clearable data={currencyOptions} value={filters.currency || null} onChange={(v) => setFilter('currency', v ?? '')} />
+          <SearchSelect label={t('agent.filter.currency')} clearable data={currencyOptions} value={filters.currency || null} onChange={(v) => setFilter('currency', v ?? '')} error={fieldError('currency')} />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 3 }}>
-          <SearchSelect label={t('agent.filter.country')} clearable data={countryOptions} value={filters.country || null} onChange={(v) => setFilter('country', v ?? '')} />
+          <SearchSelect label={t('agent.filter.country')} clearable data={countryOptions} value={filters.country || null} onChange={(v) => setFilter('country', v ?? '')} error={fieldError('country')} />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 2 }}>
-          <TextInput label={t('agent.filter.amountMin')} inputMode="decimal" value={filters.amountMin} onChange={(e) => setFilter('amountMin', e.currentTarget.value)} />
+          <TextInput label={t('agent.filter.amountMin')} inputMode="decimal" value={filters.amountMin} onChange={(e) => setFilter('amountMin', e.currentTarget.value)} error={fieldError('amountMin')} />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 2 }}>
-          <TextInput label={t('agent.filter.amountMax')} inputMode="decimal" value={filters.amountMax} onChange={(e) => setFilter('amountMax', e.currentTarget.value)} />
+          <TextInput label={t('agent.filter.amountMax')} inputMode="decimal" value={filters.amountMax} onChange={(e) => setFilter('amountMax', e.currentTarget.value)} error={fieldError('amountMax')} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 3 }}>
           <Select
@@ -102,18 +115,28 @@ export default function AgentRequestsPage() {
             ]}
             value={filters.sort || 'newest'}
             onChange={(v) => setFilter('sort', v === 'newest' ? '' : (v ?? ''))}
+            error={fieldError('sort')}
           />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 2 }}>
-          <DateField label={t('agent.filter.from')} value={filters.from} onChange={(value) => setFilter('from', value)} />
+          <DateField label={t('agent.filter.from')} value={filters.from} onChange={(value) => setFilter('from', value)} error={fieldError('from')} />
         </Grid.Col>
         <Grid.Col span={{ base: 6, sm: 2 }}>
-          <DateField label={t('agent.filter.to')} value={filters.to} onChange={(value) => setFilter('to', value)} />
+          <DateField label={t('agent.filter.to')} value={filters.to} onChange={(value) => setFilter('to', value)} error={fieldError('to')} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, sm: 4 }}>
           <Checkbox label={t('agent.filter.mine')} checked={filters.mine === '1'} onChange={(e) => setFilter('mine', e.currentTarget.checked ? '1' : '')} />
         </Grid.Col>
       </Grid>
+      {refused ? (
+        <Alert color="gray" data-testid="agent-filters-refused">
+          {/* The reasons not beside a field (none of the page's) are said here. */}
+          {Object.keys(refused.fields).some((key) => FILTERS.includes(key as (typeof FILTERS)[number])) ? t('agent.filtersRefused') : refused.message}{' '}
+          <Button variant="subtle" size="compact-sm" onClick={clearFilters} data-testid="agent-clear-filters">
+            {t('agent.clearFilters')}
+          </Button>
+        </Alert>
+      ) : (
       <QueryState query={list}>
         {() => (
           <>
@@ -145,6 +168,7 @@ export default function AgentRequestsPage() {
           </>
         )}
       </QueryState>
+      )}
     </Stack>
   );
 }

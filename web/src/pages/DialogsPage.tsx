@@ -204,6 +204,10 @@ export default function DialogsPage() {
       { replace: true },
     );
   };
+  const showAll = () =>
+    changeParams((next) => {
+      for (const key of ['filter', 'source', 'withoutSource', 'label', 'client']) next.delete(key);
+    });
   const sortFixedHint = fixedSort ? t('dialogs.sortFixed', { order: t(fixedSort === 'waiting' ? 'dialogs.sortWaiting' : 'dialogs.sortRecent') }) : undefined;
   // Where the order is fixed, the other order is shown disabled beside it (the phone's dropdown is disabled whole).
   const sortOptions = [
@@ -406,9 +410,17 @@ export default function DialogsPage() {
         <QueryState query={dialogs}>
           {() =>
             dialogs.data!.items.length === 0 ? (
-              <Text c="dimmed" data-testid="dialogs-empty">
-                {emptyListText()}
-              </Text>
+              <Stack gap="xs" align="flex-start">
+                <Text c="dimmed" data-testid="dialogs-empty">
+                  {emptyListText()}
+                </Text>
+                {/* Narrowed to nothing: the whole list back in one click (a step Back undoes), as on the agents' list. */}
+                {(filtersNarrow || clientId !== null) && (
+                  <Button size="xs" variant="default" onClick={showAll} data-testid="dialogs-show-all">
+                    {t('dialogs.showAll')}
+                  </Button>
+                )}
+              </Stack>
             ) : (
               // Narrower than the columns need (a 1024-px window), the table scrolls sideways rather than crushing the names.
               <Table.ScrollContainer minWidth={TABLE_MIN_WIDTH} type="native">
