@@ -20,7 +20,7 @@ export function NotFound() {
   );
 }
 
-/** Loading, not-found, not-yours (403) and error states of a query in one place. */
+/** Loading, not-found, refused (400), not-yours (403) and error states of a query in one place. */
 export function QueryState({ query, children }: { query: { isPending: boolean; error: unknown }; children: () => ReactNode }) {
   const { t } = useI18n();
   if (query.isPending) return <PageLoader />;
@@ -31,6 +31,15 @@ export function QueryState({ query, children }: { query: { isPending: boolean; e
     if (query.error instanceof ApiError && query.error.status === 403) {
       return (
         <Alert color="gray" data-testid="forbidden">
+          {query.error.message}
+        </Alert>
+      );
+    }
+    // A request the server refused (400: an address's parameter that breaks its rule): its reason, titled as a refusal —
+    // nothing broke, and «Что-то пошло не так» would say it had.
+    if (query.error instanceof ApiError && query.error.status === 400) {
+      return (
+        <Alert color="orange" title={t('common.refused')} data-testid="refused">
           {query.error.message}
         </Alert>
       );
