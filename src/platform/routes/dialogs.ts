@@ -281,11 +281,13 @@ export const dialogRoutes: FastifyPluginAsync<RouteOptions> = async (instance, {
       const viewer = requireViewer(request);
       const { db } = getContext().database;
       if (!(await maySeeDialogs(db, viewer))) throw new ForbiddenError('Диалоги видят только менеджеры');
-      const result = await db.execute<{ source: string; clients: number }>(
-        sql`select start_parameter as source, count(*)::int as clients from clients where start_parameter is not null group by 1 order by 2 desc, 1 limit 500`,
+      // One read of the clients: the group without a parameter first (never cut by the limit), then the sources.
+      const result = await db.execute<{ source: string | null; clients: number }>(
+        sql`select start_parameter as source, count(*)::int as clients from clients group by 1 order by (start_parameter is null) desc, 2 desc, 1 limit 501`,
       );
-      const [without] = (await db.execute<{ clients: number }>(sql`select count(*)::int as clients from clients where start_parameter is null`)).rows;
-      return { items: result.rows.map((row) => ({ source: row.source, clients: Number(row.clients) })), without: Number(without?.clients ?? 0) };
+      const without = result.rows.find((row) => row.source === null);
+      const items = result.rows.flatMap((row) => (row.source === null ? [] : [{ source: row.source, clients: Number(row.clients) }])).slice(0, 500);
+      return { items, without: Number(without?.clients ?? 0) };
     },
   );
 

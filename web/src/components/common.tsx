@@ -20,21 +20,25 @@ export function NotFound() {
   );
 }
 
+/**
+ * A page not this account's to see (403: an address opened by a role the page is not for): the server's reason,
+ * calmly — not «Что-то пошло не так», nothing went wrong. Pages with filters above their list return it alone.
+ */
+export function NotYours({ error, testId = 'forbidden' }: { error: ApiError; testId?: string }) {
+  return (
+    <Alert color="gray" data-testid={testId}>
+      {error.message}
+    </Alert>
+  );
+}
+
 /** Loading, not-found, refused (400), not-yours (403) and error states of a query in one place. */
 export function QueryState({ query, children }: { query: { isPending: boolean; error: unknown }; children: () => ReactNode }) {
   const { t } = useI18n();
   if (query.isPending) return <PageLoader />;
   if (query.error) {
     if (query.error instanceof ApiError && query.error.status === 404) return <NotFound />;
-    // Not this account's to see (an address opened by a role the page is not for): the server's reason, calmly —
-    // not «Что-то пошло не так», nothing went wrong.
-    if (query.error instanceof ApiError && query.error.status === 403) {
-      return (
-        <Alert color="gray" data-testid="forbidden">
-          {query.error.message}
-        </Alert>
-      );
-    }
+    if (query.error instanceof ApiError && query.error.status === 403) return <NotYours error={query.error} />;
     // A request the server refused (400: an address's parameter that breaks its rule): its reason, titled as a refusal —
     // nothing broke, and «Что-то пошло не так» would say it had.
     if (query.error instanceof ApiError && query.error.status === 400) {

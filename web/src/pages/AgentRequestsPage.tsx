@@ -12,7 +12,7 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { useAddressParams } from '../address.js';
 import { api, ApiError, query, type Page, type RequestSummary } from '../api.js';
 import { useI18n } from '../i18n.js';
-import { QueryState } from '../components/common.js';
+import { NotYours, QueryState } from '../components/common.js';
 import { MoreButton, RequestTable } from '../components/RequestTable.js';
 
 const FILTERS = ['currency', 'country', 'amountMin', 'amountMax', 'from', 'to', 'sort', 'mine'] as const;
@@ -81,13 +81,12 @@ export default function AgentRequestsPage() {
   const refused = list.error instanceof ApiError && list.error.status === 400 ? list.error : null;
   const fieldError = (key: (typeof FILTERS)[number]) => refused?.fields[key] ?? null;
   // Not an offering organization's account: the server's reason alone, without filters over «Что-то пошло не так».
-  if (list.error instanceof ApiError && list.error.status === 403) {
-    return (
-      <Alert color="gray" data-testid="agent-requests-forbidden">
-        {list.error.message}
-      </Alert>
-    );
-  }
+  if (list.error instanceof ApiError && list.error.status === 403) return <NotYours error={list.error} testId="agent-requests-forbidden" />;
+  const clearButton = (
+    <Button variant="subtle" size="compact-sm" onClick={clearFilters} data-testid="agent-clear-filters">
+      {t('agent.clearFilters')}
+    </Button>
+  );
   return (
     <Stack>
       <Title order={2}>{t('agent.title')}</Title>
@@ -132,9 +131,7 @@ export default function AgentRequestsPage() {
         <Alert color="gray" data-testid="agent-filters-refused">
           {/* The reasons not beside a field (none of the page's) are said here. */}
           {Object.keys(refused.fields).some((key) => FILTERS.includes(key as (typeof FILTERS)[number])) ? t('agent.filtersRefused') : refused.message}{' '}
-          <Button variant="subtle" size="compact-sm" onClick={clearFilters} data-testid="agent-clear-filters">
-            {t('agent.clearFilters')}
-          </Button>
+          {clearButton}
         </Alert>
       ) : (
       <QueryState query={list}>
@@ -149,10 +146,7 @@ export default function AgentRequestsPage() {
                   t('agent.empty')
                 ) : (
                   <>
-                    {t(narrowing.length === 1 && narrowing[0] === 'mine' ? 'agent.emptyMine' : 'agent.emptyFiltered')}{' '}
-                    <Button variant="subtle" size="compact-sm" onClick={clearFilters} data-testid="agent-clear-filters">
-                      {t('agent.clearFilters')}
-                    </Button>
+                    {t(narrowing.length === 1 && narrowing[0] === 'mine' ? 'agent.emptyMine' : 'agent.emptyFiltered')} {clearButton}
                   </>
                 )
               }

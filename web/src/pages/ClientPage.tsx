@@ -14,6 +14,7 @@ import { Alert, Anchor, Autocomplete, Badge, Button, CloseButton, Group, Stack, 
 import { api, ApiError } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState } from '../components/common.js';
+import { normaliseLabel } from '../../../src/core/labels.js';
 
 interface HistoryEntry {
   at: string;
@@ -200,18 +201,20 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
   });
   const error = change.error instanceof ApiError ? (Object.values(change.error.fields)[0] ?? change.error.message) : change.error ? t('error.network') : null;
   // Labels typed that the client already had: the server changes nothing for them, and the page says so (an emptied
-  // field and no new badge looked like a lost click). Typed forms normalised as the server does (core/labels).
-  const typedLabels = (change.variables?.add ?? []).map((label) => label.trim().replace(/^#/, '').toLowerCase());
+  // field and no new badge looked like a lost click). Typed forms normalised by the server's own rule (core/labels).
+  const typedLabels = (change.variables?.add ?? []).map(normaliseLabel);
   const already = change.data ? change.data.labels.filter((label) => typedLabels.includes(label) && !change.data.added.includes(label)) : [];
   // The labels the team already uses (the dialogs list's filter), offered as the word being typed is completed, so that
   // «опт» is not typed again as «оптовик»: the last word typed is matched anywhere in a label, the client's own left out.
   const inUse = useQuery({ queryKey: ['client-labels-in-use'], queryFn: () => api<{ items: Array<{ label: string; clients: number }> }>('/clients/labels') });
-  const words = typed.split(/([\s,]+)/);
-  const last = words.at(-1)?.toLowerCase() ?? '';
-  const before = words.slice(0, -1).join('');
+  const words = typed.split(/[\s,]+/);
+  const last = words.at(-1) ?? '';
+  const before = typed.slice(0, typed.length - last.length);
+  const typedBefore = words.slice(0, -1).map(normaliseLabel);
+  const lastWord = last.trim().replace(/^#/, '').toLowerCase();
   const suggestions = (inUse.data?.items ?? [])
     .map((item) => item.label)
-    .filter((label) => !labels.includes(label) && !typed.split(/[\s,]+/).slice(0, -1).includes(label) && label.toLowerCase().includes(last.replace(/^#/, '')))
+    .filter((label) => !labels.includes(label) && !typedBefore.includes(label) && label.includes(lastWord))
     .slice(0, 8)
     .map((label) => `${before}${label}`);
   return (

@@ -21,7 +21,7 @@ import { api, ApiError } from '../api.js';
 import { useAddressParams } from '../address.js';
 import { useI18n } from '../i18n.js';
 import { useMe } from '../session.js';
-import { QueryState } from '../components/common.js';
+import { NotYours, QueryState } from '../components/common.js';
 
 interface DialogRow {
   id: number;
@@ -287,13 +287,7 @@ export default function DialogsPage() {
   };
   // Not ours to see (a customer's or an agent's account): the server's reason alone, as on the ratings page — no
   // filters over «Что-то пошло не так».
-  if (dialogs.error instanceof ApiError && dialogs.error.status === 403) {
-    return (
-      <Alert color="gray" data-testid="dialogs-forbidden">
-        {dialogs.error.message}
-      </Alert>
-    );
-  }
+  if (dialogs.error instanceof ApiError && dialogs.error.status === 403) return <NotYours error={dialogs.error} testId="dialogs-forbidden" />;
   return (
     <Stack>
       <Group justify="space-between">
