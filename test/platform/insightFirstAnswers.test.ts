@@ -137,6 +137,20 @@ describe('first answers kept on the dialog', () => {
     expect(chart.body.rows).toEqual([expect.objectContaining({ managerId: anna.userId, answered: 1, firstResponseMedian: 300, firstResponseP90: 300 })]);
   });
 
+  it('the client’s later messages leave the question as it was; one written before the first (by seq) becomes the question', async () => {
+    const d = await openDialog('2026-04-02T07:00:00Z');
+    await db().insert(messages).values(message(d, 5, 'in', '2026-04-02T07:10:00Z'));
+    await db().insert(messages).values(message(d, 6, 'in', '2026-04-02T07:11:00Z'));
+    expect(await answerOf(d)).toEqual({ asked: '2026-04-02T07:10:00.000Z', answered: null, userId: null, telegramId: null });
+    // A fix by hand or an import: a message placed before the first question.
+    await db().insert(messages).values(message(d, 2, 'in', '2026-04-02T07:02:00Z'));
+    expect((await answerOf(d)).asked).toBe('2026-04-02T07:02:00.000Z');
+    await db().insert(messages).values(message(d, 3, 'out', '2026-04-02T07:03:00Z', { telegramId: 7_200_001 }));
+    await db().insert(messages).values(message(d, 7, 'in', '2026-04-02T07:12:00Z'));
+    expect(await answerOf(d)).toEqual({ asked: '2026-04-02T07:02:00.000Z', answered: '2026-04-02T07:03:00.000Z', userId: null, telegramId: 7_200_001 });
+    expect(await stored()).toEqual(await defined());
+  });
+
   it('a post delivered to the client counts when it came first; a post to the topic only does not', async () => {
     const d = await openDialog('2026-04-02T07:00:00Z');
     const r = await openRequest(d, boris);
