@@ -3,9 +3,10 @@
  * in the least loaded managers' group, numbering its messages, and copying
  * new messages into the request chat of a linked request.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, notExists, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Tx } from '../db/index.js';
-import { clients, dialogTopics, dialogs, messages, requestMessages } from '../db/schema.js';
+import { clients, dialogTopics, dialogs, messages, organizations, requestMessages, users } from '../db/schema.js';
+import { ourStaffCondition } from './ensureManagerUser.js';
 import type { CommandContext } from './context.js';
 import { currentManagersChatId } from './managersChats.js';
 import type { TelegramPerson } from './relayTypes.js';
@@ -207,18 +208,50 @@ export async function feedRequestChat(
 /**
  * A returning client's message, the hot path of the relay: the client's
  * dialog locked and its `last_message_at` set, with the client, in one
- * prepared statement. Undefined on first contact (no dialog yet).
+ * prepared statement. Undefined on first contact (no dialog yet) and, with
+ * `unlessStaff`, when the account is one of our staff (commands/
+ * ensureManagerUser `ourStaffCondition`) — whose private messages are no
+ * client's and must not touch the dialog they once had: the relay asks both
+ * questions in this one round trip, and only an undefined answer costs the
+ * staff read (telegram/relay.ts).
  */
-export async function touchDialogOfClient(tx: Tx, telegramUserId: number, at: Date): Promise<{ client: Client; dialog: Dialog } | undefined> {
-  const statement = prepared(tx, 'touch_dialog_of_client', (db, name) =>
-    db
-      .update(dialogs)
-      .set({ lastMessageAt: sql`${sql.placeholder('at')}::timestamptz` })
-      .from(clients)
-      .where(and(eq(clients.telegramUserId, sql.placeholder('user')), eq(dialogs.clientId, clients.id)))
-      .returning({ dialog: dialogs, client: clients })
-      .prepare(name),
-  );
+export async function touchDialogOfClient(
+  tx: Tx,
+  telegramUserId: number,
+  at: Date,
+  options: { unlessStaff?: boolean } = {},
+): Promise<{ client: Client; dialog: Dialog } | undefined> {
+  const statement = options.unlessStaff
+    ? prepared(tx, 'touch_dialog_of_client_not_staff', (db, name) =>
+        db
+          .update(dialogs)
+          .set({ lastMessageAt: sql`${sql.placeholder('at')}::timestamptz` })
+          .from(clients)
+          .where(
+            and(
+              eq(clients.telegramUserId, sql.placeholder('user')),
+              eq(dialogs.clientId, clients.id),
+              notExists(
+                db
+                  .select({ one: sql`1` })
+                  .from(users)
+                  .innerJoin(organizations, eq(organizations.id, users.organizationId))
+                  .where(ourStaffCondition(sql`${clients.telegramUserId}`)),
+              ),
+            ),
+          )
+          .returning({ dialog: dialogs, client: clients })
+          .prepare(name),
+      )
+    : prepared(tx, 'touch_dialog_of_client', (db, name) =>
+        db
+          .update(dialogs)
+          .set({ lastMessageAt: sql`${sql.placeholder('at')}::timestamptz` })
+          .from(clients)
+          .where(and(eq(clients.telegramUserId, sql.placeholder('user')), eq(dialogs.clientId, clients.id)))
+          .returning({ dialog: dialogs, client: clients })
+          .prepare(name),
+      );
   const [row] = await statement.execute({ user: telegramUserId, at: at.toISOString() });
   return row;
 }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Tx } from '../db/index.js';
 import { organizations, users } from '../db/schema.js';
 import { managerRefusal, type Viewer } from '../policies/access.js';
@@ -78,6 +78,22 @@ export async function ourStaffByTelegram(tx: Tx, telegramUserId: number): Promis
   return row ? { locale: row.locale === 'en' ? 'en' : 'ru' } : undefined;
 }
 
+/**
+ * The rule of ourStaffByTelegram as a condition on a `users` row joined to
+ * its organization, for the Telegram account `telegramUserId` (an SQL value:
+ * a placeholder or a column). Used by the read below and by the relay's
+ * one-statement touch of a returning client (commands/dialogs
+ * `touchDialogOfClient`, `unlessStaff`), so the two cannot disagree.
+ */
+export function ourStaffCondition(telegramUserId: SQL): SQL {
+  return and(
+    eq(users.telegramUserId, telegramUserId),
+    eq(organizations.isOurs, true),
+    inArray(users.role, ['manager', 'admin']),
+    isNull(users.disabledAt),
+  )!;
+}
+
 /** ourStaffByTelegram's read, prepared once per connection: it runs for every message a client writes. */
 function staffByTelegram(tx: Tx) {
   return prepared(tx, 'staff_by_telegram', (db, name) =>
@@ -85,14 +101,7 @@ function staffByTelegram(tx: Tx) {
       .select({ locale: users.locale })
       .from(users)
       .innerJoin(organizations, eq(organizations.id, users.organizationId))
-      .where(
-        and(
-          eq(users.telegramUserId, sql`${sql.placeholder('telegramUserId')}::bigint`),
-          eq(organizations.isOurs, true),
-          inArray(users.role, ['manager', 'admin']),
-          isNull(users.disabledAt),
-        ),
-      )
+      .where(ourStaffCondition(sql`${sql.placeholder('telegramUserId')}::bigint`))
       .prepare(name),
   );
 }

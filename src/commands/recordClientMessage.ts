@@ -8,7 +8,7 @@ import { botText, clientLocale } from './botTexts.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import { rateRequest, takeRatingComment, typedRating } from './rateRequest.js';
 import { offHoursAnswer } from './answerTime.js';
-import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type StoredMessage } from './dialogs.js';
+import { clientDiffers, feedRequestChat, messageByTelegramId, nextSeq, openDialog, touchDialogOfClient, upsertClient, type Client, type Dialog, type StoredMessage } from './dialogs.js';
 import type { IncomingMessage, TelegramPerson } from './relayTypes.js';
 import { queueTopicTitle } from './dialogStatus.js';
 import { ALBUM_QUIET_MS, albumKey, enqueueTelegram, holdAlbum, type TelegramCall } from './telegramOutbox.js';
@@ -29,6 +29,12 @@ export interface Props {
   from: TelegramPerson;
   /** What they wrote. */
   message: IncomingMessage;
+  /**
+   * The client's dialog as the relay already touched it for this message
+   * (`touchDialogOfClient`, `unlessStaff`): the row, or null when there was
+   * none (first contact). Left out, it is touched here.
+   */
+  touched?: { client: Client; dialog: Dialog } | null;
 }
 
 /** The INSERT of a client's message, prepared once per connection (it runs for every message). */
@@ -68,7 +74,7 @@ export async function recordClientMessage(ctx: CommandContext, props: Props, tx?
   return inTransaction(ctx, tx, async (tx) => {
     const incoming = props.message;
     // A returning client whose name is unchanged: one statement finds and locks the dialog.
-    const touched = await touchDialogOfClient(tx, props.from.id, incoming.date);
+    const touched = props.touched !== undefined ? (props.touched ?? undefined) : await touchDialogOfClient(tx, props.from.id, incoming.date);
     const known = touched && !clientDiffers(touched.client, props.from) ? touched : undefined;
     const { client, changed } = known ? { client: known.client, changed: false } : await upsertClient(tx, props.from);
     const { dialog } = known ? { dialog: known.dialog } : await openDialog(ctx, tx, client);

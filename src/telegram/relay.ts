@@ -6,7 +6,7 @@ import { Composer } from 'grammy';
 import type { Message } from '@grammyjs/types';
 import type { CommandContext } from '../commands/context.js';
 import type { BotLocale } from '../commands/botTexts.js';
-import { dialogOfTopic } from '../commands/dialogs.js';
+import { dialogOfTopic, touchDialogOfClient } from '../commands/dialogs.js';
 import { ourStaffByTelegram } from '../commands/ensureManagerUser.js';
 import { answerStaffInPrivate, staffLocale, type StaffKind } from '../commands/staffPrivateChat.js';
 import { isMigratedManagersChat } from '../commands/managersChats.js';
@@ -70,12 +70,16 @@ export function relay(ctx: CommandContext): Composer<HotlineContext> {
    */
   privateChat.on('message', async (c) => {
     if (c.from.is_bot || isService(c.message)) return;
-    const staff = await staffWriting(c, c.from);
+    const message = extractMessage(c.message);
+    // A returning client who is not staff (the common case): their dialog found, touched and the staff rule
+    // checked in one statement; anyone else (first contact, staff) is asked the staff question on its own.
+    const touched = c.groupMember ? undefined : await touchDialogOfClient(c.tx, c.from.id, message.date, { unlessStaff: true });
+    const staff = touched ? undefined : await staffWriting(c, c.from);
     if (staff) {
       await answerStaffInPrivate(ctx, c.tx, { telegramUserId: c.from.id, kind: staff.kind, locale: staff.locale });
       return;
     }
-    await recordClientMessage(ctx, { from: c.from, message: extractMessage(c.message) }, c.tx);
+    await recordClientMessage(ctx, { from: c.from, message, touched: touched ?? null }, c.tx);
   });
   /** An edit in a private chat: relayed into the writer's dialog, unless they are staff now (as their new messages are not). */
   privateChat.on('edited_message', async (c) => {
