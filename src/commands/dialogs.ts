@@ -221,37 +221,21 @@ export async function touchDialogOfClient(
   at: Date,
   options: { unlessStaff?: boolean } = {},
 ): Promise<{ client: Client; dialog: Dialog } | undefined> {
-  const statement = options.unlessStaff
-    ? prepared(tx, 'touch_dialog_of_client_not_staff', (db, name) =>
-        db
-          .update(dialogs)
-          .set({ lastMessageAt: sql`${sql.placeholder('at')}::timestamptz` })
-          .from(clients)
-          .where(
-            and(
-              eq(clients.telegramUserId, sql.placeholder('user')),
-              eq(dialogs.clientId, clients.id),
-              notExists(
-                db
-                  .select({ one: sql`1` })
-                  .from(users)
-                  .innerJoin(organizations, eq(organizations.id, users.organizationId))
-                  .where(ourStaffCondition(sql`${clients.telegramUserId}`)),
-              ),
-            ),
-          )
-          .returning({ dialog: dialogs, client: clients })
-          .prepare(name),
-      )
-    : prepared(tx, 'touch_dialog_of_client', (db, name) =>
-        db
-          .update(dialogs)
-          .set({ lastMessageAt: sql`${sql.placeholder('at')}::timestamptz` })
-          .from(clients)
-          .where(and(eq(clients.telegramUserId, sql.placeholder('user')), eq(dialogs.clientId, clients.id)))
-          .returning({ dialog: dialogs, client: clients })
-          .prepare(name),
-      );
+  const unlessStaff = options.unlessStaff ?? false;
+  const statement = prepared(tx, unlessStaff ? 'touch_dialog_of_client_not_staff' : 'touch_dialog_of_client', (db, name) => {
+    const staff = db
+      .select({ one: sql`1` })
+      .from(users)
+      .innerJoin(organizations, eq(organizations.id, users.organizationId))
+      .where(ourStaffCondition(sql`${clients.telegramUserId}`));
+    return db
+      .update(dialogs)
+      .set({ lastMessageAt: sql`${sql.placeholder('at')}::timestamptz` })
+      .from(clients)
+      .where(and(eq(clients.telegramUserId, sql.placeholder('user')), eq(dialogs.clientId, clients.id), unlessStaff ? notExists(staff) : undefined))
+      .returning({ dialog: dialogs, client: clients })
+      .prepare(name);
+  });
   const [row] = await statement.execute({ user: telegramUserId, at: at.toISOString() });
   return row;
 }

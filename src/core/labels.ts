@@ -22,8 +22,17 @@ export const LABEL_PATTERN = /^[a-zа-яё0-9_-]{1,32}$/;
 
 /** The label `typed` stands for (trimmed, `#` dropped, lower-case), or undefined when it breaks the rule. */
 export function normaliseLabel(typed: string): string | undefined {
-  const label = typed.trim().replace(/^#/, '').toLowerCase();
+  const label = labelForm(typed);
   return LABEL_PATTERN.test(label) ? label : undefined;
+}
+
+/**
+ * The form a typed label is compared in, valid or not yet (a word still being
+ * typed, a filter's text): trimmed, without a leading «#», lower case.
+ * normaliseLabel is this form, checked against LABEL_PATTERN.
+ */
+export function labelForm(typed: string): string {
+  return typed.trim().replace(/^#/, '').toLowerCase();
 }
 
 /**

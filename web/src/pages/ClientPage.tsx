@@ -14,7 +14,7 @@ import { Alert, Anchor, Autocomplete, Badge, Button, CloseButton, Group, Stack, 
 import { api, ApiError } from '../api.js';
 import { useI18n, type MessageKey } from '../i18n.js';
 import { QueryState } from '../components/common.js';
-import { normaliseLabel } from '../../../src/core/labels.js';
+import { labelForm, normaliseLabel } from '../../../src/core/labels.js';
 
 interface HistoryEntry {
   at: string;
@@ -211,7 +211,7 @@ function ClientLabels({ clientId, labels }: { clientId: number; labels: string[]
   const last = words.at(-1) ?? '';
   const before = typed.slice(0, typed.length - last.length);
   const typedBefore = words.slice(0, -1).map(normaliseLabel);
-  const lastWord = last.trim().replace(/^#/, '').toLowerCase();
+  const lastWord = labelForm(last);
   const suggestions = (inUse.data?.items ?? [])
     .map((item) => item.label)
     .filter((label) => !labels.includes(label) && !typedBefore.includes(label) && label.includes(lastWord))

@@ -22,6 +22,7 @@ import { useAddressParams } from '../address.js';
 import { useI18n } from '../i18n.js';
 import { useMe } from '../session.js';
 import { NotYours, QueryState } from '../components/common.js';
+import { labelForm } from '../../../src/core/labels.js';
 
 interface DialogRow {
   id: number;
@@ -174,7 +175,7 @@ export default function DialogsPage() {
     sourceOptions.push({ value: NO_SOURCE, label: t('dialogs.withoutSourceOption', { count: sources.data?.without ?? 0 }) });
   }
   // The server reads a label as typed forms normalise (`VIP`, `#vip` → `vip`, core/labels).
-  const labelOffered = (name: string) => label !== null && name === label.trim().replace(/^#/, '').toLowerCase();
+  const labelOffered = (name: string) => label !== null && name === labelForm(label);
   const labelOptions = (labels.data?.items ?? []).map((item) => ({ value: item.label, label: t('dialogs.labelOption', { label: item.label, count: item.clients }) }));
   const labelValue = labelOptions.find((option) => labelOffered(option.value))?.value ?? label;
   if (label && !labelOptions.some((option) => option.value === labelValue)) {
