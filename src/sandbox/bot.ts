@@ -4,6 +4,7 @@
  */
 import type { BotCommand, Message, User, UserFromGetMe } from '@grammyjs/types';
 import type { ChatState } from './chat.js';
+import type { Clock } from './clock.js';
 import { UpdateQueue } from './updates.js';
 import { WebhookDeliverer, type WebhookOptions } from './webhook.js';
 
@@ -37,8 +38,8 @@ export function botUser(id: number, username: string, firstName: string): UserFr
   };
 }
 
-export function newBotState(user: UserFromGetMe, token: string, webhook: WebhookOptions): BotState {
-  const queue = new UpdateQueue();
+export function newBotState(user: UserFromGetMe, token: string, webhook: WebhookOptions, clock?: Clock): BotState {
+  const queue = new UpdateQueue(clock);
   return { user, token, queue, webhook: new WebhookDeliverer(queue, webhook), commands: new Map(), settings: new Map() };
 }
 

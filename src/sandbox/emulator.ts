@@ -10,6 +10,7 @@ import type { Chat, ChatMemberUpdated, InlineKeyboardMarkup, Message, Update, Us
 import { botUser, isMeantFor, newBotState, seesEverything, senderView, type BotState } from './bot.js';
 import { CallbackQueries, type AnswerRecord } from './callbacks.js';
 import { ChatState, type MemberState, type StoredMessage, type TopicState } from './chat.js';
+import { Clock } from './clock.js';
 import { EventLog, type SandboxEvent, type SandboxEventType } from './events.js';
 import { FaultInjector } from './faults.js';
 import { FileStore } from './files.js';
@@ -58,6 +59,8 @@ export class TelegramEmulator {
   readonly faults = new FaultInjector();
   readonly events = new EventLog();
   readonly stats = new Stats();
+  /** The time the update queues' rules count in; tests move it forward (src/sandbox/clock.ts). */
+  readonly clock = new Clock();
   /** Set by the HTTP plugin: runs a method call a webhook answered with. */
   dispatch: ((bot: BotState, call: Record<string, unknown>) => Promise<void>) | undefined;
   private readonly byToken = new Map<string, BotState>();
@@ -464,7 +467,7 @@ export class TelegramEmulator {
       retryBaseMs: this.options.webhookRetryMs ?? 1000,
       timeoutMs: 60_000,
       onReply: async (call) => this.dispatch?.(bot, call),
-    });
+    }, this.clock);
     this.bots.set(user.id, bot);
     this.byToken.set(token, bot);
     return bot;

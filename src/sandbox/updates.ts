@@ -2,15 +2,49 @@
  * One bot's update queue with Telegram's semantics: an update stays until a
  * getUpdates `offset` above its id confirms it (or a webhook delivery
  * succeeds); long polls wait for the first new update; allowed_updates filters
- * updates when they are created, not when they are read.
+ * updates when they are created, not when they are read. Update ids are
+ * sequential from a random start, and start anew at random after a week
+ * without updates; an offset that no longer fits the ids confirms nothing.
  */
 import type { Update } from '@grammyjs/types';
+import { Clock } from './clock.js';
 import { ApiError, reasons } from './errors.js';
 
 export type UpdateKind = Exclude<keyof Update, 'update_id'>;
 
 /** Telegram sends these only to bots that ask for them in allowed_updates. */
 const OPT_IN = new Set<string>(['chat_member', 'message_reaction', 'message_reaction_count']);
+
+/** TDLib tddb/td/db/TQueue.h, TQueue::EventId::MAX_ID: every id stays below it. */
+const MAX_ID = 2_000_000_000;
+/**
+ * TDLib tddb/td/db/TQueue.cpp, TQueueImpl::push: a queue without a tail (new,
+ * or its ids ran out) starts at Random::fast(2 * max(MAX_QUEUE_EVENTS, 1000000)
+ * + 1, MAX_ID / 2), both ends included.
+ */
+export const FIRST_ID_RANGE = [2_000_001, MAX_ID / 2] as const;
+/**
+ * Bot API docs, Update.update_id: "If there are no new updates for at least a
+ * week, then identifier of the next update will be chosen randomly instead of
+ * sequentially." (The public telegram-bot-api keeps a queue's tail across
+ * restarts, so the week is api.telegram.org's rule as documented.)
+ */
+export const SILENCE_BEFORE_NEW_IDS_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * TQueueImpl::get (TQueue.cpp) refuses a from_id above the tail + 10 ("Specified
+ * from_id is in the future"); Client::do_get_updates (telegram-bot-api
+ * Client.cpp) then reads from the queue's head, confirming nothing.
+ */
+const FUTURE_OFFSET_SLACK = 10;
+/** telegram-bot-api Client.cpp, Client::process_get_updates_query: the windows and values of the repeated-offset rule. */
+const REPEAT_LIMIT_WINDOW_MS = 500;
+const REPEAT_TIMEOUT_WINDOW_MS = 3000;
+const REPEAT_MIN_TIMEOUT_S = 3;
+
+function randomFirstId(): number {
+  const [min, max] = FIRST_ID_RANGE;
+  return min + Math.floor(Math.random() * (max - min + 1));
+}
 
 interface Poll {
   wake: () => void;
@@ -19,11 +53,19 @@ interface Poll {
 
 export class UpdateQueue {
   private pending: Update[] = [];
-  private nextId = 1;
+  /** The id the next update gets; undefined until the first one (TQueue's empty tail). */
+  private nextId: number | undefined;
+  /** When the last update was queued, on the emulator's clock. */
+  private lastPushAt: number | undefined;
+  private previousPoll: { offset: number; at: number } | undefined;
   private allowed: Set<string> | undefined;
   private poll: Poll | undefined;
   /** Called after every new update; the webhook deliverer listens here. */
   onPush: (() => void) | undefined;
+  /** Picks the id a queue (re)starts at; tests replace it to get a known id. */
+  chooseFirstId: () => number = randomFirstId;
+
+  constructor(private readonly clock: Clock = new Clock()) {}
 
   get size(): number {
     return this.pending.length;
@@ -45,20 +87,57 @@ export class UpdateQueue {
 
   /** Queues an update unless allowed_updates filters it out; says which. */
   push<K extends UpdateKind>(kind: K, payload: NonNullable<Update[K]>): boolean {
+    // Telegram's Client::add_update_impl drops a filtered update before it reaches the queue: it is no "new update".
     if (!this.wants(kind)) return false;
+    const now = this.clock.now();
+    const silent = this.lastPushAt !== undefined && now - this.lastPushAt >= SILENCE_BEFORE_NEW_IDS_MS;
+    // TQueueImpl::push: an id needs a next one below MAX_ID; past MAX_ID - 2 the queue is emptied and starts anew at random.
+    if (this.nextId === undefined || silent || this.nextId + 1 >= MAX_ID) {
+      // Whatever is still pending is older than any update lives on the server (at most 86400 s:
+      // telegram-bot-api Client.cpp, Client::add_update_impl's expires_at; TQueue drops expired events).
+      if (this.nextId !== undefined) this.pending = [];
+      this.nextId = this.chooseFirstId();
+    }
     this.pending.push({ update_id: this.nextId++, [kind]: payload } as Update);
+    this.lastPushAt = now;
     this.poll?.wake();
     this.onPush?.();
     return true;
   }
 
-  /** getUpdates' offset: drops ids below a positive offset; a negative one keeps the last -offset updates. */
+  /**
+   * telegram-bot-api Client.cpp, Client::process_get_updates_query: a getUpdates
+   * with the same `offset` (as sent; 0 when absent) as the previous call, begun
+   * within 3 s of that call's start, waits at least 3 s (a shorter timeout is
+   * raised to 3), and begun within 0.5 s of it gets at most one update. Every
+   * call that passes the webhook check becomes "the previous call".
+   */
+  throttleRepeat(offset: number, limit: number, timeoutS: number): { limit: number; timeoutS: number } {
+    const now = this.clock.now();
+    const previous = this.previousPoll;
+    this.previousPoll = { offset, at: now };
+    if (!previous || previous.offset !== offset) return { limit, timeoutS };
+    return {
+      timeoutS: timeoutS < REPEAT_MIN_TIMEOUT_S && now < previous.at + REPEAT_TIMEOUT_WINDOW_MS ? REPEAT_MIN_TIMEOUT_S : timeoutS,
+      limit: now < previous.at + REPEAT_LIMIT_WINDOW_MS ? 1 : limit,
+    };
+  }
+
+  /**
+   * getUpdates' offset: drops ids below a positive offset; a negative one keeps
+   * the last -offset updates. An offset more than 10 above the next id (say,
+   * one from before the ids started anew lower down) confirms nothing: the
+   * server answers from the queue's head (Client::do_get_updates falls back to
+   * get_head when TQueueImpl::get refuses it). One below the head confirms
+   * nothing either, as there.
+   */
   confirm(offset: number | undefined): void {
     if (offset === undefined || offset === 0) return;
     if (offset < 0) {
       this.pending = this.pending.slice(offset);
       return;
     }
+    if (this.nextId === undefined || offset > this.nextId + FUTURE_OFFSET_SLACK) return;
     let drop = 0;
     while (drop < this.pending.length && this.pending[drop]!.update_id < offset) drop++;
     if (drop) this.pending = this.pending.slice(drop);
@@ -111,13 +190,15 @@ export class UpdateQueue {
     else this.poll?.wake();
   }
 
-  toJSON(): { pending: Update[]; nextId: number; allowed?: string[] } {
-    return { pending: this.pending, nextId: this.nextId, allowed: this.allowedUpdates };
+  toJSON(): { pending: Update[]; nextId?: number; lastPushAt?: number; allowed?: string[] } {
+    return { pending: this.pending, nextId: this.nextId, lastPushAt: this.lastPushAt, allowed: this.allowedUpdates };
   }
 
+  /** A snapshot from before lastPushAt was kept starts the week's count at its next update. */
   load(data: ReturnType<UpdateQueue['toJSON']>): void {
     this.pending = data.pending;
     this.nextId = data.nextId;
+    this.lastPushAt = data.lastPushAt;
     this.allowed = data.allowed && new Set(data.allowed);
   }
 }

@@ -12,12 +12,17 @@ const getMe: Method = (ctx): UserFromGetMe => ctx.bot.user;
 const getUpdates: Method = async (ctx): Promise<Update[]> => {
   const { queue, webhook } = ctx.bot;
   if (webhook.config) throw new ApiError(409, `Conflict: ${reasons.webhookActive}`);
-  queue.confirm(ctx.params.int('offset'));
+  const offset = ctx.params.int('offset') ?? 0;
   queue.setAllowed(ctx.params.json<string[]>('allowed_updates'));
-  const limit = Math.min(Math.max(ctx.params.int('limit') ?? 100, 1), 100);
   // The Bot API server caps a long poll at 50 s (telegram-bot-api Client.cpp, process_get_updates_query).
-  const timeout = Math.min(Math.max(ctx.params.int('timeout') ?? 0, 0), MAX_POLL_TIMEOUT_S);
-  if (!queue.size && timeout > 0) await queue.wait(timeout * 1000, ctx.signal);
+  // The same offset again within 0.5 s gets one update at most, within 3 s waits 3 s at least (same function).
+  const { limit, timeoutS } = queue.throttleRepeat(
+    offset,
+    Math.min(Math.max(ctx.params.int('limit') ?? 100, 1), 100),
+    Math.min(Math.max(ctx.params.int('timeout') ?? 0, 0), MAX_POLL_TIMEOUT_S),
+  );
+  queue.confirm(offset);
+  if (!queue.size && timeoutS > 0) await queue.wait(timeoutS * 1000, ctx.signal);
   return queue.peek(limit);
 };
 
