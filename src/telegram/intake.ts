@@ -14,8 +14,30 @@ import { replaceNul } from '../core/fields.js';
 import type { HotlineContext } from './context.js';
 import { describeUpdate, safeErrorMessage } from '../logRedaction.js';
 
+/**
+ * A recorded update id older than this is no redelivery: Telegram keeps an
+ * update a day at most (telegram-bot-api Client.cpp, Client::add_update_impl
+ * queues it until now + the timeout its caller gives, at most 86400 s for the
+ * kinds Hotline asks for; TQueue drops it then), and after a week without
+ * updates it picks ids anew at random (Bot API docs, Update.update_id), so a
+ * new update may carry an id applied long ago. Two days leave a margin.
+ */
+const REDELIVERY_WINDOW = `interval '2 days'`;
+
+/**
+ * The statement that records `updateId` as applied, run with BEGIN: one row
+ * inserted, or an old row (an id Telegram gave again after a week) taken over;
+ * none for an id applied within REDELIVERY_WINDOW, a redelivery.
+ */
+function recordApplied(updateId: number): string {
+  return (
+    `INSERT INTO telegram_updates (update_id) VALUES (${Math.trunc(updateId)}) ON CONFLICT (update_id) ` +
+    `DO UPDATE SET processed_at = now() WHERE telegram_updates.processed_at < now() - ${REDELIVERY_WINDOW}`
+  );
+}
+
 async function markProcessed(ctx: CommandContext, updateId: number): Promise<void> {
-  await ctx.database.pool.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT DO NOTHING', [updateId]);
+  await ctx.database.pool.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT (update_id) DO UPDATE SET processed_at = now()', [updateId]);
 }
 
 /**
@@ -84,7 +106,7 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
           await next();
           return true;
         },
-        { begin: `INSERT INTO telegram_updates (update_id) VALUES (${Math.trunc(updateId)}) ON CONFLICT DO NOTHING` },
+        { begin: recordApplied(updateId) },
       );
       if (applied) metrics.updatesProcessed.inc();
       if (failedTries.size > 0) failedTries.delete(updateId);

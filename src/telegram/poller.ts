@@ -4,6 +4,15 @@
  * committed. Updates of one chat are applied in order; chats in parallel.
  * (grammY's runner confirms on receipt, which would lose what a crash
  * interrupts — ARCHITECTURE.md §5 asks for acknowledge-after-commit.)
+ *
+ * Two rules of the Bot API server this loop relies on (both emulated in
+ * src/sandbox/updates.ts, tested in test/relay/pollerUpdateIds.test.ts): the
+ * same offset again within 0.5 s gets one update at most (Client.cpp,
+ * process_get_updates_query) — a retry here waits at least 0.5 s; and after a
+ * week without updates ids start anew at random, possibly far below our
+ * offset, which the server then ignores (TQueue::get, do_get_updates): the
+ * next offset is always computed from the ids just received, never compared
+ * with the previous one.
  */
 import type { Bot } from 'grammy';
 import type { Update } from '@grammyjs/types';
