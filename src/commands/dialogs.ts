@@ -5,7 +5,7 @@
  */
 import { and, eq, notExists, sql, type SQL } from 'drizzle-orm';
 import { prepared, type Tx } from '../db/index.js';
-import { clients, dialogTopics, dialogs, messageMirrors, messages, organizations, requestMessages, users } from '../db/schema.js';
+import { clients, dialogTopics, dialogs, messages, organizations, requestMessages, users } from '../db/schema.js';
 import { ourStaffCondition } from './ensureManagerUser.js';
 import type { CommandContext } from './context.js';
 import { currentManagersChatId } from './managersChats.js';
@@ -172,63 +172,21 @@ export function nextSeq(dialogId: number | SQL) {
   return sql<number>`(SELECT coalesce(max(${messages.seq}), 0) + 1 FROM ${messages} WHERE ${messages.dialogId} = ${dialogId})`;
 }
 
-/**
- * The ids of the dialog's stored messages shown as this Telegram message on
- * one side (`telegramMessageId`: Telegram's message_id in the client's chat or
- * the managers' group): the id a message was written with (`messages`' column)
- * or the mirror the outbox recorded (`message_mirrors`, migration 0037; rows
- * of before it keep their mirrors in the column). Several when texts were
- * merged into one topic message, or an album's parts; empty when none.
- */
-export function messageIdsShownAs(dialogId: number, side: 'client' | 'topic', telegramMessageId: number): SQL<number> {
-  const column = side === 'client' ? messages.clientChatMessageId : messages.topicMessageId;
-  return sql<number>`(SELECT ${messages.id} FROM ${messages} WHERE ${messages.dialogId} = ${dialogId} AND ${column} = ${telegramMessageId}
-    UNION SELECT ${messageMirrors.messageId} FROM ${messageMirrors}
-     WHERE ${messageMirrors.dialogId} = ${dialogId} AND ${messageMirrors.side} = ${side} AND ${messageMirrors.telegramId} = ${telegramMessageId})`;
-}
-
-/** The stored message with this Telegram id on one side of the dialog (the latest by `seq` when several share it). */
+/** The stored message with this Telegram id on one side of the dialog. */
 export async function messageByTelegramId(
-  tx: Pick<Tx, 'db'>,
+  tx: Tx,
   dialogId: number,
   side: 'client' | 'topic',
   telegramMessageId: number,
 ): Promise<StoredMessage | undefined> {
+  const column = side === 'client' ? messages.clientChatMessageId : messages.topicMessageId;
   const [message] = await tx.db
     .select()
     .from(messages)
-    .where(sql`${messages.id} IN ${messageIdsShownAs(dialogId, side, telegramMessageId)}`)
+    .where(and(eq(messages.dialogId, dialogId), eq(column, telegramMessageId)))
     .orderBy(sql`${messages.seq} desc`)
     .limit(1);
   return message;
-}
-
-/**
- * Every stored message of the dialog shown as this one Telegram message on
- * one side (an album's parts, texts merged into one topic message), by `seq`.
- */
-export async function messagesShownAs(tx: Pick<Tx, 'db'>, dialogId: number, side: 'client' | 'topic', telegramMessageId: number): Promise<StoredMessage[]> {
-  return tx.db
-    .select()
-    .from(messages)
-    .where(sql`${messages.id} IN ${messageIdsShownAs(dialogId, side, telegramMessageId)}`)
-    .orderBy(messages.seq);
-}
-
-/**
- * The Telegram message_id of a stored message on one side, undefined if it
- * never got there: the mirror the outbox recorded last (`message_mirrors`),
- * else the id it was written with or a mirror of before migration 0037.
- */
-export async function telegramIdOf(tx: Pick<Tx, 'db'>, messageId: number, side: 'client' | 'topic'): Promise<number | undefined> {
-  const column = side === 'client' ? messages.clientChatMessageId : messages.topicMessageId;
-  const [row] = await tx.db
-    .select({
-      id: sql<number | null>`coalesce((SELECT ${messageMirrors.telegramId} FROM ${messageMirrors} WHERE ${messageMirrors.messageId} = ${messages.id} AND ${messageMirrors.side} = ${side}), ${column})`,
-    })
-    .from(messages)
-    .where(eq(messages.id, messageId));
-  return row?.id ?? undefined;
 }
 
 /**

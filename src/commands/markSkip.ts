@@ -1,8 +1,8 @@
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { messages, requestMessages } from '../db/schema.js';
 import { inTransaction, recordEvent, type CommandContext } from './context.js';
-import { feedRequestChat, messageByTelegramId, messagesShownAs, type Dialog } from './dialogs.js';
+import { feedRequestChat, messageByTelegramId, type Dialog } from './dialogs.js';
 import { enqueueTelegram } from './telegramOutbox.js';
 import { markReaction, SKIP_MARK } from '../core/topicMarks.js';
 
@@ -28,7 +28,10 @@ export async function markSkip(ctx: CommandContext, props: Props, tx?: Tx): Prom
     const target = await messageByTelegramId(tx, props.dialog.id, 'topic', props.topicMessageId);
     if (!target) return null;
     // Every stored message shown as this one topic message (an album part or coalesced texts).
-    const shown = await messagesShownAs(tx, props.dialog.id, 'topic', props.topicMessageId);
+    const shown = await tx.db
+      .select()
+      .from(messages)
+      .where(and(eq(messages.dialogId, props.dialog.id), eq(messages.topicMessageId, props.topicMessageId)));
     const changed = shown.filter((m) => m.skip !== props.skip);
     if (changed.length === 0) return 0;
     const ids = changed.map((m) => m.id);

@@ -1,10 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/index.js';
 import { clients, messages, type MessageMedia, type OutboxTarget } from '../db/schema.js';
 import { composeNote, type Entity, type FormattedText } from '../core/composeText.js';
 import { recordMessageDocument } from './recordMessageDocument.js';
 import { inTransaction, recordEvent, type CommandContext } from './context.js';
-import { messageByTelegramId, messagesShownAs, telegramIdOf, type Dialog } from './dialogs.js';
+import { messageByTelegramId, type Dialog } from './dialogs.js';
 import type { IncomingMessage } from './relayTypes.js';
 import { enqueueTelegram, type TelegramCall } from './telegramOutbox.js';
 import { botText } from './botTexts.js';
@@ -69,8 +69,11 @@ export async function recordEdit(ctx: CommandContext, props: Props, tx?: Tx): Pr
     if (client!.bannedAt) return true;
     const chatId = otherSide === 'topic' ? dialog.managersChatId : client!.telegramUserId;
     const target = { message: stored.id, side: otherSide, ...(otherSide === 'topic' ? { topicOfDialog: dialog.id } : {}) } as const;
-    const mirror = await telegramIdOf(tx, stored.id, otherSide);
-    const sharedMirror = mirror !== undefined && otherSide === 'topic' && (await messagesShownAs(tx, dialog.id, 'topic', mirror)).length > 1;
+    const mirror = otherSide === 'topic' ? stored.topicMessageId : stored.clientChatMessageId;
+    const sharedMirror =
+      mirror !== null &&
+      otherSide === 'topic' &&
+      (await tx.db.select({ id: messages.id }).from(messages).where(and(eq(messages.dialogId, dialog.id), eq(messages.topicMessageId, mirror)))).length > 1;
     if (sharedMirror) {
       // Merged with other texts into one topic message: editing it would erase them.
       await enqueueTelegram(

@@ -345,36 +345,6 @@ export const messages = pgTable(
   ],
 );
 
-/**
- * Where a stored message was shown on the other side, as Telegram answered the
- * outbox (jobs/telegramOutbox `done`): the topic message of a client's message,
- * the client's copy of a manager's answer. `messages` keeps the Telegram id a
- * message was written with (known at its INSERT); the mirror's id, known only
- * after the send, lives here so that recording it is one narrow INSERT instead
- * of a second version of the message row (non-HOT: every index of `messages`
- * and its search vector again — migration 0037, docs/performance-notes.md
- * «Stop 35»). Rows of before 0037 keep their mirrors in `messages`' columns;
- * the lookups (commands/dialogs `messageIdsShownAs`, `telegramIdOf`) read both.
- */
-export const messageMirrors = pgTable(
-  'message_mirrors',
-  {
-    messageId: bigint('message_id', { mode: 'number' })
-      .notNull()
-      .references(() => messages.id, { onDelete: 'cascade' }),
-    dialogId: bigint('dialog_id', { mode: 'number' }).notNull(),
-    /** 'topic' (the managers' group) or 'client' (the client's private chat). */
-    side: text('side', { enum: ['client', 'topic'] }).notNull(),
-    /** Telegram's message_id there; several messages share one when merged into one topic message. */
-    telegramId: integer('telegram_id').notNull(),
-  },
-  (t) => [
-    primaryKey({ columns: [t.messageId, t.side] }),
-    index('message_mirrors_shown_as_idx').on(t.dialogId, t.side, t.telegramId),
-    check('message_mirrors_side_check', sql`${t.side} IN ('client', 'topic')`),
-  ],
-);
-
 /** Ids issued in order, per year: request numbers like 2026-000123. */
 export const requestNumbers = pgTable('request_numbers', {
   year: integer('year').primaryKey(),

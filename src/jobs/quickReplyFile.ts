@@ -13,8 +13,7 @@ import type { CommandContext } from '../commands/context.js';
 import type { QuickReplyFileJob } from '../commands/sendQuickReply.js';
 import { enqueueTelegram, type TelegramCall } from '../commands/telegramOutbox.js';
 import { CAPTION_MAX } from '../core/quickReply.js';
-import { clients, dialogs, documents, messageMirrors, messages } from '../db/schema.js';
-import { telegramIdOf } from '../commands/dialogs.js';
+import { clients, dialogs, documents, messages } from '../db/schema.js';
 import type { Storage } from '../documents/storage.js';
 import { telegramUploadName } from './media.js';
 
@@ -37,8 +36,7 @@ export async function sendQuickReplyFile(ctx: CommandContext, api: Api, storage:
   const answer = { reply_parameters: { message_id: job.commandMessageId, allow_sending_without_reply: true } };
   const calls: TelegramCall[] = [];
   let fileId = document.telegramFileId;
-  // Shown in the topic already (a retry of this job after the upload): only the client's copy is left.
-  if ((await telegramIdOf(ctx.database, message.id, 'topic')) === undefined) {
+  if (!message.topicMessageId) {
     if (!fileId) {
       if (!dialog.topicId) throw new Error(`Dialog ${dialog.id} has no topic yet; quick reply message ${message.id} waits for it`);
       const bytes = await storage.get(document.storageKey);
@@ -49,7 +47,7 @@ export async function sendQuickReplyFile(ctx: CommandContext, api: Api, storage:
       });
       fileId = sent.document?.file_id ?? null;
       await db.update(documents).set({ telegramFileId: fileId }).where(eq(documents.id, document.id));
-      await db.insert(messageMirrors).values({ messageId: message.id, dialogId: dialog.id, side: 'topic', telegramId: sent.message_id }).onConflictDoUpdate({ target: [messageMirrors.messageId, messageMirrors.side], set: { telegramId: sent.message_id } });
+      await db.update(messages).set({ topicMessageId: sent.message_id }).where(eq(messages.id, message.id));
     } else {
       calls.push({ chatId: dialog.managersChatId, method: 'sendDocument', payload: { document: fileId, ...caption, ...answer }, target: { topicOfDialog: dialog.id }, link: { messages: [message.id], side: 'topic' } });
     }

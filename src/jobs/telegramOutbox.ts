@@ -21,7 +21,6 @@ import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
 import { OUTBOX_CHANNEL, REFRESH_CLIENT_CARD, enqueueTelegram } from '../commands/telegramOutbox.js';
 import { editedNoteCalls } from '../commands/recordEdit.js';
-import { messageIdsShownAs, telegramIdOf } from '../commands/dialogs.js';
 import { botText, clientLocale, MANAGERS_LOCALE } from '../commands/botTexts.js';
 import { joinTexts, type Entity } from '../core/composeText.js';
 import { CONTENT_FORBIDDEN, COPY_REFUSED, COPY_SOURCE_GONE, textInsteadOfCopy } from './contentFallback.js';
@@ -647,8 +646,12 @@ export class TelegramOutbox {
   }
 
   /** The Telegram id of a stored dialog message on one side (undefined if it never got there). */
-  private telegramIdOf(messageId: number, side: 'client' | 'topic'): Promise<number | undefined> {
-    return telegramIdOf(this.ctx.database, messageId, side);
+  private async telegramIdOf(messageId: number, side: 'client' | 'topic'): Promise<number | undefined> {
+    const [row] = await this.ctx.database.db
+      .select({ client: messages.clientChatMessageId, topic: messages.topicMessageId })
+      .from(messages)
+      .where(eq(messages.id, messageId));
+    return (side === 'client' ? row?.client : row?.topic) ?? undefined;
   }
 
   /**
@@ -657,10 +660,11 @@ export class TelegramOutbox {
    * and recorded on the reply for the platform's chat.
    */
   private async repliedTo(head: Row, ref: NonNullable<OutboxTarget['replyToTelegram']>): Promise<number | undefined> {
+    const column = ref.side === 'client' ? messages.clientChatMessageId : messages.topicMessageId;
     const [found] = await this.ctx.database.db
       .select({ id: messages.id })
       .from(messages)
-      .where(sql`${messages.id} IN ${messageIdsShownAs(ref.dialogId, ref.side, ref.telegramMessageId)}`)
+      .where(and(eq(messages.dialogId, ref.dialogId), eq(column, ref.telegramMessageId)))
       .limit(1);
     if (!found && (await this.mirrorInFlight(head, ref))) throw new WaitForReplyTarget();
     const reply = head.link?.messages?.[0];
@@ -861,31 +865,23 @@ export class TelegramOutbox {
       : result && typeof result === 'object' && 'message_id' in result
         ? rows.map(() => (result as { message_id: number }).message_id)
         : [];
-    // One statement (atomic without BEGIN/COMMIT): the mirrors' ids and the rows marked sent. A mirror is a row
-    // of message_mirrors (migration 0037), not an UPDATE of the message: that was a second version of the row
-    // in every index of `messages`. The messages are found by their key (`m.id = ANY($4)`), not by joining the
-    // recordset: the planner guesses 100 rows for jsonb_to_recordset and, on a table it thinks small, read
-    // every message for each send. A message shown again on a side (its topic made anew) keeps the newest id.
-    // A message linked twice on one side in one call (one INSERT may not touch a row twice) keeps its first id.
-    const byMessageSide = new Map<string, { messageId: number; side: 'client' | 'topic'; telegramId: number }>();
-    rows.forEach((row, i) => {
-      if (!row.link?.messages || !row.link.side || ids[i] === undefined) return;
-      for (const messageId of row.link.messages) {
-        const key = `${messageId}:${row.link.side}`;
-        if (!byMessageSide.has(key)) byMessageSide.set(key, { messageId, side: row.link.side, telegramId: ids[i] });
-      }
-    });
-    const links = [...byMessageSide.values()];
+    // One statement (atomic without BEGIN/COMMIT): the mirrors' ids and the rows marked sent.
+    // The messages are found by their key (`m.id = ANY($4)`), not by joining the recordset: the planner
+    // guesses 100 rows for jsonb_to_recordset and, on a table it thinks small, read every message for each send.
+    const links = rows.flatMap((row, i) =>
+      row.link?.messages && row.link.side && ids[i] !== undefined
+        ? row.link.messages.map((messageId) => ({ messageId, side: row.link!.side!, telegramId: ids[i]! }))
+        : [],
+    );
     await this.ctx.database.pool.query({
       name: 'hotline_outbox_done',
       text: `WITH linked AS (
-         INSERT INTO message_mirrors (message_id, dialog_id, side, telegram_id)
-         SELECT m.id, m.dialog_id, l.side, l.telegram_id
-           FROM jsonb_to_recordset($1::jsonb) AS l(message_id bigint, side text, telegram_id int)
-           JOIN messages m ON m.id = l.message_id
-          WHERE m.id = ANY($4::bigint[])
-         ON CONFLICT (message_id, side) DO UPDATE SET telegram_id = excluded.telegram_id
-         RETURNING message_id)
+         UPDATE messages m SET
+           topic_message_id = CASE WHEN l.side = 'topic' THEN l.telegram_id ELSE m.topic_message_id END,
+           client_chat_message_id = CASE WHEN l.side = 'client' THEN l.telegram_id ELSE m.client_chat_message_id END
+         FROM jsonb_to_recordset($1::jsonb) AS l(message_id bigint, side text, telegram_id int)
+         WHERE m.id = l.message_id AND m.id = ANY($4::bigint[])
+         RETURNING m.id)
        UPDATE telegram_outbox SET state = 'sent', sent_at = now(), lease_until = NULL, last_error = NULL, result = $2::jsonb
         WHERE id = ANY($3::bigint[])`,
       values: [
