@@ -156,6 +156,20 @@ export class UpdateQueue {
   }
 
   /**
+   * The queue the bot gets on another Bot API server — moved between
+   * api.telegram.org and a self-hosted telegram-bot-api (logOut, then another
+   * TELEGRAM_API_ROOT; Bot API docs, logOut and "Using a Local Bot API
+   * Server"): each server keeps its own queue per bot (telegram-bot-api
+   * Client.cpp, the TQueue of the bot's Client), so what was pending stays on
+   * the old one and the next update's id is chosen anew (TQueueImpl::push on
+   * an empty tail), whatever the time since the last update.
+   */
+  startAnew(): void {
+    this.pending = [];
+    this.nextId = undefined;
+  }
+
+  /**
    * Waits until an update arrives, `timeoutMs` passes or `signal` aborts. A
    * second long poll ends the first one with 409, as Telegram does when two
    * bot instances poll at once.

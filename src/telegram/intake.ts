@@ -1,12 +1,13 @@
 /**
  * Exactly-once intake: each update is applied in one transaction that also
- * records its `update_id`. A redelivered update finds its id and changes
- * nothing; an update whose transaction failed is not recorded, so Telegram
+ * records its `update_id` and fingerprint. A redelivered update finds its id
+ * with the same fingerprint and changes nothing; an update whose transaction failed is not recorded, so Telegram
  * delivers it again (the poller does not confirm it, the webhook answers 5xx).
  * An error not known to be temporary gets UPDATE_TRIES tries before the
  * update is given up (logged, recorded as handled).
  */
 import type { MiddlewareFn } from 'grammy';
+import type { Update } from '@grammyjs/types';
 import type { CommandContext } from '../commands/context.js';
 import { isTransientDatabaseError } from '../db/index.js';
 import { metrics } from '../metrics.js';
@@ -25,19 +26,80 @@ import { describeUpdate, safeErrorMessage } from '../logRedaction.js';
 const REDELIVERY_WINDOW = `interval '2 days'`;
 
 /**
- * The statement that records `updateId` as applied, run with BEGIN: one row
- * inserted, or an old row (an id Telegram gave again after a week) taken over;
- * none for an id applied within REDELIVERY_WINDOW, a redelivery.
+ * What tells a redelivery of an update from a new update Telegram gave the
+ * same id, within REDELIVERY_WINDOW: ids start anew at random after a week
+ * of silence, and a bot moved between Telegram's cloud Bot API and a
+ * self-hosted server (TELEGRAM_API_ROOT) gets the other server's ids at once
+ * — a new id may equal one applied an hour ago. A redelivery is the same
+ * update (the Bot API server keeps it serialized in its queue, telegram-bot-api
+ * Client::add_update_impl), so it has the same fingerprint; a new update
+ * differs in its kind, chat, message, author or time. Shape: `kind:` and the
+ * payload's chat id, message id, own id (a callback query's), date, edit
+ * date, user and member status, `:`-joined (empty where absent), at most 256
+ * characters. Only compared, never shown or logged.
  */
-function recordApplied(updateId: number): string {
+export function updateFingerprint(update: Update): string {
+  const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'unknown';
+  const body = ((update as unknown as Record<string, unknown>)[kind] ?? {}) as FingerprintBody;
+  const parts = [
+    body.chat?.id ?? body.message?.chat?.id,
+    body.message_id ?? body.message?.message_id,
+    body.id,
+    body.date,
+    body.edit_date,
+    body.from?.id ?? body.user?.id ?? body.new_chat_member?.user?.id,
+    body.new_chat_member?.status,
+  ];
+  return `${kind}:${parts.map((part) => (part === undefined ? '' : String(part))).join(':')}`.slice(0, 256);
+}
+
+/** The payload fields updateFingerprint reads (any update kind has some of them). */
+interface FingerprintBody {
+  id?: string | number;
+  chat?: { id?: number };
+  message?: { chat?: { id?: number }; message_id?: number };
+  message_id?: number;
+  date?: number;
+  edit_date?: number;
+  from?: { id?: number };
+  user?: { id?: number };
+  new_chat_member?: { user?: { id?: number }; status?: string };
+}
+
+/** An SQL text literal (standard-conforming strings: a quote doubled, nothing else special). */
+const textLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+/**
+ * The statement that records `updateId` as applied, run with BEGIN: one row
+ * inserted, or a row taken over when the id is a new update's (recorded
+ * before REDELIVERY_WINDOW, or with another fingerprint); none for a
+ * redelivery — the id applied within the window with the same fingerprint,
+ * or with none (a row of before migration 0037).
+ */
+function recordApplied(updateId: number, fingerprint: string): string {
   return (
-    `INSERT INTO telegram_updates (update_id) VALUES (${Math.trunc(updateId)}) ON CONFLICT (update_id) ` +
-    `DO UPDATE SET processed_at = now() WHERE telegram_updates.processed_at < now() - ${REDELIVERY_WINDOW}`
+    `INSERT INTO telegram_updates (update_id, fingerprint) VALUES (${Math.trunc(updateId)}, ${textLiteral(fingerprint)}) ON CONFLICT (update_id) ` +
+    `DO UPDATE SET processed_at = now(), fingerprint = EXCLUDED.fingerprint WHERE telegram_updates.processed_at < now() - ${REDELIVERY_WINDOW} ` +
+    `OR telegram_updates.fingerprint <> EXCLUDED.fingerprint`
   );
 }
 
-async function markProcessed(ctx: CommandContext, updateId: number): Promise<void> {
-  await ctx.database.pool.query('INSERT INTO telegram_updates (update_id) VALUES ($1) ON CONFLICT (update_id) DO UPDATE SET processed_at = now()', [updateId]);
+async function markProcessed(ctx: CommandContext, updateId: number, fingerprint: string): Promise<void> {
+  await ctx.database.pool.query(
+    'INSERT INTO telegram_updates (update_id, fingerprint) VALUES ($1, $2) ON CONFLICT (update_id) DO UPDATE SET processed_at = now(), fingerprint = EXCLUDED.fingerprint',
+    [updateId, fingerprint],
+  );
+}
+
+/**
+ * Forgets applied updates older than REDELIVERY_WINDOW (they can no longer be
+ * redelivered: see there), so `telegram_updates` holds two days of updates
+ * instead of every update ever. Returns how many rows went. Run hourly
+ * (jobs/tableMaintenance `FORGET_APPLIED_UPDATES`).
+ */
+export async function forgetAppliedUpdates(pool: CommandContext['database']['pool']): Promise<number> {
+  const result = await pool.query(`DELETE FROM telegram_updates WHERE processed_at < now() - ${REDELIVERY_WINDOW}`);
+  return result.rowCount ?? 0;
 }
 
 /**
@@ -97,6 +159,7 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
   return async (c, next) => {
     const updateId = c.update.update_id;
     makeWellFormed(c.update);
+    const fingerprint = updateFingerprint(c.update);
     try {
       // The update's id is recorded with BEGIN, in one round trip (it is an integer Telegram gave).
       const applied = await ctx.database.transaction(
@@ -106,7 +169,7 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
           await next();
           return true;
         },
-        { begin: recordApplied(updateId) },
+        { begin: recordApplied(updateId, fingerprint) },
       );
       if (applied) metrics.updatesProcessed.inc();
       if (failedTries.size > 0) failedTries.delete(updateId);
@@ -121,7 +184,7 @@ export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
       // A bug or an input we cannot handle: log it and move on, rather than
       // have Telegram redeliver the same poison update forever.
       ctx.log.error({ err: error, ...describeUpdate(c.update) }, `Update ${updateId} could not be applied: ${safeErrorMessage(error)}`);
-      await markProcessed(ctx, updateId);
+      await markProcessed(ctx, updateId, fingerprint);
     }
   };
 }

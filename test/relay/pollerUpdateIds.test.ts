@@ -12,6 +12,10 @@
  *   the poller takes the new ids and goes on from them.
  * - A new id equal to one Hotline applied before the week: not a redelivery
  *   (Telegram keeps an update a day at most), so it is applied, not skipped.
+ * - The bot moved to another Bot API server (its queue starts anew at once):
+ *   a new id equal to one applied minutes ago is a new update all the same
+ *   (another fingerprint), applied; a true redelivery stays skipped
+ *   (test/relay/webhook.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
@@ -84,5 +88,29 @@ describe('update ids chosen anew after a week without updates', () => {
     const now = await t.newClient('Неделя Новый');
     await t.control.sendMessage({ from: now.id, text: 'Тот же update_id, новое сообщение' });
     await t.waitForTopic(now, { textIncludes: 'Тот же update_id, новое сообщение' });
+  });
+
+  it('the bot moved to another Bot API server: an id applied minutes ago, given to a new update, is applied, not skipped', async () => {
+    const moveTo = (firstId: number) => {
+      queue().startAnew();
+      queue().chooseFirstId = () => firstId;
+    };
+    moveTo(700_000_000);
+    const before = await t.newClient('Сервер Прежний');
+    await t.control.sendMessage({ from: before.id, text: 'До переезда' });
+    await t.waitForTopic(before, { textIncludes: 'До переезда' });
+    expect(await applied(700_000_000, 700_000_000)).toEqual([700_000_000]);
+    // Away and back (the poller's offset must fall below the ids again, or Telegram confirms them unread):
+    // the last server's ids start at 700_000_000 once more, minutes after that id was applied.
+    moveTo(100_000_000);
+    const between = await t.newClient('Сервер Другой');
+    await t.control.sendMessage({ from: between.id, text: 'На другом сервере' });
+    await t.waitForTopic(between, { textIncludes: 'На другом сервере' });
+    moveTo(700_000_000);
+    const after = await t.newClient('Сервер Новый');
+    await t.control.sendMessage({ from: after.id, text: 'Тот же update_id через минуту' });
+    await t.waitForTopic(after, { textIncludes: 'Тот же update_id через минуту' });
+    await t.control.sendMessage({ from: after.id, text: 'И следующее' });
+    await t.waitForTopic(after, { textIncludes: 'И следующее' });
   });
 });
