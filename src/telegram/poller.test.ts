@@ -1,0 +1,40 @@
+/**
+ * chainsOf: which updates of a getUpdates batch are applied one after another
+ * (src/telegram/poller.ts). A chat's updates keep their order; a forum's
+ * topics go side by side unless the chat has an update outside a topic in the
+ * batch.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Update } from '@grammyjs/types';
+import { chainsOf } from './poller.js';
+
+const GROUP = -1001;
+let nextId = 1;
+function inTopic(thread: number, text: string): Update {
+  return {
+    update_id: nextId++,
+    message: { message_id: nextId, date: 0, chat: { id: GROUP, type: 'supergroup', title: 'M', is_forum: true }, message_thread_id: thread, is_topic_message: true, text },
+  } as Update;
+}
+function fromClient(chat: number, text: string): Update {
+  return { update_id: nextId++, message: { message_id: nextId, date: 0, chat: { id: chat, type: 'private', first_name: 'C' }, text } } as Update;
+}
+const texts = (chains: Update[][]) => chains.map((chain) => chain.map((u) => (u.message as { text: string }).text));
+
+describe('chainsOf', () => {
+  it('a forum whose updates are all in topics: one chain per topic, each in order; clients each their own', () => {
+    const batch = [inTopic(10, 'a1'), fromClient(5, 'c1'), inTopic(20, 'b1'), inTopic(10, 'a2'), fromClient(5, 'c2'), inTopic(20, 'b2')];
+    expect(texts(chainsOf(batch))).toEqual([['a1', 'a2'], ['b1', 'b2'], ['c1', 'c2']]);
+  });
+
+  it('an update outside a topic (the General topic, a member change, a reaction) keeps the whole chat one chain, in order', () => {
+    const general = { update_id: nextId++, message: { message_id: 1, date: 0, chat: { id: GROUP, type: 'supergroup', title: 'M', is_forum: true }, text: 'g' } } as Update;
+    const member = { update_id: nextId++, chat_member: { chat: { id: GROUP, type: 'supergroup', title: 'M' }, from: { id: 7 }, date: 0 } } as unknown as Update;
+    for (const outside of [general, member]) {
+      const batch = [inTopic(10, 'a1'), outside, inTopic(20, 'b1'), inTopic(10, 'a2')];
+      const chains = chainsOf(batch);
+      expect(chains).toHaveLength(1);
+      expect(chains[0]!.map((u) => u.update_id)).toEqual(batch.map((u) => u.update_id));
+    }
+  });
+});
