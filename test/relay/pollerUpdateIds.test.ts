@@ -20,6 +20,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTelegramWorld, type TelegramWorld } from '../helpers/telegram.js';
 import type { UpdateQueue } from '../../src/sandbox/updates.js';
+import { forgetAppliedUpdates } from '../../src/telegram/intake.js';
 
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -112,5 +113,21 @@ describe('update ids chosen anew after a week without updates', () => {
     await t.waitForTopic(after, { textIncludes: 'Тот же update_id через минуту' });
     await t.control.sendMessage({ from: after.id, text: 'И следующее' });
     await t.waitForTopic(after, { textIncludes: 'И следующее' });
+  });
+
+  it('the hourly upkeep forgets applied updates past the 2-day redelivery window and keeps the recent ones', async () => {
+    const client = await t.newClient('Окно Памяти');
+    await t.control.sendMessage({ from: client.id, text: 'Свежее' });
+    await t.waitForTopic(client, { textIncludes: 'Свежее' });
+    const pool = t.hotline.database().pool;
+    const { rows: recent } = await pool.query<{ update_id: string }>(`SELECT update_id FROM telegram_updates WHERE processed_at > now() - interval '1 hour'`);
+    expect(recent.length).toBeGreaterThan(0);
+    await pool.query(`UPDATE telegram_updates SET processed_at = now() - interval '3 days' WHERE processed_at <= now() - interval '1 hour'`);
+    const { rows: old } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM telegram_updates WHERE processed_at < now() - interval '2 days'`);
+    expect(Number(old[0]!.n)).toBeGreaterThan(0);
+
+    expect(await forgetAppliedUpdates(pool)).toBe(Number(old[0]!.n));
+    const { rows: left } = await pool.query<{ update_id: string }>('SELECT update_id FROM telegram_updates');
+    expect(left.map((r) => r.update_id).sort()).toEqual(recent.map((r) => r.update_id).sort());
   });
 });
