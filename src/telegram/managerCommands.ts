@@ -84,6 +84,34 @@ const KNOWN_COMMANDS: readonly KnownCommand[] = [
 ];
 
 /**
+ * Commands whose every effect stays in their topic's dialog — its client,
+ * request, status, owner, labels, ban — so the poller may apply them side by
+ * side with other topics' updates (telegram/poller `chainsOf`). Every other
+ * command, and any unknown one, keeps the managers' group one chain for its
+ * batch: /shift changes the manager's shift (other dialogs' round-robin),
+ * /assign reads another manager's row by the username that manager's own
+ * message may have just stored, /find reads every dialog, /help and /start
+ * store the sender's row (an outside review found /shift off in one topic
+ * applied before the /shift on typed earlier in another).
+ */
+export const TOPIC_LOCAL_COMMANDS: ReadonlySet<string> = new Set([
+  ...EDIT_COMMANDS.map((c) => c.command),
+  'new',
+  'skip',
+  'unskip',
+  'take',
+  'release',
+  't',
+  'hold',
+  'unhold',
+  'close',
+  'ban',
+  'unban',
+  'label',
+  'unlabel',
+]);
+
+/**
  * The answer to a command nobody knows: the text as typed, in «…» so a typed
  * full stop does not run into the sentence's own, and the command meant in
  * its right form when one is close (`/rate12.30` → «Возможно, вы имели в виду

@@ -37,4 +37,25 @@ describe('chainsOf', () => {
       expect(chains[0]!.map((u) => u.update_id)).toEqual(batch.map((u) => u.update_id));
     }
   });
+
+  it('a command reaching beyond its topic (/shift, /assign, /find, /help, an unknown one) keeps the chat one chain; topic-local ones (/hold, /close, /t) do not', () => {
+    for (const command of ['/shift off', '/assign @oleg', '/find договор', '/help', '/whatever', '/shift@hotline_bot on']) {
+      const batch = [inTopic(10, 'a1'), inTopic(10, '/shift on'), inTopic(20, command)];
+      const chains = chainsOf(batch);
+      expect(chains).toHaveLength(1);
+      expect(chains[0]!.map((u) => u.update_id)).toEqual(batch.map((u) => u.update_id));
+    }
+    const local = [inTopic(10, 'a1'), inTopic(10, '/hold'), inTopic(20, '/close'), inTopic(30, '/t привет'), inTopic(20, '/rate 12.5')];
+    expect(texts(chainsOf(local))).toEqual([['a1', '/hold'], ['/close', '/rate 12.5'], ['/t привет']]);
+  });
+
+  it("a private chat's topics stay one chain: a client's messages all go to one dialog, in order", () => {
+    const privateTopic = (thread: number, text: string) =>
+      ({
+        update_id: nextId++,
+        message: { message_id: nextId, date: 0, chat: { id: 77, type: 'private', first_name: 'C' }, message_thread_id: thread, is_topic_message: true, text },
+      }) as Update;
+    const batch = [privateTopic(1, 'p1'), privateTopic(2, 'p2'), privateTopic(1, 'p3')];
+    expect(texts(chainsOf(batch))).toEqual([['p1', 'p2', 'p3']]);
+  });
 });

@@ -19,6 +19,7 @@ import type { Bot } from 'grammy';
 import type { Update } from '@grammyjs/types';
 import type { Logger } from 'pino';
 import type { HotlineContext } from './context.js';
+import { commandName, TOPIC_LOCAL_COMMANDS } from './managerCommands.js';
 
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'message_reaction'] as const;
 
@@ -34,15 +35,23 @@ function chatOf(update: Update): number {
 }
 
 /**
- * The forum topic an update belongs to, when it is a message (new or
- * edited) or a button press on a message inside a topic
- * (`is_topic_message`: Bot API docs, Message); undefined for anything else
- * — a member's change, a reaction (it names no topic), the General topic,
- * a reply thread outside a forum.
+ * The forum topic of the managers' group an update may be applied in on its
+ * own (chainsOf): a message (new or edited) or a button press on a message
+ * inside a topic (`is_topic_message`: Bot API docs, Message) of a supergroup,
+ * that is not a command reaching beyond its topic (TOPIC_LOCAL_COMMANDS).
+ * Undefined for anything else — a member's change, a reaction (it names no
+ * topic), the General topic, a reply thread outside a forum, a private chat's
+ * topics (a client's messages there all go to the one dialog, in order), and
+ * /shift, /assign, /find, /help or any command not known to stay in its topic.
  */
 function topicOf(update: Update): number | undefined {
   const message = update.message ?? update.edited_message ?? update.callback_query?.message;
   if (!message || !('is_topic_message' in message) || message.is_topic_message !== true) return undefined;
+  if (message.chat.type !== 'supergroup') return undefined;
+  const typed = update.message ?? update.edited_message;
+  const command = typed?.text === undefined ? undefined : commandName(typed.text);
+  if (command !== undefined && !TOPIC_LOCAL_COMMANDS.has(command)) return undefined;
+  if (command === undefined && typed?.text?.startsWith('/')) return undefined;
   return message.message_thread_id;
 }
 
@@ -56,9 +65,9 @@ function topicOf(update: Update): number | undefined {
  * client's message in the next one, until the last of them was applied
  * (bench/dialogStatus.ts: the relay's p50 4 → 30 ms under a status churn).
  * Topics are dialogs, independent of each other; a chat's update outside a
- * topic (a member joining or leaving, a reaction, the General topic) keeps
- * that chat in one chain for the batch, so it is never reordered against its
- * topics' messages.
+ * topic (a member joining or leaving, a reaction, the General topic) or a
+ * command that reaches beyond its topic (topicOf) keeps that chat in one
+ * chain for the batch, so it is never reordered against its topics' messages.
  */
 export function chainsOf(updates: Update[]): Update[][] {
   const byChat = new Map<number, Update[]>();

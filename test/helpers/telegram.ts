@@ -39,8 +39,12 @@ export interface TelegramWorld {
    * presser's signed login data.
    */
   newRequestLink(threadId: number, options?: { by?: User; group?: number }): Promise<RequestLink>;
-  /** Restarts Hotline on the same database (as after a crash or a deploy). */
-  restart(options?: { kill?: boolean }): Promise<void>;
+  /**
+   * Restarts Hotline on the same database (as after a crash or a deploy).
+   * `whileDown` runs while it is stopped: what it sends waits at Telegram and
+   * reaches Hotline as one getUpdates batch when it is back.
+   */
+  restart(options?: { kill?: boolean; whileDown?: () => Promise<unknown> }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -161,8 +165,9 @@ export async function startTelegramWorld(
         press: async (as = by) => new URL((await control.openLoginUrl({ from: as.id, chat_id: chatId, message_id: answer.message_id })).url),
       };
     },
-    async restart() {
+    async restart(opts = {}) {
       await world.hotline.stop();
+      await opts.whileDown?.();
       world.hotline = await start();
     },
     async stop() {
