@@ -595,15 +595,16 @@ export const events = pgTable(
 
 /**
  * Exactly-once intake: an update id is stored in the transaction that applied
- * it, with the update's fingerprint (src/telegram/intake.ts
- * `updateFingerprint`; null on rows written before migration 0037), which
- * tells a redelivery from a new update that Telegram gave the same id.
- * Rows older than the redelivery window are forgotten (jobs/forgetUpdates).
+ * it, with the fingerprints of the updates applied under it (src/telegram/
+ * intake.ts `updateFingerprint`; null on rows written before migration 0037),
+ * which tell a redelivery from a new update that Telegram gave the same id.
+ * Rows older than the redelivery window are forgotten hourly
+ * (jobs/tableMaintenance `FORGET_APPLIED_UPDATES`).
  */
 export const telegramUpdates = pgTable('telegram_updates', {
   updateId: bigint('update_id', { mode: 'number' }).primaryKey(),
   processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
-  fingerprint: text('fingerprint'),
+  fingerprints: text('fingerprints').array(),
 });
 
 /**

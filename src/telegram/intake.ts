@@ -1,13 +1,15 @@
 /**
  * Exactly-once intake: each update is applied in one transaction that also
  * records its `update_id` and fingerprint. A redelivered update finds its id
- * with the same fingerprint and changes nothing; an update whose transaction failed is not recorded, so Telegram
- * delivers it again (the poller does not confirm it, the webhook answers 5xx).
+ * with its fingerprint and changes nothing; an update whose transaction
+ * failed is not recorded, so Telegram delivers it again (the poller does not
+ * confirm it, the webhook answers 5xx).
  * An error not known to be temporary gets UPDATE_TRIES tries before the
  * update is given up (logged, recorded as handled).
  */
 import type { MiddlewareFn } from 'grammy';
 import type { Update } from '@grammyjs/types';
+import { createHash } from 'node:crypto';
 import type { CommandContext } from '../commands/context.js';
 import { isTransientDatabaseError } from '../db/index.js';
 import { metrics } from '../metrics.js';
@@ -31,64 +33,53 @@ const REDELIVERY_WINDOW = `interval '2 days'`;
  * of silence, and a bot moved between Telegram's cloud Bot API and a
  * self-hosted server (TELEGRAM_API_ROOT) gets the other server's ids at once
  * — a new id may equal one applied an hour ago. A redelivery is the same
- * update (the Bot API server keeps it serialized in its queue, telegram-bot-api
- * Client::add_update_impl), so it has the same fingerprint; a new update
- * differs in its kind, chat, message, author or time. Shape: `kind:` and the
- * payload's chat id, message id, own id (a callback query's), date, edit
- * date, user and member status, `:`-joined (empty where absent), at most 256
- * characters. Only compared, never shown or logged.
+ * bytes: the Bot API server stores each update JSON-encoded in its queue and
+ * sends that text again (telegram-bot-api Client::add_update_impl pushes the
+ * encoded update into its TQueue; getUpdates and the webhook send the stored
+ * text). So the fingerprint is a hash of the update as delivered, taken
+ * before anything here touches it (makeWellFormed): SHA-256 of its JSON,
+ * the first 128 bits in base64url (22 characters). A hash, not fields: two
+ * different updates never share it (a ban of two members in one second did,
+ * when it was built of ids and times), and it carries no id or time of a
+ * person into the database's statements or logs.
  */
 export function updateFingerprint(update: Update): string {
-  const kind = Object.keys(update).find((key) => key !== 'update_id') ?? 'unknown';
-  const body = ((update as unknown as Record<string, unknown>)[kind] ?? {}) as FingerprintBody;
-  const parts = [
-    body.chat?.id ?? body.message?.chat?.id,
-    body.message_id ?? body.message?.message_id,
-    body.id,
-    body.date,
-    body.edit_date,
-    body.from?.id ?? body.user?.id ?? body.new_chat_member?.user?.id,
-    body.new_chat_member?.status,
-  ];
-  return `${kind}:${parts.map((part) => (part === undefined ? '' : String(part))).join(':')}`.slice(0, 256);
+  return createHash('sha256').update(JSON.stringify(update)).digest('base64url').slice(0, 22);
 }
-
-/** The payload fields updateFingerprint reads (any update kind has some of them). */
-interface FingerprintBody {
-  id?: string | number;
-  chat?: { id?: number };
-  message?: { chat?: { id?: number }; message_id?: number };
-  message_id?: number;
-  date?: number;
-  edit_date?: number;
-  from?: { id?: number };
-  user?: { id?: number };
-  new_chat_member?: { user?: { id?: number }; status?: string };
-}
-
-/** An SQL text literal (standard-conforming strings: a quote doubled, nothing else special). */
-const textLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /**
  * The statement that records `updateId` as applied, run with BEGIN: one row
- * inserted, or a row taken over when the id is a new update's (recorded
- * before REDELIVERY_WINDOW, or with another fingerprint); none for a
- * redelivery — the id applied within the window with the same fingerprint,
- * or with none (a row of before migration 0037).
+ * inserted, or the row's list of fingerprints extended when the id is a new
+ * update's (a fingerprint not in the list), or started afresh when the row is
+ * older than REDELIVERY_WINDOW; none for a redelivery — a fingerprint in the
+ * list, or any update on a row of before migration 0037 (no list). Every
+ * fingerprint applied under the id is kept, not the last alone: the first
+ * server may still redeliver its update after the second server's was applied
+ * (an outside review saw X, then Y with X's id, then X again applied twice).
+ * The fingerprint is base64url (updateFingerprint), safe as a literal.
  */
 function recordApplied(updateId: number, fingerprint: string): string {
-  return (
-    `INSERT INTO telegram_updates (update_id, fingerprint) VALUES (${Math.trunc(updateId)}, ${textLiteral(fingerprint)}) ON CONFLICT (update_id) ` +
-    `DO UPDATE SET processed_at = now(), fingerprint = EXCLUDED.fingerprint WHERE telegram_updates.processed_at < now() - ${REDELIVERY_WINDOW} ` +
-    `OR telegram_updates.fingerprint <> EXCLUDED.fingerprint`
-  );
+  return `INSERT INTO telegram_updates AS u (update_id, fingerprints) VALUES (${Math.trunc(updateId)}, ARRAY['${base64url(fingerprint)}']) ${ON_CONFLICT_NEW_UPDATE}`;
 }
 
+/** Where an id is met again: a new update extends the row (or starts it afresh past the window); a redelivery changes nothing. */
+const ON_CONFLICT_NEW_UPDATE =
+  `ON CONFLICT (update_id) DO UPDATE SET processed_at = now(), ` +
+  `fingerprints = CASE WHEN u.processed_at < now() - ${REDELIVERY_WINDOW} THEN EXCLUDED.fingerprints ELSE u.fingerprints || EXCLUDED.fingerprints END ` +
+  `WHERE u.processed_at < now() - ${REDELIVERY_WINDOW} OR NOT (u.fingerprints @> EXCLUDED.fingerprints)`;
+
+/** `value` when it is base64url (all a fingerprint is); throws otherwise, so nothing else is ever written into SQL. */
+function base64url(value: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(value)) throw new Error('A fingerprint is base64url');
+  return value;
+}
+
+/** Records an update given up after its tries as handled, so Telegram's redeliveries of it change nothing. */
 async function markProcessed(ctx: CommandContext, updateId: number, fingerprint: string): Promise<void> {
-  await ctx.database.pool.query(
-    'INSERT INTO telegram_updates (update_id, fingerprint) VALUES ($1, $2) ON CONFLICT (update_id) DO UPDATE SET processed_at = now(), fingerprint = EXCLUDED.fingerprint',
-    [updateId, fingerprint],
-  );
+  await ctx.database.pool.query(`INSERT INTO telegram_updates AS u (update_id, fingerprints) VALUES ($1, ARRAY[$2::text]) ${ON_CONFLICT_NEW_UPDATE}`, [
+    updateId,
+    fingerprint,
+  ]);
 }
 
 /**
@@ -158,8 +149,8 @@ export function tryAgain(updateId: number): boolean {
 export function exactlyOnce(ctx: CommandContext): MiddlewareFn<HotlineContext> {
   return async (c, next) => {
     const updateId = c.update.update_id;
-    makeWellFormed(c.update);
     const fingerprint = updateFingerprint(c.update);
+    makeWellFormed(c.update);
     try {
       // The update's id is recorded with BEGIN, in one round trip (it is an integer Telegram gave).
       const applied = await ctx.database.transaction(
