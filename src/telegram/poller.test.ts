@@ -58,4 +58,15 @@ describe('chainsOf', () => {
     const batch = [privateTopic(1, 'p1'), privateTopic(2, 'p2'), privateTopic(1, 'p3')];
     expect(texts(chainsOf(batch))).toEqual([['p1', 'p2', 'p3']]);
   });
+
+  it('a manager whose username changed within the batch keeps the chat one chain: the last username typed is the one stored', () => {
+    const by = (update: Update, username: string) => {
+      (update.message as { from?: unknown }).from = { id: 42, is_bot: false, first_name: 'M', username };
+      return update;
+    };
+    const batch = [by(inTopic(10, 'a1'), 'maria_x'), by(inTopic(20, 'b1'), 'maria_y')];
+    expect(chainsOf(batch)).toHaveLength(1);
+    const same = [by(inTopic(10, 'a1'), 'maria'), by(inTopic(20, 'b1'), 'maria')];
+    expect(chainsOf(same)).toHaveLength(2);
+  });
 });

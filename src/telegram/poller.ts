@@ -66,8 +66,9 @@ function topicOf(update: Update): number | undefined {
  * (bench/dialogStatus.ts: the relay's p50 4 → 30 ms under a status churn).
  * Topics are dialogs, independent of each other; a chat's update outside a
  * topic (a member joining or leaving, a reaction, the General topic) or a
- * command that reaches beyond its topic (topicOf) keeps that chat in one
- * chain for the batch, so it is never reordered against its topics' messages.
+ * command that reaches beyond its topic (topicOf), or a sender whose
+ * username changed meanwhile (renamedWithin), keeps that chat in one chain
+ * for the batch, so it is never reordered against its topics' messages.
  */
 export function chainsOf(updates: Update[]): Update[][] {
   const byChat = new Map<number, Update[]>();
@@ -80,7 +81,7 @@ export function chainsOf(updates: Update[]): Update[][] {
   const chains: Update[][] = [];
   for (const chatUpdates of byChat.values()) {
     const topics = chatUpdates.map(topicOf);
-    if (chatUpdates.length === 1 || topics.some((topic) => topic === undefined)) {
+    if (chatUpdates.length === 1 || topics.some((topic) => topic === undefined) || renamedWithin(chatUpdates)) {
       chains.push(chatUpdates);
       continue;
     }
@@ -93,6 +94,24 @@ export function chainsOf(updates: Update[]): Update[][] {
     chains.push(...byTopic.values());
   }
   return chains;
+}
+
+/**
+ * Whether someone's username changed within these updates: each manager's
+ * message stores the username it carries as the manager's own (commands/
+ * ensureManagerUser, read by `/assign @username`), so the last one typed must
+ * be the last one stored — topics side by side could commit an older one
+ * last (an outside review saw it).
+ */
+function renamedWithin(updates: Update[]): boolean {
+  const usernames = new Map<number, string | undefined>();
+  for (const update of updates) {
+    const from = (update.message ?? update.edited_message ?? update.callback_query)?.from;
+    if (!from) continue;
+    if (usernames.has(from.id) && usernames.get(from.id) !== from.username) return true;
+    usernames.set(from.id, from.username);
+  }
+  return false;
 }
 
 export class Poller {

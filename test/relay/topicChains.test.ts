@@ -65,4 +65,30 @@ describe('commands typed in two topics, applied in one batch', () => {
     const answers = visible(await t.control.transcript(t.group, { thread_id: b })).map((m) => m.text ?? '');
     expect(answers.some((text) => text.includes('Не знаю менеджера'))).toBe(false);
   });
+
+  it('a manager renamed while Hotline was behind: the username typed last is the one /assign finds', async () => {
+    const [a, b] = await twoTopics('Имя Первый', 'Имя Второй');
+    const renamed = await t.control.createUser({ first_name: 'Вера', username: 'vera_old' });
+    await t.control.addMember(t.group, { user_id: renamed.id });
+    await say(renamed, a, 'Я здесь');
+    await t.control.waitFor({ chat_id: t.group, message_thread_id: a, text_includes: 'Я здесь' });
+    await t.restart({
+      whileDown: async () => {
+        for (let i = 0; i < 8; i++) await say(renamed, a, `Ответ ${i}`);
+        await t.control.updateUser(renamed.id, { username: 'vera_x' });
+        await say(renamed, a, 'Ещё ответ');
+        await t.control.updateUser(renamed.id, { username: 'vera_y' });
+        await say(renamed, b, 'И тут отвечу');
+      },
+    });
+    // Every message of the batch applied (stored: the username is written in the same transaction)…
+    const stored = async (text: string) => (await t.hotline.database().pool.query('SELECT 1 FROM messages WHERE text = $1', [text])).rowCount;
+    await expect.poll(() => stored('Ещё ответ'), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => stored('И тут отвечу'), { timeout: 15_000 }).toBe(1);
+    // …and the username stored is the last one she typed under.
+    const { rows } = await t.hotline.database().pool.query<{ telegram_username: string }>('SELECT telegram_username FROM users WHERE telegram_user_id = $1', [renamed.id]);
+    expect(rows[0]?.telegram_username).toBe('vera_y');
+    await say(t.manager, b, '/assign @vera_y');
+    await expect.poll(() => cardOf(b), { timeout: 15_000 }).toContain('Ответственный: Вера');
+  });
 });
