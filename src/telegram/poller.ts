@@ -71,29 +71,10 @@ function topicOf(update: Update): number | undefined {
  * for the batch, so it is never reordered against its topics' messages.
  */
 export function chainsOf(updates: Update[]): Update[][] {
-  const byChat = new Map<number, Update[]>();
-  for (const update of updates) {
-    const chat = chatOf(update);
-    const list = byChat.get(chat);
-    if (list) list.push(update);
-    else byChat.set(chat, [update]);
-  }
-  const chains: Update[][] = [];
-  for (const chatUpdates of byChat.values()) {
-    const topics = chatUpdates.map(topicOf);
-    if (chatUpdates.length === 1 || topics.some((topic) => topic === undefined) || renamedWithin(chatUpdates)) {
-      chains.push(chatUpdates);
-      continue;
-    }
-    const byTopic = new Map<number, Update[]>();
-    chatUpdates.forEach((update, i) => {
-      const list = byTopic.get(topics[i]!);
-      if (list) list.push(update);
-      else byTopic.set(topics[i]!, [update]);
-    });
-    chains.push(...byTopic.values());
-  }
-  return chains;
+  return [...Map.groupBy(updates, chatOf).values()].flatMap((chatUpdates) => {
+    const byTopic = chatUpdates.length > 1 && chatUpdates.every((update) => topicOf(update) !== undefined) && !renamedWithin(chatUpdates);
+    return byTopic ? [...Map.groupBy(chatUpdates, (update) => topicOf(update)!).values()] : [chatUpdates];
+  });
 }
 
 /**
