@@ -34,6 +34,8 @@ manager-help =
 
 # A command typed in a group that is not a managers' group.
 manager-not-managers-group = Hotline commands work only in the managers' group.
+# Under a message or command in the managers' group sent on behalf of a chat (an anonymous admin, a channel): nobody to act as (telegram/senders.ts).
+manager-not-a-person = Not sent: you are posting anonymously or as a channel. Turn off “Remain anonymous” in your admin rights and write as yourself.
 
 # A command nobody knows; { $typed } is HTML-escaped by the caller.
 manager-unknown-command = Unknown command “<code>{ $typed }</code>”. Commands: /help

@@ -10,8 +10,12 @@ export type AdminRight = keyof ChatAdministratorRights & `can_${string}`;
 
 export interface MemberState {
   status: MemberStatus;
-  /** Only for administrators; the creator can do everything. */
-  rights?: Partial<Record<AdminRight, boolean>>;
+  /**
+   * Only for administrators; the creator can do everything. `is_anonymous`
+   * («Remain anonymous»): their messages in a supergroup are the group's
+   * (userActions.ts `send`).
+   */
+  rights?: Partial<Record<AdminRight | 'is_anonymous', boolean>>;
   /** Only for restricted members: what they may still do (ChatPermissions). */
   permissions?: ChatPermissions;
   /** Restricted or kicked until this Unix time; 0 = forever. */
@@ -57,6 +61,8 @@ export interface StoredMessage {
   service?: string;
   /** Reactions by user id. */
   reactions: Record<string, ReactionType[]>;
+  /** The user who really wrote a message sent on behalf of a chat (its `from` is Telegram's stand-in); they may edit and delete it. */
+  authorId?: number;
 }
 
 export interface ChatSnapshot {

@@ -67,6 +67,8 @@ export const upgradeGroupBody = z.strictObject({ is_forum: z.boolean().optional(
 /** An administrator's rights, as Telegram names them; unnamed ones are false. */
 const adminRights = z
   .object({
+    /** «Remain anonymous»: the administrator's messages in a supergroup are sent on behalf of the group (GroupAnonymousBot as `from`). */
+    is_anonymous: z.boolean(),
     can_manage_chat: z.boolean(),
     can_delete_messages: z.boolean(),
     can_manage_video_chats: z.boolean(),
@@ -136,6 +138,11 @@ const contentFields = {
   media_group_id: z.string().optional(),
   /** The message is a forward of a message by this user (the bot then does not know a forwarded quiz's answer). */
   forwarded_from: id.optional(),
+  /**
+   * Sent as a channel of the user's (Telegram's «send as»): `sender_chat` is the channel, `from` Channel_Bot.
+   * `id` defaults to one per user (-100…).
+   */
+  send_as_channel: z.strictObject({ title: z.string().min(1), username: z.string().optional(), id: id.negative().optional() }).optional(),
 };
 
 export const sendMessageBody = z.strictObject({

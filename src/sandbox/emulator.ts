@@ -36,6 +36,13 @@ export interface PostInput {
   replyTo?: StoredMessage;
   replyMarkup?: InlineKeyboardMarkup;
   service?: string;
+  /**
+   * Sent on behalf of a chat (an anonymous administrator: the supergroup
+   * itself; a channel): the message shows Telegram's stand-in account as
+   * `from` and the chat as `sender_chat` (Bot API § Message), while `from`
+   * above stays the real author, whom delivery and rights go by.
+   */
+  onBehalfOf?: { from: User; chat: Chat };
 }
 
 export const unixNow = (): number => Math.floor(Date.now() / 1000);
@@ -249,7 +256,9 @@ export class TelegramEmulator {
     const { chat, threadId } = input;
     const id = chat.nextMessageId++;
     // A bot's own messages show it as a User, without getMe's bot-only fields (Bot API § User).
-    const message: Message = { message_id: id, from: input.from.is_bot ? senderView(input.from) : input.from, chat: chat.chat, date: unixNow() };
+    const from = input.onBehalfOf?.from ?? (input.from.is_bot ? senderView(input.from) : input.from);
+    const message: Message = { message_id: id, from, chat: chat.chat, date: unixNow() };
+    if (input.onBehalfOf) message.sender_chat = input.onBehalfOf.chat;
     if (threadId !== undefined) {
       message.message_thread_id = threadId;
       message.is_topic_message = true;
@@ -262,6 +271,7 @@ export class TelegramEmulator {
     const stored: StoredMessage = { message, deleted: false, edits: [], reactions: {} };
     if (threadId !== undefined) stored.threadId = threadId;
     if (input.service) stored.service = input.service;
+    if (input.onBehalfOf) stored.authorId = input.from.id;
     chat.messages.set(id, stored);
     this.stats.message(chat.id);
     if (input.from.is_bot && chat.isGroup) chat.lastBotSenderId = input.from.id;

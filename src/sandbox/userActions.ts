@@ -4,7 +4,7 @@
  * delete their messages, press inline buttons, react, block the bot, manage
  * topics. Each action produces the updates Telegram would send the bots.
  */
-import type { Contact, Location, Message, MessageEntity, ReactionType, User } from '@grammyjs/types';
+import type { Chat, Contact, Location, Message, MessageEntity, ReactionType, User } from '@grammyjs/types';
 import { GENERAL_TOPIC_ID, type ChatState, type StoredMessage } from './chat.js';
 import type { AnswerRecord } from './callbacks.js';
 import { unixNow, type TelegramEmulator } from './emulator.js';
@@ -66,7 +66,19 @@ export interface UserMessageInput extends ChatTarget {
   media_group_id?: string;
   /** A forward of a message written by this user. */
   forwarded_from?: number;
+  /** Sent as a channel of the user's: `sender_chat` is the channel, `from` Channel_Bot (Bot API § Message). */
+  send_as_channel?: { title: string; username?: string; id?: number };
 }
+
+/**
+ * Telegram's stand-in `from` of messages an anonymous administrator sends in
+ * a supergroup (Bot API § Message `from`: «a fake sender user in non-channel
+ * chats, if the message was sent on behalf of a chat»; `sender_chat` is the
+ * group itself).
+ */
+export const GROUP_ANONYMOUS_BOT: User = { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
+/** Telegram's stand-in `from` of messages sent on behalf of a channel (`sender_chat` is the channel). */
+export const CHANNEL_BOT: User = { id: 136817688, is_bot: true, first_name: 'Channel', username: 'Channel_Bot' };
 
 /** Bytes for a dummy upload; photos get a PNG header so they have dimensions. */
 function dummyBytes(media: MediaInput): Buffer {
@@ -125,7 +137,8 @@ export class UserActions {
       if (refusal) throw new ControlError(403, refusal.description.replace(/^Bad Request: /, ''));
       return content;
     };
-    const post = (content: Partial<Message>) => this.emulator.post({ chat, from: user, content: allowed(content), threadId, replyTo }).message;
+    const onBehalfOf = this.onBehalfOf(chat, user, input.send_as_channel);
+    const post = (content: Partial<Message>) => this.emulator.post({ chat, from: user, content: allowed(content), threadId, replyTo, onBehalfOf }).message;
     if (input.album) {
       if (input.album.length < 2 || input.album.length > 10) throw new ControlError(400, 'an album has 2-10 items');
       const album = newMediaGroupId();
@@ -197,7 +210,7 @@ export class UserActions {
   delete(input: ChatTarget & { message_id: number }): void {
     const { user, chat } = this.chat(input);
     const stored = this.message(chat, input.message_id);
-    if (stored.message.from?.id !== user.id && !chat.isAdmin(user.id)) throw new ControlError(403, 'only the author or an admin can delete this message');
+    if ((stored.authorId ?? stored.message.from?.id) !== user.id && !chat.isAdmin(user.id)) throw new ControlError(403, 'only the author or an admin can delete this message');
     this.emulator.remove(chat, stored);
   }
 
@@ -311,8 +324,31 @@ export class UserActions {
 
   private own(chat: ChatState, user: User, id: number): StoredMessage {
     const stored = this.message(chat, id);
-    if (stored.message.from?.id !== user.id) throw new ControlError(403, 'a user can edit only their own messages');
+    if ((stored.authorId ?? stored.message.from?.id) !== user.id) throw new ControlError(403, 'a user can edit only their own messages');
     return stored;
+  }
+
+  /**
+   * The chat a message of `user` in `chat` is sent on behalf of: a channel of
+   * theirs when they chose one, the supergroup itself when they administer it
+   * with «Remain anonymous» on (ChatAdministratorRights.is_anonymous), else
+   * none (they write as themselves).
+   */
+  private onBehalfOf(chat: ChatState, user: User, channel: UserMessageInput['send_as_channel']): { from: User; chat: Chat } | undefined {
+    if (!chat.isGroup) {
+      if (channel) throw new ControlError(400, 'a message can be sent as a channel only in a group');
+      return undefined;
+    }
+    if (channel) {
+      const view: Chat.ChannelChat = { id: channel.id ?? -(1_003_000_000_000 + user.id), type: 'channel', title: channel.title };
+      if (channel.username) view.username = channel.username;
+      return { from: { ...CHANNEL_BOT }, chat: view };
+    }
+    const member = chat.members.get(user.id);
+    if (chat.chat.type === 'supergroup' && member?.status === 'administrator' && member.rights?.is_anonymous) {
+      return { from: { ...GROUP_ANONYMOUS_BOT }, chat: chat.chat };
+    }
+    return undefined;
   }
 
   private text(text: string | undefined, entities?: MessageEntity[], parseMode?: string): Partial<Message> {

@@ -33,6 +33,7 @@ import type { ChatMember } from '@grammyjs/types';
 import { LRUCache } from 'lru-cache';
 import type { CommandContext } from '../commands/context.js';
 import type { HotlineContext } from './context.js';
+import { actingPerson } from '../core/sender.js';
 
 /** How long an answer (member or not) is kept, in ms. */
 export const MEMBERSHIP_TTL_MS = 10 * 60_000;
@@ -200,9 +201,10 @@ export function groupMembership(ctx: CommandContext, membership: GroupMembership
     const groupMessage = update.message;
     if (groupMessage && isManagersChat(groupMessage.chat.id)) {
       // Someone who wrote in the group is a member there and was allowed to send.
-      if (groupMessage.from && !groupMessage.from.is_bot && !groupMessage.sender_chat) {
-        membership.note(groupMessage.from.id, true);
-        membership.noteMuted(groupMessage.chat.id, groupMessage.from.id, false);
+      const person = actingPerson(groupMessage);
+      if (person) {
+        membership.note(person.id, true);
+        membership.noteMuted(groupMessage.chat.id, person.id, false);
       }
       for (const joined of groupMessage.new_chat_members ?? []) if (!joined.is_bot) membership.note(joined.id, true);
       const left = groupMessage.left_chat_member;

@@ -1,7 +1,7 @@
 /**
  * The Telegram adapter in one place: the grammY bot with its composers
- * (managers' group membership → exactly-once intake → manager commands →
- * relay), and how updates arrive
+ * (managers' group membership → exactly-once intake → the group's housekeeping →
+ * only persons act → manager commands → relay), and how updates arrive
  * (long polling or webhook).
  */
 import { Bot } from 'grammy';
@@ -16,6 +16,7 @@ import { broadcastOptOut } from './broadcastOptOut.js';
 import { ALLOWED_UPDATES, Poller } from './poller.js';
 import { relay } from './relay.js';
 import { managersGroup } from './managersGroup.js';
+import { onlyPersons } from './senders.js';
 import { watchManagersGroups } from './managersGroupHealth.js';
 import { WEBHOOK_PATH } from './webhook.js';
 
@@ -47,6 +48,8 @@ export function createBot(ctx: CommandContext, options: Pick<TelegramOptions, 't
   bot.use(groupMembership(ctx, membership));
   bot.use(exactlyOnce(ctx));
   bot.use(managersGroup(ctx));
+  // Nobody but a person acts in the managers' group (an anonymous admin, a channel, a bot: core/sender.ts).
+  bot.use(onlyPersons(ctx));
   bot.use(managerCommands(ctx));
   bot.use(ratingButtons(ctx));
   bot.use(broadcastOptOut(ctx));

@@ -24,6 +24,7 @@ import type { Viewer } from '../policies/access.js';
 import type { HotlineContext } from './context.js';
 import { editTerms, newRequestLink } from './deal.js';
 import { findAnswer } from './find.js';
+import { actingPerson } from '../core/sender.js';
 
 export const MANAGER_COMMANDS = [
   { command: 'new', description: 'ссылка на форму новой заявки для клиента' },
@@ -174,7 +175,8 @@ export function managerCommands(ctx: CommandContext): Composer<HotlineContext> {
 
     if (name === 'help' || name === 'start') {
       // A colleague becomes known by @username for `/assign` (commands/dialogOwner) from any command, /help too.
-      if (message.from && !message.from.is_bot) await ensureManagerUser(c.tx, message.from);
+      const person = actingPerson(message);
+      if (person) await ensureManagerUser(c.tx, person);
       return answer(HELP_TEXT);
     }
     // Every other command acts as a manager: the same rule as the platform (a disabled account or another role is refused).
@@ -250,7 +252,8 @@ async function own(
   if (name === 'assign') {
     const argument = message.text!.replace(/^\/\S+/, '').trim();
     const replied = message.reply_to_message;
-    const repliedPerson = replied && replied.message_id !== message.message_thread_id && replied.from && !replied.from.is_bot ? replied.from : undefined;
+    // A reply to a message sent on behalf of a chat (an anonymous admin) names nobody (core/sender.ts).
+    const repliedPerson = replied && replied.message_id !== message.message_thread_id ? actingPerson(replied) : undefined;
     if (/^@?[A-Za-z0-9_]{4,32}$/.test(argument)) {
       const target = await managerByUsername(c.tx, argument);
       if (!target) return answer(botText(MANAGERS_LOCALE, 'manager-assign-unknown', { username: escapeHtml(argument.replace(/^@/, '')) }));

@@ -19,9 +19,10 @@ import { eq } from 'drizzle-orm';
 import { clients, dialogs } from '../db/schema.js';
 import type { HotlineContext } from './context.js';
 import { extractMessage } from './extract.js';
+import { actingPerson } from '../core/sender.js';
 
 /** Service messages that are not dialog content. */
-function isService(message: Message): boolean {
+export function isService(message: Message): boolean {
   return Boolean(
     message.forum_topic_created ||
       message.forum_topic_edited ||
@@ -102,13 +103,15 @@ export function relay(ctx: CommandContext): Composer<HotlineContext> {
   managers.on('message', async (c) => {
     const message = c.message;
     const threadId = message.is_topic_message ? message.message_thread_id : undefined;
-    if (threadId === undefined || message.from.is_bot) return;
+    // Only a person speaks for us (telegram/senders.ts stops the rest before here; core/sender.ts).
+    const from = actingPerson(message);
+    if (threadId === undefined || !from) return;
     const dialog = await dialogOfTopic(c.tx, c.chat.id, threadId);
     if (!dialog) return;
-    if (message.forum_topic_closed) return setTopicStatus(ctx, { dialog, status: 'closed', managerTelegramId: message.from.id }, c.tx);
-    if (message.forum_topic_reopened) return setTopicStatus(ctx, { dialog, status: 'open', managerTelegramId: message.from.id }, c.tx);
+    if (message.forum_topic_closed) return setTopicStatus(ctx, { dialog, status: 'closed', managerTelegramId: from.id }, c.tx);
+    if (message.forum_topic_reopened) return setTopicStatus(ctx, { dialog, status: 'open', managerTelegramId: from.id }, c.tx);
     if (isService(message)) return;
-    await recordManagerMessage(ctx, { dialog, from: message.from, message: extractMessage(message) }, c.tx);
+    await recordManagerMessage(ctx, { dialog, from, message: extractMessage(message) }, c.tx);
   });
   managers.on('edited_message', async (c) => {
     const message = c.editedMessage;
