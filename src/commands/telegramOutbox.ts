@@ -98,7 +98,14 @@ export async function enqueueTelegram(ctx: Pick<CommandContext, 'live'>, tx: Tx,
   } else {
     await tx.db.insert(telegramOutbox).values(rows.map(({ notBefore, ...row }) => ({ ...row, ...(notBefore ? { notBefore } : {}) })));
   }
-  tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake' }));
+  // The queues written go with the wake: an instance that does not own any of them leaves them to their owner (jobs/telegramOutbox).
+  const queues = [...new Set(rows.map((row) => row.queue))];
+  tx.afterCommit(() => ctx.live.publish({ channel: OUTBOX_CHANNEL, type: 'wake', data: { queues } satisfies OutboxWake }));
+}
+
+/** What a wake on OUTBOX_CHANNEL may carry: the queues rows were written to (absent: anything may be due). */
+export interface OutboxWake {
+  queues: string[];
 }
 
 

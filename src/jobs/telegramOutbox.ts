@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { Api, GrammyError } from 'grammy';
 import { and, eq, getTableColumns, inArray, isNull, sql } from 'drizzle-orm';
 import type { CommandContext } from '../commands/context.js';
-import { OUTBOX_CHANNEL, REFRESH_CLIENT_CARD, enqueueTelegram } from '../commands/telegramOutbox.js';
+import { OUTBOX_CHANNEL, REFRESH_CLIENT_CARD, enqueueTelegram, type OutboxWake } from '../commands/telegramOutbox.js';
 import { editedNoteCalls } from '../commands/recordEdit.js';
 import { botText, clientLocale, MANAGERS_LOCALE } from '../commands/botTexts.js';
 import { joinTexts, type Entity } from '../core/composeText.js';
@@ -210,7 +210,7 @@ const LIVE_INSTANCES_SQL = `WITH live AS (
     SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n FROM instances
      WHERE GREATEST(heartbeat_at, pg_postmaster_start_time()) >= now() - make_interval(secs => ${GONE_AFTER_MS / 1000})),
   me AS (SELECT k, n FROM live WHERE id = ${hidden('$1::text')})`;
-const QUEUE_MINE_SQL = `(me.n IS NULL OR mod(abs(COALESCE(substring(queue from ':(-?[0-9]{1,15})$')::bigint, hashtext(queue)::bigint)), me.n) = me.k)`;
+export const QUEUE_MINE_SQL = `(me.n IS NULL OR mod(abs(COALESCE(substring(queue from ':(-?[0-9]{1,15})$')::bigint, hashtext(queue)::bigint)), me.n) = me.k)`;
 
 interface Head {
   id: number;
@@ -220,6 +220,22 @@ interface Head {
   lease_until: Date | null;
   mine: boolean;
   live: number;
+  /** This instance's place in the live list (QUEUE_MINE_SQL's `me.k`); null when it is not in the list. */
+  place: number | null;
+}
+
+/**
+ * Whether an instance at `place` of `live` live instances owns `queue` by the
+ * rule of QUEUE_MINE_SQL, where it can be told without the database: true or
+ * false for a name ending in a number, undefined for one PostgreSQL hashes
+ * (`hashtext`) — and undefined when the instance's place is not known.
+ */
+export function ownsQueue(queue: string, place: number | null | undefined, live: number): boolean | undefined {
+  if (live <= 1) return true;
+  if (place === null || place === undefined) return undefined;
+  const number = /:(-?[0-9]{1,15})$/.exec(queue)?.[1];
+  if (number === undefined) return undefined;
+  return Math.abs(Number(number)) % live === place;
 }
 
 /**
@@ -244,7 +260,7 @@ const textLiteral = (value: string | null) => (value === null ? 'NULL::text' : `
 const headsSql = (kind: 'content' | 'housekeeping', instance: string | null) => {
   const me = textLiteral(instance);
   return `${LIVE_INSTANCES_SQL.replace(hidden('$1::text'), me)}
-     SELECT h.*, ${QUEUE_MINE_SQL} AS mine, coalesce(me.n, 1)::int AS live
+     SELECT h.*, ${QUEUE_MINE_SQL} AS mine, coalesce(me.n, 1)::int AS live, me.k::int AS place
        FROM (SELECT DISTINCT ON (queue) id, queue, chat_id, not_before,
                     CASE WHEN ${holderGoneSql('lease_holder', me)} THEN NULL ELSE lease_until END AS lease_until
                FROM telegram_outbox WHERE state = 'pending' AND ${kind === 'content' ? 'NOT ' : ''}${HOUSEKEEPING_QUEUES_SQL}
@@ -279,6 +295,8 @@ export class TelegramOutbox {
   private foreignHeads = new Map<string, { head: number; since: number }>();
   /** Live instances at the last dispatch that found rows (LIVE_INSTANCES_SQL). */
   private liveInstances = 1;
+  /** This instance's place in the live list as the last heads read said (see ownsQueue). */
+  private place: number | null | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
@@ -327,7 +345,13 @@ export class TelegramOutbox {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.ctx.live.subscribe(OUTBOX_CHANNEL, () => this.wake());
+    this.unsubscribe = this.ctx.live.subscribe(OUTBOX_CHANNEL, (message) => {
+      // Rows written here for queues a live sibling owns are its to send: it finds them by its SHARED_POLL_MS round, and
+      // a round here would only read them as not ours (one heads read per update of 2 in 3 with three instances).
+      const queues = (message.data as OutboxWake | undefined)?.queues;
+      if (queues && this.liveInstances > 1 && queues.every((queue) => ownsQueue(queue, this.place, this.liveInstances) === false)) return;
+      this.wake();
+    });
     this.loop = this.run();
   }
 
@@ -515,6 +539,7 @@ export class TelegramOutbox {
     // Several live instances: rows for this one's queues are also written by the others, whose wake-ups do not reach it.
     // (With nothing pending the count is not read: the last one read stands.)
     this.liveInstances = heads.rows[0]?.live ?? this.liveInstances;
+    if (heads.rows[0]) this.place = heads.rows[0].place;
     if (this.liveInstances > 1) nextMs = Math.min(nextMs, SHARED_POLL_MS);
     // Rows may have been written since the read (a wake came): read again once the scan's pace allows. Heads already
     // read need no faster rounds than before: their time is in nextMs above, and their group's content or a freed slot
