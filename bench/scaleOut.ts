@@ -59,7 +59,18 @@ export function webhookInstanceEnv(o: { port: number; deliveryPort: number; data
   };
 }
 const MAX_CONNECTIONS = 40;
-const CLIENTS = 50;
+/**
+ * The bursts' shapes, by number of clients sending the TOTAL texts between
+ * them (BENCH_SCALEOUT_CLIENTS="2000,50" by default):
+ * - 2,000 clients, one text each: every instance count does the same work per
+ *   update (a text alone in its client's queue is never merged), so the ratio
+ *   is scale-out alone — the figure judged against the targets first;
+ * - 50 clients, 40 texts each: the outbox merges a client's waiting texts
+ *   while the group is backlogged, which a throttled lone instance does more
+ *   (fewer Bot API calls per update) than two or three that keep up — the
+ *   ratio mixes scale-out with that saving (performance-notes, «Scale-out»).
+ */
+const CLIENT_COUNTS: number[] = (process.env.BENCH_SCALEOUT_CLIENTS ?? '2000,50').split(',').map(Number);
 /** Texts per burst; BENCH_SCALEOUT_TOTAL for shorter exploratory runs (the rows are written with the default). */
 const TOTAL = Number(process.env.BENCH_SCALEOUT_TOTAL ?? 2000);
 /** Bursts per instance count (interleaved); BENCH_SCALEOUT_RUNS for exploratory runs. */
@@ -119,6 +130,8 @@ export class ParallelDelivery {
   private server: http.Server | undefined;
   /** Deliveries an instance did not take (status → count; 0 = no answer), retried. */
   readonly retried = new Map<number, number>();
+  /** Why deliveries got no answer (error code → count), for diagnosis (BENCH_DEBUG). */
+  readonly errors = new Map<string, number>();
 
   constructor(private readonly targets: URL[]) {}
 
@@ -159,7 +172,10 @@ export class ParallelDelivery {
           response.on('end', () => resolve(response.statusCode ?? 0));
         },
       );
-      request.on('error', () => resolve(0));
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        this.errors.set(error.code ?? error.message, (this.errors.get(error.code ?? error.message) ?? 0) + 1);
+        resolve(0);
+      });
       request.end(body);
     });
     this.answers.set(chat, [...(this.answers.get(chat) ?? []), `${(JSON.parse(body) as Update).update_id}→${target.port}:${status}`]);
@@ -222,14 +238,20 @@ interface Burst {
   cpu: { apps: number[]; postgres: number; bench: number; machine: number; throttled: number };
 }
 
-/** Inbound updates per second with `instances` app processes, each in a cgroup of `quota` cores, until all `TOTAL` texts are mirrored. */
-export async function throughput(instances: number, quota: number): Promise<Burst> {
+/**
+ * Inbound updates per second with `instances` app processes, each in a cgroup
+ * of `quota` cores, until all `TOTAL` texts from `clientCount` clients
+ * (round-robin: text i from client i mod clientCount) are mirrored. Every
+ * client writes a warm-up line first (its topic opened) before the instances
+ * go into their cgroups: neither start-up nor new topics are measured.
+ */
+export async function throughput(instances: number, quota: number, clientCount: number): Promise<Burst> {
   const started = await startEmulator();
   const { emulator } = started;
   const bot = emulator.createBot({ token: TOKEN, username: 'bench_bot', firstName: 'Bench' });
   const manager = emulator.createUser({ first_name: 'Manager' });
   const group = emulator.createGroup({ title: 'Managers', memberIds: [manager.id], botIds: [bot.id] }).chat.id;
-  const clients = Array.from({ length: CLIENTS }, (_, i) => emulator.createUser({ first_name: `C${i}` }).id);
+  const clients = Array.from({ length: clientCount }, (_, i) => emulator.createUser({ first_name: `C${i}` }).id);
   const database = await freshPostgres();
   if (STATEMENT_LOG) {
     const admin = new pg.Client({ connectionString: database.url });
@@ -272,14 +294,10 @@ export async function throughput(instances: number, quota: number): Promise<Burs
   });
   try {
     // One after another: the first applies the migrations.
-    for (const [k, port] of ports.entries()) {
+    for (const port of ports) {
       const app = spawnBuilt(webhookInstanceEnv({ port, deliveryPort, databaseUrl: database.url, apiRoot: started.apiRoot, group }));
       apps.push(app);
       await waitFor(`http://127.0.0.1:${port}/readyz`, 200, 60_000);
-      // Then into its own "machine" (start-up is not what is measured; under the quota it took minutes per run).
-      const machine = CpuGroup.create(`scaleout-${k + 1}`, quota);
-      groups.push(machine);
-      machine.add(app.pid!);
     }
     // The clients' messages go into the emulator in this process, not through its HTTP control API
     // (as in bench/relay.ts): Telegram's side is not what is measured.
@@ -293,7 +311,7 @@ export async function throughput(instances: number, quota: number): Promise<Burs
     // Warm-up: every client's topic exists before the clock starts.
     await sendAll(clients.map((client) => [client, `#w${client}`]));
     // Bounded: once a run waited here for 18 minutes for 4 of the 50 warm-up lines (their updates never reached an instance).
-    const warmDeadline = Date.now() + 120_000;
+    const warmDeadline = Date.now() + 120_000 + clientCount * 100;
     while (topicOf.size < clients.length) {
       if (Date.now() > warmDeadline) {
         const missing = clients.filter((client) => !topicOf.has(client));
@@ -320,8 +338,18 @@ export async function throughput(instances: number, quota: number): Promise<Burs
       }
       await new Promise((r) => setTimeout(r, 20));
     }
+    // Then each instance into its own "machine" (start-up and opening topics are not what is measured; under the
+    // quota they took minutes per run).
+    for (const [k, app] of apps.entries()) {
+      const machine = CpuGroup.create(`scaleout-${k + 1}`, quota);
+      groups.push(machine);
+      machine.add(app.pid!);
+    }
+    // Let the warm-up's tail (cards, copies still in the outbox) finish before the clock starts.
+    await quiet(database.url);
     if (process.env.BENCH_DEBUG) console.log(`scaleout: ${instances} ready and warm at ${Math.round(performance.now())} ms`);
     delivery.retried.clear();
+    delivery.errors.clear();
     const cpu = cpuMeter(apps.map((app) => app.pid!), new URL(database.url).pathname.slice(1));
     const appCpu = groups.map((g) => g.usageSeconds());
     const throttledBefore = groups.map((g) => g.throttling());
@@ -336,7 +364,9 @@ export async function throughput(instances: number, quota: number): Promise<Burs
     const seconds = (performance.now() - begun) / 1000;
     const used = cpu();
     if (STATEMENT_LOG) printStatements(instances, logFrom, copies.size);
-    if (process.env.BENCH_DEBUG) console.log(`scaleout ${instances}: ${Math.round(copies.size / ((performance.now() - begun) / 1000))}/s, ${(copies.size / Math.max(1, calls)).toFixed(2)} texts per message`);
+    if (process.env.BENCH_DEBUG) {
+      console.log(`scaleout ${instances}: ${Math.round(copies.size / ((performance.now() - begun) / 1000))}/s, ${(copies.size / Math.max(1, calls)).toFixed(2)} texts per message; no answer: ${JSON.stringify(Object.fromEntries(delivery.errors))}`);
+    }
     const throttled = groups.map((g, k) => {
       const [before, after] = [throttledBefore[k]!, g.throttling()];
       return (after.throttled - before.throttled) / Math.max(1, after.periods - before.periods);
@@ -347,7 +377,7 @@ export async function throughput(instances: number, quota: number): Promise<Burs
     return {
       perSecond: copies.size / seconds,
       textsPerMessage: copies.size / Math.max(1, calls),
-      retried: delivery.retried,
+      retried: new Map(delivery.retried),
       integrity,
       cpu: {
         // The cgroup's own count where cpuacct is there (it includes every thread and child), else /proc.
@@ -370,14 +400,38 @@ export async function throughput(instances: number, quota: number): Promise<Burs
   }
 }
 
+/** Waits until the outbox of the database at `url` has nothing pending (the warm-up's cards and copies sent). */
+async function quiet(url: string): Promise<void> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM telegram_outbox WHERE state = 'pending'");
+      if (rows[0]!.n === '0') return;
+      if (Date.now() > deadline) throw new Error(`scaleout: ${rows[0]!.n} outbox rows still pending 120 s after the warm-up`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await db.end();
+  }
+}
+
 export async function run(): Promise<Figure[]> {
   const skip = cgroupSkipReason();
   if (skip) {
     return [{ area: 'Scale-out', what: `one, two and three instances on simulated separate machines (cgroup CPU quotas): skipped — ${skip}`, value: 'skipped' }];
   }
+  const figures: Figure[] = [];
+  for (const clientCount of CLIENT_COUNTS) figures.push(...(await series(clientCount)));
+  return figures;
+}
+
+/** One workload (`clientCount` clients sharing the TOTAL texts): RUNS bursts of each instance count, interleaved, and its rows. */
+async function series(clientCount: number): Promise<Figure[]> {
   const bursts = new Map<number, Burst[]>(INSTANCES.map((n) => [n, []]));
   // Interleaved, so a change in the machine's other load hits every size alike.
-  for (let i = 0; i < RUNS; i++) for (const n of INSTANCES) bursts.get(n)!.push(await throughput(n, QUOTA));
+  for (let i = 0; i < RUNS; i++) for (const n of INSTANCES) bursts.get(n)!.push(await throughput(n, QUOTA, clientCount));
   const middle = (list: Burst[]) => list.find((b) => b.perSecond === median(list.map((x) => x.perSecond)))!;
   const mid = new Map(INSTANCES.map((n) => [n, middle(bursts.get(n)!)]));
   const all = [...bursts.values()].flat();
@@ -401,22 +455,24 @@ export async function run(): Promise<Figure[]> {
     return `${n}: ${((apps * 1000) / perSecond).toFixed(2)} / ${((cpu.postgres * 1000) / perSecond).toFixed(2)}`;
   };
   const machines = `each instance in its own cgroup with ${QUOTA} of a core (CFS quota), PostgreSQL and the emulator and load unrestricted on the rest of ${cores} cores`;
+  const each = TOTAL / clientCount;
+  const shape = `${clientCount.toLocaleString('en')} clients, ${each === 1 ? 'one text each' : `${each.toLocaleString('en')} texts each`}`;
   return [
     {
       area: 'Scale-out',
-      what: `webhook mode on one PostgreSQL, ${TOTAL.toLocaleString('en')} texts from ${CLIENTS} clients until all mirrored, limits off, ${MAX_CONNECTIONS} webhook connections round-robin; ${machines}: one / two / three instances (median of ${RUNS} each, interleaved${refused ? `; deliveries refused and retried — ${refused}` : ''})`,
+      what: `${shape}: webhook mode on one PostgreSQL, ${TOTAL.toLocaleString('en')} texts until all mirrored (each client's topic opened before), limits off, ${MAX_CONNECTIONS} webhook connections round-robin; ${machines}: one / two / three instances (median of ${RUNS} each, interleaved${refused ? `; deliveries refused and retried — ${refused}` : ''})`,
       value: INSTANCES.map((n) => `${Math.round(mid.get(n)!.perSecond)}/s`).join(' / '),
     },
     {
       area: 'Scale-out',
-      what: 'the same, updates/s per instance-core (updates/s ÷ (instances × quota)): one / two / three',
+      what: `${shape}: updates/s per instance-core (updates/s ÷ (instances × quota)): one / two / three`,
       value: INSTANCES.map((n) => `${Math.round(perCore(n))}`).join(' / '),
     },
     ...INSTANCES.filter((n) => TARGETS[n]).map((n) => {
       const ratio = mid.get(n)!.perSecond / single;
       return {
         area: 'Scale-out',
-        what: `${n === 2 ? 'two' : 'three'} instances ÷ one, inbound updates/s (each instance on its own simulated machine; runs: ${bursts
+        what: `${shape}: ${n === 2 ? 'two' : 'three'} instances ÷ one, inbound updates/s (each instance on its own simulated machine; runs: ${bursts
           .get(n)!
           .map((b, i) => (b.perSecond / bursts.get(1)![i]!.perSecond).toFixed(2))
           .join(', ')} against the one-instance run beside it)`,
@@ -427,24 +483,24 @@ export async function run(): Promise<Figure[]> {
     }),
     {
       area: 'Scale-out',
-      what: `all ${all.length} bursts (${(all.length * TOTAL).toLocaleString('en')} texts): texts lost; duplicated; out of order within a client; in another client's topic`,
+      what: `${shape}: all ${all.length} bursts (${(all.length * TOTAL).toLocaleString('en')} texts): texts lost; duplicated; out of order within a client; in another client's topic`,
       value: `${integrity.lost}; ${integrity.duplicated}; ${integrity.outOfOrder}; ${integrity.wrongTopic}`,
       target: '0; 0; 0; 0',
       ok: clean,
     },
     {
       area: 'Scale-out',
-      what: 'CPU per update in those median bursts (ms of one core): instances (all together) / PostgreSQL — by number of instances',
+      what: `${shape}: CPU per update in those median bursts (ms of one core): instances (all together) / PostgreSQL — by number of instances`,
       value: INSTANCES.map(perUpdate).join('; '),
     },
     {
       area: 'Scale-out',
-      what: "texts per message in the managers' group in those median bursts (a client's texts are merged while the group has ≥ 20 calls waiting): by number of instances",
+      what: `${shape}: texts per message in the managers' group in those median bursts (a client's waiting texts are merged while the group has ≥ 20 calls waiting): by number of instances`,
       value: INSTANCES.map((n) => `${n}: ${mid.get(n)!.textsPerMessage.toFixed(2)}`).join('; '),
     },
     {
       area: 'Scale-out',
-      what: 'cores busy during those median bursts (CPU seconds per second), by number of instances',
+      what: `${shape}: cores busy during those median bursts (CPU seconds per second), by number of instances`,
       value: INSTANCES.map(share).join('; '),
     },
   ];
