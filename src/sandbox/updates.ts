@@ -1,7 +1,7 @@
 /**
  * One bot's update queue with Telegram's semantics: an update stays until a
- * getUpdates `offset` above its id confirms it (or a webhook delivery
- * succeeds); long polls wait for the first new update; allowed_updates filters
+ * getUpdates `offset` above its id confirms it (or a webhook delivery of that
+ * very update succeeds: forget); long polls wait for the first new update; allowed_updates filters
  * updates when they are created, not when they are read. Update ids are
  * sequential from a random start, and start anew at random after a week
  * without updates; an offset that no longer fits the ids confirms nothing.
@@ -149,6 +149,50 @@ export class UpdateQueue {
 
   first(): Update | undefined {
     return this.pending[0];
+  }
+
+  /**
+   * The pending updates, oldest first (ascending `update_id`), without a copy:
+   * the webhook deliverer reads ahead in it (telegram-bot-api WebhookActor.cpp,
+   * WebhookActor::load_updates reads the bot's TQueue from its offset). Read it
+   * at once; any later push, confirm or forget may replace the array.
+   */
+  pendingUpdates(): readonly Update[] {
+    return this.pending;
+  }
+
+  /** Whether the update with this id is still pending (not confirmed, forgotten or dropped). */
+  has(updateId: number): boolean {
+    return this.indexOf(updateId) >= 0;
+  }
+
+  /**
+   * Forgets one update, whatever is pending before or after it: a webhook
+   * delivery that the endpoint answered with 2xx confirms only its own update
+   * (telegram-bot-api WebhookActor.cpp, WebhookActor::drop_event calls TDLib's
+   * TQueue::forget(queue_id, event_id)), since updates of other chats may still
+   * be on their way. getUpdates keeps confirming by `offset` (confirm). Returns
+   * whether the update was pending.
+   */
+  forget(updateId: number): boolean {
+    const index = this.indexOf(updateId);
+    if (index < 0) return false;
+    this.pending.splice(index, 1);
+    return true;
+  }
+
+  /** Binary search: pending ids ascend (a restart of the ids empties the queue first, see push). */
+  private indexOf(updateId: number): number {
+    let low = 0;
+    let high = this.pending.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const id = this.pending[middle]!.update_id;
+      if (id === updateId) return middle;
+      if (id < updateId) low = middle + 1;
+      else high = middle - 1;
+    }
+    return -1;
   }
 
   dropAll(): void {
