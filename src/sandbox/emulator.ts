@@ -23,7 +23,7 @@ import type { UpdateKind } from './updates.js';
 export interface EmulatorOptions {
   /** JSON file (under DATA_DIR) the state is saved to and loaded from. */
   snapshotFile?: string;
-  /** First pause before a failed webhook delivery is retried; default 1 s. */
+  /** Unit of the pauses before a failed webhook delivery is retried (the first retry is at once, then 2, 4, 8… units: src/sandbox/webhook.ts); default 1 s. */
   webhookRetryMs?: number;
 }
 

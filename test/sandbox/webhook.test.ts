@@ -60,6 +60,16 @@ describe('webhooks', () => {
     expect(received).toEqual(['first', 'second']);
   });
 
+  it('max_connections outside 1–100 is clamped, and getWebhookInfo says what delivery uses', async () => {
+    const { bot } = sandbox;
+    await bot.api.setWebhook(hookUrl, { secret_token: SECRET, max_connections: 500 });
+    expect((await bot.api.getWebhookInfo()).max_connections).toBe(100);
+    await bot.api.setWebhook(hookUrl, { secret_token: SECRET, max_connections: 0 });
+    expect((await bot.api.getWebhookInfo()).max_connections).toBe(1);
+    await bot.api.setWebhook(hookUrl, { secret_token: SECRET });
+    expect((await bot.api.getWebhookInfo()).max_connections).toBe(40);
+  });
+
   it('deleteWebhook with drop_pending_updates forgets what was not delivered', async () => {
     const { bot, control } = sandbox;
     await bot.api.setWebhook('http://127.0.0.1:9/nobody-listens');

@@ -41,7 +41,10 @@ const setWebhook: Method = (ctx) => {
   queue.setAllowed(ctx.params.json<string[]>('allowed_updates'));
   // A long poll running now ends the way Telegram ends it.
   queue.interrupt(new ApiError(409, `Conflict: ${reasons.webhookActive}`));
-  const config = { url, maxConnections: ctx.params.int('max_connections') ?? 40 };
+  // Bot API docs, setWebhook: max_connections 1–100, 40 by default. A value outside is clamped, not refused — our
+  // reading of telegram-bot-api's Client::get_webhook_max_connections, not checked against its source here — so
+  // getWebhookInfo reports what delivery uses.
+  const config = { url, maxConnections: Math.min(100, Math.max(1, ctx.params.int('max_connections') ?? 40)) };
   webhook.set(secretToken ? { ...config, secretToken } : config);
   ctx.description = 'Webhook was set';
   return true;
