@@ -34,6 +34,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { SandboxControl } from '../src/sandbox/control.js';
@@ -91,10 +92,19 @@ interface World {
   onMirror?: (line: string, latencyMs: number | undefined) => void;
 }
 
-async function startApp(w: World, limits: boolean, titleDelaySeconds: number): Promise<void> {
+/** How the app takes its updates in the latency runs (BENCH_STATUS_MODES, default both: polling, then webhook). */
+type Mode = 'polling' | 'webhook';
+const MODES = (process.env.BENCH_STATUS_MODES ?? 'polling,webhook').split(',') as Mode[];
+
+async function startApp(w: World, limits: boolean, titleDelaySeconds: number, mode: Mode = 'polling'): Promise<void> {
   const port = await freePort();
   w.app = spawnBuilt({
     PORT: String(port),
+    // Webhook mode: the emulator POSTs to the app as Telegram would (src/sandbox/webhook.ts: up to 40 at once, a
+    // chat's updates one at a time); polling mode (the default) takes getUpdates batches.
+    ...(mode === 'webhook'
+      ? { TELEGRAM_MODE: 'webhook', PUBLIC_URL: `http://127.0.0.1:${port}`, TELEGRAM_WEBHOOK_SECRET: 'bench-status-webhook-secret' }
+      : {}),
     DATA_DIR: w.dataDir,
     DATABASE_URL: w.pgUrl,
     TELEGRAM_BOT_TOKEN: TOKEN,
@@ -318,10 +328,12 @@ async function close(w: World): Promise<void> {
   await w.drop();
 }
 
-export async function run(): Promise<Figure[]> {
-  const figures: Figure[] = [];
-  const w = await world();
-
+/**
+ * The latency rows (limits off) with the app taking its updates by `mode`:
+ * alternating 20-s runs without and with the status churn.
+ */
+async function latencyRows(w: World, mode: Mode): Promise<Figure[]> {
+  const rows: Figure[] = [];
   // ── Latency, limits off: alternate runs without and with the status churn.
   // A first short run warms the app's and the driver's code paths (it is not
   // counted); then the kinds alternate, and which one goes first alternates
@@ -330,7 +342,7 @@ export async function run(): Promise<Figure[]> {
   // stamped) and of this driver are logged beside each run: a stall of the
   // emulator's shows as latency of the app, one of the driver's only delays
   // when messages are sent.
-  await drive(w, 'warm-', 100, 20, 3);
+  await drive(w, `warm-${mode}-`, 100, 20, 3);
   await settled(w);
   const quiet = { p50: [] as number[], p99: [] as number[] };
   const churn = { p50: [] as number[], p99: [] as number[], changes: 0, renames: 0 };
@@ -346,7 +358,7 @@ export async function run(): Promise<Figure[]> {
     const logFrom = STATEMENT_LOG ? fs.statSync(STATEMENT_LOG).size : 0;
     await w.emulator.loop('start');
     const cpu = cpuMeter([w.app!.pid!], new URL(w.pgUrl).pathname.slice(1));
-    const run = await drive(w, `${kind === 'with' ? 'c' : 'q'}${i}-`, 100, kind === 'with' ? 20 : 0, RUN_SECONDS);
+    const run = await drive(w, `${mode[0]}${kind === 'with' ? 'c' : 'q'}${i}-`, 100, kind === 'with' ? 20 : 0, RUN_SECONDS);
     const used = cpu();
     if (STATEMENT_LOG) console.log(`  ${kind} ${i}:\n${statementTimes(logFrom)}`);
     const emulatorStall = await w.emulator.loop('stop');
@@ -372,7 +384,7 @@ export async function run(): Promise<Figure[]> {
     const order: Array<'without' | 'with'> = i % 2 === 0 ? ['without', 'with'] : ['with', 'without'];
     const lines: string[] = [];
     for (const kind of order) lines.push(await measure(kind, i));
-    console.log(`run ${i + 1}: ${lines.join('; ')}`);
+    console.log(`${mode} run ${i + 1}: ${lines.join('; ')}`);
   }
   const q99 = median(quiet.p99);
   const c99 = median(churn.p99);
@@ -381,20 +393,36 @@ export async function run(): Promise<Figure[]> {
   // (other processes' load) between one pair and the next.
   const differences = churn.p99.map((c, i) => Math.round((c - quiet.p99[i]!) * 10) / 10);
   const added = median(differences);
-  figures.push({
+  rows.push({
     area: 'Dialog status',
-    what: `client message → mirror in the topic at 100 updates/s into ${DIALOGS} topics, PostgreSQL, limits off, both stamped in the emulator's own process, without status churn: p50 / p99 (median of ${RUNS} runs of ${RUN_SECONDS} s; p99 of each run: ${quiet.p99.join(', ')} ms)`,
+    what: `${mode === 'webhook' ? 'webhook mode (the emulator POSTs up to 40 updates at once, a chat\'s one at a time): ' : ''}client message → mirror in the topic at 100 updates/s into ${DIALOGS} topics, PostgreSQL, limits off, both stamped in the emulator's own process, without status churn: p50 / p99 (median of ${RUNS} runs of ${RUN_SECONDS} s; p99 of each run: ${quiet.p99.join(', ')} ms)`,
     value: `${Math.round(median(quiet.p50))} / ${Math.round(q99)} ms`,
     target: 'p99 ≤ 50 ms',
     ok: q99 <= 50,
   });
-  figures.push({
+  rows.push({
     area: 'Dialog status',
-    what: `the same with 20 manager steps/s (answer 🟢, /hold ⏸, /close ✅; clients' messages 🔴 and reopen), titles settling after 1 s: p50 / p99 (median of ${RUNS} runs, each right before or after one without; p99 of each run: ${churn.p99.join(', ')} ms; ${churn.changes} status changes, ${churn.renames} renames); what the churn added to the p99, median of the ${RUNS} pairs' differences`,
+    what: `${mode === 'webhook' ? 'webhook mode: ' : ''}the same with 20 manager steps/s (answer 🟢, /hold ⏸, /close ✅; clients' messages 🔴 and reopen), titles settling after 1 s: p50 / p99 (median of ${RUNS} runs, each right before or after one without; p99 of each run: ${churn.p99.join(', ')} ms; ${churn.changes} status changes, ${churn.renames} renames); what the churn added to the p99, median of the ${RUNS} pairs' differences`,
     value: `${Math.round(median(churn.p50))} / ${Math.round(c99)} ms; ${added >= 0 ? '+' : ''}${Math.round(added)} ms`,
     target: 'p99 ≤ 50 ms, added ≤ 5 ms',
     ok: c99 <= 50 && added <= 5,
   });
+
+  return rows;
+}
+
+export async function run(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const w = await world();
+
+  for (const [k, mode] of MODES.entries()) {
+    if (k > 0 || mode !== 'polling') {
+      await stop(w.app!);
+      await startApp(w, false, 1, mode);
+      await settled(w);
+    }
+    figures.push(...(await latencyRows(w, mode)));
+  }
 
   if (LATENCY_ONLY) {
     await close(w);
@@ -497,4 +525,8 @@ export async function run(): Promise<Figure[]> {
   });
   await close(w);
   return figures;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  for (const figure of await run()) console.log(`${figure.what}: ${figure.value}${figure.target ? ` (target ${figure.target})` : ''}`);
 }
