@@ -10,14 +10,16 @@
  * order sent. Where cgroups are not writable the benchmark skips with a line
  * saying why.
  *
- * The emulator delivers a bot's webhook one update at a time; Telegram opens
- * up to `max_connections` (40 by default) at once, which is what lets several
- * instances share the work. So a small stand-in for Telegram's parallel
- * delivery sits between them, in this process: it takes each update from the
- * emulator (answering at once), and POSTs it on with at most 40 in flight,
- * one at a time per chat (as the polling mode keeps a chat's order),
- * round-robin over the instances, retrying until an instance answers 2xx —
- * so an update is still acknowledged only after an instance committed it.
+ * Telegram opens up to `max_connections` (40 by default) connections at
+ * once, which is what lets several instances share the work, and the
+ * instances sit behind one URL. So a small stand-in for Telegram's parallel
+ * delivery and a round-robin proxy sits between them, in this process (it
+ * predates the emulator's own parallel delivery, src/sandbox/webhook.ts, and
+ * keeps the figures comparable with earlier runs): it takes each update from
+ * the emulator (answering at once), and POSTs it on with at most 40 in
+ * flight, one at a time per chat, round-robin over the instances, retrying
+ * until an instance answers 2xx — so an update is still acknowledged only
+ * after an instance committed it.
  * The one-instance runs go through the same stand-in, so the ratio compares
  * like with like.
  *
