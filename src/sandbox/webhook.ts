@@ -165,6 +165,12 @@ export class WebhookDeliverer {
   lastError: { date: number; message: string } | undefined;
   /** Counts set()/stop(): deliveries of an older generation no longer count for the webhook now set. */
   private generation = 0;
+  /**
+   * Cuts the connections of the generation now running: the server closes the
+   * old WebhookActor, and with it its connections (Client::process_set_webhook_query
+   * → WebhookActor::close), so an answer still coming is never read.
+   */
+  private connections = new AbortController();
   /** Loaded updates by update_id. */
   private readonly loaded = new Map<number, Loaded>();
   /** Loaded update ids of each queue, oldest first; a queue is here while it has any (queue_updates_). */
@@ -189,10 +195,12 @@ export class WebhookDeliverer {
 
   /**
    * Sets the webhook (or removes it, `undefined`), as setWebhook/deleteWebhook
-   * do: the server starts a new WebhookActor, so what was read ahead is read
-   * again, pauses and the error start anew, and only one connection is used
-   * until an update is delivered. A delivery already on its way keeps its
-   * queue waiting until it ends; its 2xx still confirms its update.
+   * do when something changed (an unchanged setWebhook changes nothing:
+   * `sameAs`): the server closes the old WebhookActor with its connections
+   * and starts a new one, so a delivery on its way is cut off — its update
+   * is not confirmed and goes again (or stays for getUpdates) — what was read
+   * ahead is read again, pauses and the error start anew, and only one
+   * connection is used until an update is delivered.
    */
   set(config: WebhookConfig | undefined): void {
     this.config = config;
@@ -212,8 +220,21 @@ export class WebhookDeliverer {
     this.restart();
   }
 
-  /** A new generation: keeps only the updates in flight, whose queues wait for them. */
+  /**
+   * Whether `config` is the webhook set now: telegram-bot-api's
+   * Client::process_set_webhook_query answers such a setWebhook (same URL,
+   * max_connections and secret token, no certificate, no drop_pending_updates)
+   * "Webhook is already set" and leaves its WebhookActor running.
+   */
+  sameAs(config: WebhookConfig): boolean {
+    const now = this.config;
+    return Boolean(now && now.url === config.url && now.maxConnections === config.maxConnections && now.secretToken === config.secretToken);
+  }
+
+  /** A new generation: the old one's connections are cut; updates they carried wait for their answer to come back as failed. */
   private restart(): void {
+    this.connections.abort();
+    this.connections = new AbortController();
     this.generation++;
     this.open = 0;
     this.idle = 0;
@@ -390,30 +411,45 @@ export class WebhookDeliverer {
         method: 'POST',
         headers,
         body: JSON.stringify(update),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        // WebhookActor::handle: anything outside 200–299 is an error, a redirect too (it is never followed).
+        redirect: 'manual',
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.connections.signal]),
       });
       const body = await response.text();
       if (!response.ok) {
         this.fail(generation, `Wrong response from the webhook: ${response.status} ${response.statusText}`);
-        // td/net/HttpQuery.cpp, HttpQuery::get_retry_after: an integer Retry-After header, else 0.
-        const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
-        return { ok: false, retryAfterS: Number.isFinite(retryAfter) ? Math.max(retryAfter, 0) : 0, closed: false };
+        return { ok: false, retryAfterS: retryAfterSeconds(response.headers.get('retry-after')), closed: false };
       }
-      await this.runReply(body);
+      if (generation === this.generation) this.runReply(body);
       return { ok: true };
     } catch (error) {
-      this.fail(generation, error instanceof Error ? String((error.cause as Error | undefined)?.message ?? error.message) : String(error));
+      // td/net HttpConnectionBase::timeout_expired: "Read timeout expired". A hang-up after the request was taken
+      // reaches no error message (WebhookActor::handle); a connection that could not be made does (on_connection_error).
+      const cause = error instanceof Error ? ((error.cause as (Error & { code?: string }) | undefined) ?? error) : undefined;
+      if (error instanceof Error && error.name === 'TimeoutError') this.fail(generation, 'Read timeout expired');
+      else if (cause && cause.name !== 'AbortError' && (cause as { code?: string }).code !== 'UND_ERR_SOCKET') this.fail(generation, cause.message);
       return { ok: false, retryAfterS: 0, closed: true };
     }
   }
 
-  private async runReply(body: string): Promise<void> {
+  /**
+   * A webhook's answer may carry a method call: WebhookActor::handle hands it
+   * on (`Callback::send`) and confirms the update at once, so the call runs
+   * beside the chat's next update, not before it.
+   */
+  private runReply(body: string): void {
     if (!body.startsWith('{')) return;
+    let call: Record<string, unknown>;
     try {
-      const call = JSON.parse(body) as Record<string, unknown>;
-      if (typeof call.method === 'string') await this.options.onReply(call);
+      call = JSON.parse(body) as Record<string, unknown>;
     } catch {
       // Telegram ignores a webhook answer it can't use; so do we.
+      return;
+    }
+    if (typeof call.method === 'string') {
+      this.options.onReply(call).catch(() => {
+        // Its errors reach nobody: the webhook's answer was already taken.
+      });
     }
   }
 
@@ -422,4 +458,14 @@ export class WebhookDeliverer {
     if (generation !== this.generation || !this.config) return;
     this.lastError = { date: Math.floor(Date.now() / 1000), message };
   }
+}
+
+/**
+ * A Retry-After header in seconds as the Bot API server reads it
+ * (td/net/HttpQuery.cpp HttpQuery::get_retry_after, `to_integer_safe`): an
+ * integer and nothing else, else 0 ("2.5", "1abc", a date are 0).
+ */
+export function retryAfterSeconds(header: string | null): number {
+  if (header === null || !/^-?\d{1,9}$/.test(header.trim())) return 0;
+  return Math.max(Number(header.trim()), 0);
 }

@@ -30,22 +30,30 @@ const setWebhook: Method = (ctx) => {
   const url = ctx.params.str('url') ?? '';
   const { queue, webhook } = ctx.bot;
   if (!url) {
+    ctx.description = webhook.config ? 'Webhook was deleted' : 'Webhook is already deleted';
     webhook.set(undefined);
-    ctx.description = 'Webhook was deleted';
+    if (ctx.params.bool('drop_pending_updates')) queue.dropAll();
     return true;
   }
   if (!/^https?:\/\/[^\s/]+/i.test(url)) throw badRequest('bad webhook: Failed to resolve host: Name or service not known');
   const secretToken = ctx.params.str('secret_token');
   if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) throw badRequest('secret token contains unallowed characters');
-  if (ctx.params.bool('drop_pending_updates')) queue.dropAll();
-  queue.setAllowed(ctx.params.json<string[]>('allowed_updates'));
-  // A long poll running now ends the way Telegram ends it.
-  queue.interrupt(new ApiError(409, `Conflict: ${reasons.webhookActive}`));
+  const drop = ctx.params.bool('drop_pending_updates');
   // Bot API docs, setWebhook: max_connections 1–100, 40 by default. A value outside is clamped, not refused — our
   // reading of telegram-bot-api's Client::get_webhook_max_connections, not checked against its source here — so
   // getWebhookInfo reports what delivery uses.
-  const config = { url, maxConnections: Math.min(100, Math.max(1, ctx.params.int('max_connections') ?? 40)) };
-  webhook.set(secretToken ? { ...config, secretToken } : config);
+  const base = { url, maxConnections: Math.min(100, Math.max(1, ctx.params.int('max_connections') ?? 40)) };
+  const config = secretToken ? { ...base, secretToken } : base;
+  queue.setAllowed(ctx.params.json<string[]>('allowed_updates'));
+  // Client::process_set_webhook_query: the same webhook again (and nothing to drop) keeps delivery running as it is.
+  if (!drop && webhook.sameAs(config)) {
+    ctx.description = 'Webhook is already set';
+    return true;
+  }
+  if (drop) queue.dropAll();
+  // A long poll running now ends the way Telegram ends it.
+  queue.interrupt(new ApiError(409, `Conflict: ${reasons.webhookActive}`));
+  webhook.set(config);
   ctx.description = 'Webhook was set';
   return true;
 };
