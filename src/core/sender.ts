@@ -24,11 +24,20 @@
 export const GROUP_ANONYMOUS_BOT_ID = 1087968824;
 /** Telegram's stand-in `from` for messages sent on behalf of a channel. */
 export const CHANNEL_BOT_ID = 136817688;
+/**
+ * Telegram's own service account («Telegram», `is_bot: false`): the `from` of
+ * automatic forwards from a linked channel in its discussion group, and of
+ * service notifications. Never a person who may act, with or without
+ * `sender_chat` (an outside review made it a manager by a `/label` it "sent").
+ */
+export const TELEGRAM_SERVICE_ID = 777000;
 
 /** The fields of a Bot API Message the rule reads. */
 export interface SenderFields<P extends { is_bot: boolean }> {
   from?: P;
   sender_chat?: { id: number };
+  /** Bot API Message.is_automatic_forward: a channel post forwarded into its discussion group by Telegram. */
+  is_automatic_forward?: true;
 }
 
 /**
@@ -39,9 +48,13 @@ export interface SenderFields<P extends { is_bot: boolean }> {
  */
 export type SenderKind = 'person' | 'chat' | 'bot';
 
-/** The kind of sender of `message` (see SenderKind); `sender_chat` wins over `from`. */
-export function senderKind(message: SenderFields<{ is_bot: boolean }>): SenderKind {
-  if (message.sender_chat) return 'chat';
+/**
+ * The kind of sender of `message` (see SenderKind); `sender_chat`, an
+ * automatic forward and Telegram's service account (TELEGRAM_SERVICE_ID) are
+ * a chat whatever `from` says.
+ */
+export function senderKind(message: SenderFields<{ is_bot: boolean; id?: number }>): SenderKind {
+  if (message.sender_chat || message.is_automatic_forward || message.from?.id === TELEGRAM_SERVICE_ID) return 'chat';
   if (!message.from || message.from.is_bot) return 'bot';
   return 'person';
 }

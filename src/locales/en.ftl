@@ -35,7 +35,7 @@ manager-help =
 # A command typed in a group that is not a managers' group.
 manager-not-managers-group = Hotline commands work only in the managers' group.
 # Under a message or command in the managers' group sent on behalf of a chat (an anonymous admin, a channel): nobody to act as (telegram/senders.ts).
-manager-not-a-person = Not sent: you are posting anonymously or as a channel. Turn off “Remain anonymous” in your admin rights and write as yourself.
+manager-not-a-person = Not taken: you are posting anonymously or as a channel. Admins: turn off “Remain anonymous” in your admin rights; members: choose yourself under “Send as”. Then send it again as yourself.
 
 # A command nobody knows; { $typed } is HTML-escaped by the caller.
 manager-unknown-command = Unknown command “<code>{ $typed }</code>”. Commands: /help

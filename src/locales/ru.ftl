@@ -35,7 +35,7 @@ manager-help =
 # A command typed in a group that is not a managers' group.
 manager-not-managers-group = Команды Hotline работают только в группе менеджеров.
 # Under a message or command in the managers' group sent on behalf of a chat (an anonymous admin, a channel): nobody to act as (telegram/senders.ts).
-manager-not-a-person = Не отправлено: вы пишете анонимно или от имени канала. Отключите «Анонимность» в правах администратора и напишите от своего имени.
+manager-not-a-person = Не принято: вы пишете анонимно или от имени канала. Администратор — отключите «Анонимность» в своих правах, участник — выберите себя в «Отправить как», и повторите от своего имени.
 
 # A command nobody knows; { $typed } is HTML-escaped by the caller.
 manager-unknown-command = Неизвестная команда «<code>{ $typed }</code>». Список команд: /help

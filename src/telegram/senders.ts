@@ -23,7 +23,7 @@ import { botText, MANAGERS_LOCALE, type BotLocale } from '../commands/botTexts.j
 import { dialogOfTopic } from '../commands/dialogs.js';
 import { isMigratedManagersChat } from '../commands/managersChats.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
-import { actingPerson, senderKind } from '../core/sender.js';
+import { TELEGRAM_SERVICE_ID, actingPerson, senderKind } from '../core/sender.js';
 import type { HotlineContext } from './context.js';
 import { commandName } from './managerCommands.js';
 import { isService } from './relay.js';
@@ -48,7 +48,8 @@ export function onlyPersons(ctx: CommandContext): Composer<HotlineContext> {
   managers.on('message', async (c, next) => {
     const message = c.message;
     if (actingPerson(message)) return next();
-    if (senderKind(message) !== 'chat' || isService(message)) return;
+    // Telegram's own posts (an automatic forward from a linked channel, its service account) get no answer: nobody reads it.
+    if (senderKind(message) !== 'chat' || isService(message) || message.is_automatic_forward || message.from?.id === TELEGRAM_SERVICE_ID) return;
     const text = message.text ?? '';
     const command = text.startsWith('/') && commandName(text, c.me.username) !== undefined;
     const threadId = message.is_topic_message ? message.message_thread_id : undefined;

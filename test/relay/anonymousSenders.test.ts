@@ -16,7 +16,7 @@ import { dialogs, messages, users } from '../../src/db/schema.js';
 
 const GROUP_ANONYMOUS_BOT = 1087968824;
 const CHANNEL_BOT = 136817688;
-const NOT_A_PERSON = 'Не отправлено: вы пишете анонимно или от имени канала. Отключите «Анонимность» в правах администратора и напишите от своего имени.';
+const NOT_A_PERSON = 'Не принято: вы пишете анонимно или от имени канала. Администратор — отключите «Анонимность» в своих правах, участник — выберите себя в «Отправить как», и повторите от своего имени.';
 
 let t: TelegramWorld;
 /** An administrator of the managers' group with «Remain anonymous» on. */

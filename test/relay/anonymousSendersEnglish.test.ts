@@ -12,7 +12,7 @@ import { notAPersonAnswer } from '../../src/telegram/senders.js';
 
 vi.mock(import('../../src/commands/botTexts.js'), async (importOriginal) => ({ ...(await importOriginal()), MANAGERS_LOCALE: 'en' as const }));
 
-const NOT_A_PERSON = 'Not sent: you are posting anonymously or as a channel. Turn off “Remain anonymous” in your admin rights and write as yourself.';
+const NOT_A_PERSON = 'Not taken: you are posting anonymously or as a channel. Admins: turn off “Remain anonymous” in your admin rights; members: choose yourself under “Send as”. Then send it again as yourself.';
 
 let t: TelegramWorld;
 beforeAll(async () => {
@@ -25,7 +25,7 @@ afterAll(async () => {
 describe('an anonymous administrator in an English managers\' group', () => {
   it('the reply is in English; /take changes nothing and makes no account for GroupAnonymousBot', async () => {
     expect(notAPersonAnswer()).toBe(NOT_A_PERSON);
-    expect(notAPersonAnswer('ru')).toContain('Не отправлено: вы пишете анонимно');
+    expect(notAPersonAnswer('ru')).toContain('Не принято: вы пишете анонимно');
     const admin = await t.control.createUser({ first_name: 'Ann', username: 'ann_admin', language_code: 'en' });
     await t.control.addMember(t.group, { user_id: admin.id, status: 'administrator', rights: { is_anonymous: true, can_manage_topics: true } });
     const client = await t.newClient('John', { language_code: 'en' });
