@@ -22,13 +22,21 @@ import type { HotlineContext } from './context.js';
 /** How long a paused group's calls wait before one tries again when no `my_chat_member` says the rights are back. */
 const PROBE_MS = 30_000;
 
+/**
+ * Whether the update's chat is a managers' group: one configured in
+ * TELEGRAM_MANAGERS_CHAT_ID, or the supergroup one became
+ * (migrate_to_chat_id, recorded by any instance: one indexed read, only for a
+ * group not configured). The one test every composer of the group filters by.
+ */
+export async function inManagersChat(ctx: CommandContext, c: HotlineContext): Promise<boolean> {
+  const chatId = c.chat?.id;
+  if (chatId === undefined || chatId > 0) return false;
+  return ctx.config.telegram.managersChatIds.includes(chatId) || (await isMigratedManagersChat(c.tx, chatId));
+}
+
 export function managersGroup(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
-  const managers = composer.filter(async (c) => {
-    const chatId = c.chat?.id;
-    if (chatId === undefined || chatId > 0) return false;
-    return ctx.config.telegram.managersChatIds.includes(chatId) || (await isMigratedManagersChat(c.tx, chatId));
-  });
+  const managers = composer.filter((c) => inManagersChat(ctx, c));
 
   managers.on('my_chat_member', async (c, next) => {
     const member = c.myChatMember.new_chat_member;

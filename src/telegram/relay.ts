@@ -9,7 +9,6 @@ import type { BotLocale } from '../commands/botTexts.js';
 import { dialogOfTopic, touchDialogOfClient } from '../commands/dialogs.js';
 import { ourStaffByTelegram } from '../commands/ensureManagerUser.js';
 import { answerStaffInPrivate, staffLocale, type StaffKind } from '../commands/staffPrivateChat.js';
-import { isMigratedManagersChat } from '../commands/managersChats.js';
 import { recordClientMessage } from '../commands/recordClientMessage.js';
 import { recordEdit } from '../commands/recordEdit.js';
 import { recordManagerMessage } from '../commands/recordManagerMessage.js';
@@ -19,6 +18,7 @@ import { eq } from 'drizzle-orm';
 import { clients, dialogs } from '../db/schema.js';
 import type { HotlineContext } from './context.js';
 import { extractMessage } from './extract.js';
+import { inManagersChat } from './managersGroup.js';
 import { actingPerson } from '../core/sender.js';
 
 /** Service messages that are not dialog content. */
@@ -39,8 +39,6 @@ export function isService(message: Message): boolean {
 
 export function relay(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
-  const isManagersChat = (chatId: number | undefined) => chatId !== undefined && ctx.config.telegram.managersChatIds.includes(chatId);
-
   /**
    * Staff writing privately, or undefined for a client. Staff are linked
    * platform accounts of ours (`ourStaffByTelegram`) and members of a
@@ -98,8 +96,7 @@ export function relay(ctx: CommandContext): Composer<HotlineContext> {
     await setClientBlocked(ctx, { telegramUserId: c.from.id, blocked: status === 'kicked' }, c.tx);
   });
 
-  // A configured group, or the supergroup one became (migrate_to_chat_id, recorded by any instance).
-  const managers = composer.filter(async (c) => isManagersChat(c.chat?.id) || (c.chat !== undefined && c.chat.id < 0 && (await isMigratedManagersChat(c.tx, c.chat.id))));
+  const managers = composer.filter((c) => inManagersChat(ctx, c));
   managers.on('message', async (c) => {
     const message = c.message;
     const threadId = message.is_topic_message ? message.message_thread_id : undefined;

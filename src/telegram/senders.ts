@@ -21,11 +21,11 @@ import { Composer } from 'grammy';
 import type { CommandContext } from '../commands/context.js';
 import { botText, MANAGERS_LOCALE, type BotLocale } from '../commands/botTexts.js';
 import { dialogOfTopic } from '../commands/dialogs.js';
-import { isMigratedManagersChat } from '../commands/managersChats.js';
 import { enqueueTelegram } from '../commands/telegramOutbox.js';
 import { TELEGRAM_SERVICE_ID, actingPerson, senderKind } from '../core/sender.js';
 import type { HotlineContext } from './context.js';
 import { commandName } from './managerCommands.js';
+import { inManagersChat } from './managersGroup.js';
 import { isService } from './relay.js';
 
 /** The reply under a message or command sent on behalf of a chat in the managers' group (src/locales `manager-not-a-person`). */
@@ -36,12 +36,7 @@ export function notAPersonAnswer(locale: BotLocale = MANAGERS_LOCALE): string {
 /** Stops every message and edit in a managers' group whose sender is no person (see the file's comment). */
 export function onlyPersons(ctx: CommandContext): Composer<HotlineContext> {
   const composer = new Composer<HotlineContext>();
-  const managers = composer.filter(
-    async (c) =>
-      c.chat !== undefined &&
-      c.chat.id < 0 &&
-      (ctx.config.telegram.managersChatIds.includes(c.chat.id) || (await isMigratedManagersChat(c.tx, c.chat.id))),
-  );
+  const managers = composer.filter((c) => inManagersChat(ctx, c));
   managers.on('edited_message', async (c, next) => {
     if (actingPerson(c.editedMessage)) return next();
   });
