@@ -160,6 +160,16 @@ const MAX_RETRY_AFTER_S = 3600;
 /** Bot API docs, setWebhook: max_connections 1–100. */
 const MAX_CONNECTIONS = 100;
 
+/**
+ * The webhook as delivery uses it and getWebhookInfo reports it:
+ * `maxConnections` clamped to 1–100 (Bot API docs, setWebhook), not refused —
+ * our reading of telegram-bot-api's Client::get_webhook_max_connections, not
+ * checked against its source here.
+ */
+function normalized(config: WebhookConfig): WebhookConfig {
+  return { ...config, maxConnections: Math.min(Math.max(Math.trunc(config.maxConnections) || 1, 1), MAX_CONNECTIONS) };
+}
+
 export class WebhookDeliverer {
   config: WebhookConfig | undefined;
   lastError: { date: number; message: string } | undefined;
@@ -203,7 +213,7 @@ export class WebhookDeliverer {
    * connection is used until an update is delivered.
    */
   set(config: WebhookConfig | undefined): void {
-    this.config = config;
+    this.config = config && normalized(config);
     this.lastError = undefined;
     this.restart();
     this.kick();
@@ -227,8 +237,8 @@ export class WebhookDeliverer {
    * "Webhook is already set" and leaves its WebhookActor running.
    */
   sameAs(config: WebhookConfig): boolean {
-    const now = this.config;
-    return Boolean(now && now.url === config.url && now.maxConnections === config.maxConnections && now.secretToken === config.secretToken);
+    const [now, asked] = [this.config, normalized(config)];
+    return Boolean(now && now.url === asked.url && now.maxConnections === asked.maxConnections && now.secretToken === asked.secretToken);
   }
 
   /** A new generation: the old one's connections are cut; updates they carried wait for their answer to come back as failed. */
@@ -258,17 +268,13 @@ export class WebhookDeliverer {
     this.scheduleWake();
   }
 
-  private maxConnections(config: WebhookConfig): number {
-    return Math.min(Math.max(Math.trunc(config.maxConnections) || 1, 1), MAX_CONNECTIONS);
-  }
-
   /**
    * WebhookActor::load_updates: reads the bot's queue past what is loaded, at
    * most (2 × maxConnections − queues with loaded updates) updates at a time,
    * so no more than 2 × maxConnections queues have updates loaded.
    */
   private load(config: WebhookConfig): void {
-    const room = Math.min(LOAD_BATCH, 2 * this.maxConnections(config) - this.queues.size);
+    const room = Math.min(LOAD_BATCH, 2 * config.maxConnections - this.queues.size);
     if (room <= 0) return;
     let taken = 0;
     const now = this.now();
@@ -291,7 +297,7 @@ export class WebhookDeliverer {
    * one when some was).
    */
   private neededConnections(config: WebhookConfig): number {
-    const need = Math.min(this.queues.size, this.maxConnections(config));
+    const need = Math.min(this.queues.size, config.maxConnections);
     return this.lastSuccessAt + ACTIVE_WINDOW_MS < this.now() ? Math.min(need, 1) : Math.max(need, 1);
   }
 

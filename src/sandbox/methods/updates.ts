@@ -39,10 +39,8 @@ const setWebhook: Method = (ctx) => {
   const secretToken = ctx.params.str('secret_token');
   if (secretToken !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secretToken)) throw badRequest('secret token contains unallowed characters');
   const drop = ctx.params.bool('drop_pending_updates');
-  // Bot API docs, setWebhook: max_connections 1–100, 40 by default. A value outside is clamped, not refused — our
-  // reading of telegram-bot-api's Client::get_webhook_max_connections, not checked against its source here — so
-  // getWebhookInfo reports what delivery uses.
-  const base = { url, maxConnections: Math.min(100, Math.max(1, ctx.params.int('max_connections') ?? 40)) };
+  // Bot API docs, setWebhook: max_connections 40 by default (the webhook clamps it to 1–100: webhook.ts `normalized`).
+  const base = { url, maxConnections: ctx.params.int('max_connections') ?? 40 };
   const config = secretToken ? { ...base, secretToken } : base;
   queue.setAllowed(ctx.params.json<string[]>('allowed_updates'));
   // Client::process_set_webhook_query: the same webhook again (and nothing to drop) keeps delivery running as it is.
