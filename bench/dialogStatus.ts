@@ -40,7 +40,7 @@ import pg from 'pg';
 import { SandboxControl } from '../src/sandbox/control.js';
 import { startStatusEmulator, type StatusEmulator } from './statusEmulator.js';
 import { STATUS_EMOJI, dialogStatusOf } from '../src/core/dialogStatus.js';
-import { cpuMeter, freePort, freshPostgres, median, quantile, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuMeter, freePort, freshPostgres, median, outboxSettled, quantile, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 const DIALOGS = 500;
@@ -181,14 +181,8 @@ async function withDb<T>(w: World, fn: (client: pg.Client) => Promise<T>): Promi
 }
 
 /** Waits until the outbox has nothing left to send (titles included). */
-async function settled(w: World, timeoutMs = 120_000): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    const pending = await withDb(w, async (c) => Number((await c.query(`SELECT count(*) AS n FROM telegram_outbox WHERE state = 'pending'`)).rows[0].n));
-    if (pending === 0) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) return NaN;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+function settled(w: World, timeoutMs = 120_000): Promise<number> {
+  return outboxSettled(w.pgUrl, timeoutMs, 200);
 }
 
 /** Dialogs whose topic title does not show the status stored in the database. */

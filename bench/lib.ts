@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
 import type { Message } from '@grammyjs/types';
+import pg from 'pg';
 import { createPostgresDatabase } from '../test/helpers/database.js';
 import type { TelegramEmulator } from '../src/sandbox/emulator.js';
 import type { SandboxEvent } from '../src/sandbox/events.js';
@@ -175,4 +176,25 @@ export interface Figure {
   target?: string;
   /** true = meets target, false = misses it, undefined = no target. */
   ok?: boolean;
+}
+
+/**
+ * Waits until the outbox of the database at `url` has no pending row (what
+ * the app had to send is sent), polling every `everyMs`; resolves with the ms
+ * waited, or NaN once `timeoutMs` passed with rows still pending.
+ */
+export async function outboxSettled(url: string, timeoutMs = 120_000, everyMs = 50): Promise<number> {
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const started = Date.now();
+  try {
+    for (;;) {
+      const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM telegram_outbox WHERE state = 'pending'");
+      if (rows[0]!.n === '0') return Date.now() - started;
+      if (Date.now() - started > timeoutMs) return NaN;
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  } finally {
+    await db.end();
+  }
 }

@@ -34,7 +34,7 @@ import pg from 'pg';
 import { startEmulator } from '../src/sandbox/standalone.js';
 import { UserActions } from '../src/sandbox/userActions.js';
 import { CpuGroup, cgroupSkipReason } from './cgroup.js';
-import { cpuMeter, freePort, freshPostgres, groupMessage, median, onEmulatorEvent, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
+import { cpuMeter, freePort, freshPostgres, groupMessage, median, onEmulatorEvent, outboxSettled, spawnBuilt, stop, tempDir, waitFor, type Figure } from './lib.js';
 
 export const TOKEN = '1234567890:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
 export const SECRET = 'bench-webhook-secret';
@@ -348,7 +348,7 @@ export async function throughput(instances: number, quota: number, clientCount: 
       machine.add(app.pid!);
     }
     // Let the warm-up's tail (cards, copies still in the outbox) finish before the clock starts.
-    await quiet(database.url);
+    if (Number.isNaN(await outboxSettled(database.url))) throw new Error('scaleout: outbox rows still pending 120 s after the warm-up');
     if (process.env.BENCH_DEBUG) console.log(`scaleout: ${instances} ready and warm at ${Math.round(performance.now())} ms`);
     delivery.retried.clear();
     delivery.errors.clear();
@@ -399,23 +399,6 @@ export async function throughput(instances: number, quota: number, clientCount: 
     await delivery.close();
     await started.close();
     await database.drop();
-  }
-}
-
-/** Waits until the outbox of the database at `url` has nothing pending (the warm-up's cards and copies sent). */
-async function quiet(url: string): Promise<void> {
-  const db = new pg.Client({ connectionString: url });
-  await db.connect();
-  try {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM telegram_outbox WHERE state = 'pending'");
-      if (rows[0]!.n === '0') return;
-      if (Date.now() > deadline) throw new Error(`scaleout: ${rows[0]!.n} outbox rows still pending 120 s after the warm-up`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await db.end();
   }
 }
 
